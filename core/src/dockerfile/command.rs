@@ -1,0 +1,1 @@
+//! Shell command structure of RUN instructions, for rules (filled by the rule pack work).

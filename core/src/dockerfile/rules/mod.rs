@@ -1,0 +1,1 @@
+//! The Dockerfile rule pack: one rule per file.

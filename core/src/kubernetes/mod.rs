@@ -1,0 +1,1 @@
+//! Kubernetes manifests: objects, pod specs, Pod Security Standards and hardening rules.

@@ -1,0 +1,279 @@
+//! Rule metadata: declared once per rule, next to its check, with the doc comment
+//! as its documentation. `stockade rules`, `stockade explain`, the SARIF rule list
+//! and `docs/rules.md` are all generated from [`RuleMeta`].
+
+use std::any::Any;
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+}
+
+impl Severity {
+    pub const ALL: [Severity; 5] = [
+        Severity::Critical,
+        Severity::High,
+        Severity::Medium,
+        Severity::Low,
+        Severity::Info,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Critical => "critical",
+            Severity::High => "high",
+            Severity::Medium => "medium",
+            Severity::Low => "low",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+    /// Case-insensitive, as Trivy's `--severity HIGH,CRITICAL`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Severity::ALL
+            .into_iter()
+            .find(|sev| sev.as_str().eq_ignore_ascii_case(s.trim()))
+            .ok_or_else(|| {
+                format!("unknown severity `{s}` (expected critical, high, medium, low or info)")
+            })
+    }
+}
+
+/// What kind of concern a rule expresses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Category {
+    Security,
+    BestPractice,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Security => "security",
+            Category::BestPractice => "best-practice",
+        }
+    }
+}
+
+/// Which rule pack a rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Pack {
+    /// Rules about Stockade itself (unused suppressions, unsupported input).
+    Meta,
+    Dockerfile,
+    Kubernetes,
+    PodSecurity,
+    NetworkPolicy,
+    Gatekeeper,
+    Rego,
+    Kyverno,
+}
+
+impl Pack {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Pack::Meta => "meta",
+            Pack::Dockerfile => "dockerfile",
+            Pack::Kubernetes => "kubernetes",
+            Pack::PodSecurity => "pod-security",
+            Pack::NetworkPolicy => "network-policy",
+            Pack::Gatekeeper => "gatekeeper",
+            Pack::Rego => "rego",
+            Pack::Kyverno => "kyverno",
+        }
+    }
+}
+
+/// Parsed, typed rule options (see [`OptionsSpec`]).
+pub type RuleOptions = Box<dyn Any + Send + Sync>;
+
+/// How a rule reads its options from the configuration file.
+///
+/// `parse` deserialises the JSON value of `rules.<ID>.options` into the rule's typed
+/// options struct (which derives `Deserialize` with `deny_unknown_fields`), so a typo
+/// is an error with a position rather than a silently ignored key.
+#[derive(Clone, Copy)]
+pub struct OptionsSpec {
+    pub parse: fn(&serde_json::Value) -> Result<RuleOptions, String>,
+    /// The defaults, as JSON, for documentation.
+    pub defaults: fn() -> serde_json::Value,
+}
+
+impl fmt::Debug for OptionsSpec {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("OptionsSpec").finish_non_exhaustive()
+    }
+}
+
+/// Builds an [`OptionsSpec`] for an options type.
+#[macro_export]
+macro_rules! options_spec {
+    ($ty:ty) => {
+        $crate::rule::OptionsSpec {
+            parse: |value| {
+                serde_json::from_value::<$ty>(value.clone())
+                    .map(|o| Box::new(o) as $crate::rule::RuleOptions)
+                    .map_err(|e| e.to_string())
+            },
+            defaults: || {
+                serde_json::to_value(<$ty as Default>::default()).unwrap_or(serde_json::Value::Null)
+            },
+        }
+    };
+}
+
+/// Everything known about a rule, declared once.
+#[derive(Debug, Clone, Copy)]
+pub struct RuleMeta {
+    /// Stable id, e.g. `DF0001`. Never reused.
+    pub id: &'static str,
+    /// Kebab-case name, e.g. `image-latest-tag`.
+    pub name: &'static str,
+    pub pack: Pack,
+    /// Matching ids of other tools (hadolint, Trivy, Checkov, BuildKit, PSA, kube-linter …).
+    pub aliases: &'static [&'static str],
+    pub severity: Severity,
+    pub category: Category,
+    pub title: &'static str,
+    /// One or two sentences telling how to fix a finding.
+    pub remediation: &'static str,
+    /// Markdown documentation: the rule's doc comment, with the sections
+    /// `## What it does`, `## Why is this bad?`, `## Example`, `## Use instead`, `## References`.
+    pub docs: &'static str,
+    /// Off unless the configuration turns it on (opt-in rules such as digest pinning).
+    pub default_enabled: bool,
+    pub options: Option<OptionsSpec>,
+}
+
+impl RuleMeta {
+    /// Defaults for the fields a declaration may leave out.
+    pub const DEFAULT: RuleMeta = RuleMeta {
+        id: "",
+        name: "",
+        pack: Pack::Meta,
+        aliases: &[],
+        severity: Severity::Medium,
+        category: Category::Security,
+        title: "",
+        remediation: "",
+        docs: "",
+        default_enabled: true,
+        options: None,
+    };
+
+    /// Link to the rule's documentation.
+    pub fn help_url(&self) -> String {
+        format!(
+            "{}/blob/main/docs/rules.md#{}",
+            env!("CARGO_PKG_REPOSITORY"),
+            self.id.to_ascii_lowercase()
+        )
+    }
+
+    /// Whether `name` is this rule's id or one of its aliases (case-insensitive).
+    /// Trivy's `AVD-DS-0001` and `DS001` spellings match an alias `DS-0001`.
+    pub fn answers_to(&self, name: &str) -> bool {
+        let name = name.trim();
+        self.id.eq_ignore_ascii_case(name)
+            || self.name.eq_ignore_ascii_case(name)
+            || self.aliases.iter().any(|a| alias_matches(a, name))
+    }
+
+    /// The docs without the leading space rustdoc leaves on each line.
+    pub fn docs_markdown(&self) -> String {
+        let mut out = String::with_capacity(self.docs.len());
+        for line in self.docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+fn alias_matches(alias: &str, name: &str) -> bool {
+    if alias.eq_ignore_ascii_case(name) {
+        return true;
+    }
+    // Trivy ids: DS-0001 == AVD-DS-0001 == DS001 (likewise KSV).
+    let norm = |s: &str| -> Option<(String, u32)> {
+        let s = s
+            .strip_prefix("AVD-")
+            .or_else(|| s.strip_prefix("avd-"))
+            .unwrap_or(s);
+        let split = s.find(|c: char| c.is_ascii_digit())?;
+        let (prefix, digits) = s.split_at(split);
+        let prefix = prefix.trim_end_matches('-');
+        if !matches!(prefix.to_ascii_uppercase().as_str(), "DS" | "KSV") {
+            return None;
+        }
+        Some((prefix.to_ascii_uppercase(), digits.parse().ok()?))
+    };
+    matches!((norm(alias), norm(name)), (Some(a), Some(b)) if a == b)
+}
+
+/// Declares a rule's [`RuleMeta`] as a `static`, taking its doc comment as the docs.
+///
+/// ```ignore
+/// declare_rule! {
+///     /// ## What it does
+///     /// …
+///     pub static META = {
+///         id: "DF0001", name: "image-latest-tag", pack: Pack::Dockerfile,
+///         aliases: &["DL3007"], severity: Severity::Medium, category: Category::Security,
+///         title: "…", remediation: "…",
+///     };
+/// }
+/// ```
+#[macro_export]
+macro_rules! declare_rule {
+    ($(#[doc = $doc:literal])* $vis:vis static $name:ident = { $($field:ident : $value:expr),* $(,)? };) => {
+        $(#[doc = $doc])*
+        $vis static $name: $crate::rule::RuleMeta = $crate::rule::RuleMeta {
+            docs: concat!($($doc, "\n"),*),
+            $($field: $value,)*
+            ..$crate::rule::RuleMeta::DEFAULT
+        };
+    };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trivy_alias_spellings_match() {
+        assert!(alias_matches("DS-0001", "AVD-DS-0001"));
+        assert!(alias_matches("DS-0001", "DS001"));
+        assert!(alias_matches("DS-0001", "ds-0001"));
+        assert!(!alias_matches("DS-0001", "DS-0002"));
+        assert!(!alias_matches("DL3007", "DL3008"));
+        assert!(alias_matches("KSV-0017", "AVD-KSV-0017"));
+    }
+
+    #[test]
+    fn severity_parses_case_insensitively() {
+        assert_eq!("HIGH".parse::<Severity>(), Ok(Severity::High));
+        assert!("urgent".parse::<Severity>().is_err());
+    }
+}

@@ -1,0 +1,1 @@
+//! Span-preserving YAML reading, as Kubernetes reads YAML (filled by the YAML work).
