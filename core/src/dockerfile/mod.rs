@@ -51,7 +51,6 @@ pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
             continue;
         }
         let text = c.text.trim_start();
-        let lead = c.text.len() - text.len();
         let Some(rest) = text
             .strip_prefix("stockade")
             .or_else(|| text.strip_prefix("hadolint"))
@@ -67,8 +66,7 @@ pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
             continue;
         };
         let list_start = c.text.len() - list.len();
-        let _ = lead;
-        let list = list.split_whitespace().next().unwrap_or("");
+        let list = list.get(..rule_list_len(list)).unwrap_or("");
         let offset = c.text_span.start + list_start as u32;
         let rules = parse_rule_list(list, offset);
         if rules.is_empty() {
@@ -100,4 +98,22 @@ pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
         });
     }
     out
+}
+
+/// Length of the rule list at the start of `s`: names separated by commas, with
+/// spaces allowed after a comma; anything after (a reason) is not part of it.
+fn rule_list_len(s: &str) -> usize {
+    let mut after_comma = false;
+    for (i, c) in s.char_indices() {
+        if c == ',' {
+            after_comma = true;
+        } else if c.is_whitespace() {
+            if !after_comma {
+                return i;
+            }
+        } else {
+            after_comma = false;
+        }
+    }
+    s.len()
 }

@@ -44,7 +44,9 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             || facts.vars_before(run.ins).contains_key("PIP_NO_CACHE_DIR");
         let cached = run.ins.flags.iter().any(|f| f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache")));
         if !env_set && !cached {
-            let msg = format!("`{} install` without `--no-cache-dir`", cmd.name().unwrap_or("pip"));
+            let name = cmd.name().unwrap_or("pip");
+            let shown = if name.starts_with("python") { format!("{name} -m pip") } else { name.to_string() };
+            let msg = format!("`{shown} install` without `--no-cache-dir`");
             out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(install)), msg);
         }
     }

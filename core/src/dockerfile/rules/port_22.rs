@@ -43,7 +43,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             let (v, _) = super::expand(&w.value, &|n| vars.get(n).cloned().flatten());
             let Some((lo, hi, _)) = super::parse_port(&v) else { continue };
             if lo <= 22 && 22 <= hi {
-                out.report(&META, facts, ins, w.span, format!("port 22 (SSH) is exposed by `{v}`"));
+                let shown = if w.value == v { format!("`{v}`") } else { format!("`{}` (resolved `{v}`)", w.value) };
+                out.report(&META, facts, ins, w.span, format!("port 22 (SSH) is exposed by {shown}"));
             }
         }
     }

@@ -59,7 +59,12 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         if let Some(user) = s.with(Keyword::User).last() {
             if let Some((value, span)) = facts.text_arg(user) {
                 if is_root(&value) {
-                    let msg = format!("the final image runs as `{value}` (root)");
+                    let written = span.text(facts.text);
+                    let msg = if written == value {
+                        format!("`USER {value}` makes the final image run as root")
+                    } else {
+                        format!("`USER {written}` (resolved `{value}`) makes the final image run as root")
+                    };
                     out.report(&META, facts, user, span, msg);
                 }
             }

@@ -95,9 +95,16 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let vars = facts.vars_before(ins);
+            // `ENV PATH=/x:$PATH` extends the base image's value.
+            let own: HashSet<String> = match &ins.args {
+                Args::KeyValues(kvs) if ins.keyword == Keyword::Env => {
+                    kvs.iter().map(|kv| super::expand(&kv.key.value, &|_| None).0).collect()
+                }
+                _ => HashSet::new(),
+            };
             let text = &ins.text;
             for (name, range) in super::var_refs(text.as_str()) {
-                if vars.contains_key(&name) || inherited.contains(&name) || super::PREDEFINED_ARGS.contains(&name.as_str()) {
+                if own.contains(&name) || vars.contains_key(&name) || inherited.contains(&name) || super::PREDEFINED_ARGS.contains(&name.as_str()) {
                     continue;
                 }
                 if !(declared.contains(&name) || root_scratch) {
