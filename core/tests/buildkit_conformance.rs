@@ -59,7 +59,11 @@ fn testfiles_dump() {
                 let e = exp_lines.get(i).copied().unwrap_or("<none>");
                 let g = got_lines.get(i).copied().unwrap_or("<none>");
                 if e != g {
-                    diff.push_str(&format!("\n  line {}: expected {e}\n  line {}:      got {g}", i + 1, i + 1));
+                    diff.push_str(&format!(
+                        "\n  line {}: expected {e}\n  line {}:      got {g}",
+                        i + 1,
+                        i + 1
+                    ));
                 }
             }
             failures.push(format!("{name}:{diff}"));
@@ -93,7 +97,10 @@ fn testfiles_negative() {
         }
     }
     let passed = dirs.len() - failures.len();
-    eprintln!("buildkit testfiles-negative: {passed}/{} passed", dirs.len());
+    eprintln!(
+        "buildkit testfiles-negative: {passed}/{} passed",
+        dirs.len()
+    );
     assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
 }
 
