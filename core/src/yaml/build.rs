@@ -148,8 +148,16 @@ impl Ctx<'_> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    let problem =
-                        Problem::parse(self.char_span(at), format!("invalid YAML: {}", err.info()));
+                    let problem = if err.info().contains("recursion limit") {
+                        // saphyr-parser's own nesting guard (flow collections).
+                        Problem::new(
+                            ErrorKind::Limit,
+                            self.char_span(at),
+                            "nesting is too deep for the YAML parser",
+                        )
+                    } else {
+                        Problem::parse(self.char_span(at), format!("invalid YAML: {}", err.info()))
+                    };
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
