@@ -300,6 +300,29 @@ fn tag_string(tag: &Tag) -> String {
     format!("{}{}", tag.handle, tag.suffix)
 }
 
+/// End of the quoted scalar starting at `start` (its closing quote included), at
+/// most `limit`.
+fn quoted_end(text: &str, start: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(start) else {
+        return limit;
+    };
+    if quote != b'"' && quote != b'\'' {
+        return limit;
+    }
+    let mut i = start + 1;
+    while i < limit {
+        match bytes.get(i) {
+            Some(b'\\') if quote == b'"' => i += 2,
+            Some(b'\'') if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            Some(&c) if c == quote => return i + 1,
+            Some(_) => i += 1,
+            None => break,
+        }
+    }
+    limit
+}
+
 /// Skip node properties (`&anchor`, `!tag`) and the blanks after them.
 fn skip_properties(text: &str, mut at: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
@@ -429,6 +452,8 @@ impl DocBuilder {
                     }
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
                         let start = skip_properties(text, s, e);
+                        // The event's span may run on over blanks and a comment.
+                        let e = quoted_end(text, start, e);
                         ctx.opaque.push((start, e));
                         let st = if matches!(style, ScalarStyle::SingleQuoted) {
                             Style::SingleQuoted
