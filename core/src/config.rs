@@ -384,7 +384,7 @@ fn is_pss_version(v: &str) -> bool {
         })
 }
 
-/// Position a serde error about rule options: `unknown field `x`` at that key,
+/// Position a serde error about rule options: "unknown field `x`" at that key,
 /// else the whole options value.
 fn locate_serde_error(options: &Node, message: &str) -> Span {
     let field = message

@@ -6,6 +6,8 @@
     clippy::indexing_slicing
 )]
 
+use std::fmt::Write as _;
+
 use serde_json::json;
 use stockade::finding::ErrorKind;
 use stockade::source::LineIndex;
@@ -296,7 +298,7 @@ fn billion_laughs_is_a_limit_problem() {
     let mut prev = "a";
     for n in names {
         let refs = vec![format!("*{prev}"); 9].join(", ");
-        text.push_str(&format!("{n}: &{n} [{refs}]\n"));
+        writeln!(text, "{n}: &{n} [{refs}]").unwrap();
         prev = n;
     }
     text.push_str("---\nok: 1\n");
@@ -323,9 +325,10 @@ fn deep_nesting_is_a_limit_problem() {
         json!({"ok": 1})
     );
 
-    let block: String = (0..1000)
-        .map(|i| format!("{}k:\n", " ".repeat(i)))
-        .collect();
+    let block = (0..1000).fold(String::new(), |mut s, i| {
+        writeln!(s, "{}k:", " ".repeat(i)).unwrap();
+        s
+    });
     let stream = read(&block);
     let p = stream.documents[0].problem().unwrap();
     assert_eq!(p.kind, ErrorKind::Limit);

@@ -426,71 +426,9 @@ impl DocBuilder {
         e: usize,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), Problem> {
-        let text = ctx.text;
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                let (span, node_style) = match style {
-                    ScalarStyle::Literal | ScalarStyle::Folded => {
-                        // The event spans the content; the node starts at `|`/`>`.
-                        let header = text
-                            .get(self.last_end..s)
-                            .and_then(|t| t.find(['|', '>']))
-                            .map_or(s, |i| self.last_end + i);
-                        let trimmed = text.get(header..e).map_or(e, |t| {
-                            header + t.trim_end_matches([' ', '\t', '\r', '\n']).len()
-                        });
-                        ctx.opaque.push((s, e));
-                        let st = if matches!(style, ScalarStyle::Literal) {
-                            Style::Literal
-                        } else {
-                            Style::Folded
-                        };
-                        (
-                            Span::from_range(header..trimmed.max(header + 1).min(text.len())),
-                            st,
-                        )
-                    }
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        let start = skip_properties(text, s, e);
-                        // The event's span may run on over blanks and a comment.
-                        let e = quoted_end(text, start, e);
-                        ctx.opaque.push((start, e));
-                        let st = if matches!(style, ScalarStyle::SingleQuoted) {
-                            Style::SingleQuoted
-                        } else {
-                            Style::DoubleQuoted
-                        };
-                        (Span::from_range(start..e), st)
-                    }
-                    ScalarStyle::Plain => {
-                        let start = skip_properties(text, s, e);
-                        let span = if value.is_empty() {
-                            Span::from_range(start..start)
-                        } else {
-                            Span::from_range(start..e)
-                        };
-                        (span, Style::Plain)
-                    }
-                };
-                self.count_node(ctx, span)?;
-                let resolved = match tag.as_deref() {
-                    None if node_style == Style::Plain => resolve_plain(&value),
-                    None => Value::String(value.to_string()),
-                    Some(t) if t.handle == CORE_HANDLE => {
-                        resolve_tagged(&value, &t.suffix).map_err(|m| Problem::parse(span, m))?
-                    }
-                    Some(_) => Value::String(value.to_string()),
-                };
-                let node = Node {
-                    value: resolved,
-                    span,
-                    tag: tag.as_deref().map(tag_string),
-                    style: node_style,
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
-                }
-                self.push(node, ctx)
+                self.scalar(&value, style, anchor, tag.as_deref(), s, e, ctx)
             }
             Event::Alias(id) => {
                 let span = Span::from_range(s..e);
@@ -537,6 +475,84 @@ impl DocBuilder {
             | Event::DocumentStart(_)
             | Event::DocumentEnd => Ok(()),
         }
+    }
+}
+
+impl DocBuilder {
+    #[allow(clippy::too_many_arguments)]
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        s: usize,
+        e: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        let text = ctx.text;
+        let (span, node_style) = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                // The event spans the content; the node starts at `|`/`>`.
+                let header = text
+                    .get(self.last_end..s)
+                    .and_then(|t| t.find(['|', '>']))
+                    .map_or(s, |i| self.last_end + i);
+                let trimmed = text.get(header..e).map_or(e, |t| {
+                    header + t.trim_end_matches([' ', '\t', '\r', '\n']).len()
+                });
+                ctx.opaque.push((s, e));
+                let st = if matches!(style, ScalarStyle::Literal) {
+                    Style::Literal
+                } else {
+                    Style::Folded
+                };
+                (
+                    Span::from_range(header..trimmed.max(header + 1).min(text.len())),
+                    st,
+                )
+            }
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let start = skip_properties(text, s, e);
+                // The event's span may run on over blanks and a comment.
+                let e = quoted_end(text, start, e);
+                ctx.opaque.push((start, e));
+                let st = if matches!(style, ScalarStyle::SingleQuoted) {
+                    Style::SingleQuoted
+                } else {
+                    Style::DoubleQuoted
+                };
+                (Span::from_range(start..e), st)
+            }
+            ScalarStyle::Plain => {
+                let start = skip_properties(text, s, e);
+                let span = if value.is_empty() {
+                    Span::from_range(start..start)
+                } else {
+                    Span::from_range(start..e)
+                };
+                (span, Style::Plain)
+            }
+        };
+        self.count_node(ctx, span)?;
+        let resolved = match tag {
+            None if node_style == Style::Plain => resolve_plain(value),
+            Some(t) if t.handle == CORE_HANDLE => {
+                resolve_tagged(value, &t.suffix).map_err(|m| Problem::parse(span, m))?
+            }
+            // Quoted and block scalars, and custom tags: the text.
+            _ => Value::String(value.to_string()),
+        };
+        let node = Node {
+            value: resolved,
+            span,
+            tag: tag.map(tag_string),
+            style: node_style,
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), 1));
+        }
+        self.push(node, ctx)
     }
 }
 

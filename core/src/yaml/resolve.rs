@@ -59,10 +59,10 @@ fn resolve_word(text: &str) -> Option<Value> {
 /// Resolve a scalar with an explicit core tag (`!!int` …): `suffix` is the tag's suffix.
 /// Returns the value, or the go-yaml error message.
 pub(super) fn resolve_tagged(text: &str, suffix: &str) -> Result<Value, String> {
+    // `!!str`, `!!binary`, `!!timestamp` and other core tags on a scalar (`!!map`,
+    // `!!merge` …) give the text.
     let want = match suffix {
-        "str" | "binary" | "timestamp" => return Ok(Value::String(text.to_string())),
         "int" | "float" | "bool" | "null" => suffix,
-        // Other core tags on a scalar (`!!map`, `!!seq`, `!!merge` …): the text.
         _ => return Ok(Value::String(text.to_string())),
     };
     let value = resolve_plain(text);
