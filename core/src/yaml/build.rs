@@ -666,6 +666,23 @@ impl DocBuilder {
                     *key = Some(node);
                     return Ok(());
                 };
+                match k.value {
+                    Value::Seq(_) | Value::Map(_) => {
+                        // go-yaml: "invalid map key"; JSON has no such keys.
+                        return Err(Problem::parse(
+                            k.span,
+                            format!("invalid map key: a {} cannot be a key", k.value.type_name()),
+                        ));
+                    }
+                    Value::Null => {
+                        // sigs.k8s.io/yaml cannot turn a null key into a JSON key.
+                        return Err(Problem::parse(
+                            k.span,
+                            "unsupported map key of type null (JSON object keys must be strings)",
+                        ));
+                    }
+                    _ => {}
+                }
                 if is_merge_key(&k) {
                     check_merge_value(&node)?;
                     merges.push((entries.len(), node));
