@@ -448,6 +448,25 @@ f: >- # three
 }
 
 #[test]
+fn control_characters_are_errors_as_in_go_yaml() {
+    let text = "a: 1\n---\nb: x\u{1}y\n---\nc: \"\u{7f}\"\n---\nd: \"\t\u{85}\"\n";
+    let stream = read(text);
+    assert_eq!(stream.documents.len(), 4);
+    assert!(stream.documents[0].node().is_some());
+    let p = stream.documents[1].problem().unwrap();
+    assert_eq!(p.message, "control characters are not allowed (U+0001)");
+    assert_eq!(p.span.text(text), "\u{1}");
+    assert_eq!(p.document, Some(1));
+    assert!(stream.documents[2].problem().is_some());
+    assert!(
+        stream.documents[3].node().is_some(),
+        "tab and NEL are allowed"
+    );
+    let p = problem("a: b\0c\n");
+    assert!(p.message.contains("U+0000"), "{}", p.message);
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let inputs = [
         "\0",

@@ -60,6 +60,7 @@ impl Ctx<'_> {
         let n = self.docs.len();
         let starts: Vec<usize> = self.docs.iter().map(|d| d.start).collect();
         let mut comments = comments.into_iter().peekable();
+        let mut controls = control_characters(self.text).peekable();
         let mut documents = Vec::with_capacity(n);
         for (index, doc) in self.docs.into_iter().enumerate() {
             let start = if index == 0 { 0 } else { doc.start };
@@ -73,10 +74,35 @@ impl Ctx<'_> {
                     break;
                 }
             }
+            // go-yaml's reader rejects control characters anywhere in the stream.
+            let mut control = None;
+            while let Some(&(at, ch)) = controls.peek() {
+                if at >= end && index + 1 < n {
+                    break;
+                }
+                controls.next();
+                control = control.or(Some((at, ch)));
+            }
+            let mut root = doc.root;
+            if let Some((at, ch)) = control {
+                let earlier = root
+                    .as_ref()
+                    .err()
+                    .is_some_and(|p| (p.span.start as usize) < at);
+                if !earlier {
+                    root = Err(Problem::parse(
+                        Span::from_range(at..at + ch.len_utf8()),
+                        format!(
+                            "control characters are not allowed (U+{:04X})",
+                            u32::from(ch)
+                        ),
+                    ));
+                }
+            }
             documents.push(Document {
                 index,
                 span: Span::from_range(start..end),
-                root: doc.root.map_err(|p| p.in_document(index)),
+                root: root.map_err(|p| p.in_document(index)),
                 comments: mine,
                 explicit_start: doc.explicit,
             });
@@ -231,6 +257,17 @@ impl Ctx<'_> {
             None => Outcome::Done,
         }
     }
+}
+
+/// Characters libyaml's reader refuses (YAML's non-printable set: C0 controls but tab,
+/// LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF).
+fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|&(_, c)| {
+        matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+            || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'
+    })
 }
 
 /// A key as go-yaml compares keys (after resolution).

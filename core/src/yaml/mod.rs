@@ -106,8 +106,9 @@
 //!   keeps the last; Kubernetes' strict paths reject them).
 //! - NaN and infinite float *values* read fine; Go's JSON encoder rejects them
 //!   ([`Node::try_to_json`] reports that, [`Node::to_json`] writes `null`).
-//! - A control character such as NUL inside a document ends it with a parse error
-//!   where go-yaml reports "control characters are not allowed"; the message differs.
+//! - A control character (C0 but tab, LF and CR; DEL; C1 but NEL; U+FFFE, U+FFFF)
+//!   makes its document fail with "control characters are not allowed", as go-yaml's
+//!   reader does; go-yaml then stops reading the stream, we keep the other documents.
 
 mod build;
 mod comments;
