@@ -675,6 +675,15 @@ impl DocBuilder {
         };
         if frame.anchor != 0 {
             let size = self.nodes.saturating_sub(frame.nodes_at_start) + 1;
+            // The stored copy costs memory too: count it, so nested anchors stay bounded.
+            self.nodes += size;
+            if self.nodes > ctx.limits.max_nodes {
+                return Err(Problem::new(
+                    ErrorKind::Limit,
+                    span,
+                    format!("document has more than {} nodes", ctx.limits.max_nodes),
+                ));
+            }
             self.anchors.insert(frame.anchor, (node.clone(), size));
         }
         self.push(node, ctx)
