@@ -448,6 +448,22 @@ f: >- # three
 }
 
 #[test]
+fn tabs_after_colons_are_blanks_as_in_go_yaml() {
+    let text = "a:\t1\nq: \"k:\tv\"\nb: |\n  x:\ty\nc: {d:\te} # e:\tf\n";
+    let stream = read(text);
+    let node = stream.documents[0].node().unwrap();
+    assert_eq!(
+        node.to_json(),
+        json!({"a": 1, "q": "k:\tv", "b": "x:\ty\n", "c": {"d": "e"}})
+    );
+    assert_eq!(node.get("a").unwrap().span.text(text), "1");
+    let comments: Vec<_> = stream.comments().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, [" e:\tf"]);
+    // Tabs as indentation stay errors, as in go-yaml.
+    assert!(read("a:\n\t- b\n").problems().next().is_some());
+}
+
+#[test]
 fn control_characters_are_errors_as_in_go_yaml() {
     let text = "a: 1\n---\nb: x\u{1}y\n---\nc: \"\u{7f}\"\n---\nd: \"\t\u{85}\"\n";
     let stream = read(text);

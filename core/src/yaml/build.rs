@@ -14,7 +14,10 @@ use crate::finding::{ErrorKind, Problem};
 use crate::source::{LineIndex, Span};
 
 struct Ctx<'a> {
+    /// The original text: spans, comments and boundaries are read from it.
     text: &'a str,
+    /// Whether the parser stopped at a tab after `:` (see [`parse`]).
+    tab_after_colon: bool,
     limits: &'a Limits,
     offsets: CharOffsets,
     lines: LineIndex,
@@ -35,25 +38,94 @@ enum Outcome {
 }
 
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
-    let mut ctx = Ctx {
-        text,
-        limits,
-        offsets: CharOffsets::new(text),
-        lines: LineIndex::new(text),
-        docs: Vec::new(),
-        opaque: Vec::new(),
-    };
-    let mut base = 0;
-    while let Outcome::ResumeAt(next) = ctx.run(base) {
-        if next <= base || next >= text.len() {
-            break;
+    // `saphyr-parser` refuses a tab right after `:` (`key:\tvalue`), which libyaml and
+    // go-yaml accept. When that happens, the tabs after every `:` are read as spaces
+    // (same byte length, so every offset stays right) and the stream is read again;
+    // tabs that turn out to sit inside quoted or block scalars are put back.
+    let mut patched: Option<(String, Vec<usize>)> = None;
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let source = patched.as_ref().map_or(text, |(s, _)| s.as_str());
+        let mut ctx = Ctx::new(text, limits);
+        let mut base = 0;
+        while let Outcome::ResumeAt(next) = ctx.run(base, source) {
+            if next <= base || next >= text.len() {
+                break;
+            }
+            base = next;
         }
-        base = next;
+        if rounds < 8 {
+            match &mut patched {
+                None if ctx.tab_after_colon => {
+                    patched = Some(patch_tabs_after_colons(text));
+                    continue;
+                }
+                Some((source, positions)) => {
+                    ctx.opaque.sort_unstable();
+                    let inside = |p: &usize| {
+                        let i = ctx.opaque.partition_point(|&(start, _)| start <= *p);
+                        i.checked_sub(1)
+                            .and_then(|i| ctx.opaque.get(i))
+                            .is_some_and(|&(_, end)| *p < end)
+                    };
+                    let (restore, keep): (Vec<usize>, Vec<usize>) =
+                        positions.iter().partition(|p| inside(p));
+                    if !restore.is_empty() {
+                        for p in restore {
+                            source.replace_range(p..=p, "\t");
+                        }
+                        *positions = keep;
+                        continue;
+                    }
+                }
+                None => {}
+            }
+        }
+        return ctx.finish();
     }
-    ctx.finish()
 }
 
-impl Ctx<'_> {
+/// Replace the tabs (and only tabs) in the blank run after each `:` with spaces.
+fn patch_tabs_after_colons(text: &str) -> (String, Vec<usize>) {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut positions = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) == Some(&b':') {
+            let mut j = i + 1;
+            while let Some(&c @ (b' ' | b'\t')) = bytes.get(j) {
+                if c == b'\t' {
+                    if let Some(b) = bytes.get_mut(j) {
+                        *b = b' ';
+                    }
+                    positions.push(j);
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII tabs became ASCII spaces: still UTF-8.
+    let patched = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+    (patched, positions)
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, limits: &'a Limits) -> Self {
+        Ctx {
+            text,
+            tab_after_colon: false,
+            limits,
+            offsets: CharOffsets::new(text),
+            lines: LineIndex::new(text),
+            docs: Vec::new(),
+            opaque: Vec::new(),
+        }
+    }
+
     fn finish(mut self) -> Stream {
         self.opaque.sort_unstable();
         let comments = comments::scan(self.text, &self.opaque, &self.lines);
@@ -155,8 +227,10 @@ impl Ctx<'_> {
 
     /// Read from byte `base` with a fresh parser until the stream ends or an error
     /// stops the parser.
-    fn run(&mut self, base: usize) -> Outcome {
-        let Some(sub) = self.text.get(base..) else {
+    /// `source` is the text to parse: the original, or a copy with tabs after `:` read
+    /// as spaces (same length and character boundaries).
+    fn run(&mut self, base: usize, source: &str) -> Outcome {
+        let Some(sub) = source.get(base..) else {
             return Outcome::Done;
         };
         let base_char = self.offsets.char_of_byte(base);
@@ -174,6 +248,17 @@ impl Ctx<'_> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
+                    if err
+                        .info()
+                        .contains("must be followed by a valid YAML whitespace")
+                        && self.text.get(..at).is_some_and(|t| {
+                            t.trim_end_matches([' ', '\t']).ends_with(':')
+                                && t.ends_with([' ', '\t'])
+                                && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+                        })
+                    {
+                        self.tab_after_colon = true;
+                    }
                     let problem = if err.info().contains("recursion limit") {
                         // saphyr-parser's own nesting guard (flow collections).
                         Problem::new(

@@ -91,6 +91,9 @@
 //!
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
+//! - Tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml, although
+//!   `saphyr-parser` refuses them: the stream is then read again with those tabs seen
+//!   as spaces (offsets unchanged; tabs inside quoted and block scalars are kept).
 //! - The grammar is YAML 1.2 (`saphyr-parser`) where go-yaml v2 follows YAML 1.1's
 //!   grammar (libyaml); the differences are in corner cases of the syntax (for example
 //!   tabs in indentation, `%YAML 1.1` directives, some flow-context edge cases). The
