@@ -1,0 +1,1 @@
+//! Comment scanner (work in progress).

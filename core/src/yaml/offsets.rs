@@ -1,0 +1,1 @@
+//! Char index → byte offset conversion (work in progress).

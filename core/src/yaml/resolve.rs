@@ -1,0 +1,1 @@
+//! Scalar resolution (work in progress).
