@@ -55,7 +55,7 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
                 walker
                     .out
                     .errors
-                    .push(ScanError::file(ErrorKind::Io, display, io_message(&e)))
+                    .push(ScanError::file(ErrorKind::Io, display, io_message(&e)));
             }
         }
     }
