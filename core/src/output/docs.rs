@@ -111,10 +111,11 @@ pub fn rules_markdown(rules: &[&RuleMeta]) -> String {
     );
     let _ = writeln!(
         out,
-        "Stockade has {} built-in rules. Each has a stable id; suppressions and the \
+        "Stockade has {} built-in {}. Each has a stable id; suppressions and the \
          configuration also accept the rule's name and the ids of the matching rules \
          of other tools (its aliases).\n",
-        rules.len()
+        rules.len(),
+        if rules.len() == 1 { "rule" } else { "rules" }
     );
 
     out.push_str("## Index\n\n");
