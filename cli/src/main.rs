@@ -298,12 +298,18 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         return fail(&e);
     }
 
+    ExitCode::from(exit_status(&report, args.exit_code))
+}
+
+/// `2` when any input could not be scanned, else `exit_code` when findings
+/// remain, else `0`.
+fn exit_status(report: &Report, exit_code: u8) -> u8 {
     if !report.errors.is_empty() {
-        ExitCode::from(EXIT_ERROR)
+        EXIT_ERROR
     } else if !report.findings.is_empty() {
-        ExitCode::from(args.exit_code)
+        exit_code
     } else {
-        ExitCode::SUCCESS
+        0
     }
 }
 
@@ -325,11 +331,73 @@ fn finish(mut report: Report, severities: &[Severity]) -> Report {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
     use clap::CommandFactory;
 
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    fn finding(path: &str, line: u32, severity: Severity) -> stockade::Finding {
+        let text = "FROM a\nFROM b\nFROM c\n";
+        let source = stockade::Source::new(path, text);
+        let start = source.line_index().line_start(line - 1);
+        let d = stockade::Diagnostic::new(
+            &stockade::suppress::UNUSED_SUPPRESSION,
+            stockade::Span::new(start, start + 4),
+            "m",
+        );
+        let mut f = d.to_finding(&source);
+        f.severity = severity;
+        f
+    }
+
+    #[test]
+    fn severity_filter_keeps_listed_severities_and_recounts() {
+        let report = Report {
+            findings: vec![
+                finding("b/Dockerfile", 1, Severity::High),
+                finding("a/Dockerfile", 2, Severity::Low),
+                finding("a/Dockerfile", 1, Severity::Critical),
+            ],
+            suppressed: vec![finding("a/Dockerfile", 3, Severity::Medium)],
+            ..Report::default()
+        };
+        let kept = finish(report.clone(), &[Severity::High, Severity::Critical]);
+        let got: Vec<(&str, u32)> = kept
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.start.line.get()))
+            .collect();
+        assert_eq!(got, [("a/Dockerfile", 1), ("b/Dockerfile", 1)]);
+        assert!(kept.suppressed.is_empty());
+        assert_eq!(kept.summary.findings.total(), 2);
+        assert_eq!(kept.summary.findings.critical, 1);
+        // No filter keeps everything, sorted.
+        let all = finish(report, &[]);
+        assert_eq!(all.findings.len(), 3);
+        assert_eq!(all.suppressed.len(), 1);
+        assert_eq!(all.findings[0].start.line.get(), 1);
+        assert_eq!(all.findings[0].path, "a/Dockerfile");
+    }
+
+    #[test]
+    fn exit_status_errors_win_then_findings_use_exit_code() {
+        let mut report = Report::default();
+        assert_eq!(exit_status(&report, 4), 0);
+        report
+            .findings
+            .push(finding("Dockerfile", 1, Severity::Low));
+        assert_eq!(exit_status(&report, 0), 0);
+        assert_eq!(exit_status(&report, 4), 4);
+        report.errors.push(stockade::ScanError::file(
+            stockade::ErrorKind::Io,
+            "x",
+            "gone",
+        ));
+        assert_eq!(exit_status(&report, 4), 2);
+        assert_eq!(exit_status(&report, 0), 2);
     }
 }
