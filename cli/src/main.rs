@@ -282,12 +282,10 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let report = finish(report, &args.severity);
 
     let rendered = output::render(&report, format, &sources, options);
-    // Errors go to stderr too, unless the text format already shows them there
-    // (on the terminal or the same pipe).
-    if format != Format::Text || args.output.is_some() {
-        for e in &report.errors {
-            eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
-        }
+    // Errors are in the report and on stderr, whatever the format, so a caller
+    // piping the report elsewhere still sees them.
+    for e in &report.errors {
+        eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
     }
     let written = match &args.output {
         Some(path) => std::fs::write(path, rendered)

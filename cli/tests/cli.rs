@@ -539,3 +539,32 @@ fn examples_are_scanned() {
     assert!(report["summary"]["files"].as_u64().unwrap() >= 2);
     assert_eq!(report["errors"], Value::Array(vec![]), "{}", out.stdout);
 }
+
+#[test]
+fn errors_are_on_stderr_in_every_format() {
+    let dir = TempDir::new("stderr");
+    for format in ["text", "json", "sarif", "github"] {
+        let out = run(
+            &dir,
+            &[
+                "scan",
+                "--no-config",
+                "--format",
+                format,
+                "missing.dockerfile",
+            ],
+        );
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr
+                .contains("stockade: error[io]: missing.dockerfile: "),
+            "{format}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("missing.dockerfile"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
