@@ -14,8 +14,9 @@
 //! Code frames show the source lines a span covers (a long span shows its first
 //! three and last two lines), with carets under the exact columns. Tabs are shown
 //! as four spaces and control characters as their Unicode "control picture", so
-//! a hostile input cannot move the terminal's cursor; every character counts as
-//! one column (wide CJK characters may shift the carets). Very long lines are cut
+//! a hostile input cannot move the terminal's cursor; East Asian wide characters
+//! and emoji count as two columns and combining marks as none, so carets stay
+//! under the span (an approximation of `wcwidth`). Very long lines are cut
 //! to a window around the span.
 
 use std::fmt::Write as _;
@@ -282,6 +283,30 @@ fn code_frame(
     (out, width)
 }
 
+/// Terminal columns a character takes: tabs [`TAB_WIDTH`], combining marks and
+/// zero-width characters none, East Asian wide characters and emoji two.
+fn display_width(c: char) -> usize {
+    match u32::from(c) {
+        0x09 => TAB_WIDTH,
+        0x0300..=0x036F | 0x200B..=0x200F | 0x20D0..=0x20FF | 0xFE00..=0xFE0F => 0,
+        0x1100..=0x115F
+        | 0x2E80..=0x303E
+        | 0x3041..=0x33FF
+        | 0x3400..=0x4DBF
+        | 0x4E00..=0x9FFF
+        | 0xA000..=0xA4CF
+        | 0xAC00..=0xD7A3
+        | 0xF900..=0xFAFF
+        | 0xFE30..=0xFE4F
+        | 0xFF00..=0xFF60
+        | 0xFFE0..=0xFFE6
+        | 0x1F300..=0x1F64F
+        | 0x1F900..=0x1F9FF
+        | 0x20000..=0x3FFFD => 2,
+        _ => 1,
+    }
+}
+
 /// Lay out one source line for display: expand tabs, make control characters
 /// visible and cut lines wider than [`MAX_LINE_WIDTH`] to a window around the
 /// carets. Returns the text and the carets' display columns (0-based, end exclusive).
@@ -292,7 +317,7 @@ fn window(content: &str, from: usize, to: usize) -> (String, usize, usize) {
     let mut width = 0usize;
     for c in &chars {
         cols.push(width);
-        width += if *c == '\t' { TAB_WIDTH } else { 1 };
+        width += display_width(*c);
     }
     cols.push(width);
     // Columns past the end (a caret after the last character) continue one by one.
@@ -386,6 +411,20 @@ mod tests {
         let (s, e) = index.range(text, crate::Span::empty_at(2));
         let (frame, _) = code_frame(text, s, e, "0", &Style { on: false });
         assert_eq!(frame, "  |\n2 | b\n  | ^\n");
+    }
+
+    #[test]
+    fn wide_characters_take_two_columns() {
+        let text = "LABEL 名前=\"値\" x=1\n";
+        let at = text.find("x=1").unwrap();
+        let index = LineIndex::new(text);
+        let (s, e) = index.range(text, crate::Span::from_range(at..at + 3));
+        let (frame, _) = code_frame(text, s, e, "0", &Style { on: false });
+        // `LABEL ` 6 + 名前 4 + `="` 2 + 値 2 + `" ` 2 = column 16.
+        assert_eq!(
+            frame,
+            format!("  |\n1 | {}\n  | {}^^^\n", text.trim_end(), " ".repeat(16))
+        );
     }
 
     #[test]
