@@ -87,7 +87,8 @@ fn run_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
     {
         let mut input = child.stdin.take().unwrap();
         if let Some(bytes) = stdin {
-            input.write_all(bytes).unwrap();
+            // The command may exit without reading (a usage error): a broken pipe here is fine.
+            let _ = input.write_all(bytes);
         }
     }
     child.wait_with_output().unwrap().into()
@@ -567,4 +568,20 @@ fn errors_are_on_stderr_in_every_format() {
             out.stdout
         );
     }
+}
+
+#[test]
+fn unwritable_output_file_exits_2() {
+    let dir = TempDir::new("unwritable");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(
+        &dir,
+        &["scan", "--no-config", "--output", "no/such/dir/out.txt"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot write no/such/dir/out.txt"),
+        "{}",
+        out.stderr
+    );
 }
