@@ -227,6 +227,7 @@ fn check_object(
         return;
     };
     let mut decoder = podspec::Decoder::new();
+    decoder.default_host_network_ports = object.kind == "Pod";
     let Some((holder, pointer)) = walk_to_pod(&mut decoder, object, path) else {
         report_decode_errors(ctx, document, object, &decoder);
         if decoder.errors.is_empty() {

@@ -13,7 +13,11 @@
 //! - unknown fields are ignored, and field names are case-sensitive
 //!   (`Privileged: true` is not `privileged`);
 //! - only the fields Pod Security reads are decoded (plus every annotation, since a
-//!   non-string annotation value is a common reason for rejection).
+//!   non-string annotation value is a common reason for rejection);
+//! - the API server's defaulting that changes what Pod Security sees is applied:
+//!   a volume with no source is an `emptyDir` (`SetDefaults_Volume`), and in a Pod
+//!   (not a template, where the defaulting is off since Kubernetes 1.28) with
+//!   `hostNetwork: true` a port without `hostPort` gets `hostPort = containerPort`.
 
 use super::model::{
     Capabilities, CommonSecurity, Container, ContainerList, ContainerSecurity, Loc, Pod, PodMeta,
@@ -68,6 +72,10 @@ pub struct DecodeError {
 #[derive(Debug, Default)]
 pub struct Decoder {
     pub errors: Vec<DecodeError>,
+    /// Apply the Pod defaulting of host ports under `hostNetwork: true` (Pods only).
+    pub default_host_network_ports: bool,
+    /// Set while decoding the containers of a pod with `hostNetwork: true`.
+    host_network: bool,
 }
 
 pub(crate) fn child(pointer: &str, key: &str) -> String {
@@ -418,7 +426,7 @@ impl Decoder {
         let anchor = name_field
             .as_ref()
             .map_or_else(|| Loc::new(node.span, pointer), |n| n.loc.clone());
-        let mut sources = Vec::new();
+        let mut sources: Vec<(String, Loc)> = Vec::new();
         for (k, v) in node.as_map().unwrap_or_default() {
             let Some(key) = k.key_string() else {
                 continue;
@@ -431,6 +439,10 @@ impl Decoder {
                 sources.push((key, Loc::new(k.span, ptr)));
             }
         }
+        if sources.is_empty() {
+            // SetDefaults_Volume: a volume with no source is an emptyDir.
+            sources.push(("emptyDir".to_string(), anchor.clone()));
+        }
         Some(Volume {
             name: name_field.map(|n| n.value).unwrap_or_default(),
             anchor,
@@ -441,9 +453,11 @@ impl Decoder {
     /// Decode a pod spec mapping; `key` is the `spec` key node (for the anchor).
     pub fn pod_spec(&mut self, key: Option<&Node>, spec: &Node, pointer: &str) -> PodSpec {
         let anchor = Loc::new(key.map_or(spec.span, |k| k.span), pointer);
+        let host_network = self.bool(spec, pointer, "hostNetwork");
+        self.host_network = host_network.as_ref().is_some_and(|h| h.value);
         let mut out = PodSpec {
             anchor,
-            host_network: self.bool(spec, pointer, "hostNetwork"),
+            host_network,
             host_pid: self.bool(spec, pointer, "hostPID"),
             host_ipc: self.bool(spec, pointer, "hostIPC"),
             host_users: self.bool(spec, pointer, "hostUsers"),
