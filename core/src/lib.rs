@@ -96,13 +96,14 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
     {
         return Some(Kind::Dockerfile);
     }
-    if lower.ends_with(".yaml") || lower.ends_with(".yml") {
-        return Some(Kind::Kubernetes);
+    let extension = Path::new(&lower).extension().and_then(|e| e.to_str());
+    match extension {
+        Some("yaml" | "yml") => Some(Kind::Kubernetes),
+        Some("json") if text.contains("\"apiVersion\"") && text.contains("\"kind\"") => {
+            Some(Kind::Kubernetes)
+        }
+        _ => None,
     }
-    if lower.ends_with(".json") && text.contains("\"apiVersion\"") && text.contains("\"kind\"") {
-        return Some(Kind::Kubernetes);
-    }
-    None
 }
 
 /// A configured scanner: build once, scan many sources (it is `Send + Sync`).

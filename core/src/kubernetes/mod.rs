@@ -307,3 +307,6 @@ fn report_decode_errors(
         );
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -21,7 +21,7 @@
 //! also reported as a located error when the Namespace is in the scanned file.
 //!
 //! Not modelled: PSA's exemptions (usernames, runtime classes, namespaces) from
-//! the AdmissionConfiguration, which an offline scan cannot see.
+//! the `AdmissionConfiguration`, which an offline scan cannot see.
 
 use std::collections::BTreeMap;
 

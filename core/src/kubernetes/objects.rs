@@ -77,7 +77,7 @@ fn scalar_string(node: Option<&Node>) -> Option<String> {
 }
 
 /// Read an object's identity; `None` when `node` has no string `apiVersion` and `kind`.
-pub fn object_at<'a>(node: &'a Node, pointer: String, in_list: bool) -> Option<Object<'a>> {
+pub fn object_at(node: &Node, pointer: String, in_list: bool) -> Option<Object<'_>> {
     node.as_map()?;
     let api_version = scalar_string(node.get("apiVersion"))?;
     let kind = scalar_string(node.get("kind"))?;

@@ -64,7 +64,7 @@ pub static CHECK: PssCheck = PssCheck {
         },
     ],
     reason: |_| "procMount".to_string(),
-    detail: detail,
+    detail,
 };
 
 pub(super) fn detail(v: &[&Violation]) -> String {

@@ -56,7 +56,7 @@ crate::declare_rule! {
     /// ## Why is this bad?
     /// Other volume types mount node paths or remote storage directly, with
     /// credentials and semantics the cluster administrator does not control
-    /// through PersistentVolumes.
+    /// through `PersistentVolume`s.
     ///
     /// ## Example
     /// ```yaml

@@ -112,12 +112,11 @@ fn run_as_non_root_1_0(pod: &Pod) -> Vec<Violation> {
             Some(r) if !r.value => {
                 explicit.push(Violation::new(&r.loc, Setter::Container(i, c.name.clone())));
             }
-            Some(_) => {}
             None if !pod_non_root => implicit.push(
                 Violation::new(c.security_anchor(), Setter::Container(i, c.name.clone()))
                     .variant(IMPLICIT),
             ),
-            None => {}
+            _ => {}
         }
     }
     if explicit.is_empty() {
