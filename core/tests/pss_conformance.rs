@@ -224,3 +224,93 @@ fn pod_security_admission_fixtures() {
         failures.len()
     );
 }
+
+/// Render a report as stable text: one line per finding, suppressed finding and
+/// error, then the summary.
+fn render(report: &stockade::Report) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let pos = |p: &stockade::Position| format!("{}:{}", p.line.get(), p.column.get());
+    for f in &report.findings {
+        let _ = writeln!(
+            out,
+            "finding {} {}-{} doc{} {} {} | {}",
+            f.rule,
+            pos(&f.start),
+            pos(&f.end),
+            f.document,
+            f.object.as_deref().unwrap_or("-"),
+            f.pointer.as_deref().unwrap_or("-"),
+            f.message
+        );
+    }
+    for f in &report.suppressed {
+        let s = f.suppression.as_ref().unwrap();
+        let _ = writeln!(
+            out,
+            "suppressed {} {} doc{} {} by {} on line {}",
+            f.rule,
+            pos(&f.start),
+            f.document,
+            f.object.as_deref().unwrap_or("-"),
+            s.kind,
+            s.line
+        );
+    }
+    for e in &report.errors {
+        let _ = writeln!(
+            out,
+            "error {} {} doc{} | {}",
+            e.kind.as_str(),
+            e.start.as_ref().map_or_else(|| "-".to_string(), pos),
+            e.document
+                .map_or_else(|| "-".to_string(), |d| d.to_string()),
+            e.message
+        );
+    }
+    let _ = writeln!(out, "documents {}", report.summary.documents);
+    for (kind, n) in &report.summary.kinds {
+        let _ = writeln!(out, "kind {kind} {n}");
+    }
+    for s in &report.summary.skipped {
+        let _ = writeln!(out, "skipped doc{} {} | {}", s.document, s.kind, s.reason);
+    }
+    out
+}
+
+/// Manifests in `tests/fixtures/kubernetes/*.yaml`, each with the expected report
+/// in `<name>.expected` (restricted, latest). `STOCKADE_BLESS=1` rewrites the
+/// expectations; review the diff before committing.
+#[test]
+fn manifest_fixtures_match_their_expected_reports() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kubernetes");
+    let bless = std::env::var("STOCKADE_BLESS").is_ok_and(|v| v == "1");
+    let mut checked = 0;
+    let mut entries: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    entries.sort();
+    for path in entries {
+        if path.extension().and_then(|e| e.to_str()) != Some("yaml") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let report = Engine::new(Config::default()).scan(&text, Some(&name), None);
+        let actual = render(&report);
+        let expected_path = path.with_extension("expected");
+        if bless {
+            std::fs::write(&expected_path, &actual).unwrap();
+        }
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_default();
+        assert_eq!(
+            actual,
+            expected,
+            "{name}: report differs from {}",
+            expected_path.display()
+        );
+        checked += 1;
+    }
+    assert!(checked > 0, "no fixtures in {}", dir.display());
+}
