@@ -757,3 +757,64 @@ fn rules_are_registered_with_aliases() {
         }
     }
 }
+
+#[test]
+fn more_psa_messages() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+  annotations:
+    seccomp.security.alpha.kubernetes.io/pod: unconfined
+    container.seccomp.security.alpha.kubernetes.io/b: unknown
+    container.seccomp.security.alpha.kubernetes.io/a: docker/default
+spec:
+  securityContext:
+    runAsNonRoot: false
+    runAsUser: 0
+    windowsOptions: {hostProcess: true}
+    seccompProfile: {type: Unconfined}
+  initContainers:
+    - name: z
+      readinessProbe: {tcpSocket: {host: b.com, port: 1}}
+  containers:
+    - name: a
+      livenessProbe: {httpGet: {host: a.com, port: 1}}
+      lifecycle: {preStop: {httpGet: {host: \"\", port: 1}}}
+      securityContext:
+        procMount: Unmasked
+        runAsNonRoot: false
+        windowsOptions: {hostProcess: true}
+    - name: b
+      securityContext:
+        procMount: other
+        runAsUser: 0
+        seccompProfile: {type: Unconfined}
+";
+    let pod = pod_of(text);
+    let at = |level, minor| -> Vec<String> {
+        pss::evaluate(&pod, level, Version::v1(minor))
+            .iter()
+            .map(pss::CheckResult::message)
+            .collect()
+    };
+    let expect = |messages: &[String], m: &str| {
+        assert!(messages.iter().any(|x| x == m), "{m}\nnot in {messages:#?}")
+    };
+    let b18 = at(Level::Baseline, 18);
+    expect(&b18, "seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/b=\"unknown\", seccomp.security.alpha.kubernetes.io/pod=\"unconfined\")");
+    expect(&b18, "hostProcess (pod and container \"a\" must not set securityContext.windowsOptions.hostProcess=true)");
+    expect(&b18, "procMount (containers \"a\", \"b\" must not set securityContext.procMount to \"Unmasked\", \"other\")");
+    let b34 = at(Level::Baseline, 34);
+    expect(&b34, "seccompProfile (pod and container \"b\" must not set securityContext.seccompProfile.type to \"Unconfined\")");
+    // PSA lists the containers of this check sorted by name.
+    expect(&b34, "probe or lifecycle host (containers \"a\", \"z\" use probe or lifecycle hosts \"a.com\", \"b.com\")");
+    let r = at(Level::Restricted, 37);
+    expect(&r, "runAsNonRoot != true (pod and container \"a\" must not set securityContext.runAsNonRoot=false)");
+    expect(
+        &r,
+        "runAsUser=0 (pod and container \"b\" must not set runAsUser=0)",
+    );
+    expect(&r, "seccompProfile (pod and container \"b\" must not set securityContext.seccompProfile.type to \"Unconfined\")");
+    expect(&r, "allowPrivilegeEscalation != false (containers \"z\", \"a\", \"b\" must set securityContext.allowPrivilegeEscalation=false)");
+}
