@@ -300,6 +300,29 @@ fn tag_string(tag: &Tag) -> String {
     format!("{}{}", tag.handle, tag.suffix)
 }
 
+/// End of the quoted scalar starting at `start` (its closing quote included), at
+/// most `limit`.
+fn quoted_end(text: &str, start: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(start) else {
+        return limit;
+    };
+    if quote != b'"' && quote != b'\'' {
+        return limit;
+    }
+    let mut i = start + 1;
+    while i < limit {
+        match bytes.get(i) {
+            Some(b'\\') if quote == b'"' => i += 2,
+            Some(b'\'') if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            Some(&c) if c == quote => return i + 1,
+            Some(_) => i += 1,
+            None => break,
+        }
+    }
+    limit
+}
+
 /// Skip node properties (`&anchor`, `!tag`) and the blanks after them.
 fn skip_properties(text: &str, mut at: usize, end: usize) -> usize {
     let bytes = text.as_bytes();
@@ -403,69 +426,9 @@ impl DocBuilder {
         e: usize,
         ctx: &mut Ctx<'_>,
     ) -> Result<(), Problem> {
-        let text = ctx.text;
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                let (span, node_style) = match style {
-                    ScalarStyle::Literal | ScalarStyle::Folded => {
-                        // The event spans the content; the node starts at `|`/`>`.
-                        let header = text
-                            .get(self.last_end..s)
-                            .and_then(|t| t.find(['|', '>']))
-                            .map_or(s, |i| self.last_end + i);
-                        let trimmed = text.get(header..e).map_or(e, |t| {
-                            header + t.trim_end_matches([' ', '\t', '\r', '\n']).len()
-                        });
-                        ctx.opaque.push((s, e));
-                        let st = if matches!(style, ScalarStyle::Literal) {
-                            Style::Literal
-                        } else {
-                            Style::Folded
-                        };
-                        (
-                            Span::from_range(header..trimmed.max(header + 1).min(text.len())),
-                            st,
-                        )
-                    }
-                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
-                        let start = skip_properties(text, s, e);
-                        ctx.opaque.push((start, e));
-                        let st = if matches!(style, ScalarStyle::SingleQuoted) {
-                            Style::SingleQuoted
-                        } else {
-                            Style::DoubleQuoted
-                        };
-                        (Span::from_range(start..e), st)
-                    }
-                    ScalarStyle::Plain => {
-                        let start = skip_properties(text, s, e);
-                        let span = if value.is_empty() {
-                            Span::from_range(start..start)
-                        } else {
-                            Span::from_range(start..e)
-                        };
-                        (span, Style::Plain)
-                    }
-                };
-                self.count_node(ctx, span)?;
-                let resolved = match tag.as_deref() {
-                    None if node_style == Style::Plain => resolve_plain(&value),
-                    None => Value::String(value.to_string()),
-                    Some(t) if t.handle == CORE_HANDLE => {
-                        resolve_tagged(&value, &t.suffix).map_err(|m| Problem::parse(span, m))?
-                    }
-                    Some(_) => Value::String(value.to_string()),
-                };
-                let node = Node {
-                    value: resolved,
-                    span,
-                    tag: tag.as_deref().map(tag_string),
-                    style: node_style,
-                };
-                if anchor != 0 {
-                    self.anchors.insert(anchor, (node.clone(), 1));
-                }
-                self.push(node, ctx)
+                self.scalar(&value, style, anchor, tag.as_deref(), s, e, ctx)
             }
             Event::Alias(id) => {
                 let span = Span::from_range(s..e);
@@ -512,6 +475,84 @@ impl DocBuilder {
             | Event::DocumentStart(_)
             | Event::DocumentEnd => Ok(()),
         }
+    }
+}
+
+impl DocBuilder {
+    #[allow(clippy::too_many_arguments)]
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        s: usize,
+        e: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        let text = ctx.text;
+        let (span, node_style) = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                // The event spans the content; the node starts at `|`/`>`.
+                let header = text
+                    .get(self.last_end..s)
+                    .and_then(|t| t.find(['|', '>']))
+                    .map_or(s, |i| self.last_end + i);
+                let trimmed = text.get(header..e).map_or(e, |t| {
+                    header + t.trim_end_matches([' ', '\t', '\r', '\n']).len()
+                });
+                ctx.opaque.push((s, e));
+                let st = if matches!(style, ScalarStyle::Literal) {
+                    Style::Literal
+                } else {
+                    Style::Folded
+                };
+                (
+                    Span::from_range(header..trimmed.max(header + 1).min(text.len())),
+                    st,
+                )
+            }
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let start = skip_properties(text, s, e);
+                // The event's span may run on over blanks and a comment.
+                let e = quoted_end(text, start, e);
+                ctx.opaque.push((start, e));
+                let st = if matches!(style, ScalarStyle::SingleQuoted) {
+                    Style::SingleQuoted
+                } else {
+                    Style::DoubleQuoted
+                };
+                (Span::from_range(start..e), st)
+            }
+            ScalarStyle::Plain => {
+                let start = skip_properties(text, s, e);
+                let span = if value.is_empty() {
+                    Span::from_range(start..start)
+                } else {
+                    Span::from_range(start..e)
+                };
+                (span, Style::Plain)
+            }
+        };
+        self.count_node(ctx, span)?;
+        let resolved = match tag {
+            None if node_style == Style::Plain => resolve_plain(value),
+            Some(t) if t.handle == CORE_HANDLE => {
+                resolve_tagged(value, &t.suffix).map_err(|m| Problem::parse(span, m))?
+            }
+            // Quoted and block scalars, and custom tags: the text.
+            _ => Value::String(value.to_string()),
+        };
+        let node = Node {
+            value: resolved,
+            span,
+            tag: tag.map(tag_string),
+            style: node_style,
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), 1));
+        }
+        self.push(node, ctx)
     }
 }
 
@@ -625,6 +666,23 @@ impl DocBuilder {
                     *key = Some(node);
                     return Ok(());
                 };
+                match k.value {
+                    Value::Seq(_) | Value::Map(_) => {
+                        // go-yaml: "invalid map key"; JSON has no such keys.
+                        return Err(Problem::parse(
+                            k.span,
+                            format!("invalid map key: a {} cannot be a key", k.value.type_name()),
+                        ));
+                    }
+                    Value::Null => {
+                        // sigs.k8s.io/yaml cannot turn a null key into a JSON key.
+                        return Err(Problem::parse(
+                            k.span,
+                            "unsupported map key of type null (JSON object keys must be strings)",
+                        ));
+                    }
+                    _ => {}
+                }
                 if is_merge_key(&k) {
                     check_merge_value(&node)?;
                     merges.push((entries.len(), node));

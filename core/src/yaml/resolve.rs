@@ -16,7 +16,8 @@ pub(super) fn resolve_plain(text: &str) -> Value {
     };
     match first {
         b'.' => {
-            if let Some(f) = go_parse_float(text) {
+            // Go's ParseFloat on the text: only decimal forms can start with `.`.
+            if let Some(f) = parse_decimal_float(text) {
                 return Value::Float(f);
             }
         }
@@ -30,8 +31,12 @@ pub(super) fn resolve_plain(text: &str) -> Value {
                 #[allow(clippy::cast_precision_loss)]
                 return Value::Float(u as f64);
             }
-            if let Some(f) = go_parse_float(&plain) {
-                return Value::Float(f);
+            // go-yaml v2.4 only tries floats written YAML-style
+            // (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`): no hex floats,
+            // no `-inf`.
+            let unsigned = plain.strip_prefix(['-', '+']).unwrap_or(&plain);
+            if let Some(f) = parse_decimal_float(unsigned) {
+                return Value::Float(if plain.starts_with('-') { -f } else { f });
             }
         }
         _ => {}
@@ -59,10 +64,17 @@ fn resolve_word(text: &str) -> Option<Value> {
 /// Resolve a scalar with an explicit core tag (`!!int` …): `suffix` is the tag's suffix.
 /// Returns the value, or the go-yaml error message.
 pub(super) fn resolve_tagged(text: &str, suffix: &str) -> Result<Value, String> {
+    // `!!str` and core tags go-yaml does not resolve (`!!map`, `!!merge` …) give the text.
     let want = match suffix {
-        "str" | "binary" | "timestamp" => return Ok(Value::String(text.to_string())),
         "int" | "float" | "bool" | "null" => suffix,
-        // Other core tags on a scalar (`!!map`, `!!seq`, `!!merge` …): the text.
+        "binary" => {
+            return decode_base64(text)
+                .map(|bytes| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
+                .ok_or_else(|| "!!binary value contains invalid base64 data".to_string());
+        }
+        // A timestamp stays its text when decoded into `interface{}`.
+        "timestamp" if is_go_timestamp(text) => return Ok(Value::String(text.to_string())),
+        "timestamp" => suffix,
         _ => return Ok(Value::String(text.to_string())),
     };
     let value = resolve_plain(text);
@@ -81,6 +93,113 @@ pub(super) fn resolve_tagged(text: &str, suffix: &str) -> Result<Value, String> 
         return Ok(Value::Float(*i as f64));
     }
     Err(format!("cannot decode !!{got} `{text}` as a !!{want}"))
+}
+
+/// Go's `base64.StdEncoding.DecodeString` (line breaks ignored, padding required).
+fn decode_base64(text: &str) -> Option<Vec<u8>> {
+    let clean: Vec<u8> = text
+        .bytes()
+        .filter(|b| *b != b'\n' && *b != b'\r')
+        .collect();
+    if clean.len() % 4 != 0 {
+        return None;
+    }
+    let value = |c: u8| -> Option<u32> {
+        Some(u32::from(match c {
+            b'A'..=b'Z' => c - b'A',
+            b'a'..=b'z' => c - b'a' + 26,
+            b'0'..=b'9' => c - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        }))
+    };
+    let mut out = Vec::with_capacity(clean.len() / 4 * 3);
+    let chunks = clean.chunks(4);
+    let last = chunks.len().saturating_sub(1);
+    for (i, chunk) in chunks.enumerate() {
+        let pad = chunk.iter().rev().take_while(|c| **c == b'=').count();
+        if pad > 2 || (pad > 0 && i != last) {
+            return None;
+        }
+        let mut n = 0u32;
+        for (j, &c) in chunk.iter().enumerate() {
+            let v = if j >= 4 - pad { 0 } else { value(c)? };
+            n = (n << 6) | v;
+        }
+        let bytes = n.to_be_bytes();
+        out.extend(bytes.get(1..4 - pad).unwrap_or(&[]));
+    }
+    Some(out)
+}
+
+/// Whether go-yaml v2 reads `s` as a timestamp: `YYYY-M-D`, optionally followed by
+/// `T`/`t`/space and `H:M:S[.fraction]`, with a zone (`Z`, `±hh:mm`) required after
+/// `T`/`t` and not allowed after a space (Go's layouts `2006-1-2T15:4:5.999999999Z07:00`,
+/// `2006-1-2 15:4:5.999999999`, `2006-1-2`).
+fn is_go_timestamp(s: &str) -> bool {
+    fn num(s: &str, min: usize, max: usize) -> Option<(u32, &str)> {
+        let n = s.bytes().take_while(u8::is_ascii_digit).count();
+        if n < min || n > max {
+            return None;
+        }
+        let (digits, rest) = s.split_at(n);
+        Some((digits.parse().ok()?, rest))
+    }
+    let check = || -> Option<()> {
+        let (year, rest) = num(s, 4, 4)?;
+        let rest = rest.strip_prefix('-')?;
+        let (month, rest) = num(rest, 1, 2)?;
+        let rest = rest.strip_prefix('-')?;
+        let (day, rest) = num(rest, 1, 2)?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+            4 | 6 | 9 | 11 => 30,
+            2 if leap => 29,
+            2 => 28,
+            _ => return None,
+        };
+        if day == 0 || day > days {
+            return None;
+        }
+        if rest.is_empty() {
+            return Some(());
+        }
+        let mut chars = rest.chars();
+        let sep = chars.next()?;
+        let rest = chars.as_str();
+        let (hour, rest) = num(rest, 1, 2)?;
+        let rest = rest.strip_prefix(':')?;
+        let (minute, rest) = num(rest, 1, 2)?;
+        let rest = rest.strip_prefix(':')?;
+        let (second, mut rest) = num(rest, 1, 2)?;
+        if hour > 23 || minute > 59 || second > 59 {
+            return None;
+        }
+        if let Some(frac) = rest.strip_prefix('.') {
+            let n = frac.bytes().take_while(u8::is_ascii_digit).count();
+            if n == 0 {
+                return None;
+            }
+            rest = frac.get(n..)?;
+        }
+        match sep {
+            ' ' if rest.is_empty() => Some(()),
+            'T' | 't' => {
+                if rest == "Z" {
+                    return Some(());
+                }
+                let zone = rest.strip_prefix(['+', '-'])?;
+                let (zh, zone) = num(zone, 2, 2)?;
+                let zone = zone.strip_prefix(':')?;
+                let (zm, zone) = num(zone, 2, 2)?;
+                (zone.is_empty() && zh < 24 && zm < 60).then_some(())
+            }
+            _ => None,
+        }
+    };
+    check().is_some()
 }
 
 /// Go's `strconv.ParseUint(s, 0, 64)` digits after the base prefix.
@@ -131,33 +250,13 @@ fn go_parse_int(s: &str) -> Option<i64> {
     }
 }
 
-/// Go's `strconv.ParseFloat(s, 64)`, failing on out-of-range values as Go does.
-fn go_parse_float(s: &str) -> Option<f64> {
-    let (sign, body) = match s.as_bytes().first() {
-        Some(b'-') => (-1.0, s.get(1..)?),
-        Some(b'+') => (1.0, s.get(1..)?),
-        _ => (1.0, s),
-    };
-    let lower = body.to_ascii_lowercase();
-    if lower == "inf" || lower == "infinity" {
-        return Some(sign * f64::INFINITY);
-    }
-    if lower == "nan" {
-        // Go accepts NaN only without a sign.
-        return (body.len() == s.len()).then_some(f64::NAN);
-    }
-    let value = if let Some(hex) = lower.strip_prefix("0x") {
-        parse_hex_float(hex)?
-    } else {
-        if !is_decimal_float(body) {
-            return None;
-        }
-        body.parse::<f64>().ok()?
-    };
-    if value.is_infinite() {
+/// A decimal float (`1.5`, `.5`, `1.`, `1e3`), failing where Go's `ParseFloat`
+/// fails: bad syntax, or out of range (`1e400`).
+fn parse_decimal_float(s: &str) -> Option<f64> {
+    if !is_decimal_float(s) {
         return None;
     }
-    Some(sign * value)
+    s.parse::<f64>().ok().filter(|f| f.is_finite())
 }
 
 /// `digits [. digits] [e [+-] digits]` with at least one mantissa digit.
@@ -193,41 +292,6 @@ fn is_decimal_float(s: &str) -> bool {
         }
     }
     i == b.len()
-}
-
-/// Hex float after `0x`: `h[.h]p[+-]d` (Go requires the `p` exponent).
-fn parse_hex_float(s: &str) -> Option<f64> {
-    let (mantissa, exp) = s.split_once('p')?;
-    let exp: i32 = {
-        let (neg, digits) = match exp.as_bytes().first() {
-            Some(b'-') => (true, exp.get(1..)?),
-            Some(b'+') => (false, exp.get(1..)?),
-            _ => (false, exp),
-        };
-        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let v: i32 = digits.parse().unwrap_or(i32::MAX / 2).min(100_000);
-        if neg {
-            -v
-        } else {
-            v
-        }
-    };
-    let (int_part, frac_part) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-    if int_part.is_empty() && frac_part.is_empty() {
-        return None;
-    }
-    let mut value = 0.0_f64;
-    for c in int_part.chars() {
-        value = value * 16.0 + f64::from(c.to_digit(16)?);
-    }
-    let mut scale = 1.0 / 16.0;
-    for c in frac_part.chars() {
-        value += f64::from(c.to_digit(16)?) * scale;
-        scale /= 16.0;
-    }
-    Some(value * 2f64.powi(exp))
 }
 
 #[cfg(test)]
@@ -287,15 +351,15 @@ mod tests {
             ("1.5", 1.5),
             ("-2.0", -2.0),
             (".5", 0.5),
+            ("+.5", 0.5),
+            ("1.", 1.0),
             ("1e3", 1000.0),
             ("1E-2", 0.01),
             ("08", 8.0),
             ("1_000.5", 1000.5),
-            ("0x1p-2", 0.25),
-            ("-inf", f64::NEG_INFINITY),
-            ("+Infinity", f64::INFINITY),
             (".Inf", f64::INFINITY),
             ("9223372036854775808", 9_223_372_036_854_775_808.0),
+            ("99999999999999999999", 1e20),
         ];
         for (s, want) in cases {
             assert_eq!(r(s), Value::Float(want), "{s}");
@@ -343,5 +407,38 @@ mod tests {
             resolve_tagged("1.5", "int"),
             Err("cannot decode !!float `1.5` as a !!int".into())
         );
+        assert_eq!(
+            resolve_tagged("aGVsbG8=", "binary"),
+            Ok(Value::String("hello".into()))
+        );
+        assert_eq!(
+            resolve_tagged("aGVsbG8", "binary"),
+            Err("!!binary value contains invalid base64 data".into())
+        );
+        assert_eq!(
+            resolve_tagged("aGk=\n", "binary"),
+            Ok(Value::String("hi".into()))
+        );
+        for ts in [
+            "2001-12-14",
+            "2001-12-14t21:59:43.10Z",
+            "2002-12-14 21:59:43.10",
+            "2024-2-29T1:2:3+05:30",
+        ] {
+            assert_eq!(
+                resolve_tagged(ts, "timestamp"),
+                Ok(Value::String(ts.into())),
+                "{ts}"
+            );
+        }
+        for bad in [
+            "2001-13-01",
+            "2023-02-29",
+            "2001-12-14 21:59:43.10 -5",
+            "2001-12-14T10:00:00",
+            "12",
+        ] {
+            assert!(resolve_tagged(bad, "timestamp").is_err(), "{bad}");
+        }
     }
 }
