@@ -110,6 +110,7 @@ fn evaluate(path: &Path, level: Level, minor: u32, expect_pass: bool) -> Result<
 }
 
 #[test]
+#[allow(clippy::too_many_lines)]
 fn pod_security_admission_fixtures() {
     let Some(root) = common::shared("conformance/pod-security") else {
         return;

@@ -140,7 +140,6 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
             Some(root),
             &doc.comments,
             doc.index,
-            text,
             lines,
         ));
         match read_root(root) {

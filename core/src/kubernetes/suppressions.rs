@@ -51,7 +51,6 @@ fn collect_keys(node: &Node, item_span: Option<Span>, out: &mut Vec<KeyCover>) {
 /// `(is_global, rules text, offset of the rules text within the comment text)`.
 fn parse_directive(text: &str) -> Option<(bool, &str, usize)> {
     let trimmed = text.trim_start();
-    let lead = text.len() - trimmed.len();
     let rest = trimmed.strip_prefix("stockade")?;
     let after_tool = rest.trim_start();
     if after_tool.len() == rest.len() {
@@ -63,7 +62,6 @@ fn parse_directive(text: &str) -> Option<(bool, &str, usize)> {
     };
     let list = body.strip_prefix("ignore=")?;
     let offset = text.len() - list.len();
-    let _ = lead;
     Some((global, list, offset))
 }
 
@@ -72,7 +70,6 @@ pub fn comment_suppressions(
     root: Option<&Node>,
     comments: &[Comment],
     document: usize,
-    text: &str,
     lines: &LineIndex,
 ) -> Vec<Suppression> {
     let mut keys: Option<Vec<KeyCover>> = None;
@@ -119,7 +116,6 @@ pub fn comment_suppressions(
                 .min_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())))
         };
         let Some(target) = target else { continue };
-        let _ = text;
         out.push(Suppression {
             rules,
             scope: Scope::Range {

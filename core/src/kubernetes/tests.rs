@@ -799,7 +799,7 @@ spec:
             .collect()
     };
     let expect = |messages: &[String], m: &str| {
-        assert!(messages.iter().any(|x| x == m), "{m}\nnot in {messages:#?}")
+        assert!(messages.iter().any(|x| x == m), "{m}\nnot in {messages:#?}");
     };
     let b18 = at(Level::Baseline, 18);
     expect(&b18, "seccompProfile (forbidden annotations container.seccomp.security.alpha.kubernetes.io/b=\"unknown\", seccomp.security.alpha.kubernetes.io/pod=\"unconfined\")");

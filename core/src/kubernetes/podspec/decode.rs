@@ -153,13 +153,11 @@ impl Decoder {
     pub fn bool(&mut self, map: &Node, pointer: &str, key: &str) -> Option<Spanned<bool>> {
         let (_, v) = self.entry(map, key)?;
         let ptr = child(pointer, key);
-        match v.value {
-            Value::Bool(b) => Some(Spanned::new(b, Loc::new(v.span, ptr))),
-            _ => {
-                self.wrong(v, &ptr, "a boolean");
-                None
-            }
+        if let Value::Bool(b) = v.value {
+            return Some(Spanned::new(b, Loc::new(v.span, ptr)));
         }
+        self.wrong(v, &ptr, "a boolean");
+        None
     }
 
     pub fn string(&mut self, map: &Node, pointer: &str, key: &str) -> Option<Spanned<String>> {
@@ -223,7 +221,7 @@ impl Decoder {
             let item_ptr = format!("{ptr}/{i}");
             match &item.value {
                 Value::String(s) => {
-                    out.push(Spanned::new(s.clone(), Loc::new(item.span, item_ptr)))
+                    out.push(Spanned::new(s.clone(), Loc::new(item.span, item_ptr)));
                 }
                 // A null item decodes as the empty string.
                 Value::Null => out.push(Spanned::new(String::new(), Loc::new(item.span, item_ptr))),
@@ -368,15 +366,14 @@ impl Decoder {
     fn container(&mut self, item: &Node, pointer: &str, list: ContainerList) -> Option<Container> {
         let node = self.map(item, pointer)?;
         let name_field = self.string(node, pointer, "name");
-        let anchor = match &name_field {
-            Some(n) => n.loc.clone(),
-            None => {
-                let first = node
-                    .as_map()
-                    .and_then(|m| m.first())
-                    .map_or(node.span, |(k, _)| k.span);
-                Loc::new(first, pointer)
-            }
+        let anchor = if let Some(n) = &name_field {
+            n.loc.clone()
+        } else {
+            let first = node
+                .as_map()
+                .and_then(|m| m.first())
+                .map_or(node.span, |(k, _)| k.span);
+            Loc::new(first, pointer)
         };
         let security = self.container_security(node, pointer);
         let mut host_ports = Vec::new();
