@@ -688,6 +688,8 @@ spec:
             ("ST0001", ""),
         ]
     );
+    let unused = report.findings.iter().find(|f| f.rule == "ST0001").unwrap();
+    assert_eq!(span_text(text, unused), "PSS005");
     let suppressed: Vec<(&str, &str)> = report
         .suppressed
         .iter()
@@ -817,4 +819,37 @@ spec:
     );
     expect(&r, "seccompProfile (pod and container \"b\" must not set securityContext.seccompProfile.type to \"Unconfined\")");
     expect(&r, "allowPrivilegeEscalation != false (containers \"z\", \"a\", \"b\" must set securityContext.allowPrivilegeEscalation=false)");
+}
+
+#[test]
+fn host_network_pods_get_default_host_ports() {
+    let pod = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostNetwork: true
+  containers:
+    - name: app
+      ports: [{containerPort: 8080}]
+";
+    let report = scan_with(baseline(), pod);
+    assert_eq!(rules(&report), ["PSS002", "PSS004"]);
+    assert_eq!(span_text(pod, &report.findings[1]), "8080");
+    assert_eq!(
+        report.findings[1].message,
+        "hostPort (container \"app\" uses hostPort 8080)"
+    );
+    // Templates are not defaulted.
+    let deployment = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: d}
+spec:
+  template:
+    spec:
+      hostNetwork: true
+      containers:
+        - name: app
+          ports: [{containerPort: 8080}]
+";
+    assert_eq!(rules(&scan_with(baseline(), deployment)), ["PSS002"]);
 }

@@ -382,14 +382,17 @@ impl Decoder {
             for (i, port) in self.seq(ports, &pptr).iter().enumerate() {
                 let iptr = format!("{pptr}/{i}");
                 if let Some(port) = self.map(port, &iptr) {
-                    if let Some(hp) = self.int(
-                        port,
-                        &iptr,
-                        "hostPort",
-                        i64::from(i32::MIN),
-                        i64::from(i32::MAX),
-                    ) {
-                        host_ports.push(hp);
+                    let (min, max) = (i64::from(i32::MIN), i64::from(i32::MAX));
+                    let host = self.int(port, &iptr, "hostPort", min, max);
+                    let container_port = self.int(port, &iptr, "containerPort", min, max);
+                    match host {
+                        Some(hp) if hp.value != 0 => host_ports.push(hp),
+                        // defaultHostNetworkPorts: hostPort = containerPort.
+                        _ if self.default_host_network_ports && self.host_network => {
+                            host_ports.extend(container_port);
+                        }
+                        Some(hp) => host_ports.push(hp),
+                        None => {}
                     }
                 }
             }

@@ -11,7 +11,10 @@ crate::declare_rule! {
     /// ## What it does
     /// Denies a pod when a container port sets a `hostPort` other than 0:
     /// pod-security-admission's `hostPorts` check of the **baseline** level
-    /// (every version from v1.0).
+    /// (every version from v1.0). In a Pod with `hostNetwork: true` the API server
+    /// defaults every missing `hostPort` to its `containerPort` before admission, so
+    /// such ports are reported too, at their `containerPort` (pod templates are not
+    /// defaulted this way since Kubernetes 1.28).
     ///
     /// ## Why is this bad?
     /// A host port binds the node's network interface, bypassing network
