@@ -279,7 +279,13 @@ impl<'a> Ctx<'a> {
                 .max(s);
             match event {
                 Event::Nothing | Event::StreamStart => {}
-                Event::StreamEnd => return Outcome::Done,
+                Event::StreamEnd => {
+                    if let Some(d) = doc.take() {
+                        let out = d.finish(s);
+                        self.docs.push(out);
+                    }
+                    return Outcome::Done;
+                }
                 Event::DocumentStart(explicit) => {
                     if self.docs.len() >= self.limits.max_documents {
                         let problem = Problem::new(
@@ -311,7 +317,7 @@ impl<'a> Ctx<'a> {
                     if e.saturating_sub(d.start) > self.limits.max_document_bytes {
                         let problem = Problem::new(
                             ErrorKind::Limit,
-                            Span::from_range(d.start..d.start + 3.min(e - d.start)),
+                            self.char_span(d.start),
                             format!(
                                 "document is larger than the limit of {} bytes",
                                 self.limits.max_document_bytes
@@ -354,6 +360,10 @@ fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
             || c == '\u{ffff}'
     })
 }
+
+/// Recursive walks over the tree (drop, JSON conversion) must fit the stack: whatever
+/// [`Limits::max_depth`] says, nesting stops here.
+pub(super) const MAX_DEPTH_CAP: usize = 1000;
 
 /// A key as go-yaml compares keys (after resolution).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -695,14 +705,12 @@ impl DocBuilder {
             _ => Style::Block,
         };
         let span = Span::from_range(start..start);
-        if self.stack.len() >= ctx.limits.max_depth {
+        let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
+        if self.stack.len() >= max_depth {
             return Err(Problem::new(
                 ErrorKind::Limit,
                 ctx.char_span(start),
-                format!(
-                    "nesting is deeper than the limit of {}",
-                    ctx.limits.max_depth
-                ),
+                format!("nesting is deeper than the limit of {max_depth}"),
             ));
         }
         self.count_node(ctx, span)?;

@@ -134,7 +134,8 @@ pub struct Limits {
     /// Largest document, in bytes.
     pub max_document_bytes: usize,
     /// Deepest nesting of mappings and sequences (a scalar in a top-level mapping is
-    /// at depth 1).
+    /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
+    /// the tree fit the stack.
     pub max_depth: usize,
     /// Nodes copied by alias expansion, per document.
     pub max_alias_nodes: usize,
