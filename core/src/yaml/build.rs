@@ -426,6 +426,8 @@ struct DocBuilder {
     problem: Option<Problem>,
     /// End of the previous event (where a block scalar's header is looked for).
     last_end: usize,
+    /// Set while an alias's copy is being attached (go-yaml refuses `<<: *seq`).
+    pushing_alias: bool,
 }
 
 fn tag_string(tag: &Tag) -> String {
@@ -487,6 +489,7 @@ impl DocBuilder {
             alias_nodes: 0,
             problem: None,
             last_end: last_end.max(start),
+            pushing_alias: false,
         }
     }
 
@@ -592,7 +595,10 @@ impl DocBuilder {
                 }
                 let mut node = anchored.clone();
                 node.span = span;
-                self.push(node, ctx)
+                self.pushing_alias = true;
+                let result = self.push(node, ctx);
+                self.pushing_alias = false;
+                result
             }
             Event::SequenceStart(anchor, tag) => {
                 self.start_collection(false, s, e, anchor, tag.as_deref(), ctx)
@@ -823,7 +829,7 @@ impl DocBuilder {
                     _ => {}
                 }
                 if is_merge_key(&k) {
-                    check_merge_value(&node)?;
+                    check_merge_value(&node, self.pushing_alias)?;
                     merges.push((entries.len(), node));
                     return Ok(());
                 }
@@ -857,10 +863,12 @@ fn is_merge_key(key: &Node) -> bool {
     key.as_str() == Some("<<") && (plain || tagged_merge)
 }
 
-fn check_merge_value(value: &Node) -> Result<(), Problem> {
+/// A merge value is a mapping, an alias to one, or a sequence (written out, not an
+/// alias) of mappings or aliases to mappings.
+fn check_merge_value(value: &Node, from_alias: bool) -> Result<(), Problem> {
     let ok = match &value.value {
         Value::Map(_) => true,
-        Value::Seq(items) => items.iter().all(|i| matches!(i.value, Value::Map(_))),
+        Value::Seq(items) => !from_alias && items.iter().all(|i| matches!(i.value, Value::Map(_))),
         _ => false,
     };
     if ok {
