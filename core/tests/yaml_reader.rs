@@ -558,7 +558,7 @@ fn mutated_manifests_never_panic() {
     };
     for _ in 0..3000 {
         let mut text = base.to_string();
-        for _ in 0..(next() % 4 + 1) {
+        for _ in 0..=(next() % 4) {
             let boundaries: Vec<usize> = (0..=text.len())
                 .filter(|i| text.is_char_boundary(*i))
                 .collect();

@@ -248,27 +248,7 @@ impl<'a> Ctx<'a> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    if err
-                        .info()
-                        .contains("must be followed by a valid YAML whitespace")
-                        && self.text.get(..at).is_some_and(|t| {
-                            t.trim_end_matches([' ', '\t']).ends_with(':')
-                                && t.ends_with([' ', '\t'])
-                                && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
-                        })
-                    {
-                        self.tab_after_colon = true;
-                    }
-                    let problem = if err.info().contains("recursion limit") {
-                        // saphyr-parser's own nesting guard (flow collections).
-                        Problem::new(
-                            ErrorKind::Limit,
-                            self.char_span(at),
-                            "nesting is too deep for the YAML parser",
-                        )
-                    } else {
-                        Problem::parse(self.char_span(at), format!("invalid YAML: {}", err.info()))
-                    };
+                    let problem = self.syntax_problem(err.info(), at);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -333,6 +313,29 @@ impl<'a> Ctx<'a> {
                     last_end = e;
                 }
             }
+        }
+    }
+
+    /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
+    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+        if info.contains("must be followed by a valid YAML whitespace")
+            && self.text.get(..at).is_some_and(|t| {
+                t.trim_end_matches([' ', '\t']).ends_with(':')
+                    && t.ends_with([' ', '\t'])
+                    && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+            })
+        {
+            self.tab_after_colon = true;
+        }
+        if info.contains("recursion limit") {
+            // saphyr-parser's own nesting guard (flow collections).
+            Problem::new(
+                ErrorKind::Limit,
+                self.char_span(at),
+                "nesting is too deep for the YAML parser",
+            )
+        } else {
+            Problem::parse(self.char_span(at), format!("invalid YAML: {info}"))
         }
     }
 
