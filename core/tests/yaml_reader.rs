@@ -448,6 +448,41 @@ f: >- # three
 }
 
 #[test]
+fn tabs_after_colons_are_blanks_as_in_go_yaml() {
+    let text = "a:\t1\nq: \"k:\tv\"\nb: |\n  x:\ty\nc: {d:\te} # e:\tf\n";
+    let stream = read(text);
+    let node = stream.documents[0].node().unwrap();
+    assert_eq!(
+        node.to_json(),
+        json!({"a": 1, "q": "k:\tv", "b": "x:\ty\n", "c": {"d": "e"}})
+    );
+    assert_eq!(node.get("a").unwrap().span.text(text), "1");
+    let comments: Vec<_> = stream.comments().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, [" e:\tf"]);
+    // Tabs as indentation stay errors, as in go-yaml.
+    assert!(read("a:\n\t- b\n").problems().next().is_some());
+}
+
+#[test]
+fn control_characters_are_errors_as_in_go_yaml() {
+    let text = "a: 1\n---\nb: x\u{1}y\n---\nc: \"\u{7f}\"\n---\nd: \"\t\u{85}\"\n";
+    let stream = read(text);
+    assert_eq!(stream.documents.len(), 4);
+    assert!(stream.documents[0].node().is_some());
+    let p = stream.documents[1].problem().unwrap();
+    assert_eq!(p.message, "control characters are not allowed (U+0001)");
+    assert_eq!(p.span.text(text), "\u{1}");
+    assert_eq!(p.document, Some(1));
+    assert!(stream.documents[2].problem().is_some());
+    assert!(
+        stream.documents[3].node().is_some(),
+        "tab and NEL are allowed"
+    );
+    let p = problem("a: b\0c\n");
+    assert!(p.message.contains("U+0000"), "{}", p.message);
+}
+
+#[test]
 fn hostile_input_never_panics() {
     let inputs = [
         "\0",
@@ -496,4 +531,72 @@ fn hostile_input_never_panics() {
     }
     assert!(read("&a [*a]").problems().next().is_some());
     assert!(read("*nothing").problems().next().is_some());
+}
+
+/// Deterministic mutations of a manifest: deleting, duplicating and inserting
+/// YAML-significant characters must never panic, and every span stays on character
+/// boundaries inside the text.
+#[test]
+fn mutated_manifests_never_panic() {
+    let base = "\u{feff}apiVersion: v1 # é\r\nkind: Pod\nmetadata: &m\n  name: \"x: y\"\n  labels: {a: 'b', c: [1, 2]}\nspec:\n  <<: *m\n  containers:\n  - name: c\n    image: |\n      nginx\n    args: [\"--a\", >-\n      b]\n---\n- ? k\n  : v\n...\n";
+    let pieces = [
+        "\t", ":", "- ", "[", "]", "{", "}", "'", "\"", "#", "&a ", "*a", "!!str ", "\n", "\r\n",
+        "---\n", "...", "|", ">", "?", "é", "😀", "\0", "\\", ",", "<<: ",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let mut text = base.to_string();
+        for _ in 0..(next() % 4 + 1) {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|i| text.is_char_boundary(*i))
+                .collect();
+            let at = boundaries[(next() as usize) % boundaries.len()];
+            match next() % 3 {
+                0 => {
+                    let piece = pieces[(next() as usize) % pieces.len()];
+                    text.insert_str(at, piece);
+                }
+                1 => {
+                    let end = boundaries.iter().copied().find(|b| *b > at).unwrap_or(at);
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    let end = boundaries
+                        .iter()
+                        .copied()
+                        .filter(|b| *b > at)
+                        .nth(3)
+                        .unwrap_or(at);
+                    let copy = text[at..end].to_string();
+                    text.insert_str(at, &copy);
+                }
+            }
+        }
+        let stream = read(&text);
+        let check = |span: stockade::source::Span| {
+            assert!(
+                span.start <= span.end && span.end as usize <= text.len(),
+                "{text:?}: {span:?}"
+            );
+            assert!(
+                text.is_char_boundary(span.start as usize)
+                    && text.is_char_boundary(span.end as usize),
+                "{text:?}: {span:?}"
+            );
+        };
+        for d in &stream.documents {
+            check(d.span);
+            d.comments.iter().for_each(|c| check(c.span));
+            match &d.root {
+                Ok(node) => node.walk(|_, n| check(n.span)),
+                Err(p) => check(p.span),
+            }
+        }
+    }
 }

@@ -14,7 +14,10 @@ use crate::finding::{ErrorKind, Problem};
 use crate::source::{LineIndex, Span};
 
 struct Ctx<'a> {
+    /// The original text: spans, comments and boundaries are read from it.
     text: &'a str,
+    /// Whether the parser stopped at a tab after `:` (see [`parse`]).
+    tab_after_colon: bool,
     limits: &'a Limits,
     offsets: CharOffsets,
     lines: LineIndex,
@@ -35,31 +38,101 @@ enum Outcome {
 }
 
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
-    let mut ctx = Ctx {
-        text,
-        limits,
-        offsets: CharOffsets::new(text),
-        lines: LineIndex::new(text),
-        docs: Vec::new(),
-        opaque: Vec::new(),
-    };
-    let mut base = 0;
-    while let Outcome::ResumeAt(next) = ctx.run(base) {
-        if next <= base || next >= text.len() {
-            break;
+    // `saphyr-parser` refuses a tab right after `:` (`key:\tvalue`), which libyaml and
+    // go-yaml accept. When that happens, the tabs after every `:` are read as spaces
+    // (same byte length, so every offset stays right) and the stream is read again;
+    // tabs that turn out to sit inside quoted or block scalars are put back.
+    let mut patched: Option<(String, Vec<usize>)> = None;
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let source = patched.as_ref().map_or(text, |(s, _)| s.as_str());
+        let mut ctx = Ctx::new(text, limits);
+        let mut base = 0;
+        while let Outcome::ResumeAt(next) = ctx.run(base, source) {
+            if next <= base || next >= text.len() {
+                break;
+            }
+            base = next;
         }
-        base = next;
+        if rounds < 8 {
+            match &mut patched {
+                None if ctx.tab_after_colon => {
+                    patched = Some(patch_tabs_after_colons(text));
+                    continue;
+                }
+                Some((source, positions)) => {
+                    ctx.opaque.sort_unstable();
+                    let inside = |p: &usize| {
+                        let i = ctx.opaque.partition_point(|&(start, _)| start <= *p);
+                        i.checked_sub(1)
+                            .and_then(|i| ctx.opaque.get(i))
+                            .is_some_and(|&(_, end)| *p < end)
+                    };
+                    let (restore, keep): (Vec<usize>, Vec<usize>) =
+                        positions.iter().partition(|p| inside(p));
+                    if !restore.is_empty() {
+                        for p in restore {
+                            source.replace_range(p..=p, "\t");
+                        }
+                        *positions = keep;
+                        continue;
+                    }
+                }
+                None => {}
+            }
+        }
+        return ctx.finish();
     }
-    ctx.finish()
 }
 
-impl Ctx<'_> {
+/// Replace the tabs (and only tabs) in the blank run after each `:` with spaces.
+fn patch_tabs_after_colons(text: &str) -> (String, Vec<usize>) {
+    let mut bytes = text.as_bytes().to_vec();
+    let mut positions = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) == Some(&b':') {
+            let mut j = i + 1;
+            while let Some(&c @ (b' ' | b'\t')) = bytes.get(j) {
+                if c == b'\t' {
+                    if let Some(b) = bytes.get_mut(j) {
+                        *b = b' ';
+                    }
+                    positions.push(j);
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    // Only ASCII tabs became ASCII spaces: still UTF-8.
+    let patched = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
+    (patched, positions)
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, limits: &'a Limits) -> Self {
+        Ctx {
+            text,
+            tab_after_colon: false,
+            limits,
+            offsets: CharOffsets::new(text),
+            lines: LineIndex::new(text),
+            docs: Vec::new(),
+            opaque: Vec::new(),
+        }
+    }
+
     fn finish(mut self) -> Stream {
         self.opaque.sort_unstable();
         let comments = comments::scan(self.text, &self.opaque, &self.lines);
         let n = self.docs.len();
         let starts: Vec<usize> = self.docs.iter().map(|d| d.start).collect();
         let mut comments = comments.into_iter().peekable();
+        let mut controls = control_characters(self.text).peekable();
         let mut documents = Vec::with_capacity(n);
         for (index, doc) in self.docs.into_iter().enumerate() {
             let start = if index == 0 { 0 } else { doc.start };
@@ -73,10 +146,35 @@ impl Ctx<'_> {
                     break;
                 }
             }
+            // go-yaml's reader rejects control characters anywhere in the stream.
+            let mut control = None;
+            while let Some(&(at, ch)) = controls.peek() {
+                if at >= end && index + 1 < n {
+                    break;
+                }
+                controls.next();
+                control = control.or(Some((at, ch)));
+            }
+            let mut root = doc.root;
+            if let Some((at, ch)) = control {
+                let earlier = root
+                    .as_ref()
+                    .err()
+                    .is_some_and(|p| (p.span.start as usize) < at);
+                if !earlier {
+                    root = Err(Problem::parse(
+                        Span::from_range(at..at + ch.len_utf8()),
+                        format!(
+                            "control characters are not allowed (U+{:04X})",
+                            u32::from(ch)
+                        ),
+                    ));
+                }
+            }
             documents.push(Document {
                 index,
                 span: Span::from_range(start..end),
-                root: doc.root.map_err(|p| p.in_document(index)),
+                root: root.map_err(|p| p.in_document(index)),
                 comments: mine,
                 explicit_start: doc.explicit,
             });
@@ -129,8 +227,10 @@ impl Ctx<'_> {
 
     /// Read from byte `base` with a fresh parser until the stream ends or an error
     /// stops the parser.
-    fn run(&mut self, base: usize) -> Outcome {
-        let Some(sub) = self.text.get(base..) else {
+    /// `source` is the text to parse: the original, or a copy with tabs after `:` read
+    /// as spaces (same length and character boundaries).
+    fn run(&mut self, base: usize, source: &str) -> Outcome {
+        let Some(sub) = source.get(base..) else {
             return Outcome::Done;
         };
         let base_char = self.offsets.char_of_byte(base);
@@ -148,6 +248,17 @@ impl Ctx<'_> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
+                    if err
+                        .info()
+                        .contains("must be followed by a valid YAML whitespace")
+                        && self.text.get(..at).is_some_and(|t| {
+                            t.trim_end_matches([' ', '\t']).ends_with(':')
+                                && t.ends_with([' ', '\t'])
+                                && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+                        })
+                    {
+                        self.tab_after_colon = true;
+                    }
                     let problem = if err.info().contains("recursion limit") {
                         // saphyr-parser's own nesting guard (flow collections).
                         Problem::new(
@@ -168,7 +279,13 @@ impl Ctx<'_> {
                 .max(s);
             match event {
                 Event::Nothing | Event::StreamStart => {}
-                Event::StreamEnd => return Outcome::Done,
+                Event::StreamEnd => {
+                    if let Some(d) = doc.take() {
+                        let out = d.finish(s);
+                        self.docs.push(out);
+                    }
+                    return Outcome::Done;
+                }
                 Event::DocumentStart(explicit) => {
                     if self.docs.len() >= self.limits.max_documents {
                         let problem = Problem::new(
@@ -200,7 +317,7 @@ impl Ctx<'_> {
                     if e.saturating_sub(d.start) > self.limits.max_document_bytes {
                         let problem = Problem::new(
                             ErrorKind::Limit,
-                            Span::from_range(d.start..d.start + 3.min(e - d.start)),
+                            self.char_span(d.start),
                             format!(
                                 "document is larger than the limit of {} bytes",
                                 self.limits.max_document_bytes
@@ -232,6 +349,21 @@ impl Ctx<'_> {
         }
     }
 }
+
+/// Characters libyaml's reader refuses (YAML's non-printable set: C0 controls but tab,
+/// LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF).
+fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|&(_, c)| {
+        matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+            || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'
+    })
+}
+
+/// Recursive walks over the tree (drop, JSON conversion) must fit the stack: whatever
+/// [`Limits::max_depth`] says, nesting stops here.
+pub(super) const MAX_DEPTH_CAP: usize = 1000;
 
 /// A key as go-yaml compares keys (after resolution).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -573,14 +705,12 @@ impl DocBuilder {
             _ => Style::Block,
         };
         let span = Span::from_range(start..start);
-        if self.stack.len() >= ctx.limits.max_depth {
+        let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
+        if self.stack.len() >= max_depth {
             return Err(Problem::new(
                 ErrorKind::Limit,
                 ctx.char_span(start),
-                format!(
-                    "nesting is deeper than the limit of {}",
-                    ctx.limits.max_depth
-                ),
+                format!("nesting is deeper than the limit of {max_depth}"),
             ));
         }
         self.count_node(ctx, span)?;
@@ -638,6 +768,15 @@ impl DocBuilder {
         };
         if frame.anchor != 0 {
             let size = self.nodes.saturating_sub(frame.nodes_at_start) + 1;
+            // The stored copy costs memory too: count it, so nested anchors stay bounded.
+            self.nodes += size;
+            if self.nodes > ctx.limits.max_nodes {
+                return Err(Problem::new(
+                    ErrorKind::Limit,
+                    span,
+                    format!("document has more than {} nodes", ctx.limits.max_nodes),
+                ));
+            }
             self.anchors.insert(frame.anchor, (node.clone(), size));
         }
         self.push(node, ctx)

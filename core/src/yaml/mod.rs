@@ -91,6 +91,9 @@
 //!
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
+//! - Tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml, although
+//!   `saphyr-parser` refuses them: the stream is then read again with those tabs seen
+//!   as spaces (offsets unchanged; tabs inside quoted and block scalars are kept).
 //! - The grammar is YAML 1.2 (`saphyr-parser`) where go-yaml v2 follows YAML 1.1's
 //!   grammar (libyaml); the differences are in corner cases of the syntax (for example
 //!   tabs in indentation, `%YAML 1.1` directives, some flow-context edge cases). The
@@ -106,8 +109,9 @@
 //!   keeps the last; Kubernetes' strict paths reject them).
 //! - NaN and infinite float *values* read fine; Go's JSON encoder rejects them
 //!   ([`Node::try_to_json`] reports that, [`Node::to_json`] writes `null`).
-//! - A control character such as NUL inside a document ends it with a parse error
-//!   where go-yaml reports "control characters are not allowed"; the message differs.
+//! - A control character (C0 but tab, LF and CR; DEL; C1 but NEL; U+FFFE, U+FFFF)
+//!   makes its document fail with "control characters are not allowed", as go-yaml's
+//!   reader does; go-yaml then stops reading the stream, we keep the other documents.
 
 mod build;
 mod comments;
@@ -130,7 +134,8 @@ pub struct Limits {
     /// Largest document, in bytes.
     pub max_document_bytes: usize,
     /// Deepest nesting of mappings and sequences (a scalar in a top-level mapping is
-    /// at depth 1).
+    /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
+    /// the tree fit the stack.
     pub max_depth: usize,
     /// Nodes copied by alias expansion, per document.
     pub max_alias_nodes: usize,

@@ -66,15 +66,18 @@ fn resolve_word(text: &str) -> Option<Value> {
 pub(super) fn resolve_tagged(text: &str, suffix: &str) -> Result<Value, String> {
     // `!!str` and core tags go-yaml does not resolve (`!!map`, `!!merge` …) give the text.
     let want = match suffix {
-        "int" | "float" | "bool" | "null" => suffix,
+        // An invalid timestamp falls through to the "cannot decode" error.
+        "int" | "float" | "bool" | "null" | "timestamp"
+            if suffix != "timestamp" || !is_go_timestamp(text) =>
+        {
+            suffix
+        }
         "binary" => {
             return decode_base64(text)
                 .map(|bytes| Value::String(String::from_utf8_lossy(&bytes).into_owned()))
                 .ok_or_else(|| "!!binary value contains invalid base64 data".to_string());
         }
-        // A timestamp stays its text when decoded into `interface{}`.
-        "timestamp" if is_go_timestamp(text) => return Ok(Value::String(text.to_string())),
-        "timestamp" => suffix,
+        // A valid timestamp stays its text when decoded into `interface{}`.
         _ => return Ok(Value::String(text.to_string())),
     };
     let value = resolve_plain(text);
