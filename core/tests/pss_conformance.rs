@@ -315,3 +315,54 @@ fn manifest_fixtures_match_their_expected_reports() {
     }
     assert!(checked > 0, "no fixtures in {}", dir.display());
 }
+
+/// Real-world manifests (`../shared/corpora/kubernetes`): every file scans without
+/// a panic, every error is located, and the decoder rejects nothing the API server
+/// accepts (no `invalid …` errors on published manifests).
+#[test]
+fn kubernetes_corpus_scans_cleanly() {
+    let Some(dir) = common::shared("corpora/kubernetes") else {
+        return;
+    };
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    let (mut documents, mut findings, mut rejected) = (0, 0, Vec::new());
+    let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
+    for path in &files {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let report =
+            Engine::new(Config::default()).scan(&text, Some(&name), Some(Kind::Kubernetes));
+        documents += report.summary.documents;
+        findings += report.findings.len();
+        for f in &report.findings {
+            *by_rule.entry(f.rule.clone()).or_default() += 1;
+        }
+        for e in &report.errors {
+            assert!(e.start.is_some(), "{name}: unlocated error {e:?}");
+            if e.message.starts_with("invalid ") {
+                rejected.push(format!("{name}: {}", e.message));
+            }
+        }
+    }
+    println!(
+        "{} files, {documents} documents, {findings} findings (restricted, latest)",
+        files.len()
+    );
+    for (rule, n) in &by_rule {
+        println!("  {rule}: {n}");
+    }
+    for r in &rejected {
+        println!("rejected: {r}");
+    }
+    assert!(
+        rejected.is_empty(),
+        "{} objects rejected as undecodable",
+        rejected.len()
+    );
+}
