@@ -871,3 +871,16 @@ metadata:
         .message
         .contains("/metadata/labels/version: expected a string (label values must be strings; quote it), found the number 1.2"));
 }
+
+#[test]
+fn a_directive_with_nothing_to_cover_is_reported_unused() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostPID: true
+# stockade ignore=PSS002
+";
+    let report = scan_with(baseline(), text);
+    assert_eq!(rules(&report), ["PSS002", "ST0001"]);
+}
