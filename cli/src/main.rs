@@ -1,3 +1,401 @@
-fn main() {
-    println!("stockade {}", stockade::VERSION);
+//! `stockade`: scan Dockerfiles (and, as packs land, Kubernetes manifests) for
+//! security-policy violations; list and explain the rules.
+//!
+//! Exit status of `scan`: `2` when any input could not be scanned (unreadable
+//! path, parse error, invalid configuration, bad usage) — this takes precedence;
+//! otherwise the `--exit-code` value (default `0`, as Trivy) when findings remain
+//! after `--severity` filtering; otherwise `0`.
+
+// Doc comments of the argument structs are clap's help text, read in a terminal.
+#![allow(clippy::doc_markdown)]
+
+mod config;
+mod inputs;
+mod scan;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use stockade::output::{self, docs, Format, RenderOptions};
+use stockade::{Config, Engine, Kind, Report, ScanError, Severity};
+
+/// Exit status when the scan could not read or parse some input.
+const EXIT_ERROR: u8 = 2;
+
+#[derive(Parser, Debug)]
+#[command(name = "stockade", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Scan files and folders (`-` reads standard input).
+    Scan(ScanArgs),
+    /// List every rule.
+    Rules(RulesArgs),
+    /// Show a rule's metadata and documentation (by id, name or alias, e.g. DL3007).
+    Explain(ExplainArgs),
+}
+
+#[derive(Args, Debug)]
+struct ScanArgs {
+    /// Files and folders to scan. Folders are walked recursively (skipping .git,
+    /// target, node_modules and hidden folders) and only files of a known kind in
+    /// them are scanned. `-` reads standard input and needs --kind.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = FormatArg::Text)]
+    format: FormatArg,
+
+    /// Report only these severities (comma-separated, case-insensitive), e.g. HIGH,CRITICAL.
+    #[arg(short, long, value_delimiter = ',', value_parser = parse_severity)]
+    severity: Vec<Severity>,
+
+    /// Exit with this status when findings remain after filtering (0 by default,
+    /// as Trivy). Inputs that could not be scanned exit with 2 regardless.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    exit_code: u8,
+
+    /// Configuration file (default: the first stockade.yaml or .stockade.yaml in
+    /// the current folder or its parents).
+    #[arg(short, long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+
+    /// Ignore configuration files; use the defaults.
+    #[arg(long)]
+    no_config: bool,
+
+    /// Read standard input and the named files as this kind instead of detecting it
+    /// (files found by walking a folder are always detected).
+    #[arg(short, long, value_parser = parse_kind)]
+    kind: Option<Kind>,
+
+    /// Write the report to FILE instead of standard output.
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// Colour the text format: auto = when writing to a terminal and NO_COLOR is unset.
+    #[arg(long, value_enum, default_value_t = ColorArg::Auto, value_name = "WHEN")]
+    color: ColorArg,
+
+    /// Indent the json and sarif formats (compact by default).
+    #[arg(long)]
+    pretty: bool,
+}
+
+#[derive(Args, Debug)]
+struct RulesArgs {
+    /// Output format; markdown is docs/rules.md.
+    #[arg(short, long, value_enum, default_value_t = RulesFormat::Text)]
+    format: RulesFormat,
+}
+
+#[derive(Args, Debug)]
+struct ExplainArgs {
+    /// Rule id, name or alias (DF0001, image-latest-tag, DL3007, AVD-DS-0001, …).
+    rule: String,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value_t = ExplainFormat::Text)]
+    format: ExplainFormat,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum FormatArg {
+    Text,
+    Json,
+    Sarif,
+    Github,
+}
+
+impl From<FormatArg> for Format {
+    fn from(f: FormatArg) -> Self {
+        match f {
+            FormatArg::Text => Format::Text,
+            FormatArg::Json => Format::Json,
+            FormatArg::Sarif => Format::Sarif,
+            FormatArg::Github => Format::Github,
+        }
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ColorArg {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum RulesFormat {
+    Text,
+    Json,
+    Markdown,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum ExplainFormat {
+    Text,
+    Json,
+}
+
+fn parse_severity(s: &str) -> Result<Severity, String> {
+    s.parse()
+}
+
+fn parse_kind(s: &str) -> Result<Kind, String> {
+    s.parse()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Scan(args) => run_scan(&args),
+        Command::Rules(args) => run_rules(&args),
+        Command::Explain(args) => run_explain(&args),
+    }
+}
+
+/// Print a message about the command itself (not about an input) and fail.
+fn fail(message: &str) -> ExitCode {
+    eprintln!("stockade: {message}");
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// Write to stdout; a closed pipe (`stockade … | head`) is not an error.
+fn print(text: &str) -> Result<(), String> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write the output: {e}"))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn run_rules(args: &RulesArgs) -> ExitCode {
+    let rules = stockade::rules();
+    let text = match args.format {
+        RulesFormat::Text => docs::rules_table(rules),
+        RulesFormat::Json => docs::rules_json(rules),
+        RulesFormat::Markdown => docs::rules_markdown(rules),
+    };
+    match print(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_explain(args: &ExplainArgs) -> ExitCode {
+    let Some(rule) = stockade::explain(&args.rule) else {
+        return fail(&format!(
+            "no rule `{}`: not a Stockade id, name or alias (see `stockade rules`)",
+            args.rule
+        ));
+    };
+    let text = match args.format {
+        ExplainFormat::Text => docs::explain_text(rule),
+        ExplainFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&docs::rule_json(rule)).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+    };
+    match print(&text) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+/// The configuration for this run, or the errors that stop it.
+fn scan_config(args: &ScanArgs) -> Result<Config, Vec<ScanError>> {
+    if args.no_config {
+        return Ok(Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => std::env::current_dir()
+            .ok()
+            .and_then(|cwd| config::discover(&cwd)),
+    };
+    match path {
+        Some(path) => config::load(&path),
+        None => Ok(Config::default()),
+    }
+}
+
+fn run_scan(args: &ScanArgs) -> ExitCode {
+    let format = Format::from(args.format);
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let color = match args.color {
+        ColorArg::Always => true,
+        ColorArg::Never => false,
+        ColorArg::Auto => to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let options = RenderOptions {
+        color,
+        pretty: args.pretty,
+    };
+
+    let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    if wants_stdin && args.kind.is_none() {
+        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind (e.g. --kind dockerfile)");
+    }
+
+    let (report, sources) = match scan_config(args) {
+        Ok(config) => {
+            let stdin = if wants_stdin {
+                match scan::read_stdin() {
+                    Ok(bytes) => Some(bytes),
+                    Err(e) => return fail(&e),
+                }
+            } else {
+                None
+            };
+            let collected = inputs::collect(&args.paths);
+            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let engine = Engine::new(config);
+            let (mut report, sources) = scan::scan_all(
+                &engine,
+                &collected.inputs,
+                args.kind,
+                stdin.as_deref(),
+                threads,
+            );
+            report.errors.extend(collected.errors);
+            (report, sources)
+        }
+        Err(errors) => {
+            let report = Report {
+                errors,
+                ..Report::default()
+            };
+            (report, std::collections::BTreeMap::new())
+        }
+    };
+    let report = finish(report, &args.severity);
+
+    let rendered = output::render(&report, format, &sources, options);
+    // Errors are in the report and on stderr, whatever the format, so a caller
+    // piping the report elsewhere still sees them.
+    for e in &report.errors {
+        eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
+    }
+    let written = match &args.output {
+        Some(path) => std::fs::write(path, rendered)
+            .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        None => print(&rendered),
+    };
+    if let Err(e) = written {
+        return fail(&e);
+    }
+
+    ExitCode::from(exit_status(&report, args.exit_code))
+}
+
+/// `2` when any input could not be scanned, else `exit_code` when findings
+/// remain, else `0`.
+fn exit_status(report: &Report, exit_code: u8) -> u8 {
+    if !report.errors.is_empty() {
+        EXIT_ERROR
+    } else if !report.findings.is_empty() {
+        exit_code
+    } else {
+        0
+    }
+}
+
+/// Filter by severity and put everything in a stable order.
+fn finish(mut report: Report, severities: &[Severity]) -> Report {
+    if !severities.is_empty() {
+        report.retain_severities(severities);
+        report
+            .suppressed
+            .retain(|f| severities.contains(&f.severity));
+    }
+    report.sort();
+    report.errors.sort_by(|a, b| {
+        (&a.path, a.start.map(|p| p.offset)).cmp(&(&b.path, b.start.map(|p| p.offset)))
+    });
+    report.recount();
+    report
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    fn finding(path: &str, line: u32, severity: Severity) -> stockade::Finding {
+        let text = "FROM a\nFROM b\nFROM c\n";
+        let source = stockade::Source::new(path, text);
+        let start = source.line_index().line_start(line - 1);
+        let d = stockade::Diagnostic::new(
+            &stockade::suppress::UNUSED_SUPPRESSION,
+            stockade::Span::new(start, start + 4),
+            "m",
+        );
+        let mut f = d.to_finding(&source);
+        f.severity = severity;
+        f
+    }
+
+    #[test]
+    fn severity_filter_keeps_listed_severities_and_recounts() {
+        let report = Report {
+            findings: vec![
+                finding("b/Dockerfile", 1, Severity::High),
+                finding("a/Dockerfile", 2, Severity::Low),
+                finding("a/Dockerfile", 1, Severity::Critical),
+            ],
+            suppressed: vec![finding("a/Dockerfile", 3, Severity::Medium)],
+            ..Report::default()
+        };
+        let kept = finish(report.clone(), &[Severity::High, Severity::Critical]);
+        let got: Vec<(&str, u32)> = kept
+            .findings
+            .iter()
+            .map(|f| (f.path.as_str(), f.start.line.get()))
+            .collect();
+        assert_eq!(got, [("a/Dockerfile", 1), ("b/Dockerfile", 1)]);
+        assert!(kept.suppressed.is_empty());
+        assert_eq!(kept.summary.findings.total(), 2);
+        assert_eq!(kept.summary.findings.critical, 1);
+        // No filter keeps everything, sorted.
+        let all = finish(report, &[]);
+        assert_eq!(all.findings.len(), 3);
+        assert_eq!(all.suppressed.len(), 1);
+        assert_eq!(all.findings[0].start.line.get(), 1);
+        assert_eq!(all.findings[0].path, "a/Dockerfile");
+    }
+
+    #[test]
+    fn exit_status_errors_win_then_findings_use_exit_code() {
+        let mut report = Report::default();
+        assert_eq!(exit_status(&report, 4), 0);
+        report
+            .findings
+            .push(finding("Dockerfile", 1, Severity::Low));
+        assert_eq!(exit_status(&report, 0), 0);
+        assert_eq!(exit_status(&report, 4), 4);
+        report.errors.push(stockade::ScanError::file(
+            stockade::ErrorKind::Io,
+            "x",
+            "gone",
+        ));
+        assert_eq!(exit_status(&report, 4), 2);
+        assert_eq!(exit_status(&report, 0), 2);
+    }
 }

@@ -1,0 +1,156 @@
+//! Reading and scanning the inputs, in parallel, with a deterministic result.
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+
+use stockade::{detect_kind, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span};
+
+use crate::inputs::{io_message, Input};
+
+/// What scanning one input gave.
+pub struct Outcome {
+    pub report: Report,
+    /// The text, kept for code frames and fingerprints (absent when unreadable).
+    pub text: Option<(String, String)>,
+}
+
+/// Scan every input with `threads` workers; results come back in input order.
+/// `stdin` holds the bytes of standard input, read beforehand.
+pub fn scan_all(
+    engine: &Engine,
+    inputs: &[Input],
+    kind: Option<Kind>,
+    stdin: Option<&[u8]>,
+    threads: usize,
+) -> (Report, BTreeMap<String, String>) {
+    let slots: Vec<Mutex<Option<Outcome>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
+    let next = AtomicUsize::new(0);
+    let workers = threads.clamp(1, inputs.len().max(1));
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let (Some(input), Some(slot)) = (inputs.get(i), slots.get(i)) else {
+                    break;
+                };
+                let outcome = scan_one(engine, input, kind, stdin);
+                if let Ok(mut slot) = slot.lock() {
+                    *slot = outcome;
+                }
+            });
+        }
+    });
+    let mut report = Report::default();
+    let mut sources = BTreeMap::new();
+    for slot in slots {
+        let Ok(Some(outcome)) = slot.into_inner() else {
+            continue;
+        };
+        if let Some((path, text)) = outcome.text {
+            sources.insert(path, text);
+        }
+        report.merge(outcome.report);
+    }
+    (report, sources)
+}
+
+/// Scan one input; `None` when a file found by walking a folder is of no kind
+/// Stockade knows (it is skipped silently).
+fn scan_one(
+    engine: &Engine,
+    input: &Input,
+    kind: Option<Kind>,
+    stdin: Option<&[u8]>,
+) -> Option<Outcome> {
+    let (display, named, bytes) = match input {
+        Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
+        Input::File {
+            path,
+            display,
+            named,
+        } => match std::fs::read(path) {
+            Ok(bytes) => (display.as_str(), *named, bytes),
+            Err(e) => {
+                let mut report = Report::default();
+                report.errors.push(ScanError::file(
+                    ErrorKind::Io,
+                    display.clone(),
+                    io_message(&e),
+                ));
+                return Some(Outcome { report, text: None });
+            }
+        },
+    };
+    let kind = if named { kind } else { None };
+    match String::from_utf8(bytes) {
+        Ok(text) => {
+            if !named && detect_kind(display, &text).is_none() {
+                return None;
+            }
+            let source = Source::new(display, text);
+            let report = engine.scan_source(&source, kind);
+            Some(Outcome {
+                report,
+                text: Some((display.to_string(), source.text().to_string())),
+            })
+        }
+        Err(err) => {
+            let bytes = err.as_bytes();
+            let lossy = String::from_utf8_lossy(bytes);
+            let detected = kind.or_else(|| detect_kind(display, &lossy));
+            if !named && detected.is_none() {
+                return None;
+            }
+            let report = if detected.is_none() {
+                // As the engine reports any named file of unknown kind.
+                engine.scan_source(&Source::new(display, ""), None)
+            } else {
+                let mut report = Report::default();
+                report.summary.files = 1;
+                report
+                    .errors
+                    .push(not_utf8(display, bytes, err.utf8_error().valid_up_to()));
+                report
+            };
+            Some(Outcome { report, text: None })
+        }
+    }
+}
+
+/// A located error for text that is not UTF-8: at the first invalid byte, or
+/// about the whole file when it starts with a UTF-16 byte-order mark.
+fn not_utf8(display: &str, bytes: &[u8], valid_up_to: usize) -> ScanError {
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return ScanError::file(
+            ErrorKind::Parse,
+            display,
+            "the file is UTF-16 text; Stockade reads UTF-8 (convert it, e.g. with iconv)",
+        );
+    }
+    let valid = String::from_utf8_lossy(bytes.get(..valid_up_to).unwrap_or_default());
+    let index = LineIndex::new(&valid);
+    let at = u32::try_from(valid.len()).unwrap_or(u32::MAX);
+    let (start, end) = index.range(&valid, Span::empty_at(at));
+    let byte = bytes.get(valid_up_to).copied().unwrap_or_default();
+    ScanError {
+        kind: ErrorKind::Parse,
+        path: display.to_string(),
+        document: None,
+        message: format!(
+            "not UTF-8 text: invalid byte 0x{byte:02X} at byte offset {valid_up_to} (a binary file?)"
+        ),
+        start: Some(start),
+        end: Some(end),
+    }
+}
+
+/// Read all of standard input.
+pub fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("cannot read standard input: {e}"))?;
+    Ok(bytes)
+}

@@ -1,0 +1,587 @@
+//! Integration tests running the real `stockade` binary.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_stockade");
+
+/// A scratch folder, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "stockade-cli-{}-{}-{name}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Self {
+        Run {
+            code: o.status.code().expect("exited normally"),
+            stdout: String::from_utf8(o.stdout).unwrap(),
+            stderr: String::from_utf8(o.stderr).unwrap(),
+        }
+    }
+}
+
+/// Run `stockade args…` in `cwd` with `stdin`; never picks up a stray config
+/// or colour setting from the environment.
+fn run_in(cwd: &Path, args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(bytes) = stdin {
+            // The command may exit without reading (a usage error): a broken pipe here is fine.
+            let _ = input.write_all(bytes);
+        }
+    }
+    child.wait_with_output().unwrap().into()
+}
+
+fn run(dir: &TempDir, args: &[&str]) -> Run {
+    run_in(dir.path(), args, None)
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .unwrap()
+        .to_path_buf()
+}
+
+const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER 1000\n";
+
+// ---------------------------------------------------------------- docs
+
+#[test]
+fn docs_rules_md_is_up_to_date() {
+    let root = workspace_root();
+    let out = run_in(&root, &["rules", "--format", "markdown"], None);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let path = root.join("docs/rules.md");
+    if std::env::var_os("STOCKADE_UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &out.stdout).unwrap();
+        return;
+    }
+    let current = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        current == out.stdout,
+        "docs/rules.md is stale: regenerate it with\n    {}\n(or run this test with STOCKADE_UPDATE_DOCS=1)",
+        stockade::output::docs::REGENERATE
+    );
+}
+
+#[test]
+fn rules_lists_every_rule_in_each_format() {
+    let dir = TempDir::new("rules");
+    let text = run(&dir, &["rules"]);
+    assert_eq!(text.code, 0);
+    assert!(text.stdout.starts_with("ID "));
+    let json = run(&dir, &["rules", "--format", "json"]).json();
+    let list = json.as_array().unwrap();
+    assert_eq!(list.len(), stockade::rules().len());
+    for rule in stockade::rules() {
+        assert!(text.stdout.contains(rule.id), "{} missing", rule.id);
+        assert!(list.iter().any(|r| r["id"] == rule.id));
+    }
+    let st = list.iter().find(|r| r["id"] == "ST0001").unwrap();
+    assert_eq!(st["severity"], "info");
+    assert_eq!(st["name"], "unused-suppression");
+}
+
+#[test]
+fn explain_finds_ids_and_names_case_insensitively() {
+    let dir = TempDir::new("explain");
+    for name in ["ST0001", "st0001", "unused-suppression"] {
+        let out = run(&dir, &["explain", name]);
+        assert_eq!(out.code, 0, "{name}: {}", out.stderr);
+        assert!(out.stdout.starts_with("ST0001 (unused-suppression)\n"));
+        assert!(out.stdout.contains("## What it does"));
+        assert!(out.stdout.contains("docs/rules.md#st0001"));
+    }
+    let json = run(&dir, &["explain", "--format", "json", "st0001"]).json();
+    assert_eq!(json["id"], "ST0001");
+}
+
+#[test]
+fn explain_unknown_rule_exits_2() {
+    let dir = TempDir::new("explain-unknown");
+    let out = run(&dir, &["explain", "NOPE9999"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stdout.is_empty());
+    assert!(out.stderr.contains("no rule `NOPE9999`"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- inputs
+
+#[test]
+fn walk_scans_known_kinds_and_skips_the_rest() {
+    let dir = TempDir::new("walk");
+    dir.write("Dockerfile", DOCKERFILE);
+    dir.write("svc/api.dockerfile", DOCKERFILE);
+    dir.write("svc/Containerfile", DOCKERFILE);
+    dir.write("README.md", "# not scanned\n");
+    dir.write("logo.png", [0x89, b'P', b'N', b'G', 0, 0xff]);
+    dir.write(".hidden/Dockerfile", DOCKERFILE);
+    dir.write("node_modules/pkg/Dockerfile", DOCKERFILE);
+    dir.write("target/Dockerfile", DOCKERFILE);
+    dir.write(".git/Dockerfile", DOCKERFILE);
+    let out = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 3);
+    assert_eq!(report["summary"]["kinds"]["Dockerfile"], 3);
+    assert_eq!(report["errors"], Value::Array(vec![]));
+}
+
+#[test]
+fn hidden_folder_named_explicitly_is_scanned() {
+    let dir = TempDir::new("hidden");
+    dir.write(".ci/Dockerfile", DOCKERFILE);
+    let out = run(&dir, &["scan", "--no-config", "--format", "json", ".ci"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["summary"]["files"], 1);
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_end_and_files_are_scanned_once() {
+    let dir = TempDir::new("loop");
+    dir.write("a/Dockerfile", DOCKERFILE);
+    std::os::unix::fs::symlink(dir.path().join("a"), dir.path().join("a/again")).unwrap();
+    std::os::unix::fs::symlink(
+        dir.path().join("a/Dockerfile"),
+        dir.path().join("link.dockerfile"),
+    )
+    .unwrap();
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            ".",
+            "a/Dockerfile",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["summary"]["files"], 1);
+}
+
+#[test]
+fn named_file_of_unknown_kind_is_unsupported() {
+    let dir = TempDir::new("unsupported");
+    dir.write("notes.txt", "hello\n");
+    let out = run(
+        &dir,
+        &["scan", "--no-config", "--format", "json", "notes.txt"],
+    );
+    assert_eq!(out.code, 2);
+    let report = out.json();
+    assert_eq!(report["errors"][0]["kind"], "unsupported");
+    assert_eq!(report["errors"][0]["path"], "notes.txt");
+    assert!(out.stderr.contains("notes.txt"), "{}", out.stderr);
+    // --kind makes it scannable.
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--kind",
+            "dockerfile",
+            "notes.txt",
+        ],
+    );
+    assert_eq!(out.json()["errors"], Value::Array(vec![]));
+}
+
+#[test]
+fn missing_path_is_an_error_and_the_rest_is_still_scanned() {
+    let dir = TempDir::new("missing");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--exit-code",
+            "5",
+            "nope/Dockerfile",
+            ".",
+        ],
+    );
+    assert_eq!(out.code, 2, "errors win over --exit-code");
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["errors"][0]["kind"], "io");
+    assert_eq!(report["errors"][0]["path"], "nope/Dockerfile");
+    assert_eq!(report["errors"][0]["start"], Value::Null);
+    assert!(
+        out.stderr.contains("stockade: error[io]: nope/Dockerfile"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn unreadable_file_is_an_io_error() {
+    let dir = TempDir::new("unreadable");
+    dir.write("ok/Dockerfile", DOCKERFILE);
+    // A dangling symlink named on the command line cannot be read (and, unlike a
+    // mode-000 file, that holds when the tests run as root).
+    std::os::unix::fs::symlink(dir.path().join("gone"), dir.path().join("Dockerfile")).unwrap();
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "Dockerfile",
+            "ok",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    let report = out.json();
+    assert_eq!(report["errors"][0]["kind"], "io");
+    assert_eq!(report["summary"]["files"], 1);
+    // Found by walking, the dangling link is skipped silently.
+    let out = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn binary_dockerfile_gets_a_located_error() {
+    let dir = TempDir::new("binary");
+    dir.write("Dockerfile", b"FROM alpine\nRUN echo \xff\xfe\n");
+    let out = run(
+        &dir,
+        &["scan", "--no-config", "--format", "json", "Dockerfile"],
+    );
+    assert_eq!(out.code, 2);
+    let error = &out.json()["errors"][0];
+    assert_eq!(error["kind"], "parse");
+    assert_eq!(error["start"]["line"], 2);
+    assert_eq!(error["start"]["column"], 10);
+    assert!(error["message"].as_str().unwrap().contains("0xFF"));
+}
+
+#[test]
+fn stdin_needs_a_kind() {
+    let dir = TempDir::new("stdin-kind");
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-"],
+        Some(DOCKERFILE.as_bytes()),
+    );
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--kind"), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn stdin_is_scanned_as_dash() {
+    let dir = TempDir::new("stdin");
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--kind",
+            "Dockerfile",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(DOCKERFILE.as_bytes()),
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 1);
+    assert_eq!(report["summary"]["kinds"]["Dockerfile"], 1);
+}
+
+#[test]
+fn output_is_deterministic_across_runs() {
+    let dir = TempDir::new("order");
+    for i in 0..24 {
+        dir.write(&format!("svc{i:02}/Dockerfile"), DOCKERFILE);
+        dir.write(&format!("svc{i:02}/bad.dockerfile"), b"\xff");
+    }
+    let first = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    let second = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(first.code, 2);
+    assert_eq!(first.stdout, second.stdout);
+    let report = first.json();
+    assert_eq!(report["summary"]["files"], 48);
+    let paths: Vec<&str> = report["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["path"].as_str().unwrap())
+        .collect();
+    let mut sorted = paths.clone();
+    sorted.sort_unstable();
+    assert_eq!(paths, sorted);
+    assert_eq!(paths.len(), 24);
+}
+
+// ---------------------------------------------------------------- options
+
+#[test]
+fn severity_accepts_trivy_spelling_and_rejects_unknown() {
+    let dir = TempDir::new("severity");
+    dir.write("Dockerfile", DOCKERFILE);
+    let ok = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--severity",
+            "HIGH,critical",
+            "--format",
+            "json",
+        ],
+    );
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
+    let bad = run(&dir, &["scan", "--no-config", "--severity", "urgent"]);
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("unknown severity"), "{}", bad.stderr);
+}
+
+#[test]
+fn output_file_and_formats() {
+    let dir = TempDir::new("formats");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "sarif",
+            "--output",
+            "out.sarif",
+        ],
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    let sarif: Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("out.sarif")).unwrap())
+            .unwrap();
+    assert_eq!(sarif["version"], "2.1.0");
+    assert_eq!(sarif["runs"][0]["tool"]["driver"]["name"], "stockade");
+    assert_eq!(sarif["runs"][0]["columnKind"], "unicodeCodePoints");
+    assert!(sarif["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "ST0001"));
+
+    let text = run(&dir, &["scan", "--no-config"]);
+    assert_eq!(text.stdout, "Scanned 1 file (1 document): no findings\n");
+
+    let github = run(&dir, &["scan", "--no-config", "--format", "github"]);
+    assert_eq!(github.stdout, "Scanned 1 file (1 document): no findings\n");
+
+    let compact = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(compact.stdout.lines().count(), 1);
+    let pretty = run(
+        &dir,
+        &["scan", "--no-config", "--format", "json", "--pretty"],
+    );
+    assert!(pretty.stdout.lines().count() > 10);
+    assert_eq!(compact.json(), pretty.json());
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let dir = TempDir::new("colour");
+    dir.write("Dockerfile", DOCKERFILE);
+    let always = run(&dir, &["scan", "--no-config", "--color", "always"]);
+    assert!(always.stdout.contains('\x1b'));
+    // auto: stdout is a pipe here, so no colour.
+    let auto = run(&dir, &["scan", "--no-config"]);
+    assert!(!auto.stdout.contains('\x1b'));
+    let never = run(&dir, &["scan", "--no-config", "--color", "never"]);
+    assert!(!never.stdout.contains('\x1b'));
+}
+
+#[test]
+fn exit_code_is_zero_without_findings() {
+    let dir = TempDir::new("exit");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(&dir, &["scan", "--no-config", "--exit-code", "3"]);
+    assert_eq!(out.code, 0);
+}
+
+// ---------------------------------------------------------------- config
+
+#[test]
+fn config_is_discovered_in_parent_folders() {
+    let dir = TempDir::new("config");
+    dir.write("project/sub/Dockerfile", DOCKERFILE);
+    // Not UTF-8: reading it fails, which shows that discovery found it.
+    dir.write("project/.stockade.yaml", b"\xff\xfe\xfd");
+    let sub = dir.path().join("project/sub");
+    let out = run_in(&sub, &["scan", "--format", "json"], None);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    let report = out.json();
+    assert_eq!(report["errors"][0]["kind"], "config");
+    assert!(report["errors"][0]["path"]
+        .as_str()
+        .unwrap()
+        .ends_with("project/.stockade.yaml"));
+    assert_eq!(
+        report["summary"]["files"], 0,
+        "nothing is scanned with a bad config"
+    );
+    // --no-config ignores it.
+    let out = run_in(&sub, &["scan", "--no-config"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    // stockade.yaml beats .stockade.yaml in the same folder.
+    dir.write("project/stockade.yaml", "{}\n");
+    let out = run_in(&sub, &["scan"], None);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn explicit_missing_config_is_an_error() {
+    let dir = TempDir::new("config-missing");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(
+        &dir,
+        &["scan", "--config", "nope.yaml", "--format", "sarif"],
+    );
+    assert_eq!(out.code, 2);
+    let sarif = out.json();
+    let notes = &sarif["runs"][0]["invocations"][0]["toolExecutionNotifications"];
+    assert_eq!(notes[0]["descriptor"]["id"], "config");
+    assert!(out.stderr.contains("nope.yaml"), "{}", out.stderr);
+}
+
+#[test]
+fn examples_are_scanned() {
+    let root = workspace_root();
+    let out = run_in(
+        &root,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "testdata/examples",
+        ],
+        None,
+    );
+    let report = out.json();
+    assert!(report["summary"]["files"].as_u64().unwrap() >= 2);
+    assert_eq!(report["errors"], Value::Array(vec![]), "{}", out.stdout);
+}
+
+#[test]
+fn errors_are_on_stderr_in_every_format() {
+    let dir = TempDir::new("stderr");
+    for format in ["text", "json", "sarif", "github"] {
+        let out = run(
+            &dir,
+            &[
+                "scan",
+                "--no-config",
+                "--format",
+                format,
+                "missing.dockerfile",
+            ],
+        );
+        assert_eq!(out.code, 2);
+        assert!(
+            out.stderr
+                .contains("stockade: error[io]: missing.dockerfile: "),
+            "{format}: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.contains("missing.dockerfile"),
+            "{format}: {}",
+            out.stdout
+        );
+    }
+}
+
+#[test]
+fn unwritable_output_file_exits_2() {
+    let dir = TempDir::new("unwritable");
+    dir.write("Dockerfile", DOCKERFILE);
+    let out = run(
+        &dir,
+        &["scan", "--no-config", "--output", "no/such/dir/out.txt"],
+    );
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.contains("cannot write no/such/dir/out.txt"),
+        "{}",
+        out.stderr
+    );
+}

@@ -1,0 +1,146 @@
+//! GitHub Actions workflow commands: one annotation per finding and per error,
+//! which GitHub shows on the pull request's diff.
+//!
+//! ```text
+//! ::warning file=app/Dockerfile,line=2,col=6,endLine=2,endColumn=17,title=DF0001 Image uses the latest tag::`node:latest` is not pinned%0A%0AFix: …%0AHelp: …
+//! ```
+//!
+//! Levels: critical and high findings are `error`, medium `warning`, low and info
+//! `notice`; scan errors are `error`. `col`/`endColumn` are 1-based, count Unicode
+//! scalar values and are sent only for single-line spans (GitHub ignores columns
+//! on multi-line annotations); `endColumn` is exclusive, like the report's `end`
+//! and SARIF's `endColumn`. Suppressed findings are not annotated. Values are
+//! escaped as the Actions toolkit does: `%`, `\r`, `\n` everywhere, and also `:`
+//! and `,` in properties. A plain summary line closes the output.
+
+use std::fmt::Write as _;
+
+use crate::finding::{Finding, Report, ScanError};
+use crate::rule::Severity;
+
+/// The annotation level for a severity.
+pub fn level(severity: Severity) -> &'static str {
+    match severity {
+        Severity::Critical | Severity::High => "error",
+        Severity::Medium => "warning",
+        Severity::Low | Severity::Info => "notice",
+    }
+}
+
+/// Render the report as workflow commands, one per line.
+pub fn render(report: &Report) -> String {
+    let mut out = String::new();
+    for f in &report.findings {
+        out.push_str(&finding_command(f));
+        out.push('\n');
+    }
+    for e in &report.errors {
+        out.push_str(&error_command(e));
+        out.push('\n');
+    }
+    out.push_str(&super::text::summary(report));
+    out.push('\n');
+    out
+}
+
+fn finding_command(f: &Finding) -> String {
+    let mut props = vec![("file", f.path.clone()), ("line", f.start.line.to_string())];
+    // A span ending right after a line break ends on the line before.
+    let end_line = if f.end.line > f.start.line && f.end.column.get() == 1 {
+        f.end.line.get() - 1
+    } else {
+        f.end.line.get()
+    };
+    if end_line == f.start.line.get() {
+        props.push(("col", f.start.column.to_string()));
+        props.push(("endLine", end_line.to_string()));
+        if f.end.line == f.start.line {
+            props.push(("endColumn", f.end.column.to_string()));
+        }
+    } else {
+        props.push(("endLine", end_line.to_string()));
+    }
+    props.push(("title", format!("{} {}", f.rule, f.title)));
+    let mut message = f.message.clone();
+    if !f.remediation.is_empty() {
+        let _ = write!(message, "\n\nFix: {}", f.remediation);
+    }
+    if !f.help.is_empty() {
+        let _ = write!(message, "\nHelp: {}", f.help);
+    }
+    command(level(f.severity), &props, &message)
+}
+
+fn error_command(e: &ScanError) -> String {
+    let mut props = vec![("file", e.path.clone())];
+    if let Some(start) = e.start {
+        props.push(("line", start.line.to_string()));
+        props.push(("col", start.column.to_string()));
+    }
+    props.push(("title", format!("stockade {} error", e.kind.as_str())));
+    command("error", &props, &e.message)
+}
+
+fn command(name: &str, props: &[(&str, String)], message: &str) -> String {
+    let props: Vec<String> = props
+        .iter()
+        .map(|(k, v)| format!("{k}={}", escape_property(v)))
+        .collect();
+    format!("::{name} {}::{}", props.join(","), escape_data(message))
+}
+
+/// Escape a command's message.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escape a command property's value.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::output::fixtures;
+
+    #[test]
+    fn snapshot() {
+        let (report, _) = fixtures::report();
+        insta::assert_snapshot!(render(&report));
+    }
+
+    #[test]
+    fn escaping() {
+        assert_eq!(escape_data("50%\r\nx: y, z"), "50%25%0D%0Ax: y, z");
+        assert_eq!(escape_property("a:b,c%\n"), "a%3Ab%2Cc%25%0A");
+    }
+
+    #[test]
+    fn levels_follow_severity() {
+        assert_eq!(level(Severity::Critical), "error");
+        assert_eq!(level(Severity::High), "error");
+        assert_eq!(level(Severity::Medium), "warning");
+        assert_eq!(level(Severity::Low), "notice");
+        assert_eq!(level(Severity::Info), "notice");
+    }
+
+    #[test]
+    fn every_line_is_a_single_command_or_the_summary() {
+        let (report, _) = fixtures::report();
+        let out = render(&report);
+        let lines: Vec<&str> = out.lines().collect();
+        assert_eq!(lines.len(), report.findings.len() + report.errors.len() + 1);
+        for line in &lines[..lines.len() - 1] {
+            assert!(line.starts_with("::"), "{line}");
+        }
+        // The multi-line finding has no columns.
+        let multi = lines.iter().find(|l| l.contains("DF0010")).unwrap();
+        assert!(
+            multi.contains("line=4,endLine=5,") && !multi.contains("col="),
+            "{multi}"
+        );
+    }
+}
