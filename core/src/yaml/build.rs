@@ -248,27 +248,7 @@ impl<'a> Ctx<'a> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    if err
-                        .info()
-                        .contains("must be followed by a valid YAML whitespace")
-                        && self.text.get(..at).is_some_and(|t| {
-                            t.trim_end_matches([' ', '\t']).ends_with(':')
-                                && t.ends_with([' ', '\t'])
-                                && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
-                        })
-                    {
-                        self.tab_after_colon = true;
-                    }
-                    let problem = if err.info().contains("recursion limit") {
-                        // saphyr-parser's own nesting guard (flow collections).
-                        Problem::new(
-                            ErrorKind::Limit,
-                            self.char_span(at),
-                            "nesting is too deep for the YAML parser",
-                        )
-                    } else {
-                        Problem::parse(self.char_span(at), format!("invalid YAML: {}", err.info()))
-                    };
+                    let problem = self.syntax_problem(err.info(), at);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -333,6 +313,29 @@ impl<'a> Ctx<'a> {
                     last_end = e;
                 }
             }
+        }
+    }
+
+    /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
+    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+        if info.contains("must be followed by a valid YAML whitespace")
+            && self.text.get(..at).is_some_and(|t| {
+                t.trim_end_matches([' ', '\t']).ends_with(':')
+                    && t.ends_with([' ', '\t'])
+                    && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+            })
+        {
+            self.tab_after_colon = true;
+        }
+        if info.contains("recursion limit") {
+            // saphyr-parser's own nesting guard (flow collections).
+            Problem::new(
+                ErrorKind::Limit,
+                self.char_span(at),
+                "nesting is too deep for the YAML parser",
+            )
+        } else {
+            Problem::parse(self.char_span(at), format!("invalid YAML: {info}"))
         }
     }
 
@@ -426,6 +429,8 @@ struct DocBuilder {
     problem: Option<Problem>,
     /// End of the previous event (where a block scalar's header is looked for).
     last_end: usize,
+    /// Set while an alias's copy is being attached (go-yaml refuses `<<: *seq`).
+    pushing_alias: bool,
 }
 
 fn tag_string(tag: &Tag) -> String {
@@ -487,6 +492,7 @@ impl DocBuilder {
             alias_nodes: 0,
             problem: None,
             last_end: last_end.max(start),
+            pushing_alias: false,
         }
     }
 
@@ -592,7 +598,10 @@ impl DocBuilder {
                 }
                 let mut node = anchored.clone();
                 node.span = span;
-                self.push(node, ctx)
+                self.pushing_alias = true;
+                let result = self.push(node, ctx);
+                self.pushing_alias = false;
+                result
             }
             Event::SequenceStart(anchor, tag) => {
                 self.start_collection(false, s, e, anchor, tag.as_deref(), ctx)
@@ -823,7 +832,7 @@ impl DocBuilder {
                     _ => {}
                 }
                 if is_merge_key(&k) {
-                    check_merge_value(&node)?;
+                    check_merge_value(&node, self.pushing_alias)?;
                     merges.push((entries.len(), node));
                     return Ok(());
                 }
@@ -857,10 +866,12 @@ fn is_merge_key(key: &Node) -> bool {
     key.as_str() == Some("<<") && (plain || tagged_merge)
 }
 
-fn check_merge_value(value: &Node) -> Result<(), Problem> {
+/// A merge value is a mapping, an alias to one, or a sequence (written out, not an
+/// alias) of mappings or aliases to mappings.
+fn check_merge_value(value: &Node, from_alias: bool) -> Result<(), Problem> {
     let ok = match &value.value {
         Value::Map(_) => true,
-        Value::Seq(items) => items.iter().all(|i| matches!(i.value, Value::Map(_))),
+        Value::Seq(items) => !from_alias && items.iter().all(|i| matches!(i.value, Value::Map(_))),
         _ => false,
     };
     if ok {
