@@ -171,6 +171,7 @@ pub struct ExpansionError {
 #[derive(Debug, Clone, Copy, Default)]
 struct Scope {
     stage: Option<usize>,
+    is_from: bool,
     env_len: usize,
     args_len: usize,
 }
@@ -188,13 +189,25 @@ pub struct Model {
     pub instruction_stage: Vec<Option<usize>>,
     pub undefined: Vec<UndefinedVar>,
     pub expansion_errors: Vec<ExpansionError>,
+    /// Work limits were hit on hostile input (an enormous chain of stages each
+    /// inheriting a growing environment): later stages do not inherit variables.
+    pub truncated: bool,
     /// Per stage: environment log (later entries win) and declared ARG names.
     stage_env: Vec<Vec<Var>>,
     stage_args: Vec<Vec<String>>,
     /// Global ARG names declared (with or without value).
     meta_declared: Vec<String>,
     scopes: Vec<Scope>,
+    /// Lower-cased stage name → index (the last stage of that name).
+    stage_names: std::collections::HashMap<String, usize>,
+    /// Per stage: its FROM chain ends in `scratch`.
+    stage_env_known: Vec<bool>,
+    /// Variables copied into stages by inheritance so far.
+    inherited: usize,
 }
+
+/// Upper bound on variables copied by `FROM <stage>` inheritance over a whole file.
+const INHERIT_BUDGET: usize = 1_000_000;
 
 struct ScopeEnv<'a> {
     vars: &'a [Var],
@@ -337,6 +350,10 @@ impl Model {
             stage_args: Vec::new(),
             meta_declared: Vec::new(),
             scopes: Vec::with_capacity(df.instructions.len()),
+            truncated: false,
+            stage_names: std::collections::HashMap::new(),
+            stage_env_known: Vec::new(),
+            inherited: 0,
             options,
         };
         let windows = m.options.windows;
@@ -349,11 +366,13 @@ impl Model {
             let scope = match cur {
                 None => Scope {
                     stage: None,
+                    is_from: false,
                     env_len: m.global_env.len(),
                     args_len: 0,
                 },
                 Some(s) => Scope {
                     stage: Some(s),
+                    is_from: ins.keyword == Keyword::From,
                     env_len: m.stage_env.get(s).map_or(0, Vec::len),
                     args_len: m.stage_args.get(s).map_or(0, Vec::len),
                 },
@@ -476,16 +495,8 @@ impl Model {
             }
         }
         let n = df.instructions.len();
-        let count = m.stages.len();
-        for (i, st) in m.stages.iter_mut().enumerate() {
-            let end = if i + 1 < count {
-                m.instruction_stage
-                    .iter()
-                    .position(|s| *s == Some(i + 1))
-                    .unwrap_or(n)
-            } else {
-                n
-            };
+        let starts: Vec<usize> = m.stages.iter().map(|s| s.from).skip(1).chain([n]).collect();
+        for (st, end) in m.stages.iter_mut().zip(starts) {
             st.instructions = st.from..end;
         }
         m
@@ -567,9 +578,7 @@ impl Model {
                 message,
             });
         }
-        let parent = self.stages.iter().position(|s| {
-            s.name.as_deref().map(str::to_lowercase).as_deref() == Some(&*base_resolved)
-        });
+        let parent = self.stage_names.get(&base_resolved).copied();
         let base = if let Some(p) = parent {
             Base::Stage(p)
         } else if base_resolved == "scratch" {
@@ -598,14 +607,33 @@ impl Model {
         };
         // Inherit environment and declared ARGs from a parent stage.
         let (env, args) = match parent {
-            Some(p) => (
-                self.stage_env.get(p).cloned().unwrap_or_default(),
-                self.stage_args.get(p).cloned().unwrap_or_default(),
-            ),
+            Some(p) => {
+                let size = self.stage_env.get(p).map_or(0, Vec::len)
+                    + self.stage_args.get(p).map_or(0, Vec::len);
+                if self.inherited + size > INHERIT_BUDGET {
+                    self.truncated = true;
+                    (Vec::new(), Vec::new())
+                } else {
+                    self.inherited += size;
+                    (
+                        self.stage_env.get(p).cloned().unwrap_or_default(),
+                        self.stage_args.get(p).cloned().unwrap_or_default(),
+                    )
+                }
+            }
             None => (Vec::new(), Vec::new()),
         };
         self.stage_env.push(env);
         self.stage_args.push(args);
+        let known = match &base {
+            Base::Scratch => true,
+            Base::Stage(p) => self.stage_env_known.get(*p).copied().unwrap_or(false),
+            _ => false,
+        };
+        self.stage_env_known.push(known);
+        if let Some(n) = &name {
+            self.stage_names.insert(n.to_lowercase(), index);
+        }
         self.stages.push(Stage {
             index,
             from: idx,
@@ -623,17 +651,9 @@ impl Model {
         });
     }
 
-    /// The root of a stage's FROM chain: true when it is `scratch` (environment known).
+    /// The root of a stage's FROM chain is `scratch` (environment known).
     fn env_known(&self, stage: usize) -> bool {
-        let mut s = stage;
-        for _ in 0..=self.stages.len() {
-            match self.stages.get(s).map(|st| &st.base) {
-                Some(Base::Stage(p)) => s = *p,
-                Some(Base::Scratch) => return true,
-                _ => return false,
-            }
-        }
-        false
+        self.stage_env_known.get(stage).copied().unwrap_or(false)
     }
 
     /// Report unset variables in the words BuildKit expands for this instruction.
@@ -736,8 +756,7 @@ impl Model {
         let Some(scope) = self.scopes.get(idx).copied() else {
             return &[];
         };
-        let is_from = self.stages.iter().any(|s| s.from == idx);
-        if is_from {
+        if scope.is_from {
             return &self.global_env;
         }
         match scope.stage {
@@ -1244,6 +1263,19 @@ mod tests {
         assert_eq!(m.undefined.len(), 1);
         assert_eq!(m.undefined[0].name, "A");
         assert_eq!(m.var_at(2, "B"), Some(""));
+    }
+
+    #[test]
+    fn long_stage_chains_are_bounded() {
+        let mut src = String::from("FROM scratch AS s0\n");
+        for i in 1..3000 {
+            src.push_str(&format!("FROM s{} AS s{i}\nENV V{i}=x\n", i - 1));
+        }
+        let p = parse(&src);
+        let m = Model::build(&p.dockerfile, &src);
+        assert_eq!(m.stages.len(), 3000);
+        assert!(m.truncated);
+        assert_eq!(m.stages[5].base, Base::Stage(4));
     }
 
     #[test]

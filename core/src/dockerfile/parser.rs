@@ -1692,8 +1692,87 @@ mod tests {
             .contains("greater than max allowed size"));
         let deep = "ONBUILD ".repeat(10_000) + "RUN x";
         let _ = p(&deep);
+        let deep = "FROM a\n".to_string() + &"ONBUILD ".repeat(5_000) + "RUN x\n";
+        let r = p(&deep);
+        assert!(r.problems[0].message.contains("Chaining ONBUILD"));
         let many = "RUN a \\\n".repeat(5000);
         let _ = p(&many);
-        let _ = p("\u{feff}FROM a\r\nRUN b\r\n");
+        let r = p("\u{feff}FROM a\r\nRUN b\r\n");
+        assert!(r.dockerfile.bom && r.problems.is_empty());
+        assert_eq!(r.dockerfile.instructions[1].text.value, "b");
+    }
+
+    /// Random token soup: parsing and modelling never panic and spans stay in bounds.
+    #[test]
+    fn token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "FROM ",
+            "RUN ",
+            "COPY ",
+            "ONBUILD ",
+            "ENV ",
+            "ARG ",
+            "HEALTHCHECK ",
+            "LABEL ",
+            "\\",
+            "\n",
+            "\r\n",
+            " ",
+            "\t",
+            "#",
+            "# escape=`\n",
+            "`",
+            "<<",
+            "<<-",
+            "EOF",
+            "\"",
+            "'",
+            "[",
+            "]",
+            ",",
+            "=",
+            "--",
+            "--from=",
+            "$",
+            "${",
+            "}",
+            ":-",
+            "é",
+            "\u{feff}",
+            "AS ",
+            "x",
+            "scratch",
+            "\n\tEOF\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut src = String::new();
+            let len = (seed >> 7) % 60;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+            }
+            let parsed = parse(&src);
+            let model = crate::dockerfile::model::Model::build(&parsed.dockerfile, &src);
+            let n = src.len() as u32;
+            for pr in &parsed.problems {
+                assert!(
+                    pr.span.start <= pr.span.end && pr.span.end <= n,
+                    "{src:?} {pr:?}"
+                );
+            }
+            for ins in &parsed.dockerfile.instructions {
+                assert!(ins.span.end <= n && ins.keyword_span.end <= n, "{src:?}");
+                for w in ins.words() {
+                    assert!(w.span.start <= w.span.end && w.span.end <= n, "{src:?}");
+                }
+            }
+            for u in &model.undefined {
+                assert!(u.span.end <= n);
+            }
+            let _ = dump(&parsed.dockerfile);
+        }
     }
 }
