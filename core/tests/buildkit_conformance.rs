@@ -4,7 +4,9 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::doc_markdown,
+    clippy::format_push_string
 )]
 
 mod common;
@@ -59,7 +61,11 @@ fn testfiles_dump() {
                 let e = exp_lines.get(i).copied().unwrap_or("<none>");
                 let g = got_lines.get(i).copied().unwrap_or("<none>");
                 if e != g {
-                    diff.push_str(&format!("\n  line {}: expected {e}\n  line {}:      got {g}", i + 1, i + 1));
+                    diff.push_str(&format!(
+                        "\n  line {}: expected {e}\n  line {}:      got {g}",
+                        i + 1,
+                        i + 1
+                    ));
                 }
             }
             failures.push(format!("{name}:{diff}"));
@@ -93,7 +99,10 @@ fn testfiles_negative() {
         }
     }
     let passed = dirs.len() - failures.len();
-    eprintln!("buildkit testfiles-negative: {passed}/{} passed", dirs.len());
+    eprintln!(
+        "buildkit testfiles-negative: {passed}/{} passed",
+        dirs.len()
+    );
     assert!(failures.is_empty(), "failures:\n{}", failures.join("\n"));
 }
 

@@ -16,7 +16,7 @@ pub trait Env {
     fn get(&self, name: &str) -> Option<&str>;
 }
 
-impl Env for HashMap<String, String> {
+impl<S: std::hash::BuildHasher> Env for HashMap<String, String, S> {
     fn get(&self, name: &str) -> Option<&str> {
         HashMap::get(self, name).map(String::as_str)
     }
@@ -109,6 +109,7 @@ pub struct Expanded {
 }
 
 /// The shell lexer's options (BuildKit's `shell.Lex`).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy)]
 pub struct Lexer {
     /// The escape character (`\` or `` ` ``).
@@ -172,6 +173,7 @@ impl Lexer {
     }
 }
 
+#[allow(clippy::struct_field_names)]
 #[derive(Default)]
 struct Words {
     buf: String,

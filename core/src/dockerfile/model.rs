@@ -359,7 +359,7 @@ impl Model {
         let windows = m.options.windows;
         for (idx, ins) in df.instructions.iter().enumerate() {
             if ins.keyword == Keyword::From {
-                m.add_stage(idx, ins, text, &lex);
+                m.add_stage(idx, ins, text, lex);
             }
             let cur = m.stages.len().checked_sub(1);
             m.instruction_stage.push(cur);
@@ -429,7 +429,7 @@ impl Model {
                 continue;
             }
             // Undefined variable uses in the words BuildKit expands.
-            m.check_words(idx, ins, s, text, &lex);
+            m.check_words(idx, ins, s, text, lex);
             // Scope updates.
             match ins.keyword {
                 Keyword::Env => {
@@ -520,7 +520,8 @@ impl Model {
         }
     }
 
-    fn add_stage(&mut self, idx: usize, ins: &Instruction, text: &str, lex: &Lexer) {
+    #[allow(clippy::too_many_lines)]
+    fn add_stage(&mut self, idx: usize, ins: &Instruction, text: &str, lex: Lexer) {
         let words = ins.words();
         let index = self.stages.len();
         let (base_written, base_span) = words
@@ -542,7 +543,7 @@ impl Model {
             match lex.process_word(word, &env) {
                 Ok(r) => {
                     for u in r.unmatched {
-                        if !self.meta_declared.iter().any(|d| *d == u) {
+                        if !self.meta_declared.contains(&u) {
                             undefined.push((u, span));
                         }
                     }
@@ -657,14 +658,7 @@ impl Model {
     }
 
     /// Report unset variables in the words BuildKit expands for this instruction.
-    fn check_words(
-        &mut self,
-        idx: usize,
-        ins: &Instruction,
-        stage: usize,
-        text: &str,
-        lex: &Lexer,
-    ) {
+    fn check_words(&mut self, idx: usize, ins: &Instruction, stage: usize, text: &str, lex: Lexer) {
         let mut words: Vec<(&str, Span)> = Vec::new();
         match ins.keyword {
             Keyword::Env | Keyword::Label => {
@@ -877,6 +871,7 @@ fn is_domain(s: &str) -> bool {
 }
 
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
+#[allow(clippy::many_single_char_names)]
 fn is_path_component(s: &str) -> bool {
     let b = s.as_bytes();
     if b.is_empty() {
@@ -1267,9 +1262,10 @@ mod tests {
 
     #[test]
     fn long_stage_chains_are_bounded() {
+        use std::fmt::Write;
         let mut src = String::from("FROM scratch AS s0\n");
         for i in 1..3000 {
-            src.push_str(&format!("FROM s{} AS s{i}\nENV V{i}=x\n", i - 1));
+            let _ = writeln!(src, "FROM s{} AS s{i}\nENV V{i}=x", i - 1);
         }
         let p = parse(&src);
         let m = Model::build(&p.dockerfile, &src);

@@ -199,7 +199,7 @@ impl Parser<'_> {
     }
 
     fn too_long(&mut self, l: Line) -> bool {
-        if l.end - l.start >= MAX_LINE_LEN + 1 || l.next - l.start > MAX_LINE_LEN + 1 {
+        if l.end - l.start > MAX_LINE_LEN || l.next - l.start > MAX_LINE_LEN + 1 {
             self.problems.push(Problem::parse(
                 span(l.start..l.start),
                 format!("dockerfile line greater than max allowed size of {MAX_LINE_LEN}"),
@@ -278,6 +278,7 @@ impl Parser<'_> {
         });
     }
 
+    #[allow(clippy::too_many_lines)]
     fn run(&mut self) {
         while let Some(l) = self.lines.next_line() {
             if self.too_long(l) {
@@ -467,9 +468,10 @@ struct HeredocWord {
 }
 
 /// BuildKit's `ParseHeredoc`: `^(\d*)<<(-?)\s*([^<]*)$`.
-pub(crate) fn parse_heredoc_word(
-    word: &str,
-) -> Result<Option<(String, bool, bool, Option<u32>)>, String> {
+/// A heredoc word: terminator name, quoted, `<<-`, fd.
+pub(crate) type HeredocParts = (String, bool, bool, Option<u32>);
+
+pub(crate) fn parse_heredoc_word(word: &str) -> Result<Option<HeredocParts>, String> {
     let digits = word.len() - word.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let (fd_text, rest) = word.split_at(digits);
     let Some(rest) = rest.strip_prefix("<<") else {
@@ -1299,12 +1301,7 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
             }
             None
         }
-        Keyword::Maintainer => {
-            if args.len() != 1 {
-                return exactly_one();
-            }
-            check_flags(ins, &[])
-        }
+
         Keyword::Add | Keyword::Copy => {
             if args.len() < 2 {
                 return err(format!("{name} requires at least two arguments, but only one was provided. Destination could not be determined"));
@@ -1375,7 +1372,7 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
                 _ => None,
             }
         }
-        Keyword::Workdir | Keyword::User => {
+        Keyword::Maintainer | Keyword::Workdir | Keyword::User => {
             if args.len() != 1 {
                 return exactly_one();
             }
@@ -1421,12 +1418,9 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
                     go_quote(&typ)
                 ));
             }
-            let empty = if ins.is_json() {
-                rest.is_empty()
-            } else {
-                rest.is_empty()
-            };
-            if empty {
+            // BuildKit's handleJSONArgs: JSON args as they are, shell form joined;
+            // either way the command is missing exactly when no argument follows CMD.
+            if rest.is_empty() {
                 return err("Missing command after HEALTHCHECK CMD".to_string());
             }
             for n in ["interval", "timeout", "start-period", "start-interval"] {
