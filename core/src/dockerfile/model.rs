@@ -659,42 +659,59 @@ impl Model {
 
     /// Report unset variables in the words BuildKit expands for this instruction.
     fn check_words(&mut self, idx: usize, ins: &Instruction, stage: usize, text: &str, lex: Lexer) {
-        let mut words: Vec<(&str, Span)> = Vec::new();
+        // (word, span, raw): raw words are heredoc bodies, expanded with quotes kept.
+        let mut words: Vec<(&str, Span, bool)> = Vec::new();
         match ins.keyword {
             Keyword::Env | Keyword::Label => {
                 if let Args::KeyValues(kvs) = &ins.args {
                     for KeyValue { key, value, .. } in kvs {
-                        words.push((&key.value, key.span));
-                        words.push((&value.value, value.span));
+                        words.push((&key.value, key.span, false));
+                        words.push((&value.value, value.span, false));
                     }
                 }
             }
             Keyword::Add | Keyword::Copy => {
                 for w in ins.words() {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
                 for f in &ins.flags {
                     if matches!(f.name.as_str(), "chown" | "chmod" | "checksum") {
                         if let Some(v) = &f.value {
-                            words.push((v, f.span));
+                            words.push((v, f.span, false));
+                        }
+                    }
+                }
+                // Unquoted heredoc sources are expanded (BuildKit's ExpandRaw).
+                for h in &ins.heredocs {
+                    if !h.quoted {
+                        words.push((&h.body, h.body_span, true));
+                    }
+                }
+            }
+            Keyword::Run => {
+                // `--mount` options are expanded (BuildKit's setMountState).
+                for f in &ins.flags {
+                    if f.name == "mount" {
+                        if let Some(v) = &f.value {
+                            words.push((v, f.span, false));
                         }
                     }
                 }
             }
             Keyword::Workdir | Keyword::User | Keyword::Stopsignal => {
                 if let Args::Text(w) = &ins.args {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
             }
             Keyword::Volume => {
                 for w in ins.words() {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
             }
             Keyword::Arg => {
                 for (_, default, w) in arg_pairs(ins) {
                     if let Some(d) = default {
-                        words.push((d, w.span));
+                        words.push((d, w.span, false));
                     }
                 }
             }
@@ -714,8 +731,11 @@ impl Model {
                 .get(stage)
                 .and_then(|a| a.get(..scope.args_len))
                 .unwrap_or(&[]);
-            for (w, span) in words {
-                match lex.process_word(w, &env) {
+            let mut raw_lex = Lexer::new('\\');
+            raw_lex.skip_process_quotes = true;
+            for (w, span, raw) in words {
+                let l = if raw { raw_lex } else { lex };
+                match l.process_word(w, &env) {
                     Ok(r) => {
                         for u in r.unmatched {
                             if declared.contains(&u) || NON_ENV_ARGS.contains(&u.as_str()) {
@@ -1238,6 +1258,28 @@ mod tests {
         assert!(!m.undefined[0].env_known);
         assert_eq!(m.stage_of(3).unwrap().index, 1);
         assert_eq!(m.stages[1].instructions, 2..4);
+    }
+
+    #[test]
+    fn heredoc_and_mount_uses() {
+        let src = "FROM scratch\nCOPY <<EOF /a\n$H1\nEOF\nCOPY <<'EOF' /b\n$H2\nEOF\nRUN --mount=type=cache,target=$M x $R\n";
+        let (df, m) = model(src);
+        let names: Vec<&str> = m.undefined.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, vec!["H1", "M"]);
+        assert!(m.undefined.iter().all(|u| u.env_known));
+        assert_eq!(m.undefined[0].span.text(src), "$H1");
+        assert_eq!(
+            (df.instructions[1].start_line, df.instructions[1].end_line),
+            (1, 3)
+        );
+    }
+
+    #[test]
+    fn onbuild_inner_lines() {
+        let (df, _) = model("FROM a\nONBUILD RUN x \\\n  y\n");
+        let inner = df.instructions[1].onbuild().unwrap();
+        assert_eq!((inner.start_line, inner.end_line), (1, 2));
+        assert_eq!(inner.keyword, Keyword::Run);
     }
 
     #[test]

@@ -346,6 +346,10 @@ impl Parser<'_> {
             ins.start_line = l.no;
             ins.end_line = last.no;
             ins.span = span(tstart..end);
+            if let Args::Onbuild(inner) = &mut ins.args {
+                inner.start_line = l.no;
+                inner.end_line = last.no;
+            }
             if can_contain_heredoc(&ins) && logical.value.contains("<<") {
                 match heredocs_from_line(&logical.value) {
                     Ok(docs) => {
@@ -404,6 +408,11 @@ impl Parser<'_> {
             terminator_span: Span::empty_at(to_u32(self.text.len())),
         };
         while let Some(l) = self.lines.next_line() {
+            if l.end - l.start > MAX_LINE_LEN || l.next - l.start > MAX_LINE_LEN + 1 {
+                // BuildKit's scanner stops here; the heredoc is then unterminated.
+                self.lines.pos = self.text.len();
+                break;
+            }
             let content = self.line_text(l);
             let candidate = if h.strip_tabs {
                 content.trim_start_matches('\t')
