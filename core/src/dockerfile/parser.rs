@@ -1136,7 +1136,14 @@ fn check_flags(ins: &Instruction, allowed: &[(&str, FlagType)]) -> Option<Proble
     for f in &ins.flags {
         let flag_name = format!("--{}", f.name);
         let Some(&(_, ty)) = allowed.iter().find(|(n, _)| *n == f.name) else {
-            return Some(Problem::parse(f.span, format!("unknown flag: {flag_name}")));
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            let hint = suggest(&f.name, &names, true)
+                .map(|m| format!(" (did you mean {m}?)"))
+                .unwrap_or_default();
+            return Some(Problem::parse(
+                f.span,
+                format!("unknown flag: {flag_name}{hint}"),
+            ));
         };
         if used.contains(&f.name.as_str()) && ty != FlagType::Strings {
             return Some(Problem::parse(
@@ -1522,12 +1529,97 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
         }
         Keyword::Unknown => {
             let _ = text;
+            let hint = suggest(&ins.keyword_text, INSTRUCTION_NAMES, false)
+                .map(|m| format!(" (did you mean {m}?)"))
+                .unwrap_or_default();
             Some(Problem::parse(
                 ins.keyword_span,
-                format!("unknown instruction: {}", ins.keyword_text),
+                format!("unknown instruction: {}{hint}", ins.keyword_text),
             ))
         }
     }
+}
+
+const INSTRUCTION_NAMES: &[&str] = &[
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+/// Levenshtein distance over chars.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// BuildKit's `suggest.Search`: the closest option at distance < 3 (none when `val`
+/// is itself an option), in the case of `val` when matching case-insensitively.
+fn suggest(val: &str, options: &[&str], case_sensitive: bool) -> Option<String> {
+    if val.chars().count() > 64 {
+        return None;
+    }
+    let v = if case_sensitive {
+        val.to_string()
+    } else {
+        val.to_lowercase()
+    };
+    let mut best: Option<String> = None;
+    let mut min = 3;
+    for opt in options {
+        let o = if case_sensitive {
+            (*opt).to_string()
+        } else {
+            opt.to_lowercase()
+        };
+        if o == v {
+            return None;
+        }
+        let d = levenshtein(&v, &o);
+        if d < min {
+            min = d;
+            best = Some(if case_sensitive {
+                o
+            } else if val == val.to_lowercase() {
+                o.to_lowercase()
+            } else if val == val.to_uppercase() {
+                o.to_uppercase()
+            } else {
+                o
+            });
+        }
+    }
+    best
 }
 
 /// BuildKit's `instructions.Parse`: every instruction checked, plus the stage
@@ -1537,6 +1629,7 @@ fn check_instructions(df: &Dockerfile, text: &str, problems: &mut Vec<Problem>) 
     for ins in &df.instructions {
         if let Some(p) = check_instruction(ins, text) {
             problems.push(p);
+            in_stage |= ins.keyword == Keyword::From;
             continue;
         }
         match ins.keyword {
@@ -1667,6 +1760,14 @@ mod tests {
                 "arrays must be comprised of strings only",
             ),
             ("FROM a\nFOO bar\n", "unknown instruction: FOO"),
+            (
+                "FROM a\nCOPPY a b\n",
+                "unknown instruction: COPPY (did you mean COPY?)",
+            ),
+            (
+                "FROM a\nCOPY --frm=x a b\n",
+                "unknown flag: --frm (did you mean from?)",
+            ),
             ("RUN x\n", "no build stage in current context"),
             ("FROM a b\n", "FROM requires either one or three arguments"),
             (
