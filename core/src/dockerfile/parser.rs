@@ -622,6 +622,11 @@ fn node_from_line(lt: &LogicalText, escape: char, depth: u32) -> Result<Instruct
     }
 }
 
+/// The char at byte offset `k` (`'\0'` past the end).
+fn char_at(s: &str, k: usize) -> char {
+    s.get(k..).and_then(|t| t.chars().next()).unwrap_or('\0')
+}
+
 struct RawFlag {
     value: String,
     start: usize,
@@ -643,20 +648,20 @@ fn extract_flags(line: &str, escape: char) -> (usize, Vec<RawFlag>) {
     let mut quote = '\0';
     let mut blank_ok = false;
     let mut word_start = 0;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut k = 0;
     loop {
-        let at_end = k >= chars.len();
-        let (pos, ch) = chars.get(k).copied().unwrap_or((line.len(), '\0'));
+        let at_end = k >= line.len();
+        let pos = k;
+        let ch = char_at(line, k);
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            let next_dash = chars.get(k + 1).is_some_and(|&(_, c)| c == '-');
+            let next_dash = char_at(line, k + ch.len_utf8()) == '-';
             if ch != '-' || !next_dash {
                 return (pos, words);
             }
@@ -688,47 +693,47 @@ fn extract_flags(line: &str, escape: char) -> (usize, Vec<RawFlag>) {
                 }
                 buf.clear();
                 blank_ok = false;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             if ch == '\'' || ch == '"' {
                 quote = ch;
                 blank_ok = true;
                 phase = Phase::Quote;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             let mut c = ch;
             if ch == escape {
-                if k + 1 >= chars.len() {
-                    k += 1;
+                if k + ch.len_utf8() >= line.len() {
+                    k += ch.len_utf8();
                     continue;
                 }
-                k += 1;
-                c = chars.get(k).map_or(ch, |&(_, c)| c);
+                k += ch.len_utf8();
+                c = char_at(line, k);
             }
             buf.push(c);
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
         // in quote
         if ch == quote {
             phase = Phase::Word;
-            k += 1;
+            k += ch.len_utf8();
             continue;
         }
         let mut c = ch;
         if ch == escape {
-            if k + 1 >= chars.len() {
+            if k + ch.len_utf8() >= line.len() {
                 phase = Phase::Word;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            k += 1;
-            c = chars.get(k).map_or(ch, |&(_, c)| c);
+            k += ch.len_utf8();
+            c = char_at(line, k);
         }
         buf.push(c);
-        k += 1;
+        k += c.len_utf8();
     }
     (line.len(), words)
 }
@@ -917,17 +922,17 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
     let mut blank_ok = false;
     let mut buf = String::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = rest.char_indices().collect();
     let mut k = 0;
     loop {
-        let at_end = k >= chars.len();
-        let (pos, ch) = chars.get(k).copied().unwrap_or((rest.len(), '\0'));
+        let at_end = k >= rest.len();
+        let pos = k;
+        let ch = char_at(rest, k);
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             phase = Phase::Word;
@@ -947,7 +952,7 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
                 }
                 buf.clear();
                 blank_ok = false;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -957,16 +962,16 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
             }
             let mut c = ch;
             if ch == escape {
-                if k + 1 >= chars.len() {
-                    k += 1;
+                if k + ch.len_utf8() >= rest.len() {
+                    k += ch.len_utf8();
                     continue;
                 }
                 buf.push(ch);
-                k += 1;
-                c = chars.get(k).map_or(ch, |&(_, c)| c);
+                k += ch.len_utf8();
+                c = char_at(rest, k);
             }
             buf.push(c);
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
         // in quote
@@ -975,17 +980,17 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
         }
         let mut c = ch;
         if ch == escape && quote != '\'' {
-            if k + 1 >= chars.len() {
+            if k + ch.len_utf8() >= rest.len() {
                 phase = Phase::Word;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            k += 1;
+            k += ch.len_utf8();
             buf.push(ch);
-            c = chars.get(k).map_or(ch, |&(_, c)| c);
+            c = char_at(rest, k);
         }
         buf.push(c);
-        k += 1;
+        k += c.len_utf8();
     }
     words
 }
