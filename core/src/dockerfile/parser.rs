@@ -111,6 +111,10 @@ fn trim_continuation(s: &str, escape: char) -> (usize, bool) {
 struct DirectiveState {
     done: bool,
     seen: Vec<String>,
+    /// The file starts with `#!`: BuildKit's parser stops looking for directives,
+    /// but its frontend (`DetectSyntax`, `ParseDirective`) skips the shebang and
+    /// still reads `syntax` and `check` after it.
+    after_shebang: bool,
 }
 
 /// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on the text after `#` and blanks;
@@ -229,6 +233,10 @@ impl Parser<'_> {
         if self.directives.done {
             return;
         }
+        if line == 0 && s.starts_with("#!") {
+            self.directives.after_shebang = true;
+            return;
+        }
         let Some(after) = s.strip_prefix('#') else {
             self.directives.done = true;
             return;
@@ -241,7 +249,9 @@ impl Parser<'_> {
             return;
         };
         let name = body.get(name_r.clone()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
+        if !matches!(name.as_str(), "syntax" | "escape" | "check")
+            || (self.directives.after_shebang && name == "escape")
+        {
             self.directives.done = true;
             return;
         }
@@ -1690,6 +1700,82 @@ mod tests {
         assert_eq!(c.heredocs[0].word_span.text(src), "<<'A'");
     }
 
+    /// The cases of BuildKit's `TestParseExtractsHeredoc` (parser_heredoc_test.go):
+    /// (name, body, expand, chomp, fd) per instruction after FROM.
+    #[test]
+    fn buildkit_heredoc_cases() {
+        let src = "\nFROM alpine:3.6\n\nENV NAME=me\n\nRUN ls\n\nUSER <<INVALID\nINVALID\n\nRUN <<EMPTY\nEMPTY\n\nRUN 3<<EMPTY2\nEMPTY2\n\nRUN \"<<NOHEREDOC\"\n\nRUN <<INDENT\n\tfoo\n\tbar\nINDENT\n\nRUN <<-UNINDENT\n\tbaz\n\tquux\nUNINDENT\n\nRUN <<-UNINDENT2\n\tbaz\n\tquux\n\tUNINDENT2\n\nRUN <<-EXPAND\n\texpand $NAME\nEXPAND\n\nRUN <<-'NOEXPAND'\n\tdon't expand $NAME\nNOEXPAND\n\nRUN <<COPY\necho hello world\necho foo bar\nCOPY\n\nRUN <<COMMENT\n# internal comment\necho hello world\necho foo bar # trailing comment\nCOMMENT\n\nRUN --mount=type=cache,target=/foo <<MOUNT\necho hello\nMOUNT\n\nCOPY <<FILE1 <<FILE2 /dest\ncontent 1\nFILE1\ncontent 2\nFILE2\n\nCOPY <<EOF /quotes\n\"foo\"\n'bar'\nEOF\n\nCOPY <<X <<Y /dest\nY\nX\nX\nY\n\nRUN <<COMPLEX python3\nprint('hello world')\nCOMPLEX\n\nCOPY <<file.txt /dest\nhello world\nfile.txt\n\nRUN <<eo'f'\necho foo\neof\n\nRUN <<eo\\'f\necho foo\neo'f\n\nRUN <<'e'o\\'f\necho foo\neo'f\n\nRUN <<'one two'\necho bar\none two\n\nRUN <<$EOF\n$EOF\n\nRUN <<  EOF\nEOF\n\nRUN <<  EOF  > foo\nEOF\n\t";
+        type Case = &'static [(&'static str, &'static str, bool, bool, Option<u32>)];
+        let expected: &[Case] = &[
+            &[],
+            &[],
+            &[],
+            &[],
+            &[("EMPTY", "", true, false, None)],
+            &[("EMPTY2", "", true, false, Some(3))],
+            &[],
+            &[("INDENT", "\tfoo\n\tbar\n", true, false, None)],
+            &[("UNINDENT", "\tbaz\n\tquux\n", true, true, None)],
+            &[("UNINDENT2", "\tbaz\n\tquux\n", true, true, None)],
+            &[("EXPAND", "\texpand $NAME\n", true, true, None)],
+            &[("NOEXPAND", "\tdon't expand $NAME\n", false, true, None)],
+            &[(
+                "COPY",
+                "echo hello world\necho foo bar\n",
+                true,
+                false,
+                None,
+            )],
+            &[(
+                "COMMENT",
+                "# internal comment\necho hello world\necho foo bar # trailing comment\n",
+                true,
+                false,
+                None,
+            )],
+            &[("MOUNT", "echo hello\n", true, false, None)],
+            &[
+                ("FILE1", "content 1\n", true, false, None),
+                ("FILE2", "content 2\n", true, false, None),
+            ],
+            &[("EOF", "\"foo\"\n'bar'\n", true, false, None)],
+            &[
+                ("X", "Y\n", true, false, None),
+                ("Y", "X\n", true, false, None),
+            ],
+            &[("COMPLEX", "print('hello world')\n", true, false, None)],
+            &[("file.txt", "hello world\n", true, false, None)],
+            &[("eof", "echo foo\n", false, false, None)],
+            &[("eo'f", "echo foo\n", true, false, None)],
+            &[("eo'f", "echo foo\n", false, false, None)],
+            &[("one two", "echo bar\n", false, false, None)],
+            &[("$EOF", "", true, false, None)],
+            &[("EOF", "", true, false, None)],
+            &[("EOF", "", true, false, None)],
+        ];
+        let r = parse_ast(src);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let ins = &r.dockerfile.instructions;
+        assert_eq!(ins.len(), expected.len() + 1);
+        for (i, exp) in expected.iter().enumerate() {
+            let got: Vec<_> = ins[i + 1]
+                .heredocs
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.as_str(),
+                        h.body.as_str(),
+                        !h.quoted,
+                        h.strip_tabs,
+                        h.fd,
+                    )
+                })
+                .collect();
+            assert_eq!(&got, exp, "instruction {}", i + 1);
+        }
+        assert!(r.dockerfile.comments.is_empty());
+    }
+
     #[test]
     fn heredoc_unterminated() {
         let r = p("FROM alpine\nRUN <<EOF\necho\n");
@@ -1739,6 +1825,59 @@ mod tests {
         let r = p("# hello\n# escape=`\nFROM a\n");
         assert_eq!(r.dockerfile.escape, '\\');
         assert!(r.dockerfile.directives.is_empty());
+    }
+
+    #[test]
+    fn directives_after_shebang() {
+        let r = p("#!/usr/bin/env docker\n# check=skip=all\n# escape=`\nFROM a\n");
+        let names: Vec<&str> = r
+            .dockerfile
+            .directives
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["check"]);
+        assert_eq!(r.dockerfile.escape, '\\');
+        let r = p("# EScape=`\n# KEY = FOO bar\n# syntax=x\nFROM a\n");
+        assert_eq!(r.dockerfile.escape, '`');
+        assert_eq!(r.dockerfile.directives.len(), 1);
+    }
+
+    #[test]
+    fn json_forms() {
+        for (json, expected) in [
+            ("[]", vec![]),
+            ("[\"\"]", vec![""]),
+            ("[ \"a\", \"b\" ]", vec!["a", "b"]),
+            ("\t[\t\"a\",\t\"b\"\t]\t", vec!["a", "b"]),
+            (
+                "[\"abc 123\", \"♥\", \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0000\"]",
+                vec!["abc 123", "♥", "\" \\ / \u{8} \u{c} \n \r \t \0"],
+            ),
+        ] {
+            let src = format!("FROM a\nCMD {json}\n");
+            let r = p(&src);
+            assert!(r.problems.is_empty(), "{json}: {:?}", r.problems);
+            let Args::Json(ws) = &r.dockerfile.instructions[1].args else {
+                panic!("{json} not JSON");
+            };
+            let got: Vec<&str> = ws.iter().map(|w| w.value.as_str()).collect();
+            assert_eq!(got, expected);
+            if let Some(last) = ws.last() {
+                assert!(
+                    last.span.text(&src).starts_with('"') && last.span.text(&src).ends_with('"')
+                );
+            }
+        }
+        for bad in [
+            "[\"a\",42,\"b\"]",
+            "[\"a\",{},\"b\"]",
+            "[\"a\",[\"c\"],\"b\"]",
+            "[\"a\",null,\"b\"]",
+        ] {
+            let r = p(&format!("FROM a\nCMD {bad}\n"));
+            assert!(r.problems[0].message.contains("strings only"), "{bad}");
+        }
     }
 
     #[test]
