@@ -1044,6 +1044,18 @@ fn parse_name_val(lt: &LogicalText, key: &str, escape: char) -> Result<Args, Str
     Ok(Args::KeyValues(pairs))
 }
 
+/// Go's `unicode.IsPrint`, approximated: controls, separators other than the
+/// ASCII space, the common format characters and private-use characters are not
+/// printable.
+fn go_is_print(c: char) -> bool {
+    let u = c as u32;
+    !(c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(u, 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F)
+        || matches!(u, 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF)
+        || matches!(u, 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xF0000..=0x10FFFF))
+}
+
 /// Go's `strconv.Quote`.
 pub fn go_quote(s: &str) -> String {
     use std::fmt::Write;
@@ -1063,7 +1075,7 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c == '\x7f' => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') || c == '\u{feff}' => {
+            c if !go_is_print(c) => {
                 if (c as u32) < 0x10000 {
                     let _ = write!(out, "\\u{:04x}", c as u32);
                 } else {
@@ -1926,6 +1938,54 @@ mod tests {
                 "{src:?}: {:?}",
                 r.problems
             );
+        }
+    }
+
+    /// Cases of BuildKit's instructions/parse_test.go.
+    #[test]
+    fn buildkit_instruction_errors() {
+        let mut cases: Vec<(String, String)> = Vec::new();
+        for c in ["MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"] {
+            cases.push((c.to_string(), format!("{c} requires exactly one argument")));
+        }
+        for c in ["ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"] {
+            cases.push((c.to_string(), format!("{c} requires at least one argument")));
+        }
+        for c in ["ADD", "COPY"] {
+            cases.push((
+                format!("{c} arg1"),
+                format!("{c} requires at least two arguments, but only one was provided. Destination could not be determined"),
+            ));
+        }
+        for (src, msg) in [
+            (
+                "COPY\t\n\t\tquux \\\n      bar",
+                "COPY requires at least two arguments",
+            ),
+            (
+                "ONBUILD FROM scratch",
+                "FROM isn't allowed as an ONBUILD trigger",
+            ),
+            ("MAINTAINER --boo joe@example.com", "unknown flag: --boo"),
+            (
+                "ONBUILD ONBUILD RUN touch foobar",
+                "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+            ),
+            ("FOO bar", "unknown instruction: FOO"),
+            ("foo bar", "unknown instruction: foo"),
+            ("ENV =arg2", "ENV names can not be blank"),
+            ("LABEL =arg2", "LABEL names can not be blank"),
+        ] {
+            cases.push((src.to_string(), msg.to_string()));
+        }
+        for (src, msg) in cases {
+            let r = p(&format!("FROM a\n{src}"));
+            let first = r
+                .problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            assert!(first.starts_with(&msg), "{src:?}: {first:?}");
         }
     }
 
