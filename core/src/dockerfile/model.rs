@@ -1187,6 +1187,47 @@ pub fn healthcheck_spec(ins: &Instruction) -> Option<HealthcheckSpec<'_>> {
     })
 }
 
+/// One `RUN --mount=…`: its CSV fields as (lower-cased key, value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountSpec<'a> {
+    pub flag: &'a Flag,
+    /// `key=value` fields (`value` is `None` for bare flags like `ro`, `required`).
+    pub fields: Vec<(String, Option<String>)>,
+}
+
+impl MountSpec<'_> {
+    /// The value of the first field named by any of `keys` (`["target", "dst", "destination"]`).
+    pub fn get(&self, keys: &[&str]) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| keys.contains(&k.as_str()))
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// The mount type (`bind` when not given), lower-cased.
+    pub fn mount_type(&self) -> String {
+        self.get(&["type"]).unwrap_or("bind").to_ascii_lowercase()
+    }
+}
+
+/// `RUN --mount` flags.
+pub fn run_mounts(ins: &Instruction) -> Vec<MountSpec<'_>> {
+    ins.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .map(|f| MountSpec {
+            flag: f,
+            fields: crate::dockerfile::parser::split_csv(f.value.as_deref().unwrap_or(""))
+                .into_iter()
+                .map(|field| match field.split_once('=') {
+                    Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_string())),
+                    None => (field.to_ascii_lowercase(), None),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// `SHELL [..]` as the list of strings.
 pub fn shell_spec(ins: &Instruction) -> Option<Vec<&str>> {
     match (&ins.keyword, &ins.args) {
@@ -1348,5 +1389,15 @@ mod tests {
         );
         assert_eq!(shell_spec(&df.instructions[5]).unwrap(), vec!["sh", "-c"]);
         assert!(!key_values(&df.instructions[6])[0].equals);
+        let (df, _) = model(
+            "FROM a\nRUN --mount=type=cache,target=/root/.cache,\\\"id=a,b\\\" --mount=ro x\n",
+        );
+        let m = run_mounts(&df.instructions[1]);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].mount_type(), "cache");
+        assert_eq!(m[0].get(&["target", "dst"]), Some("/root/.cache"));
+        assert_eq!(m[0].get(&["id"]), Some("a,b"));
+        assert_eq!(m[1].mount_type(), "bind");
+        assert_eq!(m[1].fields, vec![("ro".to_string(), None)]);
     }
 }

@@ -1212,6 +1212,45 @@ fn check_flags(ins: &Instruction, allowed: &[(&str, FlagType)]) -> Option<Proble
     None
 }
 
+/// Fields of a CSV value (`--mount=type=cache,target=/x`): separated by commas,
+/// a field may be quoted with `"` (`""` inside quotes is a literal quote).
+pub fn split_csv(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = s.chars().peekable();
+    let mut in_quotes = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            ',' => {
+                out.push(std::mem::take(&mut field));
+                at_start = true;
+                continue;
+            }
+            '"' if at_start => in_quotes = true,
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    if !s.is_empty() {
+        out.push(field);
+    }
+    out
+}
+
 /// BuildKit's `nodeArgs`: the flat argument list.
 pub fn node_args(ins: &Instruction) -> Vec<&str> {
     fn walk<'a>(args: &'a Args, out: &mut Vec<&'a str>) {
@@ -1421,15 +1460,55 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
             }
             check_flags(ins, &[])
         }
-        Keyword::Run => check_flags(
-            ins,
-            &[
-                ("mount", Strings),
-                ("network", Str),
-                ("security", Str),
-                ("device", Strings),
-            ],
-        ),
+        Keyword::Run => {
+            if let Some(p) = check_flags(
+                ins,
+                &[
+                    ("mount", Strings),
+                    ("network", Str),
+                    ("security", Str),
+                    ("device", Strings),
+                ],
+            ) {
+                return Some(p);
+            }
+            // BuildKit's RUN hooks: mount `from=` cannot use variables; network and
+            // security take fixed values (the last flag wins).
+            for f in ins.flags.iter().filter(|f| f.name == "mount") {
+                for field in split_csv(f.value.as_deref().unwrap_or("")) {
+                    let Some((key, value)) = field.split_once('=') else {
+                        continue;
+                    };
+                    if key.eq_ignore_ascii_case("from")
+                        && value.find('$').is_some_and(|i| i + 1 != value.len())
+                    {
+                        return Some(Problem::parse(
+                            f.span,
+                            "'from' doesn't support variable expansion, define alias stage instead",
+                        ));
+                    }
+                }
+            }
+            if let Some(f) = ins.flag("network") {
+                let v = f.value.as_deref().unwrap_or("");
+                if !matches!(v, "default" | "none" | "host") {
+                    return Some(Problem::parse(
+                        f.span,
+                        format!("invalid network mode {}", go_quote(v)),
+                    ));
+                }
+            }
+            if let Some(f) = ins.flag("security") {
+                let v = f.value.as_deref().unwrap_or("");
+                if !matches!(v, "sandbox" | "insecure") {
+                    return Some(Problem::parse(
+                        f.span,
+                        format!("security {} is not valid", go_quote(v)),
+                    ));
+                }
+            }
+            None
+        }
         Keyword::Cmd | Keyword::Entrypoint => check_flags(ins, &[]),
         Keyword::Healthcheck => {
             let Some(first) = args.first() else {
@@ -1931,6 +2010,18 @@ mod tests {
                 "SHELL requires the arguments to be in JSON form",
             ),
             ("FROM a\nHEALTHCHECK --interval=1x CMD x\n", "unknown unit"),
+            (
+                "FROM a\nRUN --network=bridge x\n",
+                "invalid network mode \"bridge\"",
+            ),
+            (
+                "FROM a\nRUN --security=x y\n",
+                "security \"x\" is not valid",
+            ),
+            (
+                "FROM a\nRUN --mount=type=bind,from=$X,target=/a y\n",
+                "'from' doesn't support variable expansion",
+            ),
         ] {
             let r = p(src);
             assert!(
