@@ -159,7 +159,10 @@ pub struct UndefinedVar {
     pub env_known: bool,
 }
 
-/// An expansion BuildKit would reject (`${x:?msg}`, bad substitution) with its place.
+/// An error BuildKit raises when it evaluates the file (an expansion it rejects:
+/// `${x:?msg}`, bad substitution; `COPY --from` with a variable or an invalid stage
+/// index), with its place. (A base name that expands to nothing is not here: it
+/// depends on build args; see [`Base::Invalid`].)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpansionError {
     pub instruction: usize,
@@ -494,12 +497,52 @@ impl Model {
                 _ => {}
             }
         }
+        m.check_copy_from(df, lex);
         let n = df.instructions.len();
         let starts: Vec<usize> = m.stages.iter().map(|s| s.from).skip(1).chain([n]).collect();
         for (st, end) in m.stages.iter_mut().zip(starts) {
             st.instructions = st.from..end;
         }
         m
+    }
+
+    /// BuildKit's `toCommand` for `COPY --from`: no variables, and a numeric value
+    /// must be a stage index.
+    fn check_copy_from(&mut self, df: &Dockerfile, lex: Lexer) {
+        for (idx, ins) in df.instructions.iter().enumerate() {
+            if ins.keyword != Keyword::Copy
+                || self.instruction_stage.get(idx).copied().flatten().is_none()
+            {
+                continue;
+            }
+            let Some(f) = ins.flag("from") else { continue };
+            let Some(v) = f.value.as_deref().filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let same = lex
+                .process_word(v, &crate::dockerfile::expand::NoEnv)
+                .is_ok_and(|r| r.value == v);
+            if !same {
+                self.expansion_errors.push(ExpansionError {
+                    instruction: idx,
+                    span: f.span,
+                    message: "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround".to_string(),
+                });
+                continue;
+            }
+            let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let index = v.parse::<i64>().unwrap_or(i64::MAX);
+                let in_range = usize::try_from(index).is_ok_and(|i| i < self.stages.len());
+                if !in_range {
+                    self.expansion_errors.push(ExpansionError {
+                        instruction: idx,
+                        span: f.span,
+                        message: format!("invalid stage index {v}"),
+                    });
+                }
+            }
+        }
     }
 
     fn env_at_scope(&self, scope: Scope) -> ScopeEnv<'_> {
@@ -563,6 +606,7 @@ impl Model {
             (w, r)
         });
         let platform_span = platform_flag.map(|f: &Flag| f.span);
+
         for (u, span) in undefined {
             self.undefined.push(UndefinedVar {
                 span: locate_use(text, span, &u),
@@ -1355,6 +1399,25 @@ mod tests {
         assert_eq!(m.stages.len(), 3000);
         assert!(m.truncated);
         assert_eq!(m.stages[5].base, Base::Stage(4));
+    }
+
+    #[test]
+    fn copy_from_errors() {
+        let src = "ARG X=a\nFROM scratch AS a\nFROM scratch\nCOPY --from=$X x y\nCOPY --from=5 x y\nCOPY --from=1 x y\nCOPY --from=A x y\n";
+        let (_, m) = model(src);
+        let msgs: Vec<&str> = m
+            .expansion_errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].starts_with("variable expansion is not supported for --from"));
+        assert_eq!(msgs[1], "invalid stage index 5");
+        assert_eq!(m.find_stage("A").unwrap().index, 0);
+        // A blank base depends on build args: an invalid base, not an error here.
+        let (_, m) = model("ARG B\nFROM $B\n");
+        assert!(m.expansion_errors.is_empty());
+        assert!(matches!(m.stages[0].base, Base::Invalid(_)));
     }
 
     #[test]
