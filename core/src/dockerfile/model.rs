@@ -26,6 +26,9 @@ use crate::source::Span;
 /// ARGs BuildKit never puts in the environment and never reports as undefined.
 pub const NON_ENV_ARGS: &[&str] = &["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
 
+/// `PATH` of BuildKit's empty image (the environment of a `FROM scratch` stage).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// How to evaluate the file.
 #[derive(Debug, Clone)]
 pub struct ModelOptions {
@@ -666,6 +669,15 @@ impl Model {
                     )
                 }
             }
+            // BuildKit's empty image for `scratch` has a default PATH (not on Windows).
+            None if base == Base::Scratch && !self.options.windows => (
+                vec![Var {
+                    name: "PATH".to_string(),
+                    value: DEFAULT_PATH.to_string(),
+                    source: VarSource::Builtin,
+                }],
+                Vec::new(),
+            ),
             None => (Vec::new(), Vec::new()),
         };
         self.stage_env.push(env);
@@ -1399,6 +1411,16 @@ mod tests {
         assert_eq!(m.stages.len(), 3000);
         assert!(m.truncated);
         assert_eq!(m.stages[5].base, Base::Stage(4));
+    }
+
+    #[test]
+    fn scratch_has_default_path() {
+        let (_, m) = model("FROM scratch\nENV PATH=/x:$PATH\nWORKDIR /$PATH\n");
+        assert!(m.undefined.is_empty());
+        assert_eq!(
+            m.var_at(2, "PATH"),
+            Some(format!("/x:{DEFAULT_PATH}").as_str())
+        );
     }
 
     #[test]
