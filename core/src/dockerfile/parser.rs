@@ -874,6 +874,7 @@ const NOT_STRING_ARRAY: &str =
     "when using JSON array syntax, arrays must be comprised of strings only";
 
 /// Iterative JSON syntax check (no recursion), with Go's nesting limit of 10000.
+#[allow(clippy::too_many_lines)]
 fn deep_json_is_valid(s: &str) -> bool {
     #[derive(Clone, Copy, PartialEq)]
     enum Expect {
@@ -991,7 +992,6 @@ fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
     }
     let items = match serde_json::from_str::<serde_json::Value>(trimmed) {
         Ok(serde_json::Value::Array(items)) => items,
-        Ok(_) => return Ok(None),
         // serde_json stops at 128 levels; Go's decoder accepts up to 10000. A valid
         // array nested that deep has a non-string element.
         Err(e) if e.to_string().contains("recursion limit") => {
@@ -1000,7 +1000,7 @@ fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
             }
             return Ok(None);
         }
-        Err(_) => return Ok(None),
+        Ok(_) | Err(_) => return Ok(None),
     };
     let mut values = Vec::with_capacity(items.len());
     for item in items {
