@@ -6,6 +6,16 @@
 //! adds the checks of `instructions.Parse` (argument counts, builder flags,
 //! stage context). Where BuildKit stops at the first error, this parser records a
 //! located [`Problem`] and goes on, so rules still see the rest of the file.
+//!
+//! Known, deliberate differences from BuildKit:
+//! - a NUL byte anywhere is a located error (a binary file, not a Dockerfile);
+//! - after an error, parsing continues (BuildKit stops at the first error), and
+//!   each instruction gets at most one instruction-level problem;
+//! - flags and the HEALTHCHECK type are scanned by character where BuildKit scans
+//!   bytes (they differ only for non-ASCII text containing the bytes 0x85/0xA0);
+//! - `ONBUILD ONBUILD …` is parsed 4 levels deep at most (BuildKit rejects any
+//!   chaining), and `${…}` substitutions nest 64 levels deep at most;
+//! - the dump's quoting approximates Go's `unicode.IsPrint` for rare characters.
 #![allow(clippy::doc_markdown)]
 
 use crate::dockerfile::ast::{
