@@ -6,6 +6,8 @@
 //! [`crate::dockerfile::command::Script`]), and helpers to report a finding with its
 //! stage and instruction.
 
+#![allow(clippy::doc_markdown)] // BuildKit, DockerHub … in rule docs
+
 use std::collections::HashMap;
 
 use crate::config::Config;
@@ -197,7 +199,7 @@ impl Stage<'_> {
     }
 
     /// The instructions of this stage with `keyword`.
-    pub fn with<'s>(&'s self, keyword: Keyword) -> impl Iterator<Item = &'s Instruction> + 's {
+    pub fn with(&self, keyword: Keyword) -> impl Iterator<Item = &Instruction> + '_ {
         self.instructions
             .iter()
             .copied()
@@ -494,6 +496,7 @@ pub fn parse_logical(text: &crate::dockerfile::ast::LogicalText) -> Script {
 /// `${NAME:+alt}`, `${NAME+alt}` and remove quotes and backslash escapes, the
 /// way BuildKit's shell lexer treats instruction arguments. Returns the text and
 /// whether some variable was not set.
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
@@ -772,16 +775,14 @@ pub fn glob_set(patterns: &[String]) -> Option<globset::GlobSet> {
 
 /// `80`, `80/tcp`, `8000-8010/udp`: (low, high, protocol). `None` when not numeric.
 pub fn parse_port(s: &str) -> Option<(u64, u64, Option<&str>)> {
-    let (ports, proto) = match s.split_once('/') {
-        Some((p, proto)) => (p, Some(proto)),
-        None => (s, None),
-    };
-    let (lo, hi) = match ports.split_once('-') {
-        Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
-        None => {
-            let p = ports.parse().ok()?;
-            (p, p)
-        }
+    let (ports, proto) = s
+        .split_once('/')
+        .map_or((s, None), |(p, proto)| (p, Some(proto)));
+    let (lo, hi) = if let Some((a, b)) = ports.split_once('-') {
+        (a.parse().ok()?, b.parse().ok()?)
+    } else {
+        let p = ports.parse().ok()?;
+        (p, p)
     };
     Some((lo, hi, proto))
 }
@@ -805,6 +806,13 @@ pub fn copy_dest(ins: &Instruction) -> Option<&Word> {
         return None;
     }
     words.last()
+}
+
+/// Whether a file name has this extension (case-insensitive).
+pub fn has_ext(name: &str, ext: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// A URL or git source of ADD.

@@ -39,7 +39,7 @@ crate::declare_rule! {
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for run in &facts.runs {
-        for cmd in run.script.iter() {
+        for cmd in &run.script {
             let (family, installs): (&[&str], &[&str]) = if cmd.is(&["apt-get", "apt"]) {
                 (&["apt-get", "apt"], &["install", "upgrade", "dist-upgrade", "full-upgrade"])
             } else if cmd.is(&["apk"]) {
