@@ -71,13 +71,22 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         if super::PREDEFINED_ARGS.contains(&name.as_str()) {
             continue;
         }
-        // `ENV PATH=/x:$PATH` extends the base image's value.
-        if let Args::KeyValues(kvs) = &ins.args {
-            if ins.keyword == Keyword::Env
-                && kvs.iter().any(|kv| super::expand(&kv.key.value, &|_| None).0 == *name)
-            {
-                continue;
+        // `ENV PATH=/x:$PATH` extends the base image's value; `ARG X=${X:-d}` too.
+        let own = match (&ins.args, ins.keyword) {
+            (Args::KeyValues(kvs), Keyword::Env) => {
+                kvs.iter().any(|kv| super::expand(&kv.key.value, &|_| None).0 == *name)
             }
+            (Args::Words(ws), Keyword::Arg) => ws.iter().any(|w| super::split_arg(&w.value).0 == name),
+            _ => false,
+        };
+        // `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X:?msg}`
+        let used = u.span.text(facts.text);
+        let with_default = used
+            .strip_prefix("${")
+            .and_then(|r| r.strip_prefix(name.as_str()))
+            .is_some_and(|r| r.starts_with([':', '-', '+', '?']));
+        if own || with_default {
+            continue;
         }
         if !(u.env_known || declared.contains(name)) {
             continue;
