@@ -105,7 +105,9 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER 1000\n";
+/// A Dockerfile without findings under the default rules.
+const DOCKERFILE: &str =
+    "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.0-r2\nUSER 1000\nHEALTHCHECK NONE\n";
 
 // ---------------------------------------------------------------- docs
 
@@ -228,7 +230,7 @@ fn symlink_loops_end_and_files_are_scanned_once() {
 #[test]
 fn named_file_of_unknown_kind_is_unsupported() {
     let dir = TempDir::new("unsupported");
-    dir.write("notes.txt", "hello\n");
+    dir.write("notes.txt", DOCKERFILE);
     let out = run(
         &dir,
         &["scan", "--no-config", "--format", "json", "notes.txt"],
@@ -583,5 +585,233 @@ fn unwritable_output_file_exits_2() {
         out.stderr.contains("cannot write no/such/dir/out.txt"),
         "{}",
         out.stderr
+    );
+}
+
+// ---------------------------------------------------------------- with the Dockerfile rules
+
+/// Findings of the real rule pack: `latest` (DF0001, medium), root user (high),
+/// a suppressed `latest` and an unused suppression (ST0001, info).
+const FINDINGS: &str = "\
+FROM node:latest AS build
+RUN npm ci
+
+# hadolint ignore=DL3007
+FROM node:latest
+# stockade ignore=DF0006
+USER root
+HEALTHCHECK NONE
+CMD [\"node\", \"server.js\"]
+";
+
+fn severities(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn real_findings_in_json_with_severity_filter() {
+    let dir = TempDir::new("real-json");
+    dir.write("Dockerfile", FINDINGS);
+    let all = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(all.code, 0, "findings alone exit 0: {}", all.stderr);
+    let report = all.json();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"DF0001"), "{rules:?}");
+    assert!(rules.contains(&"ST0001"), "{rules:?}");
+    assert!(report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "DF0001" && f["suppression"]["line"] == 4));
+    let sev = severities(&report);
+    assert!(sev.iter().any(|s| s == "high") && sev.iter().any(|s| s != "high"));
+
+    let high = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "-s",
+            "HIGH,Critical",
+        ],
+    );
+    let filtered = high.json();
+    let kept = severities(&filtered);
+    assert!(!kept.is_empty());
+    assert!(
+        kept.iter().all(|s| s == "high" || s == "critical"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        kept.len(),
+        sev.iter()
+            .filter(|s| *s == "high" || *s == "critical")
+            .count()
+    );
+    let total = &filtered["summary"]["findings"];
+    assert_eq!(
+        total["high"].as_u64().unwrap() + total["critical"].as_u64().unwrap(),
+        kept.len() as u64
+    );
+    assert_eq!(total["medium"], 0);
+}
+
+#[test]
+fn exit_code_applies_after_filtering() {
+    let dir = TempDir::new("real-exit");
+    dir.write("Dockerfile", FINDINGS);
+    assert_eq!(
+        run(&dir, &["scan", "--no-config", "--exit-code", "3"]).code,
+        3
+    );
+    assert_eq!(
+        run(
+            &dir,
+            &[
+                "scan",
+                "--no-config",
+                "--exit-code",
+                "3",
+                "--severity",
+                "critical"
+            ]
+        )
+        .code,
+        0
+    );
+    // An error anywhere wins.
+    assert_eq!(
+        run(
+            &dir,
+            &["scan", "--no-config", "--exit-code", "3", ".", "gone"]
+        )
+        .code,
+        2
+    );
+}
+
+#[test]
+fn real_findings_in_text_sarif_and_github() {
+    let dir = TempDir::new("real-formats");
+    dir.write("app/Dockerfile", FINDINGS);
+    let text = run(&dir, &["scan", "--no-config", "app"]);
+    assert!(
+        text.stdout.contains("app/Dockerfile:1:11: MEDIUM DF0001 "),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("1 | FROM node:latest AS build\n  |           ^^^^^^\n"));
+    assert!(text.stdout.contains(", 1 suppressed"), "{}", text.stdout);
+
+    let sarif = run(&dir, &["scan", "--no-config", "--format", "sarif"]).json();
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), stockade::rules().len());
+    let results = run0["results"].as_array().unwrap();
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "app/Dockerfile"
+        );
+    }
+    let latest: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "DF0001").collect();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(
+        latest
+            .iter()
+            .filter(|r| r.get("suppressions").is_some())
+            .count(),
+        1
+    );
+    let region = &latest[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(11))
+    );
+    assert_eq!(region["endColumn"], 17);
+    let df0001 = rules.iter().find(|r| r["id"] == "DF0001").unwrap();
+    assert_eq!(df0001["properties"]["security-severity"], "5.5");
+    assert!(df0001["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "DL3007"));
+
+    let github = run(&dir, &["scan", "--no-config", "--format", "github"]);
+    assert!(
+        github.stdout.lines().any(|l| l.starts_with(
+            "::warning file=app/Dockerfile,line=1,col=11,endLine=1,endColumn=17,title=DF0001 "
+        )),
+        "{}",
+        github.stdout
+    );
+    assert!(github
+        .stdout
+        .lines()
+        .any(|l| l.starts_with("::notice file=app/Dockerfile,line=6,")));
+}
+
+#[test]
+fn explain_accepts_aliases_of_other_tools() {
+    let dir = TempDir::new("explain-alias");
+    for alias in ["DL3007", "ds-0001", "AVD-DS-0001", "image-latest-tag"] {
+        let out = run(&dir, &["explain", alias]);
+        assert_eq!(out.code, 0, "{alias}: {}", out.stderr);
+        assert!(out.stdout.starts_with("DF0001 "), "{alias}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn bundled_examples_show_the_classic_mistakes() {
+    let root = workspace_root();
+    let out = run_in(
+        &root,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "testdata/examples",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let in_file = |path: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let insecure = in_file("testdata/examples/insecure/Dockerfile");
+    for rule in ["DF0001", "DF0005", "DF0006", "DF0010", "DF0011", "DF0039"] {
+        assert!(
+            insecure.iter().any(|r| r == rule),
+            "{rule} missing: {insecure:?}"
+        );
+    }
+    let hardened = in_file("testdata/examples/hardened/Dockerfile");
+    assert!(
+        hardened.is_empty(),
+        "the hardened example has findings: {hardened:?}"
     );
 }
