@@ -106,10 +106,16 @@ impl<'a> Context<'a> {
 }
 
 /// Check one source of a known kind.
-pub(crate) fn scan_source(config: &Config, source: &Source, kind: Kind) -> Report {
+pub(crate) fn scan_source(
+    config: &Config,
+    namespaces: &crate::kubernetes::NamespaceIndex,
+    source: &Source,
+    kind: Kind,
+) -> Report {
     let mut ctx = Context::new(config);
     match kind {
         Kind::Dockerfile => crate::dockerfile::check(source, &mut ctx),
+        Kind::Kubernetes => crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces),
     }
     ctx.finish(source)
 }

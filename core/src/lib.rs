@@ -49,12 +49,15 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Dockerfile,
+    /// Kubernetes manifests: a YAML or JSON stream of objects.
+    Kubernetes,
 }
 
 impl Kind {
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Dockerfile => "dockerfile",
+            Kind::Kubernetes => "kubernetes",
         }
     }
 }
@@ -64,14 +67,21 @@ impl std::str::FromStr for Kind {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s.to_ascii_lowercase().as_str() {
             "dockerfile" | "containerfile" => Ok(Kind::Dockerfile),
-            other => Err(format!("unknown kind `{other}` (expected dockerfile)")),
+            "kubernetes" | "k8s" | "yaml" | "yml" => Ok(Kind::Kubernetes),
+            other => Err(format!(
+                "unknown kind `{other}` (expected dockerfile or kubernetes)"
+            )),
         }
     }
 }
 
 /// Detect a source's kind from its file name (and, where the name does not tell,
 /// its content). `None` means Stockade has no pack for it.
-pub fn detect_kind(path: &str, _text: &str) -> Option<Kind> {
+///
+/// `.yaml`/`.yml` files are read as Kubernetes manifests (documents that are not
+/// Kubernetes objects are listed as skipped, not errors); `.json` files only when
+/// their content has both an `"apiVersion"` and a `"kind"` key.
+pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
     let name = Path::new(path)
         .file_name()
         .and_then(|n| n.to_str())
@@ -86,18 +96,43 @@ pub fn detect_kind(path: &str, _text: &str) -> Option<Kind> {
     {
         return Some(Kind::Dockerfile);
     }
-    None
+    let extension = Path::new(&lower).extension().and_then(|e| e.to_str());
+    match extension {
+        Some("yaml" | "yml") => Some(Kind::Kubernetes),
+        Some("json") if text.contains("\"apiVersion\"") && text.contains("\"kind\"") => {
+            Some(Kind::Kubernetes)
+        }
+        _ => None,
+    }
 }
 
 /// A configured scanner: build once, scan many sources (it is `Send + Sync`).
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     config: Config,
+    /// Namespace labels of the whole scan (Pod Security levels per namespace).
+    namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
 }
 
 impl Engine {
     pub fn new(config: Config) -> Self {
-        Self { config }
+        Self {
+            config,
+            namespaces: std::sync::Arc::default(),
+        }
+    }
+
+    /// Use these Namespace labels (from a pre-pass over every source of a scan,
+    /// [`kubernetes::NamespaceIndex::from_texts`]) to decide the Pod Security level
+    /// of pods by namespace. Namespaces defined in the scanned source itself win.
+    #[must_use]
+    pub fn with_namespaces(mut self, namespaces: kubernetes::NamespaceIndex) -> Self {
+        self.namespaces = std::sync::Arc::new(namespaces);
+        self
+    }
+
+    pub fn namespaces(&self) -> &kubernetes::NamespaceIndex {
+        &self.namespaces
     }
 
     pub fn config(&self) -> &Config {
@@ -108,14 +143,14 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => engine::scan_source(&self.config, source, kind),
+            Some(kind) => engine::scan_source(&self.config, &self.namespaces, source, kind),
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;
                 report.errors.push(ScanError::file(
                     ErrorKind::Unsupported,
                     source.path(),
-                    "cannot tell what kind of file this is; pass a kind (e.g. --kind dockerfile)",
+                    "cannot tell what kind of file this is; pass a kind (e.g. --kind dockerfile or --kind kubernetes)",
                 ));
                 report
             }

@@ -14,38 +14,43 @@
 //! Kubernetes reads manifests with sigs.k8s.io/yaml: go-yaml v2 decodes into
 //! `interface{}`, then the result is converted to JSON. We reproduce that:
 //!
-//! - **Scalar resolution is YAML 1.1 as go-yaml v2 does it** (only for plain scalars;
-//!   quoted and block scalars are always strings):
+//! - **Scalar resolution is YAML 1.1 as go-yaml v2.4 does it** (checked against its
+//!   `resolve.go`/`decode.go`; only plain scalars resolve: quoted and block scalars are
+//!   always strings):
 //!   - booleans: `y Y yes Yes YES n N no No NO true True TRUE false False FALSE on On
-//!     ON off Off OFF`;
+//!     ON off Off OFF` (keys too: `n: 1` has the key `false`);
 //!   - null: `~ null Null NULL` and the empty scalar;
 //!   - integers: what Go's `strconv.ParseInt(s, 0, 64)` accepts after removing every
 //!     `_`: optional sign, decimal, `0x`, `0o`, `0b`, and a leading `0` for octal
 //!     (`0777` is 511);
-//!   - floats: `.inf .Inf .INF +.inf … -.inf … .nan .NaN .NAN`, and what Go's
-//!     `strconv.ParseFloat` accepts for scalars starting with a digit, a sign or `.`:
-//!     `1.5`, `1e3`, `.5`, `-inf`, `+Infinity`, hex floats `0x1p-2`; `08` and `09`
-//!     are floats (not valid octal, valid float). Out-of-range floats (`1e400`) stay
-//!     strings, as in Go (`ParseFloat` reports a range error);
-//!   - timestamps (`2001-12-14`) stay strings: go-yaml v2 keeps them as their text
-//!     when decoding into `interface{}`;
-//!   - everything else is a string (`yes!`, `0x`, `1_`…), as are scalars starting
-//!     with other characters (`inf`, `nan`, `_1`).
+//!   - floats: `.inf .Inf .INF +.inf … -.inf … .nan .NaN .NAN`, and YAML-style
+//!     decimals `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?` (after removing
+//!     `_`): `1.5`, `1.`, `.5`, `1e3`, and `08`/`09` (not octal, but a float). Hex
+//!     floats and `-inf`/`Infinity` are strings; out-of-range floats (`1e400`) are
+//!     strings, as Go's `ParseFloat` fails on them;
+//!   - timestamps (`2001-12-14`, `2001-12-14T21:59:43.10Z`) stay strings: go-yaml v2
+//!     keeps their text when decoding into `interface{}`;
+//!   - everything else is a string (`yes!`, `0x`, `1_`, `inf`, `nan`, `_1`, `v1.2`).
 //! - **Explicit tags**: `!!str` makes any scalar a string; `!!int`, `!!float`,
-//!   `!!bool`, `!!null` resolve the text and must agree (`!!int abc` is an error
-//!   "cannot decode !!str `abc` as a !!int"); an integer under `!!float` becomes a
-//!   float. Any other tag (`!foo`, `!`, `!!timestamp`, `!!binary`) on a scalar gives
-//!   the string text. Tags on mappings and sequences are ignored. The tag is kept in
-//!   [`Node::tag`].
-//! - **Merge keys**: a plain `<<` key whose value is a mapping, or a sequence of
-//!   mappings (or aliases to them), merges their entries; keys written in the mapping
-//!   itself win over merged ones, and in a sequence earlier mappings win over later
-//!   ones. Anything else under `<<` is an error ("map merge requires map or sequence
-//!   of maps as the value"). A quoted `"<<"` is an ordinary key.
-//! - **Repeated keys are an error**, as in Kubernetes' strict reading (kubectl,
-//!   the API server): "key `selector` already defined at line 12", located at the
-//!   second occurrence. Keys are compared after resolution (`1` and `01` are the same
-//!   integer key; `1` and `"1"` are not).
+//!   `!!bool`, `!!null`, `!!timestamp` resolve the text and must agree (`!!int abc` is
+//!   the error "cannot decode !!str `abc` as a !!int"); an integer under `!!float`
+//!   becomes a float; `!!binary` is base64-decoded into a string (invalid base64 is an
+//!   error). Any other tag (`!foo`, `!`, `!!map` on a scalar) gives the text. Tags on
+//!   mappings and sequences are ignored. The tag is kept in [`Node::tag`].
+//! - **Merge keys**: a plain `<<` key (or one tagged `!!merge`) whose value is a
+//!   mapping or an alias to one, or a sequence written out whose items are mappings
+//!   or aliases to mappings, merges their entries; keys written in the mapping itself
+//!   win over merged ones, and in a sequence earlier mappings win over later ones.
+//!   Anything else under `<<` (a scalar, an alias to a sequence) is an error ("map
+//!   merge requires map or sequence of maps as the value"). A quoted `"<<"` is an
+//!   ordinary key.
+//! - **Repeated keys are an error**, as in Kubernetes' strict reading (the API
+//!   server; go-yaml's message is `line 14: key "selector" already set in map`):
+//!   "key `selector` already defined at line 12", located at the second occurrence.
+//!   Keys are compared after resolution (`1` and `0x1` are the same integer key, `yes`
+//!   and `true` the same boolean; `1` and `"1"` are not).
+//! - **Keys JSON cannot have are errors**: a mapping or sequence as a key (go-yaml:
+//!   "invalid map key") and a null key (sigs.k8s.io/yaml: "unsupported map key").
 //! - **Anchors and aliases** work; an alias copies the anchored node (counted against
 //!   [`Limits::max_alias_nodes`] so that "billion laughs" documents fail fast with a
 //!   [`ErrorKind::Limit`] problem and bounded memory). An undefined alias is an error.
@@ -88,18 +93,31 @@
 //!
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
+//! - Tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml, although
+//!   `saphyr-parser` refuses them: the stream is then read again with those tabs seen
+//!   as spaces (offsets unchanged; tabs inside quoted and block scalars are kept).
+//! - Documents are split by the YAML grammar. kubectl first splits a stream on lines
+//!   starting with `---` and refuses content after the marker (`--- {a: 1}`), and
+//!   reads a stream starting with `{` as concatenated JSON objects; here `--- {a: 1}`
+//!   is a document and `{…}{…}` is a syntax error.
 //! - The grammar is YAML 1.2 (`saphyr-parser`) where go-yaml v2 follows YAML 1.1's
 //!   grammar (libyaml); the differences are in corner cases of the syntax (for example
 //!   tabs in indentation, `%YAML 1.1` directives, some flow-context edge cases). The
 //!   *scalar resolution* is go-yaml v2's, as described above.
 //! - Plain integers in `(i64::MAX, u64::MAX]` are kept as floats (go-yaml gives
-//!   `uint64`; the JSON text is the same except for precision).
+//!   `uint64`; the JSON text is the same except for precision, and such a key is an
+//!   error in sigs.k8s.io/yaml but a float-formatted string here).
 //! - Merge keys: explicit keys always win over merged ones, wherever the `<<` entry
-//!   sits (go-yaml v2 applies entries in order, so an explicit key written *before*
-//!   `<<` would be overwritten).
-//! - `!!binary` scalars keep their base64 text (go-yaml decodes them).
+//!   sits, and overlapping merged keys are not errors. go-yaml v2 applies entries in
+//!   order (an explicit key written *before* `<<` is overwritten), and in strict mode
+//!   reports any key a merge sets twice as "already set in map".
 //! - Repeated keys are always an error (sigs.k8s.io/yaml's non-strict `YAMLToJSON`
 //!   keeps the last; Kubernetes' strict paths reject them).
+//! - NaN and infinite float *values* read fine; Go's JSON encoder rejects them
+//!   ([`Node::try_to_json`] reports that, [`Node::to_json`] writes `null`).
+//! - A control character (C0 but tab, LF and CR; DEL; C1 but NEL; U+FFFE, U+FFFF)
+//!   makes its document fail with "control characters are not allowed", as go-yaml's
+//!   reader does; go-yaml then stops reading the stream, we keep the other documents.
 
 mod build;
 mod comments;
@@ -122,7 +140,8 @@ pub struct Limits {
     /// Largest document, in bytes.
     pub max_document_bytes: usize,
     /// Deepest nesting of mappings and sequences (a scalar in a top-level mapping is
-    /// at depth 1).
+    /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
+    /// the tree fit the stack.
     pub max_depth: usize,
     /// Nodes copied by alias expansion, per document.
     pub max_alias_nodes: usize,

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Runs every test in the repository, installing what it needs itself.
+# This is the README's second command; .ci/run calls exactly this.
+#
+# Compiled output goes to $CARGO_TARGET_DIR (default: ~/.cache/stockade/target),
+# outside the clone, so a fresh clone on a machine that has built before reuses
+# compiled dependencies. On a new machine it is simply cold.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stockade/target}"
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+mkdir -p "$CARGO_TARGET_DIR"
+step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
+START=$(date +%s)
+
+step "toolchain"
+command -v cargo >/dev/null || { echo "cargo is required (rustup)"; exit 1; }
+rustup component add rustfmt clippy >/dev/null 2>&1 || true
+cargo --version
+
+step "format"
+cargo fmt --all -- --check
+
+step "clippy (library lints deny unwrap/expect/panic/indexing)"
+cargo clippy --workspace --all-targets --quiet
+
+step "Rust tests (unit, fixtures, snapshots, conformance, CLI)"
+if [ -d ../shared ]; then
+  echo "../shared is present: conformance suites and corpora run"
+else
+  echo "../shared is absent: conformance and corpus tests will say SKIPPED"
+fi
+INSTA_UPDATE=no cargo test --workspace --no-fail-fast
+
+step "README first command (release build, bundled examples)"
+cargo build --release -p stockade-cli --quiet
+set +e
+"$CARGO_TARGET_DIR/release/stockade" scan testdata/examples >/dev/null
+code=$?
+set -e
+# findings are expected (exit 0 without --exit-code); 2 would mean a scan error
+[ "$code" -eq 0 ] || { echo "stockade scan testdata/examples exited $code"; exit 1; }
+echo "stockade scan testdata/examples: ok"
+
+if [ -d ../shared/corpora/dockerfiles ]; then
+  step "corpus timing (informational, whole process, release)"
+  for corpus in dockerfiles kubernetes; do
+    t0=$(date +%s.%N)
+    "$CARGO_TARGET_DIR/release/stockade" scan --format json "../shared/corpora/$corpus" >/tmp/stockade-corpus-$corpus.json || true
+    t1=$(date +%s.%N)
+    printf '%s: %.3f s\n' "$corpus" "$(echo "$t1 - $t0" | bc -l 2>/dev/null || python3 -c "print($t1-$t0)")"
+  done
+fi
+
+if [ -x scripts/test-bindings.sh ]; then
+  step "bindings (Python wheel, Node addon, WebAssembly, playground)"
+  scripts/test-bindings.sh
+fi
+
+step "done in $(( $(date +%s) - START )) s"
