@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stockade::output::{self, docs, Format, RenderOptions};
-use stockade::{Config, Engine, Kind, Report, ScanError, Severity};
+use stockade::{Config, Kind, Report, ScanError, Severity};
 
 /// Exit status when the scan could not read or parse some input.
 const EXIT_ERROR: u8 = 2;
@@ -260,9 +260,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let engine = Engine::new(config);
             let (mut report, sources) = scan::scan_all(
-                &engine,
+                config,
                 &collected.inputs,
                 args.kind,
                 stdin.as_deref(),

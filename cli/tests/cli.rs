@@ -815,3 +815,103 @@ fn bundled_examples_show_the_classic_mistakes() {
         "the hardened example has findings: {hardened:?}"
     );
 }
+
+// ---------------------------------------------------------------- Kubernetes
+
+const PRIVILEGED_POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debugger
+  namespace: debug
+spec:
+  containers:
+    - name: shell
+      image: busybox:1.37
+      securityContext:
+        privileged: true
+";
+
+#[test]
+fn namespace_labels_from_other_files_apply() {
+    let dir = TempDir::new("namespaces");
+    dir.write("pod.yaml", PRIVILEGED_POD);
+    let alone = run(&dir, &["scan", "--no-config", "--format", "json"]).json();
+    let rules = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        rules(&alone).iter().any(|r| r == "PSS001"),
+        "{:?}",
+        rules(&alone)
+    );
+    // A Namespace in another file of the same scan enforces `privileged`.
+    dir.write(
+        "namespaces/debug.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: debug\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n",
+    );
+    let both = run(&dir, &["scan", "--no-config", "--format", "json"]).json();
+    assert_eq!(both["summary"]["files"], 2);
+    assert!(
+        !rules(&both).iter().any(|r| r == "PSS001"),
+        "{:?}",
+        rules(&both)
+    );
+}
+
+#[test]
+fn kubernetes_from_stdin_and_the_yaml_examples() {
+    let dir = TempDir::new("k8s-stdin");
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--kind",
+            "kubernetes",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(PRIVILEGED_POD.as_bytes()),
+    );
+    let report = out.json();
+    let pss001 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "PSS001")
+        .unwrap();
+    assert_eq!(pss001["path"], "-");
+    assert_eq!(pss001["start"]["line"], 11);
+
+    let root = workspace_root();
+    let out = run_in(
+        &root,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "testdata/examples/kubernetes",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["documents"], 4);
+    let severities: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "testdata/examples/kubernetes/privileged-pod.yaml")
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert!(severities.contains(&"critical"), "{severities:?}");
+}
