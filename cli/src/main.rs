@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stockade::output::{self, docs, Format, RenderOptions};
-use stockade::{Config, Kind, Report, ScanError, Severity};
+use stockade::{Config, Kind, Report, Severity};
 
 /// Exit status when the scan could not read or parse some input.
 const EXIT_ERROR: u8 = 2;
@@ -214,7 +214,7 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
 }
 
 /// The configuration for this run, or the errors that stop it.
-fn scan_config(args: &ScanArgs) -> Result<Config, Vec<ScanError>> {
+fn scan_config(args: &ScanArgs) -> Result<Config, config::Failed> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -270,12 +270,13 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             report.errors.extend(collected.errors);
             (report, sources)
         }
-        Err(errors) => {
+        Err(failed) => {
             let report = Report {
-                errors,
+                errors: failed.errors,
                 ..Report::default()
             };
-            (report, std::collections::BTreeMap::new())
+            let sources = failed.text.map(|t| (failed.path, t)).into_iter().collect();
+            (report, sources)
         }
     };
     let report = finish(report, &args.severity);

@@ -481,32 +481,89 @@ fn exit_code_is_zero_without_findings() {
 
 // ---------------------------------------------------------------- config
 
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn config_is_discovered_in_parent_folders() {
     let dir = TempDir::new("config");
-    dir.write("project/sub/Dockerfile", DOCKERFILE);
-    // Not UTF-8: reading it fails, which shows that discovery found it.
-    dir.write("project/.stockade.yaml", b"\xff\xfe\xfd");
+    dir.write("project/sub/Dockerfile", "FROM node:latest\nUSER 1000\n");
+    dir.write("project/.stockade.yaml", "rules:\n  DL3007: off\n");
     let sub = dir.path().join("project/sub");
-    let out = run_in(&sub, &["scan", "--format", "json"], None);
-    assert_eq!(out.code, 2, "{}", out.stdout);
-    let report = out.json();
-    assert_eq!(report["errors"][0]["kind"], "config");
-    assert!(report["errors"][0]["path"]
-        .as_str()
+    let with = run_in(&sub, &["scan", "--format", "json"], None);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    let rules = rule_ids(&with.json());
+    assert!(!rules.contains(&"DF0001".to_string()), "{rules:?}");
+    assert!(rules.contains(&"DF0012".to_string()), "{rules:?}");
+    // --no-config ignores it.
+    let without = run_in(&sub, &["scan", "--no-config", "--format", "json"], None);
+    assert!(rule_ids(&without.json()).contains(&"DF0001".to_string()));
+    // stockade.yaml beats .stockade.yaml in the same folder.
+    dir.write("project/stockade.yaml", "rules:\n  DF0012: off\n");
+    let rules = rule_ids(&run_in(&sub, &["scan", "--format", "json"], None).json());
+    assert!(rules.contains(&"DF0001".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"DF0012".to_string()), "{rules:?}");
+    // --config names another file; severities can be overridden.
+    dir.write("strict.yaml", "rules:\n  DF0012:\n    severity: critical\n");
+    let strict = run_in(
+        &sub,
+        &["scan", "--config", "../../strict.yaml", "--format", "json"],
+        None,
+    );
+    let report = strict.json();
+    let df0012 = report["findings"]
+        .as_array()
         .unwrap()
-        .ends_with("project/.stockade.yaml"));
+        .iter()
+        .find(|f| f["rule"] == "DF0012")
+        .unwrap();
+    assert_eq!(df0012["severity"], "critical");
+}
+
+#[test]
+fn invalid_config_stops_the_scan_with_located_errors() {
+    let dir = TempDir::new("config-invalid");
+    dir.write("Dockerfile", DOCKERFILE);
+    dir.write(
+        "stockade.yaml",
+        "rules:\n  DF0001: off\n  NOPE42: off\nbogus: 1\n",
+    );
+    let out = run(&dir, &["scan", "--format", "json"]);
+    assert_eq!(out.code, 2);
+    let report = out.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|e| e["kind"] == "config" && e["path"] == "stockade.yaml"));
+    assert_eq!(errors[0]["start"]["line"], 3);
+    assert_eq!(errors[0]["start"]["column"], 3);
+    assert_eq!(errors[1]["start"]["line"], 4);
     assert_eq!(
         report["summary"]["files"], 0,
         "nothing is scanned with a bad config"
     );
-    // --no-config ignores it.
-    let out = run_in(&sub, &["scan", "--no-config"], None);
-    assert_eq!(out.code, 0, "{}", out.stdout);
-    // stockade.yaml beats .stockade.yaml in the same folder.
-    dir.write("project/stockade.yaml", "{}\n");
-    let out = run_in(&sub, &["scan"], None);
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    // The text format shows the configuration's lines.
+    let text = run(&dir, &["scan"]);
+    assert!(
+        text.stdout.contains("stockade.yaml:3:3: error[config]"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("3 |   NOPE42: off\n  |   ^^^^^^"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stderr
+        .contains("stockade: error[config]: stockade.yaml:3:3: "));
 }
 
 #[test]
