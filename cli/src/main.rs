@@ -71,8 +71,8 @@ struct ScanArgs {
     #[arg(long)]
     no_config: bool,
 
-    /// Read standard input and the named files as this kind instead of detecting it
-    /// (files found by walking a folder are always detected).
+    /// Read standard input and the named files as this kind (dockerfile or
+    /// kubernetes) instead of detecting it; files found in folders are always detected.
     #[arg(short, long, value_parser = parse_kind)]
     kind: Option<Kind>,
 
@@ -245,7 +245,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 
     let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if wants_stdin && args.kind.is_none() {
-        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind (e.g. --kind dockerfile)");
+        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind dockerfile or --kind kubernetes");
     }
 
     let (report, sources) = match scan_config(args) {
