@@ -1,0 +1,406 @@
+//! Variables: `{{ ... }}` substitution with JMESPath (the `jmespath` crate, plus
+//! the Kyverno functions the offline subset needs), as
+//! `pkg/engine/variables/vars.go` does it.
+
+use std::sync::LazyLock;
+
+use jmespath::ast::Ast;
+use jmespath::functions::{ArgumentType, CustomFunction, Signature};
+use jmespath::{ErrorReason, JmespathError, Rcvar, Runtime, Variable};
+use regex::Regex;
+use serde_json::Value;
+
+use super::values::quantity;
+
+static VARIABLES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"(^|[^\\])(\{\{(?:\{[^{}]*\}|[^{}])*\}\})").ok());
+
+static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
+    let mut rt = Runtime::new();
+    rt.register_builtin_functions();
+    register_kyverno_functions(&mut rt);
+    rt
+});
+
+/// Why a variable could not be resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VarError(pub String);
+
+/// Evaluate a JMESPath query against the context, failing as Kyverno's fork
+/// does when a plain path names a missing key ("Unknown key").
+pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
+    let expression = expression.trim();
+    if expression.is_empty() {
+        return Err(VarError("invalid query (nil)".to_string()));
+    }
+    let compiled = RUNTIME
+        .compile(expression)
+        .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
+    let result = compiled
+        .search(ctx)
+        .map_err(|e| VarError(format!("JMESPath query failed: {e}")))?;
+    let value = serde_json::to_value(&*result).unwrap_or(Value::Null);
+    if value.is_null() {
+        if let Some(key) = missing_key(compiled.as_ast(), ctx) {
+            return Err(VarError(format!("Unknown key \"{key}\" in path")));
+        }
+    }
+    Ok(value)
+}
+
+/// The missing key of a plain field/index path, as the Kyverno fork reports it.
+fn missing_key(ast: &Ast, value: &Value) -> Option<String> {
+    match ast {
+        Ast::Field { name, .. } => match value {
+            Value::Object(m) if !m.contains_key(name) => Some(name.clone()),
+            _ => None,
+        },
+        Ast::Subexpr { lhs, rhs, .. } => {
+            if let Some(k) = missing_key(lhs, value) {
+                return Some(k);
+            }
+            let left = plain_eval(lhs, value)?;
+            missing_key(rhs, &left)
+        }
+        _ => None,
+    }
+}
+
+fn plain_eval(ast: &Ast, value: &Value) -> Option<Value> {
+    match ast {
+        Ast::Field { name, .. } => Some(value.get(name).cloned().unwrap_or(Value::Null)),
+        Ast::Index { idx, .. } => {
+            let items = value.as_array()?;
+            let len = i64::try_from(items.len()).ok()?;
+            let i = i64::from(*idx);
+            let i = if i < 0 { i + len } else { i };
+            Some(
+                usize::try_from(i)
+                    .ok()
+                    .and_then(|i| items.get(i))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            )
+        }
+        Ast::Identity { .. } => Some(value.clone()),
+        Ast::Subexpr { lhs, rhs, .. } => plain_eval(rhs, &plain_eval(lhs, value)?),
+        _ => None,
+    }
+}
+
+fn has_var(s: &str) -> bool {
+    VARIABLES.as_ref().is_some_and(|r| r.is_match(s))
+}
+
+/// Variables found in `s` (each without the leading context character).
+fn find_vars(s: &str) -> Vec<String> {
+    let Some(re) = VARIABLES.as_ref() else {
+        return Vec::new();
+    };
+    re.captures_iter(s)
+        .filter_map(|c| c.get(2).map(|m| m.as_str().to_string()))
+        .collect()
+}
+
+/// Substitute every variable of one string; a string that is exactly one
+/// variable takes the variable's type.
+pub fn substitute_str(ctx: &Value, text: &str) -> Result<Value, VarError> {
+    let mut value = text.to_string();
+    let mut vars = find_vars(&value);
+    while !vars.is_empty() {
+        let original = value.clone();
+        let mut shallow = false;
+        for v in &vars {
+            let inner = v.replace("{{", "").replace("}}", "");
+            let mut variable = inner.trim().to_string();
+            if let Some(rest) = variable.strip_prefix('-') {
+                variable = rest.trim().to_string();
+                shallow = true;
+            }
+            if variable == "@" {
+                return Err(VarError(
+                    "the `{{@}}` variable is not supported offline".to_string(),
+                ));
+            }
+            let resolved = query(ctx, &variable)?;
+            if original == *v {
+                return Ok(resolved);
+            }
+            let mut text = match &resolved {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            };
+            if shallow {
+                text = text.replace("{{", "\\{{");
+            }
+            value = value.replacen(v.as_str(), &text, 1);
+        }
+        vars = if shallow {
+            Vec::new()
+        } else {
+            find_vars(&value)
+        };
+    }
+    Ok(Value::String(value.replace("\\{{", "{{")))
+}
+
+/// Substitute variables in every string (keys included) of a document.
+pub fn substitute_all(ctx: &Value, doc: &Value) -> Result<Value, VarError> {
+    Ok(match doc {
+        Value::String(s) if has_var(s) => substitute_str(ctx, s)?,
+        Value::Array(items) => Value::Array(
+            items
+                .iter()
+                .map(|i| substitute_all(ctx, i))
+                .collect::<Result<_, _>>()?,
+        ),
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, v) in m {
+                let key = if has_var(k) {
+                    match substitute_str(ctx, k)? {
+                        Value::String(s) => s,
+                        other => other.to_string(),
+                    }
+                } else {
+                    k.clone()
+                };
+                out.insert(key, substitute_all(ctx, v)?);
+            }
+            Value::Object(out)
+        }
+        other => other.clone(),
+    })
+}
+
+/// Whether any string of the document holds a variable.
+pub fn uses_variables(doc: &Value) -> bool {
+    match doc {
+        Value::String(s) => has_var(s),
+        Value::Array(a) => a.iter().any(uses_variables),
+        Value::Object(m) => m.iter().any(|(k, v)| has_var(k) || uses_variables(v)),
+        _ => false,
+    }
+}
+
+fn err(msg: impl Into<String>) -> JmespathError {
+    JmespathError::new("", 0, ErrorReason::Parse(msg.into()))
+}
+
+fn var(v: Variable) -> Rcvar {
+    Rcvar::new(v)
+}
+
+fn arg_str(args: &[Rcvar], i: usize) -> Result<String, JmespathError> {
+    match args.get(i).map(|a| &**a) {
+        Some(Variable::String(s)) => Ok(s.clone()),
+        Some(Variable::Number(n)) => Ok(n.to_string()),
+        Some(other) => Err(err(format!("expected a string argument, got {other:?}"))),
+        None => Err(err("missing argument")),
+    }
+}
+
+fn regex_of(p: &str) -> Result<Regex, JmespathError> {
+    Regex::new(p).map_err(|e| err(format!("invalid regex: {e}")))
+}
+
+fn num(v: &Variable) -> Option<f64> {
+    match v {
+        Variable::Number(n) => n.as_f64(),
+        Variable::String(s) => s.parse().ok().or_else(|| quantity(s)),
+        _ => None,
+    }
+}
+
+fn number_var(f: f64) -> Rcvar {
+    #[allow(clippy::cast_possible_truncation, clippy::float_cmp)]
+    let n = if f.fract() == 0.0 && f.abs() < 9e15 {
+        serde_json::Number::from(f as i64)
+    } else {
+        serde_json::Number::from_f64(f).unwrap_or_else(|| serde_json::Number::from(0))
+    };
+    var(Variable::Number(n))
+}
+
+fn string_fn(
+    rt: &mut Runtime,
+    name: &str,
+    arity: usize,
+    f: impl Fn(&[String]) -> Result<Variable, JmespathError> + Send + Sync + 'static,
+) {
+    let sig = Signature::new(vec![ArgumentType::Any; arity], None);
+    rt.register_function(
+        name,
+        Box::new(CustomFunction::new(
+            sig,
+            Box::new(move |args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let strings = (0..args.len())
+                    .map(|i| arg_str(args, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                Ok(var(f(&strings)?))
+            }),
+        )),
+    );
+}
+
+fn s(v: &[String], i: usize) -> &str {
+    v.get(i).map_or("", String::as_str)
+}
+
+fn register_kyverno_functions(rt: &mut Runtime) {
+    string_fn(rt, "regex_match", 2, |a| {
+        Ok(Variable::Bool(regex_of(s(a, 0))?.is_match(s(a, 1))))
+    });
+    string_fn(rt, "regex_replace_all", 3, |a| {
+        let re = regex_of(s(a, 0))?;
+        // Go's `$1` expansion; Rust's `${1}` form is the same for these cases.
+        Ok(Variable::String(
+            re.replace_all(s(a, 1), s(a, 2)).into_owned(),
+        ))
+    });
+    string_fn(rt, "regex_replace_all_literal", 3, |a| {
+        let re = regex_of(s(a, 0))?;
+        Ok(Variable::String(
+            re.replace_all(s(a, 1), regex::NoExpand(s(a, 2)))
+                .into_owned(),
+        ))
+    });
+    string_fn(rt, "to_upper", 1, |a| {
+        Ok(Variable::String(s(a, 0).to_uppercase()))
+    });
+    string_fn(rt, "to_lower", 1, |a| {
+        Ok(Variable::String(s(a, 0).to_lowercase()))
+    });
+    string_fn(rt, "trim", 2, |a| {
+        let cut: Vec<char> = s(a, 1).chars().collect();
+        Ok(Variable::String(
+            s(a, 0).trim_matches(|c| cut.contains(&c)).to_string(),
+        ))
+    });
+    string_fn(rt, "trim_prefix", 2, |a| {
+        Ok(Variable::String(
+            s(a, 0).strip_prefix(s(a, 1)).unwrap_or(s(a, 0)).to_string(),
+        ))
+    });
+    string_fn(rt, "trim_suffix", 2, |a| {
+        Ok(Variable::String(
+            s(a, 0).strip_suffix(s(a, 1)).unwrap_or(s(a, 0)).to_string(),
+        ))
+    });
+    string_fn(rt, "replace_all", 3, |a| {
+        Ok(Variable::String(s(a, 0).replace(s(a, 1), s(a, 2))))
+    });
+    string_fn(rt, "equal_fold", 2, |a| {
+        Ok(Variable::Bool(
+            s(a, 0).to_lowercase() == s(a, 1).to_lowercase(),
+        ))
+    });
+    string_fn(rt, "pattern_match", 2, |a| {
+        Ok(Variable::Bool(super::values::wildcard_match(
+            s(a, 0),
+            s(a, 1),
+        )))
+    });
+    string_fn(rt, "split", 2, |a| {
+        let parts: Vec<Rcvar> = if s(a, 1).is_empty() {
+            s(a, 0)
+                .chars()
+                .map(|c| var(Variable::String(c.to_string())))
+                .collect()
+        } else {
+            s(a, 0)
+                .split(s(a, 1))
+                .map(|p| var(Variable::String(p.to_string())))
+                .collect()
+        };
+        Ok(Variable::Array(parts))
+    });
+    for (name, op) in [
+        ("divide", '/'),
+        ("multiply", '*'),
+        ("add", '+'),
+        ("subtract", '-'),
+        ("modulo", '%'),
+    ] {
+        let sig = Signature::new(vec![ArgumentType::Any, ArgumentType::Any], None);
+        rt.register_function(
+            name,
+            Box::new(CustomFunction::new(
+                sig,
+                Box::new(move |args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                    let (Some(a), Some(b)) = (
+                        args.first().and_then(|v| num(v)),
+                        args.get(1).and_then(|v| num(v)),
+                    ) else {
+                        return Err(err(format!(
+                            "{name}: arguments must be numbers or quantities"
+                        )));
+                    };
+                    let r = match op {
+                        '/' if b == 0.0 => return Err(err("Zero divisor passed")),
+                        '%' if b == 0.0 => return Err(err("Zero divisor passed")),
+                        '/' => a / b,
+                        '*' => a * b,
+                        '+' => a + b,
+                        '-' => a - b,
+                        _ => a % b,
+                    };
+                    Ok(number_var(r))
+                }),
+            )),
+        );
+    }
+    let sig = Signature::new(vec![ArgumentType::Object, ArgumentType::Object], None);
+    rt.register_function(
+        "label_match",
+        Box::new(CustomFunction::new(
+            sig,
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let (Some(Variable::Object(sel)), Some(Variable::Object(labels))) =
+                    (args.first().map(|v| &**v), args.get(1).map(|v| &**v))
+                else {
+                    return Err(err("label_match: expected two objects"));
+                };
+                Ok(var(Variable::Bool(
+                    sel.iter().all(|(k, v)| labels.get(k) == Some(v)),
+                )))
+            }),
+        )),
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn substitution_keeps_types_and_nests() {
+        let ctx = json!({"request": {"object": {"spec": {"replicas": 3, "name": "v1.2.3"}}, "operation": "CREATE"}});
+        assert_eq!(
+            substitute_str(&ctx, "{{request.object.spec.replicas}}").unwrap(),
+            json!(3)
+        );
+        assert_eq!(
+            substitute_str(&ctx, "n={{ request.object.spec.replicas }}").unwrap(),
+            json!("n=3")
+        );
+        assert_eq!(
+            substitute_str(
+                &ctx,
+                "{{ regex_match('^v[0-9]', '{{request.object.spec.name}}') }}"
+            )
+            .unwrap(),
+            json!(true)
+        );
+        assert!(substitute_str(&ctx, "{{request.object.spec.missing}}").is_err());
+        assert_eq!(
+            substitute_str(&ctx, "{{request.object.spec.missing || 'x'}}").unwrap(),
+            json!("x")
+        );
+        assert_eq!(
+            substitute_str(&ctx, "{{ divide('1Gi', '512Mi') }}").unwrap(),
+            json!(2)
+        );
+    }
+}
