@@ -87,7 +87,7 @@ fn base_context(resource: &Value, request: &Request) -> Value {
             "operation": request.operation.clone().unwrap_or_else(|| "CREATE".to_string()),
             "object": resource,
             "oldObject": null,
-            "userInfo": {"username": "", "groups": [], "roles": [], "clusterRoles": []},
+            "userInfo": {},
             "namespace": resource.pointer("/metadata/namespace").cloned().unwrap_or(Value::Null),
         },
     });
@@ -567,10 +567,12 @@ impl Validator<'_> {
         let mut msg = match substitute_str(ctx, self.message) {
             Ok(Value::String(s)) => s,
             Ok(other) => other.to_string(),
-            Err(_) => return format!(
+            Err(_) => {
+                return format!(
                 "validation error: variables substitution error in rule {} execution error: {err}",
                 self.rule
-            ),
+            )
+            }
         };
         if !msg.ends_with('.') {
             msg.push('.');

@@ -405,10 +405,11 @@ pub fn run_test(test_file: &Path) -> TestRun {
                         .pointer("/metadata/name")
                         .and_then(Value::as_str)
                         .unwrap_or("");
+                    // The CLI puts resources without a namespace in `default`.
                     let rns = r
                         .pointer("/metadata/namespace")
                         .and_then(Value::as_str)
-                        .unwrap_or("");
+                        .unwrap_or("default");
                     let hit = match n.split_once('/') {
                         Some((ns, nm)) => ns == rns && nm == rn,
                         None => n == rn,

@@ -36,9 +36,13 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
     let compiled = RUNTIME
         .compile(expression)
         .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
-    let result = compiled
-        .search(ctx)
-        .map_err(|e| VarError(format!("JMESPath query failed: {e}")))?;
+    let result = match compiled.search(ctx) {
+        Ok(r) => r,
+        // Kyverno's fork stops a path at a missing key before calling a function
+        // on it; here the function sees `null`. Read that as no value.
+        Err(e) if e.to_string().contains("given null") => return Ok(Value::Null),
+        Err(e) => return Err(VarError(format!("JMESPath query failed: {e}"))),
+    };
     let value = serde_json::to_value(&*result).unwrap_or(Value::Null);
     if value.is_null() {
         if let Some(key) = missing_key(compiled.as_ast(), ctx) {
