@@ -109,13 +109,19 @@ impl<'a> Context<'a> {
 pub(crate) fn scan_source(
     config: &Config,
     namespaces: &crate::kubernetes::NamespaceIndex,
+    kyverno: &crate::kyverno::Policies,
     source: &Source,
     kind: Kind,
 ) -> Report {
     let mut ctx = Context::new(config);
     match kind {
         Kind::Dockerfile => crate::dockerfile::check(source, &mut ctx),
-        Kind::Kubernetes => crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces),
+        Kind::Kubernetes => {
+            crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces);
+            if !kyverno.is_empty() {
+                kyverno.check_source(source, &mut ctx);
+            }
+        }
     }
     ctx.finish(source)
 }

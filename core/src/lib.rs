@@ -113,6 +113,8 @@ pub struct Engine {
     config: Config,
     /// Namespace labels of the whole scan (Pod Security levels per namespace).
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
+    /// Kyverno policies applied to every Kubernetes object.
+    kyverno: std::sync::Arc<kyverno::Policies>,
 }
 
 impl Engine {
@@ -120,7 +122,20 @@ impl Engine {
         Self {
             config,
             namespaces: std::sync::Arc::default(),
+            kyverno: std::sync::Arc::default(),
         }
+    }
+
+    /// Apply these Kyverno policies to every Kubernetes object scanned: each
+    /// failing rule is a finding with the dynamic rule id `<policy>/<rule>`.
+    #[must_use]
+    pub fn with_kyverno(mut self, policies: kyverno::Policies) -> Self {
+        self.kyverno = std::sync::Arc::new(policies);
+        self
+    }
+
+    pub fn kyverno(&self) -> &kyverno::Policies {
+        &self.kyverno
     }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
@@ -144,7 +159,9 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => engine::scan_source(&self.config, &self.namespaces, source, kind),
+            Some(kind) => {
+                engine::scan_source(&self.config, &self.namespaces, &self.kyverno, source, kind)
+            }
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;

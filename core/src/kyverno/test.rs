@@ -32,7 +32,8 @@ pub struct TestEntryResult {
     pub resource: String,
     pub kind: String,
     pub expected: String,
-    /// `pass`, `fail`, `skip`, `error`, `excluded` (no rule response) or `not found`.
+    /// `pass`, `fail`, `skip`, `error`, `excluded` (no rule response) or
+    /// `not found` (the policy is not among the test's policies).
     pub actual: String,
     /// Whether Kyverno's `test` command counts the row as passed.
     pub ok: bool,
@@ -70,9 +71,12 @@ impl TestRun {
     }
 }
 
-fn read_docs(path: &Path) -> Result<Vec<(Node, Value)>, String> {
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+/// Reads a file named relative to the test file's folder (a path joined to
+/// that folder); the error is a message.
+pub type Loader<'a> = dyn Fn(&Path) -> Result<String, String> + 'a;
+
+fn read_docs(path: &Path, load: &Loader<'_>) -> Result<Vec<(Node, Value)>, String> {
+    let text = load(path)?;
     let stream = crate::yaml::parse_stream(&text, &Limits::default());
     let mut out = Vec::new();
     for doc in stream.documents {
@@ -86,6 +90,10 @@ fn read_docs(path: &Path) -> Result<Vec<(Node, Value)>, String> {
         }
     }
     Ok(out)
+}
+
+fn read_fs(path: &Path) -> Result<String, String> {
+    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
@@ -212,14 +220,20 @@ struct Response {
     unsupported: bool,
 }
 
-/// Run one `kyverno-test.yaml`.
+/// Run one `kyverno-test.yaml` from the file system.
 pub fn run_test(test_file: &Path) -> TestRun {
+    run_test_with(test_file, &read_fs)
+}
+
+/// Run one `kyverno-test.yaml`, reading it and the files it names through
+/// `load` (for callers without a file system, such as WebAssembly bindings).
+pub fn run_test_with(test_file: &Path, load: &Loader<'_>) -> TestRun {
     let mut run = TestRun {
         path: test_file.display().to_string(),
         ..TestRun::default()
     };
     let dir = test_file.parent().unwrap_or(Path::new("."));
-    let test = match read_docs(test_file) {
+    let test = match read_docs(test_file, load) {
         Ok(mut docs) if !docs.is_empty() => docs.swap_remove(0).1,
         Ok(_) => {
             run.error = Some("empty test file".to_string());
@@ -246,7 +260,7 @@ pub fn run_test(test_file: &Path) -> TestRun {
     let mut policies: Vec<Policy> = Vec::new();
     for p in str_list(test.get("policies")) {
         let path = dir.join(&p);
-        match read_docs(&path) {
+        match read_docs(&path, load) {
             Ok(docs) => {
                 for (node, json) in docs {
                     if super::is_policy(&node) {
@@ -262,7 +276,7 @@ pub fn run_test(test_file: &Path) -> TestRun {
     }
     let mut resources: Vec<Value> = Vec::new();
     for r in str_list(test.get("resources")) {
-        match read_docs(&dir.join(&r)) {
+        match read_docs(&dir.join(&r), load) {
             Ok(docs) => {
                 for (node, json) in docs {
                     if let crate::kubernetes::objects::Read::Objects(objs, _) =
@@ -279,7 +293,7 @@ pub fn run_test(test_file: &Path) -> TestRun {
         }
     }
     let values = match test.get("variables").and_then(Value::as_str) {
-        Some(v) => match read_docs(&dir.join(v)) {
+        Some(v) => match read_docs(&dir.join(v), load) {
             Ok(mut docs) if !docs.is_empty() => Some(read_values(&docs.swap_remove(0).1)),
             Ok(_) => None,
             Err(e) => {
@@ -435,18 +449,13 @@ pub fn run_test(test_file: &Path) -> TestRun {
                 unsupported,
             }
         };
-        if selected.is_empty() {
-            for n in &names {
-                run.rows.push(row(
-                    n.clone(),
-                    "not found",
-                    false,
-                    "resource not found".to_string(),
-                    false,
-                ));
-            }
-            continue;
-        }
+        // As the CLI: names that match no resource are ignored, and when none
+        // matches, the entry applies to every resource of the test.
+        let selected = if selected.is_empty() {
+            (0..resources.len()).collect()
+        } else {
+            selected
+        };
         let policy_known = policies.iter().any(|p| p.name == policy);
         for idx in selected {
             let r = resources.get(idx);

@@ -1,0 +1,154 @@
+//! Kyverno policies applied during scans, and the `kyverno test` runner, on
+//! Stockade's own fixtures.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::PathBuf;
+
+use stockade::kyverno::{run_test, Policies};
+use stockade::{Engine, ErrorKind, Kind, Severity};
+
+fn fixture(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/kyverno")
+        .join(name)
+}
+
+fn read(name: &str) -> String {
+    std::fs::read_to_string(fixture(name)).unwrap()
+}
+
+fn engine() -> Engine {
+    let text = read("policies.yaml");
+    let (policies, errors) = Policies::from_texts([("policies.yaml", text.as_str())]);
+    assert!(errors.is_empty(), "{errors:?}");
+    assert_eq!(policies.policies.len(), 3);
+    Engine::default().with_kyverno(policies)
+}
+
+#[test]
+fn failing_rules_are_findings_at_the_offending_node() {
+    let text = read("manifests.yaml");
+    let report = engine().scan(&text, Some("manifests.yaml"), Some(Kind::Kubernetes));
+    let pod = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "no-latest/tagged-image")
+        .expect("pod finding");
+    assert_eq!(pod.severity, Severity::High, "Enforce maps to high");
+    assert_eq!(
+        pod.message,
+        "validation error: Image web must be pinned. rule tagged-image failed at path /spec/containers/0/image/"
+    );
+    assert_eq!(pod.pointer.as_deref(), Some("/spec/containers/0/image"));
+    let start = pod.start.offset as usize;
+    let end = pod.end.offset as usize;
+    assert_eq!(&text[start..end], "nginx:latest");
+    assert!(pod.aliases.is_empty());
+
+    // The auto-generated rule checks the Deployment's pod template.
+    let deploy = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "no-latest/autogen-tagged-image")
+        .expect("autogen finding");
+    assert_eq!(
+        deploy.pointer.as_deref(),
+        Some("/spec/template/spec/containers/0/image")
+    );
+    assert_eq!(
+        &text[deploy.start.offset as usize..deploy.end.offset as usize],
+        "api:latest"
+    );
+
+    // Deny rule with the severity annotation.
+    let team = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "team-label/has-team")
+        .expect("deny finding");
+    assert_eq!(team.severity, Severity::Low);
+    assert_eq!(team.message, "A team label is required.");
+}
+
+#[test]
+fn rules_outside_the_offline_subset_are_reported_unsupported() {
+    let text = read("manifests.yaml");
+    let report = engine().scan(&text, Some("manifests.yaml"), Some(Kind::Kubernetes));
+    let unsupported: Vec<_> = report
+        .errors
+        .iter()
+        .filter(|e| e.kind == ErrorKind::Unsupported)
+        .collect();
+    assert_eq!(unsupported.len(), 1, "{:?}", report.errors);
+    assert!(unsupported[0].message.contains("context configMap"));
+    assert!(unsupported[0].message.contains("needs-cluster"));
+}
+
+#[test]
+fn suppression_comments_name_dynamic_rules() {
+    let text = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: app\n    image: nginx:latest # stockade ignore=no-latest/tagged-image\n";
+    let report = engine().scan(text, Some("pod.yaml"), Some(Kind::Kubernetes));
+    assert!(!report
+        .findings
+        .iter()
+        .any(|f| f.rule == "no-latest/tagged-image"));
+    assert!(report
+        .suppressed
+        .iter()
+        .any(|f| f.rule == "no-latest/tagged-image"));
+}
+
+#[test]
+fn policy_errors_are_located() {
+    let text =
+        "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: broken\nspec: {}\n";
+    let (policies, errors) = Policies::from_texts([("p.yaml", text)]);
+    assert!(policies.is_empty());
+    assert_eq!(errors.len(), 1);
+    assert!(errors[0].problem.message.contains("spec.rules"));
+}
+
+#[test]
+fn kyverno_test_runner_on_fixture_suite() {
+    let run = run_test(&fixture("suite/kyverno-test.yaml"));
+    assert!(run.error.is_none(), "{:?}", run.error);
+    for row in &run.rows {
+        assert!(row.ok, "{row:?}");
+    }
+    assert!(run.passed());
+    assert_eq!(run.entries, 6);
+    assert_eq!(run.entries_passed(), 6);
+    let deploy = run
+        .rows
+        .iter()
+        .find(|r| r.resource == "big-deploy")
+        .unwrap();
+    assert_eq!(deploy.actual, "fail");
+    let deleted = run.rows.iter().find(|r| r.resource == "deleted").unwrap();
+    assert_eq!(deleted.actual, "skip");
+}
+
+#[test]
+fn kyverno_test_reports_wrong_expectations() {
+    let dir = std::env::temp_dir().join(format!("stockade-kyverno-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(fixture("suite/policy.yaml"), dir.join("policy.yaml")).unwrap();
+    std::fs::copy(fixture("suite/resources.yaml"), dir.join("resources.yaml")).unwrap();
+    std::fs::write(
+        dir.join("kyverno-test.yaml"),
+        "apiVersion: cli.kyverno.io/v1alpha1\nkind: Test\nmetadata:\n  name: t\npolicies: [policy.yaml]\nresources: [resources.yaml]\nresults:\n- policy: require-limits\n  rule: memory-limit\n  resources: [small, nosuch]\n  kind: Pod\n  result: fail\n",
+    )
+    .unwrap();
+    let run = run_test(&dir.join("kyverno-test.yaml"));
+    std::fs::remove_dir_all(&dir).ok();
+    assert!(!run.passed());
+    let small = run.rows.iter().find(|r| r.resource == "small").unwrap();
+    assert_eq!((small.actual.as_str(), small.ok), ("pass", false));
+    // As the CLI, a name that matches nothing is ignored.
+    assert!(!run.rows.iter().any(|r| r.resource == "nosuch"));
+}
