@@ -11,6 +11,7 @@
 
 mod config;
 mod inputs;
+mod kyverno;
 mod scan;
 
 use std::io::{IsTerminal, Write};
@@ -39,6 +40,8 @@ enum Command {
     Rules(RulesArgs),
     /// Show a rule's metadata and documentation (by id, name or alias, e.g. DL3007).
     Explain(ExplainArgs),
+    /// Kyverno policies: run kyverno-test.yaml files.
+    Kyverno(kyverno::KyvernoArgs),
 }
 
 #[derive(Args, Debug)]
@@ -87,6 +90,12 @@ struct ScanArgs {
     /// Indent the json and sarif formats (compact by default).
     #[arg(long)]
     pretty: bool,
+
+    /// Also apply the Kyverno validate policies (ClusterPolicy/Policy) found in
+    /// these files or folders to every Kubernetes object; failing rules are
+    /// findings with the rule id `<policy>/<rule>`.
+    #[arg(long, value_name = "PATH")]
+    kyverno: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +168,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Kyverno(args) => kyverno::run(&args),
     }
 }
 
@@ -258,6 +268,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             } else {
                 None
             };
+            let (kyverno_policies, kyverno_errors) = if args.kyverno.is_empty() {
+                (stockade::kyverno::Policies::default(), Vec::new())
+            } else {
+                kyverno::load_policies(&args.kyverno)
+            };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let (mut report, sources) = scan::scan_all(
@@ -266,8 +281,10 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 args.kind,
                 stdin.as_deref(),
                 threads,
+                kyverno_policies,
             );
             report.errors.extend(collected.errors);
+            report.errors.extend(kyverno_errors);
             (report, sources)
         }
         Err(failed) => {

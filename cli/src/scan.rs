@@ -66,6 +66,7 @@ pub fn scan_all(
     kind: Option<Kind>,
     stdin: Option<&[u8]>,
     threads: usize,
+    kyverno: stockade::kyverno::Policies,
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
@@ -75,7 +76,9 @@ pub fn scan_all(
         }
         _ => None,
     }));
-    let engine = Engine::new(config).with_namespaces(namespaces);
+    let engine = Engine::new(config)
+        .with_namespaces(namespaces)
+        .with_kyverno(kyverno);
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),

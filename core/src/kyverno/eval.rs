@@ -367,7 +367,7 @@ pub fn unsupported_feature(rule: &Rule, provided: &Map<String, Value>) -> Option
             ("globalReference", "context globalReference"),
         ] {
             if entry.get(key).is_some() {
-                return Some(format!("{what} (`{name}`) needs cluster access"));
+                return Some(format!("{what} `{name}`, which needs cluster access"));
             }
         }
     }

@@ -42,6 +42,18 @@
 //! values file) give an `unsupported` error (in scans) or an `error` result
 //! (in tests) naming the feature; they are never silently ignored.
 //!
+//! # Findings
+//!
+//! Each failing rule is a finding with the dynamic rule id `<policy>/<rule>`
+//! (auto-generated rules keep their `autogen-` names), the policy's
+//! `policies.kyverno.io/title` as title, and Kyverno's message (the rule's
+//! `validate.message` with variables substituted, plus the failing path:
+//! `validation error: ... rule X failed at path /spec/containers/0/image/`). The
+//! span is the node at the failing path (the deepest existing ancestor's key
+//! when the path names a missing field); `deny` rules, which have no path, point
+//! at the object's `metadata.name`. Findings can be suppressed by id like any
+//! other (`# stockade ignore=<policy>/<rule>`).
+//!
 //! # Severity
 //!
 //! A failing rule's severity is the policy's `policies.kyverno.io/severity`
@@ -146,7 +158,15 @@ impl Policies {
                 };
                 match response.status {
                     Status::Fail => {
-                        let pointer = response.pointer.clone().unwrap_or_default();
+                        // Deny rules have no failing path: point at the object's name.
+                        let pointer = match response.pointer.clone().unwrap_or_default() {
+                            p if p.is_empty()
+                                && object_root.pointer("/metadata/name").is_some() =>
+                            {
+                                "/metadata/name".to_string()
+                            }
+                            p => p,
+                        };
                         let located = object_root.locate(&pointer);
                         let meta = DynamicRule {
                             id: format!("{}/{}", policy.name, rule.name),
