@@ -7,7 +7,7 @@ use super::conditions;
 use super::pattern::{match_pattern, Outcome};
 use super::policy::{filters, Policy, Rule};
 use super::values::wildcard_match;
-use super::vars::{query, substitute_all, substitute_str};
+use super::vars::{query, substitute_all, substitute_references, substitute_str};
 
 /// A rule's result on a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -615,7 +615,7 @@ impl Validator<'_> {
             }
         };
         if let Some(p) = body.get("pattern") {
-            let pattern = match substitute_all(ctx, p) {
+            let pattern = match substitute_references(p).and_then(|p| substitute_all(ctx, &p)) {
                 Ok(p) => p,
                 Err(e) => {
                     return RuleResponse::new(
@@ -654,7 +654,7 @@ impl Validator<'_> {
         let mut skipped = Vec::new();
         let mut first_pointer = None;
         for (i, p) in any.iter().enumerate() {
-            let pattern = match substitute_all(ctx, p) {
+            let pattern = match substitute_references(p).and_then(|p| substitute_all(ctx, &p)) {
                 Ok(p) => p,
                 Err(e) => {
                     return RuleResponse::new(

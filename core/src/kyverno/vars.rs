@@ -408,3 +408,177 @@ mod tests {
         );
     }
 }
+
+static REFERENCES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"^\$\(.[^ ]*\)|[^\\]\$\(.[^ ]*\)").ok());
+static ESCAPED_REFERENCES: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\\\$\(.[^ )]*\)").ok());
+
+/// Resolve `$(path)` references of a pattern to other values of the same
+/// pattern (`"<=$(./../../limits/memory)"`), as Kyverno's
+/// `substituteReferences` does: the path is relative to the referring value's
+/// path, anchors are ignored when comparing paths, and an operator written
+/// inside the reference (`$(<=./x)`) is kept in front of the value.
+pub fn substitute_references(pattern: &Value) -> Result<Value, VarError> {
+    let mut leaves = Vec::new();
+    collect_leaves(pattern, &mut String::new(), &mut leaves);
+    replace_references(pattern, pattern, &mut String::new(), &leaves)
+}
+
+fn strip_anchor(key: &str) -> String {
+    super::pattern::parse_anchor(key).map_or_else(|| key.to_string(), |(_, k)| k.to_string())
+}
+
+fn collect_leaves(v: &Value, path: &mut String, out: &mut Vec<(String, Value)>) {
+    let len = path.len();
+    match v {
+        Value::Object(m) => {
+            for (k, child) in m {
+                path.push('/');
+                path.push_str(&strip_anchor(k));
+                collect_leaves(child, path, out);
+                path.truncate(len);
+            }
+        }
+        Value::Array(a) => {
+            for (i, child) in a.iter().enumerate() {
+                path.push('/');
+                path.push_str(&i.to_string());
+                collect_leaves(child, path, out);
+                path.truncate(len);
+            }
+        }
+        leaf => out.push((path.clone(), leaf.clone())),
+    }
+}
+
+/// `path.Join(base, rel)` for slash paths.
+fn join_path(base: &str, rel: &str) -> String {
+    let mut parts: Vec<&str> = if rel.starts_with('/') {
+        Vec::new()
+    } else {
+        base.split('/').filter(|p| !p.is_empty()).collect()
+    };
+    for p in rel.split('/') {
+        match p {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    format!("/{}", parts.join("/"))
+}
+
+fn replace_references(
+    doc: &Value,
+    v: &Value,
+    path: &mut String,
+    leaves: &[(String, Value)],
+) -> Result<Value, VarError> {
+    let len = path.len();
+    Ok(match v {
+        Value::Object(m) => {
+            let mut out = serde_json::Map::new();
+            for (k, child) in m {
+                path.push('/');
+                path.push_str(&strip_anchor(k));
+                out.insert(k.clone(), replace_references(doc, child, path, leaves)?);
+                path.truncate(len);
+            }
+            Value::Object(out)
+        }
+        Value::Array(a) => {
+            let mut out = Vec::new();
+            for (i, child) in a.iter().enumerate() {
+                path.push('/');
+                path.push_str(&i.to_string());
+                out.push(replace_references(doc, child, path, leaves)?);
+                path.truncate(len);
+            }
+            Value::Array(out)
+        }
+        Value::String(s) if s.contains("$(") => Value::String(resolve_in_string(s, path, leaves)?),
+        other => other.clone(),
+    })
+}
+
+fn resolve_in_string(s: &str, path: &str, leaves: &[(String, Value)]) -> Result<String, VarError> {
+    let (Some(re), Some(esc)) = (REFERENCES.as_ref(), ESCAPED_REFERENCES.as_ref()) else {
+        return Ok(s.to_string());
+    };
+    let mut value = s.to_string();
+    let found: Vec<String> = re.find_iter(s).map(|m| m.as_str().to_string()).collect();
+    for old in found {
+        let initial = old.starts_with("$(");
+        let reference = if initial {
+            old.as_str()
+        } else {
+            old.get(1..).unwrap_or("")
+        };
+        let inner = reference
+            .trim_start_matches(['$', '('])
+            .trim_end_matches(')');
+        let op = super::pattern::operator_of(inner);
+        let op_text = match op {
+            super::pattern::Op::MoreEqual => ">=",
+            super::pattern::Op::LessEqual => "<=",
+            super::pattern::Op::More => ">",
+            super::pattern::Op::Less => "<",
+            super::pattern::Op::NotEqual => "!",
+            _ => "",
+        };
+        let rel = inner.get(op_text.len()..).unwrap_or("");
+        if rel.is_empty() {
+            return Err(VarError("expected path, found empty reference".to_string()));
+        }
+        let target = join_path(path, rel);
+        let found = leaves.iter().find(|(p, _)| *p == target).map(|(_, v)| v);
+        let text = match (found, op_text) {
+            (Some(Value::String(s)), _) => format!("{op_text}{s}"),
+            (Some(Value::Number(n)), o) if !o.is_empty() => format!("{o}{n}"),
+            (None, _) => {
+                return Err(VarError(format!(
+                    "got nil resolved variable {reference} at path {path}"
+                )))
+            }
+            _ => {
+                return Err(VarError(format!(
+                    "NotResolvedReferenceErr,reference {reference} not resolved at path {path}"
+                )))
+            }
+        };
+        let replacement = if initial {
+            text
+        } else {
+            format!("{}{text}", old.get(..1).unwrap_or(""))
+        };
+        value = value.replacen(&old, &replacement, 1);
+    }
+    for m in esc.find_iter(&value.clone()) {
+        let t = m.as_str();
+        value = value.replace(t, t.get(1..).unwrap_or(""));
+    }
+    Ok(value)
+}
+
+#[cfg(test)]
+mod reference_tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn references_resolve_inside_the_pattern() {
+        let p = json!({"spec": {"containers": [{"resources": {
+            "requests": {"memory": "$(<=./../../limits/memory)"},
+            "limits": {"memory": "2048Mi"}}}]}});
+        let out = substitute_references(&p).unwrap();
+        assert_eq!(
+            out.pointer("/spec/containers/0/resources/requests/memory"),
+            Some(&json!("<=2048Mi"))
+        );
+        let missing = json!({"a": "$(./nope)"});
+        assert!(substitute_references(&missing).is_err());
+    }
+}
