@@ -82,19 +82,132 @@ fn set_dotted(target: &mut Value, key: &str, value: Value) {
 }
 
 fn base_context(resource: &Value, request: &Request) -> Value {
+    let operation = request
+        .operation
+        .clone()
+        .unwrap_or_else(|| "CREATE".to_string());
+    // As the Kyverno CLI shapes requests: an UPDATE or DELETE has the resource
+    // as its old object too.
+    let old = if matches!(operation.as_str(), "UPDATE" | "DELETE") {
+        resource.clone()
+    } else {
+        Value::Null
+    };
     let mut ctx = json!({
         "request": {
-            "operation": request.operation.clone().unwrap_or_else(|| "CREATE".to_string()),
+            "operation": operation,
             "object": resource,
-            "oldObject": null,
+            "oldObject": old,
             "userInfo": {},
             "namespace": resource.pointer("/metadata/namespace").cloned().unwrap_or(Value::Null),
         },
     });
+    if let Some(images) = images(resource) {
+        set_dotted(&mut ctx, "images", images);
+    }
     for (k, v) in &request.values {
         set_dotted(&mut ctx, k, v.clone());
     }
     ctx
+}
+
+/// The `images` variable: image details of the pod's containers by container
+/// name, for pods and pod templates (Kyverno's `ImageInfo`, with `docker.io`
+/// as the default registry).
+fn images(resource: &Value) -> Option<Value> {
+    let api_version = resource
+        .get("apiVersion")
+        .and_then(Value::as_str)
+        .unwrap_or("");
+    let group = api_version.rsplit_once('/').map_or("", |(g, _)| g);
+    let kind = resource.get("kind").and_then(Value::as_str).unwrap_or("");
+    let path = crate::kubernetes::objects::pod_path(group, kind)?;
+    let mut pod = resource;
+    for key in path {
+        pod = pod.get(*key)?;
+    }
+    let spec = pod.get("spec")?;
+    let mut out = Map::new();
+    for list in ["initContainers", "containers", "ephemeralContainers"] {
+        let mut by_name = Map::new();
+        for c in spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+        {
+            let (Some(name), Some(image)) = (
+                c.get("name").and_then(Value::as_str),
+                c.get("image").and_then(Value::as_str),
+            ) else {
+                continue;
+            };
+            if let Some(info) = image_info(image) {
+                by_name.insert(name.to_string(), info);
+            }
+        }
+        if !by_name.is_empty() {
+            out.insert(list.to_string(), Value::Object(by_name));
+        }
+    }
+    (!out.is_empty()).then_some(Value::Object(out))
+}
+
+/// Kyverno's `GetImageInfo` for one image reference.
+pub fn image_info(image: &str) -> Option<Value> {
+    let full = match image.find('/') {
+        Some(i) => {
+            let first = image.get(..i)?;
+            if first.contains(['.', ':']) || first == "localhost" || first.to_lowercase() != first {
+                image.to_string()
+            } else {
+                format!("docker.io/{image}")
+            }
+        }
+        None => format!("docker.io/{image}"),
+    };
+    let (rest, digest) = match full.split_once('@') {
+        Some((r, d)) => (r.to_string(), d.to_string()),
+        None => (full.clone(), String::new()),
+    };
+    let slash = rest.find('/')?;
+    let registry = rest.get(..slash)?.to_string();
+    let remainder = rest.get(slash + 1..)?;
+    let (path, tag) = match remainder.rsplit_once(':') {
+        Some((p, t)) if !t.contains('/') => (p.to_string(), t.to_string()),
+        _ => (remainder.to_string(), String::new()),
+    };
+    if path.is_empty() {
+        return None;
+    }
+    let tag = if tag.is_empty() && digest.is_empty() {
+        "latest".to_string()
+    } else {
+        tag
+    };
+    let name = path.rsplit('/').next().unwrap_or(&path).to_string();
+    let base = format!("{registry}/{path}");
+    let reference = if digest.is_empty() {
+        format!("{base}:{tag}")
+    } else {
+        format!("{base}@{digest}")
+    };
+    let mut info = Map::new();
+    info.insert("registry".to_string(), json!(registry));
+    info.insert("name".to_string(), json!(name));
+    info.insert("path".to_string(), json!(path));
+    if !tag.is_empty() {
+        info.insert("tag".to_string(), json!(tag));
+    }
+    if !digest.is_empty() {
+        info.insert("digest".to_string(), json!(digest));
+    }
+    info.insert("reference".to_string(), json!(reference));
+    info.insert(
+        "referenceWithTag".to_string(),
+        json!(format!("{base}:{tag}")),
+    );
+    Some(Value::Object(info))
 }
 
 fn str_list(v: Option<&Value>) -> Vec<String> {

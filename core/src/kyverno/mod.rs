@@ -116,6 +116,18 @@ impl Policies {
                         continue;
                     }
                 };
+                if let Some(kind) = unsupported_policy_kind(root) {
+                    errors.push(PolicyError {
+                        path: path.to_string(),
+                        problem: Problem::new(
+                            ErrorKind::Unsupported,
+                            root.span,
+                            format!("{kind} (a CEL-based Kyverno policy) is not supported; only ClusterPolicy and Policy validate rules are"),
+                        )
+                        .in_document(doc.index),
+                    });
+                    continue;
+                }
                 if !is_policy(root) {
                     continue;
                 }
@@ -233,6 +245,28 @@ impl Policies {
             }
         }
     }
+}
+
+/// The kind of a Kyverno policy document Stockade does not evaluate
+/// (`ValidatingPolicy`, `MutatingPolicy`, …, and `ValidatingAdmissionPolicy`).
+pub fn unsupported_policy_kind(root: &Node) -> Option<String> {
+    let api = root.get("apiVersion").and_then(Node::as_str).unwrap_or("");
+    let kind = root.get("kind").and_then(Node::as_str).unwrap_or("");
+    let kyverno = api.starts_with("policies.kyverno.io/") || api.starts_with("kyverno.io/");
+    let vap = api.starts_with("admissionregistration.k8s.io/")
+        && kind.starts_with("ValidatingAdmissionPolicy")
+        && !kind.ends_with("Binding");
+    let known = matches!(
+        kind,
+        "ClusterPolicy"
+            | "Policy"
+            | "PolicyException"
+            | "CleanupPolicy"
+            | "ClusterCleanupPolicy"
+            | "GlobalContextEntry"
+            | "UpdateRequest"
+    );
+    ((kyverno && !known && kind.ends_with("Policy")) || vap).then(|| kind.to_string())
 }
 
 /// Whether a YAML node is a Kyverno policy document.

@@ -258,11 +258,22 @@ pub fn run_test_with(test_file: &Path, load: &Loader<'_>) -> TestRun {
 
     let mut errors = Vec::new();
     let mut policies: Vec<Policy> = Vec::new();
+    // Policies of kinds Stockade does not evaluate (CEL-based), by name.
+    let mut unsupported_policies: Vec<(String, String)> = Vec::new();
     for p in str_list(test.get("policies")) {
         let path = dir.join(&p);
         match read_docs(&path, load) {
             Ok(docs) => {
                 for (node, json) in docs {
+                    if let Some(kind) = super::unsupported_policy_kind(&node) {
+                        let name = json
+                            .pointer("/metadata/name")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_string();
+                        unsupported_policies.push((name, kind));
+                        continue;
+                    }
                     if super::is_policy(&node) {
                         match read_policy(&json, &p, node.span) {
                             Ok(pol) => policies.push(pol),
@@ -464,6 +475,16 @@ pub fn run_test_with(test_file: &Path, load: &Loader<'_>) -> TestRun {
                 .and_then(Value::as_str)
                 .unwrap_or("")
                 .to_string();
+            if let Some((_, pkind)) = unsupported_policies.iter().find(|(n, _)| n == policy) {
+                run.rows.push(row(
+                    rname,
+                    "error",
+                    false,
+                    format!("unsupported: {pkind} policies (CEL) are outside Stockade's offline Kyverno subset"),
+                    true,
+                ));
+                continue;
+            }
             if !policy_known {
                 run.rows.push(row(
                     rname,

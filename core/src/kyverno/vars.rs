@@ -18,9 +18,54 @@ static VARIABLES: LazyLock<Option<Regex>> =
 static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
     let mut rt = Runtime::new();
     rt.register_builtin_functions();
+    null_tolerant_builtins(&mut rt);
     register_kyverno_functions(&mut rt);
     rt
 });
+
+/// Kyverno's JMESPath fork stops a path at a missing key (`a.b.keys(@)` with no
+/// `b`) before calling the function, so projections drop that element. The
+/// `jmespath` crate calls the function with `null` and fails on its type. The
+/// builtins below therefore give `null` when an argument is `null` and the
+/// call fails, which is what the fork's projections and `||` defaults see.
+fn null_tolerant_builtins(rt: &mut Runtime) {
+    for name in [
+        "abs",
+        "avg",
+        "ceil",
+        "contains",
+        "ends_with",
+        "floor",
+        "join",
+        "keys",
+        "length",
+        "map",
+        "max",
+        "max_by",
+        "min",
+        "min_by",
+        "reverse",
+        "sort",
+        "sort_by",
+        "starts_with",
+        "sum",
+        "to_number",
+        "values",
+    ] {
+        let Some(inner) = rt.deregister_function(name) else {
+            continue;
+        };
+        rt.register_function(
+            name,
+            Box::new(move |args: &[Rcvar], ctx: &mut jmespath::Context<'_>| {
+                match inner.evaluate(args, ctx) {
+                    Err(_) if args.iter().any(|a| a.is_null()) => Ok(var(Variable::Null)),
+                    other => other,
+                }
+            }),
+        );
+    }
+}
 
 /// Why a variable could not be resolved.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,13 +81,9 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
     let compiled = RUNTIME
         .compile(expression)
         .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
-    let result = match compiled.search(ctx) {
-        Ok(r) => r,
-        // Kyverno's fork stops a path at a missing key before calling a function
-        // on it; here the function sees `null`. Read that as no value.
-        Err(e) if e.to_string().contains("given null") => return Ok(Value::Null),
-        Err(e) => return Err(VarError(format!("JMESPath query failed: {e}"))),
-    };
+    let result = compiled
+        .search(ctx)
+        .map_err(|e| VarError(format!("JMESPath query failed: {e}")))?;
     let value = serde_json::to_value(&*result).unwrap_or(Value::Null);
     if value.is_null() {
         if let Some(key) = missing_key(compiled.as_ast(), ctx) {
@@ -354,6 +395,173 @@ fn register_kyverno_functions(rt: &mut Runtime) {
             )),
         );
     }
+    string_fn(rt, "compare", 2, |a| {
+        Ok(Variable::Number(serde_json::Number::from(
+            match s(a, 0).cmp(s(a, 1)) {
+                std::cmp::Ordering::Less => -1,
+                std::cmp::Ordering::Equal => 0,
+                std::cmp::Ordering::Greater => 1,
+            },
+        )))
+    });
+    string_fn(rt, "to_boolean", 1, |a| {
+        match s(a, 0).to_ascii_lowercase().as_str() {
+            "true" => Ok(Variable::Bool(true)),
+            "false" => Ok(Variable::Bool(false)),
+            other => Err(err(format!(
+                "lowercase argument must be 'true' or 'false' (provided: '{other}')"
+            ))),
+        }
+    });
+    let any = |n: usize| Signature::new(vec![ArgumentType::Any; n], None);
+    rt.register_function(
+        "replace",
+        Box::new(CustomFunction::new(
+            any(4),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let (src, old, new) = (arg_str(args, 0)?, arg_str(args, 1)?, arg_str(args, 2)?);
+                let n = args.get(3).and_then(|v| v.as_number()).unwrap_or(-1.0);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let out = if n < 0.0 {
+                    src.replace(&old, &new)
+                } else {
+                    src.replacen(&old, &new, n as usize)
+                };
+                Ok(var(Variable::String(out)))
+            }),
+        )),
+    );
+    rt.register_function(
+        "truncate",
+        Box::new(CustomFunction::new(
+            any(2),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let src = arg_str(args, 0)?;
+                let n = args
+                    .get(1)
+                    .and_then(|v| v.as_number())
+                    .unwrap_or(0.0)
+                    .max(0.0);
+                #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+                let out: String = src.chars().take(n as usize).collect();
+                Ok(var(Variable::String(out)))
+            }),
+        )),
+    );
+    rt.register_function(
+        "round",
+        Box::new(CustomFunction::new(
+            any(2),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let x = args
+                    .first()
+                    .and_then(|v| v.as_number())
+                    .ok_or_else(|| err("round: a number is required"))?;
+                let d = args.get(1).and_then(|v| v.as_number()).unwrap_or(0.0);
+                #[allow(clippy::cast_possible_truncation)]
+                let p = 10f64.powi(d as i32);
+                Ok(number_var((x * p).round() / p))
+            }),
+        )),
+    );
+    rt.register_function(
+        "merge",
+        Box::new(CustomFunction::new(
+            Signature::new(vec![ArgumentType::Object], Some(ArgumentType::Object)),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let mut out = std::collections::BTreeMap::new();
+                for a in args {
+                    if let Variable::Object(m) = &**a {
+                        for (k, v) in m {
+                            out.insert(k.clone(), v.clone());
+                        }
+                    }
+                }
+                Ok(var(Variable::Object(out)))
+            }),
+        )),
+    );
+    rt.register_function(
+        "items",
+        Box::new(CustomFunction::new(
+            any(3),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let (kn, vn) = (arg_str(args, 1)?, arg_str(args, 2)?);
+                let pairs: Vec<(Rcvar, Rcvar)> = match args.first().map(|v| &**v) {
+                    Some(Variable::Object(m)) => m
+                        .iter()
+                        .map(|(k, v)| (var(Variable::String(k.clone())), v.clone()))
+                        .collect(),
+                    Some(Variable::Array(a)) => a
+                        .iter()
+                        .enumerate()
+                        .map(|(i, v)| (number_var(i as f64), v.clone()))
+                        .collect(),
+                    _ => return Err(err("items: an object or array is required")),
+                };
+                let out = pairs
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let mut m = std::collections::BTreeMap::new();
+                        m.insert(kn.clone(), k);
+                        m.insert(vn.clone(), v);
+                        var(Variable::Object(m))
+                    })
+                    .collect();
+                Ok(var(Variable::Array(out)))
+            }),
+        )),
+    );
+    rt.register_function(
+        "object_from_lists",
+        Box::new(CustomFunction::new(
+            any(2),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let (Some(Variable::Array(keys)), Some(Variable::Array(vals))) =
+                    (args.first().map(|v| &**v), args.get(1).map(|v| &**v))
+                else {
+                    return Err(err("object_from_lists: two arrays are required"));
+                };
+                let mut m = std::collections::BTreeMap::new();
+                for (i, k) in keys.iter().enumerate() {
+                    if let Variable::String(k) = &**k {
+                        m.insert(
+                            k.clone(),
+                            vals.get(i).cloned().unwrap_or_else(|| var(Variable::Null)),
+                        );
+                    }
+                }
+                Ok(var(Variable::Object(m)))
+            }),
+        )),
+    );
+    rt.register_function(
+        "lookup",
+        Box::new(CustomFunction::new(
+            any(2),
+            Box::new(|args: &[Rcvar], _ctx: &mut jmespath::Context<'_>| {
+                let out = match (args.first().map(|v| &**v), args.get(1).map(|v| &**v)) {
+                    (Some(Variable::Object(m)), Some(Variable::String(k))) => m.get(k).cloned(),
+                    (Some(Variable::Array(a)), Some(Variable::Number(n))) => n
+                        .as_u64()
+                        .and_then(|i| usize::try_from(i).ok())
+                        .and_then(|i| a.get(i).cloned()),
+                    _ => return Err(err("lookup: an object and a key, or an array and an index")),
+                };
+                Ok(out.unwrap_or_else(|| var(Variable::Null)))
+            }),
+        )),
+    );
+    string_fn(rt, "parse_json", 1, |a| {
+        let v: Value =
+            serde_json::from_str(s(a, 0)).map_err(|e| err(format!("parse_json: {e}")))?;
+        Variable::try_from(v)
+    });
+    string_fn(rt, "parse_yaml", 1, |a| {
+        let node = crate::yaml::parse_single(s(a, 0), &crate::yaml::Limits::default())
+            .map_err(|_| err("parse_yaml: invalid YAML"))?;
+        Variable::try_from(node.to_json())
+    });
     let sig = Signature::new(vec![ArgumentType::Object, ArgumentType::Object], None);
     rt.register_function(
         "label_match",
