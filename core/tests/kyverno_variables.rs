@@ -1,5 +1,5 @@
 //! Kyverno variables offline: `request.*`, `images`, `element`, context
-//! variables, Kyverno JMESPath functions, and the CLI's request shapes.
+//! variables, Kyverno `JMESPath` functions, and the CLI's request shapes.
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,

@@ -161,6 +161,7 @@ fn equals(key: &Value, value: &Value) -> bool {
         }
         Value::String(k) => {
             if let Some((a, b)) = parse_duration_pair(key, value) {
+                #[allow(clippy::float_cmp)]
                 return a == b;
             }
             if let Some(kq) = quantity(k) {

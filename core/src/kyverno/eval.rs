@@ -589,6 +589,7 @@ struct Validator<'a> {
 
 impl Validator<'_> {
     #[allow(clippy::too_many_arguments)]
+    #[allow(clippy::too_many_lines)]
     fn validate(
         &self,
         ctx: &mut Value,
@@ -703,6 +704,7 @@ impl Validator<'_> {
         }
     }
 
+    #[allow(clippy::too_many_lines)]
     fn patterns(
         &self,
         ctx: &Value,
@@ -883,11 +885,9 @@ impl Validator<'_> {
                 );
                 let Some(r) = r else { continue };
                 match r.status {
-                    Status::Skip => continue,
                     Status::Pass => applied += 1,
-                    Status::Error if r.message.contains("failed to evaluate preconditions") => {
-                        continue
-                    }
+                    Status::Skip => {}
+                    Status::Error if r.message.contains("failed to evaluate preconditions") => {}
                     _ => {
                         let mut out = RuleResponse::new(
                             r.status,

@@ -15,7 +15,7 @@
 //! - Conditions: `Equals`, `NotEquals`, `In`, `NotIn`, `AnyIn`, `AllIn`,
 //!   `AnyNotIn`, `AllNotIn`, `GreaterThan(OrEquals)`, `LessThan(OrEquals)`,
 //!   `Duration*`.
-//! - Variables `{{ ... }}`: JMESPath through the `jmespath` crate (0.5,
+//! - Variables `{{ ... }}`: `JMESPath` through the `jmespath` crate (0.5,
 //!   pure Rust) over `request.object`, `request.operation` (`CREATE` unless a
 //!   values file says otherwise), an empty `request.userInfo`, `element` /
 //!   `elementIndex` in `foreach`, `context` entries of type `variable`, and
@@ -32,7 +32,7 @@
 //!   `roles`, `clusterRoles` or `subjects` never match.
 //! - Auto-generated pod-controller rules (`autogen-<rule>` for
 //!   DaemonSet/Deployment/Job/StatefulSet/ReplicaSet/ReplicationController,
-//!   `autogen-cronjob-<rule>` for CronJob), honouring
+//!   `autogen-cronjob-<rule>` for `CronJob`), honouring
 //!   `pod-policies.kyverno.io/autogen-controllers`.
 //! - `preconditions`.
 //!

@@ -315,6 +315,7 @@ fn truncate63(name: String) -> String {
 }
 
 /// Kyverno's auto-generated rules for pod controllers.
+#[allow(clippy::too_many_lines)]
 fn autogen(rules: &[Rule], annotations: &Map<String, Value>) -> Vec<Rule> {
     if !can_autogen(rules) {
         return Vec::new();

@@ -227,6 +227,7 @@ pub fn run_test(test_file: &Path) -> TestRun {
 
 /// Run one `kyverno-test.yaml`, reading it and the files it names through
 /// `load` (for callers without a file system, such as WebAssembly bindings).
+#[allow(clippy::too_many_lines)]
 pub fn run_test_with(test_file: &Path, load: &Loader<'_>) -> TestRun {
     let mut run = TestRun {
         path: test_file.display().to_string(),

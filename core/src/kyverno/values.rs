@@ -155,6 +155,7 @@ pub fn quantity(s: &str) -> Option<f64> {
 }
 
 /// Go's `strconv.FormatFloat(f, 'E', -1, 64)`.
+#[allow(clippy::many_single_char_names)]
 pub fn go_format_e(f: f64) -> String {
     let s = format!("{f:E}");
     match s.split_once('E') {
@@ -175,17 +176,17 @@ pub fn go_sprint(v: &serde_json::Value) -> String {
     match v {
         Value::Null => "<nil>".to_string(),
         Value::Bool(b) => b.to_string(),
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => i.to_string(),
-            None => {
-                let f = n.as_f64().unwrap_or(0.0);
-                if f.fract() == 0.0 && f.abs() < 1e21 {
-                    format!("{f:.0}")
-                } else {
-                    f.to_string()
-                }
+        Value::Number(n) => {
+            if let Some(i) = n.as_i64() {
+                return i.to_string();
             }
-        },
+            let f = n.as_f64().unwrap_or(0.0);
+            if f.fract() == 0.0 && f.abs() < 1e21 {
+                format!("{f:.0}")
+            } else {
+                f.to_string()
+            }
+        }
         Value::String(s) => s.clone(),
         Value::Array(a) => format!(
             "[{}]",

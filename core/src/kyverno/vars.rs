@@ -1,4 +1,4 @@
-//! Variables: `{{ ... }}` substitution with JMESPath (the `jmespath` crate, plus
+//! Variables: `{{ ... }}` substitution with `JMESPath` (the `jmespath` crate, plus
 //! the Kyverno functions the offline subset needs), as
 //! `pkg/engine/variables/vars.go` does it.
 
@@ -23,7 +23,7 @@ static RUNTIME: LazyLock<Runtime> = LazyLock::new(|| {
     rt
 });
 
-/// Kyverno's JMESPath fork stops a path at a missing key (`a.b.keys(@)` with no
+/// Kyverno's `JMESPath` fork stops a path at a missing key (`a.b.keys(@)` with no
 /// `b`) before calling the function, so projections drop that element. The
 /// `jmespath` crate calls the function with `null` and fails on its type. The
 /// builtins below therefore give `null` when an argument is `null` and the
@@ -71,7 +71,7 @@ fn null_tolerant_builtins(rt: &mut Runtime) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarError(pub String);
 
-/// Evaluate a JMESPath query against the context, failing as Kyverno's fork
+/// Evaluate a `JMESPath` query against the context, failing as Kyverno's fork
 /// does when a plain path names a missing key ("Unknown key").
 pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
     let expression = expression.trim();
@@ -292,6 +292,7 @@ fn s(v: &[String], i: usize) -> &str {
     v.get(i).map_or("", String::as_str)
 }
 
+#[allow(clippy::too_many_lines)]
 fn register_kyverno_functions(rt: &mut Runtime) {
     string_fn(rt, "regex_match", 2, |a| {
         Ok(Variable::Bool(regex_of(s(a, 0))?.is_match(s(a, 1))))
@@ -382,8 +383,7 @@ fn register_kyverno_functions(rt: &mut Runtime) {
                         )));
                     };
                     let r = match op {
-                        '/' if b == 0.0 => return Err(err("Zero divisor passed")),
-                        '%' if b == 0.0 => return Err(err("Zero divisor passed")),
+                        '/' | '%' if b == 0.0 => return Err(err("Zero divisor passed")),
                         '/' => a / b,
                         '*' => a * b,
                         '+' => a + b,
@@ -495,7 +495,12 @@ fn register_kyverno_functions(rt: &mut Runtime) {
                     Some(Variable::Array(a)) => a
                         .iter()
                         .enumerate()
-                        .map(|(i, v)| (number_var(i as f64), v.clone()))
+                        .map(|(i, v)| {
+                            (
+                                var(Variable::Number(serde_json::Number::from(i))),
+                                v.clone(),
+                            )
+                        })
                         .collect(),
                     _ => return Err(err("items: an object or array is required")),
                 };
@@ -630,7 +635,7 @@ static ESCAPED_REFERENCES: LazyLock<Option<Regex>> =
 pub fn substitute_references(pattern: &Value) -> Result<Value, VarError> {
     let mut leaves = Vec::new();
     collect_leaves(pattern, &mut String::new(), &mut leaves);
-    replace_references(pattern, pattern, &mut String::new(), &leaves)
+    replace_references(pattern, &mut String::new(), &leaves)
 }
 
 fn strip_anchor(key: &str) -> String {
@@ -680,7 +685,6 @@ fn join_path(base: &str, rel: &str) -> String {
 }
 
 fn replace_references(
-    doc: &Value,
     v: &Value,
     path: &mut String,
     leaves: &[(String, Value)],
@@ -692,7 +696,7 @@ fn replace_references(
             for (k, child) in m {
                 path.push('/');
                 path.push_str(&strip_anchor(k));
-                out.insert(k.clone(), replace_references(doc, child, path, leaves)?);
+                out.insert(k.clone(), replace_references(child, path, leaves)?);
                 path.truncate(len);
             }
             Value::Object(out)
@@ -702,7 +706,7 @@ fn replace_references(
             for (i, child) in a.iter().enumerate() {
                 path.push('/');
                 path.push_str(&i.to_string());
-                out.push(replace_references(doc, child, path, leaves)?);
+                out.push(replace_references(child, path, leaves)?);
                 path.truncate(len);
             }
             Value::Array(out)
