@@ -251,9 +251,19 @@ fn replace_kinds(block: &mut Value, kinds: &[&str], only_pod: bool) {
     }
 }
 
+/// Replace `from` by `to` in every string (keys included), as Kyverno's
+/// autogen rewrites the rule's JSON text.
 fn shift_json(v: &Value, from: &str, to: &str) -> Value {
-    let text = v.to_string().replace(from, to);
-    serde_json::from_str(&text).unwrap_or_else(|_| v.clone())
+    match v {
+        Value::String(s) => Value::String(s.replace(from, to)),
+        Value::Array(a) => Value::Array(a.iter().map(|x| shift_json(x, from, to)).collect()),
+        Value::Object(m) => Value::Object(
+            m.iter()
+                .map(|(k, x)| (k.replace(from, to), shift_json(x, from, to)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
 }
 
 fn generate(

@@ -78,6 +78,7 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
     if expression.is_empty() {
         return Err(VarError("invalid query (nil)".to_string()));
     }
+    check_expression_limits(expression)?;
     let compiled = RUNTIME
         .compile(expression)
         .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
@@ -91,6 +92,65 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
         }
     }
     Ok(value)
+}
+
+/// Longest `JMESPath` expression accepted, in bytes.
+pub const MAX_EXPRESSION_BYTES: usize = 16 * 1024;
+/// Deepest bracket nesting accepted in an expression (the parser recurses).
+pub const MAX_EXPRESSION_NESTING: usize = 64;
+/// Most operators (`.`, `|`, `&&`, `||`, `!`, comparisons) in an expression:
+/// chains of them nest in the syntax tree, which is walked recursively.
+pub const MAX_EXPRESSION_OPERATORS: usize = 256;
+/// Most substitution rounds for one string (a value may hold `{{ }}` again).
+pub const MAX_SUBSTITUTION_ROUNDS: usize = 64;
+
+/// Bound the parser's work: the `jmespath` crate parses recursively, so a
+/// hostile policy could otherwise exhaust the stack.
+fn check_expression_limits(expression: &str) -> Result<(), VarError> {
+    if expression.len() > MAX_EXPRESSION_BYTES {
+        return Err(VarError(format!(
+            "JMESPath expression of {} bytes is over the limit of {MAX_EXPRESSION_BYTES}",
+            expression.len()
+        )));
+    }
+    let mut depth = 0usize;
+    let mut deepest = 0usize;
+    let mut operators = 0usize;
+    let mut quote: Option<char> = None;
+    let mut escaped = false;
+    for c in expression.chars() {
+        if let Some(q) = quote {
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        match c {
+            '\'' | '"' | '`' => quote = Some(c),
+            '(' | '[' | '{' => {
+                depth += 1;
+                deepest = deepest.max(depth);
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            '!' | '|' | '&' | '.' | '<' | '>' | '=' | ',' => operators += 1,
+            _ => {}
+        }
+    }
+    if operators > MAX_EXPRESSION_OPERATORS {
+        return Err(VarError(format!(
+            "JMESPath expression has more than {MAX_EXPRESSION_OPERATORS} operators"
+        )));
+    }
+    if deepest > MAX_EXPRESSION_NESTING {
+        return Err(VarError(format!(
+            "JMESPath expression nests deeper than {MAX_EXPRESSION_NESTING} levels"
+        )));
+    }
+    Ok(())
 }
 
 /// The missing key of a plain field/index path, as the Kyverno fork reports it.
@@ -152,7 +212,14 @@ fn find_vars(s: &str) -> Vec<String> {
 pub fn substitute_str(ctx: &Value, text: &str) -> Result<Value, VarError> {
     let mut value = text.to_string();
     let mut vars = find_vars(&value);
+    let mut rounds = 0usize;
     while !vars.is_empty() {
+        rounds += 1;
+        if rounds > MAX_SUBSTITUTION_ROUNDS {
+            return Err(VarError(format!(
+                "variables still unresolved after {MAX_SUBSTITUTION_ROUNDS} rounds (a value refers to itself?)"
+            )));
+        }
         let original = value.clone();
         let mut shallow = false;
         for v in &vars {
@@ -618,6 +685,21 @@ mod tests {
         assert_eq!(
             substitute_str(&ctx, "{{ divide('1Gi', '512Mi') }}").unwrap(),
             json!(2)
+        );
+    }
+
+    #[test]
+    fn hostile_expressions_are_errors_not_crashes() {
+        let ctx = json!({"a": {"b": "{{a.b}}"}});
+        let deep = format!("{{{{ {}a{} }}}}", "(".repeat(10_000), ")".repeat(10_000));
+        assert!(substitute_str(&ctx, &deep).is_err());
+        let chain = format!("{{{{ a{} }}}}", ".b".repeat(5_000));
+        assert!(substitute_str(&ctx, &chain).is_err());
+        let not = format!("{{{{ {}a }}}}", "!".repeat(10_000));
+        assert!(substitute_str(&ctx, &not).is_err());
+        assert!(
+            substitute_str(&ctx, "{{ a.b }}x").is_err(),
+            "self-referencing value"
         );
     }
 }
