@@ -317,13 +317,26 @@ impl<'a> IntoIterator for &'a Script {
 enum Tok {
     Word(Word),
     Op(Joiner),
-    /// Subshell or group boundary: `(`, `)`.
-    Paren,
+    /// Subshell or group boundary: `(` (true) or `)` (false).
+    Paren(bool),
+    /// `;;`, `;&` or `;;&`: the end of a `case` branch.
+    CaseSep,
     Newline,
     /// A redirection operator; the following word is its target.
     Redirect {
         heredoc: Option<bool>,
     },
+}
+
+/// Where the parser is inside a `case` command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseState {
+    /// After `case`, before `in`.
+    Subject,
+    /// Reading patterns up to `)`.
+    Patterns,
+    /// Inside a branch, up to `;;` or `esac`.
+    Body,
 }
 
 #[derive(Default)]
@@ -646,14 +659,24 @@ impl<'t> Lexer<'t> {
                 }
                 b';' => {
                     self.pos += 1;
-                    if self.peek() == Some(b';') {
-                        self.pos += 1;
+                    match self.peek() {
+                        Some(b';') => {
+                            self.pos += 1;
+                            if self.peek() == Some(b'&') {
+                                self.pos += 1;
+                            }
+                            return Some(Tok::CaseSep);
+                        }
+                        Some(b'&') => {
+                            self.pos += 1;
+                            return Some(Tok::CaseSep);
+                        }
+                        _ => return Some(Tok::Op(Joiner::Seq)),
                     }
-                    return Some(Tok::Op(Joiner::Seq));
                 }
                 b'(' | b')' => {
                     self.pos += 1;
-                    return Some(Tok::Paren);
+                    return Some(Tok::Paren(c == b'('));
                 }
                 b'<' | b'>' => return Some(self.redirect()),
                 _ => {
@@ -714,7 +737,69 @@ impl Builder {
         self.next_pipeline += 1;
         let mut pipe_index = 0usize;
         let mut redirect_pending: Option<Option<bool>> = None;
+        // `case … in pat) body ;; esac`: the state of each open `case`.
+        let mut cases: Vec<CaseState> = Vec::new();
         while let Some(tok) = lx.next_token() {
+            match cases.last().copied() {
+                Some(CaseState::Subject) => {
+                    if matches!(&tok, Tok::Word(w) if !w.quoted && w.value == "in") {
+                        if let Some(top) = cases.last_mut() {
+                            *top = CaseState::Patterns;
+                        }
+                    }
+                    continue;
+                }
+                Some(CaseState::Patterns) => {
+                    match &tok {
+                        Tok::Word(w) if !w.quoted && w.value == "esac" => {
+                            cases.pop();
+                        }
+                        Tok::Paren(false) => {
+                            if let Some(top) = cases.last_mut() {
+                                *top = CaseState::Body;
+                            }
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                Some(CaseState::Body) | None => {}
+            }
+            let at_start = words.is_empty() && assignments.is_empty();
+            match &tok {
+                Tok::Word(w) if at_start && !w.quoted && w.value == "case" => {
+                    cases.push(CaseState::Subject);
+                    continue;
+                }
+                Tok::Word(w)
+                    if at_start
+                        && !w.quoted
+                        && w.value == "esac"
+                        && cases.last() == Some(&CaseState::Body) =>
+                {
+                    cases.pop();
+                    continue;
+                }
+                Tok::CaseSep if cases.last() == Some(&CaseState::Body) => {
+                    self.finish_command(
+                        std::mem::take(&mut assignments),
+                        std::mem::take(&mut words),
+                        pipeline,
+                        pipe_index,
+                        Some(Joiner::Seq),
+                        depth,
+                        Some(map),
+                    );
+                    pipeline = self.next_pipeline;
+                    self.next_pipeline += 1;
+                    pipe_index = 0;
+                    if let Some(top) = cases.last_mut() {
+                        *top = CaseState::Patterns;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             match tok {
                 Tok::Word(w) => {
                     if let Some(heredoc) = redirect_pending.take() {
@@ -760,7 +845,7 @@ impl Builder {
                     self.next_pipeline += 1;
                     pipe_index = 0;
                 }
-                Tok::Newline | Tok::Paren => {
+                Tok::Newline | Tok::Paren(_) | Tok::CaseSep => {
                     redirect_pending = None;
                     let joiner = Joiner::Seq;
                     let had = !(words.is_empty() && assignments.is_empty());
@@ -1199,6 +1284,17 @@ mod tests {
         let s = Script::from_exec(&args);
         assert_eq!(s.commands[0].name(), Some("apt-get"));
         assert_eq!(s.commands[0].wrappers, vec![0]);
+    }
+
+    #[test]
+    fn case_patterns_are_not_pipes() {
+        let s = Script::parse(
+            "case \"$arch\" in\n  x86_64|aarch64) apk add nginx ;;\n  (*) make | tee log ;;\nesac; echo done",
+            0,
+        );
+        assert_eq!(names(&s), ["apk", "make", "tee", "echo"]);
+        assert_eq!(s.commands[0].pipe_index, 0);
+        assert_eq!(s.commands[2].pipe_index, 1);
     }
 
     #[test]
