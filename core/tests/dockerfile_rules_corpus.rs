@@ -11,6 +11,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use stockade::{Config, Engine, Kind};
 
@@ -44,7 +45,7 @@ fn rule_pack_over_corpus() {
         let report = engine.scan(&text, Some(&name), Some(Kind::Dockerfile));
         let mut seen = std::collections::HashSet::new();
         for f in &report.findings {
-            dump.push_str(&format!("{name} {} {}\n", f.start.line, f.rule));
+            let _ = writeln!(dump, "{name} {} {}", f.start.line, f.rule);
             let id = stockade::explain(&f.rule).unwrap().id;
             let e = counts.entry(id).or_default();
             e.0 += 1;
