@@ -135,3 +135,31 @@ fn every_rule_fixture() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every snapshot belongs to a fail fixture that still exists.
+#[test]
+fn no_orphan_snapshots() {
+    let snaps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/dockerfile");
+    let mut orphans = Vec::new();
+    for e in std::fs::read_dir(&snaps).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            orphans.push(name);
+            continue;
+        };
+        let Some((id, fixture)) = stem.split_once("__") else {
+            orphans.push(name);
+            continue;
+        };
+        let file = fixtures_root()
+            .join(id)
+            .join(format!("{fixture}.Dockerfile"));
+        if !file.exists() {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a fixture: {orphans:?}"
+    );
+}
