@@ -93,6 +93,8 @@ rules! {
     invalid_default_arg_in_from,
     redundant_target_platform,
     update_alone,
+    empty_continuation,
+    expose_invalid_format,
 }
 
 /// Collects a rule's findings.
