@@ -6,6 +6,16 @@
 //! adds the checks of `instructions.Parse` (argument counts, builder flags,
 //! stage context). Where BuildKit stops at the first error, this parser records a
 //! located [`Problem`] and goes on, so rules still see the rest of the file.
+//!
+//! Known, deliberate differences from BuildKit:
+//! - a NUL byte anywhere is a located error (a binary file, not a Dockerfile);
+//! - after an error, parsing continues (BuildKit stops at the first error), and
+//!   each instruction gets at most one instruction-level problem;
+//! - flags and the HEALTHCHECK type are scanned by character where BuildKit scans
+//!   bytes (they differ only for non-ASCII text containing the bytes 0x85/0xA0);
+//! - `ONBUILD ONBUILD …` is parsed 4 levels deep at most (BuildKit rejects any
+//!   chaining), and `${…}` substitutions nest 64 levels deep at most;
+//! - the dump's quoting approximates Go's `unicode.IsPrint` for rare characters.
 #![allow(clippy::doc_markdown)]
 
 use crate::dockerfile::ast::{
@@ -870,6 +880,117 @@ fn maybe_json(lt: &LogicalText) -> Result<Args, String> {
     }
 }
 
+const NOT_STRING_ARRAY: &str =
+    "when using JSON array syntax, arrays must be comprised of strings only";
+
+/// Iterative JSON syntax check (no recursion), with Go's nesting limit of 10000.
+#[allow(clippy::too_many_lines)]
+fn deep_json_is_valid(s: &str) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Expect {
+        Value,
+        ValueOrClose,
+        CommaOrClose,
+        Key,
+        KeyOrClose,
+        Colon,
+    }
+    let b = s.as_bytes();
+    let mut stack: Vec<u8> = Vec::new();
+    let mut expect = Expect::Value;
+    let mut i = 0;
+    let mut done = false;
+    while i < b.len() {
+        let Some(&c) = b.get(i) else { break };
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+            continue;
+        }
+        if done {
+            return false;
+        }
+        match (expect, c) {
+            (Expect::Value | Expect::ValueOrClose, b'[' | b'{') => {
+                if stack.len() >= 10_000 {
+                    return false;
+                }
+                stack.push(c);
+                expect = if c == b'[' {
+                    Expect::ValueOrClose
+                } else {
+                    Expect::KeyOrClose
+                };
+                i += 1;
+                continue;
+            }
+            (Expect::ValueOrClose, b']')
+            | (Expect::KeyOrClose, b'}')
+            | (Expect::CommaOrClose, b']' | b'}') => {
+                let open = stack.pop();
+                if (c == b']' && open != Some(b'[')) || (c == b'}' && open != Some(b'{')) {
+                    return false;
+                }
+                i += 1;
+            }
+            (Expect::CommaOrClose, b',') => {
+                expect = if stack.last() == Some(&b'{') {
+                    Expect::Key
+                } else {
+                    Expect::Value
+                };
+                i += 1;
+                continue;
+            }
+            (Expect::Colon, b':') => {
+                expect = Expect::Value;
+                i += 1;
+                continue;
+            }
+            (Expect::Key | Expect::KeyOrClose | Expect::Value | Expect::ValueOrClose, b'"') => {
+                let key = matches!(expect, Expect::Key | Expect::KeyOrClose);
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return false,
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+                if key {
+                    expect = Expect::Colon;
+                    continue;
+                }
+            }
+            (Expect::Value | Expect::ValueOrClose, _) => {
+                // number or literal: validate the token with serde_json
+                let end = b
+                    .get(i..)
+                    .and_then(|r| {
+                        r.iter().position(|c| {
+                            matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                        })
+                    })
+                    .map_or(b.len(), |p| i + p);
+                let token = s.get(i..end).unwrap_or("");
+                if serde_json::from_str::<serde_json::Value>(token).is_err() {
+                    return false;
+                }
+                i = end;
+            }
+            _ => return false,
+        }
+        // a value just ended
+        if stack.is_empty() {
+            done = true;
+        } else {
+            expect = Expect::CommaOrClose;
+        }
+    }
+    done
+}
+
 /// BuildKit's `parseJSON`: `Ok(None)` when the text is not a JSON array (the
 /// caller falls back to shell form), `Err` for a JSON array with a non-string.
 fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
@@ -879,20 +1000,23 @@ fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
     if !trimmed.starts_with('[') {
         return Ok(None);
     }
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(trimmed)
-    else {
-        return Ok(None);
+    let items = match serde_json::from_str::<serde_json::Value>(trimmed) {
+        Ok(serde_json::Value::Array(items)) => items,
+        // serde_json stops at 128 levels; Go's decoder accepts up to 10000. A valid
+        // array nested that deep has a non-string element.
+        Err(e) if e.to_string().contains("recursion limit") => {
+            if deep_json_is_valid(trimmed) {
+                return Err(NOT_STRING_ARRAY.to_string());
+            }
+            return Ok(None);
+        }
+        Ok(_) | Err(_) => return Ok(None),
     };
     let mut values = Vec::with_capacity(items.len());
     for item in items {
         match item {
             serde_json::Value::String(s) => values.push(s),
-            _ => {
-                return Err(
-                    "when using JSON array syntax, arrays must be comprised of strings only"
-                        .to_string(),
-                )
-            }
+            _ => return Err(NOT_STRING_ARRAY.to_string()),
         }
     }
     // Locate each string literal (all elements are strings, at depth 1).
@@ -1961,6 +2085,12 @@ mod tests {
                 );
             }
         }
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let r = p(&format!("FROM a\nCMD {deep}\n"));
+        assert!(r.problems[0].message.contains("strings only"));
+        let r = p(&format!("FROM a\nCMD {deep}]\n"));
+        assert!(r.problems.is_empty());
+        assert!(matches!(r.dockerfile.instructions[1].args, Args::Text(_)));
         for bad in [
             "[\"a\",42,\"b\"]",
             "[\"a\",{},\"b\"]",
@@ -1969,6 +2099,30 @@ mod tests {
         ] {
             let r = p(&format!("FROM a\nCMD {bad}\n"));
             assert!(r.problems[0].message.contains("strings only"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_json_validator() {
+        for ok in [
+            "[]",
+            "[1,{\"a\":[true,null]},\"x\\\"\"]",
+            " [ -1.5e3 , {} ] ",
+            "\"s\"",
+        ] {
+            assert!(deep_json_is_valid(ok), "{ok}");
+        }
+        for bad in [
+            "[1,]",
+            "{\"a\" 1}",
+            "[]]",
+            "[",
+            "[tru]",
+            "[1 2]",
+            "{1:2}",
+            "[\"x]",
+        ] {
+            assert!(!deep_json_is_valid(bad), "{bad}");
         }
     }
 
