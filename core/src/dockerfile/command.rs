@@ -1095,6 +1095,25 @@ fn body_mapping(w: &Word) -> Mapping {
 /// For `sh -c 'body'` (options before `-c` allowed, `-o pipefail` included), the body word.
 fn shell_body(words: &[Word], start: usize) -> Option<Word> {
     let name = words.get(start)?;
+    // `su [user] -c 'cmd'`, `runuser -u user -c 'cmd'`
+    if matches!(basename(&name.value), "su" | "runuser") {
+        let args = words.get(start + 1..)?;
+        for (i, w) in args.iter().enumerate() {
+            if w.value == "-c" || w.value == "--command" {
+                return args.get(i + 1).cloned();
+            }
+            if let Some(cmd) = w.value.strip_prefix("--command=") {
+                // Spans inside map to the whole word (`quoted` makes the mapping fixed).
+                return Some(Word {
+                    value: cmd.to_string(),
+                    span: w.span,
+                    quoted: true,
+                    dynamic: w.dynamic,
+                });
+            }
+        }
+        return None;
+    }
     if !SHELLS.contains(&basename(&name.value)) {
         return None;
     }
@@ -1309,6 +1328,15 @@ mod tests {
         assert_eq!(make.depth, 1);
         let sudo = &make.words[make.wrappers[0]];
         assert_eq!(sudo.span.text(text), "sudo");
+    }
+
+    #[test]
+    fn su_c_bodies_are_parsed() {
+        let s = Script::parse(
+            "su nobody -s /bin/sh -c \"cd /x && apk index --allow-untrusted\"",
+            0,
+        );
+        assert_eq!(names(&s), ["su", "cd", "apk"]);
     }
 
     #[test]
