@@ -212,7 +212,14 @@ fn check_object(
     version: Version,
 ) {
     ctx.count_kind(object.kind.clone());
+    // The object's own labels and annotations must be strings, whatever its kind.
+    let mut decoder = podspec::Decoder::new();
+    if let Some((_, metadata, ptr)) = decoder.object(object.root, &object.pointer, "metadata") {
+        decoder.string_map(metadata, &ptr, "labels");
+        decoder.string_map(metadata, &ptr, "annotations");
+    }
     let Some(path) = object.pod_path() else {
+        report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty());
         if !elsewhere {
@@ -225,7 +232,6 @@ fn check_object(
         }
         return;
     };
-    let mut decoder = podspec::Decoder::new();
     decoder.default_host_network_ports = object.kind == "Pod";
     let Some((holder, pointer)) = walk_to_pod(&mut decoder, object, path) else {
         report_decode_errors(ctx, document, object, &decoder);
@@ -291,7 +297,12 @@ fn report_decode_errors(
     object: &Object<'_>,
     decoder: &podspec::Decoder,
 ) {
+    let mut seen = std::collections::HashSet::new();
     for e in &decoder.errors {
+        // A Pod's own metadata is read twice (as the object's and as the pod's).
+        if !seen.insert((e.span, e.message.as_str())) {
+            continue;
+        }
         ctx.error(
             Problem::new(
                 ErrorKind::Parse,

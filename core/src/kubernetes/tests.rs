@@ -853,3 +853,34 @@ spec:
 ";
     assert_eq!(rules(&scan_with(baseline(), deployment)), ["PSS002"]);
 }
+
+#[test]
+fn labels_and_annotations_of_any_object_must_be_strings() {
+    let text = "apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  labels:
+    version: 1.2
+    tier: web
+";
+    let report = scan(text);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(span_text_err(text, &report.errors[0]), "1.2");
+    assert!(report.errors[0]
+        .message
+        .contains("/metadata/labels/version: expected a string (label values must be strings; quote it), found the number 1.2"));
+}
+
+#[test]
+fn a_directive_with_nothing_to_cover_is_reported_unused() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostPID: true
+# stockade ignore=PSS002
+";
+    let report = scan_with(baseline(), text);
+    assert_eq!(rules(&report), ["PSS002", "ST0001"]);
+}
