@@ -58,10 +58,12 @@
 //! the configured default. An invalid `pss_version` is a `config` error and
 //! `latest` is used.
 
+pub mod hardening;
 pub mod namespaces;
 pub mod objects;
 pub mod podspec;
 pub mod pss;
+pub mod seccomp;
 pub mod suppressions;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
@@ -77,8 +79,14 @@ use crate::yaml::{Limits, Node};
 use objects::{read_root, Object, Read};
 use pss::{Level, Version};
 
-/// Every rule of the Kubernetes packs (Pod Security).
-pub static RULES: &[&RuleMeta] = pss::RULES;
+/// Every rule of the Kubernetes packs: Pod Security ([`pss`]), hardening
+/// ([`hardening`]) and seccomp profiles ([`seccomp`]).
+pub static RULES: std::sync::LazyLock<Vec<&'static RuleMeta>> = std::sync::LazyLock::new(|| {
+    let mut rules = pss::RULES.to_vec();
+    rules.extend_from_slice(hardening::RULES);
+    rules.extend_from_slice(seccomp::RULES);
+    rules
+});
 
 /// Kinds other packs read: counted, never listed as skipped.
 const READ_ELSEWHERE: &[&str] = &["NetworkPolicy"];
@@ -97,6 +105,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
     let stream = crate::yaml::parse_stream(text, &Limits::default());
 
     let (default_level, default_version) = configured_policy(ctx);
+    let accounts = hardening::ServiceAccounts::from_stream(&stream);
 
     // Pass 1: Namespaces of this file.
     let mut index = namespaces.clone();
@@ -143,6 +152,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
             lines,
         ));
         match read_root(root) {
+            Read::NotObject(_) if seccomp::is_profile(root) => seccomp::check(ctx, doc.index, root),
             Read::NotObject(reason) => ctx.skipped.push(Skipped {
                 path: source.path().to_string(),
                 document: doc.index,
@@ -179,7 +189,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
                         }
                     };
                     let (level, version) = policy(object.namespace.as_deref());
-                    check_object(source, ctx, doc.index, object, level, version);
+                    check_object(source, ctx, doc.index, object, (level, version), &accounts);
                 }
             }
         }
@@ -208,10 +218,11 @@ fn check_object(
     ctx: &mut Context<'_>,
     document: usize,
     object: &Object<'_>,
-    level: PssLevel,
-    version: Version,
+    (level, version): (PssLevel, Version),
+    accounts: &hardening::ServiceAccounts,
 ) {
     ctx.count_kind(object.kind.clone());
+    hardening::check_object(ctx, document, object);
     // The object's own labels and annotations must be strings, whatever its kind.
     let mut decoder = podspec::Decoder::new();
     if let Some((_, metadata, ptr)) = decoder.object(object.root, &object.pointer, "metadata") {
@@ -250,10 +261,12 @@ fn check_object(
         return;
     };
     let pod = decoder.pod(holder, &pointer);
+    let extra = hardening::model::decode(&mut decoder, holder, &pointer);
     if !decoder.errors.is_empty() {
         report_decode_errors(ctx, document, object, &decoder);
         return;
     }
+    hardening::check_pod(ctx, document, object, &pod, &extra, accounts);
     let Some(level) = Level::from_config(level) else {
         return;
     };
