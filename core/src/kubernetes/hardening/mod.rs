@@ -34,6 +34,7 @@ pub mod model;
 mod automount_token;
 mod cpu_limits;
 mod cpu_requests;
+mod dangerous_capabilities;
 mod default_namespace;
 mod image_digest;
 mod image_latest_tag;
@@ -162,7 +163,11 @@ pub fn container_label(c: &Container) -> String {
         ContainerList::Regular => "container",
         ContainerList::Ephemeral => "ephemeral container",
     };
-    format!("{list} \"{}\"", c.name)
+    if c.name.is_empty() {
+        format!("{list} without a name")
+    } else {
+        format!("{list} \"{}\"", c.name)
+    }
 }
 
 /// A pod rule.
@@ -245,6 +250,10 @@ pub static POD_RULES: &[Rule] = &[
         meta: &share_process_namespace::META,
         check: share_process_namespace::check,
     },
+    Rule {
+        meta: &dangerous_capabilities::META,
+        check: dangerous_capabilities::check,
+    },
 ];
 
 /// The rule metadata of every hardening rule (pod rules and object rules).
@@ -268,6 +277,7 @@ pub static RULES: &[&RuleMeta] = &[
     &run_as_user_low::META,
     &run_as_group_low::META,
     &share_process_namespace::META,
+    &dangerous_capabilities::META,
 ];
 
 fn report(
@@ -397,7 +407,7 @@ pub fn normalize_host_path(path: &str) -> String {
     format!("/{}", parts.join("/"))
 }
 
-/// `mounted by container "app"` / `mounted by containers "a", "b"` / `not mounted by any container`.
+/// `(mounted by container "app")`, `(mounted by containers "a", "b")` or `(not mounted by any container)`.
 pub(crate) fn mounted_by(w: &Workload<'_>, volume: &str) -> String {
     let names: Vec<String> = w
         .containers()
@@ -405,9 +415,9 @@ pub(crate) fn mounted_by(w: &Workload<'_>, volume: &str) -> String {
         .map(|(c, _)| format!("\"{}\"", c.name))
         .collect();
     match names.len() {
-        0 => "not mounted by any container yet".to_string(),
-        1 => format!("mounted by container {}", names.join("")),
-        _ => format!("mounted by containers {}", names.join(", ")),
+        0 => "(not mounted by any container)".to_string(),
+        1 => format!("(mounted by container {})", names.join("")),
+        _ => format!("(mounted by containers {})", names.join(", ")),
     }
 }
 

@@ -71,16 +71,16 @@ const SOCKET_DIRS: &[&str] = &[
     "/var/run/docker",
 ];
 
-/// The runtime socket a host path exposes, if any.
+/// What runtime socket a host path exposes (described for a message), if any.
 pub fn runtime_socket(path: &str) -> Option<String> {
     let path = normalize_host_path(path);
     let file = path.rsplit('/').next().unwrap_or_default();
     if SOCKETS.contains(&file) {
-        return Some(path);
+        return Some(format!("the container runtime socket {path}"));
     }
     SOCKET_DIRS
         .contains(&path.as_str())
-        .then(|| format!("{path} (a directory holding a runtime socket)"))
+        .then(|| format!("the directory {path}, which holds a container runtime socket"))
 }
 
 pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {
@@ -91,7 +91,7 @@ pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {
         out.push(Hit::new(
             &hp.path.loc,
             format!(
-                "hostPath volume \"{}\" {} mounts the container runtime socket {what}, {}",
+                "hostPath volume \"{}\" {} exposes {what} {}",
                 hp.volume,
                 w.of(),
                 mounted_by(w, &hp.volume)

@@ -102,7 +102,7 @@ pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {
         out.push(Hit::new(
             &hp.path.loc,
             format!(
-                "hostPath volume \"{}\" {} mounts {place}, {}",
+                "hostPath volume \"{}\" {} exposes {place} {}",
                 hp.volume,
                 w.of(),
                 mounted_by(w, &hp.volume)
