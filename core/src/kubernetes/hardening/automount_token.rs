@@ -7,9 +7,9 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags a pod that gets its service account's API token mounted:
     /// `automountServiceAccountToken` is `true`, or is not set and the pod's
-    /// ServiceAccount (when it is defined in the same file) does not set it to
+    /// `ServiceAccount` (when it is defined in the same file) does not set it to
     /// `false` either. As the API server decides, the pod's field wins over the
-    /// ServiceAccount's. The finding points at the `true` value, else at the pod's
+    /// `ServiceAccount`'s. The finding points at the `true` value, else at the pod's
     /// `spec` key.
     ///
     /// ## Why is this bad?
@@ -38,7 +38,7 @@ crate::declare_rule! {
     /// - <https://kubernetes.io/docs/tasks/configure-pod-container/configure-service-account/#opt-out-of-api-credential-automounting>
     /// - kube-linter `automount-service-account-token`, Polaris
     ///   `automountServiceAccountToken`, kubesec `AutomountServiceAccountToken`,
-    ///   Trivy KSV-0036, Checkov CKV_K8S_38
+    ///   Trivy KSV-0036, Checkov `CKV_K8S_38`
     pub static META = {
         id: "K8S010",
         name: "service-account-token-automount",

@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
-    /// - Polaris `cpuLimitsMissing`, kubesec `LimitsCPU`, Trivy KSV-0011, Checkov CKV_K8S_11
+    /// - Polaris `cpuLimitsMissing`, kubesec `LimitsCPU`, Trivy KSV-0011, Checkov `CKV_K8S_11`
     pub static META = {
         id: "K8S003",
         name: "cpu-limits-missing",

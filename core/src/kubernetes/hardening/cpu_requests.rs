@@ -39,7 +39,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     /// - kube-linter `unset-cpu-requirements`, Polaris `cpuRequestsMissing`, kubesec
-    ///   `RequestsCPU`, Trivy KSV-0015, Checkov CKV_K8S_10
+    ///   `RequestsCPU`, Trivy KSV-0015, Checkov `CKV_K8S_10`
     pub static META = {
         id: "K8S002",
         name: "cpu-requests-missing",

@@ -44,7 +44,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://man7.org/linux/man-pages/man7/capabilities.7.html>
     /// - Polaris `dangerousCapabilities`, kubesec `CapSysAdmin`, Trivy KSV-0005
-    ///   (SYS_ADMIN), KSV-0119 (NET_RAW), KSV-0120 (SYS_MODULE), Checkov CKV_K8S_39
+    ///   (`SYS_ADMIN`), KSV-0119 (`NET_RAW`), KSV-0120 (`SYS_MODULE`), Checkov `CKV_K8S_39`
     pub static META = {
         id: "K8S022",
         name: "dangerous-capability-added",

@@ -12,13 +12,13 @@ use crate::rule::{Category, Pack, Severity};
 crate::declare_rule! {
     /// ## What it does
     /// Flags an object whose `metadata.namespace` is `default` (the finding points
-    /// at the value). Cluster-scoped kinds, the `default` ServiceAccount and the
+    /// at the value). Cluster-scoped kinds, the `default` `ServiceAccount` and the
     /// `kubernetes` Service (which live in `default` by definition) are exempt.
     ///
     /// With the option `require_namespace: true`, a namespaced built-in object
-    /// (workloads, Services, ConfigMaps, Secrets, ServiceAccounts, Roles,
-    /// RoleBindings, Ingresses, NetworkPolicies, PersistentVolumeClaims,
-    /// HorizontalPodAutoscalers, PodDisruptionBudgets, LimitRanges, ResourceQuotas)
+    /// (workloads, Services, `ConfigMaps`, Secrets, `ServiceAccounts`, Roles,
+    /// `RoleBindings`, Ingresses, `NetworkPolicies`, `PersistentVolumeClaims`,
+    /// `HorizontalPodAutoscalers`, `PodDisruptionBudgets`, `LimitRanges`, `ResourceQuotas`)
     /// without `metadata.namespace` is flagged too (at the `metadata` key): it lands
     /// in whatever namespace `kubectl` is pointed at, which is `default` unless
     /// told otherwise. This is off by default because most manifests leave the
@@ -26,7 +26,7 @@ crate::declare_rule! {
     ///
     /// ## Why is this bad?
     /// The `default` namespace is shared by everything deployed without thought:
-    /// RBAC, NetworkPolicies, quotas and Pod Security labels are hard to scope there,
+    /// RBAC, `NetworkPolicies`, quotas and Pod Security labels are hard to scope there,
     /// so a compromise of one application reaches the others.
     ///
     /// ## Example
@@ -45,7 +45,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/overview/working-with-objects/namespaces/>
-    /// - kube-linter `use-namespace`, Trivy KSV-0110, Checkov CKV_K8S_21
+    /// - kube-linter `use-namespace`, Trivy KSV-0110, Checkov `CKV_K8S_21`
     pub static META = {
         id: "K8S011",
         name: "default-namespace",

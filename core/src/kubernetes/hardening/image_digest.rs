@@ -29,7 +29,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/containers/images/#image-names>
-    /// - kube-linter `image-not-pinned-by-digest`, Checkov CKV_K8S_43
+    /// - kube-linter `image-not-pinned-by-digest`, Checkov `CKV_K8S_43`
     pub static META = {
         id: "K8S007",
         name: "k8s-image-not-pinned-by-digest",

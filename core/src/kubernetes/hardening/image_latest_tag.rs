@@ -32,7 +32,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/containers/images/#image-names>
     /// - kube-linter `latest-tag`, Polaris `tagNotSpecified`, Trivy KSV-0013,
-    ///   Checkov CKV_K8S_14
+    ///   Checkov `CKV_K8S_14`
     pub static META = {
         id: "K8S006",
         name: "k8s-image-latest-tag",

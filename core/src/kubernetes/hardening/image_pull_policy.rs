@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/containers/images/#image-pull-policy>
-    /// - Polaris `pullPolicyNotAlways`, Checkov CKV_K8S_15
+    /// - Polaris `pullPolicyNotAlways`, Checkov `CKV_K8S_15`
     pub static META = {
         id: "K8S009",
         name: "image-pull-policy-not-always",

@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>
-    /// - kube-linter `no-liveness-probe`, Polaris `livenessProbeMissing`, Checkov CKV_K8S_8
+    /// - kube-linter `no-liveness-probe`, Polaris `livenessProbeMissing`, Checkov `CKV_K8S_8`
     pub static META = {
         id: "K8S012",
         name: "liveness-probe-missing",

@@ -37,7 +37,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     /// - kube-linter `unset-memory-requirements`, Polaris `memoryLimitsMissing`, kubesec
-    ///   `LimitsMemory`, Trivy KSV-0018, Checkov CKV_K8S_13
+    ///   `LimitsMemory`, Trivy KSV-0018, Checkov `CKV_K8S_13`
     pub static META = {
         id: "K8S005",
         name: "memory-limits-missing",

@@ -39,7 +39,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/configuration/manage-resources-containers/>
     /// - Polaris `memoryRequestsMissing`, kubesec `RequestsMemory`, Trivy KSV-0016,
-    ///   Checkov CKV_K8S_12
+    ///   Checkov `CKV_K8S_12`
     pub static META = {
         id: "K8S004",
         name: "memory-requests-missing",

@@ -1,7 +1,7 @@
 //! Kubernetes hardening rules beyond the Pod Security Standards (`K8S001`…).
 //!
 //! Each rule covers one concept that kube-linter, Polaris, kubesec, Trivy (KSV) or
-//! Checkov (CKV_K8S) check, with their ids as aliases. Concepts the Pod Security
+//! Checkov (`CKV_K8S`) check, with their ids as aliases. Concepts the Pod Security
 //! Standards already decide (privileged, host namespaces, capabilities,
 //! `allowPrivilegeEscalation`, seccomp, `runAsNonRoot` …) are not repeated here:
 //! the peers' ids for them are aliases of the `PSS` rules.
@@ -70,7 +70,7 @@ impl Hit {
     }
 }
 
-/// ServiceAccounts defined in the scanned file: `(namespace, name)` →
+/// `ServiceAccounts` defined in the scanned file: `(namespace, name)` →
 /// `automountServiceAccountToken` (`None` when not set).
 #[derive(Debug, Clone, Default)]
 pub struct ServiceAccounts {
@@ -105,7 +105,7 @@ impl ServiceAccounts {
         out
     }
 
-    /// The `automountServiceAccountToken` of a ServiceAccount of this file.
+    /// The `automountServiceAccountToken` of a `ServiceAccount` of this file.
     pub fn automount(&self, namespace: Option<&str>, name: &str) -> Option<bool> {
         self.automount
             .get(&(namespace.map(str::to_string), name.to_string()))
@@ -145,7 +145,7 @@ impl Workload<'_> {
         format!("of {}", self.name)
     }
 
-    /// Whether the object is a run-to-completion workload (Job, CronJob).
+    /// Whether the object is a run-to-completion workload (Job, `CronJob`).
     pub fn is_batch(&self) -> bool {
         self.object.group() == "batch" && matches!(self.object.kind.as_str(), "Job" | "CronJob")
     }

@@ -42,7 +42,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
     /// - kube-linter `no-read-only-root-fs`, Polaris `notReadOnlyRootFilesystem`,
-    ///   kubesec `ReadOnlyRootFilesystem`, Trivy KSV-0014, Checkov CKV_K8S_22
+    ///   kubesec `ReadOnlyRootFilesystem`, Trivy KSV-0014, Checkov `CKV_K8S_22`
     pub static META = {
         id: "K8S001",
         name: "read-only-root-filesystem",

@@ -36,7 +36,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/tasks/configure-pod-container/configure-liveness-readiness-startup-probes/>
-    /// - kube-linter `no-readiness-probe`, Polaris `readinessProbeMissing`, Checkov CKV_K8S_9
+    /// - kube-linter `no-readiness-probe`, Polaris `readinessProbeMissing`, Checkov `CKV_K8S_9`
     pub static META = {
         id: "K8S013",
         name: "readiness-probe-missing",

@@ -31,7 +31,7 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/tasks/configure-pod-container/security-context/>
-    /// - Trivy KSV-0020, Checkov CKV_K8S_40 (kubesec's `RunAsUser` shares its name with
+    /// - Trivy KSV-0020, Checkov `CKV_K8S_40` (kubesec's `RunAsUser` shares its name with
     ///   the Pod Security check `runAsUser`, PSS016)
     pub static META = {
         id: "K8S017",

@@ -38,7 +38,7 @@ crate::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/storage/volumes/#hostpath>
     /// - kube-linter `docker-sock`, `container-runtime-sock`; kubesec `DockerSock`;
-    ///   Trivy KSV-0006; Checkov CKV_K8S_27
+    ///   Trivy KSV-0006; Checkov `CKV_K8S_27`
     pub static META = {
         id: "K8S015",
         name: "container-runtime-socket-mounted",

@@ -39,10 +39,13 @@ pub fn looks_like_profile(text: &str) -> bool {
         && (text.contains("\"syscalls\"") || text.contains("\"architectures\""))
 }
 
+/// A seccomp rule's check.
+type CheckFn = fn(&Node, &mut Vec<Hit>);
+
 /// Check one profile document.
 pub fn check(ctx: &mut Context<'_>, document: usize, root: &Node) {
     ctx.count_kind(KIND);
-    let rules: [(&'static RuleMeta, fn(&Node, &mut Vec<Hit>)); 2] = [
+    let rules: [(&'static RuleMeta, CheckFn); 2] = [
         (&default_action::META, default_action::check),
         (&dangerous_syscalls::META, dangerous_syscalls::check),
     ];
