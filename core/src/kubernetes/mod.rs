@@ -57,6 +57,15 @@
 //! see [`namespaces`] for which label wins. A pod without `metadata.namespace` uses
 //! the configured default. An invalid `pss_version` is a `config` error and
 //! `latest` is used.
+//!
+//! # Hardening rules and seccomp profiles
+//!
+//! Beyond Pod Security, the [`hardening`] rules (`K8S001`…) check every object
+//! with a pod whatever the Pod Security level (resources, probes, images, service
+//! account tokens, literal secrets, sensitive host paths, low UIDs/GIDs …) and
+//! every namespaced object for the `default` namespace. A document that is a custom
+//! seccomp profile (a JSON profile with `defaultAction` and `syscalls`, see
+//! [`seccomp`]) is counted as kind `SeccompProfile` and checked by its own rules.
 
 pub mod hardening;
 pub mod namespaces;
@@ -212,7 +221,9 @@ fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {
     (level, version)
 }
 
-/// Count one object, and evaluate Pod Security on it when it carries a pod.
+/// Count one object, run the object rules on it ([`hardening::check_object`]), and
+/// when it carries a pod, the pod rules ([`hardening::check_pod`]) and Pod Security.
+/// An object the API server would reject gets its located errors and no findings.
 fn check_object(
     source: &Source,
     ctx: &mut Context<'_>,
@@ -222,7 +233,6 @@ fn check_object(
     accounts: &hardening::ServiceAccounts,
 ) {
     ctx.count_kind(object.kind.clone());
-    hardening::check_object(ctx, document, object);
     // The object's own labels and annotations must be strings, whatever its kind.
     let mut decoder = podspec::Decoder::new();
     if let Some((_, metadata, ptr)) = decoder.object(object.root, &object.pointer, "metadata") {
@@ -230,6 +240,9 @@ fn check_object(
         decoder.string_map(metadata, &ptr, "annotations");
     }
     let Some(path) = object.pod_path() else {
+        if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
+        }
         report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty());
@@ -247,6 +260,7 @@ fn check_object(
     let Some((holder, pointer)) = walk_to_pod(&mut decoder, object, path) else {
         report_decode_errors(ctx, document, object, &decoder);
         if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
             ctx.skipped.push(Skipped {
                 path: source.path().to_string(),
                 document,
@@ -266,6 +280,7 @@ fn check_object(
         report_decode_errors(ctx, document, object, &decoder);
         return;
     }
+    hardening::check_object(ctx, document, object);
     hardening::check_pod(ctx, document, object, &pod, &extra, accounts);
     let Some(level) = Level::from_config(level) else {
         return;

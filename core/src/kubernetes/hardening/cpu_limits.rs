@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags every init and regular container that does not set
     /// `resources.limits.cpu`. The finding points at the `limits` key, else the
-    /// `resources` key, else the container's `name`.
+    /// `resources` key, else the container's `name`. A pod-level `spec.resources`
+    /// (Kubernetes 1.32+) that sets it covers every container.
     ///
     /// ## Why is this bad?
     /// A container without a CPU limit can use every core of its node: a bug or a

@@ -7,7 +7,8 @@ crate::declare_rule! {
     /// ## What it does
     /// Flags every init and regular container that does not set
     /// `resources.requests.memory`. The finding points at the `requests` key, else the
-    /// `resources` key, else the container's `name`.
+    /// `resources` key, else the container's `name`. A pod-level `spec.resources`
+    /// (Kubernetes 1.32+) that sets it covers every container.
     /// A limit without a request counts: the API server defaults the request to
     /// the limit.
     ///

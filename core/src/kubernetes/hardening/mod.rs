@@ -356,7 +356,8 @@ pub(crate) enum Bound {
 /// Shared by the CPU and memory rules: every init and regular container (ephemeral
 /// containers cannot have resources) must set `resources.<requests|limits>.<resource>`.
 /// A request is also set when only the limit is (the API server defaults the
-/// request to the limit).
+/// request to the limit), and a bound set in the pod-level `spec.resources` covers
+/// every container.
 pub(crate) fn missing_resource(
     w: &Workload<'_>,
     out: &mut Vec<Hit>,
@@ -364,6 +365,14 @@ pub(crate) fn missing_resource(
     label: &str,
     bound: Bound,
 ) {
+    let pod = &w.extra.resources;
+    let pod_bound = match bound {
+        Bound::Request => pod.requests.has(resource) || pod.limits.has(resource),
+        Bound::Limit => pod.limits.has(resource),
+    };
+    if pod_bound {
+        return;
+    }
     for (c, x) in w.containers() {
         if c.list == ContainerList::Ephemeral {
             continue;

@@ -50,8 +50,6 @@ pub struct ContainerExtra {
     pub resources: Resources,
     pub liveness_probe: bool,
     pub readiness_probe: bool,
-    /// `restartPolicy` of the container (`Always` makes an init container a sidecar).
-    pub restart_policy: Option<String>,
     /// Every `env` item with a non-null `value`.
     pub env: Vec<EnvValue>,
     /// Names of the volumes the container mounts (`volumeMounts[*].name`).
@@ -76,6 +74,9 @@ pub struct Extra {
     /// `securityContext.runAsGroup` of the pod.
     pub run_as_group: Option<Spanned<i64>>,
     pub host_paths: Vec<HostPath>,
+    /// Pod-level `resources` (`PodLevelResources`, Kubernetes 1.32+): a bound set
+    /// there bounds every container.
+    pub resources: Resources,
     pub containers: Vec<ContainerExtra>,
 }
 
@@ -101,13 +102,21 @@ fn resource_list(
     }
 }
 
+fn resources(decoder: &mut Decoder, node: &Node, pointer: &str) -> Resources {
+    match decoder.object(node, pointer, "resources") {
+        Some((key, res, ptr)) => Resources {
+            key: Some(key),
+            requests: resource_list(decoder, res, &ptr, "requests"),
+            limits: resource_list(decoder, res, &ptr, "limits"),
+        },
+        None => Resources::default(),
+    }
+}
+
 fn container(decoder: &mut Decoder, node: &Node, pointer: &str) -> ContainerExtra {
     let mut out = ContainerExtra {
         image: decoder.string(node, pointer, "image"),
         pull_policy: decoder.string(node, pointer, "imagePullPolicy"),
-        restart_policy: decoder
-            .string(node, pointer, "restartPolicy")
-            .map(|s| s.value),
         liveness_probe: decoder.object(node, pointer, "livenessProbe").is_some(),
         readiness_probe: decoder.object(node, pointer, "readinessProbe").is_some(),
         ..ContainerExtra::default()
@@ -116,13 +125,7 @@ fn container(decoder: &mut Decoder, node: &Node, pointer: &str) -> ContainerExtr
         out.read_only_root_fs = decoder.bool(sc, &ptr, "readOnlyRootFilesystem");
         out.run_as_group = decoder.int(sc, &ptr, "runAsGroup", i64::MIN, i64::MAX);
     }
-    if let Some((key, res, ptr)) = decoder.object(node, pointer, "resources") {
-        out.resources = Resources {
-            key: Some(key),
-            requests: resource_list(decoder, res, &ptr, "requests"),
-            limits: resource_list(decoder, res, &ptr, "limits"),
-        };
-    }
+    out.resources = resources(decoder, node, pointer);
     if let Some((_, env)) = decoder.entry(node, "env") {
         let eptr = child(pointer, "env");
         for (i, item) in decoder.seq(env, &eptr).iter().enumerate() {
@@ -171,6 +174,7 @@ pub fn decode(decoder: &mut Decoder, holder: &Node, pointer: &str) -> Extra {
                 .string(spec, &sptr, "serviceAccount")
                 .filter(|s| !s.value.is_empty())
         });
+    out.resources = resources(decoder, spec, &sptr);
     if let Some((_, sc, ptr)) = decoder.object(spec, &sptr, "securityContext") {
         out.run_as_group = decoder.int(sc, &ptr, "runAsGroup", i64::MIN, i64::MAX);
     }
