@@ -360,3 +360,19 @@ fn seccomp_profiles_are_detected_and_counted() {
     let rules: Vec<&str> = report.findings.iter().map(|f| f.rule.as_str()).collect();
     assert_eq!(rules, ["K8S020"]);
 }
+
+#[test]
+fn opt_in_and_option_driven_rules_are_quiet_by_default() {
+    let engine = Engine::new(Config::default());
+    for (rule, file) in [
+        ("K8S007", "K8S007/fail.yaml"),
+        ("K8S008", "K8S008/fail.yaml"),
+    ] {
+        let text = std::fs::read_to_string(fixtures_root().join(file)).unwrap();
+        let report = engine.scan(&text, Some("fail.yaml"), None);
+        assert!(
+            report.findings.iter().all(|f| f.rule != rule),
+            "{rule} fired without being enabled or configured"
+        );
+    }
+}
