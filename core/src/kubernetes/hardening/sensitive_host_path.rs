@@ -9,7 +9,8 @@ crate::declare_rule! {
     /// `..` resolved) is a sensitive host directory: `/`, `/etc`, `/usr`, `/lib`,
     /// `/var/run`, `/run` (exactly), or `/proc`, `/sys`, `/dev`, `/boot`, `/root`,
     /// `/var/lib/kubelet`, `/var/lib/docker`, `/var/lib/containerd`,
-    /// `/etc/kubernetes` or anything below them. Runtime sockets are K8S015's. The
+    /// `/etc/kubernetes` or anything below them (except the syslog socket
+    /// `/dev/log`). Runtime sockets are K8S015's. The
     /// finding points at the `path` value and names the containers that mount the
     /// volume. Pod Security's baseline (PSS003) forbids every `hostPath`; this rule
     /// singles out the paths that hand over the node, at any level.
@@ -70,9 +71,16 @@ const SENSITIVE: &[(&str, bool)] = &[
     ("/etc/kubernetes", true),
 ];
 
+/// Paths below a sensitive directory that are commonly mounted and harmless
+/// enough: the host's syslog socket.
+const BENIGN: &[&str] = &["/dev/log"];
+
 /// The sensitive directory a host path is (or is below), if any.
 pub fn sensitive_dir(path: &str) -> Option<&'static str> {
     let path = normalize_host_path(path);
+    if BENIGN.contains(&path.as_str()) {
+        return None;
+    }
     SENSITIVE
         .iter()
         .find(|(dir, below)| {
@@ -128,6 +136,8 @@ mod tests {
         assert_eq!(sensitive_dir("/data/../proc"), Some("/proc"));
         assert_eq!(sensitive_dir("/procfs"), None);
         assert_eq!(sensitive_dir("/var/log"), None);
+        assert_eq!(sensitive_dir("/dev/log"), None);
+        assert_eq!(sensitive_dir("/dev/kmsg"), Some("/dev"));
         assert_eq!(
             sensitive_dir("/var/lib/kubelet/pods"),
             Some("/var/lib/kubelet")
