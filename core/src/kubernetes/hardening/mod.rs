@@ -49,6 +49,7 @@ mod run_as_group_low;
 mod run_as_user_low;
 mod runtime_socket;
 mod secret_env;
+mod secret_env_ref;
 mod sensitive_host_path;
 mod share_process_namespace;
 
@@ -254,6 +255,10 @@ pub static POD_RULES: &[Rule] = &[
         meta: &dangerous_capabilities::META,
         check: dangerous_capabilities::check,
     },
+    Rule {
+        meta: &secret_env_ref::META,
+        check: secret_env_ref::check,
+    },
 ];
 
 /// The rule metadata of every hardening rule (pod rules and object rules).
@@ -278,6 +283,7 @@ pub static RULES: &[&RuleMeta] = &[
     &run_as_group_low::META,
     &share_process_namespace::META,
     &dangerous_capabilities::META,
+    &secret_env_ref::META,
 ];
 
 fn report(

@@ -40,6 +40,18 @@ pub struct EnvValue {
     pub value: Spanned<String>,
 }
 
+/// A Secret read into the environment: `env[*].valueFrom.secretKeyRef` or
+/// `envFrom[*].secretRef`.
+#[derive(Debug, Clone)]
+pub struct SecretRef {
+    /// The `secretKeyRef` / `secretRef` key.
+    pub key: Loc,
+    /// The variable's name (`env`), or `""` for `envFrom`.
+    pub variable: String,
+    /// The Secret's `name` (`""` when absent).
+    pub secret: String,
+}
+
 /// The hardening fields of one container.
 #[derive(Debug, Clone, Default)]
 pub struct ContainerExtra {
@@ -52,6 +64,8 @@ pub struct ContainerExtra {
     pub readiness_probe: bool,
     /// Every `env` item with a non-null `value`.
     pub env: Vec<EnvValue>,
+    /// Every Secret read into the environment.
+    pub secret_refs: Vec<SecretRef>,
     /// Names of the volumes the container mounts (`volumeMounts[*].name`).
     pub mounts: Vec<String>,
 }
@@ -133,11 +147,46 @@ fn container(decoder: &mut Decoder, node: &Node, pointer: &str) -> ContainerExtr
             let Some(item) = decoder.map(item, &iptr) else {
                 continue;
             };
-            let name = decoder.string(item, &iptr, "name");
+            let name = decoder
+                .string(item, &iptr, "name")
+                .map(|n| n.value)
+                .unwrap_or_default();
             if let Some(value) = decoder.string(item, &iptr, "value") {
                 out.env.push(EnvValue {
-                    name: name.map(|n| n.value).unwrap_or_default(),
+                    name: name.clone(),
                     value,
+                });
+            }
+            let secret = decoder
+                .object(item, &iptr, "valueFrom")
+                .and_then(|(_, vf, vptr)| decoder.object(vf, &vptr, "secretKeyRef"));
+            if let Some((key, sref, sptr)) = secret {
+                out.secret_refs.push(SecretRef {
+                    key,
+                    variable: name,
+                    secret: decoder
+                        .string(sref, &sptr, "name")
+                        .map(|n| n.value)
+                        .unwrap_or_default(),
+                });
+            }
+        }
+    }
+    if let Some((_, env_from)) = decoder.entry(node, "envFrom") {
+        let eptr = child(pointer, "envFrom");
+        for (i, item) in decoder.seq(env_from, &eptr).iter().enumerate() {
+            let iptr = format!("{eptr}/{i}");
+            let Some(item) = decoder.map(item, &iptr) else {
+                continue;
+            };
+            if let Some((key, sref, sptr)) = decoder.object(item, &iptr, "secretRef") {
+                out.secret_refs.push(SecretRef {
+                    key,
+                    variable: String::new(),
+                    secret: decoder
+                        .string(sref, &sptr, "name")
+                        .map(|n| n.value)
+                        .unwrap_or_default(),
                 });
             }
         }
