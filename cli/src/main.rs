@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stockade::output::{self, docs, Format, RenderOptions};
-use stockade::{Config, Engine, Kind, Report, ScanError, Severity};
+use stockade::{Config, Kind, Report, Severity};
 
 /// Exit status when the scan could not read or parse some input.
 const EXIT_ERROR: u8 = 2;
@@ -71,8 +71,8 @@ struct ScanArgs {
     #[arg(long)]
     no_config: bool,
 
-    /// Read standard input and the named files as this kind instead of detecting it
-    /// (files found by walking a folder are always detected).
+    /// Read standard input and the named files as this kind (dockerfile or
+    /// kubernetes) instead of detecting it; files found in folders are always detected.
     #[arg(short, long, value_parser = parse_kind)]
     kind: Option<Kind>,
 
@@ -214,7 +214,7 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
 }
 
 /// The configuration for this run, or the errors that stop it.
-fn scan_config(args: &ScanArgs) -> Result<Config, Vec<ScanError>> {
+fn scan_config(args: &ScanArgs) -> Result<Config, config::Failed> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -245,7 +245,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 
     let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if wants_stdin && args.kind.is_none() {
-        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind (e.g. --kind dockerfile)");
+        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind dockerfile or --kind kubernetes");
     }
 
     let (report, sources) = match scan_config(args) {
@@ -260,9 +260,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let engine = Engine::new(config);
             let (mut report, sources) = scan::scan_all(
-                &engine,
+                config,
                 &collected.inputs,
                 args.kind,
                 stdin.as_deref(),
@@ -271,12 +270,13 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             report.errors.extend(collected.errors);
             (report, sources)
         }
-        Err(errors) => {
+        Err(failed) => {
             let report = Report {
-                errors,
+                errors: failed.errors,
                 ..Report::default()
             };
-            (report, std::collections::BTreeMap::new())
+            let sources = failed.text.map(|t| (failed.path, t)).into_iter().collect();
+            (report, sources)
         }
     };
     let report = finish(report, &args.severity);

@@ -52,7 +52,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in apk_adds(facts) {
         for pkg in super::packages(cmd, APK_VALUE_OPTS) {
             let v = &pkg.value;
-            if v.contains(['=', '~', '<', '>']) || v.ends_with(".apk") || v.contains('$') {
+            if v.contains(['=', '~', '<', '>']) || super::has_ext(v, "apk") || v.contains('$') {
                 continue;
             }
             let msg = format!("package `{v}` is not pinned (`{v}=<version>`)");

@@ -51,7 +51,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in apt_installs(facts) {
         for pkg in super::packages(cmd, super::APT_VALUE_OPTS) {
             let v = &pkg.value;
-            if v.contains('=') || v.ends_with(".deb") || v.contains('$') {
+            if v.contains('=') || super::has_ext(v, "deb") || v.contains('$') {
                 continue;
             }
             let msg = format!("package `{v}` is not pinned (`{v}=<version>`)");

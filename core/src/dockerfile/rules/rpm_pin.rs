@@ -68,7 +68,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         let zypper = cmd.is(&["zypper"]);
         for pkg in super::packages(cmd, VALUE_OPTS) {
             let v = &pkg.value;
-            if v.starts_with('@') || v.ends_with(".rpm") || v.contains('$') || has_version(v, zypper) {
+            if v.starts_with('@') || super::has_ext(v, "rpm") || v.contains('$') || has_version(v, zypper) {
                 continue;
             }
             let hint = if zypper { format!("{v}=<version>") } else { format!("{v}-<version>") };
