@@ -347,9 +347,11 @@ pub fn check_pod(
     }
 }
 
-/// The image reference of a container, parsed as Docker's `distribution/reference`.
-pub fn image_ref(image: &str) -> Option<crate::dockerfile::rules::image::ImageRef> {
-    crate::dockerfile::rules::image::ImageRef::parse(image.trim())
+/// The image reference of a container, parsed and normalised as Docker's
+/// `distribution/reference` (`None` when it is not a valid reference: the kubelet
+/// cannot pull it, and the image rules have nothing to say).
+pub fn image_ref(image: &str) -> Option<crate::dockerfile::model::ImageRef> {
+    crate::dockerfile::model::ImageRef::parse(image.trim()).ok()
 }
 
 /// Which resource setting a resources rule requires.
