@@ -39,7 +39,9 @@ crate::declare_rule! {
     ///
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/storage/volumes/#hostpath>
-    /// - kube-linter `sensitive-host-mounts`, Trivy KSV-0121
+    /// - kube-linter `sensitive-host-mounts`, Trivy KSV-0121 (kubesec's `ProcMount`, a
+    ///   `hostPath` of `/proc`, shares its name with the Pod Security check
+    ///   `procMount`, PSS008, and resolves to it)
     pub static META = {
         id: "K8S016",
         name: "sensitive-host-path-mounted",
