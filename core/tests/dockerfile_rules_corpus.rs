@@ -11,6 +11,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
 use stockade::{Config, Engine, Kind};
 
@@ -28,6 +29,8 @@ fn rule_pack_over_corpus() {
     let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     let mut files = 0;
     let mut sample: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // `STOCKADE_CORPUS_DUMP=path`: every finding as `file line rule`, to compare with peers.
+    let mut dump = String::new();
     let mut entries: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -42,6 +45,7 @@ fn rule_pack_over_corpus() {
         let report = engine.scan(&text, Some(&name), Some(Kind::Dockerfile));
         let mut seen = std::collections::HashSet::new();
         for f in &report.findings {
+            let _ = writeln!(dump, "{name} {} {}", f.start.line, f.rule);
             let id = stockade::explain(&f.rule).unwrap().id;
             let e = counts.entry(id).or_default();
             e.0 += 1;
@@ -56,6 +60,9 @@ fn rule_pack_over_corpus() {
                 ));
             }
         }
+    }
+    if let Ok(path) = std::env::var("STOCKADE_CORPUS_DUMP") {
+        std::fs::write(path, dump).unwrap();
     }
     println!("{files} files");
     for r in stockade::dockerfile::RULES {

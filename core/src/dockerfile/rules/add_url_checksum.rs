@@ -44,7 +44,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
         for w in super::copy_sources(ins) {
             let v = w.value.to_ascii_lowercase();
-            let git = v.ends_with(".git") || v.contains(".git#");
+            let git = super::has_ext(&v, "git") || v.contains(".git#");
             if (v.starts_with("http://") || v.starts_with("https://")) && !git {
                 let msg = format!("ADD downloads `{}` without `--checksum`", w.value);
                 out.report(&META, facts, ins, w.span, msg);

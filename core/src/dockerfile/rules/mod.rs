@@ -93,6 +93,8 @@ rules! {
     invalid_default_arg_in_from,
     redundant_target_platform,
     update_alone,
+    empty_continuation,
+    expose_invalid_format,
 }
 
 /// Collects a rule's findings.
@@ -806,6 +808,106 @@ pub fn copy_dest(ins: &Instruction) -> Option<&Word> {
         return None;
     }
     words.last()
+}
+
+/// A package argument after variable resolution.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// The package as it will be installed (`curl=8.5`).
+    pub name: String,
+    /// The word it came from.
+    pub span: Span,
+    /// The variable it came from (`$DEPS`), when it did.
+    pub via: Option<String>,
+}
+
+/// The packages of an install command, with `$VAR` / `${VAR}` words resolved: from a
+/// shell assignment earlier in the same RUN (`deps='curl git'; apt-get install $deps`)
+/// or from the ARG/ENV in scope. Words that cannot be resolved are kept as written.
+pub fn resolved_packages(
+    facts: &Facts<'_>,
+    run: &Run<'_>,
+    cmd: &crate::dockerfile::command::Command,
+    value_options: &[&str],
+) -> Vec<Package> {
+    let mut out = Vec::new();
+    let scope = facts.vars_before(run.ins);
+    for w in cmd.positionals(value_options).into_iter().skip(1) {
+        let v = w.value.as_str();
+        let name = v
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| v.strip_prefix('$'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let value = name.and_then(|n| {
+            shell_assignment_before(run, cmd, n).or_else(|| scope.get(n).cloned().flatten())
+        });
+        match (name, value) {
+            (Some(n), Some(value)) => {
+                for token in value.split_whitespace() {
+                    out.push(Package {
+                        name: token.to_string(),
+                        span: w.span,
+                        via: Some(format!("${n}")),
+                    });
+                }
+            }
+            _ => out.push(Package {
+                name: w.value.clone(),
+                span: w.span,
+                via: None,
+            }),
+        }
+    }
+    out.retain(|p| {
+        let v = p.name.as_str();
+        !(v.is_empty()
+            || v.starts_with('-')
+            || v.starts_with('/')
+            || v.starts_with("./")
+            || v.starts_with("../")
+            || v.contains("://")
+            || v.contains('$'))
+    });
+    out
+}
+
+/// The value of the last `NAME=value` assignment (alone or exported) before `cmd` in
+/// the RUN's script.
+fn shell_assignment_before(
+    run: &Run<'_>,
+    cmd: &crate::dockerfile::command::Command,
+    name: &str,
+) -> Option<String> {
+    let mut found = None;
+    for c in &run.script {
+        if std::ptr::eq(c, cmd) || c.span.start >= cmd.span.start {
+            break;
+        }
+        let words: Vec<&crate::dockerfile::command::Word> = if c.words.is_empty() {
+            c.assignments.iter().collect()
+        } else if c.is(&["export", "readonly", "local", "declare"]) {
+            c.args().iter().collect()
+        } else {
+            continue;
+        };
+        for w in words {
+            if let Some((n, v)) = w.value.split_once('=') {
+                if n == name {
+                    found = Some(v.to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `` `curl` `` or `` `curl` (from `$DEPS`) `` for messages.
+pub fn package_display(p: &Package) -> String {
+    match &p.via {
+        Some(v) => format!("`{}` (from `{v}`)", p.name),
+        None => format!("`{}`", p.name),
+    }
 }
 
 /// Whether a file name has this extension (case-insensitive).
