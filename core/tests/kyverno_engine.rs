@@ -25,7 +25,8 @@ fn read(name: &str) -> String {
 fn engine() -> Engine {
     let text = read("policies.yaml");
     let (policies, errors) = Policies::from_texts([("policies.yaml", text.as_str())]);
-    assert!(errors.is_empty(), "{errors:?}");
+    // The configMap rule is reported once, when the policies are read.
+    assert_eq!(errors.len(), 1, "{errors:?}");
     assert_eq!(policies.policies.len(), 3);
     Engine::default().with_kyverno(policies)
 }
@@ -77,16 +78,40 @@ fn failing_rules_are_findings_at_the_offending_node() {
 
 #[test]
 fn rules_outside_the_offline_subset_are_reported_unsupported() {
-    let text = read("manifests.yaml");
-    let report = engine().scan(&text, Some("manifests.yaml"), Some(Kind::Kubernetes));
-    let unsupported: Vec<_> = report
-        .errors
+    let text = read("policies.yaml");
+    let (_, errors) = Policies::from_texts([("policies.yaml", text.as_str())]);
+    let [error] = errors.as_slice() else {
+        panic!("{errors:?}")
+    };
+    assert_eq!(error.problem.kind, ErrorKind::Unsupported);
+    assert!(error.problem.message.contains("context configMap `cm`"));
+    assert!(error.problem.message.contains("needs-cluster rule lookup"));
+    // Located at the rule's name in the policy file.
+    let at = error.problem.span.start as usize;
+    assert!(text[at..].starts_with("lookup"), "{}", &text[at..at + 10]);
+    // Scans skip the rule instead of reporting it once per object.
+    let manifests = read("manifests.yaml");
+    let report = engine().scan(&manifests, Some("manifests.yaml"), Some(Kind::Kubernetes));
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(!report
+        .findings
         .iter()
-        .filter(|e| e.kind == ErrorKind::Unsupported)
-        .collect();
-    assert_eq!(unsupported.len(), 1, "{:?}", report.errors);
-    assert!(unsupported[0].message.contains("context configMap"));
-    assert!(unsupported[0].message.contains("needs-cluster"));
+        .any(|f| f.rule.starts_with("needs-cluster/")));
+}
+
+#[test]
+fn unknown_functions_are_unsupported() {
+    let text = "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata:\n  name: t\nspec:\n  rules:\n  - name: window\n    match:\n      any:\n      - resources:\n          kinds: [Pod]\n    validate:\n      deny:\n        conditions:\n          any:\n          - key: \"{{ time_before(time_now_utc(), '2030-01-01T00:00:00Z') }}\"\n            operator: Equals\n            value: true\n";
+    let (_, errors) = Policies::from_texts([("t.yaml", text)]);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert!(
+        errors[0]
+            .problem
+            .message
+            .contains("`time_before`, `time_now_utc`"),
+        "{}",
+        errors[0].problem.message
+    );
 }
 
 #[test]

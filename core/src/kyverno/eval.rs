@@ -7,7 +7,7 @@ use super::conditions;
 use super::pattern::{match_pattern, Outcome};
 use super::policy::{filters, Policy, Rule};
 use super::values::wildcard_match;
-use super::vars::{query, substitute_all, substitute_references, substitute_str};
+use super::vars::{self, query, substitute_all, substitute_references, substitute_str};
 
 /// A rule's result on a resource.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -101,6 +101,9 @@ fn base_context(resource: &Value, request: &Request) -> Value {
             "userInfo": {},
             "namespace": resource.pointer("/metadata/namespace").cloned().unwrap_or(Value::Null),
         },
+        // Derived from the requester's user name in Kyverno; offline there is none.
+        "serviceAccountName": "",
+        "serviceAccountNamespace": "",
     });
     if let Some(images) = images(resource) {
         set_dotted(&mut ctx, "images", images);
@@ -463,6 +466,18 @@ pub fn unsupported_feature(rule: &Rule, provided: &Map<String, Value>) -> Option
             return Some(what.to_string());
         }
     }
+    let unknown = vars::unknown_functions(raw);
+    if !unknown.is_empty() {
+        return Some(format!(
+            "the JMESPath function{} {}",
+            if unknown.len() > 1 { "s" } else { "" },
+            unknown
+                .iter()
+                .map(|f| format!("`{f}`"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
     let mut entries: Vec<&Value> = Vec::new();
     if let Some(Value::Array(c)) = raw.get("context") {
         entries.extend(c.iter());
@@ -498,13 +513,9 @@ fn collect_foreach_contexts<'a>(foreach: Option<&'a Value>, out: &mut Vec<&'a Va
     }
 }
 
-fn load_context(
-    ctx: &mut Value,
-    entries: Option<&Value>,
-    provided: &Map<String, Value>,
-) -> Result<(), String> {
+fn load_context(ctx: &mut Value, entries: Option<&Value>, provided: &Map<String, Value>) {
     let Some(Value::Array(entries)) = entries else {
-        return Ok(());
+        return;
     };
     for entry in entries {
         let name = entry.get("name").and_then(Value::as_str).unwrap_or("");
@@ -512,6 +523,16 @@ fn load_context(
             set_dotted(ctx, name, v.clone());
             continue;
         }
+        // Kyverno loads context entries lazily, when an expression first names
+        // them: a failing entry is an error only for the expressions that use it.
+        if let Err(e) = load_variable(ctx, entry, name) {
+            vars::defer_error(ctx, name, &e);
+        }
+    }
+}
+
+fn load_variable(ctx: &mut Value, entry: &Value, name: &str) -> Result<(), String> {
+    {
         let Some(var) = entry.get("variable") else {
             return Err(format!("context entry `{name}` needs cluster access"));
         };
@@ -600,12 +621,7 @@ impl Validator<'_> {
         scope_pointer: &str,
         nesting: usize,
     ) -> Option<RuleResponse> {
-        if let Err(e) = load_context(ctx, context, self.provided) {
-            return Some(RuleResponse::new(
-                Status::Error,
-                format!("failed to load context: {e}"),
-            ));
-        }
+        load_context(ctx, context, self.provided);
         if let Some(pre) = preconditions {
             match conditions::evaluate(ctx, pre) {
                 Err(e) => {

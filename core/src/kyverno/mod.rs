@@ -157,7 +157,32 @@ impl Policies {
                     continue;
                 }
                 match policy::read_policy(&root.to_json(), path, root.span) {
-                    Ok(p) => out.policies.push(p),
+                    Ok(p) => {
+                        // Rules an offline scan cannot evaluate: reported once,
+                        // at the rule, and skipped during scans.
+                        for (i, rule) in p.rules.iter().enumerate() {
+                            let (Some(reason), None) = (&rule.unsupported, &rule.generated_from)
+                            else {
+                                continue;
+                            };
+                            let span = root
+                                .pointer(&format!("/spec/rules/{i}/name"))
+                                .map_or(root.span, |n| n.span);
+                            errors.push(PolicyError {
+                                path: path.to_string(),
+                                problem: Problem::new(
+                                    ErrorKind::Unsupported,
+                                    span,
+                                    format!(
+                                        "Kyverno policy {} rule {} uses {reason}, outside Stockade's offline Kyverno subset; the rule is not evaluated",
+                                        p.name, rule.name
+                                    ),
+                                )
+                                .in_document(doc.index),
+                            });
+                        }
+                        out.policies.push(p);
+                    }
                     Err(message) => errors.push(PolicyError {
                         path: path.to_string(),
                         problem: Problem::new(ErrorKind::Policy, root.span, message)
@@ -186,7 +211,7 @@ impl Policies {
         let resource = object_root.to_json();
         let request = Request::default();
         for policy in &self.policies {
-            for rule in &policy.rules {
+            for rule in policy.rules.iter().filter(|r| r.unsupported.is_none()) {
                 if !eval::rule_matches(policy, rule, &resource, &request) {
                     continue;
                 }

@@ -32,6 +32,9 @@ pub struct Rule {
     pub raw: Value,
     /// Set for auto-generated rules: the rule it was generated from.
     pub generated_from: Option<String>,
+    /// The feature outside the offline subset the rule needs, if any (with no
+    /// values file: a `kyverno test` values file can still provide context).
+    pub unsupported: Option<String>,
 }
 
 impl Policy {
@@ -86,6 +89,7 @@ pub fn read_policy(doc: &Value, path: &str, span: Span) -> Result<Policy, String
             name: rname.to_string(),
             raw: r.clone(),
             generated_from: None,
+            unsupported: None,
         });
     }
     let annotations = metadata
@@ -95,6 +99,10 @@ pub fn read_policy(doc: &Value, path: &str, span: Span) -> Result<Policy, String
         .unwrap_or_default();
     let generated = autogen(&rules, &annotations);
     rules.extend(generated);
+    let none = Map::new();
+    for rule in &mut rules {
+        rule.unsupported = super::eval::unsupported_feature(rule, &none);
+    }
     Ok(Policy {
         name,
         kind: kind.to_string(),
@@ -433,6 +441,7 @@ fn autogen(rules: &[Rule], annotations: &Map<String, Value>) -> Vec<Rule> {
                 name: name.to_string(),
                 raw: pod.clone(),
                 generated_from: Some(from.clone()),
+                unsupported: None,
             });
         }
         if let Some(cj) = cj {
@@ -441,6 +450,7 @@ fn autogen(rules: &[Rule], annotations: &Map<String, Value>) -> Vec<Rule> {
                     name: name.to_string(),
                     raw: cj.clone(),
                     generated_from: Some(from.clone()),
+                    unsupported: None,
                 });
             }
         }

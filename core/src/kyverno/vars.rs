@@ -71,6 +71,34 @@ fn null_tolerant_builtins(rt: &mut Runtime) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarError(pub String);
 
+/// Where context entries that failed to load keep their error (a key no
+/// policy can name).
+const DEFERRED: &str = "\u{1}deferred";
+
+/// Record that context entry `name` failed to load: expressions naming it fail
+/// with `message` (Kyverno loads context entries lazily, on first use).
+pub fn defer_error(ctx: &mut Value, name: &str, message: &str) {
+    if let Value::Object(m) = ctx {
+        let slot = m
+            .entry(DEFERRED.to_string())
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
+        if let Value::Object(d) = slot {
+            d.insert(name.to_string(), Value::String(message.to_string()));
+        }
+    }
+}
+
+fn names_identifier(expression: &str, name: &str) -> bool {
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    expression.match_indices(name).any(|(i, _)| {
+        let before = expression.get(..i).and_then(|s| s.chars().next_back());
+        let after = expression
+            .get(i + name.len()..)
+            .and_then(|s| s.chars().next());
+        !before.is_some_and(|c| ident(c) || c == '.') && !after.is_some_and(ident)
+    })
+}
+
 /// Evaluate a `JMESPath` query against the context, failing as Kyverno's fork
 /// does when a plain path names a missing key ("Unknown key").
 pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
@@ -79,6 +107,16 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
         return Err(VarError("invalid query (nil)".to_string()));
     }
     check_expression_limits(expression)?;
+    if let Some(Value::Object(deferred)) = ctx.get(DEFERRED) {
+        for (name, message) in deferred {
+            if !name.is_empty() && names_identifier(expression, name) {
+                return Err(VarError(format!(
+                    "failed to load context: {}",
+                    message.as_str().unwrap_or("")
+                )));
+            }
+        }
+    }
     let compiled = RUNTIME
         .compile(expression)
         .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
@@ -283,6 +321,65 @@ pub fn substitute_all(ctx: &Value, doc: &Value) -> Result<Value, VarError> {
         }
         other => other.clone(),
     })
+}
+
+/// Functions called by the expressions of a document (inside `{{ }}`, and
+/// the bare expressions under `list` and `jmesPath` keys) that the offline
+/// runtime does not have, e.g. `time_now_utc`.
+pub fn unknown_functions(doc: &Value) -> Vec<String> {
+    let mut out = Vec::new();
+    collect_unknown(doc, false, &mut out);
+    out.sort();
+    out.dedup();
+    out
+}
+
+fn collect_unknown(doc: &Value, bare: bool, out: &mut Vec<String>) {
+    match doc {
+        Value::String(s) => {
+            if bare {
+                functions_in(s, out);
+            }
+            for v in find_vars(s) {
+                functions_in(&v, out);
+            }
+        }
+        Value::Array(a) => a.iter().for_each(|v| collect_unknown(v, false, out)),
+        Value::Object(m) => {
+            for (k, v) in m {
+                collect_unknown(v, k == "list" || k == "jmesPath", out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Names called as functions in an expression, outside quoted literals, that
+/// the runtime does not know.
+fn functions_in(expression: &str, out: &mut Vec<String>) {
+    let mut quote: Option<char> = None;
+    let mut ident = String::new();
+    for c in expression.chars() {
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            continue;
+        }
+        if c.is_ascii_alphanumeric() || c == '_' {
+            ident.push(c);
+            continue;
+        }
+        if c == '(' && !ident.is_empty() && !ident.starts_with(|d: char| d.is_ascii_digit()) {
+            if RUNTIME.get_function(&ident).is_none() && !out.contains(&ident) {
+                out.push(ident.clone());
+            }
+        }
+        ident.clear();
+        if matches!(c, '\'' | '`' | '"') {
+            quote = Some(c);
+        }
+    }
 }
 
 /// Whether any string of the document holds a variable.
