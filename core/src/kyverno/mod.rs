@@ -54,8 +54,10 @@
 //! `celPreconditions`, `validate.cel`, `validate.podSecurity`,
 //! `validate.manifests`, `validate.assert`, context
 //! `apiCall`/`configMap`/`imageRegistry`/`globalReference` not provided by a
-//! values file) give an `unsupported` error (in scans) or an `error` result
-//! marked unsupported (in tests) naming the feature; so do the CEL-based policy
+//! values file; `JMESPath` functions the runtime lacks) give an `unsupported`
+//! problem naming the feature when the policies are read
+//! ([`Policies::from_texts`], located at the rule's name; the rule is then
+//! skipped by scans) and an `error` result marked unsupported in tests; so do the CEL-based policy
 //! kinds (`ValidatingPolicy`, `MutatingPolicy`, `GeneratingPolicy`, …,
 //! `ValidatingAdmissionPolicy`). Nothing is silently ignored.
 //!
