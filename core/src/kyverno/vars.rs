@@ -370,10 +370,13 @@ fn functions_in(expression: &str, out: &mut Vec<String>) {
             ident.push(c);
             continue;
         }
-        if c == '(' && !ident.is_empty() && !ident.starts_with(|d: char| d.is_ascii_digit()) {
-            if RUNTIME.get_function(&ident).is_none() && !out.contains(&ident) {
-                out.push(ident.clone());
-            }
+        if c == '('
+            && !ident.is_empty()
+            && !ident.starts_with(|d: char| d.is_ascii_digit())
+            && RUNTIME.get_function(&ident).is_none()
+            && !out.contains(&ident)
+        {
+            out.push(ident.clone());
         }
         ident.clear();
         if matches!(c, '\'' | '`' | '"') {
