@@ -177,3 +177,26 @@ fn kyverno_test_reports_wrong_expectations() {
     // As the CLI, a name that matches nothing is ignored.
     assert!(!run.rows.iter().any(|r| r.resource == "nosuch"));
 }
+
+#[test]
+fn compiled_policies_can_be_shared_across_threads() {
+    fn assert_send_sync<T: Send + Sync>() {}
+    assert_send_sync::<Policies>();
+    assert_send_sync::<Engine>();
+    let engine = engine();
+    let text = read("manifests.yaml");
+    let counts: Vec<usize> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    engine
+                        .scan(&text, Some("m.yaml"), Some(Kind::Kubernetes))
+                        .findings
+                        .len()
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    assert_eq!(counts[0], counts[1]);
+}
