@@ -8,8 +8,8 @@
 //!   plain list) and `validate.foreach` (nested, with `preconditions`,
 //!   `context` variables, `elementScope`).
 //! - Patterns: anchors `(key)` conditional, `<(key)` global, `=(key)` equality,
-//!   `^(key)` existence, `X(key)` negation (`+(key)` is mutate-only and read as
-//!   equality); wildcards `*`/`?`; operators `!`, `|`, `&`, `>`, `<`, `>=`,
+//!   `^(key)` existence, `X(key)` negation (`+(key)` is a mutate anchor: as in
+//!   Kyverno's validation, the key is looked up as written); wildcards `*`/`?`; operators `!`, `|`, `&`, `>`, `<`, `>=`,
 //!   `<=`, ranges `a-b`, `a!-b`; Kubernetes quantities and Go durations;
 //!   `null`; arrays of patterns; wildcard label/annotation keys.
 //! - Conditions: `Equals`, `NotEquals`, `In`, `NotIn`, `AnyIn`, `AllIn`,

@@ -320,7 +320,9 @@ fn handle(
     path: &str,
     ac: &mut AnchorMap,
 ) -> R {
-    let anchor = parse_anchor(key);
+    // `+(key)` is a mutate anchor: Kyverno's validation has no handler for it
+    // and looks the key up as written.
+    let anchor = parse_anchor(key).filter(|(a, _)| *a != Anchor::AddIfNotPresent);
     let Some((kind, k)) = anchor else {
         let current = format!("{path}{key}/");
         let value = resource.get(key);
@@ -347,7 +349,7 @@ fn handle(
                 Ok(())
             }
         }
-        Anchor::Equality | Anchor::AddIfNotPresent => match resource.get(k) {
+        Anchor::Equality => match resource.get(k) {
             Some(v) => element(v, pattern, &current, ac),
             None => Ok(()),
         },
@@ -365,6 +367,7 @@ fn handle(
                 path: current,
             }),
         },
+        Anchor::AddIfNotPresent => Ok(()),
         Anchor::Global => match resource.get(k) {
             Some(v) => element(v, pattern, &current, ac).map_err(|e| PatternError {
                 kind: ErrKind::Global,
