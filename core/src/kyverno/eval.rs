@@ -64,6 +64,11 @@ pub struct Request {
 }
 
 fn set_dotted(target: &mut Value, key: &str, value: Value) {
+    set_dotted_inner(target, key, value);
+    vars::touch(target);
+}
+
+fn set_dotted_inner(target: &mut Value, key: &str, value: Value) {
     let mut cur = target;
     let parts: Vec<&str> = key.split('.').collect();
     for (i, part) in parts.iter().enumerate() {
@@ -73,7 +78,7 @@ fn set_dotted(target: &mut Value, key: &str, value: Value) {
         let Value::Object(m) = cur else { return };
         if i + 1 == parts.len() {
             m.insert((*part).to_string(), value);
-            return;
+            break;
         }
         cur = m
             .entry((*part).to_string())
@@ -111,6 +116,7 @@ fn base_context(resource: &Value, request: &Request) -> Value {
     for (k, v) in &request.values {
         set_dotted(&mut ctx, k, v.clone());
     }
+    vars::touch(&mut ctx);
     ctx
 }
 
@@ -570,7 +576,13 @@ fn load_variable(ctx: &mut Value, entry: &Value, name: &str) -> Result<(), Strin
 /// Evaluate one (matching) rule on a resource.
 pub fn evaluate_rule(rule: &Rule, resource: &Value, request: &Request) -> Option<RuleResponse> {
     let provided = &request.values;
-    if let Some(feature) = unsupported_feature(rule, provided) {
+    // Known when the policy was read, unless values may provide context.
+    let unsupported = if provided.is_empty() {
+        rule.unsupported.clone()
+    } else {
+        unsupported_feature(rule, provided)
+    };
+    if let Some(feature) = unsupported {
         let mut r = RuleResponse::new(
             Status::Error,
             format!(
@@ -870,6 +882,7 @@ impl Validator<'_> {
                     m.insert(format!("element{nesting}"), element.clone());
                     m.insert(format!("elementIndex{nesting}"), json!(index));
                 }
+                vars::touch(&mut inner);
                 let element_scope = fe
                     .get("elementScope")
                     .and_then(Value::as_bool)

@@ -71,6 +71,69 @@ fn null_tolerant_builtins(rt: &mut Runtime) {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VarError(pub String);
 
+/// Where a context keeps its generation: a number unique to each state of a
+/// context, so that its `JMESPath` form is built once per state.
+const GENERATION: &str = "\u{1}generation";
+
+static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+
+/// Mark a context as changed (call after every change to it).
+pub fn touch(ctx: &mut Value) {
+    if let Value::Object(m) = ctx {
+        let id = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        m.insert(GENERATION.to_string(), Value::from(id));
+    }
+}
+
+const MAX_CACHED_EXPRESSIONS: usize = 4096;
+
+thread_local! {
+    static COMPILED: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<jmespath::Expression<'static>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
+    static DATA: std::cell::RefCell<Option<(u64, Rcvar)>> = const { std::cell::RefCell::new(None) };
+}
+
+fn compile_cached(
+    expression: &str,
+) -> Result<std::rc::Rc<jmespath::Expression<'static>>, VarError> {
+    if let Some(hit) = COMPILED.with(|c| c.borrow().get(expression).cloned()) {
+        return Ok(hit);
+    }
+    let runtime: &'static Runtime = &RUNTIME;
+    let compiled = std::rc::Rc::new(
+        runtime
+            .compile(expression)
+            .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?,
+    );
+    COMPILED.with(|c| {
+        let mut c = c.borrow_mut();
+        if c.len() >= MAX_CACHED_EXPRESSIONS {
+            c.clear();
+        }
+        c.insert(expression.to_string(), compiled.clone());
+    });
+    Ok(compiled)
+}
+
+/// The `JMESPath` form of a context, built once per generation.
+fn data_cached(ctx: &Value) -> Rcvar {
+    let convert = || Variable::try_from(ctx).map_or_else(|_| var(Variable::Null), var);
+    let Some(generation) = ctx.get(GENERATION).and_then(Value::as_u64) else {
+        return convert();
+    };
+    if let Some(hit) = DATA.with(|d| {
+        d.borrow()
+            .as_ref()
+            .filter(|(g, _)| *g == generation)
+            .map(|(_, v)| v.clone())
+    }) {
+        return hit;
+    }
+    let data = convert();
+    DATA.with(|d| *d.borrow_mut() = Some((generation, data.clone())));
+    data
+}
+
 /// Where context entries that failed to load keep their error (a key no
 /// policy can name).
 const DEFERRED: &str = "\u{1}deferred";
@@ -86,6 +149,7 @@ pub fn defer_error(ctx: &mut Value, name: &str, message: &str) {
             d.insert(name.to_string(), Value::String(message.to_string()));
         }
     }
+    touch(ctx);
 }
 
 fn names_identifier(expression: &str, name: &str) -> bool {
@@ -117,11 +181,9 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
             }
         }
     }
-    let compiled = RUNTIME
-        .compile(expression)
-        .map_err(|e| VarError(format!("incorrect query {expression}: {e}")))?;
+    let compiled = compile_cached(expression)?;
     let result = compiled
-        .search(ctx)
+        .search(data_cached(ctx))
         .map_err(|e| VarError(format!("JMESPath query failed: {e}")))?;
     let value = serde_json::to_value(&*result).unwrap_or(Value::Null);
     if value.is_null() {
@@ -232,12 +294,12 @@ fn plain_eval(ast: &Ast, value: &Value) -> Option<Value> {
 }
 
 fn has_var(s: &str) -> bool {
-    VARIABLES.as_ref().is_some_and(|r| r.is_match(s))
+    s.contains("{{") && VARIABLES.as_ref().is_some_and(|r| r.is_match(s))
 }
 
 /// Variables found in `s` (each without the leading context character).
 fn find_vars(s: &str) -> Vec<String> {
-    let Some(re) = VARIABLES.as_ref() else {
+    let Some(re) = VARIABLES.as_ref().filter(|_| s.contains("{{")) else {
         return Vec::new();
     };
     re.captures_iter(s)
@@ -815,6 +877,17 @@ static ESCAPED_REFERENCES: LazyLock<Option<Regex>> =
 /// path, anchors are ignored when comparing paths, and an operator written
 /// inside the reference (`$(<=./x)`) is kept in front of the value.
 pub fn substitute_references(pattern: &Value) -> Result<Value, VarError> {
+    fn has_reference(v: &Value) -> bool {
+        match v {
+            Value::String(s) => s.contains("$("),
+            Value::Array(a) => a.iter().any(has_reference),
+            Value::Object(m) => m.values().any(has_reference),
+            _ => false,
+        }
+    }
+    if !has_reference(pattern) {
+        return Ok(pattern.clone());
+    }
     let mut leaves = Vec::new();
     collect_leaves(pattern, &mut String::new(), &mut leaves);
     replace_references(pattern, &mut String::new(), &leaves)
