@@ -200,3 +200,38 @@ fn compiled_policies_can_be_shared_across_threads() {
     });
     assert_eq!(counts[0], counts[1]);
 }
+
+#[test]
+fn kyverno_test_runs_from_memory() {
+    use std::collections::HashMap;
+    use std::path::Path;
+    let files: HashMap<PathBuf, String> = [
+        "kyverno-test.yaml",
+        "policy.yaml",
+        "resources.yaml",
+        "values.yaml",
+    ]
+    .iter()
+    .map(|f| (Path::new("mem").join(f), read(&format!("suite/{f}"))))
+    .collect();
+    let load = |p: &Path| {
+        files
+            .get(p)
+            .cloned()
+            .ok_or_else(|| format!("no file {}", p.display()))
+    };
+    let run = stockade::kyverno::run_test_with(Path::new("mem/kyverno-test.yaml"), &load);
+    assert!(run.passed(), "{run:?}");
+    assert_eq!(run.rows.len(), 6);
+    // A missing file stops the test, every entry failing.
+    let missing = |p: &Path| {
+        if p.ends_with("values.yaml") {
+            Err("gone".to_string())
+        } else {
+            load(p)
+        }
+    };
+    let run = stockade::kyverno::run_test_with(Path::new("mem/kyverno-test.yaml"), &missing);
+    assert_eq!(run.error.as_deref(), Some("gone"));
+    assert_eq!(run.entries_passed(), 0);
+}
