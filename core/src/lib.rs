@@ -26,6 +26,7 @@ pub mod dockerfile;
 mod engine;
 pub mod finding;
 pub mod kubernetes;
+pub mod netpol;
 pub mod output;
 pub mod registry;
 pub mod rule;
