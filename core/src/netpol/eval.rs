@@ -133,6 +133,14 @@ impl<'c> Analysis<'c> {
         a
     }
 
+    /// The workloads rule `ri` of policy `pi` selects in `dir` (all when it has no peers).
+    pub fn rule_targets(&self, pi: usize, dir: Direction, ri: usize) -> Option<&BitSet> {
+        self.rule_targets
+            .get(pi)
+            .and_then(|t| t.get(dir_index(dir)))
+            .and_then(|t| t.get(ri))
+    }
+
     fn workload(&self, i: usize) -> Option<&'c Workload> {
         self.cluster.workloads.get(i)
     }
