@@ -308,6 +308,11 @@ impl<'c> Analysis<'c> {
     /// partition of the address space by the `ipBlock`s of ingress rules (sources)
     /// and of egress rules (destinations), each block cut into its contiguous ranges.
     pub fn external_ranges(&self, dir: Direction) -> Vec<IpRange> {
+        partition(&self.ip_blocks(dir))
+    }
+
+    /// The contiguous ranges of every `ipBlock` of `dir` rules.
+    pub fn ip_blocks(&self, dir: Direction) -> Vec<IpRange> {
         let mut ranges = Vec::new();
         for p in &self.cluster.policies {
             for r in p.rules(dir) {
@@ -318,7 +323,7 @@ impl<'c> Analysis<'c> {
                 }
             }
         }
-        partition(&ranges)
+        ranges
     }
 
     /// Workloads `s` may reach at all (egress), as a bit set.
@@ -341,21 +346,33 @@ impl<'c> Analysis<'c> {
     /// Every allowed connection: between workloads (not of a workload to itself), and
     /// between workloads and external address ranges. Sorted by source and destination.
     pub fn connections(&self) -> Vec<(Endpoint, Endpoint, ConnSet)> {
+        self.connections_with(
+            &self.external_ranges(Direction::Ingress),
+            &self.external_ranges(Direction::Egress),
+        )
+    }
+
+    /// [`Analysis::connections`] with the given external ranges as sources and
+    /// destinations (a diff uses the partition of both sides).
+    pub fn connections_with(
+        &self,
+        src_ranges: &[IpRange],
+        dst_ranges: &[IpRange],
+    ) -> Vec<(Endpoint, Endpoint, ConnSet)> {
         let n = self.cluster.workloads.len();
         let mut out = Vec::new();
         if n == 0 {
             return out;
         }
-        for range in self.external_ranges(Direction::Ingress) {
+        for range in src_ranges {
             for d in 0..n {
-                let src = Endpoint::External(range);
+                let src = Endpoint::External(*range);
                 let c = self.allowed(src, Endpoint::Workload(d));
                 if !c.is_empty() {
                     out.push((src, Endpoint::Workload(d), c));
                 }
             }
         }
-        let dst_ranges = self.external_ranges(Direction::Egress);
         for s in 0..n {
             let candidates = self.egress_candidates(s);
             for d in candidates.iter().filter(|&d| d != s && d < n) {
@@ -364,7 +381,7 @@ impl<'c> Analysis<'c> {
                     out.push((Endpoint::Workload(s), Endpoint::Workload(d), c));
                 }
             }
-            for range in &dst_ranges {
+            for range in dst_ranges {
                 let dst = Endpoint::External(*range);
                 let c = self.allowed(Endpoint::Workload(s), dst);
                 if !c.is_empty() {

@@ -3,7 +3,9 @@
 //!
 //! (Full documentation below is completed with the rest of the module.)
 
+pub mod diff;
 pub mod eval;
+pub mod explain;
 pub mod ip;
 pub mod model;
 pub mod ports;
@@ -11,7 +13,9 @@ pub mod render;
 pub mod rules;
 pub mod selector;
 
+pub use diff::{diff, Change, ChangeKind, ConnDiff};
 pub use eval::{Analysis, Endpoint};
+pub use explain::{explain, Explanation};
 pub use model::Cluster;
 pub use ports::{ConnSet, PortSet, Protocol};
 pub use render::{ConnFormat, ConnList, Connection, PeerName};
