@@ -81,21 +81,46 @@ fn dir_index(d: Direction) -> usize {
 impl<'c> Analysis<'c> {
     pub fn new(cluster: &'c Cluster) -> Self {
         let n = cluster.workloads.len();
+        // Workloads by namespace: a policy selects only pods of its namespace, and a
+        // peer only pods of the namespaces its selectors allow.
+        let mut by_ns: std::collections::BTreeMap<&str, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, w) in cluster.workloads.iter().enumerate() {
+            by_ns.entry(w.namespace.as_str()).or_default().push(i);
+        }
+        let ns_label_map: std::collections::BTreeMap<&str, Labels> = by_ns
+            .keys()
+            .map(|ns| (*ns, cluster.namespace_labels(ns)))
+            .collect();
         let ns_labels: Vec<Labels> = cluster
             .workloads
             .iter()
-            .map(|w| cluster.namespace_labels(&w.namespace))
+            .map(|w| {
+                ns_label_map
+                    .get(w.namespace.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+            })
             .collect();
         let mut ingress_policies = vec![Vec::new(); n];
         let mut egress_policies = vec![Vec::new(); n];
         for (pi, p) in cluster.policies.iter().enumerate() {
-            for (wi, w) in cluster.workloads.iter().enumerate() {
-                if p.selects(w, Direction::Ingress) {
+            for &wi in by_ns
+                .get(p.namespace.as_str())
+                .map_or(&[][..], Vec::as_slice)
+            {
+                let Some(w) = cluster.workloads.get(wi) else {
+                    continue;
+                };
+                if !p.pod_selector.matches(&w.labels) {
+                    continue;
+                }
+                if p.affects_ingress {
                     if let Some(v) = ingress_policies.get_mut(wi) {
                         v.push(pi);
                     }
                 }
-                if p.selects(w, Direction::Egress) {
+                if p.affects_egress {
                     if let Some(v) = egress_policies.get_mut(wi) {
                         v.push(pi);
                     }
@@ -109,6 +134,22 @@ impl<'c> Analysis<'c> {
             egress_policies,
             rule_targets: Vec::new(),
         };
+        let candidates = |p: &Policy, peer: &PeerKind| -> Vec<usize> {
+            match peer {
+                PeerKind::Selectors {
+                    namespace: None, ..
+                } => by_ns.get(p.namespace.as_str()).cloned().unwrap_or_default(),
+                PeerKind::Selectors {
+                    namespace: Some(sel),
+                    ..
+                } => by_ns
+                    .iter()
+                    .filter(|(ns, _)| ns_label_map.get(*ns).is_some_and(|l| sel.matches(l)))
+                    .flat_map(|(_, v)| v.iter().copied())
+                    .collect(),
+                PeerKind::IpBlock(_) | PeerKind::Invalid(_) => Vec::new(),
+            }
+        };
         let rule_targets = cluster
             .policies
             .iter()
@@ -117,10 +158,16 @@ impl<'c> Analysis<'c> {
                     p.rules(d)
                         .iter()
                         .map(|r| {
+                            if r.peers.is_empty() {
+                                return BitSet::full(n);
+                            }
                             let mut b = BitSet::new(n);
-                            for wi in 0..n {
-                                if a.rule_selects_workload(p, r, wi) {
-                                    b.insert(wi);
+                            for peer in &r.peers {
+                                for wi in candidates(p, &peer.kind) {
+                                    if !b.contains(wi) && a.peer_selects_workload(p, &peer.kind, wi)
+                                    {
+                                        b.insert(wi);
+                                    }
                                 }
                             }
                             b
@@ -162,13 +209,6 @@ impl<'c> Analysis<'c> {
             // addresses, so an ipBlock never selects a workload.
             PeerKind::IpBlock(_) | PeerKind::Invalid(_) => false,
         }
-    }
-
-    fn rule_selects_workload(&self, p: &Policy, r: &Rule, wi: usize) -> bool {
-        r.peers.is_empty()
-            || r.peers
-                .iter()
-                .any(|peer| self.peer_selects_workload(p, &peer.kind, wi))
     }
 
     /// The first peer of `r` that selects `e` (`Some(None)` when the rule has no
