@@ -14,8 +14,10 @@ use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion, Through
 use stockade::netpol;
 use stockade::Source;
 
-/// The manifests of a synthetic cluster with `n` application namespaces.
+/// The manifests of a synthetic cluster with `n` application namespaces, one file
+/// per namespace.
 pub fn cluster(n: usize) -> Vec<Source> {
+    let mut files = Vec::new();
     let mut y = String::new();
     let deploy = |y: &mut String, ns: &str, name: &str, labels: &str| {
         let _ = write!(
@@ -26,6 +28,7 @@ pub fn cluster(n: usize) -> Vec<Source> {
     deploy(&mut y, "kube-system", "kube-dns", "k8s-app: kube-dns");
     y.push_str("apiVersion: v1\nkind: Namespace\nmetadata: {name: monitoring, labels: {purpose: monitoring}}\n---\n");
     deploy(&mut y, "monitoring", "prometheus", "app: prometheus");
+    files.push(Source::new("shared.yaml", std::mem::take(&mut y)));
     for i in 0..n {
         let ns = format!("app-{i}");
         let _ = write!(y, "apiVersion: v1\nkind: Namespace\nmetadata: {{name: {ns}, labels: {{team: t{}}}}}\n---\n", i % 7);
@@ -50,8 +53,9 @@ pub fn cluster(n: usize) -> Vec<Source> {
         for (name, spec) in policies {
             let _ = write!(y, "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {{name: {name}, namespace: {ns}}}\nspec:\n{spec}\n---\n");
         }
+        files.push(Source::new(format!("{ns}.yaml"), std::mem::take(&mut y)));
     }
-    vec![Source::new("cluster.yaml", y)]
+    files
 }
 
 fn connlist(c: &mut Criterion) {

@@ -264,7 +264,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let engine = Engine::new(config);
+            let engine = Engine::new(config).with_netpol(netpol::scan_index(
+                &collected.inputs,
+                args.kind,
+                stdin.as_deref(),
+            ));
             let (mut report, sources) = scan::scan_all(
                 &engine,
                 &collected.inputs,

@@ -179,3 +179,35 @@ pub fn run(args: &NetpolArgs) -> ExitCode {
         Err(e) => crate::fail(&e),
     }
 }
+
+/// The NetworkPolicy pre-pass of `stockade scan`: read every Kubernetes input once
+/// so that the cross-object rules see the whole scan (see `Engine::with_netpol`).
+/// Inputs are classified as `scan` classifies them (a `--kind` applies to named
+/// files and stdin); unreadable ones are left to the scan to report.
+pub fn scan_index(inputs: &[Input], kind: Option<Kind>, stdin: Option<&[u8]>) -> netpol::ScanIndex {
+    let mut sources = Vec::new();
+    for input in inputs {
+        let (display, named, text) = match input {
+            Input::Stdin => match stdin.map(|b| String::from_utf8_lossy(b).into_owned()) {
+                Some(text) => ("-".to_string(), true, text),
+                None => continue,
+            },
+            Input::File {
+                path,
+                display,
+                named,
+            } => match std::fs::read(path) {
+                Ok(bytes) => match String::from_utf8(bytes) {
+                    Ok(text) => (display.clone(), *named, text),
+                    Err(_) => continue,
+                },
+                Err(_) => continue,
+            },
+        };
+        let detected = if named { kind } else { None }.or_else(|| detect_kind(&display, &text));
+        if detected == Some(Kind::Kubernetes) {
+            sources.push(Source::new(display, text));
+        }
+    }
+    netpol::ScanIndex::from_sources(&sources)
+}

@@ -366,6 +366,88 @@ impl<'c> Analysis<'c> {
         ranges
     }
 
+    /// What the `dir` policies of workload `wi` allow with each range of `ranges`
+    /// (sorted, and aligned with every `ipBlock` of `dir` rules, as the partitions of
+    /// [`Analysis::external_ranges`] are): `(index into ranges, connections)` for the
+    /// ranges with some connection. Rules without peers apply to every range; an
+    /// `ipBlock` only to the ranges inside it, found by binary search, so the cost
+    /// does not grow with ranges × rules.
+    fn external_side(
+        &self,
+        wi: usize,
+        dir: Direction,
+        ranges: &[IpRange],
+    ) -> Vec<(usize, ConnSet)> {
+        let policies = match dir {
+            Direction::Ingress => self.ingress_policies.get(wi),
+            Direction::Egress => self.egress_policies.get(wi),
+        };
+        let Some(policies) = policies.filter(|p| !p.is_empty()) else {
+            return (0..ranges.len()).map(|i| (i, ConnSet::all())).collect();
+        };
+        let Some(any) = ranges.first() else {
+            return Vec::new();
+        };
+        let dst = match dir {
+            Direction::Ingress => Endpoint::Workload(wi),
+            // Towards an address range the connections of a rule do not depend on
+            // which range (named ports never match one).
+            Direction::Egress => Endpoint::External(*any),
+        };
+        let mut base = ConnSet::none();
+        let mut per_range: std::collections::BTreeMap<usize, ConnSet> =
+            std::collections::BTreeMap::new();
+        for &pi in policies {
+            let Some(p) = self.cluster.policies.get(pi) else {
+                continue;
+            };
+            for r in p.rules(dir) {
+                if r.peers.is_empty() {
+                    base = base.union(&self.rule_conns(r, dst));
+                    continue;
+                }
+                let mut conns: Option<ConnSet> = None;
+                for peer in &r.peers {
+                    let PeerKind::IpBlock(b) = &peer.kind else {
+                        continue;
+                    };
+                    for piece in &b.set.ranges {
+                        let start = ranges
+                            .partition_point(|x| (x.family, x.first) < (piece.family, piece.first));
+                        for (i, x) in ranges.iter().enumerate().skip(start) {
+                            if x.family != piece.family || x.first > piece.last {
+                                break;
+                            }
+                            if !x.subset_of_range(piece) {
+                                continue;
+                            }
+                            let c = conns.get_or_insert_with(|| self.rule_conns(r, dst));
+                            let slot = per_range.entry(i).or_default();
+                            *slot = slot.union(c);
+                        }
+                    }
+                }
+            }
+        }
+        if base.is_empty() {
+            per_range
+                .into_iter()
+                .filter(|(_, c)| !c.is_empty())
+                .collect()
+        } else {
+            (0..ranges.len())
+                .map(|i| {
+                    (
+                        i,
+                        per_range
+                            .get(&i)
+                            .map_or_else(|| base.clone(), |c| c.union(&base)),
+                    )
+                })
+                .collect()
+        }
+    }
+
     /// Workloads `s` may reach at all (egress), as a bit set.
     fn egress_candidates(&self, s: usize) -> BitSet {
         let n = self.cluster.workloads.len();
@@ -404,12 +486,10 @@ impl<'c> Analysis<'c> {
         if n == 0 {
             return out;
         }
-        for range in src_ranges {
-            for d in 0..n {
-                let src = Endpoint::External(*range);
-                let c = self.allowed(src, Endpoint::Workload(d));
-                if !c.is_empty() {
-                    out.push((src, Endpoint::Workload(d), c));
+        for d in 0..n {
+            for (ri, c) in self.external_side(d, Direction::Ingress, src_ranges) {
+                if let Some(range) = src_ranges.get(ri) {
+                    out.push((Endpoint::External(*range), Endpoint::Workload(d), c));
                 }
             }
         }
@@ -421,11 +501,9 @@ impl<'c> Analysis<'c> {
                     out.push((Endpoint::Workload(s), Endpoint::Workload(d), c));
                 }
             }
-            for range in dst_ranges {
-                let dst = Endpoint::External(*range);
-                let c = self.allowed(Endpoint::Workload(s), dst);
-                if !c.is_empty() {
-                    out.push((Endpoint::Workload(s), dst, c));
+            for (ri, c) in self.external_side(s, Direction::Egress, dst_ranges) {
+                if let Some(range) = dst_ranges.get(ri) {
+                    out.push((Endpoint::Workload(s), Endpoint::External(*range), c));
                 }
             }
         }

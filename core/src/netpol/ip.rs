@@ -40,6 +40,11 @@ impl IpRange {
         }
     }
 
+    /// Whether `self` lies inside `other`.
+    pub fn subset_of_range(&self, other: &IpRange) -> bool {
+        self.family == other.family && other.first <= self.first && self.last <= other.last
+    }
+
     /// Whether `self` lies inside `set`.
     pub fn subset_of(&self, set: &IpSet) -> bool {
         set.ranges
