@@ -1,8 +1,8 @@
-//! NetworkPolicy connectivity on a synthetic cluster at 10×, 100× and 1000× scale.
+//! `NetworkPolicy` connectivity on a synthetic cluster at 10×, 100× and 1000× scale.
 //!
 //! One unit is a namespace with 10 Deployments (5 front, 5 back) and 6
-//! NetworkPolicies (default deny, DNS egress, front → back on 8080, monitoring
-//! ingress by namespaceSelector, ingress from and egress to an `ipBlock` of its own
+//! `NetworkPolicies` (default deny, DNS egress, front → back on 8080, monitoring
+//! ingress by `namespaceSelector`, ingress from and egress to an `ipBlock` of its own
 //! with an `except`), plus a shared `kube-system/kube-dns` and a `monitoring`
 //! namespace. Scale N has N namespaces: 10 N workloads, 6 N policies.
 //! Run with `cargo bench -p stockade-benches --bench netpol`.

@@ -62,7 +62,7 @@ fn netpol_analyzer_connlist_cases() {
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .collect();
     cases.sort();
-    let mut passed = 0;
+    let mut passed = 0u32;
     let mut failures = Vec::new();
     for case in &cases {
         let expected_path = root
@@ -86,7 +86,7 @@ fn netpol_analyzer_connlist_cases() {
             match got.get(k) {
                 None => diff.push(format!("  missing {} => {} : {v}", k.0, k.1)),
                 Some(g) if g != v => {
-                    diff.push(format!("  {} => {} : expected {v}, got {g}", k.0, k.1))
+                    diff.push(format!("  {} => {} : expected {v}, got {g}", k.0, k.1));
                 }
                 _ => {}
             }
@@ -106,7 +106,7 @@ fn netpol_analyzer_connlist_cases() {
     println!(
         "netpol-analyzer connlist conformance: {passed}/{} cases pass ({:.1}%)",
         cases.len(),
-        100.0 * f64::from(passed) / cases.len().max(1) as f64
+        100.0 * f64::from(passed) / f64::from(u32::try_from(cases.len().max(1)).unwrap())
     );
     for f in &failures {
         println!("FAIL {f}");

@@ -1,4 +1,4 @@
-//! NetworkPolicy lint rules: every rule fires on its `fail.yaml` fixture and not on
+//! `NetworkPolicy` lint rules: every rule fires on its `fail.yaml` fixture and not on
 //! its `pass.yaml`; findings are located; the scan-level pass sees every file.
 #![allow(
     clippy::unwrap_used,

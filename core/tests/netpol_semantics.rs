@@ -1,4 +1,4 @@
-//! NetworkPolicy semantics (networking.k8s.io/v1), one behaviour per test, through
+//! `NetworkPolicy` semantics (`networking.k8s.io/v1`), one behaviour per test, through
 //! the public API (`connlist`, `explain`, `diff`).
 #![allow(
     clippy::unwrap_used,

@@ -50,11 +50,18 @@ impl BitSet {
         self.0.iter().all(|w| *w == 0)
     }
 
+    /// The members, in order (skipping empty words and zero bits).
     pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0.iter().enumerate().flat_map(|(i, &w)| {
-            (0..64)
-                .filter(move |b| w & (1 << b) != 0)
-                .map(move |b| i * 64 + b)
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(i * 64 + b)
+            })
         })
     }
 }

@@ -90,6 +90,7 @@ impl IpSet {
     }
 
     /// `self` minus `other`.
+    #[must_use]
     pub fn subtract(&self, other: &IpSet) -> IpSet {
         let mut out = Vec::new();
         for r in &self.ranges {

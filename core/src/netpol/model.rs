@@ -337,7 +337,7 @@ impl Cluster {
                     span: o.root.span,
                     pointer: o.pointer.clone(),
                 };
-                self.read_object(o, loc);
+                self.read_object(o, &loc);
             }
         }
     }
@@ -357,9 +357,9 @@ impl Cluster {
         }
     }
 
-    fn read_object(&mut self, o: &Object<'_>, loc: Loc) {
+    fn read_object(&mut self, o: &Object<'_>, loc: &Loc) {
         let group = o.group();
-        let name_loc = name_loc(o, &loc);
+        let name_loc = name_loc(o, loc);
         let namespace = o.namespace.clone().unwrap_or_else(|| "default".to_string());
         match (group, o.kind.as_str()) {
             ("", "Namespace") => {

@@ -88,6 +88,7 @@ impl PortSet {
         self.ranges.iter().any(|&(a, b)| a <= port && port <= b)
     }
 
+    #[must_use]
     pub fn union(&self, other: &PortSet) -> PortSet {
         let mut all: Vec<(u16, u16)> = self
             .ranges
@@ -106,6 +107,7 @@ impl PortSet {
         PortSet { ranges: out }
     }
 
+    #[must_use]
     pub fn intersect(&self, other: &PortSet) -> PortSet {
         let mut out = Vec::new();
         for &(a, b) in &self.ranges {
@@ -122,6 +124,7 @@ impl PortSet {
     }
 
     /// `self` minus `other`.
+    #[must_use]
     pub fn subtract(&self, other: &PortSet) -> PortSet {
         let mut pieces = self.ranges.clone();
         for &(c, d) in &other.ranges {
@@ -215,6 +218,7 @@ impl ConnSet {
         self.set(protocol, merged);
     }
 
+    #[must_use]
     pub fn union(&self, other: &ConnSet) -> ConnSet {
         let mut out = self.clone();
         for p in Protocol::ALL {
@@ -223,6 +227,7 @@ impl ConnSet {
         out
     }
 
+    #[must_use]
     pub fn intersect(&self, other: &ConnSet) -> ConnSet {
         let mut out = ConnSet::none();
         for p in Protocol::ALL {
@@ -231,6 +236,7 @@ impl ConnSet {
         out
     }
 
+    #[must_use]
     pub fn subtract(&self, other: &ConnSet) -> ConnSet {
         let mut out = ConnSet::none();
         for p in Protocol::ALL {

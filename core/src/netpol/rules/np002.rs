@@ -2,6 +2,7 @@ use crate::rule::{Category, Pack, Severity};
 
 use super::{policy_object, Hit, Lint};
 use crate::netpol::model::PeerKind;
+use crate::netpol::selector::Selector;
 
 crate::declare_rule! {
     /// ## What it does
@@ -52,8 +53,8 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             let PeerKind::Selectors { namespace, pod } = &peer.kind else {
                 continue;
             };
-            if namespace.as_ref().is_none_or(|s| s.is_empty())
-                && pod.as_ref().is_none_or(|s| s.is_empty())
+            if namespace.as_ref().is_none_or(Selector::is_empty)
+                && pod.as_ref().is_none_or(Selector::is_empty)
             {
                 continue;
             }

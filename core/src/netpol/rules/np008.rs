@@ -90,7 +90,7 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
                                 "{ctx}: except `{text}` is not strictly inside cidr `{}`",
                                 b.cidr
                             ),
-                        ))
+                        ));
                     }
                     _ => {}
                 }
