@@ -58,7 +58,7 @@ fn connlist_explain_and_diff() {
     ]);
     assert_eq!(code, 0);
     assert!(out.contains("on 5432/TCP: ALLOWED"), "{out}");
-    assert!(out.contains("policy.yaml:6:5"), "{out}");
+    assert!(out.contains("policy.yaml:7:5"), "{out}");
     let (code, _, err) = run(&["netpol", "explain", b, "--from", "a/nope", "--to", "a/db"]);
     assert_eq!(code, 2);
     assert!(err.contains("a/nope"), "{err}");
