@@ -157,3 +157,45 @@ fn invalid_policies_are_located_errors() {
     assert!(report.errors[0].message.contains("Equals"));
     assert_eq!(report.errors[0].start.as_ref().unwrap().line.get(), 6);
 }
+
+#[test]
+fn joined_selectors_that_only_match_in_the_policy_namespace_are_reported() {
+    // The reverse of the split case: one peer with both selectors, where the pods
+    // exist only in the policy's own namespace, which the namespaceSelector misses.
+    let text = fixture("NP001", "pass.yaml").replace(
+        "    - podSelector: {matchLabels: {app: web}}",
+        "    - namespaceSelector: {matchLabels: {team: other}}\n      podSelector: {matchLabels: {app: web}}",
+    );
+    let hits = finding_line(&text, "NP003");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(
+        hits[0].1.contains("two peers were likely meant"),
+        "{}",
+        hits[0].1
+    );
+}
+
+#[test]
+fn named_port_towards_an_ip_block_is_reported() {
+    let text = fixture("NP008", "pass.yaml").replace(
+        "        except: [10.0.1.0/24]",
+        "        except: [10.0.1.0/24]\n    ports:\n    - port: http",
+    );
+    let hits = finding_line(&text, "NP007");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+    assert!(
+        hits[0].1.contains("never matches an ipBlock"),
+        "{}",
+        hits[0].1
+    );
+}
+
+#[test]
+fn udp_only_service_ports_count_for_the_protocol_check() {
+    let text = fixture("NP001", "pass.yaml").replace(
+        "    - podSelector: {matchLabels: {app: web}}",
+        "    - podSelector: {matchLabels: {app: web}}\n    ports:\n    - port: 5353",
+    ) + "---\napiVersion: v1\nkind: Service\nmetadata: {name: mdns, namespace: shop}\nspec:\n  selector: {app: api}\n  ports:\n  - {port: 5353, protocol: UDP}\n";
+    let hits = finding_line(&text, "NP006");
+    assert_eq!(hits.len(), 1, "{hits:?}");
+}

@@ -76,6 +76,10 @@ pub struct Analysis<'c> {
     /// Per policy, per direction (0 ingress, 1 egress), per rule: the workloads its
     /// peers select (all when it has no peers).
     rule_targets: Vec<[Vec<BitSet>; 2]>,
+    /// Per policy: the workloads its `podSelector` selects (whatever its `policyTypes`).
+    pub policy_selects: Vec<Vec<usize>>,
+    /// Workloads by namespace.
+    pub by_namespace: std::collections::BTreeMap<String, Vec<usize>>,
 }
 
 fn dir_index(d: Direction) -> usize {
@@ -86,6 +90,8 @@ fn dir_index(d: Direction) -> usize {
 }
 
 impl<'c> Analysis<'c> {
+    // One pass builds the indices the queries share; splitting it would pass them all around.
+    #[allow(clippy::too_many_lines)]
     pub fn new(cluster: &'c Cluster) -> Self {
         let n = cluster.workloads.len();
         // Workloads by namespace: a policy selects only pods of its namespace, and a
@@ -111,6 +117,7 @@ impl<'c> Analysis<'c> {
             .collect();
         let mut ingress_policies = vec![Vec::new(); n];
         let mut egress_policies = vec![Vec::new(); n];
+        let mut policy_selects = vec![Vec::new(); cluster.policies.len()];
         for (pi, p) in cluster.policies.iter().enumerate() {
             for &wi in by_ns
                 .get(p.namespace.as_str())
@@ -121,6 +128,9 @@ impl<'c> Analysis<'c> {
                 };
                 if !p.pod_selector.matches(&w.labels) {
                     continue;
+                }
+                if let Some(v) = policy_selects.get_mut(pi) {
+                    v.push(wi);
                 }
                 if p.affects_ingress {
                     if let Some(v) = ingress_policies.get_mut(wi) {
@@ -140,21 +150,43 @@ impl<'c> Analysis<'c> {
             ingress_policies,
             egress_policies,
             rule_targets: Vec::new(),
+            policy_selects,
+            by_namespace: by_ns
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), v.clone()))
+                .collect(),
         };
-        let candidates = |p: &Policy, peer: &PeerKind| -> Vec<usize> {
+        // Namespace selectors repeat across policies (every namespace's DNS rule
+        // selects kube-system): match each distinct selector against the namespaces once.
+        let namespaces: Vec<(&Labels, &Vec<usize>)> = by_ns
+            .iter()
+            .filter_map(|(ns, v)| Some((ns_label_map.get(ns)?, v)))
+            .collect();
+        let ns_cache: std::cell::RefCell<
+            std::collections::HashMap<String, std::rc::Rc<Vec<usize>>>,
+        > = std::cell::RefCell::default();
+        let candidates = |p: &Policy, peer: &PeerKind| -> std::rc::Rc<Vec<usize>> {
             match peer {
                 PeerKind::Selectors {
                     namespace: None, ..
-                } => by_ns.get(p.namespace.as_str()).cloned().unwrap_or_default(),
+                } => std::rc::Rc::new(by_ns.get(p.namespace.as_str()).cloned().unwrap_or_default()),
                 PeerKind::Selectors {
                     namespace: Some(sel),
                     ..
-                } => by_ns
-                    .iter()
-                    .filter(|(ns, _)| ns_label_map.get(*ns).is_some_and(|l| sel.matches(l)))
-                    .flat_map(|(_, v)| v.iter().copied())
-                    .collect(),
-                PeerKind::IpBlock(_) | PeerKind::Invalid(_) => Vec::new(),
+                } => ns_cache
+                    .borrow_mut()
+                    .entry(sel.to_string())
+                    .or_insert_with(|| {
+                        std::rc::Rc::new(
+                            namespaces
+                                .iter()
+                                .filter(|(l, _)| sel.matches(l))
+                                .flat_map(|(_, v)| v.iter().copied())
+                                .collect(),
+                        )
+                    })
+                    .clone(),
+                PeerKind::IpBlock(_) | PeerKind::Invalid(_) => std::rc::Rc::new(Vec::new()),
             }
         };
         let rule_targets = cluster
@@ -170,7 +202,7 @@ impl<'c> Analysis<'c> {
                             }
                             let mut b = BitSet::new(n);
                             for peer in &r.peers {
-                                for wi in candidates(p, &peer.kind) {
+                                for &wi in candidates(p, &peer.kind).iter() {
                                     if !b.contains(wi) && a.peer_selects_workload(p, &peer.kind, wi)
                                     {
                                         b.insert(wi);
@@ -193,6 +225,32 @@ impl<'c> Analysis<'c> {
             .get(pi)
             .and_then(|t| t.get(dir_index(dir)))
             .and_then(|t| t.get(ri))
+    }
+
+    /// The workloads of namespace `ns`.
+    pub fn workloads_in(&self, ns: &str) -> &[usize] {
+        self.by_namespace.get(ns).map_or(&[], Vec::as_slice)
+    }
+
+    /// Workloads a peer may select: those of the policy's namespace, or of the
+    /// namespaces its `namespaceSelector` matches (to be checked with
+    /// [`Analysis::peer_selects_workload`]).
+    pub fn peer_candidates(&self, p: &Policy, peer: &PeerKind) -> Vec<usize> {
+        match peer {
+            PeerKind::Selectors {
+                namespace: None, ..
+            } => self.workloads_in(&p.namespace).to_vec(),
+            PeerKind::Selectors {
+                namespace: Some(sel),
+                ..
+            } => self
+                .by_namespace
+                .iter()
+                .filter(|(ns, _)| sel.matches(&self.cluster.namespace_labels(ns)))
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect(),
+            PeerKind::IpBlock(_) | PeerKind::Invalid(_) => Vec::new(),
+        }
     }
 
     fn workload(&self, i: usize) -> Option<&'c Workload> {

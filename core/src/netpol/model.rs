@@ -256,6 +256,8 @@ pub struct Cluster {
     pub policies: Vec<Policy>,
     /// What could not be read, by source index.
     pub problems: Vec<(usize, Problem)>,
+    /// `(namespace, name, kind)` of the workloads, to join the pods of one owner.
+    seen: std::collections::HashSet<(String, String, String)>,
 }
 
 const WORKLOAD_KINDS: &[&str] = &[
@@ -456,11 +458,10 @@ impl Cluster {
     /// Add a workload; pods of an owner already seen join it (netpol-analyzer
     /// represents an owner by one of its pods).
     fn add_workload(&mut self, w: Workload) {
-        let exists = self
-            .workloads
-            .iter()
-            .any(|x| x.namespace == w.namespace && x.name == w.name && x.kind == w.kind);
-        if !exists {
+        if self
+            .seen
+            .insert((w.namespace.clone(), w.name.clone(), w.kind.clone()))
+        {
             self.workloads.push(w);
         }
     }

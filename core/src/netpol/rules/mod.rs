@@ -93,16 +93,14 @@ impl<'c> Lint<'c> {
 
     /// The workloads a rule's traffic goes to: for ingress the pods the policy
     /// selects, for egress those its peers select.
-    pub fn destinations(&self, pi: usize, p: &Policy, d: Direction, r: &Rule) -> Vec<usize> {
+    pub fn destinations(&self, pi: usize, _p: &Policy, d: Direction, r: &Rule) -> Vec<usize> {
         match d {
             Direction::Ingress => self
-                .cluster
-                .workloads
-                .iter()
-                .enumerate()
-                .filter(|(_, w)| w.namespace == p.namespace && p.pod_selector.matches(&w.labels))
-                .map(|(i, _)| i)
-                .collect(),
+                .analysis
+                .policy_selects
+                .get(pi)
+                .cloned()
+                .unwrap_or_default(),
             Direction::Egress => self
                 .analysis
                 .rule_targets(pi, d, r.index)
@@ -121,7 +119,11 @@ impl<'c> Lint<'c> {
         let mut out = self
             .analysis
             .rule_conns(r, Endpoint::External(IpRange::all(Family::V4)));
-        if d == Direction::Egress {
+        let named = r
+            .ports
+            .iter()
+            .any(|p| matches!(p.port, Some(super::model::PortValue::Name(_))));
+        if d == Direction::Egress && named {
             if let Some(targets) = self.analysis.rule_targets(pi, d, r.index) {
                 for t in targets.iter() {
                     out = out.union(&self.analysis.rule_conns(r, Endpoint::Workload(t)));

@@ -28,11 +28,13 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## References
+    /// - kube-score `networkpolicy-targets-pod`
     /// - <https://kubernetes.io/docs/concepts/services-networking/network-policies/>
     pub static META = {
         id: "NP001",
         name: "netpol-selects-no-workload",
         pack: Pack::NetworkPolicy,
+        aliases: &["networkpolicy-targets-pod"],
         severity: Severity::Medium,
         category: Category::BestPractice,
         title: "NetworkPolicy selects no workload",
@@ -44,15 +46,15 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     if !l.has_workloads() {
         return;
     }
-    for (_, p) in l.policies() {
+    for (pi, p) in l.policies() {
         if p.pod_selector.is_empty() {
             continue;
         }
         let any = l
-            .cluster
-            .workloads
-            .iter()
-            .any(|w| w.namespace == p.namespace && p.pod_selector.matches(&w.labels));
+            .analysis
+            .policy_selects
+            .get(pi)
+            .is_some_and(|v| !v.is_empty());
         if !any {
             let loc = super::at(
                 &p.loc,

@@ -75,7 +75,10 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
                     continue;
                 }
             }
-            let any = (0..l.cluster.workloads.len())
+            let any = l
+                .analysis
+                .peer_candidates(p, &peer.kind)
+                .into_iter()
                 .any(|wi| l.analysis.peer_selects_workload(p, &peer.kind, wi));
             if !any {
                 let where_ = match namespace {

@@ -93,13 +93,18 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             if ns.is_empty() || pod.is_empty() {
                 continue;
             }
-            let both = (0..l.cluster.workloads.len())
+            let both = l
+                .analysis
+                .peer_candidates(p, &peer.kind)
+                .into_iter()
                 .any(|wi| l.analysis.peer_selects_workload(p, &peer.kind, wi));
             let own_ns = !ns.matches(&l.cluster.namespace_labels(&p.namespace))
-                && l.cluster
-                    .workloads
-                    .iter()
-                    .any(|w| w.namespace == p.namespace && pod.matches(&w.labels));
+                && l.analysis.workloads_in(&p.namespace).iter().any(|&wi| {
+                    l.cluster
+                        .workloads
+                        .get(wi)
+                        .is_some_and(|w| pod.matches(&w.labels))
+                });
             if !both && own_ns {
                 out.push(l.hit(
                     &META,

@@ -29,13 +29,19 @@ crate::declare_rule! {
     /// ```
     ///
     /// ## References
-    /// - kube-linter `non-isolated-pod`, Polaris `missingNetworkPolicy`, Checkov `CKV2_K8S_6`
+    /// - kube-linter `non-isolated-pod`, Polaris `missingNetworkPolicy`, Checkov
+    ///   `CKV2_K8S_6`, kube-score `pod-networkpolicy` (which also asks for egress, see NP012)
     /// - <https://kubernetes.io/docs/concepts/services-networking/network-policies/#the-two-sorts-of-pod-isolation>
     pub static META = {
         id: "NP011",
         name: "pod-ingress-not-isolated",
         pack: Pack::NetworkPolicy,
-        aliases: &["non-isolated-pod", "missingNetworkPolicy", "CKV2_K8S_6"],
+        aliases: &[
+            "non-isolated-pod",
+            "missingNetworkPolicy",
+            "CKV2_K8S_6",
+            "pod-networkpolicy",
+        ],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Workload not isolated for ingress",

@@ -51,8 +51,29 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
     if !l.has_policies() {
         return;
     }
+    // Namespaces with a default deny, per direction, in one pass over the policies.
+    let mut deny: [std::collections::HashSet<&str>; 2] = Default::default();
+    for p in &l.cluster.policies {
+        if !p.pod_selector.is_empty() {
+            continue;
+        }
+        for (i, d) in [Direction::Ingress, Direction::Egress]
+            .into_iter()
+            .enumerate()
+        {
+            if p.affects(d) && p.rules(d).is_empty() {
+                if let Some(set) = deny.get_mut(i) {
+                    set.insert(p.namespace.as_str());
+                }
+            }
+        }
+    }
     for ns in l.cluster.namespaces.values() {
-        let first_workload = l.cluster.workloads.iter().find(|w| w.namespace == ns.name);
+        let first_workload = l
+            .analysis
+            .workloads_in(&ns.name)
+            .first()
+            .and_then(|&wi| l.cluster.workloads.get(wi));
         let (loc, object) = match (&ns.loc, first_workload) {
             (Some(loc), _) => (loc.clone(), format!("Namespace/{}", ns.name)),
             (None, Some(w)) => (
@@ -61,18 +82,11 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             ),
             (None, None) => continue,
         };
-        let deny = |d: Direction| {
-            l.cluster.policies.iter().any(|p| {
-                p.namespace == ns.name
-                    && p.pod_selector.is_empty()
-                    && p.affects(d)
-                    && p.rules(d).is_empty()
-            })
-        };
         let missing: Vec<&str> = [Direction::Ingress, Direction::Egress]
             .into_iter()
-            .filter(|d| !deny(*d))
-            .map(Direction::as_str)
+            .enumerate()
+            .filter(|(i, _)| !deny.get(*i).is_some_and(|s| s.contains(ns.name.as_str())))
+            .map(|(_, d)| d.as_str())
             .collect();
         if missing.is_empty() {
             continue;
