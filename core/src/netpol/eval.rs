@@ -334,7 +334,8 @@ impl<'c> Analysis<'c> {
                         u16::try_from(*n),
                         u16::try_from(end.min(i64::from(MAX_PORT))),
                     ) {
-                        (Ok(a), Ok(b)) => PortSet::range(a, b),
+                        // Port 0 is invalid (the API server rejects it): nothing.
+                        (Ok(a), Ok(b)) if a > 0 => PortSet::range(a, b),
                         _ => PortSet::default(),
                     }
                 }

@@ -82,7 +82,8 @@
 //!
 //! Not modelled: AdminNetworkPolicy and BaselineAdminNetworkPolicy, Ingress/Route
 //! objects (netpol-analyzer's `{ingress-controller}` peer), secondary networks, and
-//! the node a pod runs on (host-network pods are treated as any pod).
+//! the node a pod runs on (host-network pods are treated as any pod). Pods an
+//! operator creates from a custom resource are not workloads of the manifests.
 //!
 //! # Lint rules and the scanned set
 //!
