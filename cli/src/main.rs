@@ -11,6 +11,7 @@
 
 mod config;
 mod inputs;
+mod netpol;
 mod scan;
 
 use std::io::{IsTerminal, Write};
@@ -39,6 +40,8 @@ enum Command {
     Rules(RulesArgs),
     /// Show a rule's metadata and documentation (by id, name or alias, e.g. DL3007).
     Explain(ExplainArgs),
+    /// NetworkPolicy connectivity: connlist, explain, diff.
+    Netpol(netpol::NetpolArgs),
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +162,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Netpol(args) => netpol::run(&args),
     }
 }
 

@@ -69,13 +69,19 @@ pub fn scan_all(
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
-    let namespaces = NamespaceIndex::from_texts(loaded.iter().filter_map(|l| match l {
-        Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
-            Some(source.text())
-        }
-        _ => None,
-    }));
-    let engine = Engine::new(config).with_namespaces(namespaces);
+    let kube: Vec<Source> = loaded
+        .iter()
+        .filter_map(|l| match l {
+            Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
+                Some(source.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let namespaces = NamespaceIndex::from_texts(kube.iter().map(Source::text));
+    let engine = Engine::new(config)
+        .with_namespaces(namespaces)
+        .with_netpol(stockade::netpol::ScanIndex::from_sources(&kube));
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),

@@ -109,13 +109,17 @@ impl<'a> Context<'a> {
 pub(crate) fn scan_source(
     config: &Config,
     namespaces: &crate::kubernetes::NamespaceIndex,
+    netpol: &crate::netpol::ScanIndex,
     source: &Source,
     kind: Kind,
 ) -> Report {
     let mut ctx = Context::new(config);
     match kind {
         Kind::Dockerfile => crate::dockerfile::check(source, &mut ctx),
-        Kind::Kubernetes => crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces),
+        Kind::Kubernetes => {
+            crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces);
+            crate::netpol::check(source, &mut ctx, netpol);
+        }
     }
     ctx.finish(source)
 }

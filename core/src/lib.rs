@@ -26,6 +26,7 @@ pub mod dockerfile;
 mod engine;
 pub mod finding;
 pub mod kubernetes;
+pub mod netpol;
 pub mod output;
 pub mod registry;
 pub mod rule;
@@ -114,6 +115,8 @@ pub struct Engine {
     config: Config,
     /// Namespace labels of the whole scan (Pod Security levels per namespace).
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
+    /// NetworkPolicy findings of the whole scan (cross-object rules).
+    netpol: std::sync::Arc<netpol::ScanIndex>,
 }
 
 impl Engine {
@@ -121,7 +124,38 @@ impl Engine {
         Self {
             config,
             namespaces: std::sync::Arc::default(),
+            netpol: std::sync::Arc::default(),
         }
+    }
+
+    /// Use the NetworkPolicy findings of a whole scan ([`netpol::ScanIndex::from_sources`]
+    /// over every Kubernetes source): the cross-object rules (`NP…`) then see every
+    /// workload and policy of the scan, and each source gets the findings located
+    /// in it. Without it, each source is linted alone.
+    #[must_use]
+    pub fn with_netpol(mut self, index: netpol::ScanIndex) -> Self {
+        self.netpol = std::sync::Arc::new(index);
+        self
+    }
+
+    /// Scan several sources as one scan: Kubernetes sources are first read together
+    /// for the cross-object NetworkPolicy rules, then each source is scanned.
+    pub fn scan_sources(&self, sources: &[Source]) -> Report {
+        let kube: Vec<Source> = sources
+            .iter()
+            .filter(|s| detect_kind(s.path(), s.text()) == Some(Kind::Kubernetes))
+            .cloned()
+            .collect();
+        let engine = self
+            .clone()
+            .with_netpol(netpol::ScanIndex::from_sources(&kube));
+        let mut report = Report::default();
+        for s in sources {
+            report.merge(engine.scan_source(s, None));
+        }
+        report.sort();
+        report.recount();
+        report
     }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
@@ -145,7 +179,9 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => engine::scan_source(&self.config, &self.namespaces, source, kind),
+            Some(kind) => {
+                engine::scan_source(&self.config, &self.namespaces, &self.netpol, source, kind)
+            }
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;
