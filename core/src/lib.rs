@@ -28,6 +28,7 @@ pub mod finding;
 pub mod kubernetes;
 pub mod output;
 pub mod registry;
+pub mod rego;
 pub mod rule;
 pub mod source;
 pub mod suppress;
