@@ -39,6 +39,8 @@ pub struct TestResult {
     pub skipped: bool,
     pub error: Option<String>,
     pub cases: Vec<CaseResult>,
+    /// Cases the test declares (run or not: a test that fails to load runs none).
+    pub declared_cases: usize,
     #[serde(skip)]
     pub runtime: Duration,
 }
@@ -71,13 +73,17 @@ impl SuiteResult {
         self.error.is_some() || self.tests.iter().any(TestResult::is_failure)
     }
 
-    /// `(passed, total)` cases, skipped ones not counted.
+    /// `(passed, total)` cases, skipped ones not counted; the cases of a test
+    /// that failed to load count as failed.
     pub fn case_counts(&self) -> (usize, usize) {
         let mut passed = 0;
         let mut total = 0;
         for t in &self.tests {
             if t.skipped {
                 continue;
+            }
+            if t.cases.is_empty() {
+                total += t.declared_cases;
             }
             for c in &t.cases {
                 if c.skipped {
@@ -538,6 +544,10 @@ pub fn verify_suite(text: &str, path: &str, read: Reader<'_>) -> Option<SuiteRes
             skipped: false,
             error: None,
             cases: Vec::new(),
+            declared_cases: test
+                .get("cases")
+                .and_then(Json::as_array)
+                .map_or(0, Vec::len),
             runtime: Duration::ZERO,
         };
         if test.get("skip").and_then(Json::as_bool) == Some(true) {

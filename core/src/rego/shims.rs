@@ -10,15 +10,16 @@
 //!    regorus parses it as a call on the previous line's last term
 //!    (`x := input.a` / `(x) == 1` becomes `input.a(x) == 1`). A `;` is inserted at
 //!    the end of the previous line when that line ends with a value.
-//! 3. **Call arguments under `not`**: OPA's compiler hoists every nested call (and
-//!    operator expression) out of a negated expression into a plain expression
-//!    before it (`not count(input.x) > 0` becomes `__l := count(input.x); not __l > 0`),
-//!    so when that call is undefined the whole body fails. regorus evaluates the call
-//!    inside the negation, where undefined makes `not` succeed. We hoist the same
-//!    terms OPA does: operands of the negated expression that are calls or operator
-//!    expressions, and calls nested in references, arrays, objects and sets. Plain
-//!    references are not hoisted (OPA does not either: `not f(input.missing)` succeeds
-//!    in both).
+//! 3. **Dynamic terms under `not`**: OPA's compiler hoists them out of every
+//!    expression before evaluating it (stages `RewriteExprTerms`: nested calls and
+//!    operator expressions; `RewriteDynamicTerms`: references and comprehensions that
+//!    are arguments of a call or comparison, and the bracketed parts of references),
+//!    and the hoisted expressions are *not* negated. So `not f(input.missing)` and
+//!    `not count(input.missing) > 0` fail in OPA when `input.missing` is undefined,
+//!    while regorus evaluates them inside the negation, where undefined makes `not`
+//!    succeed. We hoist the same terms (`__stockade_hoistN := term; not …`). Plain
+//!    variables are left in place (they are bound, or the rule is unsafe), as are
+//!    the sides of a unification `=` (only their bracketed parts move, as in OPA).
 //! 4. **Body-less functions in Rego v1** (`f("a", _)` on its own line, meaning
 //!    `f("a", _) = true`): regorus' v1 parser says "rule must have a body or
 //!    assignment"; ` = true` is appended.
@@ -157,6 +158,8 @@ fn rewrite_inner(src: &str, v1: bool) -> Result<(String, Applied), LexError> {
                     if let (Some(a), Some(b)) = (stmt_start, head_end) {
                         chain_head = Some((a, b));
                     }
+                    // A body ends its statement unless `{` (chained) or `else` follows.
+                    expect_stmt = true;
                 }
             }
             "not" => {
@@ -345,7 +348,9 @@ fn trim(toks: &[Token], mut a: usize, mut b: usize) -> (usize, usize) {
     (a, b)
 }
 
-/// Hoist call terms out of the negated literal at `not_idx`; returns how many.
+/// Hoist dynamic terms out of the negated literal at `not_idx`, as OPA's
+/// `RewriteExprTerms` and `RewriteDynamicTerms` compiler stages do; returns how
+/// many were hoisted.
 fn hoist_negation(
     src: &str,
     toks: &[Token],
@@ -361,105 +366,160 @@ fn hoist_negation(
     if a >= b {
         return 0;
     }
-    // Operands of the negated expression.
-    let mut operands: Vec<(usize, usize)> = Vec::new();
-    let by_comparison = split_depth0(src, toks, a, b, &is_comparison);
-    if by_comparison.len() == 2 {
-        operands.extend(by_comparison);
-    } else if let Some(open) = whole_call(src, toks, a, b) {
-        if let Some(close) = matching(src, toks, open) {
-            let args = split_depth0(src, toks, open + 1, close, &|s, t| t.is(s, ","));
-            operands.extend(args.into_iter().filter(|(x, y)| x < y));
+    let mut h = Hoister {
+        src,
+        toks,
+        counter,
+        edits,
+        hoisted: Vec::new(),
+    };
+    let unify = split_depth0(src, toks, a, b, &|s, t| {
+        t.kind == Tok::Punct && t.is(s, "=")
+    });
+    if unify.len() == 2 {
+        for (x, y) in unify {
+            h.in_term(x, y);
         }
     } else {
-        // A single term: only calls nested inside it.
-        operands.push((a, b));
-    }
-    let mut hoisted: Vec<String> = Vec::new();
-    let mut replace = |x: usize, y: usize, edits: &mut Vec<Edit>, hoisted: &mut Vec<String>| {
-        let (Some(tx), Some(ty)) = (toks.get(x), toks.get(y.saturating_sub(1))) else {
-            return;
-        };
-        let Some(text) = src.get(tx.start..ty.end) else {
-            return;
-        };
-        let var = format!("__stockade_hoist{counter}");
-        *counter += 1;
-        hoisted.push(format!("{var} := {text}; "));
-        edits.push(Edit {
-            start: tx.start,
-            end: ty.end,
-            text: var,
-        });
-    };
-    for (x, y) in operands {
-        let (x, y) = trim(toks, x, y);
-        if x >= y {
-            continue;
-        }
-        let arithmetic = split_depth0(src, toks, x, y, &is_arithmetic).len() > 1
-            && !toks.get(x).is_some_and(|t| t.is(src, "-") && y - x == 2);
-        if arithmetic || whole_call(src, toks, x, y).is_some() {
-            replace(x, y, edits, &mut hoisted);
+        let cmp = split_depth0(src, toks, a, b, &is_comparison);
+        if cmp.len() == 2 {
+            for (x, y) in cmp {
+                h.one(x, y);
+            }
+        } else if let Some(open) = whole_call(src, toks, a, b) {
+            if let Some(close) = matching(src, toks, open) {
+                for (x, y) in split_depth0(src, toks, open + 1, close, &|s, t| t.is(s, ",")) {
+                    h.one(x, y);
+                }
+            }
         } else {
-            for (cx, cy) in nested_calls(src, toks, x, y) {
-                replace(cx, cy, edits, &mut hoisted);
+            let arith = split_depth0(src, toks, a, b, &is_arithmetic);
+            if arith.len() > 1 {
+                for (x, y) in arith {
+                    h.one(x, y);
+                }
+            } else {
+                h.in_term(a, b);
             }
         }
     }
-    let n = hoisted.len();
+    let n = h.hoisted.len();
     if n > 0 {
         if let Some(t) = toks.get(not_idx) {
-            edits.push(Edit {
+            let text = h.hoisted.concat();
+            h.edits.push(Edit {
                 start: t.start,
                 end: t.start,
-                text: hoisted.concat(),
+                text,
             });
         }
     }
     n
 }
 
-/// Outermost calls inside the term `[a, b)` (in refs, arrays, objects, sets),
-/// not inside comprehensions.
-fn nested_calls(src: &str, toks: &[Token], a: usize, b: usize) -> Vec<(usize, usize)> {
-    let mut out = Vec::new();
-    let mut j = a;
-    while j < b {
-        let Some(t) = toks.get(j) else { break };
-        if t.kind == Tok::Punct && matches!(t.text(src), "[" | "{") {
-            // Skip comprehensions entirely.
-            if let Some(close) = matching(src, toks, j) {
-                let inner = split_depth0(src, toks, j + 1, close, &|s, t| t.is(s, "|"));
-                if inner.len() > 1 {
-                    j = close + 1;
-                    continue;
-                }
-            }
-        }
-        if t.kind == Tok::Ident {
-            let prev_dot = j > a && toks.get(j - 1).is_some_and(|p| p.is(src, "."));
-            if !prev_dot {
-                let mut k = j + 1;
-                while toks.get(k).is_some_and(|t| t.is(src, "."))
-                    && toks.get(k + 1).is_some_and(|t| t.kind == Tok::Ident)
-                {
-                    k += 2;
-                }
-                if toks.get(k).is_some_and(|t| t.is(src, "(")) && j > a {
-                    if let Some(close) = matching(src, toks, k) {
-                        if close < b {
-                            out.push((j, close + 1));
-                            j = close + 1;
-                            continue;
-                        }
-                    }
-                }
-            }
-        }
-        j += 1;
+struct Hoister<'a, 'b> {
+    src: &'a str,
+    toks: &'a [Token],
+    counter: &'b mut usize,
+    edits: &'b mut Vec<Edit>,
+    hoisted: Vec<String>,
+}
+
+impl Hoister<'_, '_> {
+    fn hoist(&mut self, x: usize, y: usize) {
+        let (Some(tx), Some(ty)) = (self.toks.get(x), self.toks.get(y.saturating_sub(1))) else {
+            return;
+        };
+        let Some(text) = self.src.get(tx.start..ty.end) else {
+            return;
+        };
+        let var = format!("__stockade_hoist{}", self.counter);
+        *self.counter += 1;
+        self.hoisted.push(format!("{var} := {text}; "));
+        self.edits.push(Edit {
+            start: tx.start,
+            end: ty.end,
+            text: var,
+        });
     }
-    out
+
+    /// A composite literal `[…]`/`{…}` spanning `[x, y)`: `Some(is_comprehension)`.
+    fn composite(&self, x: usize, y: usize) -> Option<bool> {
+        let first = self.toks.get(x)?;
+        if !(first.is(self.src, "[") || first.is(self.src, "{")) {
+            return None;
+        }
+        let close = matching(self.src, self.toks, x)?;
+        if close + 1 != y {
+            return None;
+        }
+        let parts = split_depth0(self.src, self.toks, x + 1, close, &|s, t| t.is(s, "|"));
+        Some(parts.len() > 1)
+    }
+
+    /// Elements of a composite literal (object values and keys separately).
+    fn elements(&mut self, x: usize, y: usize) {
+        let (src, toks) = (self.src, self.toks);
+        for (ex, ey) in split_depth0(src, toks, x + 1, y - 1, &|s, t| t.is(s, ",")) {
+            for (kx, ky) in split_depth0(src, toks, ex, ey, &|s, t| t.is(s, ":")) {
+                self.one(kx, ky);
+            }
+        }
+    }
+
+    /// OPA's `rewriteDynamicsOne` (plus `expandExprTerm` for calls): refs,
+    /// calls, operator expressions and comprehensions are hoisted; composite
+    /// literals are entered; scalars and plain variables stay.
+    fn one(&mut self, x: usize, y: usize) {
+        let (x, y) = trim(self.toks, x, y);
+        if x >= y {
+            return;
+        }
+        if y - x == 1 {
+            return; // a scalar or a plain variable
+        }
+        if y - x == 2 && self.toks.get(x).is_some_and(|t| t.is(self.src, "-")) {
+            return; // a negative number
+        }
+        match self.composite(x, y) {
+            Some(false) => self.elements(x, y),
+            Some(true) | None => self.hoist(x, y),
+        }
+    }
+
+    /// OPA's `rewriteDynamicsInTerm`: a reference stays but its dynamic parts
+    /// (bracketed terms) are hoisted; composite literals are entered.
+    fn in_term(&mut self, x: usize, y: usize) {
+        let (x, y) = trim(self.toks, x, y);
+        if x >= y {
+            return;
+        }
+        match self.composite(x, y) {
+            Some(false) => {
+                self.elements(x, y);
+                return;
+            }
+            Some(true) => return,
+            None => {}
+        }
+        if self.toks.get(x).is_some_and(|t| t.kind == Tok::Ident) {
+            let mut j = x + 1;
+            while j < y {
+                let Some(t) = self.toks.get(j) else { break };
+                if t.is(self.src, ".") {
+                    j += 2;
+                } else if t.is(self.src, "[") {
+                    let Some(close) = matching(self.src, self.toks, j) else {
+                        return;
+                    };
+                    self.one(j + 1, close);
+                    j = close + 1;
+                } else {
+                    return; // a call or something else: left alone
+                }
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -503,13 +563,25 @@ mod tests {
             "{out}"
         );
         let (out, a) = rewrite("package p\nx { not f(lower(input.a), input.b) }\n", false);
+        assert_eq!(a.hoisted, 2, "{out}");
+        assert!(
+            out.contains("not f(__stockade_hoist0, __stockade_hoist1)"),
+            "{out}"
+        );
+        // References in call arguments are hoisted too (RewriteDynamicTerms).
+        let (out, a) = rewrite("package p\nx { not f(input.a, y, \"s\") }\n", false);
         assert_eq!(a.hoisted, 1, "{out}");
-        assert!(out.contains("not f(__stockade_hoist0, input.b)"), "{out}");
-        let (_, a) = rewrite("package p\nx { not f(input.a) }\n", false);
-        assert_eq!(a.hoisted, 0);
+        assert!(
+            out.contains("__stockade_hoist0 := input.a; not f(__stockade_hoist0, y, \"s\")"),
+            "{out}"
+        );
         let (out, a) = rewrite("package p\nx { not input.a[lower(input.b)] }\n", false);
         assert_eq!(a.hoisted, 1, "{out}");
-        let (_, a) = rewrite("package p\nx { not input.a == -1 }\n", false);
+        let (_, a) = rewrite("package p\nx { not input.a }\n", false);
+        assert_eq!(a.hoisted, 0);
+        let (out, a) = rewrite("package p\nx { not input.a == -1 }\n", false);
+        assert_eq!(a.hoisted, 1, "{out}");
+        let (_, a) = rewrite("package p\nx { not input.a = [1, 2] }\n", false);
         assert_eq!(a.hoisted, 0);
     }
 
