@@ -11,7 +11,9 @@
 
 mod config;
 mod inputs;
+mod policy;
 mod scan;
+mod verify;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -39,6 +41,19 @@ enum Command {
     Rules(RulesArgs),
     /// Show a rule's metadata and documentation (by id, name or alias, e.g. DL3007).
     Explain(ExplainArgs),
+    /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// Suite files, or folders walked for `kind: Suite` files (`path/...` also works).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+
+    /// Print every test and case, as `gator verify -v`.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Args, Debug)]
@@ -87,6 +102,16 @@ struct ScanArgs {
     /// Indent the json and sarif formats (compact by default).
     #[arg(long)]
     pretty: bool,
+
+    /// Folder (or file) of Gatekeeper ConstraintTemplates and Constraints to apply
+    /// to the scanned Kubernetes objects, beside the built-in packs. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    policy: Vec<PathBuf>,
+
+    /// Folder (or file) of conftest-style Rego policies (`package main`, rules
+    /// `deny`, `violation`, `warn`) applied to every scanned document. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    rego: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -159,6 +184,7 @@ fn main() -> ExitCode {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
+        Command::Verify(args) => run_verify(&args),
     }
 }
 
@@ -213,6 +239,16 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
     }
 }
 
+fn run_verify(args: &VerifyArgs) -> ExitCode {
+    match verify::run(&args.paths, args.verbose) {
+        Ok((text, failed)) => match print(&text) {
+            Ok(()) => verify::exit(failed),
+            Err(e) => fail(&e),
+        },
+        Err(e) => fail(&e),
+    }
+}
+
 /// The configuration for this run, or the errors that stop it.
 fn scan_config(args: &ScanArgs) -> Result<Config, Vec<ScanError>> {
     if args.no_config {
@@ -260,7 +296,14 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let engine = Engine::new(config);
+            let mut engine = Engine::new(config);
+            let mut policy_errors = Vec::new();
+            if !args.policy.is_empty() || !args.rego.is_empty() {
+                let (policies, errors) = policy::load(&args.policy, &args.rego);
+                policy_errors = errors;
+                let inventory = policy::inventory(&collected.inputs, args.kind, stdin.as_deref());
+                engine = engine.with_policies(&policies, inventory);
+            }
             let (mut report, sources) = scan::scan_all(
                 &engine,
                 &collected.inputs,
@@ -269,6 +312,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 threads,
             );
             report.errors.extend(collected.errors);
+            report.errors.extend(policy_errors);
             (report, sources)
         }
         Err(errors) => {

@@ -113,6 +113,8 @@ pub struct Engine {
     config: Config,
     /// Namespace labels of the whole scan (Pod Security levels per namespace).
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
+    /// Gatekeeper constraints and conftest policies, prepared for this scan.
+    policies: Option<std::sync::Arc<rego::PreparedPolicies>>,
 }
 
 impl Engine {
@@ -120,7 +122,25 @@ impl Engine {
         Self {
             config,
             namespaces: std::sync::Arc::default(),
+            policies: None,
         }
+    }
+
+    /// Also apply these Gatekeeper templates/constraints and conftest policies,
+    /// with `inventory` as `data.inventory` (build it once per scan from every
+    /// source, [`rego::Inventory::from_texts`]; Namespaces in it also serve
+    /// `namespaceSelector`). Every template is prepared here, once.
+    #[must_use]
+    pub fn with_policies(mut self, policies: &rego::Policies, inventory: rego::Inventory) -> Self {
+        self.policies = Some(std::sync::Arc::new(
+            policies.prepare(inventory, rego::Backend::default()),
+        ));
+        self
+    }
+
+    /// The prepared policies, when any.
+    pub fn policies(&self) -> Option<&rego::PreparedPolicies> {
+        self.policies.as_deref()
     }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
@@ -144,7 +164,13 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => engine::scan_source(&self.config, &self.namespaces, source, kind),
+            Some(kind) => engine::scan_source(
+                &self.config,
+                &self.namespaces,
+                self.policies.as_deref(),
+                source,
+                kind,
+            ),
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;

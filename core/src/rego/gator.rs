@@ -99,13 +99,26 @@ impl SuiteResult {
     }
 }
 
+/// Go's `time.Duration.String()`: `850ns`, `1.5µs`, `39.412ms`, `1.2s`.
 fn fmt_duration(d: Duration) -> String {
-    let us = d.as_micros();
-    if us < 1000 {
-        format!("{:.3}ms", d.as_secs_f64() * 1000.0)
+    let ns = d.as_nanos();
+    let (value, unit) = if ns < 1_000 {
+        return format!("{ns}ns");
+    } else if ns < 1_000_000 {
+        (ns as f64 / 1e3, "µs")
+    } else if ns < 1_000_000_000 {
+        (ns as f64 / 1e6, "ms")
     } else {
-        format!("{:.3}s", d.as_secs_f64())
+        (ns as f64 / 1e9, "s")
+    };
+    let mut s = format!("{value:.9}");
+    while s.ends_with('0') {
+        s.pop();
     }
+    if s.ends_with('.') {
+        s.pop();
+    }
+    format!("{s}{unit}")
 }
 
 /// gator's "go" output for a list of suites (`verbose` as `gator verify -v`),

@@ -217,6 +217,16 @@ impl PreparedPolicies {
         &self.inventory
     }
 
+    /// Whether any conftest rule is loaded.
+    pub fn has_conftest(&self) -> bool {
+        !self.conftest.is_empty()
+    }
+
+    /// Constraints that are evaluated (scoped ones without the audit point are not).
+    pub fn constraint_count(&self) -> usize {
+        self.constraints.len()
+    }
+
     /// Evaluate every constraint (and conftest policy) on the objects of a
     /// Kubernetes source.
     pub fn check_kubernetes(&self, source: &Source, ctx: &mut Context<'_>) {

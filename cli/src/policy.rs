@@ -1,0 +1,131 @@
+//! `scan --policy DIR` (Gatekeeper ConstraintTemplates and Constraints) and
+//! `scan --rego DIR` (conftest-convention Rego): loading the folders, and the
+//! inventory pre-pass over the scanned manifests.
+
+use std::path::{Path, PathBuf};
+
+use stockade::rego::{Inventory, Policies};
+use stockade::{detect_kind, ErrorKind, Kind, ScanError};
+
+use crate::inputs::{io_message, Input};
+
+/// Files under `dir` (recursively, name order) whose name satisfies `keep`.
+fn files(
+    dir: &Path,
+    keep: &dyn Fn(&str) -> bool,
+    out: &mut Vec<PathBuf>,
+    errors: &mut Vec<ScanError>,
+) {
+    let meta = match std::fs::metadata(dir) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.push(ScanError::file(
+                ErrorKind::Io,
+                dir.display().to_string(),
+                io_message(&e),
+            ));
+            return;
+        }
+    };
+    if meta.is_file() {
+        out.push(dir.to_path_buf());
+        return;
+    }
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(ScanError::file(
+                ErrorKind::Io,
+                dir.display().to_string(),
+                io_message(&e),
+            ));
+            return;
+        }
+    };
+    let mut entries: Vec<_> = entries.filter_map(Result::ok).collect();
+    entries.sort_by_key(std::fs::DirEntry::file_name);
+    for e in entries {
+        let p = e.path();
+        let name = e.file_name().to_string_lossy().to_string();
+        if p.is_dir() {
+            if !name.starts_with('.') {
+                files(&p, keep, out, errors);
+            }
+        } else if keep(&name) {
+            out.push(p);
+        }
+    }
+}
+
+fn display(p: &Path) -> String {
+    p.to_string_lossy().replace('\\', "/")
+}
+
+/// Load the policy folders; errors are located where possible.
+pub fn load(policy_dirs: &[PathBuf], rego_dirs: &[PathBuf]) -> (Policies, Vec<ScanError>) {
+    let mut policies = Policies::new();
+    let mut errors = Vec::new();
+    let mut yaml = Vec::new();
+    for d in policy_dirs {
+        files(
+            d,
+            &|n| {
+                let n = n.to_ascii_lowercase();
+                n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json")
+            },
+            &mut yaml,
+            &mut errors,
+        );
+    }
+    for p in &yaml {
+        match std::fs::read_to_string(p) {
+            Ok(text) => policies.add_text(&display(p), &text),
+            Err(e) => errors.push(ScanError::file(ErrorKind::Io, display(p), io_message(&e))),
+        }
+    }
+    let mut rego = Vec::new();
+    for d in rego_dirs {
+        // conftest skips test files.
+        files(
+            d,
+            &|n| n.ends_with(".rego") && !n.ends_with("_test.rego"),
+            &mut rego,
+            &mut errors,
+        );
+    }
+    for p in &rego {
+        match std::fs::read_to_string(p) {
+            Ok(text) => policies.add_rego(&display(p), &text),
+            Err(e) => errors.push(ScanError::file(ErrorKind::Io, display(p), io_message(&e))),
+        }
+    }
+    errors.extend(policies.errors());
+    (policies, errors)
+}
+
+/// `data.inventory` from every Kubernetes input of the scan.
+pub fn inventory(inputs: &[Input], kind: Option<Kind>, stdin: Option<&[u8]>) -> Inventory {
+    let mut inventory = Inventory::new();
+    for input in inputs {
+        let (display, named, text) = match input {
+            Input::Stdin => (
+                "-".to_string(),
+                true,
+                String::from_utf8_lossy(stdin.unwrap_or_default()).to_string(),
+            ),
+            Input::File {
+                path,
+                display,
+                named,
+            } => match std::fs::read_to_string(path) {
+                Ok(t) => (display.clone(), *named, t),
+                Err(_) => continue,
+            },
+        };
+        let k = if named { kind } else { None }.or_else(|| detect_kind(&display, &text));
+        if k == Some(Kind::Kubernetes) {
+            inventory.add_text(&text);
+        }
+    }
+    inventory
+}
