@@ -111,3 +111,38 @@ fn gatekeeper_library_suites() {
         unexpected.join("\n")
     );
 }
+
+/// The bytecode VM (RVM) on the same suites: which templates compile to it and
+/// whether every case gives the same outcome as the interpreter.
+#[test]
+fn gatekeeper_library_suites_on_the_vm() {
+    use stockade::rego::gator::verify_suite_file_with;
+    use stockade::rego::Backend;
+    let Some(dir) = common::shared("conformance/gatekeeper-library") else {
+        return;
+    };
+    let mut paths = Vec::new();
+    suites(&dir, &mut paths);
+    let mut differ = Vec::new();
+    for p in &paths {
+        let a = verify_suite_file_with(p, Backend::Interpreter).unwrap();
+        let b = verify_suite_file_with(p, Backend::Vm).unwrap();
+        for (ta, tb) in a.tests.iter().zip(&b.tests) {
+            for (ca, cb) in ta.cases.iter().zip(&tb.cases) {
+                if ca.error.is_some() != cb.error.is_some() {
+                    differ.push(format!(
+                        "{} {}/{}: vm {:?}",
+                        a.path, ta.name, ca.name, cb.error
+                    ));
+                }
+            }
+        }
+    }
+    eprintln!(
+        "cases where the VM differs from the interpreter: {}",
+        differ.len()
+    );
+    for d in &differ {
+        eprintln!("  {d}");
+    }
+}

@@ -242,6 +242,7 @@ impl CompiledTemplate {
         };
         PreparedTemplate {
             template: Arc::clone(&self.template),
+            data: Value::from(serde_json::json!({ "inventory": inventory })),
             rule: self.rule.clone(),
             error: added.err().map(|e| error_message(&e)),
             prototype: engine,
@@ -255,6 +256,7 @@ impl CompiledTemplate {
 /// A template with a scan's inventory, ready to evaluate (shared by threads).
 pub struct PreparedTemplate {
     pub template: Arc<Template>,
+    data: Value,
     rule: String,
     error: Option<String>,
     prototype: regorus::Engine,
@@ -296,6 +298,7 @@ impl PreparedTemplate {
             let mut vm = vm.unwrap_or_else(|| {
                 let mut vm = regorus::rvm::RegoVM::new();
                 vm.load_program(Arc::clone(program));
+                let _ = vm.set_data(self.data.clone());
                 vm
             });
             vm.set_input(input);

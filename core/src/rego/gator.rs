@@ -353,6 +353,7 @@ fn review_case(
     loaded: &Loaded,
     object: &Json,
     inventory: &Inventory,
+    backend: Backend,
 ) -> Result<Vec<Violation>, String> {
     let mut review: Review = if review::is_admission_review(object) {
         review::from_admission_review(object)?
@@ -381,9 +382,7 @@ fn review_case(
         }]),
         Ok(false) => Ok(Vec::new()),
         Ok(true) => {
-            let prepared = loaded
-                .compiled
-                .prepare(&inventory.to_json(), Backend::Interpreter);
+            let prepared = loaded.compiled.prepare(&inventory.to_json(), backend);
             match prepared.violations(&review.review, &loaded.parameters) {
                 Ok(v) => Ok(v),
                 Err(e) if e.starts_with("extracting message binding") => Err(e),
@@ -455,7 +454,13 @@ fn run_assertion(a: &Json, results: &[Violation]) -> Result<(), String> {
     Ok(())
 }
 
-fn run_case(loaded: &Loaded, case: &Json, dir: &str, read: Reader<'_>) -> Result<(), String> {
+fn run_case(
+    loaded: &Loaded,
+    case: &Json,
+    dir: &str,
+    read: Reader<'_>,
+    backend: Backend,
+) -> Result<(), String> {
     let object_path = case.get("object").and_then(Json::as_str).unwrap_or("");
     if object_path.is_empty() {
         return Err("invalid test case: must define object".into());
@@ -502,7 +507,7 @@ fn run_case(loaded: &Loaded, case: &Json, dir: &str, read: Reader<'_>) -> Result
             inventory.add_object(&n.to_json());
         }
     }
-    let results = review_case(loaded, &object.to_json(), &inventory)?;
+    let results = review_case(loaded, &object.to_json(), &inventory, backend)?;
     for a in &assertions {
         run_assertion(a, &results)?;
     }
@@ -512,6 +517,16 @@ fn run_case(loaded: &Loaded, case: &Json, dir: &str, read: Reader<'_>) -> Result
 /// Run a suite given its text and path; `read` reads the files it names.
 /// `None` when the file is not a `test.gatekeeper.sh` Suite (gator skips it).
 pub fn verify_suite(text: &str, path: &str, read: Reader<'_>) -> Option<SuiteResult> {
+    verify_suite_with(text, path, read, Backend::default())
+}
+
+/// [`verify_suite`] with a chosen evaluation backend.
+pub fn verify_suite_with(
+    text: &str,
+    path: &str,
+    read: Reader<'_>,
+    backend: Backend,
+) -> Option<SuiteResult> {
     let start = Instant::now();
     let mut result = SuiteResult {
         path: path.to_string(),
@@ -608,7 +623,7 @@ pub fn verify_suite(text: &str, path: &str, read: Reader<'_>) -> Option<SuiteRes
                         });
                         continue;
                     }
-                    let error = run_case(&loaded, case, dir, read).err();
+                    let error = run_case(&loaded, case, dir, read, backend).err();
                     tr.cases.push(CaseResult {
                         name: cname,
                         skipped: false,
@@ -627,10 +642,15 @@ pub fn verify_suite(text: &str, path: &str, read: Reader<'_>) -> Option<SuiteRes
 
 /// Run a suite file, reading it and the files it names from disk.
 pub fn verify_suite_file(path: &std::path::Path) -> Option<SuiteResult> {
+    verify_suite_file_with(path, Backend::default())
+}
+
+/// [`verify_suite_file`] with a chosen evaluation backend.
+pub fn verify_suite_file_with(path: &std::path::Path, backend: Backend) -> Option<SuiteResult> {
     let display = path.to_string_lossy().replace('\\', "/");
     let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("reading {p:?}: {e}"));
     match read(&display) {
-        Ok(text) => verify_suite(&text, &display, &read),
+        Ok(text) => verify_suite_with(&text, &display, &read, backend),
         Err(e) => Some(SuiteResult {
             path: display,
             skipped: false,
