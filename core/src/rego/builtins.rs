@@ -1,6 +1,9 @@
 //! regorus extensions: OPA's `sprintf` as Go's `fmt.Sprintf` prints it, the
 //! deprecated v0 builtins Gatekeeper templates may still call, and explicit
 //! errors for the builtins an offline scan cannot run.
+
+// Extensions receive their arguments by value (regorus' `Extension` signature).
+#![allow(clippy::needless_pass_by_value)]
 //!
 //! - `sprintf(format, args)`: OPA converts each argument (integers to `int64` or
 //!   `big.Int`, other numbers to `float64`, strings to Go strings, anything else to
@@ -339,6 +342,7 @@ fn sprintf_ext(args: Vec<Value>) -> Result<Value> {
 }
 
 #[derive(Default, Clone, Copy)]
+#[allow(clippy::struct_excessive_bools)] // Go's fmt flags
 struct Flags {
     minus: bool,
     plus: bool,
@@ -407,13 +411,9 @@ fn go_sprintf(format: &str, args: &[GoArg]) -> String {
             continue;
         };
         next += 1;
-        let body = format_one(verb, a, flags, precision);
-        let body = match body {
-            Some(s) => s,
-            None => {
-                let _ = write!(out, "%!{verb}({}={})", a.go_type(), a.plain());
-                continue;
-            }
+        let Some(body) = format_one(verb, a, flags, precision) else {
+            let _ = write!(out, "%!{verb}({}={})", a.go_type(), a.plain());
+            continue;
         };
         out.push_str(&pad(body, width, flags, verb, a));
     }
@@ -469,9 +469,7 @@ fn sign(flags: Flags, negative: bool) -> &'static str {
 
 fn format_one(verb: char, a: &GoArg, flags: Flags, precision: Option<usize>) -> Option<String> {
     match (verb, a) {
-        ('v', GoArg::Int(i)) | ('d', GoArg::Int(i)) => {
-            Some(format!("{}{}", sign(flags, *i < 0), i.unsigned_abs()))
-        }
+        ('v' | 'd', GoArg::Int(i)) => Some(format!("{}{}", sign(flags, *i < 0), i.unsigned_abs())),
         ('v', GoArg::Float(f)) => Some(match precision {
             Some(p) => format!(
                 "{}{}",
@@ -486,7 +484,10 @@ fn format_one(verb: char, a: &GoArg, flags: Flags, precision: Option<usize>) -> 
         }),
         ('q', GoArg::Str(s)) => Some(serde_json::to_string(s).unwrap_or_default()),
         ('x' | 'X', GoArg::Str(s)) => {
-            let hex: String = s.bytes().map(|b| format!("{b:02x}")).collect();
+            let mut hex = String::new();
+            for b in s.bytes() {
+                let _ = write!(hex, "{b:02x}");
+            }
             Some(if verb == 'X' { hex.to_uppercase() } else { hex })
         }
         ('x', GoArg::Int(i)) => Some(format!(

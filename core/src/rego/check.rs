@@ -34,6 +34,7 @@ pub fn package_of(src: &str) -> Option<(Vec<String>, usize)> {
 
 /// A dotted / bracketed static path starting at token `i`: components and the
 /// index after it. `["a"]` components are unquoted.
+#[allow(clippy::many_single_char_names)]
 fn path_at(src: &str, toks: &[Token], mut i: usize) -> (Vec<String>, usize) {
     let mut out = Vec::new();
     if let Some(t) = toks.get(i).filter(|t| t.kind == Tok::Ident) {
@@ -65,6 +66,7 @@ fn path_at(src: &str, toks: &[Token], mut i: usize) -> (Vec<String>, usize) {
 }
 
 /// Check one module (`is_lib`: a lib; else the template's entry module).
+#[allow(clippy::too_many_lines)] // one pass, easier to follow whole
 pub fn check_module(src: &str, is_lib: bool, v1: bool) -> Vec<CheckError> {
     let mut errors = Vec::new();
     let Ok(all) = tokenize(src) else {

@@ -351,10 +351,10 @@ pub fn to_violations(value: &Value) -> Result<Vec<Violation>, String> {
                 }
             ));
         };
-        let details = obj
-            .get(&Value::from("details"))
-            .map(|d| serde_json::to_value(d).unwrap_or(Json::Null))
-            .unwrap_or_else(|| Json::Object(serde_json::Map::new()));
+        let details = obj.get(&Value::from("details")).map_or_else(
+            || Json::Object(serde_json::Map::new()),
+            |d| serde_json::to_value(d).unwrap_or(Json::Null),
+        );
         if seen.insert((msg.to_string(), details.to_string())) {
             out.push(Violation {
                 msg: msg.to_string(),

@@ -10,6 +10,7 @@
 //! test that sets it fails with that reason); parameter validation against the
 //! template schema checks types only (`invalid: true` tests rely on it).
 
+use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -99,17 +100,22 @@ impl SuiteResult {
     }
 }
 
+#[allow(clippy::cast_precision_loss)] // durations of a test run fit easily
+fn nanos_f64(ns: u128) -> f64 {
+    ns as f64
+}
+
 /// Go's `time.Duration.String()`: `850ns`, `1.5µs`, `39.412ms`, `1.2s`.
 fn fmt_duration(d: Duration) -> String {
     let ns = d.as_nanos();
     let (value, unit) = if ns < 1_000 {
         return format!("{ns}ns");
     } else if ns < 1_000_000 {
-        (ns as f64 / 1e3, "µs")
+        (nanos_f64(ns) / 1e3, "µs")
     } else if ns < 1_000_000_000 {
-        (ns as f64 / 1e6, "ms")
+        (nanos_f64(ns) / 1e6, "ms")
     } else {
-        (ns as f64 / 1e9, "s")
+        (nanos_f64(ns) / 1e9, "s")
     };
     let mut s = format!("{value:.9}");
     while s.ends_with('0') {
@@ -133,58 +139,52 @@ pub fn render(results: &[SuiteResult], verbose: bool) -> String {
         for t in &s.tests {
             if verbose {
                 if t.skipped {
-                    out.push_str(&format!("=== SKIP  {}\n", t.name));
+                    let _ = writeln!(out, "=== SKIP  {}", t.name);
                     continue;
                 }
-                out.push_str(&format!("=== RUN   {}\n", t.name));
+                let _ = writeln!(out, "=== RUN   {}", t.name);
             }
             for c in &t.cases {
                 if verbose {
                     if c.skipped {
-                        out.push_str(&format!("    === SKIP  {}\n", c.name));
+                        let _ = writeln!(out, "    === SKIP  {}", c.name);
                         continue;
                     }
-                    out.push_str(&format!("    === RUN   {}\n", c.name));
+                    let _ = writeln!(out, "    === RUN   {}", c.name);
                 }
                 if let Some(e) = &c.error {
-                    out.push_str(&format!(
+                    let _ = write!(
+                        out,
                         "    --- FAIL: {}\t({})\n        {e}\n",
                         c.name,
                         fmt_duration(c.runtime)
-                    ));
+                    );
                 } else if verbose {
-                    out.push_str(&format!(
-                        "    --- PASS: {}\t({})\n",
+                    let _ = writeln!(
+                        out,
+                        "    --- PASS: {}\t({})",
                         c.name,
                         fmt_duration(c.runtime)
-                    ));
+                    );
                 }
             }
             if t.is_failure() {
-                out.push_str(&format!(
-                    "--- FAIL: {}\t({})\n",
-                    t.name,
-                    fmt_duration(t.runtime)
-                ));
+                let _ = writeln!(out, "--- FAIL: {}\t({})", t.name, fmt_duration(t.runtime));
                 if let Some(e) = &t.error {
-                    out.push_str(&format!("  {e}\n"));
+                    let _ = writeln!(out, "  {e}");
                 }
             } else if verbose {
-                out.push_str(&format!(
-                    "--- PASS: {}\t({})\n",
-                    t.name,
-                    fmt_duration(t.runtime)
-                ));
+                let _ = writeln!(out, "--- PASS: {}\t({})", t.name, fmt_duration(t.runtime));
             }
         }
         if s.is_failure() {
             fail = true;
-            out.push_str(&format!("FAIL\t{}\t{}\n", s.path, fmt_duration(s.runtime)));
+            let _ = writeln!(out, "FAIL\t{}\t{}", s.path, fmt_duration(s.runtime));
             if let Some(e) = &s.error {
-                out.push_str(&format!("  {e}\n"));
+                let _ = writeln!(out, "  {e}");
             }
         } else {
-            out.push_str(&format!("ok\t{}\t{}\n", s.path, fmt_duration(s.runtime)));
+            let _ = writeln!(out, "ok\t{}\t{}", s.path, fmt_duration(s.runtime));
         }
     }
     out.push_str(if fail { "FAIL\n" } else { "PASS\n" });
@@ -306,8 +306,9 @@ fn load_test(test: &Json, dir: &str, read: Reader<'_>) -> Result<Loaded, String>
 pub fn validate_types(schema: &Json, value: &Json, path: &str) -> Result<(), String> {
     let ty = schema.get("type").and_then(Json::as_str);
     let ok = match (ty, value) {
-        (None, _) | (_, Json::Null) => true,
-        (Some("object"), Json::Object(_))
+        (None, _)
+        | (_, Json::Null)
+        | (Some("object"), Json::Object(_))
         | (Some("array"), Json::Array(_))
         | (Some("string"), Json::String(_))
         | (Some("boolean"), Json::Bool(_))
@@ -347,7 +348,7 @@ pub fn validate_types(schema: &Json, value: &Json, path: &str) -> Result<(), Str
     Ok(())
 }
 
-/// Review one object (or AdmissionReview) against the loaded test, with an
+/// Review one object (or `AdmissionReview`) against the loaded test, with an
 /// inventory: gator's results (messages).
 fn review_case(
     loaded: &Loaded,
@@ -521,6 +522,7 @@ pub fn verify_suite(text: &str, path: &str, read: Reader<'_>) -> Option<SuiteRes
 }
 
 /// [`verify_suite`] with a chosen evaluation backend.
+#[allow(clippy::too_many_lines)] // one pass, easier to follow whole
 pub fn verify_suite_with(
     text: &str,
     path: &str,

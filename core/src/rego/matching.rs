@@ -239,8 +239,8 @@ impl Match {
         // scope
         let has_ns = !obj_ns.is_empty() || t.namespace.is_some();
         match self.scope.as_deref() {
-            Some("Cluster") if !(is_ns || !has_ns) => return Ok(false),
-            Some("Namespaced") if !(!is_ns && has_ns) => return Ok(false),
+            Some("Cluster") if !is_ns && has_ns => return Ok(false),
+            Some("Namespaced") if is_ns || !has_ns => return Ok(false),
             _ => {}
         }
         // namespaces / excludedNamespaces

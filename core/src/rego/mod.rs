@@ -1,11 +1,11 @@
-//! Rego policies: OPA Gatekeeper ConstraintTemplates and Constraints evaluated
+//! Rego policies: OPA Gatekeeper `ConstraintTemplates` and Constraints evaluated
 //! exactly as Gatekeeper does, `gator verify` suites, and conftest-style
 //! policies, on [regorus](https://github.com/microsoft/regorus).
 //!
-//! - [`template`]: reading a ConstraintTemplate (kind, Rego v0/v1, libs, schema).
+//! - [`template`]: reading a `ConstraintTemplate` (kind, Rego v0/v1, libs, schema).
 //! - [`constraint`]: reading a Constraint (match, parameters, enforcement action).
 //! - [`matching`]: `spec.match` as Gatekeeper's matcher evaluates it.
-//! - [`review`]: the AdmissionRequest a template sees as `input.review`.
+//! - [`review`]: the `AdmissionRequest` a template sees as `input.review`.
 //! - [`inventory`]: `data.inventory` for referential templates.
 //! - [`check`]: the template checks Gatekeeper makes and regorus does not.
 //! - [`shims`] and [`builtins`]: closing the differences between regorus and OPA.

@@ -62,7 +62,7 @@ impl Policies {
         Self::default()
     }
 
-    /// Read every ConstraintTemplate and Constraint of a YAML/JSON text (other
+    /// Read every `ConstraintTemplate` and Constraint of a YAML/JSON text (other
     /// documents are ignored). Problems are kept, located, in [`Policies::errors`].
     pub fn add_text(&mut self, path: &str, text: &str) {
         let source = Source::new(path, text);
@@ -269,9 +269,9 @@ impl PreparedPolicies {
         ctx: &mut Context<'_>,
     ) {
         let mut review = review::from_object(object);
-        let namespace = if review::is_admission_review(object) {
-            None
-        } else if matches!(super::matching::group_kind(object), ("", "Namespace")) {
+        let namespace = if review::is_admission_review(object)
+            || matches!(super::matching::group_kind(object), ("", "Namespace"))
+        {
             None
         } else {
             self.inventory.namespace(&review.namespace)

@@ -1,4 +1,4 @@
-//! The `input.review` a template sees: an AdmissionRequest, as Gatekeeper's
+//! The `input.review` a template sees: an `AdmissionRequest`, as Gatekeeper's
 //! target builds it and Go's JSON encoding prints it.
 //!
 //! For a plain object (a scanned manifest, an audit, a `gator` case) the request

@@ -59,6 +59,7 @@ pub fn rewrite(src: &str, v1: bool) -> (String, Applied) {
     }
 }
 
+#[allow(clippy::too_many_lines)] // one pass, easier to follow whole
 fn rewrite_inner(src: &str, v1: bool) -> Result<(String, Applied), LexError> {
     let toks: Vec<Token> = tokenize(src)?
         .into_iter()

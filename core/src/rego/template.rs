@@ -1,4 +1,4 @@
-//! Reading a ConstraintTemplate as Gatekeeper does.
+//! Reading a `ConstraintTemplate` as Gatekeeper does.
 //!
 //! - The constraint kind is `spec.crd.spec.names.kind`; `metadata.name` must be
 //!   that kind in lower case.
@@ -20,7 +20,7 @@ use crate::yaml::Node;
 /// The only target Gatekeeper's admission templates have.
 pub const TARGET: &str = "admission.k8s.gatekeeper.sh";
 
-/// A ConstraintTemplate's Rego and parameter schema.
+/// A `ConstraintTemplate`'s Rego and parameter schema.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Template {
     /// `metadata.name`.
@@ -70,6 +70,7 @@ fn is_block(node: &Node) -> bool {
 
 impl Template {
     /// Read a template from its document root.
+    #[allow(clippy::too_many_lines)] // one pass, easier to follow whole
     pub fn from_node(root: &Node) -> Result<Template, Problem> {
         let name = string_at(root, &["metadata", "name"])
             .and_then(Node::as_str)
