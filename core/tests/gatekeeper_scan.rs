@@ -181,3 +181,30 @@ fn dockerfile_input_has_conftest_shape() {
     assert_eq!(input[3]["Stage"], 1);
     assert_eq!(input[1]["Original"], "COPY --from=x /a /b");
 }
+
+#[test]
+fn admission_reviews_in_a_scan_are_unwrapped() {
+    let manifests = fixture("manifests.yaml");
+    let engine = Engine::new(Config::default())
+        .with_policies(&policies(), Inventory::from_texts([manifests.as_str()]));
+    let review = "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  operation: DELETE\n  kind: {group: \"\", version: v1, kind: Pod}\n  namespace: shop\n  oldObject:\n    apiVersion: v1\n    kind: Pod\n    metadata: {name: gone, namespace: shop}\n";
+    let report = engine.scan(review, Some("review.yaml"), Some(Kind::Kubernetes));
+    let msgs: Vec<&str> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("K8s"))
+        .map(|f| f.message.as_str())
+        .collect();
+    // On DELETE the object is the oldObject; its Namespace (env: prod) is known.
+    assert_eq!(msgs, ["Pod gone has no team label"]);
+    let bad = "apiVersion: admission.k8s.io/v1\nkind: AdmissionReview\nrequest:\n  bogus: 1\n  object: {kind: Pod}\n";
+    let report = engine.scan(bad, Some("bad.yaml"), Some(Kind::Kubernetes));
+    assert!(
+        report
+            .errors
+            .iter()
+            .any(|e| e.message.contains("unknown field `request.bogus`")),
+        "{:?}",
+        report.errors
+    );
+}

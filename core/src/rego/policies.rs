@@ -109,6 +109,20 @@ impl Policies {
         }
     }
 
+    /// Policies from `(path, text)` pairs: `.rego` files as conftest modules,
+    /// everything else as YAML/JSON holding templates and constraints.
+    pub fn from_texts<'a, I: IntoIterator<Item = (&'a str, &'a str)>>(files: I) -> Self {
+        let mut p = Self::new();
+        for (path, text) in files {
+            if path.ends_with(".rego") {
+                p.add_rego(path, text);
+            } else {
+                p.add_text(path, text);
+            }
+        }
+        p
+    }
+
     /// Add a conftest-convention Rego module (`.rego` file).
     pub fn add_rego(&mut self, path: &str, text: &str) {
         if let Err(e) = self.conftest.add_module(path, text) {
@@ -268,10 +282,21 @@ impl PreparedPolicies {
         display: &str,
         ctx: &mut Context<'_>,
     ) {
-        let mut review = review::from_object(object);
-        let namespace = if review::is_admission_review(object)
-            || matches!(super::matching::group_kind(object), ("", "Namespace"))
-        {
+        let mut review = if review::is_admission_review(object) {
+            match review::from_admission_review(object) {
+                Ok(r) => r,
+                Err(e) => {
+                    ctx.error(Problem::new(ErrorKind::Policy, span, e).in_document(document));
+                    return;
+                }
+            }
+        } else {
+            review::from_object(object)
+        };
+        let is_namespace = review
+            .object()
+            .is_some_and(|o| matches!(super::matching::group_kind(o), ("", "Namespace")));
+        let namespace = if is_namespace || review.namespace.is_empty() {
             None
         } else {
             self.inventory.namespace(&review.namespace)
