@@ -65,6 +65,7 @@ fn rewrite_inner(src: &str, v1: bool) -> Result<(String, Applied), LexError> {
         .into_iter()
         .filter(|t| t.kind != Tok::Comment)
         .collect();
+    let globals = global_names(src, &toks);
     let mut edits: Vec<Edit> = Vec::new();
     let mut applied = Applied::default();
     let mut stack: Vec<Open> = Vec::new();
@@ -174,7 +175,7 @@ fn rewrite_inner(src: &str, v1: bool) -> Result<(String, Applied), LexError> {
                     }
                 };
                 if starts_literal && !stack.is_empty() {
-                    let n = hoist_negation(src, &toks, i, &mut hoist_counter, &mut edits);
+                    let n = hoist_negation(src, &toks, &globals, i, &mut hoist_counter, &mut edits);
                     applied.hoisted += n;
                 }
             }
@@ -197,6 +198,63 @@ fn rewrite_inner(src: &str, v1: bool) -> Result<(String, Applied), LexError> {
         }
     }
     Ok((out, applied))
+}
+
+/// Names that resolve to references in OPA: the module's rule names (first
+/// identifier of each top-level statement) and imported names (`import a.b.c`
+/// binds `c`; `as x` binds `x`), not `input`/`data` (always references anyway).
+fn global_names<'s>(src: &'s str, toks: &[Token]) -> Vec<&'s str> {
+    let mut out = Vec::new();
+    let mut depth = 0isize;
+    let mut line_start = true;
+    let mut i = 0;
+    while let Some(t) = toks.get(i) {
+        match t.kind {
+            Tok::Newline => {
+                line_start = depth == 0;
+                i += 1;
+                continue;
+            }
+            Tok::Punct => match t.text(src) {
+                "(" | "[" | "{" => depth += 1,
+                ")" | "]" | "}" => depth -= 1,
+                _ => {}
+            },
+            _ => {}
+        }
+        if line_start && depth == 0 && t.kind == Tok::Ident {
+            match t.text(src) {
+                "package" => {}
+                "import" => {
+                    // The bound name: the last identifier of the path, or the alias.
+                    let mut j = i + 1;
+                    let mut last = None;
+                    while let Some(n) = toks.get(j).filter(|n| n.kind != Tok::Newline) {
+                        if n.kind == Tok::Ident && n.text(src) != "as" {
+                            last = Some(n.text(src));
+                        }
+                        j += 1;
+                    }
+                    if let Some(l) = last.filter(|l| {
+                        !matches!(*l, "v1" | "keywords" | "in" | "if" | "contains" | "every")
+                    }) {
+                        out.push(l);
+                    }
+                }
+                "default" => {
+                    if let Some(n) = toks.get(i + 1).filter(|n| n.kind == Tok::Ident) {
+                        out.push(n.text(src));
+                    }
+                }
+                name => out.push(name),
+            }
+        }
+        line_start = false;
+        i += 1;
+    }
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 /// `f(args)` alone as a statement (v1): append ` = true`.
@@ -355,6 +413,7 @@ fn trim(toks: &[Token], mut a: usize, mut b: usize) -> (usize, usize) {
 fn hoist_negation(
     src: &str,
     toks: &[Token],
+    globals: &[&str],
     not_idx: usize,
     counter: &mut usize,
     edits: &mut Vec<Edit>,
@@ -370,6 +429,7 @@ fn hoist_negation(
     let mut h = Hoister {
         src,
         toks,
+        globals,
         counter,
         edits,
         hoisted: Vec::new(),
@@ -421,6 +481,8 @@ fn hoist_negation(
 struct Hoister<'a, 'b> {
     src: &'a str,
     toks: &'a [Token],
+    /// Names that are references in OPA (rules of the module, imports).
+    globals: &'a [&'a str],
     counter: &'b mut usize,
     edits: &'b mut Vec<Edit>,
     hoisted: Vec<String>,
@@ -477,7 +539,13 @@ impl Hoister<'_, '_> {
             return;
         }
         if y - x == 1 {
-            return; // a scalar or a plain variable
+            // A rule or an imported name is a reference (hoisted); a scalar or a
+            // local variable stays.
+            let t = self.toks.get(x);
+            if t.is_some_and(|t| t.kind == Tok::Ident && self.globals.contains(&t.text(self.src))) {
+                self.hoist(x, y);
+            }
+            return;
         }
         if y - x == 2 && self.toks.get(x).is_some_and(|t| t.is(self.src, "-")) {
             return; // a negative number
@@ -580,6 +648,16 @@ mod tests {
         assert_eq!(a.hoisted, 1, "{out}");
         let (_, a) = rewrite("package p\nx { not input.a }\n", false);
         assert_eq!(a.hoisted, 0);
+        // A rule name is a reference in OPA: hoisted; a local variable is not.
+        let (out, a) = rewrite(
+            "package p\nname := input.x\nx { y := 1; not f(name, y) }\n",
+            false,
+        );
+        assert_eq!(a.hoisted, 1, "{out}");
+        assert!(
+            out.contains("__stockade_hoist0 := name; not f(__stockade_hoist0, y)"),
+            "{out}"
+        );
         let (out, a) = rewrite("package p\nx { not input.a == -1 }\n", false);
         assert_eq!(a.hoisted, 1, "{out}");
         let (_, a) = rewrite("package p\nx { not input.a = [1, 2] }\n", false);
