@@ -70,8 +70,13 @@ pub fn load(policy_dirs: &[PathBuf], rego_dirs: &[PathBuf]) -> (Policies, Vec<Sc
         files(
             d,
             &|n| {
-                let n = n.to_ascii_lowercase();
-                n.ends_with(".yaml") || n.ends_with(".yml") || n.ends_with(".json")
+                let ext = Path::new(n)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("");
+                ["yaml", "yml", "json"]
+                    .iter()
+                    .any(|e| ext.eq_ignore_ascii_case(e))
             },
             &mut yaml,
             &mut errors,

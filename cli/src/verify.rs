@@ -26,7 +26,10 @@ fn suite_files(path: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
             if !name.starts_with('.') {
                 suite_files(&p, out)?;
             }
-        } else if name.ends_with(".yaml") || name.ends_with(".yml") {
+        } else if Path::new(&name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"))
+        {
             out.push(p);
         }
     }

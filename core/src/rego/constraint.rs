@@ -170,3 +170,33 @@ pub fn severity_of(actions: &[String]) -> Severity {
         _ => Severity::Info,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn constraint(spec: &str) -> Result<Constraint, Problem> {
+        let text = format!(
+            "apiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sX\nmetadata:\n  name: c\nspec:\n{spec}"
+        );
+        let node = crate::yaml::parse_single(&text, &crate::yaml::Limits::default()).unwrap();
+        Constraint::from_node(&node)
+    }
+
+    #[test]
+    fn enforcement_actions_and_severity() {
+        let c = constraint("  parameters: {a: 1}\n").unwrap();
+        assert_eq!(c.actions_at(AUDIT_POINT), Some(vec!["deny".to_string()]));
+        assert_eq!(c.parameters, serde_json::json!({"a": 1}));
+        let c = constraint("  enforcementAction: scoped\n  scopedEnforcementActions:\n  - action: warn\n    enforcementPoints: [{name: audit.gatekeeper.sh}]\n  - action: deny\n    enforcementPoints: [{name: validation.gatekeeper.sh}]\n").unwrap();
+        assert_eq!(c.actions_at(AUDIT_POINT), Some(vec!["warn".to_string()]));
+        assert_eq!(c.actions_at(GATOR_POINT), None);
+        assert_eq!(severity_of(&["warn".into(), "deny".into()]), Severity::High);
+        assert_eq!(severity_of(&["dryrun".into()]), Severity::Info);
+        assert!(constraint("  enforcementAction: block\n").is_err());
+        assert!(constraint("  enforcementAction: scoped\n").is_err());
+        let c = constraint("  match: {}\n").unwrap();
+        assert_eq!(c.parameters, serde_json::json!({}));
+        assert_eq!(c.id(), "K8sX/c");
+    }
+}
