@@ -112,6 +112,12 @@ struct ScanArgs {
     /// `deny`, `violation`, `warn`) applied to every scanned document. Repeatable.
     #[arg(long, value_name = "DIR")]
     rego: Vec<PathBuf>,
+
+    /// Folder (or file) of Kubernetes objects added to the Gatekeeper inventory
+    /// (`data.inventory`, Namespaces for `namespaceSelector`) without being
+    /// scanned, e.g. a dump of the cluster's state. Repeatable.
+    #[arg(long, value_name = "DIR", requires = "policy")]
+    inventory: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -301,7 +307,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             if !args.policy.is_empty() || !args.rego.is_empty() {
                 let (policies, errors) = policy::load(&args.policy, &args.rego);
                 policy_errors = errors;
-                let inventory = policy::inventory(&collected.inputs, args.kind, stdin.as_deref());
+                let mut inventory =
+                    policy::inventory(&collected.inputs, args.kind, stdin.as_deref());
+                policy_errors.extend(policy::add_inventory_files(&args.inventory, &mut inventory));
                 engine = engine.with_policies(&policies, inventory);
             }
             let (mut report, sources) = scan::scan_all(

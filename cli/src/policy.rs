@@ -134,3 +134,32 @@ pub fn inventory(inputs: &[Input], kind: Option<Kind>, stdin: Option<&[u8]>) -> 
     }
     inventory
 }
+
+/// Add the objects of `--inventory` files and folders (`.yaml`, `.yml`, `.json`).
+pub fn add_inventory_files(paths: &[PathBuf], inventory: &mut Inventory) -> Vec<ScanError> {
+    let mut errors = Vec::new();
+    let mut found = Vec::new();
+    for p in paths {
+        files(
+            p,
+            &|n| {
+                let ext = Path::new(n)
+                    .extension()
+                    .and_then(|e| e.to_str())
+                    .unwrap_or("");
+                ["yaml", "yml", "json"]
+                    .iter()
+                    .any(|e| ext.eq_ignore_ascii_case(e))
+            },
+            &mut found,
+            &mut errors,
+        );
+    }
+    for f in &found {
+        match std::fs::read_to_string(f) {
+            Ok(text) => inventory.add_text(&text),
+            Err(e) => errors.push(ScanError::file(ErrorKind::Io, display(f), io_message(&e))),
+        }
+    }
+    errors
+}

@@ -118,3 +118,32 @@ fn scan_reports_policy_errors_and_exits_2() {
     assert!(err.contains("error[policy]"), "{err}");
     assert!(err.contains("bad.rego"), "{err}");
 }
+
+#[test]
+fn inventory_files_feed_namespace_selectors_without_being_scanned() {
+    // The pod's Namespace (env: prod) comes only from --inventory.
+    let (code, out, err) = run(&[
+        "scan",
+        "--no-config",
+        "--format",
+        "json",
+        "--policy",
+        "suite/template.yaml",
+        "--policy",
+        "suite/constraint.yaml",
+        "--inventory",
+        "suite/namespace-prod.yaml",
+        "suite/pod-without-team.yaml",
+    ]);
+    assert_eq!(code, 0, "{err}");
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let msgs: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"].as_str().unwrap().starts_with("K8s"))
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(msgs, ["Pod web has no team label"]);
+    assert_eq!(report["summary"]["files"], 1);
+}
