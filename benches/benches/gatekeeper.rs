@@ -86,19 +86,14 @@ fn evaluation(c: &mut Criterion) {
         });
         if vm.uses_vm() {
             group.bench_function(format!("{name} / stockade (RVM)"), |b| {
-                b.iter(|| {
-                    vm.violations(&review, &params)
-                        .map(|v| v.len())
-                        .unwrap_or(0)
-                });
+                b.iter(|| vm.violations(&review, &params).map_or(0, |v| v.len()));
             });
         }
         group.bench_function(format!("{name} / raw regorus"), |b| {
             b.iter(|| {
                 raw.set_input(regorus::Value::from(input.clone()));
                 raw.eval_rule(rule.clone())
-                    .map(|v| v != regorus::Value::Undefined)
-                    .unwrap_or(false)
+                    .is_ok_and(|v| v != regorus::Value::Undefined)
             });
         });
     }

@@ -8,7 +8,10 @@ use stockade_benches::{corpus, examples, read_dir};
 
 fn dockerfiles(c: &mut Criterion) {
     let dir = corpus("dockerfiles").unwrap_or_else(examples);
-    let files: Vec<Source> = read_dir(&dir).into_iter().map(|(p, t)| Source::new(p, t)).collect();
+    let files: Vec<Source> = read_dir(&dir)
+        .into_iter()
+        .map(|(p, t)| Source::new(p, t))
+        .collect();
     let bytes: usize = files.iter().map(|s| s.text().len()).sum();
     let engine = Engine::default();
     let mut group = c.benchmark_group("dockerfile");

@@ -22,7 +22,9 @@ pub fn read_dir(dir: &Path) -> Vec<(String, String)> {
 
 /// The shared corpus folder `name` beside the checkout, if present.
 pub fn corpus(name: &str) -> Option<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpora").join(name);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../shared/corpora")
+        .join(name);
     dir.is_dir().then_some(dir)
 }
 

@@ -90,7 +90,8 @@ pub fn load(policy_dirs: &[PathBuf], rego_dirs: &[PathBuf]) -> (Policies, Vec<Sc
     }
     let mut rego = Vec::new();
     for d in rego_dirs {
-        // conftest skips test files.
+        // conftest skips test files; like conftest, the suffix is case-sensitive.
+        #[allow(clippy::case_sensitive_file_extension_comparisons)]
         files(
             d,
             &|n| n.ends_with(".rego") && !n.ends_with("_test.rego"),

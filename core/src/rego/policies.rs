@@ -114,7 +114,10 @@ impl Policies {
     pub fn from_texts<'a, I: IntoIterator<Item = (&'a str, &'a str)>>(files: I) -> Self {
         let mut p = Self::new();
         for (path, text) in files {
-            if path.ends_with(".rego") {
+            let is_rego = std::path::Path::new(path)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("rego"));
+            if is_rego {
                 p.add_rego(path, text);
             } else {
                 p.add_text(path, text);
