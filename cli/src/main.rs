@@ -21,7 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use stockade::output::{self, docs, Format, RenderOptions};
-use stockade::{Config, Engine, Kind, Report, ScanError, Severity};
+use stockade::{Config, Kind, Report, Severity};
 
 /// Exit status when the scan could not read or parse some input.
 const EXIT_ERROR: u8 = 2;
@@ -86,8 +86,8 @@ struct ScanArgs {
     #[arg(long)]
     no_config: bool,
 
-    /// Read standard input and the named files as this kind instead of detecting it
-    /// (files found by walking a folder are always detected).
+    /// Read standard input and the named files as this kind (dockerfile or
+    /// kubernetes) instead of detecting it; files found in folders are always detected.
     #[arg(short, long, value_parser = parse_kind)]
     kind: Option<Kind>,
 
@@ -256,7 +256,7 @@ fn run_verify(args: &VerifyArgs) -> ExitCode {
 }
 
 /// The configuration for this run, or the errors that stop it.
-fn scan_config(args: &ScanArgs) -> Result<Config, Vec<ScanError>> {
+fn scan_config(args: &ScanArgs) -> Result<Config, config::Failed> {
     if args.no_config {
         return Ok(Config::default());
     }
@@ -287,7 +287,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
 
     let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     if wants_stdin && args.kind.is_none() {
-        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind (e.g. --kind dockerfile)");
+        return fail("`-` reads standard input, whose kind cannot be detected: pass --kind dockerfile or --kind kubernetes");
     }
 
     let (report, sources) = match scan_config(args) {
@@ -302,33 +302,35 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
-            let mut engine = Engine::new(config);
             let mut policy_errors = Vec::new();
-            if !args.policy.is_empty() || !args.rego.is_empty() {
+            let policies = if args.policy.is_empty() && args.rego.is_empty() {
+                None
+            } else {
                 let (policies, errors) = policy::load(&args.policy, &args.rego);
                 policy_errors = errors;
-                let mut inventory =
-                    policy::inventory(&collected.inputs, args.kind, stdin.as_deref());
+                let mut inventory = stockade::rego::Inventory::new();
                 policy_errors.extend(policy::add_inventory_files(&args.inventory, &mut inventory));
-                engine = engine.with_policies(&policies, inventory);
-            }
+                Some((policies, inventory))
+            };
             let (mut report, sources) = scan::scan_all(
-                &engine,
+                config,
                 &collected.inputs,
                 args.kind,
                 stdin.as_deref(),
                 threads,
+                policies,
             );
             report.errors.extend(collected.errors);
             report.errors.extend(policy_errors);
             (report, sources)
         }
-        Err(errors) => {
+        Err(failed) => {
             let report = Report {
-                errors,
+                errors: failed.errors,
                 ..Report::default()
             };
-            (report, std::collections::BTreeMap::new())
+            let sources = failed.text.map(|t| (failed.path, t)).into_iter().collect();
+            (report, sources)
         }
     };
     let report = finish(report, &args.severity);

@@ -1,13 +1,13 @@
 //! `scan --policy DIR` (Gatekeeper ConstraintTemplates and Constraints) and
 //! `scan --rego DIR` (conftest-convention Rego): loading the folders, and the
-//! inventory pre-pass over the scanned manifests.
+//! `--inventory` files (the scanned manifests are added by `scan::scan_all`).
 
 use std::path::{Path, PathBuf};
 
 use stockade::rego::{Inventory, Policies};
-use stockade::{detect_kind, ErrorKind, Kind, ScanError};
+use stockade::{ErrorKind, ScanError};
 
-use crate::inputs::{io_message, Input};
+use crate::inputs::io_message;
 
 /// Files under `dir` (recursively, name order) whose name satisfies `keep`.
 fn files(
@@ -107,33 +107,6 @@ pub fn load(policy_dirs: &[PathBuf], rego_dirs: &[PathBuf]) -> (Policies, Vec<Sc
     }
     errors.extend(policies.errors());
     (policies, errors)
-}
-
-/// `data.inventory` from every Kubernetes input of the scan.
-pub fn inventory(inputs: &[Input], kind: Option<Kind>, stdin: Option<&[u8]>) -> Inventory {
-    let mut inventory = Inventory::new();
-    for input in inputs {
-        let (display, named, text) = match input {
-            Input::Stdin => (
-                "-".to_string(),
-                true,
-                String::from_utf8_lossy(stdin.unwrap_or_default()).to_string(),
-            ),
-            Input::File {
-                path,
-                display,
-                named,
-            } => match std::fs::read_to_string(path) {
-                Ok(t) => (display.clone(), *named, t),
-                Err(_) => continue,
-            },
-        };
-        let k = if named { kind } else { None }.or_else(|| detect_kind(&display, &text));
-        if k == Some(Kind::Kubernetes) {
-            inventory.add_text(&text);
-        }
-    }
-    inventory
 }
 
 /// Add the objects of `--inventory` files and folders (`.yaml`, `.yml`, `.json`).

@@ -1,69 +1,123 @@
 //! Reading and scanning the inputs, in parallel, with a deterministic result.
+//!
+//! Three steps: read every input (in parallel) and decide its kind; build the
+//! index of Namespace labels from every Kubernetes source (Pod Security levels
+//! can be set by a Namespace defined in another file of the same scan); scan
+//! every source (in parallel) with that index. Results are merged in input
+//! order, whatever the threads' timing.
 
 use std::collections::BTreeMap;
 use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use stockade::{detect_kind, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span};
+use stockade::kubernetes::NamespaceIndex;
+use stockade::{
+    detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
+};
 
 use crate::inputs::{io_message, Input};
 
-/// What scanning one input gave.
-pub struct Outcome {
-    pub report: Report,
-    /// The text, kept for code frames and fingerprints (absent when unreadable).
-    pub text: Option<(String, String)>,
+/// An input after reading.
+enum Loaded {
+    /// Text to scan, with its kind (`None`: let the engine report it unsupported).
+    Source(Source, Option<Kind>),
+    /// A report without scanning (unreadable, not UTF-8).
+    Report(Report),
+    /// A file found by walking a folder that is of no kind Stockade knows.
+    Skipped,
 }
 
-/// Scan every input with `threads` workers; results come back in input order.
-/// `stdin` holds the bytes of standard input, read beforehand.
-pub fn scan_all(
-    engine: &Engine,
-    inputs: &[Input],
-    kind: Option<Kind>,
-    stdin: Option<&[u8]>,
+/// Run `work` over `items` with `threads` workers; results in item order.
+fn parallel<T: Sync, R: Send>(
+    items: &[T],
     threads: usize,
-) -> (Report, BTreeMap<String, String>) {
-    let slots: Vec<Mutex<Option<Outcome>>> = inputs.iter().map(|_| Mutex::new(None)).collect();
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
+    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
     let next = AtomicUsize::new(0);
-    let workers = threads.clamp(1, inputs.len().max(1));
+    let workers = threads.clamp(1, items.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
             scope.spawn(|| loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(input), Some(slot)) = (inputs.get(i), slots.get(i)) else {
+                let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else {
                     break;
                 };
-                let outcome = scan_one(engine, input, kind, stdin);
+                let result = work(item);
                 if let Ok(mut slot) = slot.lock() {
-                    *slot = outcome;
+                    *slot = Some(result);
                 }
             });
         }
     });
-    let mut report = Report::default();
-    let mut sources = BTreeMap::new();
-    for slot in slots {
-        let Ok(Some(outcome)) = slot.into_inner() else {
-            continue;
-        };
-        if let Some((path, text)) = outcome.text {
-            sources.insert(path, text);
+    slots
+        .into_iter()
+        .filter_map(|slot| slot.into_inner().ok().flatten())
+        .collect()
+}
+
+/// Scan every input with `threads` workers. `kind` applies to stdin and named
+/// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
+/// merged report and the text of every scanned source, by path.
+pub fn scan_all(
+    config: Config,
+    inputs: &[Input],
+    kind: Option<Kind>,
+    stdin: Option<&[u8]>,
+    threads: usize,
+    policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
+) -> (Report, BTreeMap<String, String>) {
+    let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
+
+    let kubernetes: Vec<&str> = loaded
+        .iter()
+        .filter_map(|l| match l {
+            Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
+                Some(source.text())
+            }
+            _ => None,
+        })
+        .collect();
+    let namespaces = NamespaceIndex::from_texts(kubernetes.iter().copied());
+    let mut engine = Engine::new(config).with_namespaces(namespaces);
+    // Gatekeeper policies: every scanned Kubernetes object is in the inventory,
+    // beside the `--inventory` objects; templates are prepared once here.
+    if let Some((policies, mut inventory)) = policies {
+        for text in &kubernetes {
+            inventory.add_text(text);
         }
-        report.merge(outcome.report);
+        engine = engine.with_policies(&policies, inventory);
     }
+
+    let reports = parallel(&loaded, threads, |l| match l {
+        Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),
+        Loaded::Report(report) => Some(report.clone()),
+        Loaded::Skipped => None,
+    });
+
+    let mut report = Report::default();
+    for r in reports.into_iter().flatten() {
+        report.merge(r);
+    }
+    let sources = loaded
+        .into_iter()
+        .filter_map(|l| match l {
+            Loaded::Source(source, _) => {
+                Some((source.path().to_string(), source.text().to_string()))
+            }
+            _ => None,
+        })
+        .collect();
     (report, sources)
 }
 
-/// Scan one input; `None` when a file found by walking a folder is of no kind
-/// Stockade knows (it is skipped silently).
-fn scan_one(
-    engine: &Engine,
-    input: &Input,
-    kind: Option<Kind>,
-    stdin: Option<&[u8]>,
-) -> Option<Outcome> {
+fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
+    kind.or_else(|| detect_kind(source.path(), source.text()))
+}
+
+/// Read one input and decide what to do with it.
+fn load(input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
     let (display, named, bytes) = match input {
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
         Input::File {
@@ -79,7 +133,7 @@ fn scan_one(
                     display.clone(),
                     io_message(&e),
                 ));
-                return Some(Outcome { report, text: None });
+                return Loaded::Report(report);
             }
         },
     };
@@ -87,34 +141,27 @@ fn scan_one(
     match String::from_utf8(bytes) {
         Ok(text) => {
             if !named && detect_kind(display, &text).is_none() {
-                return None;
+                return Loaded::Skipped;
             }
-            let source = Source::new(display, text);
-            let report = engine.scan_source(&source, kind);
-            Some(Outcome {
-                report,
-                text: Some((display.to_string(), source.text().to_string())),
-            })
+            Loaded::Source(Source::new(display, text), kind)
         }
         Err(err) => {
             let bytes = err.as_bytes();
             let lossy = String::from_utf8_lossy(bytes);
             let detected = kind.or_else(|| detect_kind(display, &lossy));
-            if !named && detected.is_none() {
-                return None;
-            }
-            let report = if detected.is_none() {
+            match detected {
+                None if !named => Loaded::Skipped,
                 // As the engine reports any named file of unknown kind.
-                engine.scan_source(&Source::new(display, ""), None)
-            } else {
-                let mut report = Report::default();
-                report.summary.files = 1;
-                report
-                    .errors
-                    .push(not_utf8(display, bytes, err.utf8_error().valid_up_to()));
-                report
-            };
-            Some(Outcome { report, text: None })
+                None => Loaded::Source(Source::new(display, ""), None),
+                Some(_) => {
+                    let mut report = Report::default();
+                    report.summary.files = 1;
+                    report
+                        .errors
+                        .push(not_utf8(display, bytes, err.utf8_error().valid_up_to()));
+                    Loaded::Report(report)
+                }
+            }
         }
     }
 }

@@ -105,7 +105,9 @@ fn workspace_root() -> PathBuf {
         .to_path_buf()
 }
 
-const DOCKERFILE: &str = "FROM alpine:3.20\nRUN apk add --no-cache curl\nUSER 1000\n";
+/// A Dockerfile without findings under the default rules.
+const DOCKERFILE: &str =
+    "FROM alpine:3.20\nRUN apk add --no-cache curl=8.11.0-r2\nUSER 1000\nHEALTHCHECK NONE\n";
 
 // ---------------------------------------------------------------- docs
 
@@ -228,7 +230,7 @@ fn symlink_loops_end_and_files_are_scanned_once() {
 #[test]
 fn named_file_of_unknown_kind_is_unsupported() {
     let dir = TempDir::new("unsupported");
-    dir.write("notes.txt", "hello\n");
+    dir.write("notes.txt", DOCKERFILE);
     let out = run(
         &dir,
         &["scan", "--no-config", "--format", "json", "notes.txt"],
@@ -479,32 +481,89 @@ fn exit_code_is_zero_without_findings() {
 
 // ---------------------------------------------------------------- config
 
+fn rule_ids(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap().to_string())
+        .collect()
+}
+
 #[test]
 fn config_is_discovered_in_parent_folders() {
     let dir = TempDir::new("config");
-    dir.write("project/sub/Dockerfile", DOCKERFILE);
-    // Not UTF-8: reading it fails, which shows that discovery found it.
-    dir.write("project/.stockade.yaml", b"\xff\xfe\xfd");
+    dir.write("project/sub/Dockerfile", "FROM node:latest\nUSER 1000\n");
+    dir.write("project/.stockade.yaml", "rules:\n  DL3007: off\n");
     let sub = dir.path().join("project/sub");
-    let out = run_in(&sub, &["scan", "--format", "json"], None);
-    assert_eq!(out.code, 2, "{}", out.stdout);
-    let report = out.json();
-    assert_eq!(report["errors"][0]["kind"], "config");
-    assert!(report["errors"][0]["path"]
-        .as_str()
+    let with = run_in(&sub, &["scan", "--format", "json"], None);
+    assert_eq!(with.code, 0, "{}", with.stderr);
+    let rules = rule_ids(&with.json());
+    assert!(!rules.contains(&"DF0001".to_string()), "{rules:?}");
+    assert!(rules.contains(&"DF0012".to_string()), "{rules:?}");
+    // --no-config ignores it.
+    let without = run_in(&sub, &["scan", "--no-config", "--format", "json"], None);
+    assert!(rule_ids(&without.json()).contains(&"DF0001".to_string()));
+    // stockade.yaml beats .stockade.yaml in the same folder.
+    dir.write("project/stockade.yaml", "rules:\n  DF0012: off\n");
+    let rules = rule_ids(&run_in(&sub, &["scan", "--format", "json"], None).json());
+    assert!(rules.contains(&"DF0001".to_string()), "{rules:?}");
+    assert!(!rules.contains(&"DF0012".to_string()), "{rules:?}");
+    // --config names another file; severities can be overridden.
+    dir.write("strict.yaml", "rules:\n  DF0012:\n    severity: critical\n");
+    let strict = run_in(
+        &sub,
+        &["scan", "--config", "../../strict.yaml", "--format", "json"],
+        None,
+    );
+    let report = strict.json();
+    let df0012 = report["findings"]
+        .as_array()
         .unwrap()
-        .ends_with("project/.stockade.yaml"));
+        .iter()
+        .find(|f| f["rule"] == "DF0012")
+        .unwrap();
+    assert_eq!(df0012["severity"], "critical");
+}
+
+#[test]
+fn invalid_config_stops_the_scan_with_located_errors() {
+    let dir = TempDir::new("config-invalid");
+    dir.write("Dockerfile", DOCKERFILE);
+    dir.write(
+        "stockade.yaml",
+        "rules:\n  DF0001: off\n  NOPE42: off\nbogus: 1\n",
+    );
+    let out = run(&dir, &["scan", "--format", "json"]);
+    assert_eq!(out.code, 2);
+    let report = out.json();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|e| e["kind"] == "config" && e["path"] == "stockade.yaml"));
+    assert_eq!(errors[0]["start"]["line"], 3);
+    assert_eq!(errors[0]["start"]["column"], 3);
+    assert_eq!(errors[1]["start"]["line"], 4);
     assert_eq!(
         report["summary"]["files"], 0,
         "nothing is scanned with a bad config"
     );
-    // --no-config ignores it.
-    let out = run_in(&sub, &["scan", "--no-config"], None);
-    assert_eq!(out.code, 0, "{}", out.stdout);
-    // stockade.yaml beats .stockade.yaml in the same folder.
-    dir.write("project/stockade.yaml", "{}\n");
-    let out = run_in(&sub, &["scan"], None);
-    assert_eq!(out.code, 0, "{}", out.stdout);
+    // The text format shows the configuration's lines.
+    let text = run(&dir, &["scan"]);
+    assert!(
+        text.stdout.contains("stockade.yaml:3:3: error[config]"),
+        "{}",
+        text.stdout
+    );
+    assert!(
+        text.stdout.contains("3 |   NOPE42: off\n  |   ^^^^^^"),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stderr
+        .contains("stockade: error[config]: stockade.yaml:3:3: "));
 }
 
 #[test]
@@ -584,4 +643,332 @@ fn unwritable_output_file_exits_2() {
         "{}",
         out.stderr
     );
+}
+
+// ---------------------------------------------------------------- with the Dockerfile rules
+
+/// Findings of the real rule pack: `latest` (DF0001, medium), root user (high),
+/// a suppressed `latest` and an unused suppression (ST0001, info).
+const FINDINGS: &str = "\
+FROM node:latest AS build
+RUN npm ci
+
+# hadolint ignore=DL3007
+FROM node:latest
+# stockade ignore=DF0006
+USER root
+HEALTHCHECK NONE
+CMD [\"node\", \"server.js\"]
+";
+
+fn severities(report: &Value) -> Vec<String> {
+    report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["severity"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn real_findings_in_json_with_severity_filter() {
+    let dir = TempDir::new("real-json");
+    dir.write("Dockerfile", FINDINGS);
+    let all = run(&dir, &["scan", "--no-config", "--format", "json"]);
+    assert_eq!(all.code, 0, "findings alone exit 0: {}", all.stderr);
+    let report = all.json();
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"DF0001"), "{rules:?}");
+    assert!(rules.contains(&"ST0001"), "{rules:?}");
+    assert!(report["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|f| f["rule"] == "DF0001" && f["suppression"]["line"] == 4));
+    let sev = severities(&report);
+    assert!(sev.iter().any(|s| s == "high") && sev.iter().any(|s| s != "high"));
+
+    let high = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "-s",
+            "HIGH,Critical",
+        ],
+    );
+    let filtered = high.json();
+    let kept = severities(&filtered);
+    assert!(!kept.is_empty());
+    assert!(
+        kept.iter().all(|s| s == "high" || s == "critical"),
+        "{kept:?}"
+    );
+    assert_eq!(
+        kept.len(),
+        sev.iter()
+            .filter(|s| *s == "high" || *s == "critical")
+            .count()
+    );
+    let total = &filtered["summary"]["findings"];
+    assert_eq!(
+        total["high"].as_u64().unwrap() + total["critical"].as_u64().unwrap(),
+        kept.len() as u64
+    );
+    assert_eq!(total["medium"], 0);
+}
+
+#[test]
+fn exit_code_applies_after_filtering() {
+    let dir = TempDir::new("real-exit");
+    dir.write("Dockerfile", FINDINGS);
+    assert_eq!(
+        run(&dir, &["scan", "--no-config", "--exit-code", "3"]).code,
+        3
+    );
+    assert_eq!(
+        run(
+            &dir,
+            &[
+                "scan",
+                "--no-config",
+                "--exit-code",
+                "3",
+                "--severity",
+                "critical"
+            ]
+        )
+        .code,
+        0
+    );
+    // An error anywhere wins.
+    assert_eq!(
+        run(
+            &dir,
+            &["scan", "--no-config", "--exit-code", "3", ".", "gone"]
+        )
+        .code,
+        2
+    );
+}
+
+#[test]
+fn real_findings_in_text_sarif_and_github() {
+    let dir = TempDir::new("real-formats");
+    dir.write("app/Dockerfile", FINDINGS);
+    let text = run(&dir, &["scan", "--no-config", "app"]);
+    assert!(
+        text.stdout.contains("app/Dockerfile:1:11: MEDIUM DF0001 "),
+        "{}",
+        text.stdout
+    );
+    assert!(text
+        .stdout
+        .contains("1 | FROM node:latest AS build\n  |           ^^^^^^\n"));
+    assert!(text.stdout.contains(", 1 suppressed"), "{}", text.stdout);
+
+    let sarif = run(&dir, &["scan", "--no-config", "--format", "sarif"]).json();
+    let run0 = &sarif["runs"][0];
+    let rules = run0["tool"]["driver"]["rules"].as_array().unwrap();
+    assert_eq!(rules.len(), stockade::rules().len());
+    let results = run0["results"].as_array().unwrap();
+    for r in results {
+        let i = r["ruleIndex"].as_u64().unwrap() as usize;
+        assert_eq!(rules[i]["id"], r["ruleId"]);
+        assert_eq!(
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "app/Dockerfile"
+        );
+    }
+    let latest: Vec<&Value> = results.iter().filter(|r| r["ruleId"] == "DF0001").collect();
+    assert_eq!(latest.len(), 2);
+    assert_eq!(
+        latest
+            .iter()
+            .filter(|r| r.get("suppressions").is_some())
+            .count(),
+        1
+    );
+    let region = &latest[0]["locations"][0]["physicalLocation"]["region"];
+    assert_eq!(
+        (region["startLine"].as_u64(), region["startColumn"].as_u64()),
+        (Some(1), Some(11))
+    );
+    assert_eq!(region["endColumn"], 17);
+    let df0001 = rules.iter().find(|r| r["id"] == "DF0001").unwrap();
+    assert_eq!(df0001["properties"]["security-severity"], "5.5");
+    assert!(df0001["properties"]["tags"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|t| t == "DL3007"));
+
+    let github = run(&dir, &["scan", "--no-config", "--format", "github"]);
+    assert!(
+        github.stdout.lines().any(|l| l.starts_with(
+            "::warning file=app/Dockerfile,line=1,col=11,endLine=1,endColumn=17,title=DF0001 "
+        )),
+        "{}",
+        github.stdout
+    );
+    assert!(github
+        .stdout
+        .lines()
+        .any(|l| l.starts_with("::notice file=app/Dockerfile,line=6,")));
+}
+
+#[test]
+fn explain_accepts_aliases_of_other_tools() {
+    let dir = TempDir::new("explain-alias");
+    for alias in ["DL3007", "ds-0001", "AVD-DS-0001", "image-latest-tag"] {
+        let out = run(&dir, &["explain", alias]);
+        assert_eq!(out.code, 0, "{alias}: {}", out.stderr);
+        assert!(out.stdout.starts_with("DF0001 "), "{alias}: {}", out.stdout);
+    }
+}
+
+#[test]
+fn bundled_examples_show_the_classic_mistakes() {
+    let root = workspace_root();
+    let out = run_in(
+        &root,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "testdata/examples",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    let in_file = |path: &str| -> Vec<String> {
+        report["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["path"] == path)
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let insecure = in_file("testdata/examples/insecure/Dockerfile");
+    for rule in ["DF0001", "DF0005", "DF0006", "DF0010", "DF0011", "DF0039"] {
+        assert!(
+            insecure.iter().any(|r| r == rule),
+            "{rule} missing: {insecure:?}"
+        );
+    }
+    let hardened = in_file("testdata/examples/hardened/Dockerfile");
+    assert!(
+        hardened.is_empty(),
+        "the hardened example has findings: {hardened:?}"
+    );
+}
+
+// ---------------------------------------------------------------- Kubernetes
+
+const PRIVILEGED_POD: &str = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: debugger
+  namespace: debug
+spec:
+  containers:
+    - name: shell
+      image: busybox:1.37
+      securityContext:
+        privileged: true
+";
+
+#[test]
+fn namespace_labels_from_other_files_apply() {
+    let dir = TempDir::new("namespaces");
+    dir.write("pod.yaml", PRIVILEGED_POD);
+    let alone = run(&dir, &["scan", "--no-config", "--format", "json"]).json();
+    let rules = |r: &Value| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        rules(&alone).iter().any(|r| r == "PSS001"),
+        "{:?}",
+        rules(&alone)
+    );
+    // A Namespace in another file of the same scan enforces `privileged`.
+    dir.write(
+        "namespaces/debug.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: debug\n  labels:\n    pod-security.kubernetes.io/enforce: privileged\n",
+    );
+    let both = run(&dir, &["scan", "--no-config", "--format", "json"]).json();
+    assert_eq!(both["summary"]["files"], 2);
+    assert!(
+        !rules(&both).iter().any(|r| r == "PSS001"),
+        "{:?}",
+        rules(&both)
+    );
+}
+
+#[test]
+fn kubernetes_from_stdin_and_the_yaml_examples() {
+    let dir = TempDir::new("k8s-stdin");
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--kind",
+            "kubernetes",
+            "--format",
+            "json",
+            "-",
+        ],
+        Some(PRIVILEGED_POD.as_bytes()),
+    );
+    let report = out.json();
+    let pss001 = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "PSS001")
+        .unwrap();
+    assert_eq!(pss001["path"], "-");
+    assert_eq!(pss001["start"]["line"], 11);
+
+    let root = workspace_root();
+    let out = run_in(
+        &root,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "testdata/examples/kubernetes",
+        ],
+        None,
+    );
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["documents"], 4);
+    let severities: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["path"] == "testdata/examples/kubernetes/privileged-pod.yaml")
+        .map(|f| f["severity"].as_str().unwrap())
+        .collect();
+    assert!(severities.contains(&"critical"), "{severities:?}");
 }

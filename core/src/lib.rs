@@ -103,6 +103,8 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
         Some("json") if text.contains("\"apiVersion\"") && text.contains("\"kind\"") => {
             Some(Kind::Kubernetes)
         }
+        // A custom seccomp profile: checked by the Kubernetes pack.
+        Some("json") if kubernetes::seccomp::looks_like_profile(text) => Some(Kind::Kubernetes),
         _ => None,
     }
 }

@@ -5,7 +5,8 @@
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
-    clippy::indexing_slicing
+    clippy::indexing_slicing,
+    clippy::doc_markdown
 )]
 
 mod common;
@@ -36,7 +37,10 @@ fn corpus_parses() {
         .map(|p| {
             let name = p.file_name().unwrap().to_string_lossy().to_string();
             let bytes = fs::read(p).unwrap();
-            (name, String::from_utf8_lossy(&bytes).into_owned())
+            (
+                name,
+                String::from_utf8(bytes).expect("corpus files are UTF-8"),
+            )
         })
         .collect();
 

@@ -23,7 +23,7 @@ fn fixtures_root() -> PathBuf {
 }
 
 /// The configuration a rule's fixtures run with: the rule enabled, its options set.
-pub fn config_for(meta: &RuleMeta, dir: &Path) -> Config {
+fn config_for(meta: &RuleMeta, dir: &Path) -> Config {
     let mut setting = RuleSetting {
         enabled: Some(true),
         ..RuleSetting::default()
@@ -75,17 +75,15 @@ fn every_rule_fixture() {
     let mut failures = Vec::new();
     for meta in stockade::dockerfile::RULES {
         let dir = fixtures_root().join(meta.id);
-        let mut entries: Vec<PathBuf> = match std::fs::read_dir(&dir) {
-            Ok(rd) => rd.map(|e| e.unwrap().path()).collect(),
-            Err(_) => {
-                failures.push(format!(
-                    "{}: no fixture directory {}",
-                    meta.id,
-                    dir.display()
-                ));
-                continue;
-            }
+        let Ok(rd) = std::fs::read_dir(&dir) else {
+            failures.push(format!(
+                "{}: no fixture directory {}",
+                meta.id,
+                dir.display()
+            ));
+            continue;
         };
+        let mut entries: Vec<PathBuf> = rd.map(|e| e.unwrap().path()).collect();
         entries.sort();
         let mut has_fail = false;
         let mut has_pass = false;
@@ -136,4 +134,32 @@ fn every_rule_fixture() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// Every snapshot belongs to a fail fixture that still exists.
+#[test]
+fn no_orphan_snapshots() {
+    let snaps = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots/dockerfile");
+    let mut orphans = Vec::new();
+    for e in std::fs::read_dir(&snaps).unwrap() {
+        let name = e.unwrap().file_name().to_string_lossy().to_string();
+        let Some(stem) = name.strip_suffix(".snap") else {
+            orphans.push(name);
+            continue;
+        };
+        let Some((id, fixture)) = stem.split_once("__") else {
+            orphans.push(name);
+            continue;
+        };
+        let file = fixtures_root()
+            .join(id)
+            .join(format!("{fixture}.Dockerfile"));
+        if !file.exists() {
+            orphans.push(name);
+        }
+    }
+    assert!(
+        orphans.is_empty(),
+        "snapshots without a fixture: {orphans:?}"
+    );
 }

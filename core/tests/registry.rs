@@ -122,3 +122,77 @@ fn every_dockerfile_rule_has_fixtures_that_work() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every Kubernetes rule has a fail fixture that raises it and a pass fixture that
+/// does not: the hardening and seccomp-profile rules in
+/// `fixtures/kubernetes/hardening/<ID>/{fail,pass}.{yaml,json}` (details and
+/// snapshots in `kubernetes_rules.rs`), the Pod Security rules in
+/// `fixtures/kubernetes/rules/<ID>.{fail,pass}.yaml`, checked at their level (details
+/// in `pss_conformance.rs`).
+#[test]
+fn every_kubernetes_rule_has_fixtures_that_work() {
+    use stockade::config::PssLevel;
+    use stockade::kubernetes::pss::{self, Level};
+
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/kubernetes");
+    let mut problems = Vec::new();
+    let mut seen = 0;
+    for r in stockade::rules()
+        .iter()
+        .filter(|r| matches!(r.pack, Pack::Kubernetes | Pack::PodSecurity))
+    {
+        seen += 1;
+        let mut config = stockade::Config::default().with_rule_enabled(r.id, true);
+        let files: Vec<(PathBuf, bool)> = if r.pack == Pack::PodSecurity {
+            let Some(check) = pss::check_by_id(r.id) else {
+                problems.push(format!("{}: no Pod Security check", r.id));
+                continue;
+            };
+            config.pss_level = match check.level {
+                Level::Baseline => PssLevel::Baseline,
+                Level::Restricted => PssLevel::Restricted,
+            };
+            let dir = root.join("rules");
+            vec![
+                (dir.join(format!("{}.fail.yaml", r.id)), true),
+                (dir.join(format!("{}.pass.yaml", r.id)), false),
+            ]
+        } else {
+            let dir = root.join("hardening").join(r.id);
+            if let Ok(text) = std::fs::read_to_string(dir.join("config.json")) {
+                let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+                if let (Some(opts), Some(spec)) = (json.get("options"), r.options) {
+                    let setting = config.rules.get_mut(r.id).unwrap();
+                    setting.options = Some(std::sync::Arc::new((spec.parse)(opts).unwrap()));
+                }
+            }
+            ["fail", "pass"]
+                .iter()
+                .map(|stem| {
+                    let yaml = dir.join(format!("{stem}.yaml"));
+                    let file = if yaml.exists() {
+                        yaml
+                    } else {
+                        dir.join(format!("{stem}.json"))
+                    };
+                    (file, *stem == "fail")
+                })
+                .collect()
+        };
+        let engine = Engine::new(config);
+        for (file, want) in files {
+            let name = file.file_name().unwrap().to_str().unwrap().to_string();
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                problems.push(format!("{}: missing {}", r.id, file.display()));
+                continue;
+            };
+            let report = engine.scan(&text, Some(&name), None);
+            let fired = report.findings.iter().any(|f| f.rule == r.id);
+            if fired != want {
+                problems.push(format!("{}: {name} fired={fired}, expected {want}", r.id));
+            }
+        }
+    }
+    assert!(seen > 40, "expected the Kubernetes packs, got {seen} rules");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

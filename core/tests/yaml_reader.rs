@@ -152,6 +152,12 @@ quoted:
     let copy = node.get("copy").unwrap();
     assert_eq!(copy.span.text(text), "*base");
 
+    // go-yaml refuses an alias to a sequence as a merge value.
+    let p = problem("l: &l [{a: 1}]\nb:\n  <<: *l\n");
+    assert_eq!(
+        p.message,
+        "map merge requires map or sequence of maps as the value"
+    );
     let text = "a: &x 1\nb:\n  <<: *x\n";
     let p = problem(text);
     assert_eq!(
@@ -531,4 +537,72 @@ fn hostile_input_never_panics() {
     }
     assert!(read("&a [*a]").problems().next().is_some());
     assert!(read("*nothing").problems().next().is_some());
+}
+
+/// Deterministic mutations of a manifest: deleting, duplicating and inserting
+/// YAML-significant characters must never panic, and every span stays on character
+/// boundaries inside the text.
+#[test]
+fn mutated_manifests_never_panic() {
+    let base = "\u{feff}apiVersion: v1 # é\r\nkind: Pod\nmetadata: &m\n  name: \"x: y\"\n  labels: {a: 'b', c: [1, 2]}\nspec:\n  <<: *m\n  containers:\n  - name: c\n    image: |\n      nginx\n    args: [\"--a\", >-\n      b]\n---\n- ? k\n  : v\n...\n";
+    let pieces = [
+        "\t", ":", "- ", "[", "]", "{", "}", "'", "\"", "#", "&a ", "*a", "!!str ", "\n", "\r\n",
+        "---\n", "...", "|", ">", "?", "é", "😀", "\0", "\\", ",", "<<: ",
+    ];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for _ in 0..3000 {
+        let mut text = base.to_string();
+        for _ in 0..=(next() % 4) {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|i| text.is_char_boundary(*i))
+                .collect();
+            let at = boundaries[(next() as usize) % boundaries.len()];
+            match next() % 3 {
+                0 => {
+                    let piece = pieces[(next() as usize) % pieces.len()];
+                    text.insert_str(at, piece);
+                }
+                1 => {
+                    let end = boundaries.iter().copied().find(|b| *b > at).unwrap_or(at);
+                    text.replace_range(at..end, "");
+                }
+                _ => {
+                    let end = boundaries
+                        .iter()
+                        .copied()
+                        .filter(|b| *b > at)
+                        .nth(3)
+                        .unwrap_or(at);
+                    let copy = text[at..end].to_string();
+                    text.insert_str(at, &copy);
+                }
+            }
+        }
+        let stream = read(&text);
+        let check = |span: stockade::source::Span| {
+            assert!(
+                span.start <= span.end && span.end as usize <= text.len(),
+                "{text:?}: {span:?}"
+            );
+            assert!(
+                text.is_char_boundary(span.start as usize)
+                    && text.is_char_boundary(span.end as usize),
+                "{text:?}: {span:?}"
+            );
+        };
+        for d in &stream.documents {
+            check(d.span);
+            d.comments.iter().for_each(|c| check(c.span));
+            match &d.root {
+                Ok(node) => node.walk(|_, n| check(n.span)),
+                Err(p) => check(p.span),
+            }
+        }
+    }
 }

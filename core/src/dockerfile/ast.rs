@@ -9,6 +9,8 @@
 //! Lines are 0-based everywhere in this module (`start_line`, `end_line`,
 //! [`Comment::line`]); convert with [`crate::source::OneIndexed::from_zero_indexed`].
 
+#![allow(clippy::doc_markdown)]
+
 use std::fmt;
 use std::ops::Range;
 
@@ -371,6 +373,7 @@ impl LogicalText {
     }
 
     /// A sub-text (byte range of `value`) with its own map.
+    #[must_use]
     pub fn slice(&self, range: Range<usize>) -> LogicalText {
         let Some(value) = self.value.get(range.clone()) else {
             return LogicalText::default();

@@ -78,6 +78,8 @@ pub struct Command {
     pub next: Option<Joiner>,
     /// Nesting depth: 0 for the script itself, 1 inside `sh -c '…'`, and so on.
     pub depth: usize,
+    /// The command runs inside a command substitution (`$( … )`, backticks).
+    pub in_substitution: bool,
     /// Span of the command (from its first assignment or word to its last word).
     pub span: Span,
 }
@@ -243,7 +245,7 @@ impl Script {
         let mut b = Builder::default();
         b.parse_text(text, Mapping::Linear(base), 0);
         Script {
-            commands: b.commands,
+            commands: dedup(b.commands),
         }
     }
 
@@ -305,6 +307,24 @@ impl Script {
     }
 }
 
+/// A substitution inside a `sh -c "…"` body is read twice (in the outer word and
+/// in the body): keep the first of two commands with the same span and words.
+fn dedup(commands: Vec<Command>) -> Vec<Command> {
+    let mut seen: Vec<(Span, Vec<String>)> = Vec::new();
+    let mut out = Vec::with_capacity(commands.len());
+    for c in commands {
+        if c.in_substitution {
+            let key = (c.span, c.words.iter().map(|w| w.value.clone()).collect());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl<'a> IntoIterator for &'a Script {
     type Item = &'a Command;
     type IntoIter = std::slice::Iter<'a, Command>;
@@ -317,8 +337,10 @@ impl<'a> IntoIterator for &'a Script {
 enum Tok {
     Word(Word),
     Op(Joiner),
-    /// Subshell or group boundary: `(`, `)`.
-    Paren,
+    /// Subshell or group boundary: `(` (true) or `)` (false).
+    Paren(bool),
+    /// `;;`, `;&` or `;;&`: the end of a `case` branch.
+    CaseSep,
     Newline,
     /// A redirection operator; the following word is its target.
     Redirect {
@@ -326,10 +348,23 @@ enum Tok {
     },
 }
 
+/// Where the parser is inside a `case` command.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CaseState {
+    /// After `case`, before `in`.
+    Subject,
+    /// Reading patterns up to `)`.
+    Patterns,
+    /// Inside a branch, up to `;;` or `esac`.
+    Body,
+}
+
 #[derive(Default)]
 struct Builder {
     commands: Vec<Command>,
     next_pipeline: usize,
+    /// Substitutions being parsed (a recursion guard).
+    nesting: usize,
 }
 
 fn is_op_byte(c: u8) -> bool {
@@ -368,6 +403,9 @@ struct Lexer<'t> {
     map: Mapping,
     /// Heredocs opened on the current line: (delimiter, strip tabs).
     pending_heredocs: Vec<(String, bool)>,
+    /// Bodies of command substitutions (`$( … )`, backticks) read so far and not yet
+    /// parsed, as byte ranges of the text.
+    substitutions: Vec<(usize, usize)>,
 }
 
 impl<'t> Lexer<'t> {
@@ -378,6 +416,30 @@ impl<'t> Lexer<'t> {
             pos: 0,
             map,
             pending_heredocs: Vec::new(),
+            substitutions: Vec::new(),
+        }
+    }
+
+    /// After `skip_nested` of a construct starting at `from` (`$` or a backtick):
+    /// remember its body when it is a command substitution (not `${…}` or `$((…))`).
+    fn record_substitution(&mut self, from: usize, open: u8) {
+        let (start, closed) = match open {
+            b'(' => (
+                from + 2,
+                self.bytes.get(self.pos.wrapping_sub(1)) == Some(&b')'),
+            ),
+            b'`' => (
+                from + 1,
+                self.pos > from + 1 && self.bytes.get(self.pos.wrapping_sub(1)) == Some(&b'`'),
+            ),
+            _ => return,
+        };
+        if open == b'(' && self.bytes.get(start) == Some(&b'(') {
+            return; // arithmetic
+        }
+        let end = if closed { self.pos - 1 } else { self.pos };
+        if end > start {
+            self.substitutions.push((start, end));
         }
     }
 
@@ -418,6 +480,22 @@ impl<'t> Lexer<'t> {
     /// Copy a balanced `$( … )` / `${ … }` / backtick construct starting at `pos`
     /// (which points at the opening byte after `$`, or at the backtick).
     fn skip_nested(&mut self, open: u8, close: u8) {
+        if open == close {
+            // Backticks: up to the next unescaped backtick (`pos` is past the opening one).
+            while let Some(c) = self.peek() {
+                if c == b'\\' {
+                    self.pos += 2;
+                    continue;
+                }
+                self.pos += 1;
+                if c == close {
+                    break;
+                }
+            }
+            self.pos = self.pos.min(self.bytes.len());
+            return;
+        }
+        // `pos` points at the opening byte.
         let mut depth = 0usize;
         while let Some(c) = self.peek() {
             match c {
@@ -425,7 +503,7 @@ impl<'t> Lexer<'t> {
                     self.pos += 2;
                     continue;
                 }
-                b'\'' if open != b'`' => {
+                b'\'' => {
                     self.pos += 1;
                     while let Some(c) = self.peek() {
                         self.pos += 1;
@@ -437,20 +515,20 @@ impl<'t> Lexer<'t> {
                 }
                 _ => {}
             }
-            if c == close && (depth == 1 || open == close) && !(open == close && depth == 0) {
-                self.pos += 1;
-                return;
-            }
+            self.pos += 1;
             if c == open {
                 depth += 1;
             } else if c == close {
                 depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    return;
+                }
             }
-            self.pos += 1;
         }
         self.pos = self.pos.min(self.bytes.len());
     }
 
+    #[allow(clippy::too_many_lines)]
     fn read_word(&mut self) -> Option<Word> {
         let start = self.pos;
         let mut value: Vec<u8> = Vec::new();
@@ -507,6 +585,7 @@ impl<'t> Lexer<'t> {
                                 self.pos += 1;
                                 let open = self.peek().unwrap_or(b'(');
                                 self.skip_nested(open, if open == b'(' { b')' } else { b'}' });
+                                self.record_substitution(from, open);
                                 value.extend_from_slice(
                                     self.bytes.get(from..self.pos).unwrap_or(&[]),
                                 );
@@ -516,6 +595,7 @@ impl<'t> Lexer<'t> {
                                 let from = self.pos;
                                 self.pos += 1;
                                 self.skip_nested(b'`', b'`');
+                                self.record_substitution(from, b'`');
                                 value.extend_from_slice(
                                     self.bytes.get(from..self.pos).unwrap_or(&[]),
                                 );
@@ -536,6 +616,7 @@ impl<'t> Lexer<'t> {
                     self.pos += 1;
                     let open = self.peek().unwrap_or(b'(');
                     self.skip_nested(open, if open == b'(' { b')' } else { b'}' });
+                    self.record_substitution(from, open);
                     value.extend_from_slice(self.bytes.get(from..self.pos).unwrap_or(&[]));
                 }
                 b'$' if self.peek_at(1) == Some(b'\'') => {
@@ -563,6 +644,7 @@ impl<'t> Lexer<'t> {
                     let from = self.pos;
                     self.pos += 1;
                     self.skip_nested(b'`', b'`');
+                    self.record_substitution(from, b'`');
                     value.extend_from_slice(self.bytes.get(from..self.pos).unwrap_or(&[]));
                 }
                 _ => {
@@ -645,14 +727,24 @@ impl<'t> Lexer<'t> {
                 }
                 b';' => {
                     self.pos += 1;
-                    if self.peek() == Some(b';') {
-                        self.pos += 1;
+                    match self.peek() {
+                        Some(b';') => {
+                            self.pos += 1;
+                            if self.peek() == Some(b'&') {
+                                self.pos += 1;
+                            }
+                            return Some(Tok::CaseSep);
+                        }
+                        Some(b'&') => {
+                            self.pos += 1;
+                            return Some(Tok::CaseSep);
+                        }
+                        _ => return Some(Tok::Op(Joiner::Seq)),
                     }
-                    return Some(Tok::Op(Joiner::Seq));
                 }
                 b'(' | b')' => {
                     self.pos += 1;
-                    return Some(Tok::Paren);
+                    return Some(Tok::Paren(c == b'('));
                 }
                 b'<' | b'>' => return Some(self.redirect()),
                 _ => {
@@ -704,6 +796,7 @@ impl<'t> Lexer<'t> {
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
 
 impl Builder {
+    #[allow(clippy::too_many_lines)]
     fn parse_text(&mut self, text: &str, map: Mapping, depth: usize) {
         let mut lx = Lexer::new(text, map);
         let mut assignments: Vec<Word> = Vec::new();
@@ -712,7 +805,70 @@ impl Builder {
         self.next_pipeline += 1;
         let mut pipe_index = 0usize;
         let mut redirect_pending: Option<Option<bool>> = None;
+        // `case … in pat) body ;; esac`: the state of each open `case`.
+        let mut cases: Vec<CaseState> = Vec::new();
         while let Some(tok) = lx.next_token() {
+            match cases.last().copied() {
+                Some(CaseState::Subject) => {
+                    if matches!(&tok, Tok::Word(w) if !w.quoted && w.value == "in") {
+                        if let Some(top) = cases.last_mut() {
+                            *top = CaseState::Patterns;
+                        }
+                    }
+                    continue;
+                }
+                Some(CaseState::Patterns) => {
+                    match &tok {
+                        Tok::Word(w) if !w.quoted && w.value == "esac" => {
+                            cases.pop();
+                        }
+                        Tok::Paren(false) => {
+                            if let Some(top) = cases.last_mut() {
+                                *top = CaseState::Body;
+                            }
+                        }
+                        _ => {}
+                    }
+                    continue;
+                }
+                Some(CaseState::Body) | None => {}
+            }
+            let at_start = words.is_empty() && assignments.is_empty();
+            match &tok {
+                Tok::Word(w) if at_start && !w.quoted && w.value == "case" => {
+                    cases.push(CaseState::Subject);
+                    continue;
+                }
+                Tok::Word(w)
+                    if at_start
+                        && !w.quoted
+                        && w.value == "esac"
+                        && cases.last() == Some(&CaseState::Body) =>
+                {
+                    cases.pop();
+                    continue;
+                }
+                Tok::CaseSep if cases.last() == Some(&CaseState::Body) => {
+                    self.flush_substitutions(&mut lx, text, map, depth);
+                    self.finish_command(
+                        std::mem::take(&mut assignments),
+                        std::mem::take(&mut words),
+                        pipeline,
+                        pipe_index,
+                        Some(Joiner::Seq),
+                        depth,
+                        Some(map),
+                    );
+                    pipeline = self.next_pipeline;
+                    self.next_pipeline += 1;
+                    pipe_index = 0;
+                    if let Some(top) = cases.last_mut() {
+                        *top = CaseState::Patterns;
+                    }
+                    continue;
+                }
+                _ => {}
+            }
             match tok {
                 Tok::Word(w) => {
                     if let Some(heredoc) = redirect_pending.take() {
@@ -730,6 +886,7 @@ impl Builder {
                 Tok::Redirect { heredoc } => redirect_pending = Some(heredoc),
                 Tok::Op(Joiner::Pipe) => {
                     let had = !(words.is_empty() && assignments.is_empty());
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -745,6 +902,7 @@ impl Builder {
                 }
                 Tok::Op(j) => {
                     redirect_pending = None;
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -758,10 +916,11 @@ impl Builder {
                     self.next_pipeline += 1;
                     pipe_index = 0;
                 }
-                Tok::Newline | Tok::Paren => {
+                Tok::Newline | Tok::Paren(_) | Tok::CaseSep => {
                     redirect_pending = None;
                     let joiner = Joiner::Seq;
                     let had = !(words.is_empty() && assignments.is_empty());
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -784,6 +943,7 @@ impl Builder {
                 }
             }
         }
+        self.flush_substitutions(&mut lx, text, map, depth);
         self.finish_command(
             assignments,
             words,
@@ -793,6 +953,30 @@ impl Builder {
             depth,
             Some(map),
         );
+    }
+
+    /// Parse the command substitutions read since the last command: they run before it.
+    fn flush_substitutions(&mut self, lx: &mut Lexer<'_>, text: &str, map: Mapping, depth: usize) {
+        let subs = std::mem::take(&mut lx.substitutions);
+        if self.nesting >= MAX_DEPTH {
+            return;
+        }
+        for (start, end) in subs {
+            let Some(body) = text.get(start..end) else {
+                continue;
+            };
+            let sub_map = match map {
+                Mapping::Linear(base) => Mapping::Linear(base + start as u32),
+                Mapping::Fixed(span) => Mapping::Fixed(span),
+            };
+            let first = self.commands.len();
+            self.nesting += 1;
+            self.parse_text(body, sub_map, depth);
+            self.nesting -= 1;
+            for c in self.commands.iter_mut().skip(first) {
+                c.in_substitution = true;
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -876,6 +1060,7 @@ impl Builder {
             pipe_index,
             next,
             depth,
+            in_substitution: false,
             span,
         });
         if let Some(body) = body {
@@ -888,11 +1073,9 @@ impl Builder {
 }
 
 fn is_assignment_word(w: &Word) -> bool {
-    // The name part must be unquoted: we check the value and that the word does not
-    // start with a quote (its span text is not available here, so `"A=b"` as the
-    // value `A=b` with quoted=true and a leading quote is excluded through `quoted`
-    // only when the `=` itself was quoted: close enough for rules).
-    is_assignment(&w.value) && !(w.quoted && !w.value.contains('='))
+    // Quotes are already removed from the value: `"A"=b` counts as an assignment too,
+    // which is close enough for rules.
+    is_assignment(&w.value)
 }
 
 /// Map a `sh -c` body back to the source: linearly when the word was written as one
@@ -912,6 +1095,25 @@ fn body_mapping(w: &Word) -> Mapping {
 /// For `sh -c 'body'` (options before `-c` allowed, `-o pipefail` included), the body word.
 fn shell_body(words: &[Word], start: usize) -> Option<Word> {
     let name = words.get(start)?;
+    // `su [user] -c 'cmd'`, `runuser -u user -c 'cmd'`
+    if matches!(basename(&name.value), "su" | "runuser") {
+        let args = words.get(start + 1..)?;
+        for (i, w) in args.iter().enumerate() {
+            if w.value == "-c" || w.value == "--command" {
+                return args.get(i + 1).cloned();
+            }
+            if let Some(cmd) = w.value.strip_prefix("--command=") {
+                // Spans inside map to the whole word (`quoted` makes the mapping fixed).
+                return Some(Word {
+                    value: cmd.to_string(),
+                    span: w.span,
+                    quoted: true,
+                    dynamic: w.dynamic,
+                });
+            }
+        }
+        return None;
+    }
     if !SHELLS.contains(&basename(&name.value)) {
         return None;
     }
@@ -1129,6 +1331,15 @@ mod tests {
     }
 
     #[test]
+    fn su_c_bodies_are_parsed() {
+        let s = Script::parse(
+            "su nobody -s /bin/sh -c \"cd /x && apk index --allow-untrusted\"",
+            0,
+        );
+        assert_eq!(names(&s), ["su", "cd", "apk"]);
+    }
+
+    #[test]
     fn bash_with_options_before_c() {
         let s = Script::parse("bash -euxo pipefail -c \"wget -qO- x | tar xz\"", 0);
         assert_eq!(names(&s), ["bash", "wget", "tar"]);
@@ -1152,9 +1363,11 @@ mod tests {
     #[test]
     fn command_substitution_stays_in_word() {
         let s = Script::parse("echo \"$(uname -r | tr a b)\" $(id -u)", 0);
-        assert_eq!(names(&s), ["echo"]);
-        assert!(!s.has_pipe());
-        assert!(s.commands[0].args()[0].dynamic);
+        assert_eq!(names(&s), ["uname", "tr", "id", "echo"]);
+        let echo = &s.commands[3];
+        assert_eq!(echo.args().len(), 2);
+        assert!(echo.args()[0].dynamic);
+        assert!(!echo.in_substitution);
     }
 
     #[test]
@@ -1199,6 +1412,32 @@ mod tests {
         let s = Script::from_exec(&args);
         assert_eq!(s.commands[0].name(), Some("apt-get"));
         assert_eq!(s.commands[0].wrappers, vec![0]);
+        let s = Script::parse("sh -c \"$(curl -k x)\"", 0);
+        assert_eq!(s.named(&["curl"]).count(), 1);
+    }
+
+    #[test]
+    fn command_substitutions_are_parsed() {
+        let text = "ARCH=\"$(dpkg --print-architecture | cut -d- -f1)\"; echo `id -u` $((1+2))";
+        let s = Script::parse(text, 0);
+        // `ARCH=…` alone is a command with an assignment and no words.
+        assert_eq!(names(&s), ["dpkg", "cut", "", "id", "echo"]);
+        let cut = &s.commands[1];
+        assert!(cut.in_substitution);
+        assert_eq!(cut.pipe_index, 1);
+        assert_eq!(cut.name_span().text(text), "cut");
+        assert!(!s.commands[4].in_substitution);
+    }
+
+    #[test]
+    fn case_patterns_are_not_pipes() {
+        let s = Script::parse(
+            "case \"$arch\" in\n  x86_64|aarch64) apk add nginx ;;\n  (*) make | tee log ;;\nesac; echo done",
+            0,
+        );
+        assert_eq!(names(&s), ["apk", "make", "tee", "echo"]);
+        assert_eq!(s.commands[0].pipe_index, 0);
+        assert_eq!(s.commands[2].pipe_index, 1);
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub trait Env {
     fn get(&self, name: &str) -> Option<&str>;
 }
 
-impl Env for HashMap<String, String> {
+impl<S: std::hash::BuildHasher> Env for HashMap<String, String, S> {
     fn get(&self, name: &str) -> Option<&str> {
         HashMap::get(self, name).map(String::as_str)
     }
@@ -109,6 +109,7 @@ pub struct Expanded {
 }
 
 /// The shell lexer's options (BuildKit's `shell.Lex`).
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Debug, Clone, Copy)]
 pub struct Lexer {
     /// The escape character (`\` or `` ` ``).
@@ -172,6 +173,7 @@ impl Lexer {
     }
 }
 
+#[allow(clippy::struct_field_names)]
 #[derive(Default)]
 struct Words {
     buf: String,
@@ -617,60 +619,65 @@ impl Pattern {
         Ok(Pattern { toks })
     }
 
-    /// Leftmost-first match at `start` (Go's regexp semantics: `.` does not match
-    /// `\n`); returns the end. Memoises failed states, so work is bounded by
-    /// tokens × positions × positions.
-    fn match_at(&self, text: &[char], start: usize, greedy: bool) -> Option<usize> {
-        let mut failed = vec![false; (self.toks.len() + 1) * (text.len() + 1)];
-        self.m(text, 0, start, greedy, &mut failed)
+    /// For every start position, the end of the leftmost-first match starting there
+    /// (Go's regexp semantics for this pattern language: `*` is `.*` or `.*?`, `?`
+    /// is `.`, and `.` does not match `\n`); `NO_MATCH` where none. Dynamic
+    /// programming over (token, position): O(tokens × text) time, O(text) memory.
+    fn match_table(&self, text: &[char], greedy: bool) -> Vec<u32> {
+        let n = text.len();
+        let mut next: Vec<u32> = (0..=n).map(to_u32).collect();
+        for tok in self.toks.iter().rev() {
+            let mut cur = vec![NO_MATCH; n + 1];
+            match tok {
+                Tok::Lit(_) | Tok::Any => {
+                    for (pos, ch) in text.iter().enumerate() {
+                        let ok = match tok {
+                            Tok::Lit(c) => ch == c,
+                            _ => *ch != '\n',
+                        };
+                        if ok {
+                            if let (Some(slot), Some(v)) = (cur.get_mut(pos), next.get(pos + 1)) {
+                                *slot = *v;
+                            }
+                        }
+                    }
+                }
+                Tok::Star => {
+                    for pos in (0..=n).rev() {
+                        let extend = text.get(pos).is_some_and(|c| *c != '\n');
+                        let longer = if extend {
+                            cur.get(pos + 1).copied().unwrap_or(NO_MATCH)
+                        } else {
+                            NO_MATCH
+                        };
+                        let here = next.get(pos).copied().unwrap_or(NO_MATCH);
+                        let v = if greedy {
+                            if longer == NO_MATCH {
+                                here
+                            } else {
+                                longer
+                            }
+                        } else if here == NO_MATCH {
+                            longer
+                        } else {
+                            here
+                        };
+                        if let Some(slot) = cur.get_mut(pos) {
+                            *slot = v;
+                        }
+                    }
+                }
+            }
+            next = cur;
+        }
+        next
     }
+}
 
-    fn m(
-        &self,
-        text: &[char],
-        ti: usize,
-        pos: usize,
-        greedy: bool,
-        failed: &mut [bool],
-    ) -> Option<usize> {
-        let key = ti * (text.len() + 1) + pos;
-        if failed.get(key).copied().unwrap_or(true) {
-            return None;
-        }
-        let r = match self.toks.get(ti) {
-            None => Some(pos),
-            Some(Tok::Lit(c)) => {
-                if text.get(pos) == Some(c) {
-                    self.m(text, ti + 1, pos + 1, greedy, failed)
-                } else {
-                    None
-                }
-            }
-            Some(Tok::Any) => match text.get(pos) {
-                Some(c) if *c != '\n' => self.m(text, ti + 1, pos + 1, greedy, failed),
-                _ => None,
-            },
-            Some(Tok::Star) => {
-                let mut max = pos;
-                while text.get(max).is_some_and(|c| *c != '\n') {
-                    max += 1;
-                }
-                if greedy {
-                    (pos..=max)
-                        .rev()
-                        .find_map(|p| self.m(text, ti + 1, p, greedy, failed))
-                } else {
-                    (pos..=max).find_map(|p| self.m(text, ti + 1, p, greedy, failed))
-                }
-            }
-        };
-        if r.is_none() {
-            if let Some(f) = failed.get_mut(key) {
-                *f = true;
-            }
-        }
-        r
-    }
+const NO_MATCH: u32 = u32::MAX;
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(NO_MATCH - 1)
 }
 
 fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, ExpandError> {
@@ -678,9 +685,14 @@ fn trim_prefix(pattern: &str, value: &str, greedy: bool) -> Result<String, Expan
         message: format!("invalid pattern ({pattern}) in substitution: {e}"),
     })?;
     let text: Vec<char> = value.chars().collect();
-    Ok(match pat.match_at(&text, 0, greedy) {
-        Some(end) => text.get(end..).unwrap_or_default().iter().collect(),
-        None => value.to_string(),
+    let table = pat.match_table(&text, greedy);
+    Ok(match table.first().copied() {
+        Some(end) if end != NO_MATCH => text
+            .get(end as usize..)
+            .unwrap_or_default()
+            .iter()
+            .collect(),
+        _ => value.to_string(),
     })
 }
 
@@ -721,11 +733,17 @@ fn replace(pat: &Pattern, value: &str, replacement: &str, all: bool) -> String {
     // Go's ReplaceAllString: after an empty match, the next match may not start at the
     // same place; the copied character advances.
     let mut last_match_end: Option<usize> = None;
+    let table = pat.match_table(&text, true);
     while pos <= text.len() {
         if replaced && !all {
             break;
         }
-        match pat.match_at(&text, pos, true) {
+        let found = table
+            .get(pos)
+            .copied()
+            .filter(|e| *e != NO_MATCH)
+            .map(|e| e as usize);
+        match found {
             Some(end) if !(end == pos && last_match_end == Some(pos)) => {
                 out.push_str(replacement);
                 replaced = true;
@@ -782,6 +800,21 @@ mod tests {
         assert_eq!(w("${V/./-}").unwrap(), "a-b.c.tar.gz");
         assert_eq!(w("${V//./-}").unwrap(), "a-b-c-tar-gz");
         assert_eq!(w("'$PWD'\"$PWD\"").unwrap(), "$PWD/home");
+        assert_eq!(w("${V/*./X}").unwrap(), "Xgz");
+        assert_eq!(w("${V//?/-}").unwrap(), "------------");
+        assert_eq!(w("${V//x*/-}").unwrap(), "a.b.c.tar.gz");
+        assert_eq!(w("${V/#a/-}").unwrap(), "a.b.c.tar.gz");
+    }
+
+    #[test]
+    fn pathological_patterns_are_bounded() {
+        let lex = Lexer::new('\\');
+        let big = "a".repeat(50_000);
+        let e = VarList::from_assignments([format!("A={big}").as_str()], false);
+        let r = lex
+            .process_word("${A//*b/x}${A%%*b}${A/?*?*?*b/x}", &e)
+            .unwrap();
+        assert_eq!(r.value.len(), 150_000);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Dockerfiles: a parser faithful to BuildKit's frontend, and the rule pack.
+//! Dockerfiles: a parser faithful to `BuildKit`'s frontend, and the rule pack.
 
 pub mod ast;
 pub mod command;

@@ -26,6 +26,9 @@ use crate::source::Span;
 /// ARGs BuildKit never puts in the environment and never reports as undefined.
 pub const NON_ENV_ARGS: &[&str] = &["BUILDKIT_SBOM_SCAN_CONTEXT", "BUILDKIT_SBOM_SCAN_STAGE"];
 
+/// `PATH` of BuildKit's empty image (the environment of a `FROM scratch` stage).
+pub const DEFAULT_PATH: &str = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
 /// How to evaluate the file.
 #[derive(Debug, Clone)]
 pub struct ModelOptions {
@@ -159,7 +162,10 @@ pub struct UndefinedVar {
     pub env_known: bool,
 }
 
-/// An expansion BuildKit would reject (`${x:?msg}`, bad substitution) with its place.
+/// An error BuildKit raises when it evaluates the file (an expansion it rejects:
+/// `${x:?msg}`, bad substitution; `COPY --from` with a variable or an invalid stage
+/// index), with its place. (A base name that expands to nothing is not here: it
+/// depends on build args; see [`Base::Invalid`].)
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ExpansionError {
     pub instruction: usize,
@@ -171,6 +177,7 @@ pub struct ExpansionError {
 #[derive(Debug, Clone, Copy, Default)]
 struct Scope {
     stage: Option<usize>,
+    is_from: bool,
     env_len: usize,
     args_len: usize,
 }
@@ -188,13 +195,25 @@ pub struct Model {
     pub instruction_stage: Vec<Option<usize>>,
     pub undefined: Vec<UndefinedVar>,
     pub expansion_errors: Vec<ExpansionError>,
+    /// Work limits were hit on hostile input (an enormous chain of stages each
+    /// inheriting a growing environment): later stages do not inherit variables.
+    pub truncated: bool,
     /// Per stage: environment log (later entries win) and declared ARG names.
     stage_env: Vec<Vec<Var>>,
     stage_args: Vec<Vec<String>>,
     /// Global ARG names declared (with or without value).
     meta_declared: Vec<String>,
     scopes: Vec<Scope>,
+    /// Lower-cased stage name → index (the last stage of that name).
+    stage_names: std::collections::HashMap<String, usize>,
+    /// Per stage: its FROM chain ends in `scratch`.
+    stage_env_known: Vec<bool>,
+    /// Variables copied into stages by inheritance so far.
+    inherited: usize,
 }
+
+/// Upper bound on variables copied by `FROM <stage>` inheritance over a whole file.
+const INHERIT_BUDGET: usize = 1_000_000;
 
 struct ScopeEnv<'a> {
     vars: &'a [Var],
@@ -337,23 +356,29 @@ impl Model {
             stage_args: Vec::new(),
             meta_declared: Vec::new(),
             scopes: Vec::with_capacity(df.instructions.len()),
+            truncated: false,
+            stage_names: std::collections::HashMap::new(),
+            stage_env_known: Vec::new(),
+            inherited: 0,
             options,
         };
         let windows = m.options.windows;
         for (idx, ins) in df.instructions.iter().enumerate() {
             if ins.keyword == Keyword::From {
-                m.add_stage(idx, ins, text, &lex);
+                m.add_stage(idx, ins, text, lex);
             }
             let cur = m.stages.len().checked_sub(1);
             m.instruction_stage.push(cur);
             let scope = match cur {
                 None => Scope {
                     stage: None,
+                    is_from: false,
                     env_len: m.global_env.len(),
                     args_len: 0,
                 },
                 Some(s) => Scope {
                     stage: Some(s),
+                    is_from: ins.keyword == Keyword::From,
                     env_len: m.stage_env.get(s).map_or(0, Vec::len),
                     args_len: m.stage_args.get(s).map_or(0, Vec::len),
                 },
@@ -410,7 +435,7 @@ impl Model {
                 continue;
             }
             // Undefined variable uses in the words BuildKit expands.
-            m.check_words(idx, ins, s, text, &lex);
+            m.check_words(idx, ins, s, text, lex);
             // Scope updates.
             match ins.keyword {
                 Keyword::Env => {
@@ -475,20 +500,52 @@ impl Model {
                 _ => {}
             }
         }
+        m.check_copy_from(df, lex);
         let n = df.instructions.len();
-        let count = m.stages.len();
-        for (i, st) in m.stages.iter_mut().enumerate() {
-            let end = if i + 1 < count {
-                m.instruction_stage
-                    .iter()
-                    .position(|s| *s == Some(i + 1))
-                    .unwrap_or(n)
-            } else {
-                n
-            };
+        let starts: Vec<usize> = m.stages.iter().map(|s| s.from).skip(1).chain([n]).collect();
+        for (st, end) in m.stages.iter_mut().zip(starts) {
             st.instructions = st.from..end;
         }
         m
+    }
+
+    /// BuildKit's `toCommand` for `COPY --from`: no variables, and a numeric value
+    /// must be a stage index.
+    fn check_copy_from(&mut self, df: &Dockerfile, lex: Lexer) {
+        for (idx, ins) in df.instructions.iter().enumerate() {
+            if ins.keyword != Keyword::Copy
+                || self.instruction_stage.get(idx).copied().flatten().is_none()
+            {
+                continue;
+            }
+            let Some(f) = ins.flag("from") else { continue };
+            let Some(v) = f.value.as_deref().filter(|v| !v.is_empty()) else {
+                continue;
+            };
+            let same = lex
+                .process_word(v, &crate::dockerfile::expand::NoEnv)
+                .is_ok_and(|r| r.value == v);
+            if !same {
+                self.expansion_errors.push(ExpansionError {
+                    instruction: idx,
+                    span: f.span,
+                    message: "variable expansion is not supported for --from, define a new stage with FROM using ARG from global scope as a workaround".to_string(),
+                });
+                continue;
+            }
+            let digits = v.strip_prefix(['+', '-']).unwrap_or(v);
+            if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                let index = v.parse::<i64>().unwrap_or(i64::MAX);
+                let in_range = usize::try_from(index).is_ok_and(|i| i < self.stages.len());
+                if !in_range {
+                    self.expansion_errors.push(ExpansionError {
+                        instruction: idx,
+                        span: f.span,
+                        message: format!("invalid stage index {v}"),
+                    });
+                }
+            }
+        }
     }
 
     fn env_at_scope(&self, scope: Scope) -> ScopeEnv<'_> {
@@ -509,7 +566,8 @@ impl Model {
         }
     }
 
-    fn add_stage(&mut self, idx: usize, ins: &Instruction, text: &str, lex: &Lexer) {
+    #[allow(clippy::too_many_lines)]
+    fn add_stage(&mut self, idx: usize, ins: &Instruction, text: &str, lex: Lexer) {
         let words = ins.words();
         let index = self.stages.len();
         let (base_written, base_span) = words
@@ -531,7 +589,7 @@ impl Model {
             match lex.process_word(word, &env) {
                 Ok(r) => {
                     for u in r.unmatched {
-                        if !self.meta_declared.iter().any(|d| *d == u) {
+                        if !self.meta_declared.contains(&u) {
                             undefined.push((u, span));
                         }
                     }
@@ -551,6 +609,7 @@ impl Model {
             (w, r)
         });
         let platform_span = platform_flag.map(|f: &Flag| f.span);
+
         for (u, span) in undefined {
             self.undefined.push(UndefinedVar {
                 span: locate_use(text, span, &u),
@@ -567,9 +626,7 @@ impl Model {
                 message,
             });
         }
-        let parent = self.stages.iter().position(|s| {
-            s.name.as_deref().map(str::to_lowercase).as_deref() == Some(&*base_resolved)
-        });
+        let parent = self.stage_names.get(&base_resolved).copied();
         let base = if let Some(p) = parent {
             Base::Stage(p)
         } else if base_resolved == "scratch" {
@@ -598,14 +655,42 @@ impl Model {
         };
         // Inherit environment and declared ARGs from a parent stage.
         let (env, args) = match parent {
-            Some(p) => (
-                self.stage_env.get(p).cloned().unwrap_or_default(),
-                self.stage_args.get(p).cloned().unwrap_or_default(),
+            Some(p) => {
+                let size = self.stage_env.get(p).map_or(0, Vec::len)
+                    + self.stage_args.get(p).map_or(0, Vec::len);
+                if self.inherited + size > INHERIT_BUDGET {
+                    self.truncated = true;
+                    (Vec::new(), Vec::new())
+                } else {
+                    self.inherited += size;
+                    (
+                        self.stage_env.get(p).cloned().unwrap_or_default(),
+                        self.stage_args.get(p).cloned().unwrap_or_default(),
+                    )
+                }
+            }
+            // BuildKit's empty image for `scratch` has a default PATH (not on Windows).
+            None if base == Base::Scratch && !self.options.windows => (
+                vec![Var {
+                    name: "PATH".to_string(),
+                    value: DEFAULT_PATH.to_string(),
+                    source: VarSource::Builtin,
+                }],
+                Vec::new(),
             ),
             None => (Vec::new(), Vec::new()),
         };
         self.stage_env.push(env);
         self.stage_args.push(args);
+        let known = match &base {
+            Base::Scratch => true,
+            Base::Stage(p) => self.stage_env_known.get(*p).copied().unwrap_or(false),
+            _ => false,
+        };
+        self.stage_env_known.push(known);
+        if let Some(n) = &name {
+            self.stage_names.insert(n.to_lowercase(), index);
+        }
         self.stages.push(Stage {
             index,
             from: idx,
@@ -623,64 +708,66 @@ impl Model {
         });
     }
 
-    /// The root of a stage's FROM chain: true when it is `scratch` (environment known).
+    /// The root of a stage's FROM chain is `scratch` (environment known).
     fn env_known(&self, stage: usize) -> bool {
-        let mut s = stage;
-        for _ in 0..=self.stages.len() {
-            match self.stages.get(s).map(|st| &st.base) {
-                Some(Base::Stage(p)) => s = *p,
-                Some(Base::Scratch) => return true,
-                _ => return false,
-            }
-        }
-        false
+        self.stage_env_known.get(stage).copied().unwrap_or(false)
     }
 
     /// Report unset variables in the words BuildKit expands for this instruction.
-    fn check_words(
-        &mut self,
-        idx: usize,
-        ins: &Instruction,
-        stage: usize,
-        text: &str,
-        lex: &Lexer,
-    ) {
-        let mut words: Vec<(&str, Span)> = Vec::new();
+    fn check_words(&mut self, idx: usize, ins: &Instruction, stage: usize, text: &str, lex: Lexer) {
+        // (word, span, raw): raw words are heredoc bodies, expanded with quotes kept.
+        let mut words: Vec<(&str, Span, bool)> = Vec::new();
         match ins.keyword {
             Keyword::Env | Keyword::Label => {
                 if let Args::KeyValues(kvs) = &ins.args {
                     for KeyValue { key, value, .. } in kvs {
-                        words.push((&key.value, key.span));
-                        words.push((&value.value, value.span));
+                        words.push((&key.value, key.span, false));
+                        words.push((&value.value, value.span, false));
                     }
                 }
             }
             Keyword::Add | Keyword::Copy => {
                 for w in ins.words() {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
                 for f in &ins.flags {
                     if matches!(f.name.as_str(), "chown" | "chmod" | "checksum") {
                         if let Some(v) = &f.value {
-                            words.push((v, f.span));
+                            words.push((v, f.span, false));
+                        }
+                    }
+                }
+                // Unquoted heredoc sources are expanded (BuildKit's ExpandRaw).
+                for h in &ins.heredocs {
+                    if !h.quoted {
+                        words.push((&h.body, h.body_span, true));
+                    }
+                }
+            }
+            Keyword::Run => {
+                // `--mount` options are expanded (BuildKit's setMountState).
+                for f in &ins.flags {
+                    if f.name == "mount" {
+                        if let Some(v) = &f.value {
+                            words.push((v, f.span, false));
                         }
                     }
                 }
             }
             Keyword::Workdir | Keyword::User | Keyword::Stopsignal => {
                 if let Args::Text(w) = &ins.args {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
             }
             Keyword::Volume => {
                 for w in ins.words() {
-                    words.push((&w.value, w.span));
+                    words.push((&w.value, w.span, false));
                 }
             }
             Keyword::Arg => {
                 for (_, default, w) in arg_pairs(ins) {
                     if let Some(d) = default {
-                        words.push((d, w.span));
+                        words.push((d, w.span, false));
                     }
                 }
             }
@@ -700,8 +787,11 @@ impl Model {
                 .get(stage)
                 .and_then(|a| a.get(..scope.args_len))
                 .unwrap_or(&[]);
-            for (w, span) in words {
-                match lex.process_word(w, &env) {
+            let mut raw_lex = Lexer::new('\\');
+            raw_lex.skip_process_quotes = true;
+            for (w, span, raw) in words {
+                let l = if raw { raw_lex } else { lex };
+                match l.process_word(w, &env) {
                     Ok(r) => {
                         for u in r.unmatched {
                             if declared.contains(&u) || NON_ENV_ARGS.contains(&u.as_str()) {
@@ -736,8 +826,7 @@ impl Model {
         let Some(scope) = self.scopes.get(idx).copied() else {
             return &[];
         };
-        let is_from = self.stages.iter().any(|s| s.from == idx);
-        if is_from {
+        if scope.is_from {
             return &self.global_env;
         }
         match scope.stage {
@@ -858,6 +947,7 @@ fn is_domain(s: &str) -> bool {
 }
 
 /// `[a-z0-9]+(?:(?:[._]|__|[-]+)[a-z0-9]+)*`
+#[allow(clippy::many_single_char_names)]
 fn is_path_component(s: &str) -> bool {
     let b = s.as_bytes();
     if b.is_empty() {
@@ -1153,6 +1243,47 @@ pub fn healthcheck_spec(ins: &Instruction) -> Option<HealthcheckSpec<'_>> {
     })
 }
 
+/// One `RUN --mount=…`: its CSV fields as (lower-cased key, value).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MountSpec<'a> {
+    pub flag: &'a Flag,
+    /// `key=value` fields (`value` is `None` for bare flags like `ro`, `required`).
+    pub fields: Vec<(String, Option<String>)>,
+}
+
+impl MountSpec<'_> {
+    /// The value of the first field named by any of `keys` (`["target", "dst", "destination"]`).
+    pub fn get(&self, keys: &[&str]) -> Option<&str> {
+        self.fields
+            .iter()
+            .find(|(k, _)| keys.contains(&k.as_str()))
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    /// The mount type (`bind` when not given), lower-cased.
+    pub fn mount_type(&self) -> String {
+        self.get(&["type"]).unwrap_or("bind").to_ascii_lowercase()
+    }
+}
+
+/// `RUN --mount` flags.
+pub fn run_mounts(ins: &Instruction) -> Vec<MountSpec<'_>> {
+    ins.flags
+        .iter()
+        .filter(|f| f.name == "mount")
+        .map(|f| MountSpec {
+            flag: f,
+            fields: crate::dockerfile::parser::split_csv(f.value.as_deref().unwrap_or(""))
+                .into_iter()
+                .map(|field| match field.split_once('=') {
+                    Some((k, v)) => (k.to_ascii_lowercase(), Some(v.to_string())),
+                    None => (field.to_ascii_lowercase(), None),
+                })
+                .collect(),
+        })
+        .collect()
+}
+
 /// `SHELL [..]` as the list of strings.
 pub fn shell_spec(ins: &Instruction) -> Option<Vec<&str>> {
     match (&ins.keyword, &ins.args) {
@@ -1227,6 +1358,28 @@ mod tests {
     }
 
     #[test]
+    fn heredoc_and_mount_uses() {
+        let src = "FROM scratch\nCOPY <<EOF /a\n$H1\nEOF\nCOPY <<'EOF' /b\n$H2\nEOF\nRUN --mount=type=cache,target=$M x $R\n";
+        let (df, m) = model(src);
+        let names: Vec<&str> = m.undefined.iter().map(|u| u.name.as_str()).collect();
+        assert_eq!(names, vec!["H1", "M"]);
+        assert!(m.undefined.iter().all(|u| u.env_known));
+        assert_eq!(m.undefined[0].span.text(src), "$H1");
+        assert_eq!(
+            (df.instructions[1].start_line, df.instructions[1].end_line),
+            (1, 3)
+        );
+    }
+
+    #[test]
+    fn onbuild_inner_lines() {
+        let (df, _) = model("FROM a\nONBUILD RUN x \\\n  y\n");
+        let inner = df.instructions[1].onbuild().unwrap();
+        assert_eq!((inner.start_line, inner.end_line), (1, 2));
+        assert_eq!(inner.keyword, Keyword::Run);
+    }
+
+    #[test]
     fn undefined_arg_in_from() {
         let src = "ARG DECLARED\nFROM img:$DECLARED\nFROM img:$NOPE\nFROM --platform=$BUILDPLATFORM img\n";
         let (_, m) = model(src);
@@ -1244,6 +1397,49 @@ mod tests {
         assert_eq!(m.undefined.len(), 1);
         assert_eq!(m.undefined[0].name, "A");
         assert_eq!(m.var_at(2, "B"), Some(""));
+    }
+
+    #[test]
+    fn long_stage_chains_are_bounded() {
+        use std::fmt::Write;
+        let mut src = String::from("FROM scratch AS s0\n");
+        for i in 1..3000 {
+            let _ = writeln!(src, "FROM s{} AS s{i}\nENV V{i}=x", i - 1);
+        }
+        let p = parse(&src);
+        let m = Model::build(&p.dockerfile, &src);
+        assert_eq!(m.stages.len(), 3000);
+        assert!(m.truncated);
+        assert_eq!(m.stages[5].base, Base::Stage(4));
+    }
+
+    #[test]
+    fn scratch_has_default_path() {
+        let (_, m) = model("FROM scratch\nENV PATH=/x:$PATH\nWORKDIR /$PATH\n");
+        assert!(m.undefined.is_empty());
+        assert_eq!(
+            m.var_at(2, "PATH"),
+            Some(format!("/x:{DEFAULT_PATH}").as_str())
+        );
+    }
+
+    #[test]
+    fn copy_from_errors() {
+        let src = "ARG X=a\nFROM scratch AS a\nFROM scratch\nCOPY --from=$X x y\nCOPY --from=5 x y\nCOPY --from=1 x y\nCOPY --from=A x y\n";
+        let (_, m) = model(src);
+        let msgs: Vec<&str> = m
+            .expansion_errors
+            .iter()
+            .map(|e| e.message.as_str())
+            .collect();
+        assert_eq!(msgs.len(), 2, "{msgs:?}");
+        assert!(msgs[0].starts_with("variable expansion is not supported for --from"));
+        assert_eq!(msgs[1], "invalid stage index 5");
+        assert_eq!(m.find_stage("A").unwrap().index, 0);
+        // A blank base depends on build args: an invalid base, not an error here.
+        let (_, m) = model("ARG B\nFROM $B\n");
+        assert!(m.expansion_errors.is_empty());
+        assert!(matches!(m.stages[0].base, Base::Invalid(_)));
     }
 
     #[test]
@@ -1278,5 +1474,15 @@ mod tests {
         );
         assert_eq!(shell_spec(&df.instructions[5]).unwrap(), vec!["sh", "-c"]);
         assert!(!key_values(&df.instructions[6])[0].equals);
+        let (df, _) = model(
+            "FROM a\nRUN --mount=type=cache,target=/root/.cache,\\\"id=a,b\\\" --mount=ro x\n",
+        );
+        let m = run_mounts(&df.instructions[1]);
+        assert_eq!(m.len(), 2);
+        assert_eq!(m[0].mount_type(), "cache");
+        assert_eq!(m[0].get(&["target", "dst"]), Some("/root/.cache"));
+        assert_eq!(m[0].get(&["id"]), Some("a,b"));
+        assert_eq!(m[1].mount_type(), "bind");
+        assert_eq!(m[1].fields, vec![("ro".to_string(), None)]);
     }
 }

@@ -6,6 +6,16 @@
 //! adds the checks of `instructions.Parse` (argument counts, builder flags,
 //! stage context). Where BuildKit stops at the first error, this parser records a
 //! located [`Problem`] and goes on, so rules still see the rest of the file.
+//!
+//! Known, deliberate differences from BuildKit:
+//! - a NUL byte anywhere is a located error (a binary file, not a Dockerfile);
+//! - after an error, parsing continues (BuildKit stops at the first error), and
+//!   each instruction gets at most one instruction-level problem;
+//! - flags and the HEALTHCHECK type are scanned by character where BuildKit scans
+//!   bytes (they differ only for non-ASCII text containing the bytes 0x85/0xA0);
+//! - `ONBUILD ONBUILD …` is parsed 4 levels deep at most (BuildKit rejects any
+//!   chaining), and `${…}` substitutions nest 64 levels deep at most;
+//! - the dump's quoting approximates Go's `unicode.IsPrint` for rare characters.
 #![allow(clippy::doc_markdown)]
 
 use crate::dockerfile::ast::{
@@ -111,6 +121,10 @@ fn trim_continuation(s: &str, escape: char) -> (usize, bool) {
 struct DirectiveState {
     done: bool,
     seen: Vec<String>,
+    /// The file starts with `#!`: BuildKit's parser stops looking for directives,
+    /// but its frontend (`DetectSyntax`, `ParseDirective`) skips the shebang and
+    /// still reads `syntax` and `check` after it.
+    after_shebang: bool,
 }
 
 /// `^([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$` on the text after `#` and blanks;
@@ -199,7 +213,7 @@ impl Parser<'_> {
     }
 
     fn too_long(&mut self, l: Line) -> bool {
-        if l.end - l.start >= MAX_LINE_LEN + 1 || l.next - l.start > MAX_LINE_LEN + 1 {
+        if l.end - l.start > MAX_LINE_LEN || l.next - l.start > MAX_LINE_LEN + 1 {
             self.problems.push(Problem::parse(
                 span(l.start..l.start),
                 format!("dockerfile line greater than max allowed size of {MAX_LINE_LEN}"),
@@ -229,6 +243,10 @@ impl Parser<'_> {
         if self.directives.done {
             return;
         }
+        if line == 0 && s.starts_with("#!") {
+            self.directives.after_shebang = true;
+            return;
+        }
         let Some(after) = s.strip_prefix('#') else {
             self.directives.done = true;
             return;
@@ -241,7 +259,9 @@ impl Parser<'_> {
             return;
         };
         let name = body.get(name_r.clone()).unwrap_or("").to_ascii_lowercase();
-        if !matches!(name.as_str(), "syntax" | "escape" | "check") {
+        if !matches!(name.as_str(), "syntax" | "escape" | "check")
+            || (self.directives.after_shebang && name == "escape")
+        {
             self.directives.done = true;
             return;
         }
@@ -278,6 +298,7 @@ impl Parser<'_> {
         });
     }
 
+    #[allow(clippy::too_many_lines)]
     fn run(&mut self) {
         while let Some(l) = self.lines.next_line() {
             if self.too_long(l) {
@@ -345,6 +366,10 @@ impl Parser<'_> {
             ins.start_line = l.no;
             ins.end_line = last.no;
             ins.span = span(tstart..end);
+            if let Args::Onbuild(inner) = &mut ins.args {
+                inner.start_line = l.no;
+                inner.end_line = last.no;
+            }
             if can_contain_heredoc(&ins) && logical.value.contains("<<") {
                 match heredocs_from_line(&logical.value) {
                     Ok(docs) => {
@@ -403,6 +428,11 @@ impl Parser<'_> {
             terminator_span: Span::empty_at(to_u32(self.text.len())),
         };
         while let Some(l) = self.lines.next_line() {
+            if l.end - l.start > MAX_LINE_LEN || l.next - l.start > MAX_LINE_LEN + 1 {
+                // BuildKit's scanner stops here; the heredoc is then unterminated.
+                self.lines.pos = self.text.len();
+                break;
+            }
             let content = self.line_text(l);
             let candidate = if h.strip_tabs {
                 content.trim_start_matches('\t')
@@ -467,9 +497,10 @@ struct HeredocWord {
 }
 
 /// BuildKit's `ParseHeredoc`: `^(\d*)<<(-?)\s*([^<]*)$`.
-pub(crate) fn parse_heredoc_word(
-    word: &str,
-) -> Result<Option<(String, bool, bool, Option<u32>)>, String> {
+/// A heredoc word: terminator name, quoted, `<<-`, fd.
+pub(crate) type HeredocParts = (String, bool, bool, Option<u32>);
+
+pub(crate) fn parse_heredoc_word(word: &str) -> Result<Option<HeredocParts>, String> {
     let digits = word.len() - word.trim_start_matches(|c: char| c.is_ascii_digit()).len();
     let (fd_text, rest) = word.split_at(digits);
     let Some(rest) = rest.strip_prefix("<<") else {
@@ -611,6 +642,11 @@ fn node_from_line(lt: &LogicalText, escape: char, depth: u32) -> Result<Instruct
     }
 }
 
+/// The char at byte offset `k` (`'\0'` past the end).
+fn char_at(s: &str, k: usize) -> char {
+    s.get(k..).and_then(|t| t.chars().next()).unwrap_or('\0')
+}
+
 struct RawFlag {
     value: String,
     start: usize,
@@ -632,20 +668,20 @@ fn extract_flags(line: &str, escape: char) -> (usize, Vec<RawFlag>) {
     let mut quote = '\0';
     let mut blank_ok = false;
     let mut word_start = 0;
-    let chars: Vec<(usize, char)> = line.char_indices().collect();
     let mut k = 0;
     loop {
-        let at_end = k >= chars.len();
-        let (pos, ch) = chars.get(k).copied().unwrap_or((line.len(), '\0'));
+        let at_end = k >= line.len();
+        let pos = k;
+        let ch = char_at(line, k);
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            let next_dash = chars.get(k + 1).is_some_and(|&(_, c)| c == '-');
+            let next_dash = char_at(line, k + ch.len_utf8()) == '-';
             if ch != '-' || !next_dash {
                 return (pos, words);
             }
@@ -677,47 +713,47 @@ fn extract_flags(line: &str, escape: char) -> (usize, Vec<RawFlag>) {
                 }
                 buf.clear();
                 blank_ok = false;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             if ch == '\'' || ch == '"' {
                 quote = ch;
                 blank_ok = true;
                 phase = Phase::Quote;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             let mut c = ch;
             if ch == escape {
-                if k + 1 >= chars.len() {
-                    k += 1;
+                if k + ch.len_utf8() >= line.len() {
+                    k += ch.len_utf8();
                     continue;
                 }
-                k += 1;
-                c = chars.get(k).map_or(ch, |&(_, c)| c);
+                k += ch.len_utf8();
+                c = char_at(line, k);
             }
             buf.push(c);
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
         // in quote
         if ch == quote {
             phase = Phase::Word;
-            k += 1;
+            k += ch.len_utf8();
             continue;
         }
         let mut c = ch;
         if ch == escape {
-            if k + 1 >= chars.len() {
+            if k + ch.len_utf8() >= line.len() {
                 phase = Phase::Word;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            k += 1;
-            c = chars.get(k).map_or(ch, |&(_, c)| c);
+            k += ch.len_utf8();
+            c = char_at(line, k);
         }
         buf.push(c);
-        k += 1;
+        k += c.len_utf8();
     }
     (line.len(), words)
 }
@@ -844,6 +880,117 @@ fn maybe_json(lt: &LogicalText) -> Result<Args, String> {
     }
 }
 
+const NOT_STRING_ARRAY: &str =
+    "when using JSON array syntax, arrays must be comprised of strings only";
+
+/// Iterative JSON syntax check (no recursion), with Go's nesting limit of 10000.
+#[allow(clippy::too_many_lines)]
+fn deep_json_is_valid(s: &str) -> bool {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Expect {
+        Value,
+        ValueOrClose,
+        CommaOrClose,
+        Key,
+        KeyOrClose,
+        Colon,
+    }
+    let b = s.as_bytes();
+    let mut stack: Vec<u8> = Vec::new();
+    let mut expect = Expect::Value;
+    let mut i = 0;
+    let mut done = false;
+    while i < b.len() {
+        let Some(&c) = b.get(i) else { break };
+        if matches!(c, b' ' | b'\t' | b'\n' | b'\r') {
+            i += 1;
+            continue;
+        }
+        if done {
+            return false;
+        }
+        match (expect, c) {
+            (Expect::Value | Expect::ValueOrClose, b'[' | b'{') => {
+                if stack.len() >= 10_000 {
+                    return false;
+                }
+                stack.push(c);
+                expect = if c == b'[' {
+                    Expect::ValueOrClose
+                } else {
+                    Expect::KeyOrClose
+                };
+                i += 1;
+                continue;
+            }
+            (Expect::ValueOrClose, b']')
+            | (Expect::KeyOrClose, b'}')
+            | (Expect::CommaOrClose, b']' | b'}') => {
+                let open = stack.pop();
+                if (c == b']' && open != Some(b'[')) || (c == b'}' && open != Some(b'{')) {
+                    return false;
+                }
+                i += 1;
+            }
+            (Expect::CommaOrClose, b',') => {
+                expect = if stack.last() == Some(&b'{') {
+                    Expect::Key
+                } else {
+                    Expect::Value
+                };
+                i += 1;
+                continue;
+            }
+            (Expect::Colon, b':') => {
+                expect = Expect::Value;
+                i += 1;
+                continue;
+            }
+            (Expect::Key | Expect::KeyOrClose | Expect::Value | Expect::ValueOrClose, b'"') => {
+                let key = matches!(expect, Expect::Key | Expect::KeyOrClose);
+                i += 1;
+                loop {
+                    match b.get(i) {
+                        None => return false,
+                        Some(b'\\') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                i += 1;
+                if key {
+                    expect = Expect::Colon;
+                    continue;
+                }
+            }
+            (Expect::Value | Expect::ValueOrClose, _) => {
+                // number or literal: validate the token with serde_json
+                let end = b
+                    .get(i..)
+                    .and_then(|r| {
+                        r.iter().position(|c| {
+                            matches!(c, b',' | b']' | b'}' | b' ' | b'\t' | b'\n' | b'\r')
+                        })
+                    })
+                    .map_or(b.len(), |p| i + p);
+                let token = s.get(i..end).unwrap_or("");
+                if serde_json::from_str::<serde_json::Value>(token).is_err() {
+                    return false;
+                }
+                i = end;
+            }
+            _ => return false,
+        }
+        // a value just ended
+        if stack.is_empty() {
+            done = true;
+        } else {
+            expect = Expect::CommaOrClose;
+        }
+    }
+    done
+}
+
 /// BuildKit's `parseJSON`: `Ok(None)` when the text is not a JSON array (the
 /// caller falls back to shell form), `Err` for a JSON array with a non-string.
 fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
@@ -853,20 +1000,23 @@ fn parse_json(lt: &LogicalText) -> Result<Option<Vec<Word>>, String> {
     if !trimmed.starts_with('[') {
         return Ok(None);
     }
-    let Ok(serde_json::Value::Array(items)) = serde_json::from_str::<serde_json::Value>(trimmed)
-    else {
-        return Ok(None);
+    let items = match serde_json::from_str::<serde_json::Value>(trimmed) {
+        Ok(serde_json::Value::Array(items)) => items,
+        // serde_json stops at 128 levels; Go's decoder accepts up to 10000. A valid
+        // array nested that deep has a non-string element.
+        Err(e) if e.to_string().contains("recursion limit") => {
+            if deep_json_is_valid(trimmed) {
+                return Err(NOT_STRING_ARRAY.to_string());
+            }
+            return Ok(None);
+        }
+        Ok(_) | Err(_) => return Ok(None),
     };
     let mut values = Vec::with_capacity(items.len());
     for item in items {
         match item {
             serde_json::Value::String(s) => values.push(s),
-            _ => {
-                return Err(
-                    "when using JSON array syntax, arrays must be comprised of strings only"
-                        .to_string(),
-                )
-            }
+            _ => return Err(NOT_STRING_ARRAY.to_string()),
         }
     }
     // Locate each string literal (all elements are strings, at depth 1).
@@ -906,17 +1056,17 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
     let mut blank_ok = false;
     let mut buf = String::new();
     let mut start = 0;
-    let chars: Vec<(usize, char)> = rest.char_indices().collect();
     let mut k = 0;
     loop {
-        let at_end = k >= chars.len();
-        let (pos, ch) = chars.get(k).copied().unwrap_or((rest.len(), '\0'));
+        let at_end = k >= rest.len();
+        let pos = k;
+        let ch = char_at(rest, k);
         if phase == Phase::Spaces {
             if at_end {
                 break;
             }
             if ch.is_whitespace() {
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             phase = Phase::Word;
@@ -936,7 +1086,7 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
                 }
                 buf.clear();
                 blank_ok = false;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
             if ch == '\'' || ch == '"' {
@@ -946,16 +1096,16 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
             }
             let mut c = ch;
             if ch == escape {
-                if k + 1 >= chars.len() {
-                    k += 1;
+                if k + ch.len_utf8() >= rest.len() {
+                    k += ch.len_utf8();
                     continue;
                 }
                 buf.push(ch);
-                k += 1;
-                c = chars.get(k).map_or(ch, |&(_, c)| c);
+                k += ch.len_utf8();
+                c = char_at(rest, k);
             }
             buf.push(c);
-            k += 1;
+            k += c.len_utf8();
             continue;
         }
         // in quote
@@ -964,17 +1114,17 @@ fn parse_words(rest: &str, escape: char) -> Vec<(String, std::ops::Range<usize>)
         }
         let mut c = ch;
         if ch == escape && quote != '\'' {
-            if k + 1 >= chars.len() {
+            if k + ch.len_utf8() >= rest.len() {
                 phase = Phase::Word;
-                k += 1;
+                k += ch.len_utf8();
                 continue;
             }
-            k += 1;
+            k += ch.len_utf8();
             buf.push(ch);
-            c = chars.get(k).map_or(ch, |&(_, c)| c);
+            c = char_at(rest, k);
         }
         buf.push(c);
-        k += 1;
+        k += c.len_utf8();
     }
     words
 }
@@ -1018,6 +1168,18 @@ fn parse_name_val(lt: &LogicalText, key: &str, escape: char) -> Result<Args, Str
     Ok(Args::KeyValues(pairs))
 }
 
+/// Go's `unicode.IsPrint`, approximated: controls, separators other than the
+/// ASCII space, the common format characters and private-use characters are not
+/// printable.
+fn go_is_print(c: char) -> bool {
+    let u = c as u32;
+    !(c.is_control()
+        || (c.is_whitespace() && c != ' ')
+        || matches!(u, 0xAD | 0x600..=0x605 | 0x61C | 0x6DD | 0x70F | 0x180E | 0x200B..=0x200F)
+        || matches!(u, 0x202A..=0x202E | 0x2060..=0x2064 | 0x2066..=0x206F | 0xFEFF)
+        || matches!(u, 0xFFF9..=0xFFFB | 0xE000..=0xF8FF | 0xF_0000..=0x10_FFFF))
+}
+
 /// Go's `strconv.Quote`.
 pub fn go_quote(s: &str) -> String {
     use std::fmt::Write;
@@ -1037,7 +1199,7 @@ pub fn go_quote(s: &str) -> String {
             c if (c as u32) < 0x20 || c == '\x7f' => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if c.is_control() || (c.is_whitespace() && c != ' ') || c == '\u{feff}' => {
+            c if !go_is_print(c) => {
                 if (c as u32) < 0x10000 {
                     let _ = write!(out, "\\u{:04x}", c as u32);
                 } else {
@@ -1125,7 +1287,14 @@ fn check_flags(ins: &Instruction, allowed: &[(&str, FlagType)]) -> Option<Proble
     for f in &ins.flags {
         let flag_name = format!("--{}", f.name);
         let Some(&(_, ty)) = allowed.iter().find(|(n, _)| *n == f.name) else {
-            return Some(Problem::parse(f.span, format!("unknown flag: {flag_name}")));
+            let names: Vec<&str> = allowed.iter().map(|(n, _)| *n).collect();
+            let hint = suggest(&f.name, &names, true)
+                .map(|m| format!(" (did you mean {m}?)"))
+                .unwrap_or_default();
+            return Some(Problem::parse(
+                f.span,
+                format!("unknown flag: {flag_name}{hint}"),
+            ));
         };
         if used.contains(&f.name.as_str()) && ty != FlagType::Strings {
             return Some(Problem::parse(
@@ -1165,6 +1334,45 @@ fn check_flags(ins: &Instruction, allowed: &[(&str, FlagType)]) -> Option<Proble
         }
     }
     None
+}
+
+/// Fields of a CSV value (`--mount=type=cache,target=/x`): separated by commas,
+/// a field may be quoted with `"` (`""` inside quotes is a literal quote).
+pub fn split_csv(s: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut field = String::new();
+    let mut chars = s.chars().peekable();
+    let mut in_quotes = false;
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        if in_quotes {
+            if c == '"' {
+                if chars.peek() == Some(&'"') {
+                    chars.next();
+                    field.push('"');
+                } else {
+                    in_quotes = false;
+                }
+            } else {
+                field.push(c);
+            }
+            continue;
+        }
+        match c {
+            ',' => {
+                out.push(std::mem::take(&mut field));
+                at_start = true;
+                continue;
+            }
+            '"' if at_start => in_quotes = true,
+            c => field.push(c),
+        }
+        at_start = false;
+    }
+    if !s.is_empty() {
+        out.push(field);
+    }
+    out
 }
 
 /// BuildKit's `nodeArgs`: the flat argument list.
@@ -1299,12 +1507,7 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
             }
             None
         }
-        Keyword::Maintainer => {
-            if args.len() != 1 {
-                return exactly_one();
-            }
-            check_flags(ins, &[])
-        }
+
         Keyword::Add | Keyword::Copy => {
             if args.len() < 2 {
                 return err(format!("{name} requires at least two arguments, but only one was provided. Destination could not be determined"));
@@ -1375,21 +1578,61 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
                 _ => None,
             }
         }
-        Keyword::Workdir | Keyword::User => {
+        Keyword::Maintainer | Keyword::Workdir | Keyword::User => {
             if args.len() != 1 {
                 return exactly_one();
             }
             check_flags(ins, &[])
         }
-        Keyword::Run => check_flags(
-            ins,
-            &[
-                ("mount", Strings),
-                ("network", Str),
-                ("security", Str),
-                ("device", Strings),
-            ],
-        ),
+        Keyword::Run => {
+            if let Some(p) = check_flags(
+                ins,
+                &[
+                    ("mount", Strings),
+                    ("network", Str),
+                    ("security", Str),
+                    ("device", Strings),
+                ],
+            ) {
+                return Some(p);
+            }
+            // BuildKit's RUN hooks: mount `from=` cannot use variables; network and
+            // security take fixed values (the last flag wins).
+            for f in ins.flags.iter().filter(|f| f.name == "mount") {
+                for field in split_csv(f.value.as_deref().unwrap_or("")) {
+                    let Some((key, value)) = field.split_once('=') else {
+                        continue;
+                    };
+                    if key.eq_ignore_ascii_case("from")
+                        && value.find('$').is_some_and(|i| i + 1 != value.len())
+                    {
+                        return Some(Problem::parse(
+                            f.span,
+                            "'from' doesn't support variable expansion, define alias stage instead",
+                        ));
+                    }
+                }
+            }
+            if let Some(f) = ins.flag("network") {
+                let v = f.value.as_deref().unwrap_or("");
+                if !matches!(v, "default" | "none" | "host") {
+                    return Some(Problem::parse(
+                        f.span,
+                        format!("invalid network mode {}", go_quote(v)),
+                    ));
+                }
+            }
+            if let Some(f) = ins.flag("security") {
+                let v = f.value.as_deref().unwrap_or("");
+                if !matches!(v, "sandbox" | "insecure") {
+                    return Some(Problem::parse(
+                        f.span,
+                        format!("security {} is not valid", go_quote(v)),
+                    ));
+                }
+            }
+            None
+        }
         Keyword::Cmd | Keyword::Entrypoint => check_flags(ins, &[]),
         Keyword::Healthcheck => {
             let Some(first) = args.first() else {
@@ -1421,12 +1664,9 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
                     go_quote(&typ)
                 ));
             }
-            let empty = if ins.is_json() {
-                rest.is_empty()
-            } else {
-                rest.is_empty()
-            };
-            if empty {
+            // BuildKit's handleJSONArgs: JSON args as they are, shell form joined;
+            // either way the command is missing exactly when no argument follows CMD.
+            if rest.is_empty() {
                 return err("Missing command after HEALTHCHECK CMD".to_string());
             }
             for n in ["interval", "timeout", "start-period", "start-interval"] {
@@ -1519,12 +1759,97 @@ fn check_instruction(ins: &Instruction, text: &str) -> Option<Problem> {
         }
         Keyword::Unknown => {
             let _ = text;
+            let hint = suggest(&ins.keyword_text, INSTRUCTION_NAMES, false)
+                .map(|m| format!(" (did you mean {m}?)"))
+                .unwrap_or_default();
             Some(Problem::parse(
                 ins.keyword_span,
-                format!("unknown instruction: {}", ins.keyword_text),
+                format!("unknown instruction: {}{hint}", ins.keyword_text),
             ))
         }
     }
+}
+
+const INSTRUCTION_NAMES: &[&str] = &[
+    "ADD",
+    "ARG",
+    "CMD",
+    "COPY",
+    "ENTRYPOINT",
+    "ENV",
+    "EXPOSE",
+    "FROM",
+    "HEALTHCHECK",
+    "LABEL",
+    "MAINTAINER",
+    "ONBUILD",
+    "RUN",
+    "SHELL",
+    "STOPSIGNAL",
+    "USER",
+    "VOLUME",
+    "WORKDIR",
+];
+
+/// Levenshtein distance over chars.
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.chars().enumerate() {
+        if let Some(c0) = cur.first_mut() {
+            *c0 = i + 1;
+        }
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev.get(j).copied().unwrap_or(0) + usize::from(ca != *cb);
+            let del = prev.get(j + 1).copied().unwrap_or(0) + 1;
+            let ins = cur.get(j).copied().unwrap_or(0) + 1;
+            if let Some(slot) = cur.get_mut(j + 1) {
+                *slot = sub.min(del).min(ins);
+            }
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    prev.last().copied().unwrap_or(0)
+}
+
+/// BuildKit's `suggest.Search`: the closest option at distance < 3 (none when `val`
+/// is itself an option), in the case of `val` when matching case-insensitively.
+fn suggest(val: &str, options: &[&str], case_sensitive: bool) -> Option<String> {
+    if val.chars().count() > 64 {
+        return None;
+    }
+    let v = if case_sensitive {
+        val.to_string()
+    } else {
+        val.to_lowercase()
+    };
+    let mut best: Option<String> = None;
+    let mut min = 3;
+    for opt in options {
+        let o = if case_sensitive {
+            (*opt).to_string()
+        } else {
+            opt.to_lowercase()
+        };
+        if o == v {
+            return None;
+        }
+        let d = levenshtein(&v, &o);
+        if d < min {
+            min = d;
+            best = Some(if case_sensitive {
+                o
+            } else if val == val.to_lowercase() {
+                o.to_lowercase()
+            } else if val == val.to_uppercase() {
+                o.to_uppercase()
+            } else {
+                o
+            });
+        }
+    }
+    best
 }
 
 /// BuildKit's `instructions.Parse`: every instruction checked, plus the stage
@@ -1534,6 +1859,7 @@ fn check_instructions(df: &Dockerfile, text: &str, problems: &mut Vec<Problem>) 
     for ins in &df.instructions {
         if let Some(p) = check_instruction(ins, text) {
             problems.push(p);
+            in_stage |= ins.keyword == Keyword::From;
             continue;
         }
         match ins.keyword {
@@ -1589,6 +1915,83 @@ mod tests {
         assert_eq!(c.heredocs[0].word_span.text(src), "<<'A'");
     }
 
+    type Case = &'static [(&'static str, &'static str, bool, bool, Option<u32>)];
+
+    /// The cases of BuildKit's `TestParseExtractsHeredoc` (parser_heredoc_test.go):
+    /// (name, body, expand, chomp, fd) per instruction after FROM.
+    #[test]
+    fn buildkit_heredoc_cases() {
+        let src = "\nFROM alpine:3.6\n\nENV NAME=me\n\nRUN ls\n\nUSER <<INVALID\nINVALID\n\nRUN <<EMPTY\nEMPTY\n\nRUN 3<<EMPTY2\nEMPTY2\n\nRUN \"<<NOHEREDOC\"\n\nRUN <<INDENT\n\tfoo\n\tbar\nINDENT\n\nRUN <<-UNINDENT\n\tbaz\n\tquux\nUNINDENT\n\nRUN <<-UNINDENT2\n\tbaz\n\tquux\n\tUNINDENT2\n\nRUN <<-EXPAND\n\texpand $NAME\nEXPAND\n\nRUN <<-'NOEXPAND'\n\tdon't expand $NAME\nNOEXPAND\n\nRUN <<COPY\necho hello world\necho foo bar\nCOPY\n\nRUN <<COMMENT\n# internal comment\necho hello world\necho foo bar # trailing comment\nCOMMENT\n\nRUN --mount=type=cache,target=/foo <<MOUNT\necho hello\nMOUNT\n\nCOPY <<FILE1 <<FILE2 /dest\ncontent 1\nFILE1\ncontent 2\nFILE2\n\nCOPY <<EOF /quotes\n\"foo\"\n'bar'\nEOF\n\nCOPY <<X <<Y /dest\nY\nX\nX\nY\n\nRUN <<COMPLEX python3\nprint('hello world')\nCOMPLEX\n\nCOPY <<file.txt /dest\nhello world\nfile.txt\n\nRUN <<eo'f'\necho foo\neof\n\nRUN <<eo\\'f\necho foo\neo'f\n\nRUN <<'e'o\\'f\necho foo\neo'f\n\nRUN <<'one two'\necho bar\none two\n\nRUN <<$EOF\n$EOF\n\nRUN <<  EOF\nEOF\n\nRUN <<  EOF  > foo\nEOF\n\t";
+        let expected: &[Case] = &[
+            &[],
+            &[],
+            &[],
+            &[],
+            &[("EMPTY", "", true, false, None)],
+            &[("EMPTY2", "", true, false, Some(3))],
+            &[],
+            &[("INDENT", "\tfoo\n\tbar\n", true, false, None)],
+            &[("UNINDENT", "\tbaz\n\tquux\n", true, true, None)],
+            &[("UNINDENT2", "\tbaz\n\tquux\n", true, true, None)],
+            &[("EXPAND", "\texpand $NAME\n", true, true, None)],
+            &[("NOEXPAND", "\tdon't expand $NAME\n", false, true, None)],
+            &[(
+                "COPY",
+                "echo hello world\necho foo bar\n",
+                true,
+                false,
+                None,
+            )],
+            &[(
+                "COMMENT",
+                "# internal comment\necho hello world\necho foo bar # trailing comment\n",
+                true,
+                false,
+                None,
+            )],
+            &[("MOUNT", "echo hello\n", true, false, None)],
+            &[
+                ("FILE1", "content 1\n", true, false, None),
+                ("FILE2", "content 2\n", true, false, None),
+            ],
+            &[("EOF", "\"foo\"\n'bar'\n", true, false, None)],
+            &[
+                ("X", "Y\n", true, false, None),
+                ("Y", "X\n", true, false, None),
+            ],
+            &[("COMPLEX", "print('hello world')\n", true, false, None)],
+            &[("file.txt", "hello world\n", true, false, None)],
+            &[("eof", "echo foo\n", false, false, None)],
+            &[("eo'f", "echo foo\n", true, false, None)],
+            &[("eo'f", "echo foo\n", false, false, None)],
+            &[("one two", "echo bar\n", false, false, None)],
+            &[("$EOF", "", true, false, None)],
+            &[("EOF", "", true, false, None)],
+            &[("EOF", "", true, false, None)],
+        ];
+        let r = parse_ast(src);
+        assert!(r.problems.is_empty(), "{:?}", r.problems);
+        let ins = &r.dockerfile.instructions;
+        assert_eq!(ins.len(), expected.len() + 1);
+        for (i, exp) in expected.iter().enumerate() {
+            let got: Vec<_> = ins[i + 1]
+                .heredocs
+                .iter()
+                .map(|h| {
+                    (
+                        h.name.as_str(),
+                        h.body.as_str(),
+                        !h.quoted,
+                        h.strip_tabs,
+                        h.fd,
+                    )
+                })
+                .collect();
+            assert_eq!(&got, exp, "instruction {}", i + 1);
+        }
+        assert!(r.dockerfile.comments.is_empty());
+    }
+
     #[test]
     fn heredoc_unterminated() {
         let r = p("FROM alpine\nRUN <<EOF\necho\n");
@@ -1641,6 +2044,89 @@ mod tests {
     }
 
     #[test]
+    fn directives_after_shebang() {
+        let r = p("#!/usr/bin/env docker\n# check=skip=all\n# escape=`\nFROM a\n");
+        let names: Vec<&str> = r
+            .dockerfile
+            .directives
+            .iter()
+            .map(|d| d.name.as_str())
+            .collect();
+        assert_eq!(names, vec!["check"]);
+        assert_eq!(r.dockerfile.escape, '\\');
+        let r = p("# EScape=`\n# KEY = FOO bar\n# syntax=x\nFROM a\n");
+        assert_eq!(r.dockerfile.escape, '`');
+        assert_eq!(r.dockerfile.directives.len(), 1);
+    }
+
+    #[test]
+    fn json_forms() {
+        for (json, expected) in [
+            ("[]", vec![]),
+            ("[\"\"]", vec![""]),
+            ("[ \"a\", \"b\" ]", vec!["a", "b"]),
+            ("\t[\t\"a\",\t\"b\"\t]\t", vec!["a", "b"]),
+            (
+                "[\"abc 123\", \"♥\", \"\\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u0000\"]",
+                vec!["abc 123", "♥", "\" \\ / \u{8} \u{c} \n \r \t \0"],
+            ),
+        ] {
+            let src = format!("FROM a\nCMD {json}\n");
+            let r = p(&src);
+            assert!(r.problems.is_empty(), "{json}: {:?}", r.problems);
+            let Args::Json(ws) = &r.dockerfile.instructions[1].args else {
+                panic!("{json} not JSON");
+            };
+            let got: Vec<&str> = ws.iter().map(|w| w.value.as_str()).collect();
+            assert_eq!(got, expected);
+            if let Some(last) = ws.last() {
+                assert!(
+                    last.span.text(&src).starts_with('"') && last.span.text(&src).ends_with('"')
+                );
+            }
+        }
+        let deep = format!("{}{}", "[".repeat(300), "]".repeat(300));
+        let r = p(&format!("FROM a\nCMD {deep}\n"));
+        assert!(r.problems[0].message.contains("strings only"));
+        let r = p(&format!("FROM a\nCMD {deep}]\n"));
+        assert!(r.problems.is_empty());
+        assert!(matches!(r.dockerfile.instructions[1].args, Args::Text(_)));
+        for bad in [
+            "[\"a\",42,\"b\"]",
+            "[\"a\",{},\"b\"]",
+            "[\"a\",[\"c\"],\"b\"]",
+            "[\"a\",null,\"b\"]",
+        ] {
+            let r = p(&format!("FROM a\nCMD {bad}\n"));
+            assert!(r.problems[0].message.contains("strings only"), "{bad}");
+        }
+    }
+
+    #[test]
+    fn deep_json_validator() {
+        for ok in [
+            "[]",
+            "[1,{\"a\":[true,null]},\"x\\\"\"]",
+            " [ -1.5e3 , {} ] ",
+            "\"s\"",
+        ] {
+            assert!(deep_json_is_valid(ok), "{ok}");
+        }
+        for bad in [
+            "[1,]",
+            "{\"a\" 1}",
+            "[]]",
+            "[",
+            "[tru]",
+            "[1 2]",
+            "{1:2}",
+            "[\"x]",
+        ] {
+            assert!(!deep_json_is_valid(bad), "{bad}");
+        }
+    }
+
+    #[test]
     fn flags() {
         let r = p("FROM a\nCOPY --from build x y\n");
         assert_eq!(r.problems.len(), 1);
@@ -1664,6 +2150,14 @@ mod tests {
                 "arrays must be comprised of strings only",
             ),
             ("FROM a\nFOO bar\n", "unknown instruction: FOO"),
+            (
+                "FROM a\nCOPPY a b\n",
+                "unknown instruction: COPPY (did you mean COPY?)",
+            ),
+            (
+                "FROM a\nCOPY --frm=x a b\n",
+                "unknown flag: --frm (did you mean from?)",
+            ),
             ("RUN x\n", "no build stage in current context"),
             ("FROM a b\n", "FROM requires either one or three arguments"),
             (
@@ -1671,6 +2165,18 @@ mod tests {
                 "SHELL requires the arguments to be in JSON form",
             ),
             ("FROM a\nHEALTHCHECK --interval=1x CMD x\n", "unknown unit"),
+            (
+                "FROM a\nRUN --network=bridge x\n",
+                "invalid network mode \"bridge\"",
+            ),
+            (
+                "FROM a\nRUN --security=x y\n",
+                "security \"x\" is not valid",
+            ),
+            (
+                "FROM a\nRUN --mount=type=bind,from=$X,target=/a y\n",
+                "'from' doesn't support variable expansion",
+            ),
         ] {
             let r = p(src);
             assert!(
@@ -1678,6 +2184,54 @@ mod tests {
                 "{src:?}: {:?}",
                 r.problems
             );
+        }
+    }
+
+    /// Cases of BuildKit's instructions/parse_test.go.
+    #[test]
+    fn buildkit_instruction_errors() {
+        let mut cases: Vec<(String, String)> = Vec::new();
+        for c in ["MAINTAINER", "WORKDIR", "USER", "STOPSIGNAL"] {
+            cases.push((c.to_string(), format!("{c} requires exactly one argument")));
+        }
+        for c in ["ENV", "LABEL", "ONBUILD", "HEALTHCHECK", "EXPOSE", "VOLUME"] {
+            cases.push((c.to_string(), format!("{c} requires at least one argument")));
+        }
+        for c in ["ADD", "COPY"] {
+            cases.push((
+                format!("{c} arg1"),
+                format!("{c} requires at least two arguments, but only one was provided. Destination could not be determined"),
+            ));
+        }
+        for (src, msg) in [
+            (
+                "COPY\t\n\t\tquux \\\n      bar",
+                "COPY requires at least two arguments",
+            ),
+            (
+                "ONBUILD FROM scratch",
+                "FROM isn't allowed as an ONBUILD trigger",
+            ),
+            ("MAINTAINER --boo joe@example.com", "unknown flag: --boo"),
+            (
+                "ONBUILD ONBUILD RUN touch foobar",
+                "Chaining ONBUILD via `ONBUILD ONBUILD` isn't allowed",
+            ),
+            ("FOO bar", "unknown instruction: FOO"),
+            ("foo bar", "unknown instruction: foo"),
+            ("ENV =arg2", "ENV names can not be blank"),
+            ("LABEL =arg2", "LABEL names can not be blank"),
+        ] {
+            cases.push((src.to_string(), msg.to_string()));
+        }
+        for (src, msg) in cases {
+            let r = p(&format!("FROM a\n{src}"));
+            let first = r
+                .problems
+                .first()
+                .map(|p| p.message.clone())
+                .unwrap_or_default();
+            assert!(first.starts_with(&msg), "{src:?}: {first:?}");
         }
     }
 
@@ -1692,8 +2246,87 @@ mod tests {
             .contains("greater than max allowed size"));
         let deep = "ONBUILD ".repeat(10_000) + "RUN x";
         let _ = p(&deep);
+        let deep = "FROM a\n".to_string() + &"ONBUILD ".repeat(5_000) + "RUN x\n";
+        let r = p(&deep);
+        assert!(r.problems[0].message.contains("Chaining ONBUILD"));
         let many = "RUN a \\\n".repeat(5000);
         let _ = p(&many);
-        let _ = p("\u{feff}FROM a\r\nRUN b\r\n");
+        let r = p("\u{feff}FROM a\r\nRUN b\r\n");
+        assert!(r.dockerfile.bom && r.problems.is_empty());
+        assert_eq!(r.dockerfile.instructions[1].text.value, "b");
+    }
+
+    /// Random token soup: parsing and modelling never panic and spans stay in bounds.
+    #[test]
+    fn token_soup_never_panics() {
+        const TOKENS: &[&str] = &[
+            "FROM ",
+            "RUN ",
+            "COPY ",
+            "ONBUILD ",
+            "ENV ",
+            "ARG ",
+            "HEALTHCHECK ",
+            "LABEL ",
+            "\\",
+            "\n",
+            "\r\n",
+            " ",
+            "\t",
+            "#",
+            "# escape=`\n",
+            "`",
+            "<<",
+            "<<-",
+            "EOF",
+            "\"",
+            "'",
+            "[",
+            "]",
+            ",",
+            "=",
+            "--",
+            "--from=",
+            "$",
+            "${",
+            "}",
+            ":-",
+            "é",
+            "\u{feff}",
+            "AS ",
+            "x",
+            "scratch",
+            "\n\tEOF\n",
+        ];
+        let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..3000 {
+            let mut src = String::new();
+            let len = (seed >> 7) % 60;
+            for _ in 0..len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                src.push_str(TOKENS[(seed % TOKENS.len() as u64) as usize]);
+            }
+            let parsed = parse(&src);
+            let model = crate::dockerfile::model::Model::build(&parsed.dockerfile, &src);
+            let n = src.len() as u32;
+            for pr in &parsed.problems {
+                assert!(
+                    pr.span.start <= pr.span.end && pr.span.end <= n,
+                    "{src:?} {pr:?}"
+                );
+            }
+            for ins in &parsed.dockerfile.instructions {
+                assert!(ins.span.end <= n && ins.keyword_span.end <= n, "{src:?}");
+                for w in ins.words() {
+                    assert!(w.span.start <= w.span.end && w.span.end <= n, "{src:?}");
+                }
+            }
+            for u in &model.undefined {
+                assert!(u.span.end <= n);
+            }
+            let _ = dump(&parsed.dockerfile);
+        }
     }
 }

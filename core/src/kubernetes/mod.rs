@@ -57,11 +57,22 @@
 //! see [`namespaces`] for which label wins. A pod without `metadata.namespace` uses
 //! the configured default. An invalid `pss_version` is a `config` error and
 //! `latest` is used.
+//!
+//! # Hardening rules and seccomp profiles
+//!
+//! Beyond Pod Security, the [`hardening`] rules (`K8S001`…) check every object
+//! with a pod whatever the Pod Security level (resources, probes, images, service
+//! account tokens, literal secrets, sensitive host paths, low UIDs/GIDs …) and
+//! every namespaced object for the `default` namespace. A document that is a custom
+//! seccomp profile (a JSON profile with `defaultAction` and `syscalls`, see
+//! [`seccomp`]) is counted as kind `SeccompProfile` and checked by its own rules.
 
+pub mod hardening;
 pub mod namespaces;
 pub mod objects;
 pub mod podspec;
 pub mod pss;
+pub mod seccomp;
 pub mod suppressions;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
@@ -77,8 +88,14 @@ use crate::yaml::{Limits, Node};
 use objects::{read_root, Object, Read};
 use pss::{Level, Version};
 
-/// Every rule of the Kubernetes packs (Pod Security).
-pub static RULES: &[&RuleMeta] = pss::RULES;
+/// Every rule of the Kubernetes packs: Pod Security ([`pss`]), hardening
+/// ([`hardening`]) and seccomp profiles ([`seccomp`]).
+pub static RULES: std::sync::LazyLock<Vec<&'static RuleMeta>> = std::sync::LazyLock::new(|| {
+    let mut rules = pss::RULES.to_vec();
+    rules.extend_from_slice(hardening::RULES);
+    rules.extend_from_slice(seccomp::RULES);
+    rules
+});
 
 /// Kinds other packs read: counted, never listed as skipped.
 const READ_ELSEWHERE: &[&str] = &["NetworkPolicy"];
@@ -97,6 +114,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
     let stream = crate::yaml::parse_stream(text, &Limits::default());
 
     let (default_level, default_version) = configured_policy(ctx);
+    let accounts = hardening::ServiceAccounts::from_stream(&stream);
 
     // Pass 1: Namespaces of this file.
     let mut index = namespaces.clone();
@@ -143,6 +161,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
             lines,
         ));
         match read_root(root) {
+            Read::NotObject(_) if seccomp::is_profile(root) => seccomp::check(ctx, doc.index, root),
             Read::NotObject(reason) => ctx.skipped.push(Skipped {
                 path: source.path().to_string(),
                 document: doc.index,
@@ -179,7 +198,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
                         }
                     };
                     let (level, version) = policy(object.namespace.as_deref());
-                    check_object(source, ctx, doc.index, object, level, version);
+                    check_object(source, ctx, doc.index, object, (level, version), &accounts);
                 }
             }
         }
@@ -202,17 +221,29 @@ fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {
     (level, version)
 }
 
-/// Count one object, and evaluate Pod Security on it when it carries a pod.
+/// Count one object, run the object rules on it ([`hardening::check_object`]), and
+/// when it carries a pod, the pod rules ([`hardening::check_pod`]) and Pod Security.
+/// An object the API server would reject gets its located errors and no findings.
 fn check_object(
     source: &Source,
     ctx: &mut Context<'_>,
     document: usize,
     object: &Object<'_>,
-    level: PssLevel,
-    version: Version,
+    (level, version): (PssLevel, Version),
+    accounts: &hardening::ServiceAccounts,
 ) {
     ctx.count_kind(object.kind.clone());
+    // The object's own labels and annotations must be strings, whatever its kind.
+    let mut decoder = podspec::Decoder::new();
+    if let Some((_, metadata, ptr)) = decoder.object(object.root, &object.pointer, "metadata") {
+        decoder.string_map(metadata, &ptr, "labels");
+        decoder.string_map(metadata, &ptr, "annotations");
+    }
     let Some(path) = object.pod_path() else {
+        if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
+        }
+        report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty());
         if !elsewhere {
@@ -225,11 +256,11 @@ fn check_object(
         }
         return;
     };
-    let mut decoder = podspec::Decoder::new();
     decoder.default_host_network_ports = object.kind == "Pod";
     let Some((holder, pointer)) = walk_to_pod(&mut decoder, object, path) else {
         report_decode_errors(ctx, document, object, &decoder);
         if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
             ctx.skipped.push(Skipped {
                 path: source.path().to_string(),
                 document,
@@ -244,10 +275,13 @@ fn check_object(
         return;
     };
     let pod = decoder.pod(holder, &pointer);
+    let extra = hardening::model::decode(&mut decoder, holder, &pointer);
     if !decoder.errors.is_empty() {
         report_decode_errors(ctx, document, object, &decoder);
         return;
     }
+    hardening::check_object(ctx, document, object);
+    hardening::check_pod(ctx, document, object, &pod, &extra, accounts);
     let Some(level) = Level::from_config(level) else {
         return;
     };
@@ -291,7 +325,12 @@ fn report_decode_errors(
     object: &Object<'_>,
     decoder: &podspec::Decoder,
 ) {
+    let mut seen = std::collections::HashSet::new();
     for e in &decoder.errors {
+        // A Pod's own metadata is read twice (as the object's and as the pod's).
+        if !seen.insert((e.span, e.message.as_str())) {
+            continue;
+        }
         ctx.error(
             Problem::new(
                 ErrorKind::Parse,

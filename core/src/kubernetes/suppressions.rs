@@ -4,7 +4,8 @@
 //!   node of the first key after it: from the key to the end of its value. When
 //!   that key is the first key of a sequence item (`- name: app`), the whole item
 //!   is covered. The same comment at the end of a line covers the first key on
-//!   that line.
+//!   that line. A directive with no key after it covers nothing, so its rules
+//!   are reported as unused suppressions (`ST0001`).
 //! - `# stockade global ignore=ID[,ID]` suppresses in the whole file.
 //! - The annotation `stockade.io/ignore: "ID,ID"` in an object's
 //!   `metadata.annotations` suppresses findings of that object: the whole
@@ -97,10 +98,11 @@ pub fn comment_suppressions(
             });
             continue;
         }
-        let Some(root) = root else { continue };
         let keys = keys.get_or_insert_with(|| {
             let mut v = Vec::new();
-            collect_keys(root, None, &mut v);
+            if let Some(root) = root {
+                collect_keys(root, None, &mut v);
+            }
             v
         });
         let target = if comment.own_line {
@@ -115,12 +117,14 @@ pub fn comment_suppressions(
                 .filter(|k| k.key.start >= line_start && k.key.start < comment.span.start)
                 .min_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())))
         };
-        let Some(target) = target else { continue };
+        // A directive with no key to cover still counts: it covers only itself,
+        // so each of its rules is reported as an unused suppression.
+        let cover = target.map_or(comment.span, |t| t.cover);
         out.push(Suppression {
             rules,
             scope: Scope::Range {
                 document,
-                span: target.cover,
+                span: cover,
             },
             span: comment.span,
             line,

@@ -5,7 +5,17 @@ use crate::kubernetes::pss::{self, Level, Version};
 use crate::kubernetes::NamespaceIndex;
 use crate::{Config, Engine, Finding, Kind, Report};
 
+/// These tests are about Pod Security: the hardening rules are off here (they have
+/// their own tests in `core/tests/kubernetes_rules.rs`).
+fn pss_only(config: Config) -> Config {
+    crate::kubernetes::hardening::RULES
+        .iter()
+        .chain(crate::kubernetes::seccomp::RULES)
+        .fold(config, |c, r| c.with_rule_enabled(r.id, false))
+}
+
 fn scan_with(config: Config, text: &str) -> Report {
+    let config = pss_only(config);
     Engine::new(config).scan(text, Some("test.yaml"), Some(Kind::Kubernetes))
 }
 
@@ -14,10 +24,10 @@ fn scan(text: &str) -> Report {
 }
 
 fn baseline() -> Config {
-    Config {
+    pss_only(Config {
         pss_level: PssLevel::Baseline,
         ..Config::default()
-    }
+    })
 }
 
 fn span_text<'a>(text: &'a str, f: &Finding) -> &'a str {
@@ -634,7 +644,7 @@ fn the_engine_takes_namespaces_from_other_files() {
     ]);
     assert_eq!(namespaces.len(), 1);
     let text = POD_IN.replace("NS", "team");
-    let engine = Engine::new(Config::default());
+    let engine = Engine::new(pss_only(Config::default()));
     assert!(!engine
         .scan(&text, Some("pod.yaml"), None)
         .findings
@@ -746,7 +756,7 @@ fn rules_are_registered_with_aliases() {
     ] {
         assert_eq!(crate::explain(alias).map(|r| r.id), Some(id), "{alias}");
     }
-    for rule in crate::kubernetes::RULES {
+    for rule in crate::kubernetes::RULES.iter() {
         let docs = rule.docs_markdown();
         for section in [
             "## What it does",
@@ -852,4 +862,35 @@ spec:
           ports: [{containerPort: 8080}]
 ";
     assert_eq!(rules(&scan_with(baseline(), deployment)), ["PSS002"]);
+}
+
+#[test]
+fn labels_and_annotations_of_any_object_must_be_strings() {
+    let text = "apiVersion: v1
+kind: Service
+metadata:
+  name: s
+  labels:
+    version: 1.2
+    tier: web
+";
+    let report = scan(text);
+    assert_eq!(report.errors.len(), 1, "{:?}", report.errors);
+    assert_eq!(span_text_err(text, &report.errors[0]), "1.2");
+    assert!(report.errors[0]
+        .message
+        .contains("/metadata/labels/version: expected a string (label values must be strings; quote it), found the number 1.2"));
+}
+
+#[test]
+fn a_directive_with_nothing_to_cover_is_reported_unused() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata: {name: p}
+spec:
+  hostPID: true
+# stockade ignore=PSS002
+";
+    let report = scan_with(baseline(), text);
+    assert_eq!(rules(&report), ["PSS002", "ST0001"]);
 }

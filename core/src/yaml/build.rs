@@ -248,27 +248,7 @@ impl<'a> Ctx<'a> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    if err
-                        .info()
-                        .contains("must be followed by a valid YAML whitespace")
-                        && self.text.get(..at).is_some_and(|t| {
-                            t.trim_end_matches([' ', '\t']).ends_with(':')
-                                && t.ends_with([' ', '\t'])
-                                && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
-                        })
-                    {
-                        self.tab_after_colon = true;
-                    }
-                    let problem = if err.info().contains("recursion limit") {
-                        // saphyr-parser's own nesting guard (flow collections).
-                        Problem::new(
-                            ErrorKind::Limit,
-                            self.char_span(at),
-                            "nesting is too deep for the YAML parser",
-                        )
-                    } else {
-                        Problem::parse(self.char_span(at), format!("invalid YAML: {}", err.info()))
-                    };
+                    let problem = self.syntax_problem(err.info(), at);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -279,7 +259,13 @@ impl<'a> Ctx<'a> {
                 .max(s);
             match event {
                 Event::Nothing | Event::StreamStart => {}
-                Event::StreamEnd => return Outcome::Done,
+                Event::StreamEnd => {
+                    if let Some(d) = doc.take() {
+                        let out = d.finish(s);
+                        self.docs.push(out);
+                    }
+                    return Outcome::Done;
+                }
                 Event::DocumentStart(explicit) => {
                     if self.docs.len() >= self.limits.max_documents {
                         let problem = Problem::new(
@@ -311,7 +297,7 @@ impl<'a> Ctx<'a> {
                     if e.saturating_sub(d.start) > self.limits.max_document_bytes {
                         let problem = Problem::new(
                             ErrorKind::Limit,
-                            Span::from_range(d.start..d.start + 3.min(e - d.start)),
+                            self.char_span(d.start),
                             format!(
                                 "document is larger than the limit of {} bytes",
                                 self.limits.max_document_bytes
@@ -327,6 +313,29 @@ impl<'a> Ctx<'a> {
                     last_end = e;
                 }
             }
+        }
+    }
+
+    /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
+    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+        if info.contains("must be followed by a valid YAML whitespace")
+            && self.text.get(..at).is_some_and(|t| {
+                t.trim_end_matches([' ', '\t']).ends_with(':')
+                    && t.ends_with([' ', '\t'])
+                    && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+            })
+        {
+            self.tab_after_colon = true;
+        }
+        if info.contains("recursion limit") {
+            // saphyr-parser's own nesting guard (flow collections).
+            Problem::new(
+                ErrorKind::Limit,
+                self.char_span(at),
+                "nesting is too deep for the YAML parser",
+            )
+        } else {
+            Problem::parse(self.char_span(at), format!("invalid YAML: {info}"))
         }
     }
 
@@ -354,6 +363,10 @@ fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
             || c == '\u{ffff}'
     })
 }
+
+/// Recursive walks over the tree (drop, JSON conversion) must fit the stack: whatever
+/// [`Limits::max_depth`] says, nesting stops here.
+pub(super) const MAX_DEPTH_CAP: usize = 1000;
 
 /// A key as go-yaml compares keys (after resolution).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -416,6 +429,8 @@ struct DocBuilder {
     problem: Option<Problem>,
     /// End of the previous event (where a block scalar's header is looked for).
     last_end: usize,
+    /// Set while an alias's copy is being attached (go-yaml refuses `<<: *seq`).
+    pushing_alias: bool,
 }
 
 fn tag_string(tag: &Tag) -> String {
@@ -477,6 +492,7 @@ impl DocBuilder {
             alias_nodes: 0,
             problem: None,
             last_end: last_end.max(start),
+            pushing_alias: false,
         }
     }
 
@@ -582,7 +598,10 @@ impl DocBuilder {
                 }
                 let mut node = anchored.clone();
                 node.span = span;
-                self.push(node, ctx)
+                self.pushing_alias = true;
+                let result = self.push(node, ctx);
+                self.pushing_alias = false;
+                result
             }
             Event::SequenceStart(anchor, tag) => {
                 self.start_collection(false, s, e, anchor, tag.as_deref(), ctx)
@@ -695,14 +714,12 @@ impl DocBuilder {
             _ => Style::Block,
         };
         let span = Span::from_range(start..start);
-        if self.stack.len() >= ctx.limits.max_depth {
+        let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
+        if self.stack.len() >= max_depth {
             return Err(Problem::new(
                 ErrorKind::Limit,
                 ctx.char_span(start),
-                format!(
-                    "nesting is deeper than the limit of {}",
-                    ctx.limits.max_depth
-                ),
+                format!("nesting is deeper than the limit of {max_depth}"),
             ));
         }
         self.count_node(ctx, span)?;
@@ -815,7 +832,7 @@ impl DocBuilder {
                     _ => {}
                 }
                 if is_merge_key(&k) {
-                    check_merge_value(&node)?;
+                    check_merge_value(&node, self.pushing_alias)?;
                     merges.push((entries.len(), node));
                     return Ok(());
                 }
@@ -849,10 +866,12 @@ fn is_merge_key(key: &Node) -> bool {
     key.as_str() == Some("<<") && (plain || tagged_merge)
 }
 
-fn check_merge_value(value: &Node) -> Result<(), Problem> {
+/// A merge value is a mapping, an alias to one, or a sequence (written out, not an
+/// alias) of mappings or aliases to mappings.
+fn check_merge_value(value: &Node, from_alias: bool) -> Result<(), Problem> {
     let ok = match &value.value {
         Value::Map(_) => true,
-        Value::Seq(items) => items.iter().all(|i| matches!(i.value, Value::Map(_))),
+        Value::Seq(items) => !from_alias && items.iter().all(|i| matches!(i.value, Value::Map(_))),
         _ => false,
     };
     if ok {

@@ -37,11 +37,13 @@
 //!   becomes a float; `!!binary` is base64-decoded into a string (invalid base64 is an
 //!   error). Any other tag (`!foo`, `!`, `!!map` on a scalar) gives the text. Tags on
 //!   mappings and sequences are ignored. The tag is kept in [`Node::tag`].
-//! - **Merge keys**: a plain `<<` key whose value is a mapping, or a sequence of
-//!   mappings (or aliases to them), merges their entries; keys written in the mapping
-//!   itself win over merged ones, and in a sequence earlier mappings win over later
-//!   ones. Anything else under `<<` is an error ("map merge requires map or sequence
-//!   of maps as the value"). A quoted `"<<"` is an ordinary key.
+//! - **Merge keys**: a plain `<<` key (or one tagged `!!merge`) whose value is a
+//!   mapping or an alias to one, or a sequence written out whose items are mappings
+//!   or aliases to mappings, merges their entries; keys written in the mapping itself
+//!   win over merged ones, and in a sequence earlier mappings win over later ones.
+//!   Anything else under `<<` (a scalar, an alias to a sequence) is an error ("map
+//!   merge requires map or sequence of maps as the value"). A quoted `"<<"` is an
+//!   ordinary key.
 //! - **Repeated keys are an error**, as in Kubernetes' strict reading (the API
 //!   server; go-yaml's message is `line 14: key "selector" already set in map`):
 //!   "key `selector` already defined at line 12", located at the second occurrence.
@@ -94,6 +96,10 @@
 //! - Tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml, although
 //!   `saphyr-parser` refuses them: the stream is then read again with those tabs seen
 //!   as spaces (offsets unchanged; tabs inside quoted and block scalars are kept).
+//! - Documents are split by the YAML grammar. kubectl first splits a stream on lines
+//!   starting with `---` and refuses content after the marker (`--- {a: 1}`), and
+//!   reads a stream starting with `{` as concatenated JSON objects; here `--- {a: 1}`
+//!   is a document and `{…}{…}` is a syntax error.
 //! - The grammar is YAML 1.2 (`saphyr-parser`) where go-yaml v2 follows YAML 1.1's
 //!   grammar (libyaml); the differences are in corner cases of the syntax (for example
 //!   tabs in indentation, `%YAML 1.1` directives, some flow-context edge cases). The
@@ -134,7 +140,8 @@ pub struct Limits {
     /// Largest document, in bytes.
     pub max_document_bytes: usize,
     /// Deepest nesting of mappings and sequences (a scalar in a top-level mapping is
-    /// at depth 1).
+    /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
+    /// the tree fit the stack.
     pub max_depth: usize,
     /// Nodes copied by alias expansion, per document.
     pub max_alias_nodes: usize,

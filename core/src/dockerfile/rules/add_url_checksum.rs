@@ -4,7 +4,8 @@ use crate::rule::{Category, Pack, Severity};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports an `ADD` with an `http(s)://` source and no `--checksum` flag.
+    /// Reports an `ADD` with an `http(s)://` source and no `--checksum` flag. Git sources
+    /// (`https://…/repo.git#ref`) are not reported.
     ///
     /// ## Why is this bad?
     /// The file is trusted blindly: whoever controls the server (or the network path) decides
@@ -43,7 +44,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
         for w in super::copy_sources(ins) {
             let v = w.value.to_ascii_lowercase();
-            if v.starts_with("http://") || v.starts_with("https://") {
+            let git = super::has_ext(&v, "git") || v.contains(".git#");
+            if (v.starts_with("http://") || v.starts_with("https://")) && !git {
                 let msg = format!("ADD downloads `{}` without `--checksum`", w.value);
                 out.report(&META, facts, ins, w.span, msg);
             }

@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 crate::declare_rule! {
     /// ## What it does
     /// With the option `images` (glob patterns matched against the fully qualified name, such
-    /// as `docker.io/library/alpine` or `ghcr.io/org/*`, or against the name as written),
+    /// as `docker.io/library/alpine` or `ghcr.io/org/*`, or against the familiar name such as `alpine`),
     /// reports a `FROM` whose image matches none. Does nothing without the option. Stage
     /// references and `scratch` are never reported.
     ///
@@ -45,7 +45,7 @@ crate::declare_rule! {
 #[serde(deny_unknown_fields)]
 pub struct Options {
     /// Allowed images, as glob patterns over the full name (`docker.io/library/alpine`)
-    /// or the name as written (`alpine`).
+    /// or the familiar name (`alpine`, `ghcr.io/org/app`).
     #[serde(default)]
     pub images: Vec<String>,
 }
@@ -58,7 +58,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             continue;
         }
         let Some(img) = stage.image() else { continue };
-        if set.is_match(img.full_name()) || set.is_match(img.written_name()) {
+        if set.is_match(img.full_name()) || set.is_match(img.familiar_name()) {
             continue;
         }
         let span = stage.image_sub_span(Some(img.name_range.clone()));

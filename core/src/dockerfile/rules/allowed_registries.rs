@@ -57,11 +57,13 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             continue;
         }
         let Some(img) = stage.image() else { continue };
-        let registry = img.registry().to_string();
+        let registry = img.registry.clone();
         if set.is_match(&registry) {
             continue;
         }
-        let range = img.domain.as_ref().map(|d| 0..d.len());
+        let range = img
+            .registry_explicit
+            .then(|| 0..stage.image_text.find('/').unwrap_or(0));
         let span = stage.image_sub_span(range);
         let msg = format!(
             "base image {} comes from registry `{registry}`, which is not allowed",

@@ -53,7 +53,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         let cached = run.ins.flags.iter().any(|f| {
             f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache") && v.contains("/var/cache/apk"))
         });
-        if !cached && !cmd.has_option(&["--no-cache"]) {
+        // `--no-network` fetches no index, so there is nothing to cache.
+        if !cached && !cmd.has_option(&["--no-cache", "--no-network"]) {
             out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), "`apk add` without `--no-cache`");
         }
     }

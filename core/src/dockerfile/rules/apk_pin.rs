@@ -50,12 +50,13 @@ fn apk_adds<'f>(
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in apk_adds(facts) {
-        for pkg in super::packages(cmd, APK_VALUE_OPTS) {
-            let v = &pkg.value;
-            if v.contains(['=', '~', '<', '>']) || v.ends_with(".apk") || v.contains('$') {
+        for pkg in super::resolved_packages(facts, run, cmd, APK_VALUE_OPTS) {
+            let v = &pkg.name;
+            // `so:libc.so.6`, `cmd:git`, `pc:zlib`: dependencies by what they provide
+            if v.contains(['=', '~', '<', '>', ':']) || super::has_ext(v, "apk") || v.starts_with('.') {
                 continue;
             }
-            let msg = format!("package `{v}` is not pinned (`{v}=<version>`)");
+            let msg = format!("package {} is not pinned (`{v}=<version>`)", super::package_display(&pkg));
             out.report(&META, facts, run.ins, pkg.span, msg);
         }
     }

@@ -4,8 +4,9 @@ use crate::rule::{Category, Pack, Severity};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports each package of `apt-get install` written without `=version` (local `.deb`
-    /// files and variables are not reported).
+    /// Reports each package of `apt-get install` written without `=version`, also when it comes
+    /// from a variable (`deps='curl git'; apt-get install $deps`, or an ARG/ENV). Local `.deb`
+    /// files and variables that cannot be resolved are not reported.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build; a rebuild can pull a breaking
@@ -49,12 +50,12 @@ fn apt_installs<'f>(
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in apt_installs(facts) {
-        for pkg in super::packages(cmd, super::APT_VALUE_OPTS) {
-            let v = &pkg.value;
-            if v.contains('=') || v.ends_with(".deb") || v.contains('$') {
+        for pkg in super::resolved_packages(facts, run, cmd, super::APT_VALUE_OPTS) {
+            let v = &pkg.name;
+            if v.contains('=') || super::has_ext(v, "deb") {
                 continue;
             }
-            let msg = format!("package `{v}` is not pinned (`{v}=<version>`)");
+            let msg = format!("package {} is not pinned (`{v}=<version>`)", super::package_display(&pkg));
             out.report(&META, facts, run.ins, pkg.span, msg);
         }
     }

@@ -5,7 +5,7 @@ use crate::rule::{Category, Pack, Severity};
 crate::declare_rule! {
     /// ## What it does
     /// Reports `apt-get install` (also `upgrade`, `dist-upgrade`, `remove`, `purge`) without
-    /// `-y`, `--yes`, `--assume-yes` or `-qq`.
+    /// `-y`, `--yes`, `--assume-yes` or `-qq` (a simulation, `-s`, asks nothing).
     ///
     /// ## Why is this bad?
     /// The build has no terminal: apt-get waits for an answer that never comes, or aborts.
@@ -47,7 +47,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         ) else {
             continue;
         };
-        let yes = cmd.has_option(&["-y", "--yes", "--assume-yes"])
+        let yes = cmd.has_option(&["-y", "--yes", "--assume-yes", "-s", "--simulate", "--dry-run", "--just-print", "--no-act", "--recon"])
             || cmd.args().iter().any(|w| w.value == "-qq" || w.value == "--quiet=2" || w.value.starts_with("-qq"));
         if !yes {
             let msg = format!("`apt-get {}` without `-y`", sub.value);

@@ -5,7 +5,8 @@ use crate::rule::{Category, Pack, Severity};
 crate::declare_rule! {
     /// ## What it does
     /// Reports a `RUN` that runs `apt-get update` but does not remove `/var/lib/apt/lists` in the
-    /// same `RUN`, unless `/var/lib/apt` is a cache mount (`RUN --mount=type=cache,…`).
+    /// same `RUN` (`rm -rf /var/lib/apt/lists/*` or `apt-get dist-clean`), unless `/var/lib/apt`
+    /// is a cache mount (`RUN --mount=type=cache,…`).
     ///
     /// ## Why is this bad?
     /// The package lists stay in the layer: tens of megabytes for nothing, and stale lists for
@@ -55,7 +56,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             continue;
         };
         let removed = run.script.iter().any(|c| {
-            c.is(&["rm"]) && c.args().iter().any(|w| w.value.starts_with("/var/lib/apt/lists"))
+            (c.is(&["rm"]) && c.args().iter().any(|w| w.value.starts_with("/var/lib/apt/lists")))
+                || (c.is(&["apt-get", "apt"]) && super::sub_is(c, super::APT_VALUE_OPTS, &["dist-clean"]).is_some())
         });
         if !removed {
             let sub = super::sub_is(update, super::APT_VALUE_OPTS, &["update"]);

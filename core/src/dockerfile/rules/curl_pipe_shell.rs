@@ -42,7 +42,7 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh"];
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for run in &facts.runs {
-        for cmd in run.script.iter() {
+        for cmd in &run.script {
             // `curl … | sh`
             if cmd.pipe_index > 0 && cmd.is(SHELLS) && !cmd.args().iter().any(|w| w.value.contains('c') && w.value.starts_with('-') && !w.value.starts_with("--")) {
                 let fetcher = run

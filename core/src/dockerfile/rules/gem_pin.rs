@@ -46,7 +46,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
         for w in super::packages(cmd, VALUE_OPTS) {
             let v = &w.value;
-            if v.contains(':') || v.ends_with(".gem") || v.contains('$') {
+            if v.contains(':') || super::has_ext(v, "gem") || v.contains('$') {
                 continue;
             }
             let msg = format!("gem `{v}` is not pinned (`{v}:<version>`)");

@@ -39,32 +39,14 @@ crate::declare_rule! {
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for stage in &facts.stages {
         let Some(w) = stage.image_word else { continue };
-        if !stage.image_dynamic || stage.base_stage.is_some() {
-            continue;
+        if !stage.image_dynamic || stage.image_unresolved {
+            continue; // DF0048 reports undeclared ARGs
         }
-        let (v, _) = super::expand(&w.value, &|n| {
-            facts
-                .global_args
-                .iter()
-                .rev()
-                .find(|(_, name, _)| name == n)
-                .map(|(_, _, d)| d.clone().unwrap_or_default())
-                .or_else(|| super::AUTOMATIC_ARGS.contains(&n).then(String::new))
-        });
-        let declared_all = super::var_refs(&w.value)
-            .iter()
-            .all(|(n, _)| facts.global_args.iter().any(|(_, g, _)| g == n));
-        if !declared_all {
-            continue; // DF0048 reports undeclared ones
-        }
-        let valid = !v.is_empty()
-            && !v.ends_with(':')
-            && !v.ends_with('@')
-            && !v.ends_with('/')
-            && super::image::ImageRef::parse(&v).is_some();
-        if !valid {
-            let msg = format!("with the ARG defaults, `{}` gives the invalid image reference `{v}`", w.value);
-            out.report(&META, facts, stage.from, w.span, msg);
-        }
+        let crate::dockerfile::model::Base::Invalid(why) = &stage.base else { continue };
+        let msg = format!(
+            "with the ARG defaults, `{}` gives `{}`: {why}",
+            w.value, stage.image_text
+        );
+        out.report(&META, facts, stage.from, w.span, msg);
     }
 }

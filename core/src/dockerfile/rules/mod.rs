@@ -6,18 +6,17 @@
 //! [`crate::dockerfile::command::Script`]), and helpers to report a finding with its
 //! stage and instruction.
 
+#![allow(clippy::doc_markdown)] // BuildKit, DockerHub … in rule docs
+
 use std::collections::HashMap;
 
 use crate::config::Config;
 use crate::dockerfile::ast::{Args, Dockerfile, Instruction, Keyword, Word};
 use crate::dockerfile::command::Script;
+use crate::dockerfile::model::{Base, ImageRef, Model};
 use crate::finding::Diagnostic;
 use crate::rule::RuleMeta;
 use crate::source::Span;
-
-pub mod image;
-
-use image::ImageRef;
 
 /// A rule: its metadata and its check.
 #[derive(Clone, Copy)]
@@ -94,6 +93,8 @@ rules! {
     invalid_default_arg_in_from,
     redundant_target_platform,
     update_alone,
+    empty_continuation,
+    expose_invalid_format,
 }
 
 /// Collects a rule's findings.
@@ -143,6 +144,8 @@ pub struct Stage<'a> {
     pub image_unresolved: bool,
     /// The base is an earlier stage (by name or index).
     pub base_stage: Option<usize>,
+    /// The model's view of the base (image, stage, scratch or invalid).
+    pub base: Base,
     /// Instructions after FROM, up to the next FROM.
     pub instructions: Vec<&'a Instruction>,
 }
@@ -161,12 +164,12 @@ impl Stage<'_> {
         self.name.map(|n| n.value.to_ascii_lowercase())
     }
 
-    /// The parsed base image (`None` for `scratch` and stage references).
-    pub fn image(&self) -> Option<ImageRef> {
-        if self.base_stage.is_some() || self.image_text.eq_ignore_ascii_case("scratch") {
-            return None;
+    /// The parsed base image (`None` for `scratch`, stage references and invalid names).
+    pub fn image(&self) -> Option<&ImageRef> {
+        match &self.base {
+            Base::Image(r) => Some(r),
+            _ => None,
         }
-        ImageRef::parse(&self.image_text)
     }
 
     /// Span of the base image text, and whether it maps 1:1 to [`Stage::image_text`].
@@ -198,7 +201,7 @@ impl Stage<'_> {
     }
 
     /// The instructions of this stage with `keyword`.
-    pub fn with<'s>(&'s self, keyword: Keyword) -> impl Iterator<Item = &'s Instruction> + 's {
+    pub fn with(&self, keyword: Keyword) -> impl Iterator<Item = &Instruction> + '_ {
         self.instructions
             .iter()
             .copied()
@@ -222,10 +225,13 @@ pub struct Facts<'a> {
     pub file: &'a Dockerfile,
     pub stages: Vec<Stage<'a>>,
     pub runs: Vec<Run<'a>>,
-    /// Global `ARG`s (before the first FROM): name → default (None when declared without one).
-    pub global_args: Vec<(&'a Word, String, Option<String>)>,
-    /// Per instruction: `(stage, ordinal of its keyword in the file)`.
-    positions: HashMap<usize, (Option<usize>, usize)>,
+    /// Global `ARG`s (before the first FROM): span, name, value (None when declared
+    /// without a default).
+    pub global_args: Vec<(Span, String, Option<String>)>,
+    /// The semantic model (ARG/ENV scoping, base images, undefined variables).
+    pub model: Model,
+    /// Per instruction: `(stage, ordinal of its keyword in the file, index)`.
+    positions: HashMap<usize, (Option<usize>, usize, usize)>,
 }
 
 /// BuildKit's automatic platform args, usable in FROM without declaring them.
@@ -260,29 +266,29 @@ fn key(ins: &Instruction) -> usize {
 
 impl<'a> Facts<'a> {
     pub fn new(text: &'a str, file: &'a Dockerfile) -> Self {
+        let model = Model::build(file, text);
         let mut stages: Vec<Stage<'a>> = Vec::new();
-        let mut global_args = Vec::new();
         let mut positions = HashMap::new();
         let mut counts: HashMap<String, usize> = HashMap::new();
-        for ins in &file.instructions {
+        for (idx, ins) in file.instructions.iter().enumerate() {
             let n = counts
                 .entry(ins.keyword_text.to_ascii_uppercase())
                 .or_insert(0);
             *n += 1;
             if ins.keyword == Keyword::From {
-                let stage = build_stage(stages.len(), ins, &global_args, &stages);
-                stages.push(stage);
+                if let Some(ms) = model.stages.iter().find(|s| s.from == idx) {
+                    stages.push(build_stage(stages.len(), ins, ms, &model));
+                }
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(ins);
-            } else if ins.keyword == Keyword::Arg {
-                for w in ins.words() {
-                    let (name, default) = split_arg(&w.value);
-                    let default = default.map(|d| expand(d, &|n| global_lookup(&global_args, n)).0);
-                    global_args.push((w, name.to_string(), default));
-                }
             }
-            positions.insert(key(ins), (stages.len().checked_sub(1), *n));
+            positions.insert(key(ins), (stages.len().checked_sub(1), *n, idx));
         }
+        let global_args = model
+            .meta_args
+            .iter()
+            .map(|a| (a.span, a.name.clone(), a.value.clone()))
+            .collect();
         let mut runs = Vec::new();
         for (si, stage) in stages.iter().enumerate() {
             let mut shell: Option<Vec<String>> = None;
@@ -309,8 +315,14 @@ impl<'a> Facts<'a> {
             stages,
             runs,
             global_args,
+            model,
             positions,
         }
+    }
+
+    /// The index of an instruction in the file.
+    pub fn index_of(&self, ins: &Instruction) -> Option<usize> {
+        self.positions.get(&key(ins)).map(|p| p.2)
     }
 
     /// Every command of every RUN, with its RUN.
@@ -324,13 +336,13 @@ impl<'a> Facts<'a> {
 
     /// The stage an instruction belongs to (the FROM's own stage for FROM).
     pub fn stage_of(&self, ins: &Instruction) -> Option<&Stage<'a>> {
-        let (stage, _) = self.positions.get(&key(ins))?;
+        let (stage, _, _) = self.positions.get(&key(ins))?;
         self.stages.get((*stage)?)
     }
 
     /// `KEYWORD#n`: the n-th instruction with this keyword in the file (1-based).
     pub fn pointer(&self, ins: &Instruction) -> String {
-        let n = self.positions.get(&key(ins)).map_or(1, |(_, n)| *n);
+        let n = self.positions.get(&key(ins)).map_or(1, |(_, n, _)| *n);
         format!("{}#{n}", ins.keyword_text.to_ascii_uppercase())
     }
 
@@ -349,62 +361,33 @@ impl<'a> Facts<'a> {
         self.file.instructions.iter()
     }
 
-    /// Variables known at `ins` in its stage: ARG (with defaults, or the global
-    /// default for a redeclared global) and ENV before it.
+    /// Variables visible at `ins` (before it runs), as BuildKit scopes them: global
+    /// ARGs for FROM, the stage's ARGs with values and ENV (inherited from parent
+    /// stages) otherwise.
     pub fn vars_before(&self, ins: &Instruction) -> HashMap<String, Option<String>> {
-        let mut vars: HashMap<String, Option<String>> = HashMap::new();
-        let Some(stage) = self.stage_of(ins) else {
-            for (_, name, default) in &self.global_args {
-                vars.insert(name.clone(), default.clone());
-            }
-            return vars;
+        let Some(idx) = self.index_of(ins) else {
+            return HashMap::new();
         };
-        for i in &stage.instructions {
-            if i.span.start >= ins.span.start {
-                break;
-            }
-            match &i.args {
-                Args::Words(words) if i.keyword == Keyword::Arg => {
-                    for w in words {
-                        let (name, default) = split_arg(&w.value);
-                        let value = match default {
-                            Some(d) => Some(expand(d, &|n| vars.get(n).cloned().flatten()).0),
-                            None => global_lookup(&self.global_args, name),
-                        };
-                        vars.insert(name.to_string(), value);
-                    }
-                }
-                Args::KeyValues(kvs) if i.keyword == Keyword::Env => {
-                    for kv in kvs {
-                        let (k, _) = expand(&kv.key.value, &|_| None);
-                        let v = expand(&kv.value.value, &|n| vars.get(n).cloned().flatten()).0;
-                        vars.insert(k, Some(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        vars
+        self.model
+            .vars_at(idx)
+            .iter()
+            .map(|v| (v.name.clone(), Some(v.value.clone())))
+            .collect()
     }
 
-    /// The text of an instruction's [`Args::Text`] argument, expanded with the
-    /// variables known before it, and its span.
+    /// The text of an instruction's [`Args::Text`] argument, expanded as BuildKit
+    /// expands it at that instruction, and its span.
     pub fn text_arg(&self, ins: &Instruction) -> Option<(String, Span)> {
         let Args::Text(w) = &ins.args else {
             return None;
         };
-        let vars = self.vars_before(ins);
-        let (v, _) = expand(&w.value, &|n| vars.get(n).cloned().flatten());
-        Some((v, w.span))
+        let idx = self.index_of(ins)?;
+        let value = self
+            .model
+            .expand(idx, &w.value)
+            .map_or_else(|_| w.value.clone(), |e| e.value);
+        Some((value, w.span))
     }
-}
-
-fn global_lookup(globals: &[(&Word, String, Option<String>)], name: &str) -> Option<String> {
-    globals
-        .iter()
-        .rev()
-        .find(|(_, n, _)| n == name)
-        .and_then(|(_, _, d)| d.clone())
 }
 
 /// `NAME=default` of an ARG word.
@@ -418,49 +401,32 @@ pub fn split_arg(s: &str) -> (&str, Option<&str>) {
 fn build_stage<'a>(
     index: usize,
     ins: &'a Instruction,
-    globals: &[(&'a Word, String, Option<String>)],
-    earlier: &[Stage<'a>],
+    ms: &crate::dockerfile::model::Stage,
+    model: &Model,
 ) -> Stage<'a> {
     let words = ins.words();
-    let image_word = words.first();
     let name = match (words.get(1), words.get(2)) {
         (Some(a), Some(n)) if a.value.eq_ignore_ascii_case("as") => Some(n),
         _ => None,
     };
-    let raw = image_word.map_or("", |w| w.value.as_str());
-    let (image_text, unresolved) = expand(raw, &|n| {
-        global_lookup(globals, n).or_else(|| automatic_default(n))
-    });
-    let lower = image_text.to_ascii_lowercase();
-    let base_stage = earlier
-        .iter()
-        .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
-        .or_else(|| {
-            lower
-                .parse::<usize>()
-                .ok()
-                .filter(|i| *i < earlier.len() && raw.bytes().all(|b| b.is_ascii_digit()))
-        });
+    let base_stage = match ms.base {
+        Base::Stage(p) => Some(p),
+        _ => None,
+    };
     Stage {
         index,
         name,
         from: ins,
-        image_word,
-        image_dynamic: raw.contains('$'),
-        image_text,
-        image_unresolved: unresolved,
+        image_word: words.first(),
+        image_dynamic: ms.base_written.contains('$'),
+        image_text: ms.base_resolved.clone(),
+        image_unresolved: model
+            .undefined
+            .iter()
+            .any(|u| u.in_from && u.instruction == ms.from),
         base_stage,
+        base: ms.base.clone(),
         instructions: Vec::new(),
-    }
-}
-
-fn automatic_default(name: &str) -> Option<String> {
-    match name {
-        "TARGETPLATFORM" | "BUILDPLATFORM" => Some("linux/amd64".into()),
-        "TARGETOS" | "BUILDOS" => Some("linux".into()),
-        "TARGETARCH" | "BUILDARCH" => Some("amd64".into()),
-        "TARGETVARIANT" | "BUILDVARIANT" => Some(String::new()),
-        _ => None,
     }
 }
 
@@ -532,6 +498,7 @@ pub fn parse_logical(text: &crate::dockerfile::ast::LogicalText) -> Script {
 /// `${NAME:+alt}`, `${NAME+alt}` and remove quotes and backslash escapes, the
 /// way BuildKit's shell lexer treats instruction arguments. Returns the text and
 /// whether some variable was not set.
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
@@ -810,16 +777,14 @@ pub fn glob_set(patterns: &[String]) -> Option<globset::GlobSet> {
 
 /// `80`, `80/tcp`, `8000-8010/udp`: (low, high, protocol). `None` when not numeric.
 pub fn parse_port(s: &str) -> Option<(u64, u64, Option<&str>)> {
-    let (ports, proto) = match s.split_once('/') {
-        Some((p, proto)) => (p, Some(proto)),
-        None => (s, None),
-    };
-    let (lo, hi) = match ports.split_once('-') {
-        Some((a, b)) => (a.parse().ok()?, b.parse().ok()?),
-        None => {
-            let p = ports.parse().ok()?;
-            (p, p)
-        }
+    let (ports, proto) = s
+        .split_once('/')
+        .map_or((s, None), |(p, proto)| (p, Some(proto)));
+    let (lo, hi) = if let Some((a, b)) = ports.split_once('-') {
+        (a.parse().ok()?, b.parse().ok()?)
+    } else {
+        let p = ports.parse().ok()?;
+        (p, p)
     };
     Some((lo, hi, proto))
 }
@@ -843,6 +808,113 @@ pub fn copy_dest(ins: &Instruction) -> Option<&Word> {
         return None;
     }
     words.last()
+}
+
+/// A package argument after variable resolution.
+#[derive(Debug, Clone)]
+pub struct Package {
+    /// The package as it will be installed (`curl=8.5`).
+    pub name: String,
+    /// The word it came from.
+    pub span: Span,
+    /// The variable it came from (`$DEPS`), when it did.
+    pub via: Option<String>,
+}
+
+/// The packages of an install command, with `$VAR` / `${VAR}` words resolved: from a
+/// shell assignment earlier in the same RUN (`deps='curl git'; apt-get install $deps`)
+/// or from the ARG/ENV in scope. Words that cannot be resolved are kept as written.
+pub fn resolved_packages(
+    facts: &Facts<'_>,
+    run: &Run<'_>,
+    cmd: &crate::dockerfile::command::Command,
+    value_options: &[&str],
+) -> Vec<Package> {
+    let mut out = Vec::new();
+    let scope = facts.vars_before(run.ins);
+    for w in cmd.positionals(value_options).into_iter().skip(1) {
+        let v = w.value.as_str();
+        let name = v
+            .strip_prefix("${")
+            .and_then(|r| r.strip_suffix('}'))
+            .or_else(|| v.strip_prefix('$'))
+            .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_'));
+        let value = name.and_then(|n| {
+            shell_assignment_before(run, cmd, n).or_else(|| scope.get(n).cloned().flatten())
+        });
+        match (name, value) {
+            (Some(n), Some(value)) => {
+                for token in value.split_whitespace() {
+                    out.push(Package {
+                        name: token.to_string(),
+                        span: w.span,
+                        via: Some(format!("${n}")),
+                    });
+                }
+            }
+            _ => out.push(Package {
+                name: w.value.clone(),
+                span: w.span,
+                via: None,
+            }),
+        }
+    }
+    out.retain(|p| {
+        let v = p.name.as_str();
+        !(v.is_empty()
+            || v.starts_with('-')
+            || v.starts_with('/')
+            || v.starts_with("./")
+            || v.starts_with("../")
+            || v.contains("://")
+            || v.contains('$'))
+    });
+    out
+}
+
+/// The value of the last `NAME=value` assignment (alone or exported) before `cmd` in
+/// the RUN's script.
+fn shell_assignment_before(
+    run: &Run<'_>,
+    cmd: &crate::dockerfile::command::Command,
+    name: &str,
+) -> Option<String> {
+    let mut found = None;
+    for c in &run.script {
+        if std::ptr::eq(c, cmd) || c.span.start >= cmd.span.start {
+            break;
+        }
+        let words: Vec<&crate::dockerfile::command::Word> = if c.words.is_empty() {
+            c.assignments.iter().collect()
+        } else if c.is(&["export", "readonly", "local", "declare"]) {
+            c.args().iter().collect()
+        } else {
+            continue;
+        };
+        for w in words {
+            if let Some((n, v)) = w.value.split_once('=') {
+                if n == name {
+                    found = Some(v.to_string());
+                }
+            }
+        }
+    }
+    found
+}
+
+/// `` `curl` `` or `` `curl` (from `$DEPS`) `` for messages.
+pub fn package_display(p: &Package) -> String {
+    match &p.via {
+        Some(v) => format!("`{}` (from `{v}`)", p.name),
+        None => format!("`{}`", p.name),
+    }
+}
+
+/// Whether a file name has this extension (case-insensitive).
+pub fn has_ext(name: &str, ext: &str) -> bool {
+    std::path::Path::new(name)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case(ext))
 }
 
 /// A URL or git source of ADD.

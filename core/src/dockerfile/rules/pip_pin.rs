@@ -4,9 +4,9 @@ use crate::rule::{Category, Pack, Severity};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports each package of `pip install` written without `==`, `===`, `~=` or a direct
-    /// reference (`name @ url`); requirement files, local paths, URLs, wheels and archives
-    /// are not reported.
+    /// Reports each package of `pip install` written without `==`, `===`, `~=`, an upper bound
+    /// (`<`, `<=`) or a direct reference (`name @ url`); requirement files, local paths, URLs,
+    /// wheels and archives are not reported. A lower bound alone (`>=1.0`) is not a pin.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build.
@@ -58,11 +58,13 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let lower = v.to_ascii_lowercase();
-            let pinned = v.contains("==") || v.contains("~=") || v.contains('@')
+            // `==`, `===`, `~=` and upper bounds (`<`, `<=`) pin; `>=` alone does not.
+            let pinned = v.contains("==") || v.contains("~=") || v.contains('@') || v.contains('<')
                 || v.contains('$') || v.contains("://") || v.starts_with('.') || v.starts_with('/')
                 || [".whl", ".tar.gz", ".zip", ".tar.bz2"].iter().any(|e| lower.ends_with(e));
             if !pinned {
-                let msg = format!("package `{v}` is not pinned (`{v}==<version>`)");
+                let name = v.split(['<', '>', '=', '!', '~', '[', ';', ' ']).next().unwrap_or(v);
+                let msg = format!("package `{v}` is not pinned (`{name}==<version>`)");
                 out.report(&META, facts, run.ins, w.span, msg);
             }
         }

@@ -66,13 +66,13 @@ fn has_version(pkg: &str, zypper: bool) -> bool {
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in installs(facts) {
         let zypper = cmd.is(&["zypper"]);
-        for pkg in super::packages(cmd, VALUE_OPTS) {
-            let v = &pkg.value;
-            if v.starts_with('@') || v.ends_with(".rpm") || v.contains('$') || has_version(v, zypper) {
+        for pkg in super::resolved_packages(facts, run, cmd, VALUE_OPTS) {
+            let v = &pkg.name;
+            if v.starts_with('@') || super::has_ext(v, "rpm") || has_version(v, zypper) {
                 continue;
             }
             let hint = if zypper { format!("{v}=<version>") } else { format!("{v}-<version>") };
-            let msg = format!("package `{v}` is not pinned (`{hint}`)");
+            let msg = format!("package {} is not pinned (`{hint}`)", super::package_display(&pkg));
             out.report(&META, facts, run.ins, pkg.span, msg);
         }
     }

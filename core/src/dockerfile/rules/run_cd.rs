@@ -38,7 +38,8 @@ crate::declare_rule! {
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd) in facts.commands() {
-        if cmd.is(&["cd"]) {
+        // `DIR=$(cd x && pwd)` is an idiom, not a change of directory.
+        if cmd.is(&["cd"]) && !cmd.in_substitution {
             let to = cmd.args().first().map_or(String::new(), |w| format!(" {}", w.value));
             let msg = format!("`cd{to}` in RUN; use WORKDIR");
             out.report(&META, facts, run.ins, cmd.name_span(), msg);

@@ -86,9 +86,12 @@ pub fn secret_value(v: &str) -> Option<&'static str> {
     None
 }
 
+/// A name, its span, and its literal value with the value's span.
+type Pair = (String, Span, Option<(String, Span)>);
+
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for ins in facts.instructions() {
-        let mut pairs: Vec<(String, Span, Option<(String, Span)>)> = Vec::new();
+        let mut pairs: Vec<Pair> = Vec::new();
         match (&ins.args, ins.keyword) {
             (Args::KeyValues(kvs), Keyword::Env) => {
                 for kv in kvs {

@@ -50,8 +50,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             let what = cmd
                 .name()
                 .filter(|n| *n != "sudo")
-                .map(|n| format!("`sudo {n}`"))
-                .unwrap_or_else(|| "`sudo`".into());
+                .map_or_else(|| "`sudo`".to_string(), |n| format!("`sudo {n}`"));
             out.report(&META, facts, run.ins, w.span, format!("RUN uses {what}"));
         }
     }

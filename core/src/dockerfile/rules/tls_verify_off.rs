@@ -109,10 +109,9 @@ fn command_finding(cmd: &crate::dockerfile::command::Command) -> Vec<(crate::sou
     }
     for w in cmd.args() {
         let l = w.value.to_ascii_lowercase().replace(' ', "");
-        if l.contains("sslverify=false") || l.contains("sslverify=0") || l.contains("sslverify=no") {
-            if name != "git" {
-                found.push((w.span, format!("`{}` disables certificate verification", w.value)));
-            }
+        let off = l.contains("sslverify=false") || l.contains("sslverify=0") || l.contains("sslverify=no");
+        if off && name != "git" {
+            found.push((w.span, format!("`{}` disables certificate verification", w.value)));
         }
     }
     found

@@ -37,28 +37,15 @@ crate::declare_rule! {
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for stage in &facts.stages {
-        let mut words: Vec<(&str, crate::source::Span)> = Vec::new();
-        if let Some(w) = stage.image_word {
-            words.push((w.value.as_str(), w.span));
+    for u in facts.model.undefined.iter().filter(|u| u.in_from) {
+        if super::PREDEFINED_ARGS.contains(&u.name.as_str()) {
+            continue;
         }
-        if let Some(f) = stage.from.flag("platform") {
-            if let (Some(v), Some(span)) = (f.value.as_deref(), f.value_span) {
-                words.push((v, span));
-            }
-        }
-        for (text, span) in words {
-            let written = span.text(facts.text);
-            for (name, range) in super::var_refs(text) {
-                let known = facts.global_args.iter().any(|(_, n, _)| *n == name)
-                    || super::AUTOMATIC_ARGS.contains(&name.as_str())
-                    || super::PREDEFINED_ARGS.contains(&name.as_str());
-                if !known {
-                    let s = super::sub_span(span, text, written, range);
-                    let msg = format!("FROM uses `{name}`, which is not declared as an ARG before the first FROM");
-                    out.report(&META, facts, stage.from, s, msg);
-                }
-            }
-        }
+        let Some(ins) = facts.file.instructions.get(u.instruction) else { continue };
+        let msg = format!(
+            "FROM uses `{}`, which is not declared as an ARG before the first FROM",
+            u.name
+        );
+        out.report(&META, facts, ins, u.span, msg);
     }
 }

@@ -65,59 +65,38 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             _ => {}
         }
     }
-    for stage in &facts.stages {
-        // ENV of the stages this one is built from
-        let mut inherited: HashSet<String> = HashSet::new();
-        let mut root_scratch = stage.image_text.eq_ignore_ascii_case("scratch");
-        let mut base = stage.base_stage;
-        let mut hops = 0;
-        while let Some(b) = base.and_then(|i| facts.stages.get(i)) {
-            for ins in b.with(Keyword::Env) {
-                if let Args::KeyValues(kvs) = &ins.args {
-                    for kv in kvs {
-                        inherited.insert(super::expand(&kv.key.value, &|_| None).0);
-                    }
-                }
-            }
-            root_scratch = b.image_text.eq_ignore_ascii_case("scratch");
-            base = b.base_stage;
-            hops += 1;
-            if hops > facts.stages.len() {
-                break;
-            }
+    for u in facts.model.undefined.iter().filter(|u| !u.in_from) {
+        let Some(ins) = facts.file.instructions.get(u.instruction) else { continue };
+        let name = &u.name;
+        if super::PREDEFINED_ARGS.contains(&name.as_str()) {
+            continue;
         }
-        for ins in &stage.instructions {
-            if !matches!(
-                ins.keyword,
-                Keyword::Env | Keyword::Add | Keyword::Copy | Keyword::Workdir | Keyword::User
-                    | Keyword::Expose | Keyword::Label | Keyword::Stopsignal | Keyword::Volume
-            ) {
-                continue;
+        // `ENV PATH=/x:$PATH` extends the base image's value; `ARG X=${X:-d}` too.
+        let own = match (&ins.args, ins.keyword) {
+            (Args::KeyValues(kvs), Keyword::Env) => {
+                kvs.iter().any(|kv| super::expand(&kv.key.value, &|_| None).0 == *name)
             }
-            let vars = facts.vars_before(ins);
-            // `ENV PATH=/x:$PATH` extends the base image's value.
-            let own: HashSet<String> = match &ins.args {
-                Args::KeyValues(kvs) if ins.keyword == Keyword::Env => {
-                    kvs.iter().map(|kv| super::expand(&kv.key.value, &|_| None).0).collect()
-                }
-                _ => HashSet::new(),
-            };
-            let text = &ins.text;
-            for (name, range) in super::var_refs(text.as_str()) {
-                if own.contains(&name) || vars.contains_key(&name) || inherited.contains(&name) || super::PREDEFINED_ARGS.contains(&name.as_str()) {
-                    continue;
-                }
-                if !(declared.contains(&name) || root_scratch) {
-                    continue;
-                }
-                let global = facts.global_args.iter().any(|(_, n, _)| *n == name);
-                let msg = if global {
-                    format!("`{name}` is a global ARG that is not redeclared in this stage (`ARG {name}` after FROM)")
-                } else {
-                    format!("`{name}` is not defined in this stage")
-                };
-                out.report(&META, facts, ins, text.span(range), msg);
-            }
+            (Args::Words(ws), Keyword::Arg) => ws.iter().any(|w| super::split_arg(&w.value).0 == name),
+            _ => false,
+        };
+        // `${X:-default}`, `${X-default}`, `${X:+alt}`, `${X:?msg}`
+        let used = u.span.text(facts.text);
+        let with_default = used
+            .strip_prefix("${")
+            .and_then(|r| r.strip_prefix(name.as_str()))
+            .is_some_and(|r| r.starts_with([':', '-', '+', '?']));
+        if own || with_default {
+            continue;
         }
+        if !(u.env_known || declared.contains(name)) {
+            continue;
+        }
+        let global = facts.global_args.iter().any(|(_, n, _)| n == name);
+        let msg = if global {
+            format!("`{name}` is a global ARG that is not redeclared in this stage (`ARG {name}` after FROM)")
+        } else {
+            format!("`{name}` is not defined in this stage")
+        };
+        out.report(&META, facts, ins, u.span, msg);
     }
 }

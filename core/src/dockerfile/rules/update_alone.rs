@@ -4,8 +4,8 @@ use crate::rule::{Category, Pack, Severity};
 
 crate::declare_rule! {
     /// ## What it does
-    /// Reports `apt-get update`/`apt update`/`apk update` in a `RUN` that installs nothing with
-    /// that package manager.
+    /// Reports `apt-get update`/`apt update`/`apk update` in a `RUN` that does nothing else with
+    /// that package manager (no install, reinstall, upgrade, removal).
     ///
     /// ## Why is this bad?
     /// The update is cached in its own layer: later installs reuse the stale index from the
@@ -39,16 +39,22 @@ crate::declare_rule! {
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for run in &facts.runs {
-        for cmd in run.script.iter() {
-            let (family, installs): (&[&str], &[&str]) = if cmd.is(&["apt-get", "apt"]) {
-                (&["apt-get", "apt"], &["install", "upgrade", "dist-upgrade", "full-upgrade"])
+        for cmd in &run.script {
+            let family: &[&str] = if cmd.is(&["apt-get", "apt"]) {
+                &["apt-get", "apt"]
             } else if cmd.is(&["apk"]) {
-                (&["apk"], &["add", "upgrade"])
+                &["apk"]
             } else {
                 continue;
             };
             let Some(update) = super::sub_is(cmd, super::APT_VALUE_OPTS, &["update"]) else { continue };
-            let installed = run.script.iter().any(|c| c.is(family) && super::sub_is(c, super::APT_VALUE_OPTS, installs).is_some());
+            // Any other use of the manager in the same RUN (install, reinstall, purge, …)
+            let installed = run.script.iter().any(|c| {
+                c.is(family)
+                    && c.subcommand(super::APT_VALUE_OPTS).is_some_and(|s| {
+                        !matches!(s.value.as_str(), "update" | "clean" | "autoclean" | "cache")
+                    })
+            });
             if !installed {
                 let msg = format!("`{} update` without an install in the same RUN", cmd.name().unwrap_or(""));
                 out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(update)), msg);

@@ -231,11 +231,17 @@ impl Decoder {
         out
     }
 
-    /// `metadata.annotations` of a metadata mapping (every value must be a string).
-    pub fn annotations(&mut self, metadata: &Node, pointer: &str) -> PodMeta {
-        let mut meta = PodMeta::default();
-        let Some((_, node, ptr)) = self.object(metadata, pointer, "annotations") else {
-            return meta;
+    /// A `map[string]string` field of a mapping (`labels`, `annotations`): every
+    /// value must be a string (`null` is the empty string).
+    pub fn string_map(
+        &mut self,
+        map: &Node,
+        pointer: &str,
+        field: &str,
+    ) -> Vec<(Spanned<String>, Spanned<String>)> {
+        let mut out = Vec::new();
+        let Some((_, node, ptr)) = self.object(map, pointer, field) else {
+            return out;
         };
         for (k, v) in node.as_map().unwrap_or_default() {
             let Some(key) = k.key_string() else {
@@ -246,20 +252,27 @@ impl Decoder {
                 Value::String(s) => s.clone(),
                 Value::Null => String::new(),
                 _ => {
-                    self.wrong(
-                        v,
-                        &vptr,
-                        "a string (annotation values must be quoted strings)",
+                    let what = format!(
+                        "a string ({} values must be strings; quote it)",
+                        field.trim_end_matches('s')
                     );
+                    self.wrong(v, &vptr, &what);
                     continue;
                 }
             };
-            meta.annotations.push((
+            out.push((
                 Spanned::new(key, Loc::new(k.span, vptr.clone())),
                 Spanned::new(value, Loc::new(v.span, vptr)),
             ));
         }
-        meta
+        out
+    }
+
+    /// `metadata.annotations` of a metadata mapping (every value must be a string).
+    pub fn annotations(&mut self, metadata: &Node, pointer: &str) -> PodMeta {
+        PodMeta {
+            annotations: self.string_map(metadata, pointer, "annotations"),
+        }
     }
 
     fn profile(&mut self, map: &Node, pointer: &str, key: &str) -> Option<Profile> {

@@ -39,7 +39,7 @@ crate::declare_rule! {
         id: "PSS014",
         name: "pss-allow-privilege-escalation",
         pack: Pack::PodSecurity,
-        aliases: &["allowPrivilegeEscalation", "KSV-0001", "CKV_K8S_20"],
+        aliases: &["allowPrivilegeEscalation", "KSV-0001", "CKV_K8S_20", "privilege-escalation-container", "privilegeEscalationAllowed"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Privilege escalation allowed",

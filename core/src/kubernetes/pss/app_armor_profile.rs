@@ -47,7 +47,7 @@ crate::declare_rule! {
         id: "PSS006",
         name: "pss-apparmor-profile",
         pack: Pack::PodSecurity,
-        aliases: &["appArmorProfile", "KSV-0002"],
+        aliases: &["appArmorProfile", "KSV-0002", "ApparmorUnconfined"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Forbidden AppArmor profile",

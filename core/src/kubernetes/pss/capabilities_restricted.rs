@@ -47,7 +47,7 @@ crate::declare_rule! {
         id: "PSS018",
         name: "pss-capabilities-restricted",
         pack: Pack::PodSecurity,
-        aliases: &["capabilities_restricted", "KSV-0106", "CKV_K8S_37"],
+        aliases: &["capabilities_restricted", "KSV-0106", "CKV_K8S_37", "CKV_K8S_25", "CKV_K8S_28", "KSV-0003", "insecureCapabilities", "CapDropAll", "drop-net-raw-capability"],
         severity: Severity::Low,
         category: Category::Security,
         title: "Capabilities not dropped",

@@ -34,7 +34,7 @@ crate::declare_rule! {
         id: "PSS002",
         name: "pss-host-namespaces",
         pack: Pack::PodSecurity,
-        aliases: &["hostNamespaces", "KSV-0008", "KSV-0009", "KSV-0010", "CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19"],
+        aliases: &["hostNamespaces", "KSV-0008", "KSV-0009", "KSV-0010", "CKV_K8S_17", "CKV_K8S_18", "CKV_K8S_19", "host-ipc", "host-network", "host-pid", "hostIPCSet", "hostNetworkSet", "hostPIDSet", "HostIPC", "HostNetwork", "HostPID"],
         severity: Severity::High,
         category: Category::Security,
         title: "Host namespaces shared",

@@ -37,7 +37,7 @@ crate::declare_rule! {
         id: "PSS003",
         name: "pss-host-path-volumes",
         pack: Pack::PodSecurity,
-        aliases: &["hostPathVolumes", "KSV-0023"],
+        aliases: &["hostPathVolumes", "KSV-0023", "hostPathSet"],
         severity: Severity::High,
         category: Category::Security,
         title: "hostPath volume",

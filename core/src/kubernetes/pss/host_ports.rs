@@ -40,7 +40,7 @@ crate::declare_rule! {
         id: "PSS004",
         name: "pss-host-ports",
         pack: Pack::PodSecurity,
-        aliases: &["hostPorts", "KSV-0024", "CKV_K8S_26"],
+        aliases: &["hostPorts", "KSV-0024", "CKV_K8S_26", "hostPortSet"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Host port",

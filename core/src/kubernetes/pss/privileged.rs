@@ -37,7 +37,7 @@ crate::declare_rule! {
         id: "PSS001",
         name: "pss-privileged",
         pack: Pack::PodSecurity,
-        aliases: &["privileged", "KSV-0017", "CKV_K8S_16"],
+        aliases: &["privileged", "KSV-0017", "CKV_K8S_16", "privileged-container", "runAsPrivileged"],
         severity: Severity::Critical,
         category: Category::Security,
         title: "Privileged container",

@@ -39,7 +39,7 @@ crate::declare_rule! {
         id: "PSS008",
         name: "pss-proc-mount",
         pack: Pack::PodSecurity,
-        aliases: &["procMount", "KSV-0027"],
+        aliases: &["procMount", "KSV-0027", "unsafe-proc-mount"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Unmasked /proc mount",

@@ -48,7 +48,7 @@ crate::declare_rule! {
         id: "PSS015",
         name: "pss-run-as-non-root",
         pack: Pack::PodSecurity,
-        aliases: &["runAsNonRoot", "KSV-0012", "CKV_K8S_23"],
+        aliases: &["runAsNonRoot", "KSV-0012", "CKV_K8S_23", "run-as-non-root", "runAsRootAllowed"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Container may run as root",

@@ -52,7 +52,7 @@ crate::declare_rule! {
         id: "PSS009",
         name: "pss-seccomp-profile-baseline",
         pack: Pack::PodSecurity,
-        aliases: &["seccompProfile_baseline", "KSV-0104"],
+        aliases: &["seccompProfile_baseline", "KSV-0104", "SeccompUnconfined"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Seccomp profile disabled",

@@ -47,7 +47,7 @@ crate::declare_rule! {
         id: "PSS017",
         name: "pss-seccomp-profile-restricted",
         pack: Pack::PodSecurity,
-        aliases: &["seccompProfile_restricted", "KSV-0030", "CKV_K8S_31"],
+        aliases: &["seccompProfile_restricted", "KSV-0030", "CKV_K8S_31", "SeccompAny"],
         severity: Severity::Low,
         category: Category::Security,
         title: "Seccomp profile not set",

@@ -69,7 +69,7 @@ crate::declare_rule! {
         id: "PSS010",
         name: "pss-sysctls",
         pack: Pack::PodSecurity,
-        aliases: &["sysctls", "KSV-0026"],
+        aliases: &["sysctls", "KSV-0026", "unsafe-sysctls"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Unsafe sysctl",

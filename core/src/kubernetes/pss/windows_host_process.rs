@@ -35,7 +35,7 @@ crate::declare_rule! {
         id: "PSS011",
         name: "pss-windows-host-process",
         pack: Pack::PodSecurity,
-        aliases: &["windowsHostProcess", "KSV-0103"],
+        aliases: &["windowsHostProcess", "KSV-0103", "hostProcess"],
         severity: Severity::Critical,
         category: Category::Security,
         title: "Windows HostProcess container",
