@@ -66,6 +66,7 @@ pub fn scan_all(
     kind: Option<Kind>,
     stdin: Option<&[u8]>,
     threads: usize,
+    policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
@@ -79,9 +80,17 @@ pub fn scan_all(
         })
         .collect();
     let namespaces = NamespaceIndex::from_texts(kube.iter().map(Source::text));
-    let engine = Engine::new(config)
+    let mut engine = Engine::new(config)
         .with_namespaces(namespaces)
         .with_netpol(stockade::netpol::ScanIndex::from_sources(&kube));
+    // Gatekeeper policies: every scanned Kubernetes object is in the inventory,
+    // beside the `--inventory` objects; templates are prepared once here.
+    if let Some((policies, mut inventory)) = policies {
+        for source in &kube {
+            inventory.add_text(source.text());
+        }
+        engine = engine.with_policies(&policies, inventory);
+    }
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),

@@ -29,6 +29,7 @@ pub mod kubernetes;
 pub mod netpol;
 pub mod output;
 pub mod registry;
+pub mod rego;
 pub mod rule;
 pub mod source;
 pub mod suppress;
@@ -117,6 +118,8 @@ pub struct Engine {
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
     /// NetworkPolicy findings of the whole scan (cross-object rules).
     netpol: std::sync::Arc<netpol::ScanIndex>,
+    /// Gatekeeper constraints and conftest policies, prepared for this scan.
+    policies: Option<std::sync::Arc<rego::PreparedPolicies>>,
 }
 
 impl Engine {
@@ -125,6 +128,7 @@ impl Engine {
             config,
             namespaces: std::sync::Arc::default(),
             netpol: std::sync::Arc::default(),
+            policies: None,
         }
     }
 
@@ -157,6 +161,22 @@ impl Engine {
         report.recount();
         report
     }
+    /// Also apply these Gatekeeper templates/constraints and conftest policies,
+    /// with `inventory` as `data.inventory` (build it once per scan from every
+    /// source, [`rego::Inventory::from_texts`]; Namespaces in it also serve
+    /// `namespaceSelector`). Every template is prepared here, once.
+    #[must_use]
+    pub fn with_policies(mut self, policies: &rego::Policies, inventory: rego::Inventory) -> Self {
+        self.policies = Some(std::sync::Arc::new(
+            policies.prepare(inventory, rego::Backend::default()),
+        ));
+        self
+    }
+
+    /// The prepared policies, when any.
+    pub fn policies(&self) -> Option<&rego::PreparedPolicies> {
+        self.policies.as_deref()
+    }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
     /// [`kubernetes::NamespaceIndex::from_texts`]) to decide the Pod Security level
@@ -179,9 +199,14 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => {
-                engine::scan_source(&self.config, &self.namespaces, &self.netpol, source, kind)
-            }
+            Some(kind) => engine::scan_source(
+                &self.config,
+                &self.namespaces,
+                &self.netpol,
+                self.policies.as_deref(),
+                source,
+                kind,
+            ),
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;
