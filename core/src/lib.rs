@@ -148,28 +148,42 @@ impl Engine {
 
     /// Read and scan one file; a file that cannot be read gives an `io` error.
     pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {
-        let shown = path.to_string_lossy();
-        match std::fs::read_to_string(path) {
-            Ok(text) => self.scan_source(&Source::new(shown, text), kind),
-            Err(err) => {
-                let mut report = Report::default();
-                report.summary.files = 1;
-                report
-                    .errors
-                    .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
-                report
-            }
-        }
+        self.scan_files(&[path], kind)
     }
 
     /// Read and scan several files into one report.
     pub fn scan_files<P: AsRef<Path>>(&self, paths: &[P], kind: Option<Kind>) -> Report {
+        self.scan_files_keeping_sources(paths, kind).0
+    }
+
+    /// [`Engine::scan_files`], also giving back the sources read, for callers that
+    /// position findings in other units (the JavaScript bindings' UTF-16 columns).
+    pub fn scan_files_keeping_sources<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        kind: Option<Kind>,
+    ) -> (Report, Vec<Source>) {
         let mut report = Report::default();
+        let mut sources = Vec::new();
         for path in paths {
-            report.merge(self.scan_file(path.as_ref(), kind));
+            let path = path.as_ref();
+            let shown = path.to_string_lossy();
+            match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    let source = Source::new(shown, text);
+                    report.merge(self.scan_source(&source, kind));
+                    sources.push(source);
+                }
+                Err(err) => {
+                    report.summary.files += 1;
+                    report
+                        .errors
+                        .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
+                }
+            }
         }
         report.sort();
-        report
+        (report, sources)
     }
 }
 
