@@ -1,4 +1,4 @@
-//! Dockerfiles: a parser faithful to BuildKit's frontend, and the rule pack.
+//! Dockerfiles: a parser faithful to `BuildKit`'s frontend, and the rule pack.
 
 pub mod ast;
 pub mod command;
@@ -9,13 +9,111 @@ pub mod rules;
 
 use crate::engine::Context;
 use crate::rule::RuleMeta;
-use crate::source::Source;
+use crate::source::{Source, Span};
+use crate::suppress::{parse_rule_list, Scope, Suppression};
 
 /// Every Dockerfile rule.
-pub static RULES: &[&RuleMeta] = &[];
+pub static RULES: &[&RuleMeta] = rules::METAS;
 
 /// Parse and check one Dockerfile.
-pub fn check(_source: &Source, ctx: &mut Context<'_>) {
+pub fn check(source: &Source, ctx: &mut Context<'_>) {
     ctx.documents += 1;
     ctx.count_kind("Dockerfile");
+    let parsed = parser::parse(source.text());
+    for p in parsed.problems {
+        ctx.error(p);
+    }
+    let file = &parsed.dockerfile;
+    let facts = rules::Facts::new(source.text(), file);
+    let mut out = rules::Out {
+        config: ctx.config,
+        diagnostics: Vec::new(),
+    };
+    for rule in rules::ALL {
+        if ctx.enabled(rule.meta) {
+            (rule.check)(&facts, &mut out);
+        }
+    }
+    let diagnostics = out.diagnostics;
+    for d in diagnostics {
+        ctx.report(d);
+    }
+    ctx.suppressions.extend(suppressions(file));
+}
+
+/// Suppression comments: `# stockade ignore=ID,…` (or `# hadolint ignore=…`) on the
+/// comment lines right above an instruction covers that instruction;
+/// `# stockade global ignore=…` (or `# hadolint global ignore=…`) the whole file.
+pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in &file.comments {
+        if c.in_continuation {
+            continue;
+        }
+        let text = c.text.trim_start();
+        let Some(rest) = text
+            .strip_prefix("stockade")
+            .or_else(|| text.strip_prefix("hadolint"))
+        else {
+            continue;
+        };
+        let after_tool = rest.trim_start();
+        let (global, directive) = match after_tool.strip_prefix("global") {
+            Some(r) if r.starts_with(char::is_whitespace) => (true, r.trim_start()),
+            _ => (false, after_tool),
+        };
+        let Some(list) = directive.strip_prefix("ignore=") else {
+            continue;
+        };
+        let list_start = c.text.len() - list.len();
+        let list = list.get(..rule_list_len(list)).unwrap_or("");
+        let offset = c.text_span.start + list_start as u32;
+        let rules = parse_rule_list(list, offset);
+        if rules.is_empty() {
+            continue;
+        }
+        let scope = if global {
+            Scope::File
+        } else {
+            // The first instruction after the comment, with only comments between.
+            let next = file.instructions.iter().find(|i| i.start_line > c.line);
+            let Some(next) = next else { continue };
+            let between_ok =
+                (c.line + 1..next.start_line).all(|l| file.comments.iter().any(|k| k.line == l));
+            if !between_ok {
+                continue;
+            }
+            Scope::Range {
+                document: 0,
+                span: Span::new(next.span.start, next.span.end),
+            }
+        };
+        out.push(Suppression {
+            rules,
+            scope,
+            span: c.span,
+            line: c.line + 1,
+            kind: if global { "global-comment" } else { "comment" },
+            document: 0,
+        });
+    }
+    out
+}
+
+/// Length of the rule list at the start of `s`: names separated by commas, with
+/// spaces allowed after a comma; anything after (a reason) is not part of it.
+fn rule_list_len(s: &str) -> usize {
+    let mut after_comma = false;
+    for (i, c) in s.char_indices() {
+        if c == ',' {
+            after_comma = true;
+        } else if c.is_whitespace() {
+            if !after_comma {
+                return i;
+            }
+        } else {
+            after_comma = false;
+        }
+    }
+    s.len()
 }

@@ -14,8 +14,17 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     if dir.exists() {
         return Some(dir);
     }
-    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
-    assert!(!ci, "CI=true but {} is missing: conformance data must be present in CI", dir.display());
-    eprintln!("SKIPPED: {} not found (it sits beside the checkout in CI; a plain clone has none)", dir.display());
+    let ci = std::env::var("CI")
+        .map(|v| v == "true" || v == "1")
+        .unwrap_or(false);
+    assert!(
+        !ci,
+        "CI=true but {} is missing: conformance data must be present in CI",
+        dir.display()
+    );
+    eprintln!(
+        "SKIPPED: {} not found (it sits beside the checkout in CI; a plain clone has none)",
+        dir.display()
+    );
     None
 }
