@@ -131,7 +131,7 @@ impl Engine {
     /// subset) read as from `path`. Every problem in the file comes back positioned.
     pub fn from_config_text(text: &str, path: &str) -> Result<Self, Vec<ScanError>> {
         let source = Source::new(path, text);
-        read_config(text, path)
+        Config::from_yaml(text, path)
             .map(Self::new)
             .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
     }
@@ -185,20 +185,6 @@ impl Engine {
         report.sort();
         (report, sources)
     }
-}
-
-/// Read a configuration file. Until the YAML reader lands only an empty
-/// configuration is accepted.
-fn read_config(text: &str, _path: &str) -> Result<Config, Vec<Problem>> {
-    let trimmed = text.trim();
-    if trimmed.is_empty() || trimmed == "{}" {
-        return Ok(Config::default());
-    }
-    Err(vec![Problem::new(
-        ErrorKind::Config,
-        Span::default(),
-        "configuration files cannot be read yet",
-    )])
 }
 
 /// Scan one text with the default configuration.
