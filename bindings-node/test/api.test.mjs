@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { stockade, errors, backendName, saveDoor } from './backend.mjs';
 
 const BAD = 'FROM node:latest\nUSER root\nRUN curl http://x | sh\n';
-const GOOD = 'FROM alpine:3.20\nUSER app\n';
+const GOOD = 'FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n';
 const hasDockerfileRules = stockade.rules().some((r) => r.pack === 'dockerfile');
 const needsRules = { skip: !hasDockerfileRules && 'no Dockerfile rules in this build' };
 const nodeOnly = { skip: backendName === 'wasm' && 'no file system in the WebAssembly build' };
@@ -91,6 +91,7 @@ test('scanBatch scans several texts into one report', () => {
   ]);
   assert.equal(report.summary.files, 2);
   assert.equal(report.summary.documents, 2);
+  assert.ok(report.findings.length > 0);
   assert.ok(report.findings.every((f) => f.path === 'b/Dockerfile'));
 });
 

@@ -106,6 +106,11 @@ fn to_json<T: serde::Serialize>(value: &T) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
+/// Python's `repr` of a string (quotes and escapes as Python writes them).
+fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    PyString::new(py, s).repr()?.extract()
+}
+
 /// `json.loads(text)`.
 fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
     py.import("json")?.call_method1("loads", (text,))
@@ -229,16 +234,17 @@ impl Finding {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.to_json())
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Finding(rule={:?}, severity={:?}, path={:?}, line={}, column={}, message={:?})",
-            self.0.rule,
-            self.0.severity.as_str(),
-            self.0.path,
-            self.0.start.line,
-            self.0.start.column,
-            self.0.message
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let f = &self.0;
+        Ok(format!(
+            "Finding(rule={}, severity={}, path={}, line={}, column={}, message={})",
+            py_repr(py, &f.rule)?,
+            py_repr(py, f.severity.as_str())?,
+            py_repr(py, &f.path)?,
+            f.start.line,
+            f.start.column,
+            py_repr(py, &f.message)?
+        ))
     }
     fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
         let py = other.py();
@@ -369,13 +375,13 @@ impl Rule {
     fn default_enabled(&self) -> bool {
         self.0.default_enabled
     }
-    fn __repr__(&self) -> String {
-        format!(
-            "Rule(id={:?}, name={:?}, severity={:?})",
-            self.0.id,
-            self.0.name,
-            self.0.severity.as_str()
-        )
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Rule(id={}, name={}, severity={})",
+            py_repr(py, self.0.id)?,
+            py_repr(py, self.0.name)?,
+            py_repr(py, self.0.severity.as_str())?
+        ))
     }
 }
 

@@ -9,7 +9,7 @@ import pytest
 import stockade
 
 BAD = "FROM node:latest\nUSER root\nRUN curl http://x | sh\n"
-GOOD = "FROM alpine:3.20\nUSER app\n"
+GOOD = "FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n"
 
 needs_dockerfile_rules = pytest.mark.skipif(
     not any(r.pack == "dockerfile" for r in stockade.rules()),
