@@ -16,7 +16,7 @@ const ERROR_CLASSES: &str = include_str!("errors.js");
 
 /// A Stockade error as an instance of its JavaScript class (`ConfigError`, …),
 /// carrying `code`, `kind`, `path`, `line`, `column`.
-fn js_error(env: &Env, e: &stockade::ScanError) -> Error {
+fn js_error(env: Env, e: &stockade::ScanError) -> Error {
     let info = ErrorInfo::from_error(e, None);
     let make = || -> Result<Error> {
         let classes: Object = env.run_script(ERROR_CLASSES)?;
@@ -27,13 +27,13 @@ fn js_error(env: &Env, e: &stockade::ScanError) -> Error {
     make().unwrap_or_else(|err| err)
 }
 
-fn first_error(env: &Env, errors: &[stockade::ScanError]) -> Error {
+fn first_error(env: Env, errors: &[stockade::ScanError]) -> Error {
     errors
         .first()
         .map_or_else(|| Error::from_reason("unknown error"), |e| js_error(env, e))
 }
 
-fn kind_arg(env: &Env, kind: Option<String>) -> Result<Option<Kind>> {
+fn kind_arg(env: Env, kind: Option<String>) -> Result<Option<Kind>> {
     kind.map(|k| {
         k.parse::<Kind>().map_err(|message| {
             js_error(
@@ -46,7 +46,7 @@ fn kind_arg(env: &Env, kind: Option<String>) -> Result<Option<Kind>> {
 }
 
 /// A configuration given as the text of a `stockade.yaml` or as an object (read as JSON).
-fn engine_from(env: &Env, config: Option<serde_json::Value>) -> Result<stockade::Engine> {
+fn engine_from(env: Env, config: Option<serde_json::Value>) -> Result<stockade::Engine> {
     let text = match config {
         None | Some(serde_json::Value::Null) => return Ok(stockade::Engine::default()),
         Some(serde_json::Value::String(text)) => text,
@@ -314,7 +314,7 @@ impl Engine {
         #[napi(ts_arg_type = "string | Record<string, unknown>")] config: Option<serde_json::Value>,
     ) -> Result<Self> {
         Ok(Self {
-            inner: engine_from(&env, config)?,
+            inner: engine_from(env, config)?,
         })
     }
 
@@ -322,7 +322,7 @@ impl Engine {
     pub fn scan(&self, env: Env, text: String, options: Option<ScanOptions>) -> Result<Report> {
         let (path, kind) = options.map_or((None, None), |o| (o.path, o.kind));
         let source = Source::new(path.unwrap_or_else(|| "-".to_string()), text);
-        let report = self.inner.scan_source(&source, kind_arg(&env, kind)?);
+        let report = self.inner.scan_source(&source, kind_arg(env, kind)?);
         Ok(Report::new(report, std::slice::from_ref(&source)))
     }
 
@@ -338,7 +338,7 @@ impl Engine {
             .into_iter()
             .map(|s| Source::new(s.path, s.text))
             .collect();
-        let report = self.inner.scan_sources(&sources, kind_arg(&env, kind)?);
+        let report = self.inner.scan_sources(&sources, kind_arg(env, kind)?);
         Ok(Report::new(report, &sources))
     }
 
@@ -347,7 +347,7 @@ impl Engine {
     pub fn scan_files(&self, env: Env, paths: Vec<String>, kind: Option<String>) -> Result<Report> {
         let (report, sources) = self
             .inner
-            .scan_files_keeping_sources(&paths, kind_arg(&env, kind)?);
+            .scan_files_keeping_sources(&paths, kind_arg(env, kind)?);
         Ok(Report::new(report, &sources))
     }
 
@@ -361,7 +361,7 @@ impl Engine {
     ) -> Result<AsyncTask<ScanFiles>> {
         Ok(AsyncTask::new(ScanFiles {
             engine: self.inner.clone(),
-            kind: kind_arg(&env, kind)?,
+            kind: kind_arg(env, kind)?,
             paths,
         }))
     }

@@ -143,17 +143,23 @@ function showError(message) {
   renderEditor(input.value);
 }
 
-/** A small Markdown subset: headings, fenced code, lists, inline code, links. */
+/** A small Markdown subset: headings, paragraphs, fenced code, lists, inline code, links. */
 function markdown(md) {
   const out = [];
   let code = null;
   let list = false;
+  let para = [];
   const inline = (s) =>
     escapeHtml(s)
       .replace(/`([^`]+)`/g, '<code>$1</code>')
       .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" rel="noreferrer">$1</a>');
+  const flush = () => {
+    if (para.length) out.push(`<p>${inline(para.join(' '))}</p>`);
+    para = [];
+  };
   for (const line of md.split('\n')) {
     if (line.startsWith('```')) {
+      flush();
       if (code === null) code = [];
       else {
         out.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
@@ -166,13 +172,24 @@ function markdown(md) {
       continue;
     }
     const item = line.match(/^\s*[-*] (.*)/);
+    if (!item && list && /^\s+\S/.test(line)) {
+      // a list item's continuation line
+      out[out.length - 1] = out[out.length - 1].replace(/<\/li>$/, ` ${inline(line.trim())}</li>`);
+      continue;
+    }
+    if (item || !line.trim() || line.startsWith('#')) flush();
     if (item && !list) out.push('<ul>');
-    if (!item && list) out.push('</ul>');
-    list = Boolean(item);
-    if (item) out.push(`<li>${inline(item[1])}</li>`);
-    else if (line.startsWith('#')) out.push(`<h3>${inline(line.replace(/^#+\s*/, ''))}</h3>`);
-    else if (line.trim()) out.push(`<p>${inline(line)}</p>`);
+    if (!item && list) {
+      out.push('</ul>');
+      list = false;
+    }
+    if (item) {
+      list = true;
+      out.push(`<li>${inline(item[1])}</li>`);
+    } else if (line.startsWith('#')) out.push(`<h3>${inline(line.replace(/^#+\s*/, ''))}</h3>`);
+    else if (line.trim()) para.push(line.trim());
   }
+  flush();
   if (list) out.push('</ul>');
   return out.join('\n');
 }

@@ -93,8 +93,10 @@ fn report(r: stockade::Report, sources: &[Source]) -> Result<JsValue, JsValue> {
                 let src = source(&f.path);
                 let (start, end) = (position(f.start, src), position(f.end, src));
                 let mut value = serde_json::to_value(f).map_err(|e| e.to_string())?;
-                value["start"] = start;
-                value["end"] = end;
+                if let Some(fields) = value.as_object_mut() {
+                    fields.insert("start".to_string(), start);
+                    fields.insert("end".to_string(), end);
+                }
                 Ok(value)
             })
             .collect()
