@@ -115,3 +115,22 @@ test('the playground scans in the browser', async () => {
   await context.setOffline(false);
   assert.deepEqual(problems, []);
 });
+
+test('the Kubernetes examples', async (t) => {
+  const page = await context.newPage();
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#example', 'privileged-pod');
+  assert.equal(await page.inputValue('#kind'), 'kubernetes');
+  if (/unknown kind/.test(await page.textContent('#errors'))) {
+    t.skip('no Kubernetes pack in this build');
+    return;
+  }
+  await page.waitForSelector('#findings li');
+  assert.match(await page.textContent('#findings'), /privileged/i);
+  assert.ok((await page.$$('#gutter div.mark')).length > 0);
+  await page.selectOption('#example', 'default-deny');
+  assert.match(await page.inputValue('#input'), /kind: NetworkPolicy/);
+  assert.equal((await page.textContent('#errors')).trim(), '');
+  assert.match(page.url(), /#kind=kubernetes&text=/);
+});
