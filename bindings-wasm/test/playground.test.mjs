@@ -129,6 +129,8 @@ test('the Kubernetes examples', async (t) => {
   await page.waitForSelector('#findings li');
   assert.match(await page.textContent('#findings'), /privileged/i);
   assert.ok((await page.$$('#gutter div.mark')).length > 0);
+  await page.click('#findings li');
+  await page.screenshot({ path: join(outDir, 'playground-kubernetes.png') });
   await page.selectOption('#example', 'default-deny');
   assert.match(await page.inputValue('#input'), /kind: NetworkPolicy/);
   assert.equal((await page.textContent('#errors')).trim(), '');
