@@ -41,7 +41,7 @@ pub use config::Config;
 pub use engine::Context;
 pub use finding::{Diagnostic, ErrorKind, Finding, Problem, Report, ScanError};
 pub use rule::{Category, Pack, RuleMeta, Severity};
-pub use source::{LineIndex, Position, Source, Span};
+pub use source::{LineIndex, Position, Source, Span, Utf16Position};
 
 /// The crate version, reported in every [`Report`].
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -223,6 +223,65 @@ impl Engine {
     /// Scan text given with an optional path (default `"-"`) and kind.
     pub fn scan(&self, text: &str, path: Option<&str>, kind: Option<Kind>) -> Report {
         self.scan_source(&Source::new(path.unwrap_or("-"), text), kind)
+    }
+
+    /// An engine configured by the text of a `stockade.yaml` (YAML, or JSON as its
+    /// subset) read as from `path`. Every problem in the file comes back positioned.
+    pub fn from_config_text(text: &str, path: &str) -> Result<Self, Vec<ScanError>> {
+        let source = Source::new(path, text);
+        Config::from_yaml(text, path)
+            .map(Self::new)
+            .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
+    }
+
+    /// Scan several sources into one report.
+    pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
+        let mut report = Report::default();
+        for source in sources {
+            report.merge(self.scan_source(source, kind));
+        }
+        report.sort();
+        report
+    }
+
+    /// Read and scan one file; a file that cannot be read gives an `io` error.
+    pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {
+        self.scan_files(&[path], kind)
+    }
+
+    /// Read and scan several files into one report.
+    pub fn scan_files<P: AsRef<Path>>(&self, paths: &[P], kind: Option<Kind>) -> Report {
+        self.scan_files_keeping_sources(paths, kind).0
+    }
+
+    /// [`Engine::scan_files`], also giving back the sources read, for callers that
+    /// position findings in other units (the JavaScript bindings' UTF-16 columns).
+    pub fn scan_files_keeping_sources<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        kind: Option<Kind>,
+    ) -> (Report, Vec<Source>) {
+        let mut report = Report::default();
+        let mut sources = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            let shown = path.to_string_lossy();
+            match std::fs::read_to_string(path) {
+                Ok(text) => {
+                    let source = Source::new(shown, text);
+                    report.merge(self.scan_source(&source, kind));
+                    sources.push(source);
+                }
+                Err(err) => {
+                    report.summary.files += 1;
+                    report
+                        .errors
+                        .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
+                }
+            }
+        }
+        report.sort();
+        (report, sources)
     }
 }
 
