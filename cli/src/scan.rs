@@ -11,7 +11,6 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use stockade::kubernetes::NamespaceIndex;
 use stockade::{
     detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
 };
@@ -70,7 +69,9 @@ pub fn scan_all(
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
-    let kube: Vec<Source> = loaded
+    // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
+    // inventory) over every loaded source; each source is then scanned in parallel.
+    let scanned: Vec<Source> = loaded
         .iter()
         .filter_map(|l| match l {
             Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
@@ -79,18 +80,11 @@ pub fn scan_all(
             _ => None,
         })
         .collect();
-    let namespaces = NamespaceIndex::from_texts(kube.iter().map(Source::text));
-    let mut engine = Engine::new(config)
-        .with_namespaces(namespaces)
-        .with_netpol(stockade::netpol::ScanIndex::from_sources(&kube));
-    // Gatekeeper policies: every scanned Kubernetes object is in the inventory,
-    // beside the `--inventory` objects; templates are prepared once here.
-    if let Some((policies, mut inventory)) = policies {
-        for source in &kube {
-            inventory.add_text(source.text());
-        }
+    let mut engine = Engine::new(config);
+    if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }
+    let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),

@@ -111,6 +111,12 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
 }
 
 /// A configured scanner: build once, scan many sources (it is `Send + Sync`).
+///
+/// Rules that look across files (Namespace labels deciding Pod Security levels,
+/// the NetworkPolicy analysis, Gatekeeper's `data.inventory`) need every source of
+/// a scan first: [`Engine::scan_sources`] does that pre-pass and scans, and
+/// [`Engine::for_scan`] gives the prepared engine to callers that scan the sources
+/// themselves (the CLI, in parallel). [`Engine::scan_source`] alone sees one source.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     config: Config,
@@ -118,17 +124,18 @@ pub struct Engine {
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
     /// NetworkPolicy findings of the whole scan (cross-object rules).
     netpol: std::sync::Arc<netpol::ScanIndex>,
-    /// Gatekeeper constraints and conftest policies, prepared for this scan.
-    policies: Option<std::sync::Arc<rego::PreparedPolicies>>,
+    /// Gatekeeper constraints and conftest policies as compiled, with the inventory
+    /// given beside the scanned sources.
+    policies: Option<std::sync::Arc<(rego::Policies, rego::Inventory)>>,
+    /// The same, prepared (inventory added to every template) for this scan.
+    prepared: Option<std::sync::Arc<rego::PreparedPolicies>>,
 }
 
 impl Engine {
     pub fn new(config: Config) -> Self {
         Self {
             config,
-            namespaces: std::sync::Arc::default(),
-            netpol: std::sync::Arc::default(),
-            policies: None,
+            ..Self::default()
         }
     }
 
@@ -142,40 +149,67 @@ impl Engine {
         self
     }
 
-    /// Scan several sources as one scan: Kubernetes sources are first read together
-    /// for the cross-object NetworkPolicy rules, then each source is scanned.
-    pub fn scan_sources(&self, sources: &[Source]) -> Report {
-        let kube: Vec<Source> = sources
-            .iter()
-            .filter(|s| detect_kind(s.path(), s.text()) == Some(Kind::Kubernetes))
-            .cloned()
-            .collect();
-        let engine = self
-            .clone()
-            .with_netpol(netpol::ScanIndex::from_sources(&kube));
-        let mut report = Report::default();
-        for s in sources {
-            report.merge(engine.scan_source(s, None));
-        }
-        report.sort();
-        report.recount();
-        report
-    }
     /// Also apply these Gatekeeper templates/constraints and conftest policies,
-    /// with `inventory` as `data.inventory` (build it once per scan from every
-    /// source, [`rego::Inventory::from_texts`]; Namespaces in it also serve
-    /// `namespaceSelector`). Every template is prepared here, once.
+    /// with `inventory` (objects of the cluster that are not scanned) as part of
+    /// `data.inventory`; [`Engine::for_scan`] adds the scanned objects to it. The
+    /// templates are prepared here for single-source scans, and once more per
+    /// multi-source scan.
     #[must_use]
     pub fn with_policies(mut self, policies: &rego::Policies, inventory: rego::Inventory) -> Self {
-        self.policies = Some(std::sync::Arc::new(
-            policies.prepare(inventory, rego::Backend::default()),
+        self.prepared = Some(std::sync::Arc::new(
+            policies.prepare(inventory.clone(), rego::Backend::default()),
         ));
+        self.policies = Some(std::sync::Arc::new((policies.clone(), inventory)));
         self
     }
 
     /// The prepared policies, when any.
     pub fn policies(&self) -> Option<&rego::PreparedPolicies> {
-        self.policies.as_deref()
+        self.prepared.as_deref()
+    }
+
+    /// The engine for one scan of `sources`: Namespace labels, the NetworkPolicy
+    /// analysis and Gatekeeper's inventory are built once from every Kubernetes
+    /// source (`kind` overrides detection, as for [`Engine::scan_source`]).
+    #[must_use]
+    pub fn for_scan(&self, sources: &[Source], kind: Option<Kind>) -> Engine {
+        let kube: Vec<Source> = sources
+            .iter()
+            .filter(|s| kind.or_else(|| detect_kind(s.path(), s.text())) == Some(Kind::Kubernetes))
+            .cloned()
+            .collect();
+        let mut engine = self.clone();
+        if kube.is_empty() {
+            return engine;
+        }
+        let mut namespaces = (*self.namespaces).clone();
+        namespaces.extend(&kubernetes::NamespaceIndex::from_texts(
+            kube.iter().map(Source::text),
+        ));
+        engine.namespaces = std::sync::Arc::new(namespaces);
+        engine.netpol = std::sync::Arc::new(netpol::ScanIndex::from_sources(&kube));
+        if let Some(given) = &self.policies {
+            let (policies, inventory) = &**given;
+            let mut inventory = inventory.clone();
+            for source in &kube {
+                inventory.add_text(source.text());
+            }
+            engine.prepared = Some(std::sync::Arc::new(
+                policies.prepare(inventory, rego::Backend::default()),
+            ));
+        }
+        engine
+    }
+
+    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one report.
+    pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
+        let engine = self.for_scan(sources, kind);
+        let mut report = Report::default();
+        for source in sources {
+            report.merge(engine.scan_source(source, kind));
+        }
+        report.sort();
+        report
     }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
@@ -203,7 +237,7 @@ impl Engine {
                 &self.config,
                 &self.namespaces,
                 &self.netpol,
-                self.policies.as_deref(),
+                self.prepared.as_deref(),
                 source,
                 kind,
             ),
@@ -234,16 +268,6 @@ impl Engine {
             .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
     }
 
-    /// Scan several sources into one report.
-    pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
-        let mut report = Report::default();
-        for source in sources {
-            report.merge(self.scan_source(source, kind));
-        }
-        report.sort();
-        report
-    }
-
     /// Read and scan one file; a file that cannot be read gives an `io` error.
     pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {
         self.scan_files(&[path], kind)
@@ -261,25 +285,23 @@ impl Engine {
         paths: &[P],
         kind: Option<Kind>,
     ) -> (Report, Vec<Source>) {
-        let mut report = Report::default();
+        let mut unreadable = Report::default();
         let mut sources = Vec::new();
         for path in paths {
             let path = path.as_ref();
             let shown = path.to_string_lossy();
             match std::fs::read_to_string(path) {
-                Ok(text) => {
-                    let source = Source::new(shown, text);
-                    report.merge(self.scan_source(&source, kind));
-                    sources.push(source);
-                }
+                Ok(text) => sources.push(Source::new(shown, text)),
                 Err(err) => {
-                    report.summary.files += 1;
-                    report
+                    unreadable.summary.files += 1;
+                    unreadable
                         .errors
                         .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
                 }
             }
         }
+        let mut report = self.scan_sources(&sources, kind);
+        report.merge(unreadable);
         report.sort();
         (report, sources)
     }

@@ -111,7 +111,7 @@ fn scan_level_pass_sees_every_file_and_attributes_findings() {
         "netpol.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: api, namespace: shop}\nspec:\n  podSelector: {matchLabels: {app: api}}\n",
     );
-    let report = Engine::default().scan_sources(&[workloads.clone(), policies.clone()]);
+    let report = Engine::default().scan_sources(&[workloads.clone(), policies.clone()], None);
     // The policy selects `api` (in the other file): no NP001.
     assert!(
         !report.findings.iter().any(|f| f.rule == "NP001"),
