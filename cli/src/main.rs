@@ -12,7 +12,10 @@
 mod config;
 mod inputs;
 mod kyverno;
+mod netpol;
+mod policy;
 mod scan;
+mod verify;
 
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
@@ -42,6 +45,21 @@ enum Command {
     Explain(ExplainArgs),
     /// Kyverno policies: run kyverno-test.yaml files.
     Kyverno(kyverno::KyvernoArgs),
+    /// NetworkPolicy connectivity: connlist, explain, diff.
+    Netpol(netpol::NetpolArgs),
+    /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
+    Verify(VerifyArgs),
+}
+
+#[derive(Args, Debug)]
+struct VerifyArgs {
+    /// Suite files, or folders walked for `kind: Suite` files (`path/...` also works).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+
+    /// Print every test and case, as `gator verify -v`.
+    #[arg(short, long)]
+    verbose: bool,
 }
 
 #[derive(Args, Debug)]
@@ -90,6 +108,22 @@ struct ScanArgs {
     /// Indent the json and sarif formats (compact by default).
     #[arg(long)]
     pretty: bool,
+
+    /// Folder (or file) of Gatekeeper ConstraintTemplates and Constraints to apply
+    /// to the scanned Kubernetes objects, beside the built-in packs. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    policy: Vec<PathBuf>,
+
+    /// Folder (or file) of conftest-style Rego policies (`package main`, rules
+    /// `deny`, `violation`, `warn`) applied to every scanned document. Repeatable.
+    #[arg(long, value_name = "DIR")]
+    rego: Vec<PathBuf>,
+
+    /// Folder (or file) of Kubernetes objects added to the Gatekeeper inventory
+    /// (`data.inventory`, Namespaces for `namespaceSelector`) without being
+    /// scanned, e.g. a dump of the cluster's state. Repeatable.
+    #[arg(long, value_name = "DIR", requires = "policy")]
+    inventory: Vec<PathBuf>,
 
     /// Also apply the Kyverno validate policies (ClusterPolicy/Policy) found in
     /// these files or folders to every Kubernetes object; failing rules are
@@ -169,6 +203,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => run_rules(&args),
         Command::Explain(args) => run_explain(&args),
         Command::Kyverno(args) => kyverno::run(&args),
+        Command::Netpol(args) => netpol::run(&args),
+        Command::Verify(args) => run_verify(&args),
     }
 }
 
@@ -219,6 +255,16 @@ fn run_explain(args: &ExplainArgs) -> ExitCode {
     };
     match print(&text) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) => fail(&e),
+    }
+}
+
+fn run_verify(args: &VerifyArgs) -> ExitCode {
+    match verify::run(&args.paths, args.verbose) {
+        Ok((text, failed)) => match print(&text) {
+            Ok(()) => verify::exit(failed),
+            Err(e) => fail(&e),
+        },
         Err(e) => fail(&e),
     }
 }
@@ -275,15 +321,27 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let mut policy_errors = Vec::new();
+            let policies = if args.policy.is_empty() && args.rego.is_empty() {
+                None
+            } else {
+                let (policies, errors) = policy::load(&args.policy, &args.rego);
+                policy_errors = errors;
+                let mut inventory = stockade::rego::Inventory::new();
+                policy_errors.extend(policy::add_inventory_files(&args.inventory, &mut inventory));
+                Some((policies, inventory))
+            };
             let (mut report, sources) = scan::scan_all(
                 config,
                 &collected.inputs,
                 args.kind,
                 stdin.as_deref(),
                 threads,
+                policies,
                 kyverno_policies,
             );
             report.errors.extend(collected.errors);
+            report.errors.extend(policy_errors);
             report.errors.extend(kyverno_errors);
             (report, sources)
         }

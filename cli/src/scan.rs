@@ -11,7 +11,6 @@ use std::io::Read;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use stockade::kubernetes::NamespaceIndex;
 use stockade::{
     detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
 };
@@ -66,19 +65,27 @@ pub fn scan_all(
     kind: Option<Kind>,
     stdin: Option<&[u8]>,
     threads: usize,
+    policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
     kyverno: stockade::kyverno::Policies,
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
-    let namespaces = NamespaceIndex::from_texts(loaded.iter().filter_map(|l| match l {
-        Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
-            Some(source.text())
-        }
-        _ => None,
-    }));
-    let engine = Engine::new(config)
-        .with_namespaces(namespaces)
-        .with_kyverno(kyverno);
+    // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
+    // inventory) over every loaded source; each source is then scanned in parallel.
+    let scanned: Vec<Source> = loaded
+        .iter()
+        .filter_map(|l| match l {
+            Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
+                Some(source.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    let mut engine = Engine::new(config).with_kyverno(kyverno);
+    if let Some((policies, inventory)) = policies {
+        engine = engine.with_policies(&policies, inventory);
+    }
+    let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),

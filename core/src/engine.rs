@@ -109,15 +109,36 @@ impl<'a> Context<'a> {
 pub(crate) fn scan_source(
     config: &Config,
     namespaces: &crate::kubernetes::NamespaceIndex,
+    netpol: &crate::netpol::ScanIndex,
+    policies: Option<&crate::rego::PreparedPolicies>,
     kyverno: &crate::kyverno::Policies,
     source: &Source,
     kind: Kind,
 ) -> Report {
     let mut ctx = Context::new(config);
     match kind {
-        Kind::Dockerfile => crate::dockerfile::check(source, &mut ctx),
+        Kind::Dockerfile => {
+            crate::dockerfile::check(source, &mut ctx);
+            if let Some(p) = policies {
+                if p.has_conftest() {
+                    let parsed = crate::dockerfile::parser::parse(source.text());
+                    let input =
+                        crate::rego::conftest::dockerfile_input(&parsed.dockerfile, source.text());
+                    let span = parsed
+                        .dockerfile
+                        .instructions
+                        .first()
+                        .map_or(crate::source::Span::empty_at(0), |i| i.keyword_span);
+                    p.check_conftest(&input, span, 0, None, &mut ctx);
+                }
+            }
+        }
         Kind::Kubernetes => {
             crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces);
+            crate::netpol::check(source, &mut ctx, netpol);
+            if let Some(p) = policies {
+                p.check_kubernetes(source, &mut ctx);
+            }
             if !kyverno.is_empty() {
                 kyverno.check_source(source, &mut ctx);
             }

@@ -184,6 +184,19 @@ pub struct Finding {
     pub suppression: Option<SuppressionRef>,
 }
 
+impl Finding {
+    /// The order findings are reported in: path, document, start, end, rule.
+    pub fn sort_key(&self) -> (&str, usize, u32, u32, &str) {
+        (
+            &self.path,
+            self.document,
+            self.start.offset,
+            self.end.offset,
+            &self.rule,
+        )
+    }
+}
+
 /// What kind of problem stopped (part of) a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]

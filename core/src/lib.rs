@@ -27,8 +27,10 @@ mod engine;
 pub mod finding;
 pub mod kubernetes;
 pub mod kyverno;
+pub mod netpol;
 pub mod output;
 pub mod registry;
+pub mod rego;
 pub mod rule;
 pub mod source;
 pub mod suppress;
@@ -40,7 +42,7 @@ pub use config::Config;
 pub use engine::Context;
 pub use finding::{Diagnostic, ErrorKind, Finding, Problem, Report, ScanError};
 pub use rule::{Category, Pack, RuleMeta, Severity};
-pub use source::{LineIndex, Position, Source, Span};
+pub use source::{LineIndex, Position, Source, Span, Utf16Position};
 
 /// The crate version, reported in every [`Report`].
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
@@ -110,11 +112,24 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
 }
 
 /// A configured scanner: build once, scan many sources (it is `Send + Sync`).
+///
+/// Rules that look across files (Namespace labels deciding Pod Security levels,
+/// the NetworkPolicy analysis, Gatekeeper's `data.inventory`) need every source of
+/// a scan first: [`Engine::scan_sources`] does that pre-pass and scans, and
+/// [`Engine::for_scan`] gives the prepared engine to callers that scan the sources
+/// themselves (the CLI, in parallel). [`Engine::scan_source`] alone sees one source.
 #[derive(Debug, Clone, Default)]
 pub struct Engine {
     config: Config,
     /// Namespace labels of the whole scan (Pod Security levels per namespace).
     namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
+    /// NetworkPolicy findings of the whole scan (cross-object rules).
+    netpol: std::sync::Arc<netpol::ScanIndex>,
+    /// Gatekeeper constraints and conftest policies as compiled, with the inventory
+    /// given beside the scanned sources.
+    policies: Option<std::sync::Arc<(rego::Policies, rego::Inventory)>>,
+    /// The same, prepared (inventory added to every template) for this scan.
+    prepared: Option<std::sync::Arc<rego::PreparedPolicies>>,
     /// Kyverno policies applied to every Kubernetes object.
     kyverno: std::sync::Arc<kyverno::Policies>,
 }
@@ -123,9 +138,81 @@ impl Engine {
     pub fn new(config: Config) -> Self {
         Self {
             config,
-            namespaces: std::sync::Arc::default(),
-            kyverno: std::sync::Arc::default(),
+            ..Self::default()
         }
+    }
+
+    /// Use the NetworkPolicy findings of a whole scan ([`netpol::ScanIndex::from_sources`]
+    /// over every Kubernetes source): the cross-object rules (`NP…`) then see every
+    /// workload and policy of the scan, and each source gets the findings located
+    /// in it. Without it, each source is linted alone.
+    #[must_use]
+    pub fn with_netpol(mut self, index: netpol::ScanIndex) -> Self {
+        self.netpol = std::sync::Arc::new(index);
+        self
+    }
+
+    /// Also apply these Gatekeeper templates/constraints and conftest policies,
+    /// with `inventory` (objects of the cluster that are not scanned) as part of
+    /// `data.inventory`; [`Engine::for_scan`] adds the scanned objects to it. The
+    /// templates are prepared here for single-source scans, and once more per
+    /// multi-source scan.
+    #[must_use]
+    pub fn with_policies(mut self, policies: &rego::Policies, inventory: rego::Inventory) -> Self {
+        self.prepared = Some(std::sync::Arc::new(
+            policies.prepare(inventory.clone(), rego::Backend::default()),
+        ));
+        self.policies = Some(std::sync::Arc::new((policies.clone(), inventory)));
+        self
+    }
+
+    /// The prepared policies, when any.
+    pub fn policies(&self) -> Option<&rego::PreparedPolicies> {
+        self.prepared.as_deref()
+    }
+
+    /// The engine for one scan of `sources`: Namespace labels, the NetworkPolicy
+    /// analysis and Gatekeeper's inventory are built once from every Kubernetes
+    /// source (`kind` overrides detection, as for [`Engine::scan_source`]).
+    #[must_use]
+    pub fn for_scan(&self, sources: &[Source], kind: Option<Kind>) -> Engine {
+        let kube: Vec<Source> = sources
+            .iter()
+            .filter(|s| kind.or_else(|| detect_kind(s.path(), s.text())) == Some(Kind::Kubernetes))
+            .cloned()
+            .collect();
+        let mut engine = self.clone();
+        if kube.is_empty() {
+            return engine;
+        }
+        let mut namespaces = (*self.namespaces).clone();
+        namespaces.extend(&kubernetes::NamespaceIndex::from_texts(
+            kube.iter().map(Source::text),
+        ));
+        engine.namespaces = std::sync::Arc::new(namespaces);
+        engine.netpol = std::sync::Arc::new(netpol::ScanIndex::from_sources(&kube));
+        if let Some(given) = &self.policies {
+            let (policies, inventory) = &**given;
+            let mut inventory = inventory.clone();
+            for source in &kube {
+                inventory.add_text(source.text());
+            }
+            engine.prepared = Some(std::sync::Arc::new(
+                policies.prepare(inventory, rego::Backend::default()),
+            ));
+        }
+        engine
+    }
+
+    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one report.
+    pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
+        let engine = self.for_scan(sources, kind);
+        let mut report = Report::default();
+        for source in sources {
+            report.merge(engine.scan_source(source, kind));
+        }
+        report.sort();
+        report
     }
 
     /// Apply these Kyverno policies to every Kubernetes object scanned: each
@@ -161,9 +248,15 @@ impl Engine {
     /// detected yields a report with one `unsupported` error, never an empty report.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
-            Some(kind) => {
-                engine::scan_source(&self.config, &self.namespaces, &self.kyverno, source, kind)
-            }
+            Some(kind) => engine::scan_source(
+                &self.config,
+                &self.namespaces,
+                &self.netpol,
+                self.prepared.as_deref(),
+                &self.kyverno,
+                source,
+                kind,
+            ),
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;
@@ -180,6 +273,53 @@ impl Engine {
     /// Scan text given with an optional path (default `"-"`) and kind.
     pub fn scan(&self, text: &str, path: Option<&str>, kind: Option<Kind>) -> Report {
         self.scan_source(&Source::new(path.unwrap_or("-"), text), kind)
+    }
+
+    /// An engine configured by the text of a `stockade.yaml` (YAML, or JSON as its
+    /// subset) read as from `path`. Every problem in the file comes back positioned.
+    pub fn from_config_text(text: &str, path: &str) -> Result<Self, Vec<ScanError>> {
+        let source = Source::new(path, text);
+        Config::from_yaml(text, path)
+            .map(Self::new)
+            .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
+    }
+
+    /// Read and scan one file; a file that cannot be read gives an `io` error.
+    pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {
+        self.scan_files(&[path], kind)
+    }
+
+    /// Read and scan several files into one report.
+    pub fn scan_files<P: AsRef<Path>>(&self, paths: &[P], kind: Option<Kind>) -> Report {
+        self.scan_files_keeping_sources(paths, kind).0
+    }
+
+    /// [`Engine::scan_files`], also giving back the sources read, for callers that
+    /// position findings in other units (the JavaScript bindings' UTF-16 columns).
+    pub fn scan_files_keeping_sources<P: AsRef<Path>>(
+        &self,
+        paths: &[P],
+        kind: Option<Kind>,
+    ) -> (Report, Vec<Source>) {
+        let mut unreadable = Report::default();
+        let mut sources = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            let shown = path.to_string_lossy();
+            match std::fs::read_to_string(path) {
+                Ok(text) => sources.push(Source::new(shown, text)),
+                Err(err) => {
+                    unreadable.summary.files += 1;
+                    unreadable
+                        .errors
+                        .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
+                }
+            }
+        }
+        let mut report = self.scan_sources(&sources, kind);
+        report.merge(unreadable);
+        report.sort();
+        (report, sources)
     }
 }
 

@@ -215,6 +215,26 @@ impl LineIndex {
             .map_or(0, |s| s.encode_utf16().count() as u32)
     }
 
+    /// Position of `offset` in UTF-16 code units, as JavaScript strings and editors
+    /// count them. Offsets are clamped and snapped to a character start like
+    /// [`LineIndex::position`].
+    pub fn utf16_position(&self, text: &str, offset: u32) -> Utf16Position {
+        let pos = self.position(text, offset);
+        let line_start = self.line_start(pos.line.to_zero_indexed()) as usize;
+        let mut end = pos.offset as usize;
+        while end > line_start && !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        let units = |s: &str| u32::try_from(s.encode_utf16().count()).unwrap_or(u32::MAX);
+        let before_line = text.get(..line_start).map_or(0, units);
+        let in_line = text.get(line_start..end).map_or(0, units);
+        Utf16Position {
+            line: pos.line,
+            column: OneIndexed::from_zero_indexed(in_line),
+            offset: before_line.saturating_add(in_line),
+        }
+    }
+
     /// Line and column of both ends of a span.
     pub fn range(&self, text: &str, span: Span) -> (Position, Position) {
         (
@@ -222,6 +242,15 @@ impl LineIndex {
             self.position(text, span.end),
         )
     }
+}
+
+/// A position in UTF-16 code units (JavaScript string indices): 1-based line and
+/// column, 0-based offset from the start of the text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Utf16Position {
+    pub line: OneIndexed,
+    pub column: OneIndexed,
+    pub offset: u32,
 }
 
 fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
@@ -265,6 +294,11 @@ impl Source {
     pub fn position(&self, offset: u32) -> Position {
         self.index.position(&self.text, offset)
     }
+
+    /// The UTF-16 position of a byte offset (for the JavaScript bindings).
+    pub fn utf16_position(&self, offset: u32) -> Utf16Position {
+        self.index.utf16_position(&self.text, offset)
+    }
 }
 
 #[cfg(test)]
@@ -294,5 +328,17 @@ mod tests {
         assert_eq!(idx.position(text, 99).column.get(), 2);
         assert_eq!(idx.position(text, 1).column.get(), 1);
         assert_eq!(idx.utf16_column("a😀b", 5), 3);
+    }
+
+    #[test]
+    fn utf16_positions_count_surrogate_pairs() {
+        let text = "😀\na😀b";
+        let src = Source::new("-", text);
+        let b = text.rfind('b').unwrap() as u32;
+        let p = src.utf16_position(b);
+        assert_eq!((p.line.get(), p.column.get(), p.offset), (2, 4, 6));
+        // inside the emoji: snaps to its start
+        assert_eq!(src.utf16_position(2).offset, 0);
+        assert_eq!(src.utf16_position(999).offset, 7);
     }
 }

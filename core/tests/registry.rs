@@ -196,3 +196,32 @@ fn every_kubernetes_rule_has_fixtures_that_work() {
     assert!(seen > 40, "expected the Kubernetes packs, got {seen} rules");
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+/// Every NetworkPolicy rule has a fail fixture that raises it and a pass fixture
+/// that does not (details in `netpol_rules.rs`).
+#[test]
+fn every_netpol_rule_has_fixtures_that_work() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/netpol");
+    let engine = Engine::default();
+    let mut problems = Vec::new();
+    let mut count = 0;
+    for r in stockade::rules()
+        .iter()
+        .filter(|r| r.pack == Pack::NetworkPolicy)
+    {
+        count += 1;
+        for (file, want) in [("fail.yaml", true), ("pass.yaml", false)] {
+            let Ok(text) = std::fs::read_to_string(root.join(r.id).join(file)) else {
+                problems.push(format!("{}: missing {file}", r.id));
+                continue;
+            };
+            let report = engine.scan(&text, Some(file), Some(Kind::Kubernetes));
+            let fired = report.findings.iter().any(|f| f.rule == r.id);
+            if fired != want {
+                problems.push(format!("{}: {file} fired={fired}, expected {want}", r.id));
+            }
+        }
+    }
+    assert!(count >= 13, "{count} NetworkPolicy rules");
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

@@ -1,0 +1,472 @@
+//! Python bindings: `stockade.scan`, `stockade.Engine`, `stockade.rules`,
+//! `stockade.explain`. Every behaviour lives in the `stockade` crate; this module
+//! converts types and errors only.
+#![allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments by value
+
+use std::path::PathBuf;
+
+use pyo3::basic::CompareOp;
+use pyo3::create_exception;
+use pyo3::exceptions::PyException;
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use stockade::{ErrorKind, Kind, RuleMeta, ScanError};
+
+create_exception!(
+    stockade,
+    StockadeError,
+    PyException,
+    "Base of every Stockade error."
+);
+create_exception!(
+    stockade,
+    ParseError,
+    StockadeError,
+    "Input that is not valid in its format."
+);
+create_exception!(
+    stockade,
+    ConfigError,
+    StockadeError,
+    "An invalid configuration or argument."
+);
+create_exception!(
+    stockade,
+    PolicyError,
+    StockadeError,
+    "A policy that cannot be compiled or evaluated."
+);
+create_exception!(
+    stockade,
+    LimitError,
+    StockadeError,
+    "A size, depth or time limit was hit."
+);
+create_exception!(
+    stockade,
+    ReadError,
+    StockadeError,
+    "A file that could not be read."
+);
+create_exception!(
+    stockade,
+    UnsupportedError,
+    StockadeError,
+    "Input of a kind Stockade does not read."
+);
+
+/// A Stockade error as a Python exception carrying `kind`, `path`, `line`, `column`.
+fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
+    let message = e.to_string();
+    let err = match e.kind {
+        ErrorKind::Parse => ParseError::new_err(message),
+        ErrorKind::Config => ConfigError::new_err(message),
+        ErrorKind::Policy => PolicyError::new_err(message),
+        ErrorKind::Limit => LimitError::new_err(message),
+        ErrorKind::Io => ReadError::new_err(message),
+        ErrorKind::Unsupported => UnsupportedError::new_err(message),
+    };
+    let value = err.value(py);
+    value.setattr("kind", e.kind.as_str())?;
+    value.setattr("path", &e.path)?;
+    value.setattr("message", &e.message)?;
+    value.setattr("document", e.document)?;
+    value.setattr("line", e.start.map(|p| p.line.get()))?;
+    value.setattr("column", e.start.map(|p| p.column.get()))?;
+    value.setattr("end_line", e.end.map(|p| p.line.get()))?;
+    value.setattr("end_column", e.end.map(|p| p.column.get()))?;
+    Ok(err)
+}
+
+/// The first error raised, with every error in its `errors` attribute.
+fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
+    let all: PyResult<Vec<PyErr>> = errors.iter().map(|e| to_exception(py, e)).collect();
+    let all = match all {
+        Ok(all) => all,
+        Err(err) => return err,
+    };
+    let values: Vec<Bound<'_, PyAny>> =
+        all.iter().map(|e| e.value(py).clone().into_any()).collect();
+    match all.first() {
+        Some(first) => match first.value(py).setattr("errors", values) {
+            Ok(()) => first.clone_ref(py),
+            Err(err) => err,
+        },
+        None => ConfigError::new_err("unknown error"),
+    }
+}
+
+fn kind_arg(kind: Option<&str>) -> PyResult<Option<Kind>> {
+    kind.map(|k| k.parse::<Kind>().map_err(ConfigError::new_err))
+        .transpose()
+}
+
+fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+/// Python's `repr` of a string (quotes and escapes as Python writes them).
+fn py_repr(py: Python<'_>, s: &str) -> PyResult<String> {
+    PyString::new(py, s).repr()?.extract()
+}
+
+/// `json.loads(text)`.
+fn json_loads<'py>(py: Python<'py>, text: &str) -> PyResult<Bound<'py, PyAny>> {
+    py.import("json")?.call_method1("loads", (text,))
+}
+
+/// A configuration given as the text of a `stockade.yaml` or as a dict (read as JSON).
+fn engine_from(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<stockade::Engine> {
+    let Some(config) = config else {
+        return Ok(stockade::Engine::default());
+    };
+    let text: String = if config.is_instance_of::<PyString>() {
+        config.extract()?
+    } else {
+        py.import("json")?
+            .call_method1("dumps", (config,))?
+            .extract()?
+    };
+    stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|e| raise_all(py, &e))
+}
+
+/// A line, column (1-based, Unicode code points) and byte offset (0-based).
+#[pyclass(module = "stockade", frozen, eq, hash)]
+#[derive(PartialEq, Eq, Hash, Clone, Copy)]
+struct Position(stockade::Position);
+
+#[pymethods]
+impl Position {
+    #[getter]
+    fn line(&self) -> u32 {
+        self.0.line.get()
+    }
+    #[getter]
+    fn column(&self) -> u32 {
+        self.0.column.get()
+    }
+    #[getter]
+    fn offset(&self) -> u32 {
+        self.0.offset
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Position(line={}, column={}, offset={})",
+            self.0.line, self.0.column, self.0.offset
+        )
+    }
+}
+
+/// One finding: immutable, comparable (ordered by path, position and rule).
+#[pyclass(module = "stockade", frozen)]
+struct Finding(stockade::Finding);
+
+#[pymethods]
+impl Finding {
+    #[getter]
+    fn rule(&self) -> &str {
+        &self.0.rule
+    }
+    #[getter]
+    fn aliases(&self) -> Vec<String> {
+        self.0.aliases.clone()
+    }
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.0.severity.as_str()
+    }
+    #[getter]
+    fn category(&self) -> &'static str {
+        self.0.category.as_str()
+    }
+    #[getter]
+    fn title(&self) -> &str {
+        &self.0.title
+    }
+    #[getter]
+    fn message(&self) -> &str {
+        &self.0.message
+    }
+    #[getter]
+    fn remediation(&self) -> &str {
+        &self.0.remediation
+    }
+    #[getter]
+    fn help(&self) -> &str {
+        &self.0.help
+    }
+    #[getter]
+    fn path(&self) -> &str {
+        &self.0.path
+    }
+    #[getter]
+    fn document(&self) -> usize {
+        self.0.document
+    }
+    #[getter]
+    fn object(&self) -> Option<&str> {
+        self.0.object.as_deref()
+    }
+    #[getter]
+    fn pointer(&self) -> Option<&str> {
+        self.0.pointer.as_deref()
+    }
+    #[getter]
+    fn start(&self) -> Position {
+        Position(self.0.start)
+    }
+    #[getter]
+    fn end(&self) -> Position {
+        Position(self.0.end)
+    }
+    #[getter]
+    fn line(&self) -> u32 {
+        self.0.start.line.get()
+    }
+    #[getter]
+    fn column(&self) -> u32 {
+        self.0.start.column.get()
+    }
+    fn to_json(&self) -> String {
+        to_json(&self.0)
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &self.to_json())
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let f = &self.0;
+        Ok(format!(
+            "Finding(rule={}, severity={}, path={}, line={}, column={}, message={})",
+            py_repr(py, &f.rule)?,
+            py_repr(py, f.severity.as_str())?,
+            py_repr(py, &f.path)?,
+            f.start.line,
+            f.start.column,
+            py_repr(py, &f.message)?
+        ))
+    }
+    fn __richcmp__(&self, other: &Bound<'_, PyAny>, op: CompareOp) -> PyResult<Py<PyAny>> {
+        let py = other.py();
+        let Ok(other) = other.cast::<Finding>() else {
+            return Ok(py.NotImplemented());
+        };
+        let other = &other.get().0;
+        let result = match op {
+            CompareOp::Eq => self.0 == *other,
+            CompareOp::Ne => self.0 != *other,
+            _ => op.matches(self.0.sort_key().cmp(&other.sort_key())),
+        };
+        Ok(result.into_pyobject(py)?.to_owned().into_any().unbind())
+    }
+    fn __hash__(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.to_json().hash(&mut h);
+        h.finish()
+    }
+}
+
+/// The result of a scan: findings, suppressed findings, errors and a summary.
+#[pyclass(module = "stockade", frozen)]
+struct Report(stockade::Report);
+
+#[pymethods]
+impl Report {
+    #[getter]
+    fn version(&self) -> &str {
+        &self.0.version
+    }
+    #[getter]
+    fn findings(&self) -> Vec<Finding> {
+        self.0.findings.iter().cloned().map(Finding).collect()
+    }
+    #[getter]
+    fn suppressed(&self) -> Vec<Finding> {
+        self.0.suppressed.iter().cloned().map(Finding).collect()
+    }
+    /// Errors as exception instances (`ParseError`, …), ready to raise.
+    #[getter]
+    fn errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+        self.0
+            .errors
+            .iter()
+            .map(|e| Ok(to_exception(py, e)?.into_value(py).into_any()))
+            .collect()
+    }
+    #[getter]
+    fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &to_json(&self.0.summary))
+    }
+    fn to_json(&self) -> String {
+        self.0.to_json()
+    }
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &self.0.to_json())
+    }
+    fn __len__(&self) -> usize {
+        self.0.findings.len()
+    }
+    fn __repr__(&self) -> String {
+        format!(
+            "Report(findings={}, suppressed={}, errors={}, files={})",
+            self.0.findings.len(),
+            self.0.suppressed.len(),
+            self.0.errors.len(),
+            self.0.summary.files
+        )
+    }
+}
+
+/// A rule's metadata and documentation.
+#[pyclass(module = "stockade", frozen, eq)]
+struct Rule(&'static RuleMeta);
+
+impl PartialEq for Rule {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.id == other.0.id
+    }
+}
+
+#[pymethods]
+impl Rule {
+    #[getter]
+    fn id(&self) -> &'static str {
+        self.0.id
+    }
+    #[getter]
+    fn name(&self) -> &'static str {
+        self.0.name
+    }
+    #[getter]
+    fn pack(&self) -> &'static str {
+        self.0.pack.as_str()
+    }
+    #[getter]
+    fn aliases(&self) -> Vec<&'static str> {
+        self.0.aliases.to_vec()
+    }
+    #[getter]
+    fn severity(&self) -> &'static str {
+        self.0.severity.as_str()
+    }
+    #[getter]
+    fn category(&self) -> &'static str {
+        self.0.category.as_str()
+    }
+    #[getter]
+    fn title(&self) -> &'static str {
+        self.0.title
+    }
+    #[getter]
+    fn remediation(&self) -> &'static str {
+        self.0.remediation
+    }
+    /// Markdown documentation.
+    #[getter]
+    fn docs(&self) -> String {
+        self.0.docs_markdown()
+    }
+    #[getter]
+    fn help(&self) -> String {
+        self.0.help_url()
+    }
+    #[getter]
+    fn default_enabled(&self) -> bool {
+        self.0.default_enabled
+    }
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "Rule(id={}, name={}, severity={})",
+            py_repr(py, self.0.id)?,
+            py_repr(py, self.0.name)?,
+            py_repr(py, self.0.severity.as_str())?
+        ))
+    }
+}
+
+/// A configured scanner: build once, scan many texts or files (thread-safe).
+#[pyclass(module = "stockade", frozen)]
+struct Engine(stockade::Engine);
+
+#[pymethods]
+impl Engine {
+    /// `config`: the text of a `stockade.yaml` (YAML or JSON) or a dict.
+    #[new]
+    #[pyo3(signature = (config=None))]
+    fn new(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
+        engine_from(py, config).map(Engine)
+    }
+
+    #[pyo3(signature = (text, path=None, kind=None))]
+    fn scan(
+        &self,
+        py: Python<'_>,
+        text: &str,
+        path: Option<&str>,
+        kind: Option<&str>,
+    ) -> PyResult<Report> {
+        let kind = kind_arg(kind)?;
+        Ok(Report(py.detach(|| self.0.scan(text, path, kind))))
+    }
+
+    /// Read and scan files into one report; unreadable files are `ReadError`s in it.
+    #[pyo3(signature = (paths, kind=None))]
+    fn scan_files(
+        &self,
+        py: Python<'_>,
+        paths: Vec<PathBuf>,
+        kind: Option<&str>,
+    ) -> PyResult<Report> {
+        let kind = kind_arg(kind)?;
+        Ok(Report(py.detach(|| self.0.scan_files(&paths, kind))))
+    }
+}
+
+/// Scan one text. `config` is the text of a `stockade.yaml` or a dict.
+#[pyfunction]
+#[pyo3(signature = (text, path=None, kind=None, config=None))]
+fn scan(
+    py: Python<'_>,
+    text: &str,
+    path: Option<&str>,
+    kind: Option<&str>,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Report> {
+    Engine::new(py, config)?.scan(py, text, path, kind)
+}
+
+/// Every built-in rule.
+#[pyfunction]
+fn rules() -> Vec<Rule> {
+    stockade::rules().iter().copied().map(Rule).collect()
+}
+
+/// The rule with this id or alias, or `None`.
+#[pyfunction]
+fn explain(rule: &str) -> Option<Rule> {
+    stockade::explain(rule).map(Rule)
+}
+
+#[pymodule]
+#[pyo3(name = "stockade")]
+fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", stockade::VERSION)?;
+    m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_class::<Engine>()?;
+    m.add_class::<Report>()?;
+    m.add_class::<Finding>()?;
+    m.add_class::<Position>()?;
+    m.add_class::<Rule>()?;
+    m.add("StockadeError", py.get_type::<StockadeError>())?;
+    m.add("ParseError", py.get_type::<ParseError>())?;
+    m.add("ConfigError", py.get_type::<ConfigError>())?;
+    m.add("PolicyError", py.get_type::<PolicyError>())?;
+    m.add("LimitError", py.get_type::<LimitError>())?;
+    m.add("ReadError", py.get_type::<ReadError>())?;
+    m.add("UnsupportedError", py.get_type::<UnsupportedError>())?;
+    Ok(())
+}

@@ -1,0 +1,286 @@
+// The Stockade playground: scans the editor's text with the WebAssembly build on
+// every change. Everything runs in the page; nothing is sent anywhere.
+import init, { scan, explain, version } from '../pkg/web/stockade_wasm.js';
+
+const EXAMPLES = {
+  'dockerfile-root': {
+    kind: 'dockerfile',
+    text: `FROM node:latest
+USER root
+WORKDIR /app
+COPY . .
+RUN curl -fsSL http://example.com/install.sh | sh
+CMD ["node", "server.js"]
+`,
+  },
+  'privileged-pod': {
+    kind: 'kubernetes',
+    text: `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug
+spec:
+  containers:
+    - name: shell
+      image: busybox:latest
+      securityContext:
+        privileged: true
+`,
+  },
+  'default-deny': {
+    kind: 'kubernetes',
+    text: `apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: default-deny
+  namespace: prod
+spec:
+  podSelector: {}
+  policyTypes:
+    - Ingress
+    - Egress
+`,
+  },
+};
+const PATHS = { dockerfile: 'Dockerfile', kubernetes: 'manifest.yaml' };
+const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+
+const $ = (id) => document.getElementById(id);
+const input = $('input');
+const kind = $('kind');
+const timings = (window.stockadeTimings = { engineReady: null, firstFindings: null });
+let findings = [];
+
+const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+
+// --- URL hash: #kind=dockerfile&text=<base64url of the UTF-8 text> ---
+function encodeText(text) {
+  const bytes = new TextEncoder().encode(text);
+  let bin = '';
+  for (const b of bytes) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+function decodeText(encoded) {
+  const bin = atob(encoded.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+function readHash() {
+  const params = new URLSearchParams(location.hash.slice(1));
+  if (!params.has('text')) return null;
+  try {
+    return { kind: params.get('kind') || 'dockerfile', text: decodeText(params.get('text')) };
+  } catch {
+    return null;
+  }
+}
+function writeHash() {
+  const params = new URLSearchParams({ kind: kind.value, text: encodeText(input.value) });
+  history.replaceState(null, '', `#${params}`);
+}
+
+// --- rendering ---
+const worst = (list) => SEVERITY_ORDER.find((s) => list.some((f) => f.severity === s));
+
+/** Line starts in UTF-16 units (the textarea's indices). */
+function lineStarts(text) {
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  return starts;
+}
+
+function renderEditor(text) {
+  const starts = lineStarts(text);
+  const gutter = [];
+  const lines = [];
+  starts.forEach((start, i) => {
+    const end = i + 1 < starts.length ? starts[i + 1] - 1 : text.length;
+    const lineNo = i + 1;
+    const onLine = findings.filter((f) => f.start.line <= lineNo && lineNo <= Math.max(f.end.line, f.start.line));
+    const sev = worst(onLine);
+    const cls = sev ? ` class="mark sev-${sev}"` : '';
+    gutter.push(`<div${cls} title="${escapeHtml(onLine.map((f) => f.rule).join(' '))}">${lineNo}</div>`);
+    // Cut the line at every finding boundary; underline the covered pieces.
+    const cuts = new Set([start, end]);
+    for (const f of onLine) {
+      cuts.add(Math.min(Math.max(f.start.utf16Offset, start), end));
+      cuts.add(Math.min(Math.max(f.end.utf16Offset, start), end));
+    }
+    const points = [...cuts].sort((a, b) => a - b);
+    let html = '';
+    for (let k = 0; k + 1 < points.length; k++) {
+      const [a, b] = [points[k], points[k + 1]];
+      const piece = escapeHtml(text.slice(a, b));
+      const covering = onLine.filter((f) => f.start.utf16Offset <= a && b <= f.end.utf16Offset);
+      html += covering.length ? `<mark class="sev-${worst(covering)}">${piece}</mark>` : piece;
+    }
+    lines.push(`<div${cls}>${html || ' '}</div>`);
+  });
+  $('gutter').innerHTML = gutter.join('');
+  $('backdrop').innerHTML = lines.join('');
+  syncScroll();
+}
+
+function renderFindings(report) {
+  $('count').textContent = `(${findings.length})`;
+  $('findings').innerHTML = findings
+    .map(
+      (f, i) => `<li class="sev-${f.severity}" data-index="${i}" tabindex="0">
+  <span class="sev">${f.severity}</span><span class="rule">${escapeHtml(f.rule)}</span>
+  <span class="where">${f.start.line}:${f.start.column}</span>
+  <span class="message">${escapeHtml(f.message)}</span></li>`,
+    )
+    .join('');
+  $('errors').innerHTML = report.errors
+    .map((e) => `<li>${escapeHtml(e.kind)} error${e.line ? ` at ${e.line}:${e.column}` : ''}: ${escapeHtml(e.message)}</li>`)
+    .join('');
+}
+
+function showError(message) {
+  findings = [];
+  $('count').textContent = '';
+  $('findings').innerHTML = '';
+  $('errors').innerHTML = `<li>${escapeHtml(message)}</li>`;
+  renderEditor(input.value);
+}
+
+/** A small Markdown subset: headings, paragraphs, fenced code, lists, inline code, links. */
+function markdown(md) {
+  const out = [];
+  let code = null;
+  let list = false;
+  let para = [];
+  const inline = (s) =>
+    escapeHtml(s)
+      .replace(/`([^`]+)`/g, '<code>$1</code>')
+      .replace(/\[([^\]]+)\]\((https?:[^)\s]+)\)/g, '<a href="$2" rel="noreferrer">$1</a>');
+  const flush = () => {
+    if (para.length) out.push(`<p>${inline(para.join(' '))}</p>`);
+    para = [];
+  };
+  for (const line of md.split('\n')) {
+    if (line.startsWith('```')) {
+      flush();
+      if (code === null) code = [];
+      else {
+        out.push(`<pre><code>${escapeHtml(code.join('\n'))}</code></pre>`);
+        code = null;
+      }
+      continue;
+    }
+    if (code !== null) {
+      code.push(line);
+      continue;
+    }
+    const item = line.match(/^\s*[-*] (.*)/);
+    if (!item && list && /^\s+\S/.test(line)) {
+      // a list item's continuation line
+      out[out.length - 1] = out[out.length - 1].replace(/<\/li>$/, ` ${inline(line.trim())}</li>`);
+      continue;
+    }
+    if (item || !line.trim() || line.startsWith('#')) flush();
+    if (item && !list) out.push('<ul>');
+    if (!item && list) {
+      out.push('</ul>');
+      list = false;
+    }
+    if (item) {
+      list = true;
+      out.push(`<li>${inline(item[1])}</li>`);
+    } else if (line.startsWith('#')) out.push(`<h3>${inline(line.replace(/^#+\s*/, ''))}</h3>`);
+    else if (line.trim()) para.push(line.trim());
+  }
+  flush();
+  if (list) out.push('</ul>');
+  return out.join('\n');
+}
+
+function showDocs(ruleId) {
+  const rule = explain(ruleId);
+  if (!rule) return;
+  $('docs').hidden = false;
+  $('docs-title').textContent = `${rule.id} ${rule.name} — ${rule.title}`;
+  $('docs-body').innerHTML = `<p><b>Severity</b> ${rule.severity}${rule.aliases.length ? ` · <b>Also</b> ${escapeHtml(rule.aliases.join(', '))}` : ''}</p>
+<p><b>Fix</b> ${escapeHtml(rule.remediation)}</p>${markdown(rule.docs)}`;
+}
+
+/** Select the finding's exact span in the editor and scroll it into view. */
+function jumpTo(index) {
+  const f = findings[index];
+  if (!f) return;
+  for (const li of document.querySelectorAll('#findings li')) li.classList.toggle('selected', li.dataset.index === String(index));
+  input.focus();
+  input.setSelectionRange(f.start.utf16Offset, Math.max(f.end.utf16Offset, f.start.utf16Offset));
+  const lineHeight = parseFloat(getComputedStyle(input).lineHeight) || 20;
+  input.scrollTop = Math.max(0, (f.start.line - 1) * lineHeight - input.clientHeight / 3);
+  syncScroll();
+  showDocs(f.rule);
+}
+
+function syncScroll() {
+  $('backdrop').scrollTop = input.scrollTop;
+  $('backdrop').scrollLeft = input.scrollLeft;
+  $('gutter').scrollTop = input.scrollTop;
+}
+
+// --- scanning ---
+function run() {
+  const text = input.value;
+  try {
+    const report = scan(text, { path: PATHS[kind.value], kind: kind.value });
+    findings = report.findings;
+    renderFindings(report);
+    renderEditor(text);
+    if (findings.length && timings.firstFindings === null) {
+      timings.firstFindings = performance.now();
+      $('status').textContent = `Engine ready in ${Math.round(timings.engineReady)} ms; first findings at ${Math.round(timings.firstFindings)} ms`;
+    }
+  } catch (e) {
+    showError(`${e.name || 'Error'}: ${e.message}`);
+  }
+  writeHash();
+}
+
+let pending = 0;
+function schedule() {
+  clearTimeout(pending);
+  pending = setTimeout(run, 60);
+}
+
+function load(example) {
+  kind.value = example.kind;
+  input.value = example.text;
+  run();
+}
+
+async function main() {
+  await init();
+  timings.engineReady = performance.now();
+  $('version').textContent = `v${version()}`;
+  $('status').textContent = `Engine ready in ${Math.round(timings.engineReady)} ms`;
+  input.addEventListener('input', schedule);
+  input.addEventListener('scroll', syncScroll);
+  kind.addEventListener('change', run);
+  $('example').addEventListener('change', (e) => {
+    if (EXAMPLES[e.target.value]) load(EXAMPLES[e.target.value]);
+  });
+  $('findings').addEventListener('click', (e) => {
+    const li = e.target.closest('li[data-index]');
+    if (li) jumpTo(Number(li.dataset.index));
+  });
+  $('findings').addEventListener('keydown', (e) => {
+    const li = e.target.closest('li[data-index]');
+    if (li && e.key === 'Enter') jumpTo(Number(li.dataset.index));
+  });
+  $('share').addEventListener('click', () => navigator.clipboard?.writeText(location.href));
+  window.addEventListener('hashchange', () => {
+    const state = readHash();
+    if (state && (state.text !== input.value || state.kind !== kind.value)) load(state);
+  });
+  load(readHash() ?? EXAMPLES['dockerfile-root']);
+  document.body.dataset.ready = 'true';
+}
+
+main().catch((e) => {
+  $('status').textContent = `Failed to load the engine: ${e.message}`;
+  throw e;
+});

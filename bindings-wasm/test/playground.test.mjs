@@ -1,0 +1,138 @@
+// Drives the playground in real headless Chromium: load, type a bad Dockerfile,
+// see findings and line marks, click one, check the selection and the rule docs,
+// reload from the shareable URL, keep working offline. Saves a screenshot under
+// bindings-wasm/test-output/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = join(root, 'test-output');
+const BAD = 'FROM node:latest\nUSER root\nRUN curl http://x | sh\n';
+const FLAGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+  '--disable-component-update', '--disable-sync',
+];
+
+let server;
+let context;
+let base;
+let profile;
+
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address();
+      s.close(() => resolve(port));
+    });
+  });
+
+before(async () => {
+  const port = await freePort();
+  server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', root], {
+    stdio: 'ignore',
+  });
+  base = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/playground/`)).ok) break;
+    } catch {
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  profile = mkdtempSync(join(tmpdir(), 'stockade-chromium-'));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 720 },
+  });
+});
+
+after(async () => {
+  await context?.close();
+  server?.kill();
+  if (profile) rmSync(profile, { recursive: true, force: true });
+});
+
+test('the playground scans in the browser', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.waitForSelector('#findings li');
+  const timings = await page.evaluate(() => window.stockadeTimings);
+  console.log(`playground: engine ready ${timings.engineReady.toFixed(0)} ms, first findings ${timings.firstFindings.toFixed(0)} ms after navigation start`);
+
+  // Type a bad Dockerfile into the emptied editor.
+  await page.fill('#input', '');
+  await page.type('#input', BAD);
+  await page.waitForFunction(() => document.querySelectorAll('#findings li').length > 0 &&
+    document.querySelector('#input').value.endsWith('| sh\n'));
+  await page.waitForTimeout(200); // the debounce
+  const rules = await page.$$eval('#findings .rule', (els) => els.map((e) => e.textContent));
+  for (const rule of ['DF0001', 'DF0005', 'DF0011']) assert.ok(rules.includes(rule), rules.join());
+  // Offending lines are marked in the gutter and underlined in the text.
+  const marked = await page.$$eval('#gutter div.mark', (els) => els.map((e) => e.textContent));
+  assert.deepEqual(marked, ['1', '2', '3']);
+  assert.ok((await page.$$('#backdrop mark')).length >= 3);
+  assert.match(await page.textContent('#gutter div.mark.sev-high'), /2|3/);
+
+  // Click the USER root finding: its exact span is selected and its docs shown.
+  await page.click('#findings li:has(.rule:text-is("DF0005"))');
+  const selected = await page.evaluate(() => {
+    const t = document.querySelector('#input');
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  });
+  assert.ok(selected.length > 0 && 'USER root'.includes(selected), selected);
+  assert.match(await page.textContent('#docs-title'), /^DF0005/);
+  assert.match(await page.textContent('#docs-body'), /What it does/);
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'playground.png') });
+
+  // The URL hash carries the input: a new tab opened on it shows the same findings.
+  const url = page.url();
+  assert.match(url, /#kind=dockerfile&text=/);
+  const again = await context.newPage();
+  await again.goto(url);
+  await again.waitForSelector('#findings li');
+  assert.equal(await again.inputValue('#input'), BAD);
+  assert.deepEqual(await again.$$eval('#findings .rule', (els) => els.map((e) => e.textContent)), rules);
+
+  // Offline once loaded: scanning keeps working without the server.
+  await context.setOffline(true);
+  await page.fill('#input', 'FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n');
+  await page.waitForFunction(() => !document.querySelector('#gutter div.mark'));
+  await context.setOffline(false);
+  assert.deepEqual(problems, []);
+});
+
+test('the Kubernetes examples', async (t) => {
+  const page = await context.newPage();
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#example', 'privileged-pod');
+  assert.equal(await page.inputValue('#kind'), 'kubernetes');
+  if (/unknown kind/.test(await page.textContent('#errors'))) {
+    t.skip('no Kubernetes pack in this build');
+    return;
+  }
+  await page.waitForSelector('#findings li');
+  assert.match(await page.textContent('#findings'), /privileged/i);
+  assert.ok((await page.$$('#gutter div.mark')).length > 0);
+  await page.click('#findings li');
+  await page.screenshot({ path: join(outDir, 'playground-kubernetes.png') });
+  await page.selectOption('#example', 'default-deny');
+  assert.match(await page.inputValue('#input'), /kind: NetworkPolicy/);
+  assert.equal((await page.textContent('#errors')).trim(), '');
+  assert.match(page.url(), /#kind=kubernetes&text=/);
+});

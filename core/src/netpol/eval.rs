@@ -1,0 +1,586 @@
+//! Evaluating NetworkPolicies: which connections each pair of endpoints may use.
+
+use super::ip::{partition, IpRange};
+use super::model::{Cluster, Direction, PeerKind, Policy, PortValue, Rule, Workload};
+use super::ports::{ConnSet, PortSet, MAX_PORT};
+use super::selector::Labels;
+
+/// One end of a connection: a workload of the manifests, or a range of addresses
+/// outside the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Endpoint {
+    Workload(usize),
+    External(IpRange),
+}
+
+/// A fixed-size set of workload indices.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BitSet(Vec<u64>);
+
+impl BitSet {
+    pub fn new(n: usize) -> Self {
+        BitSet(vec![0; n.div_ceil(64)])
+    }
+
+    pub fn full(n: usize) -> Self {
+        let mut b = Self::new(n);
+        for i in 0..n {
+            b.insert(i);
+        }
+        b
+    }
+
+    pub fn insert(&mut self, i: usize) {
+        if let Some(w) = self.0.get_mut(i / 64) {
+            *w |= 1 << (i % 64);
+        }
+    }
+
+    pub fn contains(&self, i: usize) -> bool {
+        self.0.get(i / 64).is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    pub fn union_with(&mut self, other: &BitSet) {
+        for (a, b) in self.0.iter_mut().zip(&other.0) {
+            *a |= b;
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// The members, in order (skipping empty words and zero bits).
+    pub fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0.iter().enumerate().flat_map(|(i, &w)| {
+            let mut rest = w;
+            std::iter::from_fn(move || {
+                if rest == 0 {
+                    return None;
+                }
+                let b = rest.trailing_zeros() as usize;
+                rest &= rest - 1;
+                Some(i * 64 + b)
+            })
+        })
+    }
+}
+
+/// The policies and rule selections of a cluster, computed once.
+pub struct Analysis<'c> {
+    pub cluster: &'c Cluster,
+    ns_labels: Vec<Labels>,
+    /// Per workload: the policies selecting it for ingress / egress.
+    pub ingress_policies: Vec<Vec<usize>>,
+    pub egress_policies: Vec<Vec<usize>>,
+    /// Per policy, per direction (0 ingress, 1 egress), per rule: the workloads its
+    /// peers select (all when it has no peers).
+    rule_targets: Vec<[Vec<BitSet>; 2]>,
+    /// Per policy: the workloads its `podSelector` selects (whatever its `policyTypes`).
+    pub policy_selects: Vec<Vec<usize>>,
+    /// Workloads by namespace.
+    pub by_namespace: std::collections::BTreeMap<String, Vec<usize>>,
+}
+
+fn dir_index(d: Direction) -> usize {
+    match d {
+        Direction::Ingress => 0,
+        Direction::Egress => 1,
+    }
+}
+
+impl<'c> Analysis<'c> {
+    // One pass builds the indices the queries share; splitting it would pass them all around.
+    #[allow(clippy::too_many_lines)]
+    pub fn new(cluster: &'c Cluster) -> Self {
+        let n = cluster.workloads.len();
+        // Workloads by namespace: a policy selects only pods of its namespace, and a
+        // peer only pods of the namespaces its selectors allow.
+        let mut by_ns: std::collections::BTreeMap<&str, Vec<usize>> =
+            std::collections::BTreeMap::new();
+        for (i, w) in cluster.workloads.iter().enumerate() {
+            by_ns.entry(w.namespace.as_str()).or_default().push(i);
+        }
+        let ns_label_map: std::collections::BTreeMap<&str, Labels> = by_ns
+            .keys()
+            .map(|ns| (*ns, cluster.namespace_labels(ns)))
+            .collect();
+        let ns_labels: Vec<Labels> = cluster
+            .workloads
+            .iter()
+            .map(|w| {
+                ns_label_map
+                    .get(w.namespace.as_str())
+                    .cloned()
+                    .unwrap_or_default()
+            })
+            .collect();
+        let mut ingress_policies = vec![Vec::new(); n];
+        let mut egress_policies = vec![Vec::new(); n];
+        let mut policy_selects = vec![Vec::new(); cluster.policies.len()];
+        for (pi, p) in cluster.policies.iter().enumerate() {
+            for &wi in by_ns
+                .get(p.namespace.as_str())
+                .map_or(&[][..], Vec::as_slice)
+            {
+                let Some(w) = cluster.workloads.get(wi) else {
+                    continue;
+                };
+                if !p.pod_selector.matches(&w.labels) {
+                    continue;
+                }
+                if let Some(v) = policy_selects.get_mut(pi) {
+                    v.push(wi);
+                }
+                if p.affects_ingress {
+                    if let Some(v) = ingress_policies.get_mut(wi) {
+                        v.push(pi);
+                    }
+                }
+                if p.affects_egress {
+                    if let Some(v) = egress_policies.get_mut(wi) {
+                        v.push(pi);
+                    }
+                }
+            }
+        }
+        let mut a = Analysis {
+            cluster,
+            ns_labels,
+            ingress_policies,
+            egress_policies,
+            rule_targets: Vec::new(),
+            policy_selects,
+            by_namespace: by_ns
+                .iter()
+                .map(|(k, v)| ((*k).to_string(), v.clone()))
+                .collect(),
+        };
+        // Namespace selectors repeat across policies (every namespace's DNS rule
+        // selects kube-system): match each distinct selector against the namespaces once.
+        let namespaces: Vec<(&Labels, &Vec<usize>)> = by_ns
+            .iter()
+            .filter_map(|(ns, v)| Some((ns_label_map.get(ns)?, v)))
+            .collect();
+        let ns_cache: std::cell::RefCell<
+            std::collections::HashMap<String, std::rc::Rc<Vec<usize>>>,
+        > = std::cell::RefCell::default();
+        let candidates = |p: &Policy, peer: &PeerKind| -> std::rc::Rc<Vec<usize>> {
+            match peer {
+                PeerKind::Selectors {
+                    namespace: None, ..
+                } => std::rc::Rc::new(by_ns.get(p.namespace.as_str()).cloned().unwrap_or_default()),
+                PeerKind::Selectors {
+                    namespace: Some(sel),
+                    ..
+                } => ns_cache
+                    .borrow_mut()
+                    .entry(sel.to_string())
+                    .or_insert_with(|| {
+                        std::rc::Rc::new(
+                            namespaces
+                                .iter()
+                                .filter(|(l, _)| sel.matches(l))
+                                .flat_map(|(_, v)| v.iter().copied())
+                                .collect(),
+                        )
+                    })
+                    .clone(),
+                PeerKind::IpBlock(_) | PeerKind::Invalid(_) => std::rc::Rc::new(Vec::new()),
+            }
+        };
+        let rule_targets = cluster
+            .policies
+            .iter()
+            .map(|p| {
+                [Direction::Ingress, Direction::Egress].map(|d| {
+                    p.rules(d)
+                        .iter()
+                        .map(|r| {
+                            if r.peers.is_empty() {
+                                return BitSet::full(n);
+                            }
+                            let mut b = BitSet::new(n);
+                            for peer in &r.peers {
+                                for &wi in candidates(p, &peer.kind).iter() {
+                                    if !b.contains(wi) && a.peer_selects_workload(p, &peer.kind, wi)
+                                    {
+                                        b.insert(wi);
+                                    }
+                                }
+                            }
+                            b
+                        })
+                        .collect()
+                })
+            })
+            .collect();
+        a.rule_targets = rule_targets;
+        a
+    }
+
+    /// The workloads rule `ri` of policy `pi` selects in `dir` (all when it has no peers).
+    pub fn rule_targets(&self, pi: usize, dir: Direction, ri: usize) -> Option<&BitSet> {
+        self.rule_targets
+            .get(pi)
+            .and_then(|t| t.get(dir_index(dir)))
+            .and_then(|t| t.get(ri))
+    }
+
+    /// The workloads of namespace `ns`.
+    pub fn workloads_in(&self, ns: &str) -> &[usize] {
+        self.by_namespace.get(ns).map_or(&[], Vec::as_slice)
+    }
+
+    /// Workloads a peer may select: those of the policy's namespace, or of the
+    /// namespaces its `namespaceSelector` matches (to be checked with
+    /// [`Analysis::peer_selects_workload`]).
+    pub fn peer_candidates(&self, p: &Policy, peer: &PeerKind) -> Vec<usize> {
+        match peer {
+            PeerKind::Selectors {
+                namespace: None, ..
+            } => self.workloads_in(&p.namespace).to_vec(),
+            PeerKind::Selectors {
+                namespace: Some(sel),
+                ..
+            } => self
+                .by_namespace
+                .iter()
+                .filter(|(ns, _)| sel.matches(&self.cluster.namespace_labels(ns)))
+                .flat_map(|(_, v)| v.iter().copied())
+                .collect(),
+            PeerKind::IpBlock(_) | PeerKind::Invalid(_) => Vec::new(),
+        }
+    }
+
+    fn workload(&self, i: usize) -> Option<&'c Workload> {
+        self.cluster.workloads.get(i)
+    }
+
+    /// Whether peer `peer` of a rule of `p` selects workload `wi`.
+    pub fn peer_selects_workload(&self, p: &Policy, peer: &PeerKind, wi: usize) -> bool {
+        let (Some(w), Some(ns_labels)) = (self.workload(wi), self.ns_labels.get(wi)) else {
+            return false;
+        };
+        match peer {
+            PeerKind::Selectors { namespace, pod } => {
+                let ns_ok = match namespace {
+                    Some(s) => s.matches(ns_labels),
+                    None => w.namespace == p.namespace,
+                };
+                ns_ok && pod.as_ref().is_none_or(|s| s.matches(&w.labels))
+            }
+            // netpol-analyzer's convention (and Stockade's): manifests do not give pod
+            // addresses, so an ipBlock never selects a workload.
+            PeerKind::IpBlock(_) | PeerKind::Invalid(_) => false,
+        }
+    }
+
+    /// The first peer of `r` that selects `e` (`Some(None)` when the rule has no
+    /// peers and so selects everything; `None` when it does not select `e`).
+    pub fn rule_match(&self, p: &Policy, r: &Rule, e: Endpoint) -> Option<Option<usize>> {
+        if r.peers.is_empty() {
+            return Some(None);
+        }
+        r.peers
+            .iter()
+            .position(|peer| match e {
+                Endpoint::Workload(wi) => self.peer_selects_workload(p, &peer.kind, wi),
+                Endpoint::External(range) => match &peer.kind {
+                    PeerKind::IpBlock(b) => range.subset_of(&b.set),
+                    _ => false,
+                },
+            })
+            .map(Some)
+    }
+
+    fn rule_selects(
+        &self,
+        pi: usize,
+        dir: Direction,
+        ri: usize,
+        p: &Policy,
+        r: &Rule,
+        e: Endpoint,
+    ) -> bool {
+        match e {
+            Endpoint::Workload(wi) => self
+                .rule_targets
+                .get(pi)
+                .and_then(|t| t.get(dir_index(dir)))
+                .and_then(|t| t.get(ri))
+                .is_some_and(|b| b.contains(wi)),
+            Endpoint::External(_) => self.rule_match(p, r, e).is_some(),
+        }
+    }
+
+    /// The connections rule `r` allows towards destination `dst` (named ports are
+    /// resolved against the destination workload's container ports and never
+    /// match an address range).
+    pub fn rule_conns(&self, r: &Rule, dst: Endpoint) -> ConnSet {
+        if r.ports.is_empty() {
+            return ConnSet::all();
+        }
+        let mut out = ConnSet::none();
+        for port in &r.ports {
+            if port.invalid.is_some() {
+                continue;
+            }
+            let set = match &port.port {
+                None => PortSet::all(),
+                Some(PortValue::Number(n)) => {
+                    let end = port.end_port.unwrap_or(*n);
+                    match (
+                        u16::try_from(*n),
+                        u16::try_from(end.min(i64::from(MAX_PORT))),
+                    ) {
+                        // Port 0 is invalid (the API server rejects it): nothing.
+                        (Ok(a), Ok(b)) if a > 0 => PortSet::range(a, b),
+                        _ => PortSet::default(),
+                    }
+                }
+                Some(PortValue::Name(name)) => {
+                    if port.end_port.is_some() {
+                        PortSet::default()
+                    } else {
+                        match dst {
+                            Endpoint::Workload(wi) => self
+                                .workload(wi)
+                                .and_then(|w| w.named_port(name))
+                                .filter(|cp| cp.protocol == port.protocol)
+                                .and_then(|cp| u16::try_from(cp.port).ok())
+                                .map(|p| PortSet::range(p, p))
+                                .unwrap_or_default(),
+                            Endpoint::External(_) => PortSet::default(),
+                        }
+                    }
+                }
+            };
+            out.add(port.protocol, &set);
+        }
+        out
+    }
+
+    /// What the policies of `wi`'s namespace allow in `dir` between `wi` and
+    /// `other` (`None`: `wi` is not isolated in that direction, so all is allowed).
+    fn side(&self, wi: usize, dir: Direction, other: Endpoint) -> ConnSet {
+        let policies = match dir {
+            Direction::Ingress => self.ingress_policies.get(wi),
+            Direction::Egress => self.egress_policies.get(wi),
+        };
+        let Some(policies) = policies.filter(|p| !p.is_empty()) else {
+            return ConnSet::all();
+        };
+        let dst = match dir {
+            Direction::Ingress => Endpoint::Workload(wi),
+            Direction::Egress => other,
+        };
+        let mut out = ConnSet::none();
+        for &pi in policies {
+            let Some(p) = self.cluster.policies.get(pi) else {
+                continue;
+            };
+            for (ri, r) in p.rules(dir).iter().enumerate() {
+                if self.rule_selects(pi, dir, ri, p, r, other) {
+                    out = out.union(&self.rule_conns(r, dst));
+                    if out.is_all() {
+                        return out;
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// The connections allowed from `src` to `dst`: egress allowed at the source
+    /// and ingress allowed at the destination. Between two address ranges the
+    /// policies say nothing: empty.
+    pub fn allowed(&self, src: Endpoint, dst: Endpoint) -> ConnSet {
+        match (src, dst) {
+            (Endpoint::Workload(s), Endpoint::Workload(d)) => {
+                let e = self.side(s, Direction::Egress, dst);
+                if e.is_empty() {
+                    return e;
+                }
+                e.intersect(&self.side(d, Direction::Ingress, src))
+            }
+            (Endpoint::External(_), Endpoint::Workload(d)) => self.side(d, Direction::Ingress, src),
+            (Endpoint::Workload(s), Endpoint::External(_)) => self.side(s, Direction::Egress, dst),
+            (Endpoint::External(_), Endpoint::External(_)) => ConnSet::none(),
+        }
+    }
+
+    /// Address ranges outside the cluster, as netpol-analyzer splits them: the
+    /// partition of the address space by the `ipBlock`s of ingress rules (sources)
+    /// and of egress rules (destinations), each block cut into its contiguous ranges.
+    pub fn external_ranges(&self, dir: Direction) -> Vec<IpRange> {
+        partition(&self.ip_blocks(dir))
+    }
+
+    /// The contiguous ranges of every `ipBlock` of `dir` rules.
+    pub fn ip_blocks(&self, dir: Direction) -> Vec<IpRange> {
+        let mut ranges = Vec::new();
+        for p in &self.cluster.policies {
+            for r in p.rules(dir) {
+                for peer in &r.peers {
+                    if let PeerKind::IpBlock(b) = &peer.kind {
+                        ranges.extend(b.set.ranges.iter().copied());
+                    }
+                }
+            }
+        }
+        ranges
+    }
+
+    /// What the `dir` policies of workload `wi` allow with each range of `ranges`
+    /// (sorted, and aligned with every `ipBlock` of `dir` rules, as the partitions of
+    /// [`Analysis::external_ranges`] are): `(index into ranges, connections)` for the
+    /// ranges with some connection. Rules without peers apply to every range; an
+    /// `ipBlock` only to the ranges inside it, found by binary search, so the cost
+    /// does not grow with ranges × rules.
+    fn external_side(
+        &self,
+        wi: usize,
+        dir: Direction,
+        ranges: &[IpRange],
+    ) -> Vec<(usize, ConnSet)> {
+        let policies = match dir {
+            Direction::Ingress => self.ingress_policies.get(wi),
+            Direction::Egress => self.egress_policies.get(wi),
+        };
+        let Some(policies) = policies.filter(|p| !p.is_empty()) else {
+            return (0..ranges.len()).map(|i| (i, ConnSet::all())).collect();
+        };
+        let Some(any) = ranges.first() else {
+            return Vec::new();
+        };
+        let dst = match dir {
+            Direction::Ingress => Endpoint::Workload(wi),
+            // Towards an address range the connections of a rule do not depend on
+            // which range (named ports never match one).
+            Direction::Egress => Endpoint::External(*any),
+        };
+        let mut base = ConnSet::none();
+        let mut per_range: std::collections::BTreeMap<usize, ConnSet> =
+            std::collections::BTreeMap::new();
+        for &pi in policies {
+            let Some(p) = self.cluster.policies.get(pi) else {
+                continue;
+            };
+            for r in p.rules(dir) {
+                if r.peers.is_empty() {
+                    base = base.union(&self.rule_conns(r, dst));
+                    continue;
+                }
+                let mut conns: Option<ConnSet> = None;
+                for peer in &r.peers {
+                    let PeerKind::IpBlock(b) = &peer.kind else {
+                        continue;
+                    };
+                    for piece in &b.set.ranges {
+                        let start = ranges
+                            .partition_point(|x| (x.family, x.first) < (piece.family, piece.first));
+                        for (i, x) in ranges.iter().enumerate().skip(start) {
+                            if x.family != piece.family || x.first > piece.last {
+                                break;
+                            }
+                            if !x.subset_of_range(piece) {
+                                continue;
+                            }
+                            let c = conns.get_or_insert_with(|| self.rule_conns(r, dst));
+                            let slot = per_range.entry(i).or_default();
+                            *slot = slot.union(c);
+                        }
+                    }
+                }
+            }
+        }
+        if base.is_empty() {
+            per_range
+                .into_iter()
+                .filter(|(_, c)| !c.is_empty())
+                .collect()
+        } else {
+            (0..ranges.len())
+                .map(|i| {
+                    (
+                        i,
+                        per_range
+                            .get(&i)
+                            .map_or_else(|| base.clone(), |c| c.union(&base)),
+                    )
+                })
+                .collect()
+        }
+    }
+
+    /// Workloads `s` may reach at all (egress), as a bit set.
+    fn egress_candidates(&self, s: usize) -> BitSet {
+        let n = self.cluster.workloads.len();
+        let Some(policies) = self.egress_policies.get(s).filter(|p| !p.is_empty()) else {
+            return BitSet::full(n);
+        };
+        let mut out = BitSet::new(n);
+        for &pi in policies {
+            if let Some(t) = self.rule_targets.get(pi).and_then(|t| t.get(1)) {
+                for b in t {
+                    out.union_with(b);
+                }
+            }
+        }
+        out
+    }
+
+    /// Every allowed connection: between workloads (not of a workload to itself), and
+    /// between workloads and external address ranges. Sorted by source and destination.
+    pub fn connections(&self) -> Vec<(Endpoint, Endpoint, ConnSet)> {
+        self.connections_with(
+            &self.external_ranges(Direction::Ingress),
+            &self.external_ranges(Direction::Egress),
+        )
+    }
+
+    /// [`Analysis::connections`] with the given external ranges as sources and
+    /// destinations (a diff uses the partition of both sides).
+    pub fn connections_with(
+        &self,
+        src_ranges: &[IpRange],
+        dst_ranges: &[IpRange],
+    ) -> Vec<(Endpoint, Endpoint, ConnSet)> {
+        let n = self.cluster.workloads.len();
+        let mut out = Vec::new();
+        if n == 0 {
+            return out;
+        }
+        for d in 0..n {
+            for (ri, c) in self.external_side(d, Direction::Ingress, src_ranges) {
+                if let Some(range) = src_ranges.get(ri) {
+                    out.push((Endpoint::External(*range), Endpoint::Workload(d), c));
+                }
+            }
+        }
+        for s in 0..n {
+            let candidates = self.egress_candidates(s);
+            for d in candidates.iter().filter(|&d| d != s && d < n) {
+                let c = self.allowed(Endpoint::Workload(s), Endpoint::Workload(d));
+                if !c.is_empty() {
+                    out.push((Endpoint::Workload(s), Endpoint::Workload(d), c));
+                }
+            }
+            for (ri, c) in self.external_side(s, Direction::Egress, dst_ranges) {
+                if let Some(range) = dst_ranges.get(ri) {
+                    out.push((Endpoint::Workload(s), Endpoint::External(*range), c));
+                }
+            }
+        }
+        out
+    }
+
+    /// `ns/name[Kind]` or `a.b.c.d-e.f.g.h[External]`.
+    pub fn name(&self, e: Endpoint) -> String {
+        match e {
+            Endpoint::Workload(i) => self.workload(i).map_or_else(String::new, Workload::id),
+            Endpoint::External(r) => format!("{r}[External]"),
+        }
+    }
+}

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# Builds and tests the Python, Node and WebAssembly bindings and the browser
+# playground, installing what it needs first (idempotent; safe to rerun):
+#   rustup target wasm32-unknown-unknown, wasm-bindgen-cli (the version in
+#   Cargo.lock), Debian chromium (only when /usr/bin/chromium is missing), a venv
+#   with maturin/pytest/mypy, npm packages (@napi-rs/cli, playwright-core, binaryen).
+# Then checks that one bad Dockerfile gives the same findings through the four
+# doors: Rust (JSON), Python, the Node addon and the WebAssembly build.
+#
+# Usage: scripts/test-bindings.sh        (from anywhere; CARGO_TARGET_DIR is honoured)
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+# napi always builds for the explicit host triple; maturin and the Rust door use the
+# same one so that compiled dependencies are shared.
+HOST=x86_64-unknown-linux-gnu
+WORK="$CARGO_TARGET_DIR/bindings"
+DOORS="$WORK/doors"
+mkdir -p "$WORK" "$DOORS"
+export PATH="$HOME/.cargo/bin:$PATH"
+
+step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
+run() {
+  printf '+ %s\n' "$*"
+  "$@"
+}
+declare -A TIMES
+timer_start() { T0=$SECONDS; }
+timer_stop() { TIMES[$1]=$((SECONDS - T0)); }
+size() { stat -c %s "$1"; }
+gz() { gzip -9c "$1" | wc -c; }
+
+# The same bad Dockerfile for every door (the JS and Python suites use this text too).
+BAD=$'FROM node:latest\nUSER root\nRUN curl http://x | sh\n'
+
+# ---------------------------------------------------------------------------
+step "Tools"
+timer_start
+node_major=$(node -p 'process.versions.node.split(".").map(Number).reduce((a, b, i) => i < 2 ? a * 1000 + b : a)')
+if ((node_major < 20017)); then
+  echo "Node >= 20.17 is required (found $(node --version))" >&2
+  exit 1
+fi
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  run rustup target add wasm32-unknown-unknown
+fi
+WB_VERSION=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/"/, "", $3); print $3 }' Cargo.lock)
+if [[ -z "$WB_VERSION" ]]; then
+  echo "wasm-bindgen is not in Cargo.lock" >&2
+  exit 1
+fi
+if [[ "$("$HOME/.cargo/bin/wasm-bindgen" --version 2>/dev/null || true)" != "wasm-bindgen $WB_VERSION" ]]; then
+  # Not --locked: the CLI's own lockfile pins a crate version the registry no longer serves.
+  run cargo install wasm-bindgen-cli --version "$WB_VERSION"
+fi
+if [[ ! -x /usr/bin/chromium ]]; then
+  run apt-get update
+  run apt-get install -y chromium
+fi
+if [[ ! -x "$WORK/venv/bin/python" ]]; then
+  run python3 -m venv "$WORK/venv"
+fi
+run "$WORK/venv/bin/pip" install --quiet --disable-pip-version-check 'maturin>=1.16,<2' pytest mypy
+npm_ci() { # npm ci, skipped when node_modules already matches package-lock.json
+  local dir=$1
+  if ! cmp -s "$dir/package-lock.json" "$dir/node_modules/.stockade-lock" 2>/dev/null; then
+    (cd "$dir" && run npm ci --no-audit --no-fund)
+    cp "$dir/package-lock.json" "$dir/node_modules/.stockade-lock"
+  fi
+}
+npm_ci bindings-node
+npm_ci bindings-wasm
+WASM_OPT="$ROOT/bindings-wasm/node_modules/.bin/wasm-opt" # npm binaryen, never Debian's
+timer_stop tools
+
+# ---------------------------------------------------------------------------
+step "Rust door: the core's JSON report"
+timer_start
+printf '%s' "$BAD" >"$DOORS/Dockerfile"
+# A debug build without --target: the one `cargo test` already made of the examples.
+run cargo build --quiet -p stockade --example scan_json
+"$CARGO_TARGET_DIR/debug/examples/scan_json" Dockerfile <"$DOORS/Dockerfile" >"$DOORS/rust.json"
+timer_stop rust
+
+# ---------------------------------------------------------------------------
+step "Python: wheel, stub check, pytest against the installed wheel"
+timer_start
+rm -f "$WORK"/wheels/stockade-*.whl
+run "$WORK/venv/bin/maturin" build --release -m bindings-python/Cargo.toml --target "$HOST" -o "$WORK/wheels"
+WHEEL=$(ls "$WORK"/wheels/stockade-*.whl)
+run python3 -m venv --clear "$WORK/venv-test"
+run "$WORK/venv-test/bin/pip" install --quiet --disable-pip-version-check pytest mypy "$WHEEL"
+# From outside the source tree, so that the installed package and its stubs are checked.
+(cd "$WORK" && run "$WORK/venv-test/bin/python" -m mypy.stubtest stockade \
+  --allowlist "$ROOT/bindings-python/stubtest-allowlist.txt")
+STOCKADE_DOOR_OUT="$DOORS/python.json" \
+  run "$WORK/venv-test/bin/python" -m pytest -q -p no:cacheprovider bindings-python/tests
+timer_stop python
+
+# ---------------------------------------------------------------------------
+step "Node: addon, generated typings, tests"
+timer_start
+(cd bindings-node && run npx napi build --platform --release)
+run git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+NODE_ADDON=$(ls bindings-node/stockade.*.node)
+(cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" run node --test test/api.test.mjs)
+timer_stop node
+
+# ---------------------------------------------------------------------------
+step "WebAssembly: build, wasm-bindgen (nodejs, web, bundler), wasm-opt -Oz, tests"
+timer_start
+# A size profile for the wasm32 target only (its artefacts live apart from the host's).
+CARGO_PROFILE_RELEASE_OPT_LEVEL=z CARGO_PROFILE_RELEASE_LTO=true CARGO_PROFILE_RELEASE_CODEGEN_UNITS=1 \
+  CARGO_PROFILE_RELEASE_PANIC=abort CARGO_PROFILE_RELEASE_STRIP=false \
+  run cargo build --release --target wasm32-unknown-unknown -p stockade-wasm
+RAW_WASM="$CARGO_TARGET_DIR/wasm32-unknown-unknown/release/stockade_wasm.wasm"
+PKG=bindings-wasm/pkg
+rm -rf "$PKG"
+run wasm-bindgen "$RAW_WASM" --target nodejs --out-dir "$PKG/node"
+run wasm-bindgen "$RAW_WASM" --target web --out-dir "$PKG/web"
+run wasm-bindgen "$RAW_WASM" --target bundler --out-dir "$PKG/bundler"
+cp bindings-wasm/pkg.package.json "$PKG/package.json"
+BINDGEN_SIZE=$(size "$PKG/web/stockade_wasm_bg.wasm")
+BINDGEN_GZ=$(gz "$PKG/web/stockade_wasm_bg.wasm")
+# wasm-opt takes a minute; reuse its output while its input is byte-identical.
+if cmp -s "$PKG/web/stockade_wasm_bg.wasm" "$WORK/stockade_wasm_bg.in.wasm" && [[ -f "$WORK/stockade_wasm_bg.opt.wasm" ]]; then
+  echo "wasm-opt: input unchanged, reusing $WORK/stockade_wasm_bg.opt.wasm"
+else
+  run "$WASM_OPT" -Oz "$PKG/web/stockade_wasm_bg.wasm" -o "$WORK/stockade_wasm_bg.opt.wasm"
+  cp "$PKG/web/stockade_wasm_bg.wasm" "$WORK/stockade_wasm_bg.in.wasm"
+fi
+for target in node web bundler; do
+  cp "$WORK/stockade_wasm_bg.opt.wasm" "$PKG/$target/stockade_wasm_bg.wasm"
+done
+(cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" run node --test test/api.test.mjs)
+timer_stop wasm
+
+step "Playground in headless Chromium"
+timer_start
+(cd bindings-wasm && run node --test test/playground.test.mjs)
+timer_stop playground
+
+# ---------------------------------------------------------------------------
+step "Four doors: Rust, Python, Node, WebAssembly"
+(cd bindings-node && STOCKADE_DOORS_DIR="$DOORS" run node --test test/doors.test.mjs)
+
+# ---------------------------------------------------------------------------
+step "Summary"
+FINAL_WASM="$PKG/web/stockade_wasm_bg.wasm"
+printf 'wheel       %s  %s bytes\n' "$(basename "$WHEEL")" "$(size "$WHEEL")"
+printf 'node addon  %s  %s bytes\n' "$(basename "$NODE_ADDON")" "$(size "$NODE_ADDON")"
+printf 'wasm        rustc %s bytes; wasm-bindgen %s bytes (%s gzip); wasm-opt -Oz %s bytes (%s gzip)\n' \
+  "$(size "$RAW_WASM")" "$BINDGEN_SIZE" "$BINDGEN_GZ" "$(size "$FINAL_WASM")" "$(gz "$FINAL_WASM")"
+printf 'screenshot  %s\n' "bindings-wasm/test-output/playground.png"
+printf 'seconds     tools %s, rust door %s, python %s, node %s, wasm %s, playground %s, total %s\n' \
+  "${TIMES[tools]}" "${TIMES[rust]}" "${TIMES[python]}" "${TIMES[node]}" "${TIMES[wasm]}" \
+  "${TIMES[playground]}" "$SECONDS"
+echo "bindings: all tests passed"
