@@ -121,6 +121,7 @@
 
 mod build;
 mod comments;
+mod fixes;
 mod json;
 mod node;
 mod offsets;
