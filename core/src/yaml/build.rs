@@ -78,10 +78,10 @@ pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
             }
         }
         let stream = ctx.finish();
-        return if fixes.has_inserts() {
-            map_stream(stream, &fixes)
-        } else {
+        return if fixes.is_empty() {
             stream
+        } else {
+            map_stream(stream, &fixes, text)
         };
     }
 }
@@ -154,8 +154,9 @@ fn tabs_after_colons(text: &str) -> Vec<usize> {
     positions
 }
 
-/// Spans of an edited text's stream, mapped back to the original text.
-fn map_stream(mut stream: Stream, fixes: &Fixes) -> Stream {
+/// Spans of an edited text's stream, mapped back to the original `text`; comments
+/// read from it.
+fn map_stream(mut stream: Stream, fixes: &Fixes, text: &str) -> Stream {
     let map = |s: &mut Span| {
         *s = Span::from_range(
             fixes.to_original(s.start as usize)..fixes.to_original(s.end as usize),
@@ -169,6 +170,8 @@ fn map_stream(mut stream: Stream, fixes: &Fixes) -> Stream {
         }
         for c in &mut doc.comments {
             map(&mut c.span);
+            let (start, end) = (c.span.start as usize, c.span.end as usize);
+            c.text = text.get(start + 1..end).unwrap_or_default().to_string();
         }
     }
     stream

@@ -34,10 +34,6 @@ impl Fixes {
         self.colon_tabs.is_empty() && self.blank_tabs.is_empty() && self.inserts.is_empty()
     }
 
-    pub(super) fn has_inserts(&self) -> bool {
-        !self.inserts.is_empty()
-    }
-
     /// Spaces inserted so far.
     pub(super) fn inserted(&self) -> usize {
         self.inserts.iter().map(|&(_, n)| n).sum()
