@@ -555,6 +555,56 @@ fn under_indented_quoted_continuation_lines_read_as_in_go_yaml() {
 }
 
 #[test]
+fn under_indented_flow_collection_lines_read_as_in_go_yaml() {
+    // libyaml checks no indentation inside flow collections either.
+    let text =
+        "a:\n  b: [1,\n2,\n 3, {c: [4,\n5]},\n\"x\ny\", z # n\n]\n  c: d # e\nf: [1,\n    2]\n";
+    let stream = read(text);
+    let node = stream.documents[0].node().unwrap();
+    assert_eq!(
+        node.to_json(),
+        json!({"a": {"b": [1, 2, 3, {"c": [4, 5]}, "x y", "z"], "c": "d"}, "f": [1, 2]})
+    );
+    let mut all = Vec::new();
+    spans(node, text, &mut all);
+    let b = &text[text.find('[').unwrap()..=text.find("]\n  c").unwrap()];
+    let a_value = &text[text.find("b:").unwrap()..text.find(" # e").unwrap()];
+    assert_eq!(
+        all,
+        [
+            text.trim_end(),
+            "a",
+            a_value,
+            "b",
+            b,
+            "1",
+            "2",
+            "3",
+            "{c: [4,\n5]}",
+            "c",
+            "[4,\n5]",
+            "4",
+            "5",
+            "\"x\ny\"",
+            "z",
+            "c",
+            "d",
+            "f",
+            "[1,\n    2]",
+            "1",
+            "2"
+        ]
+    );
+    let comments: Vec<(&str, u32)> = stream
+        .comments()
+        .map(|c| (c.span.text(text), c.line))
+        .collect();
+    assert_eq!(comments, [("# n", 6), ("# e", 8)]);
+    // A document marker inside stays an error.
+    assert!(read("a:\n  b: [1,\n---\n]\n").problems().next().is_some());
+}
+
+#[test]
 fn quoted_scalars_go_yaml_refuses_stay_errors() {
     for text in [
         // A document marker at column 0 inside the scalar.

@@ -26,6 +26,10 @@ struct Ctx<'a> {
     /// lines' indentation, and tabs it refused in those lines' leading blanks.
     quoted_indent: Vec<usize>,
     quoted_tabs: Vec<usize>,
+    /// Tokens inside flow collections the parser refused for their indentation, with
+    /// the column that is enough and how many flow collections the parser has seen
+    /// open around them.
+    flow_indent: Vec<(usize, usize, usize)>,
     limits: &'a Limits,
     offsets: CharOffsets,
     lines: LineIndex,
@@ -129,6 +133,18 @@ fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
         }
         changed = true;
     }
+    for &(at, need, levels) in &ctx.flow_indent {
+        let pads = fixes::pad_flow(ctx.text, at, need, levels);
+        let total: usize = pads.iter().map(|&(_, n)| n).sum();
+        if total == 0 || total > budget {
+            continue;
+        }
+        budget -= total;
+        for (at, n) in pads {
+            fixes.insert(ctx.fixes.to_original(at), n);
+        }
+        changed = true;
+    }
     changed.then_some(fixes)
 }
 
@@ -203,6 +219,7 @@ impl<'a> Ctx<'a> {
             tab_after_colon: false,
             quoted_indent: Vec::new(),
             quoted_tabs: Vec::new(),
+            flow_indent: Vec::new(),
             limits,
             offsets: CharOffsets::new(text),
             lines: LineIndex::new(text),
@@ -331,7 +348,9 @@ impl<'a> Ctx<'a> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    let problem = self.syntax_problem(err.info(), at);
+                    let info = err.info();
+                    self.note_flow_indent(info, at, doc.as_ref());
+                    let problem = self.syntax_problem(info, at);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -401,6 +420,30 @@ impl<'a> Ctx<'a> {
                 }
             }
         }
+    }
+
+    /// Notes a token the parser refused for its indentation inside a flow collection
+    /// (see [`parse`]), with the innermost block's column, which the collection's
+    /// lines must get past.
+    fn note_flow_indent(&mut self, info: &str, at: usize, doc: Option<&DocBuilder>) {
+        // Both errors are only raised inside flow collections.
+        if info != "invalid indentation" && info != "invalid indentation in flow construct" {
+            return;
+        }
+        let stack = doc.map_or(&[][..], |d| d.stack.as_slice());
+        let Some(block) = stack.iter().rposition(|f| f.style == Style::Block) else {
+            return;
+        };
+        let Some(frame) = stack.get(block) else {
+            return;
+        };
+        let ls = self.lines.line_start(self.line_of(frame.start)) as usize;
+        let col = self
+            .text
+            .get(ls..frame.start)
+            .map_or(0, |t| t.chars().count());
+        self.flow_indent
+            .push((at, col + 1, stack.len() - block - 1));
     }
 
     /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).

@@ -11,7 +11,9 @@
 //!   `saphyr-parser` wants them indented at least as much as the enclosing block
 //!   collection ("invalid indentation in quoted scalar"). The leading blanks of a
 //!   continuation line are not part of the value, so padding them changes nothing
-//!   but the offsets, which [`Fixes::to_original`] maps back.
+//!   but the offsets, which [`Fixes::to_original`] maps back. Likewise at the start
+//!   of a flow collection's lines: libyaml checks no indentation inside flow
+//!   collections, and leading blanks there are never content.
 
 /// The edits applied to a text before it is given to the parser.
 #[derive(Debug, Default, Clone)]
@@ -172,6 +174,80 @@ pub(super) fn pad_quoted(text: &str, quote: usize) -> Vec<(usize, usize)> {
     pads
 }
 
+/// Spaces to insert so that the lines of a flow collection, from the one holding
+/// the token at `at` to the one closing the `levels`-th collection around that
+/// token, start at column `need` or more (go-yaml checks no indentation inside flow
+/// collections). Blank lines and lines starting with a document marker are left
+/// alone.
+pub(super) fn pad_flow(text: &str, at: usize, need: usize, levels: usize) -> Vec<(usize, usize)> {
+    let bytes = text.as_bytes();
+    let ls = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    // Where the collection holding `at` closes (or the end of the text).
+    let mut depth = 0usize;
+    let mut open = levels.max(1);
+    let mut i = at;
+    let mut end = bytes.len();
+    while let Some(&c) = bytes.get(i) {
+        let token_start = i == 0
+            || matches!(
+                bytes.get(i - 1),
+                Some(b' ' | b'\t' | b'\r' | b'\n' | b'[' | b'{' | b',' | b':')
+            );
+        match c {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                if let Some(d) = depth.checked_sub(1) {
+                    depth = d;
+                } else {
+                    open -= 1;
+                    if open == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+            }
+            b'"' | b'\'' if token_start => match quoted_close(bytes, i) {
+                Some(close) => i = close,
+                None => break,
+            },
+            b'#' if token_start && i > 0 => {
+                while !matches!(bytes.get(i), Some(b'\n') | None) {
+                    i += 1;
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    let mut pads = Vec::new();
+    let mut line = Some(ls);
+    while let Some(start) = line.filter(|&l| l <= end) {
+        let mut j = start;
+        while let Some(b' ' | b'\t') = bytes.get(j) {
+            j += 1;
+        }
+        let blank = matches!(bytes.get(j), Some(b'\r' | b'\n') | None);
+        let marker = j == start
+            && matches!(bytes.get(start..start + 3), Some(b"---" | b"..."))
+            && matches!(
+                bytes.get(start + 3),
+                None | Some(b' ' | b'\t' | b'\r' | b'\n')
+            );
+        if !blank && !marker && j - start < need {
+            pads.push((start, need - (j - start)));
+        }
+        line = bytes
+            .get(start..)
+            .and_then(|r| r.iter().position(|&c| c == b'\n'))
+            .map(|p| start + p + 1);
+    }
+    pads
+}
+
 /// Offset of the closing quote of the quoted scalar opening at `quote`.
 fn quoted_close(bytes: &[u8], quote: usize) -> Option<usize> {
     let q = *bytes.get(quote)?;
@@ -247,6 +323,23 @@ mod tests {
         // the blank line nothing, `---` at column 0 stays, `"` gets 5.
         assert_eq!(lines, [(2, 4), (3, 1), (4, 5), (7, 5)]);
         assert!(pad_quoted("a: \"x\n     y\"\n", 3).is_empty());
+    }
+
+    #[test]
+    fn pads_flow_lines_up_to_the_closing_bracket() {
+        let text = "a:\n  b: [1, [2,\n3], \"]\n\", # ]\n\n\t4,\n---\n]\nc\n";
+        let at = text.find("3]").unwrap();
+        let lines = |levels| -> Vec<(usize, usize)> {
+            pad_flow(text, at, 3, levels)
+                .iter()
+                .map(|&(p, n)| (text[..p].matches('\n').count(), n))
+                .collect()
+        };
+        // Inside `[2, 3]` only: up to its `]`.
+        assert_eq!(lines(1), [(2, 3)]);
+        // From `3],` (line 2) to the `]` closing `b` (line 7): the quoted `]` and the
+        // comment's `]` do not close it; the blank line and `---` are left alone.
+        assert_eq!(lines(2), [(2, 3), (3, 3), (5, 2), (7, 3)]);
         assert!(pad_quoted("a: \"x\ny\n", 3).is_empty(), "not closed");
         assert!(pad_quoted("a: x\n", 3).is_empty(), "not a quote");
     }

@@ -94,7 +94,7 @@
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
 //! - Where `saphyr-parser` refuses input go-yaml v2 reads, the stream is read again
-//!   after an edit that changes no value, and every span and comment is mapped back
+//!   (at most 16 times) after an edit that changes no value, and every span and comment is mapped back
 //!   to the original text (see `fixes.rs`):
 //!   - tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml: they are read
 //!     as spaces (tabs inside quoted and block scalars are kept);
@@ -109,6 +109,11 @@
 //!     is go-yaml's. Still errors, as in go-yaml: a `---`/`...` line at column 0
 //!     inside the scalar, an unclosed scalar, a multi-line quoted key, content after
 //!     the closing quote.
+//!   - likewise, the lines of a flow collection may sit at any column (libyaml
+//!     checks no indentation inside flow collections): `b: [1,` then `2]` at column
+//!     0. `saphyr-parser` refuses them ("invalid indentation", "invalid indentation
+//!     in flow construct"): spaces are inserted at their start, up to the line
+//!     closing the collection. A `---`/`...` line at column 0 inside stays an error.
 //! - Documents are split by the YAML grammar. kubectl first splits a stream on lines
 //!   starting with `---` and refuses content after the marker (`--- {a: 1}`), and
 //!   reads a stream starting with `{` as concatenated JSON objects; here `--- {a: 1}`
@@ -116,10 +121,7 @@
 //! - The grammar is YAML 1.2 (`saphyr-parser`) where go-yaml v2 follows YAML 1.1's
 //!   grammar (libyaml); the differences are in corner cases of the syntax (for example
 //!   tabs in indentation, `%YAML 1.1` directives, some flow-context edge cases). The
-//!   *scalar resolution* is go-yaml v2's, as described above. One such case: lines
-//!   of a flow collection less indented than the enclosing block (`b: [1,` then `2]`
-//!   at column 0) are refused ("invalid indentation"), where libyaml checks no
-//!   indentation inside flow collections; no corpus or conformance file has them.
+//!   *scalar resolution* is go-yaml v2's, as described above.
 //! - Plain integers in `(i64::MAX, u64::MAX]` are kept as floats (go-yaml gives
 //!   `uint64`; the JSON text is the same except for precision, and such a key is an
 //!   error in sigs.k8s.io/yaml but a float-formatted string here).
