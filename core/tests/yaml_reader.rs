@@ -605,6 +605,33 @@ fn under_indented_flow_collection_lines_read_as_in_go_yaml() {
 }
 
 #[test]
+fn indentless_sequences_start_at_their_first_dash() {
+    let text = "a:\n- b\n- - c\nd: &x # n\n# m\n- e: 1\nf:\n  - g\n";
+    let node = root(text);
+    let mut all = Vec::new();
+    spans(&node, text, &mut all);
+    assert_eq!(
+        all,
+        [
+            text.trim_end(),
+            "a",
+            "- b\n- - c",
+            "b",
+            "- c",
+            "c",
+            "d",
+            "- e: 1",
+            "e: 1",
+            "e",
+            "1",
+            "f",
+            "- g",
+            "g"
+        ]
+    );
+}
+
+#[test]
 fn quoted_scalars_go_yaml_refuses_stay_errors() {
     for text in [
         // A document marker at column 0 inside the scalar.

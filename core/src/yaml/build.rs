@@ -849,6 +849,11 @@ impl DocBuilder {
             Some(b'[' | b'{') => Style::Flow,
             _ => Style::Block,
         };
+        let start = if !is_map && style == Style::Block {
+            self.block_entry_after_key(text).unwrap_or(start)
+        } else {
+            start
+        };
         let span = Span::from_range(start..start);
         let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
         if self.stack.len() >= max_depth {
@@ -925,6 +930,45 @@ impl DocBuilder {
             self.anchors.insert(frame.anchor, (node.clone(), size));
         }
         self.push(node, ctx)
+    }
+
+    /// The `-` opening a block sequence that is the value of the current block
+    /// mapping's pending key. The parser places an indentless sequence (`key:` then
+    /// `- a` at the key's column) after its first `-`; this finds that `-`: the first
+    /// thing after the key's `:`, past blanks, comments and node properties.
+    fn block_entry_after_key(&self, text: &str) -> Option<usize> {
+        let frame = self.stack.last().filter(|f| f.style == Style::Block)?;
+        let FrameKind::Map { key: Some(k), .. } = &frame.kind else {
+            return None;
+        };
+        let bytes = text.as_bytes();
+        let mut i = k.span.end as usize;
+        let mut colon = false;
+        loop {
+            match bytes.get(i)? {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'#' => {
+                    while !matches!(bytes.get(i), Some(b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b':' if !colon => {
+                    colon = true;
+                    i += 1;
+                }
+                b'&' | b'!' if colon => {
+                    while !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b'-' if colon => {
+                    let blank =
+                        matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None);
+                    return blank.then_some(i);
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// Attach a completed node to its parent (or make it the root).
