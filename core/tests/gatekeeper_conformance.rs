@@ -16,17 +16,7 @@ use stockade::rego::gator::{verify_suite_file, SuiteResult};
 
 /// `(suite folder, test or test/case, reason)` of the failures we know and
 /// explain. Never edit the data to make a case pass.
-const KNOWN_FAILURES: &[(&str, &str, &str)] = &[
-    (
-        "general/httpsonly",
-        "tls-required",
-        "template.yaml has a multi-line double-quoted scalar (`description: \"When set to ... defaults` / \
-         `to false.\"`) whose continuation line sits at the key's indentation; go-yaml accepts it, \
-         the YAML reader (saphyr-parser) rejects it with `invalid indentation in quoted scalar` \
-         (a YAML reader difference, core/src/yaml, not Rego)",
-    ),
-    ("general/httpsonly", "tls-optional", "same template file as tls-required"),
-];
+const KNOWN_FAILURES: &[(&str, &str, &str)] = &[];
 
 fn suites(dir: &Path, out: &mut Vec<PathBuf>) {
     let mut entries: Vec<_> = std::fs::read_dir(dir)

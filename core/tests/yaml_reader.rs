@@ -469,6 +469,190 @@ fn tabs_after_colons_are_blanks_as_in_go_yaml() {
     assert!(read("a:\n\t- b\n").problems().next().is_some());
 }
 
+/// Every node of `node`, depth first, with its span's text in `text`.
+fn spans<'a>(node: &Node, text: &'a str, out: &mut Vec<&'a str>) {
+    out.push(node.span.text(text));
+    match &node.value {
+        Value::Seq(items) => items.iter().for_each(|i| spans(i, text, out)),
+        Value::Map(entries) => entries.iter().for_each(|(k, v)| {
+            spans(k, text, out);
+            spans(v, text, out);
+        }),
+        _ => {}
+    }
+}
+
+#[test]
+fn under_indented_quoted_continuation_lines_read_as_in_go_yaml() {
+    // go-yaml v2 (libyaml's scanner) does not check the indentation of a quoted
+    // scalar's continuation lines; saphyr-parser wants them inside the block.
+    let text = "a:\n  b: \"x\ny\n\tz\"  # c1\n  c: 'p\n q'\n  d: [e, \"f\n  g\"]\n  \
+                i:\n    - - \"s\n t\"\n# after\nh: \u{e9}  # c2\n---\nk: \"1\n\"\n";
+    for text in [text.to_string(), text.replace('\n', "\r\n")] {
+        let text = text.as_str();
+        let stream = read(text);
+        assert_eq!(stream.documents.len(), 2);
+        let node = stream.documents[0].node().unwrap();
+        let nl = if text.contains('\r') { "\r\n" } else { "\n" };
+        assert_eq!(
+            node.to_json(),
+            json!({"a": {"b": "x y z", "c": "p q", "d": ["e", "f g"], "i": [["s t"]]}, "h": "\u{e9}"})
+        );
+        let mut all = Vec::new();
+        spans(node, text, &mut all);
+        let b = format!("\"x{nl}y{nl}\tz\"");
+        let c = format!("'p{nl} q'");
+        let d = format!("[e, \"f{nl}  g\"]");
+        let fg = format!("\"f{nl}  g\"");
+        let st = format!("\"s{nl} t\"");
+        let inner = format!("- \"s{nl} t\"");
+        let seq = format!("- - \"s{nl} t\"");
+        let a_value = &text[text.find("b:").unwrap()..text.find(&st).unwrap() + st.len()];
+        let root_text = &text[..text.find("\u{e9}").unwrap() + 2];
+        assert_eq!(
+            all,
+            [
+                root_text, "a", a_value, "b", &b, "c", &c, "d", &d, "e", &fg, "i", &seq, &inner,
+                &st, "h", "\u{e9}"
+            ]
+        );
+        let comments: Vec<(&str, &str, u32)> = stream
+            .comments()
+            .map(|c| (c.text.as_str(), c.span.text(text), c.line))
+            .collect();
+        assert_eq!(
+            comments,
+            [
+                (" c1", "# c1", 3),
+                (" after", "# after", 11),
+                (" c2", "# c2", 12)
+            ]
+        );
+        let h = node.get("h").unwrap();
+        assert_eq!(line_col(text, h.span.start), (13, 4));
+        let second = stream.documents[1].node().unwrap();
+        assert_eq!(second.get("k").unwrap().as_str(), Some("1 "));
+        assert_eq!(
+            second.get("k").unwrap().span.text(text),
+            format!("\"1{nl}\"")
+        );
+        let doc_start = text.find("---").unwrap() as u32;
+        assert_eq!(stream.documents[0].span.end, doc_start);
+        assert_eq!(stream.documents[1].span.start, doc_start);
+        assert_eq!(stream.documents[1].span.end as usize, text.len());
+    }
+    // Tabs in those lines' leading blanks are blanks too.
+    let text = "a:\n  b: \"x\n\t  y\"\n  c: 1\n";
+    assert_eq!(json_of(text), json!({"a": {"b": "x y", "c": 1}}));
+    let c = root(text).get("a").unwrap().get("c").unwrap().span;
+    assert_eq!(c.start as usize, text.find("c: 1").unwrap() + 3);
+    assert_eq!(c.text(text), "1");
+    // A later error is still located in the original text.
+    let text = "a:\n  b: \"x\ny\"\n  c: [\n";
+    let p = problem(text);
+    assert!(p.span.start as usize >= text.find("c:").unwrap(), "{p:?}");
+    assert!(p.span.end as usize <= text.len());
+}
+
+#[test]
+fn under_indented_flow_collection_lines_read_as_in_go_yaml() {
+    // libyaml checks no indentation inside flow collections either.
+    let text =
+        "a:\n  b: [1,\n2,\n 3, {c: [4,\n5]},\n\"x\ny\", z # n\n]\n  c: d # e\nf: [1,\n    2]\n";
+    let stream = read(text);
+    let node = stream.documents[0].node().unwrap();
+    assert_eq!(
+        node.to_json(),
+        json!({"a": {"b": [1, 2, 3, {"c": [4, 5]}, "x y", "z"], "c": "d"}, "f": [1, 2]})
+    );
+    let mut all = Vec::new();
+    spans(node, text, &mut all);
+    let b = &text[text.find('[').unwrap()..=text.find("]\n  c").unwrap()];
+    let a_value = &text[text.find("b:").unwrap()..text.find(" # e").unwrap()];
+    assert_eq!(
+        all,
+        [
+            text.trim_end(),
+            "a",
+            a_value,
+            "b",
+            b,
+            "1",
+            "2",
+            "3",
+            "{c: [4,\n5]}",
+            "c",
+            "[4,\n5]",
+            "4",
+            "5",
+            "\"x\ny\"",
+            "z",
+            "c",
+            "d",
+            "f",
+            "[1,\n    2]",
+            "1",
+            "2"
+        ]
+    );
+    let comments: Vec<(&str, u32)> = stream
+        .comments()
+        .map(|c| (c.span.text(text), c.line))
+        .collect();
+    assert_eq!(comments, [("# n", 6), ("# e", 8)]);
+    // A document marker inside stays an error.
+    assert!(read("a:\n  b: [1,\n---\n]\n").problems().next().is_some());
+}
+
+#[test]
+fn indentless_sequences_start_at_their_first_dash() {
+    let text = "a:\n- b\n- - c\nd: &x # n\n# m\n- e: 1\nf:\n  - g\n";
+    let node = root(text);
+    let mut all = Vec::new();
+    spans(&node, text, &mut all);
+    assert_eq!(
+        all,
+        [
+            text.trim_end(),
+            "a",
+            "- b\n- - c",
+            "b",
+            "- c",
+            "c",
+            "d",
+            "- e: 1",
+            "e: 1",
+            "e",
+            "1",
+            "f",
+            "- g",
+            "g"
+        ]
+    );
+}
+
+#[test]
+fn quoted_scalars_go_yaml_refuses_stay_errors() {
+    for text in [
+        // A document marker at column 0 inside the scalar.
+        "a:\n  b: \"x\n---\ny\"\n",
+        "a:\n  b: 'x\n...\ny'\n",
+        // Not closed.
+        "a:\n  b: \"x\ny\n",
+        // A multi-line key.
+        "a:\n  \"x\ny\": 1\n",
+        // Content after the closing quote.
+        "a:\n  b: \"x\ny\" z\n",
+        // A plain scalar's continuation is not a quoted one.
+        "a:\n  b: x\ny\n",
+    ] {
+        assert!(
+            read(text).problems().next().is_some(),
+            "{text:?} should not be read"
+        );
+    }
+}
+
 #[test]
 fn control_characters_are_errors_as_in_go_yaml() {
     let text = "a: 1\n---\nb: x\u{1}y\n---\nc: \"\u{7f}\"\n---\nd: \"\t\u{85}\"\n";

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::comments;
+use super::fixes::{self, Fixes};
 use super::node::{Node, Style, Value};
 use super::offsets::CharOffsets;
 use super::resolve::{resolve_plain, resolve_tagged, CORE_HANDLE};
@@ -14,10 +15,21 @@ use crate::finding::{ErrorKind, Problem};
 use crate::source::{LineIndex, Span};
 
 struct Ctx<'a> {
-    /// The original text: spans, comments and boundaries are read from it.
+    /// The text given to the parser (the original one, or a copy edited by
+    /// [`Fixes`]): spans, comments and boundaries are read from it, then mapped back
+    /// to the original text by [`Ctx::finish`].
     text: &'a str,
+    fixes: &'a Fixes,
     /// Whether the parser stopped at a tab after `:` (see [`parse`]).
     tab_after_colon: bool,
+    /// Opening quotes of quoted scalars the parser refused for their continuation
+    /// lines' indentation, and tabs it refused in those lines' leading blanks.
+    quoted_indent: Vec<usize>,
+    quoted_tabs: Vec<usize>,
+    /// Tokens inside flow collections the parser refused for their indentation, with
+    /// the column that is enough and how many flow collections the parser has seen
+    /// open around them.
+    flow_indent: Vec<(usize, usize, usize)>,
     limits: &'a Limits,
     offsets: CharOffsets,
     lines: LineIndex,
@@ -37,58 +49,108 @@ enum Outcome {
     ResumeAt(usize),
 }
 
+/// Rounds of reading again after edits (each one fixes at least one place per
+/// document).
+const MAX_ROUNDS: usize = 16;
+
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
-    // `saphyr-parser` refuses a tab right after `:` (`key:\tvalue`), which libyaml and
-    // go-yaml accept. When that happens, the tabs after every `:` are read as spaces
-    // (same byte length, so every offset stays right) and the stream is read again;
-    // tabs that turn out to sit inside quoted or block scalars are put back.
-    let mut patched: Option<(String, Vec<usize>)> = None;
+    // `saphyr-parser` refuses some input go-yaml v2 reads; when it stops on one, the
+    // text is edited without changing the values read (see `fixes`) and read again:
+    // - a tab right after `:` (`key:\tvalue`): the tabs after every `:` are read as
+    //   spaces (tabs that turn out to sit inside quoted or block scalars are put back);
+    // - continuation lines of a quoted scalar indented less than the enclosing block
+    //   (or with tabs in that indentation): spaces are inserted at their start (tabs
+    //   there are read as spaces).
+    let mut fixes = Fixes::default();
     let mut rounds = 0;
     loop {
         rounds += 1;
-        let source = patched.as_ref().map_or(text, |(s, _)| s.as_str());
-        let mut ctx = Ctx::new(text, limits);
+        let edited = (!fixes.is_empty()).then(|| fixes.apply(text));
+        let source = edited.as_deref().unwrap_or(text);
+        let mut ctx = Ctx::new(source, &fixes, limits);
         let mut base = 0;
-        while let Outcome::ResumeAt(next) = ctx.run(base, source) {
-            if next <= base || next >= text.len() {
+        while let Outcome::ResumeAt(next) = ctx.run(base) {
+            if next <= base || next >= source.len() {
                 break;
             }
             base = next;
         }
-        if rounds < 8 {
-            match &mut patched {
-                None if ctx.tab_after_colon => {
-                    patched = Some(patch_tabs_after_colons(text));
-                    continue;
-                }
-                Some((source, positions)) => {
-                    ctx.opaque.sort_unstable();
-                    let inside = |p: &usize| {
-                        let i = ctx.opaque.partition_point(|&(start, _)| start <= *p);
-                        i.checked_sub(1)
-                            .and_then(|i| ctx.opaque.get(i))
-                            .is_some_and(|&(_, end)| *p < end)
-                    };
-                    let (restore, keep): (Vec<usize>, Vec<usize>) =
-                        positions.iter().partition(|p| inside(p));
-                    if !restore.is_empty() {
-                        for p in restore {
-                            source.replace_range(p..=p, "\t");
-                        }
-                        *positions = keep;
-                        continue;
-                    }
-                }
-                None => {}
+        if rounds < MAX_ROUNDS {
+            if let Some(next) = next_fixes(text, &ctx) {
+                fixes = next;
+                continue;
             }
         }
-        return ctx.finish();
+        let stream = ctx.finish();
+        return if fixes.is_empty() {
+            stream
+        } else {
+            map_stream(stream, &fixes, text)
+        };
     }
 }
 
-/// Replace the tabs (and only tabs) in the blank run after each `:` with spaces.
-fn patch_tabs_after_colons(text: &str) -> (String, Vec<usize>) {
-    let mut bytes = text.as_bytes().to_vec();
+/// The edits for the next round, when this one found something to fix.
+fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
+    let mut fixes = ctx.fixes.clone();
+    let mut changed = false;
+    if ctx.tab_after_colon && fixes.colon_tabs.is_empty() {
+        fixes.colon_tabs = tabs_after_colons(text);
+        changed = !fixes.colon_tabs.is_empty();
+    } else if !fixes.colon_tabs.is_empty() {
+        let mut opaque = ctx.opaque.clone();
+        opaque.sort_unstable();
+        let inside = |p: &usize| {
+            let p = ctx.fixes.to_edited(*p);
+            let i = opaque.partition_point(|&(start, _)| start <= p);
+            i.checked_sub(1)
+                .and_then(|i| opaque.get(i))
+                .is_some_and(|&(_, end)| p < end)
+        };
+        let before = fixes.colon_tabs.len();
+        fixes.colon_tabs.retain(|p| !inside(p));
+        changed |= fixes.colon_tabs.len() != before;
+    }
+    for &at in &ctx.quoted_tabs {
+        for tab in fixes::leading_tabs(ctx.text, at, ctx.fixes) {
+            if !fixes.blank_tabs.contains(&tab) {
+                fixes.blank_tabs.push(tab);
+                changed = true;
+            }
+        }
+    }
+    // Inserted spaces stay below the text's own size.
+    let mut budget = text.len().saturating_sub(fixes.inserted());
+    for &quote in &ctx.quoted_indent {
+        let pads = fixes::pad_quoted(ctx.text, quote);
+        let total: usize = pads.iter().map(|&(_, n)| n).sum();
+        if total == 0 || total > budget {
+            continue;
+        }
+        budget -= total;
+        for (at, n) in pads {
+            fixes.insert(ctx.fixes.to_original(at), n);
+        }
+        changed = true;
+    }
+    for &(at, need, levels) in &ctx.flow_indent {
+        let pads = fixes::pad_flow(ctx.text, at, need, levels);
+        let total: usize = pads.iter().map(|&(_, n)| n).sum();
+        if total == 0 || total > budget {
+            continue;
+        }
+        budget -= total;
+        for (at, n) in pads {
+            fixes.insert(ctx.fixes.to_original(at), n);
+        }
+        changed = true;
+    }
+    changed.then_some(fixes)
+}
+
+/// Offsets of the tabs in the blank run after each `:`.
+fn tabs_after_colons(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
     let mut positions = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
@@ -96,9 +158,6 @@ fn patch_tabs_after_colons(text: &str) -> (String, Vec<usize>) {
             let mut j = i + 1;
             while let Some(&c @ (b' ' | b'\t')) = bytes.get(j) {
                 if c == b'\t' {
-                    if let Some(b) = bytes.get_mut(j) {
-                        *b = b' ';
-                    }
                     positions.push(j);
                 }
                 j += 1;
@@ -108,16 +167,59 @@ fn patch_tabs_after_colons(text: &str) -> (String, Vec<usize>) {
             i += 1;
         }
     }
-    // Only ASCII tabs became ASCII spaces: still UTF-8.
-    let patched = String::from_utf8(bytes).unwrap_or_else(|_| text.to_string());
-    (patched, positions)
+    positions
+}
+
+/// Spans of an edited text's stream, mapped back to the original `text`; comments
+/// read from it.
+fn map_stream(mut stream: Stream, fixes: &Fixes, text: &str) -> Stream {
+    let map = |s: &mut Span| {
+        *s = Span::from_range(
+            fixes.to_original(s.start as usize)..fixes.to_original(s.end as usize),
+        );
+    };
+    for doc in &mut stream.documents {
+        map(&mut doc.span);
+        match &mut doc.root {
+            Ok(node) => map_node(node, &map),
+            Err(p) => map(&mut p.span),
+        }
+        for c in &mut doc.comments {
+            map(&mut c.span);
+            let (start, end) = (c.span.start as usize, c.span.end as usize);
+            c.text = text.get(start + 1..end).unwrap_or_default().to_string();
+        }
+    }
+    stream
+}
+
+fn map_node(node: &mut Node, map: &impl Fn(&mut Span)) {
+    map(&mut node.span);
+    match &mut node.value {
+        Value::Seq(items) => {
+            for item in items {
+                map_node(item, map);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                map_node(k, map);
+                map_node(v, map);
+            }
+        }
+        _ => {}
+    }
 }
 
 impl<'a> Ctx<'a> {
-    fn new(text: &'a str, limits: &'a Limits) -> Self {
+    fn new(text: &'a str, fixes: &'a Fixes, limits: &'a Limits) -> Self {
         Ctx {
             text,
+            fixes,
             tab_after_colon: false,
+            quoted_indent: Vec::new(),
+            quoted_tabs: Vec::new(),
+            flow_indent: Vec::new(),
             limits,
             offsets: CharOffsets::new(text),
             lines: LineIndex::new(text),
@@ -227,10 +329,8 @@ impl<'a> Ctx<'a> {
 
     /// Read from byte `base` with a fresh parser until the stream ends or an error
     /// stops the parser.
-    /// `source` is the text to parse: the original, or a copy with tabs after `:` read
-    /// as spaces (same length and character boundaries).
-    fn run(&mut self, base: usize, source: &str) -> Outcome {
-        let Some(sub) = source.get(base..) else {
+    fn run(&mut self, base: usize) -> Outcome {
+        let Some(sub) = self.text.get(base..) else {
             return Outcome::Done;
         };
         let base_char = self.offsets.char_of_byte(base);
@@ -248,7 +348,9 @@ impl<'a> Ctx<'a> {
                         .byte_of_char(base_char + err.marker().index())
                         .max(base);
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    let problem = self.syntax_problem(err.info(), at);
+                    let info = err.info();
+                    self.note_flow_indent(info, at, doc.as_ref());
+                    let problem = self.syntax_problem(info, at);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -294,7 +396,11 @@ impl<'a> Ctx<'a> {
                 }
                 other => {
                     let Some(d) = doc.as_mut() else { continue };
-                    if e.saturating_sub(d.start) > self.limits.max_document_bytes {
+                    let size = self
+                        .fixes
+                        .to_original(e)
+                        .saturating_sub(self.fixes.to_original(d.start));
+                    if size > self.limits.max_document_bytes {
                         let problem = Problem::new(
                             ErrorKind::Limit,
                             self.char_span(d.start),
@@ -316,6 +422,30 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Notes a token the parser refused for its indentation inside a flow collection
+    /// (see [`parse`]), with the innermost block's column, which the collection's
+    /// lines must get past.
+    fn note_flow_indent(&mut self, info: &str, at: usize, doc: Option<&DocBuilder>) {
+        // Both errors are only raised inside flow collections.
+        if info != "invalid indentation" && info != "invalid indentation in flow construct" {
+            return;
+        }
+        let stack = doc.map_or(&[][..], |d| d.stack.as_slice());
+        let Some(block) = stack.iter().rposition(|f| f.style == Style::Block) else {
+            return;
+        };
+        let Some(frame) = stack.get(block) else {
+            return;
+        };
+        let ls = self.lines.line_start(self.line_of(frame.start)) as usize;
+        let col = self
+            .text
+            .get(ls..frame.start)
+            .map_or(0, |t| t.chars().count());
+        self.flow_indent
+            .push((at, col + 1, stack.len() - block - 1));
+    }
+
     /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
     fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
         if info.contains("must be followed by a valid YAML whitespace")
@@ -326,6 +456,12 @@ impl<'a> Ctx<'a> {
             })
         {
             self.tab_after_colon = true;
+        }
+        if info.contains("invalid indentation in quoted scalar") {
+            self.quoted_indent.push(at);
+        }
+        if info.contains("tab cannot be used as indentation") {
+            self.quoted_tabs.push(at);
         }
         if info.contains("recursion limit") {
             // saphyr-parser's own nesting guard (flow collections).
@@ -713,6 +849,11 @@ impl DocBuilder {
             Some(b'[' | b'{') => Style::Flow,
             _ => Style::Block,
         };
+        let start = if !is_map && style == Style::Block {
+            self.block_entry_after_key(text).unwrap_or(start)
+        } else {
+            start
+        };
         let span = Span::from_range(start..start);
         let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
         if self.stack.len() >= max_depth {
@@ -789,6 +930,45 @@ impl DocBuilder {
             self.anchors.insert(frame.anchor, (node.clone(), size));
         }
         self.push(node, ctx)
+    }
+
+    /// The `-` opening a block sequence that is the value of the current block
+    /// mapping's pending key. The parser places an indentless sequence (`key:` then
+    /// `- a` at the key's column) after its first `-`; this finds that `-`: the first
+    /// thing after the key's `:`, past blanks, comments and node properties.
+    fn block_entry_after_key(&self, text: &str) -> Option<usize> {
+        let frame = self.stack.last().filter(|f| f.style == Style::Block)?;
+        let FrameKind::Map { key: Some(k), .. } = &frame.kind else {
+            return None;
+        };
+        let bytes = text.as_bytes();
+        let mut i = k.span.end as usize;
+        let mut colon = false;
+        loop {
+            match bytes.get(i)? {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'#' => {
+                    while !matches!(bytes.get(i), Some(b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b':' if !colon => {
+                    colon = true;
+                    i += 1;
+                }
+                b'&' | b'!' if colon => {
+                    while !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b'-' if colon => {
+                    let blank =
+                        matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None);
+                    return blank.then_some(i);
+                }
+                _ => return None,
+            }
+        }
     }
 
     /// Attach a completed node to its parent (or make it the root).

@@ -93,9 +93,27 @@
 //!
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
-//! - Tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml, although
-//!   `saphyr-parser` refuses them: the stream is then read again with those tabs seen
-//!   as spaces (offsets unchanged; tabs inside quoted and block scalars are kept).
+//! - Where `saphyr-parser` refuses input go-yaml v2 reads, the stream is read again
+//!   (at most 16 times) after an edit that changes no value, and every span and comment is mapped back
+//!   to the original text (see `fixes.rs`):
+//!   - tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml: they are read
+//!     as spaces (tabs inside quoted and block scalars are kept);
+//!   - the continuation lines of a quoted scalar may sit at any column, as in
+//!     go-yaml v2, whose scanner (libyaml's `scan_flow_scalar`) checks no indentation
+//!     there, only that a line does not start with `---` or `...` at column 0:
+//!     `description: "When set …` followed by `to false."` at (or left of) the key's
+//!     column. `saphyr-parser` wants those lines inside the enclosing block ("invalid
+//!     indentation in quoted scalar", "tab cannot be used as indentation"): spaces are
+//!     inserted at their start (tabs in their leading blanks are read as spaces).
+//!     Leading blanks of a continuation line are not part of the value, so the value
+//!     is go-yaml's. Still errors, as in go-yaml: a `---`/`...` line at column 0
+//!     inside the scalar, an unclosed scalar, a multi-line quoted key, content after
+//!     the closing quote.
+//!   - likewise, the lines of a flow collection may sit at any column (libyaml
+//!     checks no indentation inside flow collections): `b: [1,` then `2]` at column
+//!     0. `saphyr-parser` refuses them ("invalid indentation", "invalid indentation
+//!     in flow construct"): spaces are inserted at their start, up to the line
+//!     closing the collection. A `---`/`...` line at column 0 inside stays an error.
 //! - Documents are split by the YAML grammar. kubectl first splits a stream on lines
 //!   starting with `---` and refuses content after the marker (`--- {a: 1}`), and
 //!   reads a stream starting with `{` as concatenated JSON objects; here `--- {a: 1}`
@@ -121,6 +139,7 @@
 
 mod build;
 mod comments;
+mod fixes;
 mod json;
 mod node;
 mod offsets;
