@@ -42,18 +42,15 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         if !stage.image_dynamic || stage.base_stage.is_some() {
             continue;
         }
-        let (v, _) = super::expand(&w.value, &|n| {
+        let (v, _) = facts.expand_at(stage.from.span, &w.value, &|n| {
             facts
-                .global_args
-                .iter()
-                .rev()
-                .find(|(_, name, _)| name == n)
-                .map(|(_, _, d)| d.clone().unwrap_or_default())
+                .global_arg(n)
+                .map(|d| d.clone().unwrap_or_default())
                 .or_else(|| super::AUTOMATIC_ARGS.contains(&n).then(String::new))
         });
         let declared_all = super::var_refs(&w.value)
             .iter()
-            .all(|(n, _)| facts.global_args.iter().any(|(_, g, _)| g == n));
+            .all(|(n, _)| facts.global_arg(n).is_some());
         if !declared_all {
             continue; // DF0048 reports undeclared ones
         }

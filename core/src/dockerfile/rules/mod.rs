@@ -6,7 +6,8 @@
 //! [`crate::dockerfile::command::Script`]), and helpers to report a finding with its
 //! stage and instruction.
 
-use std::collections::HashMap;
+use std::cell::Cell;
+use std::collections::{HashMap, HashSet};
 
 use crate::config::Config;
 use crate::dockerfile::ast::{Args, Dockerfile, Instruction, Keyword, Word};
@@ -226,6 +227,129 @@ pub struct Facts<'a> {
     pub global_args: Vec<(&'a Word, String, Option<String>)>,
     /// Per instruction: `(stage, ordinal of its keyword in the file)`.
     positions: HashMap<usize, (Option<usize>, usize)>,
+    /// Global ARG name → index of its last declaration in `global_args`.
+    global_index: HashMap<String, usize>,
+    /// Lower-cased stage name → indices of the stages with that name, in order.
+    stage_index: HashMap<String, Vec<usize>>,
+    /// Per stage: every ARG/ENV assignment, by name, in order.
+    stage_vars: Vec<StageVars>,
+    /// What variable substitution may still copy (see [`EXPANSION_BUDGET`]).
+    budget: Budget,
+    /// Where the budget ran out, first.
+    budget_hit: Cell<Option<Span>>,
+    /// Per stage: the ENV names its base stages (transitively) set, and whether
+    /// the chain starts from `scratch`; `None` past [`INHERIT_BUDGET`].
+    inherited: Vec<Option<(std::rc::Rc<HashSet<String>>, bool)>>,
+    /// The FROM of the first stage whose inheritance was not computed.
+    inherit_hit: Option<Span>,
+}
+
+/// ENV names copied into the inherited sets of stages ([`Facts::inherited_env`])
+/// over one file: a chain of thousands of stages each adding an ENV would
+/// otherwise need quadratic memory.
+pub const INHERIT_BUDGET: usize = 1_000_000;
+
+/// Bytes that variable substitution may copy out of variable values over one whole
+/// file (ARG/ENV values and the words rules expand). Doubling a variable on each
+/// line (`ENV A=$A$A`) would otherwise need exponential memory; once the budget is
+/// spent, variables substitute as empty and the file gets one `limit` error
+/// ([`Facts::expansion_limit`]).
+pub const EXPANSION_BUDGET: usize = 32 << 20;
+
+/// A budget of bytes, shared by the expansions of one file.
+#[derive(Debug)]
+pub struct Budget {
+    left: Cell<usize>,
+    exhausted: Cell<bool>,
+}
+
+impl Budget {
+    pub fn new(bytes: usize) -> Self {
+        Self {
+            left: Cell::new(bytes),
+            exhausted: Cell::new(false),
+        }
+    }
+
+    /// Take `n` bytes; `false` (and exhausted from now on) when they do not fit.
+    fn take(&self, n: usize) -> bool {
+        if self.exhausted.get() {
+            return false;
+        }
+        match self.left.get().checked_sub(n) {
+            Some(left) => {
+                self.left.set(left);
+                true
+            }
+            None => {
+                self.left.set(0);
+                self.exhausted.set(true);
+                false
+            }
+        }
+    }
+
+    pub fn exhausted(&self) -> bool {
+        self.exhausted.get()
+    }
+}
+
+/// The ARG and ENV assignments of one stage: for each name, `(position, value)` in
+/// order, where position is the byte offset of the instruction that assigns it.
+#[derive(Debug, Default)]
+struct StageVars {
+    by_name: HashMap<String, Vec<(u32, Option<String>)>>,
+}
+
+impl StageVars {
+    /// The value assigned last (any position): while building, in order.
+    fn latest(&self, name: &str) -> Option<&Option<String>> {
+        self.by_name.get(name)?.last().map(|(_, v)| v)
+    }
+
+    /// The value assigned last before byte offset `before`.
+    fn before(&self, name: &str, before: u32) -> Option<&Option<String>> {
+        let entries = self.by_name.get(name)?;
+        let n = entries.partition_point(|(at, _)| *at < before);
+        entries.get(n.checked_sub(1)?).map(|(_, v)| v)
+    }
+
+    fn set(&mut self, name: String, at: u32, value: Option<String>) {
+        self.by_name.entry(name).or_default().push((at, value));
+    }
+}
+
+/// The variables known at an instruction ([`Facts::vars_before`]).
+pub struct Vars<'f> {
+    scope: VarScope<'f>,
+}
+
+enum VarScope<'f> {
+    /// Before the first FROM: the global ARGs.
+    Global(&'f Facts<'f>),
+    /// In a stage, before byte offset `before`.
+    Stage(&'f StageVars, u32),
+    None,
+}
+
+impl Vars<'_> {
+    /// Whether `name` is declared (with or without a value).
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.entry(name).is_some()
+    }
+
+    /// The value of `name`, when declared with one.
+    pub fn value(&self, name: &str) -> Option<String> {
+        self.entry(name).cloned().flatten()
+    }
+
+    fn entry(&self, name: &str) -> Option<&Option<String>> {
+        match &self.scope {
+            VarScope::Global(facts) => facts.global_arg(name),
+            VarScope::Stage(vars, before) => vars.before(name, *before),
+            VarScope::None => None,
+        }
+    }
 }
 
 /// BuildKit's automatic platform args, usable in FROM without declaring them.
@@ -261,25 +385,50 @@ fn key(ins: &Instruction) -> usize {
 impl<'a> Facts<'a> {
     pub fn new(text: &'a str, file: &'a Dockerfile) -> Self {
         let mut stages: Vec<Stage<'a>> = Vec::new();
-        let mut global_args = Vec::new();
+        let mut global_args: Vec<(&'a Word, String, Option<String>)> = Vec::new();
+        let mut global_index: HashMap<String, usize> = HashMap::new();
+        let mut stage_index: HashMap<String, Vec<usize>> = HashMap::new();
         let mut positions = HashMap::new();
         let mut counts: HashMap<String, usize> = HashMap::new();
+        let budget = Budget::new(EXPANSION_BUDGET);
+        let budget_hit = Cell::new(None);
         for ins in &file.instructions {
             let n = counts
                 .entry(ins.keyword_text.to_ascii_uppercase())
                 .or_insert(0);
             *n += 1;
             if ins.keyword == Keyword::From {
-                let stage = build_stage(stages.len(), ins, &global_args, &stages);
+                let lookup = |n: &str| {
+                    global_index
+                        .get(n)
+                        .and_then(|i| global_args.get(*i))
+                        .and_then(|(_, _, d)| d.clone())
+                };
+                let stage = build_stage(stages.len(), ins, &lookup, &stage_index, &budget);
+                if let Some(lower) = stage.name_lower() {
+                    stage_index.entry(lower).or_default().push(stage.index);
+                }
                 stages.push(stage);
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(ins);
             } else if ins.keyword == Keyword::Arg {
                 for w in ins.words() {
                     let (name, default) = split_arg(&w.value);
-                    let default = default.map(|d| expand(d, &|n| global_lookup(&global_args, n)).0);
+                    let default = default.map(|d| {
+                        let lookup = |n: &str| {
+                            global_index
+                                .get(n)
+                                .and_then(|i| global_args.get(*i))
+                                .and_then(|(_, _, d)| d.clone())
+                        };
+                        expand_budgeted(d, &lookup, &budget).0
+                    });
+                    global_index.insert(name.to_string(), global_args.len());
                     global_args.push((w, name.to_string(), default));
                 }
+            }
+            if budget.exhausted() && budget_hit.get().is_none() {
+                budget_hit.set(Some(ins.span));
             }
             positions.insert(key(ins), (stages.len().checked_sub(1), *n));
         }
@@ -303,14 +452,154 @@ impl<'a> Facts<'a> {
                 }
             }
         }
-        Facts {
+        let mut facts = Facts {
             text,
             file,
             stages,
             runs,
             global_args,
             positions,
+            global_index,
+            stage_index,
+            stage_vars: Vec::new(),
+            budget,
+            budget_hit,
+            inherited: Vec::new(),
+            inherit_hit: None,
+        };
+        facts.stage_vars = facts.stages.iter().map(|s| facts.build_vars(s)).collect();
+        facts.build_inherited();
+        facts
+    }
+
+    fn build_inherited(&mut self) {
+        let mut work = 0usize;
+        let mut out: Vec<Option<(std::rc::Rc<HashSet<String>>, bool)>> =
+            Vec::with_capacity(self.stages.len());
+        for stage in &self.stages {
+            let scratch = stage.image_text.eq_ignore_ascii_case("scratch");
+            let entry = match stage.base_stage {
+                None => Some((std::rc::Rc::default(), scratch)),
+                Some(b) => match (out.get(b), self.stages.get(b)) {
+                    (Some(Some((names, root_scratch))), Some(base)) => {
+                        let own: Vec<String> = base
+                            .with(Keyword::Env)
+                            .filter_map(|i| match &i.args {
+                                Args::KeyValues(kvs) => Some(kvs),
+                                _ => None,
+                            })
+                            .flatten()
+                            .map(|kv| expand(&kv.key.value, &|_| None).0)
+                            .filter(|k| !names.contains(k))
+                            .collect();
+                        if own.is_empty() {
+                            Some((std::rc::Rc::clone(names), *root_scratch))
+                        } else {
+                            work += names.len() + own.len();
+                            if work > INHERIT_BUDGET {
+                                None
+                            } else {
+                                let mut all = HashSet::clone(names);
+                                all.extend(own);
+                                Some((std::rc::Rc::new(all), *root_scratch))
+                            }
+                        }
+                    }
+                    _ => None,
+                },
+            };
+            if entry.is_none() && self.inherit_hit.is_none() {
+                self.inherit_hit = Some(stage.from.span);
+            }
+            out.push(entry);
         }
+        self.inherited = out;
+    }
+
+    /// The ENV names stage `index` inherits from the stages it is built on, and
+    /// whether its chain of bases starts from `scratch`. `None` when the file's
+    /// [`INHERIT_BUDGET`] ran out before this stage ([`Facts::inheritance_limit`]).
+    pub fn inherited_env(&self, index: usize) -> Option<(&HashSet<String>, bool)> {
+        self.inherited
+            .get(index)?
+            .as_ref()
+            .map(|(names, scratch)| (names.as_ref(), *scratch))
+    }
+
+    /// The FROM of the first stage whose inherited variables were not computed.
+    pub fn inheritance_limit(&self) -> Option<Span> {
+        self.inherit_hit
+    }
+
+    /// Every ARG and ENV assignment of a stage, values expanded in order.
+    fn build_vars(&self, stage: &Stage<'_>) -> StageVars {
+        let mut vars = StageVars::default();
+        for i in &stage.instructions {
+            match &i.args {
+                Args::Words(words) if i.keyword == Keyword::Arg => {
+                    for w in words {
+                        let (name, default) = split_arg(&w.value);
+                        let value = match default {
+                            Some(d) => Some(
+                                self.expand_at(i.span, d, &|n| vars.latest(n).cloned().flatten())
+                                    .0,
+                            ),
+                            None => self.global_arg(name).cloned().flatten(),
+                        };
+                        vars.set(name.to_string(), i.span.start, value);
+                    }
+                }
+                Args::KeyValues(kvs) if i.keyword == Keyword::Env => {
+                    for kv in kvs {
+                        let (k, _) = expand(&kv.key.value, &|_| None);
+                        let v = self
+                            .expand_at(i.span, &kv.value.value, &|n| {
+                                vars.latest(n).cloned().flatten()
+                            })
+                            .0;
+                        vars.set(k, i.span.start, Some(v));
+                    }
+                }
+                _ => {}
+            }
+        }
+        vars
+    }
+
+    /// [`expand`] within the file's substitution budget; `at` is where a spent
+    /// budget is reported.
+    pub fn expand_at(
+        &self,
+        at: Span,
+        s: &str,
+        lookup: &dyn Fn(&str) -> Option<String>,
+    ) -> (String, bool) {
+        let out = expand_budgeted(s, lookup, &self.budget);
+        if self.budget.exhausted() && self.budget_hit.get().is_none() {
+            self.budget_hit.set(Some(at));
+        }
+        out
+    }
+
+    /// Where variable substitution ran out of its budget ([`EXPANSION_BUDGET`]):
+    /// the instruction whose expansion spent it. Values substituted from there on
+    /// are incomplete.
+    pub fn expansion_limit(&self) -> Option<Span> {
+        self.budget_hit.get()
+    }
+
+    /// The default of the last declaration of global ARG `name` (`Some(None)` when
+    /// declared without one).
+    pub fn global_arg(&self, name: &str) -> Option<&Option<String>> {
+        self.global_index
+            .get(name)
+            .and_then(|i| self.global_args.get(*i))
+            .map(|(_, _, d)| d)
+    }
+
+    /// Indices of the stages named `lower` (lower-cased), in order.
+    pub fn stages_named(&self, lower: &str) -> &[usize] {
+        self.stage_index.get(lower).map_or(&[], Vec::as_slice)
     }
 
     /// Every command of every RUN, with its RUN.
@@ -350,41 +639,18 @@ impl<'a> Facts<'a> {
     }
 
     /// Variables known at `ins` in its stage: ARG (with defaults, or the global
-    /// default for a redeclared global) and ENV before it.
-    pub fn vars_before(&self, ins: &Instruction) -> HashMap<String, Option<String>> {
-        let mut vars: HashMap<String, Option<String>> = HashMap::new();
-        let Some(stage) = self.stage_of(ins) else {
-            for (_, name, default) in &self.global_args {
-                vars.insert(name.clone(), default.clone());
-            }
-            return vars;
+    /// default for a redeclared global) and ENV before it; the global ARGs before
+    /// the first FROM.
+    pub fn vars_before(&self, ins: &Instruction) -> Vars<'_> {
+        let scope = match self.positions.get(&key(ins)) {
+            Some((Some(stage), _)) => match self.stage_vars.get(*stage) {
+                Some(vars) => VarScope::Stage(vars, ins.span.start),
+                None => VarScope::None,
+            },
+            Some((None, _)) => VarScope::Global(self),
+            None => VarScope::None,
         };
-        for i in &stage.instructions {
-            if i.span.start >= ins.span.start {
-                break;
-            }
-            match &i.args {
-                Args::Words(words) if i.keyword == Keyword::Arg => {
-                    for w in words {
-                        let (name, default) = split_arg(&w.value);
-                        let value = match default {
-                            Some(d) => Some(expand(d, &|n| vars.get(n).cloned().flatten()).0),
-                            None => global_lookup(&self.global_args, name),
-                        };
-                        vars.insert(name.to_string(), value);
-                    }
-                }
-                Args::KeyValues(kvs) if i.keyword == Keyword::Env => {
-                    for kv in kvs {
-                        let (k, _) = expand(&kv.key.value, &|_| None);
-                        let v = expand(&kv.value.value, &|n| vars.get(n).cloned().flatten()).0;
-                        vars.insert(k, Some(v));
-                    }
-                }
-                _ => {}
-            }
-        }
-        vars
+        Vars { scope }
     }
 
     /// The text of an instruction's [`Args::Text`] argument, expanded with the
@@ -394,17 +660,9 @@ impl<'a> Facts<'a> {
             return None;
         };
         let vars = self.vars_before(ins);
-        let (v, _) = expand(&w.value, &|n| vars.get(n).cloned().flatten());
+        let (v, _) = self.expand_at(ins.span, &w.value, &|n| vars.value(n));
         Some((v, w.span))
     }
-}
-
-fn global_lookup(globals: &[(&Word, String, Option<String>)], name: &str) -> Option<String> {
-    globals
-        .iter()
-        .rev()
-        .find(|(_, n, _)| n == name)
-        .and_then(|(_, _, d)| d.clone())
 }
 
 /// `NAME=default` of an ARG word.
@@ -418,8 +676,9 @@ pub fn split_arg(s: &str) -> (&str, Option<&str>) {
 fn build_stage<'a>(
     index: usize,
     ins: &'a Instruction,
-    globals: &[(&'a Word, String, Option<String>)],
-    earlier: &[Stage<'a>],
+    globals: &dyn Fn(&str) -> Option<String>,
+    earlier: &HashMap<String, Vec<usize>>,
+    budget: &Budget,
 ) -> Stage<'a> {
     let words = ins.words();
     let image_word = words.first();
@@ -428,18 +687,20 @@ fn build_stage<'a>(
         _ => None,
     };
     let raw = image_word.map_or("", |w| w.value.as_str());
-    let (image_text, unresolved) = expand(raw, &|n| {
-        global_lookup(globals, n).or_else(|| automatic_default(n))
-    });
+    let (image_text, unresolved) = expand_budgeted(
+        raw,
+        &|n| globals(n).or_else(|| automatic_default(n)),
+        budget,
+    );
     let lower = image_text.to_ascii_lowercase();
     let base_stage = earlier
-        .iter()
-        .position(|s| s.name_lower().as_deref() == Some(lower.as_str()))
+        .get(&lower)
+        .and_then(|first| first.first().copied())
         .or_else(|| {
             lower
                 .parse::<usize>()
                 .ok()
-                .filter(|i| *i < earlier.len() && raw.bytes().all(|b| b.is_ascii_digit()))
+                .filter(|i| *i < index && raw.bytes().all(|b| b.is_ascii_digit()))
         });
     Stage {
         index,
@@ -532,7 +793,35 @@ pub fn parse_logical(text: &crate::dockerfile::ast::LogicalText) -> Script {
 /// `${NAME:+alt}`, `${NAME+alt}` and remove quotes and backslash escapes, the
 /// way BuildKit's shell lexer treats instruction arguments. Returns the text and
 /// whether some variable was not set.
+///
+/// At most [`MAX_EXPANSION`] bytes are copied out of variable values (past that,
+/// variables substitute as empty); [`Facts::expand_at`] shares one budget over a
+/// whole file instead.
 pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+    expand_budgeted(s, lookup, &Budget::new(MAX_EXPANSION))
+}
+
+/// Bytes one [`expand`] call copies out of variable values at most.
+pub const MAX_EXPANSION: usize = 1 << 20;
+
+/// [`expand`], copying variable values only while `budget` lasts. A spent budget
+/// makes every variable substitute as empty (set, so defaults are not taken).
+fn expand_budgeted(
+    s: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    budget: &Budget,
+) -> (String, bool) {
+    let lookup = |name: &str| -> Option<String> {
+        if budget.exhausted() {
+            return Some(String::new());
+        }
+        let value = lookup(name)?;
+        Some(if budget.take(value.len()) {
+            value
+        } else {
+            String::new()
+        })
+    };
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut unresolved = false;
@@ -599,14 +888,14 @@ pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool
                         ("-", Some((w, colon))) => match value {
                             Some(v) if !(colon && v.is_empty()) => out.push_str(&v),
                             _ => {
-                                let (e, u) = expand(w, lookup);
+                                let (e, u) = expand_budgeted(w, &lookup, budget);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }
                         },
                         ("+", Some((w, colon))) => {
                             if value.as_ref().is_some_and(|v| !(colon && v.is_empty())) {
-                                let (e, u) = expand(w, lookup);
+                                let (e, u) = expand_budgeted(w, &lookup, budget);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }

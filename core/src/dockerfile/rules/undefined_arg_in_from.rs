@@ -50,7 +50,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         for (text, span) in words {
             let written = span.text(facts.text);
             for (name, range) in super::var_refs(text) {
-                let known = facts.global_args.iter().any(|(_, n, _)| *n == name)
+                let known = facts.global_arg(&name).is_some()
                     || super::AUTOMATIC_ARGS.contains(&name.as_str())
                     || super::PREDEFINED_ARGS.contains(&name.as_str());
                 if !known {

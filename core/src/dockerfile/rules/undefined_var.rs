@@ -66,26 +66,12 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         }
     }
     for stage in &facts.stages {
-        // ENV of the stages this one is built from
-        let mut inherited: HashSet<String> = HashSet::new();
-        let mut root_scratch = stage.image_text.eq_ignore_ascii_case("scratch");
-        let mut base = stage.base_stage;
-        let mut hops = 0;
-        while let Some(b) = base.and_then(|i| facts.stages.get(i)) {
-            for ins in b.with(Keyword::Env) {
-                if let Args::KeyValues(kvs) = &ins.args {
-                    for kv in kvs {
-                        inherited.insert(super::expand(&kv.key.value, &|_| None).0);
-                    }
-                }
-            }
-            root_scratch = b.image_text.eq_ignore_ascii_case("scratch");
-            base = b.base_stage;
-            hops += 1;
-            if hops > facts.stages.len() {
-                break;
-            }
-        }
+        // ENV of the stages this one is built from (not known past the file's
+        // inheritance budget: the stage is then not checked, and the file has a
+        // `limit` error).
+        let Some((inherited, root_scratch)) = facts.inherited_env(stage.index) else {
+            continue;
+        };
         for ins in &stage.instructions {
             if !matches!(
                 ins.keyword,
@@ -110,7 +96,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 if !(declared.contains(&name) || root_scratch) {
                     continue;
                 }
-                let global = facts.global_args.iter().any(|(_, n, _)| *n == name);
+                let global = facts.global_arg(&name).is_some();
                 let msg = if global {
                     format!("`{name}` is a global ARG that is not redeclared in this stage (`ARG {name}` after FROM)")
                 } else {

@@ -1,0 +1,368 @@
+//! Hostile input through the public API: binary files, enormous lines and files,
+//! broken heredocs and directives, odd line ends, alias bombs and deep nesting.
+//!
+//! Each input must give a report with a located, typed error or a bounded,
+//! explicit result; never a panic, never a silently missing document. Nothing here
+//! measures time: sizes and counts are asserted instead.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::cast_possible_truncation
+)]
+
+mod common;
+
+use std::fmt::Write as _;
+
+use common::invariants::check_report;
+use stockade::{ErrorKind, Kind, Report, ScanError};
+
+fn scan(text: &str, kind: Kind) -> Report {
+    let report = stockade::scan(text, Some("input"), Some(kind));
+    check_report(text, &report, "scan");
+    report
+}
+
+fn dockerfile(text: &str) -> Report {
+    scan(text, Kind::Dockerfile)
+}
+
+fn kubernetes(text: &str) -> Report {
+    scan(text, Kind::Kubernetes)
+}
+
+/// The errors of `kind`.
+fn errors_of(report: &Report, kind: ErrorKind) -> Vec<&ScanError> {
+    report.errors.iter().filter(|e| e.kind == kind).collect()
+}
+
+/// The one error of `kind`, with its 1-based (line, column).
+fn only_error(report: &Report, kind: ErrorKind) -> (&ScanError, (u32, u32)) {
+    let errors = errors_of(report, kind);
+    assert_eq!(
+        errors.len(),
+        1,
+        "expected one {kind:?} error: {:#?}",
+        report.errors
+    );
+    let e = errors[0];
+    let start = e.start.expect("located");
+    (e, (start.line.get(), start.column.get()))
+}
+
+fn has_message(report: &Report, needle: &str) -> bool {
+    report.errors.iter().any(|e| e.message.contains(needle))
+}
+
+// ---------------------------------------------------------------------------
+// Dockerfiles
+// ---------------------------------------------------------------------------
+
+#[test]
+fn dockerfile_with_nul_bytes_is_a_located_parse_error() {
+    let text = "FROM alpine\nRUN echo \0\0\0\nUSER app\n";
+    let report = dockerfile(text);
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert_eq!(at, (2, 10), "{e:?}");
+    assert_eq!(report.summary.documents, 1);
+}
+
+/// Deterministic pseudo-random bytes (xorshift), made UTF-8 as a lossy reader would.
+fn random_text(seed: u64, len: usize) -> String {
+    let mut state = seed;
+    let bytes: Vec<u8> = (0..len)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
+        .collect();
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+#[test]
+fn random_bytes_give_located_errors_in_every_pack() {
+    for seed in 1..=20 {
+        let text = random_text(seed, 4096);
+        for kind in [Kind::Dockerfile, Kind::Kubernetes] {
+            let report = scan(&text, kind);
+            assert!(
+                !report.errors.is_empty(),
+                "seed {seed} {kind:?}: random bytes read without an error"
+            );
+            assert!(
+                report
+                    .errors
+                    .iter()
+                    .all(|e| matches!(e.kind, ErrorKind::Parse | ErrorKind::Limit)),
+                "{:#?}",
+                report.errors
+            );
+        }
+    }
+}
+
+#[test]
+fn a_line_over_64_kib_is_buildkits_line_error() {
+    for len in [64 * 1024, 1 << 20] {
+        let text = format!("FROM alpine\nRUN echo {}\nUSER app\n", "a".repeat(len));
+        let report = dockerfile(&text);
+        let (e, at) = only_error(&report, ErrorKind::Parse);
+        assert_eq!(at, (2, 1), "{e:?}");
+        assert!(e
+            .message
+            .contains("dockerfile line greater than max allowed size"));
+        // The rest of the file is still read.
+        assert_eq!(report.summary.documents, 1);
+    }
+}
+
+#[test]
+fn a_long_yaml_line_is_read() {
+    let value = "a".repeat(1 << 20);
+    let text =
+        format!("apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: x}}\ndata:\n  k: {value}\n");
+    let report = kubernetes(&text);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    assert_eq!(report.summary.kinds.get("ConfigMap"), Some(&1));
+}
+
+#[test]
+fn unterminated_heredoc_is_located_at_its_word() {
+    let text = "FROM alpine\nRUN <<EOF\necho hi\n";
+    let report = dockerfile(text);
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert!(e.message.contains("unterminated heredoc"), "{e:?}");
+    assert_eq!(at.0, 2, "{e:?}");
+}
+
+#[test]
+fn invalid_escape_directive_is_located_at_the_directive() {
+    let report = dockerfile("# escape=x\nFROM alpine\n");
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert!(e.message.contains("invalid escape token"), "{e:?}");
+    assert_eq!(at.0, 1);
+}
+
+#[test]
+fn repeated_directive_is_located_at_the_second() {
+    let report = dockerfile("# escape=`\n# escape=`\nFROM alpine\n");
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert!(
+        e.message.contains("only one escape parser directive"),
+        "{e:?}"
+    );
+    assert_eq!(at.0, 2);
+}
+
+#[test]
+fn continuation_at_end_of_file_is_bounded() {
+    for text in [
+        "FROM alpine\nRUN echo \\",
+        "FROM alpine\nRUN echo \\\n",
+        "\\",
+        "\\\n\\\n",
+    ] {
+        let report = dockerfile(text);
+        assert_eq!(report.summary.documents, 1, "{text:?}");
+    }
+}
+
+#[test]
+fn line_ends_and_byte_order_marks() {
+    let lf = dockerfile("FROM node:latest\nUSER root\n");
+    let crlf = dockerfile("FROM node:latest\r\nUSER root\r\n");
+    let bom = dockerfile("\u{feff}FROM node:latest\r\nUSER root\r\n");
+    let rules = |r: &Report| {
+        r.findings
+            .iter()
+            .map(|f| f.rule.clone())
+            .collect::<Vec<_>>()
+    };
+    assert!(lf.errors.is_empty() && crlf.errors.is_empty() && bom.errors.is_empty());
+    assert_eq!(rules(&lf), rules(&crlf));
+    assert_eq!(rules(&lf), rules(&bom));
+    // A lone CR is not a line break (BuildKit splits on \n).
+    let cr = dockerfile("FROM node:latest\rUSER root\r");
+    assert_eq!(cr.summary.documents, 1);
+    for text in ["\r", "\r\r\n", "\u{feff}", "\u{feff}\u{feff}FROM a\n"] {
+        dockerfile(text);
+        kubernetes(text);
+    }
+    let yaml = kubernetes("\u{feff}apiVersion: v1\r\nkind: Pod\r\nmetadata:\r\n  name: p\r\nspec:\r\n  containers:\r\n  - name: c\r\n    image: x\r\n");
+    assert!(yaml.errors.is_empty(), "{:#?}", yaml.errors);
+    assert_eq!(yaml.summary.kinds.get("Pod"), Some(&1));
+}
+
+#[test]
+fn deep_substitution_and_onbuild_nesting_are_bounded() {
+    let deep = format!(
+        "FROM alpine\nRUN echo {}x{}\n",
+        "${a:-".repeat(10_000),
+        "}".repeat(10_000)
+    );
+    dockerfile(&deep);
+    let onbuild = format!("FROM alpine\n{}RUN x\n", "ONBUILD ".repeat(5_000));
+    dockerfile(&onbuild);
+    let json = format!(
+        "FROM alpine\nCMD {}{}\n",
+        "[".repeat(20_000),
+        "]".repeat(20_000)
+    );
+    dockerfile(&json);
+}
+
+// ---------------------------------------------------------------------------
+// YAML / JSON
+// ---------------------------------------------------------------------------
+
+#[test]
+fn yaml_with_nul_bytes_is_a_located_parse_error() {
+    let report = kubernetes("apiVersion: v1\nkind: Pod\nmetadata: {name: \0}\n");
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert_eq!(at.0, 3, "{e:?}");
+    assert_eq!(report.summary.documents, 1);
+}
+
+#[test]
+fn billion_laughs_is_a_limit_error() {
+    let mut text = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    let mut prev = 'a';
+    for name in 'b'..='j' {
+        let _ = writeln!(
+            text,
+            "{name}: &{name} [{}]",
+            vec![format!("*{prev}"); 9].join(",")
+        );
+        prev = name;
+    }
+    let report = kubernetes(&text);
+    let (e, at) = only_error(&report, ErrorKind::Limit);
+    assert!(at.0 >= 2, "{e:?}");
+    assert_eq!(report.summary.documents, 1);
+}
+
+fn assert_depth_limit(text: &str) {
+    let report = kubernetes(text);
+    let (e, _) = only_error(&report, ErrorKind::Limit);
+    assert!(e.message.contains("deep"), "{e:?}");
+    assert_eq!(report.summary.documents, 1);
+}
+
+#[test]
+fn deep_nesting_is_a_limit_error() {
+    let n = 10_000;
+    assert_depth_limit(&format!("{}{}", "[".repeat(n), "]".repeat(n)));
+    assert_depth_limit(&"[".repeat(n));
+    assert_depth_limit(&format!("{}1{}", "{a: ".repeat(n), "}".repeat(n)));
+    assert_depth_limit(&format!("{}1{}", "{\"a\": ".repeat(n), "}".repeat(n)));
+    assert_depth_limit(&format!("{}x\n", "- ".repeat(n)));
+    let mut block = String::new();
+    for i in 0..3_000 {
+        let _ = writeln!(block, "{}a:", " ".repeat(i));
+    }
+    assert_depth_limit(&block);
+}
+
+// ---------------------------------------------------------------------------
+// Work bounds found by this suite (each was a hang or a memory blow-up)
+// ---------------------------------------------------------------------------
+
+/// `ENV A=$A$A` on every line doubles the value: 60 lines would need 2^60 bytes.
+/// The rules' substitution budget stops it with one located `limit` error.
+#[test]
+fn a_variable_doubled_on_every_line_is_a_limit_error() {
+    let mut text = String::from("FROM alpine\nENV A=lol\n");
+    for _ in 0..60 {
+        text.push_str("ENV A=$A$A\n");
+    }
+    text.push_str("COPY $A $A /dest\nEXPOSE $A\nWORKDIR $A\n");
+    let report = dockerfile(&text);
+    let (e, at) = only_error(&report, ErrorKind::Limit);
+    assert!(e.message.contains("variables expand to more than"), "{e:?}");
+    // Doubling j copies 3·2^j bytes, 3·(2^(j+1) − 2) in all: past 32 MiB at
+    // j = 23, on line 25.
+    assert_eq!(at, (25, 1), "{e:?}");
+}
+
+/// A chain of stages each built on the previous one and adding an ENV: the
+/// inherited variable sets grow quadratically; past the budget the stages are
+/// not checked for undefined variables, and the file says so.
+#[test]
+fn a_long_chain_of_stages_is_bounded() {
+    let mut text = String::from("FROM alpine AS s0\nENV V0=1\n");
+    for i in 1..1_500 {
+        let _ = write!(text, "FROM s{} AS s{i}\nENV V{i}=$V{}\n", i - 1, i - 1);
+    }
+    let report = dockerfile(&text);
+    let (e, at) = only_error(&report, ErrorKind::Limit);
+    assert!(e.message.contains("stages inherit more than"), "{e:?}");
+    // Sum of 1..=n inherited names passes 1 000 000 at n = 1414: stage s1414.
+    assert_eq!(at, (2 * 1_414 + 1, 1), "{e:?}");
+}
+
+/// Many ENV lines, many stages, many suppression comments: each instruction is
+/// looked at a bounded number of times (these were quadratic).
+#[test]
+fn many_instructions_and_comments_give_complete_results() {
+    let n: usize = 5_000;
+    let mut text = String::from("FROM alpine\n");
+    for i in 0..n {
+        let _ = writeln!(
+            text,
+            "# stockade ignore=DF0017\nENV V{i}=$V{}",
+            i.saturating_sub(1)
+        );
+    }
+    let report = dockerfile(&text);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    // Every suppression comment is unused (ST0001), none vanished.
+    let unused = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "ST0001")
+        .count();
+    assert_eq!(unused, n);
+
+    let mut stages = String::new();
+    for i in 0..n {
+        let _ = writeln!(
+            stages,
+            "FROM alpine:3.20 AS s{i}\nCOPY --from=s{} /a /b",
+            i.saturating_sub(1)
+        );
+    }
+    let report = dockerfile(&stages);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    // Only the first COPY names its own stage.
+    assert_eq!(
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "DF0017")
+            .count(),
+        1,
+        "{:?}",
+        report.summary
+    );
+}
+
+/// A pod with thousands of containers (the PSA message helper was quadratic in them).
+#[test]
+fn a_pod_with_many_containers_gives_a_finding_per_container() {
+    let n = 5_000;
+    let mut text =
+        String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n");
+    for i in 0..n {
+        let _ = writeln!(text, "  - {{name: c{i}, image: x}}");
+    }
+    let report = kubernetes(&text);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+    // Restricted: allowPrivilegeEscalation, runAsNonRoot, seccomp, capabilities.
+    assert_eq!(report.findings.len(), 4 * n);
+}
