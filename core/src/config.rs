@@ -702,6 +702,42 @@ pod-security:
     }
 
     #[test]
+    fn file_size_limit() {
+        assert_eq!(
+            load("").unwrap().limits.max_file_bytes,
+            Limits::DEFAULT_MAX_FILE_BYTES
+        );
+        let config = load("limits:\n  max-file-size: 1024\n").unwrap();
+        assert_eq!(config.limits.max_file_bytes, 1024);
+        assert!(config.limits.check_file_size(1024, false).is_none());
+        let p = config.limits.check_file_size(1025, false).unwrap();
+        assert_eq!(p.kind, ErrorKind::Limit);
+        assert_eq!(p.span, Span::empty_at(0));
+        assert!(p
+            .message
+            .contains("1025 bytes, over the size limit of 1024"));
+        let p = config.limits.check_file_size(1025, true).unwrap();
+        assert!(p.message.contains("more than 1024 bytes"), "{}", p.message);
+        for bad in ["0", "-1", "1.5", "big", "4294967296", "[1]"] {
+            let (kind, message, at) = error(&format!("limits:\n  max-file-size: {bad}\n"));
+            assert_eq!(kind, ErrorKind::Config);
+            assert_eq!(at, bad);
+            assert!(message.contains("must be a number of bytes"), "{message}");
+        }
+        let (_, message, at) = error("limits:\n  max-depth: 3\n");
+        assert_eq!(at, "max-depth");
+        assert!(
+            message.contains("unknown key `max-depth` in `limits`"),
+            "{message}"
+        );
+        // Larger than 32-bit offsets can address: capped.
+        let huge = Limits {
+            max_file_bytes: usize::MAX,
+        };
+        assert_eq!(huge.file_bytes(), u32::MAX as usize);
+    }
+
+    #[test]
     fn every_problem_is_reported_and_yaml_errors_are_parse_errors() {
         let problems = load("rules:\n  DF9999: off\n  DF0001: 7\nextra: 1\n").unwrap_err();
         assert_eq!(problems.len(), 3);

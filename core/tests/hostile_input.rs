@@ -17,7 +17,7 @@ mod common;
 use std::fmt::Write as _;
 
 use common::invariants::check_report;
-use stockade::{ErrorKind, Kind, Report, ScanError};
+use stockade::{Config, Engine, ErrorKind, Kind, Report, ScanError};
 
 fn scan(text: &str, kind: Kind) -> Report {
     let report = stockade::scan(text, Some("input"), Some(kind));
@@ -365,4 +365,155 @@ fn a_pod_with_many_containers_gives_a_finding_per_container() {
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
     // Restricted: allowPrivilegeEscalation, runAsNonRoot, seccomp, capabilities.
     assert_eq!(report.findings.len(), 4 * n);
+}
+
+// ---------------------------------------------------------------------------
+// The engine's file-size limit, enormous files, every document accounted for
+// ---------------------------------------------------------------------------
+
+/// Assert the report is the size-limit error alone: one `limit` error at 1:1,
+/// nothing parsed.
+fn assert_oversized(report: &Report) {
+    let (e, at) = only_error(report, ErrorKind::Limit);
+    assert_eq!(at, (1, 1), "{e:?}");
+    assert!(e.message.contains("over the size limit of"), "{e:?}");
+    assert_eq!(report.errors.len(), 1);
+    assert!(report.findings.is_empty());
+    assert_eq!(report.summary.files, 1);
+    assert_eq!(report.summary.documents, 0);
+}
+
+#[test]
+fn fifty_megabyte_files_are_one_limit_error_not_parsed() {
+    let mut dockerfile = String::with_capacity(50 << 20);
+    dockerfile.push_str("FROM alpine\n");
+    let mut i = 0u64;
+    while dockerfile.len() < 50 << 20 {
+        let _ = writeln!(dockerfile, "RUN echo {i} && apt-get install -y curl");
+        i += 1;
+    }
+    assert_oversized(&stockade::scan(&dockerfile, Some("Dockerfile"), None));
+    drop(dockerfile);
+
+    let mut yaml = String::with_capacity(50 << 20);
+    let mut i = 0u64;
+    while yaml.len() < 50 << 20 {
+        let _ = write!(
+            yaml,
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c{i}}}\n---\n"
+        );
+        i += 1;
+    }
+    assert_oversized(&stockade::scan(&yaml, Some("big.yaml"), None));
+}
+
+#[test]
+fn the_size_limit_is_configurable() {
+    let mut config = Config::default();
+    config.limits.max_file_bytes = 64;
+    let engine = Engine::new(config);
+    let text = "FROM alpine:3.20\nUSER app\n";
+    let ok = engine.scan(text, Some("Dockerfile"), None);
+    assert!(ok.errors.is_empty(), "{:#?}", ok.errors);
+    let big = format!("{text}{}", "# padding\n".repeat(5));
+    assert_oversized(&engine.scan(&big, Some("Dockerfile"), None));
+    assert_oversized(&engine.scan(&big, Some("x.yaml"), None));
+    // From stockade.yaml.
+    let config = Config::from_yaml("limits:\n  max-file-size: 10\n", "stockade.yaml").unwrap();
+    assert_oversized(&Engine::new(config).scan(text, Some("Dockerfile"), None));
+    // What callers that read files use before reading one.
+    let report = Engine::default().oversized("big.yaml", 17 << 20, false);
+    assert_eq!(report.errors[0].path, "big.yaml");
+    assert_oversized(&report);
+    assert!(Engine::default()
+        .oversized("ok.yaml", 1, false)
+        .errors
+        .is_empty());
+}
+
+/// Within the file limit, the YAML reader's own limits give explicit results: past
+/// 10 000 documents, one `limit` error stands for the rest.
+#[test]
+fn documents_past_the_stream_limit_are_one_limit_error() {
+    let n = 12_000;
+    let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n---\n".repeat(n);
+    let report = kubernetes(&text);
+    let (e, at) = only_error(&report, ErrorKind::Limit);
+    assert!(e.message.contains("more than 10000 documents"), "{e:?}");
+    assert_eq!(e.document, Some(10_000));
+    // At the `---` that opens document 10 000.
+    assert_eq!(at, (4 * 10_000, 1), "{e:?}");
+    assert_eq!(report.summary.kinds.get("ConfigMap"), Some(&10_000));
+    assert_eq!(report.summary.documents, 10_001);
+}
+
+/// Every document of a stream is accounted for: read as an object (counted by
+/// kind), listed as skipped, or reported as an error; empty documents are the only
+/// ones not counted, as kubectl skips them.
+#[test]
+fn every_document_of_a_stream_is_accounted_for() {
+    let docs = [
+        // 0: a pod (checked)
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n",
+        // 1: a ConfigMap (no pod: skipped)
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+        // 2: a scalar (not an object: skipped)
+        "just text\n",
+        // 3: broken YAML (error)
+        "a: [\n",
+        // 4: empty (not counted)
+        "",
+        // 5: alias bomb (limit error)
+        "a: &a [1,1,1,1,1,1,1,1,1,1]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\ne: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d,*d]\nf: [*e,*e,*e,*e,*e,*e,*e,*e,*e,*e]\n",
+        // 6: a List of a Deployment and a non-object
+        "apiVersion: v1\nkind: List\nitems:\n- apiVersion: apps/v1\n  kind: Deployment\n  metadata: {name: d}\n  spec: {template: {spec: {containers: [{name: c, image: x}]}}}\n- 42\n",
+        // 7: a pod the API server would reject (error)
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: q}\nspec: {containers: [{name: c, image: x, securityContext: {privileged: \"yes\"}}]}\n",
+        // 8: deep nesting (limit error)
+        &format!("{}{}\n", "[".repeat(300), "]".repeat(300)),
+        // 9: a NUL byte (error)
+        "a: \"\0\"\n",
+    ];
+    let text = docs.join("---\n");
+    let report = kubernetes(&text);
+    assert_eq!(report.summary.documents, 9, "{:#?}", report.summary);
+    let errors = |kind| -> Vec<usize> {
+        let mut d: Vec<usize> = errors_of(&report, kind)
+            .iter()
+            .map(|e| e.document.unwrap())
+            .collect();
+        d.dedup();
+        d
+    };
+    assert_eq!(
+        errors(ErrorKind::Parse),
+        vec![3, 7, 9],
+        "{:#?}",
+        report.errors
+    );
+    assert_eq!(errors(ErrorKind::Limit), vec![5, 8], "{:#?}", report.errors);
+    let skipped: Vec<(usize, &str)> = report
+        .summary
+        .skipped
+        .iter()
+        .map(|s| (s.document, s.kind.as_str()))
+        .collect();
+    assert_eq!(
+        skipped,
+        vec![
+            (1, "ConfigMap"),
+            (2, "not a Kubernetes object"),
+            (6, "not a Kubernetes object")
+        ]
+    );
+    let kinds: Vec<(&str, usize)> = report
+        .summary
+        .kinds
+        .iter()
+        .map(|(k, n)| (k.as_str(), *n))
+        .collect();
+    assert_eq!(kinds, vec![("ConfigMap", 1), ("Deployment", 1), ("Pod", 2)]);
+    let with_findings: std::collections::BTreeSet<usize> =
+        report.findings.iter().map(|f| f.document).collect();
+    assert_eq!(with_findings.into_iter().collect::<Vec<_>>(), vec![0, 6]);
 }
