@@ -251,7 +251,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let (report, sources) = match scan_config(args) {
         Ok(config) => {
             let stdin = if wants_stdin {
-                match scan::read_stdin() {
+                match scan::read_stdin(config.limits.file_bytes()) {
                     Ok(bytes) => Some(bytes),
                     Err(e) => return fail(&e),
                 }
@@ -269,6 +269,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 threads,
             );
             report.errors.extend(collected.errors);
+            report.summary.skipped.extend(collected.skipped);
             (report, sources)
         }
         Err(errors) => {
