@@ -69,7 +69,7 @@ pub enum PssLevel {
 /// Bounds on the input one scan accepts, checked before any pack reads it.
 ///
 /// Each pack bounds its own work further (the YAML reader's [`yaml::Limits`] on
-/// depth, aliases, nodes and documents; BuildKit's 64 KiB Dockerfile line limit;
+/// depth, aliases, nodes and documents; `BuildKit`'s 64 KiB Dockerfile line limit;
 /// the Dockerfile rules' budget on variable expansion): those give located
 /// `limit` errors inside a file this limit lets through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -281,10 +281,12 @@ impl Loader<'_> {
     fn limits(&mut self, node: &Node) {
         for (key, value) in self.mapping(node, "`limits`") {
             match key.as_str() {
-                Some("max-file-size") => match value.value {
-                    Value::Int(n) if n >= 1 && n <= Limits::MAX_FILE_BYTES_CAP as i64 => {
-                        self.config.limits.max_file_bytes = n as usize;
-                    }
+                Some("max-file-size") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| (1..=Limits::MAX_FILE_BYTES_CAP).contains(n))
+                {
+                    Some(n) => self.config.limits.max_file_bytes = n,
                     _ => self.error(
                         value.span,
                         format!(

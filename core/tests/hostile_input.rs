@@ -52,10 +52,6 @@ fn only_error(report: &Report, kind: ErrorKind) -> (&ScanError, (u32, u32)) {
     (e, (start.line.get(), start.column.get()))
 }
 
-fn has_message(report: &Report, needle: &str) -> bool {
-    report.errors.iter().any(|e| e.message.contains(needle))
-}
-
 // ---------------------------------------------------------------------------
 // Dockerfiles
 // ---------------------------------------------------------------------------

@@ -276,16 +276,13 @@ impl Budget {
         if self.exhausted.get() {
             return false;
         }
-        match self.left.get().checked_sub(n) {
-            Some(left) => {
-                self.left.set(left);
-                true
-            }
-            None => {
-                self.left.set(0);
-                self.exhausted.set(true);
-                false
-            }
+        if let Some(left) = self.left.get().checked_sub(n) {
+            self.left.set(left);
+            true
+        } else {
+            self.left.set(0);
+            self.exhausted.set(true);
+            false
         }
     }
 
@@ -806,6 +803,7 @@ pub const MAX_EXPANSION: usize = 1 << 20;
 
 /// [`expand`], copying variable values only while `budget` lasts. A spent budget
 /// makes every variable substitute as empty (set, so defaults are not taken).
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 fn expand_budgeted(
     s: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
