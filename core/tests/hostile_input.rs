@@ -513,3 +513,42 @@ fn every_document_of_a_stream_is_accounted_for() {
         report.findings.iter().map(|f| f.document).collect();
     assert_eq!(with_findings.into_iter().collect::<Vec<_>>(), vec![0, 6]);
 }
+
+/// Deep nesting must not overflow the stack, also on a thread with a small stack
+/// (bindings and servers scan on worker threads): 1 MiB here, with debug-build
+/// frames.
+#[test]
+fn deep_nesting_fits_a_small_stack() {
+    // Each line stays under BuildKit's 64 KiB line limit, so that it is parsed.
+    let n = 10_000;
+    let subst = format!("{}x{}", "${a:-".repeat(n), "}".repeat(n));
+    let inputs: Vec<(Kind, String)> = vec![
+        (Kind::Dockerfile, format!("FROM alpine\nENV A={subst}\nCOPY a {subst}\nWORKDIR {subst}\nEXPOSE {subst}\nUSER {subst}\n")),
+        (Kind::Dockerfile, format!("ARG A={subst}\nFROM {subst}\nRUN echo {subst}\nCOPY --from={subst} a b\n")),
+        (Kind::Dockerfile, format!("FROM alpine\nRUN {}{}\n", "$(".repeat(n), ")".repeat(n))),
+        (Kind::Dockerfile, format!("FROM alpine\nRUN {}\n", "( ".repeat(n))),
+        (Kind::Dockerfile, format!("FROM alpine\nRUN {}\n", "{ ".repeat(n))),
+        (Kind::Dockerfile, format!("FROM alpine\nRUN {}true\n", "if true; then ".repeat(n / 4))),
+        (Kind::Dockerfile, format!("FROM alpine\nRUN {}\n", "\"$(".repeat(n / 2))),
+        (Kind::Dockerfile, format!("FROM alpine\nCMD {}{}\n", "[".repeat(n), "]".repeat(n))),
+        (Kind::Kubernetes, format!("{}{}", "[".repeat(n), "]".repeat(n))),
+        (Kind::Kubernetes, format!("{}1{}", "{a: ".repeat(n), "}".repeat(n))),
+        (Kind::Kubernetes, format!("{}x\n", "- ".repeat(n))),
+        (Kind::Kubernetes, format!("a: &a {}1{}\nb: *a\n", "[".repeat(200), "]".repeat(200))),
+    ];
+    let handle = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(move || {
+            for (kind, text) in &inputs {
+                let report = stockade::scan(text, Some("deep"), Some(*kind));
+                check_report(text, &report, "deep");
+                if text.contains("${a:-${a:-") {
+                    // Variable defaults nest 64 levels deep at most, explicitly.
+                    let (e, _) = only_error(&report, ErrorKind::Limit);
+                    assert!(e.message.contains("nest more than 64 levels"), "{e:?}");
+                }
+            }
+        })
+        .unwrap();
+    handle.join().expect("no panic");
+}

@@ -45,6 +45,16 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) {
             ),
         ));
     }
+    if let Some(span) = facts.substitution_depth_limit() {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            span,
+            format!(
+                "`${{…}}` substitutions nest more than {} levels deep here; the deeper part is not expanded",
+                rules::MAX_SUBSTITUTION_DEPTH
+            ),
+        ));
+    }
     if let Some(span) = facts.inheritance_limit() {
         ctx.error(Problem::new(
             ErrorKind::Limit,

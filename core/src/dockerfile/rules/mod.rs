@@ -237,6 +237,8 @@ pub struct Facts<'a> {
     budget: Budget,
     /// Where the budget ran out, first.
     budget_hit: Cell<Option<Span>>,
+    /// Where a substitution nested too deep was met, first.
+    depth_hit: Cell<Option<Span>>,
     /// Per stage: the ENV names its base stages (transitively) set, and whether
     /// the chain starts from `scratch`; `None` past [`INHERIT_BUDGET`].
     inherited: Vec<Option<(std::rc::Rc<HashSet<String>>, bool)>>,
@@ -261,6 +263,8 @@ pub const EXPANSION_BUDGET: usize = 32 << 20;
 pub struct Budget {
     left: Cell<usize>,
     exhausted: Cell<bool>,
+    /// A substitution nested deeper than [`MAX_SUBSTITUTION_DEPTH`] was met.
+    too_deep: Cell<bool>,
 }
 
 impl Budget {
@@ -268,6 +272,7 @@ impl Budget {
         Self {
             left: Cell::new(bytes),
             exhausted: Cell::new(false),
+            too_deep: Cell::new(false),
         }
     }
 
@@ -288,6 +293,11 @@ impl Budget {
 
     pub fn exhausted(&self) -> bool {
         self.exhausted.get()
+    }
+
+    /// Whether a substitution nested too deep to expand was met.
+    pub fn too_deep(&self) -> bool {
+        self.too_deep.get()
     }
 }
 
@@ -389,6 +399,7 @@ impl<'a> Facts<'a> {
         let mut counts: HashMap<String, usize> = HashMap::new();
         let budget = Budget::new(EXPANSION_BUDGET);
         let budget_hit = Cell::new(None);
+        let depth_hit = Cell::new(None);
         for ins in &file.instructions {
             let n = counts
                 .entry(ins.keyword_text.to_ascii_uppercase())
@@ -427,6 +438,9 @@ impl<'a> Facts<'a> {
             if budget.exhausted() && budget_hit.get().is_none() {
                 budget_hit.set(Some(ins.span));
             }
+            if budget.too_deep() && depth_hit.get().is_none() {
+                depth_hit.set(Some(ins.span));
+            }
             positions.insert(key(ins), (stages.len().checked_sub(1), *n));
         }
         let mut runs = Vec::new();
@@ -461,6 +475,7 @@ impl<'a> Facts<'a> {
             stage_vars: Vec::new(),
             budget,
             budget_hit,
+            depth_hit,
             inherited: Vec::new(),
             inherit_hit: None,
         };
@@ -575,6 +590,9 @@ impl<'a> Facts<'a> {
         if self.budget.exhausted() && self.budget_hit.get().is_none() {
             self.budget_hit.set(Some(at));
         }
+        if self.budget.too_deep() && self.depth_hit.get().is_none() {
+            self.depth_hit.set(Some(at));
+        }
         out
     }
 
@@ -583,6 +601,12 @@ impl<'a> Facts<'a> {
     /// are incomplete.
     pub fn expansion_limit(&self) -> Option<Span> {
         self.budget_hit.get()
+    }
+
+    /// Where a `${NAME:-…}` nested deeper than [`MAX_SUBSTITUTION_DEPTH`] was
+    /// first met (its deeper part is kept as written).
+    pub fn substitution_depth_limit(&self) -> Option<Span> {
+        self.depth_hit.get()
     }
 
     /// The default of the last declaration of global ARG `name` (`Some(None)` when
@@ -803,13 +827,31 @@ pub const MAX_EXPANSION: usize = 1 << 20;
 
 /// [`expand`], copying variable values only while `budget` lasts. A spent budget
 /// makes every variable substitute as empty (set, so defaults are not taken).
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 fn expand_budgeted(
     s: &str,
     lookup: &dyn Fn(&str) -> Option<String>,
     budget: &Budget,
 ) -> (String, bool) {
-    let lookup = |name: &str| -> Option<String> {
+    expand_nested(s, lookup, budget, 0)
+}
+
+/// Deepest `${NAME:-${…}}` nesting expanded (as the shell lexer of
+/// [`crate::dockerfile::expand`]); deeper defaults are kept as written and the
+/// budget records it ([`Facts::expansion_limit`]): recursion stays bounded.
+pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
+
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
+fn expand_nested(
+    s: &str,
+    lookup: &dyn Fn(&str) -> Option<String>,
+    budget: &Budget,
+    level: u32,
+) -> (String, bool) {
+    if level > MAX_SUBSTITUTION_DEPTH {
+        budget.too_deep.set(true);
+        return (s.to_string(), true);
+    }
+    let get = |name: &str| -> Option<String> {
         if budget.exhausted() {
             return Some(String::new());
         }
@@ -870,7 +912,7 @@ fn expand_budgeted(
                         .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                         .unwrap_or(inner.len());
                     let (name, rest) = inner.split_at(name_len);
-                    let value = lookup(name);
+                    let value = get(name);
                     let (op, word) = if let Some(w) = rest.strip_prefix(":-") {
                         ("-", Some((w, true)))
                     } else if let Some(w) = rest.strip_prefix('-') {
@@ -886,14 +928,14 @@ fn expand_budgeted(
                         ("-", Some((w, colon))) => match value {
                             Some(v) if !(colon && v.is_empty()) => out.push_str(&v),
                             _ => {
-                                let (e, u) = expand_budgeted(w, &lookup, budget);
+                                let (e, u) = expand_nested(w, lookup, budget, level + 1);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }
                         },
                         ("+", Some((w, colon))) => {
                             if value.as_ref().is_some_and(|v| !(colon && v.is_empty())) {
-                                let (e, u) = expand_budgeted(w, &lookup, budget);
+                                let (e, u) = expand_nested(w, lookup, budget, level + 1);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }
@@ -916,7 +958,7 @@ fn expand_budgeted(
                         continue;
                     }
                     let name: String = chars.get(start..i).unwrap_or(&[]).iter().collect();
-                    match lookup(&name) {
+                    match get(&name) {
                         Some(v) => out.push_str(&v),
                         None => unresolved = true,
                     }
@@ -967,17 +1009,19 @@ pub fn var_refs(s: &str) -> Vec<(String, std::ops::Range<usize>)> {
                     i += 1;
                 }
                 if i > ns {
-                    let name = s.get(ns..i).unwrap_or("").to_string();
-                    let mut end = i;
-                    if braced {
-                        while bytes.get(end).is_some_and(|c| *c != b'}') {
-                            end += 1;
-                        }
-                        end = (end + 1).min(s.len());
-                    }
                     let has_default =
                         braced && matches!(bytes.get(i), Some(b':' | b'-' | b'+' | b'?'));
+                    // Look for the closing brace only when the reference is kept:
+                    // `${a:-${a:-…` nested thousands of times stays linear.
                     if !has_default {
+                        let name = s.get(ns..i).unwrap_or("").to_string();
+                        let mut end = i;
+                        if braced {
+                            while bytes.get(end).is_some_and(|c| *c != b'}') {
+                                end += 1;
+                            }
+                            end = (end + 1).min(s.len());
+                        }
                         out.push((name, start..end));
                     }
                 }
