@@ -552,3 +552,29 @@ fn deep_nesting_fits_a_small_stack() {
         .unwrap();
     handle.join().expect("no panic");
 }
+
+/// One `RUN` continued over thousands of lines, or a heredoc of thousands of
+/// lines, is one script of thousands of pipelines: each pipeline is looked up
+/// once (this was quadratic: minutes for 2 MB).
+#[test]
+fn one_enormous_run_gives_a_finding_per_pipeline() {
+    let n = 5_000;
+    let mut continued = String::from("FROM alpine\nRUN true && \\\n");
+    let mut heredoc = String::from("FROM alpine\nRUN <<EOF\n");
+    for i in 0..n {
+        let _ = writeln!(continued, "  curl http://x/{i} | sh && \\");
+        let _ = writeln!(heredoc, "curl http://x/{i} | sh");
+    }
+    continued.push_str("  true\n");
+    heredoc.push_str("EOF\n");
+    let assignments = format!("FROM alpine\nRUN {} true\n", "A=1 \\\n".repeat(n));
+    for text in [&continued, &heredoc] {
+        let report = dockerfile(text);
+        assert!(report.errors.is_empty(), "{:#?}", report.errors);
+        let count = |rule: &str| report.findings.iter().filter(|f| f.rule == rule).count();
+        assert_eq!(count("DF0011"), n, "curl piped into sh");
+        assert_eq!(count("DF0037"), n, "pipe without pipefail");
+    }
+    let report = dockerfile(&assignments);
+    assert!(report.errors.is_empty(), "{:#?}", report.errors);
+}
