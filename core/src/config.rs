@@ -21,6 +21,7 @@
 //!   version: latest          # latest | v1.N (default latest)
 //! limits:
 //!   max-file-size: 16777216  # bytes; a larger file is one `limit` error, not parsed
+//!   max-findings: 10000      # per file; past it, one `limit` error counts the rest
 //! ```
 //!
 //! Every key is optional; an empty file is the default configuration. Errors
@@ -32,8 +33,8 @@
 //!   an unknown severity, a bad level or version;
 //! - `options` for a rule without options, or options its `OptionsSpec::parse`
 //!   rejects (an unknown field is located at that field when it can be found);
-//! - an unknown `limits` key, or a `max-file-size` that is not a whole number of
-//!   bytes from 1 to 4 GiB − 1.
+//! - an unknown `limits` key, a `max-file-size` that is not a whole number of
+//!   bytes from 1 to 4 GiB − 1, or a `max-findings` that is not a positive number.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -79,9 +80,18 @@ pub struct Limits {
     /// [`ErrorKind::Limit`] error at 1:1 and is not parsed. `stockade.yaml`:
     /// `limits: {max-file-size: N}`.
     pub max_file_bytes: usize,
+    /// Most findings (suppressed ones included) reported for one source (default
+    /// 10 000). Past it, the findings earliest in the file are kept and one
+    /// [`ErrorKind::Limit`] error, at the first finding left out, says how many
+    /// were left out: memory and output stay bounded on generated or hostile
+    /// input. `stockade.yaml`: `limits: {max-findings: N}`.
+    pub max_findings: usize,
 }
 
 impl Limits {
+    /// The default `max_findings`: 10 000.
+    pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
+
     /// The default `max_file_bytes`: 16 MiB.
     pub const DEFAULT_MAX_FILE_BYTES: usize = 16 << 20;
     /// The largest `max_file_bytes` honoured: spans are 32-bit byte offsets.
@@ -119,6 +129,7 @@ impl Default for Limits {
     fn default() -> Self {
         Self {
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+            max_findings: Self::DEFAULT_MAX_FINDINGS,
         }
     }
 }
@@ -296,10 +307,24 @@ impl Loader<'_> {
                         ),
                     ),
                 },
+                Some("max-findings") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n >= 1)
+                {
+                    Some(n) => self.config.limits.max_findings = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-findings` must be a positive number, found {}",
+                            describe(value)
+                        ),
+                    ),
+                },
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown key `{}` in `limits` (expected `max-file-size`)",
+                        "unknown key `{}` in `limits` (expected `max-file-size` or `max-findings`)",
                         key_name(key)
                     ),
                 ),
@@ -735,7 +760,18 @@ pod-security:
         // Larger than 32-bit offsets can address: capped.
         let huge = Limits {
             max_file_bytes: usize::MAX,
+            ..Limits::default()
         };
+        assert_eq!(
+            load("limits: {max-findings: 5}\n")
+                .unwrap()
+                .limits
+                .max_findings,
+            5
+        );
+        let (_, message, at) = error("limits: {max-findings: 0}\n");
+        assert_eq!(at, "0");
+        assert!(message.contains("`max-findings` must be a positive number"));
         assert_eq!(huge.file_bytes(), u32::MAX as usize);
     }
 

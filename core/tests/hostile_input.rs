@@ -351,7 +351,7 @@ fn many_instructions_and_comments_give_complete_results() {
 /// A pod with thousands of containers (the PSA message helper was quadratic in them).
 #[test]
 fn a_pod_with_many_containers_gives_a_finding_per_container() {
-    let n = 5_000;
+    let n = 2_000;
     let mut text =
         String::from("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n");
     for i in 0..n {
@@ -558,7 +558,7 @@ fn deep_nesting_fits_a_small_stack() {
 /// once (this was quadratic: minutes for 2 MB).
 #[test]
 fn one_enormous_run_gives_a_finding_per_pipeline() {
-    let n = 5_000;
+    let n = 4_000;
     let mut continued = String::from("FROM alpine\nRUN true && \\\n");
     let mut heredoc = String::from("FROM alpine\nRUN <<EOF\n");
     for i in 0..n {
@@ -577,4 +577,54 @@ fn one_enormous_run_gives_a_finding_per_pipeline() {
     }
     let report = dockerfile(&assignments);
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
+}
+
+/// Past `limits.max_findings` (10 000 by default) a file reports the findings
+/// earliest in it and one `limit` error, at the first one left out, with the count
+/// of the rest; every output format then stays bounded. Text frames show an
+/// excerpt of long lines.
+#[test]
+fn findings_past_the_limit_are_counted_in_one_error() {
+    let n = 3_000;
+    let mut text =
+        String::from("{apiVersion: v1, kind: Pod, metadata: {name: p}, spec: {containers: [");
+    for i in 0..n {
+        let _ = write!(text, "{{name: c{i}, image: x}}, ");
+    }
+    text.push_str("]}}\n");
+    // 4 findings per container: 12 000.
+    let report = kubernetes(&text);
+    assert_eq!(report.findings.len(), 10_000);
+    let (e, at) = only_error(&report, ErrorKind::Limit);
+    assert!(
+        e.message
+            .starts_with("2000 more findings from here on are not reported"),
+        "{e:?}"
+    );
+    let last_kept = report.findings.last().unwrap().start.offset;
+    assert!(e.start.unwrap().offset >= last_kept, "{e:?}");
+    assert_eq!(at.0, 1);
+
+    let mut config = Config::default();
+    config.limits.max_findings = 7;
+    let report = Engine::new(config).scan(&text, Some("x.yaml"), None);
+    assert_eq!(report.findings.len(), 7);
+    let (e, _) = only_error(&report, ErrorKind::Limit);
+    assert!(e.message.starts_with("11993 more findings"), "{e:?}");
+
+    // Text output: one frame per finding, each line cut to a window.
+    let sources: std::collections::BTreeMap<String, String> =
+        [("x.yaml".to_string(), text.clone())].into_iter().collect();
+    let rendered = stockade::output::render(
+        &report,
+        stockade::output::Format::Text,
+        &sources,
+        stockade::output::RenderOptions::default(),
+    );
+    let frame_lines: Vec<&str> = rendered.lines().filter(|l| l.starts_with("1 | ")).collect();
+    assert_eq!(frame_lines.len(), 7 + 1, "{rendered}");
+    assert!(
+        frame_lines.iter().all(|l| l.chars().count() < 140),
+        "{rendered}"
+    );
 }
