@@ -628,3 +628,24 @@ fn findings_past_the_limit_are_counted_in_one_error() {
         "{rendered}"
     );
 }
+
+/// A line continuation inside the base image word: the value's byte ranges do
+/// not map 1:1 to the source, so findings cover the whole word (a sub-span once
+/// ended inside the `é`, found by the mutation fuzzer).
+#[test]
+fn continuation_inside_the_image_word_keeps_spans_on_characters() {
+    for text in [
+        "FROM al\\\n\u{e9}x\n",
+        "FROM al\\\n\u{feff}\n",
+        "FROM \"node\":\\\nlatest\n",
+    ] {
+        let report = dockerfile(text);
+        let f = report
+            .findings
+            .iter()
+            .find(|f| f.rule == "DF0001")
+            .expect("DF0001");
+        assert_eq!(f.start.offset, 5, "{text:?}");
+        assert_eq!(f.end.offset as usize, text.len() - 1, "{text:?}");
+    }
+}

@@ -140,6 +140,9 @@ pub struct Stage<'a> {
     pub image_text: String,
     /// The argument contained a variable reference.
     pub image_dynamic: bool,
+    /// The argument is written in the source exactly as its value (no quotes,
+    /// escapes or line continuations inside), so byte ranges of the value map 1:1.
+    pub image_verbatim: bool,
     /// A variable could not be resolved.
     pub image_unresolved: bool,
     /// The base is an earlier stage (by name or index).
@@ -173,7 +176,10 @@ impl Stage<'_> {
     /// Span of the base image text, and whether it maps 1:1 to [`Stage::image_text`].
     pub fn image_span(&self) -> (Span, bool) {
         match self.image_word {
-            Some(w) => (w.span, !self.image_dynamic && w.value == self.image_text),
+            Some(w) => (
+                w.span,
+                self.image_verbatim && !self.image_dynamic && w.value == self.image_text,
+            ),
             None => (self.from.keyword_span, false),
         }
     }
@@ -412,7 +418,7 @@ impl<'a> Facts<'a> {
                         .and_then(|i| global_args.get(*i))
                         .and_then(|(_, _, d)| d.clone())
                 };
-                let stage = build_stage(stages.len(), ins, &lookup, &stage_index, &budget);
+                let stage = build_stage(stages.len(), ins, text, &lookup, &stage_index, &budget);
                 if let Some(lower) = stage.name_lower() {
                     stage_index.entry(lower).or_default().push(stage.index);
                 }
@@ -697,6 +703,7 @@ pub fn split_arg(s: &str) -> (&str, Option<&str>) {
 fn build_stage<'a>(
     index: usize,
     ins: &'a Instruction,
+    text: &str,
     globals: &dyn Fn(&str) -> Option<String>,
     earlier: &HashMap<String, Vec<usize>>,
     budget: &Budget,
@@ -729,6 +736,7 @@ fn build_stage<'a>(
         from: ins,
         image_word,
         image_dynamic: raw.contains('$'),
+        image_verbatim: image_word.is_some_and(|w| w.span.text(text) == w.value),
         image_text,
         image_unresolved: unresolved,
         base_stage,
