@@ -13,7 +13,8 @@
 //! - give the same report when scanned again.
 //!
 //! No extra dependency: the PRNG is xorshift64*, the mutations are ours. Set
-//! `STOCKADE_FUZZ_ITERATIONS` to run longer locally (default keeps CI to seconds);
+//! `STOCKADE_FUZZ_ITERATIONS` to run longer locally (default 1000 mutants: a few
+//! seconds in a debug build);
 //! `STOCKADE_FUZZ_SEED` to replay another seed.
 #![allow(
     clippy::unwrap_used,
@@ -235,7 +236,7 @@ fn env_number(name: &str, default: u64) -> u64 {
 fn mutated_inputs_never_panic_and_give_consistent_reports() {
     let seeds = seeds();
     assert!(seeds.len() > 100, "fixtures not found: {}", seeds.len());
-    let iterations = env_number("STOCKADE_FUZZ_ITERATIONS", 600) as usize;
+    let iterations = env_number("STOCKADE_FUZZ_ITERATIONS", 1000) as usize;
     let mut rng = Rng(env_number("STOCKADE_FUZZ_SEED", 0x5EED_CAFE_F00D_D00D).max(1));
     let mut scanned = 0usize;
     let mut with_errors = 0usize;
