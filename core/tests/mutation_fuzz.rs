@@ -327,7 +327,7 @@ fn check_error_positions(text: &str, errors: &[stockade::ScanError], what: &str)
 /// read and every manifest of the fixtures (and the Dockerfile fixtures, for
 /// conftest) is scanned with them, and so are mutants of those manifests with the
 /// unmutated policies. Nothing panics; policy errors and reports are located on
-/// characters. (NetworkPolicy fixtures are manifests: among the seeds above.)
+/// characters. (`NetworkPolicy` fixtures are manifests: among the seeds above.)
 #[test]
 fn mutated_policies_never_panic_and_give_located_results() {
     let rego = policy_files("rego");

@@ -559,7 +559,7 @@ pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool
 /// [`crate::dockerfile::expand`] does).
 pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
 
-#[allow(clippy::too_many_lines)]
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 fn expand_nested(s: &str, lookup: &dyn Fn(&str) -> Option<String>, level: u32) -> (String, bool) {
     if level > MAX_SUBSTITUTION_DEPTH {
         return (s.to_string(), true);
