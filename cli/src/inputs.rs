@@ -5,13 +5,22 @@
 //! Symbolic links are followed, but a folder is entered only once (by its
 //! canonical path), so link loops end. A file reachable twice is scanned once.
 //! Only regular files are read from a walk (never a FIFO or a device, which could
-//! block); a named path is read whatever it is (`<(cat file)` works).
+//! block). An entry a walk cannot read or does not read (a dangling or looping
+//! symlink, a FIFO, a device, a socket) is listed in `summary.skipped` with the
+//! reason when its name is of a kind Stockade scans, so it does not vanish; other
+//! names are passed over like any file of unknown kind.
+//!
+//! A named path is read when it is a regular file or a pipe (`<(cat file)` and
+//! named pipes work: reading one waits for its writer, as `cat` does); a named
+//! device or socket is an `unsupported` error and is not opened. Every read is
+//! bounded by the configured size limit (see `scan`).
 
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stockade::{ErrorKind, ScanError};
+use stockade::finding::Skipped;
+use stockade::{detect_kind, ErrorKind, ScanError};
 
 /// Folders a walk never enters.
 const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
@@ -30,11 +39,47 @@ pub enum Input {
 }
 
 /// Everything the paths expand to, plus the errors met on the way (unreadable
-/// folders, missing paths).
+/// folders, missing paths, named devices) and the entries a walk passed over.
 #[derive(Debug, Default)]
 pub struct Collected {
     pub inputs: Vec<Input>,
     pub errors: Vec<ScanError>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// What a non-regular, non-folder file is, for messages.
+fn special_kind(meta: &fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a named pipe (FIFO)";
+        }
+        if t.is_char_device() {
+            return "a character device";
+        }
+        if t.is_block_device() {
+            return "a block device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    let _ = meta;
+    "not a regular file"
+}
+
+/// Whether a named path that is not a folder may be read: regular files and pipes.
+fn readable_when_named(meta: &fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if meta.file_type().is_fifo() {
+            return true;
+        }
+    }
+    meta.is_file()
 }
 
 /// Expand the command line's paths (`-` is stdin).
@@ -50,7 +95,15 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
         let display = display_path(path);
         match fs::metadata(path) {
             Ok(meta) if meta.is_dir() => walker.walk(path, &display),
-            Ok(_) => walker.add_file(path, display, true),
+            Ok(meta) if readable_when_named(&meta) => walker.add_file(path, display, true),
+            Ok(meta) => walker.out.errors.push(ScanError::file(
+                ErrorKind::Unsupported,
+                display,
+                format!(
+                    "{}: Stockade reads regular files, pipes and standard input; it was not opened",
+                    special_kind(&meta)
+                ),
+            )),
             Err(e) => {
                 walker
                     .out
@@ -81,6 +134,18 @@ impl Walker {
         }
     }
 
+    /// List a walked entry that was not read, when its name is of a known kind.
+    fn skip(&mut self, display: String, kind: &str, reason: String) {
+        if detect_kind(&display, "").is_some() {
+            self.out.skipped.push(Skipped {
+                path: display,
+                document: 0,
+                kind: kind.to_string(),
+                reason,
+            });
+        }
+    }
+
     fn walk(&mut self, dir: &Path, display: &str) {
         let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         if !self.seen_dirs.insert(canonical) {
@@ -102,10 +167,19 @@ impl Walker {
             let name_str = name.to_string_lossy();
             let path = entry.path();
             let child = join_display(display, &name_str);
-            // Follow symlinks; a dangling link is skipped like any unreadable entry
-            // a walk was not asked for.
-            let Ok(meta) = fs::metadata(&path) else {
-                continue;
+            // Follow symlinks. An entry that cannot be followed (a dangling or
+            // looping link) or is not a regular file is listed as skipped when its
+            // name is of a kind Stockade reads.
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(e) => {
+                    self.skip(
+                        child,
+                        "unreadable",
+                        format!("cannot be read: {}", io_message(&e)),
+                    );
+                    continue;
+                }
             };
             if meta.is_dir() {
                 if name_str.starts_with('.') || SKIPPED_DIRS.contains(&name_str.as_ref()) {
@@ -114,6 +188,15 @@ impl Walker {
                 self.walk(&path, &child);
             } else if meta.is_file() {
                 self.add_file(&path, child, false);
+            } else {
+                let what = special_kind(&meta);
+                self.skip(
+                    child,
+                    "not a regular file",
+                    format!(
+                        "{what}: a folder walk reads regular files only (name it to read a pipe)"
+                    ),
+                );
             }
         }
     }

@@ -307,7 +307,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let (report, sources) = match scan_config(args) {
         Ok(config) => {
             let stdin = if wants_stdin {
-                match scan::read_stdin() {
+                match scan::read_stdin(config.limits.file_bytes()) {
                     Ok(bytes) => Some(bytes),
                     Err(e) => return fail(&e),
                 }
@@ -343,6 +343,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             report.errors.extend(collected.errors);
             report.errors.extend(policy_errors);
             report.errors.extend(kyverno_errors);
+            report.summary.skipped.extend(collected.skipped);
             (report, sources)
         }
         Err(failed) => {

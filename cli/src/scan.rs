@@ -5,6 +5,17 @@
 //! can be set by a Namespace defined in another file of the same scan); scan
 //! every source (in parallel) with that index. Results are merged in input
 //! order, whatever the threads' timing.
+//!
+//! Reads are bounded by the configuration's `limits: max-file-size` (16 MiB by
+//! default): a regular file over it is not read (its length is known), a pipe or
+//! standard input is read up to the limit and then given up; either way the
+//! file gets one `limit` error at 1:1.
+//!
+//! Text must be UTF-8. A file of a kind Stockade scans that is not gets one
+//! located `parse` error at the first invalid byte (or about the whole file for
+//! UTF-16) and is not scanned: decoding it lossily would invent characters that
+//! rules could report on. A file of unknown kind found by walking is passed over
+//! whatever its bytes.
 
 use std::collections::BTreeMap;
 use std::io::Read;
@@ -68,7 +79,11 @@ pub fn scan_all(
     policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
     kyverno: stockade::kyverno::Policies,
 ) -> (Report, BTreeMap<String, String>) {
-    let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
+    let mut engine = Engine::new(config).with_kyverno(kyverno);
+    if let Some((policies, inventory)) = policies {
+        engine = engine.with_policies(&policies, inventory);
+    }
+    let loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin));
 
     // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
     // inventory) over every loaded source; each source is then scanned in parallel.
@@ -81,10 +96,6 @@ pub fn scan_all(
             _ => None,
         })
         .collect();
-    let mut engine = Engine::new(config).with_kyverno(kyverno);
-    if let Some((policies, inventory)) = policies {
-        engine = engine.with_policies(&policies, inventory);
-    }
     let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
 
     let reports = parallel(&loaded, threads, |l| match l {
@@ -114,15 +125,23 @@ fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
 }
 
 /// Read one input and decide what to do with it.
-fn load(input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
+fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
     let (display, named, bytes) = match input {
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
         Input::File {
             path,
             display,
             named,
-        } => match std::fs::read(path) {
-            Ok(bytes) => (display.as_str(), *named, bytes),
+        } => match read_bounded(engine, path) {
+            Ok(Ok(bytes)) => (display.as_str(), *named, bytes),
+            Ok(Err((len, at_least))) => {
+                // Over the size limit: not read (or not read to its end). A walked
+                // file of unknown kind is passed over, as when it is small.
+                if !*named && detect_kind(display, "").is_none() {
+                    return Loaded::Skipped;
+                }
+                return Loaded::Report(engine.oversized(display, len, at_least));
+            }
             Err(e) => {
                 let mut report = Report::default();
                 report.errors.push(ScanError::file(
@@ -135,6 +154,11 @@ fn load(input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
         },
     };
     let kind = if named { kind } else { None };
+    let limit = engine.config().limits.file_bytes();
+    if bytes.len() > limit {
+        // Standard input, read up to the limit.
+        return Loaded::Report(engine.oversized(display, bytes.len(), true));
+    }
     match String::from_utf8(bytes) {
         Ok(text) => {
             if !named && detect_kind(display, &text).is_none() {
@@ -190,11 +214,38 @@ fn not_utf8(display: &str, bytes: &[u8], valid_up_to: usize) -> ScanError {
     }
 }
 
-/// Read all of standard input.
-pub fn read_stdin() -> Result<Vec<u8>, String> {
+/// Read standard input, up to one byte past `limit` (the caller reports a larger
+/// input as over the limit).
+pub fn read_stdin(limit: usize) -> Result<Vec<u8>, String> {
     let mut bytes = Vec::new();
     std::io::stdin()
+        .lock()
+        .take(limit as u64 + 1)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("cannot read standard input: {e}"))?;
     Ok(bytes)
+}
+
+/// Read a file within the engine's size limit: its bytes, or `Err((length,
+/// at_least))` when it is over the limit (a regular file's length is known without
+/// reading it; a pipe is read up to one byte past the limit).
+fn read_bounded(
+    engine: &Engine,
+    path: &std::path::Path,
+) -> std::io::Result<Result<Vec<u8>, (usize, bool)>> {
+    let limit = engine.config().limits.file_bytes();
+    let file = std::fs::File::open(path)?;
+    let meta = file.metadata()?;
+    if meta.is_file() {
+        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
+        if len > limit {
+            return Ok(Err((len, false)));
+        }
+    }
+    let mut bytes = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
+    if bytes.len() > limit {
+        return Ok(Err((bytes.len(), true)));
+    }
+    Ok(Ok(bytes))
 }

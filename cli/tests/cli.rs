@@ -309,9 +309,163 @@ fn unreadable_file_is_an_io_error() {
     let report = out.json();
     assert_eq!(report["errors"][0]["kind"], "io");
     assert_eq!(report["summary"]["files"], 1);
-    // Found by walking, the dangling link is skipped silently.
+    // Found by walking, the dangling link is not an error, but it does not vanish:
+    // it is listed as skipped, with the reason.
     let out = run(&dir, &["scan", "--no-config", "--format", "json"]);
     assert_eq!(out.code, 0, "{}", out.stdout);
+    let skipped = &out.json()["summary"]["skipped"];
+    assert_eq!(skipped.as_array().unwrap().len(), 1, "{skipped}");
+    assert_eq!(skipped[0]["path"], "Dockerfile");
+    assert_eq!(skipped[0]["kind"], "unreadable");
+}
+
+#[cfg(unix)]
+#[test]
+fn walks_list_special_files_and_link_loops_and_never_open_them() {
+    let dir = TempDir::new("special");
+    dir.write("Dockerfile", DOCKERFILE);
+    let fifo = |name: &str| {
+        let status = Command::new("mkfifo")
+            .arg(dir.path().join(name))
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    // Nobody writes to these pipes: opening one would block for ever.
+    fifo("pod.yaml");
+    fifo("notes");
+    std::os::unix::fs::symlink("loop.yaml", dir.path().join("loop.yaml")).unwrap();
+    let out = run(&dir, &["scan", "--no-config", "--format", "json", "."]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 1);
+    let skipped: Vec<(String, String)> = report["summary"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    // `notes` is of no known kind: passed over like any other such file.
+    assert_eq!(
+        skipped,
+        [
+            ("loop.yaml".to_string(), "unreadable".to_string()),
+            ("pod.yaml".to_string(), "not a regular file".to_string()),
+        ]
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn named_devices_are_unsupported_and_not_read() {
+    let dir = TempDir::new("device");
+    // /dev/zero never ends: reading it would exhaust memory.
+    let out = run(
+        &dir,
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "json",
+            "--kind",
+            "dockerfile",
+            "/dev/zero",
+        ],
+    );
+    assert_eq!(out.code, 2);
+    let error = &out.json()["errors"][0];
+    assert_eq!(error["kind"], "unsupported");
+    assert_eq!(error["path"], "/dev/zero");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("a character device"),
+        "{error}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_named_pipe_is_read() {
+    let dir = TempDir::new("pipe");
+    let pipe = dir.path().join("Dockerfile");
+    assert!(Command::new("mkfifo")
+        .arg(&pipe)
+        .status()
+        .unwrap()
+        .success());
+    let writer = std::thread::spawn(move || std::fs::write(pipe, DOCKERFILE).unwrap());
+    let out = run(
+        &dir,
+        &["scan", "--no-config", "--format", "json", "Dockerfile"],
+    );
+    writer.join().unwrap();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.json()["summary"]["kinds"]["Dockerfile"], 1);
+}
+
+#[test]
+fn files_and_stdin_over_the_size_limit_are_one_limit_error() {
+    let dir = TempDir::new("size");
+    dir.write("stockade.yaml", "limits:\n  max-file-size: 32\n");
+    dir.write("Dockerfile", DOCKERFILE);
+    dir.write("small/Dockerfile", "FROM alpine:3.20\n");
+    let out = run(&dir, &["scan", "--format", "json", "Dockerfile", "small"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2);
+    assert_eq!(report["summary"]["documents"], 1);
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0]["kind"], "limit");
+    assert_eq!(errors[0]["path"], "Dockerfile");
+    assert_eq!(errors[0]["start"]["line"], 1);
+    assert_eq!(errors[0]["start"]["column"], 1);
+    assert!(
+        errors[0]["message"].as_str().unwrap().contains(&format!(
+            "{} bytes, over the size limit of 32",
+            DOCKERFILE.len()
+        )),
+        "{errors:?}"
+    );
+    // Standard input is read up to the limit only.
+    let out = run_in(
+        dir.path(),
+        &["scan", "--format", "json", "--kind", "dockerfile", "-"],
+        Some(DOCKERFILE.repeat(1000).as_bytes()),
+    );
+    assert_eq!(out.code, 2);
+    let error = &out.json()["errors"][0];
+    assert_eq!(error["kind"], "limit");
+    assert_eq!(error["path"], "-");
+    assert!(
+        error["message"]
+            .as_str()
+            .unwrap()
+            .contains("more than 32 bytes"),
+        "{error}"
+    );
+}
+
+#[test]
+fn empty_files_are_accounted_for() {
+    let dir = TempDir::new("empty");
+    dir.write("Dockerfile", "");
+    dir.write("empty.yaml", "");
+    let out = run(&dir, &["scan", "--no-config", "--format", "json", "."]);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2);
+    // An empty Dockerfile is BuildKit's error; an empty YAML stream has no documents.
+    assert_eq!(report["summary"]["documents"], 1);
+    assert_eq!(report["errors"][0]["message"], "file with no instructions");
+    assert_eq!(report["errors"][0]["path"], "Dockerfile");
+    assert_eq!(out.code, 2);
 }
 
 #[test]

@@ -19,6 +19,9 @@
 //! pod-security:
 //!   level: restricted        # privileged | baseline | restricted (default restricted)
 //!   version: latest          # latest | v1.N (default latest)
+//! limits:
+//!   max-file-size: 16777216  # bytes; a larger file is one `limit` error, not parsed
+//!   max-findings: 10000      # per file; past it, one `limit` error counts the rest
 //! ```
 //!
 //! Every key is optional; an empty file is the default configuration. Errors
@@ -29,7 +32,9 @@
 //! - a rule value that is neither a boolean nor a mapping, a non-boolean `enabled`,
 //!   an unknown severity, a bad level or version;
 //! - `options` for a rule without options, or options its `OptionsSpec::parse`
-//!   rejects (an unknown field is located at that field when it can be found).
+//!   rejects (an unknown field is located at that field when it can be found);
+//! - an unknown `limits` key, a `max-file-size` that is not a whole number of
+//!   bytes from 1 to 4 GiB − 1, or a `max-findings` that is not a positive number.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -62,6 +67,73 @@ pub enum PssLevel {
     Restricted,
 }
 
+/// Bounds on the input one scan accepts, checked before any pack reads it.
+///
+/// Each pack bounds its own work further (the YAML reader's [`yaml::Limits`] on
+/// depth, aliases, nodes and documents; `BuildKit`'s 64 KiB Dockerfile line limit;
+/// the Dockerfile rules' budget on variable expansion): those give located
+/// `limit` errors inside a file this limit lets through.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Largest source scanned, in bytes (default 16 MiB, the YAML reader's stream
+    /// limit; at most `u32::MAX`, as offsets are 32-bit). A larger source gives one
+    /// [`ErrorKind::Limit`] error at 1:1 and is not parsed. `stockade.yaml`:
+    /// `limits: {max-file-size: N}`.
+    pub max_file_bytes: usize,
+    /// Most findings (suppressed ones included) reported for one source (default
+    /// 10 000). Past it, the findings earliest in the file are kept and one
+    /// [`ErrorKind::Limit`] error, at the first finding left out, says how many
+    /// were left out: memory and output stay bounded on generated or hostile
+    /// input. `stockade.yaml`: `limits: {max-findings: N}`.
+    pub max_findings: usize,
+}
+
+impl Limits {
+    /// The default `max_findings`: 10 000.
+    pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
+
+    /// The default `max_file_bytes`: 16 MiB.
+    pub const DEFAULT_MAX_FILE_BYTES: usize = 16 << 20;
+    /// The largest `max_file_bytes` honoured: spans are 32-bit byte offsets.
+    pub const MAX_FILE_BYTES_CAP: usize = u32::MAX as usize;
+
+    /// `max_file_bytes`, capped at [`Limits::MAX_FILE_BYTES_CAP`].
+    pub fn file_bytes(&self) -> usize {
+        self.max_file_bytes.min(Self::MAX_FILE_BYTES_CAP)
+    }
+
+    /// The error for a source of `len` bytes over the limit (`None` when within it).
+    /// `at_least` says the source was read only up to the limit (a pipe), so its
+    /// full length is unknown.
+    pub fn check_file_size(&self, len: usize, at_least: bool) -> Option<Problem> {
+        let max = self.file_bytes();
+        if len <= max {
+            return None;
+        }
+        let size = if at_least {
+            format!("more than {max} bytes")
+        } else {
+            format!("{len} bytes")
+        };
+        Some(Problem::new(
+            ErrorKind::Limit,
+            Span::empty_at(0),
+            format!(
+                "the input is {size}, over the size limit of {max} bytes; it was not scanned (raise `limits: max-file-size` to scan it)"
+            ),
+        ))
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
+            max_findings: Self::DEFAULT_MAX_FINDINGS,
+        }
+    }
+}
+
 /// Everything that shapes a scan. Cheap to clone (shared options).
 #[derive(Debug, Clone, Default)]
 pub struct Config {
@@ -73,6 +145,8 @@ pub struct Config {
     pub pss_version: Option<String>,
     /// The file the configuration was read from ([`Config::from_yaml`]), if any.
     pub path: Option<String>,
+    /// Bounds on the input a scan accepts.
+    pub limits: Limits,
 }
 
 impl Config {
@@ -203,10 +277,54 @@ impl Loader<'_> {
             match key.as_str() {
                 Some("rules") => self.rules(value, find_rule),
                 Some("pod-security") => self.pod_security(value),
+                Some("limits") => self.limits(value),
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown configuration key `{}` (expected `rules` or `pod-security`)",
+                        "unknown configuration key `{}` (expected `rules`, `pod-security` or `limits`)",
+                        key_name(key)
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn limits(&mut self, node: &Node) {
+        for (key, value) in self.mapping(node, "`limits`") {
+            match key.as_str() {
+                Some("max-file-size") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| (1..=Limits::MAX_FILE_BYTES_CAP).contains(n))
+                {
+                    Some(n) => self.config.limits.max_file_bytes = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-file-size` must be a number of bytes from 1 to {}, found {}",
+                            Limits::MAX_FILE_BYTES_CAP,
+                            describe(value)
+                        ),
+                    ),
+                },
+                Some("max-findings") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n >= 1)
+                {
+                    Some(n) => self.config.limits.max_findings = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-findings` must be a positive number, found {}",
+                            describe(value)
+                        ),
+                    ),
+                },
+                _ => self.error(
+                    key.span,
+                    format!(
+                        "unknown key `{}` in `limits` (expected `max-file-size` or `max-findings`)",
                         key_name(key)
                     ),
                 ),
@@ -608,6 +726,53 @@ pod-security:
             message.contains("unknown key `enforce` in `pod-security`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn file_size_limit() {
+        assert_eq!(
+            load("").unwrap().limits.max_file_bytes,
+            Limits::DEFAULT_MAX_FILE_BYTES
+        );
+        let config = load("limits:\n  max-file-size: 1024\n").unwrap();
+        assert_eq!(config.limits.max_file_bytes, 1024);
+        assert!(config.limits.check_file_size(1024, false).is_none());
+        let p = config.limits.check_file_size(1025, false).unwrap();
+        assert_eq!(p.kind, ErrorKind::Limit);
+        assert_eq!(p.span, Span::empty_at(0));
+        assert!(p
+            .message
+            .contains("1025 bytes, over the size limit of 1024"));
+        let p = config.limits.check_file_size(1025, true).unwrap();
+        assert!(p.message.contains("more than 1024 bytes"), "{}", p.message);
+        for bad in ["0", "-1", "1.5", "big", "4294967296", "[1]"] {
+            let (kind, message, at) = error(&format!("limits:\n  max-file-size: {bad}\n"));
+            assert_eq!(kind, ErrorKind::Config);
+            assert_eq!(at, bad);
+            assert!(message.contains("must be a number of bytes"), "{message}");
+        }
+        let (_, message, at) = error("limits:\n  max-depth: 3\n");
+        assert_eq!(at, "max-depth");
+        assert!(
+            message.contains("unknown key `max-depth` in `limits`"),
+            "{message}"
+        );
+        // Larger than 32-bit offsets can address: capped.
+        let huge = Limits {
+            max_file_bytes: usize::MAX,
+            ..Limits::default()
+        };
+        assert_eq!(
+            load("limits: {max-findings: 5}\n")
+                .unwrap()
+                .limits
+                .max_findings,
+            5
+        );
+        let (_, message, at) = error("limits: {max-findings: 0}\n");
+        assert_eq!(at, "0");
+        assert!(message.contains("`max-findings` must be a positive number"));
+        assert_eq!(huge.file_bytes(), u32::MAX as usize);
     }
 
     #[test]

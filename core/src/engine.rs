@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::config::Config;
-use crate::finding::{Diagnostic, Problem, Report, Skipped};
+use crate::finding::{Diagnostic, ErrorKind, Problem, Report, Skipped};
 use crate::rule::RuleMeta;
 use crate::source::Source;
 use crate::suppress::{self, Suppression};
@@ -65,10 +65,27 @@ impl<'a> Context<'a> {
         *self.kinds.entry(kind.into()).or_default() += 1;
     }
 
-    /// Turn what was collected into a report for `source`.
-    pub fn finish(self, source: &Source) -> Report {
+    /// Turn what was collected into a report for `source`. At most
+    /// [`crate::Limits::max_findings`] findings are kept (the earliest in the file);
+    /// one `limit` error stands for the rest.
+    pub fn finish(mut self, source: &Source) -> Report {
         let config = self.config;
-        let applied = suppress::apply(self.diagnostics, &self.suppressions);
+        let mut applied = suppress::apply(self.diagnostics, &self.suppressions);
+        applied.kept.retain(|d| match &d.rule {
+            crate::finding::RuleRef::Static(m) => config.is_enabled(m),
+            crate::finding::RuleRef::Dynamic(_) => true,
+        });
+        let (applied, left_out) = cap_findings(applied, config.limits.max_findings);
+        if let Some((span, n)) = left_out {
+            self.problems.push(Problem::new(
+                ErrorKind::Limit,
+                span,
+                format!(
+                    "{n} more findings from here on are not reported: a file reports at most {} (raise `limits: max-findings`)",
+                    config.limits.max_findings
+                ),
+            ));
+        }
         let mut report = Report::default();
         let with_override = |mut d: Diagnostic| {
             if d.severity.is_none() {
@@ -79,10 +96,6 @@ impl<'a> Context<'a> {
         report.findings = applied
             .kept
             .into_iter()
-            .filter(|d| match &d.rule {
-                crate::finding::RuleRef::Static(m) => config.is_enabled(m),
-                crate::finding::RuleRef::Dynamic(_) => true,
-            })
             .map(|d| with_override(d).to_finding(source))
             .collect();
         report.suppressed = applied
@@ -103,6 +116,42 @@ impl<'a> Context<'a> {
         report.recount();
         report
     }
+}
+
+/// Keep the `max` findings (kept or suppressed) earliest in the file, in report
+/// order; the span of the first one left out and how many were.
+fn cap_findings(
+    mut applied: suppress::Applied,
+    max: usize,
+) -> (suppress::Applied, Option<(crate::source::Span, usize)>) {
+    let total = applied.kept.len() + applied.suppressed.len();
+    if total <= max {
+        return (applied, None);
+    }
+    let key = |d: &Diagnostic| {
+        (
+            d.document,
+            d.span.start,
+            d.span.end,
+            d.rule.id().to_string(),
+        )
+    };
+    // The key of the max-th finding overall: keep those before it.
+    let mut keys: Vec<_> = applied
+        .kept
+        .iter()
+        .chain(applied.suppressed.iter().map(|(d, _)| d))
+        .map(|d| (key(d), d.span))
+        .collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let Some((cut, span)) = keys.get(max).cloned() else {
+        return (applied, None);
+    };
+    // Ties on the key (same rule, same span, twice) are kept or cut together.
+    applied.kept.retain(|d| key(d) < cut);
+    applied.suppressed.retain(|(d, _)| key(d) < cut);
+    let left_out = total - applied.kept.len() - applied.suppressed.len();
+    (applied, Some((span, left_out)))
 }
 
 /// Check one source of a known kind.

@@ -38,7 +38,7 @@ pub mod yaml;
 
 use std::path::Path;
 
-pub use config::Config;
+pub use config::{Config, Limits};
 pub use engine::Context;
 pub use finding::{Diagnostic, ErrorKind, Finding, Problem, Report, ScanError};
 pub use rule::{Category, Pack, RuleMeta, Severity};
@@ -246,8 +246,13 @@ impl Engine {
 
     /// Scan one source. `kind` overrides detection; a source whose kind cannot be
     /// detected yields a report with one `unsupported` error, never an empty report.
+    /// A source over [`Limits::max_file_bytes`] yields one `limit` error at 1:1 and
+    /// is not parsed.
     pub fn scan_source(&self, source: &Source, kind: Option<Kind>) -> Report {
         match kind.or_else(|| detect_kind(source.path(), source.text())) {
+            Some(_) if source.text().len() > self.config.limits.file_bytes() => {
+                self.oversized(source.path(), source.text().len(), false)
+            }
             Some(kind) => engine::scan_source(
                 &self.config,
                 &self.namespaces,
@@ -268,6 +273,19 @@ impl Engine {
                 report
             }
         }
+    }
+
+    /// The report for a source of `len` bytes that is over [`Limits::max_file_bytes`]
+    /// (for callers that check the size before reading: a file's length, a pipe read
+    /// up to the limit with `at_least`): one `limit` error at 1:1. A source within the
+    /// limit gives an empty report for one file.
+    pub fn oversized(&self, path: &str, len: usize, at_least: bool) -> Report {
+        let mut report = Report::default();
+        report.summary.files = 1;
+        if let Some(problem) = self.config.limits.check_file_size(len, at_least) {
+            report.errors.push(problem.to_error(&Source::new(path, "")));
+        }
+        report
     }
 
     /// Scan text given with an optional path (default `"-"`) and kind.

@@ -141,10 +141,15 @@ pub fn apply(diagnostics: Vec<Diagnostic>, suppressions: &[Suppression]) -> Appl
         }
         applied.kept.push(d);
     }
+    // Whether a name is a rule, looked up once per distinct name (files with
+    // thousands of suppression comments name the same few rules).
+    let mut known_names: std::collections::HashMap<&str, bool> = std::collections::HashMap::new();
     for (s, flags) in suppressions.iter().zip(used) {
         for ((name, span), used) in s.rules.iter().zip(flags) {
             if !used {
-                let known = crate::registry::find_rule(name).is_some();
+                let known = *known_names
+                    .entry(name.as_str())
+                    .or_insert_with(|| crate::registry::find_rule(name).is_some());
                 let message = if known {
                     format!("suppression of `{name}` matches no finding here")
                 } else {

@@ -282,9 +282,21 @@ impl Script {
         self.commands.iter().filter(move |c| c.is(names))
     }
 
-    /// The commands of pipeline `id`, in order.
+    /// The commands of pipeline `id`, in order. This scans every command: to look
+    /// up the pipelines of many commands, index them once with
+    /// [`Script::by_pipeline`].
     pub fn pipeline(&self, id: usize) -> impl Iterator<Item = &Command> {
         self.commands.iter().filter(move |c| c.pipeline == id)
+    }
+
+    /// Every pipeline's commands, in order, by pipeline id.
+    pub fn by_pipeline(&self) -> std::collections::HashMap<usize, Vec<&Command>> {
+        let mut out: std::collections::HashMap<usize, Vec<&Command>> =
+            std::collections::HashMap::new();
+        for c in &self.commands {
+            out.entry(c.pipeline).or_default().push(c);
+        }
+        out
     }
 
     /// Whether the script has a pipe (`a | b`) anywhere.
@@ -1026,9 +1038,14 @@ impl Builder {
         }
         // Words left before the command (FOO=1 after a reserved word).
         let mut assignments = assignments;
-        while words.first().is_some_and(is_assignment_word) && words.len() > 1 {
-            assignments.push(words.remove(0));
-        }
+        // Leading `NAME=value` words (all but the last), moved in one go: a
+        // command with thousands of them stays linear.
+        let leading = words
+            .iter()
+            .take(words.len().saturating_sub(1))
+            .take_while(|w| is_assignment_word(w))
+            .count();
+        assignments.extend(words.drain(..leading));
         if words.is_empty() && assignments.is_empty() {
             // Keep the joiner information on the previous command of this pipeline.
             if let Some(last) = self.commands.last_mut() {

@@ -88,6 +88,22 @@ impl fmt::Display for ExpandError {
 
 impl std::error::Error for ExpandError {}
 
+/// The message of a substitution nested deeper than the lexer follows.
+const TOO_DEEP: &str = "substitution nested too deeply";
+
+impl ExpandError {
+    /// The word nests `${…}` substitutions deeper than the lexer follows (a
+    /// work limit, not BuildKit's error).
+    pub fn too_deep(&self) -> bool {
+        is_too_deep(&self.message)
+    }
+}
+
+/// Whether an expansion error message is the lexer's nesting limit.
+pub fn is_too_deep(message: &str) -> bool {
+    message.ends_with(TOO_DEEP)
+}
+
 fn err<T>(message: impl Into<String>) -> Result<T, ExpandError> {
     Err(ExpandError {
         message: message.into(),
@@ -386,7 +402,7 @@ impl ShellWord<'_> {
     fn process_dollar(&mut self) -> Result<String, ExpandError> {
         self.depth += 1;
         let r = if self.depth > MAX_DEPTH {
-            err("substitution nested too deeply")
+            err(TOO_DEEP)
         } else {
             self.process_dollar_inner()
         };

@@ -8,6 +8,7 @@ pub mod parser;
 pub mod rules;
 
 use crate::engine::Context;
+use crate::finding::{ErrorKind, Problem};
 use crate::rule::RuleMeta;
 use crate::source::{Source, Span};
 use crate::suppress::{parse_rule_list, Scope, Suppression};
@@ -33,6 +34,41 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) {
         if ctx.enabled(rule.meta) {
             (rule.check)(&facts, &mut out);
         }
+    }
+    let at = |idx: usize| {
+        file.instructions
+            .get(idx)
+            .map_or(Span::new(0, 0), |i| i.span)
+    };
+    if let Some(idx) = facts.model.expansion_limit() {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "variables expand to more than {} bytes over this file (a variable doubled on every line?); values substituted from here on are incomplete",
+                model::EXPANSION_BUDGET
+            ),
+        ));
+    }
+    if let Some(idx) = facts.model.depth_limit() {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "`${{…}}` substitutions nest more than {} levels deep here; the word is not expanded",
+                rules::MAX_SUBSTITUTION_DEPTH
+            ),
+        ));
+    }
+    if let Some(idx) = facts.model.truncated_at {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "stages inherit more than {} variables over this file; stages from here on do not inherit variables from their base stage",
+                model::INHERIT_BUDGET
+            ),
+        ));
     }
     let diagnostics = out.diagnostics;
     for d in diagnostics {
@@ -75,11 +111,17 @@ pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
         let scope = if global {
             Scope::File
         } else {
-            // The first instruction after the comment, with only comments between.
-            let next = file.instructions.iter().find(|i| i.start_line > c.line);
-            let Some(next) = next else { continue };
-            let between_ok =
-                (c.line + 1..next.start_line).all(|l| file.comments.iter().any(|k| k.line == l));
+            // The first instruction after the comment, with only comments between
+            // (instructions and comments are in line order: binary searches keep
+            // files with thousands of comments linear).
+            let after = file
+                .instructions
+                .partition_point(|i| i.start_line <= c.line);
+            let Some(next) = file.instructions.get(after) else {
+                continue;
+            };
+            let between_ok = (c.line + 1..next.start_line)
+                .all(|l| file.comments.binary_search_by_key(&l, |k| k.line).is_ok());
             if !between_ok {
                 continue;
             }

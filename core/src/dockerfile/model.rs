@@ -210,19 +210,69 @@ pub struct Model {
     stage_env_known: Vec<bool>,
     /// Variables copied into stages by inheritance so far.
     inherited: usize,
+    /// The FROM instruction of the first stage that did not inherit (past
+    /// [`INHERIT_BUDGET`]).
+    pub truncated_at: Option<usize>,
+    /// What variable substitution may still copy over this file.
+    budget: Budget,
+    /// The instruction where [`EXPANSION_BUDGET`] ran out, first.
+    budget_at: std::cell::Cell<Option<usize>>,
+    /// The instruction where a substitution nested deeper than the lexer's limit
+    /// was met, first.
+    depth_at: std::cell::Cell<Option<usize>>,
+}
+
+/// Bytes that variable substitution may copy out of variable values over one
+/// whole file (ARG/ENV values, FROM lines and the words rules expand). Doubling a
+/// variable on each line (`ENV A=$A$A`) would otherwise need exponential memory
+/// and time; once the budget is spent, variables substitute as empty and the
+/// file gets one `limit` error ([`Model::expansion_limit`]).
+pub const EXPANSION_BUDGET: usize = 32 << 20;
+
+/// A budget of bytes shared by the expansions of one file.
+#[derive(Debug, Clone)]
+struct Budget {
+    left: std::cell::Cell<usize>,
+    exhausted: std::cell::Cell<bool>,
+}
+
+impl Budget {
+    fn new(bytes: usize) -> Self {
+        Self {
+            left: std::cell::Cell::new(bytes),
+            exhausted: std::cell::Cell::new(false),
+        }
+    }
+
+    /// Take `n` bytes; `false` (and exhausted from now on) when they do not fit.
+    fn take(&self, n: usize) -> bool {
+        if self.exhausted.get() {
+            return false;
+        }
+        if let Some(left) = self.left.get().checked_sub(n) {
+            self.left.set(left);
+            true
+        } else {
+            self.left.set(0);
+            self.exhausted.set(true);
+            false
+        }
+    }
 }
 
 /// Upper bound on variables copied by `FROM <stage>` inheritance over a whole file.
-const INHERIT_BUDGET: usize = 1_000_000;
+pub const INHERIT_BUDGET: usize = 1_000_000;
 
 struct ScopeEnv<'a> {
     vars: &'a [Var],
     windows: bool,
+    budget: &'a Budget,
 }
 
 impl Env for ScopeEnv<'_> {
     fn get(&self, name: &str) -> Option<&str> {
-        self.vars
+        let value = self
+            .vars
             .iter()
             .rev()
             .find(|v| {
@@ -232,7 +282,13 @@ impl Env for ScopeEnv<'_> {
                     v.name == name
                 }
             })
-            .map(|v| v.value.as_str())
+            .map(|v| v.value.as_str())?;
+        // Every lookup copies the value: charge it; past the budget, empty.
+        Some(if self.budget.take(value.len()) {
+            value
+        } else {
+            ""
+        })
     }
 }
 
@@ -360,10 +416,18 @@ impl Model {
             stage_names: std::collections::HashMap::new(),
             stage_env_known: Vec::new(),
             inherited: 0,
+            truncated_at: None,
+            budget: Budget::new(EXPANSION_BUDGET),
+            budget_at: std::cell::Cell::new(None),
+            depth_at: std::cell::Cell::new(None),
             options,
         };
         let windows = m.options.windows;
         for (idx, ins) in df.instructions.iter().enumerate() {
+            // The budget spent by the previous instruction.
+            if let Some(prev) = idx.checked_sub(1) {
+                m.note_limits(prev, None);
+            }
             if ins.keyword == Keyword::From {
                 m.add_stage(idx, ins, text, lex);
             }
@@ -401,6 +465,7 @@ impl Model {
                                 let env = ScopeEnv {
                                     vars: &m.global_env,
                                     windows,
+                                    budget: &m.budget,
                                 };
                                 match lex.process_word(d, &env) {
                                     Ok(r) => Some(r.value),
@@ -500,7 +565,17 @@ impl Model {
                 _ => {}
             }
         }
+        if let Some(last) = df.instructions.len().checked_sub(1) {
+            m.note_limits(last, None);
+        }
         m.check_copy_from(df, lex);
+        let deep = m
+            .expansion_errors
+            .iter()
+            .filter(|e| crate::dockerfile::expand::is_too_deep(&e.message))
+            .map(|e| e.instruction)
+            .min();
+        m.depth_at.set(deep);
         let n = df.instructions.len();
         let starts: Vec<usize> = m.stages.iter().map(|s| s.from).skip(1).chain([n]).collect();
         for (st, end) in m.stages.iter_mut().zip(starts) {
@@ -563,6 +638,7 @@ impl Model {
         ScopeEnv {
             vars,
             windows: self.options.windows,
+            budget: &self.budget,
         }
     }
 
@@ -582,6 +658,7 @@ impl Model {
         let env = ScopeEnv {
             vars: &self.global_env,
             windows: self.options.windows,
+            budget: &self.budget,
         };
         let mut undefined = Vec::new();
         let mut errors = Vec::new();
@@ -637,7 +714,9 @@ impl Model {
                 Err(e) => Base::Invalid(e),
             }
         };
-        let literal = base_resolved == base_written;
+        // Sub-spans only when the word is written verbatim (no quotes, escapes or
+        // line continuations inside): else a range could end inside a character.
+        let literal = base_resolved == base_written && base_span.text(text) == base_written;
         let sub_span = |r: &Option<Range<usize>>| -> Option<Span> {
             let r = r.as_ref()?;
             if literal {
@@ -660,6 +739,9 @@ impl Model {
                     + self.stage_args.get(p).map_or(0, Vec::len);
                 if self.inherited + size > INHERIT_BUDGET {
                     self.truncated = true;
+                    if self.truncated_at.is_none() {
+                        self.truncated_at = Some(idx);
+                    }
                     (Vec::new(), Vec::new())
                 } else {
                     self.inherited += size;
@@ -864,8 +946,34 @@ impl Model {
         let env = ScopeEnv {
             vars: self.vars_at(idx),
             windows: self.options.windows,
+            budget: &self.budget,
         };
-        Lexer::new(self.escape).process_word(word, &env)
+        let r = Lexer::new(self.escape).process_word(word, &env);
+        self.note_limits(idx, r.as_ref().err());
+        r
+    }
+
+    /// Record where the expansion budget ran out or a substitution nested too
+    /// deep, first (after an expansion at instruction `idx`).
+    fn note_limits(&self, idx: usize, error: Option<&ExpandError>) {
+        if self.budget.exhausted.get() && self.budget_at.get().is_none() {
+            self.budget_at.set(Some(idx));
+        }
+        if error.is_some_and(ExpandError::too_deep) && self.depth_at.get().is_none() {
+            self.depth_at.set(Some(idx));
+        }
+    }
+
+    /// The instruction where variable substitution ran out of
+    /// [`EXPANSION_BUDGET`] (values substituted from there on are incomplete).
+    pub fn expansion_limit(&self) -> Option<usize> {
+        self.budget_at.get()
+    }
+
+    /// The instruction where a `${…}` substitution nested deeper than the
+    /// lexer's limit (that word is not expanded).
+    pub fn depth_limit(&self) -> Option<usize> {
+        self.depth_at.get()
     }
 
     /// The stage of instruction `idx`.

@@ -111,7 +111,11 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) {
 pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
     let text = source.text();
     let lines = source.line_index();
-    let stream = crate::yaml::parse_stream(text, &Limits::default());
+    let limits = Limits {
+        max_stream_bytes: ctx.config.limits.file_bytes(),
+        ..Limits::default()
+    };
+    let stream = crate::yaml::parse_stream(text, &limits);
 
     let (default_level, default_version) = configured_policy(ctx);
     let accounts = hardening::ServiceAccounts::from_stream(&stream);

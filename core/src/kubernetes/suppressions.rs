@@ -98,24 +98,25 @@ pub fn comment_suppressions(
             });
             continue;
         }
+        // Keys sorted by where they start (the widest first among keys starting at
+        // the same place), so that each comment finds its key by binary search.
         let keys = keys.get_or_insert_with(|| {
             let mut v = Vec::new();
             if let Some(root) = root {
                 collect_keys(root, None, &mut v);
             }
+            v.sort_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())));
             v
         });
         let target = if comment.own_line {
             // The first key after the comment.
-            keys.iter()
-                .filter(|k| k.key.start > comment.span.end)
-                .min_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())))
+            let i = keys.partition_point(|k| k.key.start <= comment.span.end);
+            keys.get(i)
         } else {
             // The first key on the comment's own line.
             let line_start = lines.line_start(lines.line_of(comment.span.start));
-            keys.iter()
-                .filter(|k| k.key.start >= line_start && k.key.start < comment.span.start)
-                .min_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())))
+            let i = keys.partition_point(|k| k.key.start < line_start);
+            keys.get(i).filter(|k| k.key.start < comment.span.start)
         };
         // A directive with no key to cover still counts: it covers only itself,
         // so each of its rules is reported as an unused suppression.

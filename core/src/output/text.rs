@@ -64,12 +64,13 @@ impl Style {
 pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     let style = Style { on: color };
     let mut out = String::new();
+    let mut indexes = Indexes::default();
     for finding in &report.findings {
-        finding_block(&mut out, finding, sources, &style);
+        finding_block(&mut out, finding, sources, &mut indexes, &style);
         out.push('\n');
     }
     for error in &report.errors {
-        error_block(&mut out, error, sources, &style);
+        error_block(&mut out, error, sources, &mut indexes, &style);
         out.push('\n');
     }
     out.push_str(&summary_line(report, &style));
@@ -77,7 +78,26 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
     out
 }
 
-fn finding_block(out: &mut String, f: &Finding, sources: &dyn Sources, style: &Style) {
+/// Line indexes of the sources, built once per source (not once per finding:
+/// a file with thousands of findings stays linear).
+#[derive(Default)]
+struct Indexes(std::collections::HashMap<String, LineIndex>);
+
+impl Indexes {
+    fn of(&mut self, path: &str, text: &str) -> &LineIndex {
+        self.0
+            .entry(path.to_string())
+            .or_insert_with(|| LineIndex::new(text))
+    }
+}
+
+fn finding_block(
+    out: &mut String,
+    f: &Finding,
+    sources: &dyn Sources,
+    indexes: &mut Indexes,
+    style: &Style,
+) {
     let sev = Style::severity_code(f.severity);
     let _ = writeln!(
         out,
@@ -93,9 +113,10 @@ fn finding_block(out: &mut String, f: &Finding, sources: &dyn Sources, style: &S
     for line in f.message.lines() {
         let _ = writeln!(out, "  {}", sanitize(line));
     }
-    let frame = sources
-        .text(&f.path)
-        .map(|text| code_frame(text, f.start, f.end, sev, style));
+    let frame = sources.text(&f.path).map(|text| {
+        let index = indexes.of(&f.path, text);
+        code_frame_in(text, index, f.start, f.end, sev, style)
+    });
     let gutter = frame.as_ref().map_or(1, |(_, width)| *width);
     if let Some((frame, _)) = &frame {
         out.push_str(frame);
@@ -119,7 +140,13 @@ fn finding_block(out: &mut String, f: &Finding, sources: &dyn Sources, style: &S
     }
 }
 
-fn error_block(out: &mut String, e: &ScanError, sources: &dyn Sources, style: &Style) {
+fn error_block(
+    out: &mut String,
+    e: &ScanError,
+    sources: &dyn Sources,
+    indexes: &mut Indexes,
+    style: &Style,
+) {
     let place = match e.start {
         Some(p) => format!("{}:{}:{}", e.path, p.line, p.column),
         None => e.path.clone(),
@@ -132,7 +159,8 @@ fn error_block(out: &mut String, e: &ScanError, sources: &dyn Sources, style: &S
         sanitize(&e.message)
     );
     if let (Some(start), Some(end), Some(text)) = (e.start, e.end, sources.text(&e.path)) {
-        let (frame, _) = code_frame(text, start, end, "1;31", style);
+        let index = indexes.of(&e.path, text);
+        let (frame, _) = code_frame_in(text, index, start, end, "1;31", style);
         out.push_str(&frame);
     }
 }
@@ -208,6 +236,7 @@ fn visible(c: char) -> char {
 }
 
 /// The code frame for `start..end` in `text`, and the gutter width it used.
+#[cfg(test)]
 fn code_frame(
     text: &str,
     start: Position,
@@ -215,7 +244,23 @@ fn code_frame(
     caret_code: &str,
     style: &Style,
 ) -> (String, usize) {
-    let index = LineIndex::new(text);
+    code_frame_in(text, &LineIndex::new(text), start, end, caret_code, style)
+}
+
+/// Bytes of a long line kept before the carets' start (then up to
+/// [`EXCERPT_AFTER`] after it): work per frame does not grow with the line.
+const EXCERPT_BEFORE: usize = 256;
+const EXCERPT_AFTER: usize = 1024;
+
+/// [`code_frame`] with the text's line index.
+fn code_frame_in(
+    text: &str,
+    index: &LineIndex,
+    start: Position,
+    end: Position,
+    caret_code: &str,
+    style: &Style,
+) -> (String, usize) {
     let first = start.line.to_zero_indexed();
     let mut last = end.line.to_zero_indexed().max(first);
     // A span that ends right after a line break ends on the line before.
@@ -246,20 +291,25 @@ fn code_frame(
             let _ = writeln!(out, "{}", style.paint("1;34", "..."));
             continue;
         };
-        let content = index.line_span(line, text).text(text);
-        let chars = content.chars().count();
-        // Caret range in characters, 0-based, end exclusive.
+        let line_span = index.line_span(line, text);
+        let content = line_span.text(text);
+        // Caret range in bytes of the line, end exclusive.
         let from = if line == first {
-            start.column.to_zero_indexed() as usize
+            (start.offset.saturating_sub(line_span.start) as usize).min(content.len())
         } else {
-            content.chars().take_while(|c| c.is_whitespace()).count()
+            content
+                .bytes()
+                .take(EXCERPT_AFTER)
+                .take_while(|b| *b == b' ' || *b == b'\t')
+                .count()
         };
         let to = if line == last && end.line.to_zero_indexed() == line {
-            end.column.to_zero_indexed() as usize
+            (end.offset.saturating_sub(line_span.start) as usize).min(content.len())
         } else {
-            chars
+            content.len()
         };
-        let (shown_text, caret_from, caret_to) = window(content, from, to.max(from));
+        let (excerpt, from, to, clipped) = excerpt(content, from, to.max(from));
+        let (shown_text, caret_from, caret_to) = window(excerpt, from, to, clipped);
         let number = style.paint("1;34", &format!("{:>width$}", line + 1));
         if shown_text.is_empty() {
             let _ = writeln!(out, "{number} {bar}");
@@ -307,10 +357,40 @@ fn display_width(c: char) -> usize {
     }
 }
 
+/// The part of a line around byte range `from..to` that a frame can show, with
+/// the range in characters of that part, and whether the line goes on before and
+/// after it. Short lines are kept whole (exact); a long line is cut to
+/// [`EXCERPT_BEFORE`] bytes before `from` and [`EXCERPT_AFTER`] after it.
+fn excerpt(content: &str, from: usize, to: usize) -> (&str, usize, usize, (bool, bool)) {
+    let floor = |mut i: usize| {
+        i = i.min(content.len());
+        while !content.is_char_boundary(i) {
+            i -= 1;
+        }
+        i
+    };
+    let (lo, hi) = if content.len() <= EXCERPT_BEFORE + EXCERPT_AFTER {
+        (0, content.len())
+    } else {
+        (
+            floor(from.saturating_sub(EXCERPT_BEFORE)),
+            floor(from.saturating_add(EXCERPT_AFTER)),
+        )
+    };
+    let part = content.get(lo..hi).unwrap_or("");
+    let chars = |end: usize| {
+        content
+            .get(lo..floor(end).clamp(lo, hi))
+            .map_or(0, |s| s.chars().count())
+    };
+    (part, chars(from), chars(to), (lo > 0, hi < content.len()))
+}
+
 /// Lay out one source line for display: expand tabs, make control characters
 /// visible and cut lines wider than [`MAX_LINE_WIDTH`] to a window around the
-/// carets. Returns the text and the carets' display columns (0-based, end exclusive).
-fn window(content: &str, from: usize, to: usize) -> (String, usize, usize) {
+/// carets. `clipped` says the line goes on before / after `content` (an excerpt).
+/// Returns the text and the carets' display columns (0-based, end exclusive).
+fn window(content: &str, from: usize, to: usize, clipped: (bool, bool)) -> (String, usize, usize) {
     let chars: Vec<char> = content.chars().collect();
     // Display column where each character starts; `cols[len]` is the line's width.
     let mut cols = Vec::with_capacity(chars.len() + 1);
@@ -333,7 +413,7 @@ fn window(content: &str, from: usize, to: usize) -> (String, usize, usize) {
             visible(*c).to_string()
         }
     };
-    if width <= MAX_LINE_WIDTH {
+    if width <= MAX_LINE_WIDTH && clipped == (false, false) {
         return (chars.iter().map(cell).collect(), col(from), col(to));
     }
     // Keep up to 16 columns of context before the span, then fill the width.
@@ -346,16 +426,17 @@ fn window(content: &str, from: usize, to: usize) -> (String, usize, usize) {
     while hi < len && col(hi + 1) - col(lo) <= MAX_LINE_WIDTH {
         hi += 1;
     }
-    let left = usize::from(lo > 0);
+    let (before, after) = (lo > 0 || clipped.0, hi < len || clipped.1);
+    let left = usize::from(before);
     let mut text = String::new();
-    if lo > 0 {
+    if before {
         text.push('…');
     }
     text.extend(chars.get(lo..hi).unwrap_or_default().iter().map(cell));
-    if hi < len {
+    if after {
         text.push('…');
     }
-    let visible_end = col(hi) + usize::from(hi < len);
+    let visible_end = col(hi) + usize::from(after);
     let caret_from = col(from) - col(lo) + left;
     let caret_to = col(to).min(visible_end).saturating_sub(col(lo)) + left;
     (text, caret_from, caret_to.max(caret_from))

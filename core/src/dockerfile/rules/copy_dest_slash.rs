@@ -48,8 +48,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             continue;
         }
         let Some(dest) = super::copy_dest(ins) else { continue };
-        let vars = facts.vars_before(ins);
-        let (d, _) = super::expand(&dest.value, &|n| vars.get(n).cloned().flatten());
+        let (d, _) = facts.expand_at(ins, &dest.value);
         if !d.ends_with('/') && !d.ends_with('\\') {
             let msg = format!(
                 "{} of {} sources to `{d}`, which does not end with `/`",

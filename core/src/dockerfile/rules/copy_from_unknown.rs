@@ -52,16 +52,12 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let lower = value.to_ascii_lowercase();
-            let earlier = facts.stages.iter().take(stage.index + 1);
-            if earlier.clone().any(|s| s.name_lower().as_deref() == Some(lower.as_str())) {
+            let named = facts.stages_named(&lower);
+            if named.first().is_some_and(|first| *first <= stage.index) {
                 continue;
             }
             let span = flag.value_span.unwrap_or(flag.span);
-            let later = facts
-                .stages
-                .iter()
-                .skip(stage.index + 1)
-                .any(|s| s.name_lower().as_deref() == Some(lower.as_str()));
+            let later = named.iter().any(|i| *i > stage.index);
             let msg = if later {
                 format!("COPY --from=`{value}` names a stage defined later in the file")
             } else if let Ok(i) = value.parse::<usize>() {

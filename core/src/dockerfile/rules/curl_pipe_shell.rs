@@ -42,14 +42,21 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh"];
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for run in &facts.runs {
+        // The first fetching command of each pipeline (pipelines are in order):
+        // one pass per RUN, so a 2 MB RUN stays linear.
+        let mut first_fetch: std::collections::HashMap<
+            usize,
+            &crate::dockerfile::command::Command,
+        > = std::collections::HashMap::new();
+        for c in run.script.iter().filter(|c| c.is(FETCH)) {
+            first_fetch.entry(c.pipeline).or_insert(c);
+        }
         for cmd in &run.script {
             // `curl … | sh`
             if cmd.pipe_index > 0 && cmd.is(SHELLS) && !cmd.args().iter().any(|w| w.value.contains('c') && w.value.starts_with('-') && !w.value.starts_with("--")) {
-                let fetcher = run
-                    .script
-                    .pipeline(cmd.pipeline)
-                    .filter(|c| c.pipe_index < cmd.pipe_index)
-                    .find(|c| c.is(FETCH));
+                let fetcher = first_fetch
+                    .get(&cmd.pipeline)
+                    .filter(|c| c.pipe_index < cmd.pipe_index);
                 if let Some(f) = fetcher {
                     let msg = format!(
                         "`{}` output is piped into `{}`",

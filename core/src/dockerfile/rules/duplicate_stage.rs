@@ -42,11 +42,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (i, stage) in facts.stages.iter().enumerate() {
         let Some(name) = stage.name else { continue };
         let lower = name.value.to_ascii_lowercase();
-        let dup = facts
-            .stages
-            .iter()
-            .take(i)
-            .any(|s| s.name_lower().as_deref() == Some(lower.as_str()));
+        let dup = facts.stages_named(&lower).first().is_some_and(|first| *first < i);
         if dup {
             let msg = format!("stage name `{}` is already used by an earlier stage", name.value);
             out.report(&META, facts, stage.from, name.span, msg);

@@ -140,6 +140,9 @@ pub struct Stage<'a> {
     pub image_text: String,
     /// The argument contained a variable reference.
     pub image_dynamic: bool,
+    /// The argument is written in the source exactly as its value (no quotes,
+    /// escapes or line continuations inside), so byte ranges of the value map 1:1.
+    pub image_verbatim: bool,
     /// A variable could not be resolved.
     pub image_unresolved: bool,
     /// The base is an earlier stage (by name or index).
@@ -175,7 +178,10 @@ impl Stage<'_> {
     /// Span of the base image text, and whether it maps 1:1 to [`Stage::image_text`].
     pub fn image_span(&self) -> (Span, bool) {
         match self.image_word {
-            Some(w) => (w.span, !self.image_dynamic && w.value == self.image_text),
+            Some(w) => (
+                w.span,
+                self.image_verbatim && !self.image_dynamic && w.value == self.image_text,
+            ),
             None => (self.from.keyword_span, false),
         }
     }
@@ -232,6 +238,9 @@ pub struct Facts<'a> {
     pub model: Model,
     /// Per instruction: `(stage, ordinal of its keyword in the file, index)`.
     positions: HashMap<usize, (Option<usize>, usize, usize)>,
+    /// Lower-cased stage name → indices of the stages with that name, in order
+    /// (lookups stay linear in files with thousands of stages).
+    stage_index: HashMap<String, Vec<usize>>,
 }
 
 /// BuildKit's automatic platform args, usable in FROM without declaring them.
@@ -267,6 +276,13 @@ fn key(ins: &Instruction) -> usize {
 impl<'a> Facts<'a> {
     pub fn new(text: &'a str, file: &'a Dockerfile) -> Self {
         let model = Model::build(file, text);
+        // FROM instructions with an undefined variable (one pass, not one per stage).
+        let unresolved: std::collections::HashSet<usize> = model
+            .undefined
+            .iter()
+            .filter(|u| u.in_from)
+            .map(|u| u.instruction)
+            .collect();
         let mut stages: Vec<Stage<'a>> = Vec::new();
         let mut positions = HashMap::new();
         let mut counts: HashMap<String, usize> = HashMap::new();
@@ -276,8 +292,15 @@ impl<'a> Facts<'a> {
                 .or_insert(0);
             *n += 1;
             if ins.keyword == Keyword::From {
-                if let Some(ms) = model.stages.iter().find(|s| s.from == idx) {
-                    stages.push(build_stage(stages.len(), ins, ms, &model));
+                // The model has one stage per FROM, in order: the next one (a lookup
+                // by position keeps files with thousands of stages linear).
+                let ms = model
+                    .stages
+                    .get(stages.len())
+                    .filter(|s| s.from == idx)
+                    .or_else(|| model.stages.iter().find(|s| s.from == idx));
+                if let Some(ms) = ms {
+                    stages.push(build_stage(stages.len(), ins, ms, &unresolved, text));
                 }
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(ins);
@@ -309,6 +332,12 @@ impl<'a> Facts<'a> {
                 }
             }
         }
+        let mut stage_index: HashMap<String, Vec<usize>> = HashMap::new();
+        for s in &stages {
+            if let Some(n) = s.name_lower() {
+                stage_index.entry(n).or_default().push(s.index);
+            }
+        }
         Facts {
             text,
             file,
@@ -317,7 +346,27 @@ impl<'a> Facts<'a> {
             global_args,
             model,
             positions,
+            stage_index,
         }
+    }
+
+    /// The indices of the stages named `lower` (lower-cased), in order.
+    pub fn stages_named(&self, lower: &str) -> &[usize] {
+        self.stage_index.get(lower).map_or(&[], Vec::as_slice)
+    }
+
+    /// `word` expanded as BuildKit expands it at `ins` (within the file's
+    /// substitution budget, see [`crate::dockerfile::model::EXPANSION_BUDGET`]),
+    /// and whether some variable was not set. A word the lexer rejects is
+    /// returned as written.
+    pub fn expand_at(&self, ins: &Instruction, word: &str) -> (String, bool) {
+        let Some(idx) = self.index_of(ins) else {
+            return (word.to_string(), true);
+        };
+        self.model.expand(idx, word).map_or_else(
+            |_| (word.to_string(), true),
+            |e| (e.value, !e.unmatched.is_empty()),
+        )
     }
 
     /// The index of an instruction in the file.
@@ -402,7 +451,8 @@ fn build_stage<'a>(
     index: usize,
     ins: &'a Instruction,
     ms: &crate::dockerfile::model::Stage,
-    model: &Model,
+    unresolved: &std::collections::HashSet<usize>,
+    text: &str,
 ) -> Stage<'a> {
     let words = ins.words();
     let name = match (words.get(1), words.get(2)) {
@@ -418,12 +468,10 @@ fn build_stage<'a>(
         name,
         from: ins,
         image_word: words.first(),
+        image_verbatim: words.first().is_some_and(|w| w.span.text(text) == w.value),
         image_dynamic: ms.base_written.contains('$'),
         image_text: ms.base_resolved.clone(),
-        image_unresolved: model
-            .undefined
-            .iter()
-            .any(|u| u.in_from && u.instruction == ms.from),
+        image_unresolved: unresolved.contains(&ms.from),
         base_stage,
         base: ms.base.clone(),
         instructions: Vec::new(),
@@ -499,7 +547,23 @@ pub fn parse_logical(text: &crate::dockerfile::ast::LogicalText) -> Script {
 /// way BuildKit's shell lexer treats instruction arguments. Returns the text and
 /// whether some variable was not set.
 #[allow(clippy::too_many_lines, clippy::many_single_char_names)]
+///
+/// `${NAME:-${…}}` defaults nest [`MAX_SUBSTITUTION_DEPTH`] levels at most; a
+/// deeper default is kept as written (and counts as unresolved), so recursion
+/// stays bounded on hostile input.
 pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
+    expand_nested(s, lookup, 0)
+}
+
+/// Deepest `${NAME:-${…}}` nesting [`expand`] follows (as the shell lexer of
+/// [`crate::dockerfile::expand`] does).
+pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
+
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
+fn expand_nested(s: &str, lookup: &dyn Fn(&str) -> Option<String>, level: u32) -> (String, bool) {
+    if level > MAX_SUBSTITUTION_DEPTH {
+        return (s.to_string(), true);
+    }
     let chars: Vec<char> = s.chars().collect();
     let mut out = String::new();
     let mut unresolved = false;
@@ -566,14 +630,14 @@ pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool
                         ("-", Some((w, colon))) => match value {
                             Some(v) if !(colon && v.is_empty()) => out.push_str(&v),
                             _ => {
-                                let (e, u) = expand(w, lookup);
+                                let (e, u) = expand_nested(w, lookup, level + 1);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }
                         },
                         ("+", Some((w, colon))) => {
                             if value.as_ref().is_some_and(|v| !(colon && v.is_empty())) {
-                                let (e, u) = expand(w, lookup);
+                                let (e, u) = expand_nested(w, lookup, level + 1);
                                 unresolved |= u;
                                 out.push_str(&e);
                             }
@@ -647,17 +711,19 @@ pub fn var_refs(s: &str) -> Vec<(String, std::ops::Range<usize>)> {
                     i += 1;
                 }
                 if i > ns {
-                    let name = s.get(ns..i).unwrap_or("").to_string();
-                    let mut end = i;
-                    if braced {
-                        while bytes.get(end).is_some_and(|c| *c != b'}') {
-                            end += 1;
-                        }
-                        end = (end + 1).min(s.len());
-                    }
                     let has_default =
                         braced && matches!(bytes.get(i), Some(b':' | b'-' | b'+' | b'?'));
+                    // Look for the closing brace only when the reference is kept:
+                    // `${a:-${a:-…` nested thousands of times stays linear.
                     if !has_default {
+                        let name = s.get(ns..i).unwrap_or("").to_string();
+                        let mut end = i;
+                        if braced {
+                            while bytes.get(end).is_some_and(|c| *c != b'}') {
+                                end += 1;
+                            }
+                            end = (end + 1).min(s.len());
+                        }
                         out.push((name, start..end));
                     }
                 }

@@ -51,6 +51,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             }
         }
         let mut set = false;
+        let pipelines = run.script.by_pipeline();
         for cmd in run.script.iter().filter(|c| c.depth == 0) {
             if cmd.is(&["set"]) && sets_pipefail(cmd.args()) {
                 set = true;
@@ -58,7 +59,9 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             if set || cmd.pipe_index != 1 {
                 continue;
             }
-            let Some(first) = run.script.pipeline(cmd.pipeline).next() else { continue };
+            let Some(first) = pipelines.get(&cmd.pipeline).and_then(|p| p.first()) else {
+                continue;
+            };
             let msg = format!(
                 "`{}` is piped into `{}` without `set -o pipefail`; a failure of `{}` is ignored",
                 first.name().unwrap_or(""),

@@ -38,9 +38,8 @@ use crate::dockerfile::ast::Keyword;
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for ins in facts.instructions().filter(|i| i.keyword == Keyword::Expose) {
-        let vars = facts.vars_before(ins);
         for w in ins.words() {
-            let (v, _) = super::expand(&w.value, &|n| vars.get(n).cloned().flatten());
+            let (v, _) = facts.expand_at(ins, &w.value);
             let Some((lo, hi, _)) = super::parse_port(&v) else { continue };
             if lo <= 22 && 22 <= hi {
                 let shown = if w.value == v { format!("`{v}`") } else { format!("`{}` (resolved `{v}`)", w.value) };

@@ -404,15 +404,15 @@ pub(crate) fn sorted_values(violations: &[&Violation], variant: Option<u8>) -> V
 
 /// Names of the containers among the setters, once per container, in visit order.
 pub(crate) fn container_names(violations: &[&Violation], variant: Option<u8>) -> Vec<String> {
-    let mut seen: Vec<usize> = Vec::new();
+    // A set, not a list: a pod with thousands of containers stays linear.
+    let mut seen: std::collections::HashSet<usize> = std::collections::HashSet::new();
     let mut names = Vec::new();
     for v in violations {
         if variant.is_some_and(|want| v.variant != want) {
             continue;
         }
         if let Setter::Container(index, name) = &v.setter {
-            if !seen.contains(index) {
-                seen.push(*index);
+            if seen.insert(*index) {
                 names.push(name.clone());
             }
         }
