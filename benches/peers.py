@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import shutil
 import subprocess
 import sys
@@ -43,17 +42,17 @@ def ensure_venv(packages: list[str]) -> Path:
 
 
 def timed(cmd: list[str], runs: int) -> tuple[float, float, int]:
-    """(best seconds, peak RSS MiB, exit code) over `runs` runs."""
+    """(best seconds, peak RSS MiB of that command, exit code) over `runs` runs."""
     best = float("inf")
+    rss = 0.0
     code = 0
     for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         t0 = time.perf_counter()
-        p = sh(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
         best = min(best, time.perf_counter() - t0)
-        code = p.returncode
-        after = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    rss = max(before, after) / 1024
+        code = os.waitstatus_to_exitcode(status)
+        rss = max(rss, usage.ru_maxrss / 1024)
     return best, rss, code
 
 
