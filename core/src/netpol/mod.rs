@@ -196,7 +196,7 @@ impl ScanIndex {
                 .iter()
                 .map(|p| (p.clone(), (Vec::new(), Vec::new())))
                 .collect();
-        for hit in rules::lint(&cluster) {
+        for hit in rules::lint(cluster) {
             let d = Diagnostic::new(hit.meta, hit.loc.span, hit.message)
                 .in_document(hit.loc.document)
                 .with_object(hit.object)
