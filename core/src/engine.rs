@@ -183,15 +183,27 @@ pub(crate) fn scan_source(
             }
         }
         Kind::Kubernetes => {
-            crate::kubernetes::check_with_namespaces(source, &mut ctx, namespaces);
-            crate::netpol::check(source, &mut ctx, netpol);
+            // Parsed once; every pack reads the same stream and objects.
+            let stream = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
+            let manifest = crate::kubernetes::Manifest::new(source, &stream);
+            crate::kubernetes::check_manifest(&manifest, &mut ctx, namespaces);
+            crate::netpol::check_manifest(&manifest, &mut ctx, netpol);
             if let Some(p) = policies {
-                p.check_kubernetes(source, &mut ctx);
+                p.check_manifest(&manifest, &mut ctx);
             }
             if !kyverno.is_empty() {
-                kyverno.check_source(source, &mut ctx);
+                kyverno.check_manifest(&manifest, &mut ctx);
             }
         }
     }
     ctx.finish(source)
+}
+
+/// The limits Kubernetes sources are parsed with, in a scan's per-source phase and
+/// in its pre-pass ([`crate::Engine::for_scan`]).
+pub(crate) fn yaml_limits(config: &Config) -> crate::yaml::Limits {
+    crate::yaml::Limits {
+        max_stream_bytes: config.limits.file_bytes(),
+        ..crate::yaml::Limits::default()
+    }
 }

@@ -176,29 +176,43 @@ impl Engine {
     /// source (`kind` overrides detection, as for [`Engine::scan_source`]).
     #[must_use]
     pub fn for_scan(&self, sources: &[Source], kind: Option<Kind>) -> Engine {
-        let kube: Vec<Source> = sources
+        let kube: Vec<&Source> = sources
             .iter()
             .filter(|s| kind.or_else(|| detect_kind(s.path(), s.text())) == Some(Kind::Kubernetes))
-            .cloned()
             .collect();
         let mut engine = self.clone();
         if kube.is_empty() {
             return engine;
         }
-        let mut namespaces = (*self.namespaces).clone();
-        namespaces.extend(&kubernetes::NamespaceIndex::from_texts(
-            kube.iter().map(Source::text),
-        ));
-        engine.namespaces = std::sync::Arc::new(namespaces);
-        engine.netpol = std::sync::Arc::new(netpol::ScanIndex::from_sources(&kube));
-        if let Some(given) = &self.policies {
-            let (policies, inventory) = &**given;
-            let mut inventory = inventory.clone();
-            for source in &kube {
-                inventory.add_text(source.text());
+        // Each source is parsed once; the three indexes read the same objects.
+        let limits = engine::yaml_limits(&self.config);
+        let lint_netpol = kube.iter().any(|s| s.text().contains("NetworkPolicy"));
+        let mut found = kubernetes::NamespaceIndex::new();
+        let mut cluster = netpol::Cluster::default();
+        let mut inventory = self.policies.as_ref().map(|given| given.1.clone());
+        for source in kube {
+            let stream = yaml::parse_stream(source.text(), &limits);
+            let manifest = kubernetes::Manifest::new(source, &stream);
+            found.add_objects(manifest.objects().map(|(_, o)| o));
+            if lint_netpol {
+                cluster.add_manifest(&manifest);
             }
+            if let Some(inventory) = &mut inventory {
+                inventory.add_objects(manifest.objects().map(|(_, o)| o));
+            }
+        }
+        let mut namespaces = (*self.namespaces).clone();
+        namespaces.extend(&found);
+        engine.namespaces = std::sync::Arc::new(namespaces);
+        engine.netpol = std::sync::Arc::new(if lint_netpol {
+            cluster.finish();
+            netpol::ScanIndex::from_cluster(&cluster)
+        } else {
+            netpol::ScanIndex::default()
+        });
+        if let (Some(given), Some(inventory)) = (&self.policies, inventory) {
             engine.prepared = Some(std::sync::Arc::new(
-                policies.prepare(inventory, rego::Backend::default()),
+                given.0.prepare(inventory, rego::Backend::default()),
             ));
         }
         engine

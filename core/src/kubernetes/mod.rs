@@ -76,6 +76,7 @@ pub mod seccomp;
 pub mod suppressions;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
+pub use objects::Manifest;
 
 use crate::config::PssLevel;
 use crate::engine::Context;
@@ -83,9 +84,9 @@ use crate::finding::{Diagnostic, ErrorKind, Problem, Skipped};
 use crate::rule::RuleMeta;
 use crate::source::{Source, Span};
 use crate::suppress::Scope;
-use crate::yaml::{Limits, Node};
+use crate::yaml::Node;
 
-use objects::{read_root, Object, Read};
+use objects::{Object, Read};
 use pss::{Level, Version};
 
 /// Every rule of the Kubernetes packs: Pod Security ([`pss`]), hardening
@@ -107,43 +108,44 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) {
 
 /// Check one source; `namespaces` holds the Namespace labels of the whole scan
 /// (a pre-pass over all sources, [`NamespaceIndex::from_texts`]). Namespaces
-/// defined in this source take precedence.
+/// defined in this source take precedence. Parses the source, then
+/// [`check_manifest`].
 pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
-    let text = source.text();
+    let stream = crate::yaml::parse_stream(source.text(), &crate::engine::yaml_limits(ctx.config));
+    check_manifest(&Manifest::new(source, &stream), ctx, namespaces);
+}
+
+/// [`check_with_namespaces`] on a source already read.
+pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
+    let source = manifest.source;
     let lines = source.line_index();
-    let limits = Limits {
-        max_stream_bytes: ctx.config.limits.file_bytes(),
-        ..Limits::default()
-    };
-    let stream = crate::yaml::parse_stream(text, &limits);
 
     let (default_level, default_version) = configured_policy(ctx);
-    let accounts = hardening::ServiceAccounts::from_stream(&stream);
+    let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
 
     // Pass 1: Namespaces of this file.
     let mut index = namespaces.clone();
-    for doc in &stream.documents {
-        let Some(root) = doc.node() else { continue };
-        if let Read::Objects(objects, _) = read_root(root) {
-            for o in objects
-                .iter()
-                .filter(|o| o.kind == "Namespace" && o.group().is_empty())
-            {
-                let Some(name) = &o.name else { continue };
-                let labels = namespaces::namespace_labels(o.root);
-                for problem in index.insert_spanned(name, &labels) {
-                    let span = problem.span.unwrap_or(root.span);
-                    ctx.error(
-                        Problem::new(ErrorKind::Config, span, problem.message)
-                            .in_document(doc.index),
-                    );
-                }
+    for (doc, read) in manifest.documents() {
+        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
+            continue;
+        };
+        for o in objects
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+        {
+            let Some(name) = &o.name else { continue };
+            let labels = namespaces::namespace_labels(o.root);
+            for problem in index.insert_spanned(name, &labels) {
+                let span = problem.span.unwrap_or(root.span);
+                ctx.error(
+                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
+                );
             }
         }
     }
 
     // Pass 2: every document.
-    for doc in &stream.documents {
+    for (doc, read) in manifest.documents() {
         let root = match &doc.root {
             Ok(root) => root,
             Err(problem) => {
@@ -164,13 +166,14 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
             doc.index,
             lines,
         ));
-        match read_root(root) {
+        let Some(read) = read else { continue };
+        match read {
             Read::NotObject(_) if seccomp::is_profile(root) => seccomp::check(ctx, doc.index, root),
             Read::NotObject(reason) => ctx.skipped.push(Skipped {
                 path: source.path().to_string(),
                 document: doc.index,
                 kind: "not a Kubernetes object".to_string(),
-                reason,
+                reason: reason.clone(),
             }),
             Read::Objects(objects, not_objects) => {
                 for pointer in not_objects {
@@ -181,7 +184,7 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
                         reason: format!("list item {pointer} has no apiVersion and kind"),
                     });
                 }
-                for object in &objects {
+                for object in objects {
                     let scope = if object.in_list {
                         Scope::Range {
                             document: doc.index,

@@ -25,6 +25,7 @@
 
 use std::collections::BTreeMap;
 
+use super::objects::{read_root, Object, Read};
 use super::pss::Version;
 use crate::config::PssLevel;
 use crate::source::Span;
@@ -198,13 +199,19 @@ impl NamespaceIndex {
         let stream = crate::yaml::parse_stream(text, &Limits::default());
         for doc in &stream.documents {
             let Some(root) = doc.node() else { continue };
-            if let super::objects::Read::Objects(objects, _) = super::objects::read_root(root) {
-                for o in objects {
-                    if o.kind == "Namespace" && o.group().is_empty() {
-                        if let Some(name) = &o.name {
-                            self.insert_spanned(name, &namespace_labels(o.root));
-                        }
-                    }
+            if let Read::Objects(objects, _) = read_root(root) {
+                self.add_objects(&objects);
+            }
+        }
+    }
+
+    /// Record every Namespace object among `objects` (those of a source already
+    /// read, [`super::Manifest::objects`]).
+    pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
+        for o in objects {
+            if o.kind == "Namespace" && o.group().is_empty() {
+                if let Some(name) = &o.name {
+                    self.insert_spanned(name, &namespace_labels(o.root));
                 }
             }
         }

@@ -1,7 +1,8 @@
 //! Kubernetes objects in a YAML stream: identity (`Kind/namespace/name`), `List`
 //! flattening, and where each workload kind keeps its pod.
 
-use crate::yaml::{Node, Value};
+use crate::source::Source;
+use crate::yaml::{Document, Node, Stream, Value};
 
 /// One Kubernetes object: a document root, or an item of a `List`.
 #[derive(Debug, Clone)]
@@ -128,4 +129,87 @@ pub fn read_root(root: &Node) -> Read<'_> {
         }
     }
     Read::Objects(vec![object], Vec::new())
+}
+
+/// A Kubernetes source read once: its YAML stream and, for each document, the
+/// objects [`read_root`] found in it. Every pack of a scan reads the same
+/// `Manifest`, so a source is parsed once per phase (see [`crate::Engine`]).
+#[derive(Debug)]
+pub struct Manifest<'a> {
+    pub source: &'a Source,
+    pub stream: &'a Stream,
+    /// [`read_root`] of each document of `stream`, in order (`None` when the
+    /// document could not be read).
+    reads: Vec<Option<Read<'a>>>,
+}
+
+impl<'a> Manifest<'a> {
+    /// Read the objects of `stream`, the parse of `source`'s text.
+    pub fn new(source: &'a Source, stream: &'a Stream) -> Self {
+        let reads = stream
+            .documents
+            .iter()
+            .map(|d| d.node().map(read_root))
+            .collect();
+        Self {
+            source,
+            stream,
+            reads,
+        }
+    }
+
+    /// Each document, with what [`read_root`] found in it (`None` when the
+    /// document could not be read).
+    pub fn documents(&self) -> impl Iterator<Item = (&'a Document, Option<&Read<'a>>)> + '_ {
+        self.stream
+            .documents
+            .iter()
+            .zip(self.reads.iter().map(Option::as_ref))
+    }
+
+    /// Every object of the stream (list items included), with its document.
+    pub fn objects(&self) -> impl Iterator<Item = (&'a Document, &Object<'a>)> + '_ {
+        self.documents().flat_map(|(doc, read)| {
+            let objects = match read {
+                Some(Read::Objects(objects, _)) => objects.as_slice(),
+                _ => &[],
+            };
+            objects.iter().map(move |o| (doc, o))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn manifest_reads_each_document_once_in_order() {
+        let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n  metadata: {name: a}\n- 3\n---\nkey: [\n---\n42\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: ns1}\n";
+        let source = Source::new("m.yaml", text);
+        let stream = crate::yaml::parse_stream(text, &crate::yaml::Limits::default());
+        let manifest = Manifest::new(&source, &stream);
+        let reads: Vec<_> = manifest
+            .documents()
+            .map(|(doc, read)| match read {
+                Some(Read::Objects(objects, untyped)) => {
+                    format!("{}:{}+{}", doc.index, objects.len(), untyped.len())
+                }
+                Some(Read::NotObject(_)) => format!("{}:not", doc.index),
+                None => format!("{}:unread", doc.index),
+            })
+            .collect();
+        assert_eq!(reads, ["0:1+1", "1:unread", "2:not", "3:1+0"]);
+        let objects: Vec<_> = manifest
+            .objects()
+            .map(|(doc, o)| (doc.index, o.display_name(), o.pointer.clone()))
+            .collect();
+        assert_eq!(
+            objects,
+            [
+                (0, "Pod/a".to_string(), "/items/0".to_string()),
+                (3, "Namespace/ns1".to_string(), String::new()),
+            ]
+        );
+    }
 }

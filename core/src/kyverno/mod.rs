@@ -286,15 +286,17 @@ impl Policies {
     /// callers and the CLI's `scan --kyverno`).
     pub fn check_source(&self, source: &Source, ctx: &mut crate::engine::Context<'_>) {
         let stream = crate::yaml::parse_stream(source.text(), &Limits::default());
-        for doc in &stream.documents {
-            let Some(root) = doc.node() else { continue };
-            if let crate::kubernetes::objects::Read::Objects(objects, _) =
-                crate::kubernetes::objects::read_root(root)
-            {
-                for o in &objects {
-                    self.check_object(ctx, doc.index, o.root, &o.pointer, &o.display_name());
-                }
-            }
+        self.check_manifest(&crate::kubernetes::Manifest::new(source, &stream), ctx);
+    }
+
+    /// [`Policies::check_source`] on a source already read.
+    pub fn check_manifest(
+        &self,
+        manifest: &crate::kubernetes::Manifest<'_>,
+        ctx: &mut crate::engine::Context<'_>,
+    ) {
+        for (doc, o) in manifest.objects() {
+            self.check_object(ctx, doc.index, o.root, &o.pointer, &o.display_name());
         }
     }
 }

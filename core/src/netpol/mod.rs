@@ -116,6 +116,7 @@ pub use render::{ConnFormat, ConnList, Connection, PeerName};
 
 use crate::engine::Context;
 use crate::finding::{Diagnostic, Problem};
+use crate::kubernetes::Manifest;
 use crate::rule::RuleMeta;
 use crate::source::Source;
 
@@ -172,14 +173,30 @@ impl ScanIndex {
         if !sources.iter().any(|s| s.text().contains("NetworkPolicy")) {
             return ScanIndex::default();
         }
-        let cluster = Cluster::from_sources(sources);
+        ScanIndex::from_cluster(&Cluster::from_sources(sources))
+    }
+
+    /// [`ScanIndex::from_sources`] on sources already read.
+    pub fn from_manifests(manifests: &[Manifest<'_>]) -> ScanIndex {
+        if !manifests
+            .iter()
+            .any(|m| m.source.text().contains("NetworkPolicy"))
+        {
+            return ScanIndex::default();
+        }
+        ScanIndex::from_cluster(&Cluster::from_manifests(manifests))
+    }
+
+    /// Lint the NetworkPolicies of a cluster read from every Kubernetes source of
+    /// a scan (the caller decides whether the scan has any NetworkPolicy).
+    pub(crate) fn from_cluster(cluster: &Cluster) -> ScanIndex {
         let mut by_path: std::collections::HashMap<String, (Vec<Diagnostic>, Vec<Problem>)> =
             cluster
                 .paths
                 .iter()
                 .map(|p| (p.clone(), (Vec::new(), Vec::new())))
                 .collect();
-        for hit in rules::lint(&cluster) {
+        for hit in rules::lint(cluster) {
             let d = Diagnostic::new(hit.meta, hit.loc.span, hit.message)
                 .in_document(hit.loc.document)
                 .with_object(hit.object)
@@ -209,22 +226,34 @@ impl ScanIndex {
 /// Report the NetworkPolicy findings of `source`: from `index` when it covers the
 /// source, else by linting the source alone.
 pub fn check(source: &Source, ctx: &mut Context<'_>, index: &ScanIndex) {
-    let solo;
-    let index = if index.covers(source.path()) {
-        index
-    } else {
-        if !source.text().contains("NetworkPolicy") {
-            return;
-        }
-        solo = ScanIndex::from_sources(std::slice::from_ref(source));
-        &solo
-    };
-    if let Some((diagnostics, problems)) = index.by_path.get(source.path()) {
-        for d in diagnostics {
-            ctx.report(d.clone());
-        }
-        for p in problems {
-            ctx.error(p.clone());
+    if index.covers(source.path()) {
+        index.report(source.path(), ctx);
+    } else if source.text().contains("NetworkPolicy") {
+        let stream = crate::yaml::parse_stream(source.text(), &crate::yaml::Limits::default());
+        check_manifest(&Manifest::new(source, &stream), ctx, index);
+    }
+}
+
+/// [`check`] on a source already read.
+pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, index: &ScanIndex) {
+    let path = manifest.source.path();
+    if index.covers(path) {
+        index.report(path, ctx);
+    } else if manifest.source.text().contains("NetworkPolicy") {
+        ScanIndex::from_manifests(std::slice::from_ref(manifest)).report(path, ctx);
+    }
+}
+
+impl ScanIndex {
+    /// Hand the findings and problems located in `path` to `ctx`.
+    fn report(&self, path: &str, ctx: &mut Context<'_>) {
+        if let Some((diagnostics, problems)) = self.by_path.get(path) {
+            for d in diagnostics {
+                ctx.report(d.clone());
+            }
+            for p in problems {
+                ctx.error(p.clone());
+            }
         }
     }
 }

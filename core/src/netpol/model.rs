@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::finding::{ErrorKind, Problem};
-use crate::kubernetes::objects::{self, pod_path, read_root, Object, Read};
+use crate::kubernetes::objects::{self, pod_path, read_root, Manifest, Object, Read};
 use crate::source::{Source, Span};
 use crate::yaml::{Limits, Node, Value};
 
@@ -294,58 +294,88 @@ impl Cluster {
         c
     }
 
-    fn read_text(&mut self, source: usize, text: &str) {
-        let stream = crate::yaml::parse_stream(text, &Limits::default());
-        for doc in &stream.documents {
-            let Some(root) = doc.node() else { continue };
-            let Read::Objects(mut objects, untyped) = read_root(root) else {
-                continue;
-            };
-            // Typed lists (`PodList`, `NamespaceList`) as the API returns them: items
-            // without apiVersion and kind are of the list's item kind.
-            if let Some(list) = objects::object_at(root, String::new(), false) {
-                if let Some(kind) = list.kind.strip_suffix("List").filter(|k| !k.is_empty()) {
-                    for pointer in untyped {
-                        let Some(item) = root.pointer(&pointer) else {
-                            continue;
-                        };
-                        if item.as_map().is_none() {
-                            continue;
-                        }
-                        let metadata = item.get("metadata");
-                        let text = |k: &str| {
-                            metadata
-                                .and_then(|m| m.get(k))
-                                .and_then(Node::as_str)
-                                .filter(|s| !s.is_empty())
-                                .map(str::to_string)
-                        };
-                        objects.push(Object {
-                            root: item,
-                            pointer,
-                            api_version: list.api_version.clone(),
-                            kind: kind.to_string(),
-                            name: text("name").or_else(|| text("generateName")),
-                            namespace: text("namespace"),
-                            in_list: true,
-                        });
-                    }
-                }
-            }
-            for o in &objects {
-                let loc = Loc {
-                    source,
-                    document: doc.index,
-                    span: o.root.span,
-                    pointer: o.pointer.clone(),
-                };
-                self.read_object(o, &loc);
+    /// [`Cluster::from_sources`] on sources already read.
+    pub fn from_manifests<'m, 'a: 'm>(
+        manifests: impl IntoIterator<Item = &'m Manifest<'a>>,
+    ) -> Cluster {
+        let mut c = Cluster::default();
+        for m in manifests {
+            c.add_manifest(m);
+        }
+        c.finish();
+        c
+    }
+
+    /// Read one more source, already read (its index is the number of sources
+    /// read before it). [`Cluster::finish`] once all are read.
+    pub(crate) fn add_manifest(&mut self, manifest: &Manifest<'_>) {
+        let source = self.paths.len();
+        self.paths.push(manifest.source.path().to_string());
+        for (doc, read) in manifest.documents() {
+            if let (Some(root), Some(read)) = (doc.node(), read) {
+                self.read_document(source, doc.index, root, read);
             }
         }
     }
 
+    fn read_text(&mut self, source: usize, text: &str) {
+        let stream = crate::yaml::parse_stream(text, &Limits::default());
+        for doc in &stream.documents {
+            let Some(root) = doc.node() else { continue };
+            self.read_document(source, doc.index, root, &read_root(root));
+        }
+    }
+
+    /// Read the objects of one document (`read`: [`read_root`] of `root`).
+    fn read_document(&mut self, source: usize, document: usize, root: &Node, read: &Read<'_>) {
+        let Read::Objects(objects, untyped) = read else {
+            return;
+        };
+        // Typed lists (`PodList`, `NamespaceList`) as the API returns them: items
+        // without apiVersion and kind are of the list's item kind.
+        let mut typed = Vec::new();
+        if let Some(list) = objects::object_at(root, String::new(), false) {
+            if let Some(kind) = list.kind.strip_suffix("List").filter(|k| !k.is_empty()) {
+                for pointer in untyped {
+                    let Some(item) = root.pointer(pointer) else {
+                        continue;
+                    };
+                    if item.as_map().is_none() {
+                        continue;
+                    }
+                    let metadata = item.get("metadata");
+                    let text = |k: &str| {
+                        metadata
+                            .and_then(|m| m.get(k))
+                            .and_then(Node::as_str)
+                            .filter(|s| !s.is_empty())
+                            .map(str::to_string)
+                    };
+                    typed.push(Object {
+                        root: item,
+                        pointer: pointer.clone(),
+                        api_version: list.api_version.clone(),
+                        kind: kind.to_string(),
+                        name: text("name").or_else(|| text("generateName")),
+                        namespace: text("namespace"),
+                        in_list: true,
+                    });
+                }
+            }
+        }
+        for o in objects.iter().chain(&typed) {
+            let loc = Loc {
+                source,
+                document,
+                span: o.root.span,
+                pointer: o.pointer.clone(),
+            };
+            self.read_object(o, &loc);
+        }
+    }
+
     /// Add implied namespaces (those of workloads and policies without a Namespace object).
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         let mut names: Vec<String> = self.workloads.iter().map(|w| w.namespace.clone()).collect();
         names.extend(self.policies.iter().map(|p| p.namespace.clone()));
         for n in names {

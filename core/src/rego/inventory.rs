@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json};
 
-use crate::kubernetes::objects::{read_root, Read};
+use crate::kubernetes::objects::{read_root, Object, Read};
 use crate::yaml::Limits;
 
 /// The objects a scan (or a `gator` case) knows about.
@@ -63,10 +63,16 @@ impl Inventory {
         for doc in &stream.documents {
             let Some(root) = doc.node() else { continue };
             if let Read::Objects(objects, _) = read_root(root) {
-                for o in objects {
-                    self.add_object(&o.root.to_json());
-                }
+                self.add_objects(&objects);
             }
+        }
+    }
+
+    /// Add every object among `objects` (those of a source already read,
+    /// [`crate::kubernetes::Manifest::objects`]).
+    pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
+        for o in objects {
+            self.add_object(&o.root.to_json());
         }
     }
 

@@ -39,7 +39,7 @@ use super::review;
 use super::template::{apply_defaults, Template};
 use crate::engine::Context;
 use crate::finding::{Diagnostic, DynamicRule, ErrorKind, Problem, ScanError};
-use crate::kubernetes::objects::{read_root, Read};
+use crate::kubernetes::objects::{read_root, Manifest, Read};
 use crate::rule::Category;
 use crate::source::{Source, Span};
 use crate::yaml::Limits;
@@ -251,7 +251,15 @@ impl PreparedPolicies {
             return;
         }
         let stream = crate::yaml::parse_stream(source.text(), &Limits::default());
-        for doc in &stream.documents {
+        self.check_manifest(&Manifest::new(source, &stream), ctx);
+    }
+
+    /// [`PreparedPolicies::check_kubernetes`] on a source already read.
+    pub fn check_manifest(&self, manifest: &Manifest<'_>, ctx: &mut Context<'_>) {
+        if self.constraints.is_empty() && self.conftest.is_empty() {
+            return;
+        }
+        for (doc, read) in manifest.documents() {
             let Some(root) = doc.node() else { continue };
             if doc.is_empty() {
                 continue;
@@ -260,7 +268,7 @@ impl PreparedPolicies {
                 self.conftest
                     .check(&root.to_json(), root.span, doc.index, None, ctx);
             }
-            let Read::Objects(objects, _) = read_root(root) else {
+            let Some(Read::Objects(objects, _)) = read else {
                 continue;
             };
             for o in objects {
