@@ -11,6 +11,7 @@
 
 mod config;
 mod inputs;
+mod kyverno;
 mod netpol;
 mod policy;
 mod scan;
@@ -46,6 +47,8 @@ enum Command {
     Netpol(netpol::NetpolArgs),
     /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
     Verify(VerifyArgs),
+    /// Kyverno policies: run kyverno-test.yaml files.
+    Kyverno(kyverno::KyvernoArgs),
 }
 
 #[derive(Args, Debug)]
@@ -121,6 +124,11 @@ struct ScanArgs {
     /// scanned, e.g. a dump of the cluster's state. Repeatable.
     #[arg(long, value_name = "DIR", requires = "policy")]
     inventory: Vec<PathBuf>,
+    /// Also apply the Kyverno validate policies (ClusterPolicy/Policy) found in
+    /// these files or folders to every Kubernetes object; failing rules are
+    /// findings with the rule id `<policy>/<rule>`.
+    #[arg(long, value_name = "PATH")]
+    kyverno: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -195,6 +203,7 @@ fn main() -> ExitCode {
         Command::Explain(args) => run_explain(&args),
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
+        Command::Kyverno(args) => kyverno::run(&args),
     }
 }
 
@@ -304,6 +313,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             } else {
                 None
             };
+            let (kyverno_policies, kyverno_errors) = if args.kyverno.is_empty() {
+                (stockade::kyverno::Policies::default(), Vec::new())
+            } else {
+                kyverno::load_policies(&args.kyverno)
+            };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let mut policy_errors = Vec::new();
@@ -323,9 +337,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 stdin.as_deref(),
                 threads,
                 policies,
+                kyverno_policies,
             );
             report.errors.extend(collected.errors);
             report.errors.extend(policy_errors);
+            report.errors.extend(kyverno_errors);
             (report, sources)
         }
         Err(failed) => {

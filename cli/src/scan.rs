@@ -66,6 +66,7 @@ pub fn scan_all(
     stdin: Option<&[u8]>,
     threads: usize,
     policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
+    kyverno: stockade::kyverno::Policies,
 ) -> (Report, BTreeMap<String, String>) {
     let loaded = parallel(inputs, threads, |input| load(input, kind, stdin));
 
@@ -80,7 +81,7 @@ pub fn scan_all(
             _ => None,
         })
         .collect();
-    let mut engine = Engine::new(config);
+    let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }

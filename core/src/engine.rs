@@ -111,6 +111,7 @@ pub(crate) fn scan_source(
     namespaces: &crate::kubernetes::NamespaceIndex,
     netpol: &crate::netpol::ScanIndex,
     policies: Option<&crate::rego::PreparedPolicies>,
+    kyverno: &crate::kyverno::Policies,
     source: &Source,
     kind: Kind,
 ) -> Report {
@@ -137,6 +138,9 @@ pub(crate) fn scan_source(
             crate::netpol::check(source, &mut ctx, netpol);
             if let Some(p) = policies {
                 p.check_kubernetes(source, &mut ctx);
+            }
+            if !kyverno.is_empty() {
+                kyverno.check_source(source, &mut ctx);
             }
         }
     }

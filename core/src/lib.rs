@@ -26,6 +26,7 @@ pub mod dockerfile;
 mod engine;
 pub mod finding;
 pub mod kubernetes;
+pub mod kyverno;
 pub mod netpol;
 pub mod output;
 pub mod registry;
@@ -129,6 +130,8 @@ pub struct Engine {
     policies: Option<std::sync::Arc<(rego::Policies, rego::Inventory)>>,
     /// The same, prepared (inventory added to every template) for this scan.
     prepared: Option<std::sync::Arc<rego::PreparedPolicies>>,
+    /// Kyverno policies applied to every Kubernetes object.
+    kyverno: std::sync::Arc<kyverno::Policies>,
 }
 
 impl Engine {
@@ -212,6 +215,18 @@ impl Engine {
         report
     }
 
+    /// Apply these Kyverno policies to every Kubernetes object scanned: each
+    /// failing rule is a finding with the dynamic rule id `<policy>/<rule>`.
+    #[must_use]
+    pub fn with_kyverno(mut self, policies: kyverno::Policies) -> Self {
+        self.kyverno = std::sync::Arc::new(policies);
+        self
+    }
+
+    pub fn kyverno(&self) -> &kyverno::Policies {
+        &self.kyverno
+    }
+
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
     /// [`kubernetes::NamespaceIndex::from_texts`]) to decide the Pod Security level
     /// of pods by namespace. Namespaces defined in the scanned source itself win.
@@ -238,6 +253,7 @@ impl Engine {
                 &self.namespaces,
                 &self.netpol,
                 self.prepared.as_deref(),
+                &self.kyverno,
                 source,
                 kind,
             ),
