@@ -81,7 +81,7 @@ fn locate(text: Option<&str>, span: Span, block: bool, row: usize, col: usize) -
 }
 
 /// Parse regorus' error text (`--> path:row:col … error: message`).
-fn parse_regorus_error(text: &str) -> (Option<(usize, usize)>, String) {
+pub(crate) fn parse_regorus_error(text: &str) -> (Option<(usize, usize)>, String) {
     let mut pos = None;
     let mut message = None;
     for line in text.lines() {
