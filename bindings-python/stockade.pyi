@@ -21,8 +21,13 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "explain",
+    "kyverno_test",
+    "netpol_connectivity",
+    "netpol_diff",
+    "netpol_explain",
     "rules",
     "scan",
+    "verify_suite",
 ]
 
 _Config = Union[str, Mapping[str, Any]]

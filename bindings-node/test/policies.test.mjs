@@ -33,7 +33,7 @@ test('a Gatekeeper template and constraint give a finding', () => {
   const found = engine.scan(POD, { path: 'pod.yaml' }).findings.filter((f) => f.rule === 'K8sRequiredTeam/pods-need-team');
   assert.deepEqual(
     found.map((f) => [f.message, f.severity, f.start.line, f.start.utf16Column]),
-    [['Pod web has no team label', 'high', 1, 1]],
+    [['Pod web has no team label', 'high', 4, 9]],
   );
   const clean = engine.scan(POD_WITH_TEAM, { path: 'pod.yaml' }).findings;
   assert.equal(clean.filter((f) => f.rule.startsWith('K8sRequiredTeam/')).length, 0);
@@ -75,7 +75,7 @@ test('a Rego syntax error throws a positioned PolicyError', () => {
 test('a conftest module syntax error throws a PolicyError; a constraint without template too', () => {
   assert.throws(
     () => new stockade.Engine(null, { policies: [source('bad.rego', DATA, 'bad.rego')] }),
-    (e) => e instanceof errors.PolicyError && e.path === 'bad.rego' && (e.line === 4 || e.line === 5),
+    (e) => e instanceof errors.PolicyError && e.path === 'bad.rego' && e.line === 3 && e.column === 22,
   );
   assert.throws(
     () => new stockade.Engine(null, { policies: [CONSTRAINT] }),
