@@ -416,7 +416,7 @@ impl Engine {
             .map_err(|e| raise_all(py, &e))
     }
 
-    /// Scan several `(path, text)` sources as one scan (NetworkPolicy analysis,
+    /// Scan several `(path, text)` sources as one scan (`NetworkPolicy` analysis,
     /// Namespace labels and Gatekeeper inventory across them) into one report.
     #[pyo3(signature = (sources, kind=None))]
     fn scan_texts(
@@ -501,7 +501,7 @@ fn conn_format(format: &str) -> PyResult<stockade::netpol::ConnFormat> {
 /// `{"ok", "passed", "total", "suites": [...], "text"}`.
 #[pyfunction]
 #[pyo3(signature = (path, verbose=false))]
-fn verify_suite<'py>(py: Python<'py>, path: PathBuf, verbose: bool) -> PyResult<Bound<'py, PyAny>> {
+fn verify_suite(py: Python<'_>, path: PathBuf, verbose: bool) -> PyResult<Bound<'_, PyAny>> {
     let suites: Vec<_> = py
         .detach(|| stockade::rego::verify_suite_file(&path))
         .into_iter()
@@ -558,7 +558,7 @@ fn netpol_diff<'py>(
 /// Run a `kyverno-test.yaml` (files it names read from disk, relative to it):
 /// `{"path", "name", "error", "entries", "rows", "passed"}`.
 #[pyfunction]
-fn kyverno_test<'py>(py: Python<'py>, path: PathBuf) -> PyResult<Bound<'py, PyAny>> {
+fn kyverno_test(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyAny>> {
     let run = py.detach(|| stockade::kyverno::run_test(&path));
     to_py(py, &run, &[("passed", run.passed().into())])
 }
