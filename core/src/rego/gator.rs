@@ -11,7 +11,7 @@
 //! template schema checks types only (`invalid: true` tests rely on it).
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -189,6 +189,29 @@ pub fn render(results: &[SuiteResult], verbose: bool) -> String {
     }
     out.push_str(if fail { "FAIL\n" } else { "PASS\n" });
     out
+}
+
+/// A run-time stopwatch. `std::time::Instant` panics on wasm32-unknown-unknown
+/// (no clock there), so the WebAssembly build reports zero run times.
+#[derive(Clone, Copy)]
+struct Stopwatch(
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))] std::time::Instant,
+);
+
+impl Stopwatch {
+    fn start() -> Self {
+        Self(
+            #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+            std::time::Instant::now(),
+        )
+    }
+
+    fn elapsed(self) -> Duration {
+        #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+        return self.0.elapsed();
+        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        Duration::ZERO
+    }
 }
 
 /// Join a suite-relative path (`path.Join(dir, p)`).
@@ -529,7 +552,7 @@ pub fn verify_suite_with(
     read: Reader<'_>,
     backend: Backend,
 ) -> Option<SuiteResult> {
-    let start = Instant::now();
+    let start = Stopwatch::start();
     let mut result = SuiteResult {
         path: path.to_string(),
         skipped: false,
@@ -563,7 +586,7 @@ pub fn verify_suite_with(
         .map(Vec::as_slice)
         .unwrap_or_default()
     {
-        let tstart = Instant::now();
+        let tstart = Stopwatch::start();
         let name = test
             .get("name")
             .and_then(Json::as_str)
@@ -610,7 +633,7 @@ pub fn verify_suite_with(
                     .map(Vec::as_slice)
                     .unwrap_or_default()
                 {
-                    let cstart = Instant::now();
+                    let cstart = Stopwatch::start();
                     let cname = case
                         .get("name")
                         .and_then(Json::as_str)
