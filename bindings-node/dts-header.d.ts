@@ -13,6 +13,8 @@ export declare class StockadeError extends Error {
   column?: number
   start?: Position
   end?: Position
+  /** Every error, when several were met (policies that do not compile). */
+  errors?: ErrorInfo[]
 }
 export declare class ParseError extends StockadeError {}
 export declare class ConfigError extends StockadeError {}
@@ -20,3 +22,95 @@ export declare class PolicyError extends StockadeError {}
 export declare class LimitError extends StockadeError {}
 export declare class ReadError extends StockadeError {}
 export declare class UnsupportedError extends StockadeError {}
+// Results of verifySuite, kyvernoTest and the netpol functions (the same in
+// bindings-wasm/src/types.d.ts).
+/** `gator verify` results: `ok` when every suite, test and case passed. */
+export interface Verification {
+  ok: boolean
+  /** Cases passed and cases run (skipped ones not counted). */
+  passed: number
+  total: number
+  suites: Array<{
+    path: string
+    skipped: boolean
+    error: string | null
+    tests: Array<{
+      name: string
+      skipped: boolean
+      error: string | null
+      declared_cases: number
+      cases: Array<{ name: string; skipped: boolean; error: string | null }>
+    }>
+  }>
+  /** gator's text output (shows run times). */
+  text: string
+}
+/** One `kyverno-test.yaml` run (the JSON of `stockade kyverno test -f json`). */
+export interface KyvernoTestRun {
+  path: string
+  name: string
+  /** Why the test could not run at all. */
+  error: string | null
+  entries: number
+  rows: Array<{
+    entry: number
+    policy: string
+    rule: string
+    resource: string
+    kind: string
+    expected: string
+    actual: string
+    ok: boolean
+    message: string
+    unsupported: boolean
+  }>
+  passed: boolean
+}
+export interface ConnPeer {
+  /** `ns/name[Kind]` or `a.b.c.d-e.f.g.h[External]`. */
+  name: string
+  external: boolean
+}
+/** Allowed connections (netpol-analyzer's connlist), with `output` rendered. */
+export interface Connectivity {
+  workloads: string[]
+  /** `conns`: `All Connections` or `TCP 80,UDP 53`. */
+  connections: Array<{ src: ConnPeer; dst: ConnPeer; conns: string }>
+  output: string
+}
+export interface ConnectivityDiff {
+  changes: Array<{
+    kind: 'added' | 'removed' | 'changed'
+    src: string
+    dst: string
+    before: string
+    after: string
+    opened: string
+    closed: string
+  }>
+  output: string
+}
+export interface NetpolSideExplanation {
+  direction: 'Ingress' | 'Egress'
+  workload: string
+  isolated: boolean
+  policies: Array<{
+    policy: string
+    /** `path:line:column` (column in Unicode code points). */
+    location: string
+    rules: Array<{ index: number; location: string; selects: boolean; reason: string; allows: string }>
+    allows: string
+  }>
+  allows: string
+}
+/** Why one endpoint may or may not connect to another, with the `text` rendering. */
+export interface NetpolExplanation {
+  src: string
+  dst: string
+  query: string | null
+  egress: NetpolSideExplanation | null
+  ingress: NetpolSideExplanation | null
+  allowed: string
+  verdict: boolean
+  text: string
+}

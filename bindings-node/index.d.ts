@@ -13,6 +13,8 @@ export declare class StockadeError extends Error {
   column?: number
   start?: Position
   end?: Position
+  /** Every error, when several were met (policies that do not compile). */
+  errors?: ErrorInfo[]
 }
 export declare class ParseError extends StockadeError {}
 export declare class ConfigError extends StockadeError {}
@@ -20,6 +22,98 @@ export declare class PolicyError extends StockadeError {}
 export declare class LimitError extends StockadeError {}
 export declare class ReadError extends StockadeError {}
 export declare class UnsupportedError extends StockadeError {}
+// Results of verifySuite, kyvernoTest and the netpol functions (the same in
+// bindings-wasm/src/types.d.ts).
+/** `gator verify` results: `ok` when every suite, test and case passed. */
+export interface Verification {
+  ok: boolean
+  /** Cases passed and cases run (skipped ones not counted). */
+  passed: number
+  total: number
+  suites: Array<{
+    path: string
+    skipped: boolean
+    error: string | null
+    tests: Array<{
+      name: string
+      skipped: boolean
+      error: string | null
+      declared_cases: number
+      cases: Array<{ name: string; skipped: boolean; error: string | null }>
+    }>
+  }>
+  /** gator's text output (shows run times). */
+  text: string
+}
+/** One `kyverno-test.yaml` run (the JSON of `stockade kyverno test -f json`). */
+export interface KyvernoTestRun {
+  path: string
+  name: string
+  /** Why the test could not run at all. */
+  error: string | null
+  entries: number
+  rows: Array<{
+    entry: number
+    policy: string
+    rule: string
+    resource: string
+    kind: string
+    expected: string
+    actual: string
+    ok: boolean
+    message: string
+    unsupported: boolean
+  }>
+  passed: boolean
+}
+export interface ConnPeer {
+  /** `ns/name[Kind]` or `a.b.c.d-e.f.g.h[External]`. */
+  name: string
+  external: boolean
+}
+/** Allowed connections (netpol-analyzer's connlist), with `output` rendered. */
+export interface Connectivity {
+  workloads: string[]
+  /** `conns`: `All Connections` or `TCP 80,UDP 53`. */
+  connections: Array<{ src: ConnPeer; dst: ConnPeer; conns: string }>
+  output: string
+}
+export interface ConnectivityDiff {
+  changes: Array<{
+    kind: 'added' | 'removed' | 'changed'
+    src: string
+    dst: string
+    before: string
+    after: string
+    opened: string
+    closed: string
+  }>
+  output: string
+}
+export interface NetpolSideExplanation {
+  direction: 'Ingress' | 'Egress'
+  workload: string
+  isolated: boolean
+  policies: Array<{
+    policy: string
+    /** `path:line:column` (column in Unicode code points). */
+    location: string
+    rules: Array<{ index: number; location: string; selects: boolean; reason: string; allows: string }>
+    allows: string
+  }>
+  allows: string
+}
+/** Why one endpoint may or may not connect to another, with the `text` rendering. */
+export interface NetpolExplanation {
+  src: string
+  dst: string
+  query: string | null
+  egress: NetpolSideExplanation | null
+  ingress: NetpolSideExplanation | null
+  allowed: string
+  verdict: boolean
+  text: string
+}
 
 /**
  * Which binding artifact the generated loader actually loaded: `'native'` for
@@ -31,8 +125,12 @@ export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-was
 
 /** A configured scanner: build once, scan many texts or files. */
 export declare class Engine {
-  /** `config`: the text of a `stockade.yaml` (YAML or JSON) or an object. */
-  constructor(config?: string | Record<string, unknown>)
+  /**
+   * `config`: the text of a `stockade.yaml` (YAML or JSON) or an object;
+   * `options.policies`: policy texts. A policy that does not compile throws a
+   * `PolicyError` (positioned, with every error in `errors`).
+   */
+  constructor(config?: string | Record<string, unknown> | null, options?: EngineOptions | undefined | null)
   scan(text: string, options?: ScanOptions | undefined | null): Report
   /** Scan several texts into one report. */
   scanBatch(sources: Array<SourceText>, kind?: string | undefined | null): Report
@@ -40,6 +138,17 @@ export declare class Engine {
   scanFiles(paths: Array<string>, kind?: string | undefined | null): Report
   /** `scanFiles` on a worker thread. */
   scanFilesAsync(paths: Array<string>, kind?: string | undefined | null): Promise<Report>
+}
+
+/** Policies for an [`Engine`]. */
+export interface EngineOptions {
+  /**
+   * Gatekeeper templates and constraints, conftest `.rego` modules and Kyverno
+   * policies, by path (`.rego` paths are Rego modules).
+   */
+  policies?: Array<SourceText>
+  /** Cluster objects for Gatekeeper's `data.inventory`. */
+  inventory?: Array<SourceText>
 }
 
 /** The error classes (`StockadeError`, `ConfigError`, …), also exported by name. */
@@ -62,6 +171,14 @@ export interface ErrorInfo {
 /** The rule with this id or alias, or `null`. */
 export declare function explain(rule: string): RuleInfo | null
 
+/** Files for [`verify_suite`] and [`kyverno_test`]. */
+export interface FilesOptions {
+  /** Files by path (`path → text`) instead of the file system. */
+  files?: Record<string, string>
+  /** Every test and case in `text`, as `gator verify -v`. */
+  verbose?: boolean
+}
+
 export interface Finding {
   rule: string
   aliases: Array<string>
@@ -79,6 +196,27 @@ export interface Finding {
   end: Position
   suppression?: Suppression
 }
+
+/**
+ * Run a `kyverno-test.yaml` (files relative to it, from the file system or
+ * `options.files`).
+ */
+export declare function kyvernoTest(path: string, options?: FilesOptions | undefined | null): KyvernoTestRun
+
+/**
+ * Allowed connections between the workloads of the manifests, with `output`
+ * rendered in `format` (`text`, `json`, `csv`, `md`, `dot`).
+ */
+export declare function netpolConnectivity(sources: Array<SourceText>, format?: 'text' | 'json' | 'csv' | 'md' | 'dot'): Connectivity
+
+/** The connections that change between two sets of manifests. */
+export declare function netpolDiff(before: Array<SourceText>, after: Array<SourceText>, format?: 'text' | 'json' | 'csv' | 'md' | 'dot'): ConnectivityDiff
+
+/**
+ * Why `from` may or may not connect to `to` (`ns/name`, `ns/name[Kind]`, an IP or
+ * CIDR), optionally on `port` (`8080/TCP`).
+ */
+export declare function netpolExplain(sources: Array<SourceText>, from: string, to: string, port?: string | undefined | null): NetpolExplanation
 
 /**
  * A place in the text: 1-based line and column (Unicode code points), 0-based byte
@@ -164,6 +302,12 @@ export interface Suppression {
   line: number
   kind: string
 }
+
+/**
+ * Run a `gator verify` suite (files relative to it, from the file system or
+ * `options.files`).
+ */
+export declare function verifySuite(path: string, options?: FilesOptions | undefined | null): Verification
 
 /** The version of the Stockade engine (as the WebAssembly build gives it). */
 export declare function version(): string

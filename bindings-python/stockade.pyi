@@ -21,8 +21,13 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "explain",
+    "kyverno_test",
+    "netpol_connectivity",
+    "netpol_diff",
+    "netpol_explain",
     "rules",
     "scan",
+    "verify_suite",
 ]
 
 _Config = Union[str, Mapping[str, Any]]
@@ -144,7 +149,15 @@ class Rule:
 
 @final
 class Engine:
-    def __new__(cls, config: Optional[_Config] = None) -> Engine: ...
+    def __new__(
+        cls,
+        config: Optional[_Config] = None,
+        policies: Optional[Sequence[tuple[str, str]]] = None,
+        inventory: Optional[Sequence[tuple[str, str]]] = None,
+    ) -> Engine: ...
+    def scan_texts(
+        self, sources: Sequence[tuple[str, str]], kind: Optional[str] = None
+    ) -> Report: ...
     def scan(self, text: str, path: Optional[str] = None, kind: Optional[str] = None) -> Report: ...
     def scan_files(
         self, paths: Sequence[Union[str, PathLike[str]]], kind: Optional[str] = None
@@ -158,3 +171,12 @@ def scan(
 ) -> Report: ...
 def rules() -> list[Rule]: ...
 def explain(rule: str) -> Optional[Rule]: ...
+def verify_suite(path: Union[str, PathLike[str]], verbose: bool = False) -> dict[str, Any]: ...
+def kyverno_test(path: Union[str, PathLike[str]]) -> dict[str, Any]: ...
+def netpol_connectivity(sources: Sequence[tuple[str, str]], format: str = "text") -> dict[str, Any]: ...
+def netpol_explain(
+    sources: Sequence[tuple[str, str]], src: str, dst: str, port: Optional[str] = None
+) -> dict[str, Any]: ...
+def netpol_diff(
+    before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]], format: str = "text"
+) -> dict[str, Any]: ...

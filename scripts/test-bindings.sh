@@ -105,7 +105,8 @@ timer_start
 (cd bindings-node && run npx napi build --platform --release)
 run git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
-(cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" run node --test test/api.test.mjs)
+(cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" \
+  run node --test test/api.test.mjs test/policies.test.mjs)
 timer_stop node
 
 # ---------------------------------------------------------------------------
@@ -134,7 +135,13 @@ fi
 for target in node web bundler; do
   cp "$WORK/stockade_wasm_bg.opt.wasm" "$PKG/$target/stockade_wasm_bg.wasm"
 done
-(cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" run node --test test/api.test.mjs)
+(cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" \
+  run node --test test/api.test.mjs test/policies.test.mjs)
+# Strict Content-Security-Policy pages: no eval or new Function in what the package ships.
+if grep -rnE '\beval\(|new Function\(' "$PKG" --include='*.js' --include='*.mjs'; then
+  echo "the WebAssembly package evaluates code at run time (breaks strict CSP pages)" >&2
+  exit 1
+fi
 timer_stop wasm
 
 step "Playground in headless Chromium"
@@ -153,7 +160,7 @@ printf 'wheel       %s  %s bytes\n' "$(basename "$WHEEL")" "$(size "$WHEEL")"
 printf 'node addon  %s  %s bytes\n' "$(basename "$NODE_ADDON")" "$(size "$NODE_ADDON")"
 printf 'wasm        rustc %s bytes; wasm-bindgen %s bytes (%s gzip); wasm-opt -Oz %s bytes (%s gzip)\n' \
   "$(size "$RAW_WASM")" "$BINDGEN_SIZE" "$BINDGEN_GZ" "$(size "$FINAL_WASM")" "$(gz "$FINAL_WASM")"
-printf 'screenshot  %s\n' "bindings-wasm/test-output/playground.png"
+printf 'screenshots %s\n' "$(ls bindings-wasm/test-output/*.png | tr '\n' ' ')"
 printf 'seconds     tools %s, rust door %s, python %s, node %s, wasm %s, playground %s, total %s\n' \
   "${TIMES[tools]}" "${TIMES[rust]}" "${TIMES[python]}" "${TIMES[node]}" "${TIMES[wasm]}" \
   "${TIMES[playground]}" "$SECONDS"

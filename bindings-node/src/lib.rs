@@ -17,7 +17,12 @@ const ERROR_CLASSES: &str = include_str!("errors.js");
 /// A Stockade error as an instance of its JavaScript class (`ConfigError`, …),
 /// carrying `code`, `kind`, `path`, `line`, `column`.
 fn js_error(env: Env, e: &stockade::ScanError) -> Error {
-    let info = ErrorInfo::from_error(e, None);
+    js_error_in(env, e, None)
+}
+
+/// [`js_error`] with UTF-16 positions taken from the source the error is in.
+fn js_error_in(env: Env, e: &stockade::ScanError, source: Option<&Source>) -> Error {
+    let info = ErrorInfo::from_error(e, source);
     let make = || -> Result<Error> {
         let classes: Object = env.run_script(ERROR_CLASSES)?;
         let create: Function<FnArgs<(String, ErrorInfo)>, Unknown> =
@@ -299,6 +304,26 @@ pub struct SourceText {
     pub text: String,
 }
 
+/// Policies for an [`Engine`].
+#[napi(object)]
+pub struct EngineOptions {
+    /// Gatekeeper templates and constraints, conftest `.rego` modules and Kyverno
+    /// policies, by path (`.rego` paths are Rego modules).
+    pub policies: Option<Vec<SourceText>>,
+    /// Cluster objects for Gatekeeper's `data.inventory`.
+    pub inventory: Option<Vec<SourceText>>,
+}
+
+fn to_sources(list: Vec<SourceText>) -> Vec<Source> {
+    list.into_iter()
+        .map(|s| Source::new(s.path, s.text))
+        .collect()
+}
+
+fn pairs(list: &[Source]) -> Vec<(&str, &str)> {
+    list.iter().map(|s| (s.path(), s.text())).collect()
+}
+
 /// A configured scanner: build once, scan many texts or files.
 #[napi]
 pub struct Engine {
@@ -307,15 +332,31 @@ pub struct Engine {
 
 #[napi]
 impl Engine {
-    /// `config`: the text of a `stockade.yaml` (YAML or JSON) or an object.
+    /// `config`: the text of a `stockade.yaml` (YAML or JSON) or an object;
+    /// `options.policies`: policy texts. A policy that does not compile throws a
+    /// `PolicyError` (positioned, with every error in `errors`).
     #[napi(constructor)]
     pub fn new(
         env: Env,
-        #[napi(ts_arg_type = "string | Record<string, unknown>")] config: Option<serde_json::Value>,
+        #[napi(ts_arg_type = "string | Record<string, unknown> | null")] config: Option<
+            serde_json::Value,
+        >,
+        options: Option<EngineOptions>,
     ) -> Result<Self> {
-        Ok(Self {
-            inner: engine_from(env, config)?,
-        })
+        let engine = engine_from(env, config)?;
+        let (policies, inventory) = options.map_or((Vec::new(), Vec::new()), |o| {
+            (
+                to_sources(o.policies.unwrap_or_default()),
+                to_sources(o.inventory.unwrap_or_default()),
+            )
+        });
+        if policies.is_empty() {
+            return Ok(Self { inner: engine });
+        }
+        let inner = engine
+            .with_policy_texts(&pairs(&policies), &pairs(&inventory))
+            .map_err(|errors| policy_errors(env, &errors, &policies))?;
+        Ok(Self { inner })
     }
 
     #[napi]
@@ -388,11 +429,162 @@ impl Task for ScanFiles {
     }
 }
 
+/// The first error thrown, with every error (as [`ErrorInfo`]) in its `errors`.
+fn policy_errors(env: Env, errors: &[stockade::ScanError], sources: &[Source]) -> Error {
+    let source = |path: &str| sources.iter().find(|s| s.path() == path);
+    let Some(first) = errors.first() else {
+        return Error::from_reason("unknown error");
+    };
+    let all: Vec<ErrorInfo> = errors
+        .iter()
+        .map(|e| ErrorInfo::from_error(e, source(&e.path)))
+        .collect();
+    let make = || -> Result<Error> {
+        let classes: Object = env.run_script(ERROR_CLASSES)?;
+        let create: Function<FnArgs<(String, ErrorInfo)>, Unknown> =
+            classes.get_named_property("create")?;
+        let error = create.call(
+            (
+                first.to_string(),
+                ErrorInfo::from_error(first, source(&first.path)),
+            )
+                .into(),
+        )?;
+        let mut object: Object = error.coerce_to_object()?;
+        object.set_named_property("errors", all)?;
+        Ok(Error::from(object.into_unknown(&env)?))
+    };
+    make().unwrap_or_else(|err| err)
+}
+
+fn with_fields(
+    mut value: serde_json::Value,
+    extra: Vec<(&str, serde_json::Value)>,
+) -> serde_json::Value {
+    if let Some(fields) = value.as_object_mut() {
+        for (k, v) in extra {
+            fields.insert(k.to_string(), v);
+        }
+    }
+    value
+}
+
+fn to_value<T: serde::Serialize>(value: &T) -> Result<serde_json::Value> {
+    serde_json::to_value(value).map_err(|e| Error::from_reason(e.to_string()))
+}
+
+fn conn_format(env: Env, format: Option<String>) -> Result<stockade::netpol::ConnFormat> {
+    format
+        .as_deref()
+        .unwrap_or("text")
+        .parse()
+        .map_err(|message| {
+            js_error(
+                env,
+                &stockade::ScanError::file(stockade::ErrorKind::Config, "-", message),
+            )
+        })
+}
+
+/// Files for [`verify_suite`] and [`kyverno_test`].
+#[napi(object)]
+pub struct FilesOptions {
+    /// Files by path (`path → text`) instead of the file system.
+    pub files: Option<HashMap<String, String>>,
+    /// Every test and case in `text`, as `gator verify -v`.
+    pub verbose: Option<bool>,
+}
+
+/// Run a `gator verify` suite (files relative to it, from the file system or
+/// `options.files`).
+#[napi(ts_return_type = "Verification")]
+pub fn verify_suite(path: String, options: Option<FilesOptions>) -> Result<serde_json::Value> {
+    let (files, verbose) = options.map_or((None, false), |o| (o.files, o.verbose.unwrap_or(false)));
+    let suite = match files {
+        Some(files) => stockade::rego::verify_suite_texts(&path, &files.into_iter().collect()),
+        None => stockade::rego::verify_suite_file(std::path::Path::new(&path)),
+    };
+    to_value(&stockade::rego::Verification::new(
+        suite.into_iter().collect(),
+        verbose,
+    ))
+}
+
+/// Run a `kyverno-test.yaml` (files relative to it, from the file system or
+/// `options.files`).
+#[napi(ts_return_type = "KyvernoTestRun")]
+pub fn kyverno_test(path: String, options: Option<FilesOptions>) -> Result<serde_json::Value> {
+    let run = match options.and_then(|o| o.files) {
+        Some(files) => stockade::kyverno::run_test_texts(&path, &files.into_iter().collect()),
+        None => stockade::kyverno::run_test(std::path::Path::new(&path)),
+    };
+    Ok(with_fields(
+        to_value(&run)?,
+        vec![("passed", run.passed().into())],
+    ))
+}
+
+/// Allowed connections between the workloads of the manifests, with `output`
+/// rendered in `format` (`text`, `json`, `csv`, `md`, `dot`).
+#[napi(ts_return_type = "Connectivity")]
+pub fn netpol_connectivity(
+    env: Env,
+    sources: Vec<SourceText>,
+    #[napi(ts_arg_type = "'text' | 'json' | 'csv' | 'md' | 'dot'")] format: Option<String>,
+) -> Result<serde_json::Value> {
+    let format = conn_format(env, format)?;
+    let list = stockade::netpol::connlist(&to_sources(sources));
+    Ok(with_fields(
+        to_value(&list)?,
+        vec![("output", list.render(format).into())],
+    ))
+}
+
+/// Why `from` may or may not connect to `to` (`ns/name`, `ns/name[Kind]`, an IP or
+/// CIDR), optionally on `port` (`8080/TCP`).
+#[napi(ts_return_type = "NetpolExplanation")]
+pub fn netpol_explain(
+    env: Env,
+    sources: Vec<SourceText>,
+    from: String,
+    to: String,
+    port: Option<String>,
+) -> Result<serde_json::Value> {
+    let e = stockade::netpol::explain(&to_sources(sources), &from, &to, port.as_deref()).map_err(
+        |message| {
+            js_error(
+                env,
+                &stockade::ScanError::file(stockade::ErrorKind::Config, "-", message),
+            )
+        },
+    )?;
+    Ok(with_fields(
+        to_value(&e)?,
+        vec![("text", e.to_text().into())],
+    ))
+}
+
+/// The connections that change between two sets of manifests.
+#[napi(ts_return_type = "ConnectivityDiff")]
+pub fn netpol_diff(
+    env: Env,
+    before: Vec<SourceText>,
+    after: Vec<SourceText>,
+    #[napi(ts_arg_type = "'text' | 'json' | 'csv' | 'md' | 'dot'")] format: Option<String>,
+) -> Result<serde_json::Value> {
+    let format = conn_format(env, format)?;
+    let d = stockade::netpol::diff(&to_sources(before), &to_sources(after));
+    Ok(with_fields(
+        to_value(&d)?,
+        vec![("output", d.render(format).into())],
+    ))
+}
+
 /// Scan one text.
 #[napi]
 pub fn scan(env: Env, text: String, options: Option<ScanOptions>) -> Result<Report> {
     let config = options.as_ref().and_then(|o| o.config.clone());
-    Engine::new(env, config)?.scan(env, text, options)
+    Engine::new(env, config, None)?.scan(env, text, options)
 }
 
 /// Every built-in rule.

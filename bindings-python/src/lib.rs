@@ -1,5 +1,6 @@
-//! Python bindings: `stockade.scan`, `stockade.Engine`, `stockade.rules`,
-//! `stockade.explain`. Every behaviour lives in the `stockade` crate; this module
+//! Python bindings: `stockade.scan`, `stockade.Engine` (with Gatekeeper, conftest
+//! and Kyverno policies), `stockade.rules`, `stockade.explain`, `verify_suite`,
+//! `netpol_connectivity`, `netpol_explain`, `netpol_diff`, `kyverno_test`. Every behaviour lives in the `stockade` crate; this module
 //! converts types and errors only.
 #![allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments by value
 
@@ -392,10 +393,41 @@ struct Engine(stockade::Engine);
 #[pymethods]
 impl Engine {
     /// `config`: the text of a `stockade.yaml` (YAML or JSON) or a dict.
+    /// `policies`: `(path, text)` pairs of Gatekeeper templates and constraints,
+    /// conftest `.rego` modules and Kyverno policies; `inventory`: `(path, text)`
+    /// pairs of cluster objects for Gatekeeper's `data.inventory`. A policy that
+    /// does not compile raises `PolicyError` (positioned; all in `errors`).
     #[new]
-    #[pyo3(signature = (config=None))]
-    fn new(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<Self> {
-        engine_from(py, config).map(Engine)
+    #[pyo3(signature = (config=None, policies=None, inventory=None))]
+    fn new(
+        py: Python<'_>,
+        config: Option<&Bound<'_, PyAny>>,
+        policies: Option<Vec<(String, String)>>,
+        inventory: Option<Vec<(String, String)>>,
+    ) -> PyResult<Self> {
+        let engine = engine_from(py, config)?;
+        let (policies, inventory) = (policies.unwrap_or_default(), inventory.unwrap_or_default());
+        if policies.is_empty() {
+            return Ok(Engine(engine));
+        }
+        engine
+            .with_policy_texts(&pairs(&policies), &pairs(&inventory))
+            .map(Engine)
+            .map_err(|e| raise_all(py, &e))
+    }
+
+    /// Scan several `(path, text)` sources as one scan (`NetworkPolicy` analysis,
+    /// Namespace labels and Gatekeeper inventory across them) into one report.
+    #[pyo3(signature = (sources, kind=None))]
+    fn scan_texts(
+        &self,
+        py: Python<'_>,
+        sources: Vec<(String, String)>,
+        kind: Option<&str>,
+    ) -> PyResult<Report> {
+        let kind = kind_arg(kind)?;
+        let sources = to_sources(sources);
+        Ok(Report(py.detach(|| self.0.scan_sources(&sources, kind))))
     }
 
     #[pyo3(signature = (text, path=None, kind=None))]
@@ -433,7 +465,102 @@ fn scan(
     kind: Option<&str>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Report> {
-    Engine::new(py, config)?.scan(py, text, path, kind)
+    Engine::new(py, config, None, None)?.scan(py, text, path, kind)
+}
+
+fn pairs(list: &[(String, String)]) -> Vec<(&str, &str)> {
+    list.iter().map(|(p, t)| (p.as_str(), t.as_str())).collect()
+}
+
+fn to_sources(list: Vec<(String, String)>) -> Vec<stockade::Source> {
+    list.into_iter()
+        .map(|(path, text)| stockade::Source::new(path, text))
+        .collect()
+}
+
+/// A value as a Python object (through its JSON), with extra fields.
+fn to_py<'py, T: serde::Serialize>(
+    py: Python<'py>,
+    value: &T,
+    extra: &[(&str, serde_json::Value)],
+) -> PyResult<Bound<'py, PyAny>> {
+    let mut json = serde_json::to_value(value).map_err(|e| ConfigError::new_err(e.to_string()))?;
+    if let Some(fields) = json.as_object_mut() {
+        for (k, v) in extra {
+            fields.insert((*k).to_string(), v.clone());
+        }
+    }
+    json_loads(py, &json.to_string())
+}
+
+fn conn_format(format: &str) -> PyResult<stockade::netpol::ConnFormat> {
+    format.parse().map_err(ConfigError::new_err)
+}
+
+/// Run a `gator verify` suite file (paths in it relative to it, read from disk):
+/// `{"ok", "passed", "total", "suites": [...], "text"}`.
+#[pyfunction]
+#[pyo3(signature = (path, verbose=false))]
+fn verify_suite(py: Python<'_>, path: PathBuf, verbose: bool) -> PyResult<Bound<'_, PyAny>> {
+    let suites: Vec<_> = py
+        .detach(|| stockade::rego::verify_suite_file(&path))
+        .into_iter()
+        .collect();
+    to_py(py, &stockade::rego::Verification::new(suites, verbose), &[])
+}
+
+/// Allowed connections between the workloads of `(path, text)` manifests:
+/// `{"workloads", "connections", "output"}`, `output` rendered in `format`
+/// (`text`, `json`, `csv`, `md`, `dot`).
+#[pyfunction]
+#[pyo3(signature = (sources, format="text"))]
+fn netpol_connectivity<'py>(
+    py: Python<'py>,
+    sources: Vec<(String, String)>,
+    format: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let format = conn_format(format)?;
+    let list = stockade::netpol::connlist(&to_sources(sources));
+    to_py(py, &list, &[("output", list.render(format).into())])
+}
+
+/// Why `src` may or may not connect to `dst` (`ns/name`, `ns/name[Kind]`, an IP
+/// or CIDR), optionally on `port` (`8080/TCP`); the explanation with its `text`.
+#[pyfunction]
+#[pyo3(signature = (sources, src, dst, port=None))]
+fn netpol_explain<'py>(
+    py: Python<'py>,
+    sources: Vec<(String, String)>,
+    src: &str,
+    dst: &str,
+    port: Option<&str>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let e = stockade::netpol::explain(&to_sources(sources), src, dst, port)
+        .map_err(ConfigError::new_err)?;
+    to_py(py, &e, &[("text", e.to_text().into())])
+}
+
+/// The connections that change between two sets of `(path, text)` manifests:
+/// `{"changes", "output"}`.
+#[pyfunction]
+#[pyo3(signature = (before, after, format="text"))]
+fn netpol_diff<'py>(
+    py: Python<'py>,
+    before: Vec<(String, String)>,
+    after: Vec<(String, String)>,
+    format: &str,
+) -> PyResult<Bound<'py, PyAny>> {
+    let format = conn_format(format)?;
+    let d = stockade::netpol::diff(&to_sources(before), &to_sources(after));
+    to_py(py, &d, &[("output", d.render(format).into())])
+}
+
+/// Run a `kyverno-test.yaml` (files it names read from disk, relative to it):
+/// `{"path", "name", "error", "entries", "rows", "passed"}`.
+#[pyfunction]
+fn kyverno_test(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyAny>> {
+    let run = py.detach(|| stockade::kyverno::run_test(&path));
+    to_py(py, &run, &[("passed", run.passed().into())])
 }
 
 /// Every built-in rule.
@@ -456,6 +583,11 @@ fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
+    m.add_function(wrap_pyfunction!(verify_suite, m)?)?;
+    m.add_function(wrap_pyfunction!(netpol_connectivity, m)?)?;
+    m.add_function(wrap_pyfunction!(netpol_explain, m)?)?;
+    m.add_function(wrap_pyfunction!(netpol_diff, m)?)?;
+    m.add_function(wrap_pyfunction!(kyverno_test, m)?)?;
     m.add_class::<Engine>()?;
     m.add_class::<Report>()?;
     m.add_class::<Finding>()?;

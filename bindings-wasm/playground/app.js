@@ -1,6 +1,6 @@
 // The Stockade playground: scans the editor's text with the WebAssembly build on
 // every change. Everything runs in the page; nothing is sent anywhere.
-import init, { scan, explain, version } from '../pkg/web/stockade_wasm.js';
+import init, { scan, explain, version, Engine, netpolConnectivity } from '../pkg/web/stockade_wasm.js';
 
 const EXAMPLES = {
   'dockerfile-root': {
@@ -41,6 +41,109 @@ spec:
     - Egress
 `,
   },
+  'gatekeeper-team': {
+    kind: 'kubernetes',
+    text: `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+`,
+    policy: `apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8srequiredteam
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sRequiredTeam
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8srequiredteam
+
+        violation[{"msg": msg}] {
+          not input.review.object.metadata.labels.team
+          msg := sprintf("%v %v has no team label", [input.review.kind.kind, input.review.object.metadata.name])
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredTeam
+metadata:
+  name: pods-need-team
+spec:
+  match:
+    kinds:
+      - apiGroups: [""]
+        kinds: ["Pod"]
+`,
+  },
+  'kyverno-team': {
+    kind: 'kubernetes',
+    text: `apiVersion: v1
+kind: Pod
+metadata:
+  name: web
+spec:
+  containers:
+    - name: web
+      image: nginx:1.27
+`,
+    policy: `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: require-team
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - name: check-team
+      match:
+        any:
+          - resources:
+              kinds: [Pod]
+      validate:
+        message: "label team is required"
+        pattern:
+          metadata:
+            labels:
+              team: "?*"
+`,
+  },
+  'netpol-connectivity': {
+    kind: 'kubernetes',
+    text: `apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web, namespace: shop}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec: {containers: [{name: web, image: "nginx:1.27"}]}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: db, namespace: shop}
+spec:
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec: {containers: [{name: db, image: "postgres:16"}]}
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: db-ingress, namespace: shop}
+spec:
+  podSelector: {matchLabels: {app: db}}
+  policyTypes: [Ingress, Egress]
+  ingress:
+    - from: [{podSelector: {matchLabels: {app: web}}}]
+      ports: [{port: 5432, protocol: TCP}]
+`,
+  },
 };
 const PATHS = { dockerfile: 'Dockerfile', kubernetes: 'manifest.yaml' };
 const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
@@ -48,6 +151,7 @@ const SEVERITY_ORDER = ['critical', 'high', 'medium', 'low', 'info'];
 const $ = (id) => document.getElementById(id);
 const input = $('input');
 const kind = $('kind');
+const policy = $('policy');
 const timings = (window.stockadeTimings = { engineReady: null, firstFindings: null });
 let findings = [];
 
@@ -68,13 +172,18 @@ function readHash() {
   const params = new URLSearchParams(location.hash.slice(1));
   if (!params.has('text')) return null;
   try {
-    return { kind: params.get('kind') || 'dockerfile', text: decodeText(params.get('text')) };
+    return {
+      kind: params.get('kind') || 'dockerfile',
+      text: decodeText(params.get('text')),
+      policy: params.has('policy') ? decodeText(params.get('policy')) : '',
+    };
   } catch {
     return null;
   }
 }
 function writeHash() {
   const params = new URLSearchParams({ kind: kind.value, text: encodeText(input.value) });
+  if (policy.value.trim()) params.set('policy', encodeText(policy.value));
   history.replaceState(null, '', `#${params}`);
 }
 
@@ -222,11 +331,57 @@ function syncScroll() {
   $('gutter').scrollTop = input.scrollTop;
 }
 
+// --- policies and connectivity (Kubernetes input) ---
+let engine = { text: null, value: null, error: null };
+/** The engine for the policy pane's text (rebuilt only when it changes), or null. */
+function policyEngine() {
+  const text = policy.value;
+  if (engine.text !== text) {
+    engine = { text, value: null, error: null };
+    if (text.trim()) {
+      // A Rego module is `.rego`; YAML holds Gatekeeper or Kyverno documents.
+      const path = /^\s*(#.*\n\s*)*package\s/.test(text) ? 'policy.rego' : 'policy.yaml';
+      try {
+        engine.value = new Engine(null, { policies: [{ path, text }] });
+      } catch (e) {
+        engine.error = e;
+      }
+    }
+  }
+  const status = $('policy-status');
+  if (engine.error) {
+    const e = engine.error;
+    status.textContent = `${e.name || 'Error'}${e.line ? ` at ${e.line}:${e.column}` : ''}: ${e.message}`;
+    status.className = 'policy-error';
+  } else {
+    status.textContent = engine.value ? '(applied)' : '';
+    status.className = '';
+  }
+  return engine.value;
+}
+
+function renderConnectivity(text) {
+  const section = $('connectivity');
+  if (kind.value !== 'kubernetes' || !/kind:\s*NetworkPolicy/.test(text)) {
+    section.hidden = true;
+    return;
+  }
+  try {
+    $('connlist').textContent = netpolConnectivity([{ path: PATHS.kubernetes, text }], 'text').output || '(no connections)';
+  } catch (e) {
+    $('connlist').textContent = `${e.name || 'Error'}: ${e.message}`;
+  }
+  section.hidden = false;
+}
+
 // --- scanning ---
 function run() {
   const text = input.value;
   try {
-    const report = scan(text, { path: PATHS[kind.value], kind: kind.value });
+    const options = { path: PATHS[kind.value], kind: kind.value };
+    const withPolicy = kind.value === 'kubernetes' ? policyEngine() : null;
+    const report = withPolicy ? withPolicy.scan(text, options) : scan(text, options);
+    renderConnectivity(text);
     findings = report.findings;
     renderFindings(report);
     renderEditor(text);
@@ -249,6 +404,8 @@ function schedule() {
 function load(example) {
   kind.value = example.kind;
   input.value = example.text;
+  policy.value = example.policy ?? '';
+  $('policy-pane').open = Boolean(example.policy);
   run();
 }
 
@@ -258,6 +415,7 @@ async function main() {
   $('version').textContent = `v${version()}`;
   $('status').textContent = `Engine ready in ${Math.round(timings.engineReady)} ms`;
   input.addEventListener('input', schedule);
+  policy.addEventListener('input', schedule);
   input.addEventListener('scroll', syncScroll);
   kind.addEventListener('change', run);
   $('example').addEventListener('change', (e) => {
@@ -274,7 +432,7 @@ async function main() {
   $('share').addEventListener('click', () => navigator.clipboard?.writeText(location.href));
   window.addEventListener('hashchange', () => {
     const state = readHash();
-    if (state && (state.text !== input.value || state.kind !== kind.value)) load(state);
+    if (state && (state.text !== input.value || state.kind !== kind.value || state.policy !== policy.value)) load(state);
   });
   load(readHash() ?? EXAMPLES['dockerfile-root']);
   document.body.dataset.ready = 'true';

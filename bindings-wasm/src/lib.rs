@@ -1,5 +1,6 @@
-//! WebAssembly bindings (wasm-bindgen): `scan`, `Engine`, `rules`, `explain`, the
-//! same API as the Node addon. Every behaviour lives in the `stockade` crate; this
+//! WebAssembly bindings (wasm-bindgen): `scan`, `Engine` (with policies), `rules`,
+//! `explain`, `verifySuite`, `kyvernoTest`, `netpolConnectivity`, `netpolExplain`,
+//! `netpolDiff`: the same API as the Node addon. Every behaviour lives in the `stockade` crate; this
 //! module converts types and errors only. Positions carry UTF-16 columns and
 //! offsets (JavaScript string indices) besides the JSON's line, column and byte offset.
 #![allow(clippy::needless_pass_by_value)] // wasm-bindgen passes arguments by value
@@ -11,8 +12,13 @@ use wasm_bindgen::JsCast;
 
 use stockade::{Kind, ScanError, Source};
 
-/// The error classes, shared with the Node addon (one definition per JavaScript realm).
-const ERROR_CLASSES: &str = include_str!("../../bindings-node/src/errors.js");
+// The error classes, defined in plain JavaScript shipped with the package (a
+// wasm-bindgen module snippet: no eval), shared with the Node addon per realm.
+#[wasm_bindgen(module = "/src/errors.mjs")]
+extern "C" {
+    #[wasm_bindgen(js_name = errorClasses)]
+    fn error_classes_js() -> JsValue;
+}
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
@@ -50,16 +56,156 @@ fn error_info(e: &ScanError, source: Option<&Source>) -> Value {
 
 /// A Stockade error as an instance of its JavaScript class (`ConfigError`, …).
 fn js_error(e: &ScanError) -> JsValue {
+    js_error_with(e, &error_info(e, None))
+}
+
+fn js_error_with(e: &ScanError, info: &Value) -> JsValue {
     let make = || -> Result<JsValue, JsValue> {
         let create: js_sys::Function =
             js_sys::Reflect::get(&error_classes()?, &"create".into())?.dyn_into()?;
-        create.call2(
-            &JsValue::NULL,
-            &e.to_string().into(),
-            &to_js(&error_info(e, None))?,
-        )
+        create.call2(&JsValue::NULL, &e.to_string().into(), &to_js(info)?)
     };
     make().unwrap_or_else(|err| err)
+}
+
+/// The first policy error thrown, UTF-16 positioned in its source, with every
+/// error in its `errors`.
+fn policy_errors(errors: &[ScanError], sources: &[Source]) -> JsValue {
+    let source = |path: &str| sources.iter().find(|s| s.path() == path);
+    let Some(first) = errors.first() else {
+        return JsValue::from_str("unknown error");
+    };
+    let mut info = error_info(first, source(&first.path));
+    if let Some(fields) = info.as_object_mut() {
+        let all: Vec<Value> = errors
+            .iter()
+            .map(|e| error_info(e, source(&e.path)))
+            .collect();
+        fields.insert("errors".to_string(), Value::Array(all));
+    }
+    js_error_with(first, &info)
+}
+
+fn config_error(message: String) -> JsValue {
+    js_error(&ScanError::file(stockade::ErrorKind::Config, "-", message))
+}
+
+fn with_fields<T: Serialize>(value: &T, extra: Vec<(&str, Value)>) -> Result<JsValue, JsValue> {
+    let mut value = serde_json::to_value(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
+    if let Some(fields) = value.as_object_mut() {
+        for (k, v) in extra {
+            fields.insert(k.to_string(), v);
+        }
+    }
+    to_js(&value)
+}
+
+fn sources_arg(value: JsValue) -> Result<Vec<Source>, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(Vec::new());
+    }
+    let list: Vec<SourceText> = serde_wasm_bindgen::from_value(value).map_err(JsValue::from)?;
+    Ok(list
+        .into_iter()
+        .map(|s| Source::new(s.path, s.text))
+        .collect())
+}
+
+fn pairs(list: &[Source]) -> Vec<(&str, &str)> {
+    list.iter().map(|s| (s.path(), s.text())).collect()
+}
+
+fn conn_format(format: Option<String>) -> Result<stockade::netpol::ConnFormat, JsValue> {
+    format
+        .as_deref()
+        .unwrap_or("text")
+        .parse()
+        .map_err(config_error)
+}
+
+#[derive(Deserialize, Default)]
+struct FilesOptions {
+    files: Option<std::collections::BTreeMap<String, String>>,
+    verbose: Option<bool>,
+}
+
+fn files_options(value: JsValue) -> Result<FilesOptions, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(FilesOptions::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
+}
+
+#[derive(Deserialize, Default)]
+struct EngineOptions {
+    policies: Option<Vec<SourceText>>,
+    inventory: Option<Vec<SourceText>>,
+}
+
+/// Run a `gator verify` suite over `options.files` (`path → text`, paths relative
+/// to the suite's folder as it names them).
+#[wasm_bindgen(js_name = verifySuite, unchecked_return_type = "Verification")]
+pub fn verify_suite(
+    path: &str,
+    #[wasm_bindgen(unchecked_param_type = "FilesOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let o = files_options(options)?;
+    let files = o.files.unwrap_or_default();
+    let suite = stockade::rego::verify_suite_texts(path, &files);
+    to_js(&stockade::rego::Verification::new(
+        suite.into_iter().collect(),
+        o.verbose.unwrap_or(false),
+    ))
+}
+
+/// Run a `kyverno-test.yaml` over `options.files` (`path → text`).
+#[wasm_bindgen(js_name = kyvernoTest, unchecked_return_type = "KyvernoTestRun")]
+pub fn kyverno_test(
+    path: &str,
+    #[wasm_bindgen(unchecked_param_type = "FilesOptions")] options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let files = files_options(options)?.files.unwrap_or_default();
+    let run = stockade::kyverno::run_test_texts(path, &files);
+    with_fields(&run, vec![("passed", run.passed().into())])
+}
+
+/// Allowed connections between the workloads of the manifests, with `output`
+/// rendered in `format` (`text`, `json`, `csv`, `md`, `dot`).
+#[wasm_bindgen(js_name = netpolConnectivity, unchecked_return_type = "Connectivity")]
+pub fn netpol_connectivity(
+    #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "'text' | 'json' | 'csv' | 'md' | 'dot' | null")]
+    format: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let format = conn_format(format)?;
+    let list = stockade::netpol::connlist(&sources_arg(sources)?);
+    with_fields(&list, vec![("output", list.render(format).into())])
+}
+
+/// Why `from` may or may not connect to `to`, optionally on `port` (`8080/TCP`).
+#[wasm_bindgen(js_name = netpolExplain, unchecked_return_type = "NetpolExplanation")]
+pub fn netpol_explain(
+    #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
+    from: &str,
+    to: &str,
+    port: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let e = stockade::netpol::explain(&sources_arg(sources)?, from, to, port.as_deref())
+        .map_err(config_error)?;
+    with_fields(&e, vec![("text", e.to_text().into())])
+}
+
+/// The connections that change between two sets of manifests.
+#[wasm_bindgen(js_name = netpolDiff, unchecked_return_type = "ConnectivityDiff")]
+pub fn netpol_diff(
+    #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] before: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] after: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "'text' | 'json' | 'csv' | 'md' | 'dot' | null")]
+    format: Option<String>,
+) -> Result<JsValue, JsValue> {
+    let format = conn_format(format)?;
+    let d = stockade::netpol::diff(&sources_arg(before)?, &sources_arg(after)?);
+    with_fields(&d, vec![("output", d.render(format).into())])
 }
 
 fn kind_arg(kind: Option<String>) -> Result<Option<Kind>, JsValue> {
@@ -160,15 +306,35 @@ pub struct Engine {
 #[wasm_bindgen]
 impl Engine {
     /// `config`: the text of a `stockade.yaml` (YAML or JSON) or an object.
+    /// `options.policies`: policy texts (Gatekeeper, conftest `.rego`, Kyverno); a
+    /// policy that does not compile throws a `PolicyError`.
     #[wasm_bindgen(constructor)]
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "string | Record<string, unknown> | null")]
         config: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "EngineOptions | null")] options: JsValue,
     ) -> Result<Engine, JsValue> {
         let config = serde_wasm_bindgen::from_value(config).map_err(JsValue::from)?;
-        Ok(Engine {
-            inner: engine_from(config)?,
-        })
+        let engine = engine_from(config)?;
+        let o: EngineOptions = if options.is_undefined() || options.is_null() {
+            EngineOptions::default()
+        } else {
+            serde_wasm_bindgen::from_value(options).map_err(JsValue::from)?
+        };
+        let to_sources = |list: Option<Vec<SourceText>>| -> Vec<Source> {
+            list.unwrap_or_default()
+                .into_iter()
+                .map(|s| Source::new(s.path, s.text))
+                .collect()
+        };
+        let (policies, inventory) = (to_sources(o.policies), to_sources(o.inventory));
+        if policies.is_empty() {
+            return Ok(Engine { inner: engine });
+        }
+        let inner = engine
+            .with_policy_texts(&pairs(&policies), &pairs(&inventory))
+            .map_err(|errors| policy_errors(&errors, &policies))?;
+        Ok(Engine { inner })
     }
 
     #[wasm_bindgen(unchecked_return_type = "Report")]
@@ -233,7 +399,7 @@ pub fn explain(rule: &str) -> Result<JsValue, JsValue> {
 /// The error classes (`StockadeError`, `ConfigError`, …) thrown by this module.
 #[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
 pub fn error_classes() -> Result<JsValue, JsValue> {
-    js_sys::eval(ERROR_CLASSES)
+    Ok(error_classes_js())
 }
 
 /// The version of the Stockade engine.

@@ -136,3 +136,82 @@ test('the Kubernetes examples', async (t) => {
   assert.equal((await page.textContent('#errors')).trim(), '');
   assert.match(page.url(), /#kind=kubernetes&text=/);
 });
+
+const TEMPLATE_AND_CONSTRAINT = `apiVersion: templates.gatekeeper.sh/v1
+kind: ConstraintTemplate
+metadata:
+  name: k8sdeniedimage
+spec:
+  crd:
+    spec:
+      names:
+        kind: K8sDeniedImage
+  targets:
+    - target: admission.k8s.gatekeeper.sh
+      rego: |
+        package k8sdeniedimage
+
+        violation[{"msg": msg}] {
+          c := input.review.object.spec.containers[_]
+          startswith(c.image, "busybox")
+          msg := sprintf("container %v uses busybox", [c.name])
+        }
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sDeniedImage
+metadata:
+  name: no-busybox
+spec:
+  match:
+    kinds:
+      - apiGroups: [""]
+        kinds: ["Pod"]
+`;
+
+test('the policy pane applies a pasted Gatekeeper template and constraint (strict CSP page)', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  page.on('console', (m) => {
+    if (/Content Security Policy|unsafe-eval/i.test(m.text())) problems.push(m.text());
+  });
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#example', 'privileged-pod');
+  await page.click('#policy-pane summary');
+  await page.fill('#policy', TEMPLATE_AND_CONSTRAINT);
+  await page.waitForSelector('#findings .rule:text-is("K8sDeniedImage/no-busybox")');
+  assert.match(await page.textContent('#findings'), /container shell uses busybox/);
+  assert.equal(await page.textContent('#policy-status'), '(applied)');
+  await page.click('#findings li:has(.rule:text-is("K8sDeniedImage/no-busybox"))');
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'playground-policy.png') });
+  // The policy travels in the shareable URL too.
+  assert.match(page.url(), /&policy=/);
+
+  // A Rego syntax error is shown, positioned, instead of findings from the policy.
+  await page.fill('#policy', TEMPLATE_AND_CONSTRAINT.replace('startswith(c.image, "busybox")', 'startswith(c.image, "busybox"'));
+  await page.waitForSelector('#policy-status.policy-error');
+  assert.match(await page.textContent('#policy-status'), /^PolicyError at \d+:\d+: /);
+  assert.deepEqual(problems, []);
+});
+
+test('the Gatekeeper, Kyverno and connectivity examples', async () => {
+  const page = await context.newPage();
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  await page.selectOption('#example', 'gatekeeper-team');
+  await page.waitForSelector('#findings .rule:text-is("K8sRequiredTeam/pods-need-team")');
+  await page.selectOption('#example', 'kyverno-team');
+  await page.waitForSelector('#findings .rule:text-is("require-team/check-team")');
+  assert.equal(await page.isHidden('#connectivity'), true);
+  await page.selectOption('#example', 'netpol-connectivity');
+  await page.waitForSelector('#connectivity:not([hidden])');
+  assert.equal(
+    await page.textContent('#connlist'),
+    '0.0.0.0-255.255.255.255[External] => shop/web[Deployment] : All Connections\n' +
+      'shop/web[Deployment] => 0.0.0.0-255.255.255.255[External] : All Connections\n' +
+      'shop/web[Deployment] => shop/db[Deployment] : TCP 5432\n',
+  );
+  await page.screenshot({ path: join(outDir, 'playground-connectivity.png') });
+});

@@ -229,6 +229,56 @@ impl Engine {
         report
     }
 
+    /// Also apply policies given as `(path, text)` pairs, with `inventory` texts
+    /// (Kubernetes objects of the cluster, for Gatekeeper's `data.inventory`): `.rego`
+    /// files are conftest modules; YAML/JSON texts may hold Gatekeeper
+    /// `ConstraintTemplate`s and Constraints and Kyverno `ClusterPolicy`/`Policy`
+    /// documents (other documents are ignored). One call for the language bindings.
+    ///
+    /// Every problem met while reading or compiling (a Rego syntax error, a
+    /// constraint without its template, a Kyverno rule outside the supported subset)
+    /// comes back positioned, and no engine is built.
+    pub fn with_policy_texts<'a>(
+        self,
+        policies: &[(&'a str, &'a str)],
+        inventory: &[(&'a str, &'a str)],
+    ) -> Result<Engine, Vec<ScanError>> {
+        let rego = rego::Policies::from_texts(policies.iter().copied());
+        let mut errors = rego.errors();
+        let (kyverno, kyverno_errors) = kyverno::Policies::from_texts(
+            policies
+                .iter()
+                .copied()
+                .filter(|(path, _)| !Path::new(path).extension().is_some_and(|e| e == "rego")),
+        );
+        for e in kyverno_errors {
+            let text = policies
+                .iter()
+                .find(|(path, _)| *path == e.path)
+                .map_or("", |(_, text)| text);
+            let error = e.problem.to_error(&Source::new(e.path.as_str(), text));
+            // A YAML syntax error is met by both readers: report it once.
+            if !errors.contains(&error) {
+                errors.push(error);
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        let mut engine = self;
+        if !rego.is_empty() {
+            let mut objects = rego::Inventory::new();
+            for (_, text) in inventory {
+                objects.add_text(text);
+            }
+            engine = engine.with_policies(&rego, objects);
+        }
+        if !kyverno.is_empty() {
+            engine = engine.with_kyverno(kyverno);
+        }
+        Ok(engine)
+    }
+
     /// Apply these Kyverno policies to every Kubernetes object scanned: each
     /// failing rule is a finding with the dynamic rule id `<policy>/<rule>`.
     #[must_use]

@@ -107,7 +107,7 @@ use crate::yaml::{Limits, Node};
 
 pub use eval::{Request, RuleResponse, Status};
 pub use policy::{Policy, Rule};
-pub use test::{run_test, run_test_dir, run_test_with, TestEntryResult, TestRun};
+pub use test::{run_test, run_test_dir, run_test_texts, run_test_with, TestEntryResult, TestRun};
 
 /// A set of compiled Kyverno policies, usable by the [`crate::Engine`].
 #[derive(Debug, Clone, Default)]

@@ -225,6 +225,22 @@ pub fn run_test(test_file: &Path) -> TestRun {
     run_test_with(test_file, &read_fs)
 }
 
+/// Run the `kyverno-test.yaml` at `path` over files held in memory (`path → text`,
+/// paths as written with `/`, `.` and `..` resolved), as the WebAssembly bindings do.
+pub fn run_test_texts(path: &str, files: &std::collections::BTreeMap<String, String>) -> TestRun {
+    let norm = |p: &str| crate::rego::gator::join(".", &p.replace('\\', "/"));
+    let files: std::collections::BTreeMap<String, &String> =
+        files.iter().map(|(p, t)| (norm(p), t)).collect();
+    let load = |p: &Path| {
+        let shown = p.to_string_lossy();
+        files
+            .get(&norm(&shown))
+            .map(|t| (*t).clone())
+            .ok_or_else(|| format!("cannot read {shown}: no such file"))
+    };
+    run_test_with(Path::new(path), &load)
+}
+
 /// Run one `kyverno-test.yaml`, reading it and the files it names through
 /// `load` (for callers without a file system, such as WebAssembly bindings).
 #[allow(clippy::too_many_lines)]

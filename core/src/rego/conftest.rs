@@ -76,6 +76,27 @@ fn rule_names(src: &str) -> Vec<String> {
     out
 }
 
+/// A module that does not parse, positioned at the line and column regorus gives
+/// (the shims keep lines in place), or at the file when it gives none.
+fn module_error(path: &str, text: &str, e: &anyhow::Error) -> ScanError {
+    let (pos, message) = super::eval::parse_regorus_error(&format!("{e}"));
+    let Some((row, col)) = pos else {
+        return ScanError::file(ErrorKind::Policy, path, error_message(e));
+    };
+    let index = crate::source::LineIndex::new(text);
+    let line = u32::try_from(row.saturating_sub(1)).unwrap_or(0);
+    if line as usize >= index.line_count() {
+        return ScanError::file(ErrorKind::Policy, path, error_message(e));
+    }
+    let start = index.line_start(line);
+    let end = index.line_span(line, text).end;
+    let at = start
+        .saturating_add(u32::try_from(col.saturating_sub(1)).unwrap_or(0))
+        .min(end);
+    crate::finding::Problem::new(ErrorKind::Policy, Span::new(at, at), message)
+        .to_error(&crate::source::Source::new(path, text))
+}
+
 impl ConftestPolicies {
     pub fn is_empty(&self) -> bool {
         self.rules.is_empty()
@@ -96,7 +117,7 @@ impl ConftestPolicies {
             let (v0_text, _) = super::shims::rewrite(text, false);
             if let Err(e0) = engine.add_policy(path.to_string(), v0_text) {
                 let _ = e1;
-                return Err(ScanError::file(ErrorKind::Policy, path, error_message(&e0)));
+                return Err(module_error(path, text, &e0));
             }
         }
         let is_main = package_of(text).is_some_and(|(p, _)| p == ["main"]);

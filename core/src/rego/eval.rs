@@ -37,7 +37,8 @@ pub enum Backend {
     #[default]
     Interpreter,
     /// regorus' bytecode VM (RVM); falls back to the interpreter when the
-    /// template does not compile to it.
+    /// template does not compile to it, or when the crate is built without its
+    /// `rvm` feature (the WebAssembly bindings, for size).
     Vm,
 }
 
@@ -80,7 +81,7 @@ fn locate(text: Option<&str>, span: Span, block: bool, row: usize, col: usize) -
 }
 
 /// Parse regorus' error text (`--> path:row:col … error: message`).
-fn parse_regorus_error(text: &str) -> (Option<(usize, usize)>, String) {
+pub(crate) fn parse_regorus_error(text: &str) -> (Option<(usize, usize)>, String) {
     let mut pos = None;
     let mut message = None;
     for line in text.lines() {
@@ -230,6 +231,9 @@ impl CompiledTemplate {
         let added = engine.add_data(Value::from(Json::Object(data)));
         let rule: regorus::Rc<str> = self.rule.as_str().into();
         let compiled = engine.compile_with_entrypoint(&rule);
+        #[cfg(not(feature = "rvm"))]
+        let _ = (backend, compiled); // without the VM, every backend interprets
+        #[cfg(feature = "rvm")]
         let vm = match (backend, &compiled) {
             (Backend::Vm, Ok(policy)) => {
                 regorus::languages::rego::compiler::Compiler::compile_from_policy(
@@ -242,12 +246,15 @@ impl CompiledTemplate {
         };
         PreparedTemplate {
             template: Arc::clone(&self.template),
+            #[cfg(feature = "rvm")]
             data: Value::from(serde_json::json!({ "inventory": inventory })),
             rule: self.rule.clone(),
             error: added.err().map(|e| error_message(&e)),
             prototype: engine,
             pool: Mutex::new(Vec::new()),
+            #[cfg(feature = "rvm")]
             vm,
+            #[cfg(feature = "rvm")]
             vm_pool: Mutex::new(Vec::new()),
         }
     }
@@ -256,12 +263,16 @@ impl CompiledTemplate {
 /// A template with a scan's inventory, ready to evaluate (shared by threads).
 pub struct PreparedTemplate {
     pub template: Arc<Template>,
+    /// `data` for the VM (the interpreter's engine holds it already).
+    #[cfg(feature = "rvm")]
     data: Value,
     rule: String,
     error: Option<String>,
     prototype: regorus::Engine,
     pool: Mutex<Vec<regorus::Engine>>,
+    #[cfg(feature = "rvm")]
     vm: Option<Arc<regorus::rvm::Program>>,
+    #[cfg(feature = "rvm")]
     vm_pool: Mutex<Vec<regorus::rvm::RegoVM>>,
 }
 
@@ -283,7 +294,10 @@ fn input_of(review: &Json, parameters: &Json) -> Value {
 impl PreparedTemplate {
     /// Whether the bytecode VM evaluates this template.
     pub fn uses_vm(&self) -> bool {
-        self.vm.is_some()
+        #[cfg(feature = "rvm")]
+        return self.vm.is_some();
+        #[cfg(not(feature = "rvm"))]
+        false
     }
 
     /// Evaluate `violation` for one review and the constraint's parameters.
@@ -293,7 +307,8 @@ impl PreparedTemplate {
             return Err(e.clone());
         }
         let input = input_of(review, parameters);
-        let value = if let Some(program) = &self.vm {
+        #[cfg(feature = "rvm")]
+        if let Some(program) = &self.vm {
             let vm = self.vm_pool.lock().ok().and_then(|mut p| p.pop());
             let mut vm = vm.unwrap_or_else(|| {
                 let mut vm = regorus::rvm::RegoVM::new();
@@ -306,18 +321,16 @@ impl PreparedTemplate {
             if let Ok(mut p) = self.vm_pool.lock() {
                 p.push(vm);
             }
-            r.map_err(|e| e.to_string())?
-        } else {
-            let engine = self.pool.lock().ok().and_then(|mut p| p.pop());
-            let mut engine = engine.unwrap_or_else(|| self.prototype.clone());
-            engine.set_input(input);
-            let r = engine.eval_rule(self.rule.clone());
-            if let Ok(mut p) = self.pool.lock() {
-                p.push(engine);
-            }
-            r.map_err(|e| error_message(&e))?
-        };
-        to_violations(&value)
+            return to_violations(&r.map_err(|e| e.to_string())?);
+        }
+        let engine = self.pool.lock().ok().and_then(|mut p| p.pop());
+        let mut engine = engine.unwrap_or_else(|| self.prototype.clone());
+        engine.set_input(input);
+        let r = engine.eval_rule(self.rule.clone());
+        if let Ok(mut p) = self.pool.lock() {
+            p.push(engine);
+        }
+        to_violations(&r.map_err(|e| error_message(&e))?)
     }
 }
 

@@ -11,7 +11,7 @@
 //! template schema checks types only (`invalid: true` tests rely on it).
 
 use std::fmt::Write as _;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde::Serialize;
 use serde_json::Value as Json;
@@ -191,8 +191,31 @@ pub fn render(results: &[SuiteResult], verbose: bool) -> String {
     out
 }
 
+/// A run-time stopwatch. `std::time::Instant` panics on wasm32-unknown-unknown
+/// (no clock there), so the WebAssembly build reports zero run times.
+#[derive(Clone, Copy)]
+struct Stopwatch(
+    #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))] std::time::Instant,
+);
+
+impl Stopwatch {
+    fn start() -> Self {
+        Self(
+            #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+            std::time::Instant::now(),
+        )
+    }
+
+    fn elapsed(self) -> Duration {
+        #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
+        return self.0.elapsed();
+        #[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+        Duration::ZERO
+    }
+}
+
 /// Join a suite-relative path (`path.Join(dir, p)`).
-fn join(dir: &str, p: &str) -> String {
+pub(crate) fn join(dir: &str, p: &str) -> String {
     if p.starts_with('/') || dir.is_empty() {
         return p.to_string();
     }
@@ -529,7 +552,7 @@ pub fn verify_suite_with(
     read: Reader<'_>,
     backend: Backend,
 ) -> Option<SuiteResult> {
-    let start = Instant::now();
+    let start = Stopwatch::start();
     let mut result = SuiteResult {
         path: path.to_string(),
         skipped: false,
@@ -563,7 +586,7 @@ pub fn verify_suite_with(
         .map(Vec::as_slice)
         .unwrap_or_default()
     {
-        let tstart = Instant::now();
+        let tstart = Stopwatch::start();
         let name = test
             .get("name")
             .and_then(Json::as_str)
@@ -610,7 +633,7 @@ pub fn verify_suite_with(
                     .map(Vec::as_slice)
                     .unwrap_or_default()
                 {
-                    let cstart = Instant::now();
+                    let cstart = Stopwatch::start();
                     let cname = case
                         .get("name")
                         .and_then(Json::as_str)
@@ -640,6 +663,65 @@ pub fn verify_suite_with(
     }
     result.runtime = start.elapsed();
     Some(result)
+}
+
+/// Run the suite at `path` over files held in memory (`path → text`, paths as
+/// written with `/`, `.` and `..` resolved), as the WebAssembly bindings do. A file
+/// missing from `files` is reported as unreadable, the suite itself included.
+pub fn verify_suite_texts(
+    path: &str,
+    files: &std::collections::BTreeMap<String, String>,
+) -> Option<SuiteResult> {
+    let files: std::collections::BTreeMap<String, &String> =
+        files.iter().map(|(p, t)| (join(".", p), t)).collect();
+    let read = |p: &str| {
+        files
+            .get(&join(".", p))
+            .map(|t| (*t).clone())
+            .ok_or_else(|| format!("reading {p:?}: no such file"))
+    };
+    match read(path) {
+        Ok(text) => verify_suite(&text, path, &read),
+        Err(e) => Some(SuiteResult {
+            path: path.to_string(),
+            skipped: false,
+            error: Some(e),
+            tests: Vec::new(),
+            runtime: Duration::ZERO,
+        }),
+    }
+}
+
+/// The outcome of `gator verify` over some suites, for the language bindings:
+/// the structured results, the case counts and gator's text rendering.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verification {
+    /// Whether every suite, test and case passed.
+    pub ok: bool,
+    /// Cases passed, and cases run (skipped ones not counted).
+    pub passed: usize,
+    pub total: usize,
+    pub suites: Vec<SuiteResult>,
+    /// gator's "go" output ([`render`]); it shows run times.
+    pub text: String,
+}
+
+impl Verification {
+    pub fn new(suites: Vec<SuiteResult>, verbose: bool) -> Self {
+        let (mut passed, mut total) = (0, 0);
+        for s in &suites {
+            let (p, t) = s.case_counts();
+            passed += p;
+            total += t;
+        }
+        Self {
+            ok: !suites.iter().any(SuiteResult::is_failure),
+            passed,
+            total,
+            text: render(&suites, verbose),
+            suites,
+        }
+    }
 }
 
 /// Run a suite file, reading it and the files it names from disk.

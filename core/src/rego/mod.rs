@@ -67,7 +67,7 @@ pub mod template;
 
 pub use constraint::Constraint;
 pub use eval::{Backend, CompiledTemplate, PreparedTemplate, Violation};
-pub use gator::{verify_suite, verify_suite_file, SuiteResult};
+pub use gator::{verify_suite, verify_suite_file, verify_suite_texts, SuiteResult, Verification};
 pub use inventory::Inventory;
 pub use policies::{Policies, PreparedPolicies};
 pub use template::Template;
