@@ -167,19 +167,14 @@ pub(crate) fn scan_source(
     let mut ctx = Context::new(config);
     match kind {
         Kind::Dockerfile => {
-            crate::dockerfile::check(source, &mut ctx);
-            if let Some(p) = policies {
-                if p.has_conftest() {
-                    let parsed = crate::dockerfile::parser::parse(source.text());
-                    let input =
-                        crate::rego::conftest::dockerfile_input(&parsed.dockerfile, source.text());
-                    let span = parsed
-                        .dockerfile
-                        .instructions
-                        .first()
-                        .map_or(crate::source::Span::empty_at(0), |i| i.keyword_span);
-                    p.check_conftest(&input, span, 0, None, &mut ctx);
-                }
+            let dockerfile = crate::dockerfile::check(source, &mut ctx);
+            if let Some(p) = policies.filter(|p| p.has_conftest()) {
+                let input = crate::rego::conftest::dockerfile_input(&dockerfile, source.text());
+                let span = dockerfile
+                    .instructions
+                    .first()
+                    .map_or(crate::source::Span::empty_at(0), |i| i.keyword_span);
+                p.check_conftest(&input, span, 0, None, &mut ctx);
             }
         }
         Kind::Kubernetes => {

@@ -16,8 +16,9 @@ use crate::suppress::{parse_rule_list, Scope, Suppression};
 /// Every Dockerfile rule.
 pub static RULES: &[&RuleMeta] = rules::METAS;
 
-/// Parse and check one Dockerfile.
-pub fn check(source: &Source, ctx: &mut Context<'_>) {
+/// Parse and check one Dockerfile; returns the parsed file, so that other packs
+/// (conftest policies) read it without parsing again.
+pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
     ctx.documents += 1;
     ctx.count_kind("Dockerfile");
     let parsed = parser::parse(source.text());
@@ -75,6 +76,7 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) {
         ctx.report(d);
     }
     ctx.suppressions.extend(suppressions(file));
+    parsed.dockerfile
 }
 
 /// Suppression comments: `# stockade ignore=ID,…` (or `# hadolint ignore=…`) on the
