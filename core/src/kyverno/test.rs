@@ -148,66 +148,40 @@ struct Values {
 
 fn read_values(v: &Value) -> Values {
     let obj = |x: Option<&Value>| x.and_then(Value::as_object).cloned().unwrap_or_default();
+    // The elements of the array under `key` (none when absent or not an array).
+    let items = |x: &'_ Value, key: &str| -> Vec<Value> {
+        x.get(key)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let name = |x: &Value| {
+        x.get("name")
+            .and_then(Value::as_str)
+            .unwrap_or("")
+            .to_string()
+    };
     let mut values = Values {
         global: obj(v.get("globalValues")),
         per_resource: Vec::new(),
         per_rule: Vec::new(),
         namespaces: Vec::new(),
     };
-    for p in v
-        .get("policies")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let pname = p
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        for r in p
-            .get("resources")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let rname = r
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+    for p in items(v, "policies") {
+        let pname = name(&p);
+        for r in items(&p, "resources") {
             values
                 .per_resource
-                .push((pname.clone(), rname, obj(r.get("values"))));
+                .push((pname.clone(), name(&r), obj(r.get("values"))));
         }
-        for r in p
-            .get("rules")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
-            let rname = r
-                .get("name")
-                .and_then(Value::as_str)
-                .unwrap_or("")
-                .to_string();
+        for r in items(&p, "rules") {
             values
                 .per_rule
-                .push((pname.clone(), rname, obj(r.get("values"))));
+                .push((pname.clone(), name(&r), obj(r.get("values"))));
         }
     }
-    for n in v
-        .get("namespaceSelector")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-    {
-        let name = n
-            .get("name")
-            .and_then(Value::as_str)
-            .unwrap_or("")
-            .to_string();
-        values.namespaces.push((name, obj(n.get("labels"))));
+    for n in items(v, "namespaceSelector") {
+        values.namespaces.push((name(&n), obj(n.get("labels"))));
     }
     values
 }
