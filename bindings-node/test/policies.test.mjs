@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { stockade, errors } from './backend.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const FIXTURES = join(ROOT, 'core/tests/fixtures');
+const FIXTURES = join(ROOT, 'core/stockade/tests/fixtures');
 const DATA = join(ROOT, 'testdata/bindings');
 const read = (...p) => readFileSync(join(...p), 'utf8');
 const source = (path, ...p) => ({ path, text: read(...p) });

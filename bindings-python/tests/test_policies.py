@@ -8,7 +8,7 @@ import pytest
 import stockade
 
 ROOT = Path(__file__).resolve().parents[2]
-SUITE = ROOT / "core/tests/fixtures/rego/suite"
+SUITE = ROOT / "core/stockade/tests/fixtures/rego/suite"
 DATA = ROOT / "testdata/bindings"
 
 
@@ -86,7 +86,7 @@ def test_verify_suite_passes_and_renders():
 
 
 def test_verify_suite_failure_has_the_message():
-    result = stockade.verify_suite(ROOT / "core/tests/fixtures/rego/failing/suite.yaml")
+    result = stockade.verify_suite(ROOT / "core/stockade/tests/fixtures/rego/failing/suite.yaml")
     assert result["ok"] is False
     assert (result["passed"], result["total"]) == (0, 1)
     [case] = result["suites"][0]["tests"][0]["cases"]
@@ -101,7 +101,7 @@ def test_verify_suite_of_a_non_suite_has_no_suites():
 
 
 def test_kyverno_test_runs_a_test_file():
-    run = stockade.kyverno_test(ROOT / "core/tests/fixtures/kyverno/suite/kyverno-test.yaml")
+    run = stockade.kyverno_test(ROOT / "core/stockade/tests/fixtures/kyverno/suite/kyverno-test.yaml")
     assert run["name"] == "require-limits"
     assert run["error"] is None
     assert run["passed"] is True

@@ -19,7 +19,7 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use stockade::finding::Skipped;
+use stockade::Skipped;
 use stockade::{detect_kind, ErrorKind, ScanError};
 
 /// Folders a walk never enters.

@@ -419,7 +419,7 @@ mod tests {
         let source = stockade::Source::new(path, text);
         let start = source.line_index().line_start(line - 1);
         let d = stockade::Diagnostic::new(
-            &stockade::suppress::UNUSED_SUPPRESSION,
+            &stockade::source::suppress::UNUSED_SUPPRESSION,
             stockade::Span::new(start, start + 4),
             "m",
         );

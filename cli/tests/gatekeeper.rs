@@ -12,7 +12,7 @@ use std::process::Command;
 const BIN: &str = env!("CARGO_BIN_EXE_stockade");
 
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/rego")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/stockade/tests/fixtures/rego")
 }
 
 fn run(args: &[&str]) -> (i32, String, String) {

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 use std::process::Command;
 
 fn fixtures() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/tests/fixtures/kyverno")
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../core/stockade/tests/fixtures/kyverno")
 }
 
 fn stockade() -> Command {

@@ -1,0 +1,173 @@
+//! Dockerfiles: a parser faithful to `BuildKit`'s frontend, and the rule pack.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod ast;
+pub mod command;
+pub mod conftest;
+pub mod expand;
+pub mod model;
+pub mod parser;
+pub mod rules;
+
+use stockade_source::context::Context;
+use stockade_source::finding::{ErrorKind, Problem};
+use stockade_source::rule::RuleMeta;
+use stockade_source::source::{Source, Span};
+use stockade_source::suppress::{parse_rule_list, Scope, Suppression};
+
+/// Every Dockerfile rule.
+pub static RULES: &[&RuleMeta] = rules::METAS;
+
+/// Parse and check one Dockerfile; returns the parsed file, so that other packs
+/// (conftest policies) read it without parsing again.
+pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
+    ctx.documents += 1;
+    ctx.count_kind("Dockerfile");
+    let parsed = parser::parse(source.text());
+    for p in parsed.problems {
+        ctx.error(p);
+    }
+    let file = &parsed.dockerfile;
+    let facts = rules::Facts::new(source.text(), file);
+    let mut out = rules::Out {
+        config: ctx.config,
+        diagnostics: Vec::new(),
+    };
+    for rule in rules::ALL {
+        if ctx.enabled(rule.meta) {
+            (rule.check)(&facts, &mut out);
+        }
+    }
+    let at = |idx: usize| {
+        file.instructions
+            .get(idx)
+            .map_or(Span::new(0, 0), |i| i.span)
+    };
+    if let Some(idx) = facts.model.expansion_limit() {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "variables expand to more than {} bytes over this file (a variable doubled on every line?); values substituted from here on are incomplete",
+                model::EXPANSION_BUDGET
+            ),
+        ));
+    }
+    if let Some(idx) = facts.model.depth_limit() {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "`${{…}}` substitutions nest more than {} levels deep here; the word is not expanded",
+                rules::MAX_SUBSTITUTION_DEPTH
+            ),
+        ));
+    }
+    if let Some(idx) = facts.model.truncated_at {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at(idx),
+            format!(
+                "stages inherit more than {} variables over this file; stages from here on do not inherit variables from their base stage",
+                model::INHERIT_BUDGET
+            ),
+        ));
+    }
+    let diagnostics = out.diagnostics;
+    for d in diagnostics {
+        ctx.report(d);
+    }
+    ctx.suppressions.extend(suppressions(file));
+    parsed.dockerfile
+}
+
+/// Suppression comments: `# stockade ignore=ID,…` (or `# hadolint ignore=…`) on the
+/// comment lines right above an instruction covers that instruction;
+/// `# stockade global ignore=…` (or `# hadolint global ignore=…`) the whole file.
+pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    for c in &file.comments {
+        if c.in_continuation {
+            continue;
+        }
+        let text = c.text.trim_start();
+        let Some(rest) = text
+            .strip_prefix("stockade")
+            .or_else(|| text.strip_prefix("hadolint"))
+        else {
+            continue;
+        };
+        let after_tool = rest.trim_start();
+        let (global, directive) = match after_tool.strip_prefix("global") {
+            Some(r) if r.starts_with(char::is_whitespace) => (true, r.trim_start()),
+            _ => (false, after_tool),
+        };
+        let Some(list) = directive.strip_prefix("ignore=") else {
+            continue;
+        };
+        let list_start = c.text.len() - list.len();
+        let list = list.get(..rule_list_len(list)).unwrap_or("");
+        let offset = c.text_span.start + list_start as u32;
+        let rules = parse_rule_list(list, offset);
+        if rules.is_empty() {
+            continue;
+        }
+        let scope = if global {
+            Scope::File
+        } else {
+            // The first instruction after the comment, with only comments between
+            // (instructions and comments are in line order: binary searches keep
+            // files with thousands of comments linear).
+            let after = file
+                .instructions
+                .partition_point(|i| i.start_line <= c.line);
+            let Some(next) = file.instructions.get(after) else {
+                continue;
+            };
+            let between_ok = (c.line + 1..next.start_line)
+                .all(|l| file.comments.binary_search_by_key(&l, |k| k.line).is_ok());
+            if !between_ok {
+                continue;
+            }
+            Scope::Range {
+                document: 0,
+                span: Span::new(next.span.start, next.span.end),
+            }
+        };
+        out.push(Suppression {
+            rules,
+            scope,
+            span: c.span,
+            line: c.line + 1,
+            kind: if global { "global-comment" } else { "comment" },
+            document: 0,
+        });
+    }
+    out
+}
+
+/// Length of the rule list at the start of `s`: names separated by commas, with
+/// spaces allowed after a comma; anything after (a reason) is not part of it.
+fn rule_list_len(s: &str) -> usize {
+    let mut after_comma = false;
+    for (i, c) in s.char_indices() {
+        if c == ',' {
+            after_comma = true;
+        } else if c.is_whitespace() {
+            if !after_comma {
+                return i;
+            }
+        } else {
+            after_comma = false;
+        }
+    }
+    s.len()
+}

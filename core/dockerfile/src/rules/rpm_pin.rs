@@ -1,0 +1,79 @@
+//! DF0031 `rpm-unpinned`: yum/dnf/zypper install of a package without a version.
+use super::{Facts, Out};
+use stockade_source::rule::{Category, Pack, Severity};
+
+stockade_source::declare_rule! {
+    /// ## What it does
+    /// Reports each package of `yum`/`dnf`/`microdnf`/`tdnf install` written without a version
+    /// (`name-<version>`), and of `zypper install` without `=`, `<` or `>`. Groups (`@x`),
+    /// `.rpm` files, URLs and variables are not reported.
+    ///
+    /// ## Why is this bad?
+    /// The package version then depends on the day of the build.
+    ///
+    /// ## Example
+    /// ```dockerfile
+    /// RUN dnf install -y httpd && dnf clean all
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```dockerfile
+    /// RUN dnf install -y httpd-2.4.62 && dnf clean all
+    /// ```
+    ///
+    /// ## References
+    /// - <https://github.com/hadolint/hadolint/wiki/DL3033>
+    /// - <https://github.com/hadolint/hadolint/wiki/DL3041>
+    /// - <https://github.com/hadolint/hadolint/wiki/DL3037>
+    pub static META = {
+        id: "DF0031",
+        name: "rpm-unpinned",
+        pack: Pack::Dockerfile,
+        aliases: &["DL3033", "DL3041", "DL3037"],
+        severity: Severity::Low,
+        category: Category::BestPractice,
+        title: "yum/dnf/zypper install of a package without a version",
+        remediation: "Pin the version: `yum install -y httpd-2.4.6`, `zypper install -y httpd=2.4.62`.",
+    };
+}
+
+const MANAGERS: &[&str] = &["yum", "dnf", "microdnf", "tdnf", "zypper"];
+const VALUE_OPTS: &[&str] = &[
+    "-c", "--config", "--installroot", "--releasever", "--setopt", "--enablerepo", "--disablerepo",
+    "-x", "--exclude", "--repo", "--repoid", "-R", "--root", "--repo-dir", "-r",
+];
+
+fn installs<'f>(
+    facts: &'f Facts<'_>,
+) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
+    facts.commands().filter_map(|(run, cmd)| {
+        if !cmd.is(MANAGERS) {
+            return None;
+        }
+        let sub = super::sub_is(cmd, VALUE_OPTS, &["install", "in", "groupinstall", "localinstall"])?;
+        Some((run, cmd, sub))
+    })
+}
+
+fn has_version(pkg: &str, zypper: bool) -> bool {
+    if zypper {
+        return pkg.contains(['=', '<', '>']);
+    }
+    // name-version: a dash followed by a digit (`httpd-2.4.6`), or a module stream `nodejs:18`
+    pkg.contains(':') || pkg.as_bytes().windows(2).any(|w| w.first() == Some(&b'-') && w.get(1).is_some_and(u8::is_ascii_digit))
+}
+
+pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
+    for (run, cmd, _) in installs(facts) {
+        let zypper = cmd.is(&["zypper"]);
+        for pkg in super::resolved_packages(facts, run, cmd, VALUE_OPTS) {
+            let v = &pkg.name;
+            if v.starts_with('@') || super::has_ext(v, "rpm") || has_version(v, zypper) {
+                continue;
+            }
+            let hint = if zypper { format!("{v}=<version>") } else { format!("{v}-<version>") };
+            let msg = format!("package {} is not pinned (`{hint}`)", super::package_display(&pkg));
+            out.report(&META, facts, run.ins, pkg.span, msg);
+        }
+    }
+}

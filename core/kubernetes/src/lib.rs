@@ -1,0 +1,366 @@
+//! Kubernetes manifests: objects, pod specs and the Pod Security Standards.
+//!
+//! [`check`] reads a YAML or JSON stream (see [`stockade_yaml`]) and, for every
+//! object that carries a pod, decodes the pod as the API server would
+//! ([`podspec::decode`]) and evaluates the Pod Security Standards exactly as
+//! pod-security-admission does ([`pss`]).
+//!
+//! # Documents and objects
+//!
+//! - Every non-empty document is counted (`summary.documents`); empty documents
+//!   (a trailing `---`, a document holding only `null` or comments) are skipped
+//!   silently, as `kubectl` skips them.
+//! - A document that cannot be read gives a located `parse` error; the other
+//!   documents are still checked.
+//! - A document that is not an object (no string `apiVersion` and `kind`) is listed
+//!   in `summary.skipped` as "not a Kubernetes object".
+//! - `kind: List` and every `*List` kind: each item of `items` is an object.
+//! - Every object is counted by kind (`summary.kinds`). Objects without a pod spec
+//!   are listed as skipped, except `Namespace` (read for its Pod Security labels, see
+//!   [`namespaces`]) and `NetworkPolicy` (the network-policy pack reads them).
+//!
+//! # Which objects carry a pod
+//!
+//! As pod-security-admission: `Pod` (`spec`), `PodTemplate` (`template`),
+//! `ReplicationController`, `ReplicaSet`, `Deployment`, `DaemonSet`,
+//! `StatefulSet`, `Job` (`spec.template`) and `CronJob`
+//! (`spec.jobTemplate.spec.template`), each in its own API group (core, `apps`
+//! or the legacy `extensions`, `batch`). The annotations checks read are those of
+//! the pod itself, or of the template's own `metadata` for a workload. PSA only
+//! *enforces* on Pods and merely warns about workload templates; Stockade
+//! evaluates templates as the pods they will create.
+//!
+//! # Where findings point
+//!
+//! A finding's span is the offending node: the value (`privileged: true` → the
+//! `true`), the offending list item (a capability), or the key of a
+//! present-but-forbidden object (a `hostPath:` volume source). A required field that
+//! is missing points at the nearest place that exists, consistently:
+//! the container's `securityContext` key when there is one, else the container's
+//! `name` value (or its first key when it has no name); a missing `drop: ["ALL"]`
+//! points at the `drop` key, else the `capabilities` key. The JSON pointer is always
+//! that of the node the span covers.
+//!
+//! # Objects the API server would reject
+//!
+//! A field of the wrong type (`privileged: "true"`, `runAsUser: root`,
+//! an unquoted non-string annotation value) makes the API server reject the whole
+//! object, so it never runs: Stockade reports a located `parse` error for it
+//! ("… the API server rejects this object") and does not evaluate Pod Security for
+//! that object. Other objects of the file are still checked.
+//!
+//! # Level and version
+//!
+//! `Config::pss_level` / `Config::pss_version` (default restricted, latest) apply
+//! unless the pod's Namespace (an object of the same file, or of a
+//! [`NamespaceIndex`] the engine builds from all sources) sets Pod Security labels;
+//! see [`namespaces`] for which label wins. A pod without `metadata.namespace` uses
+//! the configured default. An invalid `pss_version` is a `config` error and
+//! `latest` is used.
+//!
+//! # Hardening rules and seccomp profiles
+//!
+//! Beyond Pod Security, the [`hardening`] rules (`K8S001`…) check every object
+//! with a pod whatever the Pod Security level (resources, probes, images, service
+//! account tokens, literal secrets, sensitive host paths, low UIDs/GIDs …) and
+//! every namespaced object for the `default` namespace. A document that is a custom
+//! seccomp profile (a JSON profile with `defaultAction` and `syscalls`, see
+//! [`seccomp`]) is counted as kind `SeccompProfile` and checked by its own rules.
+#![cfg_attr(
+    test,
+    allow(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
+pub mod hardening;
+pub mod namespaces;
+pub use stockade_yaml::objects;
+pub mod podspec;
+pub mod pss;
+pub mod seccomp;
+pub mod suppressions;
+
+pub use namespaces::{NamespaceIndex, NamespacePolicy};
+pub use objects::Manifest;
+
+use stockade_source::context::Context;
+use stockade_source::finding::{Diagnostic, ErrorKind, Problem, Skipped};
+use stockade_source::rule::RuleMeta;
+use stockade_source::settings::PssLevel;
+use stockade_source::source::{Source, Span};
+use stockade_source::suppress::Scope;
+use stockade_yaml::Node;
+
+use objects::{Object, Read};
+use pss::{Level, Version};
+
+/// Every rule of the Kubernetes packs: Pod Security ([`pss`]), hardening
+/// ([`hardening`]) and seccomp profiles ([`seccomp`]).
+pub static RULES: std::sync::LazyLock<Vec<&'static RuleMeta>> = std::sync::LazyLock::new(|| {
+    let mut rules = pss::RULES.to_vec();
+    rules.extend_from_slice(hardening::RULES);
+    rules.extend_from_slice(seccomp::RULES);
+    rules
+});
+
+/// Kinds other packs read: counted, never listed as skipped.
+const READ_ELSEWHERE: &[&str] = &["NetworkPolicy"];
+
+/// Check one Kubernetes manifest source, with only its own Namespaces.
+pub fn check(source: &Source, ctx: &mut Context<'_>) {
+    check_with_namespaces(source, ctx, &NamespaceIndex::default());
+}
+
+/// Check one source; `namespaces` holds the Namespace labels of the whole scan
+/// (a pre-pass over all sources, [`NamespaceIndex::from_texts`]). Namespaces
+/// defined in this source take precedence. Parses the source, then
+/// [`check_manifest`].
+pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
+    let stream = stockade_yaml::parse_stream(
+        source.text(),
+        &stockade_yaml::Limits::for_file_bytes(ctx.config.limits.file_bytes()),
+    );
+    check_manifest(&Manifest::new(source, &stream), ctx, namespaces);
+}
+
+/// [`check_with_namespaces`] on a source already read.
+pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
+    let source = manifest.source;
+    let lines = source.line_index();
+
+    let (default_level, default_version) = configured_policy(ctx);
+    let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
+
+    // Pass 1: Namespaces of this file.
+    let mut index = namespaces.clone();
+    for (doc, read) in manifest.documents() {
+        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
+            continue;
+        };
+        for o in objects
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+        {
+            let Some(name) = &o.name else { continue };
+            let labels = namespaces::namespace_labels(o.root);
+            for problem in index.insert_spanned(name, &labels) {
+                let span = problem.span.unwrap_or(root.span);
+                ctx.error(
+                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
+                );
+            }
+        }
+    }
+
+    // Pass 2: every document.
+    for (doc, read) in manifest.documents() {
+        let root = match &doc.root {
+            Ok(root) => root,
+            Err(problem) => {
+                ctx.documents += 1;
+                let mut p = problem.clone();
+                p.document.get_or_insert(doc.index);
+                ctx.error(p);
+                continue;
+            }
+        };
+        if doc.is_empty() {
+            continue;
+        }
+        ctx.documents += 1;
+        ctx.suppressions.extend(suppressions::comment_suppressions(
+            Some(root),
+            &doc.comments,
+            doc.index,
+            lines,
+        ));
+        let Some(read) = read else { continue };
+        match read {
+            Read::NotObject(_) if seccomp::is_profile(root) => seccomp::check(ctx, doc.index, root),
+            Read::NotObject(reason) => ctx.skipped.push(Skipped {
+                path: source.path().to_string(),
+                document: doc.index,
+                kind: "not a Kubernetes object".to_string(),
+                reason: reason.clone(),
+            }),
+            Read::Objects(objects, not_objects) => {
+                for pointer in not_objects {
+                    ctx.skipped.push(Skipped {
+                        path: source.path().to_string(),
+                        document: doc.index,
+                        kind: "not a Kubernetes object".to_string(),
+                        reason: format!("list item {pointer} has no apiVersion and kind"),
+                    });
+                }
+                for object in objects {
+                    let scope = if object.in_list {
+                        Scope::Range {
+                            document: doc.index,
+                            span: object.root.span,
+                        }
+                    } else {
+                        Scope::Document(doc.index)
+                    };
+                    if let Some(s) =
+                        suppressions::annotation_suppression(object.root, scope, doc.index, lines)
+                    {
+                        ctx.suppressions.push(s);
+                    }
+                    let policy = |ns: Option<&str>| -> (PssLevel, Version) {
+                        match ns.and_then(|ns| index.policy(ns)) {
+                            Some(p) => (p.level, p.version.unwrap_or(default_version)),
+                            None => (default_level, default_version),
+                        }
+                    };
+                    let (level, version) = policy(object.namespace.as_deref());
+                    check_object(source, ctx, doc.index, object, (level, version), &accounts);
+                }
+            }
+        }
+    }
+}
+
+fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {
+    let level = ctx.config.pss_level;
+    let version = match ctx.config.pss_version.as_deref() {
+        None => Version::LATEST,
+        Some(text) => Version::parse(text).unwrap_or_else(|e| {
+            ctx.error(Problem::new(
+                ErrorKind::Config,
+                Span::empty_at(0),
+                format!("pss_version: {e}; using latest"),
+            ));
+            Version::LATEST
+        }),
+    };
+    (level, version)
+}
+
+/// Count one object, run the object rules on it ([`hardening::check_object`]), and
+/// when it carries a pod, the pod rules ([`hardening::check_pod`]) and Pod Security.
+/// An object the API server would reject gets its located errors and no findings.
+fn check_object(
+    source: &Source,
+    ctx: &mut Context<'_>,
+    document: usize,
+    object: &Object<'_>,
+    (level, version): (PssLevel, Version),
+    accounts: &hardening::ServiceAccounts,
+) {
+    ctx.count_kind(object.kind.clone());
+    // The object's own labels and annotations must be strings, whatever its kind.
+    let mut decoder = podspec::Decoder::new();
+    if let Some((_, metadata, ptr)) = decoder.object(object.root, &object.pointer, "metadata") {
+        decoder.string_map(metadata, &ptr, "labels");
+        decoder.string_map(metadata, &ptr, "annotations");
+    }
+    let Some(path) = object.pod_path() else {
+        if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
+        }
+        report_decode_errors(ctx, document, object, &decoder);
+        let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
+            || (object.kind == "Namespace" && object.group().is_empty());
+        if !elsewhere {
+            ctx.skipped.push(Skipped {
+                path: source.path().to_string(),
+                document,
+                kind: object.kind.clone(),
+                reason: format!("{} has no pod spec to check", object.display_name()),
+            });
+        }
+        return;
+    };
+    decoder.default_host_network_ports = object.kind == "Pod";
+    let Some((holder, pointer)) = walk_to_pod(&mut decoder, object, path) else {
+        report_decode_errors(ctx, document, object, &decoder);
+        if decoder.errors.is_empty() {
+            hardening::check_object(ctx, document, object);
+            ctx.skipped.push(Skipped {
+                path: source.path().to_string(),
+                document,
+                kind: object.kind.clone(),
+                reason: format!(
+                    "{} has no pod template ({})",
+                    object.display_name(),
+                    path.join(".")
+                ),
+            });
+        }
+        return;
+    };
+    let pod = decoder.pod(holder, &pointer);
+    let extra = hardening::model::decode(&mut decoder, holder, &pointer);
+    if !decoder.errors.is_empty() {
+        report_decode_errors(ctx, document, object, &decoder);
+        return;
+    }
+    hardening::check_object(ctx, document, object);
+    hardening::check_pod(ctx, document, object, &pod, &extra, accounts);
+    let Some(level) = Level::from_config(level) else {
+        return;
+    };
+    let name = object.display_name();
+    for result in pss::evaluate(&pod, level, version) {
+        for violation in &result.violations {
+            ctx.report(
+                Diagnostic::new(
+                    result.check.meta,
+                    violation.loc.span,
+                    pss::violation_message(result.check, violation),
+                )
+                .in_document(document)
+                .with_object(name.clone())
+                .with_pointer(violation.loc.pointer.clone()),
+            );
+        }
+    }
+}
+
+/// Follow `path` from the object to the mapping that holds the pod's `metadata`
+/// and `spec`; `None` when part of the path is missing (or of the wrong type).
+fn walk_to_pod<'a>(
+    decoder: &mut podspec::Decoder,
+    object: &Object<'a>,
+    path: &[&str],
+) -> Option<(&'a Node, String)> {
+    let mut node = object.root;
+    let mut pointer = object.pointer.clone();
+    for key in path {
+        let (_, next, ptr) = decoder.object(node, &pointer, key)?;
+        node = next;
+        pointer = ptr;
+    }
+    Some((node, pointer))
+}
+
+fn report_decode_errors(
+    ctx: &mut Context<'_>,
+    document: usize,
+    object: &Object<'_>,
+    decoder: &podspec::Decoder,
+) {
+    let mut seen = std::collections::HashSet::new();
+    for e in &decoder.errors {
+        // A Pod's own metadata is read twice (as the object's and as the pod's).
+        if !seen.insert((e.span, e.message.as_str())) {
+            continue;
+        }
+        ctx.error(
+            Problem::new(
+                ErrorKind::Parse,
+                e.span,
+                format!(
+                    "invalid {}: {}; the API server rejects this object, so Pod Security was not evaluated for it",
+                    object.display_name(),
+                    e.message
+                ),
+            )
+            .in_document(document),
+        );
+    }
+}

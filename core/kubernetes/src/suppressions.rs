@@ -1,0 +1,185 @@
+//! Suppressions in Kubernetes manifests.
+//!
+//! - `# stockade ignore=ID[,ID]` on its own line suppresses findings inside the
+//!   node of the first key after it: from the key to the end of its value. When
+//!   that key is the first key of a sequence item (`- name: app`), the whole item
+//!   is covered. The same comment at the end of a line covers the first key on
+//!   that line. A directive with no key after it covers nothing, so its rules
+//!   are reported as unused suppressions (`ST0001`).
+//! - `# stockade global ignore=ID[,ID]` suppresses in the whole file.
+//! - The annotation `stockade.io/ignore: "ID,ID"` in an object's
+//!   `metadata.annotations` suppresses findings of that object: the whole
+//!   document, or only the item for an item of a `List`.
+
+use stockade_source::source::{LineIndex, Span};
+use stockade_source::suppress::{parse_rule_list, Scope, Suppression};
+use stockade_yaml::{Comment, Node, Style, Value};
+
+/// The annotation that suppresses rules for one object.
+pub const IGNORE_ANNOTATION: &str = "stockade.io/ignore";
+
+/// A key and the span from the key to the end of its value, plus the item span
+/// when the key opens a sequence item.
+struct KeyCover {
+    key: Span,
+    cover: Span,
+}
+
+fn collect_keys(node: &Node, item_span: Option<Span>, out: &mut Vec<KeyCover>) {
+    match &node.value {
+        Value::Map(entries) => {
+            for (i, (k, v)) in entries.iter().enumerate() {
+                let mut cover = k.span.cover(v.span);
+                if i == 0 {
+                    if let Some(item) = item_span {
+                        cover = cover.cover(item);
+                    }
+                }
+                out.push(KeyCover { key: k.span, cover });
+                collect_keys(v, None, out);
+            }
+        }
+        Value::Seq(items) => {
+            for item in items {
+                collect_keys(item, Some(item.span), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Parse `stockade ignore=…` / `stockade global ignore=…` from a comment's text:
+/// `(is_global, rules text, offset of the rules text within the comment text)`.
+fn parse_directive(text: &str) -> Option<(bool, &str, usize)> {
+    let trimmed = text.trim_start();
+    let rest = trimmed.strip_prefix("stockade")?;
+    let after_tool = rest.trim_start();
+    if after_tool.len() == rest.len() {
+        return None;
+    }
+    let (global, body) = match after_tool.strip_prefix("global") {
+        Some(b) if b.starts_with(char::is_whitespace) => (true, b.trim_start()),
+        _ => (false, after_tool),
+    };
+    let list = body.strip_prefix("ignore=")?;
+    let offset = text.len() - list.len();
+    Some((global, list, offset))
+}
+
+/// Suppressions from the comments of one document.
+pub fn comment_suppressions(
+    root: Option<&Node>,
+    comments: &[Comment],
+    document: usize,
+    lines: &LineIndex,
+) -> Vec<Suppression> {
+    let mut keys: Option<Vec<KeyCover>> = None;
+    let mut out = Vec::new();
+    for comment in comments {
+        let Some((global, list, offset)) = parse_directive(&comment.text) else {
+            continue;
+        };
+        // `comment.span` starts at `#`; the text starts right after it.
+        let list_start = comment.span.start + 1 + offset as u32;
+        let list = list.split_whitespace().next().unwrap_or("");
+        let rules = parse_rule_list(list, list_start);
+        if rules.is_empty() {
+            continue;
+        }
+        let line = lines.line_of(comment.span.start) + 1;
+        if global {
+            out.push(Suppression {
+                rules,
+                scope: Scope::File,
+                span: comment.span,
+                line,
+                kind: "global-comment",
+                document,
+            });
+            continue;
+        }
+        // Keys sorted by where they start (the widest first among keys starting at
+        // the same place), so that each comment finds its key by binary search.
+        let keys = keys.get_or_insert_with(|| {
+            let mut v = Vec::new();
+            if let Some(root) = root {
+                collect_keys(root, None, &mut v);
+            }
+            v.sort_by_key(|k| (k.key.start, std::cmp::Reverse(k.cover.len())));
+            v
+        });
+        let target = if comment.own_line {
+            // The first key after the comment.
+            let i = keys.partition_point(|k| k.key.start <= comment.span.end);
+            keys.get(i)
+        } else {
+            // The first key on the comment's own line.
+            let line_start = lines.line_start(lines.line_of(comment.span.start));
+            let i = keys.partition_point(|k| k.key.start < line_start);
+            keys.get(i).filter(|k| k.key.start < comment.span.start)
+        };
+        // A directive with no key to cover still counts: it covers only itself,
+        // so each of its rules is reported as an unused suppression.
+        let cover = target.map_or(comment.span, |t| t.cover);
+        out.push(Suppression {
+            rules,
+            scope: Scope::Range {
+                document,
+                span: cover,
+            },
+            span: comment.span,
+            line,
+            kind: "comment",
+            document,
+        });
+    }
+    out
+}
+
+/// The `stockade.io/ignore` annotation of an object, as a suppression covering
+/// `scope`.
+pub fn annotation_suppression(
+    object: &Node,
+    scope: Scope,
+    document: usize,
+    lines: &LineIndex,
+) -> Option<Suppression> {
+    let value = object
+        .get("metadata")?
+        .get("annotations")?
+        .get(IGNORE_ANNOTATION)?;
+    let text = value.as_str()?;
+    let quoted = matches!(value.style, Style::SingleQuoted | Style::DoubleQuoted);
+    let start = value.span.start + u32::from(quoted);
+    let rules = parse_rule_list(text, start);
+    if rules.is_empty() {
+        return None;
+    }
+    Some(Suppression {
+        rules,
+        scope,
+        span: value.span,
+        line: lines.line_of(value.span.start) + 1,
+        kind: "annotation",
+        document,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directives_parse() {
+        assert_eq!(
+            parse_directive(" stockade ignore=PSS001"),
+            Some((false, "PSS001", 17))
+        );
+        assert_eq!(
+            parse_directive(" stockade global ignore=PSS001,PSS002").map(|d| d.1),
+            Some("PSS001,PSS002")
+        );
+        assert_eq!(parse_directive(" stockadeignore=PSS001"), None);
+        assert_eq!(parse_directive(" hadolint ignore=DL3008"), None);
+    }
+}

@@ -1,0 +1,126 @@
+//! `data.inventory` for referential templates, as Gatekeeper's sync cache lays
+//! it out: `cluster[<gv>][<Kind>][<name>]` for cluster-scoped objects and
+//! `namespace[<ns>][<gv>][<Kind>][<name>]` for namespaced ones (`gv` is `v1` for
+//! the core group, else `group/version`). It is always present: `{}` when empty.
+//! Namespace objects are also kept by name for `namespaceSelector` matching.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value as Json};
+
+use stockade_yaml::objects::{read_root, Object, Read};
+use stockade_yaml::Limits;
+
+/// The objects a scan (or a `gator` case) knows about.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inventory {
+    data: Map<String, Json>,
+    namespaces: BTreeMap<String, Json>,
+    count: usize,
+}
+
+fn entry<'a>(map: &'a mut Map<String, Json>, key: &str) -> Option<&'a mut Map<String, Json>> {
+    map.entry(key.to_string())
+        .or_insert_with(|| Json::Object(Map::new()))
+        .as_object_mut()
+}
+
+impl Inventory {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Add one object (ignored without apiVersion, kind or name).
+    pub fn add_object(&mut self, obj: &Json) {
+        let s = |p: &str| obj.pointer(p).and_then(Json::as_str).unwrap_or("");
+        let (gv, kind, name, ns) = (
+            s("/apiVersion"),
+            s("/kind"),
+            s("/metadata/name"),
+            s("/metadata/namespace"),
+        );
+        if gv.is_empty() || kind.is_empty() || name.is_empty() {
+            return;
+        }
+        let slot = if ns.is_empty() {
+            entry(&mut self.data, "cluster")
+        } else {
+            entry(&mut self.data, "namespace").and_then(|m| entry(m, ns))
+        };
+        if let Some(m) = slot.and_then(|m| entry(m, gv)).and_then(|m| entry(m, kind)) {
+            m.insert(name.to_string(), obj.clone());
+            self.count += 1;
+        }
+        if kind == "Namespace" && gv == "v1" {
+            self.namespaces.insert(name.to_string(), obj.clone());
+        }
+    }
+
+    /// Add every object (list items included) of a YAML/JSON text; unreadable
+    /// documents are skipped (the scan of that text reports them).
+    pub fn add_text(&mut self, text: &str) {
+        let stream = stockade_yaml::parse_stream(text, &Limits::default());
+        for doc in &stream.documents {
+            let Some(root) = doc.node() else { continue };
+            if let Read::Objects(objects, _) = read_root(root) {
+                self.add_objects(&objects);
+            }
+        }
+    }
+
+    /// Add every object among `objects` (those of a source already read,
+    /// [`stockade_yaml::objects::Manifest::objects`]).
+    pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
+        for o in objects {
+            self.add_object(&o.root.to_json());
+        }
+    }
+
+    /// Build from the texts of a scan (the pre-pass).
+    pub fn from_texts<'a, I: IntoIterator<Item = &'a str>>(texts: I) -> Self {
+        let mut inv = Self::new();
+        for t in texts {
+            inv.add_text(t);
+        }
+        inv
+    }
+
+    /// A Namespace object by name.
+    pub fn namespace(&self, name: &str) -> Option<&Json> {
+        self.namespaces.get(name)
+    }
+
+    /// Objects held.
+    pub fn len(&self) -> usize {
+        self.count
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// The `data.inventory` document.
+    pub fn to_json(&self) -> Json {
+        Json::Object(self.data.clone())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn layout_as_gatekeeper_sync() {
+        let mut inv = Inventory::new();
+        assert_eq!(inv.to_json(), json!({}));
+        inv.add_text("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n---\napiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: i\n  namespace: a\n");
+        let v = inv.to_json();
+        assert!(v.pointer("/cluster/v1/Namespace/a").is_some());
+        assert!(v
+            .pointer("/namespace/a/networking.k8s.io~1v1/Ingress/i")
+            .is_some());
+        assert!(inv.namespace("a").is_some());
+        assert_eq!(inv.len(), 2);
+    }
+}

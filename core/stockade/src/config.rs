@@ -1,0 +1,763 @@
+//! Scan configuration: which rules run, at what severity, with which options.
+//!
+//! Built in code ([`Config::default`], the builder methods) or read from a
+//! `stockade.yaml` file ([`Config::from_yaml`]), where unknown keys and bad values
+//! are errors carrying their position.
+//!
+//! # `stockade.yaml`
+//!
+//! ```yaml
+//! rules:
+//!   DF0001: off              # on | off | true | false (also yes/no: YAML 1.1 booleans)
+//!   DL3008: off              # an alias (hadolint, Trivy, kube-linter …) means the rule
+//!                            # that answers to it; the setting is stored under its id
+//!   DF0003:
+//!     enabled: true          # turns an opt-in rule on
+//!     severity: high         # critical | high | medium | low | info
+//!     options:               # checked by the rule's own options type
+//!       registries: ["docker.io/library/*", "ghcr.io/acme/*"]
+//! pod-security:
+//!   level: restricted        # privileged | baseline | restricted (default restricted)
+//!   version: latest          # latest | v1.N (default latest)
+//! limits:
+//!   max-file-size: 16777216  # bytes; a larger file is one `limit` error, not parsed
+//!   max-findings: 10000      # per file; past it, one `limit` error counts the rest
+//! ```
+//!
+//! Every key is optional; an empty file is the default configuration. Errors
+//! (`ErrorKind::Config`, located at the offending key or value; YAML syntax errors
+//! are `ErrorKind::Parse`) are all collected, not only the first:
+//! - an unknown top-level, `pod-security` or rule-setting key;
+//! - a rule id or alias no rule answers to, or two entries naming the same rule;
+//! - a rule value that is neither a boolean nor a mapping, a non-boolean `enabled`,
+//!   an unknown severity, a bad level or version;
+//! - `options` for a rule without options, or options its `OptionsSpec::parse`
+//!   rejects (an unknown field is located at that field when it can be found);
+//! - an unknown `limits` key, a `max-file-size` that is not a whole number of
+//!   bytes from 1 to 4 GiB − 1, or a `max-findings` that is not a positive number.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::finding::{ErrorKind, Problem};
+use crate::rule::{RuleMeta, RuleOptions, Severity};
+use crate::source::{LineIndex, Span};
+use crate::yaml::{self, Node, Value};
+
+pub use stockade_source::settings::{Limits, PssLevel, RuleSetting, Settings};
+
+/// Everything that shapes a scan: the [`Settings`] every pack reads (rules, Pod
+/// Security level and version, limits) and where they were read from. Cheap to
+/// clone (shared options). Read the settings through `Deref` (`config.limits`,
+/// `config.is_enabled(meta)`); build a configuration in code with the `with_…`
+/// methods, which name rules by id or by any alias.
+#[derive(Debug, Clone, Default)]
+#[non_exhaustive]
+pub struct Config {
+    settings: Settings,
+    /// The file the configuration was read from ([`Config::from_yaml`]), if any.
+    path: Option<String>,
+}
+
+impl std::ops::Deref for Config {
+    type Target = Settings;
+    fn deref(&self) -> &Settings {
+        &self.settings
+    }
+}
+
+impl std::ops::DerefMut for Config {
+    fn deref_mut(&mut self) -> &mut Settings {
+        &mut self.settings
+    }
+}
+
+impl Config {
+    /// The settings the packs read.
+    pub fn settings(&self) -> &Settings {
+        &self.settings
+    }
+
+    /// The file the configuration was read from ([`Config::from_yaml`]), if any.
+    pub fn path(&self) -> Option<&str> {
+        self.path.as_deref()
+    }
+
+    /// The id of the built-in rule that answers to `name` (id, name or alias), or
+    /// `name` upper-cased when none does (a rule an embedder registers itself).
+    fn rule_key(name: &str) -> String {
+        crate::registry::find_rule(name)
+            .map_or_else(|| name.trim().to_ascii_uppercase(), |m| m.id.to_string())
+    }
+
+    /// Turn a rule on or off, named by id, name or any alias (`DL3007` is DF0001).
+    #[must_use]
+    pub fn with_rule_enabled(mut self, rule: &str, enabled: bool) -> Self {
+        self.settings
+            .rules
+            .entry(Self::rule_key(rule))
+            .or_default()
+            .enabled = Some(enabled);
+        self
+    }
+
+    /// Report a rule (named by id, name or alias) at another severity.
+    #[must_use]
+    pub fn with_rule_severity(mut self, rule: &str, severity: Severity) -> Self {
+        self.settings
+            .rules
+            .entry(Self::rule_key(rule))
+            .or_default()
+            .severity = Some(severity);
+        self
+    }
+
+    /// Give a rule (named by id, name or alias) its typed options: the options
+    /// struct the rule declares (e.g. `stockade::dockerfile::rules::allowed_registries::Options`).
+    /// Options of another type are not the rule's and are ignored by it.
+    #[must_use]
+    pub fn with_rule_options<T: std::any::Any + Send + Sync>(
+        mut self,
+        rule: &str,
+        options: T,
+    ) -> Self {
+        self.settings
+            .rules
+            .entry(Self::rule_key(rule))
+            .or_default()
+            .options = Some(Arc::new(Box::new(options) as RuleOptions));
+        self
+    }
+
+    /// The Pod Security Standards level applied where no Namespace label decides.
+    #[must_use]
+    pub fn with_pss_level(mut self, level: PssLevel) -> Self {
+        self.settings.pss_level = level;
+        self
+    }
+
+    /// The Pod Security Standards version: `latest` or `v1.N`. Anything else is an
+    /// error naming the value.
+    pub fn with_pss_version(mut self, version: &str) -> Result<Self, String> {
+        if version == "latest" {
+            self.settings.pss_version = None;
+            return Ok(self);
+        }
+        if !is_pss_version(version) {
+            return Err(format!(
+                "unknown Pod Security version `{version}` (expected `latest` or `v1.N`, e.g. `v1.30`)"
+            ));
+        }
+        self.settings.pss_version = Some(version.to_string());
+        Ok(self)
+    }
+
+    /// Bounds on the input a scan accepts.
+    #[must_use]
+    pub fn with_limits(mut self, limits: Limits) -> Self {
+        self.settings.limits = limits;
+        self
+    }
+}
+
+impl Config {
+    /// Read a `stockade.yaml` configuration (see the module docs for its shape).
+    ///
+    /// `path` is the file's name (core does no file I/O; the CLI reads the file); it
+    /// is kept in [`Config::path`]. Every problem found is returned, each located at
+    /// the offending key or value.
+    pub fn from_yaml(text: &str, path: &str) -> Result<Config, Vec<Problem>> {
+        Self::from_yaml_with(text, path, crate::registry::find_rule)
+    }
+
+    /// [`Config::from_yaml`] with another rule lookup (for embedders with extra rules,
+    /// and tests).
+    pub fn from_yaml_with(
+        text: &str,
+        path: &str,
+        find_rule: impl Fn(&str) -> Option<&'static RuleMeta>,
+    ) -> Result<Config, Vec<Problem>> {
+        let root = yaml::parse_single(text, &yaml::Limits::default())?;
+        let mut loader = Loader {
+            text,
+            problems: Vec::new(),
+            config: Config {
+                path: Some(path.to_string()),
+                settings: Settings::default(),
+            },
+        };
+        loader.root(&root, &find_rule);
+        if loader.problems.is_empty() {
+            Ok(loader.config)
+        } else {
+            Err(loader.problems)
+        }
+    }
+}
+
+struct Loader<'a> {
+    text: &'a str,
+    problems: Vec<Problem>,
+    config: Config,
+}
+
+fn describe(node: &Node) -> String {
+    match &node.value {
+        Value::String(s) => format!("`{s}`"),
+        Value::Null => "nothing".to_string(),
+        Value::Seq(_) | Value::Map(_) => format!("a {}", node.value.type_name()),
+        _ => format!("`{}`", node.to_json()),
+    }
+}
+
+fn key_name(key: &Node) -> String {
+    key.key_string()
+        .unwrap_or_else(|| key.value.type_name().to_string())
+}
+
+impl Loader<'_> {
+    fn error(&mut self, span: Span, message: impl Into<String>) {
+        self.problems
+            .push(Problem::new(ErrorKind::Config, span, message));
+    }
+
+    fn line(&self, span: Span) -> u32 {
+        LineIndex::new(self.text)
+            .position(self.text, span.start)
+            .line
+            .get()
+    }
+
+    /// The entries of a mapping, or an error (null counts as empty).
+    fn mapping<'n>(&mut self, node: &'n Node, what: &str) -> &'n [(Node, Node)] {
+        match &node.value {
+            Value::Map(entries) => entries,
+            Value::Null => &[],
+            _ => {
+                self.error(
+                    node.span,
+                    format!("{what} must be a mapping, found {}", describe(node)),
+                );
+                &[]
+            }
+        }
+    }
+
+    fn root(&mut self, root: &Node, find_rule: &dyn Fn(&str) -> Option<&'static RuleMeta>) {
+        for (key, value) in self.mapping(root, "the configuration") {
+            match key.as_str() {
+                Some("rules") => self.rules(value, find_rule),
+                Some("pod-security") => self.pod_security(value),
+                Some("limits") => self.limits(value),
+                _ => self.error(
+                    key.span,
+                    format!(
+                        "unknown configuration key `{}` (expected `rules`, `pod-security` or `limits`)",
+                        key_name(key)
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn limits(&mut self, node: &Node) {
+        for (key, value) in self.mapping(node, "`limits`") {
+            match key.as_str() {
+                Some("max-file-size") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| (1..=Limits::MAX_FILE_BYTES_CAP).contains(n))
+                {
+                    Some(n) => self.config.limits.max_file_bytes = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-file-size` must be a number of bytes from 1 to {}, found {}",
+                            Limits::MAX_FILE_BYTES_CAP,
+                            describe(value)
+                        ),
+                    ),
+                },
+                Some("max-findings") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n >= 1)
+                {
+                    Some(n) => self.config.limits.max_findings = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-findings` must be a positive number, found {}",
+                            describe(value)
+                        ),
+                    ),
+                },
+                _ => self.error(
+                    key.span,
+                    format!(
+                        "unknown key `{}` in `limits` (expected `max-file-size` or `max-findings`)",
+                        key_name(key)
+                    ),
+                ),
+            }
+        }
+    }
+
+    fn rules(&mut self, node: &Node, find_rule: &dyn Fn(&str) -> Option<&'static RuleMeta>) {
+        let mut seen: HashMap<&'static str, Span> = HashMap::new();
+        for (key, value) in self.mapping(node, "`rules`") {
+            let name = key_name(key);
+            let Some(meta) = find_rule(&name) else {
+                self.error(
+                    key.span,
+                    format!("unknown rule `{name}` (not a rule id or alias; see `stockade rules`)"),
+                );
+                continue;
+            };
+            if let Some(first) = seen.get(meta.id) {
+                let line = self.line(*first);
+                self.error(
+                    key.span,
+                    format!("rule {} is already configured at line {line}", meta.id),
+                );
+                continue;
+            }
+            seen.insert(meta.id, key.span);
+            if let Some(setting) = self.rule_setting(meta, value) {
+                self.config.rules.insert(meta.id.to_string(), setting);
+            }
+        }
+    }
+
+    fn rule_setting(&mut self, meta: &'static RuleMeta, value: &Node) -> Option<RuleSetting> {
+        let mut setting = RuleSetting::default();
+        match &value.value {
+            Value::Bool(b) => setting.enabled = Some(*b),
+            Value::String(s) if s.eq_ignore_ascii_case("on") => setting.enabled = Some(true),
+            Value::String(s) if s.eq_ignore_ascii_case("off") => setting.enabled = Some(false),
+            Value::Map(entries) => {
+                let before = self.problems.len();
+                for (key, v) in entries {
+                    match key.as_str() {
+                        Some("enabled") => match v.value {
+                            Value::Bool(b) => setting.enabled = Some(b),
+                            _ => self.error(
+                                v.span,
+                                format!("`enabled` must be true or false, found {}", describe(v)),
+                            ),
+                        },
+                        Some("severity") => {
+                            match v.as_str().map(str::parse::<Severity>) {
+                                Some(Ok(sev)) => setting.severity = Some(sev),
+                                _ => self.error(
+                                    v.span,
+                                    format!(
+                                        "unknown severity {} (expected critical, high, medium, low or info)",
+                                        describe(v)
+                                    ),
+                                ),
+                            }
+                        }
+                        Some("options") => {
+                            if let Some(options) = self.options(meta, key, v) {
+                                setting.options = Some(Arc::new(options));
+                            }
+                        }
+                        _ => self.error(
+                            key.span,
+                            format!(
+                                "unknown key `{}` in the settings of rule {} (expected `enabled`, `severity` or `options`)",
+                                key_name(key),
+                                meta.id
+                            ),
+                        ),
+                    }
+                }
+                if self.problems.len() > before {
+                    return None;
+                }
+            }
+            _ => {
+                self.error(
+                    value.span,
+                    format!(
+                        "the setting of rule {} must be on, off, true, false or a mapping, found {}",
+                        meta.id,
+                        describe(value)
+                    ),
+                );
+                return None;
+            }
+        }
+        Some(setting)
+    }
+
+    fn options(&mut self, meta: &RuleMeta, key: &Node, value: &Node) -> Option<RuleOptions> {
+        let Some(spec) = meta.options else {
+            self.error(key.span, format!("rule {} takes no options", meta.id));
+            return None;
+        };
+        let json = match value.try_to_json() {
+            Ok(json) => json,
+            Err(p) => {
+                self.error(p.span, p.message);
+                return None;
+            }
+        };
+        match (spec.parse)(&json) {
+            Ok(options) => Some(options),
+            Err(message) => {
+                let span = locate_serde_error(value, &message);
+                self.error(
+                    span,
+                    format!("invalid options for rule {}: {message}", meta.id),
+                );
+                None
+            }
+        }
+    }
+
+    fn pod_security(&mut self, node: &Node) {
+        for (key, value) in self.mapping(node, "`pod-security`") {
+            match key.as_str() {
+                Some("level") => {
+                    let level = match value.as_str() {
+                        Some("privileged") => Some(PssLevel::Privileged),
+                        Some("baseline") => Some(PssLevel::Baseline),
+                        Some("restricted") => Some(PssLevel::Restricted),
+                        _ => None,
+                    };
+                    match level {
+                        Some(level) => self.config.pss_level = level,
+                        None => self.error(
+                            value.span,
+                            format!(
+                                "unknown Pod Security level {} (expected privileged, baseline or restricted)",
+                                describe(value)
+                            ),
+                        ),
+                    }
+                }
+                Some("version") => match value.as_str() {
+                    Some(v) if is_pss_version(v) => {
+                        self.config.pss_version =
+                            (v != "latest").then(|| v.to_string());
+                    }
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "unknown Pod Security version {} (expected `latest` or `v1.N`, e.g. `v1.30`)",
+                            describe(value)
+                        ),
+                    ),
+                },
+                _ => self.error(
+                    key.span,
+                    format!(
+                        "unknown key `{}` in `pod-security` (expected `level` or `version`)",
+                        key_name(key)
+                    ),
+                ),
+            }
+        }
+    }
+}
+
+/// `latest` or `v1.N`.
+fn is_pss_version(v: &str) -> bool {
+    v == "latest"
+        || v.strip_prefix("v1.").is_some_and(|minor| {
+            !minor.is_empty()
+                && minor.bytes().all(|b| b.is_ascii_digit())
+                && (minor == "0" || !minor.starts_with('0'))
+        })
+}
+
+/// Position a serde error about rule options: "unknown field `x`" at that key,
+/// else the whole options value.
+fn locate_serde_error(options: &Node, message: &str) -> Span {
+    let field = message
+        .strip_prefix("unknown field `")
+        .and_then(|rest| rest.split('`').next());
+    let mut found = None;
+    if let Some(field) = field {
+        options.walk(|_, node| {
+            if found.is_none() {
+                if let Some((key, _)) = node.get_entry(field) {
+                    found = Some(key.span);
+                }
+            }
+        });
+    }
+    found.unwrap_or(options.span)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rule::Pack;
+
+    #[derive(Debug, Default, serde::Deserialize, serde::Serialize, PartialEq)]
+    #[serde(deny_unknown_fields)]
+    struct RegistryOptions {
+        registries: Vec<String>,
+    }
+
+    static PINNED: RuleMeta = RuleMeta {
+        id: "DF0003",
+        name: "image-from-allowed-registry",
+        pack: Pack::Dockerfile,
+        aliases: &["DL3026"],
+        default_enabled: false,
+        options: Some(stockade_source::options_spec!(RegistryOptions)),
+        ..RuleMeta::DEFAULT
+    };
+    static LATEST: RuleMeta = RuleMeta {
+        id: "DF0001",
+        name: "image-latest-tag",
+        pack: Pack::Dockerfile,
+        aliases: &["DL3007"],
+        ..RuleMeta::DEFAULT
+    };
+    static APT: RuleMeta = RuleMeta {
+        id: "DF0010",
+        name: "apt-pin-versions",
+        pack: Pack::Dockerfile,
+        aliases: &["DL3008"],
+        ..RuleMeta::DEFAULT
+    };
+
+    fn find(name: &str) -> Option<&'static RuleMeta> {
+        [&PINNED, &LATEST, &APT]
+            .into_iter()
+            .find(|r| r.answers_to(name))
+    }
+
+    fn load(text: &str) -> Result<Config, Vec<Problem>> {
+        Config::from_yaml_with(text, "stockade.yaml", find)
+    }
+
+    /// The single problem of `text`: (kind, message, the text it points at).
+    fn error(text: &str) -> (ErrorKind, String, String) {
+        let problems = load(text).unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let p = &problems[0];
+        (p.kind, p.message.clone(), p.span.text(text).to_string())
+    }
+
+    #[test]
+    fn full_valid_config() {
+        let text = "\
+rules:
+  DF0001: off
+  DL3008: off
+  DF0003:
+    enabled: true
+    severity: high
+    options: { registries: [\"docker.io/library/*\", \"ghcr.io/acme/*\"] }
+pod-security:
+  level: baseline
+  version: v1.30
+";
+        let config = load(text).unwrap();
+        assert!(!config.is_enabled(&LATEST));
+        assert!(
+            !config.is_enabled(&APT),
+            "the alias DL3008 configures DF0010"
+        );
+        assert!(config.rules.contains_key("DF0010"));
+        assert!(config.is_enabled(&PINNED));
+        assert_eq!(config.severity(&PINNED), Severity::High);
+        assert_eq!(
+            config.options::<RegistryOptions>(&PINNED),
+            Some(&RegistryOptions {
+                registries: vec!["docker.io/library/*".into(), "ghcr.io/acme/*".into()]
+            })
+        );
+        assert_eq!(config.pss_level, PssLevel::Baseline);
+        assert_eq!(config.pss_version.as_deref(), Some("v1.30"));
+        assert_eq!(config.path.as_deref(), Some("stockade.yaml"));
+    }
+
+    #[test]
+    fn empty_and_boolean_spellings() {
+        let config = load("").unwrap();
+        assert!(config.rules.is_empty());
+        assert_eq!(config.pss_level, PssLevel::Restricted);
+        assert_eq!(config.pss_version, None);
+        let config =
+            load("rules:\n  DF0001: on\n  DF0010: false\n  DF0003: \"on\"\npod-security:\n  version: latest\n")
+                .unwrap();
+        assert!(config.is_enabled(&LATEST));
+        assert!(!config.is_enabled(&APT));
+        assert!(config.is_enabled(&PINNED));
+        assert_eq!(config.pss_version, None);
+    }
+
+    #[test]
+    fn the_real_registry_is_used_by_default() {
+        let config = Config::from_yaml("rules:\n  ST0001: off\n", "s.yaml").unwrap();
+        assert!(!config.is_enabled(&crate::suppress::UNUSED_SUPPRESSION));
+        assert!(Config::from_yaml("rules:\n  XX9999: off\n", "s.yaml").is_err());
+    }
+
+    #[test]
+    fn unknown_top_level_key() {
+        let (kind, message, at) = error("rules: {}\nrule:\n  DF0001: off\n");
+        assert_eq!(kind, ErrorKind::Config);
+        assert_eq!(at, "rule");
+        assert!(
+            message.contains("unknown configuration key `rule`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn unknown_rule_id() {
+        let (kind, message, at) = error("rules:\n  DF9999: off\n");
+        assert_eq!(kind, ErrorKind::Config);
+        assert_eq!(at, "DF9999");
+        assert!(message.contains("unknown rule `DF9999`"), "{message}");
+    }
+
+    #[test]
+    fn rule_configured_twice_through_an_alias() {
+        let (_, message, at) = error("rules:\n  DF0010: off\n  DL3008: on\n");
+        assert_eq!(at, "DL3008");
+        assert_eq!(message, "rule DF0010 is already configured at line 2");
+    }
+
+    #[test]
+    fn bad_rule_values() {
+        let (_, message, at) = error("rules:\n  DF0001: 3\n");
+        assert_eq!(at, "3");
+        assert!(
+            message.contains("must be on, off, true, false or a mapping"),
+            "{message}"
+        );
+        let (_, message, at) = error("rules:\n  DF0001: maybe\n");
+        assert_eq!(at, "maybe");
+        assert!(message.contains("found `maybe`"), "{message}");
+        let (_, message, at) = error("rules:\n  DF0001:\n    enabled: sometimes\n");
+        assert_eq!(at, "sometimes");
+        assert!(
+            message.contains("`enabled` must be true or false"),
+            "{message}"
+        );
+        let (_, message, at) = error("rules:\n  DF0001:\n    severity: urgent\n");
+        assert_eq!(at, "urgent");
+        assert!(message.contains("unknown severity `urgent`"), "{message}");
+        let (_, message, at) = error("rules:\n  DF0001:\n    level: high\n");
+        assert_eq!(at, "level");
+        assert!(
+            message.contains("unknown key `level` in the settings of rule DF0001"),
+            "{message}"
+        );
+        let (_, message, at) = error("rules: [DF0001]\n");
+        assert_eq!(at, "[DF0001]");
+        assert!(message.contains("`rules` must be a mapping"), "{message}");
+    }
+
+    #[test]
+    fn options_are_checked_by_the_rule() {
+        let (_, message, at) =
+            error("rules:\n  DF0003:\n    options:\n      registries: [a]\n      registry: b\n");
+        assert_eq!(at, "registry");
+        assert!(
+            message.starts_with("invalid options for rule DF0003: unknown field `registry`"),
+            "{message}"
+        );
+        let (_, message, at) = error("rules:\n  DF0003:\n    options: {registries: 5}\n");
+        assert_eq!(at, "{registries: 5}");
+        assert!(
+            message.starts_with("invalid options for rule DF0003"),
+            "{message}"
+        );
+        let (_, message, at) = error("rules:\n  DF0001:\n    options: {a: 1}\n");
+        assert_eq!(at, "options");
+        assert_eq!(message, "rule DF0001 takes no options");
+    }
+
+    #[test]
+    fn bad_pod_security_settings() {
+        let (_, message, at) = error("pod-security:\n  level: strict\n");
+        assert_eq!(at, "strict");
+        assert!(
+            message.contains("unknown Pod Security level `strict`"),
+            "{message}"
+        );
+        let (_, message, at) = error("pod-security:\n  version: 1.30\n");
+        assert_eq!(at, "1.30");
+        assert!(message.contains("expected `latest` or `v1.N`"), "{message}");
+        let (_, _, at) = error("pod-security:\n  version: v1.030\n");
+        assert_eq!(at, "v1.030");
+        let (_, message, at) = error("pod-security:\n  enforce: baseline\n");
+        assert_eq!(at, "enforce");
+        assert!(
+            message.contains("unknown key `enforce` in `pod-security`"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn file_size_limit() {
+        assert_eq!(
+            load("").unwrap().limits.max_file_bytes,
+            Limits::DEFAULT_MAX_FILE_BYTES
+        );
+        let config = load("limits:\n  max-file-size: 1024\n").unwrap();
+        assert_eq!(config.limits.max_file_bytes, 1024);
+        assert!(config.limits.check_file_size(1024, false).is_none());
+        let p = config.limits.check_file_size(1025, false).unwrap();
+        assert_eq!(p.kind, ErrorKind::Limit);
+        assert_eq!(p.span, Span::empty_at(0));
+        assert!(p
+            .message
+            .contains("1025 bytes, over the size limit of 1024"));
+        let p = config.limits.check_file_size(1025, true).unwrap();
+        assert!(p.message.contains("more than 1024 bytes"), "{}", p.message);
+        for bad in ["0", "-1", "1.5", "big", "4294967296", "[1]"] {
+            let (kind, message, at) = error(&format!("limits:\n  max-file-size: {bad}\n"));
+            assert_eq!(kind, ErrorKind::Config);
+            assert_eq!(at, bad);
+            assert!(message.contains("must be a number of bytes"), "{message}");
+        }
+        let (_, message, at) = error("limits:\n  max-depth: 3\n");
+        assert_eq!(at, "max-depth");
+        assert!(
+            message.contains("unknown key `max-depth` in `limits`"),
+            "{message}"
+        );
+        // Larger than 32-bit offsets can address: capped.
+        let huge = Limits {
+            max_file_bytes: usize::MAX,
+            ..Limits::default()
+        };
+        assert_eq!(
+            load("limits: {max-findings: 5}\n")
+                .unwrap()
+                .limits
+                .max_findings,
+            5
+        );
+        let (_, message, at) = error("limits: {max-findings: 0}\n");
+        assert_eq!(at, "0");
+        assert!(message.contains("`max-findings` must be a positive number"));
+        assert_eq!(huge.file_bytes(), u32::MAX as usize);
+    }
+
+    #[test]
+    fn every_problem_is_reported_and_yaml_errors_are_parse_errors() {
+        let problems = load("rules:\n  DF9999: off\n  DF0001: 7\nextra: 1\n").unwrap_err();
+        assert_eq!(problems.len(), 3);
+        let problems = load("rules:\n  DF0001: off\n  DF0001: on\n").unwrap_err();
+        assert_eq!(problems[0].kind, ErrorKind::Parse);
+        assert!(problems[0].message.contains("already defined at line 2"));
+        let problems = load("rules: [\n").unwrap_err();
+        assert_eq!(problems[0].kind, ErrorKind::Parse);
+        let problems = load("- a\n").unwrap_err();
+        assert!(problems[0]
+            .message
+            .contains("the configuration must be a mapping"));
+    }
+}

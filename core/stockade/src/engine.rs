@@ -1,0 +1,149 @@
+//! The scan pipeline: detect the kind of a source, let its pack check it, apply
+//! configuration and suppressions, and position everything for the report.
+
+use stockade_source::context::Context;
+
+use crate::config::Config;
+use crate::finding::{Diagnostic, ErrorKind, Problem, Report};
+use crate::source::Source;
+use crate::suppress;
+use crate::Kind;
+
+/// Turn what a pack collected into a report for `source`: suppressions applied,
+/// disabled rules dropped, severities overridden. At most
+/// [`crate::Limits::max_findings`] findings are kept (the earliest in the file);
+/// one `limit` error stands for the rest.
+pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
+    let config = ctx.config;
+    let mut applied = suppress::apply(
+        std::mem::take(&mut ctx.diagnostics),
+        &ctx.suppressions,
+        &|name| crate::registry::find_rule(name).is_some(),
+    );
+    applied.kept.retain(|d| match &d.rule {
+        stockade_source::finding::RuleRef::Static(m) => config.is_enabled(m),
+        stockade_source::finding::RuleRef::Dynamic(_) => true,
+    });
+    let (applied, left_out) = cap_findings(applied, config.limits.max_findings);
+    if let Some((span, n)) = left_out {
+        ctx.problems.push(Problem::new(
+                ErrorKind::Limit,
+                span,
+                format!(
+                    "{n} more findings from here on are not reported: a file reports at most {} (raise `limits: max-findings`)",
+                    config.limits.max_findings
+                ),
+            ));
+    }
+    let mut report = Report::default();
+    let with_override = |mut d: Diagnostic| {
+        if d.severity.is_none() {
+            d.severity = config.severity_override(d.rule.id());
+        }
+        d
+    };
+    report.findings = applied
+        .kept
+        .into_iter()
+        .map(|d| with_override(d).to_finding(source))
+        .collect();
+    report.suppressed = applied
+        .suppressed
+        .into_iter()
+        .map(|(d, r)| {
+            let mut f = with_override(d).to_finding(source);
+            f.suppression = Some(r);
+            f
+        })
+        .collect();
+    report.errors = ctx.problems.iter().map(|p| p.to_error(source)).collect();
+    report.summary.files = 1;
+    report.summary.documents = ctx.documents;
+    report.summary.kinds = ctx.kinds;
+    report.summary.skipped = ctx.skipped;
+    report.sort();
+    report.recount();
+    report
+}
+
+/// Keep the `max` findings (kept or suppressed) earliest in the file, in report
+/// order; the span of the first one left out and how many were.
+fn cap_findings(
+    mut applied: suppress::Applied,
+    max: usize,
+) -> (suppress::Applied, Option<(crate::source::Span, usize)>) {
+    let total = applied.kept.len() + applied.suppressed.len();
+    if total <= max {
+        return (applied, None);
+    }
+    let key = |d: &Diagnostic| {
+        (
+            d.document,
+            d.span.start,
+            d.span.end,
+            d.rule.id().to_string(),
+        )
+    };
+    // The key of the max-th finding overall: keep those before it.
+    let mut keys: Vec<_> = applied
+        .kept
+        .iter()
+        .chain(applied.suppressed.iter().map(|(d, _)| d))
+        .map(|d| (key(d), d.span))
+        .collect();
+    keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let Some((cut, span)) = keys.get(max).cloned() else {
+        return (applied, None);
+    };
+    // Ties on the key (same rule, same span, twice) are kept or cut together.
+    applied.kept.retain(|d| key(d) < cut);
+    applied.suppressed.retain(|(d, _)| key(d) < cut);
+    let left_out = total - applied.kept.len() - applied.suppressed.len();
+    (applied, Some((span, left_out)))
+}
+
+/// Check one source of a known kind.
+pub(crate) fn scan_source(
+    config: &Config,
+    namespaces: &crate::kubernetes::NamespaceIndex,
+    netpol: &crate::netpol::ScanIndex,
+    policies: Option<&crate::rego::PreparedPolicies>,
+    kyverno: &crate::kyverno::Policies,
+    source: &Source,
+    kind: Kind,
+) -> Report {
+    let mut ctx = Context::new(config.settings());
+    match kind {
+        Kind::Dockerfile => {
+            let dockerfile = crate::dockerfile::check(source, &mut ctx);
+            if let Some(p) = policies.filter(|p| p.has_conftest()) {
+                let input = crate::dockerfile::conftest::input(&dockerfile, source.text());
+                let span = dockerfile
+                    .instructions
+                    .first()
+                    .map_or(crate::source::Span::empty_at(0), |i| i.keyword_span);
+                p.check_conftest(&input, span, 0, None, &mut ctx);
+            }
+        }
+        Kind::Kubernetes => {
+            // Parsed once; every pack reads the same stream and objects.
+            let stream = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
+            let manifest = crate::kubernetes::Manifest::new(source, &stream);
+            crate::kubernetes::check_manifest(&manifest, &mut ctx, namespaces);
+            crate::netpol::check_manifest(&manifest, &mut ctx, netpol);
+            if let Some(p) = policies {
+                p.check_manifest(&manifest, &mut ctx);
+            }
+            if !kyverno.is_empty() {
+                kyverno.check_manifest(&manifest, &mut ctx);
+            }
+        }
+    }
+    finish(ctx, source)
+}
+
+/// The limits Kubernetes sources are parsed with, in a scan's per-source phase and
+/// in its pre-pass ([`crate::Engine::for_scan`]).
+pub(crate) fn yaml_limits(config: &Config) -> crate::yaml::Limits {
+    crate::yaml::Limits::for_file_bytes(config.limits.file_bytes())
+}

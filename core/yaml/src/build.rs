@@ -1,0 +1,1112 @@
+//! Events from `saphyr-parser` → our node tree, with go-yaml v2 semantics, limits
+//! and recovery at document boundaries.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+
+use super::comments;
+use super::fixes::{self, Fixes};
+use super::node::{Node, Style, Value};
+use super::offsets::CharOffsets;
+use super::resolve::{resolve_plain, resolve_tagged, CORE_HANDLE};
+use super::{Document, Limits, Stream};
+use stockade_source::finding::{ErrorKind, Problem};
+use stockade_source::source::{LineIndex, Span};
+
+struct Ctx<'a> {
+    /// The text given to the parser (the original one, or a copy edited by
+    /// [`Fixes`]): spans, comments and boundaries are read from it, then mapped back
+    /// to the original text by [`Ctx::finish`].
+    text: &'a str,
+    fixes: &'a Fixes,
+    /// Whether the parser stopped at a tab after `:` (see [`parse`]).
+    tab_after_colon: bool,
+    /// Opening quotes of quoted scalars the parser refused for their continuation
+    /// lines' indentation, and tabs it refused in those lines' leading blanks.
+    quoted_indent: Vec<usize>,
+    quoted_tabs: Vec<usize>,
+    /// Tokens inside flow collections the parser refused for their indentation, with
+    /// the column that is enough and how many flow collections the parser has seen
+    /// open around them.
+    flow_indent: Vec<(usize, usize, usize)>,
+    limits: &'a Limits,
+    offsets: CharOffsets,
+    lines: LineIndex,
+    docs: Vec<DocOut>,
+    /// Byte ranges of quoted and block scalars, for the comment scanner.
+    opaque: Vec<(usize, usize)>,
+}
+
+struct DocOut {
+    start: usize,
+    explicit: bool,
+    root: Result<Node, Problem>,
+}
+
+enum Outcome {
+    Done,
+    ResumeAt(usize),
+}
+
+/// Rounds of reading again after edits (each one fixes at least one place per
+/// document).
+const MAX_ROUNDS: usize = 16;
+
+pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
+    // `saphyr-parser` refuses some input go-yaml v2 reads; when it stops on one, the
+    // text is edited without changing the values read (see `fixes`) and read again:
+    // - a tab right after `:` (`key:\tvalue`): the tabs after every `:` are read as
+    //   spaces (tabs that turn out to sit inside quoted or block scalars are put back);
+    // - continuation lines of a quoted scalar indented less than the enclosing block
+    //   (or with tabs in that indentation): spaces are inserted at their start (tabs
+    //   there are read as spaces).
+    let mut fixes = Fixes::default();
+    let mut rounds = 0;
+    loop {
+        rounds += 1;
+        let edited = (!fixes.is_empty()).then(|| fixes.apply(text));
+        let source = edited.as_deref().unwrap_or(text);
+        let mut ctx = Ctx::new(source, &fixes, limits);
+        let mut base = 0;
+        while let Outcome::ResumeAt(next) = ctx.run(base) {
+            if next <= base || next >= source.len() {
+                break;
+            }
+            base = next;
+        }
+        if rounds < MAX_ROUNDS {
+            if let Some(next) = next_fixes(text, &ctx) {
+                fixes = next;
+                continue;
+            }
+        }
+        let stream = ctx.finish();
+        return if fixes.is_empty() {
+            stream
+        } else {
+            map_stream(stream, &fixes, text)
+        };
+    }
+}
+
+/// The edits for the next round, when this one found something to fix.
+fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
+    let mut fixes = ctx.fixes.clone();
+    let mut changed = false;
+    if ctx.tab_after_colon && fixes.colon_tabs.is_empty() {
+        fixes.colon_tabs = tabs_after_colons(text);
+        changed = !fixes.colon_tabs.is_empty();
+    } else if !fixes.colon_tabs.is_empty() {
+        let mut opaque = ctx.opaque.clone();
+        opaque.sort_unstable();
+        let inside = |p: &usize| {
+            let p = ctx.fixes.to_edited(*p);
+            let i = opaque.partition_point(|&(start, _)| start <= p);
+            i.checked_sub(1)
+                .and_then(|i| opaque.get(i))
+                .is_some_and(|&(_, end)| p < end)
+        };
+        let before = fixes.colon_tabs.len();
+        fixes.colon_tabs.retain(|p| !inside(p));
+        changed |= fixes.colon_tabs.len() != before;
+    }
+    for &at in &ctx.quoted_tabs {
+        for tab in fixes::leading_tabs(ctx.text, at, ctx.fixes) {
+            if !fixes.blank_tabs.contains(&tab) {
+                fixes.blank_tabs.push(tab);
+                changed = true;
+            }
+        }
+    }
+    // Inserted spaces stay below the text's own size.
+    let mut budget = text.len().saturating_sub(fixes.inserted());
+    for &quote in &ctx.quoted_indent {
+        let pads = fixes::pad_quoted(ctx.text, quote);
+        let total: usize = pads.iter().map(|&(_, n)| n).sum();
+        if total == 0 || total > budget {
+            continue;
+        }
+        budget -= total;
+        for (at, n) in pads {
+            fixes.insert(ctx.fixes.to_original(at), n);
+        }
+        changed = true;
+    }
+    for &(at, need, levels) in &ctx.flow_indent {
+        let pads = fixes::pad_flow(ctx.text, at, need, levels);
+        let total: usize = pads.iter().map(|&(_, n)| n).sum();
+        if total == 0 || total > budget {
+            continue;
+        }
+        budget -= total;
+        for (at, n) in pads {
+            fixes.insert(ctx.fixes.to_original(at), n);
+        }
+        changed = true;
+    }
+    changed.then_some(fixes)
+}
+
+/// Offsets of the tabs in the blank run after each `:`.
+fn tabs_after_colons(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let mut positions = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes.get(i) == Some(&b':') {
+            let mut j = i + 1;
+            while let Some(&c @ (b' ' | b'\t')) = bytes.get(j) {
+                if c == b'\t' {
+                    positions.push(j);
+                }
+                j += 1;
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    positions
+}
+
+/// Spans of an edited text's stream, mapped back to the original `text`; comments
+/// read from it.
+fn map_stream(mut stream: Stream, fixes: &Fixes, text: &str) -> Stream {
+    let map = |s: &mut Span| {
+        *s = Span::from_range(
+            fixes.to_original(s.start as usize)..fixes.to_original(s.end as usize),
+        );
+    };
+    for doc in &mut stream.documents {
+        map(&mut doc.span);
+        match &mut doc.root {
+            Ok(node) => map_node(node, &map),
+            Err(p) => map(&mut p.span),
+        }
+        for c in &mut doc.comments {
+            map(&mut c.span);
+            let (start, end) = (c.span.start as usize, c.span.end as usize);
+            c.text = text.get(start + 1..end).unwrap_or_default().to_string();
+        }
+    }
+    stream
+}
+
+fn map_node(node: &mut Node, map: &impl Fn(&mut Span)) {
+    map(&mut node.span);
+    match &mut node.value {
+        Value::Seq(items) => {
+            for item in items {
+                map_node(item, map);
+            }
+        }
+        Value::Map(entries) => {
+            for (k, v) in entries {
+                map_node(k, map);
+                map_node(v, map);
+            }
+        }
+        _ => {}
+    }
+}
+
+impl<'a> Ctx<'a> {
+    fn new(text: &'a str, fixes: &'a Fixes, limits: &'a Limits) -> Self {
+        Ctx {
+            text,
+            fixes,
+            tab_after_colon: false,
+            quoted_indent: Vec::new(),
+            quoted_tabs: Vec::new(),
+            flow_indent: Vec::new(),
+            limits,
+            offsets: CharOffsets::new(text),
+            lines: LineIndex::new(text),
+            docs: Vec::new(),
+            opaque: Vec::new(),
+        }
+    }
+
+    fn finish(mut self) -> Stream {
+        self.opaque.sort_unstable();
+        let comments = comments::scan(self.text, &self.opaque, &self.lines);
+        let n = self.docs.len();
+        let starts: Vec<usize> = self.docs.iter().map(|d| d.start).collect();
+        let mut comments = comments.into_iter().peekable();
+        let mut controls = control_characters(self.text).peekable();
+        let mut documents = Vec::with_capacity(n);
+        for (index, doc) in self.docs.into_iter().enumerate() {
+            let start = if index == 0 { 0 } else { doc.start };
+            let end = starts.get(index + 1).copied().unwrap_or(self.text.len());
+            let end = end.max(start);
+            let mut mine = Vec::new();
+            while let Some(c) = comments.peek() {
+                if (c.span.start as usize) < end || index + 1 == n {
+                    mine.extend(comments.next());
+                } else {
+                    break;
+                }
+            }
+            // go-yaml's reader rejects control characters anywhere in the stream.
+            let mut control = None;
+            while let Some(&(at, ch)) = controls.peek() {
+                if at >= end && index + 1 < n {
+                    break;
+                }
+                controls.next();
+                control = control.or(Some((at, ch)));
+            }
+            let mut root = doc.root;
+            if let Some((at, ch)) = control {
+                let earlier = root
+                    .as_ref()
+                    .err()
+                    .is_some_and(|p| (p.span.start as usize) < at);
+                if !earlier {
+                    root = Err(Problem::parse(
+                        Span::from_range(at..at + ch.len_utf8()),
+                        format!(
+                            "control characters are not allowed (U+{:04X})",
+                            u32::from(ch)
+                        ),
+                    ));
+                }
+            }
+            documents.push(Document {
+                index,
+                span: Span::from_range(start..end),
+                root: root.map_err(|p| p.in_document(index)),
+                comments: mine,
+                explicit_start: doc.explicit,
+            });
+        }
+        Stream { documents }
+    }
+
+    fn line_of(&self, byte: usize) -> u32 {
+        self.lines.line_of(u32::try_from(byte).unwrap_or(u32::MAX))
+    }
+
+    /// A span covering the character at `at` (empty at the end of a line or the text).
+    fn char_span(&self, at: usize) -> Span {
+        let len = self
+            .text
+            .get(at..)
+            .and_then(|s| s.chars().next())
+            .filter(|c| *c != '\n' && *c != '\r')
+            .map_or(0, char::len_utf8);
+        Span::from_range(at..at + len)
+    }
+
+    /// Where reading may resume after a problem at `at` in a document starting at
+    /// `doc_start`: the next line at or after `at`'s line that starts with `---` (the
+    /// line itself) or `...` (the line after it), past `doc_start`.
+    fn next_boundary(&self, at: usize, doc_start: usize) -> Option<usize> {
+        let bytes = self.text.as_bytes();
+        let mut line = self.line_of(at);
+        loop {
+            let start = self.lines.line_start(line) as usize;
+            if line as usize >= self.lines.line_count() || (line > 0 && start == 0) {
+                return None;
+            }
+            if start > doc_start {
+                let rest = bytes.get(start..).unwrap_or(&[]);
+                let marker = rest.get(..3);
+                let after = rest.get(3).copied();
+                let ends = matches!(after, None | Some(b' ' | b'\t' | b'\r' | b'\n'));
+                if marker == Some(b"---") && ends {
+                    return Some(start);
+                }
+                if marker == Some(b"...") && ends {
+                    let next = self.lines.line_start(line + 1) as usize;
+                    return (next > start).then_some(next);
+                }
+            }
+            line += 1;
+        }
+    }
+
+    /// Read from byte `base` with a fresh parser until the stream ends or an error
+    /// stops the parser.
+    fn run(&mut self, base: usize) -> Outcome {
+        let Some(sub) = self.text.get(base..) else {
+            return Outcome::Done;
+        };
+        let base_char = self.offsets.char_of_byte(base);
+        let mut parser = Parser::new_from_str(sub);
+        let mut doc: Option<DocBuilder> = None;
+        let mut last_end = base;
+        loop {
+            let event = parser.next_event();
+            let (event, span) = match event {
+                None => return Outcome::Done,
+                Some(Ok(pair)) => pair,
+                Some(Err(err)) => {
+                    let at = self
+                        .offsets
+                        .byte_of_char(base_char + err.marker().index())
+                        .max(base);
+                    let start = doc.as_ref().map_or(last_end, |d| d.start);
+                    let info = err.info();
+                    self.note_flow_indent(info, at, doc.as_ref());
+                    let problem = self.syntax_problem(info, at);
+                    return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
+                }
+            };
+            let s = self.offsets.byte_of_char(base_char + span.start.index());
+            let e = self
+                .offsets
+                .byte_of_char(base_char + span.end.index())
+                .max(s);
+            match event {
+                Event::Nothing | Event::StreamStart => {}
+                Event::StreamEnd => {
+                    if let Some(d) = doc.take() {
+                        let out = d.finish(s);
+                        self.docs.push(out);
+                    }
+                    return Outcome::Done;
+                }
+                Event::DocumentStart(explicit) => {
+                    if self.docs.len() >= self.limits.max_documents {
+                        let problem = Problem::new(
+                            ErrorKind::Limit,
+                            Span::empty_at(u32::try_from(s).unwrap_or(u32::MAX)),
+                            format!(
+                                "more than {} documents in the stream; the rest is not read",
+                                self.limits.max_documents
+                            ),
+                        );
+                        self.docs.push(DocOut {
+                            start: s,
+                            explicit,
+                            root: Err(problem),
+                        });
+                        return Outcome::Done;
+                    }
+                    doc = Some(DocBuilder::new(s, explicit, last_end));
+                }
+                Event::DocumentEnd => {
+                    if let Some(d) = doc.take() {
+                        let out = d.finish(s);
+                        self.docs.push(out);
+                    }
+                    last_end = e;
+                }
+                other => {
+                    let Some(d) = doc.as_mut() else { continue };
+                    let size = self
+                        .fixes
+                        .to_original(e)
+                        .saturating_sub(self.fixes.to_original(d.start));
+                    if size > self.limits.max_document_bytes {
+                        let problem = Problem::new(
+                            ErrorKind::Limit,
+                            self.char_span(d.start),
+                            format!(
+                                "document is larger than the limit of {} bytes",
+                                self.limits.max_document_bytes
+                            ),
+                        );
+                        let (start, explicit) = (d.start, d.explicit);
+                        return self.abandon(start, explicit, problem, e);
+                    }
+                    if let Err(problem) = d.event(other, s, e, self) {
+                        let (start, explicit) = (d.start, d.explicit);
+                        return self.abandon(start, explicit, problem, e);
+                    }
+                    last_end = e;
+                }
+            }
+        }
+    }
+
+    /// Notes a token the parser refused for its indentation inside a flow collection
+    /// (see [`parse`]), with the innermost block's column, which the collection's
+    /// lines must get past.
+    fn note_flow_indent(&mut self, info: &str, at: usize, doc: Option<&DocBuilder>) {
+        // Both errors are only raised inside flow collections.
+        if info != "invalid indentation" && info != "invalid indentation in flow construct" {
+            return;
+        }
+        let stack = doc.map_or(&[][..], |d| d.stack.as_slice());
+        let Some(block) = stack.iter().rposition(|f| f.style == Style::Block) else {
+            return;
+        };
+        let Some(frame) = stack.get(block) else {
+            return;
+        };
+        let ls = self.lines.line_start(self.line_of(frame.start)) as usize;
+        let col = self
+            .text
+            .get(ls..frame.start)
+            .map_or(0, |t| t.chars().count());
+        self.flow_indent
+            .push((at, col + 1, stack.len() - block - 1));
+    }
+
+    /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
+    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+        if info.contains("must be followed by a valid YAML whitespace")
+            && self.text.get(..at).is_some_and(|t| {
+                t.trim_end_matches([' ', '\t']).ends_with(':')
+                    && t.ends_with([' ', '\t'])
+                    && t.rsplit(':').next().is_some_and(|b| b.contains('\t'))
+            })
+        {
+            self.tab_after_colon = true;
+        }
+        if info.contains("invalid indentation in quoted scalar") {
+            self.quoted_indent.push(at);
+        }
+        if info.contains("tab cannot be used as indentation") {
+            self.quoted_tabs.push(at);
+        }
+        if info.contains("recursion limit") {
+            // saphyr-parser's own nesting guard (flow collections).
+            Problem::new(
+                ErrorKind::Limit,
+                self.char_span(at),
+                "nesting is too deep for the YAML parser",
+            )
+        } else {
+            Problem::parse(self.char_span(at), format!("invalid YAML: {info}"))
+        }
+    }
+
+    /// Record the current document as failed and find where to resume.
+    fn abandon(&mut self, start: usize, explicit: bool, problem: Problem, at: usize) -> Outcome {
+        self.docs.push(DocOut {
+            start,
+            explicit,
+            root: Err(problem),
+        });
+        match self.next_boundary(at, start) {
+            Some(next) => Outcome::ResumeAt(next),
+            None => Outcome::Done,
+        }
+    }
+}
+
+/// Characters libyaml's reader refuses (YAML's non-printable set: C0 controls but tab,
+/// LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF).
+fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    text.char_indices().filter(|&(_, c)| {
+        matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
+            || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'
+    })
+}
+
+/// Recursive walks over the tree (drop, JSON conversion) must fit the stack: whatever
+/// [`Limits::max_depth`] says, nesting stops here.
+pub(super) const MAX_DEPTH_CAP: usize = 1000;
+
+/// A key as go-yaml compares keys (after resolution).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+enum KeyId {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(u64),
+    Str(String),
+}
+
+impl KeyId {
+    fn of(node: &Node) -> Option<KeyId> {
+        Some(match &node.value {
+            Value::Null => KeyId::Null,
+            Value::Bool(b) => KeyId::Bool(*b),
+            Value::Int(i) => KeyId::Int(*i),
+            Value::Float(f) if f.is_nan() => return None,
+            // 1.0 and 1 are different keys in Go (float64 vs int).
+            Value::Float(f) => KeyId::Float(if *f == 0.0 { 0 } else { f.to_bits() }),
+            Value::String(s) => KeyId::Str(s.clone()),
+            Value::Seq(_) | Value::Map(_) => return None,
+        })
+    }
+}
+
+enum FrameKind {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Node, Node)>,
+        key: Option<Node>,
+        /// First occurrence of each explicit key: its start byte.
+        seen: HashMap<KeyId, usize>,
+        /// Merge values (`<<: …`) with the entry index they were written at.
+        merges: Vec<(usize, Node)>,
+    },
+}
+
+struct Frame {
+    kind: FrameKind,
+    start: usize,
+    end: usize,
+    anchor: usize,
+    tag: Option<String>,
+    style: Style,
+    nodes_at_start: usize,
+}
+
+struct DocBuilder {
+    start: usize,
+    explicit: bool,
+    stack: Vec<Frame>,
+    root: Option<Node>,
+    /// Anchored nodes by the parser's anchor id, with their size in nodes.
+    anchors: HashMap<usize, (Node, usize)>,
+    nodes: usize,
+    alias_nodes: usize,
+    /// A problem that does not stop the parser (repeated key, bad tag): the rest of
+    /// the document's events are read and dropped.
+    problem: Option<Problem>,
+    /// End of the previous event (where a block scalar's header is looked for).
+    last_end: usize,
+    /// Set while an alias's copy is being attached (go-yaml refuses `<<: *seq`).
+    pushing_alias: bool,
+}
+
+fn tag_string(tag: &Tag) -> String {
+    format!("{}{}", tag.handle, tag.suffix)
+}
+
+/// End of the quoted scalar starting at `start` (its closing quote included), at
+/// most `limit`.
+fn quoted_end(text: &str, start: usize, limit: usize) -> usize {
+    let bytes = text.as_bytes();
+    let Some(&quote) = bytes.get(start) else {
+        return limit;
+    };
+    if quote != b'"' && quote != b'\'' {
+        return limit;
+    }
+    let mut i = start + 1;
+    while i < limit {
+        match bytes.get(i) {
+            Some(b'\\') if quote == b'"' => i += 2,
+            Some(b'\'') if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            Some(&c) if c == quote => return i + 1,
+            Some(_) => i += 1,
+            None => break,
+        }
+    }
+    limit
+}
+
+/// Skip node properties (`&anchor`, `!tag`) and the blanks after them.
+fn skip_properties(text: &str, mut at: usize, end: usize) -> usize {
+    let bytes = text.as_bytes();
+    loop {
+        match bytes.get(at) {
+            Some(b'&' | b'!') if at < end => {
+                while at < end
+                    && !matches!(bytes.get(at), Some(b' ' | b'\t' | b'\r' | b'\n') | None)
+                {
+                    at += 1;
+                }
+                while at < end && matches!(bytes.get(at), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+                    at += 1;
+                }
+            }
+            _ => return at.min(end.max(at)),
+        }
+    }
+}
+
+impl DocBuilder {
+    fn new(start: usize, explicit: bool, last_end: usize) -> Self {
+        Self {
+            start,
+            explicit,
+            stack: Vec::new(),
+            root: None,
+            anchors: HashMap::new(),
+            nodes: 0,
+            alias_nodes: 0,
+            problem: None,
+            last_end: last_end.max(start),
+            pushing_alias: false,
+        }
+    }
+
+    fn finish(self, end: usize) -> DocOut {
+        let root = match self.problem {
+            Some(p) => Err(p),
+            None => Ok(self.root.unwrap_or_else(|| {
+                Node::new(
+                    Value::Null,
+                    Span::empty_at(u32::try_from(end.max(self.start)).unwrap_or(u32::MAX)),
+                )
+            })),
+        };
+        DocOut {
+            start: self.start,
+            explicit: self.explicit,
+            root,
+        }
+    }
+
+    fn count_node(&mut self, ctx: &Ctx<'_>, at: Span) -> Result<(), Problem> {
+        self.nodes += 1;
+        if self.nodes > ctx.limits.max_nodes {
+            return Err(Problem::new(
+                ErrorKind::Limit,
+                at,
+                format!("document has more than {} nodes", ctx.limits.max_nodes),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Handle one content event. `Err` is a problem that stops reading the document
+    /// (a limit); other problems are kept in `self.problem`.
+    fn event(
+        &mut self,
+        event: Event<'_>,
+        s: usize,
+        e: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        let result = if self.problem.is_some() {
+            // Poisoned: only watch the limits.
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    self.nodes += 1;
+                    Ok(())
+                }
+                _ => Ok(()),
+            }
+        } else {
+            self.content(event, s, e, ctx)
+        };
+        self.last_end = e.max(self.last_end);
+        match result {
+            Ok(()) => Ok(()),
+            Err(p) if p.kind == ErrorKind::Limit => Err(p),
+            Err(p) => {
+                self.problem.get_or_insert(p);
+                Ok(())
+            }
+        }
+    }
+
+    fn content(
+        &mut self,
+        event: Event<'_>,
+        s: usize,
+        e: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        match event {
+            Event::Scalar(value, style, anchor, tag) => {
+                self.scalar(&value, style, anchor, tag.as_deref(), s, e, ctx)
+            }
+            Event::Alias(id) => {
+                let span = Span::from_range(s..e);
+                let Some((anchored, size)) = self.anchors.get(&id) else {
+                    return Err(Problem::parse(
+                        span,
+                        "unknown anchor referenced by this alias",
+                    ));
+                };
+                let size = *size;
+                self.alias_nodes += size;
+                if self.alias_nodes > ctx.limits.max_alias_nodes {
+                    return Err(Problem::new(
+                        ErrorKind::Limit,
+                        span,
+                        format!(
+                            "aliases expand to more than {} nodes (is this a \"billion laughs\" document?)",
+                            ctx.limits.max_alias_nodes
+                        ),
+                    ));
+                }
+                self.nodes += size;
+                if self.nodes > ctx.limits.max_nodes {
+                    return Err(Problem::new(
+                        ErrorKind::Limit,
+                        span,
+                        format!("document has more than {} nodes", ctx.limits.max_nodes),
+                    ));
+                }
+                let mut node = anchored.clone();
+                node.span = span;
+                self.pushing_alias = true;
+                let result = self.push(node, ctx);
+                self.pushing_alias = false;
+                result
+            }
+            Event::SequenceStart(anchor, tag) => {
+                self.start_collection(false, s, e, anchor, tag.as_deref(), ctx)
+            }
+            Event::MappingStart(anchor, tag) => {
+                self.start_collection(true, s, e, anchor, tag.as_deref(), ctx)
+            }
+            Event::SequenceEnd | Event::MappingEnd => self.end_collection(e, ctx),
+            Event::Nothing
+            | Event::StreamStart
+            | Event::StreamEnd
+            | Event::DocumentStart(_)
+            | Event::DocumentEnd => Ok(()),
+        }
+    }
+}
+
+impl DocBuilder {
+    #[allow(clippy::too_many_arguments)]
+    fn scalar(
+        &mut self,
+        value: &str,
+        style: ScalarStyle,
+        anchor: usize,
+        tag: Option<&Tag>,
+        s: usize,
+        e: usize,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        let text = ctx.text;
+        let (span, node_style) = match style {
+            ScalarStyle::Literal | ScalarStyle::Folded => {
+                // The event spans the content; the node starts at `|`/`>`.
+                let header = text
+                    .get(self.last_end..s)
+                    .and_then(|t| t.find(['|', '>']))
+                    .map_or(s, |i| self.last_end + i);
+                let trimmed = text.get(header..e).map_or(e, |t| {
+                    header + t.trim_end_matches([' ', '\t', '\r', '\n']).len()
+                });
+                ctx.opaque.push((s, e));
+                let st = if matches!(style, ScalarStyle::Literal) {
+                    Style::Literal
+                } else {
+                    Style::Folded
+                };
+                (
+                    Span::from_range(header..trimmed.max(header + 1).min(text.len())),
+                    st,
+                )
+            }
+            ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                let start = skip_properties(text, s, e);
+                // The event's span may run on over blanks and a comment.
+                let e = quoted_end(text, start, e);
+                ctx.opaque.push((start, e));
+                let st = if matches!(style, ScalarStyle::SingleQuoted) {
+                    Style::SingleQuoted
+                } else {
+                    Style::DoubleQuoted
+                };
+                (Span::from_range(start..e), st)
+            }
+            ScalarStyle::Plain => {
+                let start = skip_properties(text, s, e);
+                let span = if value.is_empty() {
+                    Span::from_range(start..start)
+                } else {
+                    Span::from_range(start..e)
+                };
+                (span, Style::Plain)
+            }
+        };
+        self.count_node(ctx, span)?;
+        let resolved = match tag {
+            None if node_style == Style::Plain => resolve_plain(value),
+            Some(t) if t.handle == CORE_HANDLE => {
+                resolve_tagged(value, &t.suffix).map_err(|m| Problem::parse(span, m))?
+            }
+            // Quoted and block scalars, and custom tags: the text.
+            _ => Value::String(value.to_string()),
+        };
+        let node = Node {
+            value: resolved,
+            span,
+            tag: tag.map(tag_string),
+            style: node_style,
+        };
+        if anchor != 0 {
+            self.anchors.insert(anchor, (node.clone(), 1));
+        }
+        self.push(node, ctx)
+    }
+}
+
+impl DocBuilder {
+    fn start_collection(
+        &mut self,
+        is_map: bool,
+        s: usize,
+        e: usize,
+        anchor: usize,
+        tag: Option<&Tag>,
+        ctx: &mut Ctx<'_>,
+    ) -> Result<(), Problem> {
+        let text = ctx.text;
+        let start = skip_properties(text, s, e.max(s + 1).min(text.len()));
+        let style = match text.as_bytes().get(start) {
+            Some(b'[' | b'{') => Style::Flow,
+            _ => Style::Block,
+        };
+        let start = if !is_map && style == Style::Block {
+            self.block_entry_after_key(text).unwrap_or(start)
+        } else {
+            start
+        };
+        let span = Span::from_range(start..start);
+        let max_depth = ctx.limits.max_depth.min(MAX_DEPTH_CAP);
+        if self.stack.len() >= max_depth {
+            return Err(Problem::new(
+                ErrorKind::Limit,
+                ctx.char_span(start),
+                format!("nesting is deeper than the limit of {max_depth}"),
+            ));
+        }
+        self.count_node(ctx, span)?;
+        let kind = if is_map {
+            FrameKind::Map {
+                entries: Vec::new(),
+                key: None,
+                seen: HashMap::new(),
+                merges: Vec::new(),
+            }
+        } else {
+            FrameKind::Seq(Vec::new())
+        };
+        let end = if style == Style::Flow {
+            start + 1
+        } else {
+            start
+        };
+        self.stack.push(Frame {
+            kind,
+            start,
+            end,
+            anchor,
+            tag: tag.map(tag_string),
+            style,
+            nodes_at_start: self.nodes,
+        });
+        Ok(())
+    }
+
+    fn end_collection(&mut self, e: usize, ctx: &mut Ctx<'_>) -> Result<(), Problem> {
+        let Some(frame) = self.stack.pop() else {
+            return Ok(());
+        };
+        let end = if frame.style == Style::Flow {
+            e.max(frame.end)
+        } else {
+            frame.end
+        };
+        let span = Span::from_range(frame.start..end.max(frame.start));
+        let value = match frame.kind {
+            FrameKind::Seq(items) => Value::Seq(items),
+            FrameKind::Map {
+                entries,
+                seen,
+                merges,
+                ..
+            } => Value::Map(apply_merges(entries, &seen, merges)),
+        };
+        let node = Node {
+            value,
+            span,
+            tag: frame.tag,
+            style: frame.style,
+        };
+        if frame.anchor != 0 {
+            let size = self.nodes.saturating_sub(frame.nodes_at_start) + 1;
+            // The stored copy costs memory too: count it, so nested anchors stay bounded.
+            self.nodes += size;
+            if self.nodes > ctx.limits.max_nodes {
+                return Err(Problem::new(
+                    ErrorKind::Limit,
+                    span,
+                    format!("document has more than {} nodes", ctx.limits.max_nodes),
+                ));
+            }
+            self.anchors.insert(frame.anchor, (node.clone(), size));
+        }
+        self.push(node, ctx)
+    }
+
+    /// The `-` opening a block sequence that is the value of the current block
+    /// mapping's pending key. The parser places an indentless sequence (`key:` then
+    /// `- a` at the key's column) after its first `-`; this finds that `-`: the first
+    /// thing after the key's `:`, past blanks, comments and node properties.
+    fn block_entry_after_key(&self, text: &str) -> Option<usize> {
+        let frame = self.stack.last().filter(|f| f.style == Style::Block)?;
+        let FrameKind::Map { key: Some(k), .. } = &frame.kind else {
+            return None;
+        };
+        let bytes = text.as_bytes();
+        let mut i = k.span.end as usize;
+        let mut colon = false;
+        loop {
+            match bytes.get(i)? {
+                b' ' | b'\t' | b'\r' | b'\n' => i += 1,
+                b'#' => {
+                    while !matches!(bytes.get(i), Some(b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b':' if !colon => {
+                    colon = true;
+                    i += 1;
+                }
+                b'&' | b'!' if colon => {
+                    while !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n') | None) {
+                        i += 1;
+                    }
+                }
+                b'-' if colon => {
+                    let blank =
+                        matches!(bytes.get(i + 1), Some(b' ' | b'\t' | b'\r' | b'\n') | None);
+                    return blank.then_some(i);
+                }
+                _ => return None,
+            }
+        }
+    }
+
+    /// Attach a completed node to its parent (or make it the root).
+    fn push(&mut self, node: Node, ctx: &Ctx<'_>) -> Result<(), Problem> {
+        let Some(frame) = self.stack.last_mut() else {
+            if self.root.is_none() {
+                self.root = Some(node);
+            }
+            return Ok(());
+        };
+        if frame.style == Style::Block || node.span.end as usize > frame.end {
+            frame.end = frame.end.max(node.span.end as usize);
+        }
+        match &mut frame.kind {
+            FrameKind::Seq(items) => items.push(node),
+            FrameKind::Map {
+                entries,
+                key,
+                seen,
+                merges,
+            } => {
+                let Some(k) = key.take() else {
+                    *key = Some(node);
+                    return Ok(());
+                };
+                match k.value {
+                    Value::Seq(_) | Value::Map(_) => {
+                        // go-yaml: "invalid map key"; JSON has no such keys.
+                        return Err(Problem::parse(
+                            k.span,
+                            format!("invalid map key: a {} cannot be a key", k.value.type_name()),
+                        ));
+                    }
+                    Value::Null => {
+                        // sigs.k8s.io/yaml cannot turn a null key into a JSON key.
+                        return Err(Problem::parse(
+                            k.span,
+                            "unsupported map key of type null (JSON object keys must be strings)",
+                        ));
+                    }
+                    _ => {}
+                }
+                if is_merge_key(&k) {
+                    check_merge_value(&node, self.pushing_alias)?;
+                    merges.push((entries.len(), node));
+                    return Ok(());
+                }
+                if let Some(id) = KeyId::of(&k) {
+                    if let Some(&first) = seen.get(&id) {
+                        let line = ctx.line_of(first) + 1;
+                        let name = k
+                            .key_string()
+                            .unwrap_or_else(|| k.value.type_name().to_string());
+                        return Err(Problem::parse(
+                            k.span,
+                            format!("key `{name}` already defined at line {line}"),
+                        ));
+                    }
+                    seen.insert(id, k.span.start as usize);
+                }
+                entries.push((k, node));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A plain `<<` key (or one tagged `!!merge`).
+fn is_merge_key(key: &Node) -> bool {
+    let tagged_merge = key
+        .tag
+        .as_deref()
+        .is_some_and(|t| t.strip_prefix(CORE_HANDLE) == Some("merge"));
+    let plain = key.tag.is_none() && key.style == Style::Plain;
+    key.as_str() == Some("<<") && (plain || tagged_merge)
+}
+
+/// A merge value is a mapping, an alias to one, or a sequence (written out, not an
+/// alias) of mappings or aliases to mappings.
+fn check_merge_value(value: &Node, from_alias: bool) -> Result<(), Problem> {
+    let ok = match &value.value {
+        Value::Map(_) => true,
+        Value::Seq(items) => !from_alias && items.iter().all(|i| matches!(i.value, Value::Map(_))),
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Problem::parse(
+            value.span,
+            "map merge requires map or sequence of maps as the value",
+        ))
+    }
+}
+
+/// Insert merged entries where their `<<` was written. Explicit keys win over merged
+/// ones; among merged mappings the first one to bring a key wins.
+fn apply_merges(
+    entries: Vec<(Node, Node)>,
+    seen: &HashMap<KeyId, usize>,
+    merges: Vec<(usize, Node)>,
+) -> Vec<(Node, Node)> {
+    if merges.is_empty() {
+        return entries;
+    }
+    let mut merged_keys: std::collections::HashSet<KeyId> = std::collections::HashSet::new();
+    let mut out = Vec::with_capacity(entries.len());
+    let mut merges = merges.into_iter().peekable();
+    let mut add_merges_at = |pos: usize, out: &mut Vec<(Node, Node)>| {
+        while let Some((_, source)) = merges.next_if(|(p, _)| *p == pos) {
+            let maps: Vec<Node> = match source.value {
+                Value::Map(_) => vec![source],
+                Value::Seq(items) => items,
+                _ => Vec::new(),
+            };
+            for map in maps {
+                let Value::Map(pairs) = map.value else {
+                    continue;
+                };
+                for (k, v) in pairs {
+                    match KeyId::of(&k) {
+                        Some(id) if seen.contains_key(&id) => {}
+                        Some(id) => {
+                            if merged_keys.insert(id) {
+                                out.push((k, v));
+                            }
+                        }
+                        None => out.push((k, v)),
+                    }
+                }
+            }
+        }
+    };
+    let n = entries.len();
+    for (i, entry) in entries.into_iter().enumerate() {
+        add_merges_at(i, &mut out);
+        out.push(entry);
+    }
+    add_merges_at(n, &mut out);
+    out
+}
