@@ -14,17 +14,17 @@ pub mod command;
 pub mod conftest;
 pub mod expand;
 pub mod model;
+mod pack;
 pub mod parser;
 pub mod rules;
 
 use stockade_source::context::Context;
 use stockade_source::finding::{ErrorKind, Problem};
-use stockade_source::rule::RuleMeta;
 use stockade_source::source::{Source, Span};
 use stockade_source::suppress::{parse_rule_list, Scope, Suppression};
 
-/// Every Dockerfile rule.
-pub static RULES: &[&RuleMeta] = rules::METAS;
+pub use pack::DockerfilePack;
+pub use rules::RULES;
 
 /// Parse and check one Dockerfile; returns the parsed file, so that other packs
 /// (conftest policies) read it without parsing again.

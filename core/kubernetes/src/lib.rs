@@ -78,6 +78,7 @@
 
 pub mod hardening;
 pub mod namespaces;
+mod pack;
 pub use stockade_yaml::objects;
 pub mod podspec;
 pub mod pss;
@@ -86,10 +87,10 @@ pub mod suppressions;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
 pub use objects::Manifest;
+pub use pack::KubernetesPack;
 
 use stockade_source::context::Context;
 use stockade_source::finding::{Diagnostic, ErrorKind, Problem, Skipped};
-use stockade_source::rule::RuleMeta;
 use stockade_source::settings::PssLevel;
 use stockade_source::source::{Source, Span};
 use stockade_source::suppress::Scope;
@@ -98,14 +99,54 @@ use stockade_yaml::Node;
 use objects::{Object, Read};
 use pss::{Level, Version};
 
-/// Every rule of the Kubernetes packs: Pod Security ([`pss`]), hardening
-/// ([`hardening`]) and seccomp profiles ([`seccomp`]).
-pub static RULES: std::sync::LazyLock<Vec<&'static RuleMeta>> = std::sync::LazyLock::new(|| {
-    let mut rules = pss::RULES.to_vec();
-    rules.extend_from_slice(hardening::RULES);
-    rules.extend_from_slice(seccomp::RULES);
-    rules
-});
+stockade_source::register_rules! {
+    /// Every Kubernetes rule: Pod Security ([`pss`]), hardening ([`hardening`]) and
+    /// seccomp profiles ([`seccomp`]). The pack's registration list.
+    pub static RULES = [
+        pss::privileged,
+        pss::host_namespaces,
+        pss::host_path_volumes,
+        pss::host_ports,
+        pss::capabilities_baseline,
+        pss::app_armor_profile,
+        pss::se_linux_options,
+        pss::proc_mount,
+        pss::seccomp_profile_baseline,
+        pss::sysctls,
+        pss::windows_host_process,
+        pss::host_probes_and_host_lifecycle,
+        pss::restricted_volumes,
+        pss::allow_privilege_escalation,
+        pss::run_as_non_root,
+        pss::run_as_user,
+        pss::seccomp_profile_restricted,
+        pss::capabilities_restricted,
+        pss::proc_mount_restricted,
+        hardening::read_only_root_filesystem,
+        hardening::cpu_requests,
+        hardening::cpu_limits,
+        hardening::memory_requests,
+        hardening::memory_limits,
+        hardening::image_latest_tag,
+        hardening::image_digest,
+        hardening::image_registries,
+        hardening::image_pull_policy,
+        hardening::automount_token,
+        hardening::default_namespace,
+        hardening::liveness_probe,
+        hardening::readiness_probe,
+        hardening::secret_env,
+        hardening::runtime_socket,
+        hardening::sensitive_host_path,
+        hardening::run_as_user_low,
+        hardening::run_as_group_low,
+        hardening::share_process_namespace,
+        hardening::dangerous_capabilities,
+        hardening::secret_env_ref,
+        seccomp::default_action,
+        seccomp::dangerous_syscalls,
+    ];
+}
 
 /// Kinds other packs read: counted, never listed as skipped.
 const READ_ELSEWHERE: &[&str] = &["NetworkPolicy"];

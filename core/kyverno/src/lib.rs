@@ -99,6 +99,7 @@
 
 pub mod conditions;
 pub mod eval;
+mod pack;
 pub mod pattern;
 pub mod policy;
 pub mod test;
@@ -115,6 +116,7 @@ use stockade_source::source::Source;
 use stockade_yaml::{Limits, Node};
 
 pub use eval::{Request, RuleResponse, Status};
+pub use pack::KyvernoPack;
 pub use policy::{Policy, Rule};
 pub use test::{run_test, run_test_dir, run_test_texts, run_test_with, TestEntryResult, TestRun};
 

@@ -110,6 +110,7 @@ pub mod eval;
 pub mod explain;
 pub mod ip;
 pub mod model;
+mod pack;
 pub mod ports;
 pub mod render;
 pub mod rules;
@@ -119,17 +120,16 @@ pub use diff::{diff, Change, ChangeKind, ConnDiff};
 pub use eval::{Analysis, Endpoint};
 pub use explain::{explain, Explanation};
 pub use model::Cluster;
+pub use pack::NetpolPack;
 pub use ports::{ConnSet, PortSet, Protocol};
 pub use render::{ConnFormat, ConnList, Connection, PeerName};
 
 use stockade_source::context::Context;
 use stockade_source::finding::{Diagnostic, Problem};
-use stockade_source::rule::RuleMeta;
 use stockade_source::source::Source;
 use stockade_yaml::objects::Manifest;
 
-/// Every rule of the NetworkPolicy pack.
-pub static RULES: &[&RuleMeta] = rules::RULES;
+pub use rules::RULES;
 
 /// The allowed connections of the workloads of `sources` (all the manifests of a
 /// cluster, or of a change): see the module docs for the semantics and conventions.

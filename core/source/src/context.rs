@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use crate::finding::{Diagnostic, Problem, RuleRef, Skipped};
 use crate::rule::RuleMeta;
 use crate::settings::Settings;
+use crate::source::Span;
 use crate::suppress::Suppression;
 
 /// What a pack hands back while checking one source.
@@ -19,6 +20,10 @@ pub struct Context<'a> {
     /// Documents by what they were read as.
     pub kinds: BTreeMap<String, usize>,
     pub skipped: Vec<Skipped>,
+    /// Whether a later pack reads a JSON form of this source (see [`Context::publish`]).
+    pub wants_document: bool,
+    /// The JSON form a pack published, with the span findings on it are reported at.
+    pub document: Option<(serde_json::Value, Span)>,
 }
 
 impl<'a> Context<'a> {
@@ -31,6 +36,17 @@ impl<'a> Context<'a> {
             documents: 0,
             kinds: BTreeMap::new(),
             skipped: Vec::new(),
+            wants_document: false,
+            document: None,
+        }
+    }
+
+    /// Publish a JSON form of the source for the packs that run after this one
+    /// (conftest policies read a parsed Dockerfile so). `make` runs only when a
+    /// later pack reads documents.
+    pub fn publish(&mut self, make: impl FnOnce() -> (serde_json::Value, Span)) {
+        if self.wants_document {
+            self.document = Some(make());
         }
     }
 

@@ -257,6 +257,24 @@ macro_rules! declare_rule {
     };
 }
 
+/// A pack's registration list: the metadata of each rule module (each declares
+/// its `META` with [`declare_rule!`]), as the one `static` the registry and the
+/// pack's `Pack::rules` read. Every pack registers its rules with one such list.
+///
+/// ```ignore
+/// stockade_source::register_rules! {
+///     /// Every rule of the pack.
+///     pub static RULES = [rules::latest_tag, rules::root_user];
+/// }
+/// ```
+#[macro_export]
+macro_rules! register_rules {
+    ($(#[doc = $doc:literal])* $vis:vis static $name:ident = [$($($m:ident)::+),* $(,)?];) => {
+        $(#[doc = $doc])*
+        $vis static $name: &[&$crate::rule::RuleMeta] = &[$(&$($m)::+::META),*];
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,7 +1,7 @@
 //! The scan pipeline: detect the kind of a source, let its pack check it, apply
 //! configuration and suppressions, and position everything for the report.
 
-use stockade_source::context::Context;
+use stockade_pack::{Context, Input, Manifest, Pack};
 
 use crate::config::Config;
 use crate::finding::{Diagnostic, ErrorKind, Problem, Report};
@@ -102,40 +102,38 @@ fn cap_findings(
     (applied, Some((span, left_out)))
 }
 
-/// Check one source of a known kind.
+/// Check one source of a known kind: every active pack in turn, the Kubernetes
+/// stream parsed once for all of them.
 pub(crate) fn scan_source(
     config: &Config,
-    namespaces: &crate::kubernetes::NamespaceIndex,
-    netpol: &crate::netpol::ScanIndex,
-    policies: Option<&crate::rego::PreparedPolicies>,
-    kyverno: &crate::kyverno::Policies,
+    packs: &[std::sync::Arc<dyn Pack>],
     source: &Source,
     kind: Kind,
 ) -> Report {
     let mut ctx = Context::new(config.settings());
+    let active = || packs.iter().filter(|p| p.is_active());
     match kind {
         Kind::Dockerfile => {
-            let dockerfile = crate::dockerfile::check(source, &mut ctx);
-            if let Some(p) = policies.filter(|p| p.has_conftest()) {
-                let input = crate::dockerfile::conftest::input(&dockerfile, source.text());
-                let span = dockerfile
-                    .instructions
-                    .first()
-                    .map_or(crate::source::Span::empty_at(0), |i| i.keyword_span);
-                p.check_conftest(&input, span, 0, None, &mut ctx);
+            ctx.wants_document = active().any(|p| p.reads_documents());
+            for pack in active() {
+                pack.check(Input::Dockerfile(source), &mut ctx);
+            }
+            if let Some((value, span)) = ctx.document.take() {
+                let input = Input::Document {
+                    source,
+                    value: &value,
+                    span,
+                };
+                for pack in active().filter(|p| p.reads_documents()) {
+                    pack.check(input, &mut ctx);
+                }
             }
         }
         Kind::Kubernetes => {
-            // Parsed once; every pack reads the same stream and objects.
             let stream = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
-            let manifest = crate::kubernetes::Manifest::new(source, &stream);
-            crate::kubernetes::check_manifest(&manifest, &mut ctx, namespaces);
-            crate::netpol::check_manifest(&manifest, &mut ctx, netpol);
-            if let Some(p) = policies {
-                p.check_manifest(&manifest, &mut ctx);
-            }
-            if !kyverno.is_empty() {
-                kyverno.check_manifest(&manifest, &mut ctx);
+            let manifest = Manifest::new(source, &stream);
+            for pack in active() {
+                pack.check(Input::Manifest(&manifest), &mut ctx);
             }
         }
     }

@@ -103,6 +103,9 @@ pub use stockade_yaml as yaml;
 use stockade_source::{finding, rule, suppress};
 
 use std::path::Path;
+use std::sync::Arc;
+
+pub use stockade_pack as pack;
 
 pub use config::{Config, Limits, PssLevel, Settings};
 pub use stockade_source::context::Context;
@@ -186,27 +189,53 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
 /// a scan first: [`Engine::scan_sources`] does that pre-pass and scans, and
 /// [`Engine::for_scan`] gives the prepared engine to callers that scan the sources
 /// themselves (the CLI, in parallel). [`Engine::scan_source`] alone sees one source.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Engine {
     config: Config,
-    /// Namespace labels of the whole scan (Pod Security levels per namespace).
-    namespaces: std::sync::Arc<kubernetes::NamespaceIndex>,
-    /// NetworkPolicy findings of the whole scan (cross-object rules).
-    netpol: std::sync::Arc<netpol::ScanIndex>,
-    /// Gatekeeper constraints and conftest policies as compiled, with the inventory
-    /// given beside the scanned sources.
-    policies: Option<std::sync::Arc<(rego::Policies, rego::Inventory)>>,
-    /// The same, prepared (inventory added to every template) for this scan.
-    prepared: Option<std::sync::Arc<rego::PreparedPolicies>>,
-    /// Kyverno policies applied to every Kubernetes object.
-    kyverno: std::sync::Arc<kyverno::Policies>,
+    /// Every pack, in the order they check a source ([`Engine::PACKS`]); each
+    /// prepared for the scan by [`Engine::for_scan`].
+    packs: [Arc<dyn pack::Pack>; 5],
+}
+
+impl Default for Engine {
+    fn default() -> Self {
+        Self::new(Config::default())
+    }
 }
 
 impl Engine {
+    /// The packs' names, in the order they check a source: the Dockerfile pack
+    /// first (it publishes conftest's input), the policy packs last.
+    pub const PACKS: [&'static str; 5] = ["dockerfile", "kubernetes", "netpol", "rego", "kyverno"];
+
     pub fn new(config: Config) -> Self {
         Self {
             config,
-            ..Self::default()
+            packs: [
+                Arc::new(dockerfile::DockerfilePack),
+                Arc::new(kubernetes::KubernetesPack::default()),
+                Arc::new(netpol::NetpolPack::default()),
+                Arc::new(rego::RegoPack::default()),
+                Arc::new(kyverno::KyvernoPack::default()),
+            ],
+        }
+    }
+
+    /// The pack of type `P`.
+    fn pack<P: pack::Pack + 'static>(&self) -> Option<&P> {
+        self.packs
+            .iter()
+            .find_map(|p| p.as_any().downcast_ref::<P>())
+    }
+
+    /// Replace the pack of `P`'s type.
+    fn set_pack<P: pack::Pack + 'static>(&mut self, pack: P) {
+        if let Some(slot) = self
+            .packs
+            .iter_mut()
+            .find(|p| p.as_any().downcast_ref::<P>().is_some())
+        {
+            *slot = Arc::new(pack);
         }
     }
 
@@ -216,7 +245,7 @@ impl Engine {
     /// in it. Without it, each source is linted alone.
     #[must_use]
     pub fn with_netpol(mut self, index: netpol::ScanIndex) -> Self {
-        self.netpol = std::sync::Arc::new(index);
+        self.set_pack(netpol::NetpolPack::new(index));
         self
     }
 
@@ -227,21 +256,20 @@ impl Engine {
     /// multi-source scan.
     #[must_use]
     pub fn with_policies(mut self, policies: &rego::Policies, inventory: rego::Inventory) -> Self {
-        self.prepared = Some(std::sync::Arc::new(
-            policies.prepare(inventory.clone(), rego::Backend::default()),
-        ));
-        self.policies = Some(std::sync::Arc::new((policies.clone(), inventory)));
+        self.set_pack(rego::RegoPack::new(policies, inventory));
         self
     }
 
     /// The prepared policies, when any.
     pub fn policies(&self) -> Option<&rego::PreparedPolicies> {
-        self.prepared.as_deref()
+        self.pack::<rego::RegoPack>()
+            .and_then(rego::RegoPack::prepared)
     }
 
-    /// The engine for one scan of `sources`: Namespace labels, the NetworkPolicy
-    /// analysis and Gatekeeper's inventory are built once from every Kubernetes
-    /// source (`kind` overrides detection, as for [`Engine::scan_source`]).
+    /// The engine for one scan of `sources`: every pack prepares once for the
+    /// Kubernetes sources of the scan (Namespace labels, the NetworkPolicy
+    /// analysis, Gatekeeper's inventory), each source parsed once for all of them
+    /// (`kind` overrides detection, as for [`Engine::scan_source`]).
     #[must_use]
     pub fn for_scan(&self, sources: &[Source], kind: Option<Kind>) -> Engine {
         let kube: Vec<&Source> = sources
@@ -252,36 +280,23 @@ impl Engine {
         if kube.is_empty() {
             return engine;
         }
-        // Each source is parsed once; the three indexes read the same objects.
         let limits = engine::yaml_limits(&self.config);
-        let lint_netpol = kube.iter().any(|s| s.text().contains("NetworkPolicy"));
-        let mut found = kubernetes::NamespaceIndex::new();
-        let mut cluster = netpol::Cluster::default();
-        let mut inventory = self.policies.as_ref().map(|given| given.1.clone());
-        for source in kube {
-            let stream = yaml::parse_stream(source.text(), &limits);
-            let manifest = kubernetes::Manifest::new(source, &stream);
-            found.add_objects(manifest.objects().map(|(_, o)| o));
-            if lint_netpol {
-                cluster.add_manifest(&manifest);
+        let streams: Vec<yaml::Stream> = kube
+            .iter()
+            .map(|source| yaml::parse_stream(source.text(), &limits))
+            .collect();
+        let manifests: Vec<pack::Manifest<'_>> = kube
+            .iter()
+            .zip(&streams)
+            .map(|(source, stream)| pack::Manifest::new(source, stream))
+            .collect();
+        let scan = pack::Scan {
+            manifests: &manifests,
+        };
+        for slot in &mut engine.packs {
+            if let Some(prepared) = slot.prepare(scan) {
+                *slot = prepared;
             }
-            if let Some(inventory) = &mut inventory {
-                inventory.add_objects(manifest.objects().map(|(_, o)| o));
-            }
-        }
-        let mut namespaces = (*self.namespaces).clone();
-        namespaces.extend(&found);
-        engine.namespaces = std::sync::Arc::new(namespaces);
-        engine.netpol = std::sync::Arc::new(if lint_netpol {
-            cluster.finish();
-            netpol::ScanIndex::from_cluster(&cluster)
-        } else {
-            netpol::ScanIndex::default()
-        });
-        if let (Some(given), Some(inventory)) = (&self.policies, inventory) {
-            engine.prepared = Some(std::sync::Arc::new(
-                given.0.prepare(inventory, rego::Backend::default()),
-            ));
         }
         engine
     }
@@ -351,12 +366,17 @@ impl Engine {
     /// failing rule is a finding with the dynamic rule id `<policy>/<rule>`.
     #[must_use]
     pub fn with_kyverno(mut self, policies: kyverno::Policies) -> Self {
-        self.kyverno = std::sync::Arc::new(policies);
+        self.set_pack(kyverno::KyvernoPack::new(policies));
         self
     }
 
+    /// The Kyverno policies applied.
     pub fn kyverno(&self) -> &kyverno::Policies {
-        &self.kyverno
+        static NONE: std::sync::OnceLock<kyverno::Policies> = std::sync::OnceLock::new();
+        self.pack::<kyverno::KyvernoPack>().map_or_else(
+            || NONE.get_or_init(kyverno::Policies::default),
+            kyverno::KyvernoPack::policies,
+        )
     }
 
     /// Use these Namespace labels (from a pre-pass over every source of a scan,
@@ -364,12 +384,22 @@ impl Engine {
     /// of pods by namespace. Namespaces defined in the scanned source itself win.
     #[must_use]
     pub fn with_namespaces(mut self, namespaces: kubernetes::NamespaceIndex) -> Self {
-        self.namespaces = std::sync::Arc::new(namespaces);
+        self.set_pack(kubernetes::KubernetesPack::new(namespaces));
         self
     }
 
+    /// The Namespace labels Pod Security levels are decided with.
     pub fn namespaces(&self) -> &kubernetes::NamespaceIndex {
-        &self.namespaces
+        static NONE: std::sync::OnceLock<kubernetes::NamespaceIndex> = std::sync::OnceLock::new();
+        self.pack::<kubernetes::KubernetesPack>().map_or_else(
+            || NONE.get_or_init(kubernetes::NamespaceIndex::default),
+            kubernetes::KubernetesPack::namespaces,
+        )
+    }
+
+    /// Every pack, in the order they check a source.
+    pub fn packs(&self) -> impl Iterator<Item = &dyn pack::Pack> {
+        self.packs.iter().map(AsRef::as_ref)
     }
 
     pub fn config(&self) -> &Config {
@@ -385,15 +415,7 @@ impl Engine {
             Some(_) if source.text().len() > self.config.limits.file_bytes() => {
                 self.oversized(source.path(), source.text().len(), false)
             }
-            Some(kind) => engine::scan_source(
-                &self.config,
-                &self.namespaces,
-                &self.netpol,
-                self.prepared.as_deref(),
-                &self.kyverno,
-                source,
-                kind,
-            ),
+            Some(kind) => engine::scan_source(&self.config, &self.packs, source, kind),
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;

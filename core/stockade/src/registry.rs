@@ -10,7 +10,7 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
     RULES.get_or_init(|| {
         let mut rules: Vec<&'static RuleMeta> = vec![&crate::suppress::UNUSED_SUPPRESSION];
         rules.extend_from_slice(crate::dockerfile::RULES);
-        rules.extend_from_slice(&crate::kubernetes::RULES);
+        rules.extend_from_slice(crate::kubernetes::RULES);
         rules.extend_from_slice(crate::netpol::RULES);
         rules.sort_by_key(|r| r.id);
         rules

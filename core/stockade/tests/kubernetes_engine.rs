@@ -13,9 +13,9 @@ use stockade::{Config, Engine, Finding, Kind, PssLevel, Report};
 /// These tests are about Pod Security: the hardening rules are off here (they have
 /// their own tests in `tests/kubernetes_rules.rs`).
 fn pss_only(config: Config) -> Config {
-    stockade::kubernetes::hardening::RULES
+    stockade::kubernetes::RULES
         .iter()
-        .chain(stockade::kubernetes::seccomp::RULES)
+        .filter(|r| r.pack == stockade::Pack::Kubernetes)
         .fold(config, |c, r| c.with_rule_enabled(r.id, false))
 }
 

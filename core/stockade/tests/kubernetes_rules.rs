@@ -23,9 +23,9 @@ fn fixtures_root() -> PathBuf {
 }
 
 fn hardening_rules() -> Vec<&'static RuleMeta> {
-    stockade::kubernetes::hardening::RULES
+    stockade::kubernetes::RULES
         .iter()
-        .chain(stockade::kubernetes::seccomp::RULES)
+        .filter(|r| r.pack == stockade::Pack::Kubernetes)
         .copied()
         .collect()
 }

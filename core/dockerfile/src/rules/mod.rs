@@ -30,8 +30,10 @@ macro_rules! rules {
         $(pub mod $m;)*
         /// Every rule with its check.
         pub static ALL: &[Rule] = &[$(Rule { meta: &$m::META, check: $m::check }),*];
-        /// Every rule's metadata.
-        pub static METAS: &[&RuleMeta] = &[$(&$m::META),*];
+        stockade_source::register_rules! {
+            /// Every Dockerfile rule: the pack's registration list.
+            pub static RULES = [$($m),*];
+        }
     };
 }
 

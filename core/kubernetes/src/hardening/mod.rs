@@ -31,27 +31,27 @@ use stockade_yaml::{Stream, Value};
 
 pub mod model;
 
-mod automount_token;
-mod cpu_limits;
-mod cpu_requests;
-mod dangerous_capabilities;
-mod default_namespace;
-mod image_digest;
-mod image_latest_tag;
-mod image_pull_policy;
-mod image_registries;
-mod liveness_probe;
-mod memory_limits;
-mod memory_requests;
-mod read_only_root_filesystem;
-mod readiness_probe;
-mod run_as_group_low;
-mod run_as_user_low;
-mod runtime_socket;
-mod secret_env;
-mod secret_env_ref;
-mod sensitive_host_path;
-mod share_process_namespace;
+pub(crate) mod automount_token;
+pub(crate) mod cpu_limits;
+pub(crate) mod cpu_requests;
+pub(crate) mod dangerous_capabilities;
+pub(crate) mod default_namespace;
+pub(crate) mod image_digest;
+pub(crate) mod image_latest_tag;
+pub(crate) mod image_pull_policy;
+pub(crate) mod image_registries;
+pub(crate) mod liveness_probe;
+pub(crate) mod memory_limits;
+pub(crate) mod memory_requests;
+pub(crate) mod read_only_root_filesystem;
+pub(crate) mod readiness_probe;
+pub(crate) mod run_as_group_low;
+pub(crate) mod run_as_user_low;
+pub(crate) mod runtime_socket;
+pub(crate) mod secret_env;
+pub(crate) mod secret_env_ref;
+pub(crate) mod sensitive_host_path;
+pub(crate) mod share_process_namespace;
 
 pub use model::{ContainerExtra, Extra};
 
@@ -259,31 +259,6 @@ pub static POD_RULES: &[Rule] = &[
         meta: &secret_env_ref::META,
         check: secret_env_ref::check,
     },
-];
-
-/// The rule metadata of every hardening rule (pod rules and object rules).
-pub static RULES: &[&RuleMeta] = &[
-    &read_only_root_filesystem::META,
-    &cpu_requests::META,
-    &cpu_limits::META,
-    &memory_requests::META,
-    &memory_limits::META,
-    &image_latest_tag::META,
-    &image_digest::META,
-    &image_registries::META,
-    &image_pull_policy::META,
-    &automount_token::META,
-    &default_namespace::META,
-    &liveness_probe::META,
-    &readiness_probe::META,
-    &secret_env::META,
-    &runtime_socket::META,
-    &sensitive_host_path::META,
-    &run_as_user_low::META,
-    &run_as_group_low::META,
-    &share_process_namespace::META,
-    &dangerous_capabilities::META,
-    &secret_env_ref::META,
 ];
 
 fn report(

@@ -27,25 +27,25 @@ use crate::podspec::{Loc, Pod};
 use stockade_source::rule::RuleMeta;
 use stockade_source::settings::PssLevel;
 
-mod allow_privilege_escalation;
-mod app_armor_profile;
-mod capabilities_baseline;
-mod capabilities_restricted;
-mod host_namespaces;
-mod host_path_volumes;
-mod host_ports;
-mod host_probes_and_host_lifecycle;
-mod privileged;
-mod proc_mount;
-mod proc_mount_restricted;
-mod restricted_volumes;
-mod run_as_non_root;
-mod run_as_user;
-mod se_linux_options;
-mod seccomp_profile_baseline;
-mod seccomp_profile_restricted;
-mod sysctls;
-mod windows_host_process;
+pub(crate) mod allow_privilege_escalation;
+pub(crate) mod app_armor_profile;
+pub(crate) mod capabilities_baseline;
+pub(crate) mod capabilities_restricted;
+pub(crate) mod host_namespaces;
+pub(crate) mod host_path_volumes;
+pub(crate) mod host_ports;
+pub(crate) mod host_probes_and_host_lifecycle;
+pub(crate) mod privileged;
+pub(crate) mod proc_mount;
+pub(crate) mod proc_mount_restricted;
+pub(crate) mod restricted_volumes;
+pub(crate) mod run_as_non_root;
+pub(crate) mod run_as_user;
+pub(crate) mod se_linux_options;
+pub(crate) mod seccomp_profile_baseline;
+pub(crate) mod seccomp_profile_restricted;
+pub(crate) mod sysctls;
+pub(crate) mod windows_host_process;
 
 /// The newest Kubernetes minor version whose policy Stockade knows; `latest`
 /// and every newer version evaluate as this one (as PSA does).
@@ -230,29 +230,6 @@ pub static CHECKS: &[&PssCheck] = &[
     &run_as_non_root::CHECK,
     &run_as_user::CHECK,
     &seccomp_profile_restricted::CHECK,
-];
-
-/// The rule metadata of every check, for the registry.
-pub static RULES: &[&RuleMeta] = &[
-    &privileged::META,
-    &host_namespaces::META,
-    &host_path_volumes::META,
-    &host_ports::META,
-    &capabilities_baseline::META,
-    &app_armor_profile::META,
-    &se_linux_options::META,
-    &proc_mount::META,
-    &seccomp_profile_baseline::META,
-    &sysctls::META,
-    &windows_host_process::META,
-    &host_probes_and_host_lifecycle::META,
-    &restricted_volumes::META,
-    &allow_privilege_escalation::META,
-    &run_as_non_root::META,
-    &run_as_user::META,
-    &seccomp_profile_restricted::META,
-    &capabilities_restricted::META,
-    &proc_mount_restricted::META,
 ];
 
 /// The check with this PSA id (case-insensitive) or rule id.
@@ -457,10 +434,14 @@ mod tests {
 
     #[test]
     fn every_check_is_a_rule_with_its_psa_id_as_alias() {
-        assert_eq!(CHECKS.len(), RULES.len());
+        let rules: Vec<_> = crate::RULES
+            .iter()
+            .filter(|r| r.pack == stockade_source::rule::Pack::PodSecurity)
+            .collect();
+        assert_eq!(CHECKS.len(), rules.len());
         for check in CHECKS {
             assert!(check.meta.aliases.contains(&check.id), "{}", check.meta.id);
-            assert!(RULES.iter().any(|r| r.id == check.meta.id));
+            assert!(rules.iter().any(|r| r.id == check.meta.id));
             let sinces: Vec<u32> = check.versions.iter().map(|v| v.since).collect();
             assert!(sinces.windows(2).all(|w| w[0] < w[1]), "{}", check.id);
         }

@@ -13,14 +13,11 @@ use stockade_source::finding::Diagnostic;
 use stockade_source::rule::RuleMeta;
 use stockade_yaml::Node;
 
-mod dangerous_syscalls;
-mod default_action;
+pub(crate) mod dangerous_syscalls;
+pub(crate) mod default_action;
 
 /// The kind a profile is counted as.
 pub const KIND: &str = "SeccompProfile";
-
-/// The seccomp rules.
-pub static RULES: &[&RuleMeta] = &[&default_action::META, &dangerous_syscalls::META];
 
 /// Actions that let the syscall run.
 pub const ALLOWING: &[&str] = &["SCMP_ACT_ALLOW", "SCMP_ACT_LOG"];

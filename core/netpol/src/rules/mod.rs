@@ -9,36 +9,40 @@ use super::ip::{Family, IpRange};
 use super::model::{Cluster, Direction, Loc, Policy, Rule};
 use super::ports::{ConnSet, Protocol};
 
-mod np001;
-mod np002;
-mod np003;
-mod np004;
-mod np005;
-mod np006;
-mod np007;
-mod np008;
-mod np009;
-mod np010;
-mod np011;
-mod np012;
-mod np013;
+/// A lint rule: its metadata and its check over the whole scan.
+#[derive(Clone, Copy)]
+pub struct LintRule {
+    pub meta: &'static RuleMeta,
+    pub check: fn(&Lint<'_>, &mut Vec<Hit>),
+}
 
-/// Every NetworkPolicy rule.
-pub static RULES: &[&RuleMeta] = &[
-    &np001::META,
-    &np002::META,
-    &np003::META,
-    &np004::META,
-    &np005::META,
-    &np006::META,
-    &np007::META,
-    &np008::META,
-    &np009::META,
-    &np010::META,
-    &np011::META,
-    &np012::META,
-    &np013::META,
-];
+macro_rules! rules {
+    ($($m:ident),* $(,)?) => {
+        $(mod $m;)*
+        /// Every rule with its check, in id order.
+        static ALL: &[LintRule] = &[$(LintRule { meta: &$m::META, check: $m::check }),*];
+        stockade_source::register_rules! {
+            /// Every NetworkPolicy rule: the pack's registration list.
+            pub static RULES = [$($m),*];
+        }
+    };
+}
+
+rules! {
+    selects_no_workload,
+    peer_selects_nothing,
+    split_peer_selectors,
+    egress_without_dns,
+    rules_without_policy_type,
+    port_protocol_mismatch,
+    unresolved_named_port,
+    invalid_ip_block,
+    invalid_end_port,
+    duplicate_name,
+    pod_ingress_not_isolated,
+    pod_egress_not_isolated,
+    namespace_without_default_deny,
+}
 
 /// One lint finding, located in the cluster's sources.
 #[derive(Debug, Clone)]
@@ -165,18 +169,8 @@ pub(crate) fn has(c: &ConnSet, protocol: Protocol, port: u16) -> bool {
 pub fn lint(cluster: &Cluster) -> Vec<Hit> {
     let l = Lint::new(cluster);
     let mut out = Vec::new();
-    np001::check(&l, &mut out);
-    np002::check(&l, &mut out);
-    np003::check(&l, &mut out);
-    np004::check(&l, &mut out);
-    np005::check(&l, &mut out);
-    np006::check(&l, &mut out);
-    np007::check(&l, &mut out);
-    np008::check(&l, &mut out);
-    np009::check(&l, &mut out);
-    np010::check(&l, &mut out);
-    np011::check(&l, &mut out);
-    np012::check(&l, &mut out);
-    np013::check(&l, &mut out);
+    for rule in ALL {
+        (rule.check)(&l, &mut out);
+    }
     out
 }
