@@ -67,6 +67,7 @@ fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
         ErrorKind::Limit => LimitError::new_err(message),
         ErrorKind::Io => ReadError::new_err(message),
         ErrorKind::Unsupported => UnsupportedError::new_err(message),
+        _ => StockadeError::new_err(message),
     };
     let value = err.value(py);
     value.setattr("kind", e.kind.as_str())?;

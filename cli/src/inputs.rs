@@ -137,12 +137,9 @@ impl Walker {
     /// List a walked entry that was not read, when its name is of a known kind.
     fn skip(&mut self, display: String, kind: &str, reason: String) {
         if detect_kind(&display, "").is_some() {
-            self.out.skipped.push(Skipped {
-                path: display,
-                document: 0,
-                kind: kind.to_string(),
-                reason,
-            });
+            self.out
+                .skipped
+                .push(Skipped::new(display, 0, kind.to_string(), reason));
         }
     }
 

@@ -347,10 +347,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             (report, sources)
         }
         Err(failed) => {
-            let report = Report {
-                errors: failed.errors,
-                ..Report::default()
-            };
+            let mut report = Report::default();
+            report.errors = failed.errors;
             let sources = failed.text.map(|t| (failed.path, t)).into_iter().collect();
             (report, sources)
         }
@@ -430,15 +428,13 @@ mod tests {
 
     #[test]
     fn severity_filter_keeps_listed_severities_and_recounts() {
-        let report = Report {
-            findings: vec![
-                finding("b/Dockerfile", 1, Severity::High),
-                finding("a/Dockerfile", 2, Severity::Low),
-                finding("a/Dockerfile", 1, Severity::Critical),
-            ],
-            suppressed: vec![finding("a/Dockerfile", 3, Severity::Medium)],
-            ..Report::default()
-        };
+        let mut report = Report::default();
+        report.findings = vec![
+            finding("b/Dockerfile", 1, Severity::High),
+            finding("a/Dockerfile", 2, Severity::Low),
+            finding("a/Dockerfile", 1, Severity::Critical),
+        ];
+        report.suppressed = vec![finding("a/Dockerfile", 3, Severity::Medium)];
         let kept = finish(report.clone(), &[Severity::High, Severity::Critical]);
         let got: Vec<(&str, u32)> = kept
             .findings

@@ -202,16 +202,14 @@ fn not_utf8(display: &str, bytes: &[u8], valid_up_to: usize) -> ScanError {
     let at = u32::try_from(valid.len()).unwrap_or(u32::MAX);
     let (start, end) = index.range(&valid, Span::empty_at(at));
     let byte = bytes.get(valid_up_to).copied().unwrap_or_default();
-    ScanError {
-        kind: ErrorKind::Parse,
-        path: display.to_string(),
-        document: None,
-        message: format!(
+    ScanError::file(
+        ErrorKind::Parse,
+        display,
+        format!(
             "not UTF-8 text: invalid byte 0x{byte:02X} at byte offset {valid_up_to} (a binary file?)"
         ),
-        start: Some(start),
-        end: Some(end),
-    }
+    )
+    .at(start, end)
 }
 
 /// Read standard input, up to one byte past `limit` (the caller reports a larger

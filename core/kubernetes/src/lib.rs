@@ -222,20 +222,20 @@ pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces
         let Some(read) = read else { continue };
         match read {
             Read::NotObject(_) if seccomp::is_profile(root) => seccomp::check(ctx, doc.index, root),
-            Read::NotObject(reason) => ctx.skipped.push(Skipped {
-                path: source.path().to_string(),
-                document: doc.index,
-                kind: "not a Kubernetes object".to_string(),
-                reason: reason.clone(),
-            }),
+            Read::NotObject(reason) => ctx.skipped.push(Skipped::new(
+                source.path().to_string(),
+                doc.index,
+                "not a Kubernetes object".to_string(),
+                reason.clone(),
+            )),
             Read::Objects(objects, not_objects) => {
                 for pointer in not_objects {
-                    ctx.skipped.push(Skipped {
-                        path: source.path().to_string(),
-                        document: doc.index,
-                        kind: "not a Kubernetes object".to_string(),
-                        reason: format!("list item {pointer} has no apiVersion and kind"),
-                    });
+                    ctx.skipped.push(Skipped::new(
+                        source.path().to_string(),
+                        doc.index,
+                        "not a Kubernetes object".to_string(),
+                        format!("list item {pointer} has no apiVersion and kind"),
+                    ));
                 }
                 for object in objects {
                     let scope = if object.in_list {
@@ -307,12 +307,12 @@ fn check_object(
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty());
         if !elsewhere {
-            ctx.skipped.push(Skipped {
-                path: source.path().to_string(),
+            ctx.skipped.push(Skipped::new(
+                source.path().to_string(),
                 document,
-                kind: object.kind.clone(),
-                reason: format!("{} has no pod spec to check", object.display_name()),
-            });
+                object.kind.clone(),
+                format!("{} has no pod spec to check", object.display_name()),
+            ));
         }
         return;
     };
@@ -321,16 +321,16 @@ fn check_object(
         report_decode_errors(ctx, document, object, &decoder);
         if decoder.errors.is_empty() {
             hardening::check_object(ctx, document, object);
-            ctx.skipped.push(Skipped {
-                path: source.path().to_string(),
+            ctx.skipped.push(Skipped::new(
+                source.path().to_string(),
                 document,
-                kind: object.kind.clone(),
-                reason: format!(
+                object.kind.clone(),
+                format!(
                     "{} has no pod template ({})",
                     object.display_name(),
                     path.join(".")
                 ),
-            });
+            ));
         }
         return;
     };

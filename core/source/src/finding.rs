@@ -66,6 +66,7 @@ impl From<&'static RuleMeta> for RuleRef {
 
 /// A finding inside the engine: byte span, not yet positioned.
 #[derive(Debug, Clone)]
+#[non_exhaustive]
 pub struct Diagnostic {
     pub rule: RuleRef,
     pub message: String,
@@ -165,6 +166,7 @@ pub struct SuppressionRef {
 
 /// A positioned finding, as reported.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Finding {
     pub rule: String,
     pub aliases: Vec<String>,
@@ -200,6 +202,7 @@ impl Finding {
 /// What kind of problem stopped (part of) a scan.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
+#[non_exhaustive]
 pub enum ErrorKind {
     /// The input is not valid in its format (YAML, Dockerfile, JSON, Rego).
     Parse,
@@ -231,6 +234,7 @@ impl ErrorKind {
 /// An error inside the engine: byte span, not yet positioned.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
+#[non_exhaustive]
 pub struct Problem {
     pub kind: ErrorKind,
     pub message: String,
@@ -275,6 +279,7 @@ impl Problem {
 /// not about a place in a file (an unreadable path).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[error("{path}{}: {message}", .start.map(|p| format!(":{}:{}", p.line, p.column)).unwrap_or_default())]
+#[non_exhaustive]
 pub struct ScanError {
     pub kind: ErrorKind,
     pub path: String,
@@ -297,10 +302,19 @@ impl ScanError {
             end: None,
         }
     }
+
+    /// The same error located from `start` to `end`.
+    #[must_use]
+    pub fn at(mut self, start: Position, end: Position) -> Self {
+        self.start = Some(start);
+        self.end = Some(end);
+        self
+    }
 }
 
 /// Findings counted by severity.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct SeverityCounts {
     pub critical: usize,
     pub high: usize,
@@ -331,6 +345,7 @@ impl SeverityCounts {
 
 /// A document that was read but not checked by any pack, and why.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Skipped {
     pub path: String,
     pub document: usize,
@@ -339,8 +354,26 @@ pub struct Skipped {
     pub reason: String,
 }
 
+impl Skipped {
+    /// Document `document` of `path`, of kind `kind`, skipped for `reason`.
+    pub fn new(
+        path: impl Into<String>,
+        document: usize,
+        kind: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Self {
+        Self {
+            path: path.into(),
+            document,
+            kind: kind.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
 /// Counts over a whole scan.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Summary {
     pub files: usize,
     pub documents: usize,
@@ -355,6 +388,7 @@ pub struct Summary {
 
 /// The result of a scan.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Report {
     pub version: String,
     pub findings: Vec<Finding>,

@@ -121,6 +121,7 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// What a source is read as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
+#[non_exhaustive]
 pub enum Kind {
     Dockerfile,
     /// Kubernetes manifests: a YAML or JSON stream of objects.

@@ -249,6 +249,7 @@ fn mutated_inputs_never_panic_and_give_consistent_reports() {
             kinds.push(match kind {
                 Kind::Dockerfile => Kind::Kubernetes,
                 Kind::Kubernetes => Kind::Dockerfile,
+                other => *other,
             });
         }
         for k in kinds {
