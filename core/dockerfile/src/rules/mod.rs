@@ -355,10 +355,11 @@ impl<'a> Facts<'a> {
         self.stage_index.get(lower).map_or(&[], Vec::as_slice)
     }
 
-    /// `word` expanded as BuildKit expands it at `ins` (within the file's
-    /// substitution budget, see [`crate::model::EXPANSION_BUDGET`]),
-    /// and whether some variable was not set. A word the lexer rejects is
-    /// returned as written.
+    /// `word` expanded as BuildKit expands it at `ins`: the shell lexer of
+    /// [`crate::expand`] with the file's escape character and the ARG/ENV in scope
+    /// there (within the file's substitution budget, see
+    /// [`crate::model::EXPANSION_BUDGET`]), and whether some variable was not set.
+    /// A word the lexer rejects is returned as written.
     pub fn expand_at(&self, ins: &Instruction, word: &str) -> (String, bool) {
         let Some(idx) = self.index_of(ins) else {
             return (word.to_string(), true);
@@ -538,139 +539,6 @@ pub fn parse_logical(text: &crate::ast::LogicalText) -> Script {
         }
     }
     script
-}
-
-/// Expand `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}`,
-/// `${NAME:+alt}`, `${NAME+alt}` and remove quotes and backslash escapes, the
-/// way BuildKit's shell lexer treats instruction arguments. Returns the text and
-/// whether some variable was not set.
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
-///
-/// `${NAME:-${…}}` defaults nest [`MAX_SUBSTITUTION_DEPTH`] levels at most; a
-/// deeper default is kept as written (and counts as unresolved), so recursion
-/// stays bounded on hostile input.
-pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
-    expand_nested(s, lookup, 0)
-}
-
-/// Deepest `${NAME:-${…}}` nesting [`expand`] follows (as the shell lexer of
-/// [`crate::expand`] does).
-pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
-
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
-fn expand_nested(s: &str, lookup: &dyn Fn(&str) -> Option<String>, level: u32) -> (String, bool) {
-    if level > MAX_SUBSTITUTION_DEPTH {
-        return (s.to_string(), true);
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::new();
-    let mut unresolved = false;
-    let mut i = 0usize;
-    let mut in_double = false;
-    while let Some(&c) = chars.get(i) {
-        match c {
-            '\'' if !in_double => {
-                i += 1;
-                while let Some(&c) = chars.get(i) {
-                    i += 1;
-                    if c == '\'' {
-                        break;
-                    }
-                    out.push(c);
-                }
-            }
-            '"' => {
-                in_double = !in_double;
-                i += 1;
-            }
-            '\\' => {
-                if let Some(&n) = chars.get(i + 1) {
-                    out.push(n);
-                }
-                i += 2;
-            }
-            '$' => {
-                i += 1;
-                if chars.get(i) == Some(&'{') {
-                    let start = i + 1;
-                    let mut depth = 1;
-                    let mut j = start;
-                    while let Some(&c) = chars.get(j) {
-                        if c == '{' {
-                            depth += 1;
-                        } else if c == '}' {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        j += 1;
-                    }
-                    let inner: String = chars.get(start..j).unwrap_or(&[]).iter().collect();
-                    i = j + 1;
-                    let name_len = inner
-                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .unwrap_or(inner.len());
-                    let (name, rest) = inner.split_at(name_len);
-                    let value = lookup(name);
-                    let (op, word) = if let Some(w) = rest.strip_prefix(":-") {
-                        ("-", Some((w, true)))
-                    } else if let Some(w) = rest.strip_prefix('-') {
-                        ("-", Some((w, false)))
-                    } else if let Some(w) = rest.strip_prefix(":+") {
-                        ("+", Some((w, true)))
-                    } else if let Some(w) = rest.strip_prefix('+') {
-                        ("+", Some((w, false)))
-                    } else {
-                        ("", None)
-                    };
-                    match (op, word) {
-                        ("-", Some((w, colon))) => match value {
-                            Some(v) if !(colon && v.is_empty()) => out.push_str(&v),
-                            _ => {
-                                let (e, u) = expand_nested(w, lookup, level + 1);
-                                unresolved |= u;
-                                out.push_str(&e);
-                            }
-                        },
-                        ("+", Some((w, colon))) => {
-                            if value.as_ref().is_some_and(|v| !(colon && v.is_empty())) {
-                                let (e, u) = expand_nested(w, lookup, level + 1);
-                                unresolved |= u;
-                                out.push_str(&e);
-                            }
-                        }
-                        _ => match value {
-                            Some(v) => out.push_str(&v),
-                            None => unresolved = true,
-                        },
-                    }
-                } else {
-                    let start = i;
-                    while chars
-                        .get(i)
-                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    {
-                        i += 1;
-                    }
-                    if i == start {
-                        out.push('$');
-                        continue;
-                    }
-                    let name: String = chars.get(start..i).unwrap_or(&[]).iter().collect();
-                    match lookup(&name) {
-                        Some(v) => out.push_str(&v),
-                        None => unresolved = true,
-                    }
-                }
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    (out, unresolved)
 }
 
 /// Variable names referenced in `s` (`$X`, `${X…}`), outside single quotes, each
@@ -981,22 +849,29 @@ pub const APT_VALUE_OPTS: &[&str] = &[
 mod tests {
     use super::*;
 
+    fn facts_of(src: &str, check: impl FnOnce(&Facts<'_>)) {
+        let parsed = crate::parser::parse(src);
+        check(&Facts::new(src, &parsed.dockerfile));
+    }
+
     #[test]
-    fn expands_like_buildkit() {
-        let look = |n: &str| match n {
-            "A" => Some("1".to_string()),
-            "E" => Some(String::new()),
-            _ => None,
-        };
-        assert_eq!(expand("x$A", &look), ("x1".into(), false));
-        assert_eq!(expand("${A}y", &look), ("1y".into(), false));
-        assert_eq!(expand("${B:-d}", &look), ("d".into(), false));
-        assert_eq!(expand("${E:-d}", &look), ("d".into(), false));
-        assert_eq!(expand("${E-d}", &look), (String::new(), false));
-        assert_eq!(expand("${A:+alt}", &look), ("alt".into(), false));
-        assert_eq!(expand("$B", &look), (String::new(), true));
-        assert_eq!(expand("\"root\"", &look), ("root".into(), false));
-        assert_eq!(expand("'$A'", &look), ("$A".into(), false));
+    fn expands_with_scope_and_escape_directive() {
+        facts_of(
+            "ARG G=g\nFROM scratch\nARG A=1\nENV E=\"\" A=2\nENV X=$A\n",
+            |f| {
+                let ins = |n: usize| f.file.instructions.get(n).unwrap();
+                // Before the ENV: the stage ARG; the global one is not redeclared.
+                assert_eq!(f.expand_at(ins(3), "${A}-$G"), ("1-".into(), true));
+                assert_eq!(f.expand_at(ins(4), "$A"), ("2".into(), false));
+                assert_eq!(f.expand_at(ins(4), "${E:-d}${E-u}"), ("d".into(), false));
+                assert_eq!(f.expand_at(ins(4), "'$A'\"$A\"$$"), ("$A2".into(), true));
+                assert_eq!(f.expand_at(ins(4), "a\\ b"), ("a b".into(), false));
+            },
+        );
+        facts_of("# escape=`\nFROM scratch\nENV A=1\nENV X=1\n", |f| {
+            let ins = f.file.instructions.get(2).unwrap();
+            assert_eq!(f.expand_at(ins, "C:\\x`$A$A"), ("C:\\x$A1".into(), false));
+        });
     }
 
     #[test]
