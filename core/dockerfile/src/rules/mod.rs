@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::ast::{Args, Dockerfile, Instruction, Keyword, Word};
-use crate::command::Script;
+use crate::command::{Command, Script};
 use crate::model::{Base, ImageRef, Model};
 use stockade_source::finding::Diagnostic;
 use stockade_source::rule::RuleMeta;
@@ -376,10 +376,25 @@ impl<'a> Facts<'a> {
     }
 
     /// Every command of every RUN, with its RUN.
-    pub fn commands(&self) -> impl Iterator<Item = (&Run<'a>, &crate::command::Command)> {
+    pub fn commands(&self) -> impl Iterator<Item = (&Run<'a>, &Command)> {
         self.runs
             .iter()
             .flat_map(|r| r.script.iter().map(move |c| (r, c)))
+    }
+
+    /// Every `package` command (`apt-get install`, `apk add`, …) of every RUN: the
+    /// RUN, the command and its subcommand word.
+    pub fn package_commands<'s>(
+        &'s self,
+        package: &'s PackageCommand,
+    ) -> impl Iterator<Item = (&'s Run<'a>, &'s Command, &'s crate::command::Word)> + 's {
+        self.commands().filter_map(move |(run, cmd)| {
+            if !cmd.is(package.programs) {
+                return None;
+            }
+            let sub = sub_is(cmd, package.value_options, package.subcommands)?;
+            Some((run, cmd, sub))
+        })
     }
 
     /// The stage an instruction belongs to (the FROM's own stage for FROM).
@@ -844,6 +859,74 @@ pub const APT_VALUE_OPTS: &[&str] = &[
     "--target-release",
     "--default-release",
 ];
+
+/// Value options of apk.
+pub const APK_VALUE_OPTS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "--root",
+    "-p",
+    "--arch",
+    "--cache-dir",
+    "--keys-dir",
+    "--repositories-file",
+];
+
+/// The RPM-based package managers (and zypper).
+pub const RPM_MANAGERS: &[&str] = &["yum", "dnf", "microdnf", "tdnf", "zypper"];
+
+/// Value options of [`RPM_MANAGERS`].
+pub const RPM_VALUE_OPTS: &[&str] = &[
+    "-c",
+    "--config",
+    "--installroot",
+    "--releasever",
+    "--setopt",
+    "--enablerepo",
+    "--disablerepo",
+    "-x",
+    "--exclude",
+    "--repo",
+    "--repoid",
+    "-R",
+    "--root",
+    "--repo-dir",
+    "-r",
+];
+
+/// A package-manager command the rules look for (see [`Facts::package_commands`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PackageCommand {
+    /// The program names.
+    pub programs: &'static [&'static str],
+    /// Options that take a value (the subcommand is the first other positional).
+    pub value_options: &'static [&'static str],
+    /// The subcommands.
+    pub subcommands: &'static [&'static str],
+}
+
+/// `apt-get install`.
+pub const APT_GET_INSTALL: PackageCommand = PackageCommand {
+    programs: &["apt-get"],
+    value_options: APT_VALUE_OPTS,
+    subcommands: &["install"],
+};
+
+/// `apk add`.
+pub const APK_ADD: PackageCommand = PackageCommand {
+    programs: &["apk"],
+    value_options: APK_VALUE_OPTS,
+    subcommands: &["add"],
+};
+
+/// `yum`/`dnf`/`microdnf`/`tdnf`/`zypper install`.
+pub const RPM_INSTALL: PackageCommand = PackageCommand {
+    programs: RPM_MANAGERS,
+    value_options: RPM_VALUE_OPTS,
+    subcommands: &["install", "in", "groupinstall", "localinstall"],
+};
 
 #[cfg(test)]
 mod tests {
