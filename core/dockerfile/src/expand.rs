@@ -146,8 +146,9 @@ impl Default for Lexer {
     }
 }
 
-/// Upper bound on nested `${...}` depth; deeper input is rejected (bounded recursion).
-const MAX_DEPTH: u32 = 64;
+/// Upper bound on nested `${...}` depth; deeper input is rejected (bounded
+/// recursion) with an error that [`ExpandError::too_deep`] recognises.
+pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
 
 impl Lexer {
     pub fn new(escape: char) -> Self {
@@ -401,7 +402,7 @@ impl ShellWord<'_> {
 
     fn process_dollar(&mut self) -> Result<String, ExpandError> {
         self.depth += 1;
-        let r = if self.depth > MAX_DEPTH {
+        let r = if self.depth > MAX_SUBSTITUTION_DEPTH {
             err(TOO_DEEP)
         } else {
             self.process_dollar_inner()
@@ -820,6 +821,23 @@ mod tests {
         assert_eq!(w("${V//?/-}").unwrap(), "------------");
         assert_eq!(w("${V//x*/-}").unwrap(), "a.b.c.tar.gz");
         assert_eq!(w("${V/#a/-}").unwrap(), "a.b.c.tar.gz");
+    }
+
+    #[test]
+    fn substitutes_and_removes_quotes() {
+        let lex = Lexer::new('\\');
+        let e = VarList::from_assignments(["A=1", "E="], false);
+        let w = |s: &str| lex.process_word(s, &e).unwrap();
+        assert_eq!(w("x$A").value, "x1");
+        assert_eq!(w("${A}y").value, "1y");
+        assert_eq!(w("${B:-d}").value, "d");
+        assert_eq!(w("${E:-d}").value, "d");
+        assert_eq!(w("${E-d}").value, "");
+        assert_eq!(w("${A:+alt}").value, "alt");
+        assert_eq!(w("$B").unmatched, vec!["B"]);
+        assert_eq!(w("\"root\"").value, "root");
+        assert_eq!(w("'$A'").value, "$A");
+        assert_eq!(w("$$").value, "");
     }
 
     #[test]

@@ -67,7 +67,7 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
             at(idx),
             format!(
                 "`${{…}}` substitutions nest more than {} levels deep here; the word is not expanded",
-                rules::MAX_SUBSTITUTION_DEPTH
+                expand::MAX_SUBSTITUTION_DEPTH
             ),
         ));
     }

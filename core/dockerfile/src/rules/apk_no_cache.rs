@@ -34,22 +34,8 @@ stockade_source::declare_rule! {
     };
 }
 
-const APK_VALUE_OPTS: &[&str] = &["-X", "--repository", "-t", "--virtual", "--root", "-p", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"];
-
-fn apk_adds<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(&["apk"]) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, APK_VALUE_OPTS, &["add"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, sub) in apk_adds(facts) {
+    for (run, cmd, sub) in facts.package_commands(&super::APK_ADD) {
         let cached = run.ins.flags.iter().any(|f| {
             f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache") && v.contains("/var/cache/apk"))
         });

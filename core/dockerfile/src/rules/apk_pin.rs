@@ -34,23 +34,9 @@ stockade_source::declare_rule! {
     };
 }
 
-const APK_VALUE_OPTS: &[&str] = &["-X", "--repository", "-t", "--virtual", "--root", "-p", "--arch", "--cache-dir", "--keys-dir", "--repositories-file"];
-
-fn apk_adds<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(&["apk"]) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, APK_VALUE_OPTS, &["add"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, _) in apk_adds(facts) {
-        for pkg in super::resolved_packages(facts, run, cmd, APK_VALUE_OPTS) {
+    for (run, cmd, _) in facts.package_commands(&super::APK_ADD) {
+        for pkg in super::resolved_packages(facts, run, cmd, super::APK_VALUE_OPTS) {
             let v = &pkg.name;
             // `so:libc.so.6`, `cmd:git`, `pc:zlib`: dependencies by what they provide
             if v.contains(['=', '~', '<', '>', ':']) || super::has_ext(v, "apk") || v.starts_with('.') {

@@ -36,20 +36,8 @@ stockade_source::declare_rule! {
     };
 }
 
-fn apt_installs<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(&["apt-get"]) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, super::APT_VALUE_OPTS, &["install"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, sub) in apt_installs(facts) {
+    for (run, cmd, sub) in facts.package_commands(&super::APT_GET_INSTALL) {
         let off = cmd.has_option(&["--no-install-recommends"])
             || cmd.args().iter().any(|w| {
                 let v = w.value.to_ascii_lowercase();

@@ -36,20 +36,8 @@ stockade_source::declare_rule! {
     };
 }
 
-fn apt_installs<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(&["apt-get"]) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, super::APT_VALUE_OPTS, &["install"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, _) in apt_installs(facts) {
+    for (run, cmd, _) in facts.package_commands(&super::APT_GET_INSTALL) {
         for pkg in super::resolved_packages(facts, run, cmd, super::APT_VALUE_OPTS) {
             let v = &pkg.name;
             if v.contains('=') || super::has_ext(v, "deb") {

@@ -35,18 +35,15 @@ stockade_source::declare_rule! {
     };
 }
 
+/// The apt-get commands that ask for confirmation.
+const APT_GET_ASKS: super::PackageCommand = super::PackageCommand {
+    programs: &["apt-get"],
+    value_options: super::APT_VALUE_OPTS,
+    subcommands: &["install", "upgrade", "dist-upgrade", "remove", "purge", "full-upgrade"],
+};
+
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd) in facts.commands() {
-        if !cmd.is(&["apt-get"]) {
-            continue;
-        }
-        let Some(sub) = super::sub_is(
-            cmd,
-            super::APT_VALUE_OPTS,
-            &["install", "upgrade", "dist-upgrade", "remove", "purge", "full-upgrade"],
-        ) else {
-            continue;
-        };
+    for (run, cmd, sub) in facts.package_commands(&APT_GET_ASKS) {
         let yes = cmd.has_option(&["-y", "--yes", "--assume-yes", "-s", "--simulate", "--dry-run", "--just-print", "--no-act", "--recon"])
             || cmd.args().iter().any(|w| w.value == "-qq" || w.value == "--quiet=2" || w.value.starts_with("-qq"));
         if !yes {

@@ -11,7 +11,7 @@
 use std::collections::HashMap;
 
 use crate::ast::{Args, Dockerfile, Instruction, Keyword, Word};
-use crate::command::Script;
+use crate::command::{Command, Script};
 use crate::model::{Base, ImageRef, Model};
 use stockade_source::finding::Diagnostic;
 use stockade_source::rule::RuleMeta;
@@ -357,10 +357,11 @@ impl<'a> Facts<'a> {
         self.stage_index.get(lower).map_or(&[], Vec::as_slice)
     }
 
-    /// `word` expanded as BuildKit expands it at `ins` (within the file's
-    /// substitution budget, see [`crate::model::EXPANSION_BUDGET`]),
-    /// and whether some variable was not set. A word the lexer rejects is
-    /// returned as written.
+    /// `word` expanded as BuildKit expands it at `ins`: the shell lexer of
+    /// [`crate::expand`] with the file's escape character and the ARG/ENV in scope
+    /// there (within the file's substitution budget, see
+    /// [`crate::model::EXPANSION_BUDGET`]), and whether some variable was not set.
+    /// A word the lexer rejects is returned as written.
     pub fn expand_at(&self, ins: &Instruction, word: &str) -> (String, bool) {
         let Some(idx) = self.index_of(ins) else {
             return (word.to_string(), true);
@@ -377,10 +378,25 @@ impl<'a> Facts<'a> {
     }
 
     /// Every command of every RUN, with its RUN.
-    pub fn commands(&self) -> impl Iterator<Item = (&Run<'a>, &crate::command::Command)> {
+    pub fn commands(&self) -> impl Iterator<Item = (&Run<'a>, &Command)> {
         self.runs
             .iter()
             .flat_map(|r| r.script.iter().map(move |c| (r, c)))
+    }
+
+    /// Every `package` command (`apt-get install`, `apk add`, …) of every RUN: the
+    /// RUN, the command and its subcommand word.
+    pub fn package_commands<'s>(
+        &'s self,
+        package: &'s PackageCommand,
+    ) -> impl Iterator<Item = (&'s Run<'a>, &'s Command, &'s crate::command::Word)> + 's {
+        self.commands().filter_map(move |(run, cmd)| {
+            if !cmd.is(package.programs) {
+                return None;
+            }
+            let sub = sub_is(cmd, package.value_options, package.subcommands)?;
+            Some((run, cmd, sub))
+        })
     }
 
     /// The stage an instruction belongs to (the FROM's own stage for FROM).
@@ -540,139 +556,6 @@ pub fn parse_logical(text: &crate::ast::LogicalText) -> Script {
         }
     }
     script
-}
-
-/// Expand `$NAME`, `${NAME}`, `${NAME:-default}`, `${NAME-default}`,
-/// `${NAME:+alt}`, `${NAME+alt}` and remove quotes and backslash escapes, the
-/// way BuildKit's shell lexer treats instruction arguments. Returns the text and
-/// whether some variable was not set.
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
-///
-/// `${NAME:-${…}}` defaults nest [`MAX_SUBSTITUTION_DEPTH`] levels at most; a
-/// deeper default is kept as written (and counts as unresolved), so recursion
-/// stays bounded on hostile input.
-pub fn expand(s: &str, lookup: &dyn Fn(&str) -> Option<String>) -> (String, bool) {
-    expand_nested(s, lookup, 0)
-}
-
-/// Deepest `${NAME:-${…}}` nesting [`expand`] follows (as the shell lexer of
-/// [`crate::expand`] does).
-pub const MAX_SUBSTITUTION_DEPTH: u32 = 64;
-
-#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
-fn expand_nested(s: &str, lookup: &dyn Fn(&str) -> Option<String>, level: u32) -> (String, bool) {
-    if level > MAX_SUBSTITUTION_DEPTH {
-        return (s.to_string(), true);
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let mut out = String::new();
-    let mut unresolved = false;
-    let mut i = 0usize;
-    let mut in_double = false;
-    while let Some(&c) = chars.get(i) {
-        match c {
-            '\'' if !in_double => {
-                i += 1;
-                while let Some(&c) = chars.get(i) {
-                    i += 1;
-                    if c == '\'' {
-                        break;
-                    }
-                    out.push(c);
-                }
-            }
-            '"' => {
-                in_double = !in_double;
-                i += 1;
-            }
-            '\\' => {
-                if let Some(&n) = chars.get(i + 1) {
-                    out.push(n);
-                }
-                i += 2;
-            }
-            '$' => {
-                i += 1;
-                if chars.get(i) == Some(&'{') {
-                    let start = i + 1;
-                    let mut depth = 1;
-                    let mut j = start;
-                    while let Some(&c) = chars.get(j) {
-                        if c == '{' {
-                            depth += 1;
-                        } else if c == '}' {
-                            depth -= 1;
-                            if depth == 0 {
-                                break;
-                            }
-                        }
-                        j += 1;
-                    }
-                    let inner: String = chars.get(start..j).unwrap_or(&[]).iter().collect();
-                    i = j + 1;
-                    let name_len = inner
-                        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                        .unwrap_or(inner.len());
-                    let (name, rest) = inner.split_at(name_len);
-                    let value = lookup(name);
-                    let (op, word) = if let Some(w) = rest.strip_prefix(":-") {
-                        ("-", Some((w, true)))
-                    } else if let Some(w) = rest.strip_prefix('-') {
-                        ("-", Some((w, false)))
-                    } else if let Some(w) = rest.strip_prefix(":+") {
-                        ("+", Some((w, true)))
-                    } else if let Some(w) = rest.strip_prefix('+') {
-                        ("+", Some((w, false)))
-                    } else {
-                        ("", None)
-                    };
-                    match (op, word) {
-                        ("-", Some((w, colon))) => match value {
-                            Some(v) if !(colon && v.is_empty()) => out.push_str(&v),
-                            _ => {
-                                let (e, u) = expand_nested(w, lookup, level + 1);
-                                unresolved |= u;
-                                out.push_str(&e);
-                            }
-                        },
-                        ("+", Some((w, colon))) => {
-                            if value.as_ref().is_some_and(|v| !(colon && v.is_empty())) {
-                                let (e, u) = expand_nested(w, lookup, level + 1);
-                                unresolved |= u;
-                                out.push_str(&e);
-                            }
-                        }
-                        _ => match value {
-                            Some(v) => out.push_str(&v),
-                            None => unresolved = true,
-                        },
-                    }
-                } else {
-                    let start = i;
-                    while chars
-                        .get(i)
-                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == '_')
-                    {
-                        i += 1;
-                    }
-                    if i == start {
-                        out.push('$');
-                        continue;
-                    }
-                    let name: String = chars.get(start..i).unwrap_or(&[]).iter().collect();
-                    match lookup(&name) {
-                        Some(v) => out.push_str(&v),
-                        None => unresolved = true,
-                    }
-                }
-            }
-            _ => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    (out, unresolved)
 }
 
 /// Variable names referenced in `s` (`$X`, `${X…}`), outside single quotes, each
@@ -979,26 +862,101 @@ pub const APT_VALUE_OPTS: &[&str] = &[
     "--default-release",
 ];
 
+/// Value options of apk.
+pub const APK_VALUE_OPTS: &[&str] = &[
+    "-X",
+    "--repository",
+    "-t",
+    "--virtual",
+    "--root",
+    "-p",
+    "--arch",
+    "--cache-dir",
+    "--keys-dir",
+    "--repositories-file",
+];
+
+/// The RPM-based package managers (and zypper).
+pub const RPM_MANAGERS: &[&str] = &["yum", "dnf", "microdnf", "tdnf", "zypper"];
+
+/// Value options of [`RPM_MANAGERS`].
+pub const RPM_VALUE_OPTS: &[&str] = &[
+    "-c",
+    "--config",
+    "--installroot",
+    "--releasever",
+    "--setopt",
+    "--enablerepo",
+    "--disablerepo",
+    "-x",
+    "--exclude",
+    "--repo",
+    "--repoid",
+    "-R",
+    "--root",
+    "--repo-dir",
+    "-r",
+];
+
+/// A package-manager command the rules look for (see [`Facts::package_commands`]).
+#[derive(Debug, Clone, Copy)]
+pub struct PackageCommand {
+    /// The program names.
+    pub programs: &'static [&'static str],
+    /// Options that take a value (the subcommand is the first other positional).
+    pub value_options: &'static [&'static str],
+    /// The subcommands.
+    pub subcommands: &'static [&'static str],
+}
+
+/// `apt-get install`.
+pub const APT_GET_INSTALL: PackageCommand = PackageCommand {
+    programs: &["apt-get"],
+    value_options: APT_VALUE_OPTS,
+    subcommands: &["install"],
+};
+
+/// `apk add`.
+pub const APK_ADD: PackageCommand = PackageCommand {
+    programs: &["apk"],
+    value_options: APK_VALUE_OPTS,
+    subcommands: &["add"],
+};
+
+/// `yum`/`dnf`/`microdnf`/`tdnf`/`zypper install`.
+pub const RPM_INSTALL: PackageCommand = PackageCommand {
+    programs: RPM_MANAGERS,
+    value_options: RPM_VALUE_OPTS,
+    subcommands: &["install", "in", "groupinstall", "localinstall"],
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn facts_of(src: &str, check: impl FnOnce(&Facts<'_>)) {
+        let parsed = crate::parser::parse(src);
+        check(&Facts::new(src, &parsed.dockerfile));
+    }
+
     #[test]
-    fn expands_like_buildkit() {
-        let look = |n: &str| match n {
-            "A" => Some("1".to_string()),
-            "E" => Some(String::new()),
-            _ => None,
-        };
-        assert_eq!(expand("x$A", &look), ("x1".into(), false));
-        assert_eq!(expand("${A}y", &look), ("1y".into(), false));
-        assert_eq!(expand("${B:-d}", &look), ("d".into(), false));
-        assert_eq!(expand("${E:-d}", &look), ("d".into(), false));
-        assert_eq!(expand("${E-d}", &look), (String::new(), false));
-        assert_eq!(expand("${A:+alt}", &look), ("alt".into(), false));
-        assert_eq!(expand("$B", &look), (String::new(), true));
-        assert_eq!(expand("\"root\"", &look), ("root".into(), false));
-        assert_eq!(expand("'$A'", &look), ("$A".into(), false));
+    fn expands_with_scope_and_escape_directive() {
+        facts_of(
+            "ARG G=g\nFROM scratch\nARG A=1\nENV E=\"\" A=2\nENV X=$A\n",
+            |f| {
+                let ins = |n: usize| f.file.instructions.get(n).unwrap();
+                // Before the ENV: the stage ARG; the global one is not redeclared.
+                assert_eq!(f.expand_at(ins(3), "${A}-$G"), ("1-".into(), true));
+                assert_eq!(f.expand_at(ins(4), "$A"), ("2".into(), false));
+                assert_eq!(f.expand_at(ins(4), "${E:-d}${E-u}"), ("d".into(), false));
+                assert_eq!(f.expand_at(ins(4), "'$A'\"$A\"$$"), ("$A2".into(), true));
+                assert_eq!(f.expand_at(ins(4), "a\\ b"), ("a b".into(), false));
+            },
+        );
+        facts_of("# escape=`\nFROM scratch\nENV A=1\nENV X=1\n", |f| {
+            let ins = f.file.instructions.get(2).unwrap();
+            assert_eq!(f.expand_at(ins, "C:\\x`$A$A"), ("C:\\x$A1".into(), false));
+        });
     }
 
     #[test]

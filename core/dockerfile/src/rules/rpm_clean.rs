@@ -40,32 +40,14 @@ stockade_source::declare_rule! {
     };
 }
 
-const MANAGERS: &[&str] = &["yum", "dnf", "microdnf", "tdnf", "zypper"];
-const VALUE_OPTS: &[&str] = &[
-    "-c", "--config", "--installroot", "--releasever", "--setopt", "--enablerepo", "--disablerepo",
-    "-x", "--exclude", "--repo", "--repoid", "-R", "--root", "--repo-dir", "-r",
-];
-
-fn installs<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(MANAGERS) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, VALUE_OPTS, &["install", "in", "groupinstall", "localinstall"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, sub) in installs(facts) {
+    for (run, cmd, sub) in facts.package_commands(&super::RPM_INSTALL) {
         let mgr = cmd.name().unwrap_or("");
         let cached = run.ins.flags.iter().any(|f| {
             f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache") && v.contains("/var/cache"))
         });
         let cleaned = run.script.iter().any(|c| {
-            (c.is(&[mgr]) && super::sub_is(c, VALUE_OPTS, &["clean", "cc"]).is_some())
+            (c.is(&[mgr]) && super::sub_is(c, super::RPM_VALUE_OPTS, &["clean", "cc"]).is_some())
                 || (c.is(&["rm"]) && c.args().iter().any(|w| w.value.starts_with("/var/cache/")))
         });
         if !cached && !cleaned {

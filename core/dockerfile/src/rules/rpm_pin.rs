@@ -37,24 +37,6 @@ stockade_source::declare_rule! {
     };
 }
 
-const MANAGERS: &[&str] = &["yum", "dnf", "microdnf", "tdnf", "zypper"];
-const VALUE_OPTS: &[&str] = &[
-    "-c", "--config", "--installroot", "--releasever", "--setopt", "--enablerepo", "--disablerepo",
-    "-x", "--exclude", "--repo", "--repoid", "-R", "--root", "--repo-dir", "-r",
-];
-
-fn installs<'f>(
-    facts: &'f Facts<'_>,
-) -> impl Iterator<Item = (&'f super::Run<'f>, &'f crate::command::Command, &'f crate::command::Word)> + 'f {
-    facts.commands().filter_map(|(run, cmd)| {
-        if !cmd.is(MANAGERS) {
-            return None;
-        }
-        let sub = super::sub_is(cmd, VALUE_OPTS, &["install", "in", "groupinstall", "localinstall"])?;
-        Some((run, cmd, sub))
-    })
-}
-
 fn has_version(pkg: &str, zypper: bool) -> bool {
     if zypper {
         return pkg.contains(['=', '<', '>']);
@@ -64,9 +46,9 @@ fn has_version(pkg: &str, zypper: bool) -> bool {
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, _) in installs(facts) {
+    for (run, cmd, _) in facts.package_commands(&super::RPM_INSTALL) {
         let zypper = cmd.is(&["zypper"]);
-        for pkg in super::resolved_packages(facts, run, cmd, VALUE_OPTS) {
+        for pkg in super::resolved_packages(facts, run, cmd, super::RPM_VALUE_OPTS) {
             let v = &pkg.name;
             if v.starts_with('@') || super::has_ext(v, "rpm") || has_version(v, zypper) {
                 continue;

@@ -95,10 +95,10 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         match (&ins.args, ins.keyword) {
             (Args::KeyValues(kvs), Keyword::Env) => {
                 for kv in kvs {
-                    let (k, _) = super::expand(&kv.key.value, &|_| None);
+                    let (k, _) = facts.expand_at(ins, &kv.key.value);
                     let literal = !kv.value.value.contains('$');
-                    let (v, _) = super::expand(&kv.value.value, &|_| None);
-                    pairs.push((k, kv.key.span, literal.then_some((v, kv.value.span))));
+                    let value = literal.then(|| (facts.expand_at(ins, &kv.value.value).0, kv.value.span));
+                    pairs.push((k, kv.key.span, value));
                 }
             }
             (Args::Words(words), Keyword::Arg) => {
@@ -106,7 +106,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                     let (name, default) = super::split_arg(&w.value);
                     let name_span = Span::new(w.span.start, (w.span.start + name.len() as u32).min(w.span.end));
                     let value = default.filter(|d| !d.contains('$')).map(|d| {
-                        let (v, _) = super::expand(d, &|_| None);
+                        let (v, _) = facts.expand_at(ins, d);
                         (v, Span::new(name_span.end + 1, w.span.end))
                     });
                     pairs.push((name.to_string(), name_span, value));

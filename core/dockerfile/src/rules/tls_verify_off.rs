@@ -44,14 +44,19 @@ use crate::ast::{Args, Keyword};
 
 /// Whether setting `name` to `value` disables certificate verification.
 pub fn env_disables(name: &str, value: &str) -> bool {
-    let v = value.trim().to_ascii_lowercase();
-    match name {
-        "PYTHONHTTPSVERIFY" | "NODE_TLS_REJECT_UNAUTHORIZED" => v == "0",
-        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => v == "false" || v == "0",
-        "GIT_SSL_NO_VERIFY" => !v.is_empty() && v != "false" && v != "0",
-        "PIP_TRUSTED_HOST" => !v.is_empty(),
-        _ => false,
-    }
+    env_check(name).is_some_and(|disables| disables(&value.trim().to_ascii_lowercase()))
+}
+
+/// For a variable that controls certificate checks: whether a value (trimmed,
+/// lower-cased) turns them off.
+fn env_check(name: &str) -> Option<fn(&str) -> bool> {
+    Some(match name {
+        "PYTHONHTTPSVERIFY" | "NODE_TLS_REJECT_UNAUTHORIZED" => |v| v == "0",
+        "NPM_CONFIG_STRICT_SSL" | "npm_config_strict_ssl" => |v| v == "false" || v == "0",
+        "GIT_SSL_NO_VERIFY" => |v| !v.is_empty() && v != "false" && v != "0",
+        "PIP_TRUSTED_HOST" => |v| !v.is_empty(),
+        _ => return None,
+    })
 }
 
 fn check_assignment(w: &crate::command::Word) -> Option<String> {
@@ -127,8 +132,13 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         match (&ins.args, ins.keyword) {
             (Args::KeyValues(kvs), Keyword::Env) => {
                 for kv in kvs {
-                    let (k, _) = super::expand(&kv.key.value, &|_| None);
-                    let (v, _) = super::expand(&kv.value.value, &|_| None);
+                    let (k, _) = facts.expand_at(ins, &kv.key.value);
+                    // Values are expanded (charging the file's substitution budget)
+                    // only for the variables that matter.
+                    if env_check(&k).is_none() {
+                        continue;
+                    }
+                    let (v, _) = facts.expand_at(ins, &kv.value.value);
                     if env_disables(&k, &v) {
                         let msg = format!("ENV `{k}={v}` disables certificate verification");
                         out.report(&META, facts, ins, kv.key.span.cover(kv.value.span), msg);
@@ -138,8 +148,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             (Args::Words(words), Keyword::Arg) => {
                 for w in words {
                     let (k, d) = super::split_arg(&w.value);
-                    if let Some(d) = d {
-                        let (v, _) = super::expand(d, &|_| None);
+                    if let Some(d) = d.filter(|_| env_check(k).is_some()) {
+                        let (v, _) = facts.expand_at(ins, d);
                         if env_disables(k, &v) {
                             let msg = format!("ARG `{k}={v}` disables certificate verification");
                             out.report(&META, facts, ins, w.span, msg);

@@ -59,7 +59,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             }
             (Args::KeyValues(kvs), Keyword::Env) => {
                 for kv in kvs {
-                    declared.insert(super::expand(&kv.key.value, &|_| None).0);
+                    declared.insert(facts.expand_at(ins, &kv.key.value).0);
                 }
             }
             _ => {}
@@ -74,7 +74,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         // `ENV PATH=/x:$PATH` extends the base image's value; `ARG X=${X:-d}` too.
         let own = match (&ins.args, ins.keyword) {
             (Args::KeyValues(kvs), Keyword::Env) => {
-                kvs.iter().any(|kv| super::expand(&kv.key.value, &|_| None).0 == *name)
+                kvs.iter().any(|kv| facts.expand_at(ins, &kv.key.value).0 == *name)
             }
             (Args::Words(ws), Keyword::Arg) => ws.iter().any(|w| super::split_arg(&w.value).0 == name),
             _ => false,
