@@ -35,11 +35,12 @@ mod automount_token;
 mod cpu_limits;
 mod cpu_requests;
 mod dangerous_capabilities;
-mod default_namespace;
+// Public for their `Options`, which a Rust user builds in code.
+pub mod default_namespace;
 mod image_digest;
 mod image_latest_tag;
 mod image_pull_policy;
-mod image_registries;
+pub mod image_registries;
 mod liveness_probe;
 mod memory_limits;
 mod memory_requests;
