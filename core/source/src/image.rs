@@ -3,7 +3,12 @@
 //! images), tag and digest, with byte ranges into the parsed string. One type for
 //! every pack: Dockerfile `FROM`, pod `image:` fields and Kyverno's image data.
 
+use std::fmt;
 use std::ops::Range;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::glob::{build_set, Pattern, PatternError};
 
 /// A parsed image reference.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,5 +235,159 @@ impl ImageRef {
             (None, None) => Some("latest"),
             (None, Some(_)) => None,
         }
+    }
+}
+
+/// The `registries` option, with one meaning in every pack (Dockerfile `DF0003`,
+/// Kubernetes `K8S008`): which registries, or which repositories, images may come
+/// from. Each pattern is a glob in which `*` and `?` also match `/`:
+///
+/// - a pattern without `/` is a registry host pattern, matched against the
+///   image's normalised registry: `docker.io` (images without a registry, and
+///   `index.docker.io`, are `docker.io`), `ghcr.io`, `*.gcr.io`,
+///   `registry.example.com:5000`;
+/// - a pattern with `/` is a repository pattern, matched against the fully
+///   qualified repository name without tag or digest, `registry/repository`:
+///   `nginx:1.27` is `docker.io/library/nginx`, so `docker.io/library/*` allows
+///   Docker's official images and `ghcr.io/acme/*` everything under
+///   `ghcr.io/acme/` (but not `ghcr.io/acme-evil/api`).
+///
+/// Compiled once ([`RegistryPatterns::new`], or when deserialised from a list of
+/// strings, where an invalid pattern fails at its own list item).
+#[derive(Clone, Default)]
+pub struct RegistryPatterns {
+    patterns: Vec<Pattern>,
+    /// The patterns without `/`, over the registry host.
+    hosts: globset::GlobSet,
+    /// The patterns with `/`, over `registry/repository`.
+    repositories: globset::GlobSet,
+}
+
+impl RegistryPatterns {
+    /// Compile patterns; the error names the first invalid one and its index.
+    pub fn new<I, S>(patterns: I) -> Result<Self, PatternError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Self::from_patterns(Pattern::list(patterns)?)
+    }
+
+    /// From already compiled patterns. Fails only when the patterns as a whole are
+    /// too large for the matcher.
+    pub fn from_patterns(patterns: Vec<Pattern>) -> Result<Self, PatternError> {
+        let (repositories, hosts): (Vec<&Pattern>, Vec<&Pattern>) =
+            patterns.iter().partition(|p| p.as_str().contains('/'));
+        let hosts = build_set(hosts).map_err(PatternError::whole_list)?;
+        let repositories = build_set(repositories).map_err(PatternError::whole_list)?;
+        Ok(Self {
+            patterns,
+            hosts,
+            repositories,
+        })
+    }
+
+    /// The patterns as written.
+    pub fn patterns(&self) -> impl ExactSizeIterator<Item = &str> {
+        self.patterns.iter().map(Pattern::as_str)
+    }
+
+    /// No patterns (the rules using them then do nothing).
+    pub fn is_empty(&self) -> bool {
+        self.patterns.is_empty()
+    }
+
+    /// Whether some pattern has a `/` (allows repositories, not whole registries).
+    pub fn has_repository_patterns(&self) -> bool {
+        !self.repositories.is_empty()
+    }
+
+    /// Whether the image's registry matches a host pattern, or its
+    /// `registry/repository` a repository pattern.
+    pub fn matches(&self, image: &ImageRef) -> bool {
+        self.hosts.is_match(&image.registry)
+            || (self.has_repository_patterns() && self.repositories.is_match(image.full_name()))
+    }
+}
+
+impl fmt::Debug for RegistryPatterns {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(&self.patterns).finish()
+    }
+}
+
+impl PartialEq for RegistryPatterns {
+    fn eq(&self, other: &Self) -> bool {
+        self.patterns == other.patterns
+    }
+}
+
+impl Eq for RegistryPatterns {}
+
+impl Serialize for RegistryPatterns {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.patterns.serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for RegistryPatterns {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let patterns = Vec::<Pattern>::deserialize(d)?;
+        Self::from_patterns(patterns).map_err(serde::de::Error::custom)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn allowed(patterns: &[&str], image: &str) -> bool {
+        RegistryPatterns::new(patterns.iter().copied())
+            .unwrap()
+            .matches(&ImageRef::parse(image).unwrap())
+    }
+
+    #[test]
+    fn host_patterns_match_the_normalised_registry() {
+        assert!(allowed(&["docker.io"], "node:22"));
+        assert!(allowed(&["docker.io"], "index.docker.io/library/node:22"));
+        assert!(allowed(&["docker.io"], "someone/tool"));
+        assert!(allowed(
+            &["*.example.com"],
+            "mirror.example.com/library/node:22"
+        ));
+        assert!(allowed(&["localhost:5000"], "localhost:5000/app"));
+        assert!(!allowed(&["registry.example.com"], "quay.io/org/tool:1.0"));
+        assert!(!allowed(&["ghcr.io"], "ghcr.io.evil.com/acme/api"));
+    }
+
+    #[test]
+    fn repository_patterns_match_registry_and_repository() {
+        let patterns = ["ghcr.io/acme/*", "docker.io/library/*"];
+        assert!(allowed(&patterns, "nginx:1.27"));
+        assert!(allowed(&patterns, "docker.io/library/redis:7"));
+        assert!(allowed(&patterns, "ghcr.io/acme/team/worker@sha256:0d5c1b6f1b1d3f3b9f2a7c6e4d8e1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7e8f"));
+        assert!(!allowed(&patterns, "someone/nginx:1.27"));
+        assert!(!allowed(&patterns, "ghcr.io/acme-evil/api:2.0"));
+        assert!(!allowed(&patterns, "quay.io/someone/tools:2.1"));
+        // Both kinds in one list.
+        assert!(allowed(
+            &["quay.io", "ghcr.io/acme/*"],
+            "quay.io/someone/tools"
+        ));
+    }
+
+    #[test]
+    fn registry_patterns_are_compiled_once_and_name_a_bad_one() {
+        let err = RegistryPatterns::new(["docker.io", "docker.io/[unclosed"]).unwrap_err();
+        assert_eq!(err.index, Some(1));
+        let parsed: RegistryPatterns =
+            serde_json::from_value(serde_json::json!(["docker.io", "ghcr.io/acme/*"])).unwrap();
+        assert_eq!(
+            parsed.patterns().collect::<Vec<_>>(),
+            ["docker.io", "ghcr.io/acme/*"]
+        );
+        assert!(RegistryPatterns::default().is_empty());
+        assert!(!RegistryPatterns::default().matches(&ImageRef::parse("node").unwrap()));
     }
 }

@@ -108,14 +108,118 @@ impl Pack {
 /// Parsed, typed rule options (see [`OptionsSpec`]).
 pub type RuleOptions = Box<dyn Any + Send + Sync>;
 
+/// One step of the path to a value inside a rule's options.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OptionsPathSegment {
+    /// A mapping key (a field of the options struct).
+    Key(String),
+    /// A list item (0-based).
+    Index(usize),
+}
+
+/// Why a rule's options were rejected, and where in them: the path to the
+/// offending value (`registries`, `[2]`), empty when it is the options as a whole.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OptionsError {
+    pub message: String,
+    pub path: Vec<OptionsPathSegment>,
+    /// The path ends at a key that is itself wrong (an unknown field), not at a
+    /// value: the error belongs on the key.
+    pub at_key: bool,
+}
+
+impl OptionsError {
+    /// An error about the options as a whole.
+    pub fn new(message: impl Into<String>) -> Self {
+        Self {
+            message: message.into(),
+            path: Vec::new(),
+            at_key: false,
+        }
+    }
+
+    /// The path as written in a configuration: `registries[2]` (empty for none).
+    pub fn path_string(&self) -> String {
+        use std::fmt::Write as _;
+        let mut out = String::new();
+        for segment in &self.path {
+            match segment {
+                OptionsPathSegment::Key(key) => {
+                    if !out.is_empty() {
+                        out.push('.');
+                    }
+                    out.push_str(key);
+                }
+                OptionsPathSegment::Index(i) => {
+                    let _ = write!(out, "[{i}]");
+                }
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for OptionsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for OptionsError {}
+
+/// Deserialise a rule's options (what [`options_spec!`] uses), with the path to
+/// the value that failed. Options types hold their compiled form (glob sets such
+/// as [`crate::glob::Globs`]), so this is where patterns are compiled, once.
+pub fn parse_options<T>(value: &serde_json::Value) -> Result<RuleOptions, OptionsError>
+where
+    T: serde::de::DeserializeOwned + Any + Send + Sync,
+{
+    match serde_path_to_error::deserialize::<_, T>(value) {
+        Ok(options) => Ok(Box::new(options)),
+        Err(e) => {
+            let path = e
+                .path()
+                .iter()
+                .filter_map(|segment| match segment {
+                    serde_path_to_error::Segment::Map { key } => {
+                        Some(OptionsPathSegment::Key(key.clone()))
+                    }
+                    serde_path_to_error::Segment::Enum { variant } => {
+                        Some(OptionsPathSegment::Key(variant.clone()))
+                    }
+                    serde_path_to_error::Segment::Seq { index } => {
+                        Some(OptionsPathSegment::Index(*index))
+                    }
+                    serde_path_to_error::Segment::Unknown => None,
+                })
+                .collect();
+            let message = e.inner().to_string();
+            Err(OptionsError {
+                // serde's wording for `deny_unknown_fields`.
+                at_key: message.starts_with("unknown field `"),
+                message,
+                path,
+            })
+        }
+    }
+}
+
+/// The default options of a type, as JSON (for documentation).
+pub fn options_defaults<T: Default + Serialize>() -> serde_json::Value {
+    serde_json::to_value(T::default()).unwrap_or(serde_json::Value::Null)
+}
+
 /// How a rule reads its options from the configuration file.
 ///
 /// `parse` deserialises the JSON value of `rules.<ID>.options` into the rule's typed
 /// options struct (which derives `Deserialize` with `deny_unknown_fields`), so a typo
-/// is an error with a position rather than a silently ignored key.
+/// is an error with a position rather than a silently ignored key. The struct holds
+/// the compiled form of its options (glob sets built once, not per file), so an
+/// invalid pattern is an error here too, with the path to that pattern.
 #[derive(Clone, Copy)]
 pub struct OptionsSpec {
-    pub parse: fn(&serde_json::Value) -> Result<RuleOptions, String>,
+    pub parse: fn(&serde_json::Value) -> Result<RuleOptions, OptionsError>,
     /// The defaults, as JSON, for documentation.
     pub defaults: fn() -> serde_json::Value,
 }
@@ -126,19 +230,14 @@ impl fmt::Debug for OptionsSpec {
     }
 }
 
-/// Builds an [`OptionsSpec`] for an options type.
+/// Builds an [`OptionsSpec`] for an options type (`Deserialize + Serialize +
+/// Default`).
 #[macro_export]
 macro_rules! options_spec {
     ($ty:ty) => {
         $crate::rule::OptionsSpec {
-            parse: |value| {
-                serde_json::from_value::<$ty>(value.clone())
-                    .map(|o| Box::new(o) as $crate::rule::RuleOptions)
-                    .map_err(|e| e.to_string())
-            },
-            defaults: || {
-                serde_json::to_value(<$ty as Default>::default()).unwrap_or(serde_json::Value::Null)
-            },
+            parse: $crate::rule::parse_options::<$ty>,
+            defaults: $crate::rule::options_defaults::<$ty>,
         }
     };
 }
@@ -287,6 +386,42 @@ mod tests {
         assert!(!alias_matches("DS-0001", "DS-0002"));
         assert!(!alias_matches("DL3007", "DL3008"));
         assert!(alias_matches("KSV-0017", "AVD-KSV-0017"));
+    }
+
+    #[derive(Debug, Default, Deserialize, Serialize)]
+    #[serde(deny_unknown_fields)]
+    struct Opts {
+        #[serde(default)]
+        registries: crate::glob::Globs,
+    }
+
+    #[test]
+    fn options_errors_carry_the_path_to_the_value() {
+        let spec = crate::options_spec!(Opts);
+        let err = (spec.parse)(&serde_json::json!({"registries": ["a", "b/[x"]})).unwrap_err();
+        assert_eq!(
+            err.path,
+            [
+                OptionsPathSegment::Key("registries".into()),
+                OptionsPathSegment::Index(1)
+            ]
+        );
+        assert_eq!(err.path_string(), "registries[1]");
+        assert!(
+            err.message.starts_with("invalid glob pattern `b/[x`"),
+            "{err}"
+        );
+        let err = (spec.parse)(&serde_json::json!({"registry": []})).unwrap_err();
+        assert_eq!(err.path_string(), "registry");
+        assert!(err.at_key);
+        assert!(err.message.starts_with("unknown field `registry`"), "{err}");
+        let parsed = (spec.parse)(&serde_json::json!({"registries": ["a/*"]})).unwrap();
+        assert!(parsed
+            .downcast_ref::<Opts>()
+            .unwrap()
+            .registries
+            .is_match("a/b/c"));
+        assert_eq!((spec.defaults)(), serde_json::json!({"registries": []}));
     }
 
     #[test]

@@ -14,7 +14,7 @@
 //!   DF0003:
 //!     enabled: true          # turns an opt-in rule on
 //!     severity: high         # critical | high | medium | low | info
-//!     options:               # checked by the rule's own options type
+//!     options:               # checked and compiled by the rule's own options type
 //!       registries: ["docker.io/library/*", "ghcr.io/acme/*"]
 //! pod-security:
 //!   level: restricted        # privileged | baseline | restricted (default restricted)
@@ -32,7 +32,9 @@
 //! - a rule value that is neither a boolean nor a mapping, a non-boolean `enabled`,
 //!   an unknown severity, a bad level or version;
 //! - `options` for a rule without options, or options its `OptionsSpec::parse`
-//!   rejects (an unknown field is located at that field when it can be found);
+//!   rejects: an unknown field is located at that field's key, a bad value or an
+//!   invalid glob pattern at that value or list item (patterns are compiled here,
+//!   once, never per scanned file);
 //! - an unknown `limits` key, a `max-file-size` that is not a whole number of
 //!   bytes from 1 to 4 GiB − 1, or a `max-findings` that is not a positive number.
 
@@ -40,7 +42,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use crate::finding::{ErrorKind, Problem};
-use crate::rule::{RuleMeta, RuleOptions, Severity};
+use crate::rule::{OptionsError, OptionsPathSegment, RuleMeta, RuleOptions, Severity};
 use crate::source::{LineIndex, Span};
 use crate::yaml::{self, Node, Value};
 
@@ -113,8 +115,32 @@ impl Config {
     }
 
     /// Give a rule (named by id, name or alias) its typed options: the options
-    /// struct the rule declares (e.g. `stockade::dockerfile::rules::allowed_registries::Options`).
+    /// struct the rule declares, built with its `new` constructor, which compiles
+    /// the options (glob patterns) once and rejects invalid ones, as reading them
+    /// from `stockade.yaml` does. The rules with options:
+    ///
+    /// - DF0003: [`stockade_dockerfile::rules::allowed_registries::Options`]
+    /// - DF0004: [`stockade_dockerfile::rules::allowed_images::Options`]
+    /// - K8S008: [`stockade_kubernetes::hardening::image_registries::Options`]
+    /// - K8S011: [`stockade_kubernetes::hardening::default_namespace::Options`]
+    ///
     /// Options of another type are not the rule's and are ignored by it.
+    ///
+    /// ```
+    /// use stockade::dockerfile::rules::allowed_registries::Options;
+    /// use stockade::{Config, Engine};
+    ///
+    /// // `registries` means the same in DF0003 and K8S008: a host pattern
+    /// // (`registry.example.com`, `*.gcr.io`) or, with a `/`, a repository
+    /// // pattern (`docker.io/library/*`).
+    /// let options = Options::new(["registry.example.com", "docker.io/library/*"])?;
+    /// let engine = Engine::new(Config::default().with_rule_options("DL3026", options));
+    /// let report = engine.scan("FROM quay.io/org/tool:1.0\n", Some("Dockerfile"), None);
+    /// assert!(report.findings.iter().any(|f| f.rule == "DF0003"));
+    /// let report = engine.scan("FROM node:22\n", Some("Dockerfile"), None);
+    /// assert!(report.findings.iter().all(|f| f.rule != "DF0003"));
+    /// # Ok::<(), stockade::source::glob::PatternError>(())
+    /// ```
     #[must_use]
     pub fn with_rule_options<T: std::any::Any + Send + Sync>(
         mut self,
@@ -406,12 +432,18 @@ impl Loader<'_> {
         };
         match (spec.parse)(&json) {
             Ok(options) => Some(options),
-            Err(message) => {
-                let span = locate_serde_error(value, &message);
-                self.error(
-                    span,
-                    format!("invalid options for rule {}: {message}", meta.id),
-                );
+            Err(e) => {
+                let span = locate_options_error(value, &e);
+                let at = e.path_string();
+                let message = if at.is_empty() || e.at_key {
+                    format!("invalid options for rule {}: {}", meta.id, e.message)
+                } else {
+                    format!(
+                        "invalid options for rule {} at `{at}`: {}",
+                        meta.id, e.message
+                    )
+                };
+                self.error(span, message);
                 None
             }
         }
@@ -473,23 +505,23 @@ fn is_pss_version(v: &str) -> bool {
         })
 }
 
-/// Position a serde error about rule options: "unknown field `x`" at that key,
-/// else the whole options value.
-fn locate_serde_error(options: &Node, message: &str) -> Span {
-    let field = message
-        .strip_prefix("unknown field `")
-        .and_then(|rest| rest.split('`').next());
-    let mut found = None;
-    if let Some(field) = field {
-        options.walk(|_, node| {
-            if found.is_none() {
-                if let Some((key, _)) = node.get_entry(field) {
-                    found = Some(key.span);
-                }
-            }
-        });
+/// Position an error about rule options by its path: an unknown field at its
+/// key ([`OptionsError::at_key`]), anything else (a bad value, an invalid pattern in a list) at the value the
+/// path leads to; the whole options value when the path is empty or cannot be
+/// followed.
+fn locate_options_error(options: &Node, e: &OptionsError) -> Span {
+    let mut node = options;
+    let mut span = options.span;
+    for segment in &e.path {
+        let next = match segment {
+            OptionsPathSegment::Key(key) => node.get_entry(key),
+            OptionsPathSegment::Index(i) => node.at(*i).map(|item| (item, item)),
+        };
+        let Some((key, value)) = next else { break };
+        span = if e.at_key { key.span } else { value.span };
+        node = value;
     }
-    found.unwrap_or(options.span)
+    span
 }
 
 #[cfg(test)]
@@ -668,14 +700,64 @@ pod-security:
             "{message}"
         );
         let (_, message, at) = error("rules:\n  DF0003:\n    options: {registries: 5}\n");
-        assert_eq!(at, "{registries: 5}");
+        assert_eq!(at, "5");
         assert!(
-            message.starts_with("invalid options for rule DF0003"),
+            message.starts_with("invalid options for rule DF0003 at `registries`: invalid type"),
             "{message}"
         );
         let (_, message, at) = error("rules:\n  DF0001:\n    options: {a: 1}\n");
         assert_eq!(at, "options");
         assert_eq!(message, "rule DF0001 takes no options");
+    }
+
+    #[test]
+    fn an_invalid_glob_pattern_is_a_config_error_at_that_item() {
+        let text =
+            "rules:\n  DF0003: {options: {registries: [\"docker.io\", \"docker.io/[unclosed\"]}}\n";
+        let problems = Config::from_yaml(text, "stockade.yaml").unwrap_err();
+        assert_eq!(problems.len(), 1, "{problems:#?}");
+        let p = &problems[0];
+        assert_eq!(p.kind, ErrorKind::Config);
+        assert_eq!(p.span.text(text), "\"docker.io/[unclosed\"");
+        let pos = LineIndex::new(text).position(text, p.span.start);
+        assert_eq!((pos.line.get(), pos.column.get()), (2, 48));
+        assert!(
+            p.message.starts_with(
+                "invalid options for rule DF0003 at `registries[1]`: invalid glob pattern `docker.io/[unclosed`"
+            ),
+            "{}",
+            p.message
+        );
+        // The same in block style, and in the other packs' pattern options.
+        let text = "rules:\n  K8S008:\n    options:\n      registries:\n        - ghcr.io/acme/*\n        - \"*.{gcr.io\"\n  DF0004:\n    options: {images: [\"a[\"]}\n";
+        let problems = Config::from_yaml(text, "stockade.yaml").unwrap_err();
+        let at: Vec<_> = problems.iter().map(|p| p.span.text(text)).collect();
+        assert_eq!(at, ["\"*.{gcr.io\"", "\"a[\""]);
+        assert!(problems.iter().all(|p| p.kind == ErrorKind::Config));
+    }
+
+    #[test]
+    fn rule_options_are_compiled_when_the_configuration_is_read() {
+        use stockade_dockerfile::rules::{allowed_images, allowed_registries};
+        let text = "rules:\n  DF0003: {options: {registries: [\"*.example.com\", \"docker.io/library/*\"]}}\n";
+        let config = Config::from_yaml(text, "stockade.yaml").unwrap();
+        let options = config
+            .options::<allowed_registries::Options>(&allowed_registries::META)
+            .unwrap();
+        assert_eq!(
+            options,
+            &allowed_registries::Options::new(["*.example.com", "docker.io/library/*"]).unwrap()
+        );
+        let node = stockade_source::image::ImageRef::parse("node:22").unwrap();
+        assert!(options.registries.matches(&node));
+        assert!(
+            Config::from_yaml("rules: {DF0004: {options: {images: []}}}\n", "s.yaml")
+                .unwrap()
+                .options::<allowed_images::Options>(&allowed_images::META)
+                .unwrap()
+                .images
+                .is_empty()
+        );
     }
 
     #[test]

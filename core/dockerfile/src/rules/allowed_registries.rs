@@ -1,14 +1,21 @@
 //! DF0003 `image-registry-not-allowed`: Base image comes from a registry that is not allowed.
 use super::{Facts, Out};
-use stockade_source::rule::{Category, Pack, Severity};
 use serde::{Deserialize, Serialize};
+use stockade_source::glob::PatternError;
+use stockade_source::image::RegistryPatterns;
+use stockade_source::rule::{Category, Pack, Severity};
 
 stockade_source::declare_rule! {
     /// ## What it does
-    /// With the option `registries` (glob patterns such as `docker.io`, `*.gcr.io`,
-    /// `registry.example.com`), reports a `FROM` whose image comes from another registry.
-    /// Images without a registry come from `docker.io`. Does nothing without the option.
-    /// Stage references and `scratch` are never reported.
+    /// With the option `registries`, reports a `FROM` whose image comes from a
+    /// registry, or a repository, that no pattern allows. The option means the same
+    /// as in K8S008: a glob pattern without `/` (`docker.io`, `*.gcr.io`,
+    /// `registry.example.com`) allows a registry host, matched against the image's
+    /// normalised registry (images without a registry come from `docker.io`); a
+    /// pattern with `/` (`ghcr.io/acme/*`, `docker.io/library/*`) allows
+    /// repositories, matched against `registry/repository` without tag or digest.
+    /// `*` also matches `/`. Does nothing without the option. Stage references and
+    /// `scratch` are never reported.
     ///
     /// ## Why is this bad?
     /// Images from unvetted registries bypass the organisation's supply-chain controls (scanning,
@@ -40,35 +47,77 @@ stockade_source::declare_rule! {
     };
 }
 
-/// Options of DF0003.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Options of DF0003, compiled: read from `stockade.yaml`
+/// (`options: {registries: [...]}`) or built in code with [`Options::new`] and
+/// given to the facade's `Config::with_rule_options("DF0003", options)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Options {
-    /// Allowed registries, as glob patterns (`docker.io`, `*.example.com`).
+    /// Allowed registries (`docker.io`, `*.example.com`) and repositories
+    /// (`ghcr.io/acme/*`); see [`RegistryPatterns`].
     #[serde(default)]
-    pub registries: Vec<String>,
+    pub registries: RegistryPatterns,
+}
+
+impl Options {
+    /// Options allowing these registry or repository patterns; the error names the
+    /// first invalid pattern.
+    ///
+    /// ```
+    /// use stockade_dockerfile::rules::allowed_registries::Options;
+    /// let options = Options::new(["registry.example.com", "ghcr.io/acme/*"])?;
+    /// assert_eq!(options.registries.patterns().len(), 2);
+    /// assert!(Options::new(["docker.io/[unclosed"]).is_err());
+    /// # Ok::<(), stockade_source::glob::PatternError>(())
+    /// ```
+    pub fn new<I, S>(registries: I) -> Result<Self, PatternError>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        Ok(Self {
+            registries: RegistryPatterns::new(registries)?,
+        })
+    }
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     let Some(opts) = out.options::<Options>(&META) else { return };
-    let Some(set) = super::glob_set(&opts.registries) else { return };
+    if opts.registries.is_empty() {
+        return;
+    }
     for stage in &facts.stages {
         if stage.image_unresolved {
             continue;
         }
         let Some(img) = stage.image() else { continue };
-        let registry = img.registry.clone();
-        if set.is_match(&registry) {
+        if opts.registries.matches(img) {
             continue;
         }
-        let range = img
-            .registry_explicit
-            .then(|| 0..stage.image_text.find('/').unwrap_or(0));
-        let span = stage.image_sub_span(range);
-        let msg = format!(
-            "base image {} comes from registry `{registry}`, which is not allowed",
-            stage.image_display()
-        );
+        let (span, msg) = if opts.registries.has_repository_patterns() {
+            // Repositories may be allowed: the whole name is what failed.
+            (
+                stage.image_sub_span(Some(img.name_range.clone())),
+                format!(
+                    "base image {} (`{}`) comes from a registry or repository that is not allowed",
+                    stage.image_display(),
+                    img.full_name()
+                ),
+            )
+        } else {
+            let range = img
+                .registry_explicit
+                .then(|| 0..stage.image_text.find('/').unwrap_or(0));
+            (
+                stage.image_sub_span(range),
+                format!(
+                    "base image {} comes from registry `{}`, which is not allowed",
+                    stage.image_display(),
+                    img.registry
+                ),
+            )
+        };
         out.report(&META, facts, stage.from, span, msg);
     }
 }

@@ -105,7 +105,7 @@ pub struct Out<'c> {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-impl Out<'_> {
+impl<'c> Out<'c> {
     /// Report a finding about instruction `ins` (in `stage`, when it belongs to one).
     pub fn report(
         &mut self,
@@ -123,8 +123,9 @@ impl Out<'_> {
         self.diagnostics.push(d);
     }
 
-    /// The rule's typed options.
-    pub fn options<T: 'static>(&self, meta: &RuleMeta) -> Option<&T> {
+    /// The rule's typed options (borrowed from the settings, not from `self`, so a
+    /// rule can keep them while it reports).
+    pub fn options<T: 'static>(&self, meta: &RuleMeta) -> Option<&'c T> {
         self.config.options::<T>(meta)
     }
 }
@@ -700,8 +701,6 @@ pub fn sub_is<'c>(
     cmd.subcommand(value_options)
         .filter(|w| subs.contains(&w.value.as_str()))
 }
-
-pub use stockade_source::glob::glob_set;
 
 /// `80`, `80/tcp`, `8000-8010/udp`: (low, high, protocol). `None` when not numeric.
 pub fn parse_port(s: &str) -> Option<(u64, u64, Option<&str>)> {

@@ -59,13 +59,23 @@ stockade_source::declare_rule! {
     };
 }
 
-/// Options of K8S011.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+/// Options of K8S011: read from `stockade.yaml`
+/// (`options: {require_namespace: true}`) or built in code with [`Options::new`]
+/// and given to the facade's `Config::with_rule_options("K8S011", options)`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[non_exhaustive]
 pub struct Options {
     /// Also flag namespaced built-in objects without `metadata.namespace`.
     #[serde(default)]
     pub require_namespace: bool,
+}
+
+impl Options {
+    /// Options with `require_namespace` set as given.
+    pub fn new(require_namespace: bool) -> Self {
+        Self { require_namespace }
+    }
 }
 
 /// Built-in kinds that are cluster-scoped (`(group, kind)`).

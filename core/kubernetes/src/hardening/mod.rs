@@ -35,11 +35,12 @@ pub(crate) mod automount_token;
 pub(crate) mod cpu_limits;
 pub(crate) mod cpu_requests;
 pub(crate) mod dangerous_capabilities;
-pub(crate) mod default_namespace;
+// Public for their `Options`, which a Rust user builds in code.
+pub mod default_namespace;
 pub(crate) mod image_digest;
 pub(crate) mod image_latest_tag;
 pub(crate) mod image_pull_policy;
-pub(crate) mod image_registries;
+pub mod image_registries;
 pub(crate) mod liveness_probe;
 pub(crate) mod memory_limits;
 pub(crate) mod memory_requests;
