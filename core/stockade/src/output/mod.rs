@@ -196,6 +196,7 @@ pub(crate) mod fixtures {
             pointer: Some("FROM".to_string()),
             start,
             end,
+            origins: Vec::new(),
             suppression: None,
         }
     }
@@ -252,6 +253,7 @@ pub(crate) mod fixtures {
         suppressed.suppression = Some(SuppressionRef {
             line: 1,
             kind: "comment".to_string(),
+            path: None,
         });
         report.suppressed.push(suppressed);
         report.errors.push(
