@@ -24,6 +24,24 @@
 //! an origin file that was itself rendered is not followed further.
 //!
 //! Plain files have no origin map; nothing here costs them anything.
+//!
+//! ```
+//! use std::sync::Arc;
+//! use stockade_source::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
+//! use stockade_source::{Source, Span};
+//!
+//! let mut files = OriginFiles::new();
+//! let values = files.add(Source::new("values.yaml", "privileged: true\n"));
+//! let rendered = "securityContext:\n  privileged: true\n";
+//! let map = OriginMap::builder()
+//!     .with(Span::new(31, 35), OriginSpan::new(values, Span::new(12, 16), OriginRole::Value))
+//!     .build()?;
+//! let source = Source::rendered("out/pod.yaml", rendered, map, Arc::new(files))?;
+//! let rendering = source.rendering().unwrap();
+//! let (origin, file) = rendering.origins_of(Span::new(31, 35)).next().unwrap();
+//! assert_eq!((file.path(), origin.span.text(file.text())), ("values.yaml", "true"));
+//! # Ok::<(), stockade_source::origin::OriginError>(())
+//! ```
 
 use std::fmt;
 use std::sync::{Arc, OnceLock};
