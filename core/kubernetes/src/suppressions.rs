@@ -12,7 +12,7 @@
 //!   document, or only the item for an item of a `List`.
 
 use stockade_source::source::{LineIndex, Span};
-use stockade_source::suppress::{parse_rule_list, Scope, Suppression};
+use stockade_source::suppress::{parse_directive, parse_rule_list, Scope, Suppression};
 use stockade_yaml::{Comment, Node, Style, Value};
 
 /// The annotation that suppresses rules for one object.
@@ -46,24 +46,6 @@ fn collect_keys(node: &Node, item_span: Option<Span>, out: &mut Vec<KeyCover>) {
         }
         _ => {}
     }
-}
-
-/// Parse `stockade ignore=…` / `stockade global ignore=…` from a comment's text:
-/// `(is_global, rules text, offset of the rules text within the comment text)`.
-fn parse_directive(text: &str) -> Option<(bool, &str, usize)> {
-    let trimmed = text.trim_start();
-    let rest = trimmed.strip_prefix("stockade")?;
-    let after_tool = rest.trim_start();
-    if after_tool.len() == rest.len() {
-        return None;
-    }
-    let (global, body) = match after_tool.strip_prefix("global") {
-        Some(b) if b.starts_with(char::is_whitespace) => (true, b.trim_start()),
-        _ => (false, after_tool),
-    };
-    let list = body.strip_prefix("ignore=")?;
-    let offset = text.len() - list.len();
-    Some((global, list, offset))
 }
 
 /// Suppressions from the comments of one document.

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::origin::OriginRole;
 use crate::rule::{Category, RuleMeta, Severity};
 use crate::source::{Position, Source, Span};
 
@@ -116,9 +117,25 @@ impl Diagnostic {
         self.severity.unwrap_or_else(|| self.rule.severity())
     }
 
-    /// Position the diagnostic in `source`.
+    /// Position the diagnostic in `source`; when `source` is rendered, also
+    /// position its origins (the smallest origin segment covering the span) in
+    /// their files.
     pub fn to_finding(&self, source: &Source) -> Finding {
         let (start, end) = source.line_index().range(source.text(), self.span);
+        let origins = source.rendering().map_or_else(Vec::new, |rendering| {
+            rendering
+                .origins_of(self.span)
+                .map(|(origin, file)| {
+                    let (start, end) = file.line_index().range(file.text(), origin.span);
+                    OriginLocation {
+                        path: file.path().to_string(),
+                        start,
+                        end,
+                        role: origin.role,
+                    }
+                })
+                .collect()
+        });
         let (aliases, category, title, remediation, help) = match &self.rule {
             RuleRef::Static(m) => (
                 m.aliases.iter().map(|a| (*a).to_string()).collect(),
@@ -150,6 +167,7 @@ impl Diagnostic {
             pointer: self.pointer.clone(),
             start,
             end,
+            origins,
             suppression: None,
         }
     }
@@ -162,6 +180,20 @@ pub struct SuppressionRef {
     pub line: u32,
     /// `comment`, `global-comment`, `annotation` or `config`.
     pub kind: String,
+    /// The file the directive is in, when it is not the finding's own: an origin
+    /// file (template, values file, base) of a rendered document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+}
+
+/// Where part of a rendered document came from, positioned in that file: a
+/// template's text, a values file's value, a base resource, a patch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginLocation {
+    pub path: String,
+    pub start: Position,
+    pub end: Position,
+    pub role: OriginRole,
 }
 
 /// A positioned finding, as reported.
@@ -182,6 +214,10 @@ pub struct Finding {
     pub pointer: Option<String>,
     pub start: Position,
     pub end: Position,
+    /// For a finding in a rendered document: where the offending text came from
+    /// (`start`/`end` above are in the rendered text). Absent for plain files.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub origins: Vec<OriginLocation>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<SuppressionRef>,
 }

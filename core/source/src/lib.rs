@@ -26,6 +26,7 @@ pub mod finding;
 pub mod glob;
 pub mod go;
 pub mod image;
+pub mod origin;
 pub mod rule;
 pub mod settings;
 pub mod source;

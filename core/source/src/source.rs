@@ -8,8 +8,11 @@
 
 use std::fmt;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
+
+use crate::origin::{OriginError, OriginFiles, OriginMap, Rendering};
 
 /// A half-open byte range `start..end` into a source text.
 #[derive(
@@ -260,12 +263,14 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
         .filter_map(|(i, b)| (*b == b'\n').then_some(i))
 }
 
-/// A document to scan: its text and the path it is reported under.
+/// A document to scan: its text and the path it is reported under; for a
+/// rendered document, also where its text came from ([`crate::origin`]).
 #[derive(Debug, Clone)]
 pub struct Source {
     path: String,
     text: String,
     index: LineIndex,
+    rendering: Option<Arc<Rendering>>,
 }
 
 impl Source {
@@ -276,7 +281,28 @@ impl Source {
             path: path.into(),
             text,
             index,
+            rendering: None,
         }
+    }
+
+    /// A rendered document (a Helm template's output, a Kustomize build): `text`
+    /// is what findings are positioned in, `origins` maps its ranges to ranges of
+    /// `files` (shared by every document of one render). Fails when a segment
+    /// lies outside `text` or an origin outside its file.
+    pub fn rendered(
+        path: impl Into<String>,
+        text: impl Into<String>,
+        origins: OriginMap,
+        files: Arc<OriginFiles>,
+    ) -> Result<Self, OriginError> {
+        let mut source = Self::new(path, text);
+        source.rendering = Some(Arc::new(Rendering::new(origins, files, source.text.len())?));
+        Ok(source)
+    }
+
+    /// The origin map and files of a rendered document; `None` for a plain file.
+    pub fn rendering(&self) -> Option<&Rendering> {
+        self.rendering.as_deref()
     }
 
     pub fn path(&self) -> &str {

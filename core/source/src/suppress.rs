@@ -5,10 +5,22 @@
 //! annotation, a `# hadolint ignore=DL3008` comment) and says which byte range each
 //! one covers. [`apply`] then moves every covered finding to `suppressed` and
 //! reports each rule name that covered nothing as an [`UNUSED_SUPPRESSION`] finding.
+//!
+//! A rendered document (a Helm template's output, a Kustomize overlay's result;
+//! see [`crate::origin`]) is also suppressed by directives in the files it was
+//! rendered from: [`origin_directives`] reads `# stockade ignore=ID` comments
+//! out of any text (templates are not YAML), and [`apply_rendered`] suppresses a
+//! finding when one of its origins starts on the line such a comment covers.
+//! Directives in origin files that suppress nothing are **not** reported as
+//! [`UNUSED_SUPPRESSION`]: one values file or template feeds many rendered
+//! documents, each scanned on its own, and whether a directive matched something
+//! is only known over the whole render. Reporting it per document would repeat
+//! the same finding for every document that does not happen to use it.
 
 use crate::finding::{Diagnostic, SuppressionRef};
+use crate::origin::{FileId, Rendering};
 use crate::rule::{Category, Pack, Severity};
-use crate::source::Span;
+use crate::source::{LineIndex, Span};
 
 crate::declare_rule! {
     /// ## What it does
@@ -55,6 +67,10 @@ pub enum Scope {
     Document(usize),
     /// Every finding of the file (`# stockade global ignore=…`).
     File,
+    /// Findings of a rendered document with an origin in `file` that starts inside
+    /// this byte range of `file` (a directive in a template, values file or base;
+    /// see [`origin_directives`]).
+    Origin { file: FileId, span: Span },
 }
 
 /// One suppression directive as found in the source.
@@ -81,6 +97,8 @@ impl Scope {
             }
             Scope::Document(doc) => d.document == doc,
             Scope::File => true,
+            // Matched through the diagnostic's origins, in `apply_rendered`.
+            Scope::Origin { .. } => false,
         }
     }
 }
@@ -113,6 +131,103 @@ pub fn parse_rule_list(text: &str, offset: u32) -> Vec<(String, Span)> {
     out
 }
 
+/// Parse `stockade ignore=…` / `stockade global ignore=…` from a comment's text
+/// (after the `#`): `(is_global, rules text, offset of the rules text within the
+/// comment text)`. The rules text runs to the end of the comment.
+pub fn parse_directive(text: &str) -> Option<(bool, &str, usize)> {
+    let trimmed = text.trim_start();
+    let rest = trimmed.strip_prefix("stockade")?;
+    let after_tool = rest.trim_start();
+    if after_tool.len() == rest.len() {
+        return None;
+    }
+    let (global, body) = match after_tool.strip_prefix("global") {
+        Some(b) if b.starts_with(char::is_whitespace) => (true, b.trim_start()),
+        _ => (false, after_tool),
+    };
+    let list = body.strip_prefix("ignore=")?;
+    let offset = text.len() - list.len();
+    Some((global, list, offset))
+}
+
+/// The `# stockade ignore=ID[,ID]` and `# stockade global ignore=ID[,ID]`
+/// directives of an origin file's text, read line by line (a template is not
+/// YAML, so there is no syntax tree to ask): a `#` at the start of a line or
+/// after a blank starts a comment. Each directive's scope is a
+/// [`Scope::Origin`] in `file`:
+///
+/// - on its own line, it covers the next line that is neither blank nor only a
+///   comment (the line "right below", with other directives allowed between);
+/// - after text, it covers its own line;
+/// - `global`, it covers the whole file.
+///
+/// A directive with no line to cover covers nothing. The rule list ends at the
+/// first blank (a reason may follow).
+pub fn origin_directives(file: FileId, text: &str) -> Vec<Suppression> {
+    let mut out = Vec::new();
+    // Cheap rejection: most origin files have no directive at all.
+    if !text.contains("stockade") {
+        return out;
+    }
+    let index = LineIndex::new(text);
+    let lines = u32::try_from(index.line_count()).unwrap_or(u32::MAX);
+    for line in 0..lines {
+        let span = index.line_span(line, text);
+        let content = span.text(text);
+        let Some((hash, (global, list, offset))) = comment_directive(content) else {
+            continue;
+        };
+        let list_start = span.start + (hash + 1 + offset) as u32;
+        let list = list.split_whitespace().next().unwrap_or("");
+        let rules = parse_rule_list(list, list_start);
+        if rules.is_empty() {
+            continue;
+        }
+        let own_line = content.get(..hash).is_some_and(|b| b.trim().is_empty());
+        let cover = if global {
+            Span::from_range(0..text.len())
+        } else if own_line {
+            (line + 1..lines)
+                .map(|l| index.line_span(l, text))
+                .find(|s| {
+                    let t = s.text(text).trim_start();
+                    !t.is_empty() && !t.starts_with('#')
+                })
+                // Nothing below: cover only the directive's own end.
+                .unwrap_or(Span::empty_at(span.end))
+        } else {
+            span
+        };
+        let directive_start = span.start + hash as u32;
+        out.push(Suppression {
+            rules,
+            scope: Scope::Origin { file, span: cover },
+            span: Span::new(directive_start, span.end),
+            line: line + 1,
+            kind: if global { "global-comment" } else { "comment" },
+            document: 0,
+        });
+    }
+    out
+}
+
+/// The first comment on a line that is a directive: the byte offset of its `#`
+/// and the parsed directive.
+fn comment_directive(line: &str) -> Option<(usize, (bool, &str, usize))> {
+    let bytes = line.as_bytes();
+    line.match_indices('#').find_map(|(at, _)| {
+        let starts_comment = at == 0
+            || at
+                .checked_sub(1)
+                .and_then(|i| bytes.get(i))
+                .is_some_and(|b| *b == b' ' || *b == b'\t');
+        if !starts_comment {
+            return None;
+        }
+        parse_directive(line.get(at + 1..)?).map(|d| (at, d))
+    })
+}
+
 /// Split diagnostics into kept and suppressed; every rule name in a directive that
 /// covered nothing becomes an [`UNUSED_SUPPRESSION`] diagnostic in `kept` (unless
 /// that rule is itself suppressed or disabled by the caller, which filters later).
@@ -122,10 +237,27 @@ pub fn apply(
     suppressions: &[Suppression],
     is_known: &dyn Fn(&str) -> bool,
 ) -> Applied {
+    apply_rendered(diagnostics, suppressions, None, is_known)
+}
+
+/// [`apply`] for a document that may be rendered: the directives of its origin
+/// files ([`crate::origin::OriginFiles::directives`]) suppress too, after the
+/// document's own. A finding is covered by an origin directive when one of its
+/// origins ([`crate::origin::OriginMap::origins_of`]) is in the directive's file
+/// and starts inside the range the directive covers. Origin directives that
+/// cover nothing are not reported (see the module docs). With `rendering` `None`
+/// this is exactly [`apply`].
+pub fn apply_rendered(
+    diagnostics: Vec<Diagnostic>,
+    suppressions: &[Suppression],
+    rendering: Option<&Rendering>,
+    is_known: &dyn Fn(&str) -> bool,
+) -> Applied {
     let mut used: Vec<Vec<bool>> = suppressions
         .iter()
         .map(|s| vec![false; s.rules.len()])
         .collect();
+    let origin_directives = rendering.map_or(&[][..], |r| r.files().directives());
     let mut applied = Applied::default();
     'diag: for d in diagnostics {
         for (si, s) in suppressions.iter().enumerate() {
@@ -139,7 +271,14 @@ pub fn apply(
                 let r = SuppressionRef {
                     line: s.line,
                     kind: s.kind.to_string(),
+                    path: None,
                 };
+                applied.suppressed.push((d, r));
+                continue 'diag;
+            }
+        }
+        if let (Some(rendering), false) = (rendering, origin_directives.is_empty()) {
+            if let Some(r) = origin_suppression(&d, rendering, origin_directives) {
                 applied.suppressed.push((d, r));
                 continue 'diag;
             }
@@ -169,9 +308,156 @@ pub fn apply(
     applied
 }
 
+/// The first origin directive that covers `d`, as reported on the finding.
+fn origin_suppression(
+    d: &Diagnostic,
+    rendering: &Rendering,
+    directives: &[Suppression],
+) -> Option<SuppressionRef> {
+    let origins = rendering.map().origins_of(d.span);
+    if origins.is_empty() {
+        return None;
+    }
+    directives.iter().find_map(|s| {
+        let Scope::Origin { file, span } = s.scope else {
+            return None;
+        };
+        let covered = origins
+            .iter()
+            .any(|o| o.file == file && span.start <= o.span.start && o.span.start <= span.end);
+        if !covered || !s.rules.iter().any(|(name, _)| d.rule.answers_to(name)) {
+            return None;
+        }
+        Some(SuppressionRef {
+            line: s.line,
+            kind: s.kind.to_string(),
+            path: rendering.files().get(file).map(|f| f.path().to_string()),
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
+    use crate::source::Source;
+    use std::sync::Arc;
+
+    fn names(s: &Suppression) -> Vec<&str> {
+        s.rules.iter().map(|r| r.0.as_str()).collect()
+    }
+
+    fn covered<'a>(text: &'a str, s: &Suppression) -> &'a str {
+        match s.scope {
+            Scope::Origin { span, .. } => span.text(text),
+            other => panic!("not an origin scope: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn origin_directives_cover_the_line_below_or_their_own() {
+        let mut files = OriginFiles::new();
+        let text = "\
+# stockade ignore=PSS001 because the chart needs it
+
+# another comment
+securityContext:
+  privileged: {{ .Values.privileged }}  # stockade ignore=PSS002,PSS003
+image: \"a#stockade ignore=NOPE\"
+# stockade global ignore=KSV001
+# stockade ignore=PSS004
+";
+        let id = files.add(Source::new("t.yaml", text));
+        let found = origin_directives(id, text);
+        assert_eq!(found.len(), 4, "{found:?}");
+        assert_eq!(names(&found[0]), ["PSS001"]);
+        assert_eq!(found[0].rules[0].1.text(text), "PSS001");
+        assert_eq!((found[0].line, found[0].kind), (1, "comment"));
+        assert_eq!(covered(text, &found[0]), "securityContext:");
+        assert_eq!(names(&found[1]), ["PSS002", "PSS003"]);
+        assert_eq!(
+            covered(text, &found[1]),
+            "  privileged: {{ .Values.privileged }}  # stockade ignore=PSS002,PSS003"
+        );
+        assert_eq!(found[1].span.text(text), "# stockade ignore=PSS002,PSS003");
+        assert_eq!(found[2].kind, "global-comment");
+        assert_eq!(covered(text, &found[2]), text);
+        // Nothing below the last one: it covers nothing.
+        assert_eq!(covered(text, &found[3]), "");
+        assert!(origin_directives(id, "a: 1\n").is_empty());
+    }
+
+    #[test]
+    fn origin_directives_suppress_rendered_findings_and_are_never_unused() {
+        let values = "replicas: 1\n# stockade ignore=PSS001\nprivileged: true\nhostPID: true\n";
+        let mut files = OriginFiles::new();
+        let v = files.add(Source::new("values.yaml", values));
+        let files = Arc::new(files);
+        let rendered = "privileged: true\nhostPID: true\n";
+        let at = |text: &str, needle: &str| {
+            let i = text.find(needle).unwrap();
+            Span::from_range(i..i + needle.len())
+        };
+        let map = OriginMap::builder()
+            .with(
+                at(rendered, "true"),
+                OriginSpan::new(v, at(values, "true"), OriginRole::Value),
+            )
+            .with(
+                Span::new(17, 30),
+                OriginSpan::new(v, at(values, "hostPID: true"), OriginRole::Value),
+            )
+            .build()
+            .unwrap();
+        let source = Source::rendered("out.yaml", rendered, map, files).unwrap();
+        let rule = |id: &str| {
+            crate::finding::RuleRef::Dynamic(Arc::new(crate::finding::DynamicRule {
+                id: id.to_string(),
+                aliases: Vec::new(),
+                severity: Severity::High,
+                category: Category::Security,
+                title: String::new(),
+                remediation: String::new(),
+                help: String::new(),
+            }))
+        };
+        let diagnostics = vec![
+            Diagnostic::new(rule("PSS001"), at(rendered, "true"), "privileged"),
+            Diagnostic::new(rule("PSS001"), Span::new(26, 30), "other line"),
+            Diagnostic::new(rule("PSS002"), Span::new(26, 30), "host pid"),
+            Diagnostic::new(rule("PSS001"), Span::new(0, 10), "no origin"),
+        ];
+        let applied = apply_rendered(diagnostics, &[], source.rendering(), &|_| true);
+        assert_eq!(applied.suppressed.len(), 1);
+        let (d, r) = &applied.suppressed[0];
+        assert_eq!(d.message, "privileged");
+        assert_eq!((r.line, r.kind.as_str()), (2, "comment"));
+        assert_eq!(r.path.as_deref(), Some("values.yaml"));
+        // The rest is kept, and the directive is not reported (it was used, but
+        // unused origin directives are never reported either).
+        let kept: Vec<&str> = applied.kept.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(kept, ["other line", "host pid", "no origin"]);
+        let unused = apply_rendered(
+            vec![Diagnostic::new(
+                rule("PSS002"),
+                Span::new(26, 30),
+                "host pid",
+            )],
+            &[],
+            source.rendering(),
+            &|_| true,
+        );
+        assert_eq!(unused.kept.len(), 1);
+        assert!(unused.suppressed.is_empty());
+        // A plain source: same as `apply`.
+        let plain = apply_rendered(
+            vec![Diagnostic::new(rule("PSS001"), Span::new(0, 4), "x")],
+            &[],
+            None,
+            &|_| true,
+        );
+        assert_eq!(plain.kept.len(), 1);
+    }
 
     #[test]
     fn rule_list_keeps_spans() {

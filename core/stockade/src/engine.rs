@@ -9,15 +9,17 @@ use crate::source::Source;
 use crate::suppress;
 use crate::Kind;
 
-/// Turn what a pack collected into a report for `source`: suppressions applied,
-/// disabled rules dropped, severities overridden. At most
+/// Turn what a pack collected into a report for `source`: suppressions applied
+/// (for a rendered source, also the `# stockade ignore=` directives of the files
+/// it was rendered from), disabled rules dropped, severities overridden. At most
 /// [`crate::Limits::max_findings`] findings are kept (the earliest in the file);
 /// one `limit` error stands for the rest.
 pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
     let config = ctx.config;
-    let mut applied = suppress::apply(
+    let mut applied = suppress::apply_rendered(
         std::mem::take(&mut ctx.diagnostics),
         &ctx.suppressions,
+        source.rendering(),
         &|name| crate::registry::find_rule(name).is_some(),
     );
     applied.kept.retain(|d| match &d.rule {

@@ -110,8 +110,9 @@ pub use stockade_pack as pack;
 pub use config::{Config, Limits, PssLevel, Settings};
 pub use stockade_source::context::Context;
 pub use stockade_source::finding::{
-    Diagnostic, ErrorKind, Finding, Problem, Report, ScanError, Skipped, Summary,
+    Diagnostic, ErrorKind, Finding, OriginLocation, Problem, Report, ScanError, Skipped, Summary,
 };
+pub use stockade_source::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
 pub use stockade_source::rule::{Category, Pack, RuleMeta, Severity};
 pub use stockade_source::source::{LineIndex, Position, Source, Span, Utf16Position};
 
@@ -407,7 +408,9 @@ impl Engine {
         &self.config
     }
 
-    /// Scan one source. `kind` overrides detection; a source whose kind cannot be
+    /// Scan one source. A rendered source ([`Source::rendered`]) scans like any
+    /// other; its findings also carry their origins, and comments in its origin
+    /// files suppress. `kind` overrides detection; a source whose kind cannot be
     /// detected yields a report with one `unsupported` error, never an empty report.
     /// A source over [`Limits::max_file_bytes`] yields one `limit` error at 1:1 and
     /// is not parsed.

@@ -12,11 +12,18 @@
 //! and SARIF's `endColumn`. Suppressed findings are not annotated. Values are
 //! escaped as the Actions toolkit does: `%`, `\r`, `\n` everywhere, and also `:`
 //! and `,` in properties. A plain summary line closes the output.
+//!
+//! A finding in a rendered document (whose path is usually no file of the
+//! repository) also gets an annotation at its first origin, the line of the
+//! template or values file a reviewer can change, whose message says which
+//! rendered document it was rendered into; the finding's own annotation lists
+//! its origins.
 
 use std::fmt::Write as _;
 
 use crate::finding::{Finding, Report, ScanError};
 use crate::rule::Severity;
+use crate::source::Position;
 
 /// The annotation level for a severity.
 pub fn level(severity: Severity) -> &'static str {
@@ -43,32 +50,60 @@ pub fn render(report: &Report) -> String {
     out
 }
 
+/// The finding's annotation, and for a finding with origins a second one at the
+/// first origin (two lines).
 fn finding_command(f: &Finding) -> String {
-    let mut props = vec![("file", f.path.clone()), ("line", f.start.line.to_string())];
+    let mut props = location(&f.path, f.start, f.end);
+    props.push(("title", format!("{} {}", f.rule, f.title)));
+    let mut message = f.message.clone();
+    if !f.origins.is_empty() {
+        let origins: Vec<String> = f
+            .origins
+            .iter()
+            .map(|o| format!("{} {}:{}:{}", o.role, o.path, o.start.line, o.start.column))
+            .collect();
+        let _ = write!(message, "\n\nRendered from: {}", origins.join(", "));
+    }
+    let mut fix = String::new();
+    if !f.remediation.is_empty() {
+        let _ = write!(fix, "\n\nFix: {}", f.remediation);
+    }
+    if !f.help.is_empty() {
+        let _ = write!(fix, "\nHelp: {}", f.help);
+    }
+    let mut out = command(level(f.severity), &props, &format!("{message}{fix}"));
+    if let Some(origin) = f.origins.first() {
+        let mut props = location(&origin.path, origin.start, origin.end);
+        props.push(("title", format!("{} {}", f.rule, f.title)));
+        let message = format!(
+            "{}\n\nRendered from this {} into {}:{}:{}{fix}",
+            f.message, origin.role, f.path, f.start.line, f.start.column
+        );
+        out.push('\n');
+        out.push_str(&command(level(f.severity), &props, &message));
+    }
+    out
+}
+
+/// `file`, `line`, and the columns and end line where GitHub uses them.
+fn location(path: &str, start: Position, end: Position) -> Vec<(&'static str, String)> {
+    let mut props = vec![("file", path.to_string()), ("line", start.line.to_string())];
     // A span ending right after a line break ends on the line before.
-    let end_line = if f.end.line > f.start.line && f.end.column.get() == 1 {
-        f.end.line.get() - 1
+    let end_line = if end.line > start.line && end.column.get() == 1 {
+        end.line.get() - 1
     } else {
-        f.end.line.get()
+        end.line.get()
     };
-    if end_line == f.start.line.get() {
-        props.push(("col", f.start.column.to_string()));
+    if end_line == start.line.get() {
+        props.push(("col", start.column.to_string()));
         props.push(("endLine", end_line.to_string()));
-        if f.end.line == f.start.line {
-            props.push(("endColumn", f.end.column.to_string()));
+        if end.line == start.line {
+            props.push(("endColumn", end.column.to_string()));
         }
     } else {
         props.push(("endLine", end_line.to_string()));
     }
-    props.push(("title", format!("{} {}", f.rule, f.title)));
-    let mut message = f.message.clone();
-    if !f.remediation.is_empty() {
-        let _ = write!(message, "\n\nFix: {}", f.remediation);
-    }
-    if !f.help.is_empty() {
-        let _ = write!(message, "\nHelp: {}", f.help);
-    }
-    command(level(f.severity), &props, &message)
+    props
 }
 
 fn error_command(e: &ScanError) -> String {

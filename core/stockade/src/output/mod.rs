@@ -23,9 +23,44 @@ use crate::finding::Report;
 ///
 /// The text renderer shows code frames from it and SARIF hashes the offending
 /// text into fingerprints; both degrade gracefully (no frame, a position-based
-/// fingerprint) when a path has no text, e.g. with [`NoSources`].
+/// fingerprint) when a path has no text, e.g. with [`NoSources`]. The files
+/// rendered sources came from are looked up the same way, by their paths (the
+/// text renderer frames a finding's origins with them): a [`Source`] answers for
+/// its origin files too, and [`SourceIndex`] for many sources and theirs.
+///
+/// [`Source`]: crate::source::Source
 pub trait Sources {
     fn text(&self, path: &str) -> Option<&str>;
+}
+
+/// The texts of scanned sources and of the files rendered ones came from, by
+/// path, looked up in constant time (for renderers over many sources).
+#[derive(Debug, Clone, Default)]
+pub struct SourceIndex<'a> {
+    texts: HashMap<&'a str, &'a str>,
+}
+
+impl<'a> SourceIndex<'a> {
+    /// Index `sources` and their origin files; a scanned source wins over an
+    /// origin file with the same path.
+    pub fn new(sources: &'a [crate::source::Source]) -> Self {
+        let mut texts = HashMap::new();
+        for source in sources {
+            texts.insert(source.path(), source.text());
+        }
+        for rendering in sources.iter().filter_map(|s| s.rendering()) {
+            for (_, file) in rendering.files().iter() {
+                texts.entry(file.path()).or_insert(file.text());
+            }
+        }
+        Self { texts }
+    }
+}
+
+impl Sources for SourceIndex<'_> {
+    fn text(&self, path: &str) -> Option<&str> {
+        self.texts.get(path).copied()
+    }
 }
 
 impl<S: BuildHasher> Sources for HashMap<String, String, S> {
@@ -40,9 +75,16 @@ impl Sources for BTreeMap<String, String> {
     }
 }
 
+/// The source's own text, and for a rendered source the texts of its origin files.
 impl Sources for crate::source::Source {
     fn text(&self, path: &str) -> Option<&str> {
-        (self.path() == path).then(|| crate::source::Source::text(self))
+        if self.path() == path {
+            return Some(crate::source::Source::text(self));
+        }
+        self.rendering()?
+            .files()
+            .find(path)
+            .map(crate::source::Source::text)
     }
 }
 
@@ -251,6 +293,7 @@ pub(crate) mod fixtures {
         suppressed.suppression = Some(SuppressionRef {
             line: 1,
             kind: "comment".to_string(),
+            path: None,
         });
         report.suppressed.push(suppressed);
         report.errors.push(

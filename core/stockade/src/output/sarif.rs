@@ -13,6 +13,10 @@
 //! configuration). Scan errors are `toolExecutionNotifications` of the invocation,
 //! with their location when they have one.
 //!
+//! A finding in a rendered document lists its origins (the values file's value,
+//! the template's text) as `relatedLocations`, each with its region and a
+//! message naming its role (`rendered from this value`).
+//!
 //! Regions are 1-based and `endColumn` is exclusive (the column after the last
 //! character), as SARIF defines. SARIF's default column unit is UTF-16 code units;
 //! Stockade's columns count Unicode scalar values, so the run sets `columnKind` to
@@ -106,7 +110,11 @@ pub fn to_value_with_rules(report: &Report, sources: &dyn Sources, statics: &[&R
         if let Some(s) = &f.suppression {
             suppression.insert(
                 "justification".into(),
-                json!(format!("suppressed by a {} on line {}", s.kind, s.line)),
+                json!(match &s.path {
+                    Some(path) =>
+                        format!("suppressed by a {} on line {} of {path}", s.kind, s.line),
+                    None => format!("suppressed by a {} on line {}", s.kind, s.line),
+                }),
             );
         }
         if let Some(obj) = r.as_object_mut() {
@@ -234,6 +242,21 @@ fn result(
     });
     if let (Some(i), Some(obj)) = (index.get(&f.rule), r.as_object_mut()) {
         obj.insert("ruleIndex".into(), json!(i));
+    }
+    if let (false, Some(obj)) = (f.origins.is_empty(), r.as_object_mut()) {
+        let related: Vec<Value> = f
+            .origins
+            .iter()
+            .enumerate()
+            .map(|(id, o)| {
+                json!({
+                    "id": id,
+                    "physicalLocation": physical_location(&o.path, Some((o.start, o.end))),
+                    "message": { "text": format!("rendered from this {}", o.role) },
+                })
+            })
+            .collect();
+        obj.insert("relatedLocations".into(), Value::Array(related));
     }
     r
 }
@@ -392,6 +415,13 @@ mod tests {
                 assert_eq!(str_at(&rules[i], "/id"), rule_id);
                 for location in result["locations"].as_array().expect("locations") {
                     check_location(location);
+                }
+                if let Some(related) = result.get("relatedLocations") {
+                    for location in related.as_array().expect("relatedLocations") {
+                        check_location(location);
+                        assert!(location["id"].is_u64(), "{location}");
+                        assert!(!str_at(location, "/message/text").is_empty());
+                    }
                 }
                 let fingerprints = result["partialFingerprints"].as_object().unwrap();
                 assert!(fingerprints.values().all(Value::is_string));

@@ -11,6 +11,17 @@
 //!   = help: https://github.com/stockade-dev/stockade/blob/main/docs/rules.md#df0001
 //! ```
 //!
+//! A finding in a rendered document (a Helm or Kustomize output) is followed by
+//! one frame per origin, labelled with its role, when the origin file's text is
+//! available through [`Sources`]:
+//!
+//! ```text
+//!    = rendered from value: web/values.yaml:5:15
+//!    |
+//!  5 |   privileged: true
+//!    |               ^^^^
+//! ```
+//!
 //! Code frames show the source lines a span covers (a long span shows its first
 //! three and last two lines), with carets under the exact columns. Tabs are shown
 //! as four spaces and control characters as their Unicode "control picture", so
@@ -113,15 +124,45 @@ fn finding_block(
     for line in f.message.lines() {
         let _ = writeln!(out, "  {}", sanitize(line));
     }
+    // A finding with origins lines up all its frames on the widest gutter.
+    let min_width = f
+        .origins
+        .iter()
+        .map(|o| o.end.line)
+        .max()
+        .map_or(0, |line| line.max(f.end.line).to_string().len());
     let frame = sources.text(&f.path).map(|text| {
         let index = indexes.of(&f.path, text);
-        code_frame_in(text, index, f.start, f.end, sev, style)
+        code_frame_in(text, index, f.start, f.end, sev, style, min_width)
     });
-    let gutter = frame.as_ref().map_or(1, |(_, width)| *width);
+    let gutter = frame.as_ref().map_or(min_width.max(1), |(_, width)| *width);
     if let Some((frame, _)) = &frame {
         out.push_str(frame);
     }
     let pad = " ".repeat(gutter + 1);
+    for origin in &f.origins {
+        let _ = writeln!(
+            out,
+            "{pad}{} {}: {}",
+            style.paint("1;36", "= rendered from"),
+            origin.role,
+            style.paint(
+                "1",
+                &format!(
+                    "{}:{}:{}",
+                    sanitize(&origin.path),
+                    origin.start.line,
+                    origin.start.column
+                )
+            ),
+        );
+        if let Some(text) = sources.text(&origin.path) {
+            let index = indexes.of(&origin.path, text);
+            let (frame, _) =
+                code_frame_in(text, index, origin.start, origin.end, "1;34", style, gutter);
+            out.push_str(&frame);
+        }
+    }
     if !f.remediation.is_empty() {
         let _ = writeln!(
             out,
@@ -160,7 +201,7 @@ fn error_block(
     );
     if let (Some(start), Some(end), Some(text)) = (e.start, e.end, sources.text(&e.path)) {
         let index = indexes.of(&e.path, text);
-        let (frame, _) = code_frame_in(text, index, start, end, "1;31", style);
+        let (frame, _) = code_frame_in(text, index, start, end, "1;31", style, 0);
         out.push_str(&frame);
     }
 }
@@ -244,7 +285,15 @@ fn code_frame(
     caret_code: &str,
     style: &Style,
 ) -> (String, usize) {
-    code_frame_in(text, &LineIndex::new(text), start, end, caret_code, style)
+    code_frame_in(
+        text,
+        &LineIndex::new(text),
+        start,
+        end,
+        caret_code,
+        style,
+        0,
+    )
 }
 
 /// Bytes of a long line kept before the carets' start (then up to
@@ -252,7 +301,8 @@ fn code_frame(
 const EXCERPT_BEFORE: usize = 256;
 const EXCERPT_AFTER: usize = 1024;
 
-/// [`code_frame`] with the text's line index.
+/// [`code_frame`] with the text's line index, and a gutter at least `min_width`
+/// wide (to line up with other frames of the same finding).
 fn code_frame_in(
     text: &str,
     index: &LineIndex,
@@ -260,6 +310,7 @@ fn code_frame_in(
     end: Position,
     caret_code: &str,
     style: &Style,
+    min_width: usize,
 ) -> (String, usize) {
     let first = start.line.to_zero_indexed();
     let mut last = end.line.to_zero_indexed().max(first);
@@ -269,7 +320,7 @@ fn code_frame_in(
     }
     let line_count = u32::try_from(index.line_count()).unwrap_or(u32::MAX);
     if first >= line_count {
-        return (String::new(), 1);
+        return (String::new(), min_width.max(1));
     }
     last = last.min(line_count.saturating_sub(1));
     let shown: Vec<Option<u32>> = if last - first + 1 > MAX_FRAME_LINES {
@@ -281,7 +332,7 @@ fn code_frame_in(
     } else {
         (first..=last).map(Some).collect()
     };
-    let width = (last + 1).to_string().len();
+    let width = (last + 1).to_string().len().max(min_width);
     let blank = " ".repeat(width);
     let bar = style.paint("1;34", "|");
     let mut out = String::new();
