@@ -75,6 +75,7 @@
 //! ([`kyverno`]), and the shared vocabulary of sources, spans and findings
 //! ([`source`]). Each is its own crate, re-exported here; `ARCHITECTURE.md`
 //! draws the layers.
+#![deny(missing_docs)]
 #![cfg_attr(
     test,
     allow(
@@ -124,12 +125,14 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 #[serde(rename_all = "lowercase")]
 #[non_exhaustive]
 pub enum Kind {
+    /// A Dockerfile (or Containerfile).
     Dockerfile,
     /// Kubernetes manifests: a YAML or JSON stream of objects.
     Kubernetes,
 }
 
 impl Kind {
+    /// The kind's name, as `--kind` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Kind::Dockerfile => "dockerfile",
@@ -210,6 +213,7 @@ impl Engine {
     /// first (it publishes conftest's input), the policy packs last.
     pub const PACKS: [&'static str; 5] = ["dockerfile", "kubernetes", "netpol", "rego", "kyverno"];
 
+    /// An engine with this configuration and every built-in pack.
     pub fn new(config: Config) -> Self {
         Self {
             config,
@@ -404,6 +408,7 @@ impl Engine {
         self.packs.iter().map(AsRef::as_ref)
     }
 
+    /// The configuration the engine scans with.
     pub fn config(&self) -> &Config {
         &self.config
     }

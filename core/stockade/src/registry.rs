@@ -1,4 +1,5 @@
-//! The list of every built-in rule, gathered from the packs.
+//! The list of every built-in rule, gathered from the packs' registration lists
+//! (each pack's [`crate::pack::Pack::rules`]).
 
 use std::sync::OnceLock;
 
@@ -9,9 +10,9 @@ pub fn all_rules() -> &'static [&'static RuleMeta] {
     static RULES: OnceLock<Vec<&'static RuleMeta>> = OnceLock::new();
     RULES.get_or_init(|| {
         let mut rules: Vec<&'static RuleMeta> = vec![&crate::suppress::UNUSED_SUPPRESSION];
-        rules.extend_from_slice(crate::dockerfile::RULES);
-        rules.extend_from_slice(crate::kubernetes::RULES);
-        rules.extend_from_slice(crate::netpol::RULES);
+        for pack in crate::Engine::default().packs() {
+            rules.extend_from_slice(pack.rules());
+        }
         rules.sort_by_key(|r| r.id);
         rules
     })

@@ -30,6 +30,7 @@ use crate::finding::Report;
 ///
 /// [`Source`]: crate::source::Source
 pub trait Sources {
+    /// The text of the file at `path`, when known.
     fn text(&self, path: &str) -> Option<&str>;
 }
 
@@ -107,16 +108,22 @@ impl Sources for NoSources {
 /// An output format of `stockade scan`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
+    /// Human-readable text with code frames.
     #[default]
     Text,
+    /// The report as JSON (the shape the bindings return).
     Json,
+    /// SARIF 2.1.0, for code-scanning uploads.
     Sarif,
+    /// GitHub Actions workflow commands (annotations).
     Github,
 }
 
 impl Format {
+    /// Every format.
     pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Github];
 
+    /// The format's name, as `--format` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
             Format::Text => "text",

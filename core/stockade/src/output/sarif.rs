@@ -35,8 +35,10 @@ use crate::output::Sources;
 use crate::rule::{RuleMeta, Severity};
 use crate::source::Position;
 
+/// The SARIF 2.1.0 schema the output declares.
 pub const SCHEMA: &str =
     "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json";
+/// The key of Stockade's partial fingerprints.
 pub const FINGERPRINT_KEY: &str = "stockade/v1";
 
 /// The result level for a severity.
