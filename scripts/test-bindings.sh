@@ -3,7 +3,10 @@
 # playground, installing what it needs first (idempotent; safe to rerun):
 #   rustup target wasm32-unknown-unknown, wasm-bindgen-cli (the version in
 #   Cargo.lock), Debian chromium (only when /usr/bin/chromium is missing), a venv
-#   with maturin/pytest/mypy, npm packages (@napi-rs/cli, playwright-core, binaryen).
+#   with maturin/pytest/mypy, npm packages (@napi-rs/cli, playwright-core, binaryen),
+#   cargo-about (scripts/notices.sh installs it when missing).
+# Checks first that the third-party license notices shipped in the packages are current
+# (scripts/notices.sh --check), and that each package carries LICENSE and the notices.
 # Then checks that one bad Dockerfile gives the same findings through the four
 # doors: Rust (JSON), Python, the Node addon and the WebAssembly build.
 #
@@ -76,6 +79,24 @@ WASM_OPT="$ROOT/bindings-wasm/node_modules/.bin/wasm-opt" # npm binaryen, never 
 timer_stop tools
 
 # ---------------------------------------------------------------------------
+step "License notices: regenerate from the dependency tree, compare with the committed ones"
+timer_start
+run scripts/notices.sh --check
+timer_stop notices
+# Each package must carry the project's LICENSE and the third-party notices.
+require_files() { # require_files WHAT LISTING-FILE NAME...
+  local what=$1 listing=$2 name
+  shift 2
+  for name in "$@"; do
+    if ! grep -qE "(^|[/ \"])$name(\"|[[:space:]]|\$)" "$listing"; then
+      echo "$what does not contain $name" >&2
+      exit 1
+    fi
+  done
+  echo "$what contains $*"
+}
+
+# ---------------------------------------------------------------------------
 step "Rust door: the core's JSON report"
 timer_start
 printf '%s' "$BAD" >"$DOORS/Dockerfile"
@@ -90,6 +111,8 @@ timer_start
 rm -f "$WORK"/wheels/stockade-*.whl
 run "$WORK/venv/bin/maturin" build --release -m bindings-python/Cargo.toml --target "$HOST" -o "$WORK/wheels"
 WHEEL=$(ls "$WORK"/wheels/stockade-*.whl)
+python3 -m zipfile -l "$WHEEL" >"$WORK/wheel-files.txt"
+require_files "the wheel" "$WORK/wheel-files.txt" LICENSE THIRD-PARTY-NOTICES
 run python3 -m venv --clear "$WORK/venv-test"
 run "$WORK/venv-test/bin/pip" install --quiet --disable-pip-version-check pytest mypy "$WHEEL"
 # From outside the source tree, so that the installed package and its stubs are checked.
@@ -104,6 +127,8 @@ step "Node: addon, generated typings, tests"
 timer_start
 (cd bindings-node && run npx napi build --platform --release)
 run git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+(cd bindings-node && npm pack --dry-run --json --ignore-scripts) >"$WORK/node-pack.json"
+require_files "the npm package @stockade/node" "$WORK/node-pack.json" LICENSE THIRD-PARTY-NOTICES
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
 (cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" \
   run node --test test/api.test.mjs test/policies.test.mjs)
@@ -123,6 +148,9 @@ run wasm-bindgen "$RAW_WASM" --target nodejs --out-dir "$PKG/node"
 run wasm-bindgen "$RAW_WASM" --target web --out-dir "$PKG/web"
 run wasm-bindgen "$RAW_WASM" --target bundler --out-dir "$PKG/bundler"
 cp bindings-wasm/pkg.package.json "$PKG/package.json"
+cp LICENSE bindings-wasm/THIRD-PARTY-NOTICES "$PKG/"
+(cd "$PKG" && npm pack --dry-run --json --ignore-scripts) >"$WORK/wasm-pack.json"
+require_files "the npm package @stockade/wasm" "$WORK/wasm-pack.json" LICENSE THIRD-PARTY-NOTICES
 BINDGEN_SIZE=$(size "$PKG/web/stockade_wasm_bg.wasm")
 BINDGEN_GZ=$(gz "$PKG/web/stockade_wasm_bg.wasm")
 # wasm-opt takes a minute; reuse its output while its input is byte-identical.
@@ -161,7 +189,7 @@ printf 'node addon  %s  %s bytes\n' "$(basename "$NODE_ADDON")" "$(size "$NODE_A
 printf 'wasm        rustc %s bytes; wasm-bindgen %s bytes (%s gzip); wasm-opt -Oz %s bytes (%s gzip)\n' \
   "$(size "$RAW_WASM")" "$BINDGEN_SIZE" "$BINDGEN_GZ" "$(size "$FINAL_WASM")" "$(gz "$FINAL_WASM")"
 printf 'screenshots %s\n' "$(ls bindings-wasm/test-output/*.png | tr '\n' ' ')"
-printf 'seconds     tools %s, rust door %s, python %s, node %s, wasm %s, playground %s, total %s\n' \
-  "${TIMES[tools]}" "${TIMES[rust]}" "${TIMES[python]}" "${TIMES[node]}" "${TIMES[wasm]}" \
+printf 'seconds     tools %s, notices %s, rust door %s, python %s, node %s, wasm %s, playground %s, total %s\n' \
+  "${TIMES[tools]}" "${TIMES[notices]}" "${TIMES[rust]}" "${TIMES[python]}" "${TIMES[node]}" "${TIMES[wasm]}" \
   "${TIMES[playground]}" "$SECONDS"
 echo "bindings: all tests passed"
