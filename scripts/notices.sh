@@ -75,7 +75,6 @@ drop_unused_sections() {
   '
 }
 
-
 generate() { # generate DIR LABEL TARGET...: writes DIR/THIRD-PARTY-NOTICES
   local dir=$1 label=$2
   shift 2
@@ -103,7 +102,7 @@ EOF
     printf '%s\n' "$body" | drop_unused_sections
   } >"$out"
   printf '%-36s %7s bytes, %3s crates\n' "$out" "$(wc -c <"$out")" \
-    "$(awk '/^Crates included/ { f = 1 } /^Where a crate/ { f = 0 } f && /^  [^ ]/ { n++ } END { print n + 0 }' "$out")"
+    "$(awk '/^Crates included/ { f = 1 } /^The license texts follow/ { f = 0 } f && /^  [^ ]/ { n++ } END { print n + 0 }' "$out")"
 }
 
 generate bindings-python "Python package stockade (the wheel)" "${PYTHON_TARGETS[@]}"
