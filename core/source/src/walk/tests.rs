@@ -263,3 +263,11 @@ fn a_file_that_says_it_is_empty_is_still_bounded() {
         "{err:?}"
     );
 }
+
+#[test]
+fn display_paths_join_without_dot_prefix() {
+    assert_eq!(join_display(".", "Dockerfile"), "Dockerfile");
+    assert_eq!(join_display("./", "Dockerfile"), "Dockerfile");
+    assert_eq!(join_display("a/b/", "c"), "a/b/c");
+    assert_eq!(join_display("/", "etc"), "etc");
+}
