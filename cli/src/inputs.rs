@@ -126,3 +126,52 @@ pub fn skipped(display: String, reason: &Skip) -> Skipped {
 pub fn io_message(e: &std::io::Error) -> String {
     e.to_string()
 }
+
+/// The texts of the files under `paths` that a scan reads beside its inputs
+/// (`--policy`, `--rego`, `--inventory`, `--kyverno`): named files whatever their
+/// name (a named pipe too), files under named folders when `keep` accepts their
+/// name. Each is read within `max` bytes. A file that cannot be read, is over the
+/// limit, is not a regular file or is not UTF-8 is an error naming it: a policy
+/// is never dropped silently.
+pub fn read_texts(
+    paths: &[PathBuf],
+    keep: impl Fn(&str) -> bool,
+    max: usize,
+) -> (Vec<(String, String)>, Vec<ScanError>) {
+    let mut walker = Walker::new(Folders::Visible, keep).named_pipes(true);
+    let reader = walk::Reader::new(max);
+    let mut texts = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        for entry in walker.walk(root, &walk::display_path(root)) {
+            match entry {
+                Entry::File {
+                    path,
+                    display,
+                    named,
+                } => match reader.pipes(named).read_to_string(&path) {
+                    Ok(text) => texts.push((display, text)),
+                    Err(e) => errors.push(e.to_scan_error(display)),
+                },
+                Entry::Skipped {
+                    display,
+                    reason: Skip::Unreadable(e),
+                    ..
+                }
+                | Entry::Error {
+                    display, error: e, ..
+                } => errors.push(ScanError::file(ErrorKind::Io, display, io_message(&e))),
+                Entry::Skipped {
+                    display,
+                    reason: Skip::Special(what),
+                    ..
+                } => errors.push(ScanError::file(
+                    ErrorKind::Unsupported,
+                    display,
+                    format!("{}: not a regular file; it was not opened", what.describe()),
+                )),
+            }
+        }
+    }
+    (texts, errors)
+}
