@@ -6,6 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
+use stockade::source::walk;
 use stockade::{Config, ErrorKind, ScanError, Source};
 
 /// File names looked for, in order, in each folder.
@@ -33,17 +34,19 @@ pub struct Failed {
     pub text: Option<String>,
 }
 
-/// Read and parse a configuration file; every problem comes back as a located error.
+/// Read and parse a configuration file (within the default 16 MiB, as a regular
+/// file or a named pipe, through the shared reader); every problem comes back
+/// as a located error.
 pub fn load(path: &Path) -> Result<Config, Failed> {
     let display = path.to_string_lossy().replace('\\', "/");
-    let text = match std::fs::read_to_string(path) {
+    let text = match walk::Reader::default().pipes(true).read_to_string(path) {
         Ok(text) => text,
         Err(e) => {
             return Err(Failed {
                 errors: vec![ScanError::file(
                     ErrorKind::Config,
                     display.clone(),
-                    format!("cannot read the configuration: {e}"),
+                    format!("cannot read the configuration: {}", e.message()),
                 )],
                 path: display,
                 text: None,

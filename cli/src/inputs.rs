@@ -1,6 +1,7 @@
 //! Which files a scan reads: named files, folders walked recursively, stdin.
 //!
-//! A folder is walked in name order (so the output order does not depend on the
+//! The walk and the reads are [`stockade::source::walk`]'s, shared with every
+//! other command. A folder is walked in name order (so the output order does not depend on the
 //! file system), skipping `.git`, `target`, `node_modules` and hidden folders.
 //! Symbolic links are followed, but a folder is entered only once (by its
 //! canonical path), so link loops end. A file reachable twice is scanned once.
@@ -15,15 +16,11 @@
 //! device or socket is an `unsupported` error and is not opened. Every read is
 //! bounded by the configured size limit (see `scan`).
 
-use std::collections::HashSet;
-use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use stockade::source::walk::{self, Entry, Folders, Skip, Special, Walker};
 use stockade::Skipped;
 use stockade::{detect_kind, ErrorKind, ScanError};
-
-/// Folders a walk never enters.
-const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 
 /// One thing to read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,171 +44,82 @@ pub struct Collected {
     pub skipped: Vec<Skipped>,
 }
 
-/// What a non-regular, non-folder file is, for messages.
-fn special_kind(meta: &fs::Metadata) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        let t = meta.file_type();
-        if t.is_fifo() {
-            return "a named pipe (FIFO)";
-        }
-        if t.is_char_device() {
-            return "a character device";
-        }
-        if t.is_block_device() {
-            return "a block device";
-        }
-        if t.is_socket() {
-            return "a socket";
-        }
-    }
-    let _ = meta;
-    "not a regular file"
-}
-
-/// Whether a named path that is not a folder may be read: regular files and pipes.
-fn readable_when_named(meta: &fs::Metadata) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if meta.file_type().is_fifo() {
-            return true;
-        }
-    }
-    meta.is_file()
-}
-
-/// Expand the command line's paths (`-` is stdin).
+/// Expand the command line's paths (`-` is stdin) with the shared walker
+/// ([`stockade::source::walk`]): every file of a folder is returned (the scan
+/// decides by kind after reading), named pipes are read.
 pub fn collect(paths: &[PathBuf]) -> Collected {
-    let mut walker = Walker::default();
+    let mut walker = Walker::new(Folders::Visible, |_| true).named_pipes(true);
+    let mut out = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
-            if !walker.out.inputs.contains(&Input::Stdin) {
-                walker.out.inputs.push(Input::Stdin);
+            if !out.inputs.contains(&Input::Stdin) {
+                out.inputs.push(Input::Stdin);
             }
             continue;
         }
-        let display = display_path(path);
-        match fs::metadata(path) {
-            Ok(meta) if meta.is_dir() => walker.walk(path, &display),
-            Ok(meta) if readable_when_named(&meta) => walker.add_file(path, display, true),
-            Ok(meta) => walker.out.errors.push(ScanError::file(
-                ErrorKind::Unsupported,
-                display,
-                format!(
-                    "{}: Stockade reads regular files, pipes and standard input; it was not opened",
-                    special_kind(&meta)
-                ),
-            )),
-            Err(e) => {
-                walker
-                    .out
-                    .errors
-                    .push(ScanError::file(ErrorKind::Io, display, io_message(&e)));
-            }
-        }
-    }
-    walker.out
-}
-
-#[derive(Default)]
-struct Walker {
-    out: Collected,
-    seen_dirs: HashSet<PathBuf>,
-    seen_files: HashSet<PathBuf>,
-}
-
-impl Walker {
-    fn add_file(&mut self, path: &Path, display: String, named: bool) {
-        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        if self.seen_files.insert(key) {
-            self.out.inputs.push(Input::File {
-                path: path.to_path_buf(),
-                display,
-                named,
-            });
-        }
-    }
-
-    /// List a walked entry that was not read, when its name is of a known kind.
-    fn skip(&mut self, display: String, kind: &str, reason: String) {
-        if detect_kind(&display, "").is_some() {
-            self.out
-                .skipped
-                .push(Skipped::new(display, 0, kind.to_string(), reason));
-        }
-    }
-
-    fn walk(&mut self, dir: &Path, display: &str) {
-        let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        if !self.seen_dirs.insert(canonical) {
-            return; // already walked: a symlink loop or a folder named twice
-        }
-        let entries = match fs::read_dir(dir) {
-            Ok(entries) => entries,
-            Err(e) => {
-                self.out
-                    .errors
-                    .push(ScanError::file(ErrorKind::Io, display, io_message(&e)));
-                return;
-            }
-        };
-        let mut entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
-        entries.sort_by_key(fs::DirEntry::file_name);
-        for entry in entries {
-            let name = entry.file_name();
-            let name_str = name.to_string_lossy();
-            let path = entry.path();
-            let child = join_display(display, &name_str);
-            // Follow symlinks. An entry that cannot be followed (a dangling or
-            // looping link) or is not a regular file is listed as skipped when its
-            // name is of a kind Stockade reads.
-            let meta = match fs::metadata(&path) {
-                Ok(meta) => meta,
-                Err(e) => {
-                    self.skip(
-                        child,
-                        "unreadable",
-                        format!("cannot be read: {}", io_message(&e)),
-                    );
-                    continue;
+        for entry in walker.walk(path, &walk::display_path(path)) {
+            match entry {
+                Entry::File {
+                    path,
+                    display,
+                    named,
+                } => out.inputs.push(Input::File {
+                    path,
+                    display,
+                    named,
+                }),
+                Entry::Skipped {
+                    display,
+                    named: true,
+                    reason,
+                    ..
+                } => out.errors.push(unsupported(display, &reason)),
+                Entry::Skipped {
+                    display, reason, ..
+                } => {
+                    // Listed when its name is of a kind Stockade reads.
+                    if detect_kind(&display, "").is_some() {
+                        out.skipped.push(skipped(display, &reason));
+                    }
                 }
-            };
-            if meta.is_dir() {
-                if name_str.starts_with('.') || SKIPPED_DIRS.contains(&name_str.as_ref()) {
-                    continue;
+                Entry::Error { display, error, .. } => {
+                    out.errors
+                        .push(ScanError::file(ErrorKind::Io, display, io_message(&error)));
                 }
-                self.walk(&path, &child);
-            } else if meta.is_file() {
-                self.add_file(&path, child, false);
-            } else {
-                let what = special_kind(&meta);
-                self.skip(
-                    child,
-                    "not a regular file",
-                    format!(
-                        "{what}: a folder walk reads regular files only (name it to read a pipe)"
-                    ),
-                );
             }
         }
     }
+    out
 }
 
-/// A path as the user wrote it, with `/` separators.
-fn display_path(path: &Path) -> String {
-    path.to_string_lossy().replace('\\', "/")
+/// A named path that is neither a folder, a regular file nor a pipe.
+fn unsupported(display: String, reason: &Skip) -> ScanError {
+    let what = match reason {
+        Skip::Special(s) => s.describe(),
+        Skip::Unreadable(_) => Special::Other.describe(),
+    };
+    ScanError::file(
+        ErrorKind::Unsupported,
+        display,
+        format!(
+            "{what}: Stockade reads regular files, pipes and standard input; it was not opened"
+        ),
+    )
 }
 
-/// `dir/name`, without a leading `./` for the current folder.
-fn join_display(dir: &str, name: &str) -> String {
-    let dir = dir.trim_end_matches('/');
-    if dir.is_empty() || dir == "." {
-        name.to_string()
-    } else {
-        format!("{dir}/{name}")
-    }
+/// A walked entry that was not read, for `summary.skipped`.
+pub fn skipped(display: String, reason: &Skip) -> Skipped {
+    let (kind, reason) = match reason {
+        Skip::Unreadable(e) => ("unreadable", format!("cannot be read: {}", io_message(e))),
+        Skip::Special(s) => (
+            "not a regular file",
+            format!(
+                "{}: a folder walk reads regular files only (name it to read a pipe)",
+                s.describe()
+            ),
+        ),
+    };
+    Skipped::new(display, 0, kind.to_string(), reason)
 }
 
 /// An I/O error's message: the operating system's text, which users search for.
@@ -219,16 +127,51 @@ pub fn io_message(e: &std::io::Error) -> String {
     e.to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used, clippy::expect_used)]
-    use super::*;
-
-    #[test]
-    fn display_paths_join_without_dot_prefix() {
-        assert_eq!(join_display(".", "Dockerfile"), "Dockerfile");
-        assert_eq!(join_display("./", "Dockerfile"), "Dockerfile");
-        assert_eq!(join_display("a/b/", "c"), "a/b/c");
-        assert_eq!(join_display("/", "etc"), "etc");
+/// The texts of the files under `paths` that a scan reads beside its inputs
+/// (`--policy`, `--rego`, `--inventory`, `--kyverno`): named files whatever their
+/// name (a named pipe too), files under named folders when `keep` accepts their
+/// name. Each is read within `max` bytes. A file that cannot be read, is over the
+/// limit, is not a regular file or is not UTF-8 is an error naming it: a policy
+/// is never dropped silently.
+pub fn read_texts(
+    paths: &[PathBuf],
+    keep: impl Fn(&str) -> bool,
+    max: usize,
+) -> (Vec<(String, String)>, Vec<ScanError>) {
+    let mut walker = Walker::new(Folders::Visible, keep).named_pipes(true);
+    let reader = walk::Reader::new(max);
+    let mut texts = Vec::new();
+    let mut errors = Vec::new();
+    for root in paths {
+        for entry in walker.walk(root, &walk::display_path(root)) {
+            match entry {
+                Entry::File {
+                    path,
+                    display,
+                    named,
+                } => match reader.pipes(named).read_to_string(&path) {
+                    Ok(text) => texts.push((display, text)),
+                    Err(e) => errors.push(e.to_scan_error(display)),
+                },
+                Entry::Skipped {
+                    display,
+                    reason: Skip::Unreadable(e),
+                    ..
+                }
+                | Entry::Error {
+                    display, error: e, ..
+                } => errors.push(ScanError::file(ErrorKind::Io, display, io_message(&e))),
+                Entry::Skipped {
+                    display,
+                    reason: Skip::Special(what),
+                    ..
+                } => errors.push(ScanError::file(
+                    ErrorKind::Unsupported,
+                    display,
+                    format!("{}: not a regular file; it was not opened", what.describe()),
+                )),
+            }
+        }
     }
+    (texts, errors)
 }

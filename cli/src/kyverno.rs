@@ -6,14 +6,15 @@
 //! passed, `1` when a result differs from its expectation, `2` when a test
 //! could not run (a missing file, an unreadable policy).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use stockade::kyverno::{run_test_dir, Policies, TestRun};
+use stockade::source::walk::is_yaml_or_json;
 use stockade::{ErrorKind, ScanError, Source};
 
-use crate::inputs::{self, Input};
+use crate::inputs;
 
 #[derive(Args, Debug)]
 pub struct KyvernoArgs {
@@ -139,32 +140,10 @@ fn render_text(runs: &[TestRun], failures_only: bool) -> String {
 }
 
 /// Read the Kyverno policies of `paths` (files, or folders walked for
-/// `.yaml`/`.yml`/`.json` files). Non-policy documents are ignored.
-pub fn load_policies(paths: &[PathBuf]) -> (Policies, Vec<ScanError>) {
-    let collected = inputs::collect(paths);
-    let mut errors = collected.errors;
-    let mut texts: Vec<(String, String)> = Vec::new();
-    for input in &collected.inputs {
-        let Input::File {
-            path,
-            display,
-            named,
-        } = input
-        else {
-            continue;
-        };
-        if !*named && !is_yaml_or_json(path) {
-            continue;
-        }
-        match std::fs::read_to_string(path) {
-            Ok(t) => texts.push((display.clone(), t)),
-            Err(e) => errors.push(ScanError::file(
-                ErrorKind::Io,
-                display.clone(),
-                inputs::io_message(&e),
-            )),
-        }
-    }
+/// `.yaml`/`.yml`/`.json` files), each within `max` bytes. Non-policy documents
+/// are ignored; a file that cannot be read is an error.
+pub fn load_policies(paths: &[PathBuf], max: usize) -> (Policies, Vec<ScanError>) {
+    let (texts, mut errors) = inputs::read_texts(paths, is_yaml_or_json, max);
     let (policies, problems) =
         Policies::from_texts(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
     for p in problems {
@@ -186,11 +165,4 @@ pub fn load_policies(paths: &[PathBuf]) -> (Policies, Vec<ScanError>) {
         ));
     }
     (policies, errors)
-}
-
-fn is_yaml_or_json(path: &Path) -> bool {
-    matches!(
-        path.extension().and_then(|e| e.to_str()),
-        Some("yaml" | "yml" | "json")
-    )
 }

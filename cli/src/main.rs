@@ -317,7 +317,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             let (kyverno_policies, kyverno_errors) = if args.kyverno.is_empty() {
                 (stockade::kyverno::Policies::default(), Vec::new())
             } else {
-                kyverno::load_policies(&args.kyverno)
+                kyverno::load_policies(&args.kyverno, config.limits.file_bytes())
             };
             let collected = inputs::collect(&args.paths);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
@@ -325,10 +325,15 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             let policies = if args.policy.is_empty() && args.rego.is_empty() {
                 None
             } else {
-                let (policies, errors) = policy::load(&args.policy, &args.rego);
+                let max = config.limits.file_bytes();
+                let (policies, errors) = policy::load(&args.policy, &args.rego, max);
                 policy_errors = errors;
                 let mut inventory = stockade::rego::Inventory::new();
-                policy_errors.extend(policy::add_inventory_files(&args.inventory, &mut inventory));
+                policy_errors.extend(policy::add_inventory_files(
+                    &args.inventory,
+                    &mut inventory,
+                    max,
+                ));
                 Some((policies, inventory))
             };
             let (mut report, sources) = scan::scan_all(

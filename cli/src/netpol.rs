@@ -1,10 +1,11 @@
 //! `stockade netpol`: connectivity of NetworkPolicies (connlist, explain, diff).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use stockade::netpol::{self, ConnFormat};
+use stockade::source::walk;
 use stockade::{detect_kind, Kind, Source};
 
 use crate::inputs::{self, Input};
@@ -105,11 +106,16 @@ enum ExplainFormatArg {
 }
 
 /// Read the manifests under `paths`: named files always, files found in folders
-/// when they are YAML or JSON Kubernetes manifests.
+/// when they are YAML or JSON Kubernetes manifests. The walk is the scan's; each
+/// file is read within the default size limit (16 MiB). A manifest-like entry a
+/// walk passed over (a FIFO, a dangling link) is a warning.
 fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
     let collected = inputs::collect(paths);
     if let Some(e) = collected.errors.first() {
         return Err(e.to_string());
+    }
+    for s in &collected.skipped {
+        eprintln!("stockade: warning: {}: skipped: {}", s.path, s.reason);
     }
     let mut sources = Vec::new();
     for input in collected.inputs {
@@ -121,16 +127,15 @@ fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
         else {
             return Err("standard input is not supported here; name files or folders".to_string());
         };
-        let text = read(&path)?;
+        let text = walk::Reader::default()
+            .pipes(named)
+            .read_to_string(&path)
+            .map_err(|e| format!("cannot read {}: {}", path.display(), e.message()))?;
         if named || detect_kind(&display, &text) == Some(Kind::Kubernetes) {
             sources.push(Source::new(display, text));
         }
     }
     Ok(sources)
-}
-
-fn read(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
 }
 
 fn write(output: Option<&PathBuf>, text: &str) -> Result<(), String> {

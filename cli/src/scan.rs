@@ -26,7 +26,9 @@ use stockade::{
     detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
 };
 
-use crate::inputs::{io_message, Input};
+use stockade::source::walk::{self, ReadError};
+
+use crate::inputs::Input;
 
 /// An input after reading.
 enum Loaded {
@@ -132,9 +134,9 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
             path,
             display,
             named,
-        } => match read_bounded(engine, path) {
-            Ok(Ok(bytes)) => (display.as_str(), *named, bytes),
-            Ok(Err((len, at_least))) => {
+        } => match read_bounded(engine, path, *named) {
+            Ok(bytes) => (display.as_str(), *named, bytes),
+            Err(ReadError::Limit { len, at_least, .. }) => {
                 // Over the size limit: not read (or not read to its end). A walked
                 // file of unknown kind is passed over, as when it is small.
                 if !*named && detect_kind(display, "").is_none() {
@@ -144,11 +146,7 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
             }
             Err(e) => {
                 let mut report = Report::default();
-                report.errors.push(ScanError::file(
-                    ErrorKind::Io,
-                    display.clone(),
-                    io_message(&e),
-                ));
+                report.errors.push(e.to_scan_error(display.clone()));
                 return Loaded::Report(report);
             }
         },
@@ -224,26 +222,15 @@ pub fn read_stdin(limit: usize) -> Result<Vec<u8>, String> {
     Ok(bytes)
 }
 
-/// Read a file within the engine's size limit: its bytes, or `Err((length,
-/// at_least))` when it is over the limit (a regular file's length is known without
-/// reading it; a pipe is read up to one byte past the limit).
+/// Read a file within the engine's size limit ([`walk::Reader`]): a regular file
+/// over it is not read (its length is known), a named pipe is read up to one byte
+/// past it. A walked file is read only if it is still a regular file.
 fn read_bounded(
     engine: &Engine,
     path: &std::path::Path,
-) -> std::io::Result<Result<Vec<u8>, (usize, bool)>> {
-    let limit = engine.config().limits.file_bytes();
-    let file = std::fs::File::open(path)?;
-    let meta = file.metadata()?;
-    if meta.is_file() {
-        let len = usize::try_from(meta.len()).unwrap_or(usize::MAX);
-        if len > limit {
-            return Ok(Err((len, false)));
-        }
-    }
-    let mut bytes = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut bytes)?;
-    if bytes.len() > limit {
-        return Ok(Err((bytes.len(), true)));
-    }
-    Ok(Ok(bytes))
+    named: bool,
+) -> Result<Vec<u8>, ReadError> {
+    walk::Reader::new(engine.config().limits.file_bytes())
+        .pipes(named)
+        .read(path)
 }

@@ -13,13 +13,14 @@
 //! and other variables per resource, per rule or globally, and namespace labels
 //! for `namespaceSelector`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::eval::{self, Request, Status};
 use super::policy::{read_policy, Policy};
+use stockade_source::walk::{self, Entry, Folders, Reader, Walker};
 use stockade_yaml::{Limits, Node};
 
 /// One checked (result entry, resource, rule) row.
@@ -92,8 +93,12 @@ fn read_docs(path: &Path, load: &Loader<'_>) -> Result<Vec<(Node, Value)>, Strin
     Ok(out)
 }
 
+/// The file system, through the shared bounded reader: regular files only, at
+/// most the default size limit.
 fn read_fs(path: &Path) -> Result<String, String> {
-    std::fs::read_to_string(path).map_err(|e| format!("cannot read {}: {e}", path.display()))
+    Reader::default()
+        .read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {}", path.display(), e.message()))
 }
 
 fn str_list(v: Option<&Value>) -> Vec<String> {
@@ -108,33 +113,34 @@ fn str_list(v: Option<&Value>) -> Vec<String> {
     }
 }
 
-/// Find every `kyverno-test.yaml` under `dir` (hidden folders included) and run it.
+/// Find every `kyverno-test.yaml` under `dir` (hidden folders such as
+/// `.kyverno-test` included, `.git` not) and run it. The shared walker
+/// ([`stockade_source::walk`]) enters each folder once, so link loops end; a
+/// test file that is not a regular file (a FIFO, a device, a dangling link) is
+/// not opened and gives a run with the reason as its error, as does a folder
+/// that cannot be read.
 pub fn run_test_dir(dir: &Path) -> Vec<TestRun> {
-    let mut files = Vec::new();
-    collect(dir, &mut files);
-    files.sort();
-    files.iter().map(|f| run_test(f)).collect()
-}
-
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    if dir.is_file() {
-        out.push(dir.to_path_buf());
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+    let mut walker = Walker::new(Folders::AllButGit, |name| {
+        name == "kyverno-test.yaml" || name == "kyverno-test.yml"
+    });
+    let not_run = |path: &Path, error: String| TestRun {
+        path: path.display().to_string(),
+        error: Some(error),
+        ..TestRun::default()
     };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            collect(&p, out);
-        } else if p
-            .file_name()
-            .is_some_and(|n| n == "kyverno-test.yaml" || n == "kyverno-test.yml")
-        {
-            out.push(p);
-        }
-    }
+    walker
+        .walk(dir, &walk::display_path(dir))
+        .into_iter()
+        .map(|entry| match entry {
+            Entry::File { path, .. } => run_test(&path),
+            Entry::Skipped { path, reason, .. } => {
+                not_run(&path, format!("cannot read {}: {reason}", path.display()))
+            }
+            Entry::Error { path, error, .. } => {
+                not_run(&path, format!("cannot read {}: {error}", path.display()))
+            }
+        })
+        .collect()
 }
 
 struct Values {

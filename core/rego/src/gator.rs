@@ -4,7 +4,8 @@
 //! (`violations: <n>|yes|no`, `message: <Go regexp>` matched against each
 //! violation's message). Every case is a fresh evaluation. Paths are relative to
 //! the suite file; files are read through the caller's `read` function, so the
-//! core does no file-system I/O unless [`verify_suite_file`] is called.
+//! core does no file-system I/O unless [`verify_suite_file`] is called (which
+//! reads through the shared bounded reader).
 //!
 //! Differences from gator: `expansion` (generated resources) is not supported (a
 //! test that sets it fails with that reason); parameter validation against the
@@ -21,6 +22,7 @@ use super::eval::{Backend, CompiledTemplate, Violation};
 use super::inventory::Inventory;
 use super::review::{self, Review};
 use super::template::{apply_defaults, Template};
+use stockade_source::walk;
 use stockade_yaml::{Limits, Node};
 
 /// The result of one case.
@@ -70,6 +72,17 @@ impl TestResult {
 }
 
 impl SuiteResult {
+    /// A suite that could not be read or run at all: a failure, with the reason.
+    pub fn unreadable(path: impl Into<String>, error: impl Into<String>) -> Self {
+        Self {
+            path: path.into(),
+            skipped: false,
+            error: Some(error.into()),
+            tests: Vec::new(),
+            runtime: Duration::ZERO,
+        }
+    }
+
     pub fn is_failure(&self) -> bool {
         self.error.is_some() || self.tests.iter().any(TestResult::is_failure)
     }
@@ -657,13 +670,7 @@ pub fn verify_suite_texts(
     };
     match read(path) {
         Ok(text) => verify_suite(&text, path, &read),
-        Err(e) => Some(SuiteResult {
-            path: path.to_string(),
-            skipped: false,
-            error: Some(e),
-            tests: Vec::new(),
-            runtime: Duration::ZERO,
-        }),
+        Err(e) => Some(SuiteResult::unreadable(path, e)),
     }
 }
 
@@ -699,7 +706,9 @@ impl Verification {
     }
 }
 
-/// Run a suite file, reading it and the files it names from disk.
+/// Run a suite file, reading it and the files it names from disk, each within
+/// the default size limit and only if it is a regular file
+/// ([`walk::Reader`]).
 pub fn verify_suite_file(path: &std::path::Path) -> Option<SuiteResult> {
     verify_suite_file_with(path, Backend::default())
 }
@@ -707,15 +716,14 @@ pub fn verify_suite_file(path: &std::path::Path) -> Option<SuiteResult> {
 /// [`verify_suite_file`] with a chosen evaluation backend.
 pub fn verify_suite_file_with(path: &std::path::Path, backend: Backend) -> Option<SuiteResult> {
     let display = path.to_string_lossy().replace('\\', "/");
-    let read = |p: &str| std::fs::read_to_string(p).map_err(|e| format!("reading {p:?}: {e}"));
+    let reader = walk::Reader::default();
+    let read = |p: &str| {
+        reader
+            .read_to_string(std::path::Path::new(p))
+            .map_err(|e| format!("reading {p:?}: {}", e.message()))
+    };
     match read(&display) {
         Ok(text) => verify_suite_with(&text, &display, &read, backend),
-        Err(e) => Some(SuiteResult {
-            path: display,
-            skipped: false,
-            error: Some(e),
-            tests: Vec::new(),
-            runtime: Duration::ZERO,
-        }),
+        Err(e) => Some(SuiteResult::unreadable(display, e)),
     }
 }

@@ -8,9 +8,12 @@
 //! - [`rule`]: rule metadata, declared once per rule with [`declare_rule!`];
 //! - [`settings`] and [`context`]: what a pack reads of the configuration and
 //!   reports into; [`suppress`]: inline suppressions;
-//! - shared vocabulary: [`image`] references, [`glob`] sets, [`go`] formatting.
+//! - shared vocabulary: [`image`] references, [`glob`] sets, [`go`] formatting;
+//! - [`walk`]: the one folder walker and bounded file reader every input goes
+//!   through.
 //!
-//! This crate does no I/O.
+//! This crate does no I/O beyond what a caller asks of [`walk`] (walking a
+//! folder, reading a file it names).
 #![cfg_attr(
     test,
     allow(
@@ -31,6 +34,7 @@ pub mod rule;
 pub mod settings;
 pub mod source;
 pub mod suppress;
+pub mod walk;
 
 pub use source::{LineIndex, OneIndexed, Position, Source, Span, Utf16Position};
 

@@ -465,7 +465,8 @@ impl Engine {
             .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
     }
 
-    /// Read and scan one file; a file that cannot be read gives an `io` error.
+    /// Read and scan one file; a file that cannot be read gives an `io` error, a
+    /// file over `limits: max-file-size` a `limit` error (it is not read).
     pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {
         self.scan_files(&[path], kind)
     }
@@ -484,16 +485,21 @@ impl Engine {
     ) -> (Report, Vec<Source>) {
         let mut unreadable = Report::default();
         let mut sources = Vec::new();
+        // Named files: regular files and pipes, within `limits: max-file-size`;
+        // a device or socket is not opened.
+        let reader =
+            stockade_source::walk::Reader::new(self.config.limits.file_bytes()).pipes(true);
         for path in paths {
             let path = path.as_ref();
             let shown = path.to_string_lossy();
-            match std::fs::read_to_string(path) {
+            match reader.read_to_string(path) {
                 Ok(text) => sources.push(Source::new(shown, text)),
+                Err(stockade_source::walk::ReadError::Limit { len, at_least, .. }) => {
+                    unreadable.merge(self.oversized(&shown, len, at_least));
+                }
                 Err(err) => {
                     unreadable.summary.files += 1;
-                    unreadable
-                        .errors
-                        .push(ScanError::file(ErrorKind::Io, shown, err.to_string()));
+                    unreadable.errors.push(err.to_scan_error(shown));
                 }
             }
         }

@@ -1,0 +1,353 @@
+//! Walking the folders and reading the files a caller names: the one place where
+//! Stockade touches the file system, so that every input — scanned files,
+//! `--policy`/`--rego`/`--inventory` folders, `gator verify` suites, `kyverno
+//! test` folders, `NetworkPolicy` manifests — gets the same protections.
+//!
+//! [`Walker`] walks folders:
+//! - in name order, so the result does not depend on the file system;
+//! - without entering hidden folders (`.git`, `.github`) nor `target` and
+//!   `node_modules` ([`Folders::Visible`]), or entering every folder but `.git`
+//!   ([`Folders::AllButGit`], for Kyverno's `.kyverno-test` folders);
+//! - following symbolic links, but entering a folder only once (by its canonical
+//!   path), so link loops end, and returning a file reachable twice once;
+//! - returning only regular files (a link is followed only when it resolves to
+//!   one); a FIFO, socket or device is never opened: it is returned as
+//!   [`Entry::Skipped`] with the reason, as is an entry whose metadata cannot be
+//!   read (a dangling or looping link). The caller's filter on the file name
+//!   chooses which files, and which skipped entries, it hears about.
+//!
+//! [`Reader`] reads one file within a size limit: it refuses what is not a
+//! regular file before opening it, checks the length before reading, and reads
+//! at most one byte past the limit (so a file that grows, or a `/proc` file that
+//! says it is empty, is bounded too). Errors are typed ([`ReadError`]) and carry
+//! the path.
+//!
+//! The rest of this crate does no I/O; these functions do only the I/O their
+//! caller asks for. The WebAssembly build has no file system: there every call
+//! returns an error.
+
+mod read;
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+pub use read::{ReadError, Reader};
+
+/// Folders a [`Folders::Visible`] walk never enters, besides hidden ones.
+pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
+
+/// Which folders a walk enters below the folder it was given (a folder named
+/// by the caller is always walked).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Folders {
+    /// Neither hidden folders (`.git`, `.github`, …) nor [`SKIPPED_DIRS`]: the
+    /// scan's walk, also used for policy folders and suites.
+    #[default]
+    Visible,
+    /// Every folder but `.git`: the Kyverno CLI keeps tests in hidden
+    /// `.kyverno-test` folders.
+    AllButGit,
+}
+
+impl Folders {
+    fn enters(self, name: &str) -> bool {
+        match self {
+            Folders::Visible => !name.starts_with('.') && !SKIPPED_DIRS.contains(&name),
+            Folders::AllButGit => name != ".git",
+        }
+    }
+}
+
+/// What a file that is neither a regular file nor a folder is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Special {
+    Fifo,
+    CharDevice,
+    BlockDevice,
+    Socket,
+    /// Anything else that is not a regular file.
+    Other,
+}
+
+impl Special {
+    /// The kind of `meta`, or `None` for a regular file or a folder.
+    pub fn of(meta: &fs::Metadata) -> Option<Self> {
+        if meta.is_file() || meta.is_dir() {
+            return None;
+        }
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::FileTypeExt;
+            let t = meta.file_type();
+            if t.is_fifo() {
+                return Some(Special::Fifo);
+            }
+            if t.is_char_device() {
+                return Some(Special::CharDevice);
+            }
+            if t.is_block_device() {
+                return Some(Special::BlockDevice);
+            }
+            if t.is_socket() {
+                return Some(Special::Socket);
+            }
+        }
+        Some(Special::Other)
+    }
+
+    /// For messages: `a named pipe (FIFO)`, `a character device`, …
+    pub fn describe(self) -> &'static str {
+        match self {
+            Special::Fifo => "a named pipe (FIFO)",
+            Special::CharDevice => "a character device",
+            Special::BlockDevice => "a block device",
+            Special::Socket => "a socket",
+            Special::Other => "not a regular file",
+        }
+    }
+}
+
+/// Why an entry was not returned as a file.
+#[derive(Debug)]
+pub enum Skip {
+    /// Its metadata cannot be read: a dangling or looping link, no permission.
+    Unreadable(io::Error),
+    /// A FIFO, socket or device: never opened.
+    Special(Special),
+}
+
+impl std::fmt::Display for Skip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Skip::Unreadable(e) => write!(f, "cannot be read: {e}"),
+            Skip::Special(s) => {
+                write!(f, "{}: not a regular file; it was not opened", s.describe())
+            }
+        }
+    }
+}
+
+/// One result of a walk, in walk order.
+#[derive(Debug)]
+pub enum Entry {
+    /// A regular file (possibly through links) whose name the filter kept, or a
+    /// path the caller named that is a regular file (`named`, whatever its name).
+    File {
+        path: PathBuf,
+        display: String,
+        named: bool,
+    },
+    /// An entry the filter kept that is not returned as a file, or a named path
+    /// that is neither a folder nor a file the walker returns.
+    Skipped {
+        path: PathBuf,
+        display: String,
+        named: bool,
+        reason: Skip,
+    },
+    /// A named path whose metadata cannot be read, or a folder that cannot be listed.
+    Error {
+        path: PathBuf,
+        display: String,
+        error: io::Error,
+    },
+}
+
+/// Which files of a walked folder the caller wants, by file name.
+type Filter<'a> = Box<dyn Fn(&str) -> bool + 'a>;
+
+/// Walks folders; remembers what it has seen across calls, so a folder or file
+/// named twice (or reachable through a link) is returned once.
+pub struct Walker<'a> {
+    folders: Folders,
+    keep: Filter<'a>,
+    named_pipes: bool,
+    seen_dirs: HashSet<PathBuf>,
+    seen_files: HashSet<PathBuf>,
+}
+
+impl std::fmt::Debug for Walker<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Walker")
+            .field("folders", &self.folders)
+            .field("named_pipes", &self.named_pipes)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<'a> Walker<'a> {
+    /// A walker entering `folders` and keeping the files whose name satisfies `keep`.
+    pub fn new(folders: Folders, keep: impl Fn(&str) -> bool + 'a) -> Self {
+        Self {
+            folders,
+            keep: Box::new(keep),
+            named_pipes: false,
+            seen_dirs: HashSet::new(),
+            seen_files: HashSet::new(),
+        }
+    }
+
+    /// Return a named path that is a pipe as a file (`<(cat file)`): reading it
+    /// waits for its writer, as `cat` does. Pipes found by walking are never
+    /// returned.
+    #[must_use]
+    pub fn named_pipes(mut self, yes: bool) -> Self {
+        self.named_pipes = yes;
+        self
+    }
+
+    /// The entries of a path the caller named, shown as `display` (its
+    /// descendants as `display/name`): the path itself when it is a file, the
+    /// files under it when it is a folder.
+    pub fn walk(&mut self, root: &Path, display: &str) -> Vec<Entry> {
+        let mut out = Vec::new();
+        match fs::metadata(root) {
+            Err(error) => out.push(Entry::Error {
+                path: root.to_path_buf(),
+                display: display.to_string(),
+                error,
+            }),
+            Ok(meta) if meta.is_dir() => self.walk_dir(root, display, &mut out),
+            Ok(meta) => match Special::of(&meta) {
+                Some(Special::Fifo) if self.named_pipes => {
+                    self.file(root, display.to_string(), true, &mut out);
+                }
+                Some(special) => out.push(Entry::Skipped {
+                    path: root.to_path_buf(),
+                    display: display.to_string(),
+                    named: true,
+                    reason: Skip::Special(special),
+                }),
+                None => self.file(root, display.to_string(), true, &mut out),
+            },
+        }
+        out
+    }
+
+    fn file(&mut self, path: &Path, display: String, named: bool, out: &mut Vec<Entry>) {
+        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        if self.seen_files.insert(key) {
+            out.push(Entry::File {
+                path: path.to_path_buf(),
+                display,
+                named,
+            });
+        }
+    }
+
+    /// Depth first, in name order, with an explicit stack (a deep tree cannot
+    /// exhaust the call stack).
+    fn walk_dir(&mut self, root: &Path, display: &str, out: &mut Vec<Entry>) {
+        let mut stack: Vec<std::vec::IntoIter<(PathBuf, String, String)>> = Vec::new();
+        if let Some(entries) = self.enter(root, display, out) {
+            stack.push(entries);
+        }
+        while let Some(entries) = stack.last_mut() {
+            let Some((path, name, child)) = entries.next() else {
+                stack.pop();
+                continue;
+            };
+            // `fs::metadata` follows links: a link is judged by what it points to.
+            let meta = match fs::metadata(&path) {
+                Ok(meta) => meta,
+                Err(error) => {
+                    if (self.keep)(&name) {
+                        out.push(Entry::Skipped {
+                            path,
+                            display: child,
+                            named: false,
+                            reason: Skip::Unreadable(error),
+                        });
+                    }
+                    continue;
+                }
+            };
+            if meta.is_dir() {
+                if self.folders.enters(&name) {
+                    if let Some(entries) = self.enter(&path, &child, out) {
+                        stack.push(entries);
+                    }
+                }
+            } else if !(self.keep)(&name) {
+                // Not one of the caller's files.
+            } else if let Some(special) = Special::of(&meta) {
+                out.push(Entry::Skipped {
+                    path,
+                    display: child,
+                    named: false,
+                    reason: Skip::Special(special),
+                });
+            } else {
+                self.file(&path, child, false, out);
+            }
+        }
+    }
+
+    /// The sorted entries of a folder not seen before: `(path, name, display)`.
+    fn enter(
+        &mut self,
+        dir: &Path,
+        display: &str,
+        out: &mut Vec<Entry>,
+    ) -> Option<std::vec::IntoIter<(PathBuf, String, String)>> {
+        let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
+        if !self.seen_dirs.insert(canonical) {
+            return None; // already walked: a link loop, or a folder named twice
+        }
+        let entries = match fs::read_dir(dir) {
+            Ok(entries) => entries,
+            Err(error) => {
+                out.push(Entry::Error {
+                    path: dir.to_path_buf(),
+                    display: display.to_string(),
+                    error,
+                });
+                return None;
+            }
+        };
+        let mut entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
+        entries.sort_by_key(fs::DirEntry::file_name);
+        let entries: Vec<(PathBuf, String, String)> = entries
+            .into_iter()
+            .map(|e| {
+                let name = e.file_name().to_string_lossy().into_owned();
+                let child = join_display(display, &name);
+                (e.path(), name, child)
+            })
+            .collect();
+        Some(entries.into_iter())
+    }
+}
+
+/// A path as the user wrote it, with `/` separators.
+pub fn display_path(path: &Path) -> String {
+    path.to_string_lossy().replace('\\', "/")
+}
+
+/// `dir/name`, without a leading `./` for the current folder.
+pub fn join_display(dir: &str, name: &str) -> String {
+    let dir = dir.trim_end_matches('/');
+    if dir.is_empty() || dir == "." {
+        name.to_string()
+    } else {
+        format!("{dir}/{name}")
+    }
+}
+
+/// `.yaml`, `.yml` or `.json`, in any case: the names of policy, inventory and
+/// suite files.
+pub fn is_yaml_or_json(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| {
+            ["yaml", "yml", "json"]
+                .iter()
+                .any(|e| ext.eq_ignore_ascii_case(e))
+        })
+}
+
+#[cfg(test)]
+mod tests;
