@@ -750,7 +750,9 @@ pub struct Package {
 
 /// The packages of an install command, with `$VAR` / `${VAR}` words resolved: from a
 /// shell assignment earlier in the same RUN (`deps='curl git'; apt-get install $deps`)
-/// or from the ARG/ENV in scope. Words that cannot be resolved are kept as written.
+/// or from the ARG/ENV in scope. Words whose value is unknown (an unset variable, a
+/// command substitution `$(…)` or `` `…` ``, in the word or in the variable's value)
+/// are not packages: they are dropped.
 pub fn resolved_packages(
     facts: &Facts<'_>,
     run: &Run<'_>,
@@ -771,7 +773,7 @@ pub fn resolved_packages(
         });
         match (name, value) {
             (Some(n), Some(value)) => {
-                for token in value.split_whitespace() {
+                for token in without_substitutions(&value).split_whitespace() {
                     out.push(Package {
                         name: token.to_string(),
                         span: w.span,
@@ -796,6 +798,49 @@ pub fn resolved_packages(
             || v.contains("://")
             || v.contains('$'))
     });
+    out
+}
+
+/// `value` with each command substitution (`$(…)`, `` `…` ``) replaced by a lone `$`:
+/// its output is unknown, so no word of its text is a package, and the words it
+/// touches are dropped as unresolved.
+fn without_substitutions(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'(') => {
+                chars.next();
+                let mut depth = 1usize;
+                let mut quote: Option<char> = None;
+                for c in chars.by_ref() {
+                    match (quote, c) {
+                        (Some(q), c) if c == q => quote = None,
+                        (Some(_), _) => {}
+                        (None, '\'' | '"') => quote = Some(c),
+                        (None, '(') => depth += 1,
+                        (None, ')') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                out.push('$');
+            }
+            '`' => {
+                for c in chars.by_ref() {
+                    if c == '`' {
+                        break;
+                    }
+                }
+                out.push('$');
+            }
+            c => out.push(c),
+        }
+    }
     out
 }
 
