@@ -895,6 +895,21 @@ pub fn is_remote(v: &str) -> bool {
     v.contains("://") || v.starts_with("git@")
 }
 
+/// The options that make `apt-get` a dry run: it installs nothing.
+pub const APT_DRY_RUN: &[&str] = &[
+    "-s",
+    "--simulate",
+    "--dry-run",
+    "--just-print",
+    "--no-act",
+    "--recon",
+];
+
+/// Whether an `apt-get` command is a dry run (`-s`, `--simulate`, …).
+pub fn apt_dry_run(cmd: &crate::command::Command) -> bool {
+    cmd.has_option(APT_DRY_RUN)
+}
+
 /// Value options of apt-get / apt.
 pub const APT_VALUE_OPTS: &[&str] = &[
     "-o",
