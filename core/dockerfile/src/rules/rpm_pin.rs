@@ -46,8 +46,16 @@ fn has_version(pkg: &str, zypper: bool) -> bool {
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, _) in facts.package_commands(&super::RPM_INSTALL) {
+    for (run, cmd, sub) in facts.package_commands(&super::RPM_INSTALL) {
         let zypper = cmd.is(&["zypper"]);
+        // `groupinstall "Development Tools"`, `zypper install -t pattern devel_basis`:
+        // groups and patterns have no version to pin.
+        let pattern = |t: &crate::command::Word| !t.value.ends_with("package");
+        let groups = sub.value == "groupinstall"
+            || (zypper && cmd.option_value(&["-t", "--type"]).is_some_and(pattern));
+        if groups {
+            continue;
+        }
         for pkg in super::resolved_packages(facts, run, cmd, super::RPM_VALUE_OPTS) {
             let v = &pkg.name;
             if v.starts_with('@') || super::has_ext(v, "rpm") || has_version(v, zypper) {
