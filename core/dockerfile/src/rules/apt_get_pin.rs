@@ -48,7 +48,10 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let msg = format!("package {} is not pinned (`{v}=<version>`)", super::package_display(&pkg));
-            out.report(&META, facts, run.ins, pkg.span, msg);
+            let fix = format!(
+                "Pin the version of `{v}`: `apt-get install {v}=<version>` (`apt-cache policy {v}` lists the versions available)."
+            );
+            out.report_with_remediation(&META, facts, run.ins, pkg.span, msg, fix);
         }
     }
 }

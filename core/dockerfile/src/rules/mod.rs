@@ -115,12 +115,37 @@ impl<'c> Out<'c> {
         span: Span,
         message: impl Into<String>,
     ) {
+        let d = Self::diagnostic(meta, facts, ins, span, message);
+        self.diagnostics.push(d);
+    }
+
+    /// [`Out::report`] with a remediation written for this finding (naming its
+    /// package, its image …) instead of the rule's generic one.
+    pub fn report_with_remediation(
+        &mut self,
+        meta: &'static RuleMeta,
+        facts: &Facts<'_>,
+        ins: &Instruction,
+        span: Span,
+        message: impl Into<String>,
+        remediation: impl Into<String>,
+    ) {
+        let d = Self::diagnostic(meta, facts, ins, span, message).with_remediation(remediation);
+        self.diagnostics.push(d);
+    }
+
+    fn diagnostic(
+        meta: &'static RuleMeta,
+        facts: &Facts<'_>,
+        ins: &Instruction,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let mut d = Diagnostic::new(meta, span, message);
         if let Some(stage) = facts.stage_of(ins) {
             d = d.with_object(stage.label());
         }
-        d = d.with_pointer(facts.pointer(ins));
-        self.diagnostics.push(d);
+        d.with_pointer(facts.pointer(ins))
     }
 
     /// The rule's typed options (borrowed from the settings, not from `self`, so a

@@ -63,7 +63,13 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             }
             let hint = if zypper { format!("{v}=<version>") } else { format!("{v}-<version>") };
             let msg = format!("package {} is not pinned (`{hint}`)", super::package_display(&pkg));
-            out.report(&META, facts, run.ins, pkg.span, msg);
+            let fix = if zypper {
+                format!("Pin the version of `{v}`: `zypper install -y {v}=<version>` (`zypper search -s {v}` lists the versions available).")
+            } else {
+                let mgr = cmd.name().unwrap_or("dnf");
+                format!("Pin the version of `{v}`: `{mgr} install -y {v}-<version>` (`{mgr} --showduplicates list {v}` lists the versions available).")
+            };
+            out.report_with_remediation(&META, facts, run.ins, pkg.span, msg, fix);
         }
     }
 }
