@@ -5,8 +5,9 @@ use stockade_source::rule::{Category, Pack, Severity};
 stockade_source::declare_rule! {
     /// ## What it does
     /// Reports each package of `yum`/`dnf`/`microdnf`/`tdnf install` written without a version
-    /// (`name-<version>`), and of `zypper install` without `=`, `<` or `>`. Groups (`@x`),
-    /// `.rpm` files, URLs and variables are not reported.
+    /// (`name-<version>`), and of `zypper install` without `=`, `<` or `>`. Groups (`@x`,
+    /// `groupinstall "Development Tools"`, `zypper install -t pattern`), `.rpm` files, URLs
+    /// and variables are not reported.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build.

@@ -4,7 +4,9 @@ use stockade_source::rule::{Category, Pack, Severity};
 
 stockade_source::declare_rule! {
     /// ## What it does
-    /// Reports a `cd` command in a `RUN`.
+    /// Reports a `cd` command in a `RUN`, also inside `sh -c '…'`. A `cd` inside a command
+    /// substitution (`DIR=$(cd x && pwd)`) or inside `su USER -c '…'` (another user's shell,
+    /// which `WORKDIR` cannot stand in for) is not reported.
     ///
     /// ## Why is this bad?
     /// `cd` only lasts for the one `RUN`; later instructions run somewhere else, which is easy to
