@@ -301,7 +301,7 @@ impl Script {
     /// Parse shell text that starts at byte `base` of the source.
     pub fn parse(text: &str, base: u32) -> Script {
         let mut b = Builder::default();
-        b.parse_text(text, Mapping::Linear(base), 0);
+        b.parse_text(text, &Mapping::Linear(base), 0);
         Script {
             commands: dedup(b.commands),
         }
@@ -906,7 +906,7 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "bu
 
 impl Builder {
     #[allow(clippy::too_many_lines)]
-    fn parse_text(&mut self, text: &str, map: Mapping, depth: usize) {
+    fn parse_text(&mut self, text: &str, map: &Mapping, depth: usize) {
         let mut lx = Lexer::new(text, map.clone());
         let mut assignments: Vec<Word> = Vec::new();
         let mut words: Vec<Word> = Vec::new();
@@ -958,7 +958,7 @@ impl Builder {
                     continue;
                 }
                 Tok::CaseSep if cases.last() == Some(&CaseState::Body) => {
-                    self.flush_substitutions(&mut lx, text, &map, depth);
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -966,7 +966,7 @@ impl Builder {
                         pipe_index,
                         Some(Joiner::Seq),
                         depth,
-                        Some((text, &map)),
+                        Some((text, map)),
                     );
                     pipeline = self.next_pipeline;
                     self.next_pipeline += 1;
@@ -995,7 +995,7 @@ impl Builder {
                 Tok::Redirect { heredoc } => redirect_pending = Some(heredoc),
                 Tok::Op(Joiner::Pipe) => {
                     let had = !(words.is_empty() && assignments.is_empty());
-                    self.flush_substitutions(&mut lx, text, &map, depth);
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -1003,7 +1003,7 @@ impl Builder {
                         pipe_index,
                         Some(Joiner::Pipe),
                         depth,
-                        Some((text, &map)),
+                        Some((text, map)),
                     );
                     if had {
                         pipe_index += 1;
@@ -1011,7 +1011,7 @@ impl Builder {
                 }
                 Tok::Op(j) => {
                     redirect_pending = None;
-                    self.flush_substitutions(&mut lx, text, &map, depth);
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -1019,7 +1019,7 @@ impl Builder {
                         pipe_index,
                         Some(j),
                         depth,
-                        Some((text, &map)),
+                        Some((text, map)),
                     );
                     pipeline = self.next_pipeline;
                     self.next_pipeline += 1;
@@ -1029,7 +1029,7 @@ impl Builder {
                     redirect_pending = None;
                     let joiner = Joiner::Seq;
                     let had = !(words.is_empty() && assignments.is_empty());
-                    self.flush_substitutions(&mut lx, text, &map, depth);
+                    self.flush_substitutions(&mut lx, text, map, depth);
                     self.finish_command(
                         std::mem::take(&mut assignments),
                         std::mem::take(&mut words),
@@ -1037,7 +1037,7 @@ impl Builder {
                         pipe_index,
                         Some(joiner),
                         depth,
-                        Some((text, &map)),
+                        Some((text, map)),
                     );
                     // A newline right after `|` continues the pipeline.
                     let after_pipe = !had
@@ -1052,7 +1052,7 @@ impl Builder {
                 }
             }
         }
-        self.flush_substitutions(&mut lx, text, &map, depth);
+        self.flush_substitutions(&mut lx, text, map, depth);
         self.finish_command(
             assignments,
             words,
@@ -1060,7 +1060,7 @@ impl Builder {
             pipe_index,
             None,
             depth,
-            Some((text, &map)),
+            Some((text, map)),
         );
     }
 
@@ -1077,7 +1077,7 @@ impl Builder {
             let sub_map = map.shifted(start);
             let first = self.commands.len();
             self.nesting += 1;
-            self.parse_text(body, sub_map, depth);
+            self.parse_text(body, &sub_map, depth);
             self.nesting -= 1;
             for c in self.commands.iter_mut().skip(first) {
                 c.in_substitution = true;
@@ -1179,7 +1179,7 @@ impl Builder {
                 let map = source
                     .and_then(|(text, outer)| body_table(text, outer, &body))
                     .unwrap_or_else(|| body_mapping(&body));
-                self.parse_text(&body.value, map, depth + 1);
+                self.parse_text(&body.value, &map, depth + 1);
             }
         }
     }

@@ -80,7 +80,7 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// Set when configuration or the policy overrides the rule's severity.
     pub severity: Option<Severity>,
-    /// Remediation for this finding (`Pin the version: \`apk add git=<version>\``),
+    /// Remediation written for this finding (naming its package, its image …),
     /// instead of the rule's generic text.
     pub remediation: Option<String>,
 }

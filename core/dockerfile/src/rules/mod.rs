@@ -841,7 +841,6 @@ fn without_substitutions(value: &str) -> String {
                 for c in chars.by_ref() {
                     match (quote, c) {
                         (Some(q), c) if c == q => quote = None,
-                        (Some(_), _) => {}
                         (None, '\'' | '"') => quote = Some(c),
                         (None, '(') => depth += 1,
                         (None, ')') => {
