@@ -14,6 +14,8 @@
 //! gracefully (never panics) on malformed input. Rules read commands through this
 //! structure, never by substring.
 
+use std::rc::Rc;
+
 use stockade_source::source::Span;
 
 /// One word of a command, with quotes and escapes removed.
@@ -220,19 +222,75 @@ pub struct Script {
 }
 
 /// How offsets inside a text map to source spans.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 enum Mapping {
     /// The text starts at this source offset.
     Linear(u32),
-    /// Every span maps to this one (a body whose source has escapes).
+    /// Byte `i` of the text is at source offset `table[start + i]`: a `sh -c` body
+    /// whose source has quotes or escapes (`"cd /x && echo \"ok\""`).
+    Table(Rc<[u32]>, usize),
+    /// Every span maps to this one (a body that could not be mapped byte by byte).
     Fixed(Span),
 }
 
 impl Mapping {
-    fn span(self, start: usize, end: usize) -> Span {
+    fn span(&self, start: usize, end: usize) -> Span {
         match self {
             Mapping::Linear(base) => Span::new(base + start as u32, base + end as u32),
-            Mapping::Fixed(span) => span,
+            Mapping::Table(table, at) => {
+                let first = self.offset(start);
+                let last = end
+                    .checked_sub(1)
+                    .filter(|l| *l >= start)
+                    .and_then(|l| self.offset(l))
+                    .map(|o| o + 1);
+                match (first, last) {
+                    (Some(a), Some(b)) => Span::new(a, b),
+                    (Some(a), None) => Span::new(a, a),
+                    _ => {
+                        // Past the end: the whole body.
+                        let a = table.get(*at).copied().unwrap_or(0);
+                        let b = table.last().map_or(a, |l| l + 1);
+                        Span::new(a, b)
+                    }
+                }
+            }
+            Mapping::Fixed(span) => *span,
+        }
+    }
+
+    /// The source offset of byte `i` of the text.
+    fn offset(&self, i: usize) -> Option<u32> {
+        match self {
+            Mapping::Linear(base) => Some(base + i as u32),
+            Mapping::Table(table, at) => table.get(at + i).copied(),
+            Mapping::Fixed(_) => None,
+        }
+    }
+
+    /// The mapping of the text from byte `by` on (a command substitution's body).
+    fn shifted(&self, by: usize) -> Mapping {
+        match self {
+            Mapping::Linear(base) => Mapping::Linear(base + by as u32),
+            Mapping::Table(table, at) => Mapping::Table(Rc::clone(table), at + by),
+            Mapping::Fixed(span) => Mapping::Fixed(*span),
+        }
+    }
+
+    /// The byte range of the text written at `span` (the inverse of [`Mapping::span`]).
+    fn local(&self, span: Span) -> Option<(usize, usize)> {
+        match self {
+            Mapping::Linear(base) => Some((
+                span.start.checked_sub(*base)? as usize,
+                span.end.checked_sub(*base)? as usize,
+            )),
+            Mapping::Table(table, at) => {
+                let t = table.get(*at..)?;
+                let s = t.binary_search(&span.start).ok()?;
+                let e = t.binary_search(&span.end.checked_sub(1)?).ok()?;
+                Some((s, e + 1))
+            }
+            Mapping::Fixed(_) => None,
         }
     }
 }
@@ -243,7 +301,7 @@ impl Script {
     /// Parse shell text that starts at byte `base` of the source.
     pub fn parse(text: &str, base: u32) -> Script {
         let mut b = Builder::default();
-        b.parse_text(text, Mapping::Linear(base), 0);
+        b.parse_text(text, &Mapping::Linear(base), 0);
         Script {
             commands: dedup(b.commands),
         }
@@ -270,6 +328,17 @@ impl Script {
         Script {
             commands: b.commands,
         }
+    }
+
+    /// The command whose `sh -c` / `su -c` body `cmd` belongs to (`None` for a
+    /// command of the script itself).
+    pub fn parent(&self, cmd: &Command) -> Option<&Command> {
+        let i = self.commands.iter().position(|c| std::ptr::eq(c, cmd))?;
+        self.commands
+            .get(..i)?
+            .iter()
+            .rev()
+            .find(|c| c.depth < cmd.depth)
     }
 
     /// Every command, nested ones included, in order.
@@ -418,6 +487,9 @@ struct Lexer<'t> {
     /// Bodies of command substitutions (`$( … )`, backticks) read so far and not yet
     /// parsed, as byte ranges of the text.
     substitutions: Vec<(usize, usize)>,
+    /// Record in `offsets` the text offset of each byte of the word read.
+    track: bool,
+    offsets: Vec<u32>,
 }
 
 impl<'t> Lexer<'t> {
@@ -429,6 +501,8 @@ impl<'t> Lexer<'t> {
             map,
             pending_heredocs: Vec::new(),
             substitutions: Vec::new(),
+            track: false,
+            offsets: Vec::new(),
         }
     }
 
@@ -546,6 +620,14 @@ impl<'t> Lexer<'t> {
         let mut value: Vec<u8> = Vec::new();
         let mut quoted = false;
         let mut dynamic = false;
+        // With `track`, the text offset of each byte of `value`.
+        let mut offs: Vec<u32> = Vec::new();
+        let track = self.track;
+        let at = |offs: &mut Vec<u32>, range: std::ops::Range<usize>| {
+            if track {
+                offs.extend(range.map(|i| i as u32));
+            }
+        };
         while let Some(c) = self.peek() {
             match c {
                 b' ' | b'\t' | b'\r' => break,
@@ -555,6 +637,7 @@ impl<'t> Lexer<'t> {
                     Some(b'\r') if self.peek_at(2) == Some(b'\n') => self.pos += 3,
                     Some(n) => {
                         value.push(n);
+                        at(&mut offs, self.pos + 1..self.pos + 2);
                         quoted = true;
                         self.pos += 2;
                     }
@@ -569,6 +652,7 @@ impl<'t> Lexer<'t> {
                             break;
                         }
                         value.push(c);
+                        at(&mut offs, self.pos - 1..self.pos);
                     }
                 }
                 b'"' => {
@@ -584,10 +668,12 @@ impl<'t> Lexer<'t> {
                                 Some(b'\n') => self.pos += 2,
                                 Some(n @ (b'"' | b'\\' | b'$' | b'`')) => {
                                     value.push(n);
+                                    at(&mut offs, self.pos + 1..self.pos + 2);
                                     self.pos += 2;
                                 }
                                 _ => {
                                     value.push(b'\\');
+                                    at(&mut offs, self.pos..self.pos + 1);
                                     self.pos += 1;
                                 }
                             },
@@ -601,6 +687,7 @@ impl<'t> Lexer<'t> {
                                 value.extend_from_slice(
                                     self.bytes.get(from..self.pos).unwrap_or(&[]),
                                 );
+                                at(&mut offs, from..self.pos);
                             }
                             b'`' => {
                                 dynamic = true;
@@ -611,12 +698,14 @@ impl<'t> Lexer<'t> {
                                 value.extend_from_slice(
                                     self.bytes.get(from..self.pos).unwrap_or(&[]),
                                 );
+                                at(&mut offs, from..self.pos);
                             }
                             _ => {
                                 if c == b'$' {
                                     dynamic = true;
                                 }
                                 value.push(c);
+                                at(&mut offs, self.pos..self.pos + 1);
                                 self.pos += 1;
                             }
                         }
@@ -630,6 +719,7 @@ impl<'t> Lexer<'t> {
                     self.skip_nested(open, if open == b'(' { b')' } else { b'}' });
                     self.record_substitution(from, open);
                     value.extend_from_slice(self.bytes.get(from..self.pos).unwrap_or(&[]));
+                    at(&mut offs, from..self.pos);
                 }
                 b'$' if self.peek_at(1) == Some(b'\'') => {
                     // ANSI-C quoting: keep the escapes as written.
@@ -640,6 +730,7 @@ impl<'t> Lexer<'t> {
                             if let Some(n) = self.peek_at(1) {
                                 value.push(b'\\');
                                 value.push(n);
+                                at(&mut offs, self.pos..self.pos + 2);
                             }
                             self.pos += 2;
                             continue;
@@ -649,6 +740,7 @@ impl<'t> Lexer<'t> {
                             break;
                         }
                         value.push(c);
+                        at(&mut offs, self.pos - 1..self.pos);
                     }
                 }
                 b'`' => {
@@ -658,15 +750,20 @@ impl<'t> Lexer<'t> {
                     self.skip_nested(b'`', b'`');
                     self.record_substitution(from, b'`');
                     value.extend_from_slice(self.bytes.get(from..self.pos).unwrap_or(&[]));
+                    at(&mut offs, from..self.pos);
                 }
                 _ => {
                     if c == b'$' {
                         dynamic = true;
                     }
                     value.push(c);
+                    at(&mut offs, self.pos..self.pos + 1);
                     self.pos += 1;
                 }
             }
+        }
+        if track {
+            self.offsets = offs;
         }
         self.pos = self.pos.min(self.bytes.len());
         if self.pos == start {
@@ -809,8 +906,8 @@ const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "bu
 
 impl Builder {
     #[allow(clippy::too_many_lines)]
-    fn parse_text(&mut self, text: &str, map: Mapping, depth: usize) {
-        let mut lx = Lexer::new(text, map);
+    fn parse_text(&mut self, text: &str, map: &Mapping, depth: usize) {
+        let mut lx = Lexer::new(text, map.clone());
         let mut assignments: Vec<Word> = Vec::new();
         let mut words: Vec<Word> = Vec::new();
         let mut pipeline = self.next_pipeline;
@@ -869,7 +966,7 @@ impl Builder {
                         pipe_index,
                         Some(Joiner::Seq),
                         depth,
-                        Some(map),
+                        Some((text, map)),
                     );
                     pipeline = self.next_pipeline;
                     self.next_pipeline += 1;
@@ -906,7 +1003,7 @@ impl Builder {
                         pipe_index,
                         Some(Joiner::Pipe),
                         depth,
-                        Some(map),
+                        Some((text, map)),
                     );
                     if had {
                         pipe_index += 1;
@@ -922,7 +1019,7 @@ impl Builder {
                         pipe_index,
                         Some(j),
                         depth,
-                        Some(map),
+                        Some((text, map)),
                     );
                     pipeline = self.next_pipeline;
                     self.next_pipeline += 1;
@@ -940,7 +1037,7 @@ impl Builder {
                         pipe_index,
                         Some(joiner),
                         depth,
-                        Some(map),
+                        Some((text, map)),
                     );
                     // A newline right after `|` continues the pipeline.
                     let after_pipe = !had
@@ -963,12 +1060,12 @@ impl Builder {
             pipe_index,
             None,
             depth,
-            Some(map),
+            Some((text, map)),
         );
     }
 
     /// Parse the command substitutions read since the last command: they run before it.
-    fn flush_substitutions(&mut self, lx: &mut Lexer<'_>, text: &str, map: Mapping, depth: usize) {
+    fn flush_substitutions(&mut self, lx: &mut Lexer<'_>, text: &str, map: &Mapping, depth: usize) {
         let subs = std::mem::take(&mut lx.substitutions);
         if self.nesting >= MAX_DEPTH {
             return;
@@ -977,13 +1074,10 @@ impl Builder {
             let Some(body) = text.get(start..end) else {
                 continue;
             };
-            let sub_map = match map {
-                Mapping::Linear(base) => Mapping::Linear(base + start as u32),
-                Mapping::Fixed(span) => Mapping::Fixed(span),
-            };
+            let sub_map = map.shifted(start);
             let first = self.commands.len();
             self.nesting += 1;
-            self.parse_text(body, sub_map, depth);
+            self.parse_text(body, &sub_map, depth);
             self.nesting -= 1;
             for c in self.commands.iter_mut().skip(first) {
                 c.in_substitution = true;
@@ -1000,7 +1094,7 @@ impl Builder {
         pipe_index: usize,
         next: Option<Joiner>,
         depth: usize,
-        _map: Option<Mapping>,
+        source: Option<(&str, &Mapping)>,
     ) {
         // Reserved words that open or close compound commands.
         while words.first().is_some_and(|w| {
@@ -1082,8 +1176,10 @@ impl Builder {
         });
         if let Some(body) = body {
             if depth < MAX_DEPTH {
-                let map = body_mapping(&body);
-                self.parse_text(&body.value, map, depth + 1);
+                let map = source
+                    .and_then(|(text, outer)| body_table(text, outer, &body))
+                    .unwrap_or_else(|| body_mapping(&body));
+                self.parse_text(&body.value, &map, depth + 1);
             }
         }
     }
@@ -1107,6 +1203,29 @@ fn body_mapping(w: &Word) -> Mapping {
     } else {
         Mapping::Fixed(w.span)
     }
+}
+
+/// Map a `sh -c` body back to the source byte by byte: read its word again from
+/// `text` (the text it was read from, mapped by `outer`), keeping the offset of
+/// each byte of its value. `None` when the word cannot be found there as written.
+fn body_table(text: &str, outer: &Mapping, body: &Word) -> Option<Mapping> {
+    let (start, end) = outer.local(body.span)?;
+    let raw = text.get(start..end)?;
+    let mut lx = Lexer::new(raw, Mapping::Linear(0));
+    lx.track = true;
+    let word = lx.read_word()?;
+    // `--command=body`: the body is the end of the word.
+    let skip = word.value.len().checked_sub(body.value.len())?;
+    if lx.pos != raw.len() || word.value.get(skip..) != Some(body.value.as_str()) {
+        return None;
+    }
+    let table = lx
+        .offsets
+        .get(skip..)?
+        .iter()
+        .map(|&o| outer.offset(start + o as usize))
+        .collect::<Option<Vec<u32>>>()?;
+    (table.len() == body.value.len()).then(|| Mapping::Table(table.into(), 0))
 }
 
 /// For `sh -c 'body'` (options before `-c` allowed, `-o pipefail` included), the body word.
@@ -1345,6 +1464,27 @@ mod tests {
         assert_eq!(make.depth, 1);
         let sudo = &make.words[make.wrappers[0]];
         assert_eq!(sudo.span.text(text), "sudo");
+    }
+
+    #[test]
+    fn escaped_bodies_map_byte_by_byte() {
+        // Escapes and line continuations inside the string: every word still points
+        // at its own text, also two levels down and inside `$( … )`.
+        let text = "su nobody -c \" \\\n  echo \\\"\\$HOME\\\" \\\n  && cd /src && sh -c 'x=$(cat f) && make \\\"all\\\"'\"";
+        let s = Script::parse(text, 0);
+        // The outer double quotes let the outer shell run `$(cat f)` first.
+        assert_eq!(names(&s), ["cat", "su", "echo", "cd", "sh", "", "make"]);
+        for w in s.commands.iter().filter_map(Command::name_word) {
+            assert_eq!(w.span.text(text), w.value, "{w:?}");
+        }
+        let make = s
+            .commands
+            .iter()
+            .find(|c| c.name() == Some("make"))
+            .unwrap();
+        assert_eq!(make.depth, 2);
+        let cd = s.commands.iter().find(|c| c.name() == Some("cd")).unwrap();
+        assert_eq!(cd.span.text(text), "cd /src");
     }
 
     #[test]

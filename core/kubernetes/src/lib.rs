@@ -58,6 +58,13 @@
 //! the configured default. An invalid `pss_version` is a `config` error and
 //! `latest` is used.
 //!
+//! At the restricted level PSA replaces some baseline checks by stricter ones
+//! (`restrictedVolumes` for `hostPathVolumes`, `capabilities_restricted` for
+//! `capabilities_baseline`, `procMount_restricted` for `procMount`). Their
+//! decision is PSA's, but a violation of the replaced baseline check is still
+//! reported at its own rule and severity (a hostPath volume is `PSS003`, HIGH, and
+//! `PSS013`), so the default level never lowers a baseline finding's severity.
+//!
 //! # Hardening rules and seccomp profiles
 //!
 //! Beyond Pod Security, the [`hardening`] rules (`K8S001`…) check every object
@@ -346,18 +353,32 @@ fn check_object(
         return;
     };
     let name = object.display_name();
+    let report = |ctx: &mut Context<'_>, check: &pss::PssCheck, violation: &pss::Violation| {
+        ctx.report(
+            Diagnostic::new(
+                check.meta,
+                violation.loc.span,
+                pss::violation_message(check, violation),
+            )
+            .in_document(document)
+            .with_object(name.clone())
+            .with_pointer(violation.loc.pointer.clone()),
+        );
+    };
+    // Under restricted, PSA replaces some baseline checks by stricter ones (a
+    // hostPath volume fails `restrictedVolumes`, LOW, instead of `hostPathVolumes`,
+    // HIGH): a violation of the baseline check is still reported at its own rule
+    // and severity, next to the restricted check's finding.
+    if level == Level::Restricted {
+        for (check, implementation) in pss::replaced_at_restricted(version) {
+            for violation in &(implementation.eval)(&pod) {
+                report(ctx, check, violation);
+            }
+        }
+    }
     for result in pss::evaluate(&pod, level, version) {
         for violation in &result.violations {
-            ctx.report(
-                Diagnostic::new(
-                    result.check.meta,
-                    violation.loc.span,
-                    pss::violation_message(result.check, violation),
-                )
-                .in_document(document)
-                .with_object(name.clone())
-                .with_pointer(violation.loc.pointer.clone()),
-            );
+            report(ctx, result.check, violation);
         }
     }
 }

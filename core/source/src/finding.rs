@@ -80,6 +80,9 @@ pub struct Diagnostic {
     pub pointer: Option<String>,
     /// Set when configuration or the policy overrides the rule's severity.
     pub severity: Option<Severity>,
+    /// Remediation written for this finding (naming its package, its image …),
+    /// instead of the rule's generic text.
+    pub remediation: Option<String>,
 }
 
 impl Diagnostic {
@@ -92,7 +95,15 @@ impl Diagnostic {
             object: None,
             pointer: None,
             severity: None,
+            remediation: None,
         }
+    }
+
+    /// Replace the rule's remediation text for this finding.
+    #[must_use]
+    pub fn with_remediation(mut self, remediation: impl Into<String>) -> Self {
+        self.remediation = Some(remediation.into());
+        self
     }
 
     #[must_use]
@@ -152,6 +163,7 @@ impl Diagnostic {
                 d.help.clone(),
             ),
         };
+        let remediation = self.remediation.clone().unwrap_or(remediation);
         Finding {
             rule: self.rule.id().to_string(),
             aliases,

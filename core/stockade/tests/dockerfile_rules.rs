@@ -162,3 +162,31 @@ fn no_orphan_snapshots() {
         "snapshots without a fixture: {orphans:?}"
     );
 }
+
+/// The remediation of a pin finding names the package it is about, not a generic one.
+#[test]
+fn pin_remediation_names_the_package() {
+    let text =
+        "FROM alpine:3.20\nRUN apk add --no-cache git\nFROM debian:12\nRUN apt-get install -y jq\n";
+    let engine = Engine::new(Config::default());
+    let report = engine.scan(text, Some("Dockerfile"), Some(Kind::Dockerfile));
+    let remediation = |id: &str| {
+        report
+            .findings
+            .iter()
+            .find(|f| f.rule == id)
+            .map(|f| f.remediation.clone())
+            .unwrap()
+    };
+    assert!(
+        remediation("DF0028").contains("apk add git=<version>"),
+        "{}",
+        remediation("DF0028")
+    );
+    assert!(
+        remediation("DF0023").contains("apt-get install jq=<version>"),
+        "{}",
+        remediation("DF0023")
+    );
+    assert!(!remediation("DF0028").contains("curl"));
+}

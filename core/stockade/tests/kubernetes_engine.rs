@@ -386,6 +386,12 @@ spec:
                 "capabilities",
                 "/spec/containers/1/securityContext/capabilities"
             ),
+            // The baseline check fails too: reported at its own rule (HIGH).
+            (
+                "PSS005",
+                "NET_ADMIN",
+                "/spec/containers/1/securityContext/capabilities/add/0"
+            ),
             (
                 "PSS018",
                 "NET_ADMIN",
@@ -397,7 +403,7 @@ spec:
         report
             .findings
             .iter()
-            .find(|f| span_text(text, f) == s)
+            .find(|f| f.rule == "PSS018" && span_text(text, f) == s)
             .unwrap()
     };
     assert_eq!(
@@ -655,6 +661,65 @@ fn the_engine_takes_namespaces_from_other_files() {
         .scan(&text, Some("pod.yaml"), None)
         .findings
         .is_empty());
+}
+
+/// Under restricted, a baseline violation that a restricted check replaces (PSA
+/// reports only `restrictedVolumes`, `capabilities_restricted`) keeps its own rule
+/// and severity; the restricted check's finding stays, and its extra requirements
+/// (an nfs volume, a missing drop ALL) are reported by it alone.
+#[test]
+fn baseline_violations_keep_their_severity_under_restricted() {
+    let text = "apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  securityContext:
+    runAsNonRoot: true
+    seccompProfile:
+      type: RuntimeDefault
+  containers:
+    - name: app
+      image: x
+      securityContext:
+        allowPrivilegeEscalation: false
+        capabilities:
+          drop: [ALL]
+          add: [NET_ADMIN]
+  volumes:
+    - name: host
+      hostPath:
+        path: /var/run
+    - name: share
+      nfs:
+        server: nfs.example.com
+        path: /exports
+";
+    let report = scan(text);
+    let found: Vec<(&str, &str, String)> = report
+        .findings
+        .iter()
+        .map(|f| {
+            (
+                f.rule.as_str(),
+                span_text(text, f),
+                format!("{:?}", f.severity),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("PSS005", "NET_ADMIN", "High".to_string()),
+            ("PSS018", "NET_ADMIN", "Low".to_string()),
+            ("PSS003", "hostPath", "High".to_string()),
+            ("PSS013", "hostPath", "Low".to_string()),
+            ("PSS013", "nfs", "Low".to_string()),
+        ]
+    );
+    // Baseline itself is unchanged.
+    let report = scan_with(baseline(), text);
+    assert_eq!(rules(&report), ["PSS005", "PSS003"]);
 }
 
 #[test]

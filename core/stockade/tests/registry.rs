@@ -90,6 +90,24 @@ fn trivy_alias_spellings_resolve() {
 
 /// Every Dockerfile rule has a fail fixture that raises it and a pass fixture that
 /// does not (the detailed assertions and snapshots are in `dockerfile_rules.rs`).
+/// Trivy's KSV104 fails a container whose seccomp profile is unset (or
+/// `Unconfined`): the restricted seccomp check, not the baseline one that only
+/// forbids `Unconfined`. KSV004 (no `capabilities.drop` at all) is covered by the
+/// restricted capabilities check.
+#[test]
+fn trivy_ksv_aliases_name_the_right_check() {
+    assert_eq!(stockade::explain("KSV-0104").unwrap().id, "PSS017");
+    assert_eq!(stockade::explain("KSV104").unwrap().id, "PSS017");
+    assert_eq!(stockade::explain("AVD-KSV-0104").unwrap().id, "PSS017");
+    assert_eq!(stockade::explain("KSV-0004").unwrap().id, "PSS018");
+    assert_eq!(stockade::explain("KSV-0030").unwrap().id, "PSS017");
+    assert!(!stockade::explain("PSS009")
+        .unwrap()
+        .aliases
+        .iter()
+        .any(|a| a.starts_with("KSV")));
+}
+
 #[test]
 fn every_dockerfile_rule_has_fixtures_that_work() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/dockerfile");

@@ -5,7 +5,8 @@ use stockade_source::rule::{Category, Pack, Severity};
 stockade_source::declare_rule! {
     /// ## What it does
     /// Reports each package of `apk add` written without a version constraint (`=`, `~`, `<`,
-    /// `>`); local `.apk` files and variables are not reported.
+    /// `>`); local `.apk` files, virtual package names (`--virtual NAME`), unset variables and
+    /// command substitutions (`deps="$(scanelf …)"; apk add $deps`) are not reported.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build.
@@ -43,7 +44,10 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 continue;
             }
             let msg = format!("package {} is not pinned (`{v}=<version>`)", super::package_display(&pkg));
-            out.report(&META, facts, run.ins, pkg.span, msg);
+            let fix = format!(
+                "Pin the version of `{v}`: `apk add {v}=<version>` (`apk policy {v}` lists the versions available)."
+            );
+            out.report_with_remediation(&META, facts, run.ins, pkg.span, msg, fix);
         }
     }
 }

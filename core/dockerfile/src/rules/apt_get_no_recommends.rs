@@ -5,7 +5,8 @@ use stockade_source::rule::{Category, Pack, Severity};
 stockade_source::declare_rule! {
     /// ## What it does
     /// Reports `apt-get install` without `--no-install-recommends` (or
-    /// `-o APT::Install-Recommends=false`).
+    /// `-o APT::Install-Recommends=false`). A dry run (`-s`, `--simulate`, `--dry-run`,
+    /// `--just-print`, `--no-act`, `--recon`) installs nothing and is not reported.
     ///
     /// ## Why is this bad?
     /// Recommended packages are not needed to run the software: they bloat the image and add
@@ -43,7 +44,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 let v = w.value.to_ascii_lowercase();
                 v.contains("apt::install-recommends=false") || v.contains("apt::install-recommends=0")
             });
-        if !off {
+        if !off && !super::apt_dry_run(cmd) {
             let msg = "`apt-get install` without `--no-install-recommends`".to_string();
             out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), msg);
         }

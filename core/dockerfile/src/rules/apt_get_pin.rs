@@ -6,7 +6,8 @@ stockade_source::declare_rule! {
     /// ## What it does
     /// Reports each package of `apt-get install` written without `=version`, also when it comes
     /// from a variable (`deps='curl git'; apt-get install $deps`, or an ARG/ENV). Local `.deb`
-    /// files and variables that cannot be resolved are not reported.
+    /// files, variables that cannot be resolved, command substitutions and dry runs (`-s`,
+    /// `--simulate`, …) are not reported.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build; a rebuild can pull a breaking
@@ -38,13 +39,19 @@ stockade_source::declare_rule! {
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, _) in facts.package_commands(&super::APT_GET_INSTALL) {
+        if super::apt_dry_run(cmd) {
+            continue;
+        }
         for pkg in super::resolved_packages(facts, run, cmd, super::APT_VALUE_OPTS) {
             let v = &pkg.name;
             if v.contains('=') || super::has_ext(v, "deb") {
                 continue;
             }
             let msg = format!("package {} is not pinned (`{v}=<version>`)", super::package_display(&pkg));
-            out.report(&META, facts, run.ins, pkg.span, msg);
+            let fix = format!(
+                "Pin the version of `{v}`: `apt-get install {v}=<version>` (`apt-cache policy {v}` lists the versions available)."
+            );
+            out.report_with_remediation(&META, facts, run.ins, pkg.span, msg, fix);
         }
     }
 }

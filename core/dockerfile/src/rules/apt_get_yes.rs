@@ -44,7 +44,8 @@ const APT_GET_ASKS: super::PackageCommand = super::PackageCommand {
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd, sub) in facts.package_commands(&APT_GET_ASKS) {
-        let yes = cmd.has_option(&["-y", "--yes", "--assume-yes", "-s", "--simulate", "--dry-run", "--just-print", "--no-act", "--recon"])
+        let yes = cmd.has_option(&["-y", "--yes", "--assume-yes"])
+            || super::apt_dry_run(cmd)
             || cmd.args().iter().any(|w| w.value == "-qq" || w.value == "--quiet=2" || w.value.starts_with("-qq"));
         if !yes {
             let msg = format!("`apt-get {}` without `-y`", sub.value);

@@ -115,12 +115,37 @@ impl<'c> Out<'c> {
         span: Span,
         message: impl Into<String>,
     ) {
+        let d = Self::diagnostic(meta, facts, ins, span, message);
+        self.diagnostics.push(d);
+    }
+
+    /// [`Out::report`] with a remediation written for this finding (naming its
+    /// package, its image …) instead of the rule's generic one.
+    pub fn report_with_remediation(
+        &mut self,
+        meta: &'static RuleMeta,
+        facts: &Facts<'_>,
+        ins: &Instruction,
+        span: Span,
+        message: impl Into<String>,
+        remediation: impl Into<String>,
+    ) {
+        let d = Self::diagnostic(meta, facts, ins, span, message).with_remediation(remediation);
+        self.diagnostics.push(d);
+    }
+
+    fn diagnostic(
+        meta: &'static RuleMeta,
+        facts: &Facts<'_>,
+        ins: &Instruction,
+        span: Span,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let mut d = Diagnostic::new(meta, span, message);
         if let Some(stage) = facts.stage_of(ins) {
             d = d.with_object(stage.label());
         }
-        d = d.with_pointer(facts.pointer(ins));
-        self.diagnostics.push(d);
+        d.with_pointer(facts.pointer(ins))
     }
 
     /// The rule's typed options (borrowed from the settings, not from `self`, so a
@@ -750,7 +775,9 @@ pub struct Package {
 
 /// The packages of an install command, with `$VAR` / `${VAR}` words resolved: from a
 /// shell assignment earlier in the same RUN (`deps='curl git'; apt-get install $deps`)
-/// or from the ARG/ENV in scope. Words that cannot be resolved are kept as written.
+/// or from the ARG/ENV in scope. Words whose value is unknown (an unset variable, a
+/// command substitution `$(…)` or `` `…` ``, in the word or in the variable's value)
+/// are not packages: they are dropped.
 pub fn resolved_packages(
     facts: &Facts<'_>,
     run: &Run<'_>,
@@ -771,7 +798,7 @@ pub fn resolved_packages(
         });
         match (name, value) {
             (Some(n), Some(value)) => {
-                for token in value.split_whitespace() {
+                for token in without_substitutions(&value).split_whitespace() {
                     out.push(Package {
                         name: token.to_string(),
                         span: w.span,
@@ -796,6 +823,48 @@ pub fn resolved_packages(
             || v.contains("://")
             || v.contains('$'))
     });
+    out
+}
+
+/// `value` with each command substitution (`$(…)`, `` `…` ``) replaced by a lone `$`:
+/// its output is unknown, so no word of its text is a package, and the words it
+/// touches are dropped as unresolved.
+fn without_substitutions(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut chars = value.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '$' if chars.peek() == Some(&'(') => {
+                chars.next();
+                let mut depth = 1usize;
+                let mut quote: Option<char> = None;
+                for c in chars.by_ref() {
+                    match (quote, c) {
+                        (Some(q), c) if c == q => quote = None,
+                        (None, '\'' | '"') => quote = Some(c),
+                        (None, '(') => depth += 1,
+                        (None, ')') => {
+                            depth -= 1;
+                            if depth == 0 {
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                out.push('$');
+            }
+            '`' => {
+                for c in chars.by_ref() {
+                    if c == '`' {
+                        break;
+                    }
+                }
+                out.push('$');
+            }
+            c => out.push(c),
+        }
+    }
     out
 }
 
@@ -848,6 +917,21 @@ pub fn has_ext(name: &str, ext: &str) -> bool {
 pub fn is_remote(v: &str) -> bool {
     let v = v.to_ascii_lowercase();
     v.contains("://") || v.starts_with("git@")
+}
+
+/// The options that make `apt-get` a dry run: it installs nothing.
+pub const APT_DRY_RUN: &[&str] = &[
+    "-s",
+    "--simulate",
+    "--dry-run",
+    "--just-print",
+    "--no-act",
+    "--recon",
+];
+
+/// Whether an `apt-get` command is a dry run (`-s`, `--simulate`, …).
+pub fn apt_dry_run(cmd: &crate::command::Command) -> bool {
+    cmd.has_option(APT_DRY_RUN)
 }
 
 /// Value options of apt-get / apt.

@@ -5,8 +5,9 @@ use stockade_source::rule::{Category, Pack, Severity};
 stockade_source::declare_rule! {
     /// ## What it does
     /// Reports each package of `yum`/`dnf`/`microdnf`/`tdnf install` written without a version
-    /// (`name-<version>`), and of `zypper install` without `=`, `<` or `>`. Groups (`@x`),
-    /// `.rpm` files, URLs and variables are not reported.
+    /// (`name-<version>`), and of `zypper install` without `=`, `<` or `>`. Groups (`@x`,
+    /// `groupinstall "Development Tools"`, `zypper install -t pattern`), `.rpm` files, URLs
+    /// and variables are not reported.
     ///
     /// ## Why is this bad?
     /// The package version then depends on the day of the build.
@@ -46,8 +47,16 @@ fn has_version(pkg: &str, zypper: bool) -> bool {
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (run, cmd, _) in facts.package_commands(&super::RPM_INSTALL) {
+    for (run, cmd, sub) in facts.package_commands(&super::RPM_INSTALL) {
         let zypper = cmd.is(&["zypper"]);
+        // `groupinstall "Development Tools"`, `zypper install -t pattern devel_basis`:
+        // groups and patterns have no version to pin.
+        let pattern = |t: &crate::command::Word| !t.value.ends_with("package");
+        let groups = sub.value == "groupinstall"
+            || (zypper && cmd.option_value(&["-t", "--type"]).is_some_and(pattern));
+        if groups {
+            continue;
+        }
         for pkg in super::resolved_packages(facts, run, cmd, super::RPM_VALUE_OPTS) {
             let v = &pkg.name;
             if v.starts_with('@') || super::has_ext(v, "rpm") || has_version(v, zypper) {
@@ -55,7 +64,13 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             }
             let hint = if zypper { format!("{v}=<version>") } else { format!("{v}-<version>") };
             let msg = format!("package {} is not pinned (`{hint}`)", super::package_display(&pkg));
-            out.report(&META, facts, run.ins, pkg.span, msg);
+            let fix = if zypper {
+                format!("Pin the version of `{v}`: `zypper install -y {v}=<version>` (`zypper search -s {v}` lists the versions available).")
+            } else {
+                let mgr = cmd.name().unwrap_or("dnf");
+                format!("Pin the version of `{v}`: `{mgr} install -y {v}-<version>` (`{mgr} --showduplicates list {v}` lists the versions available).")
+            };
+            out.report_with_remediation(&META, facts, run.ins, pkg.span, msg, fix);
         }
     }
 }

@@ -4,7 +4,9 @@ use stockade_source::rule::{Category, Pack, Severity};
 
 stockade_source::declare_rule! {
     /// ## What it does
-    /// Reports a `cd` command in a `RUN`.
+    /// Reports a `cd` command in a `RUN`, also inside `sh -c '…'`. A `cd` inside a command
+    /// substitution (`DIR=$(cd x && pwd)`) or inside `su USER -c '…'` (another user's shell,
+    /// which `WORKDIR` cannot stand in for) is not reported.
     ///
     /// ## Why is this bad?
     /// `cd` only lasts for the one `RUN`; later instructions run somewhere else, which is easy to
@@ -39,7 +41,14 @@ stockade_source::declare_rule! {
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for (run, cmd) in facts.commands() {
         // `DIR=$(cd x && pwd)` is an idiom, not a change of directory.
-        if cmd.is(&["cd"]) && !cmd.in_substitution {
+        // `su user -c 'cd x && …'` runs in another user's shell (`su -` starts in
+        // that user's home): WORKDIR cannot stand in for that `cd`.
+        let as_other_user = || {
+            run.script
+                .parent(cmd)
+                .is_some_and(|p| p.is(&["su", "runuser"]))
+        };
+        if cmd.is(&["cd"]) && !cmd.in_substitution && !as_other_user() {
             let to = cmd.args().first().map_or(String::new(), |w| format!(" {}", w.value));
             let msg = format!("`cd{to}` in RUN; use WORKDIR");
             out.report(&META, facts, run.ins, cmd.name_span(), msg);

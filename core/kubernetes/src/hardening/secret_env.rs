@@ -13,7 +13,8 @@ stockade_source::declare_rule! {
     /// (`API_KEY`, `AWS_SECRET_ACCESS_KEY`), unless its last word says it holds a
     /// reference rather than the secret (`FILE`, `PATH`, `DIR`, `NAME`, `REF`, `ID`,
     /// `URL`, `HEADER`, `TYPE`, `LENGTH`, `TTL`, …). A value that is only a
-    /// `$(VAR)` reference is not a literal. `valueFrom.secretKeyRef` is the fix, not
+    /// `$(VAR)` reference is not a literal, and a file path (`TLS_KEY: /etc/tls/tls.key`)
+    /// says where the secret is, not what it is. `valueFrom.secretKeyRef` is the fix, not
     /// a finding. The finding points at the value.
     ///
     /// ## Why is this bad?
@@ -132,6 +133,43 @@ fn is_reference(value: &str) -> bool {
     v.starts_with("$(") && v.ends_with(')') && v.matches("$(").count() == 1
 }
 
+/// Whether a value is a file path (`/etc/tls/tls.key`, `./certs/ca.pem`): the name
+/// then says where the secret is, not what it is. A path here is written with
+/// `[A-Za-z0-9._-]` components only and starts at `./`, `../`, `~/` or `/`; from `/`
+/// it must also start at a usual root directory or end with a file extension, so
+/// that a base64 secret that happens to start with `/` is still reported.
+fn is_file_path(value: &str) -> bool {
+    const ROOTS: &[&str] = &[
+        "etc", "var", "run", "secrets", "tmp", "home", "opt", "usr", "mnt", "data", "config",
+        "certs", "srv", "app", "vault", "root", "keys", "tls", "ssl",
+    ];
+    let v = value.trim();
+    // `~`, `.` are not base64: only a value starting with `/` needs the extra test.
+    let (rest, relative) = match ["./", "../", "~/"].iter().find_map(|p| v.strip_prefix(p)) {
+        Some(rest) => (rest, true),
+        None => match v.strip_prefix('/') {
+            Some(rest) => (rest, false),
+            None => return false,
+        },
+    };
+    let components: Vec<&str> = rest.split('/').collect();
+    let valid = components.iter().all(|c| {
+        !c.is_empty()
+            && c.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'))
+    });
+    let root = components.first().is_some_and(|c| ROOTS.contains(c));
+    let extension = components
+        .last()
+        .and_then(|c| c.rsplit_once('.'))
+        .is_some_and(|(stem, ext)| {
+            !stem.is_empty()
+                && (1..=5).contains(&ext.len())
+                && ext.bytes().all(|b| b.is_ascii_alphabetic())
+        });
+    valid && (relative || root || extension)
+}
+
 fn is_private_key(value: &str) -> bool {
     value.contains("-----BEGIN") && value.contains("PRIVATE KEY")
 }
@@ -140,7 +178,7 @@ pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {
     for (c, x) in w.containers() {
         for env in &x.env {
             let value = env.value.value.as_str();
-            if value.trim().is_empty() || is_reference(value) {
+            if value.trim().is_empty() || is_reference(value) || is_file_path(value) {
                 continue;
             }
             let why = if is_private_key(value) {

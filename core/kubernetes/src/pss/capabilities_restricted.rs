@@ -43,11 +43,12 @@ stockade_source::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted>
     /// - kubernetes/pod-security-admission `policy/check_capabilities_restricted.go`
+    /// - Trivy KSV-0003 (no `drop: ["ALL"]`), KSV-0004 (no `drop` at all), KSV-0106
     pub static META = {
         id: "PSS018",
         name: "pss-capabilities-restricted",
         pack: Pack::PodSecurity,
-        aliases: &["capabilities_restricted", "KSV-0106", "CKV_K8S_37", "CKV_K8S_25", "CKV_K8S_28", "KSV-0003", "insecureCapabilities", "CapDropAll", "drop-net-raw-capability"],
+        aliases: &["capabilities_restricted", "KSV-0106", "CKV_K8S_37", "CKV_K8S_25", "CKV_K8S_28", "KSV-0003", "KSV-0004", "insecureCapabilities", "CapDropAll", "drop-net-raw-capability"],
         severity: Severity::Low,
         category: Category::Security,
         title: "Capabilities not dropped",

@@ -266,6 +266,21 @@ pub fn checks_for(
     out
 }
 
+/// The baseline checks that the restricted level replaces at this version (PSA
+/// does not run them at restricted), each with the implementation that applies.
+/// The findings layer still runs them, so that a baseline violation keeps its own
+/// rule and severity under the restricted level.
+pub fn replaced_at_restricted(version: Version) -> Vec<(&'static PssCheck, &'static CheckVersion)> {
+    let active = checks_for(Level::Restricted, version);
+    let minor = version.effective_minor();
+    CHECKS
+        .iter()
+        .filter(|c| c.level == Level::Baseline)
+        .filter(|c| active.iter().any(|(_, v)| v.overrides.contains(&c.id)))
+        .filter_map(|c| c.at(minor).map(|v| (*c, v)))
+        .collect()
+}
+
 /// A failed check: PSA's reason and detail for all its violations, and the violations.
 #[derive(Debug, Clone)]
 pub struct CheckResult {

@@ -52,7 +52,7 @@ stockade_source::declare_rule! {
         id: "PSS009",
         name: "pss-seccomp-profile-baseline",
         pack: Pack::PodSecurity,
-        aliases: &["seccompProfile_baseline", "KSV-0104", "SeccompUnconfined"],
+        aliases: &["seccompProfile_baseline", "SeccompUnconfined"],
         severity: Severity::Medium,
         category: Category::Security,
         title: "Seccomp profile disabled",

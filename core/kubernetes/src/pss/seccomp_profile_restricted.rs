@@ -43,11 +43,13 @@ stockade_source::declare_rule! {
     /// ## References
     /// - <https://kubernetes.io/docs/concepts/security/pod-security-standards/#restricted>
     /// - kubernetes/pod-security-admission `policy/check_seccompProfile_restricted.go`
+    /// - Trivy KSV-0030 (profile not `RuntimeDefault` or `Localhost`), KSV-0104 (profile
+    ///   unset or `Unconfined`)
     pub static META = {
         id: "PSS017",
         name: "pss-seccomp-profile-restricted",
         pack: Pack::PodSecurity,
-        aliases: &["seccompProfile_restricted", "KSV-0030", "CKV_K8S_31", "SeccompAny"],
+        aliases: &["seccompProfile_restricted", "KSV-0030", "KSV-0104", "CKV_K8S_31", "SeccompAny"],
         severity: Severity::Low,
         category: Category::Security,
         title: "Seccomp profile not set",
