@@ -17,7 +17,9 @@
 //! - `kind: List` and every `*List` kind: each item of `items` is an object.
 //! - Every object is counted by kind (`summary.kinds`). Objects without a pod spec
 //!   are listed as skipped, except `Namespace` (read for its Pod Security labels, see
-//!   [`namespaces`]) and `NetworkPolicy` (the network-policy pack reads them).
+//!   [`namespaces`]), `NetworkPolicy` (the network-policy pack reads them) and the
+//!   RBAC kinds `Role`, `ClusterRole`, `RoleBinding`, `ClusterRoleBinding` (checked
+//!   by the [`rbac`] rules).
 //!
 //! # Which objects carry a pod
 //!
@@ -70,7 +72,9 @@
 //! Beyond Pod Security, the [`hardening`] rules (`K8S001`…) check every object
 //! with a pod whatever the Pod Security level (resources, probes, images, service
 //! account tokens, literal secrets, sensitive host paths, low UIDs/GIDs …) and
-//! every namespaced object for the `default` namespace. A document that is a custom
+//! every namespaced object for the `default` namespace. The [`rbac`] rules
+//! (`K8S024`…) check what Roles and ClusterRoles grant and to whom bindings grant
+//! it. A document that is a custom
 //! seccomp profile (a JSON profile with `defaultAction` and `syscalls`, see
 //! [`seccomp`]) is counted as kind `SeccompProfile` and checked by its own rules.
 #![cfg_attr(
@@ -89,12 +93,14 @@ mod pack;
 pub use stockade_yaml::objects;
 pub mod podspec;
 pub mod pss;
+pub mod rbac;
 pub mod seccomp;
 pub mod suppressions;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
 pub use objects::Manifest;
 pub use pack::KubernetesPack;
+pub use rbac::RoleIndex;
 
 use stockade_source::context::Context;
 use stockade_source::finding::{Diagnostic, ErrorKind, Problem, Skipped};
@@ -107,8 +113,8 @@ use objects::{Object, Read};
 use pss::{Level, Version};
 
 stockade_source::register_rules! {
-    /// Every Kubernetes rule: Pod Security ([`pss`]), hardening ([`hardening`]) and
-    /// seccomp profiles ([`seccomp`]). The pack's registration list.
+    /// Every Kubernetes rule: Pod Security ([`pss`]), hardening ([`hardening`]),
+    /// seccomp profiles ([`seccomp`]) and RBAC ([`rbac`]). The pack's registration list.
     pub static RULES = [
         pss::privileged,
         pss::host_namespaces,
@@ -152,6 +158,22 @@ stockade_source::register_rules! {
         hardening::secret_env_ref,
         seccomp::default_action,
         seccomp::dangerous_syscalls,
+        rbac::wildcard,
+        rbac::read_secrets,
+        rbac::pod_exec,
+        rbac::create_workloads,
+        rbac::escalate,
+        rbac::bind,
+        rbac::impersonate,
+        rbac::nodes_proxy,
+        rbac::service_account_token,
+        rbac::approve_csr,
+        rbac::webhook_config,
+        rbac::privileged_role_binding,
+        rbac::anonymous_binding,
+        rbac::authenticated_binding,
+        rbac::default_service_account_binding,
+        rbac::binding_sensitive_role,
     ];
 }
 
@@ -175,13 +197,28 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
     check_manifest(&Manifest::new(source, &stream), ctx, namespaces);
 }
 
-/// [`check_with_namespaces`] on a source already read.
+/// [`check_with_namespaces`] on a source already read; the rules on RBAC bindings
+/// see the roles of this source only.
 pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
+    check_manifest_with(manifest, ctx, namespaces, &RoleIndex::default());
+}
+
+/// [`check_manifest`], with the Roles and ClusterRoles of the whole scan (`roles`,
+/// see [`RoleIndex`]) for the rules on RBAC bindings; the roles of this source are
+/// added to them.
+pub fn check_manifest_with(
+    manifest: &Manifest<'_>,
+    ctx: &mut Context<'_>,
+    namespaces: &NamespaceIndex,
+    roles: &RoleIndex,
+) {
     let source = manifest.source;
     let lines = source.line_index();
 
     let (default_level, default_version) = configured_policy(ctx);
     let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
+    let mut all_roles = roles.clone();
+    all_roles.add_objects(manifest.objects().map(|(_, o)| o));
 
     // Pass 1: Namespaces of this file.
     let mut index = namespaces.clone();
@@ -265,7 +302,14 @@ pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces
                         }
                     };
                     let (level, version) = policy(object.namespace.as_deref());
-                    check_object(source, ctx, doc.index, object, (level, version), &accounts);
+                    check_object(
+                        source,
+                        ctx,
+                        doc.index,
+                        object,
+                        (level, version),
+                        (&accounts, &all_roles),
+                    );
                 }
             }
         }
@@ -297,7 +341,7 @@ fn check_object(
     document: usize,
     object: &Object<'_>,
     (level, version): (PssLevel, Version),
-    accounts: &hardening::ServiceAccounts,
+    (accounts, roles): (&hardening::ServiceAccounts, &RoleIndex),
 ) {
     ctx.count_kind(object.kind.clone());
     // The object's own labels and annotations must be strings, whatever its kind.
@@ -309,10 +353,12 @@ fn check_object(
     let Some(path) = object.pod_path() else {
         if decoder.errors.is_empty() {
             hardening::check_object(ctx, document, object);
+            rbac::check_object(ctx, document, object, roles);
         }
         report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
-            || (object.kind == "Namespace" && object.group().is_empty());
+            || (object.kind == "Namespace" && object.group().is_empty())
+            || rbac::is_rbac(object);
         if !elsewhere {
             ctx.skipped.push(Skipped::new(
                 source.path().to_string(),

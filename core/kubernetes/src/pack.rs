@@ -5,13 +5,15 @@ use std::sync::Arc;
 use stockade_pack::{Context, Input, Pack, Scan};
 use stockade_source::rule::RuleMeta;
 
-use crate::NamespaceIndex;
+use crate::{NamespaceIndex, RoleIndex};
 
-/// Pod Security, hardening and seccomp checks over every Kubernetes object, with
-/// the Namespace labels of the whole scan deciding Pod Security levels.
+/// Pod Security, hardening, seccomp and RBAC checks over every Kubernetes object,
+/// with the Namespace labels of the whole scan deciding Pod Security levels and the
+/// Roles of the whole scan read by the rules on bindings.
 #[derive(Debug, Clone, Default)]
 pub struct KubernetesPack {
     namespaces: Arc<NamespaceIndex>,
+    roles: Arc<RoleIndex>,
 }
 
 impl KubernetesPack {
@@ -20,6 +22,7 @@ impl KubernetesPack {
     pub fn new(namespaces: NamespaceIndex) -> Self {
         Self {
             namespaces: Arc::new(namespaces),
+            roles: Arc::new(RoleIndex::default()),
         }
     }
 
@@ -40,17 +43,22 @@ impl Pack for KubernetesPack {
 
     fn prepare(&self, scan: Scan<'_>) -> Option<Arc<dyn Pack>> {
         let mut found = NamespaceIndex::new();
+        let mut roles = (*self.roles).clone();
         for manifest in scan.manifests {
             found.add_objects(manifest.objects().map(|(_, o)| o));
+            roles.add_objects(manifest.objects().map(|(_, o)| o));
         }
         let mut namespaces = (*self.namespaces).clone();
         namespaces.extend(&found);
-        Some(Arc::new(Self::new(namespaces)))
+        Some(Arc::new(Self {
+            namespaces: Arc::new(namespaces),
+            roles: Arc::new(roles),
+        }))
     }
 
     fn check(&self, input: Input<'_>, ctx: &mut Context<'_>) {
         if let Input::Manifest(manifest) = input {
-            crate::check_manifest(manifest, ctx, &self.namespaces);
+            crate::check_manifest_with(manifest, ctx, &self.namespaces, &self.roles);
         }
     }
 
