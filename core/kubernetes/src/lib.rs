@@ -73,7 +73,7 @@
 //! with a pod whatever the Pod Security level (resources, probes, images, service
 //! account tokens, literal secrets, sensitive host paths, low UIDs/GIDs …) and
 //! every namespaced object for the `default` namespace. The [`rbac`] rules
-//! (`K8S024`…) check what Roles and ClusterRoles grant and to whom bindings grant
+//! (`K8S024`…) check what Roles and `ClusterRoles` grant and to whom bindings grant
 //! it. A document that is a custom
 //! seccomp profile (a JSON profile with `defaultAction` and `syscalls`, see
 //! [`seccomp`]) is counted as kind `SeccompProfile` and checked by its own rules.
@@ -203,7 +203,7 @@ pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces
     check_manifest_with(manifest, ctx, namespaces, &RoleIndex::default());
 }
 
-/// [`check_manifest`], with the Roles and ClusterRoles of the whole scan (`roles`,
+/// [`check_manifest`], with the Roles and `ClusterRoles` of the whole scan (`roles`,
 /// see [`RoleIndex`]) for the rules on RBAC bindings; the roles of this source are
 /// added to them.
 pub fn check_manifest_with(

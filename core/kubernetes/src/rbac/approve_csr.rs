@@ -1,4 +1,4 @@
-//! K8S033: approving CertificateSigningRequests.
+//! K8S033: approving `CertificateSigningRequests`.
 
 use super::{policy_rules, Grant, Hit, PolicyRule, Rbac};
 use stockade_source::rule::{Category, Pack, Severity};

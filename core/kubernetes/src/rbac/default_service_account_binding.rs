@@ -1,4 +1,4 @@
-//! K8S038: bindings to a namespace's `default` ServiceAccount.
+//! K8S038: bindings to a namespace's `default` `ServiceAccount`.
 
 use super::{subject_hits, Hit, Rbac};
 use stockade_source::rule::{Category, Pack, Severity};

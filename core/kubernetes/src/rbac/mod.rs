@@ -1,11 +1,11 @@
-//! RBAC rules (`K8S024`…): what Roles and ClusterRoles grant, and whom
-//! RoleBindings and ClusterRoleBindings grant it to.
+//! RBAC rules (`K8S024`…): what Roles and `ClusterRoles` grant, and whom
+//! `RoleBindings` and `ClusterRoleBindings` grant it to.
 //!
 //! The rules run on the four kinds of the `rbac.authorization.k8s.io` group
 //! ([`is_rbac`]). Role rules read each item of `rules` ([`PolicyRule`]); a
-//! ClusterRole with an `aggregationRule` has its own `rules` checked like any
+//! `ClusterRole` with an `aggregationRule` has its own `rules` checked like any
 //! other (the API server's controller overwrites them with the rules of the
-//! ClusterRoles its selectors match, which are checked where they are defined).
+//! `ClusterRoles` its selectors match, which are checked where they are defined).
 //!
 //! # What a grant is
 //!
@@ -27,7 +27,7 @@
 //!
 //! # Bindings and the roles of the scan
 //!
-//! [`RoleIndex`] records what each Role and ClusterRole of the scan grants of the
+//! [`RoleIndex`] records what each Role and `ClusterRole` of the scan grants of the
 //! two most sensitive kinds (secrets, wildcards). The engine builds it over every
 //! source of a scan ([`KubernetesPack`](crate::KubernetesPack)'s `prepare`); a
 //! single source checked alone ([`check`](crate::check)) sees the roles of that
@@ -64,7 +64,7 @@ pub(crate) mod wildcard;
 /// The RBAC API group.
 pub const GROUP: &str = "rbac.authorization.k8s.io";
 
-/// Whether the object is a Role, ClusterRole, RoleBinding or ClusterRoleBinding.
+/// Whether the object is a Role, `ClusterRole`, `RoleBinding` or `ClusterRoleBinding`.
 pub fn is_rbac(object: &Object<'_>) -> bool {
     object.group() == GROUP
         && matches!(
@@ -123,7 +123,7 @@ fn items<'a>(rule: &'a Node, pointer: &str, key: &str) -> Vec<Item<'a>> {
         .unwrap_or_default()
 }
 
-/// The `rules` of a Role or ClusterRole (items that are not mappings are skipped).
+/// The `rules` of a Role or `ClusterRole` (items that are not mappings are skipped).
 pub fn policy_rules<'a>(object: &Object<'a>) -> Vec<PolicyRule<'a>> {
     let rules_ptr = child(&object.pointer, "rules");
     let Some(seq) = object.root.get("rules").and_then(Node::as_seq) else {
@@ -293,7 +293,7 @@ pub fn role_ref<'a>(object: &Object<'a>) -> Option<RoleRef<'a>> {
     })
 }
 
-/// `, bound to User alice, Group devs`, or `` when there are no subjects.
+/// `User alice, Group devs`: the subjects, for messages (empty when there are none).
 pub fn subject_list(subjects: &[Subject<'_>]) -> String {
     subjects
         .iter()
@@ -302,8 +302,8 @@ pub fn subject_list(subjects: &[Subject<'_>]) -> String {
         .join(", ")
 }
 
-/// What each Role and ClusterRole of a scan grants of the sensitive kinds (secrets,
-/// wildcards), for the rules on bindings. ClusterRoles are keyed by name, Roles by
+/// What each Role and `ClusterRole` of a scan grants of the sensitive kinds (secrets,
+/// wildcards), for the rules on bindings. `ClusterRoles` are keyed by name, Roles by
 /// namespace and name.
 #[derive(Debug, Clone, Default)]
 pub struct RoleIndex {
@@ -330,7 +330,7 @@ fn string_pairs(node: Option<&Node>) -> Vec<(String, String)> {
 }
 
 impl RoleIndex {
-    /// Record every Role and ClusterRole of `objects`.
+    /// Record every Role and `ClusterRole` of `objects`.
     pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
         for o in objects {
             if !is_role(o) {
@@ -371,7 +371,7 @@ impl RoleIndex {
         }
     }
 
-    /// Read every Role and ClusterRole of a stream.
+    /// Read every Role and `ClusterRole` of a stream.
     pub fn from_stream(stream: &Stream) -> Self {
         let mut out = Self::default();
         for doc in &stream.documents {
@@ -395,8 +395,8 @@ impl RoleIndex {
     }
 
     /// What the role a binding refers to grants of the sensitive kinds, with the
-    /// rules an aggregated ClusterRole gathers (`matchLabels` selectors) from the
-    /// ClusterRoles of the scan; `None` when the role is not in the scan.
+    /// rules an aggregated `ClusterRole` gathers (`matchLabels` selectors) from the
+    /// `ClusterRoles` of the scan; `None` when the role is not in the scan.
     pub fn sensitive_grants(
         &self,
         kind: &str,
