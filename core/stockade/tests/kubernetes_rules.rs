@@ -372,3 +372,59 @@ fn opt_in_and_option_driven_rules_are_quiet_by_default() {
         );
     }
 }
+
+const ROLE: &str = "apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: reader, namespace: shop}
+rules:
+  - apiGroups: [\"\"]
+    resources: [\"secrets\"]
+    verbs: [\"get\"]
+";
+
+const BINDING: &str = "apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: web-reader, namespace: shop}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: reader}
+subjects:
+  - {kind: ServiceAccount, name: web, namespace: shop}
+";
+
+#[test]
+fn rbac_objects_are_checked_not_skipped() {
+    let text = format!(
+        "{ROLE}---\n{BINDING}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: shop}}\n"
+    );
+    let report = Engine::default().scan(&text, Some("rbac.yaml"), None);
+    let reasons: Vec<_> = report
+        .summary
+        .skipped
+        .iter()
+        .map(|s| s.reason.as_str())
+        .collect();
+    assert_eq!(reasons, ["ConfigMap/shop/c has no pod spec to check"]);
+    assert_eq!(report.summary.kinds.get("Role"), Some(&1));
+    assert_eq!(report.summary.kinds.get("RoleBinding"), Some(&1));
+}
+
+/// The binding rule sees the roles of every file of the scan; a file scanned
+/// alone sees its own roles only.
+#[test]
+fn bindings_see_the_roles_of_the_whole_scan() {
+    let roles = stockade::Source::new("roles.yaml", ROLE);
+    let bindings = stockade::Source::new("bindings.yaml", BINDING);
+    let report = Engine::default().scan_sources(&[roles, bindings.clone()], None);
+    let k8s039: Vec<_> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "K8S039")
+        .collect();
+    assert_eq!(k8s039.len(), 1, "{:?}", report.findings);
+    assert_eq!(k8s039[0].path, "bindings.yaml");
+    assert_eq!(
+        k8s039[0].message,
+        "RoleBinding/shop/web-reader binds Role/shop/reader, which grants `get` on `secrets`, to ServiceAccount shop/web"
+    );
+    let alone = Engine::default().scan_sources(&[bindings], None);
+    assert!(alone.findings.iter().all(|f| f.rule != "K8S039"));
+}
