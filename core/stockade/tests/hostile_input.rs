@@ -243,6 +243,70 @@ fn billion_laughs_is_a_limit_error() {
     assert_eq!(report.summary.documents, 1);
 }
 
+/// One document whose aliases copy about 75 000 nodes (under the 100 000 budget).
+fn alias_document() -> String {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")] {
+        let _ = writeln!(
+            text,
+            "{name}: &{name} [{}]",
+            vec![format!("*{prev}"); 9].join(", ")
+        );
+    }
+    text
+}
+
+fn count_nodes(node: &stockade::yaml::Node) -> usize {
+    use stockade::yaml::Value;
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// Issue 14, item 2: the alias budget is per file, not per document. Thirty
+/// documents each just under the old per-document budget made 8.7 KB of YAML
+/// several hundred megabytes of nodes; now the second document is a located
+/// `limit` problem and the nodes kept stay within the budget.
+#[test]
+fn alias_expansion_is_bounded_per_file_not_per_document() {
+    use stockade::yaml::{parse_stream, Limits};
+    let doc = alias_document();
+    let text = vec![doc.as_str(); 30].join("---\n");
+    let limits = Limits::default();
+    let stream = parse_stream(&text, &limits);
+    assert_eq!(stream.documents.len(), 30);
+    let nodes: usize = stream
+        .documents
+        .iter()
+        .filter_map(|d| d.node())
+        .map(count_nodes)
+        .sum();
+    // The nodes written in the text, and at most the budget's worth of copies.
+    assert!(
+        nodes <= text.len() + limits.max_alias_nodes,
+        "{nodes} nodes kept from {} bytes",
+        text.len()
+    );
+    assert!(stream.documents[0].node().is_some());
+    let p = stream.documents[1]
+        .problem()
+        .expect("second document over the budget");
+    assert_eq!(p.kind, ErrorKind::Limit);
+    assert!(p.message.contains("in this file"), "{}", p.message);
+    assert!(
+        p.span.start as usize > doc.len(),
+        "located in the second document"
+    );
+    // Documents without aliases are still read.
+    let stream = parse_stream(&format!("{text}---\nok: 1\n"), &limits);
+    assert!(stream.documents[30].node().is_some());
+}
+
 fn assert_depth_limit(text: &str) {
     let report = kubernetes(text);
     let (e, _) = only_error(&report, ErrorKind::Limit);

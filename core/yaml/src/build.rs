@@ -36,6 +36,10 @@ struct Ctx<'a> {
     docs: Vec<DocOut>,
     /// Byte ranges of quoted and block scalars, for the comment scanner.
     opaque: Vec<(usize, usize)>,
+    /// Nodes copied by aliases so far in the whole stream: the budget of
+    /// [`Limits::max_alias_nodes`] is per stream, so that documents each just under
+    /// it cannot pile up.
+    alias_nodes: usize,
 }
 
 struct DocOut {
@@ -225,6 +229,7 @@ impl<'a> Ctx<'a> {
             lines: LineIndex::new(text),
             docs: Vec::new(),
             opaque: Vec::new(),
+            alias_nodes: 0,
         }
     }
 
@@ -559,7 +564,6 @@ struct DocBuilder {
     /// Anchored nodes by the parser's anchor id, with their size in nodes.
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
-    alias_nodes: usize,
     /// A problem that does not stop the parser (repeated key, bad tag): the rest of
     /// the document's events are read and dropped.
     problem: Option<Problem>,
@@ -625,7 +629,6 @@ impl DocBuilder {
             root: None,
             anchors: HashMap::new(),
             nodes: 0,
-            alias_nodes: 0,
             problem: None,
             last_end: last_end.max(start),
             pushing_alias: false,
@@ -713,13 +716,14 @@ impl DocBuilder {
                     ));
                 };
                 let size = *size;
-                self.alias_nodes += size;
-                if self.alias_nodes > ctx.limits.max_alias_nodes {
+                // Checked before copying, against the whole stream's budget.
+                ctx.alias_nodes = ctx.alias_nodes.saturating_add(size);
+                if ctx.alias_nodes > ctx.limits.max_alias_nodes {
                     return Err(Problem::new(
                         ErrorKind::Limit,
                         span,
                         format!(
-                            "aliases expand to more than {} nodes (is this a \"billion laughs\" document?)",
+                            "aliases expand to more than {} nodes in this file (is this a \"billion laughs\" document?)",
                             ctx.limits.max_alias_nodes
                         ),
                     ));

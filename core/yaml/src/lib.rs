@@ -66,8 +66,9 @@
 //! [`Limits::default`]: 16 MiB per stream ([`Limits::max_stream_bytes`]; larger input
 //! gives one `Limit` problem and no documents), 3 MiB per document (the API server's
 //! request size limit; [`Limits::max_document_bytes`]), nesting depth 256
-//! ([`Limits::max_depth`]), 100 000 nodes copied by aliases per document
-//! ([`Limits::max_alias_nodes`]), 1 000 000 nodes per document
+//! ([`Limits::max_depth`]), 100 000 nodes copied by aliases per stream
+//! ([`Limits::max_alias_nodes`]: one budget for all documents, so that many
+//! documents each just under it cannot pile up), 1 000 000 nodes per document
 //! ([`Limits::max_nodes`]) and 10 000 documents per stream
 //! ([`Limits::max_documents`]). A document over a limit becomes a `Limit` problem and
 //! reading resumes at the next document.
@@ -172,7 +173,8 @@ pub struct Limits {
     /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
     /// the tree fit the stack.
     pub max_depth: usize,
-    /// Nodes copied by alias expansion, per document.
+    /// Nodes copied by alias expansion, per stream (all documents together: once it
+    /// is spent, every later alias is a `Limit` problem for its document).
     pub max_alias_nodes: usize,
     /// Nodes in a document, aliases expanded.
     pub max_nodes: usize,
