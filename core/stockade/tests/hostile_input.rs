@@ -307,6 +307,37 @@ fn alias_expansion_is_bounded_per_file_not_per_document() {
     assert!(stream.documents[30].node().is_some());
 }
 
+/// Issue 14, item 9: a `<<` written after an explicit key overrides it, as go-yaml
+/// v2 (kubectl) decodes it: `privileged: false` then `<<: {privileged: true}` is a
+/// privileged container. It was read as `false`, hiding the container.
+#[test]
+fn a_merge_after_an_explicit_key_overrides_it_as_kubectl_reads_it() {
+    let pod = |security: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n{security}"
+        )
+    };
+    let privileged = |text: &str| {
+        let report = kubernetes(text);
+        assert!(report.errors.is_empty(), "{:#?}", report.errors);
+        report.findings.iter().any(|f| f.rule == "PSS001")
+    };
+    // The merge comes after the explicit key: it wins.
+    assert!(privileged(&pod(
+        "      privileged: false\n      <<: {privileged: true}\n"
+    )));
+    // Through an alias, as a sequence item (earlier items win over later ones).
+    let text = format!(
+        "x: &on {{privileged: true}}\n---\n{}",
+        pod("      privileged: false\n      <<: [{privileged: true}, {privileged: false}]\n")
+    );
+    assert!(privileged(&text));
+    // An explicit key after the merge wins over it.
+    assert!(!privileged(&pod(
+        "      <<: {privileged: true}\n      privileged: false\n"
+    )));
+}
+
 fn assert_depth_limit(text: &str) {
     let report = kubernetes(text);
     let (e, _) = only_error(&report, ErrorKind::Limit);

@@ -39,8 +39,12 @@
 //!   mappings and sequences are ignored. The tag is kept in [`Node::tag`].
 //! - **Merge keys**: a plain `<<` key (or one tagged `!!merge`) whose value is a
 //!   mapping or an alias to one, or a sequence written out whose items are mappings
-//!   or aliases to mappings, merges their entries; keys written in the mapping itself
-//!   win over merged ones, and in a sequence earlier mappings win over later ones.
+//!   or aliases to mappings, merges their entries *where the `<<` is written*, as
+//!   go-yaml v2's `decoder.merge` does when decoding into a map: entries are applied
+//!   in order, each replacing an earlier value of its key, so a `<<` overrides
+//!   explicit keys written before it (`privileged: false` then `<<: {privileged:
+//!   true}` is `true`, as kubectl reads it) and explicit keys written after it
+//!   override the merged ones; in a sequence, earlier mappings win over later ones.
 //!   Anything else under `<<` (a scalar, an alias to a sequence) is an error ("map
 //!   merge requires map or sequence of maps as the value"). A quoted `"<<"` is an
 //!   ordinary key.
@@ -126,10 +130,10 @@
 //! - Plain integers in `(i64::MAX, u64::MAX]` are kept as floats (go-yaml gives
 //!   `uint64`; the JSON text is the same except for precision, and such a key is an
 //!   error in sigs.k8s.io/yaml but a float-formatted string here).
-//! - Merge keys: explicit keys always win over merged ones, wherever the `<<` entry
-//!   sits, and overlapping merged keys are not errors. go-yaml v2 applies entries in
-//!   order (an explicit key written *before* `<<` is overwritten), and in strict mode
-//!   reports any key a merge sets twice as "already set in map".
+//! - Merge keys: overlapping keys (an explicit key and a merged one, or two merged
+//!   ones) are not errors; the value is the one kubectl reads (non-strict go-yaml
+//!   v2, above). go-yaml v2 in strict mode reports any key a merge sets twice as
+//!   "already set in map".
 //! - Repeated keys are always an error (sigs.k8s.io/yaml's non-strict `YAMLToJSON`
 //!   keeps the last; Kubernetes' strict paths reject them).
 //! - NaN and infinite float *values* read fine; Go's JSON encoder rejects them
