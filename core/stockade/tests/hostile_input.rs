@@ -338,6 +338,22 @@ fn a_merge_after_an_explicit_key_overrides_it_as_kubectl_reads_it() {
     )));
 }
 
+/// Issue 14, item 10: runc and moby read a numeric `USER` with `strconv.Atoi`, so
+/// `00`, `+0`, `-0` and `000000` are UID 0. DF0005 only knew `0` and `root`.
+#[test]
+fn user_ids_spelled_differently_are_still_root() {
+    let root = |user: &str| {
+        let report = dockerfile(&format!("FROM debian:12\nUSER {user}\n"));
+        report.findings.iter().any(|f| f.rule == "DF0005")
+    };
+    for user in ["0", "00", "+0", "-0", "000000", "root", "00:1000", "\"+0\""] {
+        assert!(root(user), "USER {user} runs as root");
+    }
+    for user in ["1000", "0x0", "0_0", "0.0", " 1", "app", "ROOT", "1000:0"] {
+        assert!(!root(user), "USER {user} does not run as root");
+    }
+}
+
 fn assert_depth_limit(text: &str) {
     let report = kubernetes(text);
     let (e, _) = only_error(&report, ErrorKind::Limit);
