@@ -777,6 +777,79 @@ fn findings_past_the_limit_are_counted_in_one_error() {
     );
 }
 
+/// Issue 14, item 4: past `limits.max_findings` a pack stops holding findings
+/// (they are counted): a context never holds more than about twice the cap,
+/// whatever the order findings come in.
+#[test]
+fn findings_past_the_cap_are_counted_not_held() {
+    let mut config = Config::default();
+    config.limits.max_findings = 10;
+    let mut ctx = stockade::Context::new(config.settings());
+    let mut peak = 0;
+    for i in (0..100_000u32).rev() {
+        let d = stockade::Diagnostic::new(
+            &stockade::source::suppress::UNUSED_SUPPRESSION,
+            stockade::Span::new(i, i + 1),
+            "x",
+        );
+        ctx.report(d);
+        peak = peak.max(ctx.diagnostics.len());
+    }
+    assert!(peak <= 2 * 10 + 64, "{peak} findings held");
+    let (held, left) = std::mem::take(&mut ctx.diagnostics).into_parts();
+    assert_eq!(held.len(), 10);
+    assert_eq!(left.unwrap().count, 100_000 - 10);
+}
+
+/// The cap while collecting reports what a cut at the end reported: the same
+/// findings and count; a directive before the cut that covers findings past it
+/// is not reported as unused (ST0001), since what it covered was not kept.
+#[test]
+fn the_cap_while_collecting_keeps_suppressions_honest() {
+    let n = 200;
+    let mut text = String::from("# stockade global ignore=DF0005\nFROM debian:12\n");
+    for _ in 0..n {
+        text.push_str("RUN curl -fsSL http://example.com/x | sh\n");
+    }
+    text.push_str("USER root\n");
+    let scan = |max: usize| {
+        let mut config = Config::default();
+        config.limits.max_findings = max;
+        Engine::new(config).scan(&text, Some("Dockerfile"), None)
+    };
+    let all = scan(100_000);
+    assert!(all.errors.is_empty(), "{:#?}", all.errors);
+    assert!(all.findings.iter().all(|f| f.rule != "ST0001"));
+    assert_eq!(all.suppressed.len(), 1);
+    let total = all.findings.len() + all.suppressed.len();
+    assert!(total > 2 * 10 + 64, "{total}");
+    let capped = scan(10);
+    assert_eq!(capped.findings.len() + capped.suppressed.len(), 10);
+    assert!(
+        capped.findings.iter().all(|f| f.rule != "ST0001"),
+        "{:#?}",
+        capped.findings
+    );
+    let (e, _) = only_error(&capped, ErrorKind::Limit);
+    assert!(
+        e.message
+            .starts_with(&format!("{} more findings", total - 10)),
+        "{e:?}"
+    );
+    let first: Vec<_> = all
+        .findings
+        .iter()
+        .take(10)
+        .map(|f| (&f.rule, f.start.offset))
+        .collect();
+    let kept: Vec<_> = capped
+        .findings
+        .iter()
+        .map(|f| (&f.rule, f.start.offset))
+        .collect();
+    assert_eq!(first, kept);
+}
+
 /// A line continuation inside the base image word: the value's byte ranges do
 /// not map 1:1 to the source, so findings cover the whole word (a sub-span once
 /// ended inside the `é`, found by the mutation fuzzer). Names with `é` or a BOM

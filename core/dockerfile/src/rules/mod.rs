@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use crate::ast::{Args, Dockerfile, Instruction, Keyword, Word};
 use crate::command::{Command, Script};
 use crate::model::{Base, ImageRef, Model};
+use stockade_source::context::Findings;
 use stockade_source::finding::Diagnostic;
 use stockade_source::rule::RuleMeta;
 use stockade_source::settings::Settings;
@@ -99,10 +100,11 @@ rules! {
     expose_invalid_format,
 }
 
-/// Collects a rule's findings.
+/// Collects a rule's findings (bounded by `limits.max_findings`, see
+/// [`Findings`]).
 pub struct Out<'c> {
     pub config: &'c Settings,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Findings,
 }
 
 impl<'c> Out<'c> {
@@ -120,7 +122,9 @@ impl<'c> Out<'c> {
             d = d.with_object(stage.label());
         }
         d = d.with_pointer(facts.pointer(ins));
-        self.diagnostics.push(d);
+        if self.config.is_enabled(meta) {
+            self.diagnostics.push(d);
+        }
     }
 
     /// The rule's typed options (borrowed from the settings, not from `self`, so a
