@@ -469,7 +469,7 @@ fn an_oversized_json_manifest_in_a_walk_is_a_limit_error() {
     dir.write("m/pod.yaml", &manifest);
     dir.write(
         "m/data.json",
-        &format!("{{\"data\": \"{}\"}}\n", "x".repeat(200)),
+        format!("{{\"data\": \"{}\"}}\n", "x".repeat(200)),
     );
     let out = run(&dir, &["scan", "--format", "json", "m"]);
     assert_eq!(out.code, 2, "{}", out.stderr);
