@@ -139,7 +139,7 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
             Err(ReadError::Limit { len, at_least, .. }) => {
                 // Over the size limit: not read (or not read to its end). A walked
                 // file of unknown kind is passed over, as when it is small.
-                if !*named && detect_kind(display, "").is_none() {
+                if !*named && !oversized_is_scanned(display, path) {
                     return Loaded::Skipped;
                 }
                 return Loaded::Report(engine.oversized(display, len, at_least));
@@ -182,6 +182,33 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
                 }
             }
         }
+    }
+}
+
+/// How much of a walked `.json` file over the size limit is read to decide its
+/// kind.
+const SNIFF_BYTES: u64 = 64 << 10;
+
+/// Whether a walked file over the size limit is of a kind a scan reads (then it
+/// is one `limit` error, not passed over). The name decides for Dockerfiles and
+/// YAML; a `.json` file is judged by its content as when it is small, from its
+/// first [`SNIFF_BYTES`] only (`"apiVersion"` and `"kind"` there make it a
+/// manifest). One that cannot be read is reported too.
+fn oversized_is_scanned(display: &str, path: &std::path::Path) -> bool {
+    if detect_kind(display, "").is_some() {
+        return true;
+    }
+    let is_json = std::path::Path::new(display)
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if !is_json {
+        return false;
+    }
+    let mut prefix = Vec::new();
+    let read = std::fs::File::open(path).and_then(|f| f.take(SNIFF_BYTES).read_to_end(&mut prefix));
+    match read {
+        Ok(_) => detect_kind(display, &String::from_utf8_lossy(&prefix)).is_some(),
+        Err(_) => true,
     }
 }
 

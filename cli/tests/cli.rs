@@ -453,6 +453,34 @@ fn files_and_stdin_over_the_size_limit_are_one_limit_error() {
     );
 }
 
+/// Issue 14, item 13: a walked `.json` manifest over the size limit was passed
+/// over (`files: 0`, exit 0) where a `.yaml` of the same size is a `limit` error:
+/// its kind was decided from content not read. Its first bytes decide now; an
+/// oversized `.json` that is not a manifest is still passed over.
+#[test]
+fn an_oversized_json_manifest_in_a_walk_is_a_limit_error() {
+    let dir = TempDir::new("size-json");
+    dir.write("stockade.yaml", "limits:\n  max-file-size: 64\n");
+    let manifest = format!(
+        "{{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {{\"name\": \"{}\"}}}}\n",
+        "p".repeat(100)
+    );
+    dir.write("m/pod.json", &manifest);
+    dir.write("m/pod.yaml", &manifest);
+    dir.write(
+        "m/data.json",
+        format!("{{\"data\": \"{}\"}}\n", "x".repeat(200)),
+    );
+    let out = run(&dir, &["scan", "--format", "json", "m"]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 2, "{report}");
+    let errors = report["errors"].as_array().unwrap();
+    let paths: Vec<&str> = errors.iter().map(|e| e["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["m/pod.json", "m/pod.yaml"], "{errors:?}");
+    assert!(errors.iter().all(|e| e["kind"] == "limit"), "{errors:?}");
+}
+
 #[test]
 fn empty_files_are_accounted_for() {
     let dir = TempDir::new("empty");

@@ -39,7 +39,7 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
     let facts = rules::Facts::new(source.text(), file);
     let mut out = rules::Out {
         config: ctx.config,
-        diagnostics: Vec::new(),
+        diagnostics: stockade_source::context::Findings::new(ctx.config.limits.max_findings),
     };
     for rule in rules::ALL {
         if ctx.enabled(rule.meta) {
@@ -81,10 +81,7 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
             ),
         ));
     }
-    let diagnostics = out.diagnostics;
-    for d in diagnostics {
-        ctx.report(d);
-    }
+    ctx.diagnostics.append(out.diagnostics);
     ctx.suppressions.extend(suppressions(file));
     parsed.dockerfile
 }

@@ -1030,6 +1030,24 @@ pub fn user_spec(ins: &Instruction) -> Option<UserSpec<'_>> {
     })
 }
 
+/// The numeric id a runtime reads from a `USER` user or group: runc and moby
+/// (`moby/sys/user.GetExecUser`) parse it with Go's `strconv.Atoi`, so an optional
+/// sign and leading zeros are accepted (`00`, `+0`, `-0` and `000000` are all 0);
+/// blanks, `_` and other bases are not. `None` for a name.
+pub fn numeric_id(text: &str) -> Option<i64> {
+    // Rust's `i64::from_str` accepts exactly what `strconv.Atoi` does on 64-bit Go:
+    // `[+-]?[0-9]+` within the range of an `int`.
+    text.parse::<i64>().ok()
+}
+
+/// Whether a `USER` value (`user[:group]`, expanded) runs as root: the user is
+/// `root` or a numeric id equal to 0 as the runtime parses it ([`numeric_id`]).
+/// The group does not matter.
+pub fn is_root_user(value: &str) -> bool {
+    let name = value.split(':').next().unwrap_or("").trim();
+    name == "root" || numeric_id(name) == Some(0)
+}
+
 /// One `EXPOSE` entry: `80`, `80/tcp`, `8000-8010/udp`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PortSpec<'a> {

@@ -89,6 +89,19 @@ pub struct Suppression {
     pub document: usize,
 }
 
+impl Suppression {
+    /// Whether the directive covers some place at or past byte `start` of
+    /// `document` (in report order): whether it could cover a finding there.
+    pub fn reaches(&self, document: usize, start: u32) -> bool {
+        match self.scope {
+            Scope::Range { document: d, span } => (d, span.end) >= (document, start),
+            Scope::Document(d) => d >= document,
+            Scope::File => true,
+            Scope::Origin { .. } => false,
+        }
+    }
+}
+
 impl Scope {
     fn covers(&self, d: &Diagnostic) -> bool {
         match *self {

@@ -495,14 +495,11 @@ impl Loader<'_> {
     }
 }
 
-/// `latest` or `v1.N`.
+/// `latest` or `v1.N`, as the Kubernetes pack reads it when it scans
+/// ([`stockade_kubernetes::pss::Version::parse`]): one parser, so that a version the
+/// configuration accepts (`v1.4294967296` was) cannot fail later, unlocated.
 fn is_pss_version(v: &str) -> bool {
-    v == "latest"
-        || v.strip_prefix("v1.").is_some_and(|minor| {
-            !minor.is_empty()
-                && minor.bytes().all(|b| b.is_ascii_digit())
-                && (minor == "0" || !minor.starts_with('0'))
-        })
+    stockade_kubernetes::pss::Version::parse(v).is_ok()
 }
 
 /// Position an error about rule options by its path: an unknown field at its
@@ -773,6 +770,12 @@ pod-security:
         assert!(message.contains("expected `latest` or `v1.N`"), "{message}");
         let (_, _, at) = error("pod-security:\n  version: v1.030\n");
         assert_eq!(at, "v1.030");
+        // Issue 14, item 21: a minor past the scanner's range is refused here,
+        // at the value, not when the first manifest is scanned.
+        let (_, message, at) = error("pod-security:\n  version: v1.4294967296\n");
+        assert_eq!(at, "v1.4294967296");
+        assert!(message.contains("expected `latest` or `v1.N`"), "{message}");
+        assert!(Config::default().with_pss_version("v1.4294967296").is_err());
         let (_, message, at) = error("pod-security:\n  enforce: baseline\n");
         assert_eq!(at, "enforce");
         assert!(

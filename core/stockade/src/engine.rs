@@ -2,6 +2,7 @@
 //! configuration and suppressions, and position everything for the report.
 
 use stockade_pack::{Context, Input, Manifest, Pack};
+use stockade_source::context::{finding_key, LeftOut};
 
 use crate::config::Config;
 use crate::finding::{Diagnostic, ErrorKind, Problem, Report};
@@ -13,11 +14,13 @@ use crate::Kind;
 /// (for a rendered source, also the `# stockade ignore=` directives of the files
 /// it was rendered from), disabled rules dropped, severities overridden. At most
 /// [`crate::Limits::max_findings`] findings are kept (the earliest in the file);
-/// one `limit` error stands for the rest.
+/// one `limit` error stands for the rest. The packs already stopped holding
+/// findings past about twice the cap ([`stockade_source::context::Findings`]).
 pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
     let config = ctx.config;
+    let (diagnostics, left_out) = std::mem::take(&mut ctx.diagnostics).into_parts();
     let mut applied = suppress::apply_rendered(
-        std::mem::take(&mut ctx.diagnostics),
+        diagnostics,
         &ctx.suppressions,
         source.rendering(),
         &|name| crate::registry::find_rule(name).is_some(),
@@ -26,7 +29,10 @@ pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
         stockade_source::finding::RuleRef::Static(m) => config.is_enabled(m),
         stockade_source::finding::RuleRef::Dynamic(_) => true,
     });
-    let (applied, left_out) = cap_findings(applied, config.limits.max_findings);
+    if let Some(left) = &left_out {
+        drop_unknowable_unused(&mut applied, &ctx.suppressions, left);
+    }
+    let (applied, left_out) = cap_findings(applied, config.limits.max_findings, left_out);
     if let Some((span, n)) = left_out {
         ctx.problems.push(Problem::new(
                 ErrorKind::Limit,
@@ -68,40 +74,73 @@ pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
     report
 }
 
+/// Findings were left out while collecting (see [`stockade_source::context::Findings`]):
+/// a directive that covers a place at or past the first one left out may have
+/// covered one of them, so whether it was used is not known. It is not reported
+/// as unused (ST0001).
+fn drop_unknowable_unused(
+    applied: &mut suppress::Applied,
+    suppressions: &[suppress::Suppression],
+    left: &LeftOut,
+) {
+    let (document, start) = (left.key.0, left.key.1);
+    let unknowable: std::collections::HashSet<(usize, u32, u32)> = suppressions
+        .iter()
+        .filter(|s| s.reaches(document, start))
+        .flat_map(|s| {
+            s.rules
+                .iter()
+                .map(move |(_, span)| (s.document, span.start, span.end))
+        })
+        .collect();
+    if unknowable.is_empty() {
+        return;
+    }
+    applied.kept.retain(|d| {
+        d.rule.id() != suppress::UNUSED_SUPPRESSION.id
+            || !unknowable.contains(&(d.document, d.span.start, d.span.end))
+    });
+}
+
 /// Keep the `max` findings (kept or suppressed) earliest in the file, in report
-/// order; the span of the first one left out and how many were.
+/// order; the span of the first one left out and how many were. `left_out` is
+/// what was left out while collecting: everything at or past its first one is
+/// left out too (unused-suppression findings made afterwards).
 fn cap_findings(
     mut applied: suppress::Applied,
     max: usize,
+    left_out: Option<LeftOut>,
 ) -> (suppress::Applied, Option<(crate::source::Span, usize)>) {
+    let mut first = None;
+    let mut count = 0;
+    if let Some(left) = left_out {
+        let before = applied.kept.len() + applied.suppressed.len();
+        let is_before = |d: &Diagnostic| finding_key(d) < left.key;
+        applied.kept.retain(is_before);
+        applied.suppressed.retain(|(d, _)| is_before(d));
+        count = left.count + before - applied.kept.len() - applied.suppressed.len();
+        first = Some(left.span);
+    }
     let total = applied.kept.len() + applied.suppressed.len();
     if total <= max {
-        return (applied, None);
+        return (applied, first.map(|span| (span, count)));
     }
-    let key = |d: &Diagnostic| {
-        (
-            d.document,
-            d.span.start,
-            d.span.end,
-            d.rule.id().to_string(),
-        )
-    };
     // The key of the max-th finding overall: keep those before it.
     let mut keys: Vec<_> = applied
         .kept
         .iter()
         .chain(applied.suppressed.iter().map(|(d, _)| d))
-        .map(|d| (key(d), d.span))
+        .map(|d| (finding_key(d), d.span))
         .collect();
     keys.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let Some((cut, span)) = keys.get(max).cloned() else {
-        return (applied, None);
+        return (applied, first.map(|span| (span, count)));
     };
     // Ties on the key (same rule, same span, twice) are kept or cut together.
-    applied.kept.retain(|d| key(d) < cut);
-    applied.suppressed.retain(|(d, _)| key(d) < cut);
-    let left_out = total - applied.kept.len() - applied.suppressed.len();
-    (applied, Some((span, left_out)))
+    applied.kept.retain(|d| finding_key(d) < cut);
+    applied.suppressed.retain(|(d, _)| finding_key(d) < cut);
+    count += total - applied.kept.len() - applied.suppressed.len();
+    (applied, Some((span, count)))
 }
 
 /// Check one source of a known kind: every active pack in turn, the Kubernetes

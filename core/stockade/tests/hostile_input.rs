@@ -243,6 +243,117 @@ fn billion_laughs_is_a_limit_error() {
     assert_eq!(report.summary.documents, 1);
 }
 
+/// One document whose aliases copy about 75 000 nodes (under the 100 000 budget).
+fn alias_document() -> String {
+    let mut text = String::from("a: &a [x, x, x, x, x, x, x, x, x]\n");
+    for (name, prev) in [("b", "a"), ("c", "b"), ("d", "c"), ("e", "d")] {
+        let _ = writeln!(
+            text,
+            "{name}: &{name} [{}]",
+            vec![format!("*{prev}"); 9].join(", ")
+        );
+    }
+    text
+}
+
+fn count_nodes(node: &stockade::yaml::Node) -> usize {
+    use stockade::yaml::Value;
+    1 + match &node.value {
+        Value::Seq(items) => items.iter().map(count_nodes).sum(),
+        Value::Map(entries) => entries
+            .iter()
+            .map(|(k, v)| count_nodes(k) + count_nodes(v))
+            .sum(),
+        _ => 0,
+    }
+}
+
+/// Issue 14, item 2: the alias budget is per file, not per document. Thirty
+/// documents each just under the old per-document budget made 8.7 KB of YAML
+/// several hundred megabytes of nodes; now the second document is a located
+/// `limit` problem and the nodes kept stay within the budget.
+#[test]
+fn alias_expansion_is_bounded_per_file_not_per_document() {
+    use stockade::yaml::{parse_stream, Limits};
+    let doc = alias_document();
+    let text = vec![doc.as_str(); 30].join("---\n");
+    let limits = Limits::default();
+    let stream = parse_stream(&text, &limits);
+    assert_eq!(stream.documents.len(), 30);
+    let nodes: usize = stream
+        .documents
+        .iter()
+        .filter_map(|d| d.node())
+        .map(count_nodes)
+        .sum();
+    // The nodes written in the text, and at most the budget's worth of copies.
+    assert!(
+        nodes <= text.len() + limits.max_alias_nodes,
+        "{nodes} nodes kept from {} bytes",
+        text.len()
+    );
+    assert!(stream.documents[0].node().is_some());
+    let p = stream.documents[1]
+        .problem()
+        .expect("second document over the budget");
+    assert_eq!(p.kind, ErrorKind::Limit);
+    assert!(p.message.contains("in this file"), "{}", p.message);
+    assert!(
+        p.span.start as usize > doc.len(),
+        "located in the second document"
+    );
+    // Documents without aliases are still read.
+    let stream = parse_stream(&format!("{text}---\nok: 1\n"), &limits);
+    assert!(stream.documents[30].node().is_some());
+}
+
+/// Issue 14, item 9: a `<<` written after an explicit key overrides it, as go-yaml
+/// v2 (kubectl) decodes it: `privileged: false` then `<<: {privileged: true}` is a
+/// privileged container. It was read as `false`, hiding the container.
+#[test]
+fn a_merge_after_an_explicit_key_overrides_it_as_kubectl_reads_it() {
+    let pod = |security: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: p}}\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n{security}"
+        )
+    };
+    let privileged = |text: &str| {
+        let report = kubernetes(text);
+        assert!(report.errors.is_empty(), "{:#?}", report.errors);
+        report.findings.iter().any(|f| f.rule == "PSS001")
+    };
+    // The merge comes after the explicit key: it wins.
+    assert!(privileged(&pod(
+        "      privileged: false\n      <<: {privileged: true}\n"
+    )));
+    // Through an alias, as a sequence item (earlier items win over later ones).
+    let text = format!(
+        "x: &on {{privileged: true}}\n---\n{}",
+        pod("      privileged: false\n      <<: [{privileged: true}, {privileged: false}]\n")
+    );
+    assert!(privileged(&text));
+    // An explicit key after the merge wins over it.
+    assert!(!privileged(&pod(
+        "      <<: {privileged: true}\n      privileged: false\n"
+    )));
+}
+
+/// Issue 14, item 10: runc and moby read a numeric `USER` with `strconv.Atoi`, so
+/// `00`, `+0`, `-0` and `000000` are UID 0. DF0005 only knew `0` and `root`.
+#[test]
+fn user_ids_spelled_differently_are_still_root() {
+    let root = |user: &str| {
+        let report = dockerfile(&format!("FROM debian:12\nUSER {user}\n"));
+        report.findings.iter().any(|f| f.rule == "DF0005")
+    };
+    for user in ["0", "00", "+0", "-0", "000000", "root", "00:1000", "\"+0\""] {
+        assert!(root(user), "USER {user} runs as root");
+    }
+    for user in ["1000", "0x0", "0_0", "0.0", " 1", "app", "ROOT", "1000:0"] {
+        assert!(!root(user), "USER {user} does not run as root");
+    }
+}
+
 fn assert_depth_limit(text: &str) {
     let report = kubernetes(text);
     let (e, _) = only_error(&report, ErrorKind::Limit);
@@ -664,6 +775,79 @@ fn findings_past_the_limit_are_counted_in_one_error() {
         frame_lines.iter().all(|l| l.chars().count() < 140),
         "{rendered}"
     );
+}
+
+/// Issue 14, item 4: past `limits.max_findings` a pack stops holding findings
+/// (they are counted): a context never holds more than about twice the cap,
+/// whatever the order findings come in.
+#[test]
+fn findings_past_the_cap_are_counted_not_held() {
+    let mut config = Config::default();
+    config.limits.max_findings = 10;
+    let mut ctx = stockade::Context::new(config.settings());
+    let mut peak = 0;
+    for i in (0..100_000u32).rev() {
+        let d = stockade::Diagnostic::new(
+            &stockade::source::suppress::UNUSED_SUPPRESSION,
+            stockade::Span::new(i, i + 1),
+            "x",
+        );
+        ctx.report(d);
+        peak = peak.max(ctx.diagnostics.len());
+    }
+    assert!(peak <= 2 * 10 + 64, "{peak} findings held");
+    let (held, left) = std::mem::take(&mut ctx.diagnostics).into_parts();
+    assert_eq!(held.len(), 10);
+    assert_eq!(left.unwrap().count, 100_000 - 10);
+}
+
+/// The cap while collecting reports what a cut at the end reported: the same
+/// findings and count; a directive before the cut that covers findings past it
+/// is not reported as unused (ST0001), since what it covered was not kept.
+#[test]
+fn the_cap_while_collecting_keeps_suppressions_honest() {
+    let n = 200;
+    let mut text = String::from("# stockade global ignore=DF0005\nFROM debian:12\n");
+    for _ in 0..n {
+        text.push_str("RUN curl -fsSL http://example.com/x | sh\n");
+    }
+    text.push_str("USER root\n");
+    let scan = |max: usize| {
+        let mut config = Config::default();
+        config.limits.max_findings = max;
+        Engine::new(config).scan(&text, Some("Dockerfile"), None)
+    };
+    let all = scan(100_000);
+    assert!(all.errors.is_empty(), "{:#?}", all.errors);
+    assert!(all.findings.iter().all(|f| f.rule != "ST0001"));
+    assert_eq!(all.suppressed.len(), 1);
+    let total = all.findings.len() + all.suppressed.len();
+    assert!(total > 2 * 10 + 64, "{total}");
+    let capped = scan(10);
+    assert_eq!(capped.findings.len() + capped.suppressed.len(), 10);
+    assert!(
+        capped.findings.iter().all(|f| f.rule != "ST0001"),
+        "{:#?}",
+        capped.findings
+    );
+    let (e, _) = only_error(&capped, ErrorKind::Limit);
+    assert!(
+        e.message
+            .starts_with(&format!("{} more findings", total - 10)),
+        "{e:?}"
+    );
+    let first: Vec<_> = all
+        .findings
+        .iter()
+        .take(10)
+        .map(|f| (&f.rule, f.start.offset))
+        .collect();
+    let kept: Vec<_> = capped
+        .findings
+        .iter()
+        .map(|f| (&f.rule, f.start.offset))
+        .collect();
+    assert_eq!(first, kept);
 }
 
 /// A line continuation inside the base image word: the value's byte ranges do

@@ -179,12 +179,17 @@ fn repeated_keys_name_both_occurrences() {
     assert!(problem("1: a\n0x1: b\n")
         .message
         .contains("already defined at line 1"));
-    // …but 1 and "1" are not, and a merge may repeat an explicit key.
+    // …but 1 and "1" are not, and a merge may repeat an explicit key: entries
+    // apply in order, as go-yaml v2 decodes into a map.
     assert!(read("1: a\n\"1\": b\n").problems().next().is_none());
     assert!(read("m: &m {a: 1}\nn: {<<: *m, a: 2}\n")
         .problems()
         .next()
         .is_none());
+    assert_eq!(
+        json_of("m: &m {a: 1, b: 1}\nk: {a: 2, <<: *m, c: 3}\n")["k"],
+        json!({"a": 1, "b": 1, "c": 3})
+    );
 }
 
 #[test]

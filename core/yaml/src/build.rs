@@ -1,7 +1,7 @@
 //! Events from `saphyr-parser` → our node tree, with go-yaml v2 semantics, limits
 //! and recovery at document boundaries.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
@@ -36,6 +36,10 @@ struct Ctx<'a> {
     docs: Vec<DocOut>,
     /// Byte ranges of quoted and block scalars, for the comment scanner.
     opaque: Vec<(usize, usize)>,
+    /// Nodes copied by aliases so far in the whole stream: the budget of
+    /// [`Limits::max_alias_nodes`] is per stream, so that documents each just under
+    /// it cannot pile up.
+    alias_nodes: usize,
 }
 
 struct DocOut {
@@ -225,6 +229,7 @@ impl<'a> Ctx<'a> {
             lines: LineIndex::new(text),
             docs: Vec::new(),
             opaque: Vec::new(),
+            alias_nodes: 0,
         }
     }
 
@@ -559,7 +564,6 @@ struct DocBuilder {
     /// Anchored nodes by the parser's anchor id, with their size in nodes.
     anchors: HashMap<usize, (Node, usize)>,
     nodes: usize,
-    alias_nodes: usize,
     /// A problem that does not stop the parser (repeated key, bad tag): the rest of
     /// the document's events are read and dropped.
     problem: Option<Problem>,
@@ -625,7 +629,6 @@ impl DocBuilder {
             root: None,
             anchors: HashMap::new(),
             nodes: 0,
-            alias_nodes: 0,
             problem: None,
             last_end: last_end.max(start),
             pushing_alias: false,
@@ -713,13 +716,14 @@ impl DocBuilder {
                     ));
                 };
                 let size = *size;
-                self.alias_nodes += size;
-                if self.alias_nodes > ctx.limits.max_alias_nodes {
+                // Checked before copying, against the whole stream's budget.
+                ctx.alias_nodes = ctx.alias_nodes.saturating_add(size);
+                if ctx.alias_nodes > ctx.limits.max_alias_nodes {
                     return Err(Problem::new(
                         ErrorKind::Limit,
                         span,
                         format!(
-                            "aliases expand to more than {} nodes (is this a \"billion laughs\" document?)",
+                            "aliases expand to more than {} nodes in this file (is this a \"billion laughs\" document?)",
                             ctx.limits.max_alias_nodes
                         ),
                     ));
@@ -904,11 +908,8 @@ impl DocBuilder {
         let value = match frame.kind {
             FrameKind::Seq(items) => Value::Seq(items),
             FrameKind::Map {
-                entries,
-                seen,
-                merges,
-                ..
-            } => Value::Map(apply_merges(entries, &seen, merges)),
+                entries, merges, ..
+            } => Value::Map(apply_merges(entries, merges)),
         };
         let node = Node {
             value,
@@ -1064,49 +1065,76 @@ fn check_merge_value(value: &Node, from_alias: bool) -> Result<(), Problem> {
     }
 }
 
-/// Insert merged entries where their `<<` was written. Explicit keys win over merged
-/// ones; among merged mappings the first one to bring a key wins.
-fn apply_merges(
-    entries: Vec<(Node, Node)>,
-    seen: &HashMap<KeyId, usize>,
-    merges: Vec<(usize, Node)>,
-) -> Vec<(Node, Node)> {
+/// Apply merge values where their `<<` was written, as go-yaml v2 decodes into a
+/// map (`decoder.mapping` and `decoder.merge`): entries are set in the order they
+/// are written, each one replacing an earlier value of its key. A `<<` therefore
+/// overrides explicit keys written before it, and explicit keys written after it
+/// override what it brought; in a sequence of mappings the items are applied last
+/// to first, so earlier items win over later ones. That is the value kubectl reads
+/// (sigs.k8s.io/yaml, not strict) and sends to the API server.
+///
+/// A replaced entry keeps its place in the mapping, with the key and value nodes
+/// (and spans) of the entry that won.
+fn apply_merges(entries: Vec<(Node, Node)>, merges: Vec<(usize, Node)>) -> Vec<(Node, Node)> {
     if merges.is_empty() {
         return entries;
     }
-    let mut merged_keys: std::collections::HashSet<KeyId> = std::collections::HashSet::new();
-    let mut out = Vec::with_capacity(entries.len());
+    let mut out = Ordered::default();
     let mut merges = merges.into_iter().peekable();
-    let mut add_merges_at = |pos: usize, out: &mut Vec<(Node, Node)>| {
-        while let Some((_, source)) = merges.next_if(|(p, _)| *p == pos) {
-            let maps: Vec<Node> = match source.value {
-                Value::Map(_) => vec![source],
-                Value::Seq(items) => items,
-                _ => Vec::new(),
+    for (i, (k, v)) in entries.into_iter().enumerate() {
+        while let Some((_, source)) = merges.next_if(|(p, _)| *p == i) {
+            out.merge(source);
+        }
+        out.set(k, v);
+    }
+    // Those written after the last entry.
+    for (_, source) in merges {
+        out.merge(source);
+    }
+    out.entries
+}
+
+/// Mapping entries set in order, a later value of a key replacing the earlier one
+/// in its place (go-yaml's `SetMapIndex`).
+#[derive(Default)]
+struct Ordered {
+    entries: Vec<(Node, Node)>,
+    index: HashMap<KeyId, usize>,
+}
+
+impl Ordered {
+    fn set(&mut self, k: Node, v: Node) {
+        let Some(id) = KeyId::of(&k) else {
+            self.entries.push((k, v));
+            return;
+        };
+        if let Some(slot) = self.index.get(&id).and_then(|&i| self.entries.get_mut(i)) {
+            *slot = (k, v);
+        } else {
+            self.index.insert(id, self.entries.len());
+            self.entries.push((k, v));
+        }
+    }
+
+    /// One `<<` value: a mapping, or a sequence of mappings. go-yaml applies a
+    /// sequence's mappings last to first, so that earlier ones take precedence: the
+    /// same as the first one to bring a key winning.
+    fn merge(&mut self, source: Node) {
+        let maps: Vec<Node> = match source.value {
+            Value::Map(_) => vec![source],
+            Value::Seq(items) => items,
+            _ => Vec::new(),
+        };
+        let mut brought: HashSet<KeyId> = HashSet::new();
+        for map in maps {
+            let Value::Map(pairs) = map.value else {
+                continue;
             };
-            for map in maps {
-                let Value::Map(pairs) = map.value else {
-                    continue;
-                };
-                for (k, v) in pairs {
-                    match KeyId::of(&k) {
-                        Some(id) if seen.contains_key(&id) => {}
-                        Some(id) => {
-                            if merged_keys.insert(id) {
-                                out.push((k, v));
-                            }
-                        }
-                        None => out.push((k, v)),
-                    }
+            for (k, v) in pairs {
+                if KeyId::of(&k).is_none_or(|id| brought.insert(id)) {
+                    self.set(k, v);
                 }
             }
         }
-    };
-    let n = entries.len();
-    for (i, entry) in entries.into_iter().enumerate() {
-        add_merges_at(i, &mut out);
-        out.push(entry);
     }
-    add_merges_at(n, &mut out);
-    out
 }

@@ -39,8 +39,12 @@
 //!   mappings and sequences are ignored. The tag is kept in [`Node::tag`].
 //! - **Merge keys**: a plain `<<` key (or one tagged `!!merge`) whose value is a
 //!   mapping or an alias to one, or a sequence written out whose items are mappings
-//!   or aliases to mappings, merges their entries; keys written in the mapping itself
-//!   win over merged ones, and in a sequence earlier mappings win over later ones.
+//!   or aliases to mappings, merges their entries *where the `<<` is written*, as
+//!   go-yaml v2's `decoder.merge` does when decoding into a map: entries are applied
+//!   in order, each replacing an earlier value of its key, so a `<<` overrides
+//!   explicit keys written before it (`privileged: false` then `<<: {privileged:
+//!   true}` is `true`, as kubectl reads it) and explicit keys written after it
+//!   override the merged ones; in a sequence, earlier mappings win over later ones.
 //!   Anything else under `<<` (a scalar, an alias to a sequence) is an error ("map
 //!   merge requires map or sequence of maps as the value"). A quoted `"<<"` is an
 //!   ordinary key.
@@ -66,8 +70,9 @@
 //! [`Limits::default`]: 16 MiB per stream ([`Limits::max_stream_bytes`]; larger input
 //! gives one `Limit` problem and no documents), 3 MiB per document (the API server's
 //! request size limit; [`Limits::max_document_bytes`]), nesting depth 256
-//! ([`Limits::max_depth`]), 100 000 nodes copied by aliases per document
-//! ([`Limits::max_alias_nodes`]), 1 000 000 nodes per document
+//! ([`Limits::max_depth`]), 100 000 nodes copied by aliases per stream
+//! ([`Limits::max_alias_nodes`]: one budget for all documents, so that many
+//! documents each just under it cannot pile up), 1 000 000 nodes per document
 //! ([`Limits::max_nodes`]) and 10 000 documents per stream
 //! ([`Limits::max_documents`]). A document over a limit becomes a `Limit` problem and
 //! reading resumes at the next document.
@@ -125,10 +130,10 @@
 //! - Plain integers in `(i64::MAX, u64::MAX]` are kept as floats (go-yaml gives
 //!   `uint64`; the JSON text is the same except for precision, and such a key is an
 //!   error in sigs.k8s.io/yaml but a float-formatted string here).
-//! - Merge keys: explicit keys always win over merged ones, wherever the `<<` entry
-//!   sits, and overlapping merged keys are not errors. go-yaml v2 applies entries in
-//!   order (an explicit key written *before* `<<` is overwritten), and in strict mode
-//!   reports any key a merge sets twice as "already set in map".
+//! - Merge keys: overlapping keys (an explicit key and a merged one, or two merged
+//!   ones) are not errors; the value is the one kubectl reads (non-strict go-yaml
+//!   v2, above). go-yaml v2 in strict mode reports any key a merge sets twice as
+//!   "already set in map".
 //! - Repeated keys are always an error (sigs.k8s.io/yaml's non-strict `YAMLToJSON`
 //!   keeps the last; Kubernetes' strict paths reject them).
 //! - NaN and infinite float *values* read fine; Go's JSON encoder rejects them
@@ -172,7 +177,8 @@ pub struct Limits {
     /// at depth 1). Capped at 1000 whatever the value, so that recursive walks over
     /// the tree fit the stack.
     pub max_depth: usize,
-    /// Nodes copied by alias expansion, per document.
+    /// Nodes copied by alias expansion, per stream (all documents together: once it
+    /// is spent, every later alias is a `Limit` problem for its document).
     pub max_alias_nodes: usize,
     /// Nodes in a document, aliases expanded.
     pub max_nodes: usize,

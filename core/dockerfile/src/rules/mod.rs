@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use crate::ast::{Args, Dockerfile, Instruction, Keyword, Word};
 use crate::command::{Command, Script};
 use crate::model::{Base, ImageRef, Model};
+use stockade_source::context::Findings;
 use stockade_source::finding::Diagnostic;
 use stockade_source::rule::RuleMeta;
 use stockade_source::settings::Settings;
@@ -99,10 +100,11 @@ rules! {
     expose_invalid_format,
 }
 
-/// Collects a rule's findings.
+/// Collects a rule's findings (bounded by `limits.max_findings`, see
+/// [`Findings`]).
 pub struct Out<'c> {
     pub config: &'c Settings,
-    pub diagnostics: Vec<Diagnostic>,
+    pub diagnostics: Findings,
 }
 
 impl<'c> Out<'c> {
@@ -115,8 +117,10 @@ impl<'c> Out<'c> {
         span: Span,
         message: impl Into<String>,
     ) {
-        let d = Self::diagnostic(meta, facts, ins, span, message);
-        self.diagnostics.push(d);
+        if self.config.is_enabled(meta) {
+            let d = Self::diagnostic(meta, facts, ins, span, message);
+            self.diagnostics.push(d);
+        }
     }
 
     /// [`Out::report`] with a remediation written for this finding (naming its
@@ -130,8 +134,10 @@ impl<'c> Out<'c> {
         message: impl Into<String>,
         remediation: impl Into<String>,
     ) {
-        let d = Self::diagnostic(meta, facts, ins, span, message).with_remediation(remediation);
-        self.diagnostics.push(d);
+        if self.config.is_enabled(meta) {
+            let d = Self::diagnostic(meta, facts, ins, span, message).with_remediation(remediation);
+            self.diagnostics.push(d);
+        }
     }
 
     fn diagnostic(

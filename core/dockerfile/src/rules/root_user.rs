@@ -5,7 +5,8 @@ use stockade_source::rule::{Category, Pack, Severity};
 stockade_source::declare_rule! {
     /// ## What it does
     /// Reports the last `USER` of the final stage when it is root (`root`, `0`, `root:root`,
-    /// `0:0`, quoted or through an `ARG`), and a final stage that sets no `USER` at all (also
+    /// `0:0`, quoted or through an `ARG`; a UID is read as runc reads it, so `00`, `+0`
+    /// and `-0` are root too), and a final stage that sets no `USER` at all (also
     /// not in an earlier stage it is built `FROM`). `USER root` in a builder stage does not
     /// matter: only the final stage becomes the image.
     ///
@@ -44,11 +45,7 @@ stockade_source::declare_rule! {
 }
 
 use crate::ast::Keyword;
-
-fn is_root(user: &str) -> bool {
-    let name = user.split(':').next().unwrap_or("").trim();
-    name == "root" || name == "0"
-}
+use crate::model::is_root_user as is_root;
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     let Some(last) = facts.final_stage() else { return };
