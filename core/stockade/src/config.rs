@@ -859,6 +859,24 @@ pod-security:
         assert_eq!(at, "0");
         assert!(message.contains("`max-findings` must be a positive number"));
         assert_eq!(huge.file_bytes(), u32::MAX as usize);
+        let limits = load("limits: {policy-eval-time: 50, max-message-size: 100}\n")
+            .unwrap()
+            .limits;
+        assert_eq!(
+            (limits.policy_eval_millis, limits.max_message_bytes),
+            (50, 100)
+        );
+        let (_, message, at) = error("limits: {policy-eval-time: 0}\n");
+        assert_eq!(at, "0");
+        assert!(message.contains("`policy-eval-time` must be a number of milliseconds"));
+        let (_, message, at) = error("limits: {max-message-size: 10}\n");
+        assert_eq!(at, "10");
+        assert!(message.contains("`max-message-size` must be a number of bytes of at least 64"));
+        let capped = Limits {
+            max_message_bytes: 4,
+            ..Limits::default()
+        };
+        assert_eq!(capped.cap_message("héllo".to_string()), "hél… (truncated)");
     }
 
     #[test]
