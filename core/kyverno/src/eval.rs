@@ -65,7 +65,8 @@ pub struct Request {
 
 fn set_dotted(target: &mut Value, key: &str, value: Value) {
     set_dotted_inner(target, key, value);
-    vars::touch(target);
+    let first = key.split('.').next().unwrap_or(key);
+    vars::touch_keys(target, &[first]);
 }
 
 fn set_dotted_inner(target: &mut Value, key: &str, value: Value) {
@@ -551,12 +552,12 @@ fn load_variable(ctx: &mut Value, entry: &Value, name: &str) -> Result<(), Strin
                 Value::String(s) => s,
                 other => other.to_string(),
             };
-            let base = if var.get("value").is_some() {
-                value.clone()
+            value = if var.get("value").is_some() {
+                query(&value, &path)
             } else {
-                ctx.clone()
-            };
-            value = query(&base, &path).unwrap_or(Value::Null);
+                query(ctx, &path)
+            }
+            .unwrap_or(Value::Null);
         }
         if value.is_null() {
             if let Some(d) = var.get("default") {
@@ -593,6 +594,7 @@ pub fn evaluate_rule(rule: &Rule, resource: &Value, request: &Request) -> Option
         r.unsupported = true;
         return Some(r);
     }
+    vars::begin_rule();
     let mut ctx = base_context(resource, request);
     let validate = rule.raw.get("validate").cloned().unwrap_or(Value::Null);
     let v = Validator {
@@ -871,47 +873,65 @@ impl Validator<'_> {
                 }
             };
             let base_pointer = list_pointer(expr);
+            let element_scope = fe
+                .get("elementScope")
+                .and_then(Value::as_bool)
+                .unwrap_or(true);
+            // What an element changes in the context: its own variables and the
+            // entries of the foreach's context (saved and put back per element, so
+            // that an element costs its own size, not the resource's).
+            let element_keys = [
+                "element".to_string(),
+                "elementIndex".to_string(),
+                format!("element{nesting}"),
+                format!("elementIndex{nesting}"),
+            ];
+            let mut keys: Vec<String> = element_keys.to_vec();
+            if let Some(Value::Array(entries)) = fe.get("context") {
+                for entry in entries {
+                    let name = entry.get("name").and_then(Value::as_str).unwrap_or("");
+                    keys.push(name.split('.').next().unwrap_or(name).to_string());
+                }
+            }
+            let element_refs: Vec<&str> = element_keys.iter().map(String::as_str).collect();
+            let mut whole: Option<Value> = None;
             for (index, element) in elements.iter().enumerate() {
                 if element.is_null() {
                     continue;
                 }
-                let mut inner = ctx.clone();
-                if let Value::Object(m) = &mut inner {
+                let saved = vars::save(ctx, &keys);
+                if let Value::Object(m) = ctx {
                     m.insert("element".to_string(), element.clone());
                     m.insert("elementIndex".to_string(), json!(index));
                     m.insert(format!("element{nesting}"), element.clone());
                     m.insert(format!("elementIndex{nesting}"), json!(index));
                 }
-                vars::touch(&mut inner);
-                let element_scope = fe
-                    .get("elementScope")
-                    .and_then(Value::as_bool)
-                    .unwrap_or(true);
+                vars::touch_keys(ctx, &element_refs);
                 let (scope, pointer) = if element.is_object() && element_scope {
                     (
-                        element.clone(),
+                        element,
                         base_pointer
                             .as_ref()
                             .map_or_else(String::new, |p| format!("{p}/{index}")),
                     )
                 } else {
-                    (
-                        inner
-                            .pointer("/request/object")
+                    let whole = whole.get_or_insert_with(|| {
+                        ctx.pointer("/request/object")
                             .cloned()
-                            .unwrap_or(Value::Null),
-                        String::new(),
-                    )
+                            .unwrap_or(Value::Null)
+                    });
+                    (&*whole, String::new())
                 };
                 let r = self.validate(
-                    &mut inner,
+                    ctx,
                     fe.get("context"),
                     fe.get("preconditions"),
                     fe,
-                    &scope,
+                    scope,
                     &pointer,
                     nesting + 1,
                 );
+                vars::restore(ctx, saved);
                 let Some(r) = r else { continue };
                 match r.status {
                     Status::Pass => applied += 1,

@@ -77,11 +77,75 @@ const GENERATION: &str = "\u{1}generation";
 
 static NEXT_GENERATION: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
 
+/// Where a context touched with [`touch_keys`] keeps the generation it derives
+/// from, and the top-level keys changed since.
+const PARENT: &str = "\u{1}parent";
+const CHANGED: &str = "\u{1}changed";
+
 /// Mark a context as changed (call after every change to it).
 pub fn touch(ctx: &mut Value) {
     if let Value::Object(m) = ctx {
         let id = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         m.insert(GENERATION.to_string(), Value::from(id));
+        m.remove(PARENT);
+        m.remove(CHANGED);
+    }
+}
+
+/// Mark that only the top-level `keys` of a context changed since its last
+/// generation: its `JMESPath` form is then derived from the previous one,
+/// converting only those keys (a `foreach` element costs the element, not the
+/// whole resource).
+pub fn touch_keys(ctx: &mut Value, keys: &[&str]) {
+    let Value::Object(m) = ctx else { return };
+    let Some(current) = m.get(GENERATION).and_then(Value::as_u64) else {
+        touch(ctx);
+        return;
+    };
+    let mut changed: Vec<Value> = keys.iter().map(|k| Value::from(*k)).collect();
+    let mut parent = current;
+    // The current generation never converted: derive from its parent instead,
+    // with the keys changed since then as well.
+    if cached_data(current).is_none() {
+        if let (Some(p), Some(Value::Array(before))) =
+            (m.get(PARENT).and_then(Value::as_u64), m.get(CHANGED))
+        {
+            parent = p;
+            let extra: Vec<Value> = before
+                .iter()
+                .filter(|k| !changed.contains(k))
+                .cloned()
+                .collect();
+            changed.extend(extra);
+        }
+    }
+    let id = NEXT_GENERATION.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    m.insert(GENERATION.to_string(), Value::from(id));
+    m.insert(PARENT.to_string(), Value::from(parent));
+    m.insert(CHANGED.to_string(), Value::Array(changed));
+}
+
+/// The keys of a context (a map of them) and what they held, to put back with
+/// [`restore`].
+pub type Saved = Vec<(String, Option<Value>)>;
+
+/// Save the top-level `keys` of a context, and its generation.
+pub fn save(ctx: &Value, keys: &[String]) -> Saved {
+    keys.iter()
+        .map(String::as_str)
+        .chain([GENERATION, PARENT, CHANGED, DEFERRED])
+        .map(|k| (k.to_string(), ctx.get(k).cloned()))
+        .collect()
+}
+
+/// Put back what [`save`] saved (the context is then in its saved generation).
+pub fn restore(ctx: &mut Value, saved: Saved) {
+    let Value::Object(m) = ctx else { return };
+    for (k, v) in saved {
+        match v {
+            Some(v) => m.insert(k, v),
+            None => m.remove(&k),
+        };
     }
 }
 
@@ -90,7 +154,6 @@ const MAX_CACHED_EXPRESSIONS: usize = 4096;
 thread_local! {
     static COMPILED: std::cell::RefCell<std::collections::HashMap<String, std::rc::Rc<jmespath::Expression<'static>>>> =
         std::cell::RefCell::new(std::collections::HashMap::new());
-    static DATA: std::cell::RefCell<Option<(u64, Rcvar)>> = const { std::cell::RefCell::new(None) };
 }
 
 fn compile_cached(
@@ -115,22 +178,61 @@ fn compile_cached(
     Ok(compiled)
 }
 
-/// The `JMESPath` form of a context, built once per generation.
+/// How many `JMESPath` forms of contexts a thread keeps (a rule's context and
+/// those of its nested `foreach` elements).
+const MAX_CACHED_DATA: usize = 8;
+
+thread_local! {
+    static DATA: std::cell::RefCell<Vec<(u64, Rcvar)>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// A cached form, made the most recently used (a `foreach` reads its parent's
+/// form for every element: it must outlive the elements' forms).
+fn cached_data(generation: u64) -> Option<Rcvar> {
+    DATA.with(|d| {
+        let mut d = d.borrow_mut();
+        let at = d.iter().position(|(g, _)| *g == generation)?;
+        let hit = d.remove(at);
+        let data = hit.1.clone();
+        d.push(hit);
+        Some(data)
+    })
+}
+
+/// The `JMESPath` form of a context, built once per generation; a generation
+/// made by [`touch_keys`] converts only its changed keys.
 fn data_cached(ctx: &Value) -> Rcvar {
-    let convert = || Variable::try_from(ctx).map_or_else(|_| var(Variable::Null), var);
+    let convert = |v: &Value| Variable::try_from(v).map_or_else(|_| var(Variable::Null), var);
     let Some(generation) = ctx.get(GENERATION).and_then(Value::as_u64) else {
-        return convert();
+        return convert(ctx);
     };
-    if let Some(hit) = DATA.with(|d| {
-        d.borrow()
-            .as_ref()
-            .filter(|(g, _)| *g == generation)
-            .map(|(_, v)| v.clone())
-    }) {
+    if let Some(hit) = cached_data(generation) {
         return hit;
     }
-    let data = convert();
-    DATA.with(|d| *d.borrow_mut() = Some((generation, data.clone())));
+    let parent = ctx
+        .get(PARENT)
+        .and_then(Value::as_u64)
+        .and_then(cached_data);
+    let data = match (parent.as_deref(), ctx.get(CHANGED), ctx) {
+        (Some(Variable::Object(base)), Some(Value::Array(changed)), Value::Object(m)) => {
+            let mut map = base.clone();
+            for key in changed.iter().filter_map(Value::as_str) {
+                match m.get(key) {
+                    Some(v) => map.insert(key.to_string(), convert(v)),
+                    None => map.remove(key),
+                };
+            }
+            var(Variable::Object(map))
+        }
+        _ => convert(ctx),
+    };
+    DATA.with(|d| {
+        let mut d = d.borrow_mut();
+        if d.len() >= MAX_CACHED_DATA {
+            d.remove(0);
+        }
+        d.push((generation, data.clone()));
+    });
     data
 }
 
@@ -182,8 +284,11 @@ pub fn query(ctx: &Value, expression: &str) -> Result<Value, VarError> {
         }
     }
     let compiled = compile_cached(expression)?;
-    let result = compiled
-        .search(data_cached(ctx))
+    // `Expression::search` would serialise its argument into a new `Variable`
+    // (the whole context, on every query): interpret the cached form instead.
+    let runtime: &'static Runtime = &RUNTIME;
+    let mut jctx = jmespath::Context::new(compiled.as_str(), runtime);
+    let result = jmespath::interpret(&data_cached(ctx), compiled.as_ast(), &mut jctx)
         .map_err(|e| VarError(format!("JMESPath query failed: {e}")))?;
     let value = serde_json::to_value(&*result).unwrap_or(Value::Null);
     if value.is_null() {
@@ -265,15 +370,18 @@ fn missing_key(ast: &Ast, value: &Value) -> Option<String> {
                 return Some(k);
             }
             let left = plain_eval(lhs, value)?;
-            missing_key(rhs, &left)
+            missing_key(rhs, left)
         }
         _ => None,
     }
 }
 
-fn plain_eval(ast: &Ast, value: &Value) -> Option<Value> {
+static NULL: Value = Value::Null;
+
+/// A plain path's value, borrowed (a missing key or index is `null`).
+fn plain_eval<'v>(ast: &Ast, value: &'v Value) -> Option<&'v Value> {
     match ast {
-        Ast::Field { name, .. } => Some(value.get(name).cloned().unwrap_or(Value::Null)),
+        Ast::Field { name, .. } => Some(value.get(name).unwrap_or(&NULL)),
         Ast::Index { idx, .. } => {
             let items = value.as_array()?;
             let len = i64::try_from(items.len()).ok()?;
@@ -283,12 +391,11 @@ fn plain_eval(ast: &Ast, value: &Value) -> Option<Value> {
                 usize::try_from(i)
                     .ok()
                     .and_then(|i| items.get(i))
-                    .cloned()
-                    .unwrap_or(Value::Null),
+                    .unwrap_or(&NULL),
             )
         }
-        Ast::Identity { .. } => Some(value.clone()),
-        Ast::Subexpr { lhs, rhs, .. } => plain_eval(rhs, &plain_eval(lhs, value)?),
+        Ast::Identity { .. } => Some(value),
+        Ast::Subexpr { lhs, rhs, .. } => plain_eval(rhs, plain_eval(lhs, value)?),
         _ => None,
     }
 }
@@ -307,51 +414,132 @@ fn find_vars(s: &str) -> Vec<String> {
         .collect()
 }
 
+/// Longest string a substitution may produce, in bytes.
+pub const MAX_SUBSTITUTED_BYTES: usize = 1 << 20;
+/// Most bytes all substitutions of one rule may produce together (see
+/// [`begin_rule`]).
+pub const MAX_SUBSTITUTION_WORK: usize = 16 << 20;
+
+thread_local! {
+    /// Bytes substituted since the current rule began.
+    static WORK: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Start the substitution budget of a rule ([`MAX_SUBSTITUTION_WORK`]).
+pub fn begin_rule() {
+    WORK.with(|w| w.set(0));
+}
+
+fn charge(bytes: usize) -> Result<(), VarError> {
+    let total = WORK.with(|w| {
+        let total = w.get().saturating_add(bytes);
+        w.set(total);
+        total
+    });
+    if total > MAX_SUBSTITUTION_WORK {
+        return Err(VarError(format!(
+            "variable substitution produced more than {MAX_SUBSTITUTION_WORK} bytes for this rule"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether byte `at` lies in one of the (sorted) ranges.
+fn in_ranges(ranges: &[(usize, usize)], at: usize) -> bool {
+    ranges.iter().any(|&(a, b)| a <= at && at < b)
+}
+
+/// Copy `value[from..to]` to `out`, carrying the data ranges inside it.
+fn copy_segment(
+    value: &str,
+    (from, to): (usize, usize),
+    data: &[(usize, usize)],
+    out: &mut String,
+    out_data: &mut Vec<(usize, usize)>,
+) {
+    let offset = out.len();
+    out.push_str(value.get(from..to).unwrap_or(""));
+    for &(a, b) in data {
+        if a >= from && b <= to {
+            out_data.push((a - from + offset, b - from + offset));
+        }
+    }
+}
+
 /// Substitute every variable of one string; a string that is exactly one
 /// variable takes the variable's type.
+///
+/// Resolved values are data: text they bring in is never searched for variables
+/// again (an annotation holding `{{ }}` cannot make a policy substitute it, nor
+/// double at every round). Variables nested in the policy's own text
+/// (`{{ a.{{ b }} }}`) resolve inner first, over several rounds. Each result is at
+/// most [`MAX_SUBSTITUTED_BYTES`] long, and all substitutions of a rule together
+/// produce at most [`MAX_SUBSTITUTION_WORK`] bytes: beyond either, an error.
 pub fn substitute_str(ctx: &Value, text: &str) -> Result<Value, VarError> {
+    let Some(re) = VARIABLES.as_ref().filter(|_| text.contains("{{")) else {
+        return Ok(Value::String(text.to_string()));
+    };
     let mut value = text.to_string();
-    let mut vars = find_vars(&value);
+    // Byte ranges of `value` that came from resolved variables, in order.
+    let mut data: Vec<(usize, usize)> = Vec::new();
     let mut rounds = 0usize;
-    while !vars.is_empty() {
+    loop {
+        let found: Vec<(usize, usize)> = re
+            .captures_iter(&value)
+            .filter_map(|c| c.get(2))
+            .map(|m| (m.start(), m.end()))
+            .filter(|&(start, _)| !in_ranges(&data, start))
+            .collect();
+        if found.is_empty() {
+            break;
+        }
         rounds += 1;
         if rounds > MAX_SUBSTITUTION_ROUNDS {
             return Err(VarError(format!(
-                "variables still unresolved after {MAX_SUBSTITUTION_ROUNDS} rounds (a value refers to itself?)"
+                "variables still unresolved after {MAX_SUBSTITUTION_ROUNDS} rounds"
             )));
         }
-        let original = value.clone();
-        let mut shallow = false;
-        for v in &vars {
+        let mut out = String::with_capacity(value.len());
+        let mut out_data = Vec::new();
+        let mut last = 0usize;
+        for (start, end) in found {
+            let v = value.get(start..end).unwrap_or("");
             let inner = v.replace("{{", "").replace("}}", "");
-            let mut variable = inner.trim().to_string();
+            let mut variable = inner.trim();
             if let Some(rest) = variable.strip_prefix('-') {
-                variable = rest.trim().to_string();
-                shallow = true;
+                // `{{- }}` (shallow): resolved values are never substituted again anyway.
+                variable = rest.trim();
             }
             if variable == "@" {
                 return Err(VarError(
                     "the `{{@}}` variable is not supported offline".to_string(),
                 ));
             }
-            let resolved = query(ctx, &variable)?;
-            if original == *v {
+            let resolved = query(ctx, variable)?;
+            if start == 0 && end == value.len() {
                 return Ok(resolved);
             }
-            let mut text = match &resolved {
-                Value::String(s) => s.clone(),
+            let text = match resolved {
+                Value::String(s) => s,
                 other => other.to_string(),
             };
-            if shallow {
-                text = text.replace("{{", "\\{{");
+            charge(text.len())?;
+            copy_segment(&value, (last, start), &data, &mut out, &mut out_data);
+            out_data.push((out.len(), out.len() + text.len()));
+            out.push_str(&text);
+            last = end;
+            if out.len() > MAX_SUBSTITUTED_BYTES {
+                break;
             }
-            value = value.replacen(v.as_str(), &text, 1);
         }
-        vars = if shallow {
-            Vec::new()
-        } else {
-            find_vars(&value)
-        };
+        copy_segment(&value, (last, value.len()), &data, &mut out, &mut out_data);
+        if out.len() > MAX_SUBSTITUTED_BYTES {
+            return Err(VarError(format!(
+                "variable substitution gives a string over {MAX_SUBSTITUTED_BYTES} bytes"
+            )));
+        }
+        value = out;
+        data = out_data;
     }
     Ok(Value::String(value.replace("\\{{", "{{")))
 }
@@ -859,10 +1047,20 @@ mod tests {
         assert!(substitute_str(&ctx, &chain).is_err());
         let not = format!("{{{{ {}a }}}}", "!".repeat(10_000));
         assert!(substitute_str(&ctx, &not).is_err());
-        assert!(
-            substitute_str(&ctx, "{{ a.b }}x").is_err(),
-            "self-referencing value"
+        // A value holding `{{ }}` is data: it is not substituted again.
+        assert_eq!(
+            substitute_str(&ctx, "{{ a.b }}x").unwrap(),
+            json!("{{a.b}}x")
         );
+        // A doubling value would grow exponentially if it were.
+        let ctx = json!({"a": "{{a}}{{a}}"});
+        assert_eq!(
+            substitute_str(&ctx, "m {{a}}").unwrap(),
+            json!("m {{a}}{{a}}")
+        );
+        // Variables nested in the policy's text still resolve inner first.
+        let ctx = json!({"k": "b", "a": {"b": 1}});
+        assert_eq!(substitute_str(&ctx, "x{{ a.{{k}} }}").unwrap(), json!("x1"));
     }
 }
 

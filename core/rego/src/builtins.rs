@@ -16,12 +16,38 @@
 //!   available to v0 policies.
 //! - `external_data`: an error explaining it needs a Gatekeeper provider.
 //! - `http.send`: an error; network access stays disabled.
+//! - `numbers.range`, `numbers.range_step`: as OPA's, with at most
+//!   [`MAX_RANGE`] numbers (an error past it).
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
 use anyhow::{bail, Result};
 use regorus::{Engine, Value};
+
+/// The names [`register`] may register.
+pub const EXTENSIONS: &[&str] = &[
+    "sprintf",
+    "external_data",
+    "http.send",
+    "re_match",
+    "any",
+    "all",
+    "set_diff",
+    "cast_array",
+    "cast_set",
+    "cast_string",
+    "cast_boolean",
+    "cast_null",
+    "cast_object",
+    "net.cidr_overlap",
+    "numbers.range",
+    "numbers.range_step",
+];
+
+/// Most numbers `numbers.range` and `numbers.range_step` give (regorus allocates
+/// the whole range up front: `numbers.range(1, 1e9)` would take gigabytes).
+pub const MAX_RANGE: u64 = 1_000_000;
 
 /// Register every extension on `engine` (v0 builtins only when `v0`).
 pub fn register(engine: &mut Engine, v0: bool) -> Result<()> {
@@ -39,6 +65,16 @@ pub fn register(engine: &mut Engine, v0: bool) -> Result<()> {
         Box::new(|_args: Vec<Value>| {
             bail!("http.send is disabled: policies cannot reach the network")
         }),
+    )?;
+    engine.add_extension(
+        "numbers.range".into(),
+        2,
+        Box::new(|a: Vec<Value>| range(&a, None)),
+    )?;
+    engine.add_extension(
+        "numbers.range_step".into(),
+        3,
+        Box::new(|a: Vec<Value>| range(&a, Some(2))),
     )?;
     if v0 {
         engine.add_extension("re_match".into(), 2, Box::new(re_match))?;
@@ -74,6 +110,62 @@ pub fn register(engine: &mut Engine, v0: bool) -> Result<()> {
         engine.add_extension("net.cidr_overlap".into(), 2, Box::new(cidr_overlap))?;
     }
     Ok(())
+}
+
+/// `numbers.range(a, b)` and `numbers.range_step(a, b, step)` as OPA gives
+/// them, with at most [`MAX_RANGE`] numbers.
+fn range(args: &[Value], step_at: Option<usize>) -> Result<Value> {
+    let name = if step_at.is_some() {
+        "numbers.range_step"
+    } else {
+        "numbers.range"
+    };
+    let int = |i: usize| -> Result<i64> {
+        match arg(args, i)? {
+            Value::Number(n) if n.is_integer() => match n.as_i64() {
+                Some(v) => Ok(v),
+                None => bail!("{name}: operand {} is out of range", i + 1),
+            },
+            Value::Number(_) => bail!("{name}: operand {} must be integer", i + 1),
+            other => bail!(
+                "{name}: operand {} must be number but got {}",
+                i + 1,
+                type_name(other)
+            ),
+        }
+    };
+    let (from, to) = (int(0)?, int(1)?);
+    let ascending = from <= to;
+    let step = match step_at {
+        Some(i) => {
+            let s = int(i)?;
+            if s <= 0 {
+                bail!("{name}: step must be a positive number above zero");
+            }
+            s.unsigned_abs()
+        }
+        None => 1,
+    };
+    let span = from.abs_diff(to);
+    let count = span / step + 1;
+    if count > MAX_RANGE {
+        bail!("{name}: a range of {count} numbers is over Stockade's limit of {MAX_RANGE}");
+    }
+    let mut out = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
+    let mut v = i128::from(from);
+    let (to, step) = (i128::from(to), i128::from(step));
+    if ascending {
+        while v <= to {
+            out.push(Value::from(i64::try_from(v).unwrap_or(0)));
+            v += step;
+        }
+    } else {
+        while v >= to {
+            out.push(Value::from(i64::try_from(v).unwrap_or(0)));
+            v -= step;
+        }
+    }
+    Ok(Value::from(out))
 }
 
 fn arg(args: &[Value], i: usize) -> Result<&Value> {

@@ -30,6 +30,8 @@ use stockade_source::source::Span;
 pub struct ConftestPolicies {
     engine: Option<regorus::Engine>,
     rules: Vec<String>,
+    /// The modules added, for the checks of [`super::guard`] across them.
+    texts: Vec<String>,
 }
 
 impl std::fmt::Debug for ConftestPolicies {
@@ -105,6 +107,19 @@ impl ConftestPolicies {
     /// Add a module. Modules outside `package main` are accepted (they may be
     /// imported) but their rules are not evaluated.
     pub fn add_module(&mut self, path: &str, text: &str) -> Result<(), ScanError> {
+        let mut texts: Vec<&str> = self.texts.iter().map(String::as_str).collect();
+        texts.push(text);
+        let new = texts.len() - 1;
+        let guarded = super::guard::check_modules(&texts, super::builtins::EXTENSIONS);
+        if let Some(e) = guarded.into_iter().find(|e| e.module == new) {
+            let at = u32::try_from(e.offset).unwrap_or(0);
+            return Err(stockade_source::finding::Problem::new(
+                ErrorKind::Policy,
+                Span::new(at, at),
+                e.message,
+            )
+            .to_error(&stockade_source::source::Source::new(path, text)));
+        }
         let engine = self.engine.get_or_insert_with(|| {
             let mut e = regorus::Engine::new();
             let _ = super::builtins::register(&mut e, false);
@@ -120,6 +135,7 @@ impl ConftestPolicies {
                 return Err(module_error(path, text, &e0));
             }
         }
+        self.texts.push(text.to_string());
         let is_main = package_of(text).is_some_and(|(p, _)| p == ["main"]);
         if is_main {
             for r in rule_names(text) {
@@ -234,12 +250,15 @@ impl PreparedConftest {
         let engine = self.pool.lock().ok().and_then(|mut p| p.pop());
         let mut engine = engine.unwrap_or_else(|| proto.clone());
         engine.set_input(Value::from(input.clone()));
+        let limits = ctx.config.limits;
         for (path, rule) in &self.rules {
+            engine.set_execution_timer_config(super::eval::timer(&limits));
             let found: Vec<String> = match engine.eval_rule(path.clone()) {
                 Ok(v) => messages(&v),
                 Err(e) => vec![error_message(&e)],
             };
             for msg in found {
+                let msg = limits.cap_message(msg);
                 let mut d = Diagnostic::new(RuleRef::Dynamic(Arc::clone(rule)), span, msg)
                     .in_document(document);
                 if let Some(o) = object {

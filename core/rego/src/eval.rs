@@ -15,12 +15,14 @@
 use std::collections::BTreeSet;
 use std::sync::{Arc, Mutex};
 
+use regorus::utils::limits::ExecutionTimerConfig;
 use regorus::Value;
 use serde_json::Value as Json;
 
 use super::check::check_module;
 use super::template::Template;
 use stockade_source::finding::{ErrorKind, Problem};
+use stockade_source::settings::Limits;
 use stockade_source::source::{LineIndex, Span};
 
 /// One violation a template reported.
@@ -111,9 +113,46 @@ pub fn error_message(e: &anyhow::Error) -> String {
     }
 }
 
+/// [`super::guard`]'s checks over a template's Rego and libs, located in the file.
+fn guard_problems(template: &Template, file_text: Option<&str>) -> Vec<Problem> {
+    let texts: Vec<&str> = std::iter::once(template.rego.as_str())
+        .chain(template.libs.iter().map(String::as_str))
+        .collect();
+    let mut problems = Vec::new();
+    for e in super::guard::check_modules(&texts, super::builtins::EXTENSIONS) {
+        let (span, block, src, what) = match e.module.checked_sub(1) {
+            None => (
+                template.rego_span,
+                template.rego_block,
+                template.rego.as_str(),
+                String::new(),
+            ),
+            Some(i) => {
+                let (span, block) = template
+                    .lib_spans
+                    .get(i)
+                    .copied()
+                    .unwrap_or((template.span, false));
+                let lib = template.libs.get(i).map_or("", String::as_str);
+                (span, block, lib, format!(" lib {i}"))
+            }
+        };
+        let before = src.get(..e.offset).unwrap_or("");
+        let row = before.matches('\n').count() + 1;
+        let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+        problems.push(Problem::new(
+            ErrorKind::Policy,
+            locate(file_text, span, block, row, col),
+            format!("template {}{what}: {}", template.kind, e.message),
+        ));
+    }
+    problems
+}
+
 impl CompiledTemplate {
     /// Check, rewrite and compile a template. `file_text` (the template file) is
     /// used to locate errors inside the Rego text.
+    #[allow(clippy::too_many_lines)] // the compile steps in order, each reporting its errors
     pub fn compile(
         template: Template,
         file_text: Option<&str>,
@@ -151,6 +190,9 @@ impl CompiledTemplate {
                     format!("template {} lib {i}: {}", template.kind, e.message),
                 ));
             }
+        }
+        if problems.is_empty() {
+            problems = guard_problems(&template, file_text);
         }
         if !problems.is_empty() {
             return Err(problems);
@@ -300,9 +342,40 @@ impl PreparedTemplate {
         false
     }
 
-    /// Evaluate `violation` for one review and the constraint's parameters.
+    /// Evaluate `violation` for one review and the constraint's parameters,
+    /// within the default [`Limits`].
     /// `Err` is an evaluation error (Gatekeeper reports it as a violation).
     pub fn violations(&self, review: &Json, parameters: &Json) -> Result<Vec<Violation>, String> {
+        self.violations_within(review, parameters, &Limits::default())
+    }
+
+    /// Evaluate `violation` within `limits`: the evaluation stops with an error
+    /// past `policy_eval_millis`, and messages and errors are cut at
+    /// `max_message_bytes`.
+    pub fn violations_within(
+        &self,
+        review: &Json,
+        parameters: &Json,
+        limits: &Limits,
+    ) -> Result<Vec<Violation>, String> {
+        self.evaluate(review, parameters, limits)
+            .map(|vs| {
+                vs.into_iter()
+                    .map(|v| Violation {
+                        msg: limits.cap_message(v.msg),
+                        details: v.details,
+                    })
+                    .collect()
+            })
+            .map_err(|e| limits.cap_message(e))
+    }
+
+    fn evaluate(
+        &self,
+        review: &Json,
+        parameters: &Json,
+        limits: &Limits,
+    ) -> Result<Vec<Violation>, String> {
         if let Some(e) = &self.error {
             return Err(e.clone());
         }
@@ -317,6 +390,7 @@ impl PreparedTemplate {
                 vm
             });
             vm.set_input(input);
+            vm.set_execution_timer_config(Some(timer(limits)));
             let r = vm.execute_entry_point_by_name(&self.rule);
             if let Ok(mut p) = self.vm_pool.lock() {
                 p.push(vm);
@@ -326,11 +400,21 @@ impl PreparedTemplate {
         let engine = self.pool.lock().ok().and_then(|mut p| p.pop());
         let mut engine = engine.unwrap_or_else(|| self.prototype.clone());
         engine.set_input(input);
+        engine.set_execution_timer_config(timer(limits));
         let r = engine.eval_rule(self.rule.clone());
         if let Ok(mut p) = self.pool.lock() {
             p.push(engine);
         }
         to_violations(&r.map_err(|e| error_message(&e))?)
+    }
+}
+
+/// regorus' execution timer for one evaluation within `limits` (the clock is
+/// read every 64 units of work).
+pub fn timer(limits: &Limits) -> ExecutionTimerConfig {
+    ExecutionTimerConfig {
+        limit: std::time::Duration::from_millis(limits.policy_eval_millis),
+        check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
     }
 }
 

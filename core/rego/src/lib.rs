@@ -8,6 +8,8 @@
 //! - [`review`]: the `AdmissionRequest` a template sees as `input.review`.
 //! - [`inventory`]: `data.inventory` for referential templates.
 //! - [`check`]: the template checks Gatekeeper makes and regorus does not.
+//! - [`guard`]: nesting, recursion and unknown functions, checked before regorus
+//!   sees a module.
 //! - [`shims`] and [`builtins`]: closing the differences between regorus and OPA.
 //! - [`eval`]: compiling a template once and evaluating it.
 //! - [`policies`]: a set of templates, constraints and conftest policies applied
@@ -37,6 +39,7 @@ pub mod conftest;
 pub mod constraint;
 pub mod eval;
 pub mod gator;
+pub mod guard;
 pub mod inventory;
 pub mod lexer;
 pub mod matching;

@@ -343,7 +343,8 @@ impl PreparedPolicies {
             let Some(t) = self.templates.get(&c.kind) else {
                 continue;
             };
-            match t.violations(&review.review, &pc.parameters) {
+            let limits = ctx.config.limits;
+            match t.violations_within(&review.review, &pc.parameters, &limits) {
                 Ok(vs) => {
                     for v in vs {
                         report(ctx, v.msg);

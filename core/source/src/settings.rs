@@ -52,9 +52,43 @@ pub struct Limits {
     /// were left out: memory and output stay bounded on generated or hostile
     /// input. `stockade.yaml`: `limits: {max-findings: N}`.
     pub max_findings: usize,
+    /// Time one policy evaluation may take, in milliseconds (default 2000): a Rego
+    /// template, constraint or conftest rule on one object. Past it the evaluation
+    /// stops with an error (reported as the rule's result, as other evaluation
+    /// errors are). `stockade.yaml`: `limits: {policy-eval-time: MS}`.
+    pub policy_eval_millis: u64,
+    /// Longest message a policy may report, in bytes (default 4 KiB); a longer one
+    /// is cut at a character boundary and ends with `… (truncated)`.
+    /// `stockade.yaml`: `limits: {max-message-size: N}`.
+    pub max_message_bytes: usize,
 }
 
 impl Limits {
+    /// The default `policy_eval_millis`: 2 s.
+    pub const DEFAULT_POLICY_EVAL_MILLIS: u64 = 2_000;
+    /// The largest `policy_eval_millis` accepted: 10 minutes.
+    pub const MAX_POLICY_EVAL_MILLIS: u64 = 600_000;
+    /// The default `max_message_bytes`: 4 KiB.
+    pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 4 << 10;
+    /// What ends a message cut at `max_message_bytes`.
+    pub const TRUNCATED: &'static str = "… (truncated)";
+
+    /// `message`, cut to at most `max_message_bytes` (plus [`Limits::TRUNCATED`]).
+    pub fn cap_message(&self, message: String) -> String {
+        let max = self.max_message_bytes;
+        if message.len() <= max {
+            return message;
+        }
+        let mut end = max;
+        while !message.is_char_boundary(end) {
+            end -= 1;
+        }
+        let mut out = message;
+        out.truncate(end);
+        out.push_str(Self::TRUNCATED);
+        out
+    }
+
     /// The default `max_findings`: 10 000.
     pub const DEFAULT_MAX_FINDINGS: usize = 10_000;
 
@@ -96,6 +130,8 @@ impl Default for Limits {
         Self {
             max_file_bytes: Self::DEFAULT_MAX_FILE_BYTES,
             max_findings: Self::DEFAULT_MAX_FINDINGS,
+            policy_eval_millis: Self::DEFAULT_POLICY_EVAL_MILLIS,
+            max_message_bytes: Self::DEFAULT_MAX_MESSAGE_BYTES,
         }
     }
 }

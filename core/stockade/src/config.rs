@@ -22,6 +22,8 @@
 //! limits:
 //!   max-file-size: 16777216  # bytes; a larger file is one `limit` error, not parsed
 //!   max-findings: 10000      # per file; past it, one `limit` error counts the rest
+//!   policy-eval-time: 2000   # ms per Rego evaluation (one rule on one object)
+//!   max-message-size: 4096   # bytes of a policy's message; longer ones are cut
 //! ```
 //!
 //! Every key is optional; an empty file is the default configuration. Errors
@@ -36,7 +38,9 @@
 //!   invalid glob pattern at that value or list item (patterns are compiled here,
 //!   once, never per scanned file);
 //! - an unknown `limits` key, a `max-file-size` that is not a whole number of
-//!   bytes from 1 to 4 GiB − 1, or a `max-findings` that is not a positive number.
+//!   bytes from 1 to 4 GiB − 1, a `max-findings` that is not a positive number, a
+//!   `policy-eval-time` that is not a number of milliseconds from 1 to 600 000, or
+//!   a `max-message-size` under 64 bytes.
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -318,10 +322,39 @@ impl Loader<'_> {
                         ),
                     ),
                 },
+                Some("policy-eval-time") => match value
+                    .as_i64()
+                    .and_then(|n| u64::try_from(n).ok())
+                    .filter(|n| (1..=Limits::MAX_POLICY_EVAL_MILLIS).contains(n))
+                {
+                    Some(n) => self.config.limits.policy_eval_millis = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`policy-eval-time` must be a number of milliseconds from 1 to {}, found {}",
+                            Limits::MAX_POLICY_EVAL_MILLIS,
+                            describe(value)
+                        ),
+                    ),
+                },
+                Some("max-message-size") => match value
+                    .as_i64()
+                    .and_then(|n| usize::try_from(n).ok())
+                    .filter(|n| *n >= 64)
+                {
+                    Some(n) => self.config.limits.max_message_bytes = n,
+                    _ => self.error(
+                        value.span,
+                        format!(
+                            "`max-message-size` must be a number of bytes of at least 64, found {}",
+                            describe(value)
+                        ),
+                    ),
+                },
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown key `{}` in `limits` (expected `max-file-size` or `max-findings`)",
+                        "unknown key `{}` in `limits` (expected `max-file-size`, `max-findings`, `policy-eval-time` or `max-message-size`)",
                         key_name(key)
                     ),
                 ),
@@ -829,6 +862,24 @@ pod-security:
         assert_eq!(at, "0");
         assert!(message.contains("`max-findings` must be a positive number"));
         assert_eq!(huge.file_bytes(), u32::MAX as usize);
+        let limits = load("limits: {policy-eval-time: 50, max-message-size: 100}\n")
+            .unwrap()
+            .limits;
+        assert_eq!(
+            (limits.policy_eval_millis, limits.max_message_bytes),
+            (50, 100)
+        );
+        let (_, message, at) = error("limits: {policy-eval-time: 0}\n");
+        assert_eq!(at, "0");
+        assert!(message.contains("`policy-eval-time` must be a number of milliseconds"));
+        let (_, message, at) = error("limits: {max-message-size: 10}\n");
+        assert_eq!(at, "10");
+        assert!(message.contains("`max-message-size` must be a number of bytes of at least 64"));
+        let capped = Limits {
+            max_message_bytes: 4,
+            ..Limits::default()
+        };
+        assert_eq!(capped.cap_message("héllo".to_string()), "hél… (truncated)");
     }
 
     #[test]
