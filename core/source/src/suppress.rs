@@ -108,6 +108,65 @@ impl Scope {
 pub struct Applied {
     pub kept: Vec<Diagnostic>,
     pub suppressed: Vec<(Diagnostic, SuppressionRef)>,
+    /// Names in directives that no rule answers to but that are another tool's
+    /// ids (`DL3059`, `SC2086`, `CKV_K8S_99`), with that tool: not reported as
+    /// [`UNUSED_SUPPRESSION`], but once as a notice (see [`foreign_tool`]).
+    pub foreign: Vec<(String, &'static str)>,
+}
+
+/// The tool whose rule-id shape `name` has, when it is not a Stockade id shape:
+/// hadolint (`DL3059`), `ShellCheck` (`SC2086`), Trivy (`DS002`, `KSV001`,
+/// `KSV-0001`, `AVD-KSV-0001`), Checkov (`CKV_K8S_20`, `CKV2_K8S_1`), kube-linter
+/// (lower-case, hyphenated check names: `run-as-non-root`), Polaris (camelCase
+/// check names: `runAsRootAllowed`). A Stockade-shaped name (`ST0001`, `DF0001`,
+/// `PSS001`, `K8S001`, `NP001`) is never foreign: a typo of one stays an
+/// unknown-rule error or [`UNUSED_SUPPRESSION`].
+pub fn foreign_tool(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    let upper = name.to_ascii_uppercase();
+    let digits_after = |prefix: &str| {
+        upper
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if ["ST", "DF", "PSS", "K8S", "NP"]
+        .iter()
+        .any(|p| digits_after(p))
+    {
+        return None;
+    }
+    if digits_after("DL") {
+        return Some("hadolint");
+    }
+    if digits_after("SC") {
+        return Some("ShellCheck");
+    }
+    if digits_after("DS")
+        || digits_after("KSV")
+        || digits_after("KSV-")
+        || upper.starts_with("AVD-")
+    {
+        return Some("Trivy");
+    }
+    if upper.starts_with("CKV_") || upper.starts_with("CKV2_") {
+        return Some("Checkov");
+    }
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if name.contains('-') && name.split('-').all(word) {
+        return Some("kube-linter");
+    }
+    let mut chars = name.chars();
+    if chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.chars().any(|c| c.is_ascii_uppercase())
+    {
+        return Some("Polaris");
+    }
+    None
 }
 
 /// Parse the rule list of a directive such as `ignore=DF0001, DL3008` starting at
@@ -294,6 +353,12 @@ pub fn apply_rendered(
                 let known = *known_names
                     .entry(name.as_str())
                     .or_insert_with(|| is_known(name));
+                if !known {
+                    if let Some(tool) = foreign_tool(name) {
+                        applied.foreign.push((name.clone(), tool));
+                        continue;
+                    }
+                }
                 let message = if known {
                     format!("suppression of `{name}` matches no finding here")
                 } else {
