@@ -275,3 +275,195 @@ fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
     );
     assert_eq!(out.json()["summary"]["files"], 1);
 }
+
+// ---------------------------------------------------------------- summary
+
+#[test]
+fn text_summary_counts_skipped_and_verbose_lists_them() {
+    let dir = TempDir::new("summary");
+    dir.write("Dockerfile.template", "FROM {{ base }}\n");
+    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
+    dir.write("Dockerfile", LATEST);
+    let out = run_in(dir.path(), &["scan", "--no-config"]);
+    assert!(
+        out.stdout
+            .contains("\nSkipped 2: 1 Helm chart, 1 template (--verbose lists them)\n"),
+        "{}",
+        out.stdout
+    );
+    let out = run_in(dir.path(), &["scan", "--no-config", "-v"]);
+    assert!(
+        out.stdout
+            .contains("\n  skipped charts/web: Helm chart: not rendered yet"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("\n  skipped Dockerfile.template: a template file"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn concise_format_is_one_line_per_finding() {
+    let dir = TempDir::new("concise");
+    dir.write("Dockerfile", LATEST);
+    let out = run_in(dir.path(), &["scan", "--no-config", "--format", "concise"]);
+    let line = "Dockerfile:1:13: DF0001 [medium] Base image uses the `latest` tag or no tag";
+    assert!(out.stdout.lines().any(|l| l == line), "{}", out.stdout);
+    assert!(
+        out.stdout.lines().all(|l| !l.starts_with(' ')),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("Scanned 1 file"),
+        "{}",
+        out.stdout
+    );
+}
+
+// ---------------------------------------------------------------- other tools
+
+/// The rule ids of the findings, and of the suppressed findings.
+fn ids(report: &Value) -> (Vec<String>, Vec<String>) {
+    let get = |key: &str| {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    (get("findings"), get("suppressed"))
+}
+
+#[test]
+fn unimplemented_foreign_ids_are_notices_not_errors() {
+    let dir = TempDir::new("foreign");
+    dir.write(
+        "Dockerfile",
+        "FROM alpine:3.20\n# hadolint ignore=DL3059,SC2086\nRUN echo $X\nUSER 1000\nHEALTHCHECK NONE\n",
+    );
+    dir.write(
+        "stockade.yaml",
+        "rules:\n  DL3059: off\n  CKV_K8S_999: off\n",
+    );
+    let out = run_in(dir.path(), &["scan", "-f", "json", "--exit-code", "1"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert!(!ids(&report).0.contains(&"ST0001".to_string()), "{report}");
+    let notices: Vec<&str> = report["summary"]["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices
+        .iter()
+        .any(|n| n.starts_with("`DL3059` is a hadolint rule")));
+    assert!(notices
+        .iter()
+        .any(|n| n.starts_with("`SC2086` is a ShellCheck rule")));
+    let text = run_in(dir.path(), &["scan"]);
+    assert!(
+        text.stdout
+            .contains("\nnote: `CKV_K8S_999` is a Checkov rule"),
+        "{}",
+        text.stdout
+    );
+
+    // A typo of a Stockade id is still an error, and still ST0001 in a comment.
+    dir.write("stockade.yaml", "rules:\n  DF9999: off\n");
+    assert_eq!(run_in(dir.path(), &["scan"]).code, 2);
+    dir.write("stockade.yaml", "");
+    dir.write(
+        "Dockerfile",
+        "# hadolint ignore=DF9999\nFROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\n",
+    );
+    let out = run_in(dir.path(), &["scan", "-f", "json"]);
+    assert_eq!(ids(&out.json()).0, ["ST0001"]);
+}
+
+#[test]
+fn trivy_and_checkov_comments_suppress_through_aliases() {
+    let dir = TempDir::new("foreign-comments");
+    dir.write(
+        "a/Dockerfile",
+        "# trivy:ignore:DS-0001\nFROM alpine:latest\n",
+    );
+    dir.write(
+        "b/Dockerfile",
+        "FROM alpine:latest\n# checkov:skip=CKV_DOCKER_7:pinned elsewhere\n",
+    );
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
+    let (kept, suppressed) = ids(&out.json());
+    assert!(!kept.contains(&"DF0001".to_string()), "{kept:?}");
+    assert_eq!(suppressed.iter().filter(|r| *r == "DF0001").count(), 2);
+
+    let pod = |extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n{extra}spec:\n  containers:\n    # trivy:ignore:KSV-0013\n    - name: c\n      image: nginx:latest\n"
+        )
+    };
+    dir.write("k/pod.yaml", &pod(""));
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "k"]);
+    let (kept, suppressed) = ids(&out.json());
+    assert!(!kept.contains(&"K8S006".to_string()), "{kept:?}");
+    assert!(suppressed.contains(&"K8S006".to_string()));
+}
+
+#[test]
+fn checkov_kube_linter_and_polaris_annotations_suppress_the_object() {
+    let dir = TempDir::new("foreign-annotations");
+    let pod = |annotations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n{annotations}spec:\n  containers:\n    - name: c\n      image: nginx:latest\n"
+        )
+    };
+    for (name, annotation) in [
+        (
+            "checkov",
+            "    checkov.io/skip1: CKV_K8S_14=tag pinned by the registry\n",
+        ),
+        (
+            "kube-linter",
+            "    ignore-check.kube-linter.io/latest-tag: \"pinned by the registry\"\n",
+        ),
+        (
+            "polaris",
+            "    polaris.fairwinds.com/tagNotSpecified-exempt: \"true\"\n",
+        ),
+    ] {
+        dir.write(&format!("{name}.yaml"), &pod(annotation));
+        let out = run_in(
+            dir.path(),
+            &["scan", "--no-config", "-f", "json", &format!("{name}.yaml")],
+        );
+        let (kept, suppressed) = ids(&out.json());
+        assert!(!kept.contains(&"K8S006".to_string()), "{name}: {kept:?}");
+        assert!(suppressed.contains(&"K8S006".to_string()), "{name}");
+    }
+    // An exemption for a check Stockade does not implement: a notice.
+    dir.write(
+        "other.yaml",
+        &pod("    ignore-check.kube-linter.io/no-anti-affinity: \"x\"\n"),
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "other.yaml"],
+    );
+    let report = out.json();
+    assert!(!ids(&report).0.contains(&"ST0001".to_string()), "{report}");
+    assert!(report["summary"]["notices"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("`no-anti-affinity` is a kube-linter rule"));
+}

@@ -190,6 +190,70 @@ pub fn parse_rule_list(text: &str, offset: u32) -> Vec<(String, Span)> {
     out
 }
 
+/// What another tool's suppression comment covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForeignScope {
+    /// What follows the comment, as `# stockade ignore=`: Trivy's
+    /// `# trivy:ignore:ID`.
+    Next,
+    /// The whole object (YAML document) or file (Dockerfile): Checkov's
+    /// `# checkov:skip=ID[:reason]`.
+    Object,
+}
+
+/// Parse another tool's suppression comment (the text after `#`):
+/// `trivy:ignore:ID` (Trivy; a trailing `:exp:DATE` is not part of the id) or
+/// `checkov:skip=ID[:reason]` (Checkov). Returns the scope, the id and its
+/// offset within `text`. The id goes through the alias table like any other:
+/// `# trivy:ignore:KSV-0017` suppresses the rule whose alias `KSV-0017` is.
+pub fn parse_foreign_directive(text: &str) -> Option<(ForeignScope, &str, usize)> {
+    let trimmed = text.trim_start();
+    let (scope, rest) = if let Some(rest) = trimmed.strip_prefix("trivy:ignore:") {
+        (ForeignScope::Next, rest)
+    } else if let Some(rest) = trimmed.strip_prefix("checkov:skip=") {
+        (ForeignScope::Object, rest)
+    } else {
+        return None;
+    };
+    let end = rest
+        .find(|c: char| c == ':' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let id = rest.get(..end)?;
+    if id.is_empty() {
+        return None;
+    }
+    Some((scope, id, text.len() - rest.len()))
+}
+
+/// The rule names of another tool's exemption annotation (`key: value` in an
+/// object's `metadata.annotations`), each with its byte range relative to the
+/// value's text, or nothing when the annotation is not one:
+/// - Checkov `checkov.io/skip1: CKV_K8S_20=reason` (any `checkov.io/skip*` key);
+/// - kube-linter `ignore-check.kube-linter.io/<check>: reason`;
+/// - Polaris `polaris.fairwinds.com/<check>-exempt: "true"`.
+///
+/// A name from the key (kube-linter, Polaris) is located at the value.
+pub fn foreign_annotation(key: &str, value: &str) -> Option<(String, Option<(usize, usize)>)> {
+    if key.starts_with("checkov.io/skip") {
+        let trimmed = value.trim_start();
+        let lead = value.len() - trimmed.len();
+        let end = trimmed
+            .find(|c: char| c == '=' || c == ':' || c.is_whitespace())
+            .unwrap_or(trimmed.len());
+        let id = trimmed.get(..end).filter(|id| !id.is_empty())?;
+        return Some((id.to_string(), Some((lead, lead + end))));
+    }
+    if let Some(check) = key.strip_prefix("ignore-check.kube-linter.io/") {
+        return (!check.is_empty()).then(|| (check.to_string(), None));
+    }
+    if let Some(rest) = key.strip_prefix("polaris.fairwinds.com/") {
+        let check = rest.strip_suffix("-exempt")?;
+        let exempt = value.trim().eq_ignore_ascii_case("true");
+        return (exempt && !check.is_empty()).then(|| (check.to_string(), None));
+    }
+    None
+}
+
 /// Parse `stockade ignore=…` / `stockade global ignore=…` from a comment's text
 /// (after the `#`): `(is_global, rules text, offset of the rules text within the
 /// comment text)`. The rules text runs to the end of the comment.
@@ -407,6 +471,63 @@ mod tests {
     use crate::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
     use crate::source::Source;
     use std::sync::Arc;
+
+    #[test]
+    fn foreign_ids_are_told_from_stockade_shapes() {
+        for (name, tool) in [
+            ("DL3059", "hadolint"),
+            ("SC2086", "ShellCheck"),
+            ("DS002", "Trivy"),
+            ("KSV-0017", "Trivy"),
+            ("AVD-KSV-0001", "Trivy"),
+            ("CKV_K8S_20", "Checkov"),
+            ("CKV2_K8S_1", "Checkov"),
+            ("no-anti-affinity", "kube-linter"),
+            ("runAsRootAllowed", "Polaris"),
+        ] {
+            assert_eq!(foreign_tool(name), Some(tool), "{name}");
+        }
+        for name in [
+            "ST0001", "DF9999", "PSS999", "K8S999", "NP999", "XYZ", "foo",
+        ] {
+            assert_eq!(foreign_tool(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn foreign_directives_and_annotations_parse() {
+        assert_eq!(
+            parse_foreign_directive(" trivy:ignore:KSV-0017"),
+            Some((ForeignScope::Next, "KSV-0017", 14))
+        );
+        assert_eq!(
+            parse_foreign_directive("trivy:ignore:AVD-DS-0002:exp:2025-01-01").map(|d| d.1),
+            Some("AVD-DS-0002")
+        );
+        assert_eq!(
+            parse_foreign_directive(" checkov:skip=CKV_K8S_20:the reason"),
+            Some((ForeignScope::Object, "CKV_K8S_20", 14))
+        );
+        assert_eq!(parse_foreign_directive(" checkov:skip="), None);
+        assert_eq!(parse_foreign_directive(" stockade ignore=X"), None);
+        assert_eq!(
+            foreign_annotation("checkov.io/skip2", " CKV_K8S_20=why"),
+            Some(("CKV_K8S_20".to_string(), Some((1, 11))))
+        );
+        assert_eq!(
+            foreign_annotation("ignore-check.kube-linter.io/latest-tag", "why"),
+            Some(("latest-tag".to_string(), None))
+        );
+        assert_eq!(
+            foreign_annotation("polaris.fairwinds.com/tagNotSpecified-exempt", "true"),
+            Some(("tagNotSpecified".to_string(), None))
+        );
+        assert_eq!(
+            foreign_annotation("polaris.fairwinds.com/tagNotSpecified-exempt", "false"),
+            None
+        );
+        assert_eq!(foreign_annotation("example.com/x", "y"), None);
+    }
 
     fn names(s: &Suppression) -> Vec<&str> {
         s.rules.iter().map(|r| r.0.as_str()).collect()
