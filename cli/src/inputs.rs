@@ -11,14 +11,32 @@
 //! reason when its name is of a kind Stockade scans, so it does not vanish; other
 //! names are passed over like any file of unknown kind.
 //!
+//! What a scan's walk passes over, silently (never a path named on the command
+//! line): hidden folders (`.git`, `.github`, …) always; the configuration's
+//! `exclude` (by default `target/` and `node_modules/`) and `extend-exclude`
+//! patterns, relative to the configuration file's folder; `--exclude` patterns,
+//! relative to the current folder; and, unless `--no-ignore`, what the
+//! `.gitignore`, `.ignore` and `.stockadeignore` files found in the walked
+//! folders ignore (as ripgrep and ruff do; in one folder `.stockadeignore` wins
+//! over `.ignore`, which wins over `.gitignore`; a deeper folder's file wins over
+//! its parents'). Ignore files above the named folder, `.git/info/exclude` and
+//! the global git excludes file are not read.
+//!
+//! What a walk passes over with a reason, in `summary.skipped`: template files
+//! (`*.template`, `*.tpl`, `*.tmpl`, `*.gotmpl`, `*.j2`), and Helm chart and
+//! kustomization folders, once per folder, until Stockade renders them.
+//!
 //! A named path is read when it is a regular file or a pipe (`<(cat file)` and
 //! named pipes work: reading one waits for its writer, as `cat` does); a named
 //! device or socket is an `unsupported` error and is not opened. Every read is
 //! bounded by the configured size limit (see `scan`).
 
-use std::path::PathBuf;
+use std::collections::HashMap;
+use std::path::{Component, Path, PathBuf};
 
-use stockade::source::walk::{self, Entry, Folders, Skip, Special, Walker};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::Match;
+use stockade::source::walk::{self, Entry, Folders, Prune, Skip, Special, Walker};
 use stockade::Skipped;
 use stockade::{detect_kind, ErrorKind, ScanError};
 
@@ -44,11 +62,200 @@ pub struct Collected {
     pub skipped: Vec<Skipped>,
 }
 
+/// The ignore files read in each walked folder, lowest precedence first.
+pub const IGNORE_FILES: &[&str] = &[".gitignore", ".ignore", ".stockadeignore"];
+
+/// Extensions of template files, skipped when found by walking.
+pub const TEMPLATE_EXTENSIONS: &[&str] = &["template", "tpl", "tmpl", "gotmpl", "j2"];
+
+/// Which walked files a scan passes over: exclusion patterns and ignore files.
+/// The default passes over nothing but hidden folders, `target` and
+/// `node_modules` (the walk of `netpol`).
+#[derive(Debug, Default)]
+pub struct Selection {
+    /// Exclusion matchers, each rooted at its folder (the configuration's, the
+    /// current folder for `--exclude`).
+    excludes: Vec<Gitignore>,
+    /// Read `.gitignore`, `.ignore` and `.stockadeignore` files.
+    ignore_files: bool,
+    /// The scan's selection: the exclusions replace the walker's built-in
+    /// skipped folders, and Helm chart and kustomization folders are passed over.
+    own_folders: bool,
+    /// The ignore files of each walked folder, by absolute folder.
+    loaded: HashMap<PathBuf, Option<Gitignore>>,
+    /// Helm chart and kustomization folders passed over.
+    notices: Vec<Skipped>,
+    cwd: PathBuf,
+}
+
+impl Selection {
+    /// The scan's selection: `config` patterns rooted at `config_dir`,
+    /// `cli` patterns rooted at the current folder; ignore files when `ignore_files`.
+    pub fn new(
+        config_dir: &Path,
+        config: &[String],
+        cli: &[String],
+        ignore_files: bool,
+    ) -> Result<Self, String> {
+        let cwd = std::env::current_dir().unwrap_or_default();
+        let mut excludes = Vec::new();
+        for (root, patterns) in [(lexical(&cwd, config_dir), config), (cwd.clone(), cli)] {
+            let mut builder = GitignoreBuilder::new(&root);
+            for pattern in patterns {
+                builder
+                    .add_line(None, pattern)
+                    .map_err(|e| format!("invalid exclusion pattern `{pattern}`: {e}"))?;
+            }
+            excludes.push(
+                builder
+                    .build()
+                    .map_err(|e| format!("invalid exclusion patterns: {e}"))?,
+            );
+        }
+        Ok(Self {
+            excludes,
+            ignore_files,
+            own_folders: true,
+            cwd,
+            ..Self::default()
+        })
+    }
+
+    fn folders(&self) -> Folders {
+        if self.own_folders {
+            Folders::NotHidden
+        } else {
+            Folders::Visible
+        }
+    }
+
+    /// The one notice for a Helm chart or kustomization folder, if `dir` is one.
+    fn project_folder(dir: &Path, display: &str) -> Option<Skipped> {
+        if dir.join("Chart.yaml").is_file() {
+            return Some(Skipped::new(
+                display,
+                0,
+                "Helm chart",
+                "Helm chart: not rendered yet; its files are not scanned (render it with `helm template` and scan the output)",
+            ));
+        }
+        ["kustomization.yaml", "kustomization.yml", "Kustomization"]
+            .iter()
+            .any(|name| dir.join(name).is_file())
+            .then(|| {
+                Skipped::new(
+                    display,
+                    0,
+                    "kustomization",
+                    "kustomization: not built yet; its files are not scanned (build it with `kustomize build` and scan the output)",
+                )
+            })
+    }
+
+    fn ignored_by_files(&mut self, abs: &Path, is_dir: bool) -> bool {
+        for dir in abs.ancestors().skip(1) {
+            if let Some(Some(gitignore)) = self.loaded.get(dir) {
+                match gitignore.matched(abs, is_dir) {
+                    Match::None => {}
+                    Match::Ignore(_) => return true,
+                    Match::Whitelist(_) => return false,
+                }
+            }
+        }
+        false
+    }
+}
+
+impl Prune for Selection {
+    fn enter(&mut self, dir: &Path) {
+        if !self.ignore_files {
+            return;
+        }
+        let abs = lexical(&self.cwd, dir);
+        let mut builder = GitignoreBuilder::new(&abs);
+        let mut any = false;
+        for name in IGNORE_FILES {
+            let file = abs.join(name);
+            if file.is_file() {
+                // A bad line is passed over, as git does.
+                let _ = builder.add(&file);
+                any = true;
+            }
+        }
+        let gitignore = if any { builder.build().ok() } else { None };
+        self.loaded.insert(abs, gitignore);
+    }
+
+    fn prune(&mut self, path: &Path, is_dir: bool) -> bool {
+        let abs = lexical(&self.cwd, path);
+        if self
+            .excludes
+            .iter()
+            .any(|e| e.matched(&abs, is_dir).is_ignore())
+        {
+            return true;
+        }
+        if self.ignore_files && self.ignored_by_files(&abs, is_dir) {
+            return true;
+        }
+        if is_dir && self.own_folders {
+            // As the walker shows it: `./x` is `x`.
+            let display = walk::display_path(path);
+            let display = display.strip_prefix("./").unwrap_or(&display);
+            if let Some(notice) = Self::project_folder(path, display) {
+                self.notices.push(notice);
+                return true;
+            }
+        }
+        false
+    }
+}
+
+/// `path` made absolute against `cwd`, with `.` and `..` resolved by name (not
+/// through links, so a walked path stays under the folder it was found in).
+fn lexical(cwd: &Path, path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for part in cwd.join(path).components() {
+        match part {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop();
+            }
+            other => out.push(other),
+        }
+    }
+    out
+}
+
+/// Whether a file name is a template's (`Dockerfile.template`, `values.yaml.j2`).
+pub fn is_template(name: &str) -> bool {
+    Path::new(name)
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|ext| {
+            TEMPLATE_EXTENSIONS
+                .iter()
+                .any(|t| ext.eq_ignore_ascii_case(t))
+        })
+}
+
+/// Whether a template's name, or its name without the template extension, is
+/// of a kind Stockade scans (`Dockerfile.template`, `deploy.yaml.j2`; not
+/// `_helpers.tpl`, passed over like any file of unknown kind).
+fn of_known_kind(name: &str) -> bool {
+    let stem = Path::new(name).with_extension("");
+    detect_kind(name, "").is_some() || detect_kind(&walk::display_path(&stem), "").is_some()
+}
+
 /// Expand the command line's paths (`-` is stdin) with the shared walker
 /// ([`stockade::source::walk`]): every file of a folder is returned (the scan
-/// decides by kind after reading), named pipes are read.
-pub fn collect(paths: &[PathBuf]) -> Collected {
-    let mut walker = Walker::new(Folders::Visible, |_| true).named_pipes(true);
+/// decides by kind after reading), named pipes are read. `selection` passes
+/// over excluded and ignored entries found by walking.
+pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
+    let walker_is_scan = selection.own_folders;
+    let mut walker = Walker::new(selection.folders(), |_| true)
+        .named_pipes(true)
+        .prune(&mut *selection);
     let mut out = Collected::default();
     for path in paths {
         if path.as_os_str() == "-" {
@@ -57,8 +264,27 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
             }
             continue;
         }
-        for entry in walker.walk(path, &walk::display_path(path)) {
+        let display = walk::display_path(path);
+        if walker_is_scan && path.is_dir() {
+            if let Some(notice) = Selection::project_folder(path, &display) {
+                out.skipped.push(notice);
+                continue;
+            }
+        }
+        for entry in walker.walk(path, &display) {
             match entry {
+                Entry::File {
+                    display,
+                    named: false,
+                    ..
+                } if is_template(&display) && of_known_kind(&display) => {
+                    out.skipped.push(Skipped::new(
+                        display,
+                        0,
+                        "template",
+                        "a template file: not scanned until rendered (name it to scan it as it is)",
+                    ));
+                }
                 Entry::File {
                     path,
                     display,
@@ -89,6 +315,8 @@ pub fn collect(paths: &[PathBuf]) -> Collected {
             }
         }
     }
+    drop(walker);
+    out.skipped.append(&mut selection.notices);
     out
 }
 

@@ -62,13 +62,27 @@ struct VerifyArgs {
     verbose: bool,
 }
 
+// Each bool is an independent command-line switch.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Args, Debug)]
 struct ScanArgs {
-    /// Files and folders to scan. Folders are walked recursively (skipping .git,
-    /// target, node_modules and hidden folders) and only files of a known kind in
-    /// them are scanned. `-` reads standard input and needs --kind.
+    /// Files and folders to scan. Folders are walked recursively (skipping hidden
+    /// folders, the configuration's exclusions — target and node_modules by
+    /// default — and what .gitignore, .ignore and .stockadeignore files ignore)
+    /// and only files of a known kind in them are scanned. Named files are always
+    /// scanned. `-` reads standard input and needs --kind.
     #[arg(default_value = ".")]
     paths: Vec<PathBuf>,
+
+    /// Pass over files and folders found by walking that match this
+    /// .gitignore-style pattern (relative to the current folder), beside the
+    /// configuration's `exclude`/`extend-exclude`. Repeatable.
+    #[arg(long, value_name = "GLOB")]
+    exclude: Vec<String>,
+
+    /// Do not read .gitignore, .ignore and .stockadeignore files.
+    #[arg(long)]
+    no_ignore: bool,
 
     /// Output format.
     #[arg(short, long, value_enum, default_value_t = FormatArg::Text)]
@@ -108,6 +122,11 @@ struct ScanArgs {
     /// Indent the json and sarif formats (compact by default).
     #[arg(long)]
     pretty: bool,
+
+    /// The text formats list every skipped file, folder and document with the
+    /// reason (by default the summary counts them by kind).
+    #[arg(short, long)]
+    verbose: bool,
 
     /// Folder (or file) of Gatekeeper ConstraintTemplates and Constraints to apply
     /// to the scanned Kubernetes objects, beside the built-in packs. Repeatable.
@@ -155,6 +174,8 @@ enum FormatArg {
     Json,
     Sarif,
     Github,
+    /// One line per finding: `path:line:col: ID [severity] title`.
+    Concise,
 }
 
 impl From<FormatArg> for Format {
@@ -164,6 +185,7 @@ impl From<FormatArg> for Format {
             FormatArg::Json => Format::Json,
             FormatArg::Sarif => Format::Sarif,
             FormatArg::Github => Format::Github,
+            FormatArg::Concise => Format::Concise,
         }
     }
 }
@@ -286,6 +308,26 @@ fn scan_config(args: &ScanArgs) -> Result<Config, config::Failed> {
     }
 }
 
+/// What the scan's walk passes over: the configuration's exclusions (rooted at
+/// its folder), `--exclude` (rooted at the current folder), ignore files.
+fn scan_selection(config: &Config, args: &ScanArgs) -> Result<inputs::Selection, String> {
+    for pattern in &args.exclude {
+        stockade::config::check_exclude(pattern)
+            .map_err(|e| format!("--exclude `{pattern}`: {e}"))?;
+    }
+    let config_dir = config
+        .path()
+        .and_then(|p| std::path::Path::new(p).parent())
+        .map(std::path::Path::to_path_buf)
+        .unwrap_or_default();
+    inputs::Selection::new(
+        &config_dir,
+        &config.exclusions(),
+        &args.exclude,
+        !args.no_ignore,
+    )
+}
+
 fn run_scan(args: &ScanArgs) -> ExitCode {
     let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -297,6 +339,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let options = RenderOptions {
         color,
         pretty: args.pretty,
+        verbose: args.verbose,
     };
 
     let wants_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
@@ -319,7 +362,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             } else {
                 kyverno::load_policies(&args.kyverno, config.limits.file_bytes())
             };
-            let collected = inputs::collect(&args.paths);
+            let mut selection = match scan_selection(&config, args) {
+                Ok(selection) => selection,
+                Err(e) => return fail(&e),
+            };
+            let collected = inputs::collect(&args.paths, &mut selection);
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let mut policy_errors = Vec::new();
             let policies = if args.policy.is_empty() && args.rego.is_empty() {
@@ -336,6 +383,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 ));
                 Some((policies, inventory))
             };
+            let notices = config.notices().to_vec();
             let (mut report, sources) = scan::scan_all(
                 config,
                 &collected.inputs,
@@ -349,6 +397,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             report.errors.extend(policy_errors);
             report.errors.extend(kyverno_errors);
             report.summary.skipped.extend(collected.skipped);
+            report.summary.notices.extend(notices);
+            report.summary.notices.sort();
+            report.summary.notices.dedup();
             (report, sources)
         }
         Err(failed) => {

@@ -110,7 +110,7 @@ enum ExplainFormatArg {
 /// file is read within the default size limit (16 MiB). A manifest-like entry a
 /// walk passed over (a FIFO, a dangling link) is a warning.
 fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
-    let collected = inputs::collect(paths);
+    let collected = inputs::collect(paths, &mut inputs::Selection::default());
     if let Some(e) = collected.errors.first() {
         return Err(e.to_string());
     }

@@ -11,6 +11,13 @@
 //! standard input is read up to the limit and then given up; either way the
 //! file gets one `limit` error at 1:1.
 //!
+//! A YAML file found by walking that does not parse and does not look like a
+//! Kubernetes manifest (no top-level `apiVersion:` and `kind:` keys) is not
+//! ours: an Ansible playbook with `{{ }}`, a Helm values file, a compose file. It
+//! is listed in `summary.skipped` (kind `not Kubernetes`) with the parser's
+//! message, not reported as an error. A named file, or one that looks like
+//! Kubernetes, that does not parse is still an error.
+//!
 //! Text must be UTF-8. A file of a kind Stockade scans that is not gets one
 //! located `parse` error at the first invalid byte (or about the whole file for
 //! UTF-16) and is not scanned: decoding it lossily would invent characters that
@@ -32,8 +39,9 @@ use crate::inputs::Input;
 
 /// An input after reading.
 enum Loaded {
-    /// Text to scan, with its kind (`None`: let the engine report it unsupported).
-    Source(Source, Option<Kind>),
+    /// Text to scan, with its kind (`None`: let the engine report it
+    /// unsupported), and whether the user named it.
+    Source(Source, Option<Kind>, bool),
     /// A report without scanning (unreadable, not UTF-8).
     Report(Report),
     /// A file found by walking a folder that is of no kind Stockade knows.
@@ -92,7 +100,7 @@ pub fn scan_all(
     let scanned: Vec<Source> = loaded
         .iter()
         .filter_map(|l| match l {
-            Loaded::Source(source, k) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
+            Loaded::Source(source, k, _) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
                 Some(source.clone())
             }
             _ => None,
@@ -101,7 +109,14 @@ pub fn scan_all(
     let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
 
     let reports = parallel(&loaded, threads, |l| match l {
-        Loaded::Source(source, k) => Some(engine.scan_source(source, *k)),
+        Loaded::Source(source, k, named) => {
+            let report = engine.scan_source(source, *k);
+            Some(if *named {
+                report
+            } else {
+                not_ours(source, report)
+            })
+        }
         Loaded::Report(report) => Some(report.clone()),
         Loaded::Skipped => None,
     });
@@ -113,13 +128,55 @@ pub fn scan_all(
     let sources = loaded
         .into_iter()
         .filter_map(|l| match l {
-            Loaded::Source(source, _) => {
+            Loaded::Source(source, _, _) => {
                 Some((source.path().to_string(), source.text().to_string()))
             }
             _ => None,
         })
         .collect();
     (report, sources)
+}
+
+/// A walked YAML file's report, or, when it does not parse and does not look
+/// like Kubernetes, a report that lists it as skipped.
+fn not_ours(source: &Source, report: Report) -> Report {
+    let is_yaml = std::path::Path::new(source.path())
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("yaml") || e.eq_ignore_ascii_case("yml"));
+    let Some(parse) = report.errors.iter().find(|e| e.kind == ErrorKind::Parse) else {
+        return report;
+    };
+    if !is_yaml || looks_like_kubernetes(source.text()) {
+        return report;
+    }
+    let at = parse
+        .start
+        .map(|p| format!(" at {}:{}", p.line, p.column))
+        .unwrap_or_default();
+    let mut skipped = Report::default();
+    skipped.summary.files = report.summary.files;
+    skipped.summary.skipped.push(stockade::Skipped::new(
+        source.path(),
+        0,
+        "not Kubernetes",
+        format!(
+            "does not parse as YAML ({}{at}) and has no top-level `apiVersion` and `kind`: not a Kubernetes manifest (name the file to see the error)",
+            parse.message
+        ),
+    ));
+    skipped
+}
+
+/// Whether some document has top-level `apiVersion:` and `kind:` keys.
+fn looks_like_kubernetes(text: &str) -> bool {
+    let top = |key: &str| {
+        text.lines().any(|l| {
+            l.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+    };
+    top("apiVersion") && top("kind")
 }
 
 fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
@@ -162,7 +219,7 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
             if !named && detect_kind(display, &text).is_none() {
                 return Loaded::Skipped;
             }
-            Loaded::Source(Source::new(display, text), kind)
+            Loaded::Source(Source::new(display, text), kind, named)
         }
         Err(err) => {
             let bytes = err.as_bytes();
@@ -171,7 +228,7 @@ fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>
             match detected {
                 None if !named => Loaded::Skipped,
                 // As the engine reports any named file of unknown kind.
-                None => Loaded::Source(Source::new(display, ""), None),
+                None => Loaded::Source(Source::new(display, ""), None, true),
                 Some(_) => {
                     let mut report = Report::default();
                     report.summary.files = 1;

@@ -21,7 +21,7 @@ pub mod rules;
 use stockade_source::context::Context;
 use stockade_source::finding::{ErrorKind, Problem};
 use stockade_source::source::{Source, Span};
-use stockade_source::suppress::{parse_rule_list, Scope, Suppression};
+use stockade_source::suppress::{self, parse_rule_list, Scope, Suppression};
 
 pub use pack::DockerfilePack;
 pub use rules::RULES;
@@ -86,32 +86,21 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
     parsed.dockerfile
 }
 
-/// Suppression comments: `# stockade ignore=ID,…` (or `# hadolint ignore=…`) on the
-/// comment lines right above an instruction covers that instruction;
-/// `# stockade global ignore=…` (or `# hadolint global ignore=…`) the whole file.
+/// Suppression comments: `# stockade ignore=ID,…` (or `# hadolint ignore=…`,
+/// `# trivy:ignore:ID`) on the comment lines right above an instruction covers
+/// that instruction; `# stockade global ignore=…` (or `# hadolint global
+/// ignore=…`, `# checkov:skip=ID[:reason]` anywhere) the whole file. Ids go
+/// through the alias table; another tool's id Stockade does not implement is a
+/// notice, not an unused suppression.
 pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
     let mut out = Vec::new();
     for c in &file.comments {
         if c.in_continuation {
             continue;
         }
-        let text = c.text.trim_start();
-        let Some(rest) = text
-            .strip_prefix("stockade")
-            .or_else(|| text.strip_prefix("hadolint"))
-        else {
+        let Some((global, list, list_start, kind)) = directive(&c.text) else {
             continue;
         };
-        let after_tool = rest.trim_start();
-        let (global, directive) = match after_tool.strip_prefix("global") {
-            Some(r) if r.starts_with(char::is_whitespace) => (true, r.trim_start()),
-            _ => (false, after_tool),
-        };
-        let Some(list) = directive.strip_prefix("ignore=") else {
-            continue;
-        };
-        let list_start = c.text.len() - list.len();
-        let list = list.get(..rule_list_len(list)).unwrap_or("");
         let offset = c.text_span.start + list_start as u32;
         let rules = parse_rule_list(list, offset);
         if rules.is_empty() {
@@ -144,11 +133,38 @@ pub fn suppressions(file: &ast::Dockerfile) -> Vec<Suppression> {
             scope,
             span: c.span,
             line: c.line + 1,
-            kind: if global { "global-comment" } else { "comment" },
+            kind,
             document: 0,
         });
     }
     out
+}
+
+/// A suppression directive in a comment's text: `(global, rule list, offset of
+/// the list in the text, kind)`. `stockade`/`hadolint` `[global] ignore=…`;
+/// Trivy's `trivy:ignore:ID` covers the next instruction; Checkov's
+/// `checkov:skip=ID[:reason]` covers the file, as Checkov reads it.
+fn directive(text: &str) -> Option<(bool, &str, usize, &'static str)> {
+    if let Some((scope, id, at)) = suppress::parse_foreign_directive(text) {
+        return Some(match scope {
+            suppress::ForeignScope::Next => (false, id, at, "trivy-comment"),
+            suppress::ForeignScope::Object => (true, id, at, "checkov-comment"),
+        });
+    }
+    let trimmed = text.trim_start();
+    let rest = trimmed
+        .strip_prefix("stockade")
+        .or_else(|| trimmed.strip_prefix("hadolint"))?;
+    let after_tool = rest.trim_start();
+    let (global, body) = match after_tool.strip_prefix("global") {
+        Some(r) if r.starts_with(char::is_whitespace) => (true, r.trim_start()),
+        _ => (false, after_tool),
+    };
+    let list = body.strip_prefix("ignore=")?;
+    let start = text.len() - list.len();
+    let list = list.get(..rule_list_len(list)).unwrap_or("");
+    let kind = if global { "global-comment" } else { "comment" };
+    Some((global, list, start, kind))
 }
 
 /// Length of the rule list at the start of `s`: names separated by commas, with

@@ -295,6 +295,13 @@ pub fn check_manifest_with(
                     {
                         ctx.suppressions.push(s);
                     }
+                    ctx.suppressions
+                        .extend(suppressions::foreign_annotation_suppressions(
+                            object.root,
+                            scope,
+                            doc.index,
+                            lines,
+                        ));
                     let policy = |ns: Option<&str>| -> (PssLevel, Version) {
                         match ns.and_then(|ns| index.policy(ns)) {
                             Some(p) => (p.level, p.version.unwrap_or(default_version)),

@@ -10,9 +10,21 @@
 //! - The annotation `stockade.io/ignore: "ID,ID"` in an object's
 //!   `metadata.annotations` suppresses findings of that object: the whole
 //!   document, or only the item for an item of a `List`.
+//! - Other tools' directives, through the alias table (an id Stockade does not
+//!   implement is a notice, not [`ST0001`]): `# trivy:ignore:ID` covers what
+//!   `# stockade ignore=ID` would; `# checkov:skip=ID[:reason]` anywhere in a
+//!   document covers the document; the annotations `checkov.io/skip*:
+//!   ID=reason`, `ignore-check.kube-linter.io/<check>` and
+//!   `polaris.fairwinds.com/<check>-exempt: "true"` cover the object, as
+//!   `stockade.io/ignore` does.
+//!
+//! [`ST0001`]: stockade_source::suppress::UNUSED_SUPPRESSION
 
 use stockade_source::source::{LineIndex, Span};
-use stockade_source::suppress::{parse_directive, parse_rule_list, Scope, Suppression};
+use stockade_source::suppress::{
+    foreign_annotation, parse_directive, parse_foreign_directive, parse_rule_list, ForeignScope,
+    Scope, Suppression,
+};
 use stockade_yaml::{Comment, Node, Style, Value};
 
 /// The annotation that suppresses rules for one object.
@@ -58,9 +70,14 @@ pub fn comment_suppressions(
     let mut keys: Option<Vec<KeyCover>> = None;
     let mut out = Vec::new();
     for comment in comments {
-        let Some((global, list, offset)) = parse_directive(&comment.text) else {
-            continue;
-        };
+        let (global, list, offset, foreign) =
+            if let Some((g, l, o)) = parse_directive(&comment.text) {
+                (g, l, o, None)
+            } else if let Some((scope, id, o)) = parse_foreign_directive(&comment.text) {
+                (false, id, o, Some(scope))
+            } else {
+                continue;
+            };
         // `comment.span` starts at `#`; the text starts right after it.
         let list_start = comment.span.start + 1 + offset as u32;
         let list = list.split_whitespace().next().unwrap_or("");
@@ -69,6 +86,17 @@ pub fn comment_suppressions(
             continue;
         }
         let line = lines.line_of(comment.span.start) + 1;
+        if foreign == Some(ForeignScope::Object) {
+            out.push(Suppression {
+                rules,
+                scope: Scope::Document(document),
+                span: comment.span,
+                line,
+                kind: "checkov-comment",
+                document,
+            });
+            continue;
+        }
         if global {
             out.push(Suppression {
                 rules,
@@ -111,7 +139,57 @@ pub fn comment_suppressions(
             },
             span: comment.span,
             line,
-            kind: "comment",
+            kind: if foreign.is_some() {
+                "trivy-comment"
+            } else {
+                "comment"
+            },
+            document,
+        });
+    }
+    out
+}
+
+/// Other tools' exemption annotations of an object (Checkov, kube-linter,
+/// Polaris), as suppressions covering `scope`.
+pub fn foreign_annotation_suppressions(
+    object: &Node,
+    scope: Scope,
+    document: usize,
+    lines: &LineIndex,
+) -> Vec<Suppression> {
+    let Some(Value::Map(entries)) = object
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .map(|a| &a.value)
+    else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (key, value) in entries {
+        let (Some(key_text), Some(text)) = (key.as_str(), value.as_str()) else {
+            continue;
+        };
+        let Some((name, range)) = foreign_annotation(key_text, text) else {
+            continue;
+        };
+        let quoted = u32::from(matches!(
+            value.style,
+            Style::SingleQuoted | Style::DoubleQuoted
+        ));
+        let span = match range {
+            Some((start, end)) => Span::new(
+                value.span.start + quoted + start as u32,
+                value.span.start + quoted + end as u32,
+            ),
+            None => value.span,
+        };
+        out.push(Suppression {
+            rules: vec![(name, span)],
+            scope,
+            span: key.span.cover(value.span),
+            line: lines.line_of(key.span.start) + 1,
+            kind: "annotation",
             document,
         });
     }

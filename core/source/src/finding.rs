@@ -432,6 +432,16 @@ pub struct Summary {
     /// Documents no pack had anything to check in, each with the reason.
     #[serde(default)]
     pub skipped: Vec<Skipped>,
+    /// Things worth saying once about the whole scan, sorted and without
+    /// repeats: another tool's rule id named in a suppression or the
+    /// configuration that Stockade does not implement ([`foreign_id_notice`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<String>,
+}
+
+/// The notice for another tool's rule id that no Stockade rule answers to.
+pub fn foreign_id_notice(name: &str, tool: &str) -> String {
+    format!("`{name}` is a {tool} rule that Stockade does not implement: suppressions and settings naming it have no effect")
 }
 
 /// The result of a scan.
@@ -470,6 +480,9 @@ impl Report {
             *s.kinds.entry(kind).or_default() += n;
         }
         s.skipped.extend(other.summary.skipped);
+        s.notices.extend(other.summary.notices);
+        s.notices.sort();
+        s.notices.dedup();
         self.recount();
     }
 

@@ -121,6 +121,65 @@ impl Scope {
 pub struct Applied {
     pub kept: Vec<Diagnostic>,
     pub suppressed: Vec<(Diagnostic, SuppressionRef)>,
+    /// Names in directives that no rule answers to but that are another tool's
+    /// ids (`DL3059`, `SC2086`, `CKV_K8S_99`), with that tool: not reported as
+    /// [`UNUSED_SUPPRESSION`], but once as a notice (see [`foreign_tool`]).
+    pub foreign: Vec<(String, &'static str)>,
+}
+
+/// The tool whose rule-id shape `name` has, when it is not a Stockade id shape:
+/// hadolint (`DL3059`), `ShellCheck` (`SC2086`), Trivy (`DS002`, `KSV001`,
+/// `KSV-0001`, `AVD-KSV-0001`), Checkov (`CKV_K8S_20`, `CKV2_K8S_1`), kube-linter
+/// (lower-case, hyphenated check names: `run-as-non-root`), Polaris (camelCase
+/// check names: `runAsRootAllowed`). A Stockade-shaped name (`ST0001`, `DF0001`,
+/// `PSS001`, `K8S001`, `NP001`) is never foreign: a typo of one stays an
+/// unknown-rule error or [`UNUSED_SUPPRESSION`].
+pub fn foreign_tool(name: &str) -> Option<&'static str> {
+    let name = name.trim();
+    let upper = name.to_ascii_uppercase();
+    let digits_after = |prefix: &str| {
+        upper
+            .strip_prefix(prefix)
+            .is_some_and(|rest| !rest.is_empty() && rest.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if ["ST", "DF", "PSS", "K8S", "NP"]
+        .iter()
+        .any(|p| digits_after(p))
+    {
+        return None;
+    }
+    if digits_after("DL") {
+        return Some("hadolint");
+    }
+    if digits_after("SC") {
+        return Some("ShellCheck");
+    }
+    if digits_after("DS")
+        || digits_after("KSV")
+        || digits_after("KSV-")
+        || upper.starts_with("AVD-")
+    {
+        return Some("Trivy");
+    }
+    if upper.starts_with("CKV_") || upper.starts_with("CKV2_") {
+        return Some("Checkov");
+    }
+    let word = |s: &str| {
+        !s.is_empty()
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    };
+    if name.contains('-') && name.split('-').all(word) {
+        return Some("kube-linter");
+    }
+    let mut chars = name.chars();
+    if chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric())
+        && name.chars().any(|c| c.is_ascii_uppercase())
+    {
+        return Some("Polaris");
+    }
+    None
 }
 
 /// Parse the rule list of a directive such as `ignore=DF0001, DL3008` starting at
@@ -142,6 +201,70 @@ pub fn parse_rule_list(text: &str, offset: u32) -> Vec<(String, Span)> {
         pos += part.len() + 1;
     }
     out
+}
+
+/// What another tool's suppression comment covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ForeignScope {
+    /// What follows the comment, as `# stockade ignore=`: Trivy's
+    /// `# trivy:ignore:ID`.
+    Next,
+    /// The whole object (YAML document) or file (Dockerfile): Checkov's
+    /// `# checkov:skip=ID[:reason]`.
+    Object,
+}
+
+/// Parse another tool's suppression comment (the text after `#`):
+/// `trivy:ignore:ID` (Trivy; a trailing `:exp:DATE` is not part of the id) or
+/// `checkov:skip=ID[:reason]` (Checkov). Returns the scope, the id and its
+/// offset within `text`. The id goes through the alias table like any other:
+/// `# trivy:ignore:KSV-0017` suppresses the rule whose alias `KSV-0017` is.
+pub fn parse_foreign_directive(text: &str) -> Option<(ForeignScope, &str, usize)> {
+    let trimmed = text.trim_start();
+    let (scope, rest) = if let Some(rest) = trimmed.strip_prefix("trivy:ignore:") {
+        (ForeignScope::Next, rest)
+    } else if let Some(rest) = trimmed.strip_prefix("checkov:skip=") {
+        (ForeignScope::Object, rest)
+    } else {
+        return None;
+    };
+    let end = rest
+        .find(|c: char| c == ':' || c.is_whitespace())
+        .unwrap_or(rest.len());
+    let id = rest.get(..end)?;
+    if id.is_empty() {
+        return None;
+    }
+    Some((scope, id, text.len() - rest.len()))
+}
+
+/// The rule names of another tool's exemption annotation (`key: value` in an
+/// object's `metadata.annotations`), each with its byte range relative to the
+/// value's text, or nothing when the annotation is not one:
+/// - Checkov `checkov.io/skip1: CKV_K8S_20=reason` (any `checkov.io/skip*` key);
+/// - kube-linter `ignore-check.kube-linter.io/<check>: reason`;
+/// - Polaris `polaris.fairwinds.com/<check>-exempt: "true"`.
+///
+/// A name from the key (kube-linter, Polaris) is located at the value.
+pub fn foreign_annotation(key: &str, value: &str) -> Option<(String, Option<(usize, usize)>)> {
+    if key.starts_with("checkov.io/skip") {
+        let trimmed = value.trim_start();
+        let lead = value.len() - trimmed.len();
+        let end = trimmed
+            .find(|c: char| c == '=' || c == ':' || c.is_whitespace())
+            .unwrap_or(trimmed.len());
+        let id = trimmed.get(..end).filter(|id| !id.is_empty())?;
+        return Some((id.to_string(), Some((lead, lead + end))));
+    }
+    if let Some(check) = key.strip_prefix("ignore-check.kube-linter.io/") {
+        return (!check.is_empty()).then(|| (check.to_string(), None));
+    }
+    if let Some(rest) = key.strip_prefix("polaris.fairwinds.com/") {
+        let check = rest.strip_suffix("-exempt")?;
+        let exempt = value.trim().eq_ignore_ascii_case("true");
+        return (exempt && !check.is_empty()).then(|| (check.to_string(), None));
+    }
+    None
 }
 
 /// Parse `stockade ignore=…` / `stockade global ignore=…` from a comment's text
@@ -307,6 +430,12 @@ pub fn apply_rendered(
                 let known = *known_names
                     .entry(name.as_str())
                     .or_insert_with(|| is_known(name));
+                if !known {
+                    if let Some(tool) = foreign_tool(name) {
+                        applied.foreign.push((name.clone(), tool));
+                        continue;
+                    }
+                }
                 let message = if known {
                     format!("suppression of `{name}` matches no finding here")
                 } else {
@@ -355,6 +484,63 @@ mod tests {
     use crate::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
     use crate::source::Source;
     use std::sync::Arc;
+
+    #[test]
+    fn foreign_ids_are_told_from_stockade_shapes() {
+        for (name, tool) in [
+            ("DL3059", "hadolint"),
+            ("SC2086", "ShellCheck"),
+            ("DS002", "Trivy"),
+            ("KSV-0017", "Trivy"),
+            ("AVD-KSV-0001", "Trivy"),
+            ("CKV_K8S_20", "Checkov"),
+            ("CKV2_K8S_1", "Checkov"),
+            ("no-anti-affinity", "kube-linter"),
+            ("runAsRootAllowed", "Polaris"),
+        ] {
+            assert_eq!(foreign_tool(name), Some(tool), "{name}");
+        }
+        for name in [
+            "ST0001", "DF9999", "PSS999", "K8S999", "NP999", "XYZ", "foo",
+        ] {
+            assert_eq!(foreign_tool(name), None, "{name}");
+        }
+    }
+
+    #[test]
+    fn foreign_directives_and_annotations_parse() {
+        assert_eq!(
+            parse_foreign_directive(" trivy:ignore:KSV-0017"),
+            Some((ForeignScope::Next, "KSV-0017", 14))
+        );
+        assert_eq!(
+            parse_foreign_directive("trivy:ignore:AVD-DS-0002:exp:2025-01-01").map(|d| d.1),
+            Some("AVD-DS-0002")
+        );
+        assert_eq!(
+            parse_foreign_directive(" checkov:skip=CKV_K8S_20:the reason"),
+            Some((ForeignScope::Object, "CKV_K8S_20", 14))
+        );
+        assert_eq!(parse_foreign_directive(" checkov:skip="), None);
+        assert_eq!(parse_foreign_directive(" stockade ignore=X"), None);
+        assert_eq!(
+            foreign_annotation("checkov.io/skip2", " CKV_K8S_20=why"),
+            Some(("CKV_K8S_20".to_string(), Some((1, 11))))
+        );
+        assert_eq!(
+            foreign_annotation("ignore-check.kube-linter.io/latest-tag", "why"),
+            Some(("latest-tag".to_string(), None))
+        );
+        assert_eq!(
+            foreign_annotation("polaris.fairwinds.com/tagNotSpecified-exempt", "true"),
+            Some(("tagNotSpecified".to_string(), None))
+        );
+        assert_eq!(
+            foreign_annotation("polaris.fairwinds.com/tagNotSpecified-exempt", "false"),
+            None
+        );
+        assert_eq!(foreign_annotation("example.com/x", "y"), None);
+    }
 
     fn names(s: &Suppression) -> Vec<&str> {
         s.rules.iter().map(|r| r.0.as_str()).collect()

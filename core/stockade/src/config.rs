@@ -24,19 +24,33 @@
 //!   max-findings: 10000      # per file; past it, one `limit` error counts the rest
 //!   policy-eval-time: 2000   # ms per Rego evaluation (one rule on one object)
 //!   max-message-size: 4096   # bytes of a policy's message; longer ones are cut
+//! exclude: [target/, node_modules/]  # replaces these default exclusions
+//! extend-exclude: [vendor/, "*.generated.yaml"]  # added to them
 //! ```
+//!
+//! `exclude` and `extend-exclude` are `.gitignore`-style patterns, relative to
+//! the configuration file's folder: a pattern without `/` matches a file or
+//! folder name anywhere, one with a `/` is anchored, a trailing `/` matches
+//! folders only, `!` re-includes. They apply to files and folders found by
+//! walking, never to a path named on the command line.
 //!
 //! Every key is optional; an empty file is the default configuration. Errors
 //! (`ErrorKind::Config`, located at the offending key or value; YAML syntax errors
 //! are `ErrorKind::Parse`) are all collected, not only the first:
 //! - an unknown top-level, `pod-security` or rule-setting key;
-//! - a rule id or alias no rule answers to, or two entries naming the same rule;
+//! - a rule id or alias no rule answers to (a Stockade-shaped id such as
+//!   `DF0999`, or a name of no known shape), or two entries naming the same
+//!   rule; another tool's id that Stockade does not implement (`DL3059`,
+//!   `SC2086`, `CKV_K8S_99`: see [`crate::suppress::foreign_tool`]) is not an
+//!   error but a notice ([`Config::notices`], shown in the report's summary);
 //! - a rule value that is neither a boolean nor a mapping, a non-boolean `enabled`,
 //!   an unknown severity, a bad level or version;
 //! - `options` for a rule without options, or options its `OptionsSpec::parse`
 //!   rejects: an unknown field is located at that field's key, a bad value or an
 //!   invalid glob pattern at that value or list item (patterns are compiled here,
 //!   once, never per scanned file);
+//! - an `exclude` or `extend-exclude` that is not a list of strings, or a
+//!   pattern that is empty or not a valid glob (located at that item);
 //! - an unknown `limits` key, a `max-file-size` that is not a whole number of
 //!   bytes from 1 to 4 GiB − 1, a `max-findings` that is not a positive number, a
 //!   `policy-eval-time` that is not a number of milliseconds from 1 to 600 000, or
@@ -63,6 +77,13 @@ pub struct Config {
     settings: Settings,
     /// The file the configuration was read from ([`Config::from_yaml`]), if any.
     path: Option<String>,
+    /// `exclude`: replaces [`Config::DEFAULT_EXCLUDE`] when set.
+    exclude: Option<Vec<String>>,
+    /// `extend-exclude`: added to the exclusions.
+    extend_exclude: Vec<String>,
+    /// Notices about `rules` entries naming another tool's rule that Stockade
+    /// does not implement (`DL3059: off`): not errors, said once in the report.
+    notices: Vec<String>,
 }
 
 impl std::ops::Deref for Config {
@@ -87,6 +108,50 @@ impl Config {
     /// The file the configuration was read from ([`Config::from_yaml`]), if any.
     pub fn path(&self) -> Option<&str> {
         self.path.as_deref()
+    }
+
+    /// Notices for the report's summary (`summary.notices`): the `rules`
+    /// entries naming another tool's rule that no Stockade rule answers to.
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
+    /// The folders a scan's walk passes over when `exclude` is not set.
+    pub const DEFAULT_EXCLUDE: &'static [&'static str] = &["target/", "node_modules/"];
+
+    /// Whether `exclude` replaced the default exclusions.
+    pub fn replaces_default_exclude(&self) -> bool {
+        self.exclude.is_some()
+    }
+
+    /// Every exclusion pattern (`.gitignore` syntax, relative to the
+    /// configuration's folder): `exclude` (or [`Config::DEFAULT_EXCLUDE`]), then
+    /// `extend-exclude`.
+    pub fn exclusions(&self) -> Vec<String> {
+        let base = self.exclude.clone().unwrap_or_else(|| {
+            Self::DEFAULT_EXCLUDE
+                .iter()
+                .map(ToString::to_string)
+                .collect()
+        });
+        base.into_iter()
+            .chain(self.extend_exclude.iter().cloned())
+            .collect()
+    }
+
+    /// Add exclusion patterns (as `extend-exclude`); each is checked as the
+    /// configuration file's are.
+    pub fn with_extend_exclude<I, S>(mut self, patterns: I) -> Result<Self, String>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        for pattern in patterns {
+            let pattern = pattern.into();
+            check_exclude(&pattern).map_err(|e| format!("exclusion `{pattern}`: {e}"))?;
+            self.extend_exclude.push(pattern);
+        }
+        Ok(self)
     }
 
     /// The id of the built-in rule that answers to `name` (id, name or alias), or
@@ -213,7 +278,7 @@ impl Config {
             problems: Vec::new(),
             config: Config {
                 path: Some(path.to_string()),
-                settings: Settings::default(),
+                ..Config::default()
             },
         };
         loader.root(&root, &find_rule);
@@ -279,15 +344,57 @@ impl Loader<'_> {
                 Some("rules") => self.rules(value, find_rule),
                 Some("pod-security") => self.pod_security(value),
                 Some("limits") => self.limits(value),
+                Some("exclude") => self.config.exclude = Some(self.patterns(value, "exclude")),
+                Some("extend-exclude") => {
+                    self.config.extend_exclude = self.patterns(value, "extend-exclude");
+                }
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown configuration key `{}` (expected `rules`, `pod-security` or `limits`)",
+                        "unknown configuration key `{}` (expected `rules`, `pod-security`, `limits`, `exclude` or `extend-exclude`)",
                         key_name(key)
                     ),
                 ),
             }
         }
+    }
+
+    /// A list of exclusion patterns; each bad item is an error at that item.
+    fn patterns(&mut self, node: &Node, what: &str) -> Vec<String> {
+        let items = match &node.value {
+            Value::Seq(items) => items.as_slice(),
+            Value::Null => &[],
+            _ => {
+                self.error(
+                    node.span,
+                    format!(
+                        "`{what}` must be a list of patterns, found {}",
+                        describe(node)
+                    ),
+                );
+                &[]
+            }
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                Value::String(text) => match check_exclude(text) {
+                    Ok(()) => out.push(text.clone()),
+                    Err(e) => self.error(
+                        item.span,
+                        format!("invalid pattern `{text}` in `{what}`: {e}"),
+                    ),
+                },
+                _ => self.error(
+                    item.span,
+                    format!(
+                        "`{what}` patterns must be strings, found {}",
+                        describe(item)
+                    ),
+                ),
+            }
+        }
+        out
     }
 
     fn limits(&mut self, node: &Node) {
@@ -367,6 +474,13 @@ impl Loader<'_> {
         for (key, value) in self.mapping(node, "`rules`") {
             let name = key_name(key);
             let Some(meta) = find_rule(&name) else {
+                if let Some(tool) = crate::suppress::foreign_tool(&name) {
+                    let notice = crate::finding::foreign_id_notice(&name, tool);
+                    if !self.config.notices.contains(&notice) {
+                        self.config.notices.push(notice);
+                    }
+                    continue;
+                }
                 self.error(
                     key.span,
                     format!("unknown rule `{name}` (not a rule id or alias; see `stockade rules`)"),
@@ -528,6 +642,18 @@ impl Loader<'_> {
     }
 }
 
+/// Check a `.gitignore`-style exclusion pattern: not empty, and a valid glob
+/// once its `!`, leading `/` and trailing `/` are set aside.
+pub fn check_exclude(text: &str) -> Result<(), String> {
+    let glob = text.strip_prefix('!').unwrap_or(text);
+    let glob = glob.strip_prefix('/').unwrap_or(glob);
+    let glob = glob.strip_suffix('/').unwrap_or(glob);
+    if glob.trim().is_empty() {
+        return Err("an empty pattern matches nothing".to_string());
+    }
+    stockade_source::glob::Pattern::new(glob).map(|_| ())
+}
+
 /// `latest` or `v1.N`, as the Kubernetes pack reads it when it scans
 /// ([`stockade_kubernetes::pss::Version::parse`]): one parser, so that a version the
 /// configuration accepts (`v1.4294967296` was) cannot fail later, unlocated.
@@ -675,6 +801,17 @@ pod-security:
     }
 
     #[test]
+    fn another_tools_unimplemented_id_is_a_notice_not_an_error() {
+        let config = load("rules:\n  DL3059: off\n  SC2086: off\n").unwrap();
+        assert_eq!(config.notices().len(), 2);
+        assert!(config.notices()[0].contains("`DL3059` is a hadolint rule"));
+        // A Stockade-shaped typo is still an error.
+        let (kind, message, _) = error("rules:\n  DF9999: off\n");
+        assert_eq!(kind, ErrorKind::Config);
+        assert!(message.contains("unknown rule `DF9999`"), "{message}");
+    }
+
+    #[test]
     fn unknown_rule_id() {
         let (kind, message, at) = error("rules:\n  DF9999: off\n");
         assert_eq!(kind, ErrorKind::Config);
@@ -815,6 +952,43 @@ pod-security:
             message.contains("unknown key `enforce` in `pod-security`"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn exclusions_replace_or_extend_the_defaults() {
+        let config = load("extend-exclude: [vendor/, '*.tpl.yaml']\n").unwrap();
+        assert!(!config.replaces_default_exclude());
+        assert_eq!(
+            config.exclusions(),
+            ["target/", "node_modules/", "vendor/", "*.tpl.yaml"]
+        );
+        let config = load("exclude: [build/]\nextend-exclude: ['!keep/']\n").unwrap();
+        assert!(config.replaces_default_exclude());
+        assert_eq!(config.exclusions(), ["build/", "!keep/"]);
+        let config = Config::default().with_extend_exclude(["charts/"]).unwrap();
+        assert_eq!(
+            config.exclusions().last().map(String::as_str),
+            Some("charts/")
+        );
+        assert!(Config::default().with_extend_exclude(["a/[b"]).is_err());
+    }
+
+    #[test]
+    fn bad_exclusions_are_located_errors() {
+        let (kind, message, at) = error("exclude: [ok/, 'a/[b']\n");
+        assert_eq!(kind, ErrorKind::Config);
+        assert!(
+            message.contains("invalid pattern `a/[b` in `exclude`"),
+            "{message}"
+        );
+        assert_eq!(at, "'a/[b'");
+        let (_, message, at) = error("extend-exclude: [x, 3]\n");
+        assert!(message.contains("must be strings"), "{message}");
+        assert_eq!(at, "3");
+        let (_, message, _) = error("extend-exclude: vendor\n");
+        assert!(message.contains("must be a list"), "{message}");
+        let (_, message, _) = error("exclude: ['/']\n");
+        assert!(message.contains("empty pattern"), "{message}");
     }
 
     #[test]

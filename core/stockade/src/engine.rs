@@ -44,6 +44,13 @@ pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
             ));
     }
     let mut report = Report::default();
+    report.summary.notices = applied
+        .foreign
+        .iter()
+        .map(|(name, tool)| crate::finding::foreign_id_notice(name, tool))
+        .collect();
+    report.summary.notices.sort();
+    report.summary.notices.dedup();
     let with_override = |mut d: Diagnostic| {
         if d.severity.is_none() {
             d.severity = config.severity_override(d.rule.id());

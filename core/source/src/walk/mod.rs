@@ -16,6 +16,11 @@
 //!   read (a dangling or looping link). The caller's filter on the file name
 //!   chooses which files, and which skipped entries, it hears about.
 //!
+//! A caller may also pass over entries found by walking with a [`Prune`] hook
+//! (the scan's `--exclude` globs and `.gitignore`/`.ignore`/`.stockadeignore`
+//! files): the hook hears of every folder before it is listed and decides on
+//! every entry below a named path; a path the caller named is never pruned.
+//!
 //! [`Reader`] reads one file within a size limit: it refuses what is not a
 //! regular file before opening it, checks the length before reading, and reads
 //! at most one byte past the limit (so a file that grows, or a `/proc` file that
@@ -35,6 +40,27 @@ use std::path::{Path, PathBuf};
 
 pub use read::{ReadError, Reader};
 
+/// Decides which entries found by walking are passed over, silently: exclusion
+/// globs, ignore files. A path the caller named is never asked about.
+pub trait Prune {
+    /// The walk is about to list `dir` (a named folder or one found by walking
+    /// and not pruned): the moment to read the ignore files it holds.
+    fn enter(&mut self, dir: &Path) {
+        let _ = dir;
+    }
+    /// Whether to pass over `path`, a folder (not entered) when `is_dir`.
+    fn prune(&mut self, path: &Path, is_dir: bool) -> bool;
+}
+
+impl<P: Prune + ?Sized> Prune for &mut P {
+    fn enter(&mut self, dir: &Path) {
+        (**self).enter(dir);
+    }
+    fn prune(&mut self, path: &Path, is_dir: bool) -> bool {
+        (**self).prune(path, is_dir)
+    }
+}
+
 /// Folders a [`Folders::Visible`] walk never enters, besides hidden ones.
 pub const SKIPPED_DIRS: &[&str] = &[".git", "target", "node_modules"];
 
@@ -49,6 +75,10 @@ pub enum Folders {
     /// Every folder but `.git`: the Kyverno CLI keeps tests in hidden
     /// `.kyverno-test` folders.
     AllButGit,
+    /// Every folder but hidden ones (`.git`, `.github`, …): the scan's walk when
+    /// the configuration replaces the default exclusions ([`SKIPPED_DIRS`] are
+    /// then the caller's [`Prune`] to decide).
+    NotHidden,
 }
 
 impl Folders {
@@ -56,6 +86,7 @@ impl Folders {
         match self {
             Folders::Visible => !name.starts_with('.') && !SKIPPED_DIRS.contains(&name),
             Folders::AllButGit => name != ".git",
+            Folders::NotHidden => !name.starts_with('.'),
         }
     }
 }
@@ -163,6 +194,7 @@ type Filter<'a> = Box<dyn Fn(&str) -> bool + 'a>;
 pub struct Walker<'a> {
     folders: Folders,
     keep: Filter<'a>,
+    prune: Option<Box<dyn Prune + 'a>>,
     named_pipes: bool,
     seen_dirs: HashSet<PathBuf>,
     seen_files: HashSet<PathBuf>,
@@ -183,6 +215,7 @@ impl<'a> Walker<'a> {
         Self {
             folders,
             keep: Box::new(keep),
+            prune: None,
             named_pipes: false,
             seen_dirs: HashSet::new(),
             seen_files: HashSet::new(),
@@ -196,6 +229,19 @@ impl<'a> Walker<'a> {
     pub fn named_pipes(mut self, yes: bool) -> Self {
         self.named_pipes = yes;
         self
+    }
+
+    /// Pass over the entries found by walking that `prune` rejects.
+    #[must_use]
+    pub fn prune(mut self, prune: impl Prune + 'a) -> Self {
+        self.prune = Some(Box::new(prune));
+        self
+    }
+
+    fn pruned(&mut self, path: &Path, is_dir: bool) -> bool {
+        self.prune
+            .as_mut()
+            .is_some_and(|prune| prune.prune(path, is_dir))
     }
 
     /// The entries of a path the caller named, shown as `display` (its
@@ -253,7 +299,7 @@ impl<'a> Walker<'a> {
             let meta = match fs::metadata(&path) {
                 Ok(meta) => meta,
                 Err(error) => {
-                    if (self.keep)(&name) {
+                    if (self.keep)(&name) && !self.pruned(&path, false) {
                         out.push(Entry::Skipped {
                             path,
                             display: child,
@@ -264,6 +310,9 @@ impl<'a> Walker<'a> {
                     continue;
                 }
             };
+            if self.pruned(&path, meta.is_dir()) {
+                continue;
+            }
             if meta.is_dir() {
                 if self.folders.enters(&name) {
                     if let Some(entries) = self.enter(&path, &child, out) {
@@ -295,6 +344,9 @@ impl<'a> Walker<'a> {
         let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
         if !self.seen_dirs.insert(canonical) {
             return None; // already walked: a link loop, or a folder named twice
+        }
+        if let Some(prune) = self.prune.as_mut() {
+            prune.enter(dir);
         }
         let entries = match fs::read_dir(dir) {
             Ok(entries) => entries,

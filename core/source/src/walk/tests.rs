@@ -271,3 +271,48 @@ fn display_paths_join_without_dot_prefix() {
     assert_eq!(join_display("a/b/", "c"), "a/b/c");
     assert_eq!(join_display("/", "etc"), "etc");
 }
+
+/// Prunes the names it was given; records the folders it entered.
+struct ByName {
+    names: Vec<&'static str>,
+    entered: std::rc::Rc<std::cell::RefCell<Vec<String>>>,
+}
+
+impl Prune for ByName {
+    fn enter(&mut self, dir: &Path) {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        self.entered.borrow_mut().push(name);
+    }
+    fn prune(&mut self, path: &Path, _is_dir: bool) -> bool {
+        let name = path.file_name().unwrap().to_string_lossy();
+        self.names.iter().any(|n| *n == name)
+    }
+}
+
+#[test]
+fn a_prune_hook_passes_over_walked_entries_but_never_named_ones() {
+    let dir = Scratch::new("prune");
+    for rel in [
+        "keep.yaml",
+        "drop.yaml",
+        "vendor/v.yaml",
+        "target/t.yaml",
+        "a/b.yaml",
+    ] {
+        dir.write(rel, "x");
+    }
+    let entered = std::rc::Rc::default();
+    let prune = ByName {
+        names: vec!["drop.yaml", "vendor"],
+        entered: std::rc::Rc::clone(&entered),
+    };
+    // NotHidden enters `target`: the hook decides.
+    let mut walker = Walker::new(Folders::NotHidden, is_yaml_or_json).prune(prune);
+    let got = files(&walker.walk(dir.path(), "."));
+    assert_eq!(got, ["a/b.yaml", "keep.yaml", "target/t.yaml"]);
+    assert!(!entered.borrow().contains(&"vendor".to_string()));
+    assert!(entered.borrow().contains(&"a".to_string()));
+    // A named path is never pruned.
+    let named = walker.walk(&dir.path().join("drop.yaml"), "drop.yaml");
+    assert_eq!(files(&named), ["drop.yaml"]);
+}

@@ -1,4 +1,5 @@
-//! Report renderers: human-readable text with code frames, the JSON contract,
+//! Report renderers: human-readable text with code frames, concise text (one
+//! line per finding), the JSON contract,
 //! SARIF 2.1.0 for code-scanning services, GitHub Actions workflow commands, and
 //! the Markdown rule reference (`docs/rules.md`).
 //!
@@ -6,6 +7,7 @@
 //! source text, the scanned [`Sources`]): the same report renders to the same
 //! bytes, so their output can be snapshot-tested and diffed.
 
+pub mod concise;
 pub mod docs;
 pub mod github;
 pub mod json;
@@ -117,11 +119,20 @@ pub enum Format {
     Sarif,
     /// GitHub Actions workflow commands (annotations).
     Github,
+    /// One line per finding, `path:line:col: ID [severity] title` (as ruff's
+    /// `--output-format concise`).
+    Concise,
 }
 
 impl Format {
     /// Every format.
-    pub const ALL: [Format; 4] = [Format::Text, Format::Json, Format::Sarif, Format::Github];
+    pub const ALL: [Format; 5] = [
+        Format::Text,
+        Format::Json,
+        Format::Sarif,
+        Format::Github,
+        Format::Concise,
+    ];
 
     /// The format's name, as `--format` takes it.
     pub fn as_str(self) -> &'static str {
@@ -130,6 +141,7 @@ impl Format {
             Format::Json => "json",
             Format::Sarif => "sarif",
             Format::Github => "github",
+            Format::Concise => "concise",
         }
     }
 }
@@ -146,7 +158,9 @@ impl FromStr for Format {
         Format::ALL
             .into_iter()
             .find(|f| f.as_str().eq_ignore_ascii_case(s.trim()))
-            .ok_or_else(|| format!("unknown format `{s}` (expected text, json, sarif or github)"))
+            .ok_or_else(|| {
+                format!("unknown format `{s}` (expected text, json, sarif, github or concise)")
+            })
     }
 }
 
@@ -157,6 +171,9 @@ pub struct RenderOptions {
     pub color: bool,
     /// Indented JSON and SARIF (both are compact by default).
     pub pretty: bool,
+    /// The text formats list every skipped entry with its reason (by default
+    /// the summary counts them by kind).
+    pub verbose: bool,
 }
 
 /// Render `report` in `format`. The result ends with a newline unless empty.
@@ -167,7 +184,8 @@ pub fn render(
     options: RenderOptions,
 ) -> String {
     match format {
-        Format::Text => text::render(report, sources, options.color),
+        Format::Text => text::render_verbose(report, sources, options.color, options.verbose),
+        Format::Concise => concise::render(report, options.verbose),
         Format::Json => json::render(report, options.pretty),
         Format::Sarif => sarif::render(report, sources, options.pretty),
         Format::Github => github::render(report),

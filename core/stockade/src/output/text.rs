@@ -73,6 +73,16 @@ impl Style {
 
 /// Render the report as text; `color` adds ANSI colour.
 pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
+    render_verbose(report, sources, color, false)
+}
+
+/// [`render`], listing every skipped entry with its reason when `verbose`.
+pub fn render_verbose(
+    report: &Report,
+    sources: &dyn Sources,
+    color: bool,
+    verbose: bool,
+) -> String {
     let style = Style { on: color };
     let mut out = String::new();
     let mut indexes = Indexes::default();
@@ -85,7 +95,55 @@ pub fn render(report: &Report, sources: &dyn Sources, color: bool) -> String {
         out.push('\n');
     }
     out.push_str(&summary_line(report, &style));
+    out.push_str(&skipped_lines(report, verbose));
     out.push('\n');
+    out
+}
+
+/// The summary line, then, when something was skipped, a line counting the
+/// skipped entries by kind, and with `verbose` one line per entry.
+pub fn summary_verbose(report: &Report, verbose: bool) -> String {
+    summary(report) + &skipped_lines(report, verbose)
+}
+
+/// `\nnote: …` per notice, then `\nSkipped 3: 2 template, 1 Helm chart
+/// (--verbose lists them)`, and with `verbose` `\n  skipped path: reason` per
+/// entry; empty when there is neither.
+fn skipped_lines(report: &Report, verbose: bool) -> String {
+    let mut out = String::new();
+    for notice in &report.summary.notices {
+        let _ = write!(out, "\nnote: {}", sanitize(notice));
+    }
+    let skipped = &report.summary.skipped;
+    if skipped.is_empty() {
+        return out;
+    }
+    let mut by_kind: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
+    for s in skipped {
+        *by_kind.entry(s.kind.as_str()).or_default() += 1;
+    }
+    let counts: Vec<String> = by_kind
+        .iter()
+        .map(|(kind, n)| format!("{n} {}", sanitize(kind)))
+        .collect();
+    let _ = write!(out, "\nSkipped {}: {}", skipped.len(), counts.join(", "));
+    if verbose {
+        for s in skipped {
+            let doc = if s.document > 0 {
+                format!(" (document {})", s.document + 1)
+            } else {
+                String::new()
+            };
+            let _ = write!(
+                out,
+                "\n  skipped {}{doc}: {}",
+                sanitize(&s.path),
+                sanitize(&s.reason)
+            );
+        }
+    } else {
+        out.push_str(" (--verbose lists them)");
+    }
     out
 }
 
@@ -263,7 +321,7 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 
 /// Replace control characters (other than tab) with their visible "control
 /// picture" (U+2400 block), so text from scanned files cannot drive the terminal.
-fn sanitize(text: &str) -> String {
+pub(crate) fn sanitize(text: &str) -> String {
     text.chars().map(visible).collect()
 }
 

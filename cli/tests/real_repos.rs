@@ -1,0 +1,469 @@
+//! Scanning a whole repository: exclusions and ignore files, files that are not
+//! ours skipped with a reason, the summary, and other tools' suppressions.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_stockade");
+
+/// A scratch folder, removed on drop.
+struct TempDir(PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> Self {
+        static N: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "stockade-repo-{}-{}-{name}",
+            std::process::id(),
+            N.fetch_add(1, Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        Self(dir)
+    }
+
+    fn write(&self, rel: &str, contents: &str) {
+        let path = self.0.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, contents).unwrap();
+    }
+
+    fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+impl Run {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
+    }
+}
+
+fn run_in(cwd: &Path, args: &[&str]) -> Run {
+    let o = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    Run {
+        code: o.status.code().unwrap(),
+        stdout: String::from_utf8(o.stdout).unwrap(),
+        stderr: String::from_utf8(o.stderr).unwrap(),
+    }
+}
+
+/// The paths of the scanned files (the `kinds` count is per document: use the
+/// sources of findings and the files count instead), here: every Dockerfile
+/// scanned gets DF0001 because it uses `latest`.
+fn flagged(report: &Value) -> Vec<String> {
+    let mut paths: Vec<String> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap().to_string())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+/// `(path, kind)` of every skipped entry.
+fn skipped(report: &Value) -> Vec<(String, String)> {
+    report["summary"]["skipped"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["path"].as_str().unwrap().to_string(),
+                s["kind"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+const LATEST: &str = "FROM alpine:latest\n";
+
+// ---------------------------------------------------------------- exclusions
+
+#[test]
+fn ignore_files_and_exclusions_pass_over_walked_files() {
+    let dir = TempDir::new("ignore");
+    dir.write(".gitignore", "build/\n*.gen.dockerfile\n");
+    dir.write("build/Dockerfile", LATEST);
+    dir.write("a.gen.dockerfile", LATEST);
+    dir.write("sub/.ignore", "local.dockerfile\n");
+    dir.write("sub/local.dockerfile", LATEST);
+    dir.write("sub/.stockadeignore", "!kept.dockerfile\nkept.dockerfile\n");
+    dir.write("sub/kept.dockerfile", LATEST);
+    dir.write("vendor/Dockerfile", LATEST);
+    dir.write("target/Dockerfile", LATEST);
+    dir.write(".git/Dockerfile", LATEST);
+    dir.write("Dockerfile", LATEST);
+
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
+    assert_eq!(
+        flagged(&out.json()),
+        ["Dockerfile", "vendor/Dockerfile"],
+        "{}",
+        out.stderr
+    );
+
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "--exclude", "vendor/"],
+    );
+    assert_eq!(flagged(&out.json()), ["Dockerfile"]);
+
+    // --no-ignore: the ignore files are not read; target/ is still excluded.
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "--no-ignore"],
+    );
+    assert_eq!(
+        flagged(&out.json()),
+        [
+            "Dockerfile",
+            "a.gen.dockerfile",
+            "build/Dockerfile",
+            "sub/kept.dockerfile",
+            "sub/local.dockerfile",
+            "vendor/Dockerfile"
+        ]
+    );
+
+    // A file named on the command line is scanned, ignored or not.
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "-f",
+            "json",
+            "build/Dockerfile",
+            "--exclude",
+            "build",
+        ],
+    );
+    assert_eq!(flagged(&out.json()), ["build/Dockerfile"]);
+}
+
+#[test]
+fn configuration_exclusions_are_relative_to_its_folder() {
+    let dir = TempDir::new("config-exclude");
+    dir.write(
+        "stockade.yaml",
+        "extend-exclude: [/svc/legacy/, '*.old.dockerfile']\n",
+    );
+    dir.write("svc/legacy/Dockerfile", LATEST);
+    dir.write("svc/a.old.dockerfile", LATEST);
+    dir.write("svc/Dockerfile", LATEST);
+    dir.write("target/Dockerfile", LATEST);
+    let out = run_in(&dir.path().join("svc"), &["scan", "-f", "json", "."]);
+    assert_eq!(flagged(&out.json()), ["Dockerfile"], "{}", out.stderr);
+
+    // `exclude` replaces the defaults: target/ is walked again.
+    dir.write("stockade.yaml", "exclude: [svc/]\n");
+    let out = run_in(dir.path(), &["scan", "-f", "json"]);
+    assert_eq!(flagged(&out.json()), ["target/Dockerfile"]);
+}
+
+#[test]
+fn bad_exclusion_patterns_are_errors() {
+    let dir = TempDir::new("bad-exclude");
+    dir.write("stockade.yaml", "exclude:\n  - 'a/[b'\n");
+    let out = run_in(dir.path(), &["scan"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("stockade.yaml:2:5"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("invalid pattern `a/[b`"),
+        "{}",
+        out.stderr
+    );
+    let out = run_in(dir.path(), &["scan", "--no-config", "--exclude", "x[y"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("--exclude `x[y`"), "{}", out.stderr);
+}
+
+// ---------------------------------------------------------------- not ours
+
+const DEPLOYMENT: &str = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n";
+
+#[test]
+fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
+    let dir = TempDir::new("not-ours");
+    dir.write(
+        "ansible/site.yml",
+        "- hosts: all\n  vars:\n    x: {{ y }}\n  tasks: [\n",
+    );
+    dir.write("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [\n");
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "ansible"],
+    );
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    assert_eq!(
+        skipped(&out.json()),
+        [("ansible/site.yml".to_string(), "not Kubernetes".to_string())]
+    );
+    // Named, it is an error; so is a walked file that looks like Kubernetes.
+    let out = run_in(dir.path(), &["scan", "--no-config", "ansible/site.yml"]);
+    assert_eq!(out.code, 2);
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("broken.yaml"), "{}", out.stderr);
+}
+
+#[test]
+fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
+    let dir = TempDir::new("projects");
+    dir.write("Dockerfile.template", "FROM {{ base }}\n");
+    dir.write("deploy.yaml.j2", "{% if x %}\n");
+    dir.write("_helpers.tpl", "{{ define }}\n");
+    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
+    dir.write("charts/web/templates/d.yaml", "{{ .Values }}: [\n");
+    dir.write("overlays/prod/kustomization.yaml", "resources: [d.yaml]\n");
+    dir.write("overlays/prod/d.yaml", DEPLOYMENT);
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let report = out.json();
+    assert_eq!(report["summary"]["files"], 0);
+    assert_eq!(
+        skipped(&report),
+        [
+            ("Dockerfile.template".to_string(), "template".to_string()),
+            ("deploy.yaml.j2".to_string(), "template".to_string()),
+            ("charts/web".to_string(), "Helm chart".to_string()),
+            ("overlays/prod".to_string(), "kustomization".to_string()),
+        ]
+    );
+    // Named, a chart folder is still one notice; a named template is scanned.
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "charts/web"],
+    );
+    assert_eq!(
+        skipped(&out.json()),
+        [("charts/web".to_string(), "Helm chart".to_string())]
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "Dockerfile.template"],
+    );
+    assert_eq!(out.json()["summary"]["files"], 1);
+}
+
+// ---------------------------------------------------------------- summary
+
+#[test]
+fn text_summary_counts_skipped_and_verbose_lists_them() {
+    let dir = TempDir::new("summary");
+    dir.write("Dockerfile.template", "FROM {{ base }}\n");
+    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
+    dir.write("Dockerfile", LATEST);
+    let out = run_in(dir.path(), &["scan", "--no-config"]);
+    assert!(
+        out.stdout
+            .contains("\nSkipped 2: 1 Helm chart, 1 template (--verbose lists them)\n"),
+        "{}",
+        out.stdout
+    );
+    let out = run_in(dir.path(), &["scan", "--no-config", "-v"]);
+    assert!(
+        out.stdout
+            .contains("\n  skipped charts/web: Helm chart: not rendered yet"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("\n  skipped Dockerfile.template: a template file"),
+        "{}",
+        out.stdout
+    );
+}
+
+#[test]
+fn concise_format_is_one_line_per_finding() {
+    let dir = TempDir::new("concise");
+    dir.write("Dockerfile", LATEST);
+    let out = run_in(dir.path(), &["scan", "--no-config", "--format", "concise"]);
+    let line = "Dockerfile:1:13: DF0001 [medium] Base image uses the `latest` tag or no tag";
+    assert!(out.stdout.lines().any(|l| l == line), "{}", out.stdout);
+    assert!(
+        out.stdout.lines().all(|l| !l.starts_with(' ')),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .lines()
+            .last()
+            .unwrap()
+            .starts_with("Scanned 1 file"),
+        "{}",
+        out.stdout
+    );
+}
+
+// ---------------------------------------------------------------- other tools
+
+/// The rule ids of the findings, and of the suppressed findings.
+fn ids(report: &Value) -> (Vec<String>, Vec<String>) {
+    let get = |key: &str| {
+        report[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["rule"].as_str().unwrap().to_string())
+            .collect()
+    };
+    (get("findings"), get("suppressed"))
+}
+
+#[test]
+fn unimplemented_foreign_ids_are_notices_not_errors() {
+    let dir = TempDir::new("foreign");
+    dir.write(
+        "Dockerfile",
+        "FROM alpine:3.20\n# hadolint ignore=DL3059,SC2086\nRUN echo $X\nUSER 1000\nHEALTHCHECK NONE\n",
+    );
+    dir.write(
+        "stockade.yaml",
+        "rules:\n  DL3059: off\n  CKV_K8S_999: off\n",
+    );
+    let out = run_in(dir.path(), &["scan", "-f", "json", "--exit-code", "1"]);
+    assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert!(!ids(&report).0.contains(&"ST0001".to_string()), "{report}");
+    let notices: Vec<&str> = report["summary"]["notices"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
+    assert_eq!(notices.len(), 3, "{notices:?}");
+    assert!(notices
+        .iter()
+        .any(|n| n.starts_with("`DL3059` is a hadolint rule")));
+    assert!(notices
+        .iter()
+        .any(|n| n.starts_with("`SC2086` is a ShellCheck rule")));
+    let text = run_in(dir.path(), &["scan"]);
+    assert!(
+        text.stdout
+            .contains("\nnote: `CKV_K8S_999` is a Checkov rule"),
+        "{}",
+        text.stdout
+    );
+
+    // A typo of a Stockade id is still an error, and still ST0001 in a comment.
+    dir.write("stockade.yaml", "rules:\n  DF9999: off\n");
+    assert_eq!(run_in(dir.path(), &["scan"]).code, 2);
+    dir.write("stockade.yaml", "");
+    dir.write(
+        "Dockerfile",
+        "# hadolint ignore=DF9999\nFROM alpine:3.20\nUSER 1000\nHEALTHCHECK NONE\n",
+    );
+    let out = run_in(dir.path(), &["scan", "-f", "json"]);
+    assert_eq!(ids(&out.json()).0, ["ST0001"]);
+}
+
+#[test]
+fn trivy_and_checkov_comments_suppress_through_aliases() {
+    let dir = TempDir::new("foreign-comments");
+    dir.write(
+        "a/Dockerfile",
+        "# trivy:ignore:DS-0001\nFROM alpine:latest\n",
+    );
+    dir.write(
+        "b/Dockerfile",
+        "FROM alpine:latest\n# checkov:skip=CKV_DOCKER_7:pinned elsewhere\n",
+    );
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
+    let (kept, suppressed) = ids(&out.json());
+    assert!(!kept.contains(&"DF0001".to_string()), "{kept:?}");
+    assert_eq!(suppressed.iter().filter(|r| *r == "DF0001").count(), 2);
+
+    let pod = |extra: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n{extra}spec:\n  containers:\n    # trivy:ignore:KSV-0013\n    - name: c\n      image: nginx:latest\n"
+        )
+    };
+    dir.write("k/pod.yaml", &pod(""));
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "k"]);
+    let (kept, suppressed) = ids(&out.json());
+    assert!(!kept.contains(&"K8S006".to_string()), "{kept:?}");
+    assert!(suppressed.contains(&"K8S006".to_string()));
+}
+
+#[test]
+fn checkov_kube_linter_and_polaris_annotations_suppress_the_object() {
+    let dir = TempDir::new("foreign-annotations");
+    let pod = |annotations: &str| {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  annotations:\n{annotations}spec:\n  containers:\n    - name: c\n      image: nginx:latest\n"
+        )
+    };
+    for (name, annotation) in [
+        (
+            "checkov",
+            "    checkov.io/skip1: CKV_K8S_14=tag pinned by the registry\n",
+        ),
+        (
+            "kube-linter",
+            "    ignore-check.kube-linter.io/latest-tag: \"pinned by the registry\"\n",
+        ),
+        (
+            "polaris",
+            "    polaris.fairwinds.com/tagNotSpecified-exempt: \"true\"\n",
+        ),
+    ] {
+        dir.write(&format!("{name}.yaml"), &pod(annotation));
+        let out = run_in(
+            dir.path(),
+            &["scan", "--no-config", "-f", "json", &format!("{name}.yaml")],
+        );
+        let (kept, suppressed) = ids(&out.json());
+        assert!(!kept.contains(&"K8S006".to_string()), "{name}: {kept:?}");
+        assert!(suppressed.contains(&"K8S006".to_string()), "{name}");
+    }
+    // An exemption for a check Stockade does not implement: a notice.
+    dir.write(
+        "other.yaml",
+        &pod("    ignore-check.kube-linter.io/no-anti-affinity: \"x\"\n"),
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "other.yaml"],
+    );
+    let report = out.json();
+    assert!(!ids(&report).0.contains(&"ST0001".to_string()), "{report}");
+    assert!(report["summary"]["notices"][0]
+        .as_str()
+        .unwrap()
+        .starts_with("`no-anti-affinity` is a kube-linter rule"));
+}
