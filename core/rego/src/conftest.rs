@@ -252,7 +252,9 @@ impl PreparedConftest {
         engine.set_input(Value::from(input.clone()));
         let limits = ctx.config.limits;
         for (path, rule) in &self.rules {
-            engine.set_execution_timer_config(super::eval::timer(&limits));
+            if let Some(timer) = super::eval::timer(&limits) {
+                engine.set_execution_timer_config(timer);
+            }
             let found: Vec<String> = match engine.eval_rule(path.clone()) {
                 Ok(v) => messages(&v),
                 Err(e) => vec![error_message(&e)],

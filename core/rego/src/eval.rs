@@ -390,7 +390,7 @@ impl PreparedTemplate {
                 vm
             });
             vm.set_input(input);
-            vm.set_execution_timer_config(Some(timer(limits)));
+            vm.set_execution_timer_config(timer(limits));
             let r = vm.execute_entry_point_by_name(&self.rule);
             if let Ok(mut p) = self.vm_pool.lock() {
                 p.push(vm);
@@ -400,7 +400,9 @@ impl PreparedTemplate {
         let engine = self.pool.lock().ok().and_then(|mut p| p.pop());
         let mut engine = engine.unwrap_or_else(|| self.prototype.clone());
         engine.set_input(input);
-        engine.set_execution_timer_config(timer(limits));
+        if let Some(timer) = timer(limits) {
+            engine.set_execution_timer_config(timer);
+        }
         let r = engine.eval_rule(self.rule.clone());
         if let Ok(mut p) = self.pool.lock() {
             p.push(engine);
@@ -410,12 +412,18 @@ impl PreparedTemplate {
 }
 
 /// regorus' execution timer for one evaluation within `limits` (the clock is
-/// read every 64 units of work).
-pub fn timer(limits: &Limits) -> ExecutionTimerConfig {
-    ExecutionTimerConfig {
+/// read every 64 units of work). `None` in the WebAssembly build for browsers
+/// (`wasm32-unknown-unknown`): regorus' clock is `std::time::Instant`, which
+/// panics there, so evaluations in that build have no time budget (the page's
+/// own script limits apply).
+pub fn timer(limits: &Limits) -> Option<ExecutionTimerConfig> {
+    if cfg!(all(target_arch = "wasm32", target_os = "unknown")) {
+        return None;
+    }
+    Some(ExecutionTimerConfig {
         limit: std::time::Duration::from_millis(limits.policy_eval_millis),
         check_interval: std::num::NonZeroU32::MIN.saturating_add(63),
-    }
+    })
 }
 
 /// Gatekeeper's hook over the `violation` set.
