@@ -34,6 +34,7 @@ pub mod rego;
 pub mod rule;
 pub mod source;
 pub mod suppress;
+pub mod wire;
 pub mod yaml;
 
 use std::path::Path;
