@@ -128,7 +128,7 @@ fn conn_format(format: Option<String>) -> Result<stockade::netpol::ConnFormat, J
 #[wasm_bindgen(js_name = verifySuite, unchecked_return_type = "Verification")]
 pub fn verify_suite(
     path: &str,
-    #[wasm_bindgen(unchecked_param_type = "FilesOptions | null")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let o: wire::FilesOptions = self::options(options.unwrap_or(JsValue::NULL))?;
     let suite = stockade::rego::verify_suite_texts(path, &o.files.unwrap_or_default());
@@ -141,7 +141,7 @@ pub fn verify_suite(
 #[wasm_bindgen(js_name = kyvernoTest, unchecked_return_type = "KyvernoTestRun")]
 pub fn kyverno_test(
     path: &str,
-    #[wasm_bindgen(unchecked_param_type = "FilesOptions | null")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let o: wire::FilesOptions = self::options(options.unwrap_or(JsValue::NULL))?;
     let run = stockade::kyverno::run_test_texts(path, &o.files.unwrap_or_default());
@@ -153,7 +153,7 @@ pub fn kyverno_test(
 #[wasm_bindgen(js_name = netpolConnectivity, unchecked_return_type = "Connectivity")]
 pub fn netpol_connectivity(
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ConnFormat | null")] format: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "ConnFormat | null")] format: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let format = conn_format(format)?;
     let list = stockade::netpol::connlist(&sources_arg(sources)?);
@@ -178,7 +178,7 @@ pub fn netpol_explain(
 pub fn netpol_diff(
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] before: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] after: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "ConnFormat | null")] format: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "ConnFormat | null")] format: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let format = conn_format(format)?;
     let d = stockade::netpol::diff(&sources_arg(before)?, &sources_arg(after)?);
@@ -219,9 +219,9 @@ impl Engine {
     /// policy that does not compile throws a `PolicyError`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, unknown> | null")]
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Record<string, unknown> | null")]
         config: Option<JsValue>,
-        #[wasm_bindgen(unchecked_param_type = "EngineOptions | null")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions | null")] options: Option<JsValue>,
     ) -> Result<Engine, JsValue> {
         let config: Option<wire::ConfigInput> =
             serde_wasm_bindgen::from_value(config.unwrap_or(JsValue::NULL))
@@ -249,7 +249,7 @@ impl Engine {
     pub fn scan(
         &self,
         text: String,
-        #[wasm_bindgen(unchecked_param_type = "ScanOptions | null")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let o: wire::ScanOptions = self::options(options.unwrap_or(JsValue::NULL))?;
         let source = Source::new(o.path.unwrap_or_else(|| "-".to_string()), text);
@@ -274,7 +274,7 @@ impl Engine {
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn scan(
     text: String,
-    #[wasm_bindgen(unchecked_param_type = "ScanOptions | null")] options: Option<JsValue>,
+    #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
     let o: wire::ScanOptions = self::options(options.unwrap_or(JsValue::NULL))?;
     let source = Source::new(o.path.unwrap_or_else(|| "-".to_string()), text);
