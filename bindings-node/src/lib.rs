@@ -71,16 +71,16 @@ fn policy_errors(env: Env, errors: &[stockade::ScanError], sources: &[Source]) -
         .iter()
         .map(|e| wire::ErrorInfo::new(e, source(&e.path)))
         .collect();
-    let info = wire::thrown_error_info(
-        wire::ErrorInfo::new(first, source(&first.path)),
-        Some(all),
-    );
+    let info = wire::thrown_error_info(wire::ErrorInfo::new(first, source(&first.path)), Some(all));
     throw(env, first.to_string(), info)
 }
 
 fn kind_arg(env: Env, kind: Option<String>) -> Result<Option<Kind>> {
-    kind.map(|k| k.parse::<Kind>().map_err(|message| config_error(env, message)))
-        .transpose()
+    kind.map(|k| {
+        k.parse::<Kind>()
+            .map_err(|message| config_error(env, message))
+    })
+    .transpose()
 }
 
 /// A configuration given as the text of a `stockade.yaml` or as an object (read as JSON).
@@ -226,7 +226,9 @@ fn conn_format(env: Env, format: Option<String>) -> Result<stockade::netpol::Con
         .map_err(|message| config_error(env, message))
 }
 
-fn document<T: serde::Serialize>(value: std::result::Result<T, serde_json::Error>) -> Result<Value> {
+fn document<T: serde::Serialize>(
+    value: std::result::Result<T, serde_json::Error>,
+) -> Result<Value> {
     to_js(&value.map_err(|e| Error::from_reason(e.to_string()))?)
 }
 
@@ -359,8 +361,8 @@ pub fn error_classes(env: &Env) -> Result<Object<'_>> {
 #[napi(module_exports)]
 pub fn init(mut exports: Object, env: Env) -> Result<()> {
     let classes: Object = env.run_script(ERROR_CLASSES)?;
-    let names = std::iter::once(wire::BASE_ERROR_CLASS)
-        .chain(wire::ERROR_CLASSES.iter().map(|c| c.name));
+    let names =
+        std::iter::once(wire::BASE_ERROR_CLASS).chain(wire::ERROR_CLASSES.iter().map(|c| c.name));
     for name in names {
         let class: Unknown = classes.get_named_property(name)?;
         exports.set_named_property(name, class)?;

@@ -100,10 +100,7 @@ fn policy_errors(errors: &[ScanError], sources: &[Source]) -> JsValue {
         .iter()
         .map(|e| wire::ErrorInfo::new(e, source(&e.path)))
         .collect();
-    let info = wire::thrown_error_info(
-        wire::ErrorInfo::new(first, source(&first.path)),
-        Some(all),
-    );
+    let info = wire::thrown_error_info(wire::ErrorInfo::new(first, source(&first.path)), Some(all));
     throw(first.to_string(), &info)
 }
 
@@ -221,7 +218,9 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_optional_param_type = "string | Record<string, unknown> | null")]
         config: Option<JsValue>,
-        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions | null")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions | null")] options: Option<
+            JsValue,
+        >,
     ) -> Result<Engine, JsValue> {
         let config: Option<wire::ConfigInput> =
             serde_wasm_bindgen::from_value(config.unwrap_or(JsValue::NULL))
@@ -249,7 +248,9 @@ impl Engine {
     pub fn scan(
         &self,
         text: String,
-        #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
         let o: wire::ScanOptions = self::options(options.unwrap_or(JsValue::NULL))?;
         let source = Source::new(o.path.unwrap_or_else(|| "-".to_string()), text);

@@ -1249,7 +1249,9 @@ mod tests {
                 // Words outside string literals ('Ingress' is a value, not a type).
                 let unquoted: String = f.ty.split('\'').step_by(2).collect::<Vec<_>>().join(" ");
                 for word in unquoted.split(|c: char| !c.is_ascii_alphanumeric()) {
-                    if word.starts_with(|c: char| c.is_ascii_uppercase()) && !builtin.contains(&word) {
+                    if word.starts_with(|c: char| c.is_ascii_uppercase())
+                        && !builtin.contains(&word)
+                    {
                         assert!(names.contains(&word), "{}.{}: {word}", d.name(), f.name);
                     }
                 }
@@ -1262,11 +1264,15 @@ mod tests {
         let text = "FROM node:latest\n";
         let source = Source::new("Dockerfile", text);
         let report = crate::Engine::default().scan_source(&source, None);
-        let value = serde_json::to_value(Report::new(report, std::slice::from_ref(&source))).unwrap();
+        let value =
+            serde_json::to_value(Report::new(report, std::slice::from_ref(&source))).unwrap();
         let finding = &value["findings"][0];
         assert!(finding["start"]["utf16Offset"].is_number(), "{finding}");
         assert!(finding.get("suppression").is_none(), "{finding}");
-        let start = Source::new("-", text).line_index().range(text, crate::Span::new(0, 4)).0;
+        let start = Source::new("-", text)
+            .line_index()
+            .range(text, crate::Span::new(0, 4))
+            .0;
         let json = serde_json::to_value(Position::new(start, None)).unwrap();
         assert_eq!(json.as_object().unwrap().len(), 3, "{json}");
         let ts = ts::render();
@@ -1308,7 +1314,10 @@ spec:
         let mut core = serde_json::to_value(&e).unwrap();
         core["text"] = e.to_text().into();
         assert_eq!(wire, core);
-        assert!(wire["egress"].is_null() && wire["ingress"].is_object(), "{wire}");
+        assert!(
+            wire["egress"].is_null() && wire["ingress"].is_object(),
+            "{wire}"
+        );
 
         let d = crate::netpol::diff(&sources, &sources[..0]);
         let wire = serde_json::to_value(ConnectivityDiff::new(&d, format).unwrap()).unwrap();
