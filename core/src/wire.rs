@@ -18,6 +18,9 @@
 //! - **options** (`ScanOptions`, `SourceText`, …): what the bindings accept; an
 //!   absent value may be left out or `null` (`field?: T | null`).
 
+// Every field is documented: the comments are the TypeScript declarations' too.
+#![deny(missing_docs)]
+
 use std::collections::BTreeMap;
 
 use serde::de::DeserializeOwned;
@@ -83,12 +86,12 @@ macro_rules! wire_struct {
 macro_rules! wire_enum {
     (
         $(#[doc = $doc:literal])*
-        pub enum $name:ident { $( $variant:ident = $text:literal, )* }
+        pub enum $name:ident { $( $(#[doc = $vdoc:literal])* $variant:ident = $text:literal, )* }
     ) => {
         $(#[doc = $doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
         pub enum $name {
-            $( #[serde(rename = $text)] $variant, )*
+            $( $(#[doc = $vdoc])* #[serde(rename = $text)] $variant, )*
         }
 
         impl TsType for $name {
@@ -108,10 +111,15 @@ wire_struct! {
     /// when the text is known.
     #[wire(result)]
     pub struct Position {
+        /// 1-based line.
         pub line: u32,
+        /// 1-based column, in Unicode code points.
         pub column: u32,
+        /// 0-based byte offset into the UTF-8 text.
         pub offset: u32,
+        /// 1-based column in UTF-16 code units (JavaScript string indices).
         pub utf16_column: Option<u32>,
+        /// 0-based offset in UTF-16 code units: `text.slice(start.utf16Offset, end.utf16Offset)`.
         pub utf16_offset: Option<u32>,
     }
 }
@@ -145,22 +153,35 @@ wire_struct! {
     /// A positioned finding.
     #[wire(result)]
     pub struct Finding {
+        /// The rule id: `DF0001`, or a policy's own (`K8sRequiredTeam/pods-need-team`).
         pub rule: String,
+        /// The ids of other tools' matching rules (`DL3007`, …).
         pub aliases: Vec<String>,
+        /// The severity, after configuration and policy overrides.
         pub severity: Severity,
+        /// `security` or `best-practice`.
         pub category: String,
+        /// The rule's title.
         pub title: String,
+        /// What is wrong here.
         pub message: String,
+        /// How to fix it.
         pub remediation: String,
+        /// The rule's documentation page.
         pub help: String,
+        /// The path of the file (or the name given to the text).
         pub path: String,
+        /// Index of the document within its file (YAML documents; 0 for a Dockerfile).
         pub document: u32,
         /// The stage (`stage builder`) or object (`Deployment/ns/name`) the finding is about.
         pub object: Option<String>,
         /// The instruction (`RUN`, `FROM#2`) or JSON pointer (`/spec/template/spec/containers/0/image`).
         pub pointer: Option<String>,
+        /// Where the offending text starts.
         pub start: Position,
+        /// Where it ends.
         pub end: Position,
+        /// Where the finding was suppressed (findings in `suppressed` only).
         pub suppression: Option<Suppression>,
     }
 }
@@ -195,15 +216,23 @@ wire_struct! {
     /// An error inside a report (thrown errors carry the same fields).
     #[wire(result)]
     pub struct ErrorInfo {
+        /// What kind of problem it is.
         pub kind: ErrorKind,
         /// `STOCKADE_PARSE`, `STOCKADE_CONFIG`, …
         pub code: String,
+        /// The file (or `stockade.yaml`, or `-` for an argument).
         pub path: String,
+        /// What went wrong.
         pub message: String,
+        /// Index of the YAML document within its file, when known.
         pub document: Option<u32>,
+        /// 1-based line of `start`, when the error has a position.
         pub line: Option<u32>,
+        /// 1-based column (code points) of `start`, when the error has a position.
         pub column: Option<u32>,
+        /// Where the error starts, when it has a position.
         pub start: Option<Position>,
+        /// Where it ends.
         pub end: Option<Position>,
     }
 }
@@ -229,10 +258,15 @@ wire_struct! {
     /// Findings counted by severity.
     #[wire(result)]
     pub struct SeverityCounts {
+        /// Findings of severity `critical`.
         pub critical: u32,
+        /// Findings of severity `high`.
         pub high: u32,
+        /// Findings of severity `medium`.
         pub medium: u32,
+        /// Findings of severity `low`.
         pub low: u32,
+        /// Findings of severity `info`.
         pub info: u32,
     }
 }
@@ -241,10 +275,13 @@ wire_struct! {
     /// A document that was read but not checked by any pack, and why.
     #[wire(result)]
     pub struct Skipped {
+        /// The file.
         pub path: String,
+        /// Index of the document within the file.
         pub document: u32,
         /// What it is (`ConfigMap`, `not a Kubernetes object`, …).
         pub kind: String,
+        /// Why nothing checked it.
         pub reason: String,
     }
 }
@@ -253,8 +290,11 @@ wire_struct! {
     /// Counts over a whole scan.
     #[wire(result)]
     pub struct Summary {
+        /// Files (or texts) scanned.
         pub files: u32,
+        /// Documents read in them.
         pub documents: u32,
+        /// Findings (not suppressed) by severity.
         pub findings: SeverityCounts,
         /// Documents by what they were read as (`Dockerfile`, `Deployment`, …).
         pub kinds: BTreeMap<String, u32>,
@@ -295,10 +335,15 @@ wire_struct! {
     /// The result of a scan.
     #[wire(result)]
     pub struct Report {
+        /// The version of the Stockade engine.
         pub version: String,
+        /// Findings, by path, document and position.
         pub findings: Vec<Finding>,
+        /// Findings suppressed by a comment, an annotation or the configuration.
         pub suppressed: Vec<Finding>,
+        /// Input that could not be read or checked.
         pub errors: Vec<ErrorInfo>,
+        /// Counts over the scan.
         pub summary: Summary,
     }
 }
@@ -334,17 +379,27 @@ wire_struct! {
     /// A rule's metadata and Markdown documentation.
     #[wire(result)]
     pub struct RuleInfo {
+        /// Stable id (`DF0001`), never reused.
         pub id: String,
+        /// Kebab-case name (`image-latest-tag`).
         pub name: String,
+        /// The rule pack (`dockerfile`, `kubernetes`, …).
         pub pack: String,
+        /// The ids of other tools' matching rules (`DL3007`, …).
         pub aliases: Vec<String>,
+        /// The default severity.
         pub severity: Severity,
+        /// `security` or `best-practice`.
         pub category: String,
+        /// One line: what the rule reports.
         pub title: String,
+        /// How to fix what it reports.
         pub remediation: String,
         /// Markdown.
         pub docs: String,
+        /// The documentation page.
         pub help: String,
+        /// Whether the rule runs without being enabled in the configuration.
         pub default_enabled: bool,
     }
 }
@@ -373,6 +428,7 @@ impl From<&crate::RuleMeta> for RuleInfo {
 /// An error class of the JavaScript packages: what a [`ErrorKind`] is thrown as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ErrorClass {
+    /// The kind of the errors thrown as this class.
     pub kind: ErrorKind,
     /// The class name (`ParseError`); every class extends [`BASE_ERROR_CLASS`].
     pub name: &'static str,
@@ -467,7 +523,9 @@ wire_struct! {
     /// A text and the path it is reported under.
     #[wire(options)]
     pub struct SourceText {
+        /// The path the text is reported under (and its kind detected from).
         pub path: String,
+        /// The text.
         pub text: String,
     }
 }
@@ -527,10 +585,13 @@ wire_struct! {
     /// `gator verify` results: `ok` when every suite, test and case passed.
     #[wire(document)]
     pub struct Verification {
+        /// Whether every suite, test and case passed.
         pub ok: bool,
         /// Cases passed and cases run (skipped ones not counted).
         pub passed: u32,
+        /// Cases run (skipped ones not counted).
         pub total: u32,
+        /// One result per suite file.
         pub suites: Vec<VerifySuite>,
         /// gator's text output (shows run times).
         pub text: String,
@@ -538,6 +599,7 @@ wire_struct! {
 }
 
 impl Verification {
+    /// `v` (its JSON as the CLI prints it).
     pub fn new(v: &crate::rego::Verification) -> Result<Self, serde_json::Error> {
         document(v, Vec::new())
     }
@@ -547,9 +609,13 @@ wire_struct! {
     /// One suite file of a `gator verify` run.
     #[wire(document)]
     pub struct VerifySuite {
+        /// The suite file.
         pub path: String,
+        /// Whether the suite was skipped.
         pub skipped: bool,
+        /// Why the suite could not run.
         pub error: Option<String>,
+        /// Its tests.
         pub tests: Vec<VerifyTest>,
     }
 }
@@ -558,9 +624,13 @@ wire_struct! {
     /// One test (template + constraint) of a suite.
     #[wire(document)]
     pub struct VerifyTest {
+        /// The test's name.
         pub name: String,
+        /// Whether the test was skipped.
         pub skipped: bool,
+        /// Why the test could not run (its template or constraint did not load).
         pub error: Option<String>,
+        /// Its cases.
         pub cases: Vec<VerifyCase>,
         /// Cases the test declares (run or not: a test that fails to load runs none).
         pub declared_cases: u32,
@@ -571,8 +641,11 @@ wire_struct! {
     /// One case of a test.
     #[wire(document)]
     pub struct VerifyCase {
+        /// The case's name.
         pub name: String,
+        /// Whether the case was skipped.
         pub skipped: bool,
+        /// Why the case failed.
         pub error: Option<String>,
     }
 }
@@ -581,12 +654,15 @@ wire_struct! {
     /// One `kyverno-test.yaml` run (the JSON of `stockade kyverno test -f json`).
     #[wire(document)]
     pub struct KyvernoTestRun {
+        /// The `kyverno-test.yaml` file.
         pub path: String,
+        /// The test's name.
         pub name: String,
         /// Why the test could not run at all.
         pub error: Option<String>,
         /// Number of `results[]` entries.
         pub entries: u32,
+        /// One row per (result entry, resource, rule).
         pub rows: Vec<KyvernoTestRow>,
         /// Whether every row passed (and the test could run).
         pub passed: bool,
@@ -594,6 +670,7 @@ wire_struct! {
 }
 
 impl KyvernoTestRun {
+    /// `run` (its JSON as the CLI prints it), with `passed`.
     pub fn new(run: &crate::kyverno::TestRun) -> Result<Self, serde_json::Error> {
         document(run, vec![("passed", run.passed().into())])
     }
@@ -605,16 +682,22 @@ wire_struct! {
     pub struct KyvernoTestRow {
         /// Index of the entry in `results[]`.
         pub entry: u32,
+        /// The policy named by the entry.
         pub policy: String,
+        /// The rule named by the entry.
         pub rule: String,
+        /// The resource checked.
         pub resource: String,
+        /// Its kind.
         pub kind: String,
+        /// The result the entry expects (`pass`, `fail`, `skip`, `error`).
         pub expected: String,
         /// `pass`, `fail`, `skip`, `error`, `excluded` (no rule response) or
         /// `not found` (the policy is not among the test's policies).
         pub actual: String,
         /// Whether Kyverno's `test` command counts the row as passed.
         pub ok: bool,
+        /// The rule's message.
         pub message: String,
         /// Whether the rule uses a feature outside the offline subset.
         pub unsupported: bool,
@@ -628,6 +711,7 @@ wire_struct! {
     pub struct ConnPeer {
         /// `ns/name[Kind]` or `a.b.c.d-e.f.g.h[External]`.
         pub name: String,
+        /// Whether it is an address range outside the cluster.
         pub external: bool,
     }
 }
@@ -636,7 +720,9 @@ wire_struct! {
     /// One allowed connection.
     #[wire(document)]
     pub struct Connection {
+        /// The source.
         pub src: ConnPeer,
+        /// The destination.
         pub dst: ConnPeer,
         /// `All Connections` or `TCP 80,UDP 53`.
         pub conns: String,
@@ -657,6 +743,7 @@ wire_struct! {
 }
 
 impl Connectivity {
+    /// `list`, with its rendering in `format`.
     pub fn new(
         list: &crate::netpol::ConnList,
         format: crate::netpol::ConnFormat,
@@ -668,8 +755,11 @@ impl Connectivity {
 wire_enum! {
     /// How a pair's connections changed.
     pub enum ChangeKind {
+        /// The pair could not connect before and can now.
         Added = "added",
+        /// The pair could connect before and cannot now.
         Removed = "removed",
+        /// The pair connects before and after, with different ports.
         Changed = "changed",
     }
 }
@@ -678,10 +768,15 @@ wire_struct! {
     /// One changed pair.
     #[wire(document)]
     pub struct ConnectivityChange {
+        /// Whether the pair can connect only after, only before, or both with other ports.
         pub kind: ChangeKind,
+        /// The source, `ns/name[Kind]` or an address range.
         pub src: String,
+        /// The destination.
         pub dst: String,
+        /// The connections allowed before.
         pub before: String,
+        /// The connections allowed after.
         pub after: String,
         /// What the change opens (after minus before).
         pub opened: String,
@@ -703,6 +798,7 @@ wire_struct! {
 }
 
 impl ConnectivityDiff {
+    /// `diff`, with its rendering in `format`.
     pub fn new(
         diff: &crate::netpol::ConnDiff,
         format: crate::netpol::ConnFormat,
@@ -714,7 +810,9 @@ impl ConnectivityDiff {
 wire_enum! {
     /// Traffic direction, seen from the pods a policy selects.
     pub enum Direction {
+        /// Traffic into the selected pods.
         Ingress = "Ingress",
+        /// Traffic out of them.
         Egress = "Egress",
     }
 }
@@ -723,7 +821,9 @@ wire_struct! {
     /// Why one endpoint may or may not connect to another, with the `text` rendering.
     #[wire(document)]
     pub struct NetpolExplanation {
+        /// The source as resolved (`ns/name[Kind]` or an address range).
         pub src: String,
+        /// The destination as resolved.
         pub dst: String,
         /// The port asked about, if any (`8080/TCP`).
         pub query: Option<String>,
@@ -735,11 +835,13 @@ wire_struct! {
         pub allowed: String,
         /// Whether the queried port (or, without one, any connection) is allowed.
         pub verdict: bool,
+        /// The explanation as text.
         pub text: String,
     }
 }
 
 impl NetpolExplanation {
+    /// `e`, with its text rendering.
     pub fn new(e: &crate::netpol::Explanation) -> Result<Self, serde_json::Error> {
         document(e, vec![("text", e.to_text().into())])
     }
@@ -749,12 +851,15 @@ wire_struct! {
     /// One side: egress at the source, or ingress at the destination.
     #[wire(document)]
     pub struct NetpolSideExplanation {
+        /// `Egress` at the source or `Ingress` at the destination.
         pub direction: Direction,
         /// The workload whose policies decide this side.
         pub workload: String,
         /// Whether some policy selects it for this direction.
         pub isolated: bool,
+        /// The policies that select the workload in this direction.
         pub policies: Vec<NetpolPolicyExplanation>,
+        /// What this side allows towards the other end.
         pub allows: String,
     }
 }
@@ -767,7 +872,9 @@ wire_struct! {
         pub policy: String,
         /// `path:line:column` (column in Unicode code points).
         pub location: String,
+        /// The policy's rules in this direction.
         pub rules: Vec<NetpolRuleExplanation>,
+        /// What the policy allows towards the other end.
         pub allows: String,
     }
 }
@@ -818,6 +925,7 @@ pub mod ts {
 
     /// A Rust type's TypeScript type.
     pub trait TsType {
+        /// The TypeScript type (`number`, `Array<Finding>`, `'a' | 'b'`).
         fn ts() -> String;
 
         /// Whether a value may be absent (an `Option`).
@@ -904,9 +1012,13 @@ pub mod ts {
     /// A field of an interface or class, its name as serialised.
     #[derive(Debug, Clone, PartialEq, Eq)]
     pub struct Field {
+        /// The name, as serialised once the declaration is made.
         pub name: String,
+        /// Doc comment lines.
         pub docs: Vec<String>,
+        /// The TypeScript type, without `| null`.
         pub ty: String,
+        /// Whether the value may be absent (see [`Shape`]).
         pub optional: bool,
     }
 
@@ -968,22 +1080,33 @@ pub mod ts {
     pub enum Declaration {
         /// `export type Name = ty`
         Alias {
+            /// The type's name.
             name: String,
+            /// Doc comment lines.
             docs: Vec<String>,
+            /// The type.
             ty: String,
         },
         /// `export interface Name { … }`
         Interface {
+            /// The interface's name.
             name: String,
+            /// Doc comment lines.
             docs: Vec<String>,
+            /// How its optional fields are declared.
             shape: Shape,
+            /// Its fields.
             fields: Vec<Field>,
         },
         /// `export declare class Name extends Base { … }`
         Class {
+            /// The class's name.
             name: String,
+            /// Doc comment lines.
             docs: Vec<String>,
+            /// The class it extends.
             extends: String,
+            /// Its fields (declared as in results).
             fields: Vec<Field>,
         },
     }
@@ -1017,6 +1140,7 @@ pub mod ts {
             }
         }
 
+        /// The name declared.
         pub fn name(&self) -> &str {
             match self {
                 Declaration::Alias { name, .. }
@@ -1086,6 +1210,7 @@ pub mod ts {
 
     /// A type with a TypeScript declaration.
     pub trait Declare {
+        /// Its declaration.
         fn declaration() -> Declaration;
     }
 
