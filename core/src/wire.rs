@@ -1325,26 +1325,33 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_error_kind_has_a_class() {
-        let all = [
-            ErrorKind::Parse,
-            ErrorKind::Config,
-            ErrorKind::Policy,
-            ErrorKind::Limit,
-            ErrorKind::Io,
-            ErrorKind::Unsupported,
-        ];
-        // A new kind fails to compile here until it is listed above and given a class.
-        for kind in all {
-            match kind {
-                ErrorKind::Parse
-                | ErrorKind::Config
-                | ErrorKind::Policy
-                | ErrorKind::Limit
-                | ErrorKind::Io
-                | ErrorKind::Unsupported => {}
-            }
-            assert!(ERROR_CLASSES.iter().any(|c| c.kind == kind), "{kind:?}");
+    fn error_classes_are_one_per_kind() {
+        // A new ErrorKind needs a class here and in bindings-wasm/src/errors.mjs
+        // (without one it is thrown as a plain StockadeError).
+        let kinds: Vec<&str> = ERROR_CLASSES.iter().map(|c| c.kind.as_str()).collect();
+        let names: Vec<&str> = ERROR_CLASSES.iter().map(|c| c.name).collect();
+        for list in [&kinds, &names] {
+            let mut unique = list.clone();
+            unique.sort_unstable();
+            unique.dedup();
+            assert_eq!(unique.len(), list.len(), "{list:?}");
+        }
+        for class in ERROR_CLASSES {
+            // The ErrorKind union declares what `kind` serialises as.
+            assert_eq!(
+                serde_json::to_value(class.kind).unwrap(),
+                class.kind.as_str(),
+                "{class:?}"
+            );
+        }
+        let errors_mjs = include_str!("../../bindings-wasm/src/errors.mjs");
+        for class in ERROR_CLASSES {
+            let defined = format!("class {} extends {BASE_ERROR_CLASS} {{}}", class.name);
+            let mapped = format!("{}: {},", class.kind.as_str(), class.name);
+            assert!(
+                errors_mjs.contains(&defined) && errors_mjs.contains(&mapped),
+                "{class:?}"
+            );
         }
     }
 
