@@ -3,12 +3,15 @@
 # playground, installing what it needs first (idempotent; safe to rerun):
 #   rustup target wasm32-unknown-unknown, wasm-bindgen-cli (the version in
 #   Cargo.lock), Debian chromium (only when /usr/bin/chromium is missing), a venv
-#   with maturin/pytest/mypy, npm packages (@napi-rs/cli, playwright-core, binaryen),
-#   cargo-about (scripts/notices.sh installs it when missing).
+#   with maturin/pytest/mypy, npm packages (@napi-rs/cli, playwright-core, binaryen,
+#   typescript), cargo-about (scripts/notices.sh installs it when missing).
 # Checks first that the third-party license notices shipped in the packages are current
-# (scripts/notices.sh --check), and that each package carries LICENSE and the notices.
-# Then checks that one bad Dockerfile gives the same findings through the four
-# doors: Rust (JSON), Python, the Node addon and the WebAssembly build.
+# (scripts/notices.sh --check), and that each package carries LICENSE and the notices;
+# that the generated TypeScript declarations are current (regenerated from
+# `stockade::wire` by `cargo run -p stockade-dts`, and napi's index.d.ts), and that
+# one usage type-checks against both JavaScript packages. Then checks that one bad
+# Dockerfile gives the same findings through the four doors: Rust (JSON), Python,
+# the Node addon and the WebAssembly build.
 #
 # Usage: scripts/test-bindings.sh        (from anywhere; CARGO_TARGET_DIR is honoured)
 set -euo pipefail
@@ -28,6 +31,15 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 run() {
   printf '+ %s\n' "$*"
   "$@"
+}
+# Generated files are checked in: fails, saying what to run, when one of `files`
+# differs from git after it was regenerated.
+stale() { # files... command
+  local how=${*: -1}
+  if ! run git diff --exit-code -- "${@:1:$#-1}"; then
+    printf '\n%s: stale; run `%s` and commit the result.\n' "${*:1:$#-1}" "$how" >&2
+    exit 1
+  fi
 }
 declare -A TIMES
 timer_start() { T0=$SECONDS; }
@@ -75,6 +87,7 @@ npm_ci() { # npm ci, skipped when node_modules already matches package-lock.json
 }
 npm_ci bindings-node
 npm_ci bindings-wasm
+npm_ci bindings-dts
 WASM_OPT="$ROOT/bindings-wasm/node_modules/.bin/wasm-opt" # npm binaryen, never Debian's
 timer_stop tools
 
@@ -106,6 +119,12 @@ run cargo build --quiet -p stockade --example scan_json
 timer_stop rust
 
 # ---------------------------------------------------------------------------
+step "TypeScript declarations: regenerated from stockade::wire, as in git"
+# A debug host build, like the Rust door's: the core is already compiled.
+run cargo run --quiet -p stockade-dts
+stale bindings-node/dts-header.d.ts bindings-wasm/src/types.d.ts 'cargo run -p stockade-dts'
+
+# ---------------------------------------------------------------------------
 step "Python: wheel, stub check, pytest against the installed wheel"
 timer_start
 rm -f "$WORK"/wheels/stockade-*.whl
@@ -126,7 +145,7 @@ timer_stop python
 step "Node: addon, generated typings, tests"
 timer_start
 (cd bindings-node && run npx napi build --platform --release)
-run git diff --exit-code -- bindings-node/index.d.ts bindings-node/index.js
+stale bindings-node/index.d.ts bindings-node/index.js '(cd bindings-node && npx napi build --platform --release)'
 (cd bindings-node && npm pack --dry-run --json --ignore-scripts) >"$WORK/node-pack.json"
 require_files "the npm package @stockade/node" "$WORK/node-pack.json" LICENSE THIRD-PARTY-NOTICES
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
@@ -172,6 +191,11 @@ if grep -rnE '\beval\(|new Function\(' "$PKG" --include='*.js' --include='*.mjs'
 fi
 timer_stop wasm
 
+step "TypeScript: one usage type-checks against the Node and WebAssembly declarations"
+timer_start
+(cd bindings-dts && for config in node wasm wasm-web; do run npx tsc -p "test/tsconfig.$config.json"; done)
+timer_stop typescript
+
 step "Playground in headless Chromium"
 timer_start
 (cd bindings-wasm && run node --test test/playground.test.mjs)
@@ -189,7 +213,7 @@ printf 'node addon  %s  %s bytes\n' "$(basename "$NODE_ADDON")" "$(size "$NODE_A
 printf 'wasm        rustc %s bytes; wasm-bindgen %s bytes (%s gzip); wasm-opt -Oz %s bytes (%s gzip)\n' \
   "$(size "$RAW_WASM")" "$BINDGEN_SIZE" "$BINDGEN_GZ" "$(size "$FINAL_WASM")" "$(gz "$FINAL_WASM")"
 printf 'screenshots %s\n' "$(ls bindings-wasm/test-output/*.png | tr '\n' ' ')"
-printf 'seconds     tools %s, notices %s, rust door %s, python %s, node %s, wasm %s, playground %s, total %s\n' \
+printf 'seconds     tools %s, notices %s, rust door %s, python %s, node %s, wasm %s, typescript %s, playground %s, total %s\n' \
   "${TIMES[tools]}" "${TIMES[notices]}" "${TIMES[rust]}" "${TIMES[python]}" "${TIMES[node]}" "${TIMES[wasm]}" \
-  "${TIMES[playground]}" "$SECONDS"
+  "${TIMES[typescript]}" "${TIMES[playground]}" "$SECONDS"
 echo "bindings: all tests passed"

@@ -124,3 +124,16 @@ test('rules and explain', () => {
   assert.equal(st.defaultEnabled, true);
   assert.equal(stockade.explain('NOPE9999'), null);
 });
+
+test('the error classes are exported by name', () => {
+  for (const [name, value] of Object.entries(errors)) {
+    if (name !== 'create') assert.equal(stockade[name], value, name);
+  }
+  const e = new stockade.ParseError('bad', { kind: 'parse', code: 'STOCKADE_PARSE' });
+  assert.ok(e instanceof stockade.StockadeError && e instanceof Error && e.name === 'ParseError');
+});
+
+test('absent values are left out of results (both backends)', () => {
+  const [e] = stockade.scan('hello', { path: 'notes.txt' }).errors;
+  assert.deepEqual(Object.keys(e).sort(), ['code', 'kind', 'message', 'path']);
+});

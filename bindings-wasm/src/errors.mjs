@@ -1,8 +1,14 @@
-// Stockade's error classes for the WebAssembly build, as an ES module that
-// wasm-bindgen ships beside the glue (no eval, no `new Function`: strict
-// Content-Security-Policy pages work). The twin of bindings-node/src/errors.js:
-// both define the classes once per JavaScript realm under the same key, so the
+// Stockade's error classes: the one definition for both JavaScript packages.
+// - The WebAssembly build ships this ES module beside its glue (a wasm-bindgen
+//   module snippet: no eval, no `new Function`, so strict Content-Security-Policy
+//   pages work) and re-exports the classes by name.
+// - The Node addon compiles it in as a classic script (bindings-node/build.rs
+//   drops the `export` keywords and calls `errorClasses()`) and evaluates it once
+//   per realm.
+// Both define the classes once per JavaScript realm under the same key, so the
 // native addon and the WebAssembly build throw instances of the same classes.
+// The class names and kinds are `stockade::wire::ERROR_CLASSES`, which the
+// TypeScript declarations are generated from.
 export function errorClasses() {
   const key = Symbol.for('stockade.errors');
   if (globalThis[key]) return globalThis[key];
@@ -36,3 +42,6 @@ export function errorClasses() {
   Object.defineProperty(globalThis, key, { value: classes });
   return classes;
 }
+export const {
+  StockadeError, ParseError, ConfigError, PolicyError, LimitError, ReadError, UnsupportedError,
+} = errorClasses();

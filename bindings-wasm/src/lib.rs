@@ -1,71 +1,92 @@
 //! WebAssembly bindings (wasm-bindgen): `scan`, `Engine` (with policies), `rules`,
 //! `explain`, `verifySuite`, `kyvernoTest`, `netpolConnectivity`, `netpolExplain`,
-//! `netpolDiff`: the same API as the Node addon. Every behaviour lives in the `stockade` crate; this
-//! module converts types and errors only. Positions carry UTF-16 columns and
+//! `netpolDiff`: the same API as the Node addon. Every behaviour lives in the
+//! `stockade` crate; this module converts only: options are read into, and
+//! results built from, the shapes of `stockade::wire` (shared with the Node addon;
+//! `src/types.d.ts` is generated from them). Positions carry UTF-16 columns and
 //! offsets (JavaScript string indices) besides the JSON's line, column and byte offset.
 #![allow(clippy::needless_pass_by_value)] // wasm-bindgen passes arguments by value
 
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
+use stockade::wire;
 use stockade::{Kind, ScanError, Source};
 
 // The error classes, defined in plain JavaScript shipped with the package (a
-// wasm-bindgen module snippet: no eval), shared with the Node addon per realm.
+// wasm-bindgen module snippet: no eval), shared with the Node addon per realm, and
+// exported by name from this module as the addon exports them. Their declarations
+// are in `types.d.ts` (`stockade::wire::ERROR_CLASSES`).
 #[wasm_bindgen(module = "/src/errors.mjs")]
+#[allow(dead_code)]
 extern "C" {
     #[wasm_bindgen(js_name = errorClasses)]
     fn error_classes_js() -> JsValue;
+
+    // Re-exported as they are (never called from Rust): the classes themselves.
+    #[wasm_bindgen(reexport, skip_typescript, js_name = StockadeError)]
+    fn stockade_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = ParseError)]
+    fn parse_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = ConfigError)]
+    fn config_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = PolicyError)]
+    fn policy_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = LimitError)]
+    fn limit_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = ReadError)]
+    fn read_error_class();
+    #[wasm_bindgen(reexport, skip_typescript, js_name = UnsupportedError)]
+    fn unsupported_error_class();
 }
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
 
+/// A wire value as JavaScript (through its JSON, as the Node addon does).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
-    value
+    serde_json::to_value(value)
+        .map_err(|e| JsValue::from_str(&e.to_string()))?
         .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
         .map_err(JsValue::from)
 }
 
-fn position(p: stockade::Position, source: Option<&Source>) -> Value {
-    let utf16 = source.map(|s| s.utf16_position(p.offset));
-    json!({
-        "line": p.line.get(),
-        "column": p.column.get(),
-        "offset": p.offset,
-        "utf16Column": utf16.map(|u| u.column.get()),
-        "utf16Offset": utf16.map(|u| u.offset),
-    })
+/// An options argument read into its wire shape (`undefined` and `null` are the default).
+fn options<T: DeserializeOwned + Default>(value: JsValue) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
 }
 
-fn error_info(e: &ScanError, source: Option<&Source>) -> Value {
-    json!({
-        "kind": e.kind.as_str(),
-        "code": format!("STOCKADE_{}", e.kind.as_str().to_ascii_uppercase()),
-        "path": e.path,
-        "message": e.message,
-        "document": e.document,
-        "line": e.start.map(|p| p.line.get()),
-        "column": e.start.map(|p| p.column.get()),
-        "start": e.start.map(|p| position(p, source)),
-        "end": e.end.map(|p| position(p, source)),
-    })
+/// A list of `{path, text}` read into sources.
+fn sources_arg(value: JsValue) -> Result<Vec<Source>, JsValue> {
+    let list: Vec<wire::SourceText> =
+        serde_wasm_bindgen::from_value(value).map_err(JsValue::from)?;
+    Ok(list.into_iter().map(Source::from).collect())
+}
+
+/// An instance of the error class for `info.kind`, thrown with `message`.
+fn throw(message: String, info: &Value) -> JsValue {
+    let make = || -> Result<JsValue, JsValue> {
+        let create: js_sys::Function =
+            js_sys::Reflect::get(&error_classes()?, &"create".into())?.dyn_into()?;
+        create.call2(&JsValue::NULL, &message.into(), &to_js(info)?)
+    };
+    make().unwrap_or_else(|err| err)
 }
 
 /// A Stockade error as an instance of its JavaScript class (`ConfigError`, …).
 fn js_error(e: &ScanError) -> JsValue {
-    js_error_with(e, &error_info(e, None))
+    let info = wire::thrown_error_info(wire::ErrorInfo::new(e, None), None);
+    throw(e.to_string(), &info)
 }
 
-fn js_error_with(e: &ScanError, info: &Value) -> JsValue {
-    let make = || -> Result<JsValue, JsValue> {
-        let create: js_sys::Function =
-            js_sys::Reflect::get(&error_classes()?, &"create".into())?.dyn_into()?;
-        create.call2(&JsValue::NULL, &e.to_string().into(), &to_js(info)?)
-    };
-    make().unwrap_or_else(|err| err)
+fn config_error(message: String) -> JsValue {
+    js_error(&ScanError::file(stockade::ErrorKind::Config, "-", message))
 }
 
 /// The first policy error thrown, UTF-16 positioned in its source, with every
@@ -75,40 +96,16 @@ fn policy_errors(errors: &[ScanError], sources: &[Source]) -> JsValue {
     let Some(first) = errors.first() else {
         return JsValue::from_str("unknown error");
     };
-    let mut info = error_info(first, source(&first.path));
-    if let Some(fields) = info.as_object_mut() {
-        let all: Vec<Value> = errors
-            .iter()
-            .map(|e| error_info(e, source(&e.path)))
-            .collect();
-        fields.insert("errors".to_string(), Value::Array(all));
-    }
-    js_error_with(first, &info)
+    let all = errors
+        .iter()
+        .map(|e| wire::ErrorInfo::new(e, source(&e.path)))
+        .collect();
+    let info = wire::thrown_error_info(wire::ErrorInfo::new(first, source(&first.path)), Some(all));
+    throw(first.to_string(), &info)
 }
 
-fn config_error(message: String) -> JsValue {
-    js_error(&ScanError::file(stockade::ErrorKind::Config, "-", message))
-}
-
-fn with_fields<T: Serialize>(value: &T, extra: Vec<(&str, Value)>) -> Result<JsValue, JsValue> {
-    let mut value = serde_json::to_value(value).map_err(|e| JsValue::from_str(&e.to_string()))?;
-    if let Some(fields) = value.as_object_mut() {
-        for (k, v) in extra {
-            fields.insert(k.to_string(), v);
-        }
-    }
-    to_js(&value)
-}
-
-fn sources_arg(value: JsValue) -> Result<Vec<Source>, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(Vec::new());
-    }
-    let list: Vec<SourceText> = serde_wasm_bindgen::from_value(value).map_err(JsValue::from)?;
-    Ok(list
-        .into_iter()
-        .map(|s| Source::new(s.path, s.text))
-        .collect())
+fn document<T: Serialize>(value: Result<T, serde_json::Error>) -> Result<JsValue, JsValue> {
+    to_js(&value.map_err(|e| JsValue::from_str(&e.to_string()))?)
 }
 
 fn pairs(list: &[Source]) -> Vec<(&str, &str)> {
@@ -123,50 +120,29 @@ fn conn_format(format: Option<String>) -> Result<stockade::netpol::ConnFormat, J
         .map_err(config_error)
 }
 
-#[derive(Deserialize, Default)]
-struct FilesOptions {
-    files: Option<std::collections::BTreeMap<String, String>>,
-    verbose: Option<bool>,
-}
-
-fn files_options(value: JsValue) -> Result<FilesOptions, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(FilesOptions::default());
-    }
-    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
-}
-
-#[derive(Deserialize, Default)]
-struct EngineOptions {
-    policies: Option<Vec<SourceText>>,
-    inventory: Option<Vec<SourceText>>,
-}
-
 /// Run a `gator verify` suite over `options.files` (`path → text`, paths relative
 /// to the suite's folder as it names them).
 #[wasm_bindgen(js_name = verifySuite, unchecked_return_type = "Verification")]
 pub fn verify_suite(
     path: &str,
-    #[wasm_bindgen(unchecked_param_type = "FilesOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let o = files_options(options)?;
-    let files = o.files.unwrap_or_default();
-    let suite = stockade::rego::verify_suite_texts(path, &files);
-    to_js(&stockade::rego::Verification::new(
-        suite.into_iter().collect(),
-        o.verbose.unwrap_or(false),
-    ))
+    let o: wire::FilesOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+    let suite = stockade::rego::verify_suite_texts(path, &o.files.unwrap_or_default());
+    let verification =
+        stockade::rego::Verification::new(suite.into_iter().collect(), o.verbose.unwrap_or(false));
+    document(wire::Verification::new(&verification))
 }
 
 /// Run a `kyverno-test.yaml` over `options.files` (`path → text`).
 #[wasm_bindgen(js_name = kyvernoTest, unchecked_return_type = "KyvernoTestRun")]
 pub fn kyverno_test(
     path: &str,
-    #[wasm_bindgen(unchecked_param_type = "FilesOptions")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "FilesOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let files = files_options(options)?.files.unwrap_or_default();
-    let run = stockade::kyverno::run_test_texts(path, &files);
-    with_fields(&run, vec![("passed", run.passed().into())])
+    let o: wire::FilesOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+    let run = stockade::kyverno::run_test_texts(path, &o.files.unwrap_or_default());
+    document(wire::KyvernoTestRun::new(&run))
 }
 
 /// Allowed connections between the workloads of the manifests, with `output`
@@ -174,12 +150,11 @@ pub fn kyverno_test(
 #[wasm_bindgen(js_name = netpolConnectivity, unchecked_return_type = "Connectivity")]
 pub fn netpol_connectivity(
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "'text' | 'json' | 'csv' | 'md' | 'dot' | null")]
-    format: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "ConnFormat | null")] format: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let format = conn_format(format)?;
     let list = stockade::netpol::connlist(&sources_arg(sources)?);
-    with_fields(&list, vec![("output", list.render(format).into())])
+    document(wire::Connectivity::new(&list, format))
 }
 
 /// Why `from` may or may not connect to `to`, optionally on `port` (`8080/TCP`).
@@ -192,7 +167,7 @@ pub fn netpol_explain(
 ) -> Result<JsValue, JsValue> {
     let e = stockade::netpol::explain(&sources_arg(sources)?, from, to, port.as_deref())
         .map_err(config_error)?;
-    with_fields(&e, vec![("text", e.to_text().into())])
+    document(wire::NetpolExplanation::new(&e))
 }
 
 /// The connections that change between two sets of manifests.
@@ -200,29 +175,22 @@ pub fn netpol_explain(
 pub fn netpol_diff(
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] before: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] after: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "'text' | 'json' | 'csv' | 'md' | 'dot' | null")]
-    format: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "ConnFormat | null")] format: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let format = conn_format(format)?;
     let d = stockade::netpol::diff(&sources_arg(before)?, &sources_arg(after)?);
-    with_fields(&d, vec![("output", d.render(format).into())])
+    document(wire::ConnectivityDiff::new(&d, format))
 }
 
 fn kind_arg(kind: Option<String>) -> Result<Option<Kind>, JsValue> {
-    kind.map(|k| {
-        k.parse::<Kind>().map_err(|message| {
-            js_error(&ScanError::file(stockade::ErrorKind::Config, "-", message))
-        })
-    })
-    .transpose()
+    kind.map(|k| k.parse::<Kind>().map_err(config_error))
+        .transpose()
 }
 
 /// A configuration given as the text of a `stockade.yaml` or as an object (read as JSON).
-fn engine_from(config: Option<Value>) -> Result<stockade::Engine, JsValue> {
-    let text = match config {
-        None | Some(Value::Null) => return Ok(stockade::Engine::default()),
-        Some(Value::String(text)) => text,
-        Some(value) => value.to_string(),
+fn engine_from(config: Option<wire::ConfigInput>) -> Result<stockade::Engine, JsValue> {
+    let Some(text) = config.and_then(wire::ConfigInput::into_text) else {
+        return Ok(stockade::Engine::default());
     };
     stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|errors| {
         errors
@@ -232,69 +200,7 @@ fn engine_from(config: Option<Value>) -> Result<stockade::Engine, JsValue> {
 }
 
 fn report(r: stockade::Report, sources: &[Source]) -> Result<JsValue, JsValue> {
-    let source = |path: &str| sources.iter().find(|s| s.path() == path);
-    let findings = |list: Vec<stockade::Finding>| -> Result<Vec<Value>, JsValue> {
-        list.into_iter()
-            .map(|f| {
-                let src = source(&f.path);
-                let (start, end) = (position(f.start, src), position(f.end, src));
-                let mut value = serde_json::to_value(f).map_err(|e| e.to_string())?;
-                if let Some(fields) = value.as_object_mut() {
-                    fields.insert("start".to_string(), start);
-                    fields.insert("end".to_string(), end);
-                }
-                Ok(value)
-            })
-            .collect()
-    };
-    let errors: Vec<Value> = r
-        .errors
-        .iter()
-        .map(|e| error_info(e, source(&e.path)))
-        .collect();
-    to_js(&json!({
-        "version": r.version,
-        "findings": findings(r.findings)?,
-        "suppressed": findings(r.suppressed)?,
-        "errors": errors,
-        "summary": r.summary,
-    }))
-}
-
-fn rule_info(m: &stockade::RuleMeta) -> Value {
-    json!({
-        "id": m.id,
-        "name": m.name,
-        "pack": m.pack.as_str(),
-        "aliases": m.aliases,
-        "severity": m.severity.as_str(),
-        "category": m.category.as_str(),
-        "title": m.title,
-        "remediation": m.remediation,
-        "docs": m.docs_markdown(),
-        "help": m.help_url(),
-        "defaultEnabled": m.default_enabled,
-    })
-}
-
-#[derive(Deserialize, Default)]
-struct ScanOptions {
-    path: Option<String>,
-    kind: Option<String>,
-    config: Option<Value>,
-}
-
-fn options(value: JsValue) -> Result<ScanOptions, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(ScanOptions::default());
-    }
-    serde_wasm_bindgen::from_value(value).map_err(JsValue::from)
-}
-
-#[derive(Deserialize)]
-struct SourceText {
-    path: String,
-    text: String,
+    to_js(&wire::Report::new(r, sources))
 }
 
 /// A configured scanner: build once, scan many texts.
@@ -310,27 +216,28 @@ impl Engine {
     /// policy that does not compile throws a `PolicyError`.
     #[wasm_bindgen(constructor)]
     pub fn new(
-        #[wasm_bindgen(unchecked_param_type = "string | Record<string, unknown> | null")]
-        config: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "EngineOptions | null")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "string | Record<string, unknown> | null")]
+        config: Option<JsValue>,
+        #[wasm_bindgen(unchecked_optional_param_type = "EngineOptions | null")] options: Option<
+            JsValue,
+        >,
     ) -> Result<Engine, JsValue> {
-        let config = serde_wasm_bindgen::from_value(config).map_err(JsValue::from)?;
+        let config: Option<wire::ConfigInput> =
+            serde_wasm_bindgen::from_value(config.unwrap_or(JsValue::NULL))
+                .map_err(JsValue::from)?;
         let engine = engine_from(config)?;
-        let o: EngineOptions = if options.is_undefined() || options.is_null() {
-            EngineOptions::default()
-        } else {
-            serde_wasm_bindgen::from_value(options).map_err(JsValue::from)?
-        };
-        let to_sources = |list: Option<Vec<SourceText>>| -> Vec<Source> {
+        let o: wire::EngineOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+        let to_sources = |list: Option<Vec<wire::SourceText>>| -> Vec<Source> {
             list.unwrap_or_default()
                 .into_iter()
-                .map(|s| Source::new(s.path, s.text))
+                .map(Source::from)
                 .collect()
         };
-        let (policies, inventory) = (to_sources(o.policies), to_sources(o.inventory));
+        let policies = to_sources(o.policies);
         if policies.is_empty() {
             return Ok(Engine { inner: engine });
         }
+        let inventory = to_sources(o.inventory);
         let inner = engine
             .with_policy_texts(&pairs(&policies), &pairs(&inventory))
             .map_err(|errors| policy_errors(&errors, &policies))?;
@@ -341,9 +248,11 @@ impl Engine {
     pub fn scan(
         &self,
         text: String,
-        #[wasm_bindgen(unchecked_param_type = "ScanOptions | null")] options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<
+            JsValue,
+        >,
     ) -> Result<JsValue, JsValue> {
-        let o = self::options(options)?;
+        let o: wire::ScanOptions = self::options(options.unwrap_or(JsValue::NULL))?;
         let source = Source::new(o.path.unwrap_or_else(|| "-".to_string()), text);
         let r = self.inner.scan_source(&source, kind_arg(o.kind)?);
         report(r, std::slice::from_ref(&source))
@@ -356,12 +265,7 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
         kind: Option<String>,
     ) -> Result<JsValue, JsValue> {
-        let sources: Vec<SourceText> =
-            serde_wasm_bindgen::from_value(sources).map_err(JsValue::from)?;
-        let sources: Vec<Source> = sources
-            .into_iter()
-            .map(|s| Source::new(s.path, s.text))
-            .collect();
+        let sources = sources_arg(sources)?;
         let r = self.inner.scan_sources(&sources, kind_arg(kind)?);
         report(r, &sources)
     }
@@ -371,9 +275,9 @@ impl Engine {
 #[wasm_bindgen(unchecked_return_type = "Report")]
 pub fn scan(
     text: String,
-    #[wasm_bindgen(unchecked_param_type = "ScanOptions | null")] options: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ScanOptions | null")] options: Option<JsValue>,
 ) -> Result<JsValue, JsValue> {
-    let o = self::options(options)?;
+    let o: wire::ScanOptions = self::options(options.unwrap_or(JsValue::NULL))?;
     let source = Source::new(o.path.unwrap_or_else(|| "-".to_string()), text);
     let r = engine_from(o.config)?.scan_source(&source, kind_arg(o.kind)?);
     report(r, std::slice::from_ref(&source))
@@ -385,7 +289,7 @@ pub fn rules() -> Result<JsValue, JsValue> {
     to_js(
         &stockade::rules()
             .iter()
-            .map(|m| rule_info(m))
+            .map(|m| wire::RuleInfo::from(*m))
             .collect::<Vec<_>>(),
     )
 }
@@ -393,10 +297,11 @@ pub fn rules() -> Result<JsValue, JsValue> {
 /// The rule with this id or alias, or `null`.
 #[wasm_bindgen(unchecked_return_type = "RuleInfo | null")]
 pub fn explain(rule: &str) -> Result<JsValue, JsValue> {
-    stockade::explain(rule).map_or(Ok(JsValue::NULL), |m| to_js(&rule_info(m)))
+    stockade::explain(rule).map_or(Ok(JsValue::NULL), |m| to_js(&wire::RuleInfo::from(m)))
 }
 
-/// The error classes (`StockadeError`, `ConfigError`, …) thrown by this module.
+/// The error classes (`StockadeError`, `ConfigError`, …) thrown by this module,
+/// also exported by name.
 #[wasm_bindgen(js_name = errorClasses, unchecked_return_type = "ErrorClasses")]
 pub fn error_classes() -> Result<JsValue, JsValue> {
     Ok(error_classes_js())

@@ -90,6 +90,7 @@ pub mod config;
 mod engine;
 pub mod output;
 mod registry;
+pub mod wire;
 
 // The lower layers and the packs, for the lower-level APIs (parsers, analyses,
 // policy engines). Each is its own crate; none depends on another pack.
