@@ -53,46 +53,22 @@ fn js_error(env: Env, e: &stockade::ScanError) -> Error {
     throw(env, e.to_string(), info)
 }
 
-fn config_error(env: Env, message: String) -> Error {
-    js_error(
-        env,
-        &stockade::ScanError::file(stockade::ErrorKind::Config, "-", message),
-    )
-}
-
 /// The first policy error thrown, UTF-16 positioned in its source, with every
 /// error in its `errors`.
 fn policy_errors(env: Env, errors: &[stockade::ScanError], sources: &[Source]) -> Error {
-    let source = |path: &str| sources.iter().find(|s| s.path() == path);
-    let Some(first) = errors.first() else {
-        return Error::from_reason("unknown error");
-    };
-    let all = errors
-        .iter()
-        .map(|e| wire::ErrorInfo::new(e, source(&e.path)))
-        .collect();
-    let info = wire::thrown_error_info(wire::ErrorInfo::new(first, source(&first.path)), Some(all));
-    throw(env, first.to_string(), info)
+    match wire::thrown_policy_errors(errors, sources) {
+        Some((message, info)) => throw(env, message, info),
+        None => Error::from_reason("unknown error"),
+    }
 }
 
 fn kind_arg(env: Env, kind: Option<String>) -> Result<Option<Kind>> {
-    kind.map(|k| {
-        k.parse::<Kind>()
-            .map_err(|message| config_error(env, message))
-    })
-    .transpose()
+    wire::kind_arg(kind).map_err(|e| js_error(env, &e))
 }
 
 /// A configuration given as the text of a `stockade.yaml` or as an object (read as JSON).
 fn engine_from(env: Env, config: Option<wire::ConfigInput>) -> Result<stockade::Engine> {
-    let Some(text) = config.and_then(wire::ConfigInput::into_text) else {
-        return Ok(stockade::Engine::default());
-    };
-    stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|errors| {
-        errors
-            .first()
-            .map_or_else(|| Error::from_reason("unknown error"), |e| js_error(env, e))
-    })
+    wire::ConfigInput::engine(config).map_err(|e| js_error(env, &e))
 }
 
 fn pairs(list: &[Source]) -> Vec<(&str, &str)> {
@@ -219,11 +195,7 @@ impl Task for ScanFiles {
 }
 
 fn conn_format(env: Env, format: Option<String>) -> Result<stockade::netpol::ConnFormat> {
-    format
-        .as_deref()
-        .unwrap_or("text")
-        .parse()
-        .map_err(|message| config_error(env, message))
+    wire::conn_format_arg(format.as_deref()).map_err(|e| js_error(env, &e))
 }
 
 fn document<T: serde::Serialize>(
@@ -293,7 +265,7 @@ pub fn netpol_explain(
 ) -> Result<Value> {
     let sources = sources_arg(env, sources)?;
     let e = stockade::netpol::explain(&sources, &from, &to, port.as_deref())
-        .map_err(|message| config_error(env, message))?;
+        .map_err(|message| js_error(env, &wire::argument_error(message)))?;
     document(wire::NetpolExplanation::new(&e))
 }
 

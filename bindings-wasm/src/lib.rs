@@ -85,23 +85,13 @@ fn js_error(e: &ScanError) -> JsValue {
     throw(e.to_string(), &info)
 }
 
-fn config_error(message: String) -> JsValue {
-    js_error(&ScanError::file(stockade::ErrorKind::Config, "-", message))
-}
-
 /// The first policy error thrown, UTF-16 positioned in its source, with every
 /// error in its `errors`.
 fn policy_errors(errors: &[ScanError], sources: &[Source]) -> JsValue {
-    let source = |path: &str| sources.iter().find(|s| s.path() == path);
-    let Some(first) = errors.first() else {
-        return JsValue::from_str("unknown error");
-    };
-    let all = errors
-        .iter()
-        .map(|e| wire::ErrorInfo::new(e, source(&e.path)))
-        .collect();
-    let info = wire::thrown_error_info(wire::ErrorInfo::new(first, source(&first.path)), Some(all));
-    throw(first.to_string(), &info)
+    match wire::thrown_policy_errors(errors, sources) {
+        Some((message, info)) => throw(message, &info),
+        None => JsValue::from_str("unknown error"),
+    }
 }
 
 fn document<T: Serialize>(value: Result<T, serde_json::Error>) -> Result<JsValue, JsValue> {
@@ -113,11 +103,7 @@ fn pairs(list: &[Source]) -> Vec<(&str, &str)> {
 }
 
 fn conn_format(format: Option<String>) -> Result<stockade::netpol::ConnFormat, JsValue> {
-    format
-        .as_deref()
-        .unwrap_or("text")
-        .parse()
-        .map_err(config_error)
+    wire::conn_format_arg(format.as_deref()).map_err(|e| js_error(&e))
 }
 
 /// Run a `gator verify` suite over `options.files` (`path → text`, paths relative
@@ -166,7 +152,7 @@ pub fn netpol_explain(
     port: Option<String>,
 ) -> Result<JsValue, JsValue> {
     let e = stockade::netpol::explain(&sources_arg(sources)?, from, to, port.as_deref())
-        .map_err(config_error)?;
+        .map_err(|message| js_error(&wire::argument_error(message)))?;
     document(wire::NetpolExplanation::new(&e))
 }
 
@@ -183,20 +169,12 @@ pub fn netpol_diff(
 }
 
 fn kind_arg(kind: Option<String>) -> Result<Option<Kind>, JsValue> {
-    kind.map(|k| k.parse::<Kind>().map_err(config_error))
-        .transpose()
+    wire::kind_arg(kind).map_err(|e| js_error(&e))
 }
 
 /// A configuration given as the text of a `stockade.yaml` or as an object (read as JSON).
 fn engine_from(config: Option<wire::ConfigInput>) -> Result<stockade::Engine, JsValue> {
-    let Some(text) = config.and_then(wire::ConfigInput::into_text) else {
-        return Ok(stockade::Engine::default());
-    };
-    stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|errors| {
-        errors
-            .first()
-            .map_or_else(|| JsValue::from_str("unknown error"), js_error)
-    })
+    wire::ConfigInput::engine(config).map_err(|e| js_error(&e))
 }
 
 fn report(r: stockade::Report, sources: &[Source]) -> Result<JsValue, JsValue> {

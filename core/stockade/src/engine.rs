@@ -35,13 +35,13 @@ pub(crate) fn finish(mut ctx: Context<'_>, source: &Source) -> Report {
     let (applied, left_out) = cap_findings(applied, config.limits.max_findings, left_out);
     if let Some((span, n)) = left_out {
         ctx.problems.push(Problem::new(
-                ErrorKind::Limit,
-                span,
-                format!(
-                    "{n} more findings from here on are not reported: a file reports at most {} (raise `limits: max-findings`)",
-                    config.limits.max_findings
-                ),
-            ));
+            ErrorKind::Limit,
+            span,
+            format!(
+                "{n} more findings from here on are not reported: a file reports at most {} (raise `limits: max-findings`)",
+                config.limits.max_findings
+            ),
+        ));
     }
     let mut report = Report::default();
     report.summary.notices = applied

@@ -503,6 +503,60 @@ impl ConfigInput {
             value => Some(value.to_string()),
         }
     }
+
+    /// The engine a binding's `config` argument asks for: the default engine for
+    /// none, else one configured by the text (read as from `stockade.yaml`); the
+    /// first problem of the configuration otherwise.
+    pub fn engine(config: Option<Self>) -> Result<crate::Engine, crate::ScanError> {
+        let Some(text) = config.and_then(Self::into_text) else {
+            return Ok(crate::Engine::default());
+        };
+        crate::Engine::from_config_text(&text, "stockade.yaml").map_err(|errors| {
+            errors.into_iter().next().unwrap_or_else(|| {
+                crate::ScanError::file(
+                    ErrorKind::Config,
+                    "stockade.yaml",
+                    "the configuration was refused",
+                )
+            })
+        })
+    }
+}
+
+/// A `config` error about an argument (an unknown kind or format), as the
+/// bindings throw it.
+pub fn argument_error(message: String) -> crate::ScanError {
+    crate::ScanError::file(ErrorKind::Config, "-", message)
+}
+
+/// A binding's `kind` argument: `None` detects the kind from the path.
+pub fn kind_arg(kind: Option<String>) -> Result<Option<crate::Kind>, crate::ScanError> {
+    kind.map(|k| k.parse::<crate::Kind>().map_err(argument_error))
+        .transpose()
+}
+
+/// A binding's connection-list `format` argument (default `text`).
+pub fn conn_format_arg(
+    format: Option<&str>,
+) -> Result<crate::netpol::ConnFormat, crate::ScanError> {
+    format.unwrap_or("text").parse().map_err(argument_error)
+}
+
+/// What a binding throws for policy errors: the first error's message and its
+/// details (positioned in its source, UTF-16 columns included), with every error
+/// in `errors`. `None` when there is no error.
+pub fn thrown_policy_errors(
+    errors: &[crate::ScanError],
+    sources: &[Source],
+) -> Option<(String, Value)> {
+    let source = |path: &str| sources.iter().find(|s| s.path() == path);
+    let first = errors.first()?;
+    let all = errors
+        .iter()
+        .map(|e| ErrorInfo::new(e, source(&e.path)))
+        .collect();
+    let info = thrown_error_info(ErrorInfo::new(first, source(&first.path)), Some(all));
+    Some((first.to_string(), info))
 }
 
 wire_struct! {
