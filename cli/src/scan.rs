@@ -147,7 +147,9 @@ fn not_ours(source: &Source, report: Report) -> Report {
     let Some(parse) = report.errors.iter().find(|e| e.kind == ErrorKind::Parse) else {
         return report;
     };
-    if !is_yaml || looks_like_kubernetes(source.text()) {
+    let kubernetes = looks_like_kubernetes(source.text());
+    let template = kubernetes && is_template(source.text());
+    if !is_yaml || (kubernetes && !template) {
         return report;
     }
     let at = parse
@@ -156,16 +158,35 @@ fn not_ours(source: &Source, report: Report) -> Report {
         .unwrap_or_default();
     let mut skipped = Report::default();
     skipped.summary.files = report.summary.files;
+    let (kind, why) = if template {
+        (
+            "template",
+            "holds `{{ … }}` template markers: a template, not scanned until rendered (name the file to see the error)",
+        )
+    } else {
+        (
+            "not Kubernetes",
+            "has no top-level `apiVersion` and `kind`: not a Kubernetes manifest (name the file to see the error)",
+        )
+    };
     skipped.summary.skipped.push(stockade::Skipped::new(
         source.path(),
         0,
-        "not Kubernetes",
+        kind,
         format!(
-            "does not parse as YAML ({}{at}) and has no top-level `apiVersion` and `kind`: not a Kubernetes manifest (name the file to see the error)",
+            "does not parse as YAML ({}{at}) and {why}",
             parse.message
         ),
     ));
     skipped
+}
+
+/// Whether the text has Go-template or Jinja markers (`{{ … }}`, `{%- … %}`) on
+/// some line: a walked file that does not parse and has them is a template.
+fn is_template(text: &str) -> bool {
+    text.lines().any(|l| {
+        (l.contains("{{") && l.contains("}}")) || (l.contains("{%") && l.contains("%}"))
+    })
 }
 
 /// Whether some document has top-level `apiVersion:` and `kind:` keys.

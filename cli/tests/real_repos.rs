@@ -220,6 +220,11 @@ fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
         "- hosts: all\n  vars:\n    x: {{ y }}\n  tasks: [\n",
     );
     dir.write("broken.yaml", "apiVersion: v1\nkind: Pod\nmetadata: [\n");
+    // Kubernetes-shaped with Go-template markers (Istio's test data): a template.
+    dir.write(
+        "ansible/gateway.yaml",
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: {{ .Name }}-gw\n",
+    );
     let out = run_in(
         dir.path(),
         &["scan", "--no-config", "-f", "json", "ansible"],
@@ -227,7 +232,10 @@ fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
     assert_eq!(out.code, 0, "{}\n{}", out.stdout, out.stderr);
     assert_eq!(
         skipped(&out.json()),
-        [("ansible/site.yml".to_string(), "not Kubernetes".to_string())]
+        [
+            ("ansible/gateway.yaml".to_string(), "template".to_string()),
+            ("ansible/site.yml".to_string(), "not Kubernetes".to_string())
+        ]
     );
     // Named, it is an error; so is a walked file that looks like Kubernetes.
     let out = run_in(dir.path(), &["scan", "--no-config", "ansible/site.yml"]);

@@ -87,19 +87,25 @@
     )
 )]
 
+pub mod exposure;
 pub mod hardening;
 pub mod namespaces;
+pub mod object_rules;
 mod pack;
 pub use stockade_yaml::objects;
 pub mod podspec;
 pub mod pss;
 pub mod rbac;
 pub mod seccomp;
+pub mod secrets;
 pub mod suppressions;
+pub mod webhooks;
+pub mod workloads;
 
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
 pub use objects::Manifest;
 pub use pack::KubernetesPack;
+pub use exposure::ServiceIndex;
 pub use rbac::RoleIndex;
 
 use stockade_source::context::Context;
@@ -174,6 +180,16 @@ stockade_source::register_rules! {
         rbac::authenticated_binding,
         rbac::default_service_account_binding,
         rbac::binding_sensitive_role,
+        exposure::node_port,
+        exposure::load_balancer_source_ranges,
+        exposure::external_ips,
+        exposure::ingress_tls,
+        exposure::route_missing_service,
+        secrets::config_map_secret,
+        secrets::annotation_secret,
+        secrets::secret_literal_data,
+        webhooks::webhook_fail_open,
+        webhooks::api_service_insecure_tls,
     ];
 }
 
@@ -212,13 +228,37 @@ pub fn check_manifest_with(
     namespaces: &NamespaceIndex,
     roles: &RoleIndex,
 ) {
+    let scan = ScanIndex {
+        roles: roles.clone(),
+        services: ServiceIndex::default(),
+    };
+    check_manifest_in(manifest, ctx, namespaces, &scan);
+}
+
+/// What the rules that read other objects see of the whole scan: its Roles and
+/// `ClusterRoles` (the RBAC binding rules) and its Services (the route rule).
+#[derive(Debug, Clone, Default)]
+pub struct ScanIndex {
+    pub roles: RoleIndex,
+    pub services: ServiceIndex,
+}
+
+/// [`check_manifest`], with the Roles and Services of the whole scan (`scan`); those
+/// of this source are added to them.
+pub fn check_manifest_in(
+    manifest: &Manifest<'_>,
+    ctx: &mut Context<'_>,
+    namespaces: &NamespaceIndex,
+    scan: &ScanIndex,
+) {
     let source = manifest.source;
     let lines = source.line_index();
 
     let (default_level, default_version) = configured_policy(ctx);
     let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
-    let mut all_roles = roles.clone();
-    all_roles.add_objects(manifest.objects().map(|(_, o)| o));
+    let mut all = scan.clone();
+    all.roles.add_objects(manifest.objects().map(|(_, o)| o));
+    all.services.add_objects(manifest.objects().map(|(_, o)| o));
 
     // Pass 1: Namespaces of this file.
     let mut index = namespaces.clone();
@@ -315,7 +355,7 @@ pub fn check_manifest_with(
                         doc.index,
                         object,
                         (level, version),
-                        (&accounts, &all_roles),
+                        (&accounts, &all),
                     );
                 }
             }
@@ -348,7 +388,7 @@ fn check_object(
     document: usize,
     object: &Object<'_>,
     (level, version): (PssLevel, Version),
-    (accounts, roles): (&hardening::ServiceAccounts, &RoleIndex),
+    (accounts, scan): (&hardening::ServiceAccounts, &ScanIndex),
 ) {
     ctx.count_kind(object.kind.clone());
     // The object's own labels and annotations must be strings, whatever its kind.
@@ -358,14 +398,30 @@ fn check_object(
         decoder.string_map(metadata, &ptr, "annotations");
     }
     let Some(path) = object.pod_path() else {
+        let (pods, found) = workloads::locate(object, &ctx.config.pod_templates);
+        if decoder.errors.is_empty() && !pods.is_empty() {
+            object_rules::check(ctx, document, object, &scan.services);
+            check_custom_pods(
+                (source, ctx),
+                document,
+                object,
+                &pods,
+                found,
+                (level, version),
+                accounts,
+            );
+            return;
+        }
         if decoder.errors.is_empty() {
             hardening::check_object(ctx, document, object);
-            rbac::check_object(ctx, document, object, roles);
+            object_rules::check(ctx, document, object, &scan.services);
+            rbac::check_object(ctx, document, object, &scan.roles);
         }
         report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty())
-            || rbac::is_rbac(object);
+            || rbac::is_rbac(object)
+            || object_rules::reads_kind(object);
         if !elsewhere {
             ctx.skipped.push(Skipped::new(
                 source.path().to_string(),
@@ -381,6 +437,7 @@ fn check_object(
         report_decode_errors(ctx, document, object, &decoder);
         if decoder.errors.is_empty() {
             hardening::check_object(ctx, document, object);
+            object_rules::check(ctx, document, object, &scan.services);
             ctx.skipped.push(Skipped::new(
                 source.path().to_string(),
                 document,
@@ -394,14 +451,70 @@ fn check_object(
         }
         return;
     };
-    let pod = decoder.pod(holder, &pointer);
-    let extra = hardening::model::decode(&mut decoder, holder, &pointer);
-    if !decoder.errors.is_empty() {
+    if let Some(decoded) = decode_pod(&mut decoder, holder, &pointer) {
+        hardening::check_object(ctx, document, object);
+        object_rules::check(ctx, document, object, &scan.services);
+        check_pod(ctx, document, object, &decoded, (level, version), accounts);
+    } else {
         report_decode_errors(ctx, document, object, &decoder);
-        return;
     }
+}
+
+/// The pods of a custom resource ([`workloads::locate`]): each is decoded and
+/// checked; one found generically that does not decode is skipped with the reason.
+fn check_custom_pods(
+    (source, ctx): (&Source, &mut Context<'_>),
+    document: usize,
+    object: &Object<'_>,
+    pods: &[workloads::PodAt<'_>],
+    found: workloads::Found,
+    policy: (PssLevel, Version),
+    accounts: &hardening::ServiceAccounts,
+) {
     hardening::check_object(ctx, document, object);
-    hardening::check_pod(ctx, document, object, &pod, &extra, accounts);
+    for at in pods {
+        let mut decoder = podspec::Decoder::new();
+        match decode_pod(&mut decoder, at.holder, &at.pointer) {
+            Some(decoded) => check_pod(ctx, document, object, &decoded, policy, accounts),
+            None if found == workloads::Found::Generic => {
+                let first = decoder.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+                ctx.skipped.push(Skipped::new(
+                    source.path().to_string(),
+                    document,
+                    object.kind.clone(),
+                    format!(
+                        "{} has what looks like a pod template at {} that does not decode as one ({first})",
+                        object.display_name(),
+                        if at.pointer.is_empty() { "/" } else { at.pointer.as_str() }
+                    ),
+                ));
+            }
+            None => report_decode_errors(ctx, document, object, &decoder),
+        }
+    }
+}
+
+/// A decoded pod with its hardening fields; `None` when the decoder found errors.
+fn decode_pod(
+    decoder: &mut podspec::Decoder,
+    holder: &Node,
+    pointer: &str,
+) -> Option<(podspec::Pod, hardening::Extra)> {
+    let pod = decoder.pod(holder, pointer);
+    let extra = hardening::model::decode(decoder, holder, pointer);
+    decoder.errors.is_empty().then_some((pod, extra))
+}
+
+/// The pod rules and Pod Security on one decoded pod of `object`.
+fn check_pod(
+    ctx: &mut Context<'_>,
+    document: usize,
+    object: &Object<'_>,
+    (pod, extra): &(podspec::Pod, hardening::Extra),
+    (level, version): (PssLevel, Version),
+    accounts: &hardening::ServiceAccounts,
+) {
+    hardening::check_pod(ctx, document, object, pod, extra, accounts);
     let Some(level) = Level::from_config(level) else {
         return;
     };
@@ -424,12 +537,12 @@ fn check_object(
     // and severity, next to the restricted check's finding.
     if level == Level::Restricted {
         for (check, implementation) in pss::replaced_at_restricted(version) {
-            for violation in &(implementation.eval)(&pod) {
+            for violation in &(implementation.eval)(pod) {
                 report(ctx, check, violation);
             }
         }
     }
-    for result in pss::evaluate(&pod, level, version) {
+    for result in pss::evaluate(pod, level, version) {
         for violation in &result.violations {
             report(ctx, result.check, violation);
         }

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use stockade_pack::{Context, Input, Pack, Scan};
 use stockade_source::rule::RuleMeta;
 
-use crate::{NamespaceIndex, RoleIndex};
+use crate::{NamespaceIndex, ScanIndex};
 
 /// Pod Security, hardening, seccomp and RBAC checks over every Kubernetes object,
 /// with the Namespace labels of the whole scan deciding Pod Security levels and the
@@ -13,7 +13,7 @@ use crate::{NamespaceIndex, RoleIndex};
 #[derive(Debug, Clone, Default)]
 pub struct KubernetesPack {
     namespaces: Arc<NamespaceIndex>,
-    roles: Arc<RoleIndex>,
+    scan: Arc<ScanIndex>,
 }
 
 impl KubernetesPack {
@@ -22,7 +22,7 @@ impl KubernetesPack {
     pub fn new(namespaces: NamespaceIndex) -> Self {
         Self {
             namespaces: Arc::new(namespaces),
-            roles: Arc::new(RoleIndex::default()),
+            scan: Arc::new(ScanIndex::default()),
         }
     }
 
@@ -43,22 +43,23 @@ impl Pack for KubernetesPack {
 
     fn prepare(&self, scan: Scan<'_>) -> Option<Arc<dyn Pack>> {
         let mut found = NamespaceIndex::new();
-        let mut roles = (*self.roles).clone();
+        let mut index = (*self.scan).clone();
         for manifest in scan.manifests {
             found.add_objects(manifest.objects().map(|(_, o)| o));
-            roles.add_objects(manifest.objects().map(|(_, o)| o));
+            index.roles.add_objects(manifest.objects().map(|(_, o)| o));
+            index.services.add_objects(manifest.objects().map(|(_, o)| o));
         }
         let mut namespaces = (*self.namespaces).clone();
         namespaces.extend(&found);
         Some(Arc::new(Self {
             namespaces: Arc::new(namespaces),
-            roles: Arc::new(roles),
+            scan: Arc::new(index),
         }))
     }
 
     fn check(&self, input: Input<'_>, ctx: &mut Context<'_>) {
         if let Input::Manifest(manifest) = input {
-            crate::check_manifest_with(manifest, ctx, &self.namespaces, &self.roles);
+            crate::check_manifest_in(manifest, ctx, &self.namespaces, &self.scan);
         }
     }
 

@@ -148,6 +148,64 @@ pub struct Settings {
     pub pss_version: Option<String>,
     /// Bounds on the input a scan accepts.
     pub limits: Limits,
+    /// Where the pod templates of custom resource kinds are (`pod-templates` in
+    /// `stockade.yaml`), besides the kinds Stockade knows.
+    pub pod_templates: Vec<PodTemplatePaths>,
+}
+
+/// The pod templates of one custom resource kind: each path leads from the
+/// object to a mapping holding the pod's `metadata` and `spec`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodTemplatePaths {
+    /// The kind (`Pipeline`).
+    pub kind: String,
+    /// The API group (`example.com`); `None` matches the kind in any group.
+    pub group: Option<String>,
+    /// The paths, each parsed by [`PathStep::parse`].
+    pub paths: Vec<Vec<PathStep>>,
+}
+
+/// One step of a pod-template path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PathStep {
+    /// The value under this key of a mapping.
+    Key(String),
+    /// Every item of a list (`[]` after a key).
+    Items,
+    /// Every value of a mapping (`*`).
+    Values,
+}
+
+impl PathStep {
+    /// Parse `spec.workers[].template` or `spec.replicaSpecs.*.template`: keys
+    /// separated by `.`, `[]` after a key for every item of that list, `*` for
+    /// every value of a mapping. An empty path or key is an error.
+    pub fn parse(path: &str) -> Result<Vec<PathStep>, String> {
+        let mut out = Vec::new();
+        if path.trim().is_empty() {
+            return Err("the path is empty".to_string());
+        }
+        for part in path.split('.') {
+            let (key, items) = match part.strip_suffix("[]") {
+                Some(key) => (key, true),
+                None => (part, false),
+            };
+            if key.is_empty() || key.contains(['[', ']']) {
+                return Err(format!(
+                    "`{part}` is not a key (write keys separated by `.`, `[]` after a list, `*` for every value of a mapping)"
+                ));
+            }
+            out.push(if key == "*" {
+                PathStep::Values
+            } else {
+                PathStep::Key(key.to_string())
+            });
+            if items {
+                out.push(PathStep::Items);
+            }
+        }
+        Ok(out)
+    }
 }
 
 impl Settings {

@@ -26,7 +26,16 @@
 //!   max-message-size: 4096   # bytes of a policy's message; longer ones are cut
 //! exclude: [target/, node_modules/]  # replaces these default exclusions
 //! extend-exclude: [vendor/, "*.generated.yaml"]  # added to them
+//! pod-templates:             # pod templates of custom resources Stockade does not know
+//!   - kind: Pipeline
+//!     api-group: example.com # optional: any group when absent
+//!     paths: [spec.runner.template, "spec.stages[].template", "spec.roles.*.template"]
 //! ```
+//!
+//! A `pod-templates` path leads from the object to the mapping that holds the
+//! pod's `metadata` and `spec` (keys separated by `.`, `[]` after a list for each
+//! of its items, `*` for each value of a mapping); every pod rule checks the pods
+//! found there.
 //!
 //! `exclude` and `extend-exclude` are `.gitignore`-style patterns, relative to
 //! the configuration file's folder: a pattern without `/` matches a file or
@@ -64,7 +73,9 @@ use crate::rule::{OptionsError, OptionsPathSegment, RuleMeta, RuleOptions, Sever
 use crate::source::{LineIndex, Span};
 use crate::yaml::{self, Node, Value};
 
-pub use stockade_source::settings::{Limits, PssLevel, RuleSetting, Settings};
+pub use stockade_source::settings::{
+    Limits, PathStep, PodTemplatePaths, PssLevel, RuleSetting, Settings,
+};
 
 /// Everything that shapes a scan: the [`Settings`] every pack reads (rules, Pod
 /// Security level and version, limits) and where they were read from. Cheap to
@@ -348,10 +359,11 @@ impl Loader<'_> {
                 Some("extend-exclude") => {
                     self.config.extend_exclude = self.patterns(value, "extend-exclude");
                 }
+                Some("pod-templates") => self.pod_templates(value),
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown configuration key `{}` (expected `rules`, `pod-security`, `limits`, `exclude` or `extend-exclude`)",
+                        "unknown configuration key `{}` (expected `rules`, `pod-security`, `limits`, `exclude`, `extend-exclude` or `pod-templates`)",
                         key_name(key)
                     ),
                 ),
@@ -592,6 +604,54 @@ impl Loader<'_> {
                 };
                 self.error(span, message);
                 None
+            }
+        }
+    }
+
+    /// `pod-templates`: a list of `{kind, api-group?, paths}`.
+    fn pod_templates(&mut self, node: &Node) {
+        let items = match &node.value {
+            Value::Seq(items) => items.as_slice(),
+            Value::Null => &[],
+            _ => {
+                let found = describe(node);
+                return self.error(
+                    node.span,
+                    format!("`pod-templates` must be a list of {{kind, api-group, paths}}, found {found}"),
+                );
+            }
+        };
+        for item in items {
+            let (mut kind, mut group, mut paths) = (None, None, Vec::new());
+            for (key, value) in self.mapping(item, "a `pod-templates` entry") {
+                match (key.as_str(), value.as_str()) {
+                    (Some("kind"), Some(v)) if !v.is_empty() => kind = Some(v.to_string()),
+                    (Some("api-group"), Some(v)) => group = Some(v.to_string()),
+                    (Some("paths"), _) => {
+                        for p in value.as_seq().unwrap_or_default() {
+                            match p.as_str().map(PathStep::parse) {
+                                Some(Ok(steps)) => paths.push(steps),
+                                Some(Err(e)) => self.error(p.span, format!("invalid pod-template path: {e}")),
+                                None => self.error(p.span, format!("a pod-template path must be a string, found {}", describe(p))),
+                            }
+                        }
+                        if value.as_seq().is_none() {
+                            self.error(value.span, format!("`paths` must be a list of paths, found {}", describe(value)));
+                        }
+                    }
+                    (Some("kind" | "api-group"), _) => self.error(
+                        value.span,
+                        format!("`{}` must be a non-empty string, found {}", key_name(key), describe(value)),
+                    ),
+                    _ => self.error(
+                        key.span,
+                        format!("unknown key `{}` in a `pod-templates` entry (expected `kind`, `api-group` or `paths`)", key_name(key)),
+                    ),
+                }
+            }
+            match kind {
+                Some(kind) => self.config.pod_templates.push(PodTemplatePaths { kind, group, paths }),
+                None => self.error(item.span, "a `pod-templates` entry needs a `kind`".to_string()),
             }
         }
     }

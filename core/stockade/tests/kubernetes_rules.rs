@@ -393,7 +393,7 @@ subjects:
 #[test]
 fn rbac_objects_are_checked_not_skipped() {
     let text = format!(
-        "{ROLE}---\n{BINDING}---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: c, namespace: shop}}\n"
+        "{ROLE}---\n{BINDING}---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: c, namespace: shop}}\n"
     );
     let report = Engine::default().scan(&text, Some("rbac.yaml"), None);
     let reasons: Vec<_> = report
@@ -402,7 +402,7 @@ fn rbac_objects_are_checked_not_skipped() {
         .iter()
         .map(|s| s.reason.as_str())
         .collect();
-    assert_eq!(reasons, ["ConfigMap/shop/c has no pod spec to check"]);
+    assert_eq!(reasons, ["PersistentVolumeClaim/shop/c has no pod spec to check"]);
     assert_eq!(report.summary.kinds.get("Role"), Some(&1));
     assert_eq!(report.summary.kinds.get("RoleBinding"), Some(&1));
 }

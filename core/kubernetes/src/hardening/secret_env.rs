@@ -138,7 +138,7 @@ fn is_reference(value: &str) -> bool {
 /// `[A-Za-z0-9._-]` components only and starts at `./`, `../`, `~/` or `/`; from `/`
 /// it must also start at a usual root directory or end with a file extension, so
 /// that a base64 secret that happens to start with `/` is still reported.
-fn is_file_path(value: &str) -> bool {
+pub(crate) fn is_file_path(value: &str) -> bool {
     const ROOTS: &[&str] = &[
         "etc", "var", "run", "secrets", "tmp", "home", "opt", "usr", "mnt", "data", "config",
         "certs", "srv", "app", "vault", "root", "keys", "tls", "ssl",
@@ -170,7 +170,7 @@ fn is_file_path(value: &str) -> bool {
     valid && (relative || root || extension)
 }
 
-fn is_private_key(value: &str) -> bool {
+pub(crate) fn is_private_key(value: &str) -> bool {
     value.contains("-----BEGIN") && value.contains("PRIVATE KEY")
 }
 
