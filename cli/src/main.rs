@@ -383,7 +383,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 ));
                 Some((policies, inventory))
             };
-            let notices = config.notices().to_vec();
+            // Kyverno rules outside the offline subset are said once, not errors.
+            let (kyverno_errors, mut notices) = stockade::unsupported_notices(kyverno_errors);
+            notices.extend(config.notices().iter().cloned());
             let (mut report, sources) = scan::scan_all(
                 config,
                 &collected.inputs,

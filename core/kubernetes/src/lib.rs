@@ -162,6 +162,7 @@ stockade_source::register_rules! {
         hardening::share_process_namespace,
         hardening::dangerous_capabilities,
         hardening::secret_env_ref,
+        hardening::invalid_image,
         seccomp::default_action,
         seccomp::dangerous_syscalls,
         rbac::wildcard,

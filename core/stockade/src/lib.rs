@@ -201,6 +201,9 @@ pub struct Engine {
     /// Every pack, in the order they check a source ([`Engine::PACKS`]); each
     /// prepared for the scan by [`Engine::for_scan`].
     packs: [Arc<dyn pack::Pack>; 5],
+    /// Said once in every report's summary: policy rules outside the supported
+    /// subset ([`unsupported_notices`]).
+    notices: Vec<String>,
 }
 
 impl Default for Engine {
@@ -225,6 +228,7 @@ impl Engine {
                 Arc::new(rego::RegoPack::default()),
                 Arc::new(kyverno::KyvernoPack::default()),
             ],
+            notices: Vec::new(),
         }
     }
 
@@ -326,8 +330,10 @@ impl Engine {
     /// documents (other documents are ignored). One call for the language bindings.
     ///
     /// Every problem met while reading or compiling (a Rego syntax error, a
-    /// constraint without its template, a Kyverno rule outside the supported subset)
-    /// comes back positioned, and no engine is built.
+    /// constraint without its template) comes back positioned, and no engine is
+    /// built. A Kyverno rule or policy kind outside the supported subset (`mutate`,
+    /// `generate`, `validate.cel`, `ValidatingPolicy` …) is not an error: it is
+    /// said once in every report's `summary.notices` and not evaluated.
     pub fn with_policy_texts<'a>(
         self,
         policies: &[(&'a str, &'a str)],
@@ -352,10 +358,12 @@ impl Engine {
                 errors.push(error);
             }
         }
+        let (errors, notices) = unsupported_notices(errors);
         if !errors.is_empty() {
             return Err(errors);
         }
         let mut engine = self;
+        engine.notices.extend(notices);
         if !rego.is_empty() {
             let mut objects = rego::Inventory::new();
             for (_, text) in inventory {
@@ -425,7 +433,14 @@ impl Engine {
             Some(_) if source.text().len() > self.config.limits.file_bytes() => {
                 self.oversized(source.path(), source.text().len(), false)
             }
-            Some(kind) => engine::scan_source(&self.config, &self.packs, source, kind),
+            Some(kind) => {
+                let mut report = engine::scan_source(&self.config, &self.packs, source, kind);
+                report.summary.notices.extend(self.notices.iter().cloned());
+                report.summary.notices.extend(self.config.notices().iter().cloned());
+                report.summary.notices.sort();
+                report.summary.notices.dedup();
+                report
+            }
             None => {
                 let mut report = Report::default();
                 report.summary.files = 1;
@@ -514,6 +529,18 @@ impl Engine {
 /// Scan one text with the default configuration.
 pub fn scan(text: &str, path: Option<&str>, kind: Option<Kind>) -> Report {
     Engine::default().scan(text, path, kind)
+}
+
+/// Split policy-reading errors into real errors and notices: an `unsupported`
+/// error (a Kyverno rule outside the offline subset, a CEL-based policy kind) is
+/// not a failure of the scan but something to say once (`summary.notices`), as
+/// `path:line:column: message`.
+pub fn unsupported_notices(errors: Vec<ScanError>) -> (Vec<ScanError>, Vec<String>) {
+    let (unsupported, errors): (Vec<_>, Vec<_>) = errors
+        .into_iter()
+        .partition(|e| e.kind == ErrorKind::Unsupported);
+    let notices = unsupported.iter().map(ToString::to_string).collect();
+    (errors, notices)
 }
 
 /// Metadata of every built-in rule.

@@ -135,3 +135,58 @@ fn kyverno_test_from_memory() {
     assert!(run.passed());
     assert_eq!(run.name, "require-limits");
 }
+
+/// Issue 10, defect 11: Kyverno rules outside the offline subset (mutate,
+/// generate, `validate.cel`) and CEL-based policy kinds are said once in the
+/// summary, not errors; the supported rules still run.
+#[test]
+fn unsupported_kyverno_rules_are_notices_not_errors() {
+    let policy = r#"apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata:
+  name: mixed
+spec:
+  rules:
+    - name: add-label
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      mutate:
+        patchStrategicMerge:
+          metadata:
+            labels: {team: x}
+    - name: cel-check
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        cel:
+          expressions:
+            - expression: "object.metadata.name != 'x'"
+    - name: need-team
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        message: "team label required"
+        pattern:
+          metadata:
+            labels:
+              team: "?*"
+---
+apiVersion: policies.kyverno.io/v1alpha1
+kind: ValidatingPolicy
+metadata:
+  name: cel-only
+spec:
+  validations:
+    - expression: "true"
+"#;
+    let engine = Engine::default()
+        .with_policy_texts(&[("kyverno.yaml", policy)], &[])
+        .unwrap();
+    let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx:1}]\n";
+    let report = engine.scan(pod, Some("pod.yaml"), None);
+    assert!(report.errors.is_empty(), "{:?}", report.errors);
+    assert!(report.findings.iter().any(|f| f.rule == "mixed/need-team"));
+    let notices = &report.summary.notices;
+    assert_eq!(notices.len(), 3, "{notices:#?}");
+    assert!(notices.iter().any(|n| n.contains("add-label") && n.contains("mutate")));
+    assert!(notices.iter().any(|n| n.contains("cel-check") && n.contains("validate.cel")));
+    assert!(notices.iter().any(|n| n.contains("ValidatingPolicy")));
+    assert!(notices.iter().all(|n| n.starts_with("kyverno.yaml:")));
+}

@@ -98,6 +98,7 @@ rules! {
     update_alone,
     empty_continuation,
     expose_invalid_format,
+    invalid_from_image,
 }
 
 /// Collects a rule's findings (bounded by `limits.max_findings`, see

@@ -46,9 +46,16 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         let cached = run.ins.flags.iter().any(|f| {
             f.name == "mount" && f.value.as_deref().is_some_and(|v| v.contains("type=cache") && v.contains("/var/cache"))
         });
+        // `yum` is `dnf` on every distribution that still ships dnf (RHEL/Fedora
+        // 8+): either one's `clean all` cleans the cache the other filled.
+        let family: &[&str] = if matches!(mgr, "yum" | "dnf") { &["yum", "dnf"] } else { &[mgr] };
         let cleaned = run.script.iter().any(|c| {
-            (c.is(&[mgr]) && super::sub_is(c, super::RPM_VALUE_OPTS, &["clean", "cc"]).is_some())
-                || (c.is(&["rm"]) && c.args().iter().any(|w| w.value.starts_with("/var/cache/")))
+            (c.is(family) && super::sub_is(c, super::RPM_VALUE_OPTS, &["clean", "cc"]).is_some())
+                || (c.is(&["rm"])
+                    && c.args().iter().any(|w| {
+                        let v = w.value.trim_end_matches('/');
+                        v == "/var/cache" || w.value.starts_with("/var/cache/")
+                    }))
         });
         if !cached && !cleaned {
             let fix = if mgr == "zypper" { "zypper clean".to_string() } else { format!("{mgr} clean all") };

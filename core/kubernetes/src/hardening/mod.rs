@@ -38,6 +38,7 @@ pub(crate) mod dangerous_capabilities;
 // Public for their `Options`, which a Rust user builds in code.
 pub mod default_namespace;
 pub(crate) mod image_digest;
+pub(crate) mod invalid_image;
 pub(crate) mod image_latest_tag;
 pub(crate) mod image_pull_policy;
 pub mod image_registries;
@@ -260,6 +261,10 @@ pub static POD_RULES: &[Rule] = &[
         meta: &secret_env_ref::META,
         check: secret_env_ref::check,
     },
+    Rule {
+        meta: &invalid_image::META,
+        check: invalid_image::check,
+    },
 ];
 
 fn report(
@@ -324,10 +329,29 @@ pub fn check_pod(
 }
 
 /// The image reference of a container, parsed and normalised as Docker's
-/// `distribution/reference` (`None` when it is not a valid reference: the kubelet
-/// cannot pull it, and the image rules have nothing to say).
+/// `distribution/reference`. A reference that is invalid only for upper-case
+/// letters in its name (`us-docker.pkg.dev/PROJECT_ID/repo/app:latest`, `Nginx`)
+/// is read lower-cased, so the tag rules still see its tag (`K8S050` reports it
+/// as invalid); `None` for anything else that is not a reference (a template
+/// `${IMAGE}`, an empty value): the image rules have nothing to read.
 pub fn image_ref(image: &str) -> Option<stockade_source::image::ImageRef> {
-    stockade_source::image::ImageRef::parse(image.trim()).ok()
+    let image = image.trim();
+    if let Ok(r) = stockade_source::image::ImageRef::parse(image) {
+        return Some(r);
+    }
+    if invalid_image::is_placeholder(image) {
+        return None;
+    }
+    // Lower-case the name only: the tag and digest keep their case.
+    let end = image
+        .find('@')
+        .unwrap_or(image.len())
+        .min(match image.rfind(':') {
+            Some(c) if !image.get(c..)?.contains('/') => c,
+            _ => image.len(),
+        });
+    let (name, rest) = image.split_at(end);
+    stockade_source::image::ImageRef::parse(&format!("{}{rest}", name.to_ascii_lowercase())).ok()
 }
 
 /// Which resource setting a resources rule requires.
