@@ -222,6 +222,13 @@ impl Finding {
     fn end(&self) -> Position {
         Position(self.0.end)
     }
+    /// Where the offending text of a rendered document came from (a template, a
+    /// values file, a base, a patch): `{path, start, end, role}` dicts; empty for
+    /// plain files.
+    #[getter]
+    fn origins<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_loads(py, &to_json(&self.0.origins))
+    }
     #[getter]
     fn line(&self) -> u32 {
         self.0.start.line.get()

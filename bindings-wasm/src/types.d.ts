@@ -59,6 +59,11 @@ export interface Finding {
   start: Position
   /** Where it ends. */
   end: Position
+  /**
+   * For a finding in a rendered document: where the offending text came
+   * from (`start`/`end` are in the rendered text). Empty for plain files.
+   */
+  origins: Array<Origin>
   /** Where the finding was suppressed (findings in `suppressed` only). */
   suppression?: Suppression
 }
@@ -119,6 +124,11 @@ export interface Summary {
   kinds: Record<string, number>
   /** Documents no pack had anything to check in, each with the reason. */
   skipped: Array<Skipped>
+  /**
+   * Things said once about the whole scan: another tool's rule id that
+   * Stockade does not implement, a policy rule outside the supported subset.
+   */
+  notices: Array<string>
 }
 /** The result of a scan. */
 export interface Report {

@@ -150,6 +150,22 @@ wire_struct! {
 }
 
 wire_struct! {
+    /// Where part of a rendered document came from (a Helm template, a values
+    /// file, a Kustomize base or patch), positioned in that file.
+    #[wire(result)]
+    pub struct Origin {
+        /// The file the text came from.
+        pub path: String,
+        /// Where it starts in that file (no UTF-16 position: the file is not at hand).
+        pub start: Position,
+        /// Where it ends.
+        pub end: Position,
+        /// `template`, `value`, `base`, `patch`, `generator` or `transformer`.
+        pub role: String,
+    }
+}
+
+wire_struct! {
     /// A positioned finding.
     #[wire(result)]
     pub struct Finding {
@@ -181,6 +197,9 @@ wire_struct! {
         pub start: Position,
         /// Where it ends.
         pub end: Position,
+        /// For a finding in a rendered document: where the offending text came
+        /// from (`start`/`end` are in the rendered text). Empty for plain files.
+        pub origins: Vec<Origin>,
         /// Where the finding was suppressed (findings in `suppressed` only).
         pub suppression: Option<Suppression>,
     }
@@ -204,6 +223,16 @@ impl Finding {
             pointer: f.pointer,
             start: Position::new(f.start, source),
             end: Position::new(f.end, source),
+            origins: f
+                .origins
+                .into_iter()
+                .map(|o| Origin {
+                    path: o.path,
+                    start: Position::new(o.start, None),
+                    end: Position::new(o.end, None),
+                    role: o.role.as_str().to_string(),
+                })
+                .collect(),
             suppression: f.suppression.map(|s| Suppression {
                 line: s.line,
                 kind: s.kind,
@@ -300,6 +329,9 @@ wire_struct! {
         pub kinds: BTreeMap<String, u32>,
         /// Documents no pack had anything to check in, each with the reason.
         pub skipped: Vec<Skipped>,
+        /// Things said once about the whole scan: another tool's rule id that
+        /// Stockade does not implement, a policy rule outside the supported subset.
+        pub notices: Vec<String>,
     }
 }
 
@@ -327,6 +359,7 @@ impl From<crate::finding::Summary> for Summary {
                     reason: k.reason,
                 })
                 .collect(),
+            notices: s.notices,
         }
     }
 }
