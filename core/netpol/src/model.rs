@@ -56,6 +56,9 @@ pub struct Workload {
     pub ports: Vec<ContainerPort>,
     /// The object (for an owner of Pods: its first Pod) and its name.
     pub loc: Loc,
+    /// `Kind/namespace/name` as every pack names objects (the namespace as
+    /// written, left out when absent; see `Object::display_name`).
+    pub object: String,
 }
 
 impl Workload {
@@ -213,6 +216,9 @@ pub struct Policy {
     pub egress_key: Option<Span>,
     /// The object; `loc.span` is the name (or the object when it has none).
     pub loc: Loc,
+    /// `NetworkPolicy/namespace/name` as every pack names objects (namespace as
+    /// written, left out when absent).
+    pub object: String,
 }
 
 impl Policy {
@@ -258,6 +264,10 @@ pub struct Cluster {
     pub problems: Vec<(usize, Problem)>,
     /// `(namespace, name, kind)` of the workloads, to join the pods of one owner.
     seen: std::collections::HashSet<(String, String, String)>,
+    /// The same workload defined again in another source (a copy of a sample in
+    /// another folder): its index in `workloads` and where the copy is, so that
+    /// findings about the workload are reported in every file that defines it.
+    pub repeats: Vec<(usize, Loc)>,
 }
 
 const WORKLOAD_KINDS: &[&str] = &[
@@ -419,6 +429,7 @@ impl Cluster {
                     owner_kind
                 };
                 let ports = container_ports(o.root.get("spec"));
+                let object = written_name(&kind, o.namespace.as_deref(), &owner_name);
                 self.add_workload(Workload {
                     namespace,
                     name: owner_name,
@@ -426,6 +437,7 @@ impl Cluster {
                     labels,
                     ports,
                     loc: name_loc,
+                    object,
                 });
             }
             ("", "Service") => {
@@ -457,7 +469,8 @@ impl Cluster {
             }
             ("networking.k8s.io" | "extensions", "NetworkPolicy") => {
                 let name = o.name.clone().unwrap_or_default();
-                let policy = read_policy(o.root, namespace, name, name_loc, &mut self.problems);
+                let mut policy = read_policy(o.root, namespace, name, name_loc, &mut self.problems);
+                policy.object = o.display_name();
                 self.policies.push(policy);
             }
             (_, kind) if WORKLOAD_KINDS.contains(&kind) => {
@@ -479,6 +492,7 @@ impl Cluster {
                     labels,
                     ports,
                     loc: name_loc,
+                    object: o.display_name(),
                 });
             }
             _ => {}
@@ -493,7 +507,31 @@ impl Cluster {
             .insert((w.namespace.clone(), w.name.clone(), w.kind.clone()))
         {
             self.workloads.push(w);
+        } else if let Some(i) = self.workloads.iter().position(|o| {
+            o.namespace == w.namespace && o.name == w.name && o.kind == w.kind
+        }) {
+            let elsewhere = self.workloads.get(i).is_some_and(|o| o.loc.source != w.loc.source)
+                && !self.repeats.iter().any(|(j, l)| *j == i && l.source == w.loc.source);
+            if elsewhere {
+                self.repeats.push((i, w.loc));
+            }
         }
+    }
+
+    /// Where workload `index` is defined: its first definition, then its copies in
+    /// other sources.
+    pub fn workload_locations(&self, index: usize) -> Vec<Loc> {
+        self.workloads
+            .get(index)
+            .map(|w| w.loc.clone())
+            .into_iter()
+            .chain(
+                self.repeats
+                    .iter()
+                    .filter(|(i, _)| *i == index)
+                    .map(|(_, l)| l.clone()),
+            )
+            .collect()
     }
 
     /// The namespace's labels (implied ones for namespaces without an object).
@@ -672,6 +710,7 @@ fn read_policy(
         ingress_key,
         egress_key,
         loc,
+        object: String::new(),
     }
 }
 
@@ -795,5 +834,14 @@ fn read_port(node: &Node, loc: &Loc) -> PolicyPort {
         port_span: port_node.map(|n| n.span),
         end_port_span: end_node.map(|n| n.span),
         invalid,
+    }
+}
+
+/// `Kind/namespace/name` (namespace left out when not written), as
+/// `Object::display_name` names objects.
+fn written_name(kind: &str, namespace: Option<&str>, name: &str) -> String {
+    match namespace {
+        Some(ns) => format!("{kind}/{ns}/{name}"),
+        None => format!("{kind}/{name}"),
     }
 }

@@ -199,3 +199,50 @@ fn udp_only_service_ports_count_for_the_protocol_check() {
     let hits = finding_line(&text, "NP006");
     assert_eq!(hits.len(), 1, "{hits:?}");
 }
+
+/// Issue 10: the same workload and policy copied into two folders (two samples of
+/// one repository) are reported in both files, and objects are named as the
+/// Kubernetes pack names them (`Kind/namespace/name`, the namespace as written).
+#[test]
+fn same_named_objects_in_two_files_are_each_reported() {
+    let text = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      containers: [{name: web, image: nginx:1.27}]
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: {name: only-ingress}
+spec:
+  podSelector: {matchLabels: {app: web}}
+  policyTypes: [Ingress]
+";
+    let a = Source::new("a/app.yaml", text);
+    let b = Source::new("b/app.yaml", text);
+    let report = Engine::default().scan_sources(&[a, b], None);
+    let egress: Vec<(&str, Option<&str>)> = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "NP012")
+        .map(|f| (f.path.as_str(), f.object.as_deref()))
+        .collect();
+    assert_eq!(
+        egress,
+        [
+            ("a/app.yaml", Some("Deployment/web")),
+            ("b/app.yaml", Some("Deployment/web"))
+        ]
+    );
+    // The Kubernetes pack names the same object the same way.
+    assert!(report
+        .findings
+        .iter()
+        .filter(|f| f.rule.starts_with("K8S") && f.path == "a/app.yaml")
+        .all(|f| f.object.as_deref() == Some("Deployment/web")
+            || f.object.as_deref() == Some("NetworkPolicy/only-ingress")));
+}

@@ -148,7 +148,11 @@ impl<'c> Lint<'c> {
 }
 
 pub(crate) fn policy_object(p: &Policy) -> String {
-    format!("NetworkPolicy/{}/{}", p.namespace, p.name)
+    if p.object.is_empty() {
+        format!("NetworkPolicy/{}/{}", p.namespace, p.name)
+    } else {
+        p.object.clone()
+    }
 }
 
 pub(crate) fn at(loc: &Loc, span: stockade_source::source::Span, pointer: String) -> Loc {

@@ -78,7 +78,7 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
             (Some(loc), _) => (loc.clone(), format!("Namespace/{}", ns.name)),
             (None, Some(w)) => (
                 w.loc.clone(),
-                format!("{}/{}/{}", w.kind, w.namespace, w.name),
+                w.object.clone(),
             ),
             (None, None) => continue,
         };

@@ -55,15 +55,18 @@ pub(super) fn check(l: &Lint<'_>, out: &mut Vec<Hit>) {
         {
             continue;
         }
+        // Reported in every file that defines the workload.
+        for loc in l.cluster.workload_locations(wi) {
         out.push(l.hit(
             &META,
-            w.loc.clone(),
-            format!("{}/{}/{}", w.kind, w.namespace, w.name),
+            loc,
+            w.object.clone(),
             format!(
                 "{} is not isolated for egress: no NetworkPolicy in namespace `{}` selects it with Egress in policyTypes, so all egress traffic is allowed",
                 w.id(),
                 w.namespace
             ),
         ));
+        }
     }
 }
