@@ -174,7 +174,9 @@ fn names_digest(key: &str) -> bool {
 pub fn secret_key(key: &str) -> bool {
     // The name part of a qualified key (`vault.example.com/agent-token`).
     let name = key.rsplit('/').next().unwrap_or(key);
-    !names_digest(key) && sensitive_name(name)
+    // `key` alone names a map key or a label key in configuration files
+    // (`- key: service.name`), not a credential.
+    !names_digest(key) && !name.eq_ignore_ascii_case("key") && sensitive_name(name)
 }
 
 /// Why a value under `key` looks like a secret (`None` when it does not).
@@ -194,10 +196,29 @@ pub fn secret_value(key: &str, value: &str) -> Option<String> {
         || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
         || v.len() < 4
         || v.contains(char::is_whitespace)
+        || looks_like_code(v)
+        || (character_classes(v) < 2 && v.len() < 16)
     {
         return None;
     }
     Some("looks like a secret".to_string())
+}
+
+/// How many of lower-case, upper-case, digits and other symbols (`_`, `.`, `-`
+/// not counted: they join words) a value mixes. A single class under 16
+/// characters (`files`, `hf_token`, `service.name`) is a word, not a secret.
+fn character_classes(v: &str) -> usize {
+    let has = |f: fn(char) -> bool| usize::from(v.chars().any(f));
+    has(|c| c.is_ascii_lowercase())
+        + has(|c| c.is_ascii_uppercase())
+        + has(|c| c.is_ascii_digit())
+        + has(|c| !c.is_ascii_alphanumeric() && !matches!(c, '_' | '.' | '-'))
+}
+
+/// Whether a value is an expression of the file's language, not a literal:
+/// `os.environ["TOKEN"]`, `getenv('KEY')`, `config.token`.
+fn looks_like_code(v: &str) -> bool {
+    v.contains('(') || v.contains('[') || v.contains('{')
 }
 
 /// The secret-looking `key = value` lines of a multi-line value (a configuration
@@ -262,7 +283,7 @@ mod tests {
 
     #[test]
     fn lines_of_a_file() {
-        let file = "# db\nhost = db\npassword = Zx8!qLp2\nuser: app\napi_key: ${KEY}\n";
+        let file = "# db\nhost = db\npassword = Zx8!qLp2\nuser: app\napi_key: ${KEY}\npasswd: files\n- key: service.name\ntoken=os.environ[\"HF_TOKEN\"]\n";
         let found = secret_lines(file);
         assert_eq!(found.len(), 1);
         assert_eq!(found[0].1, "password");
