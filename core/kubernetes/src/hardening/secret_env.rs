@@ -170,6 +170,14 @@ pub(crate) fn is_file_path(value: &str) -> bool {
     valid && (relative || root || extension)
 }
 
+/// Whether a value is a switch (`MYSQL_ALLOW_EMPTY_PASSWORD: "1"`,
+/// `PASSWORD_AUTH: "true"`): a boolean word or a single digit, never a secret.
+fn is_flag(value: &str) -> bool {
+    let v = value.trim().to_ascii_lowercase();
+    matches!(v.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n")
+        || (v.len() == 1 && v.chars().all(|c| c.is_ascii_digit()))
+}
+
 pub(crate) fn is_private_key(value: &str) -> bool {
     value.contains("-----BEGIN") && value.contains("PRIVATE KEY")
 }
@@ -178,7 +186,11 @@ pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {
     for (c, x) in w.containers() {
         for env in &x.env {
             let value = env.value.value.as_str();
-            if value.trim().is_empty() || is_reference(value) || is_file_path(value) {
+            if value.trim().is_empty()
+                || is_reference(value)
+                || is_file_path(value)
+                || is_flag(value)
+            {
                 continue;
             }
             let why = if is_private_key(value) {
