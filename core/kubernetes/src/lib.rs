@@ -194,7 +194,9 @@ stockade_source::register_rules! {
     ];
 }
 
-/// Kinds other packs read: counted, never listed as skipped.
+/// Kinds other packs read: counted, never listed as skipped (`ServiceAccount`s
+/// are read by the pod rules on service account tokens, Namespaces for Pod
+/// Security levels).
 const READ_ELSEWHERE: &[&str] = &["NetworkPolicy"];
 
 /// Check one Kubernetes manifest source, with only its own Namespaces.
@@ -421,9 +423,21 @@ fn check_object(
         report_decode_errors(ctx, document, object, &decoder);
         let elsewhere = READ_ELSEWHERE.contains(&object.kind.as_str())
             || (object.kind == "Namespace" && object.group().is_empty())
+            || (object.kind == "ServiceAccount" && object.group().is_empty())
             || rbac::is_rbac(object)
             || object_rules::reads_kind(object);
-        if !elsewhere {
+        if !object.kind.starts_with(|c: char| c.is_ascii_uppercase()) {
+            // `kind: feature` (Istio's release notes): Kubernetes kinds are CamelCase.
+            ctx.skipped.push(Skipped::new(
+                source.path().to_string(),
+                document,
+                "not a Kubernetes object".to_string(),
+                format!(
+                    "`kind: {}` is not a Kubernetes kind (kinds start with an upper-case letter)",
+                    object.kind
+                ),
+            ));
+        } else if !elsewhere {
             ctx.skipped.push(Skipped::new(
                 source.path().to_string(),
                 document,

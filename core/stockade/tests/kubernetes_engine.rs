@@ -244,10 +244,8 @@ items:
         .collect();
     assert_eq!(
         reasons,
-        [
-            "list item /items/2 has no apiVersion and kind",
-            "Service/web has no pod spec to check"
-        ]
+        // A Service is read by the exposure rules (K8S040…), not skipped.
+        ["list item /items/2 has no apiVersion and kind"]
     );
 }
 
