@@ -173,10 +173,7 @@ fn not_ours(source: &Source, report: Report) -> Report {
         source.path(),
         0,
         kind,
-        format!(
-            "does not parse as YAML ({}{at}) and {why}",
-            parse.message
-        ),
+        format!("does not parse as YAML ({}{at}) and {why}", parse.message),
     ));
     skipped
 }
@@ -184,9 +181,8 @@ fn not_ours(source: &Source, report: Report) -> Report {
 /// Whether the text has Go-template or Jinja markers (`{{ … }}`, `{%- … %}`) on
 /// some line: a walked file that does not parse and has them is a template.
 fn is_template(text: &str) -> bool {
-    text.lines().any(|l| {
-        (l.contains("{{") && l.contains("}}")) || (l.contains("{%") && l.contains("%}"))
-    })
+    text.lines()
+        .any(|l| (l.contains("{{") && l.contains("}}")) || (l.contains("{%") && l.contains("%}")))
 }
 
 /// Whether some document has top-level `apiVersion:` and `kind:` keys.

@@ -102,10 +102,10 @@ pub mod suppressions;
 pub mod webhooks;
 pub mod workloads;
 
+pub use exposure::ServiceIndex;
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
 pub use objects::Manifest;
 pub use pack::KubernetesPack;
-pub use exposure::ServiceIndex;
 pub use rbac::RoleIndex;
 
 use stockade_source::context::Context;
@@ -492,7 +492,11 @@ fn check_custom_pods(
         match decode_pod(&mut decoder, at.holder, &at.pointer) {
             Some(decoded) => check_pod(ctx, document, object, &decoded, policy, accounts),
             None if found == workloads::Found::Generic => {
-                let first = decoder.errors.first().map(|e| e.message.clone()).unwrap_or_default();
+                let first = decoder
+                    .errors
+                    .first()
+                    .map(|e| e.message.clone())
+                    .unwrap_or_default();
                 ctx.skipped.push(Skipped::new(
                     source.path().to_string(),
                     document,

@@ -47,7 +47,9 @@ impl Pack for KubernetesPack {
         for manifest in scan.manifests {
             found.add_objects(manifest.objects().map(|(_, o)| o));
             index.roles.add_objects(manifest.objects().map(|(_, o)| o));
-            index.services.add_objects(manifest.objects().map(|(_, o)| o));
+            index
+                .services
+                .add_objects(manifest.objects().map(|(_, o)| o));
         }
         let mut namespaces = (*self.namespaces).clone();
         namespaces.extend(&found);

@@ -62,7 +62,10 @@ pub const KNOWN: &[(&str, &str, &[&str])] = &[
     (
         "ray.io",
         "RayCluster",
-        &["spec.headGroupSpec.template", "spec.workerGroupSpecs[].template"],
+        &[
+            "spec.headGroupSpec.template",
+            "spec.workerGroupSpecs[].template",
+        ],
     ),
     (
         "ray.io",
@@ -100,10 +103,26 @@ pub const KNOWN: &[(&str, &str, &[&str])] = &[
         "PyTorchJob",
         &["spec.pytorchReplicaSpecs.*.template"],
     ),
-    ("kubeflow.org", "MPIJob", &["spec.mpiReplicaSpecs.*.template"]),
-    ("kubeflow.org", "XGBoostJob", &["spec.xgbReplicaSpecs.*.template"]),
-    ("kubeflow.org", "PaddleJob", &["spec.paddleReplicaSpecs.*.template"]),
-    ("kubeflow.org", "JAXJob", &["spec.jaxReplicaSpecs.*.template"]),
+    (
+        "kubeflow.org",
+        "MPIJob",
+        &["spec.mpiReplicaSpecs.*.template"],
+    ),
+    (
+        "kubeflow.org",
+        "XGBoostJob",
+        &["spec.xgbReplicaSpecs.*.template"],
+    ),
+    (
+        "kubeflow.org",
+        "PaddleJob",
+        &["spec.paddleReplicaSpecs.*.template"],
+    ),
+    (
+        "kubeflow.org",
+        "JAXJob",
+        &["spec.jaxReplicaSpecs.*.template"],
+    ),
     ("kubeflow.org", "Notebook", &["spec.template"]),
     ("apps.kruise.io", "CloneSet", &["spec.template"]),
     ("apps.kruise.io", "StatefulSet", &["spec.template"]),

@@ -507,11 +507,19 @@ impl Cluster {
             .insert((w.namespace.clone(), w.name.clone(), w.kind.clone()))
         {
             self.workloads.push(w);
-        } else if let Some(i) = self.workloads.iter().position(|o| {
-            o.namespace == w.namespace && o.name == w.name && o.kind == w.kind
-        }) {
-            let elsewhere = self.workloads.get(i).is_some_and(|o| o.loc.source != w.loc.source)
-                && !self.repeats.iter().any(|(j, l)| *j == i && l.source == w.loc.source);
+        } else if let Some(i) = self
+            .workloads
+            .iter()
+            .position(|o| o.namespace == w.namespace && o.name == w.name && o.kind == w.kind)
+        {
+            let elsewhere = self
+                .workloads
+                .get(i)
+                .is_some_and(|o| o.loc.source != w.loc.source)
+                && !self
+                    .repeats
+                    .iter()
+                    .any(|(j, l)| *j == i && l.source == w.loc.source);
             if elsewhere {
                 self.repeats.push((i, w.loc));
             }

@@ -650,8 +650,15 @@ impl Loader<'_> {
                 }
             }
             match kind {
-                Some(kind) => self.config.pod_templates.push(PodTemplatePaths { kind, group, paths }),
-                None => self.error(item.span, "a `pod-templates` entry needs a `kind`".to_string()),
+                Some(kind) => {
+                    self.config
+                        .pod_templates
+                        .push(PodTemplatePaths { kind, group, paths })
+                }
+                None => self.error(
+                    item.span,
+                    "a `pod-templates` entry needs a `kind`".to_string(),
+                ),
             }
         }
     }

@@ -436,7 +436,10 @@ impl Engine {
             Some(kind) => {
                 let mut report = engine::scan_source(&self.config, &self.packs, source, kind);
                 report.summary.notices.extend(self.notices.iter().cloned());
-                report.summary.notices.extend(self.config.notices().iter().cloned());
+                report
+                    .summary
+                    .notices
+                    .extend(self.config.notices().iter().cloned());
                 report.summary.notices.sort();
                 report.summary.notices.dedup();
                 report

@@ -402,7 +402,10 @@ fn rbac_objects_are_checked_not_skipped() {
         .iter()
         .map(|s| s.reason.as_str())
         .collect();
-    assert_eq!(reasons, ["PersistentVolumeClaim/shop/c has no pod spec to check"]);
+    assert_eq!(
+        reasons,
+        ["PersistentVolumeClaim/shop/c has no pod spec to check"]
+    );
     assert_eq!(report.summary.kinds.get("Role"), Some(&1));
     assert_eq!(report.summary.kinds.get("RoleBinding"), Some(&1));
 }

@@ -34,14 +34,23 @@ fn pod_findings(report: &Report) -> Vec<(String, String)> {
 }
 
 fn skipped_kinds(report: &Report) -> Vec<String> {
-    report.summary.skipped.iter().map(|s| s.kind.clone()).collect()
+    report
+        .summary
+        .skipped
+        .iter()
+        .map(|s| s.kind.clone())
+        .collect()
 }
 
 #[test]
 fn known_operator_kinds_are_checked_at_their_real_paths() {
     let report = scan(Config::default(), "known.yaml");
     assert!(report.errors.is_empty(), "{:?}", report.errors);
-    assert!(skipped_kinds(&report).is_empty(), "{:?}", report.summary.skipped);
+    assert!(
+        skipped_kinds(&report).is_empty(),
+        "{:?}",
+        report.summary.skipped
+    );
     let found = pod_findings(&report);
     let want = [
         ("RayCluster/ml/raycluster", "/spec/headGroupSpec/template/spec/containers/0/securityContext/privileged"),
@@ -59,7 +68,11 @@ fn known_operator_kinds_are_checked_at_their_real_paths() {
         );
     }
     // The hardening rules see them too (readOnlyRootFilesystem unset, per container).
-    let writable = report.findings.iter().filter(|f| f.rule == "K8S001").count();
+    let writable = report
+        .findings
+        .iter()
+        .filter(|f| f.rule == "K8S001")
+        .count();
     assert_eq!(writable, 7);
 }
 
@@ -109,7 +122,10 @@ fn configured_pod_template_paths() {
         "stockade.yaml",
     )
     .unwrap();
-    assert_eq!(skipped_kinds(&scan(config, "configured.yaml")), ["Pipeline"]);
+    assert_eq!(
+        skipped_kinds(&scan(config, "configured.yaml")),
+        ["Pipeline"]
+    );
 }
 
 #[test]
@@ -118,7 +134,10 @@ fn bad_pod_template_configuration_is_located() {
     let problems = Config::from_yaml(text, "stockade.yaml").unwrap_err();
     let messages: Vec<&str> = problems.iter().map(|p| p.message.as_str()).collect();
     assert_eq!(problems.len(), 4, "{messages:#?}");
-    assert!(messages[0].contains("invalid pod-template path"), "{messages:?}");
+    assert!(
+        messages[0].contains("invalid pod-template path"),
+        "{messages:?}"
+    );
     assert!(messages[1].contains("must be a string"), "{messages:?}");
     assert!(messages[2].contains("unknown key `colour`"), "{messages:?}");
     assert!(messages[3].contains("needs a `kind`"), "{messages:?}");

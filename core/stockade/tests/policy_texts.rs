@@ -185,8 +185,12 @@ spec:
     assert!(report.findings.iter().any(|f| f.rule == "mixed/need-team"));
     let notices = &report.summary.notices;
     assert_eq!(notices.len(), 3, "{notices:#?}");
-    assert!(notices.iter().any(|n| n.contains("add-label") && n.contains("mutate")));
-    assert!(notices.iter().any(|n| n.contains("cel-check") && n.contains("validate.cel")));
+    assert!(notices
+        .iter()
+        .any(|n| n.contains("add-label") && n.contains("mutate")));
+    assert!(notices
+        .iter()
+        .any(|n| n.contains("cel-check") && n.contains("validate.cel")));
     assert!(notices.iter().any(|n| n.contains("ValidatingPolicy")));
     assert!(notices.iter().all(|n| n.starts_with("kyverno.yaml:")));
 }

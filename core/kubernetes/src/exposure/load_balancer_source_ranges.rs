@@ -78,13 +78,34 @@ pub static RULE: ObjectRule = ObjectRule {
 const INTERNAL: &[(&str, Option<&str>)] = &[
     ("networking.gke.io/load-balancer-type", Some("internal")),
     ("cloud.google.com/load-balancer-type", Some("internal")),
-    ("service.beta.kubernetes.io/aws-load-balancer-internal", None),
-    ("service.beta.kubernetes.io/aws-load-balancer-scheme", Some("internal")),
-    ("service.beta.kubernetes.io/azure-load-balancer-internal", Some("true")),
-    ("service.beta.kubernetes.io/oci-load-balancer-internal", Some("true")),
-    ("service.beta.kubernetes.io/openstack-internal-load-balancer", Some("true")),
-    ("service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type", Some("private")),
-    ("service.beta.kubernetes.io/do-loadbalancer-type", Some("internal")),
+    (
+        "service.beta.kubernetes.io/aws-load-balancer-internal",
+        None,
+    ),
+    (
+        "service.beta.kubernetes.io/aws-load-balancer-scheme",
+        Some("internal"),
+    ),
+    (
+        "service.beta.kubernetes.io/azure-load-balancer-internal",
+        Some("true"),
+    ),
+    (
+        "service.beta.kubernetes.io/oci-load-balancer-internal",
+        Some("true"),
+    ),
+    (
+        "service.beta.kubernetes.io/openstack-internal-load-balancer",
+        Some("true"),
+    ),
+    (
+        "service.kubernetes.io/ibm-load-balancer-cloud-provider-ip-type",
+        Some("private"),
+    ),
+    (
+        "service.beta.kubernetes.io/do-loadbalancer-type",
+        Some("internal"),
+    ),
 ];
 
 fn is_internal(s: &Scanned<'_>) -> bool {
@@ -110,8 +131,11 @@ fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
         .and_then(|spec| spec.get("loadBalancerSourceRanges"))
         .and_then(stockade_yaml::Node::as_seq)
         .is_some_and(|r| !r.is_empty());
-    let annotated = annotation(s.object, "service.beta.kubernetes.io/load-balancer-source-ranges")
-        .is_some_and(|v| !v.trim().is_empty());
+    let annotated = annotation(
+        s.object,
+        "service.beta.kubernetes.io/load-balancer-source-ranges",
+    )
+    .is_some_and(|v| !v.trim().is_empty());
     if ranges || annotated || is_internal(s) {
         return;
     }

@@ -87,9 +87,9 @@ impl ServiceIndex {
     /// Whether a Service named `name` exists in `namespace`; an unset namespace on
     /// either side matches any (the namespace is chosen when the files are applied).
     pub fn contains(&self, namespace: Option<&str>, name: &str) -> bool {
-        self.services
-            .iter()
-            .any(|(ns, n)| n == name && (ns.is_none() || namespace.is_none() || ns.as_deref() == namespace))
+        self.services.iter().any(|(ns, n)| {
+            n == name && (ns.is_none() || namespace.is_none() || ns.as_deref() == namespace)
+        })
     }
 }
 

@@ -176,7 +176,10 @@ fn backends<'a>(s: &Scanned<'a>) -> Vec<Backend<'a>> {
                 out.push(Backend {
                     name: value,
                     namespace: r.get("namespace").and_then(Node::as_str),
-                    loc: Loc::new(name.span, format!("{spec_ptr}/rules/{i}/backendRefs/{j}/name")),
+                    loc: Loc::new(
+                        name.span,
+                        format!("{spec_ptr}/rules/{i}/backendRefs/{j}/name"),
+                    ),
                 });
             }
         }

@@ -122,7 +122,15 @@ mod tests {
 
     #[test]
     fn placeholders() {
-        for p in ["${IMAGE}", "<IMAGE>", "{{ .Image }}", "REPLACE_ME", "us-docker.pkg.dev/PROJECT_ID/repo/app:latest", "IMAGE:TAG", "$IMG"] {
+        for p in [
+            "${IMAGE}",
+            "<IMAGE>",
+            "{{ .Image }}",
+            "REPLACE_ME",
+            "us-docker.pkg.dev/PROJECT_ID/repo/app:latest",
+            "IMAGE:TAG",
+            "$IMG",
+        ] {
             assert!(is_placeholder(p), "{p}");
         }
         for p in ["nginx:1.27", "Nginx", "ghcr.io/acme/app:V1", "a:b:c"] {
@@ -134,7 +142,10 @@ mod tests {
     fn lenient_reading_keeps_the_tag() {
         let r = super::super::image_ref("us-docker.pkg.dev/PROJECT_ID/repo/app:latest").unwrap();
         assert_eq!(r.tag.as_deref(), Some("latest"));
-        assert_eq!(super::super::image_ref("Nginx").unwrap().repository, "library/nginx");
+        assert_eq!(
+            super::super::image_ref("Nginx").unwrap().repository,
+            "library/nginx"
+        );
         assert!(super::super::image_ref("${IMAGE}").is_none());
     }
 }

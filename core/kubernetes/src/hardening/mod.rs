@@ -38,10 +38,10 @@ pub(crate) mod dangerous_capabilities;
 // Public for their `Options`, which a Rust user builds in code.
 pub mod default_namespace;
 pub(crate) mod image_digest;
-pub(crate) mod invalid_image;
 pub(crate) mod image_latest_tag;
 pub(crate) mod image_pull_policy;
 pub mod image_registries;
+pub(crate) mod invalid_image;
 pub(crate) mod liveness_probe;
 pub(crate) mod memory_limits;
 pub(crate) mod memory_requests;

@@ -174,8 +174,10 @@ pub(crate) fn is_file_path(value: &str) -> bool {
 /// `PASSWORD_AUTH: "true"`): a boolean word or a single digit, never a secret.
 fn is_flag(value: &str) -> bool {
     let v = value.trim().to_ascii_lowercase();
-    matches!(v.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n")
-        || (v.len() == 1 && v.chars().all(|c| c.is_ascii_digit()))
+    matches!(
+        v.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "y" | "n"
+    ) || (v.len() == 1 && v.chars().all(|c| c.is_ascii_digit()))
 }
 
 pub(crate) fn is_private_key(value: &str) -> bool {

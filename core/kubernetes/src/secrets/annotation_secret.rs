@@ -98,7 +98,10 @@ fn annotations(node: &stockade_yaml::Node, pointer: &str, s: &Scanned<'_>, out: 
         if let Some(why) = secret_value(&key, value) {
             out.push(Hit::new(
                 &Loc::new(v.span, child(&ptr, &key)),
-                format!("{} annotation `{key}` {why}; keep it in a Secret", s.object.display_name()),
+                format!(
+                    "{} annotation `{key}` {why}; keep it in a Secret",
+                    s.object.display_name()
+                ),
             ));
         }
     }

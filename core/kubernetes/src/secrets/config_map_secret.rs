@@ -74,7 +74,12 @@ fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
     if s.object.kind != "ConfigMap" || !s.object.group().is_empty() {
         return;
     }
-    let Some(data) = s.object.root.get("data").and_then(stockade_yaml::Node::as_map) else {
+    let Some(data) = s
+        .object
+        .root
+        .get("data")
+        .and_then(stockade_yaml::Node::as_map)
+    else {
         return;
     };
     let name = s.object.display_name();
@@ -86,7 +91,10 @@ fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
         let loc = Loc::new(v.span, child(&data_ptr, &key));
         if !value.trim().contains('\n') {
             if let Some(why) = secret_value(&key, value) {
-                out.push(Hit::new(&loc, format!("{name} key `{key}` {why}; keep it in a Secret")));
+                out.push(Hit::new(
+                    &loc,
+                    format!("{name} key `{key}` {why}; keep it in a Secret"),
+                ));
             }
             continue;
         }

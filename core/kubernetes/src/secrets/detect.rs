@@ -3,14 +3,54 @@
 use crate::hardening::secret_env::{is_file_path, is_private_key, sensitive_name};
 
 /// Words that say a value is a digest or a hash of something, not a secret.
-const DIGEST_WORDS: &[&str] = &["checksum", "hash", "digest", "sha", "sha1", "sha256", "sha512", "fingerprint", "md5"];
+const DIGEST_WORDS: &[&str] = &[
+    "checksum",
+    "hash",
+    "digest",
+    "sha",
+    "sha1",
+    "sha256",
+    "sha512",
+    "fingerprint",
+    "md5",
+];
 
 /// Values that stand in for a secret to be filled in.
 const PLACEHOLDERS: &[&str] = &[
-    "changeme", "change-me", "change_me", "changeit", "replaceme", "replace-me", "replace_me",
-    "password", "passwd", "secret", "token", "apikey", "api-key", "api_key", "example", "placeholder",
-    "redacted", "none", "null", "nil", "undefined", "todo", "tbd", "fixme", "dummy", "test", "default",
-    "your-password", "yourpassword", "mypassword", "my-secret", "secretkey", "s3cr3t", "notasecret",
+    "changeme",
+    "change-me",
+    "change_me",
+    "changeit",
+    "replaceme",
+    "replace-me",
+    "replace_me",
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "apikey",
+    "api-key",
+    "api_key",
+    "example",
+    "placeholder",
+    "redacted",
+    "none",
+    "null",
+    "nil",
+    "undefined",
+    "todo",
+    "tbd",
+    "fixme",
+    "dummy",
+    "test",
+    "default",
+    "your-password",
+    "yourpassword",
+    "mypassword",
+    "my-secret",
+    "secretkey",
+    "s3cr3t",
+    "notasecret",
 ];
 
 /// Whether a value stands in for a secret: empty, a template or variable
@@ -22,7 +62,12 @@ pub fn is_placeholder(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    if v.contains("${") || v.contains("$(") || v.contains("{{") || v.contains("%(") || v.starts_with('$') {
+    if v.contains("${")
+        || v.contains("$(")
+        || v.contains("{{")
+        || v.contains("%(")
+        || v.starts_with('$')
+    {
         return true;
     }
     if (v.starts_with('<') && v.ends_with('>'))
@@ -39,7 +84,9 @@ pub fn is_placeholder(value: &str) -> bool {
         }
     }
     let words = lower.replace(['-', '_', ' ', '.'], "");
-    PLACEHOLDERS.iter().any(|p| lower == *p || words == p.replace(['-', '_'], ""))
+    PLACEHOLDERS
+        .iter()
+        .any(|p| lower == *p || words == p.replace(['-', '_'], ""))
         || lower.starts_with("your")
         || lower.starts_with("replace")
         || lower.starts_with("change")
@@ -62,21 +109,44 @@ pub fn is_reference(value: &str) -> bool {
     }
     let lower = v.to_ascii_lowercase();
     const PREFIXES: &[&str] = &[
-        "vault:", "ref+", "arn:aws:", "projects/", "azurekeyvault", "keyvault:", "sm://", "gcp:secretmanager",
-        "file:", "env:", "secret:", "secretref", "kms:", "enc[", "sops:", "op://", "akv:",
+        "vault:",
+        "ref+",
+        "arn:aws:",
+        "projects/",
+        "azurekeyvault",
+        "keyvault:",
+        "sm://",
+        "gcp:secretmanager",
+        "file:",
+        "env:",
+        "secret:",
+        "secretref",
+        "kms:",
+        "enc[",
+        "sops:",
+        "op://",
+        "akv:",
     ];
     if PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
     if let Some((scheme, rest)) = v.split_once("://") {
-        if !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+        if !scheme.is_empty()
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        {
             return url_password(rest).is_none();
         }
     }
     // `secret/data/app`, `kv/prod/db`: path-like words, no spaces.
     let parts: Vec<&str> = v.split('/').collect();
     parts.len() >= 2
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':')))
+        && parts.iter().all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-' | ':'))
+        })
         && !v.contains("==")
 }
 
@@ -192,8 +262,10 @@ pub fn secret_value(key: &str, value: &str) -> Option<String> {
         return None;
     }
     let lower = v.to_ascii_lowercase();
-    if matches!(lower.as_str(), "true" | "false" | "yes" | "no" | "on" | "off" | "enabled" | "disabled")
-        || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
+    if matches!(
+        lower.as_str(),
+        "true" | "false" | "yes" | "no" | "on" | "off" | "enabled" | "disabled"
+    ) || (v.len() < 6 && v.chars().all(|c| c.is_ascii_digit()))
         || v.len() < 4
         || v.contains(char::is_whitespace)
         || looks_like_code(v)
@@ -258,7 +330,10 @@ mod tests {
     fn secrets_and_not() {
         assert!(secret_value("DB_PASSWORD", "hunter2xyz").is_some());
         assert!(secret_value("api-key", "9f8e7d6c5b4a").is_some());
-        assert!(secret_value("config", "AKIAIOSFODNN7EXAMPLE").is_none(), "AWS's documented example");
+        assert!(
+            secret_value("config", "AKIAIOSFODNN7EXAMPLE").is_none(),
+            "AWS's documented example"
+        );
         assert!(secret_value("config", "id AKIAJ3Q7ZW2LMN4PQRST here").is_some());
         for (k, v) in [
             ("DB_PASSWORD", ""),
@@ -268,7 +343,10 @@ mod tests {
             ("DB_PASSWORD", "/etc/secrets/db"),
             ("TOKEN_URL", "https://auth.example.com/token"),
             ("checksum/secret", "0123456789abcdef0123456789abcdef"),
-            ("vault.hashicorp.com/agent-inject-secret-db", "secret/data/db"),
+            (
+                "vault.hashicorp.com/agent-inject-secret-db",
+                "secret/data/db",
+            ),
             ("password", "xxxxxx"),
             ("token_enabled", "true"),
         ] {

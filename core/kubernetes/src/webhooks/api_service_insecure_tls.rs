@@ -80,7 +80,12 @@ fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
     if s.object.group() != "apiregistration.k8s.io" || s.object.kind != "APIService" {
         return;
     }
-    let Some(v) = s.object.root.get("spec").and_then(|spec| spec.get("insecureSkipTLSVerify")) else {
+    let Some(v) = s
+        .object
+        .root
+        .get("spec")
+        .and_then(|spec| spec.get("insecureSkipTLSVerify"))
+    else {
         return;
     };
     if v.value != Value::Bool(true) {

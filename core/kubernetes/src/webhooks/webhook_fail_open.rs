@@ -88,8 +88,14 @@ pub static RULE: ObjectRule = ObjectRule {
     meta: &META,
     check,
     kinds: &[
-        ("admissionregistration.k8s.io", "ValidatingWebhookConfiguration"),
-        ("admissionregistration.k8s.io", "MutatingWebhookConfiguration"),
+        (
+            "admissionregistration.k8s.io",
+            "ValidatingWebhookConfiguration",
+        ),
+        (
+            "admissionregistration.k8s.io",
+            "MutatingWebhookConfiguration",
+        ),
     ],
 };
 
@@ -145,17 +151,26 @@ fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
     }
     let v1beta1 = s.object.api_version.ends_with("/v1beta1");
     let list_ptr = child(&s.object.pointer, "webhooks");
-    let hooks = s.object.root.get("webhooks").and_then(Node::as_seq).unwrap_or_default();
+    let hooks = s
+        .object
+        .root
+        .get("webhooks")
+        .and_then(Node::as_seq)
+        .unwrap_or_default();
     for (i, hook) in hooks.iter().enumerate() {
         let Some(resource) = sensitive_resource(hook) else {
             continue;
         };
         let ptr = format!("{list_ptr}/{i}");
-        let name = hook.get("name").and_then(Node::as_str).unwrap_or("without a name");
+        let name = hook
+            .get("name")
+            .and_then(Node::as_str)
+            .unwrap_or("without a name");
         let (loc, policy) = match hook.get("failurePolicy") {
-            Some(p) if p.as_str() == Some("Ignore") => {
-                (Loc::new(p.span, child(&ptr, "failurePolicy")), "failurePolicy Ignore")
-            }
+            Some(p) if p.as_str() == Some("Ignore") => (
+                Loc::new(p.span, child(&ptr, "failurePolicy")),
+                "failurePolicy Ignore",
+            ),
             None if v1beta1 => {
                 let loc = match hook.get_entry("name") {
                     Some((_, n)) => Loc::new(n.span, child(&ptr, "name")),
