@@ -264,25 +264,7 @@ pub fn check_manifest_in(
     all.services.add_objects(manifest.objects().map(|(_, o)| o));
 
     // Pass 1: Namespaces of this file.
-    let mut index = namespaces.clone();
-    for (doc, read) in manifest.documents() {
-        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
-            continue;
-        };
-        for o in objects
-            .iter()
-            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
-        {
-            let Some(name) = &o.name else { continue };
-            let labels = namespaces::namespace_labels(o.root);
-            for problem in index.insert_spanned(name, &labels) {
-                let span = problem.span.unwrap_or(root.span);
-                ctx.error(
-                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
-                );
-            }
-        }
-    }
+    let index = namespaces_of(manifest, ctx, namespaces);
 
     // Pass 2: every document.
     for (doc, read) in manifest.documents() {
@@ -364,6 +346,35 @@ pub fn check_manifest_in(
             }
         }
     }
+}
+
+/// The Namespace labels of the scan with those of this file added (a bad label
+/// is a located `config` error).
+fn namespaces_of(
+    manifest: &Manifest<'_>,
+    ctx: &mut Context<'_>,
+    namespaces: &NamespaceIndex,
+) -> NamespaceIndex {
+    let mut index = namespaces.clone();
+    for (doc, read) in manifest.documents() {
+        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
+            continue;
+        };
+        for o in objects
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+        {
+            let Some(name) = &o.name else { continue };
+            let labels = namespaces::namespace_labels(o.root);
+            for problem in index.insert_spanned(name, &labels) {
+                let span = problem.span.unwrap_or(root.span);
+                ctx.error(
+                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
+                );
+            }
+        }
+    }
+    index
 }
 
 fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {

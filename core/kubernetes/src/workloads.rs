@@ -1,6 +1,6 @@
 //! Where the pods of custom resources are: the pod templates of workload kinds
-//! that operators define (Argo Rollouts, Knative, Ray, JobSet, LeaderWorkerSet,
-//! Kubeflow training jobs, OpenKruise, Volcano, KEDA, Flink …), found by known
+//! that operators define (Argo Rollouts, Knative, Ray, `JobSet`, `LeaderWorkerSet`,
+//! Kubeflow training jobs, `OpenKruise`, Volcano, KEDA, Flink …), found by known
 //! paths, by the paths `stockade.yaml` names (`pod-templates`), or generically.
 //!
 //! The built-in workload kinds keep their pod at one path
@@ -187,7 +187,7 @@ pub fn locate<'a>(object: &Object<'a>, configured: &[PodTemplatePaths]) -> (Vec<
             pointer: object.pointer.clone(),
         });
     } else if let Some(spec) = object.root.get("spec") {
-        search(spec, child(&object.pointer, "spec"), 0, &mut out);
+        search(spec, &child(&object.pointer, "spec"), 0, &mut out);
     }
     (out, Found::Generic)
 }
@@ -247,26 +247,26 @@ fn is_template_key(key: &str) -> bool {
     key == "template" || key.ends_with("Template")
 }
 
-fn search<'a>(node: &'a Node, pointer: String, depth: usize, out: &mut Vec<PodAt<'a>>) {
+fn search<'a>(node: &'a Node, pointer: &str, depth: usize, out: &mut Vec<PodAt<'a>>) {
     if depth >= MAX_DEPTH {
         return;
     }
     if let Some(items) = node.as_seq() {
         for (i, item) in items.iter().enumerate() {
-            search(item, format!("{pointer}/{i}"), depth + 1, out);
+            search(item, &format!("{pointer}/{i}"), depth + 1, out);
         }
         return;
     }
     for (k, v) in node.as_map().unwrap_or_default() {
         let Some(key) = k.key_string() else { continue };
-        let ptr = child(&pointer, &key);
+        let ptr = child(pointer, &key);
         if is_template_key(&key) && has_pod_shape(v) {
             out.push(PodAt {
                 holder: v,
                 pointer: ptr,
             });
         } else if v.as_map().is_some() || v.as_seq().is_some() {
-            search(v, ptr, depth + 1, out);
+            search(v, &ptr, depth + 1, out);
         }
     }
 }

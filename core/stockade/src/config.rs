@@ -653,7 +653,7 @@ impl Loader<'_> {
                 Some(kind) => {
                     self.config
                         .pod_templates
-                        .push(PodTemplatePaths { kind, group, paths })
+                        .push(PodTemplatePaths { kind, group, paths });
                 }
                 None => self.error(
                     item.span,

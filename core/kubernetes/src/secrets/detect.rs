@@ -99,6 +99,27 @@ pub fn is_placeholder(value: &str) -> bool {
         || lower.contains("...")
 }
 
+/// Prefixes of references to a secret store.
+const PREFIXES: &[&str] = &[
+    "vault:",
+    "ref+",
+    "arn:aws:",
+    "projects/",
+    "azurekeyvault",
+    "keyvault:",
+    "sm://",
+    "gcp:secretmanager",
+    "file:",
+    "env:",
+    "secret:",
+    "secretref",
+    "kms:",
+    "enc[",
+    "sops:",
+    "op://",
+    "akv:",
+];
+
 /// Whether a value refers to a secret kept elsewhere: a file path, a URL without
 /// credentials, a Vault / cloud secret-manager / SOPS reference, a relative path
 /// (`secret/data/app`).
@@ -108,25 +129,6 @@ pub fn is_reference(value: &str) -> bool {
         return true;
     }
     let lower = v.to_ascii_lowercase();
-    const PREFIXES: &[&str] = &[
-        "vault:",
-        "ref+",
-        "arn:aws:",
-        "projects/",
-        "azurekeyvault",
-        "keyvault:",
-        "sm://",
-        "gcp:secretmanager",
-        "file:",
-        "env:",
-        "secret:",
-        "secretref",
-        "kms:",
-        "enc[",
-        "sops:",
-        "op://",
-        "akv:",
-    ];
     if PREFIXES.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
