@@ -29,6 +29,20 @@ export interface Suppression {
   /** `comment`, `global-comment`, `annotation` or `config`. */
   kind: string
 }
+/**
+ * Where part of a rendered document came from (a Helm template, a values
+ * file, a Kustomize base or patch), positioned in that file.
+ */
+export interface Origin {
+  /** The file the text came from. */
+  path: string
+  /** Where it starts in that file (no UTF-16 position: the file is not at hand). */
+  start: Position
+  /** Where it ends. */
+  end: Position
+  /** `template`, `value`, `base`, `patch`, `generator` or `transformer`. */
+  role: string
+}
 /** A positioned finding. */
 export interface Finding {
   /** The rule id: `DF0001`, or a policy's own (`K8sRequiredTeam/pods-need-team`). */

@@ -993,8 +993,8 @@ pub mod ts {
     use super::{
         ConnPeer, Connection, Connectivity, ConnectivityChange, ConnectivityDiff, EngineOptions,
         ErrorInfo, FilesOptions, Finding, KyvernoTestRow, KyvernoTestRun, NetpolExplanation,
-        NetpolPolicyExplanation, NetpolRuleExplanation, NetpolSideExplanation, Position, Report,
-        RuleInfo, ScanOptions, SeverityCounts, Skipped, SourceText, Summary, Suppression,
+        NetpolPolicyExplanation, NetpolRuleExplanation, NetpolSideExplanation, Origin, Position,
+        Report, RuleInfo, ScanOptions, SeverityCounts, Skipped, SourceText, Summary, Suppression,
         Verification, VerifyCase, VerifySuite, VerifyTest, BASE_ERROR_CLASS, CONN_FORMATS,
         ERROR_CLASSES,
     };
@@ -1363,6 +1363,7 @@ pub mod ts {
             ),
             Position::declaration(),
             Suppression::declaration(),
+            Origin::declaration(),
             Finding::declaration(),
             ErrorInfo::declaration(),
             SeverityCounts::declaration(),
