@@ -142,18 +142,24 @@ fn render_text(runs: &[TestRun], failures_only: bool) -> String {
 /// Read the Kyverno policies of `paths` (files, or folders walked for
 /// `.yaml`/`.yml`/`.json` files), each within `max` bytes. Non-policy documents
 /// are ignored; a file that cannot be read is an error.
-pub fn load_policies(paths: &[PathBuf], max: usize) -> (Policies, Vec<ScanError>) {
+pub fn load_policies(paths: &[PathBuf], max: usize) -> (Policies, Vec<ScanError>, Vec<String>) {
     let (texts, mut errors) = inputs::read_texts(paths, is_yaml_or_json, max);
     let (policies, problems) =
         Policies::from_texts(texts.iter().map(|(p, t)| (p.as_str(), t.as_str())));
+    let mut rule_errors = Vec::new();
     for p in problems {
         let text = texts
             .iter()
             .find(|(path, _)| *path == p.path)
             .map_or("", |(_, t)| t.as_str());
-        errors.push(p.problem.to_error(&Source::new(p.path.clone(), text)));
+        rule_errors.push(p.problem.to_error(&Source::new(p.path.clone(), text)));
     }
-    if policies.is_empty() && errors.is_empty() {
+    // Rules outside the offline subset are notices, not errors (files that could
+    // not be read stay errors).
+    let (rule_errors, notices) = stockade::unsupported_notices(rule_errors);
+    let unsupported_only = !notices.is_empty();
+    errors.extend(rule_errors);
+    if policies.is_empty() && errors.is_empty() && !unsupported_only {
         errors.push(ScanError::file(
             ErrorKind::Policy,
             paths
@@ -164,5 +170,5 @@ pub fn load_policies(paths: &[PathBuf], max: usize) -> (Policies, Vec<ScanError>
             "no Kyverno ClusterPolicy or Policy found",
         ));
     }
-    (policies, errors)
+    (policies, errors, notices)
 }

@@ -357,8 +357,12 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             } else {
                 None
             };
-            let (kyverno_policies, kyverno_errors) = if args.kyverno.is_empty() {
-                (stockade::kyverno::Policies::default(), Vec::new())
+            let (kyverno_policies, kyverno_errors, kyverno_notices) = if args.kyverno.is_empty() {
+                (
+                    stockade::kyverno::Policies::default(),
+                    Vec::new(),
+                    Vec::new(),
+                )
             } else {
                 kyverno::load_policies(&args.kyverno, config.limits.file_bytes())
             };
@@ -384,7 +388,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 Some((policies, inventory))
             };
             // Kyverno rules outside the offline subset are said once, not errors.
-            let (kyverno_errors, mut notices) = stockade::unsupported_notices(kyverno_errors);
+            let mut notices = kyverno_notices;
             notices.extend(config.notices().iter().cloned());
             let (mut report, sources) = scan::scan_all(
                 config,

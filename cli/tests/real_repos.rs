@@ -475,3 +475,56 @@ fn checkov_kube_linter_and_polaris_annotations_suppress_the_object() {
         .unwrap()
         .starts_with("`no-anti-affinity` is a kube-linter rule"));
 }
+
+/// Issue 10, defect 11: Kyverno rules outside the offline subset are one notice
+/// each, not errors (no exit 2); the supported rules still run.
+#[test]
+fn unsupported_kyverno_rules_are_notices() {
+    let dir = TempDir::new("kyverno-notices");
+    dir.write(
+        "policy.yaml",
+        "apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: mixed}
+spec:
+  rules:
+    - name: add-label
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      mutate: {patchStrategicMerge: {metadata: {labels: {team: x}}}}
+    - name: need-team
+      match: {any: [{resources: {kinds: [Pod]}}]}
+      validate:
+        message: team label required
+        pattern: {metadata: {labels: {team: '?*'}}}
+",
+    );
+    dir.write(
+        "pod.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx:1.27}]\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "-f",
+            "json",
+            "--kyverno",
+            "policy.yaml",
+            "pod.yaml",
+        ],
+    );
+    assert_ne!(out.code, 2, "{}\n{}", out.stdout, out.stderr);
+    let report = out.json();
+    assert_eq!(report["errors"].as_array().map(Vec::len), Some(0));
+    let notices = report["summary"]["notices"].as_array().unwrap();
+    assert_eq!(notices.len(), 1, "{notices:?}");
+    assert!(notices[0].as_str().unwrap().contains("add-label"));
+    let rules: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|f| f["rule"].as_str())
+        .collect();
+    assert!(rules.contains(&"mixed/need-team"), "{rules:?}");
+}

@@ -70,13 +70,7 @@ pub fn is_placeholder(image: &str) -> bool {
     if v.is_empty() {
         return false;
     }
-    if v.contains('$')
-        || v.contains("{{")
-        || (v.contains('<') && v.contains('>'))
-        || (v.starts_with('%') && v.ends_with('%'))
-        || (v.starts_with('@') && v.ends_with('@'))
-        || v.contains("__")
-    {
+    if is_template(v) {
         return true;
     }
     let name = v.split(['@']).next().unwrap_or(v);
@@ -88,6 +82,19 @@ pub fn is_placeholder(image: &str) -> bool {
                 .chars()
                 .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_' || c == '-')
     })
+}
+
+/// Whether an image value is a variable or template for a tool to fill in
+/// (`${X}`, `$X`, `$(X)`, `{{ x }}`, `<x>`, `%x%`, `@X@`, `__X__`): nothing of it
+/// can be read.
+pub fn is_template(image: &str) -> bool {
+    let v = image.trim();
+    v.contains('$')
+        || v.contains("{{")
+        || (v.contains('<') && v.contains('>'))
+        || (v.len() > 1 && v.starts_with('%') && v.ends_with('%'))
+        || (v.len() > 1 && v.starts_with('@') && v.ends_with('@'))
+        || v.contains("__")
 }
 
 pub fn check(w: &Workload<'_>, out: &mut Vec<Hit>) {

@@ -339,7 +339,7 @@ pub fn image_ref(image: &str) -> Option<stockade_source::image::ImageRef> {
     if let Ok(r) = stockade_source::image::ImageRef::parse(image) {
         return Some(r);
     }
-    if invalid_image::is_placeholder(image) {
+    if invalid_image::is_template(image) {
         return None;
     }
     // Lower-case the name only: the tag and digest keep their case.
