@@ -437,15 +437,16 @@ fn check_object(
             || (object.kind == "ServiceAccount" && object.group().is_empty())
             || rbac::is_rbac(object)
             || object_rules::reads_kind(object);
-        if !object.kind.starts_with(|c: char| c.is_ascii_uppercase()) {
-            // `kind: feature` (Istio's release notes): Kubernetes kinds are CamelCase.
+        if !is_kubernetes_group(object.group()) {
+            // `apiVersion: release-notes/v2` (Istio's release notes), Skaffold's
+            // `skaffold/v4beta1`: API groups are the built-in ones or DNS names.
             ctx.skipped.push(Skipped::new(
                 source.path().to_string(),
                 document,
                 "not a Kubernetes object".to_string(),
                 format!(
-                    "`kind: {}` is not a Kubernetes kind (kinds start with an upper-case letter)",
-                    object.kind
+                    "`apiVersion: {}` is not a Kubernetes API group (custom groups are DNS names such as `example.com`)",
+                    object.api_version
                 ),
             ));
         } else if !elsewhere {
@@ -577,6 +578,16 @@ fn check_pod(
             report(ctx, result.check, violation);
         }
     }
+}
+
+/// Whether `group` can be a Kubernetes API group: the core group, a built-in group
+/// without a dot, or a DNS subdomain (every custom resource's group has a dot).
+fn is_kubernetes_group(group: &str) -> bool {
+    group.contains('.')
+        || matches!(
+            group,
+            "" | "apps" | "batch" | "autoscaling" | "policy" | "extensions"
+        )
 }
 
 /// Follow `path` from the object to the mapping that holds the pod's `metadata`

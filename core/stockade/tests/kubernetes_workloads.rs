@@ -142,3 +142,25 @@ fn bad_pod_template_configuration_is_located() {
     assert!(messages[2].contains("unknown key `colour`"), "{messages:?}");
     assert!(messages[3].contains("needs a `kind`"), "{messages:?}");
 }
+
+/// Documents with `apiVersion` and `kind` that are not Kubernetes objects
+/// (Istio's release notes) are said to be so; a lower-case kind of a real API
+/// group (Zalando's `postgresql`) is an object.
+#[test]
+fn non_kubernetes_api_groups_are_not_objects() {
+    let text = "apiVersion: release-notes/v2\nkind: feature\narea: traffic-management\n---\napiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata: {name: db}\n";
+    let report = Engine::default().scan(text, Some("notes.yaml"), None);
+    let skipped: Vec<(&str, &str)> = report
+        .summary
+        .skipped
+        .iter()
+        .map(|s| (s.kind.as_str(), s.reason.as_str()))
+        .collect();
+    assert_eq!(skipped.len(), 2, "{skipped:?}");
+    assert_eq!(skipped[0].0, "not a Kubernetes object");
+    assert!(skipped[0].1.contains("release-notes/v2"));
+    assert_eq!(
+        skipped[1],
+        ("postgresql", "postgresql/db has no pod spec to check")
+    );
+}
