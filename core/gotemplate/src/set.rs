@@ -50,7 +50,7 @@ impl Default for Limits {
             max_depth: 200,
             max_output: 256 << 20,
             max_steps: 50_000_000,
-            max_parse_depth: 500,
+            max_parse_depth: 200,
         }
     }
 }
