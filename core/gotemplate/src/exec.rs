@@ -80,6 +80,15 @@ pub struct State<'e> {
     reads: Vec<DataPath>,
     /// Nested execution: keep every read instead of clearing per action.
     keep_reads: bool,
+    /// Address of a local of the outermost `execute` (stack depth guard).
+    stack_base: usize,
+}
+
+/// The address of a local: how deep the native stack is here.
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::hint::black_box(&marker) as *const u8 as usize
 }
 
 fn nil_iface() -> Value {
@@ -150,6 +159,7 @@ pub(crate) fn execute(
         paths_on,
         reads: Vec::new(),
         keep_reads: false,
+        stack_base: stack_addr(),
     };
     let dot = (data.clone(), paths_on.then(DataPath::default));
     st.walk_list(&dot, &tree.root).map(|_| ())
@@ -181,6 +191,29 @@ impl<'e> State<'e> {
         Ok(())
     }
 
+    /// Go's depth limit, and a guard on the native stack used so far.
+    fn check_depth(&self) -> Result<(), ExecError> {
+        if self.depth + 1 >= self.set.limits.max_depth {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth ({})",
+                self.set.limits.max_depth
+            )));
+        }
+        self.check_stack()
+    }
+
+    /// The native stack guard (nested templates and control structures).
+    fn check_stack(&self) -> Result<(), ExecError> {
+        let used = self.stack_base.abs_diff(stack_addr());
+        if used > self.set.limits.max_stack {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth (stack limit of {} bytes reached at depth {})",
+                self.set.limits.max_stack, self.depth
+            )));
+        }
+        Ok(())
+    }
+
     fn limit_error(&self, message: String) -> ExecError {
         let mut e = self.errorf(message);
         e.kind = ExecErrorKind::Limit;
@@ -196,12 +229,7 @@ impl<'e> State<'e> {
         path: Option<DataPath>,
         out: &'n mut String,
     ) -> Result<State<'n>, ExecError> {
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
-            )));
-        }
+        self.check_depth()?;
         let root = if self.paths_on {
             Some(path.unwrap_or_default())
         } else {
@@ -221,6 +249,7 @@ impl<'e> State<'e> {
             paths_on: self.paths_on,
             reads: Vec::new(),
             keep_reads: true,
+            stack_base: self.stack_base,
         })
     }
 
@@ -444,6 +473,7 @@ impl<'e> State<'e> {
                 Ok(Flow::Normal)
             }
             Node::Branch(b) => match b.kind {
+                _ if self.check_stack().is_err() => self.check_stack().map(|()| Flow::Normal),
                 BranchKind::Range => self.walk_range(dot, node, b),
                 _ => self.walk_if_or_with(dot, b),
             },
@@ -655,12 +685,7 @@ impl<'e> State<'e> {
                 crate::gofmt::quote(&t.name)
             )));
         };
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
-            )));
-        }
+        self.check_depth()?;
         let newdot = self.eval_pipeline(dot, t.pipe.as_ref())?;
         let saved_vars = std::mem::replace(
             &mut self.vars,
@@ -980,6 +1005,7 @@ impl<'e> State<'e> {
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
+        let mark = self.reads.len();
         let mut pvs: Vec<PV> = Vec::new();
         for a in args.iter().skip(1) {
             pvs.push(self.eval_arg(dot, &PType::Reflect, a)?);
@@ -1005,6 +1031,21 @@ impl<'e> State<'e> {
                         }
                         _ => None,
                     });
+                }
+                if let Some(p) = &path {
+                    // The container is read only to reach the item: keep the item.
+                    let mut i = mark;
+                    while i < self.reads.len() {
+                        if self
+                            .reads
+                            .get(i)
+                            .is_some_and(|r| r.0.len() < p.0.len() && p.0.starts_with(&r.0))
+                        {
+                            self.reads.remove(i);
+                        } else {
+                            i += 1;
+                        }
+                    }
                 }
                 self.record(path.as_ref());
                 Ok((v, path))
