@@ -88,7 +88,7 @@ pub struct State<'e> {
 #[inline(never)]
 fn stack_addr() -> usize {
     let marker = 0u8;
-    std::hint::black_box(&marker) as *const u8 as usize
+    std::ptr::from_ref(std::hint::black_box(&marker)) as usize
 }
 
 fn nil_iface() -> Value {
@@ -506,6 +506,7 @@ impl<'e> State<'e> {
         r
     }
 
+    #[allow(clippy::needless_pass_by_value)]
     fn one_iteration(
         &mut self,
         b: &'e BranchNode,
@@ -546,7 +547,7 @@ impl<'e> State<'e> {
         }
     }
 
-    #[allow(clippy::cast_possible_wrap)]
+    #[allow(clippy::cast_possible_wrap, clippy::too_many_lines)]
     fn walk_range(
         &mut self,
         dot: &PV,
@@ -1124,7 +1125,7 @@ impl<'e> State<'e> {
             }
         }
         if let Some(f) = fin {
-            let t = if variadic.is_some() && num_in - 1 >= num_fixed {
+            let t = if variadic.is_some() && num_in > num_fixed {
                 variadic.clone().unwrap_or(PType::Go(Param::Any))
             } else {
                 params
@@ -1255,7 +1256,8 @@ impl<'e> State<'e> {
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        clippy::cast_possible_wrap
+        clippy::cast_possible_wrap,
+        clippy::many_single_char_names
     )]
     fn eval_arg(&mut self, dot: &PV, t: &PType, n: &'e Node) -> Result<PV, ExecError> {
         self.at = At::Node(n);
@@ -1434,8 +1436,8 @@ fn wrap_uint(v: u64, t: crate::UintType) -> u64 {
 /// Go's assignability of a value to a parameter type.
 pub(crate) fn assignable(v: &Value, p: &Param) -> bool {
     match (p, v) {
-        (Param::Any, _) => true,
-        (Param::Bool, Value::Bool(_))
+        (Param::Any, _)
+        | (Param::Bool, Value::Bool(_))
         | (Param::String, Value::String(_))
         | (Param::Complex, Value::Complex(..)) => true,
         (Param::Int(t), Value::Int(_, u)) => t == u,

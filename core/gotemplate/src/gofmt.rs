@@ -2,6 +2,14 @@
 //! verbs, flags, width/precision and error forms such as `%!d(string=x)` and
 //! `%!v(MISSING)`), and the `strconv` pieces templates need (quoting, number
 //! literals).
+#![allow(
+    clippy::many_single_char_names,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_truncation,
+    clippy::struct_excessive_bools
+)]
+// Digit counts and exponents of f64 values are tiny: the casts between them cannot wrap.
 
 use std::fmt::Write as _;
 
@@ -22,8 +30,8 @@ pub fn is_print(c: char) -> bool {
         0xAD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
         | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0xFFFE | 0xFFFF | 0xE000..=0xF8FF
-        | 0xF0000..=0x10FFFF | 0xE0000..=0xE0FFF)
-        && !(u & 0xFFFE == 0xFFFE)
+        | 0xF_0000..=0x10_FFFF | 0xE_0000..=0xE_0FFF)
+        && u & 0xFFFE != 0xFFFE
 }
 
 fn quote_with(s: &str, q: char, ascii: bool) -> String {
@@ -728,9 +736,10 @@ fn bad_verb(out: &mut String, verb: char, v: &Value, f: &Flags) {
     out.push_str("%!");
     out.push(verb);
     out.push('(');
-    match v {
-        Value::Nil => out.push_str("<nil>"),
-        _ => {
+    if v.is_nil() {
+        out.push_str("<nil>");
+    } else {
+        {
             out.push_str(&v.type_name());
             out.push('=');
             let mut p = Printer { out: String::new() };
@@ -833,7 +842,9 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
         num.insert(0, '+');
     }
     if f.space && num.first() == Some(&'+') && !f.plus {
-        num[0] = ' ';
+        if let Some(c) = num.first_mut() {
+            *c = ' ';
+        }
     }
     if matches!(num.get(1), Some('I' | 'N')) {
         if num.get(1) == Some(&'N') && !f.space && !f.plus {
@@ -852,8 +863,7 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
         let mut has_point = false;
         let mut saw_nonzero = false;
         let mut i = 1;
-        while i < num.len() {
-            let c = num[i];
+        while let Some(&c) = num.get(i) {
             match c {
                 '.' => has_point = true,
                 'p' | 'P' => {
@@ -876,7 +886,7 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
             i += 1;
         }
         if !has_point {
-            if num.len() == 2 && num[1] == '0' {
+            if num.len() == 2 && num.get(1) == Some(&'0') {
                 digits -= 1;
             }
             num.push('.');
@@ -891,7 +901,7 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
     if f.plus || !s.starts_with('+') {
         let w = f.width.unwrap_or(0);
         if f.zero && !f.minus && w > num.len() {
-            out.push(num[0]);
+            out.extend(num.first());
             out.extend(std::iter::repeat_n('0', w - num.len()));
             out.extend(num.iter().skip(1));
             return;
@@ -1399,13 +1409,12 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             if k > argnum {
                 p.out.push_str(", ");
             }
-            match a {
-                Value::Nil => p.out.push_str("<nil>"),
-                _ => {
-                    p.out.push_str(&a.type_name());
-                    p.out.push('=');
-                    p.print_arg(a, 'v', &Flags::default());
-                }
+            if a.is_nil() {
+                p.out.push_str("<nil>");
+            } else {
+                p.out.push_str(&a.type_name());
+                p.out.push('=');
+                p.print_arg(a, 'v', &Flags::default());
             }
         }
         p.out.push(')');
