@@ -2,6 +2,7 @@
 //! `include`/`tpl` through `CallCtx`, budgets, objects with fields and methods,
 //! and origin tracing.
 #![allow(
+    clippy::pedantic,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

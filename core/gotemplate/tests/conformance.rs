@@ -9,6 +9,7 @@
 //! - `cmp_tests.jsonl`: `{{if EXPR}}true{{else}}false{{end}}` against `cmpStruct`.
 //! - `parse_tests.jsonl`: the tree's `String()` with text as `%q`, or the error.
 #![allow(
+    clippy::pedantic,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,

