@@ -1374,7 +1374,7 @@ impl<'e> State<'e> {
             Value::Func(_) => {
                 Err(self.errorf(format!("can't print {node} of type {}", v.type_name())))
             }
-            _ => Ok(crate::gofmt::sprint(std::slice::from_ref(v))),
+            _ => Ok(crate::gofmt::sprint_action(v)),
         }
     }
 }

@@ -1267,6 +1267,19 @@ pub fn sprint(args: &[Value]) -> String {
     p.out
 }
 
+/// What a template action prints for a value: Go's `printableValue` follows a
+/// pointer to the struct it points at, so `&{v}` prints as `{v}`.
+pub fn sprint_action(v: &Value) -> String {
+    if let Value::Object(o) = v {
+        if o.kind() == Kind::Ptr && o.go_string().is_none() {
+            let mut p = Printer { out: String::new() };
+            p.print_value(v, 'v', &Flags::default(), 1);
+            return p.out;
+        }
+    }
+    sprint(std::slice::from_ref(v))
+}
+
 /// Go's `fmt.Sprintln`: operands with `%v`, always space-separated, then a newline.
 pub fn sprintln(args: &[Value]) -> String {
     let mut p = Printer { out: String::new() };
