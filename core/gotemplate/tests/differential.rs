@@ -129,6 +129,9 @@ fn gen_data(r: &mut Rng) -> J {
 
 struct Gen<'r> {
     r: &'r mut Rng,
+    /// Only constructs that succeed on any generated data (half the cases), so
+    /// long templates render to the end.
+    safe: bool,
     vars: Vec<String>,
     in_range: usize,
     depth: usize,
@@ -153,6 +156,23 @@ const FIELDS: &[&str] = &[
     "$",
     "$.s",
     "$.n",
+];
+
+/// Fields that never fail, whatever the data.
+const SAFE_FIELDS: &[&str] = &[
+    "$.s",
+    "$.n",
+    "$.f",
+    "$.b",
+    "$.nil",
+    "$.list",
+    "$.m",
+    "$.m.k1",
+    "$.m.k2",
+    "$.v",
+    ".",
+    "$",
+    "$.missing",
 ];
 
 /// Fields that fail on most data (kept rare so most templates run to the end).
@@ -228,6 +248,13 @@ const VERBS: &[&str] = &[
 
 impl Gen<'_> {
     fn operand(&mut self) -> String {
+        if self.safe {
+            return match self.r.below(6) {
+                0..=2 => self.r.pick(SAFE_FIELDS).to_owned(),
+                3 | 4 => self.r.pick(LITERALS).to_owned(),
+                _ => format!("(print {})", self.r.pick(SAFE_FIELDS)),
+            };
+        }
         let r = self.r.below(10);
         if r < 4 {
             if self.r.chance(8) {
@@ -252,6 +279,39 @@ impl Gen<'_> {
     }
 
     fn call(&mut self) -> String {
+        if self.safe {
+            let a = self.operand();
+            let b = self.operand();
+            return match self.r.below(10) {
+                0 => format!("print {a} {b}"),
+                1 => format!(
+                    "printf {:?} {a}",
+                    self.r
+                        .pick(&["%v", "%s", "%q", "%T", "%10v|", "%-8v|", "%x", "%d"])
+                ),
+                2 => format!(
+                    "eq {} {}",
+                    self.r.pick(&[".s", "$.s", "\"x\""]),
+                    self.r.pick(&["\"hello\"", ".s", "\"\""])
+                ),
+                3 => format!(
+                    "len {}",
+                    self.r.pick(&[".s", ".list", ".m", ".m.deep.y", "\"abc\""])
+                ),
+                4 => format!("and {a} {b}"),
+                5 => format!("or {a} {b}"),
+                6 => format!("not {a}"),
+                7 => format!(
+                    "{} {a}",
+                    self.r.pick(&["html", "js", "urlquery", "println"])
+                ),
+                8 => format!(
+                    "index .m {}",
+                    self.r.pick(&["\"k1\"", "\"k2\"", "\"nope\""])
+                ),
+                _ => a,
+            };
+        }
         self.depth += 1;
         let s = match self.r.below(18) {
             0 => format!("len {}", self.operand()),
@@ -387,6 +447,10 @@ impl Gen<'_> {
                 let c = self.pipeline();
                 let body = self.stmts(2);
                 let mut s = format!("{l}with {c}{rd}{body}");
+                if self.r.chance(30) {
+                    let c2 = self.pipeline();
+                    s += &format!("{{{{else with {c2}}}}}{}", self.stmts(1));
+                }
                 if self.r.chance(40) {
                     s += &format!("{{{{else}}}}{}", self.stmts(1));
                 }
@@ -398,18 +462,22 @@ impl Gen<'_> {
             9 | 10 => {
                 self.depth += 1;
                 let mark = self.vars.len();
-                let src = self.r.pick(&[
-                    ".list",
-                    ".m",
-                    ".v",
-                    ".n",
-                    "3",
-                    ".m.deep.y",
-                    ".s",
-                    ".nil",
-                    ".missing",
-                    ".m.k2",
-                ]);
+                let src = if self.safe {
+                    self.r.pick(&["$.list", "$.m", "$.nil", "$.list", "$.m"])
+                } else {
+                    self.r.pick(&[
+                        ".list",
+                        ".m",
+                        ".v",
+                        ".n",
+                        "3",
+                        ".m.deep.y",
+                        ".s",
+                        ".nil",
+                        ".missing",
+                        ".m.k2",
+                    ])
+                };
                 let decl = match self.r.below(3) {
                     0 => String::new(),
                     1 => {
@@ -450,21 +518,31 @@ impl Gen<'_> {
                 "{l}template \"t1\" {}{rd}",
                 self.r.pick(&[".", ".m", ".list", "$.s", ".missing"])
             ),
+            13 if self.r.chance(30) => {
+                let n = self.r.below(1000);
+                let arg = self.r.pick(&[".s", ".m.k1", "."]);
+                format!("{l}block \"b{n}\" {arg}{rd}<{{{{.}}}}>{{{{end}}}}")
+            }
             _ => format!("{l}{}{rd}", self.pipeline()),
         }
     }
 }
 
-fn gen_template(r: &mut Rng) -> String {
+fn gen_template(r: &mut Rng) -> (String, bool) {
+    let safe = r.chance(50);
     let mut g = Gen {
         r,
+        safe,
         vars: Vec::new(),
         in_range: 0,
         depth: 0,
     };
     let n = 1 + g.r.below(3);
     let body = g.stmts(n);
-    format!("{body}{{{{define \"t1\"}}}}[{{{{.}}}}]{{{{end}}}}")
+    (
+        format!("{body}{{{{define \"t1\"}}}}[{{{{.}}}}]{{{{end}}}}"),
+        safe,
+    )
 }
 
 fn find_go() -> Result<PathBuf, String> {
@@ -551,8 +629,12 @@ fn differential_against_go() {
     let mut cases = Vec::new();
     for i in 0..n {
         let data = gen_data(&mut r);
-        let text = gen_template(&mut r);
-        let option = ["", "", "missingkey=zero", "missingkey=error"][r.below(4)];
+        let (text, safe) = gen_template(&mut r);
+        let option = if safe {
+            ["", "missingkey=zero"][r.below(2)]
+        } else {
+            ["", "", "missingkey=zero", "missingkey=error"][r.below(4)]
+        };
         cases.push(
             json!({"name": format!("t{i}"), "template": text, "data": data, "option": option}),
         );
@@ -591,6 +673,9 @@ fn differential_against_go() {
             g["parse_err"].as_str().unwrap(),
         );
         errors += usize::from(!gerr.is_empty());
+        if std::env::var("GOTEMPLATE_DIFF_SHOW_ERRORS").is_ok() && !gerr.is_empty() {
+            println!("  GOERR {}", gerr.rsplit(">: ").next().unwrap_or(gerr));
+        }
         parse_errors += usize::from(!gperr.is_empty());
         if out == gout && err == gerr && perr == gperr {
             same += 1;
