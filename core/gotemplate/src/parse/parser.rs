@@ -65,6 +65,9 @@ pub fn parse_tree(
         },
         opts,
         trees: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1))
+            .collect(),
     };
     let root = p.parse_top()?;
     let tree = p.make_tree(name.to_owned(), root);
@@ -99,6 +102,7 @@ struct Parser<'a, 'o> {
     right: String,
     opts: &'o Options<'o>,
     trees: Vec<Tree>,
+    line_starts: Arc<[usize]>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -118,6 +122,7 @@ impl Parser<'_, '_> {
             text: Arc::clone(&self.text),
             left: self.left.clone(),
             right: self.right.clone(),
+            line_starts: Arc::clone(&self.line_starts),
         }
     }
 
