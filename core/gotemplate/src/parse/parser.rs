@@ -99,7 +99,7 @@ fn eof_token() -> Token {
     Token {
         typ: Item::Eof,
         pos: 0,
-        val: String::new(),
+        val: std::rc::Rc::from(""),
         line: 1,
     }
 }
@@ -334,7 +334,7 @@ impl Parser<'_, '_> {
         match t.typ {
             Item::Text => Ok(Parsed::Node(Node::Text {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             Item::LeftDelim => {
                 self.action_line = t.line;
@@ -344,7 +344,7 @@ impl Parser<'_, '_> {
             }
             Item::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             _ => Err(self.unexpected(&t, "input")),
         }
@@ -537,11 +537,11 @@ impl Parser<'_, '_> {
                 pipe.is_assign = next.typ == Item::Assign;
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
-            } else if next.typ == Item::Char && next.val == "," {
+                self.vars.push(v.val.to_string());
+            } else if next.typ == Item::Char && &*next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
+                self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space_typ() {
                         Item::Variable | Item::RightDelim | Item::RightParen => continue 'decls,
@@ -692,7 +692,7 @@ impl Parser<'_, '_> {
                 }
                 Node::Identifier {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                 }
             }
             Item::Dot => Node::Dot { pos: t.pos },
@@ -720,7 +720,7 @@ impl Parser<'_, '_> {
             },
             Item::Bool => Node::Bool {
                 pos: t.pos,
-                value: t.val == "true",
+                value: &*t.val == "true",
             },
             Item::CharConstant | Item::Complex | Item::Number => {
                 let n = new_number(t.pos, &t.val, t.typ).map_err(|m| self.errorf(m))?;
@@ -739,7 +739,7 @@ impl Parser<'_, '_> {
                 let s = self.unquote(&t.val)?;
                 Node::String {
                     pos: t.pos,
-                    quoted: t.val,
+                    quoted: t.val.to_string(),
                     text: s,
                 }
             }
