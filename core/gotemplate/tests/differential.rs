@@ -610,7 +610,7 @@ struct Outcome {
 
 /// Renders `cases` with Go and with this crate and compares output and error texts.
 fn compare_with_go(bin: &Path, cases: &[J]) -> Outcome {
-    let mut child = Command::new(&bin)
+    let mut child = Command::new(bin)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -814,7 +814,7 @@ fn printf_matrix_against_go() {
         "\"\"",
     ];
     let data = json!({
-        "i": 42, "f": 3.14159, "neg": -1.5, "big": 12345678.9, "tiny": 0.000012345, "s": "héllo",
+        "i": 42, "f": 2.71828, "neg": -1.5, "big": 12345678.9, "tiny": 0.000012345, "s": "héllo",
         "u": "日本", "e": "", "b": true, "nil": null, "l": [1, "a", null, 2.5], "m": {"k": [1], "a": "x"}
     });
     let mut cases = Vec::new();
