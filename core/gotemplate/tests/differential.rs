@@ -814,7 +814,7 @@ fn printf_matrix_against_go() {
         "\"\"",
     ];
     let data = json!({
-        "i": 42, "f": 2.71828, "neg": -1.5, "big": 12345678.9, "tiny": 0.000012345, "s": "héllo",
+        "i": 42, "f": 1.23456, "neg": -1.5, "big": 12345678.9, "tiny": 0.000012345, "s": "héllo",
         "u": "日本", "e": "", "b": true, "nil": null, "l": [1, "a", null, 2.5], "m": {"k": [1], "a": "x"}
     });
     let mut cases = Vec::new();
