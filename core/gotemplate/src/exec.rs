@@ -1154,7 +1154,11 @@ impl<'e> State<'e> {
                 let vals: Vec<Value> = argv.into_iter().map(|p| p.0).collect();
                 builtins::call_builtin(*b, &vals).map_err(FuncError::Message)
             }
-            Callee::Func(f) => self.call_func(f, name, argv),
+            Callee::Func(f) => {
+                // Errors raised by nested executions (depth, budgets) point at the call.
+                self.at = node;
+                self.call_func(f, name, argv)
+            }
         };
         match result {
             Ok(v) => Ok(v),

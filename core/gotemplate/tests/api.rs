@@ -510,3 +510,12 @@ fn sets_and_values_cross_threads() {
     check::<Value>();
     check::<Func>();
 }
+
+#[test]
+fn depth_errors_point_at_the_call() {
+    let mut t = helm_like();
+    t.parse("_r.tpl", "{{define \"r\"}}{{include \"r\" .}}{{end}}")
+        .unwrap();
+    let e = render(&mut t, "{{include \"r\" .}}", &values()).unwrap_err();
+    assert!(e.starts_with("template: _r.tpl:1:16: executing \"r\" at <include \"r\" .>: exceeded maximum template depth"), "{e}");
+}
