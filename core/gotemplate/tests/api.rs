@@ -184,6 +184,14 @@ fn runaway_recursion_and_loops_end_with_errors() {
     assert!(e.contains("step budget"), "{e}");
     let e = render(&mut t, "{{range 1000000000}}{{end}}", &values()).unwrap_err();
     assert!(e.contains("step budget"), "{e}");
+    // Large strings built and dropped count too.
+    let e = render(
+        &mut t,
+        "{{range 100000}}{{$x := printf \"%900000d\" 1}}{{end}}",
+        &values(),
+    )
+    .unwrap_err();
+    assert!(e.contains("step budget"), "{e}");
     // tpl that includes itself through the data.
     let data = Value::from_json(&serde_json::json!({"t": "{{tpl .t .}}"}));
     let e = render(&mut t, "{{tpl .t .}}", &data).unwrap_err();
