@@ -1,0 +1,1354 @@
+//! The build: kustomizations loaded, resources accumulated, generators and
+//! transformers run in kustomize's order, names hashed and references fixed,
+//! output ordered.
+
+use std::collections::HashMap;
+
+use stockade_source::origin::OriginRole;
+use stockade_source::source::Span;
+use stockade_yaml::Limits;
+
+use crate::emit::{self, Placed};
+use crate::error::KustomizeError;
+use crate::files::{self, FileMap};
+use crate::generate;
+use crate::jsonpatch;
+use crate::node::{self, KNode, KVal, Loc};
+use crate::schema::{self, FieldSpec};
+use crate::smp;
+use crate::transform::{self, By, ImageRule};
+
+/// Output order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Reorder {
+    /// kustomize's legacy order (Namespaces first, …), what `kubectl kustomize`
+    /// does unless the kustomization has `sortOptions`.
+    #[default]
+    Legacy,
+    /// Input order.
+    None,
+}
+
+/// Build options.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub reorder: Reorder,
+    /// kustomize's default load restriction: files only from within the
+    /// kustomization's folder.
+    pub root_only: bool,
+    /// Nesting limit of kustomizations (a deeper chain is an error).
+    pub max_depth: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Self {
+            reorder: Reorder::Legacy,
+            root_only: true,
+            max_depth: 256,
+        }
+    }
+}
+
+/// One built resource.
+#[derive(Debug, Clone)]
+pub struct Resource {
+    pub node: KNode,
+    /// `(namespace, name)` it had, oldest first (the current one last).
+    names: Vec<(String, String)>,
+    needs_hash: bool,
+    /// The kustomization file that created it (generators) or the file it was read from.
+    pub file: u32,
+}
+
+impl Resource {
+    fn kind(&self) -> &str {
+        self.node.get_str("kind").unwrap_or("")
+    }
+    fn api_version(&self) -> &str {
+        self.node.get_str("apiVersion").unwrap_or("")
+    }
+    fn name(&self) -> String {
+        self.node
+            .path(&["metadata", "name"])
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default()
+    }
+    fn namespace(&self) -> String {
+        self.node
+            .path(&["metadata", "namespace"])
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default()
+    }
+    fn group(&self) -> &str {
+        transform::split_api_version(self.api_version()).0
+    }
+    fn remember(&mut self) {
+        let cur = (self.namespace(), self.name());
+        if self.names.last() != Some(&cur) {
+            self.names.push(cur);
+        }
+    }
+    fn set_name(&mut self, name: String, by: By) {
+        self.remember();
+        if let Some(meta) = self.node.entry_map("metadata", Some(by)) {
+            let base = meta.get("name").and_then(|n| n.base);
+            let mut n = KNode::str(name).with_by(Some(by));
+            n.base = base;
+            meta.set("name", n);
+        }
+        self.remember();
+    }
+    fn id(&self) -> String {
+        format!("{}.{}/{}.{}", self.kind(), self.api_version(), self.name(), self.namespace())
+    }
+    fn orig_name(&self) -> String {
+        self.names.first().map(|(_, n)| n.clone()).unwrap_or_else(|| self.name())
+    }
+}
+
+/// A built kustomization.
+#[derive(Debug, Clone)]
+pub struct Build {
+    pub resources: Vec<Resource>,
+    /// Every file the build read: `(path, text)`; [`Loc::file`] indexes it.
+    pub files: Vec<(String, String)>,
+}
+
+impl Build {
+    /// What `kubectl kustomize` prints.
+    pub fn to_yaml(&self) -> String {
+        self.render().0
+    }
+
+    /// The output and where each node of it landed.
+    pub fn render(&self) -> (String, Vec<Placed>) {
+        let mut out = String::new();
+        let mut placed = Vec::new();
+        for (i, r) in self.resources.iter().enumerate() {
+            if i > 0 {
+                out.push_str("---\n");
+            }
+            let offset = u32::try_from(out.len()).unwrap_or(u32::MAX);
+            let mut p = Vec::new();
+            out.push_str(&emit::render_doc(&r.node, &mut p));
+            placed.extend(p.into_iter().map(|mut x| {
+                x.start = x.start.saturating_add(offset);
+                x.end = x.end.saturating_add(offset);
+                x
+            }));
+        }
+        (out, placed)
+    }
+}
+
+/// Build the kustomization in folder `dir` of `files`.
+pub fn build(files: &FileMap, dir: &str, opts: &Options) -> Result<Build, KustomizeError> {
+    let dir = files::join("", dir).unwrap_or_default();
+    let mut b = Builder {
+        files,
+        opts,
+        table: Vec::new(),
+        ids: HashMap::new(),
+        stack: Vec::new(),
+    };
+    let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
+    // Hash suffixes.
+    for r in &mut res {
+        if r.needs_hash {
+            let h = generate::hash(&r.node);
+            let name = format!("{}-{h}", r.name());
+            let by = (Loc { file: r.file, span: Span::new(0, 0) }, OriginRole::Generator);
+            r.set_name(name, by);
+        }
+    }
+    fix_name_references(&mut res);
+    res.retain(|r| {
+        r.node
+            .path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
+            .and_then(KNode::scalar_text)
+            .as_deref()
+            != Some("true")
+    });
+    // Order.
+    let sort = kust.get("sortOptions");
+    match sort {
+        Some(s) => match s.get_str("order") {
+            Some("legacy") => {
+                let first = strings(s.path(&["legacySortOptions", "orderFirst"]));
+                let last = strings(s.path(&["legacySortOptions", "orderLast"]));
+                if s.get("legacySortOptions").is_some() {
+                    legacy_sort(&mut res, &first, &last);
+                } else {
+                    legacy_sort(&mut res, &default_first(), &default_last());
+                }
+            }
+            Some("fifo") => {}
+            _ => {
+                return Err(KustomizeError::invalid(
+                    &dir,
+                    "sortOptions: the field 'sortOptions.order' must be one of [fifo, legacy]",
+                ))
+            }
+        },
+        None => {
+            if opts.reorder == Reorder::Legacy {
+                legacy_sort(&mut res, &default_first(), &default_last());
+            }
+        }
+    }
+    Ok(Build {
+        resources: res,
+        files: b.table,
+    })
+}
+
+fn strings(n: Option<&KNode>) -> Vec<String> {
+    n.and_then(KNode::as_seq)
+        .map(|s| s.iter().filter_map(KNode::scalar_text).collect())
+        .unwrap_or_default()
+}
+
+fn default_first() -> Vec<String> {
+    [
+        "Namespace",
+        "ResourceQuota",
+        "StorageClass",
+        "CustomResourceDefinition",
+        "ServiceAccount",
+        "PodSecurityPolicy",
+        "Role",
+        "ClusterRole",
+        "RoleBinding",
+        "ClusterRoleBinding",
+        "ConfigMap",
+        "Secret",
+        "Endpoints",
+        "Service",
+        "LimitRange",
+        "PriorityClass",
+        "PersistentVolume",
+        "PersistentVolumeClaim",
+        "Deployment",
+        "StatefulSet",
+        "CronJob",
+        "PodDisruptionBudget",
+    ]
+    .iter()
+    .map(|s| (*s).to_string())
+    .collect()
+}
+
+fn default_last() -> Vec<String> {
+    vec![
+        "MutatingWebhookConfiguration".to_string(),
+        "ValidatingWebhookConfiguration".to_string(),
+    ]
+}
+
+fn legacy_sort(res: &mut [Resource], first: &[String], last: &[String]) {
+    let order = |kind: &str| -> i64 {
+        let n = i64::try_from(first.len()).unwrap_or(0);
+        if let Some(i) = first.iter().position(|k| k == kind) {
+            return -n + i64::try_from(i).unwrap_or(0);
+        }
+        if let Some(i) = last.iter().position(|k| k == kind) {
+            return 1 + i64::try_from(i).unwrap_or(0);
+        }
+        0
+    };
+    let gvk_str = |r: &Resource| {
+        let (g, v) = transform::split_api_version(r.api_version());
+        let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+        (or(g, "~G"), or(v, "~V"), or(r.kind(), "~K"))
+    };
+    let id_str = |r: &Resource| {
+        let (g, v) = transform::split_api_version(r.api_version());
+        let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+        format!(
+            "{}.{}.{}|{}|{}",
+            or(r.kind(), "[noKind]"),
+            or(v, "[noVer]"),
+            or(g, "[noGrp]"),
+            or(&r.namespace(), "~X"),
+            or(&r.name(), "~N")
+        )
+    };
+    res.sort_by(|a, b| {
+        let (ga, gb) = (gvk_str(a), gvk_str(b));
+        if ga != gb {
+            let (oa, ob) = (order(a.kind()), order(b.kind()));
+            if oa != ob {
+                return oa.cmp(&ob);
+            }
+            let sa = format!("{}_{}_{}", ga.0, ga.1, ga.2);
+            let sb = format!("{}_{}_{}", gb.0, gb.1, gb.2);
+            if a.kind() == "Namespace" && b.kind() == "Namespace" && (a.group().is_empty() || b.group().is_empty()) {
+                return sb.cmp(&sa);
+            }
+            return sa.cmp(&sb);
+        }
+        id_str(a).cmp(&id_str(b))
+    });
+}
+
+struct Builder<'a> {
+    files: &'a FileMap,
+    opts: &'a Options,
+    table: Vec<(String, String)>,
+    ids: HashMap<String, u32>,
+    stack: Vec<String>,
+}
+
+fn is_remote(entry: &str) -> bool {
+    entry.contains("://")
+        || entry.starts_with("github.com/")
+        || entry.starts_with("gitlab.com/")
+        || entry.starts_with("bitbucket.org/")
+        || entry.starts_with("git@")
+        || entry.contains("?ref=")
+}
+
+impl Builder<'_> {
+    fn file_id(&mut self, path: &str, text: &str) -> u32 {
+        if let Some(id) = self.ids.get(path) {
+            return *id;
+        }
+        let id = u32::try_from(self.table.len()).unwrap_or(u32::MAX);
+        self.table.push((path.to_string(), text.to_string()));
+        self.ids.insert(path.to_string(), id);
+        id
+    }
+
+    fn read(&mut self, path: &str, from: &str) -> Result<(u32, String), KustomizeError> {
+        let Some(bytes) = self.files.get(path) else {
+            return Err(KustomizeError::NotFound {
+                path: from.to_string(),
+                message: format!("file '{path}' not found"),
+            });
+        };
+        let text = String::from_utf8_lossy(bytes).into_owned();
+        Ok((self.file_id(path, &text), text))
+    }
+
+    /// Parse a YAML stream into nodes.
+    fn parse_docs(&self, path: &str, text: &str, file: u32) -> Result<Vec<KNode>, KustomizeError> {
+        let stream = stockade_yaml::parse_stream(text, &Limits::default());
+        let mut out = Vec::new();
+        for d in stream.documents {
+            match d.root {
+                Ok(n) => {
+                    if n.is_null() {
+                        continue;
+                    }
+                    out.push(node::from_yaml(&n, file, text));
+                }
+                Err(p) => {
+                    return Err(KustomizeError::Parse {
+                        path: path.to_string(),
+                        message: p.message.clone(),
+                    })
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn check_root(&self, root: &str, path: &str, from: &str) -> Result<(), KustomizeError> {
+        if self.opts.root_only && !files::within(root, path) {
+            return Err(KustomizeError::invalid(
+                from,
+                format!("security; file '{path}' is not in or below '{root}'"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn resolve_path(&self, dir: &str, entry: &str, from: &str) -> Result<String, KustomizeError> {
+        files::join(dir, entry).ok_or_else(|| {
+            KustomizeError::invalid(from, format!("'{entry}' is outside the files given to the build"))
+        })
+    }
+
+    fn load_kustomization(&mut self, dir: &str) -> Result<(String, u32, KNode), KustomizeError> {
+        let found: Vec<String> = files::KUSTOMIZATION_NAMES
+            .iter()
+            .map(|n| files::join(dir, n).unwrap_or_default())
+            .filter(|p| self.files.contains_key(p))
+            .collect();
+        let path = match found.as_slice() {
+            [one] => one.clone(),
+            [] => {
+                return Err(KustomizeError::Missing(format!(
+                    "unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '{}'",
+                    if dir.is_empty() { "." } else { dir }
+                )))
+            }
+            _ => {
+                return Err(KustomizeError::Missing(format!(
+                    "Found multiple kustomization files under: {}",
+                    if dir.is_empty() { "." } else { dir }
+                )))
+            }
+        };
+        let (id, text) = self.read(&path, dir)?;
+        let docs = self.parse_docs(&path, &text, id)?;
+        let k = docs.into_iter().next().unwrap_or_else(KNode::map);
+        if !matches!(k.v, KVal::Map(_)) {
+            return Err(KustomizeError::Parse {
+                path,
+                message: "a kustomization must be a mapping".into(),
+            });
+        }
+        Ok((path, id, k))
+    }
+
+    /// Accumulate the kustomization (or component) in `dir` onto `ra`.
+    fn accumulate(
+        &mut self,
+        dir: &str,
+        ra: Vec<Resource>,
+        component: bool,
+    ) -> Result<(Vec<Resource>, KNode), KustomizeError> {
+        if self.stack.len() >= self.opts.max_depth {
+            return Err(KustomizeError::Limit {
+                path: dir.to_string(),
+                message: format!("kustomizations nested more than {} deep", self.opts.max_depth),
+            });
+        }
+        if let Some(i) = self.stack.iter().position(|d| d == dir) {
+            let mut chain: Vec<String> = self.stack.get(i..).unwrap_or_default().to_vec();
+            chain.push(dir.to_string());
+            return Err(KustomizeError::Cycle {
+                path: dir.to_string(),
+                chain: chain.join(" -> "),
+            });
+        }
+        self.stack.push(dir.to_string());
+        let r = self.accumulate_inner(dir, ra, component);
+        self.stack.pop();
+        r
+    }
+
+    fn accumulate_inner(
+        &mut self,
+        dir: &str,
+        mut ra: Vec<Resource>,
+        component: bool,
+    ) -> Result<(Vec<Resource>, KNode), KustomizeError> {
+        let (kpath, kid, k) = self.load_kustomization(dir)?;
+        let kind = k.get_str("kind").unwrap_or("Kustomization");
+        if component && kind != "Component" {
+            return Err(KustomizeError::invalid(
+                &kpath,
+                format!("expected kind 'Component' for path '{dir}' but got '{kind}'"),
+            ));
+        }
+        if !component && kind == "Component" {
+            return Err(KustomizeError::invalid(
+                &kpath,
+                format!("expected kind != 'Component' for path '{dir}'"),
+            ));
+        }
+        let at = |n: Option<&KNode>| Loc {
+            file: kid,
+            span: n.and_then(|n| n.base).map_or(Span::new(0, 0), |l| l.span),
+        };
+        for unsupported in ["helmCharts", "helmChartInflationGenerator"] {
+            if k.get(unsupported).is_some() {
+                return Err(KustomizeError::Unsupported {
+                    path: kpath.clone(),
+                    message: format!("`{unsupported}` needs the Helm renderer, which this build does not have yet"),
+                });
+            }
+        }
+        for unsupported in ["transformers", "generators", "validators", "vars", "replacements", "configurations", "openapi", "crds"] {
+            if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
+                return Err(KustomizeError::Unsupported {
+                    path: kpath.clone(),
+                    message: format!("`{unsupported}` is not supported by this build yet"),
+                });
+            }
+        }
+        // resources and bases
+        let mut entries: Vec<(String, Option<&KNode>)> = Vec::new();
+        for key in ["resources", "bases"] {
+            if let Some(list) = k.get(key).and_then(KNode::as_seq) {
+                for e in list {
+                    if let Some(s) = e.scalar_text() {
+                        entries.push((s, Some(e)));
+                    }
+                }
+            }
+        }
+        for (entry, _) in &entries {
+            let added = self.load_entry(dir, entry, &kpath)?;
+            for r in added {
+                if let Some(existing) = ra.iter().find(|x| x.id() == r.id()) {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("may not add resource with an already registered id: {}", existing.id()),
+                    ));
+                }
+                ra.push(r);
+            }
+        }
+        // generators
+        let opts = k.get("generatorOptions").cloned();
+        for (key, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
+            if let Some(list) = k.get(key).and_then(KNode::as_seq) {
+                for g in list {
+                    self.generate(dir, &kpath, kid, g, kind, opts.as_ref(), &mut ra)?;
+                }
+            }
+        }
+        // components
+        if let Some(list) = k.get("components").and_then(KNode::as_seq) {
+            for c in list {
+                let Some(entry) = c.scalar_text() else { continue };
+                if is_remote(&entry) {
+                    return Err(KustomizeError::Remote { path: kpath.clone(), url: entry });
+                }
+                let p = self.resolve_path(dir, &entry, &kpath)?;
+                if !files::is_dir(self.files, &p) {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("'{p}' must be a directory so that it can be used as a component"),
+                    ));
+                }
+                let (next, _) = self.accumulate(&p, std::mem::take(&mut ra), true)?;
+                ra = next;
+            }
+        }
+        // transformers, in kustomize's order
+        if let Some(list) = k.get("patchesStrategicMerge").and_then(KNode::as_seq) {
+            for p in list {
+                let docs = self.patch_docs(dir, p, &kpath)?;
+                for (doc, loc) in docs {
+                    self.apply_smp_by_id(&mut ra, &doc, loc, &kpath)?;
+                }
+            }
+        }
+        if let Some(list) = k.get("patches").and_then(KNode::as_seq) {
+            for p in list {
+                self.apply_patch_entry(dir, &kpath, kid, p, &mut ra)?;
+            }
+        }
+        if let Some(ns) = k.get("namespace").and_then(KNode::scalar_text) {
+            if !ns.is_empty() {
+                let by = (at(k.get("namespace")), OriginRole::Transformer);
+                for r in &mut ra {
+                    set_namespace(r, &ns, by);
+                }
+            }
+        }
+        let prefix = k.get("namePrefix").and_then(KNode::scalar_text).unwrap_or_default();
+        let suffix = k.get("nameSuffix").and_then(KNode::scalar_text).unwrap_or_default();
+        if !prefix.is_empty() || !suffix.is_empty() {
+            let by = (
+                at(k.get("namePrefix").or_else(|| k.get("nameSuffix"))),
+                OriginRole::Transformer,
+            );
+            for r in &mut ra {
+                if matches!(r.kind(), "CustomResourceDefinition" | "Namespace") {
+                    continue;
+                }
+                let name = format!("{prefix}{}{suffix}", r.name());
+                r.set_name(name, by);
+            }
+        }
+        let cfg = schema::config();
+        if let Some(labels) = k.get("commonLabels") {
+            let pairs = pairs_of(labels);
+            let by = (at(Some(labels)), OriginRole::Transformer);
+            for r in &mut ra {
+                transform::add_map_entries(&mut r.node, cfg.specs("commonLabels"), &pairs, by);
+            }
+        }
+        if let Some(list) = k.get("labels").and_then(KNode::as_seq) {
+            for l in list {
+                let pairs = l.get("pairs").map(pairs_of).unwrap_or_default();
+                let by = (at(Some(l)), OriginRole::Transformer);
+                let sel = l.get("includeSelectors").and_then(|n| match n.v {
+                    KVal::Bool(b) => Some(b),
+                    _ => None,
+                }) == Some(true);
+                let tmpl = l.get("includeTemplates").and_then(|n| match n.v {
+                    KVal::Bool(b) => Some(b),
+                    _ => None,
+                }) == Some(true);
+                let mut specs: Vec<FieldSpec> = if sel {
+                    cfg.specs("commonLabels").to_vec()
+                } else {
+                    let mut s: Vec<FieldSpec> = cfg
+                        .specs("commonLabels")
+                        .iter()
+                        .filter(|s| s.path == "metadata/labels")
+                        .cloned()
+                        .collect();
+                    if tmpl {
+                        s.extend(cfg.specs("templateLabels").iter().filter(|s| s.path != "metadata/labels").cloned());
+                    }
+                    s
+                };
+                if let Some(fields) = l.get("fields").and_then(KNode::as_seq) {
+                    specs.extend(fields.iter().map(field_spec_of));
+                }
+                for r in &mut ra {
+                    transform::add_map_entries(&mut r.node, &specs, &pairs, by);
+                }
+            }
+        }
+        if let Some(ann) = k.get("commonAnnotations") {
+            let pairs = pairs_of(ann);
+            let by = (at(Some(ann)), OriginRole::Transformer);
+            for r in &mut ra {
+                transform::add_map_entries(&mut r.node, cfg.specs("commonAnnotations"), &pairs, by);
+            }
+        }
+        if let Some(list) = k.get("patchesJson6902").and_then(KNode::as_seq) {
+            for p in list {
+                self.apply_patch_entry(dir, &kpath, kid, p, &mut ra)?;
+            }
+        }
+        if let Some(list) = k.get("replicas").and_then(KNode::as_seq) {
+            for rep in list {
+                let name = rep.get("name").and_then(KNode::scalar_text).unwrap_or_default();
+                let Some(count) = rep.get("count") else { continue };
+                let by = (at(Some(rep)), OriginRole::Transformer);
+                for r in &mut ra {
+                    if r.name() != name && r.orig_name() != name {
+                        continue;
+                    }
+                    let mut v = count.clone();
+                    v.mark(by);
+                    let v2 = v.clone();
+                    transform::apply_specs(&mut r.node, cfg.specs("replicas"), &move || v2.clone(), Some(by), &mut |n| {
+                        let base = n.base;
+                        *n = v.clone();
+                        n.base = base;
+                    });
+                }
+            }
+        }
+        if let Some(list) = k.get("images").and_then(KNode::as_seq) {
+            let rules: Vec<(ImageRule, By)> = list
+                .iter()
+                .map(|i| {
+                    (
+                        ImageRule {
+                            name: i.get("name").and_then(KNode::scalar_text).unwrap_or_default(),
+                            new_name: i.get("newName").and_then(KNode::scalar_text),
+                            new_tag: i.get("newTag").and_then(KNode::scalar_text),
+                            digest: i.get("digest").and_then(KNode::scalar_text),
+                            tag_suffix: i.get("tagSuffix").and_then(KNode::scalar_text),
+                        },
+                        (at(Some(i)), OriginRole::Transformer),
+                    )
+                })
+                .collect();
+            for (rule, by) in &rules {
+                for r in &mut ra {
+                    transform::images(&mut r.node, std::slice::from_ref(rule), cfg.specs("images"), *by);
+                }
+            }
+        }
+        Ok((ra, k))
+    }
+
+    fn load_entry(&mut self, dir: &str, entry: &str, kpath: &str) -> Result<Vec<Resource>, KustomizeError> {
+        if is_remote(entry) {
+            return Err(KustomizeError::Remote {
+                path: kpath.to_string(),
+                url: entry.to_string(),
+            });
+        }
+        let p = self.resolve_path(dir, entry, kpath)?;
+        if self.files.contains_key(&p) {
+            self.check_root(dir, &p, kpath)?;
+            let (id, text) = self.read(&p, kpath)?;
+            let docs = self.parse_docs(&p, &text, id)?;
+            let mut out = Vec::new();
+            for d in docs {
+                let items: Vec<KNode> = if d.get_str("kind").is_some_and(|k| k == "List" || k.ends_with("List"))
+                    && d.get("items").and_then(KNode::as_seq).is_some()
+                {
+                    d.get("items").and_then(KNode::as_seq).cloned().unwrap_or_default()
+                } else {
+                    vec![d]
+                };
+                for item in items {
+                    if !matches!(item.v, KVal::Map(_)) {
+                        return Err(KustomizeError::Parse {
+                            path: p.clone(),
+                            message: "a resource must be a mapping".into(),
+                        });
+                    }
+                    if item.get_str("kind").is_none_or(str::is_empty) {
+                        return Err(KustomizeError::Parse {
+                            path: p.clone(),
+                            message: "missing Resource metadata: kind".into(),
+                        });
+                    }
+                    let mut r = Resource {
+                        node: item,
+                        names: Vec::new(),
+                        needs_hash: false,
+                        file: id,
+                    };
+                    r.remember();
+                    out.push(r);
+                }
+            }
+            return Ok(out);
+        }
+        if files::is_dir(self.files, &p) {
+            let (res, _) = self.accumulate(&p, Vec::new(), false)?;
+            return Ok(res);
+        }
+        Err(KustomizeError::NotFound {
+            path: kpath.to_string(),
+            message: format!(
+                "accumulating resources: accumulation err='accumulating resources from '{entry}': '{p}' doesn't exist'"
+            ),
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn generate(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        kid: u32,
+        g: &KNode,
+        kind: &str,
+        global: Option<&KNode>,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let loc = Loc {
+            file: kid,
+            span: g.base.map_or(Span::new(0, 0), |l| l.span),
+        };
+        let by = (loc, OriginRole::Generator);
+        let name = g.get("name").and_then(KNode::scalar_text).unwrap_or_default();
+        let ns = g.get("namespace").and_then(KNode::scalar_text).unwrap_or_default();
+        let behavior = g.get_str("behavior").unwrap_or("create").to_string();
+        let mut data: Vec<(String, String, Loc)> = Vec::new();
+        let mut binary: Vec<(String, String)> = Vec::new();
+        let lit_loc = |n: &KNode| n.base.map_or(loc, |b| Loc { file: kid, span: b.span });
+        for key in ["envs", "env"] {
+            let list: Vec<KNode> = match g.get(key) {
+                Some(n) if n.as_seq().is_some() => n.as_seq().cloned().unwrap_or_default(),
+                Some(n) if n.as_str().is_some() => vec![n.clone()],
+                _ => Vec::new(),
+            };
+            for e in list {
+                let Some(rel) = e.scalar_text() else { continue };
+                let p = self.resolve_path(dir, &rel, kpath)?;
+                self.check_root(dir, &p, kpath)?;
+                let (fid, text) = self.read(&p, kpath)?;
+                let kv = generate::parse_env(&text).map_err(|m| KustomizeError::Parse { path: p.clone(), message: m })?;
+                for (k, v) in kv {
+                    data.retain(|(k2, _, _)| *k2 != k);
+                    data.push((k, v, Loc { file: fid, span: Span::new(0, 0) }));
+                }
+            }
+        }
+        if let Some(list) = g.get("literals").and_then(KNode::as_seq) {
+            for l in list {
+                let Some(text) = l.scalar_text() else { continue };
+                let (k, v) = generate::parse_literal(&text).map_err(|m| KustomizeError::invalid(kpath, m))?;
+                if data.iter().any(|(k2, _, _)| *k2 == k) {
+                    return Err(KustomizeError::invalid(kpath, format!("configmap {name} illegally repeats the key `{k}`")));
+                }
+                data.push((k, v, lit_loc(l)));
+            }
+        }
+        if let Some(list) = g.get("files").and_then(KNode::as_seq) {
+            for f in list {
+                let Some(spec) = f.scalar_text() else { continue };
+                let (key, rel) = match spec.split_once('=') {
+                    Some((k, p)) => (k.to_string(), p.to_string()),
+                    None => (files::base_name(&spec).to_string(), spec.clone()),
+                };
+                let p = self.resolve_path(dir, &rel, kpath)?;
+                self.check_root(dir, &p, kpath)?;
+                let Some(bytes) = self.files.get(&p) else {
+                    return Err(KustomizeError::NotFound {
+                        path: kpath.to_string(),
+                        message: format!("file '{p}' not found"),
+                    });
+                };
+                if data.iter().any(|(k2, _, _)| *k2 == key) {
+                    return Err(KustomizeError::invalid(kpath, format!("configmap {name} illegally repeats the key `{key}`")));
+                }
+                match std::str::from_utf8(bytes) {
+                    Ok(text) => {
+                        let text = text.to_string();
+                        let fid = self.file_id(&p, &text);
+                        data.push((key, text, Loc { file: fid, span: Span::new(0, 0) }));
+                    }
+                    Err(_) => binary.push((key, generate::base64(bytes))),
+                }
+            }
+        }
+        // options
+        let mut labels: Vec<(String, String)> = Vec::new();
+        let mut annotations: Vec<(String, String)> = Vec::new();
+        let mut disable_hash = false;
+        let mut immutable = false;
+        for o in [global, g.get("options")].into_iter().flatten() {
+            if let Some(l) = o.get("labels") {
+                for (k, v) in pairs_of(l) {
+                    labels.retain(|(k2, _)| *k2 != k);
+                    labels.push((k, v));
+                }
+            }
+            if let Some(l) = o.get("annotations") {
+                for (k, v) in pairs_of(l) {
+                    annotations.retain(|(k2, _)| *k2 != k);
+                    annotations.push((k, v));
+                }
+            }
+            if matches!(o.get("disableNameSuffixHash").map(|n| &n.v), Some(KVal::Bool(true))) {
+                disable_hash = true;
+            }
+            if matches!(o.get("immutable").map(|n| &n.v), Some(KVal::Bool(true))) {
+                immutable = true;
+            }
+        }
+        let mut obj = KNode::map();
+        obj.base = Some(loc);
+        obj.by = Some(by);
+        obj.set("apiVersion", KNode::str("v1"));
+        obj.set("kind", KNode::str(kind));
+        let mut meta = KNode::map();
+        meta.set("name", KNode::str(name.clone()));
+        if !ns.is_empty() {
+            meta.set("namespace", KNode::str(ns.clone()));
+        }
+        if !labels.is_empty() {
+            meta.set("labels", KNode::new(KVal::Map(labels.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())));
+        }
+        if !annotations.is_empty() {
+            meta.set(
+                "annotations",
+                KNode::new(KVal::Map(annotations.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())),
+            );
+        }
+        obj.set("metadata", meta);
+        let secret = kind == "Secret";
+        let to_val = |v: &str| if secret { generate::base64(v.as_bytes()) } else { v.to_string() };
+        let data_node = KNode::new(KVal::Map(
+            data.iter()
+                .map(|(k, v, l)| {
+                    let mut n = KNode::str(to_val(v));
+                    n.base = Some(*l);
+                    n.by = Some((*l, OriginRole::Generator));
+                    (k.clone(), n)
+                })
+                .collect(),
+        ));
+        if !data.is_empty() || !secret {
+            if !data.is_empty() {
+                obj.set("data", data_node.clone());
+            }
+        }
+        if !binary.is_empty() {
+            obj.set(
+                "binaryData",
+                KNode::new(KVal::Map(binary.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())),
+            );
+        }
+        if secret {
+            let t = g.get("type").and_then(KNode::scalar_text).unwrap_or_else(|| "Opaque".into());
+            obj.set("type", KNode::str(t));
+        }
+        if immutable {
+            obj.set("immutable", KNode::new(KVal::Bool(true)));
+        }
+        obj.fill_base(loc);
+        obj.mark(by);
+        // restore per-value origins of data entries
+        if let Some(d) = obj.get_mut("data").and_then(KNode::as_map_mut) {
+            for ((_, n), (_, _, l)) in d.iter_mut().zip(data.iter()) {
+                n.base = Some(*l);
+                n.by = Some((*l, OriginRole::Generator));
+            }
+        }
+        match behavior.as_str() {
+            "create" | "" => {
+                let r = Resource {
+                    node: obj,
+                    names: vec![(ns.clone(), name.clone())],
+                    needs_hash: !disable_hash,
+                    file: kid,
+                };
+                if ra.iter().any(|x| x.id() == r.id()) {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("may not add resource with an already registered id: {}", r.id()),
+                    ));
+                }
+                ra.push(r);
+            }
+            "merge" | "replace" => {
+                let target = ra.iter_mut().find(|x| {
+                    x.kind() == kind
+                        && (x.orig_name() == name || x.name() == name)
+                        && (ns.is_empty() || x.namespace() == ns || x.names.iter().any(|(n, _)| *n == ns))
+                });
+                let Some(t) = target else {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("id {kind}.v1.[noGrp]/{name}.{ns} does not exist; cannot merge or replace"),
+                    ));
+                };
+                if behavior == "replace" {
+                    for key in ["data", "binaryData"] {
+                        t.node.remove(key);
+                    }
+                }
+                for key in ["data", "binaryData"] {
+                    if let Some(KVal::Map(entries)) = obj.get(key).map(|n| n.v.clone()) {
+                        if let Some(m) = t.node.entry_map(key, Some(by)) {
+                            for (k, v) in entries {
+                                m.set(&k, v);
+                            }
+                        }
+                    }
+                }
+                for (key, pairs) in [("labels", &labels), ("annotations", &annotations)] {
+                    if pairs.is_empty() {
+                        continue;
+                    }
+                    if let Some(m) = t.node.entry_map("metadata", Some(by)).and_then(|m| m.entry_map(key, Some(by))) {
+                        for (k, v) in pairs {
+                            m.set(k, KNode::str(v.clone()).with_by(Some(by)));
+                        }
+                    }
+                }
+                if disable_hash {
+                    t.needs_hash = false;
+                } else if g.get("options").is_some() || global.is_some() {
+                    // keep
+                }
+            }
+            other => {
+                return Err(KustomizeError::invalid(kpath, format!("unknown generator behavior `{other}`")));
+            }
+        }
+        Ok(())
+    }
+
+    /// The documents of a patch entry (a file path or inline YAML) with the
+    /// place of each.
+    fn patch_docs(&mut self, dir: &str, entry: &KNode, kpath: &str) -> Result<Vec<(KNode, Loc)>, KustomizeError> {
+        let Some(text) = entry.scalar_text() else {
+            // An inline mapping (older kustomize accepted it).
+            let loc = entry.base.unwrap_or(Loc { file: 0, span: Span::new(0, 0) });
+            return Ok(vec![(entry.clone(), loc)]);
+        };
+        let p = files::join(dir, &text);
+        if let Some(p) = p.filter(|p| self.files.contains_key(p)) {
+            self.check_root(dir, &p, kpath)?;
+            let (id, t) = self.read(&p, kpath)?;
+            let docs = self.parse_docs(&p, &t, id)?;
+            return Ok(docs
+                .into_iter()
+                .map(|d| {
+                    let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                    (d, loc)
+                })
+                .collect());
+        }
+        if !text.contains('\n') && !text.trim_start().starts_with('[') && !text.trim_start().starts_with('{') {
+            return Err(KustomizeError::NotFound {
+                path: kpath.to_string(),
+                message: format!("file '{text}' not found"),
+            });
+        }
+        // Inline patch text: parse it as its own file so positions point into it.
+        let kfile = entry.base.map_or(0, |l| l.file);
+        let pseudo = format!("{kpath}#inline@{}", entry.base.map_or(0, |l| l.span.start));
+        let id = self.file_id(&pseudo, &text);
+        let _ = kfile;
+        let docs = self.parse_docs(&pseudo, &text, id)?;
+        Ok(docs
+            .into_iter()
+            .map(|d| {
+                let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                (d, loc)
+            })
+            .collect())
+    }
+
+    fn apply_smp_by_id(
+        &mut self,
+        ra: &mut Vec<Resource>,
+        patch: &KNode,
+        loc: Loc,
+        kpath: &str,
+    ) -> Result<(), KustomizeError> {
+        if patch.as_seq().is_some() {
+            return Err(KustomizeError::invalid(kpath, "a strategic merge patch must be a mapping"));
+        }
+        let kind = patch.get_str("kind").unwrap_or("");
+        let (g, _) = transform::split_api_version(patch.get_str("apiVersion").unwrap_or(""));
+        let name = patch.path(&["metadata", "name"]).and_then(KNode::scalar_text).unwrap_or_default();
+        let ns = patch.path(&["metadata", "namespace"]).and_then(KNode::scalar_text).unwrap_or_default();
+        let matches: Vec<usize> = ra
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| {
+                r.kind() == kind
+                    && r.group() == g
+                    && r.names.iter().chain(std::iter::once(&(r.namespace(), r.name()))).any(|(n, nm)| {
+                        *nm == name && (ns.is_empty() || *n == ns || (ns == "default" && n.is_empty()))
+                    })
+            })
+            .map(|(i, _)| i)
+            .collect();
+        if matches.is_empty() {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("no resource matches strategic merge patch \"{kind}.{}/{name}.{ns}\"", patch.get_str("apiVersion").unwrap_or("")),
+            ));
+        }
+        let mut deleted = Vec::new();
+        for i in matches {
+            if let Some(r) = ra.get_mut(i) {
+                if !apply_smp(r, patch, loc) {
+                    deleted.push(i);
+                }
+            }
+        }
+        for i in deleted.into_iter().rev() {
+            ra.remove(i);
+        }
+        Ok(())
+    }
+
+    fn apply_patch_entry(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        kid: u32,
+        entry: &KNode,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let docs: Vec<(KNode, Loc)> = if let Some(p) = entry.get("path") {
+            self.patch_docs(dir, p, kpath)?
+        } else if let Some(p) = entry.get("patch") {
+            let text = p.scalar_text().unwrap_or_default();
+            let pseudo = format!("{kpath}#inline@{}", p.base.map_or(0, |l| l.span.start));
+            let id = self.file_id(&pseudo, &text);
+            self.parse_docs(&pseudo, &text, id)?
+                .into_iter()
+                .map(|d| {
+                    let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                    (d, loc)
+                })
+                .collect()
+        } else {
+            return Err(KustomizeError::invalid(kpath, "must specify one of patch and path"));
+        };
+        let _ = kid;
+        let target = entry.get("target");
+        let allow_name = entry.path(&["options", "allowNameChange"]).is_some_and(|n| n.v == KVal::Bool(true));
+        let allow_kind = entry.path(&["options", "allowKindChange"]).is_some_and(|n| n.v == KVal::Bool(true));
+        for (doc, loc) in docs {
+            let is_json = doc.as_seq().is_some();
+            match target {
+                None => {
+                    if is_json {
+                        return Err(KustomizeError::invalid(kpath, "unable to apply a JSON patch without a target"));
+                    }
+                    self.apply_smp_by_id(ra, &doc, loc, kpath)?;
+                }
+                Some(t) => {
+                    let sel = Selector::from(t).map_err(|m| KustomizeError::invalid(kpath, m))?;
+                    let mut deleted = Vec::new();
+                    for (i, r) in ra.iter_mut().enumerate() {
+                        if !sel.matches(r) {
+                            continue;
+                        }
+                        let (old_name, old_kind) = (r.name(), r.kind().to_string());
+                        if is_json {
+                            jsonpatch::apply(&mut r.node, &doc, (loc, OriginRole::Patch))
+                                .map_err(|m| KustomizeError::invalid(kpath, m))?;
+                        } else {
+                            let mut d = doc.clone();
+                            if !allow_name {
+                                if let Some(meta) = d.get_mut("metadata") {
+                                    meta.remove("name");
+                                }
+                            }
+                            if !allow_kind {
+                                d.remove("kind");
+                                d.remove("apiVersion");
+                            }
+                            if !apply_smp(r, &d, loc) {
+                                deleted.push(i);
+                            }
+                        }
+                        let new_name = r.name();
+                        if new_name != old_name {
+                            r.names.push((r.namespace(), old_name));
+                            if !allow_name && !is_json {
+                                r.set_name(new_name, (loc, OriginRole::Patch));
+                            }
+                        }
+                        let _ = old_kind;
+                        r.remember();
+                    }
+                    for i in deleted.into_iter().rev() {
+                        ra.remove(i);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Apply a strategic merge patch to a resource; false when it deletes it.
+fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc) -> bool {
+    let cx = smp::Ctx {
+        by: (loc, OriginRole::Patch),
+    };
+    let def = smp::root_def(r.api_version(), r.kind());
+    let mut p = patch.clone();
+    // Nodes a patch adds are read from the patch.
+    p.fill_base(loc);
+    let keep = smp::merge_map(&mut r.node, &p, def.as_deref(), &cx);
+    r.remember();
+    keep
+}
+
+/// A patch `target`.
+struct Selector {
+    group: Option<String>,
+    version: Option<String>,
+    kind: Option<String>,
+    name: Option<regex::Regex>,
+    namespace: Option<regex::Regex>,
+    labels: Vec<(String, String)>,
+    annotations: Vec<(String, String)>,
+}
+
+fn anchored(s: &str) -> Result<regex::Regex, String> {
+    regex::Regex::new(&format!("^(?:{s})$")).map_err(|e| format!("invalid regular expression `{s}`: {e}"))
+}
+
+fn parse_selector(s: &str) -> Vec<(String, String)> {
+    s.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| match p.split_once("==").or_else(|| p.split_once('=')) {
+            Some((k, v)) => (k.trim().to_string(), v.trim().to_string()),
+            None => (p.trim().to_string(), String::new()),
+        })
+        .collect()
+}
+
+impl Selector {
+    fn from(t: &KNode) -> Result<Self, String> {
+        let s = |k: &str| t.get(k).and_then(KNode::scalar_text).filter(|s| !s.is_empty());
+        Ok(Self {
+            group: s("group"),
+            version: s("version"),
+            kind: s("kind"),
+            name: s("name").map(|n| anchored(&n)).transpose()?,
+            namespace: s("namespace").map(|n| anchored(&n)).transpose()?,
+            labels: s("labelSelector").map(|l| parse_selector(&l)).unwrap_or_default(),
+            annotations: s("annotationSelector").map(|l| parse_selector(&l)).unwrap_or_default(),
+        })
+    }
+
+    fn matches(&self, r: &Resource) -> bool {
+        let (g, v) = transform::split_api_version(r.api_version());
+        if self.group.as_deref().is_some_and(|x| x != g)
+            || self.version.as_deref().is_some_and(|x| x != v)
+            || self.kind.as_deref().is_some_and(|x| x != r.kind())
+        {
+            return false;
+        }
+        if let Some(n) = &self.name {
+            if !n.is_match(&r.name()) && !r.names.iter().any(|(_, nm)| n.is_match(nm)) {
+                return false;
+            }
+        }
+        if let Some(n) = &self.namespace {
+            if !n.is_match(&r.namespace()) {
+                return false;
+            }
+        }
+        for (field, sel) in [("labels", &self.labels), ("annotations", &self.annotations)] {
+            for (k, v) in sel {
+                let have = r.node.path(&["metadata", field, k]).and_then(KNode::scalar_text);
+                if have.as_deref() != Some(v.as_str()) {
+                    return false;
+                }
+            }
+        }
+        true
+    }
+}
+
+fn pairs_of(n: &KNode) -> Vec<(String, String)> {
+    n.as_map()
+        .map(|m| {
+            m.iter()
+                .map(|(k, v)| (k.clone(), v.scalar_text().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn field_spec_of(n: &KNode) -> FieldSpec {
+    let s = |k: &str| n.get(k).and_then(KNode::scalar_text).unwrap_or_default();
+    FieldSpec {
+        group: s("group"),
+        version: s("version"),
+        kind: s("kind"),
+        path: s("path"),
+        create: n.get("create").is_some_and(|c| c.v == KVal::Bool(true)),
+    }
+}
+
+fn set_namespace(r: &mut Resource, ns: &str, by: By) {
+    let api = r.api_version().to_string();
+    let kind = r.kind().to_string();
+    r.remember();
+    if kind == "Namespace" && api == "v1" {
+        // kustomize's namespace field spec renames Namespace objects.
+        r.set_name(ns.to_string(), by);
+        return;
+    }
+    if !schema::is_cluster_scoped(&api, &kind) {
+        if let Some(meta) = r.node.entry_map("metadata", Some(by)) {
+            if meta.get_str("namespace") != Some(ns) {
+                let base = meta.get("namespace").and_then(|n| n.base);
+                let mut n = KNode::str(ns).with_by(Some(by));
+                n.base = base;
+                meta.set("namespace", n);
+            }
+        }
+    }
+    if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+        if let Some(subjects) = r.node.get_mut("subjects").and_then(KNode::as_seq_mut) {
+            for s in subjects {
+                if s.get_str("name") == Some("default") && s.get_str("kind") == Some("ServiceAccount") {
+                    s.set("namespace", KNode::str(ns).with_by(Some(by)));
+                }
+            }
+        }
+    }
+    for spec in schema::config().specs("namespace") {
+        if spec.kind == "Namespace" {
+            continue;
+        }
+        let path = transform::split_path(&spec.path);
+        let spec = spec.clone();
+        if transform::spec_matches(&spec, &r.node) {
+            transform::visit(&mut r.node, &path, spec.create, &|| KNode::str(ns), Some(by), &mut |n| {
+                *n = KNode::str(ns).with_by(Some(by));
+            });
+        }
+    }
+    r.remember();
+}
+
+/// kustomize's `FixBackReferences`: a field naming an object that was renamed
+/// gets the new name.
+fn fix_name_references(res: &mut [Resource]) {
+    let cfg = schema::config();
+    let snapshot: Vec<(String, String, String, String, Vec<(String, String)>)> = res
+        .iter()
+        .map(|r| {
+            (
+                r.kind().to_string(),
+                r.api_version().to_string(),
+                r.name(),
+                r.namespace(),
+                r.names.clone(),
+            )
+        })
+        .collect();
+    for (ri, r) in res.iter_mut().enumerate() {
+        let referrer_ns = r.namespace();
+        for nr in &cfg.name_refs {
+            for spec in &nr.referrers {
+                if !transform::spec_matches(spec, &r.node) {
+                    continue;
+                }
+                let path = transform::split_path(&spec.path);
+                let nr_kind = nr.kind.clone();
+                let nr_group = nr.group.clone();
+                transform::visit(&mut r.node, &path, false, &|| KNode::new(KVal::Null), None, &mut |n| {
+                    let candidates = |old: &str, ns_hint: Option<&str>| -> Option<String> {
+                        let mut found: Vec<&String> = Vec::new();
+                        for (i, (kind, api, name, ns, names)) in snapshot.iter().enumerate() {
+                            if i == ri && kind == "ConfigMap" && false {
+                                continue;
+                            }
+                            let (g, _) = transform::split_api_version(api);
+                            if *kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
+                                continue;
+                            }
+                            if !names.iter().any(|(_, nm)| nm == old) && name != old {
+                                continue;
+                            }
+                            let want_ns = ns_hint.unwrap_or(&referrer_ns);
+                            let ns_ok = schema::is_cluster_scoped(api, kind)
+                                || ns == want_ns
+                                || names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
+                                || (want_ns.is_empty() && ns == "default")
+                                || (ns.is_empty() && want_ns == "default");
+                            if ns_ok && !found.contains(&name) {
+                                found.push(name);
+                            }
+                        }
+                        match found.as_slice() {
+                            [one] => Some((*one).clone()),
+                            _ => None,
+                        }
+                    };
+                    match &mut n.v {
+                        KVal::Str(old) => {
+                            if let Some(new) = candidates(old, None) {
+                                if new != *old {
+                                    *old = new;
+                                }
+                            }
+                        }
+                        KVal::Seq(items) => {
+                            for it in items.iter_mut() {
+                                if let KVal::Str(old) = &mut it.v {
+                                    if let Some(new) = candidates(old, None) {
+                                        *old = new;
+                                    }
+                                }
+                            }
+                        }
+                        KVal::Map(_) => {
+                            // `{kind?, name, namespace?}` (subjects, roleRef, …)
+                            if n.get_str("kind").is_some_and(|k| k != nr_kind) {
+                                return;
+                            }
+                            let ns_hint = n.get_str("namespace").map(str::to_string);
+                            if let Some(old) = n.get_str("name").map(str::to_string) {
+                                if let Some(new) = candidates(&old, ns_hint.as_deref()) {
+                                    if new != old {
+                                        n.set("name", KNode::str(new));
+                                    }
+                                }
+                            }
+                        }
+                        _ => {}
+                    }
+                });
+            }
+        }
+    }
+}

@@ -1,0 +1,198 @@
+//! The tables kustomize's behaviour comes from, generated into `data/` by
+//! `scripts/kustomize-tables.py`:
+//!
+//! - `patch.tsv`: merge keys and strategies of the built-in Kubernetes types, from
+//!   the OpenAPI document kyaml embeds (Kubernetes v1.21.2);
+//! - `fieldspecs.tsv`: kustomize's built-in transformer configuration (which
+//!   fields `commonLabels`, `namespace`, `images`, … touch, and where names are
+//!   referenced).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+const PATCH: &str = include_str!("../data/patch.tsv");
+const FIELDSPECS: &str = include_str!("../data/fieldspecs.tsv");
+
+/// A field of a definition.
+#[derive(Debug, Clone)]
+pub struct Field {
+    /// `o` object, `a` list of objects, `s` list of scalars, `m` map of objects, `x` other.
+    pub shape: char,
+    pub reference: Option<String>,
+    pub merge_key: Option<String>,
+    pub strategy: Option<String>,
+}
+
+#[derive(Default)]
+pub struct Schema {
+    pub kinds: HashMap<(String, String), String>,
+    pub defs: HashMap<String, HashMap<String, Field>>,
+}
+
+pub fn schema() -> &'static Schema {
+    static S: OnceLock<Schema> = OnceLock::new();
+    S.get_or_init(|| {
+        let mut s = Schema::default();
+        let mut cur: Option<String> = None;
+        for line in PATCH.lines() {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let opt = |i: usize| {
+                cols.get(i)
+                    .filter(|c| **c != "-")
+                    .map(|c| (*c).to_string())
+            };
+            match cols.first() {
+                Some(&"G") => {
+                    if let (Some(gv), Some(k), Some(d)) = (cols.get(1), cols.get(2), cols.get(3)) {
+                        s.kinds
+                            .insert(((*gv).to_string(), (*k).to_string()), (*d).to_string());
+                    }
+                }
+                Some(&"D") => cur = opt(1),
+                Some(&"F") => {
+                    if let (Some(d), Some(name)) = (&cur, cols.get(1)) {
+                        let f = Field {
+                            shape: cols.get(2).and_then(|c| c.chars().next()).unwrap_or('x'),
+                            reference: opt(3),
+                            merge_key: opt(4),
+                            strategy: opt(5),
+                        };
+                        s.defs
+                            .entry(d.clone())
+                            .or_default()
+                            .insert((*name).to_string(), f);
+                    }
+                }
+                _ => {}
+            }
+        }
+        s
+    })
+}
+
+/// One field spec: which objects (group/version/kind, empty = any) and the path.
+#[derive(Debug, Clone)]
+pub struct FieldSpec {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub path: String,
+    pub create: bool,
+}
+
+/// A name reference: objects of `kind` are referenced at the field specs.
+#[derive(Debug, Clone)]
+pub struct NameRef {
+    pub group: String,
+    pub version: String,
+    pub kind: String,
+    pub referrers: Vec<FieldSpec>,
+}
+
+#[derive(Default)]
+pub struct Config {
+    pub sections: HashMap<String, Vec<FieldSpec>>,
+    pub name_refs: Vec<NameRef>,
+}
+
+impl Config {
+    pub fn specs(&self, section: &str) -> &[FieldSpec] {
+        self.sections.get(section).map_or(&[], Vec::as_slice)
+    }
+}
+
+fn dash(s: &str) -> String {
+    if s == "-" {
+        String::new()
+    } else {
+        s.to_string()
+    }
+}
+
+pub fn config() -> &'static Config {
+    static C: OnceLock<Config> = OnceLock::new();
+    C.get_or_init(|| {
+        let mut c = Config::default();
+        for line in FIELDSPECS.lines().filter(|l| !l.starts_with('#')) {
+            let cols: Vec<&str> = line.split('\t').collect();
+            let col = |i: usize| cols.get(i).map(|s| dash(s)).unwrap_or_default();
+            if col(0) == "nameReference" {
+                let spec = FieldSpec {
+                    group: col(5),
+                    version: col(6),
+                    kind: col(7),
+                    path: col(8),
+                    create: false,
+                };
+                let (g, v, k) = (col(1), col(2), col(3));
+                if let Some(r) = c
+                    .name_refs
+                    .iter_mut()
+                    .find(|r| r.group == g && r.version == v && r.kind == k)
+                {
+                    r.referrers.push(spec);
+                } else {
+                    c.name_refs.push(NameRef {
+                        group: g,
+                        version: v,
+                        kind: k,
+                        referrers: vec![spec],
+                    });
+                }
+            } else {
+                c.sections.entry(col(0)).or_default().push(FieldSpec {
+                    group: col(1),
+                    version: col(2),
+                    kind: col(3),
+                    path: col(4),
+                    create: col(5) == "1",
+                });
+            }
+        }
+        c
+    })
+}
+
+/// Kinds kustomize knows to be cluster-scoped (kyaml's precomputed table).
+pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
+    const CLUSTER: &[&str] = &[
+        "MutatingWebhookConfiguration",
+        "ValidatingWebhookConfiguration",
+        "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding",
+        "CustomResourceDefinition",
+        "APIService",
+        "CertificateSigningRequest",
+        "FlowSchema",
+        "PriorityLevelConfiguration",
+        "IngressClass",
+        "RuntimeClass",
+        "PodSecurityPolicy",
+        "ClusterRole",
+        "ClusterRoleBinding",
+        "PriorityClass",
+        "CSIDriver",
+        "CSINode",
+        "StorageClass",
+        "VolumeAttachment",
+        "ComponentStatus",
+        "Namespace",
+        "Node",
+        "PersistentVolume",
+    ];
+    let known_group = matches!(
+        api_version.split_once('/').map_or("", |(g, _)| g),
+        "" | "admissionregistration.k8s.io"
+            | "apiextensions.k8s.io"
+            | "apiregistration.k8s.io"
+            | "certificates.k8s.io"
+            | "flowcontrol.apiserver.k8s.io"
+            | "networking.k8s.io"
+            | "node.k8s.io"
+            | "policy"
+            | "rbac.authorization.k8s.io"
+            | "scheduling.k8s.io"
+            | "storage.k8s.io"
+    );
+    known_group && CLUSTER.contains(&kind)
+}

@@ -1,0 +1,271 @@
+//! Strategic merge patch as kustomize applies it (kyaml's `merge2` walker):
+//! maps merge key by key, `null` deletes, lists of the built-in types merge by
+//! their OpenAPI merge key (`containers` by `name`, …) or are replaced, lists
+//! without a schema merge by the first of kyaml's associative keys that every
+//! element has, and the directives `$patch`, `$setElementOrder/…`,
+//! `$deleteFromPrimitiveList/…`, `$retainKeys`.
+
+use crate::node::{KNode, KVal, Loc};
+use crate::schema::{schema, Field};
+use stockade_source::origin::OriginRole;
+
+/// kyaml's associative keys for lists without a schema, in precedence order.
+const ASSOCIATIVE_KEYS: &[&str] = &[
+    "mountPath",
+    "devicePath",
+    "ip",
+    "type",
+    "topologyKey",
+    "name",
+    "containerPort",
+];
+
+pub struct Ctx {
+    pub by: (Loc, OriginRole),
+}
+
+/// The OpenAPI definition of a resource, if kustomize's schema has it.
+pub fn root_def(api_version: &str, kind: &str) -> Option<String> {
+    schema()
+        .kinds
+        .get(&(api_version.to_string(), kind.to_string()))
+        .cloned()
+}
+
+fn field(def: Option<&str>, name: &str) -> Option<&'static Field> {
+    schema().defs.get(def?)?.get(name)
+}
+
+/// Merge `patch` into `dest` (both maps). Returns false when the patch deletes
+/// `dest` (`$patch: delete` at its root).
+pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -> bool {
+    let Some(pm) = patch.as_map() else {
+        *dest = stripped(patch, cx);
+        return true;
+    };
+    match patch.get_str("$patch") {
+        Some("delete") => return false,
+        Some("replace") => {
+            *dest = stripped(patch, cx);
+            return true;
+        }
+        _ => {}
+    }
+    if !matches!(dest.v, KVal::Map(_)) {
+        *dest = stripped(patch, cx);
+        return true;
+    }
+    if let Some(KVal::Seq(keep)) = patch.get("$retainKeys").map(|n| &n.v) {
+        let keep: Vec<String> = keep.iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+        if let Some(m) = dest.as_map_mut() {
+            m.retain(|(k, _)| keep.contains(k));
+        }
+    }
+    for (k, pv) in pm {
+        if k.starts_with('$') {
+            continue;
+        }
+        if let Some(rest) = k.strip_prefix("$setElementOrder/") {
+            let _ = rest;
+            continue;
+        }
+        let f = field(def, k);
+        let sub_def = f.and_then(|f| f.reference.as_deref());
+        if pv.is_null() {
+            dest.remove(k);
+            continue;
+        }
+        // `field: {$patch: delete}` removes the field.
+        if pv.get_str("$patch") == Some("delete") && pv.as_map().is_some_and(|m| m.len() == 1) {
+            dest.remove(k);
+            continue;
+        }
+        match dest.get_mut(k) {
+            None => {
+                let mut v = stripped(pv, cx);
+                if let KVal::Map(m) = &v.v {
+                    if m.is_empty() && pv.as_map().is_some_and(|m| !m.is_empty()) {
+                        // A map of directives only adds nothing.
+                        continue;
+                    }
+                }
+                v.mark(cx.by);
+                dest.set(k, v);
+            }
+            Some(dv) => match (&mut dv.v, &pv.v) {
+                (KVal::Map(_), KVal::Map(_)) => {
+                    let sub = if f.is_some_and(|f| f.shape == 'm') { None } else { sub_def };
+                    if !merge_map(dv, pv, sub, cx) {
+                        dest.remove(k);
+                    }
+                }
+                (KVal::Seq(_), KVal::Seq(_)) => {
+                    merge_list(dv, pv, f, sub_def, cx);
+                    if let Some(order) = patch.get(&format!("$setElementOrder/{k}")) {
+                        apply_order(dv, order, f);
+                    }
+                }
+                _ => {
+                    if !dv.same(pv) {
+                        let mut v = stripped(pv, cx);
+                        v.base = dv.base;
+                        v.mark(cx.by);
+                        *dv = v;
+                    }
+                }
+            },
+        }
+    }
+    for (k, pv) in pm {
+        if let Some(field_name) = k.strip_prefix("$deleteFromPrimitiveList/") {
+            if let (Some(KVal::Seq(items)), Some(del)) = (dest.get_mut(field_name).map(|n| &mut n.v), pv.as_seq()) {
+                items.retain(|i| !del.iter().any(|d| d.same(i)));
+            }
+        }
+    }
+    true
+}
+
+fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<String> {
+    if let Some(f) = f {
+        if f.strategy.as_deref().is_some_and(|s| s.contains("merge")) {
+            if let Some(k) = &f.merge_key {
+                return Some(k.clone());
+            }
+        }
+        return None;
+    }
+    let all: Vec<&KNode> = dest.iter().chain(patch.iter()).filter(|n| n.get_str("$patch").is_none()).collect();
+    if all.is_empty() || !all.iter().all(|n| n.as_map().is_some()) {
+        return None;
+    }
+    ASSOCIATIVE_KEYS
+        .iter()
+        .find(|k| all.iter().all(|n| n.get(k).is_some()))
+        .map(|k| (*k).to_string())
+}
+
+fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&str>, cx: &Ctx) {
+    let Some(pitems) = patch.as_seq() else { return };
+    // `- $patch: replace` replaces the list.
+    if pitems.iter().any(|i| i.get_str("$patch") == Some("replace")) {
+        let items: Vec<KNode> = pitems
+            .iter()
+            .filter(|i| i.get_str("$patch").is_none())
+            .map(|i| {
+                let mut v = stripped(i, cx);
+                v.mark(cx.by);
+                v
+            })
+            .collect();
+        dest.v = KVal::Seq(items);
+        return;
+    }
+    let dest_items = dest.as_seq().cloned().unwrap_or_default();
+    let primitive_merge = f.is_some_and(|f| {
+        f.shape == 's' && f.strategy.as_deref().is_some_and(|s| s.contains("merge"))
+    });
+    if primitive_merge {
+        let mut out = dest_items;
+        for p in pitems {
+            if !out.iter().any(|d| d.same(p)) {
+                let mut v = p.clone();
+                v.mark(cx.by);
+                out.push(v);
+            }
+        }
+        dest.v = KVal::Seq(out);
+        return;
+    }
+    let Some(key) = merge_key_for(&dest_items, pitems, f) else {
+        // Replace.
+        let mut v = stripped(patch, cx);
+        v.base = dest.base;
+        v.mark(cx.by);
+        *dest = v;
+        return;
+    };
+    let mut out = dest_items;
+    for p in pitems {
+        let pk = p.get(&key);
+        let pos = out.iter().position(|d| match (d.get(&key), pk) {
+            (Some(a), Some(b)) => a.same(b),
+            _ => false,
+        });
+        match (pos, p.get_str("$patch")) {
+            (Some(i), Some("delete")) => {
+                out.remove(i);
+            }
+            (None, Some("delete")) => {}
+            (Some(i), _) => {
+                if let Some(d) = out.get_mut(i) {
+                    if !merge_map(d, p, def, cx) {
+                        out.remove(i);
+                    }
+                }
+            }
+            (None, _) => {
+                let mut v = stripped(p, cx);
+                v.mark(cx.by);
+                out.push(v);
+            }
+        }
+    }
+    dest.v = KVal::Seq(out);
+}
+
+fn apply_order(dest: &mut KNode, order: &KNode, f: Option<&Field>) {
+    let (Some(items), Some(order)) = (dest.as_seq().cloned(), order.as_seq()) else {
+        return;
+    };
+    let key = f.and_then(|f| f.merge_key.clone());
+    let ident = |n: &KNode| -> Option<KNode> {
+        match &key {
+            Some(k) => n.get(k).cloned(),
+            None => Some(n.clone()),
+        }
+    };
+    let mut out = Vec::with_capacity(items.len());
+    let mut rest = items;
+    for o in order {
+        let want = match &key {
+            Some(k) => o.get(k).cloned(),
+            None => Some(o.clone()),
+        };
+        if let Some(w) = want {
+            if let Some(i) = rest.iter().position(|n| ident(n).is_some_and(|x| x.same(&w))) {
+                out.push(rest.remove(i));
+            }
+        }
+    }
+    out.extend(rest);
+    dest.v = KVal::Seq(out);
+}
+
+/// The patch node without its directives.
+pub fn stripped(n: &KNode, cx: &Ctx) -> KNode {
+    let mut out = n.clone();
+    strip(&mut out);
+    let _ = cx;
+    out
+}
+
+fn strip(n: &mut KNode) {
+    match &mut n.v {
+        KVal::Map(m) => {
+            m.retain(|(k, v)| {
+                !(k.starts_with("$patch")
+                    || k.starts_with("$setElementOrder/")
+                    || k.starts_with("$deleteFromPrimitiveList/")
+                    || k == "$retainKeys"
+                    || v.is_null())
+            });
+            m.iter_mut().for_each(|(_, v)| strip(v));
+        }
+        KVal::Seq(items) => {
+            items.retain(|i| i.get_str("$patch") != Some("delete"));
+            items.iter_mut().for_each(strip);
+        }
+        _ => {}
+    }
+}
