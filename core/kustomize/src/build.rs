@@ -333,7 +333,13 @@ impl Builder<'_> {
 
     /// Parse a YAML stream into nodes.
     fn parse_docs(&self, path: &str, text: &str, file: u32) -> Result<Vec<KNode>, KustomizeError> {
-        let stream = stockade_yaml::parse_stream(text, &Limits::default());
+        let mut stream = stockade_yaml::parse_stream(text, &Limits::default());
+        if stream.problems().any(|p| p.message.contains("already defined")) {
+            // kyaml keeps the last of repeated keys; our reader refuses them.
+            // Repeated top-level keys (a header written twice) are dropped.
+            let cleaned = drop_repeated_top_level(text);
+            stream = stockade_yaml::parse_stream(&cleaned, &Limits::default());
+        }
         let mut out = Vec::new();
         for d in stream.documents {
             match d.root {
@@ -690,6 +696,8 @@ impl Builder<'_> {
                             message: "missing Resource metadata: kind".into(),
                         });
                     }
+                    let mut item = item;
+                    stringify_metadata(&mut item);
                     let mut r = Resource {
                         node: item,
                         names: Vec::new(),
@@ -788,7 +796,7 @@ impl Builder<'_> {
                         let fid = self.file_id(&p, &text);
                         data.push((key, text, Loc { file: fid, span: Span::new(0, 0) }));
                     }
-                    Err(_) => binary.push((key, generate::base64(bytes))),
+                    Err(_) => binary.push((key, generate::base64_lines(bytes))),
                 }
             }
         }
@@ -838,7 +846,7 @@ impl Builder<'_> {
         }
         obj.set("metadata", meta);
         let secret = kind == "Secret";
-        let to_val = |v: &str| if secret { generate::base64(v.as_bytes()) } else { v.to_string() };
+        let to_val = |v: &str| if secret { generate::base64_lines(v.as_bytes()) } else { v.to_string() };
         let data_node = KNode::new(KVal::Map(
             data.iter()
                 .map(|(k, v, l)| {
@@ -1016,9 +1024,16 @@ impl Builder<'_> {
             ));
         }
         let mut deleted = Vec::new();
+        let mut p = patch.clone();
+        if let Some(meta) = p.get_mut("metadata") {
+            meta.remove("name");
+            meta.remove("namespace");
+        }
+        p.remove("kind");
+        p.remove("apiVersion");
         for i in matches {
             if let Some(r) = ra.get_mut(i) {
-                if !apply_smp(r, patch, loc) {
+                if !apply_smp(r, &p, loc) {
                     deleted.push(i);
                 }
             }
@@ -1314,20 +1329,11 @@ fn fix_name_references(res: &mut [Resource]) {
                             _ => None,
                         }
                     };
-                    match &mut n.v {
+                    let mut one = |n: &mut KNode| match &mut n.v {
                         KVal::Str(old) => {
                             if let Some(new) = candidates(old, None) {
                                 if new != *old {
                                     *old = new;
-                                }
-                            }
-                        }
-                        KVal::Seq(items) => {
-                            for it in items.iter_mut() {
-                                if let KVal::Str(old) = &mut it.v {
-                                    if let Some(new) = candidates(old, None) {
-                                        *old = new;
-                                    }
                                 }
                             }
                         }
@@ -1346,8 +1352,58 @@ fn fix_name_references(res: &mut [Resource]) {
                             }
                         }
                         _ => {}
+                    };
+                    if let KVal::Seq(items) = &mut n.v {
+                        items.iter_mut().for_each(&mut one);
+                    } else {
+                        one(n);
                     }
                 });
+            }
+        }
+    }
+}
+
+/// The text with repeated top-level `key: value` lines (of one document)
+/// blanked out, keeping offsets.
+fn drop_repeated_top_level(text: &str) -> String {
+    let mut seen: Vec<String> = Vec::new();
+    let mut out = String::with_capacity(text.len());
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("---") {
+            seen.clear();
+            out.push_str(line);
+            continue;
+        }
+        let key = line
+            .split_once(':')
+            .filter(|(k, _)| !k.starts_with([' ', '#', '-']) && !k.is_empty())
+            .map(|(k, _)| k.to_string());
+        match key {
+            Some(k) if seen.contains(&k) => {
+                out.extend(line.chars().map(|c| if c == '\n' { '\n' } else { ' ' }));
+            }
+            Some(k) => {
+                seen.push(k);
+                out.push_str(line);
+            }
+            None => out.push_str(line),
+        }
+    }
+    out
+}
+
+/// kustomize reads labels and annotations as strings (`port: 8080` is `"8080"`).
+fn stringify_metadata(n: &mut KNode) {
+    let Some(meta) = n.get_mut("metadata") else { return };
+    for key in ["labels", "annotations"] {
+        if let Some(m) = meta.get_mut(key).and_then(KNode::as_map_mut) {
+            for (_, v) in m.iter_mut() {
+                if !matches!(v.v, KVal::Str(_) | KVal::Map(_) | KVal::Seq(_)) {
+                    if let Some(t) = v.scalar_text() {
+                        v.v = KVal::Str(t);
+                    }
+                }
             }
         }
     }

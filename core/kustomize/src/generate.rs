@@ -7,10 +7,9 @@ use sha2::{Digest, Sha256};
 /// JSON encoding, first ten hex digits with `0 1 3 a e` mapped to `g h k m t`.
 pub fn hash(node: &KNode) -> String {
     let kind = node.get_str("kind").unwrap_or("");
-    let name = node
-        .path(&["metadata", "name"])
-        .and_then(KNode::scalar_text)
-        .unwrap_or_default();
+    // kustomize looks the name up as one field named `metadata/name`, which
+    // never exists: the name in the hashed text is always empty.
+    let name = String::new();
     let field = |k: &str| -> serde_json::Value {
         match node.get(k) {
             None => serde_json::Value::String(String::new()),
@@ -130,6 +129,22 @@ pub fn base64(data: &[u8]) -> String {
                 out.push('=');
             }
         }
+    }
+    out
+}
+
+/// Base64 broken into lines of 70 characters, each ending in a newline, when
+/// longer than one line (kyaml's `encodeBase64`).
+pub fn base64_lines(data: &[u8]) -> String {
+    let enc = base64(data);
+    if enc.len() < 70 {
+        return enc;
+    }
+    let mut out = String::with_capacity(enc.len() + enc.len() / 70 + 1);
+    let bytes = enc.as_bytes();
+    for chunk in bytes.chunks(70) {
+        out.push_str(std::str::from_utf8(chunk).unwrap_or(""));
+        out.push('\n');
     }
     out
 }

@@ -185,32 +185,32 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
         *dest = v;
         return;
     };
-    let mut out = dest_items;
+    // kyaml walks the patch's elements first, then the destination's others.
+    let mut rest = dest_items;
+    let mut out = Vec::with_capacity(rest.len() + pitems.len());
     for p in pitems {
         let pk = p.get(&key);
-        let pos = out.iter().position(|d| match (d.get(&key), pk) {
+        let pos = rest.iter().position(|d| match (d.get(&key), pk) {
             (Some(a), Some(b)) => a.same(b),
             _ => false,
         });
-        match (pos, p.get_str("$patch")) {
-            (Some(i), Some("delete")) => {
-                out.remove(i);
-            }
-            (None, Some("delete")) => {}
-            (Some(i), _) => {
-                if let Some(d) = out.get_mut(i) {
-                    if !merge_map(d, p, def, cx) {
-                        out.remove(i);
-                    }
+        let deleting = p.get_str("$patch") == Some("delete");
+        match pos {
+            Some(i) => {
+                let mut d = rest.remove(i);
+                if !deleting && merge_map(&mut d, p, def, cx) {
+                    out.push(d);
                 }
             }
-            (None, _) => {
+            None if deleting => {}
+            None => {
                 let mut v = stripped(p, cx);
                 v.mark(cx.by);
                 out.push(v);
             }
         }
     }
+    out.extend(rest);
     dest.v = KVal::Seq(out);
 }
 

@@ -65,7 +65,8 @@ pub fn visit(
     }
     let missing = node.get(key).is_none_or(KNode::is_null);
     if missing {
-        if !create {
+        // Lists are never created.
+        if !create || first.ends_with("[]") {
             return;
         }
         let fresh = if rest.is_empty() {
@@ -228,7 +229,10 @@ pub fn images(res: &mut KNode, rules: &[ImageRule], specs: &[FieldSpec], by: By)
     let extra: Vec<FieldSpec> = specs
         .iter()
         .filter(|s| !s.path.contains("containers") && !s.path.contains("initContainers"))
-        .cloned()
+        .map(|s| FieldSpec {
+            create: false,
+            ..s.clone()
+        })
         .collect();
     apply_specs(res, &extra, &|| KNode::new(KVal::Null), None, &mut |n| {
         apply_rules(n, rules, by);
