@@ -333,8 +333,18 @@ impl Builder<'_> {
 
     /// Parse a YAML stream into nodes.
     fn parse_docs(&self, path: &str, text: &str, file: u32) -> Result<Vec<KNode>, KustomizeError> {
+        self.parse_docs_with(path, text, file, false)
+    }
+
+    fn parse_docs_with(
+        &self,
+        path: &str,
+        text: &str,
+        file: u32,
+        lenient: bool,
+    ) -> Result<Vec<KNode>, KustomizeError> {
         let mut stream = stockade_yaml::parse_stream(text, &Limits::default());
-        if stream.problems().any(|p| p.message.contains("already defined")) {
+        if lenient && stream.problems().any(|p| p.message.contains("already defined")) {
             // kyaml keeps the last of repeated keys; our reader refuses them.
             // Repeated top-level keys (a header written twice) are dropped.
             let cleaned = drop_repeated_top_level(text);
@@ -398,7 +408,9 @@ impl Builder<'_> {
             }
         };
         let (id, text) = self.read(&path, dir)?;
-        let docs = self.parse_docs(&path, &text, id)?;
+        // A kustomization is read into a Go struct through JSON, where a
+        // repeated key is not an error.
+        let docs = self.parse_docs_with(&path, &text, id, true)?;
         let k = docs.into_iter().next().unwrap_or_else(KNode::map);
         if !matches!(k.v, KVal::Map(_)) {
             return Err(KustomizeError::Parse {
@@ -546,6 +558,7 @@ impl Builder<'_> {
                 for r in &mut ra {
                     set_namespace(r, &ns, by);
                 }
+                check_conflicts(&ra, &kpath, "namespace transformation produces ID conflict")?;
             }
         }
         let prefix = k.get("namePrefix").and_then(KNode::scalar_text).unwrap_or_default();
@@ -556,7 +569,9 @@ impl Builder<'_> {
                 OriginRole::Transformer,
             );
             for r in &mut ra {
-                if matches!(r.kind(), "CustomResourceDefinition" | "Namespace") {
+                if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+                    || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+                {
                     continue;
                 }
                 let name = format!("{prefix}{}{suffix}", r.name());
@@ -594,6 +609,12 @@ impl Builder<'_> {
                         .collect();
                     if tmpl {
                         s.extend(cfg.specs("templateLabels").iter().filter(|s| s.path != "metadata/labels").cloned());
+                    }
+                    // kustomize v5.5 (kubectl 1.32) labels volume claim templates
+                    // with the templates; later versions ask for it.
+                    let vct = l.get("includeVolumeClaimTemplates").map(|n| n.v == KVal::Bool(true));
+                    if vct.unwrap_or(tmpl) {
+                        s.extend(cfg.specs("volumeClaimTemplateLabels").iter().cloned());
                     }
                     s
                 };
@@ -694,6 +715,12 @@ impl Builder<'_> {
                         return Err(KustomizeError::Parse {
                             path: p.clone(),
                             message: "missing Resource metadata: kind".into(),
+                        });
+                    }
+                    if item.path(&["metadata", "name"]).and_then(KNode::scalar_text).is_none_or(|n| n.is_empty()) {
+                        return Err(KustomizeError::Parse {
+                            path: p.clone(),
+                            message: format!("missing metadata.name in object of kind {}", item.get_str("kind").unwrap_or("")),
                         });
                     }
                     let mut item = item;
@@ -1012,7 +1039,7 @@ impl Builder<'_> {
                 r.kind() == kind
                     && r.group() == g
                     && r.names.iter().chain(std::iter::once(&(r.namespace(), r.name()))).any(|(n, nm)| {
-                        *nm == name && (ns.is_empty() || *n == ns || (ns == "default" && n.is_empty()))
+                        *nm == name && (*n == ns || (ns == "default" && n.is_empty()) || (ns.is_empty() && n == "default"))
                     })
             })
             .map(|(i, _)| i)
@@ -1301,8 +1328,8 @@ fn fix_name_references(res: &mut [Resource]) {
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
                 transform::visit(&mut r.node, &path, false, &|| KNode::new(KVal::Null), None, &mut |n| {
-                    let candidates = |old: &str, ns_hint: Option<&str>| -> Option<String> {
-                        let mut found: Vec<&String> = Vec::new();
+                    let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String)> {
+                        let mut found: Vec<(&String, &String)> = Vec::new();
                         for (i, (kind, api, name, ns, names)) in snapshot.iter().enumerate() {
                             if i == ri && kind == "ConfigMap" && false {
                                 continue;
@@ -1320,18 +1347,18 @@ fn fix_name_references(res: &mut [Resource]) {
                                 || names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
                                 || (want_ns.is_empty() && ns == "default")
                                 || (ns.is_empty() && want_ns == "default");
-                            if ns_ok && !found.contains(&name) {
-                                found.push(name);
+                            if ns_ok && !found.contains(&(name, ns)) {
+                                found.push((name, ns));
                             }
                         }
                         match found.as_slice() {
-                            [one] => Some((*one).clone()),
+                            [(n, ns)] => Some(((*n).clone(), (*ns).clone())),
                             _ => None,
                         }
                     };
                     let mut one = |n: &mut KNode| match &mut n.v {
                         KVal::Str(old) => {
-                            if let Some(new) = candidates(old, None) {
+                            if let Some((new, _)) = candidates(old, None) {
                                 if new != *old {
                                     *old = new;
                                 }
@@ -1344,9 +1371,12 @@ fn fix_name_references(res: &mut [Resource]) {
                             }
                             let ns_hint = n.get_str("namespace").map(str::to_string);
                             if let Some(old) = n.get_str("name").map(str::to_string) {
-                                if let Some(new) = candidates(&old, ns_hint.as_deref()) {
+                                if let Some((new, new_ns)) = candidates(&old, ns_hint.as_deref()) {
                                     if new != old {
                                         n.set("name", KNode::str(new));
+                                    }
+                                    if ns_hint.as_deref().is_some_and(|h| h != new_ns) && !new_ns.is_empty() {
+                                        n.set("namespace", KNode::str(new_ns));
                                     }
                                 }
                             }
@@ -1407,4 +1437,14 @@ fn stringify_metadata(n: &mut KNode) {
             }
         }
     }
+}
+
+fn check_conflicts(ra: &[Resource], kpath: &str, what: &str) -> Result<(), KustomizeError> {
+    let mut seen = std::collections::HashSet::new();
+    for r in ra {
+        if !seen.insert(r.id()) {
+            return Err(KustomizeError::invalid(kpath, format!("{what}: {}", r.id())));
+        }
+    }
+    Ok(())
 }

@@ -308,6 +308,17 @@ fn scalar_value(node: &Node, value: &Value, text: &str) -> KVal {
     let tag = node.tag.as_deref();
     if tag == Some("tag:yaml.org,2002:str") || node.style.is_quoted_or_block() {
         if let Value::String(s) = value {
+            // A clipped block scalar at the very end of a text without a final
+            // line break has no trailing newline (yaml.v3).
+            if matches!(node.style, Style::Literal | Style::Folded)
+                && node.span.end as usize >= text.len()
+                && !text.ends_with('\n')
+                && !text.get(node.span.range()).is_some_and(|t| t.starts_with("|+") || t.starts_with(">+"))
+            {
+                if let Some(trimmed) = s.strip_suffix('\n') {
+                    return KVal::Str(trimmed.to_string());
+                }
+            }
             return KVal::Str(s.clone());
         }
     }
