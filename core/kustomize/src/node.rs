@@ -178,6 +178,18 @@ impl KNode {
         }
     }
 
+    /// Mark this node and everything under it as set by itself (each node's
+    /// own place, e.g. in a patch file), in `role`; `fallback` where a node has
+    /// no place.
+    pub fn mark_own(&mut self, role: OriginRole, fallback: Loc) {
+        self.by = Some((self.base.unwrap_or(fallback), role));
+        match &mut self.v {
+            KVal::Seq(items) => items.iter_mut().for_each(|n| n.mark_own(role, fallback)),
+            KVal::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.mark_own(role, fallback)),
+            _ => {}
+        }
+    }
+
     /// Give every node without a base place `base` (nodes a patch adds are read
     /// from the patch file).
     pub fn fill_base(&mut self, base: Loc) {

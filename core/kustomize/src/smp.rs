@@ -89,7 +89,7 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                         continue;
                     }
                 }
-                v.mark(cx.by);
+                v.mark_own(cx.by.1, cx.by.0);
                 dest.set(k, v);
             }
             Some(dv) => match (&mut dv.v, &pv.v) {
@@ -108,8 +108,8 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                 _ => {
                     if !dv.same(pv) {
                         let mut v = stripped(pv, cx);
+                        v.mark_own(cx.by.1, cx.by.0);
                         v.base = dv.base;
-                        v.mark(cx.by);
                         *dv = v;
                     }
                 }
@@ -154,7 +154,7 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
             .filter(|i| i.get_str("$patch").is_none())
             .map(|i| {
                 let mut v = stripped(i, cx);
-                v.mark(cx.by);
+                v.mark_own(cx.by.1, cx.by.0);
                 v
             })
             .collect();
@@ -170,7 +170,7 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
         for p in pitems {
             if !out.iter().any(|d| d.same(p)) {
                 let mut v = p.clone();
-                v.mark(cx.by);
+                v.mark_own(cx.by.1, cx.by.0);
                 out.push(v);
             }
         }
@@ -180,8 +180,8 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
     let Some(key) = merge_key_for(&dest_items, pitems, f) else {
         // Replace.
         let mut v = stripped(patch, cx);
+        v.mark_own(cx.by.1, cx.by.0);
         v.base = dest.base;
-        v.mark(cx.by);
         *dest = v;
         return;
     };
@@ -205,7 +205,7 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
             None if deleting => {}
             None => {
                 let mut v = stripped(p, cx);
-                v.mark(cx.by);
+                v.mark_own(cx.by.1, cx.by.0);
                 out.push(v);
             }
         }
