@@ -10,7 +10,7 @@ use stockade_yaml::Limits;
 
 use crate::emit::{self, Placed};
 use crate::error::KustomizeError;
-use crate::files::{self, FileMap};
+use crate::files::{self, FileSource};
 use crate::generate;
 use crate::jsonpatch;
 use crate::node::{self, KNode, KVal, Loc};
@@ -143,7 +143,7 @@ impl Build {
 }
 
 /// Build the kustomization in folder `dir` of `files`.
-pub fn build(files: &FileMap, dir: &str, opts: &Options) -> Result<Build, KustomizeError> {
+pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build, KustomizeError> {
     let dir = files::join("", dir).unwrap_or_default();
     let mut b = Builder {
         files,
@@ -293,7 +293,7 @@ fn legacy_sort(res: &mut [Resource], first: &[String], last: &[String]) {
 }
 
 struct Builder<'a> {
-    files: &'a FileMap,
+    files: &'a dyn FileSource,
     opts: &'a Options,
     table: Vec<(String, String)>,
     ids: HashMap<String, u32>,
@@ -321,13 +321,13 @@ impl Builder<'_> {
     }
 
     fn read(&mut self, path: &str, from: &str) -> Result<(u32, String), KustomizeError> {
-        let Some(bytes) = self.files.get(path) else {
+        let Some(bytes) = self.files.read(path) else {
             return Err(KustomizeError::NotFound {
                 path: from.to_string(),
                 message: format!("file '{path}' not found"),
             });
         };
-        let text = String::from_utf8_lossy(bytes).into_owned();
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         Ok((self.file_id(path, &text), text))
     }
 
@@ -390,7 +390,7 @@ impl Builder<'_> {
         let found: Vec<String> = files::KUSTOMIZATION_NAMES
             .iter()
             .map(|n| files::join(dir, n).unwrap_or_default())
-            .filter(|p| self.files.contains_key(p))
+            .filter(|p| self.files.is_file(p))
             .collect();
         let path = match found.as_slice() {
             [one] => one.clone(),
@@ -528,7 +528,7 @@ impl Builder<'_> {
                     return Err(KustomizeError::Remote { path: kpath.clone(), url: entry });
                 }
                 let p = self.resolve_path(dir, &entry, &kpath)?;
-                if !files::is_dir(self.files, &p) {
+                if !self.files.is_dir(&p) {
                     return Err(KustomizeError::invalid(
                         &kpath,
                         format!("'{p}' must be a directory so that it can be used as a component"),
@@ -691,7 +691,7 @@ impl Builder<'_> {
             });
         }
         let p = self.resolve_path(dir, entry, kpath)?;
-        if self.files.contains_key(&p) {
+        if self.files.is_file(&p) {
             self.check_root(dir, &p, kpath)?;
             let (id, text) = self.read(&p, kpath)?;
             let docs = self.parse_docs(&p, &text, id)?;
@@ -737,7 +737,7 @@ impl Builder<'_> {
             }
             return Ok(out);
         }
-        if files::is_dir(self.files, &p) {
+        if self.files.is_dir(&p) {
             let (res, _) = self.accumulate(&p, Vec::new(), false)?;
             return Ok(res);
         }
@@ -808,7 +808,7 @@ impl Builder<'_> {
                 };
                 let p = self.resolve_path(dir, &rel, kpath)?;
                 self.check_root(dir, &p, kpath)?;
-                let Some(bytes) = self.files.get(&p) else {
+                let Some(bytes) = self.files.read(&p) else {
                     return Err(KustomizeError::NotFound {
                         path: kpath.to_string(),
                         message: format!("file '{p}' not found"),
@@ -817,13 +817,13 @@ impl Builder<'_> {
                 if data.iter().any(|(k2, _, _)| *k2 == key) {
                     return Err(KustomizeError::invalid(kpath, format!("configmap {name} illegally repeats the key `{key}`")));
                 }
-                match std::str::from_utf8(bytes) {
+                match std::str::from_utf8(&bytes) {
                     Ok(text) => {
                         let text = text.to_string();
                         let fid = self.file_id(&p, &text);
                         data.push((key, text, Loc { file: fid, span: Span::new(0, 0) }));
                     }
-                    Err(_) => binary.push((key, generate::base64_lines(bytes))),
+                    Err(_) => binary.push((key, generate::base64_lines(&bytes))),
                 }
             }
         }
@@ -985,7 +985,7 @@ impl Builder<'_> {
             return Ok(vec![(entry.clone(), loc)]);
         };
         let p = files::join(dir, &text);
-        if let Some(p) = p.filter(|p| self.files.contains_key(p)) {
+        if let Some(p) = p.filter(|p| self.files.is_file(p)) {
             self.check_root(dir, &p, kpath)?;
             let (id, t) = self.read(&p, kpath)?;
             let docs = self.parse_docs(&p, &t, id)?;

@@ -5,6 +5,30 @@ use std::collections::BTreeMap;
 /// Paths (relative, `/`-separated, no `.`/`..` parts) to contents.
 pub type FileMap = BTreeMap<String, Vec<u8>>;
 
+/// Where a build reads files from. The library reads from a [`FileMap`]; a
+/// caller with a file system (the CLI) implements this over it, with its own
+/// limits. Paths are relative, `/`-separated and cleaned.
+pub trait FileSource {
+    /// The contents of a regular file, or `None` when there is none.
+    fn read(&self, path: &str) -> Option<Vec<u8>>;
+    /// Whether `path` is a file.
+    fn is_file(&self, path: &str) -> bool;
+    /// Whether `path` is a folder.
+    fn is_dir(&self, path: &str) -> bool;
+}
+
+impl FileSource for FileMap {
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.get(path).cloned()
+    }
+    fn is_file(&self, path: &str) -> bool {
+        self.contains_key(path)
+    }
+    fn is_dir(&self, path: &str) -> bool {
+        is_dir(self, path)
+    }
+}
+
 /// The file names kustomize looks for in a folder, in its order.
 pub const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
@@ -45,10 +69,6 @@ pub fn is_dir(files: &FileMap, path: &str) -> bool {
 /// Whether `path` is `root` or below it.
 pub fn within(root: &str, path: &str) -> bool {
     root.is_empty() || path == root || path.starts_with(&format!("{root}/"))
-}
-
-pub fn parent(path: &str) -> &str {
-    path.rsplit_once('/').map_or("", |(d, _)| d)
 }
 
 pub fn base_name(path: &str) -> &str {

@@ -20,4 +20,4 @@ mod transform;
 
 pub use build::{build, Build, Options, Reorder, Resource};
 pub use error::KustomizeError;
-pub use files::{is_kustomization_name, FileMap, KUSTOMIZATION_NAMES};
+pub use files::{is_kustomization_name, join as join_path, FileMap, FileSource, KUSTOMIZATION_NAMES};

@@ -16,8 +16,8 @@
 use std::sync::Arc;
 
 pub use stockade_kustomize::{
-    build, is_kustomization_name, Build, FileMap, KustomizeError, Options, Reorder,
-    KUSTOMIZATION_NAMES,
+    build, is_kustomization_name, join_path, Build, FileMap, FileSource, KustomizeError, Options,
+    Reorder, KUSTOMIZATION_NAMES,
 };
 
 use crate::{Engine, ErrorKind, Kind, Report, ScanError, Source, Span};
@@ -85,7 +85,7 @@ fn display_path(p: &str) -> String {
 }
 
 /// Build the kustomization in `dir` of `files` into a rendered source.
-pub fn render(files: &FileMap, dir: &str, options: &Options) -> Result<Source, KustomizeError> {
+pub fn render(files: &dyn FileSource, dir: &str, options: &Options) -> Result<Source, KustomizeError> {
     let build = build(files, dir, options)?;
     Ok(to_source(&build, dir))
 }
@@ -109,7 +109,7 @@ impl Engine {
     /// Build the kustomization in folder `dir` of `files` (paths relative to one
     /// root, `/`-separated) and scan the output with every pack. A build error is
     /// the report's one error, located in the kustomization or file it concerns.
-    pub fn scan_kustomization(&self, files: &FileMap, dir: &str) -> Report {
+    pub fn scan_kustomization(&self, files: &dyn FileSource, dir: &str) -> Report {
         match render(files, dir, &Options::default()) {
             Ok(source) => {
                 let engine = self.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
