@@ -164,6 +164,12 @@ impl Emitter {
                 self.scalar_str(s, indent + 2, false);
                 self.place(node, start);
             }
+            KVal::Time(raw) => {
+                let start = self.out.len() + usize::from(!self.whitespace);
+                let s = go_time(raw).unwrap_or_else(|| raw.clone());
+                self.scalar_str(&s, indent + 2, false);
+                self.place(node, start);
+            }
             other => {
                 let text = scalar_plain_text(other);
                 let start = self.out.len() + usize::from(!self.whitespace);
@@ -600,6 +606,85 @@ pub fn looks_like_timestamp(s: &str) -> bool {
             && rest.get(3..4) == Some(":"))
 }
 
+/// The RFC 3339 text Go gives a timestamp yaml.v3 reads (`2001-12-14` →
+/// `2001-12-14T00:00:00Z`), or `None` when `s` is not one of its layouts
+/// (`2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00` with `T` or `t`,
+/// `2006-1-2 15:4:5.999999999`).
+pub fn go_time(s: &str) -> Option<String> {
+    let b = s.as_bytes();
+    let mut i = 0;
+    let num = |i: &mut usize, min: usize, max: usize| -> Option<u32> {
+        let st = *i;
+        while b.get(*i).is_some_and(u8::is_ascii_digit) && *i - st < max {
+            *i += 1;
+        }
+        if *i - st < min {
+            return None;
+        }
+        s.get(st..*i)?.parse().ok()
+    };
+    let year = num(&mut i, 4, 4)?;
+    (b.get(i) == Some(&b'-')).then_some(())?;
+    i += 1;
+    let month = num(&mut i, 1, 2)?;
+    (b.get(i) == Some(&b'-')).then_some(())?;
+    i += 1;
+    let day = num(&mut i, 1, 2)?;
+    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    if !(1..=12).contains(&month) || day == 0 || day > *days.get(month as usize - 1)? {
+        return None;
+    }
+    let date = format!("{year:04}-{month:02}-{day:02}");
+    if i == b.len() {
+        return Some(format!("{date}T00:00:00Z"));
+    }
+    let sep = *b.get(i)?;
+    if !matches!(sep, b'T' | b't' | b' ') {
+        return None;
+    }
+    i += 1;
+    let h = num(&mut i, 1, 2)?;
+    (b.get(i) == Some(&b':')).then_some(())?;
+    i += 1;
+    let m = num(&mut i, 1, 2)?;
+    (b.get(i) == Some(&b':')).then_some(())?;
+    i += 1;
+    let sec = num(&mut i, 1, 2)?;
+    if h > 23 || m > 59 || sec > 59 {
+        return None;
+    }
+    let mut frac = String::new();
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let st = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        frac = s.get(st..i)?.chars().take(9).collect::<String>().trim_end_matches('0').to_string();
+    }
+    let zone = match s.get(i..)? {
+        "" => "Z".to_string(),
+        "Z" if sep != b' ' => "Z".to_string(),
+        z if sep != b' '
+            && z.len() == 6
+            && matches!(z.as_bytes().first(), Some(b'+' | b'-'))
+            && z.get(3..4) == Some(":")
+            && z.get(1..3).is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            && z.get(4..6).is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit())) =>
+        {
+            if z.get(1..3) == Some("00") && z.get(4..6) == Some("00") {
+                "Z".to_string()
+            } else {
+                z.to_string()
+            }
+        }
+        _ => return None,
+    };
+    let frac = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+    Some(format!("{date}T{h:02}:{m:02}:{sec:02}{frac}{zone}"))
+}
+
 /// go-yaml v2's `isBase60Float`.
 fn is_base60_float(s: &str) -> bool {
     let b = s.as_bytes();
@@ -649,7 +734,8 @@ fn scalar_plain_text(v: &KVal) -> String {
             if json.contains(['.', 'e', 'E']) {
                 go_g_float(*f)
             } else {
-                json
+                // go-yaml reads the JSON number back as an integer (`-0` is 0).
+                json.parse::<i128>().map_or(json, |i| i.to_string())
             }
         }
         _ => String::new(),

@@ -27,6 +27,9 @@ pub enum KVal {
     Int(i128),
     Float(f64),
     Str(String),
+    /// A plain timestamp (`2001-12-14`), kept as written; yaml.v3 decodes it to
+    /// a time, so the output is its RFC 3339 form ([`crate::emit::go_time`]).
+    Time(String),
     Seq(Vec<KNode>),
     Map(Vec<(String, KNode)>),
 }
@@ -74,7 +77,7 @@ impl KNode {
     /// A scalar's text as kustomize's field setters read it (`yaml.v3` node value).
     pub fn scalar_text(&self) -> Option<String> {
         Some(match &self.v {
-            KVal::Str(s) => s.clone(),
+            KVal::Str(s) | KVal::Time(s) => s.clone(),
             KVal::Int(i) => i.to_string(),
             KVal::Bool(b) => b.to_string(),
             KVal::Float(f) => crate::emit::go_json_float(*f),
@@ -230,6 +233,7 @@ impl KNode {
                 .unwrap_or(J::Null),
             KVal::Float(f) => serde_json::Number::from_f64(*f).map_or(J::Null, J::Number),
             KVal::Str(s) => J::String(s.clone()),
+            KVal::Time(s) => J::String(crate::emit::go_time(s).unwrap_or_else(|| s.clone())),
             KVal::Seq(items) => J::Array(items.iter().map(KNode::to_json).collect()),
             KVal::Map(entries) => J::Object(
                 entries
@@ -364,8 +368,8 @@ pub fn resolve_v3(s: &str) -> KVal {
     }
     let first = s.as_bytes().first().copied().unwrap_or(b' ');
     if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
-        if crate::emit::looks_like_timestamp(s) {
-            return KVal::Str(s.to_string());
+        if crate::emit::go_time(s).is_some() {
+            return KVal::Time(s.to_string());
         }
         let plain = s.replace('_', "");
         if let Some(i) = go_parse_int(&plain) {
