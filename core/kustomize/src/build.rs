@@ -480,7 +480,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["transformers", "generators", "validators", "vars", "replacements", "configurations", "openapi", "crds"] {
+        for unsupported in ["transformers", "generators", "validators", "vars", "configurations", "openapi", "crds"] {
             if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
@@ -677,6 +677,28 @@ impl Builder<'_> {
             for (rule, by) in &rules {
                 for r in &mut ra {
                     transform::images(&mut r.node, std::slice::from_ref(rule), cfg.specs("images"), *by);
+                }
+            }
+        }
+        if let Some(list) = k.get("replacements").and_then(KNode::as_seq) {
+            for entry in list {
+                let reps: Vec<KNode> = if let Some(p) = entry.get("path").and_then(KNode::scalar_text) {
+                    let path = self.resolve_path(dir, &p, &kpath)?;
+                    self.check_root(dir, &path, &kpath)?;
+                    let (id, text) = self.read(&path, &kpath)?;
+                    let mut out = Vec::new();
+                    for d in self.parse_docs(&path, &text, id)? {
+                        match d.v {
+                            KVal::Seq(items) => out.extend(items),
+                            _ => out.push(d),
+                        }
+                    }
+                    out
+                } else {
+                    vec![entry.clone()]
+                };
+                for r in reps {
+                    apply_replacement(&mut ra, &r, &kpath)?;
                 }
             }
         }
@@ -1444,6 +1466,131 @@ fn check_conflicts(ra: &[Resource], kpath: &str, what: &str) -> Result<(), Kusto
     for r in ra {
         if !seen.insert(r.id()) {
             return Err(KustomizeError::invalid(kpath, format!("{what}: {}", r.id())));
+        }
+    }
+    Ok(())
+}
+
+fn selector_matches(sel: &KNode, r: &Resource) -> bool {
+    let s = |k: &str| sel.get(k).and_then(KNode::scalar_text).filter(|v| !v.is_empty());
+    let (g, v) = transform::split_api_version(r.api_version());
+    if s("group").is_some_and(|x| x != g)
+        || s("version").is_some_and(|x| x != v)
+        || s("kind").is_some_and(|x| x != r.kind())
+    {
+        return false;
+    }
+    if let Some(name) = s("name") {
+        if r.name() != name && !r.names.iter().any(|(_, n)| *n == name) {
+            return false;
+        }
+    }
+    if let Some(ns) = s("namespace") {
+        if r.namespace() != ns && !r.names.iter().any(|(n, _)| *n == ns) {
+            return false;
+        }
+    }
+    for (field, key) in [("labels", "labelSelector"), ("annotations", "annotationSelector")] {
+        if let Some(sel) = s(key) {
+            for (k, v) in parse_selector(&sel) {
+                let have = r.node.path(&["metadata", field, &k]).and_then(KNode::scalar_text);
+                if have.as_deref() != Some(v.as_str()) {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+fn int_opt(n: Option<&KNode>, key: &str) -> i64 {
+    n.and_then(|o| o.get(key))
+        .and_then(|v| match v.v {
+            KVal::Int(i) => i64::try_from(i).ok(),
+            _ => v.scalar_text().and_then(|t| t.parse().ok()),
+        })
+        .unwrap_or(0)
+}
+
+fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<(), KustomizeError> {
+    let by = rep.base.unwrap_or(Loc { file: 0, span: Span::new(0, 0) });
+    let source = rep.get("source").ok_or_else(|| KustomizeError::invalid(kpath, "replacement without a source"))?;
+    let found: Vec<&Resource> = ra.iter().filter(|r| selector_matches(source, r)).collect();
+    let src = match found.as_slice() {
+        [one] => *one,
+        [] => {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("nothing selected by {}", source.to_json()),
+            ))
+        }
+        _ => {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("multiple matches for selector {}", source.to_json()),
+            ))
+        }
+    };
+    let field = source.get("fieldPath").and_then(KNode::scalar_text).unwrap_or_else(|| "metadata.name".into());
+    let path = crate::replace::split_field_path(&field);
+    let values = crate::replace::lookup(&src.node, &path);
+    let Some(value) = values.first().map(|v| (*v).clone()) else {
+        return Err(KustomizeError::invalid(
+            kpath,
+            format!("fieldPath `{field}` is missing for replacement source {}", src.id()),
+        ));
+    };
+    let sopts = source.get("options");
+    let value = match sopts.and_then(|o| o.get("delimiter")).and_then(KNode::scalar_text) {
+        Some(d) if !d.is_empty() => {
+            let text = value.scalar_text().unwrap_or_default();
+            let piece = crate::replace::part(&text, &d, int_opt(sopts, "index")).unwrap_or_default();
+            KNode::str(piece)
+        }
+        _ => value,
+    };
+    let targets = rep.get("targets").and_then(KNode::as_seq).cloned().unwrap_or_default();
+    for t in &targets {
+        let Some(sel) = t.get("select") else { continue };
+        let rejects = t.get("reject").and_then(KNode::as_seq).cloned().unwrap_or_default();
+        let topts = t.get("options");
+        let create = topts.and_then(|o| o.get("create")).is_some_and(|c| c.v == KVal::Bool(true));
+        let delim = topts.and_then(|o| o.get("delimiter")).and_then(KNode::scalar_text).filter(|d| !d.is_empty());
+        let index = int_opt(topts, "index");
+        let paths: Vec<String> = t
+            .get("fieldPaths")
+            .and_then(KNode::as_seq)
+            .map(|s| s.iter().filter_map(KNode::scalar_text).collect())
+            .unwrap_or_else(|| vec!["metadata.name".to_string()]);
+        for r in ra.iter_mut() {
+            if !selector_matches(sel, r) || rejects.iter().any(|x| selector_matches(x, r)) {
+                continue;
+            }
+            for fp in &paths {
+                let p = crate::replace::split_field_path(fp);
+                let mut set = |n: &mut KNode| {
+                    let base = n.base;
+                    let new = match &delim {
+                        Some(d) => {
+                            let cur = n.scalar_text().unwrap_or_default();
+                            KNode::str(crate::replace::splice(&cur, d, index, &value.scalar_text().unwrap_or_default()))
+                        }
+                        None => value.clone(),
+                    };
+                    *n = crate::replace::marked(&new, by);
+                    if base.is_some() {
+                        n.base = base;
+                    }
+                };
+                let hits = crate::replace::visit_mut(&mut r.node, &p, create, &mut set);
+                if hits == 0 && !create && !fp.contains('*') {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("unable to find field \"{fp}\" in replacement target {}", r.id()),
+                    ));
+                }
+            }
+            r.remember();
         }
     }
     Ok(())

@@ -13,6 +13,7 @@ mod error;
 mod files;
 mod generate;
 mod jsonpatch;
+mod replace;
 pub mod node;
 pub mod schema;
 pub mod smp;
