@@ -59,6 +59,8 @@ pub struct Resource {
     needs_hash: bool,
     /// The kustomization file that created it (generators) or the file it was read from.
     pub file: u32,
+    /// Identity within the build (vars bind to it).
+    uid: usize,
 }
 
 impl Resource {
@@ -151,6 +153,8 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         table: Vec::new(),
         ids: HashMap::new(),
         stack: Vec::new(),
+        vars: Vec::new(),
+        uids: 0,
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -163,6 +167,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         }
     }
     fix_name_references(&mut res);
+    resolve_vars(&mut res, &b.vars, &dir)?;
     res.retain(|r| {
         r.node
             .path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
@@ -298,6 +303,10 @@ struct Builder<'a> {
     table: Vec<(String, String)>,
     ids: HashMap<String, u32>,
     stack: Vec<String>,
+    /// Legacy `vars` of every kustomization built: (name, bound resource,
+    /// fieldpath, place).
+    vars: Vec<(String, Option<usize>, String, Loc)>,
+    uids: usize,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -310,6 +319,11 @@ fn is_remote(entry: &str) -> bool {
 }
 
 impl Builder<'_> {
+    fn next_uid(&mut self) -> usize {
+        self.uids += 1;
+        self.uids
+    }
+
     fn file_id(&mut self, path: &str, text: &str) -> u32 {
         if let Some(id) = self.ids.get(path) {
             return *id;
@@ -480,7 +494,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["transformers", "generators", "validators", "vars", "configurations", "openapi", "crds"] {
+        for unsupported in ["transformers", "generators", "validators", "configurations", "openapi", "crds"] {
             if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
@@ -702,6 +716,33 @@ impl Builder<'_> {
                 }
             }
         }
+        if let Some(list) = k.get("vars").and_then(KNode::as_seq) {
+            for v in list {
+                let name = v.get("name").and_then(KNode::scalar_text).unwrap_or_default();
+                if self.vars.iter().any(|(n, _, _, _)| *n == name) {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("var '{name}' already encountered"),
+                    ));
+                }
+                let objref = v.get("objref").cloned().unwrap_or_else(KNode::map);
+                let field = v
+                    .path(&["fieldref", "fieldpath"])
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_else(|| "metadata.name".into());
+                // Bound now, to the one resource of this kustomization it names
+                // (kustomize's MergeVars).
+                let objref = objref_selector(&objref);
+                let matched: Vec<usize> = ra.iter().filter(|r| selector_matches(&objref, r)).map(|r| r.uid).collect();
+                if matched.len() > 1 {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("found {} resId matches for var {name} (unable to disambiguate)", matched.len()),
+                    ));
+                }
+                self.vars.push((name, matched.first().copied(), field, at(Some(v))));
+            }
+        }
         Ok((ra, k))
     }
 
@@ -752,6 +793,7 @@ impl Builder<'_> {
                         names: Vec::new(),
                         needs_hash: false,
                         file: id,
+                        uid: self.next_uid(),
                     };
                     r.remember();
                     out.push(r);
@@ -940,6 +982,7 @@ impl Builder<'_> {
                     names: vec![(ns.clone(), name.clone())],
                     needs_hash: !disable_hash,
                     file: kid,
+                    uid: self.next_uid(),
                 };
                 if ra.iter().any(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
@@ -1594,4 +1637,138 @@ fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<()
         }
     }
     Ok(())
+}
+
+/// A `fieldpath` of a var (`spec.ports[0].port`) as field-path segments.
+fn var_field_path(p: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for seg in crate::replace::split_field_path(p) {
+        let mut rest = seg.as_str();
+        while let Some(i) = rest.find('[') {
+            if i > 0 {
+                out.push(rest.get(..i).unwrap_or("").to_string());
+            }
+            let end = rest.find(']').unwrap_or(rest.len());
+            out.push(rest.get(i..=end.min(rest.len().saturating_sub(1))).unwrap_or("").to_string());
+            rest = rest.get(end + 1..).unwrap_or("");
+        }
+        if !rest.is_empty() {
+            out.push(rest.to_string());
+        }
+    }
+    out
+}
+
+/// Expand `$(VAR)` in `s` as Kubernetes does (`$$` escapes); `None` when
+/// nothing changed.
+fn expand_vars(s: &str, values: &HashMap<String, KNode>) -> Option<KNode> {
+    if !s.contains('$') {
+        return None;
+    }
+    // A whole-field reference keeps the value's type.
+    if let Some(name) = s.strip_prefix("$(").and_then(|r| r.strip_suffix(')')) {
+        if let Some(v) = values.get(name) {
+            return Some(v.clone());
+        }
+    }
+    let mut out = String::new();
+    let mut changed = false;
+    let b: Vec<char> = s.chars().collect();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b.get(i).copied().unwrap_or(' ');
+        if c == '$' {
+            match b.get(i + 1) {
+                Some('$') => {
+                    out.push('$');
+                    i += 2;
+                    changed = true;
+                    continue;
+                }
+                Some('(') => {
+                    if let Some(close) = b.iter().skip(i + 2).position(|c| *c == ')') {
+                        let name: String = b.iter().skip(i + 2).take(close).collect();
+                        if let Some(v) = values.get(&name) {
+                            out.push_str(&v.scalar_text().unwrap_or_default());
+                            i += close + 3;
+                            changed = true;
+                            continue;
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push(c);
+        i += 1;
+    }
+    changed.then(|| KNode::str(out))
+}
+
+fn resolve_vars(
+    res: &mut [Resource],
+    vars: &[(String, Option<usize>, String, Loc)],
+    dir: &str,
+) -> Result<(), KustomizeError> {
+    if vars.is_empty() {
+        return Ok(());
+    }
+    let mut values: HashMap<String, KNode> = HashMap::new();
+    let mut places: HashMap<String, Loc> = HashMap::new();
+    for (name, uid, field, loc) in vars {
+        let Some(target) = uid.and_then(|u| res.iter().find(|r| r.uid == u)) else {
+            return Err(KustomizeError::invalid(
+                dir,
+                format!("var '{name}' cannot be mapped to a field in the set of known resources"),
+            ));
+        };
+        let path = var_field_path(field);
+        let Some(v) = crate::replace::lookup(&target.node, &path).first().map(|v| (*v).clone()) else {
+            return Err(KustomizeError::invalid(
+                dir,
+                format!("field specified in var '{name}' not found in corresponding resource"),
+            ));
+        };
+        values.insert(name.clone(), v);
+        places.insert(name.clone(), *loc);
+    }
+    let specs = schema::config().specs("varReference");
+    for r in res.iter_mut() {
+        transform::apply_specs(&mut r.node, specs, &|| KNode::new(KVal::Null), None, &mut |n| {
+            expand_in(n, &values, &places);
+        });
+    }
+    Ok(())
+}
+
+fn expand_in(n: &mut KNode, values: &HashMap<String, KNode>, places: &HashMap<String, Loc>) {
+    match &mut n.v {
+        KVal::Str(s) => {
+            let used: Option<Loc> = places.iter().find(|(k, _)| s.contains(&format!("$({k})"))).map(|(_, l)| *l);
+            if let Some(new) = expand_vars(s, values) {
+                let base = n.base;
+                *n = new;
+                n.base = base;
+                if let Some(l) = used {
+                    n.by = Some((l, OriginRole::Transformer));
+                }
+            }
+        }
+        KVal::Seq(items) => items.iter_mut().for_each(|i| expand_in(i, values, places)),
+        KVal::Map(m) => m.iter_mut().for_each(|(_, v)| expand_in(v, values, places)),
+        _ => {}
+    }
+}
+
+/// A var's `objref` (`apiVersion`, `kind`, `name`, `namespace`) as a selector.
+fn objref_selector(objref: &KNode) -> KNode {
+    let mut sel = objref.clone();
+    if let Some(av) = objref.get("apiVersion").and_then(KNode::scalar_text) {
+        let (g, v) = transform::split_api_version(&av);
+        if !g.is_empty() {
+            sel.set("group", KNode::str(g));
+        }
+        sel.set("version", KNode::str(v));
+    }
+    sel
 }
