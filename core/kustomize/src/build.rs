@@ -61,6 +61,8 @@ pub struct Resource {
     pub file: u32,
     /// Identity within the build (vars bind to it).
     uid: usize,
+    /// Name prefixes and suffixes applied, innermost first.
+    affixes: Vec<(String, String)>,
 }
 
 impl Resource {
@@ -476,7 +478,7 @@ impl Builder<'_> {
                 format!("expected kind 'Component' for path '{dir}' but got '{kind}'"),
             ));
         }
-        if !component && kind == "Component" {
+        if !component && kind == "Component" && !self.stack.len().eq(&1) {
             return Err(KustomizeError::invalid(
                 &kpath,
                 format!("expected kind != 'Component' for path '{dir}'"),
@@ -590,6 +592,7 @@ impl Builder<'_> {
                 }
                 let name = format!("{prefix}{}{suffix}", r.name());
                 r.set_name(name, by);
+                r.affixes.push((prefix.clone(), suffix.clone()));
             }
         }
         let cfg = schema::config();
@@ -794,6 +797,7 @@ impl Builder<'_> {
                         needs_hash: false,
                         file: id,
                         uid: self.next_uid(),
+                        affixes: Vec::new(),
                     };
                     r.remember();
                     out.push(r);
@@ -983,6 +987,7 @@ impl Builder<'_> {
                     needs_hash: !disable_hash,
                     file: kid,
                     uid: self.next_uid(),
+                    affixes: Vec::new(),
                 };
                 if ra.iter().any(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
@@ -1367,87 +1372,104 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By) {
 }
 
 /// kustomize's `FixBackReferences`: a field naming an object that was renamed
-/// gets the new name.
+/// gets the new name. Candidates are objects of the referenced kind that ever
+/// had that name, in a compatible namespace; when several remain, those that
+/// got the same name prefixes and suffixes as the referrer win.
 fn fix_name_references(res: &mut [Resource]) {
+    struct Snap {
+        kind: String,
+        api: String,
+        name: String,
+        ns: String,
+        names: Vec<(String, String)>,
+        affixes: Vec<(String, String)>,
+    }
     let cfg = schema::config();
-    let snapshot: Vec<(String, String, String, String, Vec<(String, String)>)> = res
+    let snapshot: Vec<Snap> = res
         .iter()
-        .map(|r| {
-            (
-                r.kind().to_string(),
-                r.api_version().to_string(),
-                r.name(),
-                r.namespace(),
-                r.names.clone(),
-            )
+        .map(|r| Snap {
+            kind: r.kind().to_string(),
+            api: r.api_version().to_string(),
+            name: r.name(),
+            ns: r.namespace(),
+            names: r.names.clone(),
+            affixes: r.affixes.clone(),
         })
         .collect();
-    for (ri, r) in res.iter_mut().enumerate() {
+    for r in res.iter_mut() {
         let referrer_ns = r.namespace();
+        let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
+        let referrer_affixes = r.affixes.clone();
         for nr in &cfg.name_refs {
             for spec in &nr.referrers {
                 if !transform::spec_matches(spec, &r.node) {
                     continue;
                 }
-                let path = transform::split_path(&spec.path);
+                let mut path = transform::split_path(&spec.path);
+                // `…/name` beside a `kind` (roleRef, scaleTargetRef): the kind must match.
+                let by_parent = path.len() > 1 && path.last().is_some_and(|l| l == "name");
+                if by_parent {
+                    path.pop();
+                }
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
+                let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String)> {
+                    let mut found: Vec<&Snap> = Vec::new();
+                    for c in &snapshot {
+                        let (g, _) = transform::split_api_version(&c.api);
+                        if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
+                            continue;
+                        }
+                        if !c.names.iter().any(|(_, nm)| nm == old) && c.name != old {
+                            continue;
+                        }
+                        let want_ns = ns_hint.unwrap_or(&referrer_ns);
+                        let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
+                            || (referrer_cluster && ns_hint.is_none())
+                            || c.ns == want_ns
+                            || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
+                            || (want_ns.is_empty() && c.ns == "default")
+                            || (c.ns.is_empty() && want_ns == "default");
+                        if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
+                            found.push(c);
+                        }
+                    }
+                    if found.len() > 1 {
+                        found.retain(|c| c.affixes == referrer_affixes);
+                    }
+                    match found.as_slice() {
+                        [c] => Some((c.name.clone(), c.ns.clone())),
+                        _ => None,
+                    }
+                };
+                let rename_map = |n: &mut KNode| {
+                    if n.get_str("kind").is_some_and(|k| k != nr_kind) {
+                        return;
+                    }
+                    let ns_hint = n.get_str("namespace").map(str::to_string);
+                    if let Some(old) = n.get_str("name").map(str::to_string) {
+                        if let Some((new, new_ns)) = candidates(&old, ns_hint.as_deref()) {
+                            if new != old {
+                                n.set("name", KNode::str(new));
+                            }
+                            if ns_hint.as_deref().is_some_and(|h| h != new_ns) && !new_ns.is_empty() {
+                                n.set("namespace", KNode::str(new_ns));
+                            }
+                        }
+                    }
+                };
+                let mut one = |n: &mut KNode| match &mut n.v {
+                    KVal::Str(old) if !by_parent => {
+                        if let Some((new, _)) = candidates(old, None) {
+                            if new != *old {
+                                *old = new;
+                            }
+                        }
+                    }
+                    KVal::Map(_) => rename_map(n),
+                    _ => {}
+                };
                 transform::visit(&mut r.node, &path, false, &|| KNode::new(KVal::Null), None, &mut |n| {
-                    let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String)> {
-                        let mut found: Vec<(&String, &String)> = Vec::new();
-                        for (i, (kind, api, name, ns, names)) in snapshot.iter().enumerate() {
-                            if i == ri && kind == "ConfigMap" && false {
-                                continue;
-                            }
-                            let (g, _) = transform::split_api_version(api);
-                            if *kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
-                                continue;
-                            }
-                            if !names.iter().any(|(_, nm)| nm == old) && name != old {
-                                continue;
-                            }
-                            let want_ns = ns_hint.unwrap_or(&referrer_ns);
-                            let ns_ok = schema::is_cluster_scoped(api, kind)
-                                || ns == want_ns
-                                || names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
-                                || (want_ns.is_empty() && ns == "default")
-                                || (ns.is_empty() && want_ns == "default");
-                            if ns_ok && !found.contains(&(name, ns)) {
-                                found.push((name, ns));
-                            }
-                        }
-                        match found.as_slice() {
-                            [(n, ns)] => Some(((*n).clone(), (*ns).clone())),
-                            _ => None,
-                        }
-                    };
-                    let mut one = |n: &mut KNode| match &mut n.v {
-                        KVal::Str(old) => {
-                            if let Some((new, _)) = candidates(old, None) {
-                                if new != *old {
-                                    *old = new;
-                                }
-                            }
-                        }
-                        KVal::Map(_) => {
-                            // `{kind?, name, namespace?}` (subjects, roleRef, …)
-                            if n.get_str("kind").is_some_and(|k| k != nr_kind) {
-                                return;
-                            }
-                            let ns_hint = n.get_str("namespace").map(str::to_string);
-                            if let Some(old) = n.get_str("name").map(str::to_string) {
-                                if let Some((new, new_ns)) = candidates(&old, ns_hint.as_deref()) {
-                                    if new != old {
-                                        n.set("name", KNode::str(new));
-                                    }
-                                    if ns_hint.as_deref().is_some_and(|h| h != new_ns) && !new_ns.is_empty() {
-                                        n.set("namespace", KNode::str(new_ns));
-                                    }
-                                }
-                            }
-                        }
-                        _ => {}
-                    };
                     if let KVal::Seq(items) = &mut n.v {
                         items.iter_mut().for_each(&mut one);
                     } else {
