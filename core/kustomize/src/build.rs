@@ -1413,7 +1413,7 @@ fn fix_name_references(res: &mut [Resource]) {
                 }
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
-                let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String)> {
+                let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
                     let mut found: Vec<&Snap> = Vec::new();
                     for c in &snapshot {
                         let (g, _) = transform::split_api_version(&c.api);
@@ -1438,7 +1438,7 @@ fn fix_name_references(res: &mut [Resource]) {
                         found.retain(|c| c.affixes == referrer_affixes);
                     }
                     match found.as_slice() {
-                        [c] => Some((c.name.clone(), c.ns.clone())),
+                        [c] => Some((c.name.clone(), c.ns.clone(), c.names.iter().any(|(n, _)| *n != c.ns))),
                         _ => None,
                     }
                 };
@@ -1448,11 +1448,17 @@ fn fix_name_references(res: &mut [Resource]) {
                     }
                     let ns_hint = n.get_str("namespace").map(str::to_string);
                     if let Some(old) = n.get_str("name").map(str::to_string) {
-                        if let Some((new, new_ns)) = candidates(&old, ns_hint.as_deref()) {
+                        if let Some((new, new_ns, moved)) = candidates(&old, ns_hint.as_deref()) {
                             if new != old {
                                 n.set("name", KNode::str(new));
                             }
-                            if ns_hint.as_deref().is_some_and(|h| h != new_ns) && !new_ns.is_empty() {
+                            let differs = match ns_hint.as_deref() {
+                                Some(h) => h != new_ns,
+                                // A subject without a namespace gets the one its
+                                // object was moved to.
+                                None => moved && !by_parent && n.get("kind").is_some(),
+                            };
+                            if differs && !new_ns.is_empty() {
                                 n.set("namespace", KNode::str(new_ns));
                             }
                         }
@@ -1460,7 +1466,7 @@ fn fix_name_references(res: &mut [Resource]) {
                 };
                 let mut one = |n: &mut KNode| match &mut n.v {
                     KVal::Str(old) if !by_parent => {
-                        if let Some((new, _)) = candidates(old, None) {
+                        if let Some((new, _, _)) = candidates(old, None) {
                             if new != *old {
                                 *old = new;
                             }
