@@ -157,6 +157,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         stack: Vec::new(),
         vars: Vec::new(),
         uids: 0,
+        cfg: schema::config().clone(),
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -168,8 +169,8 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
-    fix_name_references(&mut res);
-    resolve_vars(&mut res, &b.vars, &dir)?;
+    fix_name_references(&mut res, &b.cfg);
+    resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
     res.retain(|r| {
         r.node
             .path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
@@ -309,6 +310,9 @@ struct Builder<'a> {
     /// fieldpath, place).
     vars: Vec<(String, Option<usize>, String, Loc)>,
     uids: usize,
+    /// The transformer configuration: kustomize's built-in one, plus every
+    /// `configurations` file read so far.
+    cfg: schema::Config,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -496,7 +500,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["transformers", "generators", "validators", "configurations", "openapi", "crds"] {
+        for unsupported in ["transformers", "generators", "validators", "openapi", "crds"] {
             if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
@@ -525,6 +529,18 @@ impl Builder<'_> {
                     ));
                 }
                 ra.push(r);
+            }
+        }
+        // transformer configurations
+        if let Some(list) = k.get("configurations").and_then(KNode::as_seq) {
+            for c in list {
+                let Some(rel) = c.scalar_text() else { continue };
+                let p = self.resolve_path(dir, &rel, &kpath)?;
+                self.check_root(dir, &p, &kpath)?;
+                let (id, text) = self.read(&p, &kpath)?;
+                for d in self.parse_docs(&p, &text, id)? {
+                    self.cfg.merge(&d);
+                }
             }
         }
         // generators
@@ -572,7 +588,7 @@ impl Builder<'_> {
             if !ns.is_empty() {
                 let by = (at(k.get("namespace")), OriginRole::Transformer);
                 for r in &mut ra {
-                    set_namespace(r, &ns, by);
+                    set_namespace(r, &ns, by, &self.cfg);
                 }
                 check_conflicts(&ra, &kpath, "namespace transformation produces ID conflict")?;
             }
@@ -595,14 +611,7 @@ impl Builder<'_> {
                 r.affixes.push((prefix.clone(), suffix.clone()));
             }
         }
-        let cfg = schema::config();
-        if let Some(labels) = k.get("commonLabels") {
-            let pairs = pairs_of(labels);
-            let by = (at(Some(labels)), OriginRole::Transformer);
-            for r in &mut ra {
-                transform::add_map_entries(&mut r.node, cfg.specs("commonLabels"), &pairs, by);
-            }
-        }
+        let cfg = self.cfg.clone();
         if let Some(list) = k.get("labels").and_then(KNode::as_seq) {
             for l in list {
                 let pairs = l.get("pairs").map(pairs_of).unwrap_or_default();
@@ -615,7 +624,8 @@ impl Builder<'_> {
                     KVal::Bool(b) => Some(b),
                     _ => None,
                 }) == Some(true);
-                let mut specs: Vec<FieldSpec> = if sel {
+                let mut specs: Vec<FieldSpec> = cfg.specs("labels").to_vec();
+                specs.extend(if sel {
                     cfg.specs("commonLabels").to_vec()
                 } else {
                     let mut s: Vec<FieldSpec> = cfg
@@ -634,13 +644,20 @@ impl Builder<'_> {
                         s.extend(cfg.specs("volumeClaimTemplateLabels").iter().cloned());
                     }
                     s
-                };
+                });
                 if let Some(fields) = l.get("fields").and_then(KNode::as_seq) {
                     specs.extend(fields.iter().map(field_spec_of));
                 }
                 for r in &mut ra {
                     transform::add_map_entries(&mut r.node, &specs, &pairs, by);
                 }
+            }
+        }
+        if let Some(labels) = k.get("commonLabels") {
+            let pairs = pairs_of(labels);
+            let by = (at(Some(labels)), OriginRole::Transformer);
+            for r in &mut ra {
+                transform::add_map_entries(&mut r.node, cfg.specs("commonLabels"), &pairs, by);
             }
         }
         if let Some(ann) = k.get("commonAnnotations") {
@@ -1328,7 +1345,7 @@ fn field_spec_of(n: &KNode) -> FieldSpec {
     }
 }
 
-fn set_namespace(r: &mut Resource, ns: &str, by: By) {
+fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
     let api = r.api_version().to_string();
     let kind = r.kind().to_string();
     r.remember();
@@ -1356,7 +1373,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By) {
             }
         }
     }
-    for spec in schema::config().specs("namespace") {
+    for spec in cfg.specs("namespace") {
         if spec.kind == "Namespace" {
             continue;
         }
@@ -1375,7 +1392,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By) {
 /// gets the new name. Candidates are objects of the referenced kind that ever
 /// had that name, in a compatible namespace; when several remain, those that
 /// got the same name prefixes and suffixes as the referrer win.
-fn fix_name_references(res: &mut [Resource]) {
+fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
     struct Snap {
         kind: String,
         api: String,
@@ -1384,7 +1401,6 @@ fn fix_name_references(res: &mut [Resource]) {
         names: Vec<(String, String)>,
         affixes: Vec<(String, String)>,
     }
-    let cfg = schema::config();
     let snapshot: Vec<Snap> = res
         .iter()
         .map(|r| Snap {
@@ -1737,6 +1753,7 @@ fn resolve_vars(
     res: &mut [Resource],
     vars: &[(String, Option<usize>, String, Loc)],
     dir: &str,
+    cfg: &schema::Config,
 ) -> Result<(), KustomizeError> {
     if vars.is_empty() {
         return Ok(());
@@ -1760,7 +1777,7 @@ fn resolve_vars(
         values.insert(name.clone(), v);
         places.insert(name.clone(), *loc);
     }
-    let specs = schema::config().specs("varReference");
+    let specs = cfg.specs("varReference");
     for r in res.iter_mut() {
         transform::apply_specs(&mut r.node, specs, &|| KNode::new(KVal::Null), None, &mut |n| {
             expand_in(n, &values, &places);

@@ -71,7 +71,7 @@ pub fn schema() -> &'static Schema {
 }
 
 /// One field spec: which objects (group/version/kind, empty = any) and the path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldSpec {
     pub group: String,
     pub version: String,
@@ -89,13 +89,70 @@ pub struct NameRef {
     pub referrers: Vec<FieldSpec>,
 }
 
-#[derive(Default)]
+#[derive(Default, Clone)]
 pub struct Config {
     pub sections: HashMap<String, Vec<FieldSpec>>,
     pub name_refs: Vec<NameRef>,
 }
 
 impl Config {
+    /// Merge a transformer configuration file's content (`configurations:`):
+    /// sections of field specs, and `nameReference` entries.
+    pub fn merge(&mut self, doc: &crate::node::KNode) {
+        use crate::node::KNode;
+        let Some(map) = doc.as_map() else { return };
+        let spec_of = |n: &KNode| {
+            let s = |k: &str| n.get(k).and_then(KNode::scalar_text).unwrap_or_default();
+            FieldSpec {
+                group: s("group"),
+                version: s("version"),
+                kind: s("kind"),
+                path: s("path"),
+                create: n.get("create").is_some_and(|c| c.v == crate::node::KVal::Bool(true)),
+            }
+        };
+        for (section, list) in map {
+            let Some(items) = list.as_seq() else { continue };
+            if section == "nameReference" {
+                for item in items {
+                    let s = |k: &str| item.get(k).and_then(KNode::scalar_text).unwrap_or_default();
+                    let (g, v, k) = (s("group"), s("version"), s("kind"));
+                    let specs: Vec<FieldSpec> = item
+                        .get("fieldSpecs")
+                        .and_then(KNode::as_seq)
+                        .map(|f| f.iter().map(spec_of).collect())
+                        .unwrap_or_default();
+                    if let Some(r) = self
+                        .name_refs
+                        .iter_mut()
+                        .find(|r| r.group == g && r.version == v && r.kind == k)
+                    {
+                        for sp in specs {
+                            if !r.referrers.contains(&sp) {
+                                r.referrers.push(sp);
+                            }
+                        }
+                    } else {
+                        self.name_refs.push(NameRef {
+                            group: g,
+                            version: v,
+                            kind: k,
+                            referrers: specs,
+                        });
+                    }
+                }
+            } else {
+                let entry = self.sections.entry(section.clone()).or_default();
+                for item in items {
+                    let sp = spec_of(item);
+                    if !entry.contains(&sp) {
+                        entry.push(sp);
+                    }
+                }
+            }
+        }
+    }
+
     pub fn specs(&self, section: &str) -> &[FieldSpec] {
         self.sections.get(section).map_or(&[], Vec::as_slice)
     }
