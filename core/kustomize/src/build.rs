@@ -158,6 +158,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         vars: Vec::new(),
         uids: 0,
         cfg: schema::config().clone(),
+        openapi: None,
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -313,6 +314,8 @@ struct Builder<'a> {
     /// The transformer configuration: kustomize's built-in one, plus every
     /// `configurations` file read so far.
     cfg: schema::Config,
+    /// A custom OpenAPI schema (`openapi: {path: …}`), replacing kyaml's.
+    openapi: Option<std::sync::Arc<schema::Schema>>,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -500,7 +503,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["transformers", "generators", "validators", "openapi", "crds"] {
+        for unsupported in ["transformers", "generators", "validators", "crds"] {
             if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
@@ -529,6 +532,29 @@ impl Builder<'_> {
                     ));
                 }
                 ra.push(r);
+            }
+        }
+        // a custom schema
+        if let Some(o) = k.get("openapi") {
+            if o.get("path").is_some() && o.get("version").is_some() {
+                return Err(KustomizeError::invalid(
+                    &kpath,
+                    "builtin version and custom schema provided, cannot use both",
+                ));
+            }
+            if let Some(rel) = o.get("path").and_then(KNode::scalar_text) {
+                let p = self.resolve_path(dir, &rel, &kpath)?;
+                self.check_root(dir, &p, &kpath)?;
+                let (id, text) = self.read(&p, &kpath)?;
+                let doc = self.parse_docs(&p, &text, id)?.into_iter().next().unwrap_or_else(KNode::map);
+                self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
+            } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
+                if v != "v1.21.2" {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("the specified OpenAPI version is not built in: {v} (v1.21.2 is)"),
+                    ));
+                }
             }
         }
         // transformer configurations
@@ -1137,6 +1163,7 @@ impl Builder<'_> {
                 format!("no resource matches strategic merge patch \"{kind}.{}/{name}.{ns}\"", patch.get_str("apiVersion").unwrap_or("")),
             ));
         }
+        let custom = self.openapi.clone();
         let mut deleted = Vec::new();
         let mut p = patch.clone();
         if let Some(meta) = p.get_mut("metadata") {
@@ -1147,7 +1174,7 @@ impl Builder<'_> {
         p.remove("apiVersion");
         for i in matches {
             if let Some(r) = ra.get_mut(i) {
-                if !apply_smp(r, &p, loc) {
+                if !apply_smp(r, &p, loc, custom.as_deref()) {
                     deleted.push(i);
                 }
             }
@@ -1186,6 +1213,7 @@ impl Builder<'_> {
         let target = entry.get("target");
         let allow_name = entry.path(&["options", "allowNameChange"]).is_some_and(|n| n.v == KVal::Bool(true));
         let allow_kind = entry.path(&["options", "allowKindChange"]).is_some_and(|n| n.v == KVal::Bool(true));
+        let custom = self.openapi.clone();
         for (doc, loc) in docs {
             let is_json = doc.as_seq().is_some();
             match target {
@@ -1217,7 +1245,7 @@ impl Builder<'_> {
                                 d.remove("kind");
                                 d.remove("apiVersion");
                             }
-                            if !apply_smp(r, &d, loc) {
+                            if !apply_smp(r, &d, loc, custom.as_deref()) {
                                 deleted.push(i);
                             }
                         }
@@ -1242,11 +1270,12 @@ impl Builder<'_> {
 }
 
 /// Apply a strategic merge patch to a resource; false when it deletes it.
-fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc) -> bool {
+fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::Schema>) -> bool {
     let cx = smp::Ctx {
         by: (loc, OriginRole::Patch),
+        schema: custom.unwrap_or_else(|| schema::schema()),
     };
-    let def = smp::root_def(r.api_version(), r.kind());
+    let def = smp::root_def(cx.schema, r.api_version(), r.kind());
     let mut p = patch.clone();
     // Nodes a patch adds are read from the patch.
     p.fill_base(loc);

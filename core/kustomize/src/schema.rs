@@ -23,10 +23,70 @@ pub struct Field {
     pub strategy: Option<String>,
 }
 
-#[derive(Default)]
+#[derive(Default, Debug)]
 pub struct Schema {
     pub kinds: HashMap<(String, String), String>,
     pub defs: HashMap<String, HashMap<String, Field>>,
+}
+
+impl Schema {
+    /// A custom schema (kustomization `openapi: {path: …}`): a Swagger document
+    /// with `definitions`, read as the generator reads Kubernetes' own.
+    pub fn from_node(doc: &crate::node::KNode) -> Schema {
+        use crate::node::KNode;
+        let mut s = Schema::default();
+        let Some(defs) = doc.get("definitions").and_then(KNode::as_map) else {
+            return s;
+        };
+        let ref_of = |n: Option<&KNode>| {
+            n.and_then(|n| n.get_str("$ref"))
+                .and_then(|r| r.rsplit('/').next())
+                .map(str::to_string)
+        };
+        for (name, def) in defs {
+            if let Some(gvks) = def.get("x-kubernetes-group-version-kind").and_then(KNode::as_seq) {
+                for g in gvks {
+                    let group = g.get_str("group").unwrap_or("");
+                    let version = g.get_str("version").unwrap_or("");
+                    let gv = if group.is_empty() {
+                        version.to_string()
+                    } else {
+                        format!("{group}/{version}")
+                    };
+                    s.kinds
+                        .insert((gv, g.get_str("kind").unwrap_or("").to_string()), name.clone());
+                }
+            }
+            let mut fields = HashMap::new();
+            if let Some(props) = def.get("properties").and_then(KNode::as_map) {
+                for (f, p) in props {
+                    let mk = p.get_str("x-kubernetes-patch-merge-key").map(str::to_string);
+                    let st = p.get_str("x-kubernetes-patch-strategy").map(str::to_string);
+                    let (shape, reference) = if p.get_str("type") == Some("array") {
+                        let r = ref_of(p.get("items"));
+                        (if r.is_some() { 'a' } else { 's' }, r)
+                    } else if let Some(r) = ref_of(Some(p)) {
+                        ('o', Some(r))
+                    } else if let Some(r) = ref_of(p.get("additionalProperties")) {
+                        ('m', Some(r))
+                    } else {
+                        ('x', None)
+                    };
+                    fields.insert(
+                        f.clone(),
+                        Field {
+                            shape,
+                            reference,
+                            merge_key: mk,
+                            strategy: st,
+                        },
+                    );
+                }
+            }
+            s.defs.insert(name.clone(), fields);
+        }
+        s
+    }
 }
 
 pub fn schema() -> &'static Schema {

@@ -6,7 +6,7 @@
 //! `$deleteFromPrimitiveList/…`, `$retainKeys`.
 
 use crate::node::{KNode, KVal, Loc};
-use crate::schema::{schema, Field};
+use crate::schema::{Field, Schema};
 use stockade_source::origin::OriginRole;
 
 /// kyaml's associative keys for lists without a schema, in precedence order.
@@ -20,20 +20,22 @@ const ASSOCIATIVE_KEYS: &[&str] = &[
     "containerPort",
 ];
 
-pub struct Ctx {
+pub struct Ctx<'a> {
     pub by: (Loc, OriginRole),
+    /// The schema in force: a kustomization's custom `openapi`, or kyaml's.
+    pub schema: &'a Schema,
 }
 
-/// The OpenAPI definition of a resource, if kustomize's schema has it.
-pub fn root_def(api_version: &str, kind: &str) -> Option<String> {
-    schema()
+/// The OpenAPI definition of a resource, if the schema has it.
+pub fn root_def(schema: &Schema, api_version: &str, kind: &str) -> Option<String> {
+    schema
         .kinds
         .get(&(api_version.to_string(), kind.to_string()))
         .cloned()
 }
 
-fn field(def: Option<&str>, name: &str) -> Option<&'static Field> {
-    schema().defs.get(def?)?.get(name)
+fn field<'a>(cx: &Ctx<'a>, def: Option<&str>, name: &str) -> Option<&'a Field> {
+    cx.schema.defs.get(def?)?.get(name)
 }
 
 /// Merge `patch` into `dest` (both maps). Returns false when the patch deletes
@@ -69,7 +71,7 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
             let _ = rest;
             continue;
         }
-        let f = field(def, k);
+        let f = field(cx, def, k);
         let sub_def = f.and_then(|f| f.reference.as_deref());
         if pv.is_null() {
             dest.remove(k);
