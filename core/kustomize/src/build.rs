@@ -36,7 +36,10 @@ pub struct Options {
     /// kustomize's default load restriction: files only from within the
     /// kustomization's folder.
     pub root_only: bool,
-    /// Nesting limit of kustomizations (a deeper chain is an error).
+    /// Nesting limit of kustomizations (64 by default; a deeper chain is a
+    /// `Limit` error). Each level is a recursion of the build, so the limit
+    /// also bounds its stack use (64 levels fit a 2 MiB thread stack in a
+    /// debug build).
     pub max_depth: usize,
 }
 
@@ -45,7 +48,7 @@ impl Default for Options {
         Self {
             reorder: Reorder::Legacy,
             root_only: true,
-            max_depth: 256,
+            max_depth: 64,
         }
     }
 }
