@@ -124,3 +124,31 @@ impl Engine {
         }
     }
 }
+
+/// What the bindings call: a map of file names to texts (as JavaScript and
+/// Python give them) built in folder `dir` and scanned; the report in the wire
+/// shape, positioned in the built text (UTF-16 columns included).
+pub fn scan_kustomization_texts(
+    engine: &Engine,
+    files: &std::collections::BTreeMap<String, String>,
+    dir: &str,
+) -> crate::wire::Report {
+    let map: FileMap = files
+        .iter()
+        .filter_map(|(p, t)| Some((join_path("", p)?, t.clone().into_bytes())))
+        .collect();
+    let dir = join_path("", dir).unwrap_or_default();
+    match render(&map, &dir, &Options::default()) {
+        Ok(source) => {
+            let scan = engine.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
+            let report = scan.scan_source(&source, Some(Kind::Kubernetes));
+            crate::wire::Report::new(report, std::slice::from_ref(&source))
+        }
+        Err(e) => {
+            let mut report = Report::default();
+            report.summary.files = 1;
+            report.errors.push(to_scan_error(&e, &dir));
+            crate::wire::Report::new(report, &[])
+        }
+    }
+}

@@ -163,3 +163,22 @@ fn a_build_error_is_located_and_typed() {
     assert_eq!(e.path, "overlay/kustomization.yaml");
     assert!(e.message.contains("needs the network"), "{}", e.message);
 }
+
+#[test]
+fn bindings_scan_a_map_of_texts() {
+    let texts: std::collections::BTreeMap<String, String> = files()
+        .into_iter()
+        .map(|(p, c)| (format!("./{p}"), String::from_utf8(c).unwrap()))
+        .collect();
+    let report = stockade::kustomize::scan_kustomization_texts(&engine(), &texts, "overlay/");
+    let json = serde_json::to_value(&report).unwrap();
+    let f = json["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "PSS001")
+        .unwrap();
+    assert_eq!(f["path"], "overlay/kustomization.yaml#build");
+    // Positioned in the built text (the wire shape has no origins yet).
+    assert_eq!(f["start"]["line"], 18);
+}
