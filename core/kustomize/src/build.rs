@@ -162,6 +162,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         uids: 0,
         cfg: schema::config().clone(),
         openapi: None,
+        sort: None,
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -183,7 +184,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             != Some("true")
     });
     // Order.
-    let sort = kust.get("sortOptions");
+    let sort = b.sort.as_ref().or_else(|| kust.get("sortOptions"));
     match sort {
         Some(s) => match s.get_str("order") {
             Some("legacy") => {
@@ -319,6 +320,8 @@ struct Builder<'a> {
     cfg: schema::Config,
     /// A custom OpenAPI schema (`openapi: {path: …}`), replacing kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
+    /// `sortOptions` from a SortOrderTransformer configuration.
+    sort: Option<KNode>,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -506,7 +509,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["transformers", "generators", "validators", "crds"] {
+        for unsupported in ["validators", "crds"] {
             if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
@@ -581,6 +584,33 @@ impl Builder<'_> {
                 }
             }
         }
+        if let Some(list) = k.get("generators").and_then(KNode::as_seq) {
+            for entry in list {
+                for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    let gkind = match conf.get_str("kind") {
+                        Some("ConfigMapGenerator") => "ConfigMap",
+                        Some("SecretGenerator") => "Secret",
+                        other => {
+                            return Err(KustomizeError::Unsupported {
+                                path: kpath.clone(),
+                                message: format!(
+                                    "`{}` is not a built-in generator; kustomize runs it only as a plugin, which a Stockade build does not",
+                                    other.unwrap_or("")
+                                ),
+                            })
+                        }
+                    };
+                    let mut g = conf.clone();
+                    if let Some(n) = conf.path(&["metadata", "name"]).cloned() {
+                        g.set("name", n);
+                    }
+                    if let Some(n) = conf.path(&["metadata", "namespace"]).cloned() {
+                        g.set("namespace", n);
+                    }
+                    self.generate(dir, &kpath, kid, &g, gkind, opts.as_ref(), &mut ra)?;
+                }
+            }
+        }
         // components
         if let Some(list) = k.get("components").and_then(KNode::as_seq) {
             for c in list {
@@ -599,27 +629,81 @@ impl Builder<'_> {
                 ra = next;
             }
         }
+        // transformers, in kustomize's order, then the `transformers` field
+        self.transform(dir, &kpath, kid, &k, &mut ra)?;
+        if let Some(list) = k.get("transformers").and_then(KNode::as_seq) {
+            for entry in list {
+                for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    self.run_builtin(dir, &kpath, kid, &conf, &mut ra)?;
+                }
+            }
+        }
+        if let Some(list) = k.get("vars").and_then(KNode::as_seq) {
+            for v in list {
+                let name = v.get("name").and_then(KNode::scalar_text).unwrap_or_default();
+                if self.vars.iter().any(|(n, _, _, _)| *n == name) {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("var '{name}' already encountered"),
+                    ));
+                }
+                let objref = v.get("objref").cloned().unwrap_or_else(KNode::map);
+                let field = v
+                    .path(&["fieldref", "fieldpath"])
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_else(|| "metadata.name".into());
+                // Bound now, to the one resource of this kustomization it names
+                // (kustomize's MergeVars).
+                let objref = objref_selector(&objref);
+                let matched: Vec<usize> = ra.iter().filter(|r| selector_matches(&objref, r)).map(|r| r.uid).collect();
+                if matched.len() > 1 {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("found {} resId matches for var {name} (unable to disambiguate)", matched.len()),
+                    ));
+                }
+                self.vars.push((name, matched.first().copied(), field, at(Some(v))));
+            }
+        }
+        Ok((ra, k))
+    }
+
+    /// The built-in transformers a kustomization's fields ask for, in
+    /// kustomize's order (`k` may also be a synthetic kustomization made from
+    /// a transformer configuration, see [`Builder::run_builtin`]).
+    fn transform(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        kid: u32,
+        k: &KNode,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let at = |n: Option<&KNode>| Loc {
+            file: kid,
+            span: n.and_then(|n| n.base).map_or(Span::new(0, 0), |l| l.span),
+        };
         // transformers, in kustomize's order
         if let Some(list) = k.get("patchesStrategicMerge").and_then(KNode::as_seq) {
             for p in list {
-                let docs = self.patch_docs(dir, p, &kpath)?;
+                let docs = self.patch_docs(dir, p, kpath)?;
                 for (doc, loc) in docs {
-                    self.apply_smp_by_id(&mut ra, &doc, loc, &kpath)?;
+                    self.apply_smp_by_id(ra, &doc, loc, kpath)?;
                 }
             }
         }
         if let Some(list) = k.get("patches").and_then(KNode::as_seq) {
             for p in list {
-                self.apply_patch_entry(dir, &kpath, kid, p, &mut ra)?;
+                self.apply_patch_entry(dir, kpath, kid, p, ra)?;
             }
         }
         if let Some(ns) = k.get("namespace").and_then(KNode::scalar_text) {
             if !ns.is_empty() {
                 let by = (at(k.get("namespace")), OriginRole::Transformer);
-                for r in &mut ra {
+                for r in ra.iter_mut() {
                     set_namespace(r, &ns, by, &self.cfg);
                 }
-                check_conflicts(&ra, &kpath, "namespace transformation produces ID conflict")?;
+                check_conflicts(ra, kpath, "namespace transformation produces ID conflict")?;
             }
         }
         let prefix = k.get("namePrefix").and_then(KNode::scalar_text).unwrap_or_default();
@@ -629,7 +713,7 @@ impl Builder<'_> {
                 at(k.get("namePrefix").or_else(|| k.get("nameSuffix"))),
                 OriginRole::Transformer,
             );
-            for r in &mut ra {
+            for r in ra.iter_mut() {
                 if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
                     || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
                 {
@@ -677,7 +761,7 @@ impl Builder<'_> {
                 if let Some(fields) = l.get("fields").and_then(KNode::as_seq) {
                     specs.extend(fields.iter().map(field_spec_of));
                 }
-                for r in &mut ra {
+                for r in ra.iter_mut() {
                     transform::add_map_entries(&mut r.node, &specs, &pairs, by);
                 }
             }
@@ -685,20 +769,20 @@ impl Builder<'_> {
         if let Some(labels) = k.get("commonLabels") {
             let pairs = pairs_of(labels);
             let by = (at(Some(labels)), OriginRole::Transformer);
-            for r in &mut ra {
+            for r in ra.iter_mut() {
                 transform::add_map_entries(&mut r.node, cfg.specs("commonLabels"), &pairs, by);
             }
         }
         if let Some(ann) = k.get("commonAnnotations") {
             let pairs = pairs_of(ann);
             let by = (at(Some(ann)), OriginRole::Transformer);
-            for r in &mut ra {
+            for r in ra.iter_mut() {
                 transform::add_map_entries(&mut r.node, cfg.specs("commonAnnotations"), &pairs, by);
             }
         }
         if let Some(list) = k.get("patchesJson6902").and_then(KNode::as_seq) {
             for p in list {
-                self.apply_patch_entry(dir, &kpath, kid, p, &mut ra)?;
+                self.apply_patch_entry(dir, kpath, kid, p, ra)?;
             }
         }
         if let Some(list) = k.get("replicas").and_then(KNode::as_seq) {
@@ -706,7 +790,7 @@ impl Builder<'_> {
                 let name = rep.get("name").and_then(KNode::scalar_text).unwrap_or_default();
                 let Some(count) = rep.get("count") else { continue };
                 let by = (at(Some(rep)), OriginRole::Transformer);
-                for r in &mut ra {
+                for r in ra.iter_mut() {
                     if r.name() != name && r.orig_name() != name {
                         continue;
                     }
@@ -738,7 +822,7 @@ impl Builder<'_> {
                 })
                 .collect();
             for (rule, by) in &rules {
-                for r in &mut ra {
+                for r in ra.iter_mut() {
                     transform::images(&mut r.node, std::slice::from_ref(rule), cfg.specs("images"), *by);
                 }
             }
@@ -746,9 +830,9 @@ impl Builder<'_> {
         if let Some(list) = k.get("replacements").and_then(KNode::as_seq) {
             for entry in list {
                 let reps: Vec<KNode> = if let Some(p) = entry.get("path").and_then(KNode::scalar_text) {
-                    let path = self.resolve_path(dir, &p, &kpath)?;
-                    self.check_root(dir, &path, &kpath)?;
-                    let (id, text) = self.read(&path, &kpath)?;
+                    let path = self.resolve_path(dir, &p, kpath)?;
+                    self.check_root(dir, &path, kpath)?;
+                    let (id, text) = self.read(&path, kpath)?;
                     let mut out = Vec::new();
                     for d in self.parse_docs(&path, &text, id)? {
                         match d.v {
@@ -761,38 +845,172 @@ impl Builder<'_> {
                     vec![entry.clone()]
                 };
                 for r in reps {
-                    apply_replacement(&mut ra, &r, &kpath)?;
+                    apply_replacement(ra, &r, kpath)?;
                 }
             }
         }
-        if let Some(list) = k.get("vars").and_then(KNode::as_seq) {
-            for v in list {
-                let name = v.get("name").and_then(KNode::scalar_text).unwrap_or_default();
-                if self.vars.iter().any(|(n, _, _, _)| *n == name) {
-                    return Err(KustomizeError::invalid(
-                        &kpath,
-                        format!("var '{name}' already encountered"),
-                    ));
+        Ok(())
+    }
+
+    /// The configuration objects of a `transformers`/`generators` entry: a
+    /// file, a kustomization folder (its output), or inline YAML.
+    fn plugin_configs(&mut self, dir: &str, kpath: &str, entry: &KNode) -> Result<Vec<KNode>, KustomizeError> {
+        if matches!(entry.v, KVal::Map(_)) {
+            return Ok(vec![entry.clone()]);
+        }
+        let Some(text) = entry.scalar_text() else {
+            return Ok(Vec::new());
+        };
+        if is_remote(&text) {
+            return Err(KustomizeError::Remote {
+                path: kpath.to_string(),
+                url: text,
+            });
+        }
+        if text.contains('\n') {
+            let pseudo = format!("{kpath}#inline@{}", entry.base.map_or(0, |l| l.span.start));
+            let id = self.file_id(&pseudo, &text);
+            return self.parse_docs(&pseudo, &text, id);
+        }
+        let p = self.resolve_path(dir, &text, kpath)?;
+        if self.files.is_file(&p) {
+            self.check_root(dir, &p, kpath)?;
+            let (id, t) = self.read(&p, kpath)?;
+            return self.parse_docs(&p, &t, id);
+        }
+        if self.files.is_dir(&p) {
+            let (res, _) = self.accumulate(&p, Vec::new(), false)?;
+            return Ok(res.into_iter().map(|r| r.node).collect());
+        }
+        Err(KustomizeError::NotFound {
+            path: kpath.to_string(),
+            message: format!("'{p}' doesn't exist"),
+        })
+    }
+
+    /// Run one built-in transformer configuration (`apiVersion: builtin`) as
+    /// the kustomization field it stands for.
+    fn run_builtin(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        kid: u32,
+        conf: &KNode,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let kind = conf.get_str("kind").unwrap_or("");
+        let mut k = KNode::map();
+        let get = |key: &str| conf.get(key).cloned();
+        let seq = |items: Vec<KNode>| KNode::new(KVal::Seq(items));
+        let by = (
+            conf.base.unwrap_or(Loc { file: kid, span: Span::new(0, 0) }),
+            OriginRole::Transformer,
+        );
+        match kind {
+            "PatchTransformer" => {
+                let mut e = KNode::map();
+                for key in ["path", "patch", "target", "options"] {
+                    if let Some(v) = get(key) {
+                        e.set(key, v);
+                    }
                 }
-                let objref = v.get("objref").cloned().unwrap_or_else(KNode::map);
-                let field = v
-                    .path(&["fieldref", "fieldpath"])
-                    .and_then(KNode::scalar_text)
-                    .unwrap_or_else(|| "metadata.name".into());
-                // Bound now, to the one resource of this kustomization it names
-                // (kustomize's MergeVars).
-                let objref = objref_selector(&objref);
-                let matched: Vec<usize> = ra.iter().filter(|r| selector_matches(&objref, r)).map(|r| r.uid).collect();
-                if matched.len() > 1 {
-                    return Err(KustomizeError::invalid(
-                        &kpath,
-                        format!("found {} resId matches for var {name} (unable to disambiguate)", matched.len()),
-                    ));
+                k.set("patches", seq(vec![e]));
+            }
+            "PatchStrategicMergeTransformer" => {
+                let mut items: Vec<KNode> = get("paths").and_then(|p| p.as_seq().cloned()).unwrap_or_default();
+                if let Some(p) = get("patches") {
+                    items.push(p);
                 }
-                self.vars.push((name, matched.first().copied(), field, at(Some(v))));
+                if items.is_empty() {
+                    return Err(KustomizeError::invalid(kpath, "empty file path and empty patch content"));
+                }
+                k.set("patchesStrategicMerge", seq(items));
+            }
+            "PatchJson6902Transformer" => {
+                let mut e = KNode::map();
+                if let Some(t) = get("target") {
+                    e.set("target", t);
+                }
+                if let Some(p) = get("path") {
+                    e.set("path", p);
+                }
+                if let Some(p) = get("jsonOp") {
+                    e.set("patch", p);
+                }
+                k.set("patchesJson6902", seq(vec![e]));
+            }
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                if let Some(p) = get("prefix") {
+                    k.set("namePrefix", p);
+                }
+                if let Some(p) = get("suffix") {
+                    k.set("nameSuffix", p);
+                }
+            }
+            "NamespaceTransformer" => {
+                if let Some(ns) = conf.path(&["metadata", "namespace"]).cloned() {
+                    k.set("namespace", ns);
+                }
+            }
+            "ImageTagTransformer" => {
+                if let Some(i) = get("imageTag") {
+                    k.set("images", seq(vec![i]));
+                }
+            }
+            "ReplicaCountTransformer" => {
+                if let Some(r) = get("replica") {
+                    k.set("replicas", seq(vec![r]));
+                }
+            }
+            "ReplacementTransformer" => {
+                if let Some(r) = get("replacements") {
+                    k.set("replacements", r);
+                }
+            }
+            "LabelTransformer" | "AnnotationsTransformer" => {
+                let (field, default_path) = if kind == "LabelTransformer" {
+                    ("labels", "metadata/labels")
+                } else {
+                    ("annotations", "metadata/annotations")
+                };
+                let pairs = conf.get(field).map(pairs_of).unwrap_or_default();
+                let mut specs: Vec<FieldSpec> = conf
+                    .get("fieldSpecs")
+                    .and_then(KNode::as_seq)
+                    .map(|f| f.iter().map(field_spec_of).collect())
+                    .unwrap_or_default();
+                if specs.is_empty() {
+                    specs.push(FieldSpec {
+                        group: String::new(),
+                        version: String::new(),
+                        kind: String::new(),
+                        path: default_path.to_string(),
+                        create: true,
+                    });
+                }
+                for r in ra.iter_mut() {
+                    transform::add_map_entries(&mut r.node, &specs, &pairs, by);
+                }
+                return Ok(());
+            }
+            "SortOrderTransformer" => {
+                if let Some(o) = get("sortOptions") {
+                    self.sort = Some(o);
+                }
+                return Ok(());
+            }
+            "HashTransformer" => return Ok(()),
+            other => {
+                return Err(KustomizeError::Unsupported {
+                    path: kpath.to_string(),
+                    message: format!(
+                        "`{other}` ({}) is not a built-in transformer; kustomize runs it only as a plugin, which a Stockade build does not",
+                        conf.get_str("apiVersion").unwrap_or("")
+                    ),
+                });
             }
         }
-        Ok((ra, k))
+        self.transform(dir, kpath, kid, &k, ra)
     }
 
     fn load_entry(&mut self, dir: &str, entry: &str, kpath: &str) -> Result<Vec<Resource>, KustomizeError> {
