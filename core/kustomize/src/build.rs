@@ -162,7 +162,6 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         uids: 0,
         cfg: schema::config().clone(),
         openapi: None,
-        sort: None,
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -184,7 +183,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             != Some("true")
     });
     // Order.
-    let sort = b.sort.as_ref().or_else(|| kust.get("sortOptions"));
+    let sort = kust.get("sortOptions");
     match sort {
         Some(s) => match s.get_str("order") {
             Some("legacy") => {
@@ -320,8 +319,6 @@ struct Builder<'a> {
     cfg: schema::Config,
     /// A custom OpenAPI schema (`openapi: {path: …}`), replacing kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
-    /// `sortOptions` from a SortOrderTransformer configuration.
-    sort: Option<KNode>,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -939,6 +936,27 @@ impl Builder<'_> {
                 }
                 k.set("patchesJson6902", seq(vec![e]));
             }
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer"
+                if conf.get("fieldSpecs").and_then(KNode::as_seq).is_some_and(|f| !f.is_empty()) =>
+            {
+                // Only the objects its field specs name (on `metadata/name`).
+                let specs: Vec<FieldSpec> = conf
+                    .get("fieldSpecs")
+                    .and_then(KNode::as_seq)
+                    .map(|f| f.iter().map(field_spec_of).collect())
+                    .unwrap_or_default();
+                let text = |key: &str| conf.get(key).and_then(KNode::scalar_text).unwrap_or_default();
+                let (prefix, suffix) = (text("prefix"), text("suffix"));
+                for r in ra.iter_mut() {
+                    if !specs.iter().any(|s| s.path == "metadata/name" && transform::spec_matches(s, &r.node)) {
+                        continue;
+                    }
+                    let name = format!("{prefix}{}{suffix}", r.name());
+                    r.set_name(name, by);
+                    r.affixes.push((prefix.clone(), suffix.clone()));
+                }
+                return Ok(());
+            }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
                 if let Some(p) = get("prefix") {
                     k.set("namePrefix", p);
@@ -994,10 +1012,11 @@ impl Builder<'_> {
                 return Ok(());
             }
             "SortOrderTransformer" => {
-                if let Some(o) = get("sortOptions") {
-                    self.sort = Some(o);
-                }
-                return Ok(());
+                // kustomize has no builtin plugin of that name to load.
+                return Err(KustomizeError::Unsupported {
+                    path: kpath.to_string(),
+                    message: "unable to load builtin SortOrderTransformer.builtin.[noGrp]".into(),
+                });
             }
             "HashTransformer" => return Ok(()),
             other => {
