@@ -377,12 +377,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             };
             let mut selection = selection.with_kustomize(!args.no_kustomize);
             let mut collected = inputs::collect(&args.paths, &mut selection);
-            let built = render_kustomize::build_all(
-                &collected.kustomizations,
+            let built = render_kustomize::build_for_scan(
+                &mut collected,
                 &args.paths,
                 config.limits.file_bytes(),
             );
-            collected.inputs.retain(|i| !render_kustomize::is_used(i, &built));
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let mut policy_errors = Vec::new();
             let policies = if args.policy.is_empty() && args.rego.is_empty() {

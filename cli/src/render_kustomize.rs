@@ -136,10 +136,7 @@ pub fn run(args: &RenderArgs) -> ExitCode {
         }
         Err(e) => {
             let prefix = cwd_prefix();
-            eprintln!(
-                "stockade: error: {}",
-                e.to_string().replace(&format!("{prefix}"), "")
-            );
+            eprintln!("stockade: error: {}", e.to_string().replace(&prefix, ""));
             ExitCode::from(2)
         }
     }
@@ -172,7 +169,8 @@ pub fn build_all(dirs: &[PathBuf], roots: &[PathBuf], max: usize) -> Built {
                 out.used.insert(PathBuf::from(format!("/{p}")));
                 let name = p.rsplit('/').next().unwrap_or("");
                 if i > 0 && kustomize::is_kustomization_name(name) {
-                    used_kustomizations.insert(p.rsplit_once('/').map_or("", |(d, _)| d).to_string());
+                    used_kustomizations
+                        .insert(p.rsplit_once('/').map_or("", |(d, _)| d).to_string());
                 }
             }
         }
@@ -207,4 +205,16 @@ pub fn is_used(input: &crate::inputs::Input, built: &Built) -> bool {
         } => build_dir(path).is_some_and(|p| built.used.contains(&PathBuf::from(format!("/{p}")))),
         _ => false,
     }
+}
+
+/// Build the kustomizations a scan's walk found and take the files they used
+/// out of its inputs.
+pub fn build_for_scan(
+    collected: &mut crate::inputs::Collected,
+    roots: &[PathBuf],
+    max: usize,
+) -> Built {
+    let built = build_all(&collected.kustomizations, roots, max);
+    collected.inputs.retain(|i| !is_used(i, &built));
+    built
 }

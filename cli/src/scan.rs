@@ -79,7 +79,9 @@ fn parallel<T: Sync, R: Send>(
 
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
-/// merged report and the text of every scanned source, by path.
+/// merged report and the text of every scanned source, by path. `built` are
+/// the rendered outputs of kustomizations, scanned as Kubernetes.
+#[allow(clippy::too_many_arguments)] // the scan's parts, each its own concern
 pub fn scan_all(
     config: Config,
     inputs: &[Input],

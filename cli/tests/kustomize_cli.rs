@@ -2,7 +2,12 @@
 //! `stockade scan` builds top-level kustomizations: a patch that adds
 //! `privileged: true` is found on the built object, with the patch line as its
 //! origin, and files used by a build are not scanned on their own.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -15,7 +20,10 @@ impl TempDir {
     fn new(name: &str) -> Self {
         static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
         let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let dir = std::env::temp_dir().join(format!("stockade-kustomize-cli-{}-{n}-{name}", std::process::id()));
+        let dir = std::env::temp_dir().join(format!(
+            "stockade-kustomize-cli-{}-{n}-{name}",
+            std::process::id()
+        ));
         let _ = std::fs::remove_dir_all(&dir);
         std::fs::create_dir_all(&dir).unwrap();
         Self(dir)
@@ -37,7 +45,11 @@ impl Drop for TempDir {
 }
 
 fn run_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
-    let o = Command::new(BIN).args(args).current_dir(cwd).output().unwrap();
+    let o = Command::new(BIN)
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .unwrap();
     (
         o.status.code().unwrap(),
         String::from_utf8(o.stdout).unwrap(),
@@ -71,7 +83,11 @@ fn render_prints_the_build() {
     assert!(out.contains("  name: prod-web\n"), "{out}");
     assert!(out.contains("          privileged: true\n"), "{out}");
     // Identical to kubectl where it is installed.
-    if let Ok(k) = Command::new("kubectl").args(["kustomize", "overlay"]).current_dir(dir.path()).output() {
+    if let Ok(k) = Command::new("kubectl")
+        .args(["kustomize", "overlay"])
+        .current_dir(dir.path())
+        .output()
+    {
         if k.status.success() {
             assert_eq!(out, String::from_utf8(k.stdout).unwrap());
         }
@@ -91,12 +107,15 @@ fn render_errors_are_reported() {
 fn scan_builds_the_overlay_and_finds_the_patched_field() {
     let dir = project();
     let (_, out, err) = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
-    let report: serde_json::Value = serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
+    let report: serde_json::Value =
+        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out} {err}"));
     // One build (the base is used by the overlay, so it is not built alone),
     // and no file scanned on its own.
     assert_eq!(report["summary"]["files"], 1, "{out}");
     let findings = report["findings"].as_array().unwrap();
-    assert!(findings.iter().all(|f| f["path"] == "overlay/kustomization.yaml#build"));
+    assert!(findings
+        .iter()
+        .all(|f| f["path"] == "overlay/kustomization.yaml#build"));
     let pss001 = findings.iter().find(|f| f["rule"] == "PSS001").unwrap();
     let origin = &pss001["origins"][0];
     assert_eq!(origin["path"], "overlay/privileged.yaml");
@@ -107,7 +126,10 @@ fn scan_builds_the_overlay_and_finds_the_patched_field() {
 #[test]
 fn a_failing_build_is_an_error_and_the_rest_of_the_scan_goes_on() {
     let dir = project();
-    dir.write("broken/kustomization.yaml", "resources:\n- https://example.com/x.yaml\n");
+    dir.write(
+        "broken/kustomization.yaml",
+        "resources:\n- https://example.com/x.yaml\n",
+    );
     dir.write("Dockerfile", "FROM alpine:latest\n");
     let (code, out, _) = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
     assert_eq!(code, 2);
@@ -116,7 +138,12 @@ fn a_failing_build_is_an_error_and_the_rest_of_the_scan_goes_on() {
     assert_eq!(errors.len(), 1, "{out}");
     assert_eq!(errors[0]["kind"], "unsupported");
     assert!(errors[0]["message"].as_str().unwrap().contains("network"));
-    let paths: Vec<&str> = report["findings"].as_array().unwrap().iter().map(|f| f["path"].as_str().unwrap()).collect();
+    let paths: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["path"].as_str().unwrap())
+        .collect();
     assert!(paths.contains(&"Dockerfile"));
     assert!(paths.contains(&"overlay/kustomization.yaml#build"));
 }

@@ -267,7 +267,10 @@ fn templates_and_charts_are_skipped_with_a_reason_and_kustomizations_built() {
         ]
     );
     // `--no-kustomize`: its files are scanned one by one.
-    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "--no-kustomize"]);
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "--no-kustomize"],
+    );
     assert_eq!(out.json()["summary"]["files"], 2, "{}", out.stdout);
     // Named, a chart folder is still one notice; a named template is scanned.
     let out = run_in(

@@ -107,10 +107,18 @@ impl Resource {
         self.remember();
     }
     fn id(&self) -> String {
-        format!("{}.{}/{}.{}", self.kind(), self.api_version(), self.name(), self.namespace())
+        format!(
+            "{}.{}/{}.{}",
+            self.kind(),
+            self.api_version(),
+            self.name(),
+            self.namespace()
+        )
     }
     fn orig_name(&self) -> String {
-        self.names.first().map(|(_, n)| n.clone()).unwrap_or_else(|| self.name())
+        self.names
+            .first()
+            .map_or_else(|| self.name(), |(_, n)| n.clone())
     }
 }
 
@@ -169,7 +177,13 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         if r.needs_hash {
             let h = generate::hash(&r.node);
             let name = format!("{}-{h}", r.name());
-            let by = (Loc { file: r.file, span: Span::new(0, 0) }, OriginRole::Generator);
+            let by = (
+                Loc {
+                    file: r.file,
+                    span: Span::new(0, 0),
+                },
+                OriginRole::Generator,
+            );
             r.set_name(name, by);
         }
     }
@@ -177,7 +191,11 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
     res.retain(|r| {
         r.node
-            .path(&["metadata", "annotations", "config.kubernetes.io/local-config"])
+            .path(&[
+                "metadata",
+                "annotations",
+                "config.kubernetes.io/local-config",
+            ])
             .and_then(KNode::scalar_text)
             .as_deref()
             != Some("true")
@@ -271,12 +289,24 @@ fn legacy_sort(res: &mut [Resource], first: &[String], last: &[String]) {
     };
     let gvk_str = |r: &Resource| {
         let (g, v) = transform::split_api_version(r.api_version());
-        let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+        let or = |s: &str, d: &str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
         (or(g, "~G"), or(v, "~V"), or(r.kind(), "~K"))
     };
     let id_str = |r: &Resource| {
         let (g, v) = transform::split_api_version(r.api_version());
-        let or = |s: &str, d: &str| if s.is_empty() { d.to_string() } else { s.to_string() };
+        let or = |s: &str, d: &str| {
+            if s.is_empty() {
+                d.to_string()
+            } else {
+                s.to_string()
+            }
+        };
         format!(
             "{}.{}.{}|{}|{}",
             or(r.kind(), "[noKind]"),
@@ -295,7 +325,10 @@ fn legacy_sort(res: &mut [Resource], first: &[String], last: &[String]) {
             }
             let sa = format!("{}_{}_{}", ga.0, ga.1, ga.2);
             let sb = format!("{}_{}_{}", gb.0, gb.1, gb.2);
-            if a.kind() == "Namespace" && b.kind() == "Namespace" && (a.group().is_empty() || b.group().is_empty()) {
+            if a.kind() == "Namespace"
+                && b.kind() == "Namespace"
+                && (a.group().is_empty() || b.group().is_empty())
+            {
                 return sb.cmp(&sa);
             }
             return sa.cmp(&sb);
@@ -317,7 +350,7 @@ struct Builder<'a> {
     /// The transformer configuration: kustomize's built-in one, plus every
     /// `configurations` file read so far.
     cfg: schema::Config,
-    /// A custom OpenAPI schema (`openapi: {path: …}`), replacing kyaml's.
+    /// A custom `OpenAPI` schema (`openapi: {path: …}`), replacing kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
 }
 
@@ -362,6 +395,7 @@ impl Builder<'_> {
         self.parse_docs_with(path, text, file, false)
     }
 
+    #[allow(clippy::unused_self)] // a method like its callers, for the build's state later
     fn parse_docs_with(
         &self,
         path: &str,
@@ -370,7 +404,11 @@ impl Builder<'_> {
         lenient: bool,
     ) -> Result<Vec<KNode>, KustomizeError> {
         let mut stream = stockade_yaml::parse_stream(text, &Limits::default());
-        if lenient && stream.problems().any(|p| p.message.contains("already defined")) {
+        if lenient
+            && stream
+                .problems()
+                .any(|p| p.message.contains("already defined"))
+        {
             // kyaml keeps the last of repeated keys; our reader refuses them.
             // Repeated top-level keys (a header written twice) are dropped.
             let cleaned = drop_repeated_top_level(text);
@@ -406,9 +444,13 @@ impl Builder<'_> {
         Ok(())
     }
 
+    #[allow(clippy::unused_self)]
     fn resolve_path(&self, dir: &str, entry: &str, from: &str) -> Result<String, KustomizeError> {
         files::join(dir, entry).ok_or_else(|| {
-            KustomizeError::invalid(from, format!("'{entry}' is outside the files given to the build"))
+            KustomizeError::invalid(
+                from,
+                format!("'{entry}' is outside the files given to the build"),
+            )
         })
     }
 
@@ -457,7 +499,10 @@ impl Builder<'_> {
         if self.stack.len() >= self.opts.max_depth {
             return Err(KustomizeError::Limit {
                 path: dir.to_string(),
-                message: format!("kustomizations nested more than {} deep", self.opts.max_depth),
+                message: format!(
+                    "kustomizations nested more than {} deep",
+                    self.opts.max_depth
+                ),
             });
         }
         if let Some(i) = self.stack.iter().position(|d| d == dir) {
@@ -474,6 +519,8 @@ impl Builder<'_> {
         r
     }
 
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
     fn accumulate_inner(
         &mut self,
         dir: &str,
@@ -507,7 +554,9 @@ impl Builder<'_> {
             }
         }
         for unsupported in ["validators", "crds"] {
-            if k.get(unsupported).is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null()) {
+            if k.get(unsupported)
+                .is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null())
+            {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.clone(),
                     message: format!("`{unsupported}` is not supported by this build yet"),
@@ -531,7 +580,10 @@ impl Builder<'_> {
                 if let Some(existing) = ra.iter().find(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
                         &kpath,
-                        format!("may not add resource with an already registered id: {}", existing.id()),
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            existing.id()
+                        ),
                     ));
                 }
                 ra.push(r);
@@ -549,7 +601,11 @@ impl Builder<'_> {
                 let p = self.resolve_path(dir, &rel, &kpath)?;
                 self.check_root(dir, &p, &kpath)?;
                 let (id, text) = self.read(&p, &kpath)?;
-                let doc = self.parse_docs(&p, &text, id)?.into_iter().next().unwrap_or_else(KNode::map);
+                let doc = self
+                    .parse_docs(&p, &text, id)?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(KNode::map);
                 self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
             } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
                 if v != "v1.21.2" {
@@ -574,7 +630,10 @@ impl Builder<'_> {
         }
         // generators
         let opts = k.get("generatorOptions").cloned();
-        for (key, kind) in [("configMapGenerator", "ConfigMap"), ("secretGenerator", "Secret")] {
+        for (key, kind) in [
+            ("configMapGenerator", "ConfigMap"),
+            ("secretGenerator", "Secret"),
+        ] {
             if let Some(list) = k.get(key).and_then(KNode::as_seq) {
                 for g in list {
                     self.generate(dir, &kpath, kid, g, kind, opts.as_ref(), &mut ra)?;
@@ -611,9 +670,14 @@ impl Builder<'_> {
         // components
         if let Some(list) = k.get("components").and_then(KNode::as_seq) {
             for c in list {
-                let Some(entry) = c.scalar_text() else { continue };
+                let Some(entry) = c.scalar_text() else {
+                    continue;
+                };
                 if is_remote(&entry) {
-                    return Err(KustomizeError::Remote { path: kpath.clone(), url: entry });
+                    return Err(KustomizeError::Remote {
+                        path: kpath.clone(),
+                        url: entry,
+                    });
                 }
                 let p = self.resolve_path(dir, &entry, &kpath)?;
                 if !self.files.is_dir(&p) {
@@ -637,7 +701,10 @@ impl Builder<'_> {
         }
         if let Some(list) = k.get("vars").and_then(KNode::as_seq) {
             for v in list {
-                let name = v.get("name").and_then(KNode::scalar_text).unwrap_or_default();
+                let name = v
+                    .get("name")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
                 if self.vars.iter().any(|(n, _, _, _)| *n == name) {
                     return Err(KustomizeError::invalid(
                         &kpath,
@@ -652,14 +719,22 @@ impl Builder<'_> {
                 // Bound now, to the one resource of this kustomization it names
                 // (kustomize's MergeVars).
                 let objref = objref_selector(&objref);
-                let matched: Vec<usize> = ra.iter().filter(|r| selector_matches(&objref, r)).map(|r| r.uid).collect();
+                let matched: Vec<usize> = ra
+                    .iter()
+                    .filter(|r| selector_matches(&objref, r))
+                    .map(|r| r.uid)
+                    .collect();
                 if matched.len() > 1 {
                     return Err(KustomizeError::invalid(
                         &kpath,
-                        format!("found {} resId matches for var {name} (unable to disambiguate)", matched.len()),
+                        format!(
+                            "found {} resId matches for var {name} (unable to disambiguate)",
+                            matched.len()
+                        ),
                     ));
                 }
-                self.vars.push((name, matched.first().copied(), field, at(Some(v))));
+                self.vars
+                    .push((name, matched.first().copied(), field, at(Some(v))));
             }
         }
         Ok((ra, k))
@@ -668,6 +743,8 @@ impl Builder<'_> {
     /// The built-in transformers a kustomization's fields ask for, in
     /// kustomize's order (`k` may also be a synthetic kustomization made from
     /// a transformer configuration, see [`Builder::run_builtin`]).
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
     fn transform(
         &mut self,
         dir: &str,
@@ -703,8 +780,14 @@ impl Builder<'_> {
                 check_conflicts(ra, kpath, "namespace transformation produces ID conflict")?;
             }
         }
-        let prefix = k.get("namePrefix").and_then(KNode::scalar_text).unwrap_or_default();
-        let suffix = k.get("nameSuffix").and_then(KNode::scalar_text).unwrap_or_default();
+        let prefix = k
+            .get("namePrefix")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        let suffix = k
+            .get("nameSuffix")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
         if !prefix.is_empty() || !suffix.is_empty() {
             let by = (
                 at(k.get("namePrefix").or_else(|| k.get("nameSuffix"))),
@@ -745,11 +828,18 @@ impl Builder<'_> {
                         .cloned()
                         .collect();
                     if tmpl {
-                        s.extend(cfg.specs("templateLabels").iter().filter(|s| s.path != "metadata/labels").cloned());
+                        s.extend(
+                            cfg.specs("templateLabels")
+                                .iter()
+                                .filter(|s| s.path != "metadata/labels")
+                                .cloned(),
+                        );
                     }
                     // kustomize v5.5 (kubectl 1.32) labels volume claim templates
                     // with the templates; later versions ask for it.
-                    let vct = l.get("includeVolumeClaimTemplates").map(|n| n.v == KVal::Bool(true));
+                    let vct = l
+                        .get("includeVolumeClaimTemplates")
+                        .map(|n| n.v == KVal::Bool(true));
                     if vct.unwrap_or(tmpl) {
                         s.extend(cfg.specs("volumeClaimTemplateLabels").iter().cloned());
                     }
@@ -784,8 +874,13 @@ impl Builder<'_> {
         }
         if let Some(list) = k.get("replicas").and_then(KNode::as_seq) {
             for rep in list {
-                let name = rep.get("name").and_then(KNode::scalar_text).unwrap_or_default();
-                let Some(count) = rep.get("count") else { continue };
+                let name = rep
+                    .get("name")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                let Some(count) = rep.get("count") else {
+                    continue;
+                };
                 let by = (at(Some(rep)), OriginRole::Transformer);
                 for r in ra.iter_mut() {
                     if r.name() != name && r.orig_name() != name {
@@ -794,11 +889,17 @@ impl Builder<'_> {
                     let mut v = count.clone();
                     v.mark(by);
                     let v2 = v.clone();
-                    transform::apply_specs(&mut r.node, cfg.specs("replicas"), &move || v2.clone(), Some(by), &mut |n| {
-                        let base = n.base;
-                        *n = v.clone();
-                        n.base = base;
-                    });
+                    transform::apply_specs(
+                        &mut r.node,
+                        cfg.specs("replicas"),
+                        &move || v2.clone(),
+                        Some(by),
+                        &mut |n| {
+                            let base = n.base;
+                            *n = v.clone();
+                            n.base = base;
+                        },
+                    );
                 }
             }
         }
@@ -808,7 +909,10 @@ impl Builder<'_> {
                 .map(|i| {
                     (
                         ImageRule {
-                            name: i.get("name").and_then(KNode::scalar_text).unwrap_or_default(),
+                            name: i
+                                .get("name")
+                                .and_then(KNode::scalar_text)
+                                .unwrap_or_default(),
                             new_name: i.get("newName").and_then(KNode::scalar_text),
                             new_tag: i.get("newTag").and_then(KNode::scalar_text),
                             digest: i.get("digest").and_then(KNode::scalar_text),
@@ -820,27 +924,33 @@ impl Builder<'_> {
                 .collect();
             for (rule, by) in &rules {
                 for r in ra.iter_mut() {
-                    transform::images(&mut r.node, std::slice::from_ref(rule), cfg.specs("images"), *by);
+                    transform::images(
+                        &mut r.node,
+                        std::slice::from_ref(rule),
+                        cfg.specs("images"),
+                        *by,
+                    );
                 }
             }
         }
         if let Some(list) = k.get("replacements").and_then(KNode::as_seq) {
             for entry in list {
-                let reps: Vec<KNode> = if let Some(p) = entry.get("path").and_then(KNode::scalar_text) {
-                    let path = self.resolve_path(dir, &p, kpath)?;
-                    self.check_root(dir, &path, kpath)?;
-                    let (id, text) = self.read(&path, kpath)?;
-                    let mut out = Vec::new();
-                    for d in self.parse_docs(&path, &text, id)? {
-                        match d.v {
-                            KVal::Seq(items) => out.extend(items),
-                            _ => out.push(d),
+                let reps: Vec<KNode> =
+                    if let Some(p) = entry.get("path").and_then(KNode::scalar_text) {
+                        let path = self.resolve_path(dir, &p, kpath)?;
+                        self.check_root(dir, &path, kpath)?;
+                        let (id, text) = self.read(&path, kpath)?;
+                        let mut out = Vec::new();
+                        for d in self.parse_docs(&path, &text, id)? {
+                            match d.v {
+                                KVal::Seq(items) => out.extend(items),
+                                _ => out.push(d),
+                            }
                         }
-                    }
-                    out
-                } else {
-                    vec![entry.clone()]
-                };
+                        out
+                    } else {
+                        vec![entry.clone()]
+                    };
                 for r in reps {
                     apply_replacement(ra, &r, kpath)?;
                 }
@@ -851,7 +961,12 @@ impl Builder<'_> {
 
     /// The configuration objects of a `transformers`/`generators` entry: a
     /// file, a kustomization folder (its output), or inline YAML.
-    fn plugin_configs(&mut self, dir: &str, kpath: &str, entry: &KNode) -> Result<Vec<KNode>, KustomizeError> {
+    fn plugin_configs(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        entry: &KNode,
+    ) -> Result<Vec<KNode>, KustomizeError> {
         if matches!(entry.v, KVal::Map(_)) {
             return Ok(vec![entry.clone()]);
         }
@@ -887,6 +1002,8 @@ impl Builder<'_> {
 
     /// Run one built-in transformer configuration (`apiVersion: builtin`) as
     /// the kustomization field it stands for.
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
     fn run_builtin(
         &mut self,
         dir: &str,
@@ -900,7 +1017,10 @@ impl Builder<'_> {
         let get = |key: &str| conf.get(key).cloned();
         let seq = |items: Vec<KNode>| KNode::new(KVal::Seq(items));
         let by = (
-            conf.base.unwrap_or(Loc { file: kid, span: Span::new(0, 0) }),
+            conf.base.unwrap_or(Loc {
+                file: kid,
+                span: Span::new(0, 0),
+            }),
             OriginRole::Transformer,
         );
         match kind {
@@ -914,12 +1034,17 @@ impl Builder<'_> {
                 k.set("patches", seq(vec![e]));
             }
             "PatchStrategicMergeTransformer" => {
-                let mut items: Vec<KNode> = get("paths").and_then(|p| p.as_seq().cloned()).unwrap_or_default();
+                let mut items: Vec<KNode> = get("paths")
+                    .and_then(|p| p.as_seq().cloned())
+                    .unwrap_or_default();
                 if let Some(p) = get("patches") {
                     items.push(p);
                 }
                 if items.is_empty() {
-                    return Err(KustomizeError::invalid(kpath, "empty file path and empty patch content"));
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        "empty file path and empty patch content",
+                    ));
                 }
                 k.set("patchesStrategicMerge", seq(items));
             }
@@ -937,7 +1062,10 @@ impl Builder<'_> {
                 k.set("patchesJson6902", seq(vec![e]));
             }
             "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer"
-                if conf.get("fieldSpecs").and_then(KNode::as_seq).is_some_and(|f| !f.is_empty()) =>
+                if conf
+                    .get("fieldSpecs")
+                    .and_then(KNode::as_seq)
+                    .is_some_and(|f| !f.is_empty()) =>
             {
                 // Only the objects its field specs name (on `metadata/name`).
                 let specs: Vec<FieldSpec> = conf
@@ -945,10 +1073,17 @@ impl Builder<'_> {
                     .and_then(KNode::as_seq)
                     .map(|f| f.iter().map(field_spec_of).collect())
                     .unwrap_or_default();
-                let text = |key: &str| conf.get(key).and_then(KNode::scalar_text).unwrap_or_default();
+                let text = |key: &str| {
+                    conf.get(key)
+                        .and_then(KNode::scalar_text)
+                        .unwrap_or_default()
+                };
                 let (prefix, suffix) = (text("prefix"), text("suffix"));
                 for r in ra.iter_mut() {
-                    if !specs.iter().any(|s| s.path == "metadata/name" && transform::spec_matches(s, &r.node)) {
+                    if !specs
+                        .iter()
+                        .any(|s| s.path == "metadata/name" && transform::spec_matches(s, &r.node))
+                    {
                         continue;
                     }
                     let name = format!("{prefix}{}{suffix}", r.name());
@@ -1032,7 +1167,12 @@ impl Builder<'_> {
         self.transform(dir, kpath, kid, &k, ra)
     }
 
-    fn load_entry(&mut self, dir: &str, entry: &str, kpath: &str) -> Result<Vec<Resource>, KustomizeError> {
+    fn load_entry(
+        &mut self,
+        dir: &str,
+        entry: &str,
+        kpath: &str,
+    ) -> Result<Vec<Resource>, KustomizeError> {
         if is_remote(entry) {
             return Err(KustomizeError::Remote {
                 path: kpath.to_string(),
@@ -1046,10 +1186,15 @@ impl Builder<'_> {
             let docs = self.parse_docs(&p, &text, id)?;
             let mut out = Vec::new();
             for d in docs {
-                let items: Vec<KNode> = if d.get_str("kind").is_some_and(|k| k == "List" || k.ends_with("List"))
+                let items: Vec<KNode> = if d
+                    .get_str("kind")
+                    .is_some_and(|k| k == "List" || k.ends_with("List"))
                     && d.get("items").and_then(KNode::as_seq).is_some()
                 {
-                    d.get("items").and_then(KNode::as_seq).cloned().unwrap_or_default()
+                    d.get("items")
+                        .and_then(KNode::as_seq)
+                        .cloned()
+                        .unwrap_or_default()
                 } else {
                     vec![d]
                 };
@@ -1066,10 +1211,17 @@ impl Builder<'_> {
                             message: "missing Resource metadata: kind".into(),
                         });
                     }
-                    if item.path(&["metadata", "name"]).and_then(KNode::scalar_text).is_none_or(|n| n.is_empty()) {
+                    if item
+                        .path(&["metadata", "name"])
+                        .and_then(KNode::scalar_text)
+                        .is_none_or(|n| n.is_empty())
+                    {
                         return Err(KustomizeError::Parse {
                             path: p.clone(),
-                            message: format!("missing metadata.name in object of kind {}", item.get_str("kind").unwrap_or("")),
+                            message: format!(
+                                "missing metadata.name in object of kind {}",
+                                item.get_str("kind").unwrap_or("")
+                            ),
                         });
                     }
                     let mut item = item;
@@ -1101,6 +1253,8 @@ impl Builder<'_> {
     }
 
     #[allow(clippy::too_many_arguments)]
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
     fn generate(
         &mut self,
         dir: &str,
@@ -1116,12 +1270,23 @@ impl Builder<'_> {
             span: g.base.map_or(Span::new(0, 0), |l| l.span),
         };
         let by = (loc, OriginRole::Generator);
-        let name = g.get("name").and_then(KNode::scalar_text).unwrap_or_default();
-        let ns = g.get("namespace").and_then(KNode::scalar_text).unwrap_or_default();
+        let name = g
+            .get("name")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        let ns = g
+            .get("namespace")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
         let behavior = g.get_str("behavior").unwrap_or("create").to_string();
         let mut data: Vec<(String, String, Loc)> = Vec::new();
         let mut binary: Vec<(String, String)> = Vec::new();
-        let lit_loc = |n: &KNode| n.base.map_or(loc, |b| Loc { file: kid, span: b.span });
+        let lit_loc = |n: &KNode| {
+            n.base.map_or(loc, |b| Loc {
+                file: kid,
+                span: b.span,
+            })
+        };
         for key in ["envs", "env"] {
             let list: Vec<KNode> = match g.get(key) {
                 Some(n) if n.as_seq().is_some() => n.as_seq().cloned().unwrap_or_default(),
@@ -1133,26 +1298,44 @@ impl Builder<'_> {
                 let p = self.resolve_path(dir, &rel, kpath)?;
                 self.check_root(dir, &p, kpath)?;
                 let (fid, text) = self.read(&p, kpath)?;
-                let kv = generate::parse_env(&text).map_err(|m| KustomizeError::Parse { path: p.clone(), message: m })?;
+                let kv = generate::parse_env(&text).map_err(|m| KustomizeError::Parse {
+                    path: p.clone(),
+                    message: m,
+                })?;
                 for (k, v) in kv {
                     data.retain(|(k2, _, _)| *k2 != k);
-                    data.push((k, v, Loc { file: fid, span: Span::new(0, 0) }));
+                    data.push((
+                        k,
+                        v,
+                        Loc {
+                            file: fid,
+                            span: Span::new(0, 0),
+                        },
+                    ));
                 }
             }
         }
         if let Some(list) = g.get("literals").and_then(KNode::as_seq) {
             for l in list {
-                let Some(text) = l.scalar_text() else { continue };
-                let (k, v) = generate::parse_literal(&text).map_err(|m| KustomizeError::invalid(kpath, m))?;
+                let Some(text) = l.scalar_text() else {
+                    continue;
+                };
+                let (k, v) = generate::parse_literal(&text)
+                    .map_err(|m| KustomizeError::invalid(kpath, m))?;
                 if data.iter().any(|(k2, _, _)| *k2 == k) {
-                    return Err(KustomizeError::invalid(kpath, format!("configmap {name} illegally repeats the key `{k}`")));
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("configmap {name} illegally repeats the key `{k}`"),
+                    ));
                 }
                 data.push((k, v, lit_loc(l)));
             }
         }
         if let Some(list) = g.get("files").and_then(KNode::as_seq) {
             for f in list {
-                let Some(spec) = f.scalar_text() else { continue };
+                let Some(spec) = f.scalar_text() else {
+                    continue;
+                };
                 let (key, rel) = match spec.split_once('=') {
                     Some((k, p)) => (k.to_string(), p.to_string()),
                     None => (files::base_name(&spec).to_string(), spec.clone()),
@@ -1166,13 +1349,23 @@ impl Builder<'_> {
                     });
                 };
                 if data.iter().any(|(k2, _, _)| *k2 == key) {
-                    return Err(KustomizeError::invalid(kpath, format!("configmap {name} illegally repeats the key `{key}`")));
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("configmap {name} illegally repeats the key `{key}`"),
+                    ));
                 }
                 match std::str::from_utf8(&bytes) {
                     Ok(text) => {
                         let text = text.to_string();
                         let fid = self.file_id(&p, &text);
-                        data.push((key, text, Loc { file: fid, span: Span::new(0, 0) }));
+                        data.push((
+                            key,
+                            text,
+                            Loc {
+                                file: fid,
+                                span: Span::new(0, 0),
+                            },
+                        ));
                     }
                     Err(_) => binary.push((key, generate::base64_lines(&bytes))),
                 }
@@ -1196,7 +1389,10 @@ impl Builder<'_> {
                     annotations.push((k, v));
                 }
             }
-            if matches!(o.get("disableNameSuffixHash").map(|n| &n.v), Some(KVal::Bool(true))) {
+            if matches!(
+                o.get("disableNameSuffixHash").map(|n| &n.v),
+                Some(KVal::Bool(true))
+            ) {
                 disable_hash = true;
             }
             if matches!(o.get("immutable").map(|n| &n.v), Some(KVal::Bool(true))) {
@@ -1214,17 +1410,36 @@ impl Builder<'_> {
             meta.set("namespace", KNode::str(ns.clone()));
         }
         if !labels.is_empty() {
-            meta.set("labels", KNode::new(KVal::Map(labels.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())));
+            meta.set(
+                "labels",
+                KNode::new(KVal::Map(
+                    labels
+                        .iter()
+                        .map(|(k, v)| (k.clone(), KNode::str(v.clone())))
+                        .collect(),
+                )),
+            );
         }
         if !annotations.is_empty() {
             meta.set(
                 "annotations",
-                KNode::new(KVal::Map(annotations.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())),
+                KNode::new(KVal::Map(
+                    annotations
+                        .iter()
+                        .map(|(k, v)| (k.clone(), KNode::str(v.clone())))
+                        .collect(),
+                )),
             );
         }
         obj.set("metadata", meta);
         let secret = kind == "Secret";
-        let to_val = |v: &str| if secret { generate::base64_lines(v.as_bytes()) } else { v.to_string() };
+        let to_val = |v: &str| {
+            if secret {
+                generate::base64_lines(v.as_bytes())
+            } else {
+                v.to_string()
+            }
+        };
         let data_node = KNode::new(KVal::Map(
             data.iter()
                 .map(|(k, v, l)| {
@@ -1235,19 +1450,25 @@ impl Builder<'_> {
                 })
                 .collect(),
         ));
-        if !data.is_empty() || !secret {
-            if !data.is_empty() {
-                obj.set("data", data_node.clone());
-            }
+        if (!data.is_empty() || !secret) && !data.is_empty() {
+            obj.set("data", data_node.clone());
         }
         if !binary.is_empty() {
             obj.set(
                 "binaryData",
-                KNode::new(KVal::Map(binary.iter().map(|(k, v)| (k.clone(), KNode::str(v.clone()))).collect())),
+                KNode::new(KVal::Map(
+                    binary
+                        .iter()
+                        .map(|(k, v)| (k.clone(), KNode::str(v.clone())))
+                        .collect(),
+                )),
             );
         }
         if secret {
-            let t = g.get("type").and_then(KNode::scalar_text).unwrap_or_else(|| "Opaque".into());
+            let t = g
+                .get("type")
+                .and_then(KNode::scalar_text)
+                .unwrap_or_else(|| "Opaque".into());
             obj.set("type", KNode::str(t));
         }
         if immutable {
@@ -1275,7 +1496,10 @@ impl Builder<'_> {
                 if ra.iter().any(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
                         kpath,
-                        format!("may not add resource with an already registered id: {}", r.id()),
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            r.id()
+                        ),
                     ));
                 }
                 ra.push(r);
@@ -1284,7 +1508,9 @@ impl Builder<'_> {
                 let target = ra.iter_mut().find(|x| {
                     x.kind() == kind
                         && (x.orig_name() == name || x.name() == name)
-                        && (ns.is_empty() || x.namespace() == ns || x.names.iter().any(|(n, _)| *n == ns))
+                        && (ns.is_empty()
+                            || x.namespace() == ns
+                            || x.names.iter().any(|(n, _)| *n == ns))
                 });
                 let Some(t) = target else {
                     return Err(KustomizeError::invalid(
@@ -1310,7 +1536,11 @@ impl Builder<'_> {
                     if pairs.is_empty() {
                         continue;
                     }
-                    if let Some(m) = t.node.entry_map("metadata", Some(by)).and_then(|m| m.entry_map(key, Some(by))) {
+                    if let Some(m) = t
+                        .node
+                        .entry_map("metadata", Some(by))
+                        .and_then(|m| m.entry_map(key, Some(by)))
+                    {
                         for (k, v) in pairs {
                             m.set(k, KNode::str(v.clone()).with_by(Some(by)));
                         }
@@ -1323,7 +1553,10 @@ impl Builder<'_> {
                 }
             }
             other => {
-                return Err(KustomizeError::invalid(kpath, format!("unknown generator behavior `{other}`")));
+                return Err(KustomizeError::invalid(
+                    kpath,
+                    format!("unknown generator behavior `{other}`"),
+                ));
             }
         }
         Ok(())
@@ -1331,10 +1564,18 @@ impl Builder<'_> {
 
     /// The documents of a patch entry (a file path or inline YAML) with the
     /// place of each.
-    fn patch_docs(&mut self, dir: &str, entry: &KNode, kpath: &str) -> Result<Vec<(KNode, Loc)>, KustomizeError> {
+    fn patch_docs(
+        &mut self,
+        dir: &str,
+        entry: &KNode,
+        kpath: &str,
+    ) -> Result<Vec<(KNode, Loc)>, KustomizeError> {
         let Some(text) = entry.scalar_text() else {
             // An inline mapping (older kustomize accepted it).
-            let loc = entry.base.unwrap_or(Loc { file: 0, span: Span::new(0, 0) });
+            let loc = entry.base.unwrap_or(Loc {
+                file: 0,
+                span: Span::new(0, 0),
+            });
             return Ok(vec![(entry.clone(), loc)]);
         };
         let p = files::join(dir, &text);
@@ -1345,12 +1586,18 @@ impl Builder<'_> {
             return Ok(docs
                 .into_iter()
                 .map(|d| {
-                    let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                    let loc = d.base.unwrap_or(Loc {
+                        file: id,
+                        span: Span::new(0, 0),
+                    });
                     (d, loc)
                 })
                 .collect());
         }
-        if !text.contains('\n') && !text.trim_start().starts_with('[') && !text.trim_start().starts_with('{') {
+        if !text.contains('\n')
+            && !text.trim_start().starts_with('[')
+            && !text.trim_start().starts_with('{')
+        {
             return Err(KustomizeError::NotFound {
                 path: kpath.to_string(),
                 message: format!("file '{text}' not found"),
@@ -1365,7 +1612,10 @@ impl Builder<'_> {
         Ok(docs
             .into_iter()
             .map(|d| {
-                let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                let loc = d.base.unwrap_or(Loc {
+                    file: id,
+                    span: Span::new(0, 0),
+                });
                 (d, loc)
             })
             .collect())
@@ -1379,28 +1629,46 @@ impl Builder<'_> {
         kpath: &str,
     ) -> Result<(), KustomizeError> {
         if patch.as_seq().is_some() {
-            return Err(KustomizeError::invalid(kpath, "a strategic merge patch must be a mapping"));
+            return Err(KustomizeError::invalid(
+                kpath,
+                "a strategic merge patch must be a mapping",
+            ));
         }
         let kind = patch.get_str("kind").unwrap_or("");
         let (g, _) = transform::split_api_version(patch.get_str("apiVersion").unwrap_or(""));
-        let name = patch.path(&["metadata", "name"]).and_then(KNode::scalar_text).unwrap_or_default();
-        let ns = patch.path(&["metadata", "namespace"]).and_then(KNode::scalar_text).unwrap_or_default();
+        let name = patch
+            .path(&["metadata", "name"])
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
+        let ns = patch
+            .path(&["metadata", "namespace"])
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default();
         let matches: Vec<usize> = ra
             .iter()
             .enumerate()
             .filter(|(_, r)| {
                 r.kind() == kind
                     && r.group() == g
-                    && r.names.iter().chain(std::iter::once(&(r.namespace(), r.name()))).any(|(n, nm)| {
-                        *nm == name && (*n == ns || (ns == "default" && n.is_empty()) || (ns.is_empty() && n == "default"))
-                    })
+                    && r.names
+                        .iter()
+                        .chain(std::iter::once(&(r.namespace(), r.name())))
+                        .any(|(n, nm)| {
+                            *nm == name
+                                && (*n == ns
+                                    || (ns == "default" && n.is_empty())
+                                    || (ns.is_empty() && n == "default"))
+                        })
             })
             .map(|(i, _)| i)
             .collect();
         if matches.is_empty() {
             return Err(KustomizeError::invalid(
                 kpath,
-                format!("no resource matches strategic merge patch \"{kind}.{}/{name}.{ns}\"", patch.get_str("apiVersion").unwrap_or("")),
+                format!(
+                    "no resource matches strategic merge patch \"{kind}.{}/{name}.{ns}\"",
+                    patch.get_str("apiVersion").unwrap_or("")
+                ),
             ));
         }
         let custom = self.openapi.clone();
@@ -1442,24 +1710,37 @@ impl Builder<'_> {
             self.parse_docs(&pseudo, &text, id)?
                 .into_iter()
                 .map(|d| {
-                    let loc = d.base.unwrap_or(Loc { file: id, span: Span::new(0, 0) });
+                    let loc = d.base.unwrap_or(Loc {
+                        file: id,
+                        span: Span::new(0, 0),
+                    });
                     (d, loc)
                 })
                 .collect()
         } else {
-            return Err(KustomizeError::invalid(kpath, "must specify one of patch and path"));
+            return Err(KustomizeError::invalid(
+                kpath,
+                "must specify one of patch and path",
+            ));
         };
         let _ = kid;
         let target = entry.get("target");
-        let allow_name = entry.path(&["options", "allowNameChange"]).is_some_and(|n| n.v == KVal::Bool(true));
-        let allow_kind = entry.path(&["options", "allowKindChange"]).is_some_and(|n| n.v == KVal::Bool(true));
+        let allow_name = entry
+            .path(&["options", "allowNameChange"])
+            .is_some_and(|n| n.v == KVal::Bool(true));
+        let allow_kind = entry
+            .path(&["options", "allowKindChange"])
+            .is_some_and(|n| n.v == KVal::Bool(true));
         let custom = self.openapi.clone();
         for (doc, loc) in docs {
             let is_json = doc.as_seq().is_some();
             match target {
                 None => {
                     if is_json {
-                        return Err(KustomizeError::invalid(kpath, "unable to apply a JSON patch without a target"));
+                        return Err(KustomizeError::invalid(
+                            kpath,
+                            "unable to apply a JSON patch without a target",
+                        ));
                     }
                     self.apply_smp_by_id(ra, &doc, loc, kpath)?;
                 }
@@ -1536,7 +1817,8 @@ struct Selector {
 }
 
 fn anchored(s: &str) -> Result<regex::Regex, String> {
-    regex::Regex::new(&format!("^(?:{s})$")).map_err(|e| format!("invalid regular expression `{s}`: {e}"))
+    regex::Regex::new(&format!("^(?:{s})$"))
+        .map_err(|e| format!("invalid regular expression `{s}`: {e}"))
 }
 
 fn parse_selector(s: &str) -> Vec<(String, String)> {
@@ -1551,15 +1833,23 @@ fn parse_selector(s: &str) -> Vec<(String, String)> {
 
 impl Selector {
     fn from(t: &KNode) -> Result<Self, String> {
-        let s = |k: &str| t.get(k).and_then(KNode::scalar_text).filter(|s| !s.is_empty());
+        let s = |k: &str| {
+            t.get(k)
+                .and_then(KNode::scalar_text)
+                .filter(|s| !s.is_empty())
+        };
         Ok(Self {
             group: s("group"),
             version: s("version"),
             kind: s("kind"),
             name: s("name").map(|n| anchored(&n)).transpose()?,
             namespace: s("namespace").map(|n| anchored(&n)).transpose()?,
-            labels: s("labelSelector").map(|l| parse_selector(&l)).unwrap_or_default(),
-            annotations: s("annotationSelector").map(|l| parse_selector(&l)).unwrap_or_default(),
+            labels: s("labelSelector")
+                .map(|l| parse_selector(&l))
+                .unwrap_or_default(),
+            annotations: s("annotationSelector")
+                .map(|l| parse_selector(&l))
+                .unwrap_or_default(),
         })
     }
 
@@ -1583,7 +1873,10 @@ impl Selector {
         }
         for (field, sel) in [("labels", &self.labels), ("annotations", &self.annotations)] {
             for (k, v) in sel {
-                let have = r.node.path(&["metadata", field, k]).and_then(KNode::scalar_text);
+                let have = r
+                    .node
+                    .path(&["metadata", field, k])
+                    .and_then(KNode::scalar_text);
                 if have.as_deref() != Some(v.as_str()) {
                     return false;
                 }
@@ -1636,7 +1929,9 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
     if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
         if let Some(subjects) = r.node.get_mut("subjects").and_then(KNode::as_seq_mut) {
             for s in subjects {
-                if s.get_str("name") == Some("default") && s.get_str("kind") == Some("ServiceAccount") {
+                if s.get_str("name") == Some("default")
+                    && s.get_str("kind") == Some("ServiceAccount")
+                {
                     s.set("namespace", KNode::str(ns).with_by(Some(by)));
                 }
             }
@@ -1649,9 +1944,16 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
         let path = transform::split_path(&spec.path);
         let spec = spec.clone();
         if transform::spec_matches(&spec, &r.node) {
-            transform::visit(&mut r.node, &path, spec.create, &|| KNode::str(ns), Some(by), &mut |n| {
-                *n = KNode::str(ns).with_by(Some(by));
-            });
+            transform::visit(
+                &mut r.node,
+                &path,
+                spec.create,
+                &|| KNode::str(ns),
+                Some(by),
+                &mut |n| {
+                    *n = KNode::str(ns).with_by(Some(by));
+                },
+            );
         }
     }
     r.remember();
@@ -1661,6 +1963,8 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
 /// gets the new name. Candidates are objects of the referenced kind that ever
 /// had that name, in a compatible namespace; when several remain, those that
 /// got the same name prefixes and suffixes as the referrer win.
+// One step of kustomize's build, kept whole to read against its source.
+#[allow(clippy::too_many_lines)]
 fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
     struct Snap {
         kind: String,
@@ -1698,35 +2002,40 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 }
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
-                let candidates = |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
-                    let mut found: Vec<&Snap> = Vec::new();
-                    for c in &snapshot {
-                        let (g, _) = transform::split_api_version(&c.api);
-                        if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
-                            continue;
+                let candidates =
+                    |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
+                        let mut found: Vec<&Snap> = Vec::new();
+                        for c in &snapshot {
+                            let (g, _) = transform::split_api_version(&c.api);
+                            if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
+                                continue;
+                            }
+                            if !c.names.iter().any(|(_, nm)| nm == old) && c.name != old {
+                                continue;
+                            }
+                            let want_ns = ns_hint.unwrap_or(&referrer_ns);
+                            let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
+                                || (referrer_cluster && ns_hint.is_none())
+                                || c.ns == want_ns
+                                || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
+                                || (want_ns.is_empty() && c.ns == "default")
+                                || (c.ns.is_empty() && want_ns == "default");
+                            if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
+                                found.push(c);
+                            }
                         }
-                        if !c.names.iter().any(|(_, nm)| nm == old) && c.name != old {
-                            continue;
+                        if found.len() > 1 {
+                            found.retain(|c| c.affixes == referrer_affixes);
                         }
-                        let want_ns = ns_hint.unwrap_or(&referrer_ns);
-                        let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
-                            || (referrer_cluster && ns_hint.is_none())
-                            || c.ns == want_ns
-                            || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
-                            || (want_ns.is_empty() && c.ns == "default")
-                            || (c.ns.is_empty() && want_ns == "default");
-                        if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
-                            found.push(c);
+                        match found.as_slice() {
+                            [c] => Some((
+                                c.name.clone(),
+                                c.ns.clone(),
+                                c.names.iter().any(|(n, _)| *n != c.ns),
+                            )),
+                            _ => None,
                         }
-                    }
-                    if found.len() > 1 {
-                        found.retain(|c| c.affixes == referrer_affixes);
-                    }
-                    match found.as_slice() {
-                        [c] => Some((c.name.clone(), c.ns.clone(), c.names.iter().any(|(n, _)| *n != c.ns))),
-                        _ => None,
-                    }
-                };
+                    };
                 let rename_map = |n: &mut KNode| {
                     if n.get_str("kind").is_some_and(|k| k != nr_kind) {
                         return;
@@ -1760,13 +2069,20 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                     KVal::Map(_) => rename_map(n),
                     _ => {}
                 };
-                transform::visit(&mut r.node, &path, false, &|| KNode::new(KVal::Null), None, &mut |n| {
-                    if let KVal::Seq(items) = &mut n.v {
-                        items.iter_mut().for_each(&mut one);
-                    } else {
-                        one(n);
-                    }
-                });
+                transform::visit(
+                    &mut r.node,
+                    &path,
+                    false,
+                    &|| KNode::new(KVal::Null),
+                    None,
+                    &mut |n| {
+                        if let KVal::Seq(items) = &mut n.v {
+                            items.iter_mut().for_each(&mut one);
+                        } else {
+                            one(n);
+                        }
+                    },
+                );
             }
         }
     }
@@ -1803,7 +2119,9 @@ fn drop_repeated_top_level(text: &str) -> String {
 
 /// kustomize reads labels and annotations as strings (`port: 8080` is `"8080"`).
 fn stringify_metadata(n: &mut KNode) {
-    let Some(meta) = n.get_mut("metadata") else { return };
+    let Some(meta) = n.get_mut("metadata") else {
+        return;
+    };
     for key in ["labels", "annotations"] {
         if let Some(m) = meta.get_mut(key).and_then(KNode::as_map_mut) {
             for (_, v) in m.iter_mut() {
@@ -1821,14 +2139,21 @@ fn check_conflicts(ra: &[Resource], kpath: &str, what: &str) -> Result<(), Kusto
     let mut seen = std::collections::HashSet::new();
     for r in ra {
         if !seen.insert(r.id()) {
-            return Err(KustomizeError::invalid(kpath, format!("{what}: {}", r.id())));
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("{what}: {}", r.id()),
+            ));
         }
     }
     Ok(())
 }
 
 fn selector_matches(sel: &KNode, r: &Resource) -> bool {
-    let s = |k: &str| sel.get(k).and_then(KNode::scalar_text).filter(|v| !v.is_empty());
+    let s = |k: &str| {
+        sel.get(k)
+            .and_then(KNode::scalar_text)
+            .filter(|v| !v.is_empty())
+    };
     let (g, v) = transform::split_api_version(r.api_version());
     if s("group").is_some_and(|x| x != g)
         || s("version").is_some_and(|x| x != v)
@@ -1846,10 +2171,16 @@ fn selector_matches(sel: &KNode, r: &Resource) -> bool {
             return false;
         }
     }
-    for (field, key) in [("labels", "labelSelector"), ("annotations", "annotationSelector")] {
+    for (field, key) in [
+        ("labels", "labelSelector"),
+        ("annotations", "annotationSelector"),
+    ] {
         if let Some(sel) = s(key) {
             for (k, v) in parse_selector(&sel) {
-                let have = r.node.path(&["metadata", field, &k]).and_then(KNode::scalar_text);
+                let have = r
+                    .node
+                    .path(&["metadata", field, &k])
+                    .and_then(KNode::scalar_text);
                 if have.as_deref() != Some(v.as_str()) {
                     return false;
                 }
@@ -1868,9 +2199,16 @@ fn int_opt(n: Option<&KNode>, key: &str) -> i64 {
         .unwrap_or(0)
 }
 
+// One step of kustomize's build, kept whole to read against its source.
+#[allow(clippy::too_many_lines)]
 fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<(), KustomizeError> {
-    let by = rep.base.unwrap_or(Loc { file: 0, span: Span::new(0, 0) });
-    let source = rep.get("source").ok_or_else(|| KustomizeError::invalid(kpath, "replacement without a source"))?;
+    let by = rep.base.unwrap_or(Loc {
+        file: 0,
+        span: Span::new(0, 0),
+    });
+    let source = rep
+        .get("source")
+        .ok_or_else(|| KustomizeError::invalid(kpath, "replacement without a source"))?;
     let found: Vec<&Resource> = ra.iter().filter(|r| selector_matches(source, r)).collect();
     let src = match found.as_slice() {
         [one] => *one,
@@ -1887,37 +2225,59 @@ fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<()
             ))
         }
     };
-    let field = source.get("fieldPath").and_then(KNode::scalar_text).unwrap_or_else(|| "metadata.name".into());
+    let field = source
+        .get("fieldPath")
+        .and_then(KNode::scalar_text)
+        .unwrap_or_else(|| "metadata.name".into());
     let path = crate::replace::split_field_path(&field);
     let values = crate::replace::lookup(&src.node, &path);
     let Some(value) = values.first().map(|v| (*v).clone()) else {
         return Err(KustomizeError::invalid(
             kpath,
-            format!("fieldPath `{field}` is missing for replacement source {}", src.id()),
+            format!(
+                "fieldPath `{field}` is missing for replacement source {}",
+                src.id()
+            ),
         ));
     };
     let sopts = source.get("options");
-    let value = match sopts.and_then(|o| o.get("delimiter")).and_then(KNode::scalar_text) {
+    let value = match sopts
+        .and_then(|o| o.get("delimiter"))
+        .and_then(KNode::scalar_text)
+    {
         Some(d) if !d.is_empty() => {
             let text = value.scalar_text().unwrap_or_default();
-            let piece = crate::replace::part(&text, &d, int_opt(sopts, "index")).unwrap_or_default();
+            let piece =
+                crate::replace::part(&text, &d, int_opt(sopts, "index")).unwrap_or_default();
             KNode::str(piece)
         }
         _ => value,
     };
-    let targets = rep.get("targets").and_then(KNode::as_seq).cloned().unwrap_or_default();
+    let targets = rep
+        .get("targets")
+        .and_then(KNode::as_seq)
+        .cloned()
+        .unwrap_or_default();
     for t in &targets {
         let Some(sel) = t.get("select") else { continue };
-        let rejects = t.get("reject").and_then(KNode::as_seq).cloned().unwrap_or_default();
-        let topts = t.get("options");
-        let create = topts.and_then(|o| o.get("create")).is_some_and(|c| c.v == KVal::Bool(true));
-        let delim = topts.and_then(|o| o.get("delimiter")).and_then(KNode::scalar_text).filter(|d| !d.is_empty());
-        let index = int_opt(topts, "index");
-        let paths: Vec<String> = t
-            .get("fieldPaths")
+        let rejects = t
+            .get("reject")
             .and_then(KNode::as_seq)
-            .map(|s| s.iter().filter_map(KNode::scalar_text).collect())
-            .unwrap_or_else(|| vec!["metadata.name".to_string()]);
+            .cloned()
+            .unwrap_or_default();
+        let topts = t.get("options");
+        let create = topts
+            .and_then(|o| o.get("create"))
+            .is_some_and(|c| c.v == KVal::Bool(true));
+        let delim = topts
+            .and_then(|o| o.get("delimiter"))
+            .and_then(KNode::scalar_text)
+            .filter(|d| !d.is_empty());
+        let index = int_opt(topts, "index");
+        let paths: Vec<String> = t.get("fieldPaths").and_then(KNode::as_seq).map_or_else(
+            || vec!["metadata.name".to_string()],
+            |s| s.iter().filter_map(KNode::scalar_text).collect(),
+        );
         for r in ra.iter_mut() {
             if !selector_matches(sel, r) || rejects.iter().any(|x| selector_matches(x, r)) {
                 continue;
@@ -1929,7 +2289,12 @@ fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<()
                     let new = match &delim {
                         Some(d) => {
                             let cur = n.scalar_text().unwrap_or_default();
-                            KNode::str(crate::replace::splice(&cur, d, index, &value.scalar_text().unwrap_or_default()))
+                            KNode::str(crate::replace::splice(
+                                &cur,
+                                d,
+                                index,
+                                &value.scalar_text().unwrap_or_default(),
+                            ))
                         }
                         None => value.clone(),
                     };
@@ -1942,7 +2307,10 @@ fn apply_replacement(ra: &mut [Resource], rep: &KNode, kpath: &str) -> Result<()
                 if hits == 0 && !create && !fp.contains('*') {
                     return Err(KustomizeError::invalid(
                         kpath,
-                        format!("unable to find field \"{fp}\" in replacement target {}", r.id()),
+                        format!(
+                            "unable to find field \"{fp}\" in replacement target {}",
+                            r.id()
+                        ),
                     ));
                 }
             }
@@ -1962,7 +2330,11 @@ fn var_field_path(p: &str) -> Vec<String> {
                 out.push(rest.get(..i).unwrap_or("").to_string());
             }
             let end = rest.find(']').unwrap_or(rest.len());
-            out.push(rest.get(i..=end.min(rest.len().saturating_sub(1))).unwrap_or("").to_string());
+            out.push(
+                rest.get(i..=end.min(rest.len().saturating_sub(1)))
+                    .unwrap_or("")
+                    .to_string(),
+            );
             rest = rest.get(end + 1..).unwrap_or("");
         }
         if !rest.is_empty() {
@@ -2037,7 +2409,10 @@ fn resolve_vars(
             ));
         };
         let path = var_field_path(field);
-        let Some(v) = crate::replace::lookup(&target.node, &path).first().map(|v| (*v).clone()) else {
+        let Some(v) = crate::replace::lookup(&target.node, &path)
+            .first()
+            .map(|v| (*v).clone())
+        else {
             return Err(KustomizeError::invalid(
                 dir,
                 format!("field specified in var '{name}' not found in corresponding resource"),
@@ -2048,9 +2423,15 @@ fn resolve_vars(
     }
     let specs = cfg.specs("varReference");
     for r in res.iter_mut() {
-        transform::apply_specs(&mut r.node, specs, &|| KNode::new(KVal::Null), None, &mut |n| {
-            expand_in(n, &values, &places);
-        });
+        transform::apply_specs(
+            &mut r.node,
+            specs,
+            &|| KNode::new(KVal::Null),
+            None,
+            &mut |n| {
+                expand_in(n, &values, &places);
+            },
+        );
     }
     Ok(())
 }
@@ -2058,7 +2439,10 @@ fn resolve_vars(
 fn expand_in(n: &mut KNode, values: &HashMap<String, KNode>, places: &HashMap<String, Loc>) {
     match &mut n.v {
         KVal::Str(s) => {
-            let used: Option<Loc> = places.iter().find(|(k, _)| s.contains(&format!("$({k})"))).map(|(_, l)| *l);
+            let used: Option<Loc> = places
+                .iter()
+                .find(|(k, _)| s.contains(&format!("$({k})")))
+                .map(|(_, l)| *l);
             if let Some(new) = expand_vars(s, values) {
                 let base = n.base;
                 *n = new;

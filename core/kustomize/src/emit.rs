@@ -180,8 +180,6 @@ impl Emitter {
     }
 
     fn scalar_str(&mut self, s: &str, indent: usize, simple_key: bool) {
-        let can_plain = v2_resolves_to_str(s) && !is_base60_float(s);
-        let a = analyze(s);
         #[derive(PartialEq)]
         enum St {
             Plain,
@@ -189,6 +187,8 @@ impl Emitter {
             Double,
             Literal,
         }
+        let can_plain = v2_resolves_to_str(s) && !is_base60_float(s);
+        let a = analyze(s);
         let mut style = if s.contains('\n') {
             St::Literal
         } else if can_plain {
@@ -196,10 +196,8 @@ impl Emitter {
         } else {
             St::Double
         };
-        if style == St::Plain {
-            if !a.block_plain || (s.is_empty() && simple_key) {
-                style = St::Single;
-            }
+        if style == St::Plain && (!a.block_plain || (s.is_empty() && simple_key)) {
+            style = St::Single;
         }
         if style == St::Single && !a.single {
             style = St::Double;
@@ -298,20 +296,19 @@ impl Emitter {
                     '\u{2029}' => Some('P'),
                     _ => None,
                 };
-                match esc {
-                    Some(e) => self.put(e),
-                    None => {
-                        let v = u32::from(c);
-                        let text = if v <= 0xff {
-                            format!("x{v:02X}")
-                        } else if v <= 0xffff {
-                            format!("u{v:04X}")
-                        } else {
-                            format!("U{v:08X}")
-                        };
-                        for ch in text.chars() {
-                            self.put(ch);
-                        }
+                if let Some(e) = esc {
+                    self.put(e);
+                } else {
+                    let v = u32::from(c);
+                    let text = if v <= 0xff {
+                        format!("x{v:02X}")
+                    } else if v <= 0xffff {
+                        format!("u{v:04X}")
+                    } else {
+                        format!("U{v:08X}")
+                    };
+                    for ch in text.chars() {
+                        self.put(ch);
                     }
                 }
                 spaces = false;
@@ -390,6 +387,7 @@ struct Analysis {
 
 /// libyaml's `yaml_emitter_analyze_scalar` (block context: only what it decides
 /// there).
+#[allow(clippy::too_many_lines)] // libyaml's function, step by step
 fn analyze(s: &str) -> Analysis {
     if s.is_empty() {
         return Analysis {
@@ -399,7 +397,11 @@ fn analyze(s: &str) -> Analysis {
         };
     }
     let chars: Vec<char> = s.chars().collect();
-    let blankz = |i: usize| chars.get(i).is_none_or(|c| *c == ' ' || *c == '\t' || is_break(*c));
+    let blankz = |i: usize| {
+        chars
+            .get(i)
+            .is_none_or(|c| *c == ' ' || *c == '\t' || is_break(*c))
+    };
     let mut block_ind = s.starts_with("---") || s.starts_with("...");
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
@@ -610,6 +612,7 @@ pub fn looks_like_timestamp(s: &str) -> bool {
 /// `2001-12-14T00:00:00Z`), or `None` when `s` is not one of its layouts
 /// (`2006-1-2`, `2006-1-2T15:4:5.999999999Z07:00` with `T` or `t`,
 /// `2006-1-2 15:4:5.999999999`).
+#[allow(clippy::many_single_char_names)] // date parts, as in Go's layouts
 pub fn go_time(s: &str) -> Option<String> {
     let b = s.as_bytes();
     let mut i = 0;
@@ -631,7 +634,20 @@ pub fn go_time(s: &str) -> Option<String> {
     i += 1;
     let day = num(&mut i, 1, 2)?;
     let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-    let days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if !(1..=12).contains(&month) || day == 0 || day > *days.get(month as usize - 1)? {
         return None;
     }
@@ -661,7 +677,13 @@ pub fn go_time(s: &str) -> Option<String> {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        frac = s.get(st..i)?.chars().take(9).collect::<String>().trim_end_matches('0').to_string();
+        frac = s
+            .get(st..i)?
+            .chars()
+            .take(9)
+            .collect::<String>()
+            .trim_end_matches('0')
+            .to_string();
     }
     let zone = match s.get(i..)? {
         "" => "Z".to_string(),
@@ -670,8 +692,10 @@ pub fn go_time(s: &str) -> Option<String> {
             && z.len() == 6
             && matches!(z.as_bytes().first(), Some(b'+' | b'-'))
             && z.get(3..4) == Some(":")
-            && z.get(1..3).is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit()))
-            && z.get(4..6).is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit())) =>
+            && z.get(1..3)
+                .is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit()))
+            && z.get(4..6)
+                .is_some_and(|x| x.bytes().all(|c| c.is_ascii_digit())) =>
         {
             if z.get(1..3) == Some("00") && z.get(4..6) == Some("00") {
                 "Z".to_string()
@@ -681,7 +705,11 @@ pub fn go_time(s: &str) -> Option<String> {
         }
         _ => return None,
     };
-    let frac = if frac.is_empty() { String::new() } else { format!(".{frac}") };
+    let frac = if frac.is_empty() {
+        String::new()
+    } else {
+        format!(".{frac}")
+    };
     Some(format!("{date}T{h:02}:{m:02}:{sec:02}{frac}{zone}"))
 }
 
@@ -702,7 +730,9 @@ fn is_base60_float(s: &str) -> bool {
     while b.get(i) == Some(&b':') {
         i += 1;
         let st = i;
-        if b.get(i).is_some_and(|c| (b'0'..=b'5').contains(c)) && b.get(i + 1).is_some_and(u8::is_ascii_digit) {
+        if b.get(i).is_some_and(|c| (b'0'..=b'5').contains(c))
+            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
+        {
             i += 2;
         } else if b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
@@ -778,7 +808,11 @@ fn sci(f: f64) -> (String, i32) {
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
 pub fn go_g_float(f: f64) -> String {
     if f == 0.0 {
-        return if f.is_sign_negative() { "-0".into() } else { "0".into() };
+        return if f.is_sign_negative() {
+            "-0".into()
+        } else {
+            "0".into()
+        };
     }
     let (mant, exp) = sci(f);
     // Shortest formatting decides with precision 6.
@@ -806,6 +840,7 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
     }
 }
 
+#[allow(clippy::many_single_char_names)] // as go-yaml's keyList.Less
 fn key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
@@ -846,12 +881,16 @@ fn key_less(a: &str, b: &str) -> bool {
         }
         let mut ai = i;
         while let Some(c) = ar.get(ai).filter(|c| c.is_ascii_digit()) {
-            an = an.saturating_mul(10).saturating_add(i64::from(u32::from(*c) - 48));
+            an = an
+                .saturating_mul(10)
+                .saturating_add(i64::from(u32::from(*c) - 48));
             ai += 1;
         }
         let mut bi = i;
         while let Some(c) = br.get(bi).filter(|c| c.is_ascii_digit()) {
-            bn = bn.saturating_mul(10).saturating_add(i64::from(u32::from(*c) - 48));
+            bn = bn
+                .saturating_mul(10)
+                .saturating_add(i64::from(u32::from(*c) - 48));
             bi += 1;
         }
         if an != bn {

@@ -17,7 +17,9 @@ pub enum KustomizeError {
     #[error("{path}: {message}")]
     Invalid { path: String, message: String },
     /// A remote resource: the build needs the network.
-    #[error("{path}: remote resource `{url}` needs the network, which a Stockade build does not use")]
+    #[error(
+        "{path}: remote resource `{url}` needs the network, which a Stockade build does not use"
+    )]
     Remote { path: String, url: String },
     /// Kustomizations include each other.
     #[error("{path}: cycle: {chain}")]

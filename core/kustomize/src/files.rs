@@ -30,7 +30,8 @@ impl FileSource for FileMap {
 }
 
 /// The file names kustomize looks for in a folder, in its order.
-pub const KUSTOMIZATION_NAMES: [&str; 3] = ["kustomization.yaml", "kustomization.yml", "Kustomization"];
+pub const KUSTOMIZATION_NAMES: [&str; 3] =
+    ["kustomization.yaml", "kustomization.yml", "Kustomization"];
 
 pub fn is_kustomization_name(name: &str) -> bool {
     KUSTOMIZATION_NAMES.contains(&name)
@@ -41,7 +42,9 @@ pub fn join(dir: &str, rel: &str) -> Option<String> {
     let mut parts: Vec<&str> = if rel.starts_with('/') {
         Vec::new()
     } else {
-        dir.split('/').filter(|p| !p.is_empty() && *p != ".").collect()
+        dir.split('/')
+            .filter(|p| !p.is_empty() && *p != ".")
+            .collect()
     };
     for p in rel.split('/') {
         match p {

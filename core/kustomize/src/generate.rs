@@ -2,8 +2,9 @@
 
 use crate::node::{KNode, KVal};
 use sha2::{Digest, Sha256};
+use std::fmt::Write as _;
 
-/// kustomize's hash of a ConfigMap or Secret (`hasher.Hash`): SHA-256 of a small
+/// kustomize's hash of a `ConfigMap` or Secret (`hasher.Hash`): SHA-256 of a small
 /// JSON encoding, first ten hex digits with `0 1 3 a e` mapped to `g h k m t`.
 pub fn hash(node: &KNode) -> String {
     let kind = node.get_str("kind").unwrap_or("");
@@ -101,10 +102,9 @@ fn write_str(s: &str, out: &mut String) {
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            '<' | '>' | '&' | '\u{2028}' | '\u{2029}' => {
-                out.push_str(&format!("\\u{:04x}", u32::from(c)));
+            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
             }
-            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
             c => out.push(c),
         }
     }

@@ -82,7 +82,9 @@ fn add(doc: &mut KNode, toks: &[String], value: KNode, replace: bool) -> Result<
                 items.push(value);
                 return Ok(());
             }
-            let i = last.parse::<usize>().map_err(|_| format!("invalid index `{last}`"))?;
+            let i = last
+                .parse::<usize>()
+                .map_err(|_| format!("invalid index `{last}`"))?;
             if replace {
                 let slot = items.get_mut(i).ok_or("index out of range")?;
                 *slot = value;
@@ -99,13 +101,18 @@ fn add(doc: &mut KNode, toks: &[String], value: KNode, replace: bool) -> Result<
 
 /// Apply the operations of `patch` (a sequence of operation maps) to `doc`.
 pub fn apply(doc: &mut KNode, patch: &KNode, by: (Loc, OriginRole)) -> Result<(), String> {
-    let ops = patch.as_seq().ok_or("a JSON patch must be a list of operations")?;
+    let ops = patch
+        .as_seq()
+        .ok_or("a JSON patch must be a list of operations")?;
     for op in ops {
         let kind = op.get_str("op").ok_or("operation without `op`")?;
         let path = tokens(op.get_str("path").ok_or("operation without `path`")?)?;
         let value = || -> Result<KNode, String> {
-            let mut v = op.get("value").cloned().ok_or("operation without `value`")?;
-            let at = op.base.map(|b| (b, by.1)).unwrap_or(by);
+            let mut v = op
+                .get("value")
+                .cloned()
+                .ok_or("operation without `value`")?;
+            let at = op.base.map_or(by, |b| (b, by.1));
             v.mark(at);
             Ok(v)
         };

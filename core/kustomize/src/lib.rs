@@ -13,12 +13,14 @@ mod error;
 mod files;
 mod generate;
 mod jsonpatch;
-mod replace;
 pub mod node;
+mod replace;
 pub mod schema;
 pub mod smp;
 mod transform;
 
 pub use build::{build, Build, Options, Reorder, Resource};
 pub use error::KustomizeError;
-pub use files::{is_kustomization_name, join as join_path, FileMap, FileSource, KUSTOMIZATION_NAMES};
+pub use files::{
+    is_kustomization_name, join as join_path, FileMap, FileSource, KUSTOMIZATION_NAMES,
+};

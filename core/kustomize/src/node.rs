@@ -62,6 +62,7 @@ impl KNode {
         Self::new(KVal::Map(Vec::new()))
     }
 
+    #[must_use]
     pub fn with_by(mut self, by: Option<(Loc, OriginRole)>) -> Self {
         self.by = by;
         self
@@ -119,7 +120,10 @@ impl KNode {
     }
 
     pub fn get(&self, key: &str) -> Option<&KNode> {
-        self.as_map()?.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+        self.as_map()?
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v)
     }
 
     pub fn get_mut(&mut self, key: &str) -> Option<&mut KNode> {
@@ -188,7 +192,9 @@ impl KNode {
         self.by = Some((self.base.unwrap_or(fallback), role));
         match &mut self.v {
             KVal::Seq(items) => items.iter_mut().for_each(|n| n.mark_own(role, fallback)),
-            KVal::Map(entries) => entries.iter_mut().for_each(|(_, n)| n.mark_own(role, fallback)),
+            KVal::Map(entries) => entries
+                .iter_mut()
+                .for_each(|(_, n)| n.mark_own(role, fallback)),
             _ => {}
         }
     }
@@ -260,7 +266,11 @@ impl KNode {
             }
             J::String(s) => KVal::Str(s.clone()),
             J::Array(a) => KVal::Seq(a.iter().map(KNode::from_json).collect()),
-            J::Object(o) => KVal::Map(o.iter().map(|(k, v)| (k.clone(), KNode::from_json(v))).collect()),
+            J::Object(o) => KVal::Map(
+                o.iter()
+                    .map(|(k, v)| (k.clone(), KNode::from_json(v)))
+                    .collect(),
+            ),
         })
     }
 }
@@ -329,7 +339,9 @@ fn scalar_value(node: &Node, value: &Value, text: &str) -> KVal {
             if matches!(node.style, Style::Literal | Style::Folded)
                 && node.span.end as usize >= text.len()
                 && !text.ends_with('\n')
-                && !text.get(node.span.range()).is_some_and(|t| t.starts_with("|+") || t.starts_with(">+"))
+                && !text
+                    .get(node.span.range())
+                    .is_some_and(|t| t.starts_with("|+") || t.starts_with(">+"))
             {
                 if let Some(trimmed) = s.strip_suffix('\n') {
                     return KVal::Str(trimmed.to_string());
@@ -344,12 +356,11 @@ fn scalar_value(node: &Node, value: &Value, text: &str) -> KVal {
         }
     }
     match value {
-        Value::Null => KVal::Null,
+        Value::Null | Value::Seq(_) | Value::Map(_) => KVal::Null,
         Value::Bool(b) => KVal::Bool(*b),
         Value::Int(i) => KVal::Int(i128::from(*i)),
         Value::Float(f) => KVal::Float(*f),
         Value::String(s) => KVal::Str(s.clone()),
-        _ => KVal::Null,
     }
 }
 

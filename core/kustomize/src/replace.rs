@@ -47,7 +47,9 @@ pub fn lookup<'a>(node: &'a KNode, path: &[String]) -> Vec<&'a KNode> {
             if let Some((k, v)) = selector(first) {
                 return items
                     .iter()
-                    .filter(|i| i.get(&k).and_then(KNode::scalar_text).as_deref() == Some(v.as_str()))
+                    .filter(|i| {
+                        i.get(&k).and_then(KNode::scalar_text).as_deref() == Some(v.as_str())
+                    })
                     .flat_map(|i| lookup(i, rest))
                     .collect();
             }
@@ -94,7 +96,10 @@ pub fn visit_mut(
     match &mut node.v {
         KVal::Seq(items) => {
             if first == "*" {
-                return items.iter_mut().map(|i| visit_mut(i, rest, create, f)).sum();
+                return items
+                    .iter_mut()
+                    .map(|i| visit_mut(i, rest, create, f))
+                    .sum();
             }
             if let Some((k, v)) = selector(first) {
                 let mut n = 0;
@@ -122,9 +127,15 @@ pub fn visit_mut(
         KVal::Map(_) => {
             if first == "*" {
                 let Some(m) = node.as_map_mut() else { return 0 };
-                return m.iter_mut().map(|(_, v)| visit_mut(v, rest, create, f)).sum();
+                return m
+                    .iter_mut()
+                    .map(|(_, v)| visit_mut(v, rest, create, f))
+                    .sum();
             }
-            let key = first.trim_start_matches('[').trim_end_matches(']').to_string();
+            let key = first
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_string();
             if node.get(&key).is_none() {
                 if !create {
                     return 0;
@@ -156,7 +167,10 @@ pub fn splice(target: &str, delim: &str, index: i64, value: &str) -> String {
 /// Part `index` of `source` split by `delim`.
 pub fn part(source: &str, delim: &str, index: i64) -> Option<String> {
     let parts: Vec<&str> = source.split(delim).collect();
-    usize::try_from(index).ok().and_then(|i| parts.get(i)).map(|s| (*s).to_string())
+    usize::try_from(index)
+        .ok()
+        .and_then(|i| parts.get(i))
+        .map(|s| (*s).to_string())
 }
 
 /// The value a replacement writes, marked as set by the replacement at `by`.

@@ -2,7 +2,7 @@
 //! `scripts/kustomize-tables.py`:
 //!
 //! - `patch.tsv`: merge keys and strategies of the built-in Kubernetes types, from
-//!   the OpenAPI document kyaml embeds (Kubernetes v1.21.2);
+//!   the `OpenAPI` document kyaml embeds (Kubernetes v1.21.2);
 //! - `fieldspecs.tsv`: kustomize's built-in transformer configuration (which
 //!   fields `commonLabels`, `namespace`, `images`, … touch, and where names are
 //!   referenced).
@@ -44,7 +44,10 @@ impl Schema {
                 .map(str::to_string)
         };
         for (name, def) in defs {
-            if let Some(gvks) = def.get("x-kubernetes-group-version-kind").and_then(KNode::as_seq) {
+            if let Some(gvks) = def
+                .get("x-kubernetes-group-version-kind")
+                .and_then(KNode::as_seq)
+            {
                 for g in gvks {
                     let group = g.get_str("group").unwrap_or("");
                     let version = g.get_str("version").unwrap_or("");
@@ -53,14 +56,18 @@ impl Schema {
                     } else {
                         format!("{group}/{version}")
                     };
-                    s.kinds
-                        .insert((gv, g.get_str("kind").unwrap_or("").to_string()), name.clone());
+                    s.kinds.insert(
+                        (gv, g.get_str("kind").unwrap_or("").to_string()),
+                        name.clone(),
+                    );
                 }
             }
             let mut fields = HashMap::new();
             if let Some(props) = def.get("properties").and_then(KNode::as_map) {
                 for (f, p) in props {
-                    let mk = p.get_str("x-kubernetes-patch-merge-key").map(str::to_string);
+                    let mk = p
+                        .get_str("x-kubernetes-patch-merge-key")
+                        .map(str::to_string);
                     let st = p.get_str("x-kubernetes-patch-strategy").map(str::to_string);
                     let (shape, reference) = if p.get_str("type") == Some("array") {
                         let r = ref_of(p.get("items"));
@@ -96,11 +103,7 @@ pub fn schema() -> &'static Schema {
         let mut cur: Option<String> = None;
         for line in PATCH.lines() {
             let cols: Vec<&str> = line.split('\t').collect();
-            let opt = |i: usize| {
-                cols.get(i)
-                    .filter(|c| **c != "-")
-                    .map(|c| (*c).to_string())
-            };
+            let opt = |i: usize| cols.get(i).filter(|c| **c != "-").map(|c| (*c).to_string());
             match cols.first() {
                 Some(&"G") => {
                     if let (Some(gv), Some(k), Some(d)) = (cols.get(1), cols.get(2), cols.get(3)) {
@@ -168,7 +171,9 @@ impl Config {
                 version: s("version"),
                 kind: s("kind"),
                 path: s("path"),
-                create: n.get("create").is_some_and(|c| c.v == crate::node::KVal::Bool(true)),
+                create: n
+                    .get("create")
+                    .is_some_and(|c| c.v == crate::node::KVal::Bool(true)),
             }
         };
         for (section, list) in map {

@@ -1,6 +1,6 @@
 //! Strategic merge patch as kustomize applies it (kyaml's `merge2` walker):
 //! maps merge key by key, `null` deletes, lists of the built-in types merge by
-//! their OpenAPI merge key (`containers` by `name`, …) or are replaced, lists
+//! their `OpenAPI` merge key (`containers` by `name`, …) or are replaced, lists
 //! without a schema merge by the first of kyaml's associative keys that every
 //! element has, and the directives `$patch`, `$setElementOrder/…`,
 //! `$deleteFromPrimitiveList/…`, `$retainKeys`.
@@ -26,7 +26,7 @@ pub struct Ctx<'a> {
     pub schema: &'a Schema,
 }
 
-/// The OpenAPI definition of a resource, if the schema has it.
+/// The `OpenAPI` definition of a resource, if the schema has it.
 pub fn root_def(schema: &Schema, api_version: &str, kind: &str) -> Option<String> {
     schema
         .kinds
@@ -58,7 +58,10 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
         return true;
     }
     if let Some(KVal::Seq(keep)) = patch.get("$retainKeys").map(|n| &n.v) {
-        let keep: Vec<String> = keep.iter().filter_map(|k| k.as_str().map(str::to_string)).collect();
+        let keep: Vec<String> = keep
+            .iter()
+            .filter_map(|k| k.as_str().map(str::to_string))
+            .collect();
         if let Some(m) = dest.as_map_mut() {
             m.retain(|(k, _)| keep.contains(k));
         }
@@ -96,7 +99,11 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
             }
             Some(dv) => match (&mut dv.v, &pv.v) {
                 (KVal::Map(_), KVal::Map(_)) => {
-                    let sub = if f.is_some_and(|f| f.shape == 'm') { None } else { sub_def };
+                    let sub = if f.is_some_and(|f| f.shape == 'm') {
+                        None
+                    } else {
+                        sub_def
+                    };
                     if !merge_map(dv, pv, sub, cx) {
                         dest.remove(k);
                     }
@@ -120,7 +127,9 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
     }
     for (k, pv) in pm {
         if let Some(field_name) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            if let (Some(KVal::Seq(items)), Some(del)) = (dest.get_mut(field_name).map(|n| &mut n.v), pv.as_seq()) {
+            if let (Some(KVal::Seq(items)), Some(del)) =
+                (dest.get_mut(field_name).map(|n| &mut n.v), pv.as_seq())
+            {
                 items.retain(|i| !del.iter().any(|d| d.same(i)));
             }
         }
@@ -137,7 +146,11 @@ fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<S
         }
         return None;
     }
-    let all: Vec<&KNode> = dest.iter().chain(patch.iter()).filter(|n| n.get_str("$patch").is_none()).collect();
+    let all: Vec<&KNode> = dest
+        .iter()
+        .chain(patch.iter())
+        .filter(|n| n.get_str("$patch").is_none())
+        .collect();
     if all.is_empty() || !all.iter().all(|n| n.as_map().is_some()) {
         return None;
     }
@@ -150,7 +163,10 @@ fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<S
 fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&str>, cx: &Ctx) {
     let Some(pitems) = patch.as_seq() else { return };
     // `- $patch: replace` replaces the list.
-    if pitems.iter().any(|i| i.get_str("$patch") == Some("replace")) {
+    if pitems
+        .iter()
+        .any(|i| i.get_str("$patch") == Some("replace"))
+    {
         let items: Vec<KNode> = pitems
             .iter()
             .filter(|i| i.get_str("$patch").is_none())
@@ -235,7 +251,10 @@ fn apply_order(dest: &mut KNode, order: &KNode, f: Option<&Field>) {
             None => Some(o.clone()),
         };
         if let Some(w) = want {
-            if let Some(i) = rest.iter().position(|n| ident(n).is_some_and(|x| x.same(&w))) {
+            if let Some(i) = rest
+                .iter()
+                .position(|n| ident(n).is_some_and(|x| x.same(&w)))
+            {
                 out.push(rest.remove(i));
             }
         }
@@ -262,7 +281,9 @@ fn strip(n: &mut KNode) {
                     || k == "$retainKeys"
                     || v.is_null())
             });
-            m.iter_mut().for_each(|(_, v)| strip(v));
+            for (_, v) in m.iter_mut() {
+                strip(v);
+            }
         }
         KVal::Seq(items) => {
             items.retain(|i| i.get_str("$patch") != Some("delete"));

@@ -209,11 +209,15 @@ pub fn images(res: &mut KNode, rules: &[ImageRule], specs: &[FieldSpec], by: By)
         }
     }
     fn set_image(container: &mut KNode, rules: &[ImageRule], by: By) {
-        let Some(img) = container.get_mut("image") else { return };
+        let Some(img) = container.get_mut("image") else {
+            return;
+        };
         apply_rules(img, rules, by);
     }
     fn apply_rules(img: &mut KNode, rules: &[ImageRule], by: By) {
-        let Some(cur) = img.as_str().map(str::to_string) else { return };
+        let Some(cur) = img.as_str().map(str::to_string) else {
+            return;
+        };
         for r in rules {
             if let Some(new) = update_image(&cur, r) {
                 if new != cur {

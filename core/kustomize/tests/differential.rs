@@ -12,6 +12,7 @@
     clippy::indexing_slicing
 )]
 
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -58,7 +59,9 @@ fn objects(text: &str) -> Vec<(String, String, String, Option<String>)> {
         let (Some(av), Some(k), Some(name)) = (
             n.get("apiVersion").and_then(|v| v.as_str()),
             n.get("kind").and_then(|v| v.as_str()),
-            n.get("metadata").and_then(|m| m.get("name")).and_then(|v| v.as_str()),
+            n.get("metadata")
+                .and_then(|m| m.get("name"))
+                .and_then(|v| v.as_str()),
         ) else {
             continue;
         };
@@ -73,8 +76,13 @@ fn objects(text: &str) -> Vec<(String, String, String, Option<String>)> {
     out
 }
 
-fn overlay(rng: &mut Rng, objs: &[(String, String, String, Option<String>)]) -> (String, Vec<(String, String)>) {
-    let mut k = String::from("apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\n");
+fn overlay(
+    rng: &mut Rng,
+    objs: &[(String, String, String, Option<String>)],
+) -> (String, Vec<(String, String)>) {
+    let mut k = String::from(
+        "apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n- ../base\n",
+    );
     let mut extra = Vec::new();
     if rng.pick(2) == 0 {
         k.push_str("namePrefix: pre-\n");
@@ -99,7 +107,10 @@ fn overlay(rng: &mut Rng, objs: &[(String, String, String, Option<String>)]) -> 
             Some(i) if !name[i..].contains('/') => &name[..i],
             _ => name,
         };
-        k.push_str(&format!("images:\n- name: {name}\n  newName: registry.example/mirror\n  newTag: \"1.2\"\n"));
+        let _ = write!(
+            k,
+            "images:\n- name: {name}\n  newName: registry.example/mirror\n  newTag: \"1.2\"\n"
+        );
     }
     let workloads: Vec<_> = objs
         .iter()
@@ -107,7 +118,7 @@ fn overlay(rng: &mut Rng, objs: &[(String, String, String, Option<String>)]) -> 
         .collect();
     if let Some(w) = workloads.first() {
         if rng.pick(2) == 0 && w.1 != "DaemonSet" {
-            k.push_str(&format!("replicas:\n- name: {}\n  count: 3\n", w.2));
+            let _ = write!(k, "replicas:\n- name: {}\n  count: 3\n", w.2);
         }
         match rng.pick(3) {
             0 => {
@@ -121,10 +132,11 @@ fn overlay(rng: &mut Rng, objs: &[(String, String, String, Option<String>)]) -> 
                 k.push_str("patches:\n- path: patch.yaml\n");
             }
             1 => {
-                k.push_str(&format!(
+                let _ = write!(
+                    k,
                     "patches:\n- target:\n    kind: {}\n    name: {}\n  patch: |-\n    - op: add\n      path: /metadata/annotations\n      value:\n        patched: \"yes\"\n",
                     w.1, w.2
-                ));
+                );
             }
             _ => {}
         }
@@ -143,7 +155,9 @@ fn write_tree(root: &Path, files: &FileMap) {
 #[test]
 fn kubectl_differential() {
     if !kubectl_available() {
-        eprintln!("SKIPPED: kubectl is not installed (the differential test needs `kubectl kustomize`)");
+        eprintln!(
+            "SKIPPED: kubectl is not installed (the differential test needs `kubectl kustomize`)"
+        );
         return;
     }
     let Some(corpus) = shared("corpora/kubernetes") else {
@@ -155,7 +169,10 @@ fn kubectl_differential() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml" || e == "yml"))
         .collect();
     names.sort();
-    let limit: usize = std::env::var("KUSTOMIZE_DIFF_LIMIT").ok().and_then(|v| v.parse().ok()).unwrap_or(usize::MAX);
+    let limit: usize = std::env::var("KUSTOMIZE_DIFF_LIMIT")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(usize::MAX);
     let tmp = std::env::temp_dir().join(format!("stockade-kustomize-diff-{}", std::process::id()));
     let mut total = 0;
     let mut same = 0;
@@ -192,7 +209,11 @@ fn kubectl_differential() {
                 if got == want {
                     same += 1;
                 } else {
-                    let line = got.lines().zip(want.lines()).position(|(a, b)| a != b).unwrap_or(0);
+                    let line = got
+                        .lines()
+                        .zip(want.lines())
+                        .position(|(a, b)| a != b)
+                        .unwrap_or(0);
                     diffs.push(format!(
                         "{name}: line {}: got {:?} want {:?}",
                         line + 1,
@@ -205,7 +226,10 @@ fn kubectl_differential() {
             (true, Err(e)) => diffs.push(format!("{name}: we fail ({e}), kubectl builds")),
             (false, Ok(_)) => diffs.push(format!(
                 "{name}: we build, kubectl fails: {}",
-                String::from_utf8_lossy(&out.stderr).lines().next().unwrap_or("")
+                String::from_utf8_lossy(&out.stderr)
+                    .lines()
+                    .next()
+                    .unwrap_or("")
             )),
         }
         let _ = std::fs::remove_dir_all(&dir);
@@ -215,6 +239,9 @@ fn kubectl_differential() {
         println!("DIFF {d}");
     }
     println!("kubectl differential: {same}/{total} identical");
-    let floor: usize = std::env::var("KUSTOMIZE_DIFF_FLOOR").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let floor: usize = std::env::var("KUSTOMIZE_DIFF_FLOOR")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     assert!(same >= floor, "{same} < floor {floor}");
 }

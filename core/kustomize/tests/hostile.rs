@@ -1,7 +1,12 @@
 //! Bad input gives a typed, located error in bounded time, never a panic or a
 //! hang: cycles, deep chains, patches that match nothing, failing JSON-patch
 //! tests, missing generator files, remote resources, files outside the root.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use stockade_kustomize::{build, FileMap, KustomizeError, Options};
 
@@ -44,12 +49,22 @@ fn a_ten_thousand_level_chain_stops_at_the_nesting_limit() {
 #[test]
 fn a_patch_that_matches_nothing_is_kustomizes_error() {
     let f = files(&[
-        ("k/kustomization.yaml", "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n"),
+        (
+            "k/kustomization.yaml",
+            "resources:\n- cm.yaml\npatches:\n- path: p.yaml\n",
+        ),
         ("k/cm.yaml", CM),
-        ("k/p.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: c\n"),
+        (
+            "k/p.yaml",
+            "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: other\ndata:\n  a: c\n",
+        ),
     ]);
     let e = build(&f, "k", &Options::default()).unwrap_err();
-    assert!(e.to_string().contains("no resource matches strategic merge patch"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("no resource matches strategic merge patch"),
+        "{e}"
+    );
     assert_eq!(e.path(), "k/kustomization.yaml");
 }
 

@@ -29,8 +29,7 @@ pub fn build_path(build: &Build, dir: &str) -> String {
     let kust = build
         .files
         .first()
-        .map(|(p, _)| p.clone())
-        .unwrap_or_else(|| format!("{dir}/kustomization.yaml"));
+        .map_or_else(|| format!("{dir}/kustomization.yaml"), |(p, _)| p.clone());
     format!("{kust}#build")
 }
 
@@ -85,7 +84,11 @@ fn display_path(p: &str) -> String {
 }
 
 /// Build the kustomization in `dir` of `files` into a rendered source.
-pub fn render(files: &dyn FileSource, dir: &str, options: &Options) -> Result<Source, KustomizeError> {
+pub fn render(
+    files: &dyn FileSource,
+    dir: &str,
+    options: &Options,
+) -> Result<Source, KustomizeError> {
     let build = build(files, dir, options)?;
     Ok(to_source(&build, dir))
 }

@@ -50,12 +50,18 @@ fn files() -> FileMap {
         "base/kustomization.yaml".into(),
         b"resources:\n- deployment.yaml\n".to_vec(),
     );
-    files.insert("base/deployment.yaml".into(), BASE_DEPLOYMENT.as_bytes().to_vec());
+    files.insert(
+        "base/deployment.yaml".into(),
+        BASE_DEPLOYMENT.as_bytes().to_vec(),
+    );
     files.insert(
         "overlay/kustomization.yaml".into(),
         b"resources:\n- ../base\nnamePrefix: prod-\npatches:\n- path: privileged.yaml\n".to_vec(),
     );
-    files.insert("overlay/privileged.yaml".into(), OVERLAY_PATCH.as_bytes().to_vec());
+    files.insert(
+        "overlay/privileged.yaml".into(),
+        OVERLAY_PATCH.as_bytes().to_vec(),
+    );
     files
 }
 
@@ -83,7 +89,12 @@ macro_rules! snapshot {
 
 #[test]
 fn the_built_output_is_what_kubectl_prints() {
-    let source = stockade::kustomize::render(&files(), "overlay", &Default::default()).unwrap();
+    let source = stockade::kustomize::render(
+        &files(),
+        "overlay",
+        &stockade::kustomize::Options::default(),
+    )
+    .unwrap();
     assert_eq!(source.path(), "overlay/kustomization.yaml#build");
     assert_eq!(
         source.text(),
@@ -132,8 +143,18 @@ fn privileged_finding_points_at_the_patch_line() {
 #[test]
 fn text_and_sarif_show_the_patch_origin() {
     let report = scan();
-    let source = stockade::kustomize::render(&files(), "overlay", &Default::default()).unwrap();
-    let text = output::render(&report, output::Format::Text, &source, RenderOptions::default());
+    let source = stockade::kustomize::render(
+        &files(),
+        "overlay",
+        &stockade::kustomize::Options::default(),
+    )
+    .unwrap();
+    let text = output::render(
+        &report,
+        output::Format::Text,
+        &source,
+        RenderOptions::default(),
+    );
     assert!(text.contains("overlay/privileged.yaml:11"), "{text}");
     snapshot!("text", text);
     let sarif = output::render(
