@@ -115,6 +115,16 @@ impl Resource {
             self.namespace()
         )
     }
+    /// The id two resources may not share (an empty namespace is `default`).
+    fn conflict_id(&self) -> String {
+        let ns = self.namespace();
+        let ns = if ns.is_empty() {
+            "default".to_string()
+        } else {
+            ns
+        };
+        format!("{}.{}/{}.{ns}", self.kind(), self.group(), self.name())
+    }
     fn orig_name(&self) -> String {
         self.names
             .first()
@@ -574,15 +584,17 @@ impl Builder<'_> {
                 }
             }
         }
+        let mut known: std::collections::HashSet<String> =
+            ra.iter().map(Resource::conflict_id).collect();
         for (entry, _) in &entries {
             let added = self.load_entry(dir, entry, &kpath)?;
             for r in added {
-                if let Some(existing) = ra.iter().find(|x| x.id() == r.id()) {
+                if !known.insert(r.conflict_id()) {
                     return Err(KustomizeError::invalid(
                         &kpath,
                         format!(
                             "may not add resource with an already registered id: {}",
-                            existing.id()
+                            r.id()
                         ),
                     ));
                 }
@@ -1985,6 +1997,17 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             affixes: r.affixes.clone(),
         })
         .collect();
+    // Candidates by (kind, any name they had).
+    let mut by_name: HashMap<(&str, &str), Vec<usize>> = HashMap::new();
+    for (i, c) in snapshot.iter().enumerate() {
+        let mut names: Vec<&str> = c.names.iter().map(|(_, n)| n.as_str()).collect();
+        names.push(c.name.as_str());
+        names.sort_unstable();
+        names.dedup();
+        for n in names {
+            by_name.entry((c.kind.as_str(), n)).or_default().push(i);
+        }
+    }
     for r in res.iter_mut() {
         let referrer_ns = r.namespace();
         let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
@@ -2005,7 +2028,10 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 let candidates =
                     |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
                         let mut found: Vec<&Snap> = Vec::new();
-                        for c in &snapshot {
+                        let pool = by_name
+                            .get(&(nr_kind.as_str(), old))
+                            .map_or(&[][..], Vec::as_slice);
+                        for c in pool.iter().filter_map(|i| snapshot.get(*i)) {
                             let (g, _) = transform::split_api_version(&c.api);
                             if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
                                 continue;
