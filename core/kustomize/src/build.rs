@@ -773,6 +773,15 @@ impl Builder<'_> {
         if let Some(list) = k.get("patchesStrategicMerge").and_then(KNode::as_seq) {
             for p in list {
                 let docs = self.patch_docs(dir, p, kpath)?;
+                if docs.is_empty() {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!(
+                            "patch appears to be empty: {}",
+                            p.scalar_text().unwrap_or_default()
+                        ),
+                    ));
+                }
                 for (doc, loc) in docs {
                     self.apply_smp_by_id(ra, &doc, loc, kpath)?;
                 }
@@ -1674,6 +1683,14 @@ impl Builder<'_> {
             })
             .map(|(i, _)| i)
             .collect();
+        if matches.len() > 1 {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!(
+                    "multiple matches for Id {kind}/{name}; failed to find unique target for patch"
+                ),
+            ));
+        }
         if matches.is_empty() {
             return Err(KustomizeError::invalid(
                 kpath,
