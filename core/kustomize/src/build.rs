@@ -210,6 +210,18 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             .as_deref()
             != Some("true")
     });
+    // kustomize's output is a JSON round trip: infinities and NaN fail it.
+    for r in &res {
+        if has_non_finite(&r.node) {
+            return Err(KustomizeError::invalid(
+                &dir,
+                format!(
+                    "{}: json: unsupported value: a float that is infinite or NaN",
+                    r.id()
+                ),
+            ));
+        }
+    }
     // Order.
     let sort = kust.get("sortOptions");
     match sort {
@@ -573,6 +585,37 @@ impl Builder<'_> {
                 });
             }
         }
+        // a custom schema
+        if let Some(o) = k.get("openapi") {
+            if o.get("path").is_some() && o.get("version").is_some() {
+                return Err(KustomizeError::invalid(
+                    &kpath,
+                    "builtin version and custom schema provided, cannot use both",
+                ));
+            }
+            if let Some(rel) = o.get("path").and_then(KNode::scalar_text) {
+                let p = self.resolve_path(dir, &rel, &kpath)?;
+                self.check_root(dir, &p, &kpath)?;
+                let (id, text) = self.read(&p, &kpath)?;
+                let doc = self
+                    .parse_docs(&p, &text, id)?
+                    .into_iter()
+                    .next()
+                    .unwrap_or_else(KNode::map);
+                // The first schema set wins: the top-level kustomization's is
+                // read before any other kustomization is loaded.
+                if self.openapi.is_none() {
+                    self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
+                }
+            } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
+                if v != "v1.21.2" {
+                    return Err(KustomizeError::invalid(
+                        &kpath,
+                        format!("the specified OpenAPI version is not built in: {v} (v1.21.2 is)"),
+                    ));
+                }
+            }
+        }
         // resources and bases
         let mut entries: Vec<(String, Option<&KNode>)> = Vec::new();
         for key in ["resources", "bases"] {
@@ -599,33 +642,6 @@ impl Builder<'_> {
                     ));
                 }
                 ra.push(r);
-            }
-        }
-        // a custom schema
-        if let Some(o) = k.get("openapi") {
-            if o.get("path").is_some() && o.get("version").is_some() {
-                return Err(KustomizeError::invalid(
-                    &kpath,
-                    "builtin version and custom schema provided, cannot use both",
-                ));
-            }
-            if let Some(rel) = o.get("path").and_then(KNode::scalar_text) {
-                let p = self.resolve_path(dir, &rel, &kpath)?;
-                self.check_root(dir, &p, &kpath)?;
-                let (id, text) = self.read(&p, &kpath)?;
-                let doc = self
-                    .parse_docs(&p, &text, id)?
-                    .into_iter()
-                    .next()
-                    .unwrap_or_else(KNode::map);
-                self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
-            } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
-                if v != "v1.21.2" {
-                    return Err(KustomizeError::invalid(
-                        &kpath,
-                        format!("the specified OpenAPI version is not built in: {v} (v1.21.2 is)"),
-                    ));
-                }
             }
         }
         // transformer configurations
@@ -1823,9 +1839,9 @@ impl Builder<'_> {
 fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::Schema>) -> bool {
     let cx = smp::Ctx {
         by: (loc, OriginRole::Patch),
-        schema: custom.unwrap_or_else(|| schema::schema()),
+        custom,
     };
-    let def = smp::root_def(cx.schema, r.api_version(), r.kind());
+    let def = smp::root_def(custom, r.api_version(), r.kind());
     let mut p = patch.clone();
     // Nodes a patch adds are read from the patch.
     p.fill_base(loc);
@@ -2512,4 +2528,13 @@ fn objref_selector(objref: &KNode) -> KNode {
         sel.set("version", KNode::str(v));
     }
     sel
+}
+
+fn has_non_finite(n: &KNode) -> bool {
+    match &n.v {
+        KVal::Float(f) => !f.is_finite(),
+        KVal::Seq(items) => items.iter().any(has_non_finite),
+        KVal::Map(m) => m.iter().any(|(_, v)| has_non_finite(v)),
+        _ => false,
+    }
 }

@@ -38,11 +38,6 @@ impl Schema {
         let Some(defs) = doc.get("definitions").and_then(KNode::as_map) else {
             return s;
         };
-        let ref_of = |n: Option<&KNode>| {
-            n.and_then(|n| n.get_str("$ref"))
-                .and_then(|r| r.rsplit('/').next())
-                .map(str::to_string)
-        };
         for (name, def) in defs {
             if let Some(gvks) = def
                 .get("x-kubernetes-group-version-kind")
@@ -62,38 +57,63 @@ impl Schema {
                     );
                 }
             }
-            let mut fields = HashMap::new();
-            if let Some(props) = def.get("properties").and_then(KNode::as_map) {
-                for (f, p) in props {
-                    let mk = p
-                        .get_str("x-kubernetes-patch-merge-key")
-                        .map(str::to_string);
-                    let st = p.get_str("x-kubernetes-patch-strategy").map(str::to_string);
-                    let (shape, reference) = if p.get_str("type") == Some("array") {
-                        let r = ref_of(p.get("items"));
-                        (if r.is_some() { 'a' } else { 's' }, r)
-                    } else if let Some(r) = ref_of(Some(p)) {
-                        ('o', Some(r))
-                    } else if let Some(r) = ref_of(p.get("additionalProperties")) {
-                        ('m', Some(r))
-                    } else {
-                        ('x', None)
-                    };
-                    fields.insert(
-                        f.clone(),
-                        Field {
-                            shape,
-                            reference,
-                            merge_key: mk,
-                            strategy: st,
-                        },
-                    );
-                }
-            }
-            s.defs.insert(name.clone(), fields);
+            add_def(&mut s, name, def);
         }
         s
     }
+}
+
+/// Register definition `name` and, under `name/field`, the objects its
+/// properties define inline.
+fn add_def(s: &mut Schema, name: &str, def: &crate::node::KNode) {
+    use crate::node::KNode;
+    let ref_of = |n: Option<&KNode>| {
+        n.and_then(|n| n.get_str("$ref"))
+            .and_then(|r| r.rsplit('/').next())
+            .map(str::to_string)
+    };
+    let mut fields = HashMap::new();
+    if let Some(props) = def.get("properties").and_then(KNode::as_map) {
+        for (f, p) in props {
+            let mk = p
+                .get_str("x-kubernetes-patch-merge-key")
+                .map(str::to_string);
+            let st = p.get_str("x-kubernetes-patch-strategy").map(str::to_string);
+            let inline = format!("{name}/{f}");
+            let (shape, reference) = if p.get_str("type") == Some("array") {
+                let items = p.get("items");
+                match ref_of(items) {
+                    Some(r) => ('a', Some(r)),
+                    None if items.is_some_and(|i| i.get("properties").is_some()) => {
+                        if let Some(i) = items {
+                            add_def(s, &inline, i);
+                        }
+                        ('a', Some(inline))
+                    }
+                    None => ('s', None),
+                }
+            } else if let Some(r) = ref_of(Some(p)) {
+                ('o', Some(r))
+            } else if p.get("properties").is_some() {
+                add_def(s, &inline, p);
+                ('o', Some(inline))
+            } else if let Some(r) = ref_of(p.get("additionalProperties")) {
+                ('m', Some(r))
+            } else {
+                ('x', None)
+            };
+            fields.insert(
+                f.clone(),
+                Field {
+                    shape,
+                    reference,
+                    merge_key: mk,
+                    strategy: st,
+                },
+            );
+        }
+    }
+    s.defs.insert(name.to_string(), fields);
 }
 
 pub fn schema() -> &'static Schema {

@@ -6,7 +6,7 @@
 //! `$deleteFromPrimitiveList/…`, `$retainKeys`.
 
 use crate::node::{KNode, KVal, Loc};
-use crate::schema::{Field, Schema};
+use crate::schema::{schema, Field, Schema};
 use stockade_source::origin::OriginRole;
 
 /// kyaml's associative keys for lists without a schema, in precedence order.
@@ -22,20 +22,26 @@ const ASSOCIATIVE_KEYS: &[&str] = &[
 
 pub struct Ctx<'a> {
     pub by: (Loc, OriginRole),
-    /// The schema in force: a kustomization's custom `openapi`, or kyaml's.
-    pub schema: &'a Schema,
+    /// A kustomization's custom `openapi` schema: its definitions win over
+    /// kyaml's built-in ones, which fill in the rest.
+    pub custom: Option<&'a Schema>,
 }
 
-/// The `OpenAPI` definition of a resource, if the schema has it.
-pub fn root_def(schema: &Schema, api_version: &str, kind: &str) -> Option<String> {
-    schema
-        .kinds
-        .get(&(api_version.to_string(), kind.to_string()))
+/// The OpenAPI definition of a resource, if a schema has it.
+pub fn root_def(custom: Option<&Schema>, api_version: &str, kind: &str) -> Option<String> {
+    let key = (api_version.to_string(), kind.to_string());
+    custom
+        .and_then(|c| c.kinds.get(&key))
+        .or_else(|| schema().kinds.get(&key))
         .cloned()
 }
 
 fn field<'a>(cx: &Ctx<'a>, def: Option<&str>, name: &str) -> Option<&'a Field> {
-    cx.schema.defs.get(def?)?.get(name)
+    let def = def?;
+    if let Some(fields) = cx.custom.and_then(|c| c.defs.get(def)) {
+        return fields.get(name);
+    }
+    schema().defs.get(def)?.get(name)
 }
 
 /// Merge `patch` into `dest` (both maps). Returns false when the patch deletes
@@ -57,21 +63,11 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
         *dest = stripped(patch, cx);
         return true;
     }
-    if let Some(KVal::Seq(keep)) = patch.get("$retainKeys").map(|n| &n.v) {
-        let keep: Vec<String> = keep
-            .iter()
-            .filter_map(|k| k.as_str().map(str::to_string))
-            .collect();
-        if let Some(m) = dest.as_map_mut() {
-            m.retain(|(k, _)| keep.contains(k));
-        }
-    }
     for (k, pv) in pm {
-        if k.starts_with('$') {
-            continue;
-        }
-        if let Some(rest) = k.strip_prefix("$setElementOrder/") {
-            let _ = rest;
+        // kyaml interprets `$patch` only; `$setElementOrder/…`, `$retainKeys`
+        // and `$deleteFromPrimitiveList/…` are ordinary fields to it (and land
+        // in the output, as with kubectl).
+        if k == "$patch" {
             continue;
         }
         let f = field(cx, def, k);
@@ -110,9 +106,6 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                 }
                 (KVal::Seq(_), KVal::Seq(_)) => {
                     merge_list(dv, pv, f, sub_def, cx);
-                    if let Some(order) = patch.get(&format!("$setElementOrder/{k}")) {
-                        apply_order(dv, order, f);
-                    }
                 }
                 _ => {
                     if !dv.same(pv) {
@@ -123,15 +116,6 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     }
                 }
             },
-        }
-    }
-    for (k, pv) in pm {
-        if let Some(field_name) = k.strip_prefix("$deleteFromPrimitiveList/") {
-            if let (Some(KVal::Seq(items)), Some(del)) =
-                (dest.get_mut(field_name).map(|n| &mut n.v), pv.as_seq())
-            {
-                items.retain(|i| !del.iter().any(|d| d.same(i)));
-            }
         }
     }
     true
@@ -146,18 +130,9 @@ fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<S
         }
         return None;
     }
-    let all: Vec<&KNode> = dest
-        .iter()
-        .chain(patch.iter())
-        .filter(|n| n.get_str("$patch").is_none())
-        .collect();
-    if all.is_empty() || !all.iter().all(|n| n.as_map().is_some()) {
-        return None;
-    }
-    ASSOCIATIVE_KEYS
-        .iter()
-        .find(|k| all.iter().all(|n| n.get(k).is_some()))
-        .map(|k| (*k).to_string())
+    // Without a schema kustomize replaces lists (see the module docs).
+    let _ = (dest, patch, ASSOCIATIVE_KEYS);
+    None
 }
 
 fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&str>, cx: &Ctx) {
@@ -165,7 +140,7 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
     // `- $patch: replace` replaces the list.
     if pitems
         .iter()
-        .any(|i| i.get_str("$patch") == Some("replace"))
+        .any(|i| i.get_str("$patch") == Some("replace") && i.as_map().is_some_and(|m| m.len() == 1))
     {
         let items: Vec<KNode> = pitems
             .iter()
@@ -216,7 +191,10 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
         match pos {
             Some(i) => {
                 let mut d = rest.remove(i);
-                if !deleting && merge_map(&mut d, p, def, cx) {
+                // On a list element kyaml honours `$patch: delete` only.
+                let mut p = p.clone();
+                p.remove("$patch");
+                if !deleting && merge_map(&mut d, &p, def, cx) {
                     out.push(d);
                 }
             }
@@ -225,37 +203,6 @@ fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&s
                 let mut v = stripped(p, cx);
                 v.mark_own(cx.by.1, cx.by.0);
                 out.push(v);
-            }
-        }
-    }
-    out.extend(rest);
-    dest.v = KVal::Seq(out);
-}
-
-fn apply_order(dest: &mut KNode, order: &KNode, f: Option<&Field>) {
-    let (Some(items), Some(order)) = (dest.as_seq().cloned(), order.as_seq()) else {
-        return;
-    };
-    let key = f.and_then(|f| f.merge_key.clone());
-    let ident = |n: &KNode| -> Option<KNode> {
-        match &key {
-            Some(k) => n.get(k).cloned(),
-            None => Some(n.clone()),
-        }
-    };
-    let mut out = Vec::with_capacity(items.len());
-    let mut rest = items;
-    for o in order {
-        let want = match &key {
-            Some(k) => o.get(k).cloned(),
-            None => Some(o.clone()),
-        };
-        if let Some(w) = want {
-            if let Some(i) = rest
-                .iter()
-                .position(|n| ident(n).is_some_and(|x| x.same(&w)))
-            {
-                out.push(rest.remove(i));
             }
         }
     }
@@ -274,13 +221,7 @@ pub fn stripped(n: &KNode, cx: &Ctx) -> KNode {
 fn strip(n: &mut KNode) {
     match &mut n.v {
         KVal::Map(m) => {
-            m.retain(|(k, v)| {
-                !(k.starts_with("$patch")
-                    || k.starts_with("$setElementOrder/")
-                    || k.starts_with("$deleteFromPrimitiveList/")
-                    || k == "$retainKeys"
-                    || v.is_null())
-            });
+            m.retain(|(k, v)| !(k == "$patch" || v.is_null()));
             for (_, v) in m.iter_mut() {
                 strip(v);
             }
