@@ -161,9 +161,6 @@ pub fn parse_env(text: &str) -> Result<Vec<(String, String)>, String> {
         let Some((k, v)) = line.split_once('=') else {
             return Err(format!("line {}: key `{line}` has no value", i + 1));
         };
-        if k.contains(char::is_whitespace) {
-            return Err(format!("line {}: invalid key `{k}`", i + 1));
-        }
         out.push((k.to_string(), v.to_string()));
     }
     Ok(out)
