@@ -104,6 +104,9 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                         dest.remove(k);
                     }
                 }
+                (KVal::Seq(_), KVal::Seq(_)) if def == Some(SERVICE_SPEC) && k == "ports" => {
+                    merge_service_ports(dv, pv, sub_def, cx);
+                }
                 (KVal::Seq(_), KVal::Seq(_)) => {
                     merge_list(dv, pv, f, sub_def, cx);
                 }
@@ -119,6 +122,49 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
         }
     }
     true
+}
+
+const SERVICE_SPEC: &str = "io.k8s.api.core.v1.ServiceSpec";
+
+/// A Service's ports are keyed by port and protocol (`TCP` when unset); ports
+/// of the patch that match none are put first, the others merged in place.
+fn merge_service_ports(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) {
+    let key = |n: &KNode| {
+        (
+            n.get("port").and_then(KNode::scalar_text),
+            n.get("protocol")
+                .and_then(KNode::scalar_text)
+                .unwrap_or_else(|| "TCP".to_string()),
+        )
+    };
+    let (Some(items), Some(pitems)) = (dest.as_seq().cloned(), patch.as_seq()) else {
+        return;
+    };
+    let mut fresh = Vec::new();
+    let mut out = items;
+    for p in pitems {
+        let deleting = p.get_str("$patch") == Some("delete");
+        match out.iter().position(|d| key(d) == key(p)) {
+            Some(i) if deleting => {
+                out.remove(i);
+            }
+            Some(i) => {
+                let mut p = p.clone();
+                p.remove("$patch");
+                if let Some(d) = out.get_mut(i) {
+                    merge_map(d, &p, def, cx);
+                }
+            }
+            None if deleting => {}
+            None => {
+                let mut v = stripped(p, cx);
+                v.mark_own(cx.by.1, cx.by.0);
+                fresh.push(v);
+            }
+        }
+    }
+    fresh.extend(out);
+    dest.v = KVal::Seq(fresh);
 }
 
 fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<String> {
