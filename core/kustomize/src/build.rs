@@ -66,6 +66,10 @@ pub struct Resource {
     uid: usize,
     /// Name prefixes and suffixes applied, innermost first.
     affixes: Vec<(String, String)>,
+    /// `buildMetadata`: where it came from, and the transformers that ran on it
+    /// (the texts of kustomize's origin and transformations annotations).
+    origin: Option<String>,
+    transformations: Vec<String>,
 }
 
 impl Resource {
@@ -180,6 +184,9 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         uids: 0,
         cfg: schema::config().clone(),
         openapi: None,
+        origin_annotations: false,
+        transformer_annotations: false,
+        top: dir.clone(),
     };
     let (mut res, kust) = b.accumulate(&dir, Vec::new(), false)?;
     // Hash suffixes.
@@ -210,6 +217,31 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             .as_deref()
             != Some("true")
     });
+    if b.origin_annotations || b.transformer_annotations {
+        for r in &mut res {
+            let mut add: Vec<(&str, String)> = Vec::new();
+            if b.origin_annotations {
+                if let Some(o) = &r.origin {
+                    add.push(("config.kubernetes.io/origin", o.clone()));
+                }
+            }
+            if b.transformer_annotations && !r.transformations.is_empty() {
+                add.push((
+                    "alpha.config.kubernetes.io/transformations",
+                    r.transformations.concat(),
+                ));
+            }
+            if let Some(ann) = r
+                .node
+                .entry_map("metadata", None)
+                .and_then(|m| m.entry_map("annotations", None))
+            {
+                for (key, v) in add {
+                    ann.set(key, KNode::str(v));
+                }
+            }
+        }
+    }
     // kustomize's output is a JSON round trip: infinities and NaN fail it.
     for r in &res {
         if has_non_finite(&r.node) {
@@ -372,8 +404,12 @@ struct Builder<'a> {
     /// The transformer configuration: kustomize's built-in one, plus every
     /// `configurations` file read so far.
     cfg: schema::Config,
-    /// A custom `OpenAPI` schema (`openapi: {path: …}`), replacing kyaml's.
+    /// A custom `OpenAPI` schema (`openapi: {path: …}`), over kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
+    /// `buildMetadata` of the top-level kustomization, and its folder.
+    origin_annotations: bool,
+    transformer_annotations: bool,
+    top: String,
 }
 
 fn is_remote(entry: &str) -> bool {
@@ -386,6 +422,84 @@ fn is_remote(entry: &str) -> bool {
 }
 
 impl Builder<'_> {
+    /// `path` relative to the top-level kustomization's folder.
+    fn relative(&self, path: &str) -> String {
+        let top: Vec<&str> = self.top.split('/').filter(|p| !p.is_empty()).collect();
+        let to: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+        let common = top.iter().zip(&to).take_while(|(a, b)| a == b).count();
+        let mut out: Vec<&str> = vec![".."; top.len() - common];
+        out.extend(to.iter().skip(common));
+        out.join("/")
+    }
+
+    /// One entry of the transformations annotation.
+    fn transformation(&self, kpath: &str, kind: &str) -> String {
+        format!(
+            "- configuredIn: {}\n  configuredBy:\n    apiVersion: builtin\n    kind: {kind}\n",
+            self.relative(kpath)
+        )
+    }
+
+    /// The transformers a kustomization's fields configure, in the order
+    /// kustomize runs them.
+    fn transformer_entries(&self, kpath: &str, k: &KNode) -> Vec<String> {
+        let count = |key: &str| k.get(key).and_then(KNode::as_seq).map_or(0, Vec::len);
+        let mut out = Vec::new();
+        if count("patchesStrategicMerge") > 0 {
+            out.push(self.transformation(kpath, "PatchStrategicMergeTransformer"));
+        }
+        for _ in 0..count("patches") {
+            out.push(self.transformation(kpath, "PatchTransformer"));
+        }
+        if k.get("namespace")
+            .and_then(KNode::scalar_text)
+            .is_some_and(|n| !n.is_empty())
+        {
+            out.push(self.transformation(kpath, "NamespaceTransformer"));
+        }
+        if k.get("namePrefix")
+            .and_then(KNode::scalar_text)
+            .is_some_and(|n| !n.is_empty())
+        {
+            out.push(self.transformation(kpath, "PrefixTransformer"));
+        }
+        if k.get("nameSuffix")
+            .and_then(KNode::scalar_text)
+            .is_some_and(|n| !n.is_empty())
+        {
+            out.push(self.transformation(kpath, "SuffixTransformer"));
+        }
+        let labels = count("labels");
+        let common = k
+            .get("commonLabels")
+            .and_then(KNode::as_map)
+            .map_or(0, Vec::len);
+        if labels + common > 0 {
+            for _ in 0..=labels {
+                out.push(self.transformation(kpath, "LabelTransformer"));
+            }
+        }
+        if k.get("commonAnnotations")
+            .and_then(KNode::as_map)
+            .is_some_and(|m| !m.is_empty())
+        {
+            out.push(self.transformation(kpath, "AnnotationsTransformer"));
+        }
+        for _ in 0..count("patchesJson6902") {
+            out.push(self.transformation(kpath, "PatchJson6902Transformer"));
+        }
+        for _ in 0..count("replicas") {
+            out.push(self.transformation(kpath, "ReplicaCountTransformer"));
+        }
+        for _ in 0..count("images") {
+            out.push(self.transformation(kpath, "ImageTagTransformer"));
+        }
+        if count("replacements") > 0 {
+            out.push(self.transformation(kpath, "ReplacementTransformer"));
+        }
+        out
+    }
+
     fn next_uid(&mut self) -> usize {
         self.uids += 1;
         self.uids
@@ -585,6 +699,11 @@ impl Builder<'_> {
                 });
             }
         }
+        if self.stack.len() == 1 {
+            let meta = strings(k.get("buildMetadata"));
+            self.origin_annotations = meta.iter().any(|m| m == "originAnnotations");
+            self.transformer_annotations = meta.iter().any(|m| m == "transformerAnnotations");
+        }
         // a custom schema
         if let Some(o) = k.get("openapi") {
             if o.get("path").is_some() && o.get("version").is_some() {
@@ -685,13 +804,36 @@ impl Builder<'_> {
                         }
                     };
                     let mut g = conf.clone();
-                    if let Some(n) = conf.path(&["metadata", "name"]).cloned() {
+                    if let Some(n) = conf
+                        .path(&["metadata", "name"])
+                        .cloned()
+                        .filter(|_| conf.get("name").is_none())
+                    {
                         g.set("name", n);
                     }
                     if let Some(n) = conf.path(&["metadata", "namespace"]).cloned() {
                         g.set("namespace", n);
                     }
+                    let before = ra.len();
                     self.generate(dir, &kpath, kid, &g, gkind, opts.as_ref(), &mut ra)?;
+                    // Its origin is the configuration file.
+                    let file = conf
+                        .base
+                        .and_then(|l| self.table.get(l.file as usize))
+                        .map(|(p, _)| p.clone());
+                    if let (Some(file), Some(r)) = (file, ra.get_mut(before)) {
+                        let mut o = format!(
+                            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {gkind}Generator\n",
+                            self.relative(&file)
+                        );
+                        if let Some(n) = conf
+                            .path(&["metadata", "name"])
+                            .and_then(KNode::scalar_text)
+                        {
+                            o.push_str(&format!("  name: {n}\n"));
+                        }
+                        r.origin = Some(o);
+                    }
                 }
             }
         }
@@ -720,6 +862,12 @@ impl Builder<'_> {
         }
         // transformers, in kustomize's order, then the `transformers` field
         self.transform(dir, &kpath, kid, &k, &mut ra)?;
+        if self.transformer_annotations {
+            let entries = self.transformer_entries(&kpath, &k);
+            for r in &mut ra {
+                r.transformations.extend(entries.iter().cloned());
+            }
+        }
         if let Some(list) = k.get("transformers").and_then(KNode::as_seq) {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
@@ -1050,6 +1198,17 @@ impl Builder<'_> {
         ra: &mut Vec<Resource>,
     ) -> Result<(), KustomizeError> {
         let kind = conf.get_str("kind").unwrap_or("");
+        if self.transformer_annotations {
+            let mut entry = self.transformation(kpath, kind);
+            for key in ["name", "namespace"] {
+                if let Some(v) = conf.path(&["metadata", key]).and_then(KNode::scalar_text) {
+                    entry.push_str(&format!("    {key}: {v}\n"));
+                }
+            }
+            for r in ra.iter_mut() {
+                r.transformations.push(entry.clone());
+            }
+        }
         let mut k = KNode::map();
         let get = |key: &str| conf.get(key).cloned();
         let seq = |items: Vec<KNode>| KNode::new(KVal::Seq(items));
@@ -1270,6 +1429,8 @@ impl Builder<'_> {
                         file: id,
                         uid: self.next_uid(),
                         affixes: Vec::new(),
+                        origin: Some(format!("path: {}\n", self.relative(&p))),
+                        transformations: Vec::new(),
                     };
                     r.remember();
                     out.push(r);
@@ -1520,6 +1681,10 @@ impl Builder<'_> {
                 n.by = Some((*l, OriginRole::Generator));
             }
         }
+        let generated_origin = format!(
+            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: {kind}Generator\n",
+            self.relative(kpath)
+        );
         match behavior.as_str() {
             "create" | "" => {
                 let r = Resource {
@@ -1529,6 +1694,8 @@ impl Builder<'_> {
                     file: kid,
                     uid: self.next_uid(),
                     affixes: Vec::new(),
+                    origin: Some(generated_origin),
+                    transformations: Vec::new(),
                 };
                 if ra.iter().any(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
@@ -1555,6 +1722,7 @@ impl Builder<'_> {
                         format!("id {kind}.v1.[noGrp]/{name}.{ns} does not exist; cannot merge or replace"),
                     ));
                 };
+                t.origin = Some(generated_origin);
                 if behavior == "replace" {
                     for key in ["data", "binaryData"] {
                         t.node.remove(key);
