@@ -3,6 +3,7 @@
 //! output ordered.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use stockade_source::origin::OriginRole;
 use stockade_source::source::Span;
@@ -172,6 +173,7 @@ impl Build {
 }
 
 /// Build the kustomization in folder `dir` of `files`.
+#[allow(clippy::too_many_lines)] // kustomize's top-level steps, in its order
 pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build, KustomizeError> {
     let dir = files::join("", dir).unwrap_or_default();
     let mut b = Builder {
@@ -830,7 +832,7 @@ impl Builder<'_> {
                             .path(&["metadata", "name"])
                             .and_then(KNode::scalar_text)
                         {
-                            o.push_str(&format!("  name: {n}\n"));
+                            let _ = writeln!(o, "  name: {n}");
                         }
                         r.origin = Some(o);
                     }
@@ -1202,7 +1204,7 @@ impl Builder<'_> {
             let mut entry = self.transformation(kpath, kind);
             for key in ["name", "namespace"] {
                 if let Some(v) = conf.path(&["metadata", key]).and_then(KNode::scalar_text) {
-                    entry.push_str(&format!("    {key}: {v}\n"));
+                    let _ = writeln!(entry, "    {key}: {v}");
                 }
             }
             for r in ra.iter_mut() {

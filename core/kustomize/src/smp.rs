@@ -27,7 +27,7 @@ pub struct Ctx<'a> {
     pub custom: Option<&'a Schema>,
 }
 
-/// The OpenAPI definition of a resource, if a schema has it.
+/// The `OpenAPI` definition of a resource, if a schema has it.
 pub fn root_def(custom: Option<&Schema>, api_version: &str, kind: &str) -> Option<String> {
     let key = (api_version.to_string(), kind.to_string());
     custom
@@ -181,6 +181,7 @@ fn merge_key_for(dest: &[KNode], patch: &[KNode], f: Option<&Field>) -> Option<S
     None
 }
 
+#[allow(clippy::many_single_char_names)] // dest, patch, field, definition, context
 fn merge_list(dest: &mut KNode, patch: &KNode, f: Option<&Field>, def: Option<&str>, cx: &Ctx) {
     let Some(pitems) = patch.as_seq() else { return };
     // `- $patch: replace` replaces the list.
