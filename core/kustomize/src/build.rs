@@ -502,6 +502,30 @@ impl Builder<'_> {
         out
     }
 
+    /// The text of an inline patch or configuration, preceded by as many
+    /// empty lines as come before it in its kustomization, so that its line
+    /// numbers are the kustomization's (origins name the kustomization file;
+    /// columns lack the block's indentation).
+    fn inline_text(&self, node: &KNode, text: &str) -> String {
+        let Some(loc) = node.base else {
+            return text.to_string();
+        };
+        let Some((_, file)) = self.table.get(loc.file as usize) else {
+            return text.to_string();
+        };
+        let before = file.get(..loc.span.start as usize).unwrap_or("");
+        let mut lines = before.matches('\n').count();
+        if file
+            .get(loc.span.start as usize..)
+            .is_some_and(|t| t.starts_with('|') || t.starts_with('>'))
+        {
+            lines += 1;
+        }
+        let mut out = "\n".repeat(lines);
+        out.push_str(text);
+        out
+    }
+
     fn next_uid(&mut self) -> usize {
         self.uids += 1;
         self.uids
@@ -1168,6 +1192,7 @@ impl Builder<'_> {
         }
         if text.contains('\n') {
             let pseudo = format!("{kpath}#inline@{}", entry.base.map_or(0, |l| l.span.start));
+            let text = self.inline_text(entry, &text);
             let id = self.file_id(&pseudo, &text);
             return self.parse_docs(&pseudo, &text, id);
         }
@@ -1811,10 +1836,9 @@ impl Builder<'_> {
             });
         }
         // Inline patch text: parse it as its own file so positions point into it.
-        let kfile = entry.base.map_or(0, |l| l.file);
         let pseudo = format!("{kpath}#inline@{}", entry.base.map_or(0, |l| l.span.start));
+        let text = self.inline_text(entry, &text);
         let id = self.file_id(&pseudo, &text);
-        let _ = kfile;
         let docs = self.parse_docs(&pseudo, &text, id)?;
         Ok(docs
             .into_iter()
@@ -1921,6 +1945,7 @@ impl Builder<'_> {
         } else if let Some(p) = entry.get("patch") {
             let text = p.scalar_text().unwrap_or_default();
             let pseudo = format!("{kpath}#inline@{}", p.base.map_or(0, |l| l.span.start));
+            let text = self.inline_text(p, &text);
             let id = self.file_id(&pseudo, &text);
             self.parse_docs(&pseudo, &text, id)?
                 .into_iter()

@@ -112,8 +112,8 @@ pub fn apply(doc: &mut KNode, patch: &KNode, by: (Loc, OriginRole)) -> Result<()
                 .get("value")
                 .cloned()
                 .ok_or("operation without `value`")?;
-            let at = op.base.map_or(by, |b| (b, by.1));
-            v.mark(at);
+            // Each added node is traced to its own place in the patch.
+            v.mark_own(by.1, op.base.unwrap_or(by.0));
             Ok(v)
         };
         match kind {
