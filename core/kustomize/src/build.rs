@@ -1094,7 +1094,7 @@ impl Builder<'_> {
                 };
                 let by = (at(Some(rep)), OriginRole::Transformer);
                 for r in ra.iter_mut() {
-                    if r.name() != name && r.orig_name() != name {
+                    if r.name() != name && !r.names.iter().any(|(_, n)| *n == name) {
                         continue;
                     }
                     let mut v = count.clone();
