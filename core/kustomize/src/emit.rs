@@ -161,6 +161,15 @@ impl Emitter {
             }
             KVal::Str(s) => {
                 let start = self.out.len() + usize::from(!self.whitespace);
+                // A raw NEL in the JSON text go-yaml reads back is a line break
+                // in a double-quoted scalar: folded into a space.
+                let folded;
+                let s = if s.contains('\u{85}') {
+                    folded = s.replace('\u{85}', " ");
+                    &folded
+                } else {
+                    s
+                };
                 self.scalar_str(s, indent + 2, false);
                 self.place(node, start);
             }
@@ -242,6 +251,7 @@ impl Emitter {
         self.write_indicator("'", true, false, false);
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
+        let mut breaks = false;
         let n = chars.len();
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
@@ -258,7 +268,18 @@ impl Emitter {
                     self.put(c);
                 }
                 spaces = true;
+            } else if is_break(c) {
+                // A line or paragraph separator is written as is; the text
+                // goes on indented on the next line.
+                self.out.push(c);
+                self.column = 0;
+                self.indention = true;
+                breaks = true;
             } else {
+                if breaks {
+                    self.write_indent(indent);
+                    breaks = false;
+                }
                 self.put(c);
                 if c == '\'' {
                     self.put('\'');
@@ -272,11 +293,20 @@ impl Emitter {
 
     fn write_double(&mut self, s: &str, indent: usize, allow_breaks: bool) {
         self.write_indicator("\"", true, false, false);
+        // go-yaml's `is_bom` looks at the string's first bytes whatever the
+        // position: a string that starts with a BOM has every character escaped.
+        let starts_with_bom = s.starts_with('\u{feff}');
         let chars: Vec<char> = s.chars().collect();
         let mut spaces = false;
         let n = chars.len();
         for (i, &c) in chars.iter().enumerate() {
-            if !is_printable(c) || c == '\u{feff}' || is_break(c) || c == '"' || c == '\\' {
+            if starts_with_bom
+                || !is_printable(c)
+                || c == '\u{feff}'
+                || is_break(c)
+                || c == '"'
+                || c == '\\'
+            {
                 self.put('\\');
                 let esc = match c {
                     '\0' => Some('0'),
