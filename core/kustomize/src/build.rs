@@ -576,6 +576,21 @@ impl Builder<'_> {
             let cleaned = drop_repeated_top_level(text);
             stream = stockade_yaml::parse_stream(&cleaned, &Limits::default());
         }
+        let mut quoted = None;
+        if stream
+            .problems()
+            .any(|p| p.message.contains("already defined"))
+        {
+            // Keys YAML 1.1 reads as booleans (`yes:`, `on:`) are strings to
+            // kyaml (YAML 1.2): two of them are no repeat. Read again with
+            // those keys quoted (positions after them on their line shift).
+            let q = quote_yaml11_bool_keys(text);
+            if q != text {
+                stream = stockade_yaml::parse_stream(&q, &Limits::default());
+                quoted = Some(q);
+            }
+        }
+        let text = quoted.as_deref().unwrap_or(text);
         let mut out = Vec::new();
         for d in stream.documents {
             match d.root {
@@ -2732,4 +2747,35 @@ fn has_non_finite(n: &KNode) -> bool {
         KVal::Map(m) => m.iter().any(|(_, v)| has_non_finite(v)),
         _ => false,
     }
+}
+
+/// The text with plain keys that YAML 1.1 reads as booleans (`yes`, `on`, `n`,
+/// …) quoted.
+fn quote_yaml11_bool_keys(text: &str) -> String {
+    const WORDS: &[&str] = &[
+        "y", "Y", "yes", "Yes", "YES", "n", "N", "no", "No", "NO", "on", "On", "ON", "off", "Off",
+        "OFF",
+    ];
+    let mut out = String::with_capacity(text.len() + 16);
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_start_matches([' ', '-']);
+        let lead = line.len() - body.len();
+        let key_end = body.find(':');
+        let word = key_end.and_then(|e| body.get(..e));
+        let after = key_end.and_then(|e| body.get(e + 1..));
+        match (word, after) {
+            (Some(w), Some(a))
+                if WORDS.contains(&w)
+                    && (a.is_empty() || a.starts_with([' ', '\n', '\r', '\t'])) =>
+            {
+                out.push_str(line.get(..lead).unwrap_or(""));
+                out.push('"');
+                out.push_str(w);
+                out.push('"');
+                out.push_str(body.get(w.len()..).unwrap_or(""));
+            }
+            _ => out.push_str(line),
+        }
+    }
+    out
 }
