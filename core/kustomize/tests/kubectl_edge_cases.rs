@@ -146,7 +146,7 @@ spec:
       - {name: v3, secret: {secretName: s}}
 "#;
 
-const CUSTOM: &str = r#"apiVersion: example.com/v1
+const CUSTOM: &str = r"apiVersion: example.com/v1
 kind: Thing
 metadata:
   name: t
@@ -163,9 +163,9 @@ spec:
   ports:
   - {port: 53, protocol: UDP, name: dns-udp}
   - {port: 53, protocol: TCP, name: dns-tcp}
-"#;
+";
 
-const CUSTOM_PATCH: &str = r#"apiVersion: example.com/v1
+const CUSTOM_PATCH: &str = r"apiVersion: example.com/v1
 kind: Thing
 metadata:
   name: t
@@ -183,7 +183,7 @@ spec:
   ports:
   - {port: 53, protocol: UDP, name: dns-udp, targetPort: 5353}
   - {port: 8080, name: extra}
-"#;
+";
 
 fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
