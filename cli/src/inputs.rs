@@ -23,8 +23,12 @@
 //! the global git excludes file are not read.
 //!
 //! What a walk passes over with a reason, in `summary.skipped`: template files
-//! (`*.template`, `*.tpl`, `*.tmpl`, `*.gotmpl`, `*.j2`), and Helm chart and
-//! kustomization folders, once per folder, until Stockade renders them.
+//! (`*.template`, `*.tpl`, `*.tmpl`, `*.gotmpl`, `*.j2`), and Helm chart
+//! folders, once per folder, until Stockade renders them.
+//!
+//! Kustomization folders are walked and listed in `Collected::kustomizations`:
+//! the scan builds them (`render_kustomize`) and takes the files a build used
+//! out of the inputs (unless `--no-kustomize`).
 //!
 //! A named path is read when it is a regular file or a pipe (`<(cat file)` and
 //! named pipes work: reading one waits for its writer, as `cat` does); a named
@@ -60,6 +64,8 @@ pub struct Collected {
     pub inputs: Vec<Input>,
     pub errors: Vec<ScanError>,
     pub skipped: Vec<Skipped>,
+    /// Kustomization folders found (built by `render_kustomize::build_all`).
+    pub kustomizations: Vec<PathBuf>,
 }
 
 /// The ignore files read in each walked folder, lowest precedence first.
@@ -86,6 +92,10 @@ pub struct Selection {
     /// Helm chart and kustomization folders passed over.
     notices: Vec<Skipped>,
     cwd: PathBuf,
+    /// Build kustomizations (their folders are walked too; the files a build
+    /// uses are taken out of the scan afterwards).
+    kustomize: bool,
+    kustomizations: Vec<PathBuf>,
 }
 
 impl Selection {
@@ -117,8 +127,23 @@ impl Selection {
             ignore_files,
             own_folders: true,
             cwd,
+            kustomize: true,
             ..Self::default()
         })
+    }
+
+    /// Build kustomizations (the default), or scan their files one by one
+    /// (`--no-kustomize`).
+    #[must_use]
+    pub fn with_kustomize(mut self, on: bool) -> Self {
+        self.kustomize = on;
+        self
+    }
+
+    fn is_kustomization(dir: &Path) -> bool {
+        stockade::kustomize::KUSTOMIZATION_NAMES
+            .iter()
+            .any(|name| dir.join(name).is_file())
     }
 
     fn folders(&self) -> Folders {
@@ -139,17 +164,7 @@ impl Selection {
                 "Helm chart: not rendered yet; its files are not scanned (render it with `helm template` and scan the output)",
             ));
         }
-        ["kustomization.yaml", "kustomization.yml", "Kustomization"]
-            .iter()
-            .any(|name| dir.join(name).is_file())
-            .then(|| {
-                Skipped::new(
-                    display,
-                    0,
-                    "kustomization",
-                    "kustomization: not built yet; its files are not scanned (build it with `kustomize build` and scan the output)",
-                )
-            })
+        None
     }
 
     fn ignored_by_files(&mut self, abs: &Path, is_dir: bool) -> bool {
@@ -197,6 +212,13 @@ impl Prune for Selection {
         }
         if self.ignore_files && self.ignored_by_files(&abs, is_dir) {
             return true;
+        }
+        if is_dir && self.own_folders && Self::is_kustomization(path) {
+            // Walked either way: files no build uses are scanned on their own.
+            if self.kustomize {
+                self.kustomizations.push(path.to_path_buf());
+            }
+            return false;
         }
         if is_dir && self.own_folders {
             // As the walker shows it: `./x` is `x`.
@@ -253,6 +275,7 @@ fn of_known_kind(name: &str) -> bool {
 /// over excluded and ignored entries found by walking.
 pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
     let walker_is_scan = selection.own_folders;
+    let kustomize = selection.kustomize;
     let mut walker = Walker::new(selection.folders(), |_| true)
         .named_pipes(true)
         .prune(&mut *selection);
@@ -265,6 +288,9 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
             continue;
         }
         let display = walk::display_path(path);
+        if walker_is_scan && kustomize && path.is_dir() && Selection::is_kustomization(path) {
+            out.kustomizations.push(path.clone());
+        }
         if walker_is_scan && path.is_dir() {
             if let Some(notice) = Selection::project_folder(path, &display) {
                 out.skipped.push(notice);
@@ -317,6 +343,7 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
     }
     drop(walker);
     out.skipped.append(&mut selection.notices);
+    out.kustomizations.append(&mut selection.kustomizations);
     out
 }
 

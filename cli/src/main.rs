@@ -14,6 +14,7 @@ mod inputs;
 mod kyverno;
 mod netpol;
 mod policy;
+mod render_kustomize;
 mod scan;
 mod verify;
 
@@ -49,6 +50,8 @@ enum Command {
     Netpol(netpol::NetpolArgs),
     /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
     Verify(VerifyArgs),
+    /// Build a kustomization and print it exactly as `kubectl kustomize DIR` does.
+    Render(render_kustomize::RenderArgs),
 }
 
 #[derive(Args, Debug)]
@@ -149,6 +152,11 @@ struct ScanArgs {
     /// findings with the rule id `<policy>/<rule>`.
     #[arg(long, value_name = "PATH")]
     kyverno: Vec<PathBuf>,
+
+    /// Do not build kustomizations: scan their files one by one (a patch file
+    /// is then read as a whole object).
+    #[arg(long)]
+    no_kustomize: bool,
 }
 
 #[derive(Args, Debug)]
@@ -227,6 +235,7 @@ fn main() -> ExitCode {
         Command::Kyverno(args) => kyverno::run(&args),
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
+        Command::Render(args) => render_kustomize::run(&args),
     }
 }
 
@@ -366,11 +375,17 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             } else {
                 kyverno::load_policies(&args.kyverno, config.limits.file_bytes())
             };
-            let mut selection = match scan_selection(&config, args) {
+            let selection = match scan_selection(&config, args) {
                 Ok(selection) => selection,
                 Err(e) => return fail(&e),
             };
-            let collected = inputs::collect(&args.paths, &mut selection);
+            let mut selection = selection.with_kustomize(!args.no_kustomize);
+            let mut collected = inputs::collect(&args.paths, &mut selection);
+            let built = render_kustomize::build_for_scan(
+                &mut collected,
+                &args.paths,
+                config.limits.file_bytes(),
+            );
             let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
             let mut policy_errors = Vec::new();
             let policies = if args.policy.is_empty() && args.rego.is_empty() {
@@ -398,8 +413,10 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 threads,
                 policies,
                 kyverno_policies,
+                built.sources,
             );
             report.errors.extend(collected.errors);
+            report.errors.extend(built.errors);
             report.errors.extend(policy_errors);
             report.errors.extend(kyverno_errors);
             report.summary.skipped.extend(collected.skipped);

@@ -79,7 +79,9 @@ fn parallel<T: Sync, R: Send>(
 
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
-/// merged report and the text of every scanned source, by path.
+/// merged report and the text of every scanned source, by path. `built` are
+/// the rendered outputs of kustomizations, scanned as Kubernetes.
+#[allow(clippy::too_many_arguments)] // the scan's parts, each its own concern
 pub fn scan_all(
     config: Config,
     inputs: &[Input],
@@ -88,12 +90,19 @@ pub fn scan_all(
     threads: usize,
     policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
     kyverno: stockade::kyverno::Policies,
+    built: Vec<Source>,
 ) -> (Report, BTreeMap<String, String>) {
     let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }
-    let loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin));
+    let mut loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin));
+    // Built kustomizations (`render_kustomize`): Kubernetes, scanned as named.
+    loaded.extend(
+        built
+            .into_iter()
+            .map(|s| Loaded::Source(s, Some(Kind::Kubernetes), true)),
+    );
 
     // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
     // inventory) over every loaded source; each source is then scanned in parallel.

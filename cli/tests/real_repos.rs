@@ -246,7 +246,7 @@ fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
 }
 
 #[test]
-fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
+fn templates_and_charts_are_skipped_with_a_reason_and_kustomizations_built() {
     let dir = TempDir::new("projects");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
     dir.write("deploy.yaml.j2", "{% if x %}\n");
@@ -258,16 +258,28 @@ fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
     let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
-    assert_eq!(report["summary"]["files"], 0);
+    // The kustomization is built and its output scanned as one file (its
+    // Deployment has no pod spec, so that document is listed as skipped); its
+    // resource is not scanned on its own.
+    assert_eq!(report["summary"]["files"], 1);
     assert_eq!(
         skipped(&report),
         [
+            (
+                "overlays/prod/kustomization.yaml#build".to_string(),
+                "Deployment".to_string()
+            ),
             ("Dockerfile.template".to_string(), "template".to_string()),
             ("deploy.yaml.j2".to_string(), "template".to_string()),
             ("charts/web".to_string(), "Helm chart".to_string()),
-            ("overlays/prod".to_string(), "kustomization".to_string()),
         ]
     );
+    // `--no-kustomize`: its files are scanned one by one.
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "--no-kustomize"],
+    );
+    assert_eq!(out.json()["summary"]["files"], 2, "{}", out.stdout);
     // Named, a chart folder is still one notice; a named template is scanned.
     let out = run_in(
         dir.path(),

@@ -31,6 +31,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "kyverno",
         &["stockade-source", "stockade-yaml", "stockade-pack"],
     ),
+    // Kustomize builds: beside the packs, below the facade; not a pack.
+    ("kustomize", &["stockade-source", "stockade-yaml"]),
 ];
 
 /// The `stockade*` crates named in a manifest's `[dependencies]` tables

@@ -1,0 +1,157 @@
+//! Kustomizations: built in memory as `kubectl kustomize` builds them
+//! ([`stockade_kustomize`]), and scanned as a rendered source whose findings
+//! name the base resource line of each node and, when a patch, transformer or
+//! generator set it, that instruction's line.
+//!
+//! ```
+//! use stockade::kustomize::{FileMap, Options};
+//! let mut files = FileMap::new();
+//! files.insert("base/kustomization.yaml".into(), b"resources: [pod.yaml]\n".to_vec());
+//! files.insert("base/pod.yaml".into(), b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: web\nspec:\n  containers:\n  - name: web\n    image: nginx\n".to_vec());
+//! files.insert("overlay/kustomization.yaml".into(), b"resources: [../base]\nnamePrefix: prod-\n".to_vec());
+//! let source = stockade::kustomize::render(&files, "overlay", &Options::default()).unwrap();
+//! assert!(source.text().contains("name: prod-web"));
+//! ```
+
+use std::sync::Arc;
+
+pub use stockade_kustomize::{
+    build, is_kustomization_name, join_path, Build, FileMap, FileSource, KustomizeError, Options,
+    Reorder, KUSTOMIZATION_NAMES,
+};
+
+use crate::{Engine, ErrorKind, Kind, Report, ScanError, Source, Span};
+use stockade_source::origin::{FileId, OriginFiles, OriginMap, OriginSpan};
+
+/// The path a build's rendered source is reported under:
+/// `<folder>/kustomization.yaml#build` (the kustomization file's path).
+pub fn build_path(build: &Build, dir: &str) -> String {
+    let kust = build
+        .files
+        .first()
+        .map_or_else(|| format!("{dir}/kustomization.yaml"), |(p, _)| p.clone());
+    format!("{kust}#build")
+}
+
+/// A built kustomization as a rendered [`Source`]: its text is what
+/// `kubectl kustomize` prints; its origin map names, for every node, the
+/// resource file line it was read from (`base`) and the patch, transformer or
+/// generator line that set it (`patch`, `transformer`, `generator`).
+pub fn to_source(build: &Build, dir: &str) -> Source {
+    let (text, placed) = build.render();
+    let mut files = OriginFiles::new();
+    let ids: Vec<FileId> = build
+        .files
+        .iter()
+        .map(|(p, t)| files.add(Source::new(display_path(p), t.clone())))
+        .collect();
+    let mut map = OriginMap::builder();
+    for p in &placed {
+        let rendered = Span::new(p.start, p.end);
+        let by = p.by.and_then(|(loc, role)| {
+            ids.get(loc.file as usize)
+                .map(|id| (OriginSpan::new(*id, loc.span, role), loc))
+        });
+        if let Some(base) = p.base {
+            let same_as_by = by.is_some_and(|(_, loc)| loc == base);
+            if let Some(id) = ids.get(base.file as usize) {
+                if !same_as_by {
+                    map.push(
+                        rendered,
+                        OriginSpan::new(*id, base.span, crate::OriginRole::Base),
+                    );
+                }
+            }
+        }
+        if let Some((origin, _)) = by {
+            map.push(rendered, origin);
+        }
+    }
+    let path = build_path(build, dir);
+    let files = Arc::new(files);
+    match map.build() {
+        Ok(map) => Source::rendered(&path, text.clone(), map, files)
+            .unwrap_or_else(|_| Source::new(&path, text)),
+        Err(_) => Source::new(&path, text),
+    }
+}
+
+/// Inline patches are parsed as files named `<kustomization>#inline@<offset>`;
+/// shown as the kustomization file.
+fn display_path(p: &str) -> String {
+    p.split_once("#inline@")
+        .map_or_else(|| p.to_string(), |(k, _)| k.to_string())
+}
+
+/// Build the kustomization in `dir` of `files` into a rendered source.
+pub fn render(
+    files: &dyn FileSource,
+    dir: &str,
+    options: &Options,
+) -> Result<Source, KustomizeError> {
+    let build = build(files, dir, options)?;
+    Ok(to_source(&build, dir))
+}
+
+/// A build error as a scan error of the kustomization folder.
+pub fn to_scan_error(e: &KustomizeError, dir: &str) -> ScanError {
+    let kind = match e {
+        KustomizeError::Parse { .. } => ErrorKind::Parse,
+        KustomizeError::Limit { .. } => ErrorKind::Limit,
+        KustomizeError::NotFound { .. } => ErrorKind::Io,
+        KustomizeError::Remote { .. } | KustomizeError::Unsupported { .. } => {
+            ErrorKind::Unsupported
+        }
+        _ => ErrorKind::Config,
+    };
+    let path = if e.path().is_empty() { dir } else { e.path() };
+    ScanError::file(kind, path, format!("kustomize build {dir}: {e}"))
+}
+
+impl Engine {
+    /// Build the kustomization in folder `dir` of `files` (paths relative to one
+    /// root, `/`-separated) and scan the output with every pack. A build error is
+    /// the report's one error, located in the kustomization or file it concerns.
+    pub fn scan_kustomization(&self, files: &dyn FileSource, dir: &str) -> Report {
+        match render(files, dir, &Options::default()) {
+            Ok(source) => {
+                let engine = self.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
+                engine.scan_source(&source, Some(Kind::Kubernetes))
+            }
+            Err(e) => {
+                let mut report = Report::default();
+                report.summary.files = 1;
+                report.errors.push(to_scan_error(&e, dir));
+                report
+            }
+        }
+    }
+}
+
+/// What the bindings call: a map of file names to texts (as JavaScript and
+/// Python give them) built in folder `dir` and scanned; the report in the wire
+/// shape, positioned in the built text (UTF-16 columns included).
+pub fn scan_kustomization_texts(
+    engine: &Engine,
+    files: &std::collections::BTreeMap<String, String>,
+    dir: &str,
+) -> crate::wire::Report {
+    let map: FileMap = files
+        .iter()
+        .filter_map(|(p, t)| Some((join_path("", p)?, t.clone().into_bytes())))
+        .collect();
+    let dir = join_path("", dir).unwrap_or_default();
+    match render(&map, &dir, &Options::default()) {
+        Ok(source) => {
+            let scan = engine.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
+            let report = scan.scan_source(&source, Some(Kind::Kubernetes));
+            crate::wire::Report::new(report, std::slice::from_ref(&source))
+        }
+        Err(e) => {
+            let mut report = Report::default();
+            report.summary.files = 1;
+            report.errors.push(to_scan_error(&e, &dir));
+            crate::wire::Report::new(report, &[])
+        }
+    }
+}
