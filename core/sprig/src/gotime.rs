@@ -78,7 +78,8 @@ impl Time {
 
     /// Adds a duration in nanoseconds (`Time.Add`), saturating.
     pub fn add(&self, d: i64) -> Time {
-        let total = i128::from(self.unix) * i128::from(NANOS) + i128::from(self.nanos) + i128::from(d);
+        let total =
+            i128::from(self.unix) * i128::from(NANOS) + i128::from(self.nanos) + i128::from(d);
         let unix = total.div_euclid(i128::from(NANOS));
         let nanos = total.rem_euclid(i128::from(NANOS));
         Time {
@@ -191,7 +192,12 @@ impl Time {
                     out.push_str(&self.zone);
                 }
             }
-            Chunk::Offset { iso, colon, minutes, seconds } => {
+            Chunk::Offset {
+                iso,
+                colon,
+                minutes,
+                seconds,
+            } => {
                 if iso && self.offset == 0 {
                     out.push('Z');
                     return;
@@ -246,11 +252,27 @@ fn pad(out: &mut String, n: i64, width: usize) {
 }
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-    "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 const DAYS: [&str; 7] = [
-    "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday",
+    "Sunday",
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
 ];
 
 fn month_name(m: i64) -> &'static str {
@@ -262,7 +284,11 @@ fn month_name(m: i64) -> &'static str {
 }
 
 fn day_name(d: i64) -> &'static str {
-    usize::try_from(d).ok().and_then(|i| DAYS.get(i)).copied().unwrap_or("%!Weekday")
+    usize::try_from(d)
+        .ok()
+        .and_then(|i| DAYS.get(i))
+        .copied()
+        .unwrap_or("%!Weekday")
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
@@ -328,8 +354,17 @@ enum Chunk {
     PM,
     Pm,
     Tz,
-    Offset { iso: bool, colon: bool, minutes: bool, seconds: bool },
-    Frac { digits: usize, trim: bool, sep: char },
+    Offset {
+        iso: bool,
+        colon: bool,
+        minutes: bool,
+        seconds: bool,
+    },
+    Frac {
+        digits: usize,
+        trim: bool,
+        sep: char,
+    },
 }
 
 fn starts_lower(s: &str) -> bool {
@@ -422,9 +457,20 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
                     ("07:00", true, true, false),
                     ("07", false, false, false),
                 ];
-                forms.iter().find(|f| at(i + 1, f.0)).map(|&(s, colon, minutes, seconds)| {
-                    (Chunk::Offset { iso, colon, minutes, seconds }, s.len() + 1)
-                })
+                forms
+                    .iter()
+                    .find(|f| at(i + 1, f.0))
+                    .map(|&(s, colon, minutes, seconds)| {
+                        (
+                            Chunk::Offset {
+                                iso,
+                                colon,
+                                minutes,
+                                seconds,
+                            },
+                            s.len() + 1,
+                        )
+                    })
             }
             c @ (b'.' | b',') => match b.get(i + 1).copied() {
                 Some(d @ (b'0' | b'9')) => {
@@ -486,7 +532,13 @@ fn stockade_go_quote(s: &str) -> String {
     out
 }
 
-fn parse_err(layout: &str, value: &str, layout_elem: &str, value_elem: &str, msg: &str) -> ParseError {
+fn parse_err(
+    layout: &str,
+    value: &str,
+    layout_elem: &str,
+    value_elem: &str,
+    msg: &str,
+) -> ParseError {
     if msg.is_empty() {
         ParseError(format!(
             "parsing time {} as {}: cannot parse {} as {}",
@@ -505,7 +557,10 @@ fn getnum(s: &str, fixed: bool) -> Option<(i64, &str)> {
     let b = s.as_bytes();
     let d0 = b.first().filter(|c| c.is_ascii_digit())?;
     match b.get(1).filter(|c| c.is_ascii_digit()) {
-        Some(d1) => Some((i64::from(d0 - b'0') * 10 + i64::from(d1 - b'0'), s.get(2..)?)),
+        Some(d1) => Some((
+            i64::from(d0 - b'0') * 10 + i64::from(d1 - b'0'),
+            s.get(2..)?,
+        )),
         None if fixed => None,
         None => Some((i64::from(d0 - b'0'), s.get(1..)?)),
     }
@@ -535,7 +590,10 @@ fn lookup_name<'a>(names: &[&str], s: &'a str, len: Option<usize>) -> Option<(us
             Some(n) => full.get(..n).unwrap_or(full),
             None => full,
         };
-        if s.len() >= name.len() && s.get(..name.len()).is_some_and(|p| p.eq_ignore_ascii_case(name)) {
+        if s.len() >= name.len()
+            && s.get(..name.len())
+                .is_some_and(|p| p.eq_ignore_ascii_case(name))
+        {
             return Some((i, s.get(name.len()..).unwrap_or("")));
         }
     }
@@ -556,38 +614,65 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
     let mut z_name = String::new();
     loop {
         let (prefix, chunk, suffix) = next_chunk(layout);
-        let std_str = layout.get(prefix.len()..layout.len() - suffix.len()).unwrap_or("");
+        let std_str = layout
+            .get(prefix.len()..layout.len() - suffix.len())
+            .unwrap_or("");
         value = skip(value, prefix).ok_or_else(|| parse_err(alayout, avalue, prefix, value, ""))?;
         let Some(chunk) = chunk else {
             if !value.is_empty() {
-                return Err(parse_err(alayout, avalue, "", value, &format!(": extra text: {}", quote(value))));
+                return Err(parse_err(
+                    alayout,
+                    avalue,
+                    "",
+                    value,
+                    &format!(": extra text: {}", quote(value)),
+                ));
             }
             break;
         };
         layout = suffix;
         let hold = value;
         let bad = |v: &str| parse_err(alayout, avalue, std_str, v, "");
-        let range_err = |what: &str| parse_err(alayout, avalue, std_str, hold, &format!(": {what} out of range"));
+        let range_err = |what: &str| {
+            parse_err(
+                alayout,
+                avalue,
+                std_str,
+                hold,
+                &format!(": {what} out of range"),
+            )
+        };
         match chunk {
             Chunk::Year => {
-                let p = value.get(..2).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).ok_or_else(|| bad(hold))?;
+                let p = value
+                    .get(..2)
+                    .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+                    .ok_or_else(|| bad(hold))?;
                 let y: i64 = p.parse().map_err(|_| bad(hold))?;
                 year = if y >= 69 { y + 1900 } else { y + 2000 };
                 value = value.get(2..).unwrap_or("");
             }
             Chunk::LongYear => {
-                let p = value.get(..4).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).ok_or_else(|| bad(hold))?;
+                let p = value
+                    .get(..4)
+                    .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+                    .ok_or_else(|| bad(hold))?;
                 year = p.parse().map_err(|_| bad(hold))?;
                 value = value.get(4..).unwrap_or("");
             }
             Chunk::Month | Chunk::LongMonth => {
-                let (i, rest) = lookup_name(&MONTHS, value, if chunk == Chunk::Month { Some(3) } else { None })
-                    .ok_or_else(|| bad(hold))?;
+                let (i, rest) = lookup_name(
+                    &MONTHS,
+                    value,
+                    if chunk == Chunk::Month { Some(3) } else { None },
+                )
+                .ok_or_else(|| bad(hold))?;
                 month = i64::try_from(i).unwrap_or(0) + 1;
                 value = rest;
             }
             Chunk::NumMonth | Chunk::ZeroMonth => {
-                let (m, rest) = getnum(value, chunk == Chunk::ZeroMonth).ok_or_else(|| bad(hold))?;
+                let (m, rest) =
+                    getnum(value, chunk == Chunk::ZeroMonth).ok_or_else(|| bad(hold))?;
                 if !(1..=12).contains(&m) {
                     return Err(range_err("month"));
                 }
@@ -595,8 +680,16 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 value = rest;
             }
             Chunk::WeekDay | Chunk::LongWeekDay => {
-                let (_, rest) = lookup_name(&DAYS, value, if chunk == Chunk::WeekDay { Some(3) } else { None })
-                    .ok_or_else(|| bad(hold))?;
+                let (_, rest) = lookup_name(
+                    &DAYS,
+                    value,
+                    if chunk == Chunk::WeekDay {
+                        Some(3)
+                    } else {
+                        None
+                    },
+                )
+                .ok_or_else(|| bad(hold))?;
                 value = rest;
             }
             Chunk::Day | Chunk::UnderDay | Chunk::ZeroDay => {
@@ -629,7 +722,8 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 value = rest;
             }
             Chunk::Hour12 | Chunk::ZeroHour12 => {
-                let (h, rest) = getnum(value, chunk == Chunk::ZeroHour12).ok_or_else(|| bad(hold))?;
+                let (h, rest) =
+                    getnum(value, chunk == Chunk::ZeroHour12).ok_or_else(|| bad(hold))?;
                 if !(0..=12).contains(&h) {
                     return Err(range_err("hour"));
                 }
@@ -637,7 +731,8 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 value = rest;
             }
             Chunk::Minute | Chunk::ZeroMinute => {
-                let (m, rest) = getnum(value, chunk == Chunk::ZeroMinute).ok_or_else(|| bad(hold))?;
+                let (m, rest) =
+                    getnum(value, chunk == Chunk::ZeroMinute).ok_or_else(|| bad(hold))?;
                 if !(0..60).contains(&m) {
                     return Err(range_err("minute"));
                 }
@@ -645,7 +740,8 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 value = rest;
             }
             Chunk::Second | Chunk::ZeroSecond => {
-                let (s, rest) = getnum(value, chunk == Chunk::ZeroSecond).ok_or_else(|| bad(hold))?;
+                let (s, rest) =
+                    getnum(value, chunk == Chunk::ZeroSecond).ok_or_else(|| bad(hold))?;
                 if !(0..60).contains(&s) {
                     return Err(range_err("second"));
                 }
@@ -655,7 +751,8 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 let b = value.as_bytes();
                 if b.len() >= 2 && (b[0] == b'.' || b[0] == b',') && b[1].is_ascii_digit() {
                     let (_, next, _) = next_chunk(layout);
-                    let layout_has_frac = matches!(next, Some(Chunk::Frac { .. })) && next_chunk(layout).0.is_empty();
+                    let layout_has_frac =
+                        matches!(next, Some(Chunk::Frac { .. })) && next_chunk(layout).0.is_empty();
                     if !layout_has_frac {
                         let mut n = 1;
                         while b.get(n).is_some_and(u8::is_ascii_digit) {
@@ -675,7 +772,12 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 }
                 value = value.get(2..).unwrap_or("");
             }
-            Chunk::Offset { iso, colon, minutes, seconds } => {
+            Chunk::Offset {
+                iso,
+                colon,
+                minutes,
+                seconds,
+            } => {
                 if iso && value.starts_with('Z') {
                     value = value.get(1..).unwrap_or("");
                     z_offset = Some(0);
@@ -764,7 +866,10 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                     value = value.get(n..).unwrap_or("");
                 } else {
                     let n = 1 + digits;
-                    if b.len() < n || !(b[0] == b'.' || b[0] == b',') || !b[1..n].iter().all(u8::is_ascii_digit) {
+                    if b.len() < n
+                        || !(b[0] == b'.' || b[0] == b',')
+                        || !b[1..n].iter().all(u8::is_ascii_digit)
+                    {
                         return Err(bad(hold));
                     }
                     nsec = parse_nanos(value.get(..n).unwrap_or(""));
@@ -789,7 +894,13 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
             }
         }
         if !(1..=365).contains(&yday) {
-            return Err(parse_err(alayout, avalue, "", value, ": day-of-year out of range"));
+            return Err(parse_err(
+                alayout,
+                avalue,
+                "",
+                value,
+                ": day-of-year out of range",
+            ));
         }
         if m == 0 {
             m = 1;
@@ -801,7 +912,13 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
             d = rem;
         }
         if (month >= 0 && month != m) || (day >= 0 && day != d) {
-            return Err(parse_err(alayout, avalue, "", value, ": day-of-year does not match month"));
+            return Err(parse_err(
+                alayout,
+                avalue,
+                "",
+                value,
+                ": day-of-year does not match month",
+            ));
         }
         month = m;
         day = d;
@@ -972,7 +1089,10 @@ pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
         let pre = int_len > 0;
         let mut v: u64 = 0;
         for c in s.get(..int_len).unwrap_or("").bytes() {
-            v = v.checked_mul(10).and_then(|v| v.checked_add(u64::from(c - b'0'))).ok_or_else(invalid)?;
+            v = v
+                .checked_mul(10)
+                .and_then(|v| v.checked_add(u64::from(c - b'0')))
+                .ok_or_else(invalid)?;
         }
         s = s.get(int_len..).unwrap_or("");
         let mut frac: u64 = 0;
@@ -987,7 +1107,10 @@ pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
                 if overflow {
                     continue;
                 }
-                match frac.checked_mul(10).and_then(|f| f.checked_add(u64::from(c - b'0'))) {
+                match frac
+                    .checked_mul(10)
+                    .and_then(|f| f.checked_add(u64::from(c - b'0')))
+                {
                     Some(f) if f < (1 << 63) => {
                         frac = f;
                         scale *= 10.0;
@@ -1000,9 +1123,15 @@ pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
         if !pre && !post {
             return Err(invalid());
         }
-        let unit_len = s.bytes().take_while(|c| *c != b'.' && !c.is_ascii_digit()).count();
+        let unit_len = s
+            .bytes()
+            .take_while(|c| *c != b'.' && !c.is_ascii_digit())
+            .count();
         if unit_len == 0 {
-            return Err(DurationError(format!("time: missing unit in duration {}", quote(orig))));
+            return Err(DurationError(format!(
+                "time: missing unit in duration {}",
+                quote(orig)
+            )));
         }
         let unit = s.get(..unit_len).unwrap_or("");
         s = s.get(unit_len..).unwrap_or("");
@@ -1053,7 +1182,10 @@ mod tests {
     fn formats_reference_layouts() {
         let t = Time::from_unix(1_560_458_379, 0);
         assert_eq!(t.format("02 Jan 06 15:04 -0700"), "13 Jun 19 20:39 +0000");
-        assert_eq!(t.format("Mon Jan _2 15:04:05 MST 2006"), "Thu Jun 13 20:39:39 UTC 2019");
+        assert_eq!(
+            t.format("Mon Jan _2 15:04:05 MST 2006"),
+            "Thu Jun 13 20:39:39 UTC 2019"
+        );
         assert_eq!(t.format(time_rfc3339()), "2019-06-13T20:39:39Z");
         assert_eq!(t.go_string(), "2019-06-13 20:39:39 +0000 UTC");
         assert_eq!(t.add(1_500_000_000).format("05.000 3PM"), "40.500 8PM");
@@ -1074,7 +1206,10 @@ mod tests {
         let e = parse("2006-01-02", "2017-13-01").unwrap_err();
         assert_eq!(e.0, "parsing time \"2017-13-01\": month out of range");
         let e = parse("2006-01-02", "x").unwrap_err();
-        assert_eq!(e.0, "parsing time \"x\" as \"2006-01-02\": cannot parse \"x\" as \"2006\"");
+        assert_eq!(
+            e.0,
+            "parsing time \"x\" as \"2006-01-02\": cannot parse \"x\" as \"2006\""
+        );
         let e = parse("2006-01-02", "2017-02-30").unwrap_err();
         assert_eq!(e.0, "parsing time \"2017-02-30\": day out of range");
     }
@@ -1088,8 +1223,17 @@ mod tests {
         assert_eq!(parse_duration("2h5s").unwrap(), 7205 * NANOS);
         assert_eq!(parse_duration("1.5h").unwrap(), 5400 * NANOS);
         assert_eq!(parse_duration("-1m").unwrap(), -60 * NANOS);
-        assert_eq!(parse_duration("1f").unwrap_err().0, "time: unknown unit \"f\" in duration \"1f\"");
-        assert_eq!(parse_duration("1").unwrap_err().0, "time: missing unit in duration \"1\"");
-        assert_eq!(parse_duration("").unwrap_err().0, "time: invalid duration \"\"");
+        assert_eq!(
+            parse_duration("1f").unwrap_err().0,
+            "time: unknown unit \"f\" in duration \"1f\""
+        );
+        assert_eq!(
+            parse_duration("1").unwrap_err().0,
+            "time: missing unit in duration \"1\""
+        );
+        assert_eq!(
+            parse_duration("").unwrap_err().0,
+            "time: invalid duration \"\""
+        );
     }
 }

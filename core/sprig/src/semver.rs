@@ -51,7 +51,10 @@ fn regexes() -> Option<&'static Regexes> {
             constraint: Regex::new(&format!(r"^\s*({OPS})\s*({CV})\s*$")).ok()?,
             range: Regex::new(&format!(r"\s*({CV})\s+-\s+({CV})\s*")).ok()?,
             find: Regex::new(&format!(r"({OPS})\s*({CV})")).ok()?,
-            valid: Regex::new(&format!(r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$")).ok()?,
+            valid: Regex::new(&format!(
+                r"^(\s*({OPS})\s*({CV})\s*)((?:\s+|,\s*)({OPS})\s*({CV})\s*)*$"
+            ))
+            .ok()?,
         })
     })
     .as_ref()
@@ -175,7 +178,10 @@ fn compare_prerelease(v: &str, o: &str) -> i64 {
     let sp: Vec<&str> = v.split('.').collect();
     let op: Vec<&str> = o.split('.').collect();
     for i in 0..sp.len().max(op.len()) {
-        let d = compare_pre_part(sp.get(i).copied().unwrap_or(""), op.get(i).copied().unwrap_or(""));
+        let d = compare_pre_part(
+            sp.get(i).copied().unwrap_or(""),
+            op.get(i).copied().unwrap_or(""),
+        );
         if d != 0 {
             return d;
         }
@@ -285,7 +291,8 @@ fn parse_constraint(c: &str) -> Result<Constraint, SemverError> {
     } else {
         g(2).to_string()
     };
-    let con = Version::parse(&ver).map_err(|_| SemverError("constraint Parser Error".to_string()))?;
+    let con =
+        Version::parse(&ver).map_err(|_| SemverError("constraint Parser Error".to_string()))?;
     Ok(Constraint {
         con,
         op,
@@ -324,7 +331,11 @@ impl Constraints {
             if cs.is_empty() {
                 cs.push(v);
             }
-            ors.push(cs.into_iter().map(parse_constraint).collect::<Result<Vec<_>, _>>()?);
+            ors.push(
+                cs.into_iter()
+                    .map(parse_constraint)
+                    .collect::<Result<Vec<_>, _>>()?,
+            );
         }
         Ok(Constraints { ors })
     }
@@ -386,14 +397,20 @@ impl Constraint {
                 if !self.dirty {
                     return v.compare(c) <= 0;
                 }
-                !(v.major > c.major || (v.major == c.major && v.minor > c.minor && !self.minor_dirty))
+                !(v.major > c.major
+                    || (v.major == c.major && v.minor > c.minor && !self.minor_dirty))
             }
             Op::TildeOrEqual if !self.dirty => v.compare(c) == 0,
             Op::Tilde | Op::TildeOrEqual => {
                 if v.less_than(c) {
                     return false;
                 }
-                if c.major == 0 && c.minor == 0 && c.patch == 0 && !self.minor_dirty && !self.patch_dirty {
+                if c.major == 0
+                    && c.minor == 0
+                    && c.patch == 0
+                    && !self.minor_dirty
+                    && !self.patch_dirty
+                {
                     return true;
                 }
                 if v.major != c.major {
@@ -445,13 +462,24 @@ mod tests {
         assert_eq!((v.major, v.minor, v.patch), (1, 2, 3));
         assert_eq!(v.to_string(), "1.2.3-beta.1+c0ff33");
         assert_eq!(Version::parse("1.2").unwrap().to_string(), "1.2.0");
-        assert_eq!(Version::parse("bad").unwrap_err().0, "Invalid Semantic Version");
-        assert_eq!(Version::parse("1.2.3-01").unwrap_err().0, "Version segment starts with 0");
+        assert_eq!(
+            Version::parse("bad").unwrap_err().0,
+            "Invalid Semantic Version"
+        );
+        assert_eq!(
+            Version::parse("1.2.3-01").unwrap_err().0,
+            "Version segment starts with 0"
+        );
         let a = Version::parse("1.2.3").unwrap();
         let b = Version::parse("1.3.3").unwrap();
         assert_eq!(b.compare(&a), 1);
         assert_eq!(a.compare(&b), -1);
-        assert_eq!(Version::parse("1.0.0-alpha").unwrap().compare(&Version::parse("1.0.0-alpha.1").unwrap()), -1);
+        assert_eq!(
+            Version::parse("1.0.0-alpha")
+                .unwrap()
+                .compare(&Version::parse("1.0.0-alpha.1").unwrap()),
+            -1
+        );
     }
 
     #[test]
@@ -472,7 +500,13 @@ mod tests {
         assert!(ok("!=1.2.3", "1.2.4"));
         assert!(ok("^0.2.3", "0.2.5"));
         assert!(!ok("^0.2.3", "0.3.0"));
-        assert_eq!(semver_compare("badConstraint", "1.2.3").unwrap_err().0, "improper constraint: badConstraint");
-        assert_eq!(semver_compare("1.2.0", "badVersion").unwrap_err().0, "Invalid Semantic Version");
+        assert_eq!(
+            semver_compare("badConstraint", "1.2.3").unwrap_err().0,
+            "improper constraint: badConstraint"
+        );
+        assert_eq!(
+            semver_compare("1.2.0", "badVersion").unwrap_err().0,
+            "Invalid Semantic Version"
+        );
     }
 }

@@ -14,7 +14,8 @@ pub fn is_space(c: char) -> bool {
 /// general-punctuation and CJK-symbol blocks beyond.
 pub fn is_punct(c: char) -> bool {
     if c.is_ascii() {
-        return c.is_ascii_punctuation() && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
+        return c.is_ascii_punctuation()
+            && !matches!(c, '$' | '+' | '<' | '=' | '>' | '^' | '`' | '|' | '~');
     }
     matches!(c as u32,
         0xA1 | 0xA7 | 0xAB | 0xB6 | 0xB7 | 0xBB | 0xBF | 0x37E | 0x387
@@ -32,7 +33,10 @@ pub fn trunc(c: i64, s: &str) -> String {
     let len = i64::try_from(s.len()).unwrap_or(i64::MAX);
     let b = s.as_bytes();
     if c < 0 && len + c > 0 {
-        return lossy(b.get(usize::try_from(len + c).unwrap_or(0)..).unwrap_or(b""));
+        return lossy(
+            b.get(usize::try_from(len + c).unwrap_or(0)..)
+                .unwrap_or(b""),
+        );
     }
     if c >= 0 && len > c {
         return lossy(b.get(..usize::try_from(c).unwrap_or(0)).unwrap_or(b""));
@@ -54,12 +58,19 @@ pub fn substr(start: i64, end: i64, s: &str) -> Result<String, SliceBounds> {
     let len = i64::try_from(b.len()).unwrap_or(i64::MAX);
     let slice = |lo: i64, hi: i64| -> Result<String, SliceBounds> {
         if hi < 0 || hi > len {
-            return Err(SliceBounds { what: format!(":{hi}] with length {len}") });
+            return Err(SliceBounds {
+                what: format!(":{hi}] with length {len}"),
+            });
         }
         if lo < 0 || lo > hi {
-            return Err(SliceBounds { what: format!("{lo}:{hi}") });
+            return Err(SliceBounds {
+                what: format!("{lo}:{hi}"),
+            });
         }
-        let (lo, hi) = (usize::try_from(lo).unwrap_or(0), usize::try_from(hi).unwrap_or(0));
+        let (lo, hi) = (
+            usize::try_from(lo).unwrap_or(0),
+            usize::try_from(hi).unwrap_or(0),
+        );
         Ok(lossy(b.get(lo..hi).unwrap_or(b"")))
     };
     if start < 0 {
@@ -67,7 +78,9 @@ pub fn substr(start: i64, end: i64, s: &str) -> Result<String, SliceBounds> {
     }
     if end < 0 || end > len {
         if start > len {
-            return Err(SliceBounds { what: format!("{start}:{len}") });
+            return Err(SliceBounds {
+                what: format!("{start}:{len}"),
+            });
         }
         return slice(start, len);
     }
@@ -99,7 +112,10 @@ pub fn abbreviate_full(s: &str, offset: i64, max_width: i64) -> String {
         let rest = lossy(b.get(at(offset)..).unwrap_or(b""));
         return format!("...{}", abbreviate_full(&rest, 0, max_width - 3));
     }
-    format!("...{}", lossy(b.get(at(len - (max_width - 3))..).unwrap_or(b"")))
+    format!(
+        "...{}",
+        lossy(b.get(at(len - (max_width - 3))..).unwrap_or(b""))
+    )
 }
 
 /// Sprig's `abbrev width s`.
@@ -145,7 +161,11 @@ pub fn nospace(s: &str) -> String {
     if bytes.iter().all(|&b| !is_space(latin1(b))) {
         return s.to_string();
     }
-    bytes.iter().map(|&b| latin1(b)).filter(|c| !is_space(*c)).collect()
+    bytes
+        .iter()
+        .map(|&b| latin1(b))
+        .filter(|c| !is_space(*c))
+        .collect()
 }
 
 fn to_title(c: char) -> String {
@@ -249,7 +269,8 @@ pub fn swapcase(s: &str) -> String {
 }
 
 fn is_titlecase(c: char) -> bool {
-    matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ') || matches!(c as u32, 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF | 0x1FBC | 0x1FCC | 0x1FFC)
+    matches!(c, 'ǅ' | 'ǈ' | 'ǋ' | 'ǲ')
+        || matches!(c as u32, 0x1F88..=0x1F8F | 0x1F98..=0x1F9F | 0x1FA8..=0x1FAF | 0x1FBC | 0x1FCC | 0x1FFC)
 }
 
 /// goutils `WrapCustom(s, width, newline, wrapLong)` (byte offsets, `' '` as the only break).
@@ -430,7 +451,9 @@ fn next_word(s: &str) -> (Word, &str, &str) {
         take_while(&mut end, &is_number);
         Word::Number
     } else {
-        take_while(&mut end, &|c| !(is_connector(c) || is_alphabet(c) || is_number(c) || is_punct(c)));
+        take_while(&mut end, &|c| {
+            !(is_connector(c) || is_alphabet(c) || is_number(c) || is_punct(c))
+        });
         Word::Other
     };
     (wt, s.get(..end).unwrap_or(""), s.get(end..).unwrap_or(""))
@@ -549,7 +572,10 @@ mod tests {
         assert_eq!(untitle("First Try"), "first try");
         assert_eq!(wrap_custom("Hello World", 5, "", false), "Hello\nWorld");
         assert_eq!(wrap_custom("Hello World", 5, "\t", true), "Hello\tWorld");
-        assert_eq!(wrap_custom("abcdefghij klm", 3, "\n", true), "abc\ndef\nghi\nj\nklm");
+        assert_eq!(
+            wrap_custom("abcdefghij klm", 3, "\n", true),
+            "abc\ndef\nghi\nj\nklm"
+        );
         assert_eq!(title("hello wide-world"), "Hello Wide-World");
     }
 

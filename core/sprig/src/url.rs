@@ -48,8 +48,26 @@ fn should_escape(c: u8, mode: Mode) -> bool {
     if mode == Mode::Host {
         return !matches!(
             c,
-            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'[' | b']' | b'<' | b'>' | b'"'
-                | b'-' | b'_' | b'.' | b'~'
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'['
+                | b']'
+                | b'<'
+                | b'>'
+                | b'"'
+                | b'-'
+                | b'_'
+                | b'.'
+                | b'~'
         );
     }
     match c {
@@ -97,7 +115,10 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
             }
         } else {
             if mode == Mode::Host && c < 0x80 && should_escape(c, Mode::Host) {
-                return Err(format!("invalid character {} in host name", crate::go_quote(&char::from(c).to_string())));
+                return Err(format!(
+                    "invalid character {} in host name",
+                    crate::go_quote(&char::from(c).to_string())
+                ));
             }
             out.push(c);
             i += 1;
@@ -119,7 +140,10 @@ fn split_scheme(raw: &str) -> Result<(String, &str), String> {
                 if i == 0 {
                     return Err("missing protocol scheme".to_string());
                 }
-                return Ok((raw.get(..i).unwrap_or("").to_string(), raw.get(i + 1..).unwrap_or("")));
+                return Ok((
+                    raw.get(..i).unwrap_or("").to_string(),
+                    raw.get(i + 1..).unwrap_or(""),
+                ));
             }
             _ => return Ok((String::new(), raw)),
         }
@@ -164,7 +188,9 @@ impl Url {
                 }
                 let segment = rest.split('/').next().unwrap_or("");
                 if segment.contains(':') {
-                    return Err(err("first path segment in URL cannot contain colon".to_string()));
+                    return Err(err(
+                        "first path segment in URL cannot contain colon".to_string()
+                    ));
                 }
             }
             if (!url.scheme.is_empty() || !rest.starts_with("///")) && rest.starts_with("//") {
@@ -191,7 +217,10 @@ impl Url {
 
     fn parse_authority(&mut self, authority: &str) -> Result<(), String> {
         let (userinfo, host) = match authority.rfind('@') {
-            Some(i) => (Some(authority.get(..i).unwrap_or("")), authority.get(i + 1..).unwrap_or("")),
+            Some(i) => (
+                Some(authority.get(..i).unwrap_or("")),
+                authority.get(i + 1..).unwrap_or(""),
+            ),
             None => (None, authority),
         };
         self.host = parse_host(host)?;
@@ -200,7 +229,23 @@ impl Url {
                 c.is_ascii_alphanumeric()
                     || matches!(
                         c,
-                        b'-' | b'.' | b'_' | b':' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b'%' | b'@'
+                        b'-' | b'.'
+                            | b'_'
+                            | b':'
+                            | b'~'
+                            | b'!'
+                            | b'$'
+                            | b'&'
+                            | b'\''
+                            | b'('
+                            | b')'
+                            | b'*'
+                            | b'+'
+                            | b','
+                            | b';'
+                            | b'='
+                            | b'%'
+                            | b'@'
                     )
             });
             if !valid {
@@ -208,7 +253,10 @@ impl Url {
             }
             self.user = Some(match ui.split_once(':') {
                 None => (unescape(ui, Mode::UserPassword)?, None),
-                Some((u, p)) => (unescape(u, Mode::UserPassword)?, Some(unescape(p, Mode::UserPassword)?)),
+                Some((u, p)) => (
+                    unescape(u, Mode::UserPassword)?,
+                    Some(unescape(p, Mode::UserPassword)?),
+                ),
             });
         }
         Ok(())
@@ -331,7 +379,10 @@ mod tests {
         let m = Url::parse("mailto:someone@example.com").unwrap();
         assert_eq!(m.opaque, "someone@example.com");
         assert_eq!(Url::parse("/a b%20c").unwrap().to_go_string(), "/a%20b%20c");
-        assert_eq!(Url::parse("://x").unwrap_err().to_string(), "parse \"://x\": missing protocol scheme");
+        assert_eq!(
+            Url::parse("://x").unwrap_err().to_string(),
+            "parse \"://x\": missing protocol scheme"
+        );
         assert_eq!(
             Url::parse("http://h/%zz").unwrap_err().to_string(),
             "parse \"http://h/%zz\": invalid URL escape \"%zz\""
