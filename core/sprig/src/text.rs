@@ -553,7 +553,7 @@ mod tests {
         assert_eq!(to_lower_case("GO_PATH", '_'), "go_path");
         assert_eq!(to_lower_case("GO PATH", '-'), "go-path");
         assert_eq!(to_lower_case("GO-PATH", '-'), "go-path");
-        assert_eq!(to_lower_case("HTTP2XX", '_'), "http_2xx");
+        assert_eq!(to_lower_case("HTTP2XX", '_'), "http2_xx");
         assert_eq!(to_lower_case("ABC123xyz", '_'), "abc_123xyz");
         assert_eq!(pascal_case("_camel_case"), "_CamelCase");
         assert_eq!(pascal_case("no_https"), "NoHttps");
