@@ -1,8 +1,11 @@
-//! Masterminds/semver v3.3.0 as Sprig's `semver` and `semverCompare` use it:
+//! Masterminds/semver v3.4.0 (the version current Helm resolves and the Sprig
+//! conformance run used; Sprig 3.3.0 asks for 3.3.0 at least) as Sprig's
+//! `semver` and `semverCompare` use it:
 //! loose version parsing (`v1`, `1.2`, pre-release and metadata), comparison,
 //! and constraints (`=`, `!=`, `>`, `<`, `>=`, `<=`, `~`, `~>`, `^`, `x`/`*`
 //! wildcards, `a - b` ranges, `,`/space for AND, `||` for OR) with the same
-//! prerelease rule (a prerelease version only satisfies a constraint that has one).
+//! prerelease rule of v3.4.0 (a prerelease version satisfies an AND group only
+//! when some constraint of that group has a prerelease).
 
 use std::cmp::Ordering;
 use std::sync::OnceLock;
@@ -75,10 +78,10 @@ fn validate_prerelease(p: &str) -> Result<(), SemverError> {
     for part in p.split('.') {
         if contains_only(part, NUM) {
             if part.len() > 1 && part.starts_with('0') {
-                return Err(SemverError("Version segment starts with 0".to_string()));
+                return Err(SemverError("version segment starts with 0".to_string()));
             }
         } else if !contains_only(part, ALLOWED) {
-            return Err(SemverError("Invalid Prerelease string".to_string()));
+            return Err(SemverError("invalid prerelease string".to_string()));
         }
     }
     Ok(())
@@ -88,14 +91,14 @@ fn validate_metadata(m: &str) -> Result<(), SemverError> {
     if m.split('.').all(|p| contains_only(p, ALLOWED)) {
         Ok(())
     } else {
-        Err(SemverError("Invalid Metadata string".to_string()))
+        Err(SemverError("invalid metadata string".to_string()))
     }
 }
 
 fn parse_segment(s: &str) -> Result<u64, SemverError> {
     s.parse::<u64>().map_err(|_| {
         SemverError(format!(
-            "Error parsing version segment: strconv.ParseUint: parsing {}: value out of range",
+            "error parsing version segment: strconv.ParseUint: parsing {}: value out of range",
             stockade_quote(s)
         ))
     })
@@ -112,7 +115,7 @@ impl Version {
         let m = re
             .version
             .captures(v)
-            .ok_or_else(|| SemverError("Invalid Semantic Version".to_string()))?;
+            .ok_or_else(|| SemverError("invalid semantic version".to_string()))?;
         let group = |i: usize| m.get(i).map_or("", |g| g.as_str());
         let major = parse_segment(group(1))?;
         let minor = match group(2) {
@@ -292,7 +295,7 @@ fn parse_constraint(c: &str) -> Result<Constraint, SemverError> {
         g(2).to_string()
     };
     let con =
-        Version::parse(&ver).map_err(|_| SemverError("constraint Parser Error".to_string()))?;
+        Version::parse(&ver).map_err(|_| SemverError("constraint parser error".to_string()))?;
     Ok(Constraint {
         con,
         op,
@@ -342,22 +345,23 @@ impl Constraints {
 
     /// `Constraints.Check`.
     pub fn check(&self, v: &Version) -> bool {
-        self.ors.iter().any(|and| and.iter().all(|c| c.check(v)))
+        self.ors.iter().any(|and| {
+            let include_pre = and.iter().any(|c| !c.con.pre.is_empty());
+            and.iter().all(|c| c.check(v, include_pre))
+        })
     }
 }
 
 impl Constraint {
-    fn check(&self, v: &Version) -> bool {
+    fn check(&self, v: &Version, include_pre: bool) -> bool {
         let c = &self.con;
-        // Every operator refuses a prerelease version unless the constraint has one
-        // (`!=` only when dirty, then as the others).
-        let pre_refused = !v.pre.is_empty() && c.pre.is_empty();
+        // Every operator refuses a prerelease version unless its AND group has one.
+        if !v.pre.is_empty() && !include_pre {
+            return false;
+        }
         match self.op {
             Op::NotEqual => {
                 if self.dirty {
-                    if pre_refused {
-                        return false;
-                    }
                     if c.major != v.major {
                         return true;
                     }
@@ -376,7 +380,6 @@ impl Constraint {
                 }
                 v.compare(c) != 0
             }
-            _ if pre_refused => false,
             Op::Greater => {
                 if !self.dirty {
                     return v.compare(c) == 1;
@@ -464,11 +467,11 @@ mod tests {
         assert_eq!(Version::parse("1.2").unwrap().to_string(), "1.2.0");
         assert_eq!(
             Version::parse("bad").unwrap_err().0,
-            "Invalid Semantic Version"
+            "invalid semantic version"
         );
         assert_eq!(
             Version::parse("1.2.3-01").unwrap_err().0,
-            "Version segment starts with 0"
+            "version segment starts with 0"
         );
         let a = Version::parse("1.2.3").unwrap();
         let b = Version::parse("1.3.3").unwrap();
@@ -506,7 +509,7 @@ mod tests {
         );
         assert_eq!(
             semver_compare("1.2.0", "badVersion").unwrap_err().0,
-            "Invalid Semantic Version"
+            "invalid semantic version"
         );
     }
 }
