@@ -106,7 +106,9 @@ fn newline(out: &mut String, opts: Options<'_>, depth: usize) {
     }
 }
 
-const MAX_DEPTH: usize = 10_000;
+/// Go starts looking for cycles after 1000 nested pointers/maps/slices; deeper
+/// values here are reported as its cycle error.
+const MAX_DEPTH: usize = 1000;
 
 fn write_value(
     out: &mut String,
@@ -116,7 +118,10 @@ fn write_value(
     guard: usize,
 ) -> Result<(), String> {
     if guard > MAX_DEPTH {
-        return Err("json: unsupported value: encountered a cycle or too deep a value".to_string());
+        return Err(format!(
+            "json: unsupported value: encountered a cycle via {}",
+            v.type_name()
+        ));
     }
     match v {
         Value::Nil | Value::TypedNil(_) => out.push_str("null"),
@@ -172,14 +177,8 @@ fn write_value(
                 out.push_str("null");
             } else {
                 let fields = o.fields();
-                write_object(
-                    out,
-                    fields.iter().map(|(k, v)| (k, v)),
-                    fields.is_empty(),
-                    opts,
-                    depth,
-                    guard,
-                )?;
+                let empty = fields.is_empty();
+                write_object(out, fields.into_iter(), empty, opts, depth, guard)?;
             }
         }
         Value::Func(f) => return Err(format!("json: unsupported type: {}", f.type_name())),
@@ -187,9 +186,9 @@ fn write_value(
     Ok(())
 }
 
-fn write_object<'v>(
+fn write_object(
     out: &mut String,
-    entries: impl Iterator<Item = (&'v String, &'v Value)>,
+    entries: impl Iterator<Item = (String, Value)>,
     is_empty: bool,
     opts: Options<'_>,
     depth: usize,
@@ -201,12 +200,12 @@ fn write_object<'v>(
             out.push(',');
         }
         newline(out, opts, depth + 1);
-        write_string(out, k, opts.escape_html);
+        write_string(out, &k, opts.escape_html);
         out.push(':');
         if opts.indent.is_some() {
             out.push(' ');
         }
-        write_value(out, item, opts, depth + 1, guard + 1)?;
+        write_value(out, &item, opts, depth + 1, guard + 1)?;
     }
     if !is_empty {
         newline(out, opts, depth);
