@@ -125,7 +125,7 @@ fn trim_zero_decimal(s: &str) -> &str {
 /// the minimum int64).
 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub fn f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -199,6 +199,7 @@ pub fn is_list(v: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::float_cmp)]
     use super::*;
 
     #[test]

@@ -404,7 +404,7 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

@@ -15,9 +15,11 @@
 //! and replacement templates expand `$1`, `${1}`, `$name`, `${name}`, `$$` as
 //! Go's `Regexp.Expand` does.
 
+use std::fmt::Write;
+
 use regex::Regex;
 
-/// Go's `*regexp/syntax.Error` text (`error parsing regexp: CODE: `EXPR``).
+/// Go's `*regexp/syntax.Error` text: `error parsing regexp: CODE: ` followed by the expression in backquotes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("error parsing regexp: {code}: `{expr}`")]
 pub struct RegexError {
@@ -179,7 +181,7 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                         v = v * 8 + chars.get(j).and_then(|d| d.to_digit(8)).unwrap_or(0);
                         j += 1;
                     }
-                    out.push_str(&format!("\\x{{{v:x}}}"));
+                    let _ = write!(out, "\\x{{{v:x}}}");
                     i = j;
                 }
                 'a' | 'f' | 't' | 'n' | 'r' | 'v' | 'x' | 'p' | 'P' | 'A' | 'z' | 'b' => {
@@ -245,18 +247,15 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
             }
             '{' => {
                 let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
-                match repeat_len(&rest) {
-                    Some((len, max)) => {
-                        if max > 1000 {
-                            return Err(err("invalid repeat count", rest.get(..len).unwrap_or("")));
-                        }
-                        out.push_str(rest.get(..len).unwrap_or(""));
-                        i += rest.get(..len).map_or(1, |s| s.chars().count());
+                if let Some((len, max)) = repeat_len(&rest) {
+                    if max > 1000 {
+                        return Err(err("invalid repeat count", rest.get(..len).unwrap_or("")));
                     }
-                    None => {
-                        out.push_str(r"\{");
-                        i += 1;
-                    }
+                    out.push_str(rest.get(..len).unwrap_or(""));
+                    i += rest.get(..len).map_or(1, |s| s.chars().count());
+                } else {
+                    out.push_str(r"\{");
+                    i += 1;
                 }
             }
             '}' => {
@@ -418,7 +417,7 @@ impl GoRegex {
                 if literal {
                     out.push_str(repl);
                 } else {
-                    self.expand(&mut out, repl, &caps);
+                    Self::expand(&mut out, repl, &caps);
                 }
             }
             last_end = m.end();
@@ -439,7 +438,7 @@ impl GoRegex {
     }
 
     /// Go's `Regexp.Expand` of a replacement template.
-    fn expand(&self, out: &mut String, template: &str, caps: &regex::Captures<'_>) {
+    fn expand(out: &mut String, template: &str, caps: &regex::Captures<'_>) {
         let mut t = template;
         while let Some(i) = t.find('$') {
             out.push_str(t.get(..i).unwrap_or(""));
@@ -449,21 +448,18 @@ impl GoRegex {
                 t = t.get(2..).unwrap_or("");
                 continue;
             }
-            match extract(t) {
-                Some((name, rest)) => {
-                    let group = match name.parse::<usize>() {
-                        Ok(n) => caps.get(n),
-                        Err(_) => caps.name(name),
-                    };
-                    if let Some(g) = group {
-                        out.push_str(g.as_str());
-                    }
-                    t = rest;
+            if let Some((name, rest)) = extract(t) {
+                let group = match name.parse::<usize>() {
+                    Ok(n) => caps.get(n),
+                    Err(_) => caps.name(name),
+                };
+                if let Some(g) = group {
+                    out.push_str(g.as_str());
                 }
-                None => {
-                    out.push('$');
-                    t = t.get(1..).unwrap_or("");
-                }
+                t = rest;
+            } else {
+                out.push('$');
+                t = t.get(1..).unwrap_or("");
             }
         }
         out.push_str(t);

@@ -17,7 +17,7 @@ pub fn format_float(f: f64, bits32: bool) -> String {
     let use_exp = abs != 0.0
         && if bits32 {
             let a = abs as f32;
-            a < 1e-6 || a >= 1e21
+            !(1e-6..1e21).contains(&a)
         } else {
             !(1e-6..1e21).contains(&abs)
         };
@@ -228,7 +228,7 @@ fn quote_char(c: char) -> String {
 
 /// `json.Unmarshal` into `interface{}`: objects are `map[string]interface {}`,
 /// arrays `[]interface {}`, numbers `float64`. Errors carry Go's text where
-/// serde_json's classification maps onto it.
+/// `serde_json`'s classification maps onto it.
 pub fn decode(s: &str) -> Result<Value, String> {
     match serde_json::from_str::<serde_json::Value>(s) {
         Ok(v) => Ok(Value::from_json(&v)),

@@ -2,6 +2,8 @@
 //! (scheme, opaque, userinfo, host, path, raw query, fragment) and `URL.String`
 //! with Go's escaping rules per component.
 
+use std::fmt::Write;
+
 /// The fields of Go's `url.URL` that Sprig reads and writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Url {
@@ -86,7 +88,7 @@ fn escape(s: &str, mode: Mode) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if should_escape(b, mode) {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         } else {
             out.push(char::from(b));
         }
@@ -94,6 +96,7 @@ fn escape(s: &str, mode: Mode) -> String {
     out
 }
 
+#[allow(clippy::many_single_char_names)]
 fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -103,15 +106,12 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
         if c == b'%' {
             let h = b.get(i + 1).and_then(|c| char::from(*c).to_digit(16));
             let l = b.get(i + 2).and_then(|c| char::from(*c).to_digit(16));
-            match (h, l) {
-                (Some(h), Some(l)) => {
-                    out.push(u8::try_from(h * 16 + l).unwrap_or(0));
-                    i += 3;
-                }
-                _ => {
-                    let bad = s.get(i..(i + 3).min(s.len())).unwrap_or("%");
-                    return Err(format!("invalid URL escape {}", crate::go_quote(bad)));
-                }
+            if let (Some(h), Some(l)) = (h, l) {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(0));
+                i += 3;
+            } else {
+                let bad = s.get(i..(i + 3).min(s.len())).unwrap_or("%");
+                return Err(format!("invalid URL escape {}", crate::go_quote(bad)));
             }
         } else {
             if mode == Mode::Host && c < 0x80 && should_escape(c, Mode::Host) {

@@ -16,7 +16,8 @@
     clippy::panic,
     clippy::indexing_slicing,
     clippy::too_many_lines,
-    clippy::doc_markdown
+    clippy::doc_markdown,
+    clippy::cast_precision_loss
 )]
 
 use std::any::Any;

@@ -37,7 +37,7 @@ fn mergo(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(), Func
         return Err(fail("merge: maps nested too deeply (or cyclic)"));
     }
     let src_empty = src.entries.is_empty();
-    for (k, sv) in src.entries.iter() {
+    for (k, sv) in &src.entries {
         if sv.is_nil() {
             if overwrite {
                 dst.entries.insert(k, Value::Nil);
@@ -109,7 +109,7 @@ fn deep_copy(v: &Value, depth: usize) -> Result<Value, FuncError> {
     Ok(match v {
         Value::Map(m) => {
             let mut out = BTreeMap::new();
-            for (k, x) in m.entries.iter() {
+            for (k, x) in &m.entries {
                 out.insert(k, deep_copy(&x, depth + 1)?);
             }
             Value::Map(Arc::new(Map {
@@ -177,6 +177,7 @@ fn dig(a: &[Value]) -> R {
     Ok(default)
 }
 
+#[allow(clippy::too_many_lines)]
 pub(super) fn register(r: &mut Reg<'_>) {
     r.variadic(
         &["dict"],

@@ -12,6 +12,7 @@ use crate::{crypto, go_quote, paths, text, url};
 
 type R = Result<Value, FuncError>;
 
+#[allow(clippy::unnecessary_wraps)]
 fn ok(s: impl Into<Arc<str>>) -> R {
     Ok(Value::String(s.into()))
 }
@@ -21,8 +22,7 @@ fn charge_bytes(ctx: &mut CallCtx<'_, '_>, bytes: usize) -> Result<(), FuncError
     let max = ctx.limits().max_output;
     if bytes > max {
         return Err(fail(format!(
-            "result of {} bytes exceeds the output limit of {max} bytes",
-            bytes
+            "result of {bytes} bytes exceeds the output limit of {max} bytes"
         )));
     }
     ctx.charge(u64::try_from(bytes / 1024).unwrap_or(u64::MAX))
@@ -77,7 +77,18 @@ fn indexed(parts: Vec<String>) -> Value {
     Value::typed_map("string", entries)
 }
 
+/// `${name}` after the `$`: the name and how many bytes it takes (Go's
+/// `getShellName` for a brace).
+fn braced(rest: &[u8]) -> (&[u8], usize) {
+    match rest.iter().skip(1).position(|&c| c == b'}') {
+        Some(0) => (b"", 2),
+        Some(p) => (rest.get(1..=p).unwrap_or(b""), p + 2),
+        None => (b"", 1),
+    }
+}
+
 /// Go's `os.Expand` with `mapping`.
+#[allow(clippy::many_single_char_names)]
 pub(crate) fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
     let b = s.as_bytes();
     let special =
@@ -92,23 +103,23 @@ pub(crate) fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
             out.extend_from_slice(b.get(i..j).unwrap_or(b""));
             let rest = b.get(j + 1..).unwrap_or(b"");
             let (name, w): (&[u8], usize) = if rest.first() == Some(&b'{') {
-                if rest.len() > 2 && special(rest[1]) && rest[2] == b'}' {
-                    (&rest[1..2], 3)
-                } else {
-                    match rest.iter().skip(1).position(|&c| c == b'}') {
-                        Some(0) => (b"", 2),
-                        Some(p) => (&rest[1..=p], p + 2),
-                        None => (b"", 1),
+                if let [_, c, b'}', ..] = rest {
+                    if special(*c) {
+                        (rest.get(1..2).unwrap_or(b""), 3)
+                    } else {
+                        braced(rest)
                     }
+                } else {
+                    braced(rest)
                 }
             } else if rest.first().is_some_and(|&c| special(c)) {
-                (&rest[..1], 1)
+                (rest.get(..1).unwrap_or(b""), 1)
             } else {
                 let n = rest
                     .iter()
                     .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
                     .count();
-                (&rest[..n], n)
+                (rest.get(..n).unwrap_or(b""), n)
             };
             if name.is_empty() && w > 0 {
                 // Bad syntax: the characters are eaten.
@@ -415,13 +426,15 @@ pub(super) fn register(r: &mut Reg<'_>) {
         Ok(strings_value(vec![strval(&v)]))
     });
     unary!(r, &["b64enc"], |x: &str| crypto::b64enc(x.as_bytes()));
-    unary!(r, &["b64dec"], |x: &str| crypto::b64dec(x)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|e| e));
+    unary!(r, &["b64dec"], |x: &str| crypto::b64dec(x).map_or_else(
+        |e| e,
+        |b| String::from_utf8_lossy(&b).into_owned()
+    ));
     unary!(r, &["b32enc"], |x: &str| crypto::b32enc(x.as_bytes()));
-    unary!(r, &["b32dec"], |x: &str| crypto::b32dec(x)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|e| e));
+    unary!(r, &["b32dec"], |x: &str| crypto::b32dec(x).map_or_else(
+        |e| e,
+        |b| String::from_utf8_lossy(&b).into_owned()
+    ));
     r.fixed(&["env"], vec![Param::String], "string", |_, a| {
         ok(env_var(sa(&a, 0)))
     });
