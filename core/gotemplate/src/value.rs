@@ -242,7 +242,7 @@ impl From<BTreeMap<String, Value>> for Entries {
     }
 }
 
-impl<'a> IntoIterator for &'a Entries {
+impl IntoIterator for &Entries {
     type Item = (String, Value);
     type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
     fn into_iter(self) -> Self::IntoIter {
