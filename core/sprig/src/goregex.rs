@@ -113,7 +113,36 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
     let mut i = 0;
     let mut in_class = false;
     let mut class_start = false;
+    // Where the previous token, a repetition operator, started, and whether its
+    // lazy `?` was seen: Go refuses a repetition of a repetition (`a**`).
+    let mut rep: Option<(usize, bool)> = None;
     while let Some(&c) = chars.get(i) {
+        if !in_class {
+            let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
+            let rep_len = match c {
+                '*' | '+' | '?' => Some(1),
+                '{' => repeat_len(&rest).map(|(len, _)| rest.get(..len).map_or(1, |s| s.chars().count())),
+                _ => None,
+            };
+            match (rep_len, rep) {
+                (Some(_), Some((start, false))) if c == '?' => {
+                    rep = Some((start, true));
+                    out.push('?');
+                    i += 1;
+                    continue;
+                }
+                (Some(len), Some((start, _))) => {
+                    let mut end = i + len;
+                    if chars.get(end) == Some(&'?') {
+                        end += 1;
+                    }
+                    let text: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+                    return Err(err("invalid nested repetition operator", &text));
+                }
+                (Some(_), None) => rep = Some((i, false)),
+                (None, _) => rep = None,
+            }
+        }
         if c == '\\' {
             let Some(&n) = chars.get(i + 1) else {
                 return Err(err("trailing backslash at end of expression", ""));
@@ -183,6 +212,14 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                     }
                     let _ = write!(out, "\\x{{{v:x}}}");
                     i = j;
+                }
+                'p' | 'P' | 'x' if chars.get(i + 2) == Some(&'{') => {
+                    let end = (i + 3..chars.len()).find(|&k| chars.get(k) == Some(&'}'));
+                    let Some(end) = end else {
+                        return Err(err("invalid character class range", &chars.get(i..).unwrap_or(&[]).iter().collect::<String>()));
+                    };
+                    out.extend(chars.get(i..=end).unwrap_or(&[]));
+                    i = end + 1;
                 }
                 'a' | 'f' | 't' | 'n' | 'r' | 'v' | 'x' | 'p' | 'P' | 'A' | 'z' | 'b' => {
                     out.push('\\');

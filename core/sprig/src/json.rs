@@ -31,7 +31,7 @@ pub fn format_float(f: f64, bits32: bool) -> String {
         }
     };
     if !use_exp {
-        return shortest(false);
+        return if bits32 { shortest(false) } else { ties_to_even(f, shortest(false)) };
     }
     let s = shortest(true);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
@@ -41,6 +41,27 @@ pub fn format_float(f: f64, bits32: bool) -> String {
     } else {
         format!("{mant}e-{}", -exp)
     }
+}
+
+/// Rust's shortest form rounds a tie at the last digit up, Go's to even: when
+/// `s` ends in an odd digit and `f` lies exactly halfway between `s` and the
+/// digit below (which also reads back as `f`), Go prints the even one.
+fn ties_to_even(f: f64, s: String) -> String {
+    let Some(last) = s.chars().last().and_then(|c| c.to_digit(10)) else { return s };
+    if last % 2 == 0 || !s.contains('.') {
+        return s;
+    }
+    let mut down = s.clone();
+    down.pop();
+    down.push(char::from_digit(last - 1, 10).unwrap_or('0'));
+    let mid = format!("{down}5");
+    let frac_len = mid.split('.').nth(1).map_or(0, str::len);
+    let exact = format!("{:.*}", frac_len + 30, f);
+    let exact = exact.trim_end_matches('0');
+    if down.parse::<f64>().is_ok_and(|d| d == f) && exact == mid {
+        return down;
+    }
+    s
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for the unsupported-value error.
@@ -289,6 +310,8 @@ mod tests {
         assert_eq!(format_float(1.5e-10, false), "1.5e-10");
         assert_eq!(format_float(0.000_001, false), "0.000001");
         assert_eq!(format_float(123_456_789.0, false), "123456789");
+        assert_eq!(format_float(232_735_348_445_944.625, false), "232735348445944.62");
+        assert_eq!(format_float(0.3, false), "0.3");
     }
 
     #[test]

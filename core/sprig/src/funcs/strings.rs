@@ -8,6 +8,7 @@ use stockade_gotemplate::{CallCtx, FuncError, Param, Value};
 use super::{arg, fail, int, sa, strings_value, Reg};
 use crate::cast::{strslice, strval};
 use crate::goregex::{quote_meta, GoRegex, RegexError};
+use crate::text::os_expand;
 use crate::{crypto, go_quote, paths, text, url};
 
 type R = Result<Value, FuncError>;
@@ -77,69 +78,6 @@ fn indexed(parts: Vec<String>) -> Value {
     Value::typed_map("string", entries)
 }
 
-/// `${name}` after the `$`: the name and how many bytes it takes (Go's
-/// `getShellName` for a brace).
-fn braced(rest: &[u8]) -> (&[u8], usize) {
-    match rest.iter().skip(1).position(|&c| c == b'}') {
-        Some(0) => (b"", 2),
-        Some(p) => (rest.get(1..=p).unwrap_or(b""), p + 2),
-        None => (b"", 1),
-    }
-}
-
-/// Go's `os.Expand` with `mapping`.
-#[allow(clippy::many_single_char_names)]
-pub(crate) fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
-    let b = s.as_bytes();
-    let special =
-        |c: u8| matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit();
-    let mut out: Vec<u8> = Vec::new();
-    let mut used = false;
-    let mut i = 0;
-    let mut j = 0;
-    while j < b.len() {
-        if b.get(j) == Some(&b'$') && j + 1 < b.len() {
-            used = true;
-            out.extend_from_slice(b.get(i..j).unwrap_or(b""));
-            let rest = b.get(j + 1..).unwrap_or(b"");
-            let (name, w): (&[u8], usize) = if rest.first() == Some(&b'{') {
-                if let [_, c, b'}', ..] = rest {
-                    if special(*c) {
-                        (rest.get(1..2).unwrap_or(b""), 3)
-                    } else {
-                        braced(rest)
-                    }
-                } else {
-                    braced(rest)
-                }
-            } else if rest.first().is_some_and(|&c| special(c)) {
-                (rest.get(..1).unwrap_or(b""), 1)
-            } else {
-                let n = rest
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-                (rest.get(..n).unwrap_or(b""), n)
-            };
-            if name.is_empty() && w > 0 {
-                // Bad syntax: the characters are eaten.
-            } else if name.is_empty() {
-                out.push(b'$');
-            } else {
-                out.extend_from_slice(mapping(&String::from_utf8_lossy(name)).as_bytes());
-            }
-            j += w;
-            i = j + 1;
-        }
-        j += 1;
-    }
-    if !used {
-        return s.to_string();
-    }
-    out.extend_from_slice(b.get(i..).unwrap_or(b""));
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn env_var(name: &str) -> String {
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     {
@@ -169,6 +107,23 @@ fn compile(expr: &str) -> Result<Arc<GoRegex>, RegexError> {
         c.insert(expr.to_string(), re.clone());
     }
     Ok(re)
+}
+
+/// Go's `FindAllString` result: a nil `[]string` when nothing matched.
+fn nil_if_empty(v: Vec<String>) -> Value {
+    if v.is_empty() {
+        Value::TypedNil(Arc::from("[]string"))
+    } else {
+        strings_value(v)
+    }
+}
+
+/// Go's `Regexp.Split` result: nil for `n == 0`.
+fn split_value(re: &Arc<GoRegex>, s: &str, n: i64) -> Value {
+    if n == 0 {
+        return Value::TypedNil(Arc::from("[]string"));
+    }
+    strings_value(re.split(s, n))
 }
 
 /// `regexp.MustCompile`'s panic text.
@@ -541,9 +496,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                must_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
-            ))
+            Ok(nil_if_empty(must_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2)))))
         },
     );
     r.fixed(
@@ -551,9 +504,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                try_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
-            ))
+            Ok(nil_if_empty(try_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2)))))
         },
     );
     r.fixed(
@@ -597,9 +548,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                must_compile(sa(&a, 0))?.split(sa(&a, 1), int(&arg(&a, 2))),
-            ))
+            Ok(split_value(&must_compile(sa(&a, 0))?, sa(&a, 1), int(&arg(&a, 2))))
         },
     );
     r.fixed(
@@ -607,9 +556,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                try_compile(sa(&a, 0))?.split(sa(&a, 1), int(&arg(&a, 2))),
-            ))
+            Ok(split_value(&try_compile(sa(&a, 0))?, sa(&a, 1), int(&arg(&a, 2))))
         },
     );
     unary!(r, &["regexQuoteMeta"], quote_meta);
