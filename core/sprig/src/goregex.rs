@@ -121,7 +121,8 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
             let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
             let rep_len = match c {
                 '*' | '+' | '?' => Some(1),
-                '{' => repeat_len(&rest).map(|(len, _)| rest.get(..len).map_or(1, |s| s.chars().count())),
+                '{' => repeat_len(&rest)
+                    .map(|(len, _)| rest.get(..len).map_or(1, |s| s.chars().count())),
                 _ => None,
             };
             match (rep_len, rep) {
@@ -216,7 +217,10 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                 'p' | 'P' | 'x' if chars.get(i + 2) == Some(&'{') => {
                     let end = (i + 3..chars.len()).find(|&k| chars.get(k) == Some(&'}'));
                     let Some(end) = end else {
-                        return Err(err("invalid character class range", &chars.get(i..).unwrap_or(&[]).iter().collect::<String>()));
+                        return Err(err(
+                            "invalid character class range",
+                            &chars.get(i..).unwrap_or(&[]).iter().collect::<String>(),
+                        ));
                     };
                     out.extend(chars.get(i..=end).unwrap_or(&[]));
                     i = end + 1;
@@ -260,7 +264,15 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                     out.push(c);
                 }
                 '-' if chars.get(i + 1) == Some(&'-') => out.push_str(r"\-"),
-                _ => out.push(c),
+                _ => {
+                    // Go checks ranges itself: `[z-a]` is its own error.
+                    if let (Some('-'), Some(&hi)) = (chars.get(i + 1), chars.get(i + 2)) {
+                        if hi != ']' && hi != '\\' && hi != '[' && hi < c {
+                            return Err(err("invalid character class range", &format!("{c}-{hi}")));
+                        }
+                    }
+                    out.push(c);
+                }
             }
             class_start = c == '^' && out.ends_with("[^");
             i += 1;

@@ -31,7 +31,11 @@ pub fn format_float(f: f64, bits32: bool) -> String {
         }
     };
     if !use_exp {
-        return if bits32 { shortest(false) } else { ties_to_even(f, shortest(false)) };
+        return if bits32 {
+            shortest(false)
+        } else {
+            ties_to_even(f, shortest(false))
+        };
     }
     let s = shortest(true);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
@@ -47,7 +51,9 @@ pub fn format_float(f: f64, bits32: bool) -> String {
 /// `s` ends in an odd digit and `f` lies exactly halfway between `s` and the
 /// digit below (which also reads back as `f`), Go prints the even one.
 fn ties_to_even(f: f64, s: String) -> String {
-    let Some(last) = s.chars().last().and_then(|c| c.to_digit(10)) else { return s };
+    let Some(last) = s.chars().last().and_then(|c| c.to_digit(10)) else {
+        return s;
+    };
     if last % 2 == 0 || !s.contains('.') {
         return s;
     }
@@ -310,7 +316,10 @@ mod tests {
         assert_eq!(format_float(1.5e-10, false), "1.5e-10");
         assert_eq!(format_float(0.000_001, false), "0.000001");
         assert_eq!(format_float(123_456_789.0, false), "123456789");
-        assert_eq!(format_float(232_735_348_445_944.625, false), "232735348445944.62");
+        assert_eq!(
+            format_float(232_735_348_445_944.625, false),
+            "232735348445944.62"
+        );
         assert_eq!(format_float(0.3, false), "0.3");
     }
 

@@ -604,7 +604,6 @@ pub fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -342,7 +342,8 @@ impl Url {
 /// Go's `EscapedPath`/`EscapedFragment`: the raw form when it is a valid
 /// encoding of the value, else the default escaping.
 fn escaped(raw: &str, value: &str, mode: Mode) -> String {
-    if !raw.is_empty() && valid_encoded(raw, mode) && unescape(raw, mode).is_ok_and(|v| v == value) {
+    if !raw.is_empty() && valid_encoded(raw, mode) && unescape(raw, mode).is_ok_and(|v| v == value)
+    {
         return raw.to_string();
     }
     if mode == Mode::Path && value == "*" {
@@ -355,7 +356,21 @@ fn valid_encoded(s: &str, mode: Mode) -> bool {
     s.bytes().all(|c| {
         matches!(
             c,
-            b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@' | b'[' | b']' | b'%'
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'['
+                | b']'
+                | b'%'
         ) || !should_escape(c, mode)
     })
 }

@@ -496,7 +496,9 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(nil_if_empty(must_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2)))))
+            Ok(nil_if_empty(
+                must_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
+            ))
         },
     );
     r.fixed(
@@ -504,7 +506,9 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(nil_if_empty(try_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2)))))
+            Ok(nil_if_empty(
+                try_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
+            ))
         },
     );
     r.fixed(
@@ -548,7 +552,11 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(split_value(&must_compile(sa(&a, 0))?, sa(&a, 1), int(&arg(&a, 2))))
+            Ok(split_value(
+                &must_compile(sa(&a, 0))?,
+                sa(&a, 1),
+                int(&arg(&a, 2)),
+            ))
         },
     );
     r.fixed(
@@ -556,7 +564,11 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(split_value(&try_compile(sa(&a, 0))?, sa(&a, 1), int(&arg(&a, 2))))
+            Ok(split_value(
+                &try_compile(sa(&a, 0))?,
+                sa(&a, 1),
+                int(&arg(&a, 2)),
+            ))
         },
     );
     unary!(r, &["regexQuoteMeta"], quote_meta);
