@@ -82,6 +82,14 @@ impl Builtin {
     }
 }
 
+fn nil_iface() -> Value {
+    Value::TypedNil(std::sync::Arc::from(crate::value::ANY))
+}
+
+fn pct_s(v: &Value) -> String {
+    crate::gofmt::sprintf("%s", std::slice::from_ref(v))
+}
+
 fn nil_iface_to_nil(v: &Value) -> Value {
     match v {
         Value::TypedNil(t) if &**t == crate::value::ANY => Value::Nil,
@@ -107,7 +115,7 @@ pub(crate) fn call_builtin(b: Builtin, args: &[Value]) -> Result<Value, String> 
         }
         Builtin::Index => index(&first, args.get(1..).unwrap_or(&[])),
         Builtin::Slice => slice(&first, args.get(1..).unwrap_or(&[])),
-        Builtin::Len => length(&first).map(Value::int),
+        Builtin::Len => length(args.first().unwrap_or(&Value::Nil)).map(Value::int),
         Builtin::Eq => eq(&first, args.get(1..).unwrap_or(&[])).map(Value::Bool),
         Builtin::Ne => {
             let b = args.get(1).cloned().unwrap_or_default();
@@ -192,7 +200,7 @@ pub fn query_escape(s: &str) -> String {
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
+                out.push(b as char);
             }
             b' ' => out.push('+'),
             b => {
@@ -241,6 +249,7 @@ pub(crate) fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             Value::List(l) => {
                 let x = index_arg(&ix, l.items.len())?;
                 match l.items.get(x) {
+                    Some(Value::Nil) if &*l.elem == crate::value::ANY => nil_iface(),
                     Some(v) => v.clone(),
                     None => return Err("reflect: slice index out of range".to_owned()),
                 }
@@ -271,6 +280,7 @@ pub(crate) fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                     }
                 };
                 match m.entries.get(&key) {
+                    Some(Value::Nil) | None if &*m.elem == crate::value::ANY => nil_iface(),
                     Some(v) => v.clone(),
                     None => crate::value::zero_of(&m.elem),
                 }
@@ -339,7 +349,8 @@ fn length(item: &Value) -> Result<i64, String> {
             Kind::Map | Kind::Slice => 0,
             _ => return Err("len of nil pointer".to_owned()),
         },
-        Value::Nil => return Err("len of type <nil>".to_owned()),
+        // Go calls Type() on the invalid reflect.Value and recovers the panic.
+        Value::Nil => return Err("reflect: call of reflect.Value.Type on zero Value".to_owned()),
         other => return Err(format!("len of type {}", other.type_name())),
     };
     Ok(i64::try_from(n).unwrap_or(i64::MAX))
@@ -395,7 +406,7 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                     if c1 != c2 && c1 != Kind::Invalid && c2 != Kind::Invalid {
                         return Err(format!(
                             "non-comparable types {}: {}, {}: {}",
-                            a1.to_go_string(),
+                            pct_s(a1),
                             a1.type_name(),
                             a.type_name(),
                             a.to_go_string()
@@ -410,7 +421,7 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                                 None => {
                                     return Err(format!(
                                         "non-comparable type {}: {}",
-                                        a.to_go_string(),
+                                        pct_s(&a),
                                         a.type_name()
                                     ))
                                 }
@@ -418,7 +429,7 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                             _ => {
                                 return Err(format!(
                                     "non-comparable type {}: {}",
-                                    a.to_go_string(),
+                                    pct_s(&a),
                                     a.type_name()
                                 ));
                             }

@@ -67,7 +67,9 @@ pub struct State<'e> {
     tree: &'e Tree,
     name: String,
     at: At<'e>,
-    vars: Vec<(String, PV)>,
+    vars: Vec<(String, PV, bool)>,
+    /// Dot's static Go type is `interface {}` (a range element of an interface container).
+    dot_boxed: bool,
     depth: usize,
     budget: &'e mut Budget,
     out: &'e mut String,
@@ -78,6 +80,15 @@ pub struct State<'e> {
     reads: Vec<DataPath>,
     /// Nested execution: keep every read instead of clearing per action.
     keep_reads: bool,
+    /// Address of a local of the outermost `execute` (stack depth guard).
+    stack_base: usize,
+}
+
+/// The address of a local: how deep the native stack is here.
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::ptr::from_ref(std::hint::black_box(&marker)) as usize
 }
 
 fn nil_iface() -> Value {
@@ -138,7 +149,9 @@ pub(crate) fn execute(
         vars: vec![(
             "$".to_owned(),
             (data.clone(), paths_on.then(DataPath::default)),
+            false,
         )],
+        dot_boxed: false,
         depth: 0,
         budget: &mut budget,
         out,
@@ -146,6 +159,7 @@ pub(crate) fn execute(
         paths_on,
         reads: Vec::new(),
         keep_reads: false,
+        stack_base: stack_addr(),
     };
     let dot = (data.clone(), paths_on.then(DataPath::default));
     st.walk_list(&dot, &tree.root).map(|_| ())
@@ -177,6 +191,29 @@ impl<'e> State<'e> {
         Ok(())
     }
 
+    /// Go's depth limit, and a guard on the native stack used so far.
+    fn check_depth(&self) -> Result<(), ExecError> {
+        if self.depth + 1 >= self.set.limits.max_depth {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth ({})",
+                self.set.limits.max_depth
+            )));
+        }
+        self.check_stack()
+    }
+
+    /// The native stack guard (nested templates and control structures).
+    fn check_stack(&self) -> Result<(), ExecError> {
+        let used = self.stack_base.abs_diff(stack_addr());
+        if used > self.set.limits.max_stack {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth (stack limit of {} bytes reached at depth {})",
+                self.set.limits.max_stack, self.depth
+            )));
+        }
+        Ok(())
+    }
+
     fn limit_error(&self, message: String) -> ExecError {
         let mut e = self.errorf(message);
         e.kind = ExecErrorKind::Limit;
@@ -192,12 +229,7 @@ impl<'e> State<'e> {
         path: Option<DataPath>,
         out: &'n mut String,
     ) -> Result<State<'n>, ExecError> {
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
-            )));
-        }
+        self.check_depth()?;
         let root = if self.paths_on {
             Some(path.unwrap_or_default())
         } else {
@@ -208,7 +240,8 @@ impl<'e> State<'e> {
             tree,
             name: name.to_owned(),
             at: At::None,
-            vars: vec![("$".to_owned(), (data.clone(), root))],
+            vars: vec![("$".to_owned(), (data.clone(), root), false)],
+            dot_boxed: false,
             depth: self.depth + 1,
             budget: &mut *self.budget,
             out,
@@ -216,6 +249,7 @@ impl<'e> State<'e> {
             paths_on: self.paths_on,
             reads: Vec::new(),
             keep_reads: true,
+            stack_base: self.stack_base,
         })
     }
 
@@ -327,29 +361,31 @@ impl<'e> State<'e> {
 
     // ------------------------------------------------------------ variables
 
-    fn var_value(&self, name: &str) -> Result<PV, ExecError> {
-        for (n, v) in self.vars.iter().rev() {
+    fn var_value(&self, name: &str) -> Result<(PV, bool), ExecError> {
+        for (n, v, boxed) in self.vars.iter().rev() {
             if n == name {
-                return Ok(v.clone());
+                return Ok((v.clone(), *boxed));
             }
         }
         Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn set_var(&mut self, name: &str, value: PV) -> Result<(), ExecError> {
-        for (n, v) in self.vars.iter_mut().rev() {
+    fn set_var(&mut self, name: &str, value: PV, boxed: bool) -> Result<(), ExecError> {
+        for (n, v, b) in self.vars.iter_mut().rev() {
             if n == name {
                 *v = value;
+                *b = boxed;
                 return Ok(());
             }
         }
         Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn set_top_var(&mut self, n: usize, value: PV) {
+    fn set_top_var(&mut self, n: usize, value: PV, boxed: bool) {
         let len = self.vars.len();
         if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
             slot.1 = value;
+            slot.2 = boxed;
         }
     }
 
@@ -437,6 +473,7 @@ impl<'e> State<'e> {
                 Ok(Flow::Normal)
             }
             Node::Branch(b) => match b.kind {
+                _ if self.check_stack().is_err() => self.check_stack().map(|()| Flow::Normal),
                 BranchKind::Range => self.walk_range(dot, node, b),
                 _ => self.walk_if_or_with(dot, b),
             },
@@ -452,7 +489,10 @@ impl<'e> State<'e> {
             let truth = indirect_iface(val.0.clone()).truth();
             if truth {
                 if b.kind == BranchKind::With {
-                    self.walk_list(&val, &b.list)
+                    let saved = std::mem::replace(&mut self.dot_boxed, false);
+                    let r = self.walk_list(&val, &b.list);
+                    self.dot_boxed = saved;
+                    r
                 } else {
                     self.walk_list(dot, &b.list)
                 }
@@ -466,36 +506,40 @@ impl<'e> State<'e> {
         r
     }
 
+    #[allow(clippy::needless_pass_by_value)]
     fn one_iteration(
         &mut self,
         b: &'e BranchNode,
         mark: usize,
         index: PV,
         elem: PV,
+        boxed: bool,
     ) -> Result<Flow, ExecError> {
         let decl = &b.pipe.decl;
         if let Some(d0) = decl.first() {
             if b.pipe.is_assign {
                 let name = d0.ident.first().map_or("", String::as_str);
                 if decl.len() > 1 {
-                    self.set_var(name, index.clone())?;
+                    self.set_var(name, index.clone(), false)?;
                 } else {
-                    self.set_var(name, elem.clone())?;
+                    self.set_var(name, elem.clone(), boxed)?;
                 }
             } else {
-                self.set_top_var(1, elem.clone());
+                self.set_top_var(1, elem.clone(), boxed);
             }
         }
         if let Some(d1) = decl.get(1) {
             if b.pipe.is_assign {
                 let name = d1.ident.first().map_or("", String::as_str);
-                self.set_var(name, elem.clone())?;
+                self.set_var(name, elem.clone(), boxed)?;
             } else {
-                self.set_top_var(2, index);
+                self.set_top_var(2, index, false);
             }
         }
         self.charge(1)?;
+        let saved = std::mem::replace(&mut self.dot_boxed, boxed);
         let r = self.walk_list(&elem, &b.list);
+        self.dot_boxed = saved;
         self.vars.truncate(mark);
         match r? {
             Flow::Break => Ok(Flow::Break),
@@ -503,7 +547,7 @@ impl<'e> State<'e> {
         }
     }
 
-    #[allow(clippy::cast_possible_wrap)]
+    #[allow(clippy::cast_possible_wrap, clippy::too_many_lines)]
     fn walk_range(
         &mut self,
         dot: &PV,
@@ -533,6 +577,7 @@ impl<'e> State<'e> {
                             mark,
                             (Value::Nil, None),
                             (Value::Int(i, *t), None),
+                            false,
                         )? == Flow::Break
                         {
                             break;
@@ -555,6 +600,7 @@ impl<'e> State<'e> {
                             mark,
                             (Value::Nil, None),
                             (Value::Uint(i, *t), None),
+                            false,
                         )? == Flow::Break
                         {
                             break;
@@ -563,15 +609,17 @@ impl<'e> State<'e> {
                     }
                 }
                 Value::List(l) => {
+                    let boxed = &*l.elem == ANY;
                     for (i, e) in l.items.iter().enumerate() {
                         ran = true;
                         let idx = (Value::int(i as i64), None);
-                        if self.one_iteration(
-                            b,
-                            mark,
-                            idx,
-                            (e.clone(), child(PathSeg::Index(i))),
-                        )? == Flow::Break
+                        let e = if boxed && e.is_nil() {
+                            nil_iface()
+                        } else {
+                            e.clone()
+                        };
+                        if self.one_iteration(b, mark, idx, (e, child(PathSeg::Index(i))), boxed)?
+                            == Flow::Break
                         {
                             break;
                         }
@@ -582,17 +630,23 @@ impl<'e> State<'e> {
                         ran = true;
                         let idx = (Value::int(i as i64), None);
                         let el = (Value::Uint(u64::from(*e), crate::UintType::Uint8), None);
-                        if self.one_iteration(b, mark, idx, el)? == Flow::Break {
+                        if self.one_iteration(b, mark, idx, el, false)? == Flow::Break {
                             break;
                         }
                     }
                 }
                 Value::Map(m) => {
+                    let boxed = &*m.elem == ANY;
                     for (k, e) in &m.entries {
                         ran = true;
                         let idx = (Value::string(k.as_str()), None);
-                        let el = (e.clone(), child(PathSeg::Key(Arc::from(k.as_str()))));
-                        if self.one_iteration(b, mark, idx, el)? == Flow::Break {
+                        let e = if boxed && e.is_nil() {
+                            nil_iface()
+                        } else {
+                            e.clone()
+                        };
+                        let el = (e, child(PathSeg::Key(Arc::from(k.as_str()))));
+                        if self.one_iteration(b, mark, idx, el, boxed)? == Flow::Break {
                             break;
                         }
                     }
@@ -632,20 +686,20 @@ impl<'e> State<'e> {
                 crate::gofmt::quote(&t.name)
             )));
         };
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
-            )));
-        }
+        self.check_depth()?;
         let newdot = self.eval_pipeline(dot, t.pipe.as_ref())?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$".to_owned(), newdot.clone())]);
+        let saved_vars = std::mem::replace(
+            &mut self.vars,
+            vec![("$".to_owned(), newdot.clone(), false)],
+        );
+        let saved_boxed = std::mem::replace(&mut self.dot_boxed, false);
         let saved_tree = std::mem::replace(&mut self.tree, tree);
         let saved_name = std::mem::replace(&mut self.name, t.name.clone());
         self.depth += 1;
         let r = self.walk_list(&newdot, &tree.root);
         self.depth -= 1;
         self.vars = saved_vars;
+        self.dot_boxed = saved_boxed;
         self.tree = saved_tree;
         self.name = saved_name;
         r.map(|_| Flow::Normal)
@@ -670,9 +724,9 @@ impl<'e> State<'e> {
         for var in &pipe.decl {
             let name = var.ident.first().cloned().unwrap_or_default();
             if pipe.is_assign {
-                self.set_var(&name, value.clone())?;
+                self.set_var(&name, value.clone(), false)?;
             } else {
-                self.vars.push((name, value.clone()));
+                self.vars.push((name, value.clone(), false));
             }
         }
         Ok(value)
@@ -764,7 +818,8 @@ impl<'e> State<'e> {
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
         self.at = At::Node(node);
-        self.eval_field_chain(dot, dot.clone(), node, ident, args, fin)
+        let boxed = self.dot_boxed;
+        self.eval_field_chain(dot, (dot.clone(), boxed), node, ident, args, fin)
     }
 
     fn eval_chain_node(
@@ -783,7 +838,7 @@ impl<'e> State<'e> {
             return Err(self.errorf(format!("indirection through explicit nil in {node}")));
         }
         let pipe = self.eval_arg(dot, &PType::Go(Param::Any), &chain.node)?;
-        self.eval_field_chain(dot, pipe, node, &chain.field, args, fin)
+        self.eval_field_chain(dot, (pipe, false), node, &chain.field, args, fin)
     }
 
     fn eval_variable_node(
@@ -795,19 +850,26 @@ impl<'e> State<'e> {
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
         self.at = At::Node(node);
-        let value = self.var_value(ident.first().map_or("", String::as_str))?;
+        let (value, boxed) = self.var_value(ident.first().map_or("", String::as_str))?;
         if ident.len() == 1 {
             self.not_a_function(args, fin.as_ref())?;
             self.record(value.1.as_ref());
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, ident.get(1..).unwrap_or(&[]), args, fin)
+        self.eval_field_chain(
+            dot,
+            (value, boxed),
+            node,
+            ident.get(1..).unwrap_or(&[]),
+            args,
+            fin,
+        )
     }
 
     fn eval_field_chain(
         &mut self,
         dot: &PV,
-        mut receiver: PV,
+        mut receiver: (PV, bool),
         node: &'e Node,
         ident: &'e [String],
         args: &'e [Node],
@@ -818,7 +880,7 @@ impl<'e> State<'e> {
             receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
         }
         let last = ident.last().map_or("", String::as_str);
-        let r = self.eval_field(dot, last, node, args, fin, receiver)?;
+        let (r, _) = self.eval_field(dot, last, node, args, fin, receiver)?;
         self.record(r.1.as_ref());
         Ok(r)
     }
@@ -830,9 +892,9 @@ impl<'e> State<'e> {
         node: &'e Node,
         args: &'e [Node],
         fin: Option<PV>,
-        receiver: PV,
-    ) -> Result<PV, ExecError> {
-        let (recv, rpath) = receiver;
+        receiver: (PV, bool),
+    ) -> Result<(PV, bool), ExecError> {
+        let ((recv, rpath), boxed) = receiver;
         if recv.is_nil() {
             if self.set.missing_key == MissingKey::Error {
                 return Err(self.errorf(format!(
@@ -840,9 +902,13 @@ impl<'e> State<'e> {
                     crate::gofmt::quote(field)
                 )));
             }
-            return Ok((Value::Nil, None));
+            return Ok(((Value::Nil, None), false));
         }
-        let typ = recv.type_name();
+        let typ = if boxed {
+            ANY.to_owned()
+        } else {
+            recv.type_name()
+        };
         let has_args = args.len() > 1 || fin.is_some();
         let child =
             |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
@@ -854,7 +920,7 @@ impl<'e> State<'e> {
                 Some(crate::value::Member::Method(f)) => {
                     let v =
                         self.eval_call(dot, &Callee::Func(f), At::Node(node), field, args, fin)?;
-                    Ok((v, None))
+                    Ok(((v, None), false))
                 }
                 Some(crate::value::Member::Field(v)) => {
                     if has_args {
@@ -862,7 +928,7 @@ impl<'e> State<'e> {
                             "{field} has arguments but cannot be invoked as function"
                         )));
                     }
-                    Ok((v, child(&rpath)))
+                    Ok(((v, child(&rpath)), false))
                 }
                 None => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
             },
@@ -871,16 +937,18 @@ impl<'e> State<'e> {
                     return Err(self.errorf(format!("{field} is not a method but has arguments")));
                 }
                 match m.entries.get(field) {
-                    Some(v) => Ok((v.clone(), child(&rpath))),
+                    // A nil stored in a map of interfaces is a nil interface.
+                    Some(Value::Nil) if &*m.elem == ANY => Ok(((nil_iface(), child(&rpath)), true)),
+                    Some(v) => Ok(((v.clone(), child(&rpath)), &*m.elem == ANY)),
                     None => match self.set.missing_key {
-                        MissingKey::Default => Ok((Value::Nil, child(&rpath))),
+                        MissingKey::Default => Ok(((Value::Nil, child(&rpath)), false)),
                         MissingKey::Zero => {
                             let z = if &*m.elem == ANY {
                                 nil_iface()
                             } else {
                                 zero_of(&m.elem)
                             };
-                            Ok((z, child(&rpath)))
+                            Ok(((z, child(&rpath)), &*m.elem == ANY))
                         }
                         MissingKey::Error => Err(self.errorf(format!(
                             "map has no entry for key {}",
@@ -896,7 +964,7 @@ impl<'e> State<'e> {
                 if has_args {
                     return Err(self.errorf(format!("{field} is not a method but has arguments")));
                 }
-                Ok((Value::Nil, None))
+                Ok(((Value::Nil, None), false))
             }
             _ => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
         }
@@ -938,6 +1006,7 @@ impl<'e> State<'e> {
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
+        let mark = self.reads.len();
         let mut pvs: Vec<PV> = Vec::new();
         for a in args.iter().skip(1) {
             pvs.push(self.eval_arg(dot, &PType::Reflect, a)?);
@@ -963,6 +1032,21 @@ impl<'e> State<'e> {
                         }
                         _ => None,
                     });
+                }
+                if let Some(p) = &path {
+                    // The container is read only to reach the item: keep the item.
+                    let mut i = mark;
+                    while i < self.reads.len() {
+                        if self
+                            .reads
+                            .get(i)
+                            .is_some_and(|r| r.0.len() < p.0.len() && p.0.starts_with(&r.0))
+                        {
+                            self.reads.remove(i);
+                        } else {
+                            i += 1;
+                        }
+                    }
                 }
                 self.record(path.as_ref());
                 Ok((v, path))
@@ -1041,7 +1125,7 @@ impl<'e> State<'e> {
             }
         }
         if let Some(f) = fin {
-            let t = if variadic.is_some() && num_in - 1 >= num_fixed {
+            let t = if variadic.is_some() && num_in > num_fixed {
                 variadic.clone().unwrap_or(PType::Go(Param::Any))
             } else {
                 params
@@ -1057,7 +1141,12 @@ impl<'e> State<'e> {
             Callee::Builtin(Builtin::Call) => {
                 let callee_name = match args.first() {
                     Some(a) => a.to_string(),
-                    None => argv.first().map(|v| v.0.to_go_string()).unwrap_or_default(),
+                    // Go prints the reflect.Value: the string itself, else `<T Value>`.
+                    None => match argv.first().map(|v| &v.0) {
+                        Some(Value::String(s)) => s.to_string(),
+                        Some(v) => format!("<{} Value>", v.type_name()),
+                        None => String::new(),
+                    },
                 };
                 self.builtin_call(&callee_name, argv)
             }
@@ -1167,7 +1256,8 @@ impl<'e> State<'e> {
     #[allow(
         clippy::cast_possible_truncation,
         clippy::cast_sign_loss,
-        clippy::cast_possible_wrap
+        clippy::cast_possible_wrap,
+        clippy::many_single_char_names
     )]
     fn eval_arg(&mut self, dot: &PV, t: &PType, n: &'e Node) -> Result<PV, ExecError> {
         self.at = At::Node(n);
@@ -1284,7 +1374,7 @@ impl<'e> State<'e> {
             Value::Func(_) => {
                 Err(self.errorf(format!("can't print {node} of type {}", v.type_name())))
             }
-            _ => Ok(crate::gofmt::sprint(std::slice::from_ref(v))),
+            _ => Ok(crate::gofmt::sprint_action(v)),
         }
     }
 }
@@ -1346,8 +1436,8 @@ fn wrap_uint(v: u64, t: crate::UintType) -> u64 {
 /// Go's assignability of a value to a parameter type.
 pub(crate) fn assignable(v: &Value, p: &Param) -> bool {
     match (p, v) {
-        (Param::Any, _) => true,
-        (Param::Bool, Value::Bool(_))
+        (Param::Any, _)
+        | (Param::Bool, Value::Bool(_))
         | (Param::String, Value::String(_))
         | (Param::Complex, Value::Complex(..)) => true,
         (Param::Int(t), Value::Int(_, u)) => t == u,

@@ -191,7 +191,7 @@ impl Func {
     pub fn with_result(self, result: &str) -> Func {
         match Arc::try_unwrap(self.0) {
             Ok(mut inner) => {
-                inner.result = result.to_owned();
+                result.clone_into(&mut inner.result);
                 Func(Arc::new(inner))
             }
             Err(shared) => Func(shared),

@@ -571,6 +571,7 @@ impl From<f64> for Value {
 
 impl PartialEq for Value {
     /// Structural equality (Go's `reflect.DeepEqual`-like, type-sensitive).
+    #[allow(clippy::match_same_arms)]
     fn eq(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Nil, Value::Nil) => true,

@@ -126,6 +126,7 @@ const LEFT_COMMENT: &str = "/*";
 const RIGHT_COMMENT: &str = "*/";
 const TRIM_MARKER_LEN: usize = 2;
 
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Lexer<'a> {
     input: &'a str,
     left: String,
@@ -304,9 +305,8 @@ impl<'a> Lexer<'a> {
 
     fn at_terminator(&mut self) -> bool {
         match self.peek() {
-            None => true,
+            None | Some('.' | ',' | '|' | ':' | ')' | '(') => true,
             Some(r) if is_space(r) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
             Some(_) => rest(self.input, self.pos).starts_with(self.right.as_str()),
         }
     }

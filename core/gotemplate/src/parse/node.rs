@@ -75,6 +75,7 @@ impl fmt::Display for Tree {
 }
 
 /// A number literal with every interpretation Go's parser found for it.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumberNode {
     pub pos: usize,

@@ -17,7 +17,10 @@ pub struct Options<'a> {
     pub right: &'a str,
     /// Whether a function name is defined (Go: `function %q not defined`).
     pub is_func: &'a dyn Fn(&str) -> bool,
-    /// Maximum nesting of parentheses and control structures.
+    /// Maximum nesting of parenthesised pipelines (Go's `maxStackDepth`; error
+    /// `max expression depth exceeded`). Control structures (`if`, `range`, ...)
+    /// nest up to the same number, separately counted (Go has no such limit; it
+    /// bounds the parser's recursion).
     pub max_depth: usize,
 }
 
@@ -46,6 +49,7 @@ pub fn parse_tree(
         vars: vec!["$".to_owned()],
         range_depth: 0,
         stack_depth: 0,
+        block_depth: 0,
         action_line: 0,
         parse_name: name.to_owned(),
         text: Arc::from(text),
@@ -68,6 +72,9 @@ pub fn parse_tree(
     Ok((tree, p.trees))
 }
 
+/// Control structures may always nest this deep, whatever `max_depth` says.
+const MIN_BLOCK_DEPTH: usize = 100;
+
 fn eof_token() -> Token {
     Token {
         typ: Item::Eof,
@@ -84,6 +91,7 @@ struct Parser<'a, 'o> {
     vars: Vec<String>,
     range_depth: usize,
     stack_depth: usize,
+    block_depth: usize,
     action_line: usize,
     parse_name: String,
     text: Arc<str>,
@@ -116,10 +124,13 @@ impl Parser<'_, '_> {
     fn next(&mut self) -> Token {
         if self.peek_count > 0 {
             self.peek_count -= 1;
-        } else {
-            self.token[0] = self.lex.next_item();
+        } else if let Some(t) = self.token.first_mut() {
+            *t = self.lex.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token
+            .get(self.peek_count)
+            .cloned()
+            .unwrap_or_else(eof_token)
     }
 
     fn backup(&mut self) {
@@ -127,23 +138,32 @@ impl Parser<'_, '_> {
     }
 
     fn backup2(&mut self, t1: Token) {
-        self.token[1] = t1;
+        if let Some(t) = self.token.get_mut(1) {
+            *t = t1;
+        }
         self.peek_count = 2;
     }
 
     fn backup3(&mut self, t2: Token, t1: Token) {
-        self.token[1] = t1;
-        self.token[2] = t2;
+        let [_, a, b] = &mut self.token;
+        *a = t1;
+        *b = t2;
         self.peek_count = 3;
     }
 
     fn peek(&mut self) -> Token {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self
+                .token
+                .get(self.peek_count - 1)
+                .cloned()
+                .unwrap_or_else(eof_token);
         }
         self.peek_count = 1;
-        self.token[0] = self.lex.next_item();
-        self.token[0].clone()
+        if let Some(t) = self.token.first_mut() {
+            *t = self.lex.next_item();
+        }
+        self.token.first().cloned().unwrap_or_else(eof_token)
     }
 
     fn next_non_space(&mut self) -> Token {
@@ -164,8 +184,8 @@ impl Parser<'_, '_> {
     fn errorf(&self, msg: String) -> ParseError {
         ParseError {
             name: self.parse_name.clone(),
-            line: self.token[0].line,
-            offset: self.token[0].pos,
+            line: self.token.first().map_or(1, |t| t.line),
+            offset: self.token.first().map_or(0, |t| t.pos),
             message: msg,
         }
     }
@@ -196,12 +216,9 @@ impl Parser<'_, '_> {
     }
 
     fn add(&mut self, tree: Tree) -> PResult<()> {
-        if let Some(i) = self.trees.iter().position(|t| t.name == tree.name) {
-            let Some(old) = self.trees.get(i) else {
-                return Ok(());
-            };
+        if let Some(old) = self.trees.iter_mut().find(|t| t.name == tree.name) {
             if old.is_empty() {
-                self.trees[i] = tree;
+                *old = tree;
                 return Ok(());
             }
             if !tree.is_empty() {
@@ -351,14 +368,14 @@ impl Parser<'_, '_> {
     }
 
     fn control(&mut self, kind: BranchKind) -> PResult<Node> {
-        if self.stack_depth >= self.opts.max_depth {
+        if self.block_depth >= self.opts.max_depth.max(MIN_BLOCK_DEPTH) {
             return Err(self.errorf("max expression depth exceeded".to_owned()));
         }
-        self.stack_depth += 1;
+        self.block_depth += 1;
         let mark = self.vars.len();
         let r = self.control_inner(kind);
         self.vars.truncate(mark);
-        self.stack_depth -= 1;
+        self.block_depth -= 1;
         r
     }
 
@@ -639,7 +656,7 @@ impl Parser<'_, '_> {
             Item::Variable => {
                 let v = new_variable(t.pos, &t.val);
                 let first = v.ident.first().cloned().unwrap_or_default();
-                if !self.vars.iter().any(|x| *x == first) {
+                if !self.vars.contains(&first) {
                     return Err(self.errorf(format!(
                         "undefined variable {}",
                         crate::gofmt::quote(&first)
@@ -739,7 +756,7 @@ fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
             return Ok(n);
         }
         Item::Complex => {
-            let c = parse_complex(text).ok_or_else(|| format!("expected integer"))?;
+            let c = parse_complex(text).ok_or_else(|| "expected integer".to_owned())?;
             n.is_complex = true;
             n.complex = c;
             simplify_complex(&mut n);
