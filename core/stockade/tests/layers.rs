@@ -29,6 +29,9 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "kyverno",
         &["stockade-source", "stockade-yaml", "stockade-pack"],
     ),
+    // Go templates and Sprig: beside the packs, below the Helm layer.
+    ("gotemplate", &["stockade-source"]),
+    ("sprig", &["stockade-source", "stockade-gotemplate"]),
 ];
 
 /// The `stockade*` crates named in a manifest's `[dependencies]` tables
