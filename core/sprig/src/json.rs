@@ -64,7 +64,9 @@ fn ties_to_even(f: f64, s: String) -> String {
     let frac_len = mid.split('.').nth(1).map_or(0, str::len);
     let exact = format!("{:.*}", frac_len + 30, f);
     let exact = exact.trim_end_matches('0');
-    if down.parse::<f64>().is_ok_and(|d| d == f) && exact == mid {
+    #[allow(clippy::float_cmp)] // the digits must read back as exactly `f`
+    let reads_back = down.parse::<f64>().is_ok_and(|d| d == f);
+    if reads_back && exact == mid {
         return down;
     }
     s
@@ -305,7 +307,7 @@ fn go_syntax_error(s: &str, e: &serde_json::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::excessive_precision)]
     use super::*;
 
     #[test]

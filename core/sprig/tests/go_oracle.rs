@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use serde_json::{json, Value as J};
 use stockade_sprig::goregex::{quote_meta, GoRegex};
 use stockade_sprig::gotime::{duration_string, parse, parse_duration, Time};
-use stockade_sprig::{cast, json as gojson, paths, text, url};
+use stockade_sprig::{cast, crypto, json as gojson, paths, text, url};
 
 fn go_available() -> bool {
     Command::new("go")
@@ -138,6 +138,14 @@ fn ours(c: &J) -> String {
         "title" => text::title(&a(0)),
         "expand" => text::os_expand(&a(0), &|k| format!("<{k}>")),
         "quote" => stockade_sprig::go_quote(&a(0)),
+        "b64dec" => crypto::b64dec(&a(0)).map_or_else(
+            |e| format!("ERR:{e}"),
+            |b| String::from_utf8_lossy(&b).into_owned(),
+        ),
+        "b32dec" => crypto::b32dec(&a(0)).map_or_else(
+            |e| format!("ERR:{e}"),
+            |b| String::from_utf8_lossy(&b).into_owned(),
+        ),
         _ => panic!("unknown op {op}"),
     }
 }
@@ -504,6 +512,51 @@ fn cases() -> Vec<J> {
     ] {
         v.push(json!({"op": "expand", "args": [s], "ints": []}));
     }
+    for s in [
+        "Y29mZmVl",
+        "Y29mZmV",
+        "Y29mZmU=",
+        "Y29mZmU",
+        "Y29m\nZmVl",
+        "Y29m\r\nZmVl",
+        "Y2=9",
+        "====",
+        "",
+        "!!!!",
+        "Y29mZmVl=",
+        "YQ==",
+        "YQ=",
+        "YQ",
+        "YR==",
+        "Y29mZmVlY29mZmVl\n",
+    ] {
+        let s = s.replace("\\n", "\n").replace("\\r", "\r");
+        v.push(json!({"op": "b64dec", "args": [s], "ints": []}));
+    }
+    for s in [
+        "MNXWMZTFMU======",
+        "MNXWMZTFMU",
+        "MNXWMZTFMU=====",
+        "mnxwmztfmu======",
+        "MNXW\nMZTFMU======",
+        "",
+        "ME======",
+        "MFRA====",
+    ] {
+        let s = s.replace("\\n", "\n");
+        v.push(json!({"op": "b32dec", "args": [s], "ints": []}));
+    }
+    let pieces = [
+        "Y", "Q", "=", "==", "\n", "A", "/", "+", "!", "Zm9v", "M", "7", "2",
+    ];
+    for _ in 0..120 {
+        let mut s = String::new();
+        for _ in 0..(g.next() % 7) {
+            s.push_str(g.pick(&pieces));
+        }
+        v.push(json!({"op": "b64dec", "args": [s.clone()], "ints": []}));
+        v.push(json!({"op": "b32dec", "args": [s], "ints": []}));
+    }
     // Random regex/input combinations from pieces.
     let atoms = [
         "a", "b", ".", "\\d", "\\w", "[ab]", "[^a]", "(a|b)", "x?", "\\s", "é", "^", "$", "\\b",
@@ -511,7 +564,7 @@ fn cases() -> Vec<J> {
     let quants = ["", "*", "+", "?", "{1,2}", "*?", "+?"];
     for _ in 0..150 {
         let mut p = String::new();
-        for _ in 0..(1 + g.next() % 4) {
+        for _ in 0..=(g.next() % 4) {
             p.push_str(g.pick(&atoms));
             p.push_str(g.pick(&quants));
         }

@@ -4,6 +4,8 @@
 package main
 
 import (
+	"encoding/base32"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -123,6 +125,18 @@ func run(c Case) (out string) {
 		return strings.Title(c.Args[0])
 	case "expand":
 		return os.Expand(c.Args[0], func(k string) string { return "<" + k + ">" })
+	case "b64dec":
+		b, err := base64.StdEncoding.DecodeString(c.Args[0])
+		if err != nil {
+			return errText(err)
+		}
+		return string(b)
+	case "b32dec":
+		b, err := base32.StdEncoding.DecodeString(c.Args[0])
+		if err != nil {
+			return errText(err)
+		}
+		return string(b)
 	case "quote":
 		return strconv.Quote(c.Args[0])
 	}
