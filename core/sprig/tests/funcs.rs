@@ -199,3 +199,47 @@ fn typed_results() {
         r#"{"fragment":"f","host":"h:8","hostname":"h","opaque":"","path":"/p","query":"q","scheme":"https","userinfo":"u:p"}"#
     );
 }
+
+/// Master Password (v3) as Sprig's `derivePassword` computes it: the algorithm's
+/// published vectors for user "user", password "password", site "example.com".
+#[test]
+fn derive_password_vectors() {
+    assert_eq!(
+        render(r#"{{ derivePassword 1 "long" "password" "user" "example.com" }}|{{ derivePassword 1 "pin" "password" "user" "example.com" }}"#)
+            .unwrap(),
+        "ZedaFaxcZaso9*|6685"
+    );
+    assert_eq!(
+        render(r#"{{ derivePassword 1 "nope" "p" "u" "s" }}"#).unwrap(),
+        "cannot find password template nope"
+    );
+}
+
+/// Random-output functions produce the shapes documented in docs/helm-functions.md.
+#[test]
+fn random_shapes() {
+    let out = render(r#"{{ htpasswd "user" "pass" }}|{{ htpasswd "a:b" "p" }}|{{ uuidv4 }}|{{ randAlphaNum 12 }}|{{ randNumeric 5 }}|{{ randAscii 8 }}|{{ randAlpha 3 }}|{{ randBytes 6 }}|{{ randInt 3 4 }}|{{ randAlpha -1 }}|{{ shuffle "aab" | len }}"#).unwrap();
+    let p: Vec<&str> = out.split('|').collect();
+    assert!(
+        p[0].starts_with("user:$2a$10$") && p[0].len() == 5 + 60,
+        "{}",
+        p[0]
+    );
+    assert_eq!(p[1], "invalid username: a:b");
+    let u: Vec<&str> = p[2].split('-').collect();
+    assert_eq!(
+        u.iter().map(|x| x.len()).collect::<Vec<_>>(),
+        vec![8, 4, 4, 4, 12]
+    );
+    assert!(u[2].starts_with('4') && "89ab".contains(&u[3][..1]));
+    assert!(p[3].len() == 12 && p[3].bytes().all(|c| c.is_ascii_alphanumeric()));
+    assert!(p[4].len() == 5 && p[4].bytes().all(|c| c.is_ascii_digit()));
+    assert!(p[5].len() == 8 && p[5].bytes().all(|c| (b' '..=b'~').contains(&c)));
+    assert!(p[6].len() == 3 && p[6].bytes().all(|c| c.is_ascii_alphabetic()));
+    assert_eq!(p[7].len(), 8);
+    assert_eq!(p[8], "3");
+    assert_eq!(p[9], "");
+    assert_eq!(p[10], "3");
+    let round_trip = render(r#"{{ encryptAES "k" "secret text" | decryptAES "k" }}"#).unwrap();
+    assert_eq!(round_trip, "secret text");
+}
