@@ -180,6 +180,17 @@ fn to_title(c: char) -> String {
 
 /// Go's `unicode.ToUpper` (simple mapping: one rune to one rune).
 pub fn simple_upper(c: char) -> char {
+    // Where the full mapping is several runes but a simple one exists.
+    let simple = match c as u32 {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => Some(c as u32 + 8),
+        0x1FB3 => Some(0x1FBC),
+        0x1FC3 => Some(0x1FCC),
+        0x1FF3 => Some(0x1FFC),
+        _ => None,
+    };
+    if let Some(u) = simple.and_then(char::from_u32) {
+        return u;
+    }
     let mut it = c.to_uppercase();
     match (it.next(), it.next()) {
         (Some(u), None) => u,
@@ -189,6 +200,9 @@ pub fn simple_upper(c: char) -> char {
 
 /// Go's `unicode.ToLower` (simple mapping).
 pub fn simple_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(l), None) => l,

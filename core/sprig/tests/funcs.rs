@@ -1,6 +1,11 @@
 //! Behaviour Sprig's own tests do not cover, with the result Sprig 3.3.0's source
 //! gives: panics as errors, budgets, maps as references, typed results.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -136,6 +136,9 @@ fn ours(c: &J) -> String {
             .join("|")
         }
         "title" => text::title(&a(0)),
+        "upper" => text::upper(&a(0)),
+        "lower" => text::lower(&a(0)),
+        "trim" => a(0).trim_matches(text::is_space).to_string(),
         "expand" => text::os_expand(&a(0), &|k| format!("<{k}>")),
         "quote" => stockade_sprig::go_quote(&a(0)),
         "b64dec" => crypto::b64dec(&a(0)).map_or_else(
@@ -499,8 +502,18 @@ fn cases() -> Vec<J> {
         "x.y,z",
         "ǆemal",
         "   spaced   out",
+        "İstanbul ıi",
+        "ﬁne ŉ ǰ",
+        "ΣΑΣ σας",
+        "\u{a0}\u{2003}x\u{3000}\u{85}\t",
+        "Ⓐⓑ",
+        "ǅǈǋ",
+        "ﬀ ẞ ꭰ",
+        "ᾀᾳῃῳ ᾈ",
     ] {
-        v.push(json!({"op": "title", "args": [s], "ints": []}));
+        for op in ["title", "upper", "lower", "trim"] {
+            v.push(json!({"op": op, "args": [s], "ints": []}));
+        }
     }
     for s in [
         "$A ${B} $ $$ ${} ${ $1x $_y ${-} $-x",

@@ -121,6 +121,12 @@ func run(c Case) (out string) {
 		return strings.Join([]string{u.Scheme, u.Opaque, user, u.Host, u.Hostname(), u.Path, u.RawQuery, u.Fragment, u.String()}, "|")
 	case "path":
 		return strings.Join([]string{path.Base(c.Args[0]), path.Dir(c.Args[0]), path.Clean(c.Args[0]), path.Ext(c.Args[0]), strconv.FormatBool(path.IsAbs(c.Args[0]))}, "|")
+	case "upper":
+		return strings.ToUpper(c.Args[0])
+	case "lower":
+		return strings.ToLower(c.Args[0])
+	case "trim":
+		return strings.TrimSpace(c.Args[0])
 	case "title":
 		return strings.Title(c.Args[0])
 	case "expand":
