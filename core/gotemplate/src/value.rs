@@ -234,6 +234,17 @@ impl Entries {
     pub fn remove(&self, key: &str) -> Option<Value> {
         self.write().remove(key)
     }
+
+    /// The entries for changing in place, when the map is held exclusively
+    /// (`Arc::make_mut(m).entries.map_mut()` while building a value).
+    pub fn map_mut(&mut self) -> &mut BTreeMap<String, Value> {
+        self.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The entries, taking the map apart.
+    pub fn into_map(self) -> BTreeMap<String, Value> {
+        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
 }
 
 impl From<BTreeMap<String, Value>> for Entries {
