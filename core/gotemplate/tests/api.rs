@@ -401,3 +401,112 @@ fn deep_syntax_is_bounded() {
         "{e}"
     );
 }
+
+/// Token soup: parsing and executing arbitrary text never panics and always ends.
+#[test]
+fn arbitrary_text_never_panics() {
+    const PIECES: &[&str] = &[
+        "{{",
+        "}}",
+        "{{-",
+        "-}}",
+        " ",
+        "\n",
+        ".",
+        "$",
+        "$x",
+        ":=",
+        "=",
+        "|",
+        "(",
+        ")",
+        "\"",
+        "`",
+        "'",
+        "a",
+        "1",
+        "-1",
+        "0x",
+        "1e",
+        "i",
+        "if",
+        "else",
+        "end",
+        "range",
+        "with",
+        "define",
+        "template",
+        "block",
+        "break",
+        "continue",
+        "nil",
+        "true",
+        "printf",
+        "len",
+        "index",
+        "slice",
+        "eq",
+        "and",
+        "or",
+        "not",
+        "/*",
+        "*/",
+        ",",
+        "\\",
+        "é",
+        "\t",
+        "\"x\"",
+        "`r`",
+        "'a'",
+        ".a.b",
+        "$.a",
+        "{{end}}",
+        "{{else}}",
+        "{{if 1}}",
+        "{{range .}}",
+        "{{define \"d\"}}",
+        "{{template \"d\" .}}",
+        "%d",
+        "\u{0}",
+        "\u{7f}",
+        "𝄞",
+    ];
+    let data = Value::from_json(&serde_json::json!({"a": {"b": [1, "x", null]}, "l": [1, 2]}));
+    let mut seed = 0x1234_5678_9abc_def0_u64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut parsed = 0;
+    for _ in 0..20_000 {
+        let n = (next() % 12) as usize;
+        let text: String = (0..n)
+            .map(|_| PIECES[(next() % PIECES.len() as u64) as usize])
+            .collect();
+        let mut t = Template::new("soup");
+        t.limits(Limits {
+            max_steps: 10_000,
+            ..Limits::default()
+        });
+        if t.parse("soup", &text).is_ok() {
+            parsed += 1;
+            let mut out = String::new();
+            let _ = t.execute("soup", &data, &mut out);
+            let _ = t.execute("d", &data, &mut out);
+        }
+    }
+    assert!(
+        parsed > 1000,
+        "the soup should parse often enough to exercise the executor ({parsed})"
+    );
+}
+
+#[test]
+fn sets_and_values_cross_threads() {
+    fn check<T: Send + Sync>() {}
+    check::<Template>();
+    check::<Value>();
+    check::<Func>();
+}

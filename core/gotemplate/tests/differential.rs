@@ -601,45 +601,16 @@ fn render_rust(name: &str, text: &str, data: &J, option: &str) -> (String, Strin
     (out, err, String::new())
 }
 
-#[test]
-fn differential_against_go() {
-    let go = match find_go() {
-        Ok(g) => g,
-        Err(why) => {
-            eprintln!("SKIPPED: {why}");
-            return;
-        }
-    };
-    let bin = match build_renderer(&go) {
-        Ok(b) => b,
-        Err(why) => {
-            eprintln!("SKIPPED: {why}");
-            return;
-        }
-    };
-    let n: usize = std::env::var("GOTEMPLATE_DIFF_CASES")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(600);
-    let seed: u64 = std::env::var("GOTEMPLATE_DIFF_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(20_261_205);
-    let mut r = Rng(seed);
-    let mut cases = Vec::new();
-    for i in 0..n {
-        let data = gen_data(&mut r);
-        let (text, safe) = gen_template(&mut r);
-        let option = if safe {
-            ["", "missingkey=zero"][r.below(2)]
-        } else {
-            ["", "", "missingkey=zero", "missingkey=error"][r.below(4)]
-        };
-        cases.push(
-            json!({"name": format!("t{i}"), "template": text, "data": data, "option": option}),
-        );
-    }
-    let mut child = Command::new(&bin)
+struct Outcome {
+    same: usize,
+    errors: usize,
+    parse_errors: usize,
+    diffs: Vec<String>,
+}
+
+/// Renders `cases` with Go and with this crate and compares output and error texts.
+fn compare_with_go(bin: &Path, cases: &[J]) -> Outcome {
+    let mut child = Command::new(bin)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -686,12 +657,204 @@ fn differential_against_go() {
             ));
         }
     }
+    Outcome {
+        same,
+        errors,
+        parse_errors,
+        diffs,
+    }
+}
+
+/// Go's renderer, built once per test process.
+fn renderer() -> Result<PathBuf, String> {
+    static BIN: std::sync::OnceLock<Result<PathBuf, String>> = std::sync::OnceLock::new();
+    BIN.get_or_init(|| find_go().and_then(|go| build_renderer(&go)))
+        .clone()
+}
+
+#[test]
+fn differential_against_go() {
+    let bin = match renderer() {
+        Ok(b) => b,
+        Err(why) => {
+            eprintln!("SKIPPED: {why}");
+            return;
+        }
+    };
+    let n: usize = std::env::var("GOTEMPLATE_DIFF_CASES")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(600);
+    let seed: u64 = std::env::var("GOTEMPLATE_DIFF_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(20_261_205);
+    let mut r = Rng(seed);
+    let mut cases = Vec::new();
+    for i in 0..n {
+        let data = gen_data(&mut r);
+        let (text, safe) = gen_template(&mut r);
+        let option = if safe {
+            ["", "missingkey=zero"][r.below(2)]
+        } else {
+            ["", "", "missingkey=zero", "missingkey=error"][r.below(4)]
+        };
+        cases.push(
+            json!({"name": format!("t{i}"), "template": text, "data": data, "option": option}),
+        );
+    }
+    let o = compare_with_go(&bin, &cases);
     println!(
-        "differential vs Go: {same}/{} identical (seed {seed}; Go: {errors} execution errors, {parse_errors} parse errors among them)",
-        cases.len()
+        "differential vs Go: {}/{} identical (seed {seed}; Go: {} execution errors, {} parse errors among them)",
+        o.same,
+        cases.len(),
+        o.errors,
+        o.parse_errors
     );
-    for d in diffs.iter().take(40) {
+    for d in o.diffs.iter().take(40) {
         println!("  DIFF {d}");
     }
-    assert!(diffs.is_empty(), "{} cases differ from Go", diffs.len());
+    assert!(o.diffs.is_empty(), "{} cases differ from Go", o.diffs.len());
+}
+
+/// Go's `fmt` through `printf`: every verb and flag combination below applied to
+/// values of every kind a template meets (JSON data and literals).
+#[test]
+fn printf_matrix_against_go() {
+    let bin = match renderer() {
+        Ok(b) => b,
+        Err(why) => {
+            eprintln!("SKIPPED: {why}");
+            return;
+        }
+    };
+    const FORMATS: &[&str] = &[
+        "%v",
+        "%+v",
+        "%#v",
+        "%T",
+        "%d",
+        "%5d",
+        "%-5d|",
+        "%05d",
+        "%+d",
+        "% d",
+        "%x",
+        "%X",
+        "%#x",
+        "%# x",
+        "%o",
+        "%#o",
+        "%O",
+        "%b",
+        "%c",
+        "%q",
+        "%#q",
+        "%+q",
+        "%U",
+        "%#U",
+        "%e",
+        "%E",
+        "%.3e",
+        "%f",
+        "%.2f",
+        "%8.3f",
+        "%-8.2f|",
+        "%+.1f",
+        "%F",
+        "%g",
+        "%G",
+        "%.3g",
+        "%#g",
+        "%10.4g|",
+        "%s",
+        "%10s|",
+        "%-10s|",
+        "%.2s",
+        "%t",
+        "%p",
+        "%z",
+        "%x|%X",
+        "%[1]v %[1]T",
+        "%*d",
+        "%.*f",
+        "%d %d",
+        "%!",
+        "%",
+        "%3c|",
+        "%-4q|",
+        "%08.3f",
+        "%+08d",
+        "%x %X %o %b",
+    ];
+    const ARGS: &[&str] = &[
+        ".i",
+        ".f",
+        ".neg",
+        ".big",
+        ".tiny",
+        ".s",
+        ".u",
+        ".e",
+        ".b",
+        ".nil",
+        ".l",
+        ".m",
+        ".missing",
+        "3",
+        "-7",
+        "2.5",
+        "1e21",
+        "0x1F",
+        "'x'",
+        "\"q\\\"\"",
+        "true",
+        "nil",
+        "1+2i",
+        "\"\"",
+    ];
+    let data = json!({
+        "i": 42, "f": 1.23456, "neg": -1.5, "big": 12345678.9, "tiny": 0.000012345, "s": "héllo",
+        "u": "日本", "e": "", "b": true, "nil": null, "l": [1, "a", null, 2.5], "m": {"k": [1], "a": "x"}
+    });
+    let mut cases = Vec::new();
+    for f in FORMATS {
+        for a in ARGS {
+            // Go prints the address of a map or slice for %p; there is none here.
+            if f.contains('p') && (a.starts_with(".l") || (a.starts_with(".m") && *a != ".missing"))
+            {
+                continue;
+            }
+            let text = format!("{{{{printf {f:?} {a}}}}}");
+            cases.push(json!({"name": "fmt", "template": text, "data": data, "option": ""}));
+            let text = format!("{{{{printf {f:?} {a} {a}}}}}");
+            cases.push(json!({"name": "fmt", "template": text, "data": data, "option": ""}));
+        }
+    }
+    for a in ARGS {
+        for t in [
+            "{{print A}}",
+            "{{println A A}}",
+            "{{A}}",
+            "{{print A \"s\" A}}",
+            "{{html A}}",
+            "{{js A}}",
+            "{{urlquery A}}",
+            "{{len A}}",
+        ] {
+            cases.push(
+                json!({"name": "fmt", "template": t.replace('A', a), "data": data, "option": ""}),
+            );
+        }
+    }
+    let o = compare_with_go(&bin, &cases);
+    println!(
+        "printf/print matrix vs Go: {}/{} identical",
+        o.same,
+        cases.len()
+    );
+    for d in o.diffs.iter().take(60) {
+        println!("  DIFF {d}");
+    }
+    assert!(o.diffs.is_empty(), "{} cases differ from Go", o.diffs.len());
 }

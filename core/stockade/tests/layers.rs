@@ -7,6 +7,8 @@ use std::path::Path;
 /// Each Stockade crate with the Stockade crates it may depend on.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &[]),
+    // Go's text/template: beside the layers, names no Stockade crate.
+    ("gotemplate", &[]),
     ("yaml", &["stockade-source"]),
     ("pack", &["stockade-source", "stockade-yaml"]),
     (

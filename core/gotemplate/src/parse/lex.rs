@@ -82,7 +82,7 @@ fn keyword(word: &str) -> Option<Item> {
 pub(crate) struct Token {
     pub typ: Item,
     pub pos: usize,
-    pub val: String,
+    pub val: std::rc::Rc<str>,
     pub line: usize,
 }
 
@@ -91,7 +91,7 @@ impl Token {
     pub fn describe(&self) -> String {
         match self.typ {
             Item::Eof => "EOF".to_owned(),
-            Item::Error => self.val.clone(),
+            Item::Error => self.val.to_string(),
             t if t.is_keyword() => format!("<{}>", self.val),
             _ => {
                 if self.val.chars().count() > 10 {
@@ -244,11 +244,7 @@ impl<'a> Lexer<'a> {
         let tok = Token {
             typ: t,
             pos: self.start,
-            val: self
-                .input
-                .get(self.start..self.pos)
-                .unwrap_or("")
-                .to_owned(),
+            val: std::rc::Rc::from(self.input.get(self.start..self.pos).unwrap_or("")),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -285,7 +281,7 @@ impl<'a> Lexer<'a> {
         let t = Token {
             typ: Item::Error,
             pos: self.start,
-            val: msg,
+            val: std::rc::Rc::from(msg),
             line: self.start_line,
         };
         self.done = true;
@@ -317,7 +313,7 @@ impl<'a> Lexer<'a> {
             return Token {
                 typ: Item::Eof,
                 pos: self.pos,
-                val: "EOF".to_owned(),
+                val: std::rc::Rc::from("EOF"),
                 line: self.start_line,
             };
         }

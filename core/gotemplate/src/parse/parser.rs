@@ -28,7 +28,9 @@ pub struct Options<'a> {
 /// not replaced by a `define` of the same name), then one tree per
 /// `define`/`block` (Go's `parse.Parse`).
 pub fn parse(name: &str, text: &str, opts: &Options<'_>) -> Result<Vec<Tree>, ParseError> {
-    parse_tree(name, text, opts).map(|(_, set)| set)
+    let (mut p, tree) = parse_body(name, text, opts)?;
+    p.add(tree)?;
+    Ok(p.trees)
 }
 
 /// Parses `text` as the template `name`: returns its own tree (Go's `Tree`
@@ -39,6 +41,17 @@ pub fn parse_tree(
     text: &str,
     opts: &Options<'_>,
 ) -> Result<(Tree, Vec<Tree>), ParseError> {
+    let (mut p, tree) = parse_body(name, text, opts)?;
+    p.add(tree.clone())?;
+    Ok((tree, p.trees))
+}
+
+/// The parser after the whole text, and the tree of the text's own body.
+fn parse_body<'a, 'o>(
+    name: &str,
+    text: &'a str,
+    opts: &'o Options<'o>,
+) -> Result<(Parser<'a, 'o>, Tree), ParseError> {
     let mut lex = Lexer::new(text, opts.left, opts.right);
     lex.break_ok = !(opts.is_func)("break");
     lex.continue_ok = !(opts.is_func)("continue");
@@ -65,11 +78,18 @@ pub fn parse_tree(
         },
         opts,
         trees: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect(),
     };
     let root = p.parse_top()?;
     let tree = p.make_tree(name.to_owned(), root);
-    p.add(tree.clone())?;
-    Ok((tree, p.trees))
+    Ok((p, tree))
 }
 
 /// Control structures may always nest this deep, whatever `max_depth` says.
@@ -79,7 +99,7 @@ fn eof_token() -> Token {
     Token {
         typ: Item::Eof,
         pos: 0,
-        val: String::new(),
+        val: std::rc::Rc::from(""),
         line: 1,
     }
 }
@@ -99,6 +119,7 @@ struct Parser<'a, 'o> {
     right: String,
     opts: &'o Options<'o>,
     trees: Vec<Tree>,
+    line_starts: Arc<[usize]>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -118,6 +139,7 @@ impl Parser<'_, '_> {
             text: Arc::clone(&self.text),
             left: self.left.clone(),
             right: self.right.clone(),
+            line_starts: Arc::clone(&self.line_starts),
         }
     }
 
@@ -164,6 +186,28 @@ impl Parser<'_, '_> {
             *t = self.lex.next_item();
         }
         self.token.first().cloned().unwrap_or_else(eof_token)
+    }
+
+    fn peek_typ(&mut self) -> Item {
+        if self.peek_count == 0 {
+            self.peek_count = 1;
+            if let Some(t) = self.token.first_mut() {
+                *t = self.lex.next_item();
+            }
+        }
+        self.token
+            .get(self.peek_count - 1)
+            .map_or(Item::Eof, |t| t.typ)
+    }
+
+    fn peek_non_space_typ(&mut self) -> Item {
+        loop {
+            let t = self.peek_typ();
+            if t != Item::Space {
+                return t;
+            }
+            self.peek_count -= 1;
+        }
     }
 
     fn next_non_space(&mut self) -> Token {
@@ -235,8 +279,8 @@ impl Parser<'_, '_> {
 
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
         let mut root = Vec::new();
-        while self.peek().typ != Item::Eof {
-            if self.peek().typ == Item::LeftDelim {
+        while self.peek_typ() != Item::Eof {
+            if self.peek_typ() == Item::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().typ == Item::Define {
                     self.parse_definition()?;
@@ -275,7 +319,7 @@ impl Parser<'_, '_> {
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
         let mut list = Vec::new();
-        while self.peek_non_space().typ != Item::Eof {
+        while self.peek_non_space_typ() != Item::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.push(n),
                 Parsed::End => return Ok((list, End::End)),
@@ -290,7 +334,7 @@ impl Parser<'_, '_> {
         match t.typ {
             Item::Text => Ok(Parsed::Node(Node::Text {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             Item::LeftDelim => {
                 self.action_line = t.line;
@@ -300,7 +344,7 @@ impl Parser<'_, '_> {
             }
             Item::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             _ => Err(self.unexpected(&t, "input")),
         }
@@ -396,10 +440,10 @@ impl Parser<'_, '_> {
         let (list, end) = r?;
         let mut else_list = None;
         if let End::Else = end {
-            if kind == BranchKind::If && self.peek().typ == Item::If {
+            if kind == BranchKind::If && self.peek_typ() == Item::If {
                 self.next();
                 else_list = Some(vec![self.control(BranchKind::If)?]);
-            } else if kind == BranchKind::With && self.peek().typ == Item::With {
+            } else if kind == BranchKind::With && self.peek_typ() == Item::With {
                 self.next();
                 else_list = Some(vec![self.control(BranchKind::With)?]);
             } else {
@@ -493,13 +537,13 @@ impl Parser<'_, '_> {
                 pipe.is_assign = next.typ == Item::Assign;
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
-            } else if next.typ == Item::Char && next.val == "," {
+                self.vars.push(v.val.to_string());
+            } else if next.typ == Item::Char && &*next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
+                self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
-                    match self.peek_non_space().typ {
+                    match self.peek_non_space_typ() {
                         Item::Variable | Item::RightDelim | Item::RightParen => continue 'decls,
                         _ => {
                             return Err(
@@ -596,12 +640,12 @@ impl Parser<'_, '_> {
         let Some(node) = self.term()? else {
             return Ok(None);
         };
-        if self.peek().typ != Item::Field {
+        if self.peek_typ() != Item::Field {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
         let mut fields = Vec::new();
-        while self.peek().typ == Item::Field {
+        while self.peek_typ() == Item::Field {
             let f = self.next().val;
             fields.push(f.get(1..).unwrap_or("").to_owned());
         }
@@ -648,7 +692,7 @@ impl Parser<'_, '_> {
                 }
                 Node::Identifier {
                     pos: t.pos,
-                    name: t.val,
+                    name: t.val.to_string(),
                 }
             }
             Item::Dot => Node::Dot { pos: t.pos },
@@ -676,7 +720,7 @@ impl Parser<'_, '_> {
             },
             Item::Bool => Node::Bool {
                 pos: t.pos,
-                value: t.val == "true",
+                value: &*t.val == "true",
             },
             Item::CharConstant | Item::Complex | Item::Number => {
                 let n = new_number(t.pos, &t.val, t.typ).map_err(|m| self.errorf(m))?;
@@ -695,7 +739,7 @@ impl Parser<'_, '_> {
                 let s = self.unquote(&t.val)?;
                 Node::String {
                     pos: t.pos,
-                    quoted: t.val,
+                    quoted: t.val.to_string(),
                     text: s,
                 }
             }
