@@ -1,8 +1,9 @@
 //! Keys and certificates as Sprig makes them: `genPrivateKey` (`rsa`: RSA-4096
-//! PKCS#1 `RSA PRIVATE KEY`; `ed25519`: PKCS#8 `PRIVATE KEY`), `genCA`,
-//! `genSelfSignedCert`, `genSignedCert` (RSA-2048 keys, SHA-256 with RSA
-//! signatures), their `WithKey` forms (an RSA key in PKCS#1 or PKCS#8 PEM),
-//! and `buildCustomCert`. Certificates are X.509 v3 shaped as Go's
+//! PKCS#1 `RSA PRIVATE KEY`; `ecdsa`: P-256 SEC 1 `EC PRIVATE KEY`; `ed25519`:
+//! PKCS#8 `PRIVATE KEY`), `genCA`, `genSelfSignedCert`, `genSignedCert`
+//! (RSA-2048 keys, SHA-256 with RSA signatures), their `WithKey` forms (an RSA
+//! or P-256 key in PKCS#1, SEC 1 or PKCS#8 PEM; a P-256 signer signs with
+//! ECDSA-SHA256, as Go picks), and `buildCustomCert`. Certificates are X.509 v3 shaped as Go's
 //! `x509.CreateCertificate` shapes Sprig's template: random 128-bit serial,
 //! `CN=<cn>` subject, validity from now for `days` days, key usage digital
 //! signature + key encipherment (+ certificate signing for a CA, which is
@@ -10,12 +11,13 @@
 //! authentication, basic constraints, the CA's key id as authority key id, and
 //! the given IP addresses and DNS names as subject alternative names.
 //!
-//! Not made here (an error says so): `ecdsa` and `dsa` keys for `genPrivateKey`,
-//! and certificates signed by a non-RSA key.
+//! Not made here (an error says so): `dsa` keys for `genPrivateKey`, and
+//! certificates for or signed by an Ed25519 or DSA key.
 
 use std::any::Any;
 use std::net::IpAddr;
 
+use p256::ecdsa::signature::Signer as _;
 use rsa::pkcs1::{DecodeRsaPrivateKey, EncodeRsaPrivateKey, EncodeRsaPublicKey};
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::{Pkcs1v15Sign, RsaPrivateKey};
@@ -210,6 +212,108 @@ fn pem_decode(text: &str) -> Option<(String, Vec<u8>)> {
 
 // ---- keys ----------------------------------------------------------------------------
 
+/// A key this build can certify and sign with (short-lived: one per call).
+#[allow(clippy::large_enum_variant)]
+enum Key {
+    Rsa(RsaPrivateKey),
+    Ec(p256::SecretKey),
+}
+
+const EC_PUBLIC_KEY: &[u64] = &[1, 2, 840, 10_045, 2, 1];
+const PRIME256V1: &[u64] = &[1, 2, 840, 10_045, 3, 1, 7];
+
+fn ec_point(k: &p256::SecretKey) -> Vec<u8> {
+    use p256::elliptic_curve::sec1::ToEncodedPoint;
+    k.public_key().to_encoded_point(false).as_bytes().to_vec()
+}
+
+/// SEC 1 `ECPrivateKey` with the curve and public key, as Go's
+/// `x509.MarshalECPrivateKey` writes it.
+fn ec_key_der(k: &p256::SecretKey) -> Vec<u8> {
+    seq(&[
+        tlv(0x02, &[1]),
+        octets(&k.to_bytes()),
+        explicit(0, &oid(PRIME256V1)),
+        explicit(1, &bit_string(&ec_point(k), 0)),
+    ])
+}
+
+/// A SEC 1 `ECPrivateKey` on P-256.
+fn parse_ec_der(der: &[u8]) -> Result<p256::SecretKey, String> {
+    let bad =
+        || "parsing EC private key from PEM: x509: failed to parse EC private key".to_string();
+    let (_, _, body, _) = read_tlv(der).ok_or_else(bad)?;
+    let (_, _, _version, rest) = read_tlv(body).ok_or_else(bad)?;
+    let (tag, _, d, rest) = read_tlv(rest).ok_or_else(bad)?;
+    if tag != 0x04 {
+        return Err(bad());
+    }
+    if let Some((0xa0, _, curve, _)) = read_tlv(rest) {
+        if curve != oid(PRIME256V1).as_slice() {
+            return Err(
+                "x509: unknown elliptic curve (only P-256 is supported by this build)".to_string(),
+            );
+        }
+    }
+    p256::SecretKey::from_slice(d).map_err(|_| bad())
+}
+
+impl Key {
+    fn pem(&self) -> Result<String, FuncError> {
+        match self {
+            Key::Rsa(k) => rsa_key_pem(k),
+            Key::Ec(k) => Ok(pem("EC PRIVATE KEY", &ec_key_der(k))),
+        }
+    }
+
+    /// `SubjectPublicKeyInfo` and the public key bits (for the key id).
+    fn spki(&self) -> Result<(Vec<u8>, Vec<u8>), FuncError> {
+        match self {
+            Key::Rsa(k) => {
+                let public = k
+                    .to_public_key()
+                    .to_pkcs1_der()
+                    .map_err(|e| FuncError::msg(format!("error creating certificate: {e}")))?;
+                let bits = public.as_bytes().to_vec();
+                let alg = seq(&[oid(&[1, 2, 840, 113_549, 1, 1, 1]), NULL.to_vec()]);
+                Ok((seq(&[alg, bit_string(&bits, 0)]), bits))
+            }
+            Key::Ec(k) => {
+                let bits = ec_point(k);
+                let alg = seq(&[oid(EC_PUBLIC_KEY), oid(PRIME256V1)]);
+                Ok((seq(&[alg, bit_string(&bits, 0)]), bits))
+            }
+        }
+    }
+
+    /// The signature algorithm Go picks for this signer.
+    fn signature_algorithm(&self) -> Vec<u8> {
+        match self {
+            Key::Rsa(_) => seq(&[oid(&[1, 2, 840, 113_549, 1, 1, 11]), NULL.to_vec()]),
+            Key::Ec(_) => seq(&[oid(&[1, 2, 840, 10_045, 4, 3, 2])]),
+        }
+    }
+
+    fn sign(&self, tbs: &[u8]) -> Result<Vec<u8>, FuncError> {
+        match self {
+            Key::Rsa(k) => {
+                let mut digest_info = vec![
+                    0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04,
+                    0x02, 0x01, 0x05, 0x00, 0x04, 0x20,
+                ];
+                digest_info.extend_from_slice(&sha2::Sha256::digest(tbs));
+                k.sign_with_rng(&mut OsRng, Pkcs1v15Sign::new_unprefixed(), &digest_info)
+                    .map_err(|e| FuncError::msg(format!("error creating certificate: {e}")))
+            }
+            Key::Ec(k) => {
+                let signer = p256::ecdsa::SigningKey::from(k);
+                let sig: p256::ecdsa::Signature = signer.sign(tbs);
+                Ok(sig.to_der().as_bytes().to_vec())
+            }
+        }
+    }
+}
+
 fn gen_rsa(ctx: &mut CallCtx<'_, '_>, bits: usize) -> Result<RsaPrivateKey, FuncError> {
     check_rng()?;
     // Key generation is expensive: charged so a loop of it ends at the step budget.
@@ -225,18 +329,35 @@ fn rsa_key_pem(key: &RsaPrivateKey) -> Result<String, FuncError> {
     Ok(pem("RSA PRIVATE KEY", der.as_bytes()))
 }
 
-/// Sprig's `parsePrivateKeyPEM`, for the RSA keys this build can sign with.
-fn parse_key(text: &str) -> Result<RsaPrivateKey, String> {
+/// Sprig's `parsePrivateKeyPEM`, for the RSA and P-256 keys this build can sign with.
+fn parse_key(text: &str) -> Result<Key, String> {
     let (label, der) = pem_decode(text).ok_or_else(|| "no PEM data in input".to_string())?;
     match label.as_str() {
-        "PRIVATE KEY" => RsaPrivateKey::from_pkcs8_der(&der).map_err(|e| {
-            format!("decoding PEM as PKCS#8: {e} (only RSA keys are supported by this build)")
-        }),
+        "PRIVATE KEY" => {
+            if let Ok(k) = RsaPrivateKey::from_pkcs8_der(&der) {
+                return Ok(Key::Rsa(k));
+            }
+            // PKCS#8 of an EC key: { 0, { ecPublicKey, curve }, OCTET STRING { SEC 1 } }.
+            let bad = || {
+                "decoding PEM as PKCS#8: only RSA and P-256 keys are supported by this build"
+                    .to_string()
+            };
+            let (_, _, body, _) = read_tlv(&der).ok_or_else(bad)?;
+            let (_, _, _, rest) = read_tlv(body).ok_or_else(bad)?;
+            let (_, _, alg, rest) = read_tlv(rest).ok_or_else(bad)?;
+            if !alg.starts_with(&oid(EC_PUBLIC_KEY)) || !alg.ends_with(&oid(PRIME256V1)) {
+                return Err(bad());
+            }
+            let (_, _, sec1, _) = read_tlv(rest).ok_or_else(bad)?;
+            parse_ec_der(sec1).map(Key::Ec)
+        }
         "RSA PRIVATE KEY" => RsaPrivateKey::from_pkcs1_der(&der)
+            .map(Key::Rsa)
             .map_err(|e| format!("parsing RSA private key from PEM: {e}")),
-        "EC PRIVATE KEY" | "DSA PRIVATE KEY" => Err(format!(
-            "{label}: only RSA keys are supported by this build"
-        )),
+        "EC PRIVATE KEY" => parse_ec_der(&der).map(Key::Ec),
+        "DSA PRIVATE KEY" => {
+            Err("DSA PRIVATE KEY: DSA keys are not supported by this build".to_string())
+        }
         l if l.ends_with(" PRIVATE KEY") => Err(format!("invalid private key type {l}")),
         l => Err(format!("no private key data in PEM block of type {l}")),
     }
@@ -257,10 +378,14 @@ fn gen_private_key(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> Result<Value, Func
             ]);
             pem("PRIVATE KEY", &der)
         }
-        "ecdsa" | "dsa" => {
-            return Err(FuncError::msg(format!(
-            "genPrivateKey {typ}: {typ} keys are not supported by this build (rsa and ed25519 are)"
-        )))
+        "ecdsa" => {
+            check_rng()?;
+            pem("EC PRIVATE KEY", &ec_key_der(&p256::SecretKey::random(&mut OsRng)))
+        }
+        "dsa" => {
+            return Err(FuncError::msg(
+                "genPrivateKey dsa: DSA keys are not supported by this build (rsa, ecdsa and ed25519 are)",
+            ))
         }
         other => format!("Unknown type {other}"),
     };
@@ -377,7 +502,7 @@ fn key_usage(bits: &[u8]) -> Vec<u8> {
 struct Signer {
     subject: Vec<u8>,
     key_id: Option<Vec<u8>>,
-    key: RsaPrivateKey,
+    key: Key,
 }
 
 fn parse_signer(ca: &Certificate) -> Result<Signer, FuncError> {
@@ -432,18 +557,12 @@ fn parse_signer(ca: &Certificate) -> Result<Signer, FuncError> {
 /// (`None`: self-signed with `key`).
 fn create_certificate(
     t: &Template,
-    key: &RsaPrivateKey,
+    key: &Key,
     signer: Option<&Signer>,
 ) -> Result<Certificate, FuncError> {
-    let public = key
-        .to_public_key()
-        .to_pkcs1_der()
-        .map_err(|e| FuncError::msg(format!("error creating certificate: {e}")))?;
-    let alg = seq(&[oid(&[1, 2, 840, 113_549, 1, 1, 11]), NULL.to_vec()]);
-    let spki = seq(&[
-        seq(&[oid(&[1, 2, 840, 113_549, 1, 1, 1]), NULL.to_vec()]),
-        bit_string(public.as_bytes(), 0),
-    ]);
+    let (spki, public_bits) = key.spki()?;
+    let signing_key = signer.map_or(key, |s| &s.key);
+    let alg = signing_key.signature_algorithm();
     let mut serial = [0_u8; 16];
     random_bytes(&mut serial).map_err(FuncError::msg)?;
     let now = Time::now();
@@ -470,7 +589,7 @@ fn create_certificate(
     exts.push(extension(&[2, 5, 29, 19], true, &bc));
     if t.is_ca {
         // Go ≥ 1.25: the first 160 bits of SHA-256 of the public key.
-        let id = sha2::Sha256::digest(public.as_bytes());
+        let id = sha2::Sha256::digest(&public_bits);
         exts.push(extension(
             &[2, 5, 29, 14],
             false,
@@ -498,19 +617,11 @@ fn create_certificate(
         spki,
         explicit(3, &seq(&exts)),
     ]);
-    let signing_key = signer.map_or(key, |s| &s.key);
-    let mut digest_info = vec![
-        0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01,
-        0x05, 0x00, 0x04, 0x20,
-    ];
-    digest_info.extend_from_slice(&sha2::Sha256::digest(&tbs));
-    let signature = signing_key
-        .sign_with_rng(&mut OsRng, Pkcs1v15Sign::new_unprefixed(), &digest_info)
-        .map_err(|e| FuncError::msg(format!("error creating certificate: {e}")))?;
+    let signature = signing_key.sign(&tbs)?;
     let cert = seq(&[tbs, alg, bit_string(&signature, 0)]);
     Ok(Certificate {
         cert: pem("CERTIFICATE", &cert),
-        key: rsa_key_pem(key)?,
+        key: key.pem()?,
     })
 }
 
@@ -570,7 +681,7 @@ fn generate(
     let key = if with_key {
         parse_key(sa(a, key_at)).map_err(|e| FuncError::msg(format!("parsing private key: {e}")))?
     } else {
-        gen_rsa(ctx, 2048)?
+        Key::Rsa(gen_rsa(ctx, 2048)?)
     };
     check_rng()?;
     let signer = if kind == Kind2::Signed {

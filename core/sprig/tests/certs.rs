@@ -23,7 +23,9 @@ fn render(src: &str) -> Result<String, String> {
 }
 
 fn openssl(args: &[&str], input_files: &[(&str, &str)]) -> Option<String> {
-    let dir = std::env::temp_dir().join(format!("stockade-sprig-certs-{}", std::process::id()));
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    let dir = std::env::temp_dir().join(format!("stockade-sprig-certs-{}-{n}", std::process::id()));
     std::fs::create_dir_all(&dir).ok()?;
     for (name, text) in input_files {
         std::fs::write(dir.join(name), text).ok()?;
@@ -32,7 +34,9 @@ fn openssl(args: &[&str], input_files: &[(&str, &str)]) -> Option<String> {
         .args(args)
         .current_dir(&dir)
         .output()
-        .ok()?;
+        .ok();
+    let _ = std::fs::remove_dir_all(&dir);
+    let out = out?;
     Some(format!(
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
@@ -139,5 +143,48 @@ fn self_signed_with_key_and_private_keys() {
     assert!(
         e.ends_with("error calling genCAWithKey: parsing private key: no PEM data in input"),
         "{e}"
+    );
+}
+
+#[test]
+fn ecdsa_keys_and_certificates() {
+    let out = render(
+        r#"{{- $k := genPrivateKey "ecdsa" -}}
+{{- $ca := genCAWithKey "ec-ca" 10 $k -}}
+{{- $leaf := genSignedCert "leaf" nil (list "a.example") 5 $ca -}}
+{{ $k }}@@{{ $ca.Cert }}@@{{ $leaf.Cert }}@@{{ eq $ca.Key $k }}"#,
+    )
+    .unwrap();
+    let parts: Vec<&str> = out.split("@@").collect();
+    assert!(
+        parts[0].starts_with("-----BEGIN EC PRIVATE KEY-----\n"),
+        "{}",
+        parts[0]
+    );
+    assert_eq!(parts[3], "true");
+    let e = render(r#"{{ genPrivateKey "dsa" }}"#).unwrap_err();
+    assert!(e.contains("DSA keys are not supported"), "{e}");
+    let Some(k) = openssl(
+        &["ec", "-in", "k.pem", "-check", "-noout"],
+        &[("k.pem", parts[0])],
+    ) else {
+        eprintln!("SKIPPED: openssl not installed; shapes checked only");
+        return;
+    };
+    assert!(k.contains("EC Key valid") || k.contains("valid"), "{k}");
+    let v = openssl(
+        &["verify", "-CAfile", "ca.pem", "leaf.pem"],
+        &[("ca.pem", parts[1]), ("leaf.pem", parts[2])],
+    )
+    .unwrap();
+    assert!(v.contains("leaf.pem: OK"), "{v}");
+    let ca = openssl(
+        &["x509", "-in", "ca.pem", "-noout", "-text"],
+        &[("ca.pem", parts[1])],
+    )
+    .unwrap();
+    assert!(
+        ca.contains("ecdsa-with-SHA256") && ca.contains("prime256v1") && ca.contains("CA:TRUE"),
+        "{ca}"
     );
 }
