@@ -238,12 +238,16 @@ impl Entries {
     /// The entries for changing in place, when the map is held exclusively
     /// (`Arc::make_mut(m).entries.map_mut()` while building a value).
     pub fn map_mut(&mut self) -> &mut BTreeMap<String, Value> {
-        self.0.get_mut().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// The entries, taking the map apart.
     pub fn into_map(self) -> BTreeMap<String, Value> {
-        self.0.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 }
 
