@@ -2,7 +2,7 @@
 //! template (values lookups, `if`/`with`/`range`, `printf`, `include` of a
 //! `define`d helper) against JSON values, with and without origin tracing.
 //! Run with `cargo bench -p stockade-benches --bench gotemplate`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fmt::Write as _;
 

@@ -25,6 +25,7 @@ pub mod value;
 mod builtins;
 mod set;
 
+pub use builtins::{html_escape, js_escape, query_escape};
 pub use error::{ExecError, ExecErrorKind, ParseError, Pos};
 pub use exec::NestedError;
 pub use func::{CallCtx, Func, FuncError, FuncMap, Param};
