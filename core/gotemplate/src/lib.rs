@@ -32,4 +32,4 @@ pub use func::{CallCtx, Func, FuncError, FuncMap, Param};
 pub use parse::{Node, Tree};
 pub use set::{Limits, MissingKey, OptionError, Template};
 pub use trace::{DataPath, OwnedPiece, PathSeg, Piece, PieceKind, Recorder, Tracer};
-pub use value::{FloatType, IntType, Kind, List, Map, Member, Object, UintType, Value};
+pub use value::{Entries, FloatType, IntType, Kind, List, Map, Member, Object, UintType, Value};

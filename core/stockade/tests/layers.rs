@@ -33,6 +33,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ),
     // Kustomize builds: beside the packs, below the facade; not a pack.
     ("kustomize", &["stockade-source", "stockade-yaml"]),
+    // Sprig's functions for the Go template engine, below the Helm layer.
+    ("sprig", &["stockade-source", "stockade-gotemplate"]),
 ];
 
 /// The `stockade*` crates named in a manifest's `[dependencies]` tables
