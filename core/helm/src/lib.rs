@@ -1,0 +1,32 @@
+//! Helm charts rendered as `helm template` renders them, in memory.
+//!
+//! - [`Chart`]: a chart loaded from the files of its folder
+//!   ([`Chart::from_dir_files`], `.helmignore` applied) or from `.tgz` bytes
+//!   ([`Chart::from_archive`], every budget explicit: [`ArchiveLimits`]).
+//! - [`HelmOptions`]: what `helm template`'s flags set (values files, `--set`
+//!   and its variants, release name, namespace, Kubernetes version, API
+//!   versions, `--show-only`, CRDs, tests).
+//! - Values are coalesced exactly as Helm does ([`coalesce`], [`deps`]), and
+//!   every value keeps the file and range it was read from ([`ValueOrigin`]),
+//!   so that a rendered manifest can name the values line behind a node.
+//!
+//! The library does no I/O: the caller hands in files (the CLI reads folders
+//! and archives; `--set-file` contents come through [`HelmOptions::set_file`]).
+
+pub mod archive;
+pub mod chart;
+pub mod coalesce;
+pub mod deps;
+pub mod error;
+pub mod ignore;
+pub mod semver;
+pub mod strvals;
+pub mod value;
+pub mod values;
+pub mod yamlvalues;
+
+pub use archive::ArchiveLimits;
+pub use chart::{Chart, ChartFile, Dependency, Metadata};
+pub use error::{HelmError, HelmErrorKind};
+pub use value::{Data, Map, Value, ValueOrigin};
+pub use values::{HelmOptions, HelmLine, ValuesSource, ValuesSources};
