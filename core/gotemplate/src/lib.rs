@@ -1,0 +1,29 @@
+//! Go's `text/template` (Go 1.26 semantics) in Rust, for rendering Helm charts.
+//!
+//! - [`parse`]: the lexer and parser (`text/template/parse`): [`Tree`], Go's parse
+//!   errors, the tree's `String()` form.
+//! - [`Template`]: a set of named templates with functions and options; `execute`
+//!   runs one with data into a `String`, optionally telling a [`Tracer`] where
+//!   every piece of output came from.
+//! - [`Value`]: Go values as templates see them; [`gofmt`]: Go's `fmt` printing.
+//! - [`Func`], [`FuncMap`], [`CallCtx`]: functions with Go's typed parameters.
+//!
+//! Every budget is explicit ([`Limits`]): nesting depth, output size, steps.
+
+pub mod error;
+pub mod exec;
+pub mod func;
+pub mod gofmt;
+pub mod parse;
+pub mod trace;
+pub mod value;
+
+mod builtins;
+mod set;
+
+pub use error::{ExecError, ExecErrorKind, ParseError, Pos};
+pub use func::{CallCtx, Func, FuncError, FuncMap, Param};
+pub use parse::{Node, Tree};
+pub use set::{Limits, MissingKey, OptionError, Template};
+pub use trace::{DataPath, OwnedPiece, PathSeg, Piece, PieceKind, Recorder, Tracer};
+pub use value::{FloatType, IntType, Kind, List, Map, Member, Object, UintType, Value};

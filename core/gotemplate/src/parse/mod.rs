@@ -1,0 +1,11 @@
+//! Go's `text/template/parse`: lexer, parser, parse trees and their `String()` form.
+
+mod lex;
+mod node;
+mod parser;
+
+pub use node::{
+    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
+    VariableNode,
+};
+pub use parser::{parse, Options};

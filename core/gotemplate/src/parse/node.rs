@@ -1,0 +1,345 @@
+//! Parse tree nodes (Go's `parse.Node` types) and their `String()` form.
+
+use std::fmt::{self, Write as _};
+
+/// A parsed template: Go's `parse.Tree`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tree {
+    /// The template's name (a `define` name, or the name given to `parse`).
+    pub name: String,
+    /// Go's `ParseName`: the name of the top-level template the text was parsed
+    /// under (error positions use it).
+    pub parse_name: String,
+    /// The body.
+    pub root: Vec<Node>,
+    /// The whole text it was parsed from (positions index into it).
+    pub text: std::sync::Arc<str>,
+}
+
+impl Tree {
+    /// Go's `IsEmptyTree`: only whitespace text and comments (and no actions).
+    pub fn is_empty(&self) -> bool {
+        self.root.iter().all(|n| match n {
+            Node::Text { text, .. } => text.trim_matches([' ', '\t', '\n', '\r']).is_empty(),
+            Node::Comment { .. } => true,
+            _ => false,
+        })
+    }
+
+    /// Go's `Tree.Root.String()` with text nodes formatted as `text_format` says
+    /// (`%s` normally, `%q` in Go's parse tests).
+    pub fn to_string_with(&self, quote_text: bool) -> String {
+        let mut s = String::new();
+        for n in &self.root {
+            n.write_to(&mut s, quote_text);
+        }
+        s
+    }
+}
+
+impl fmt::Display for Tree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_string_with(false))
+    }
+}
+
+/// A number literal with every interpretation Go's parser found for it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NumberNode {
+    pub pos: usize,
+    pub is_int: bool,
+    pub is_uint: bool,
+    pub is_float: bool,
+    pub is_complex: bool,
+    pub int64: i64,
+    pub uint64: u64,
+    pub float64: f64,
+    pub complex: (f64, f64),
+    /// The literal as written.
+    pub text: String,
+}
+
+/// A `$x` or `$x.Field.Chain` reference.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VariableNode {
+    pub pos: usize,
+    /// `$x` then the field names.
+    pub ident: Vec<String>,
+}
+
+/// A command: its arguments (the first is the function or operand).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CommandNode {
+    pub pos: usize,
+    pub args: Vec<Node>,
+}
+
+/// A pipeline with optional variable declarations.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PipeNode {
+    pub pos: usize,
+    pub line: usize,
+    /// `=` rather than `:=`.
+    pub is_assign: bool,
+    pub decl: Vec<VariableNode>,
+    pub cmds: Vec<CommandNode>,
+}
+
+/// `(pipeline).Field.Chain` or `$x.F` style chains on non-field operands.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChainNode {
+    pub pos: usize,
+    pub node: Box<Node>,
+    pub field: Vec<String>,
+}
+
+/// Which control structure a [`BranchNode`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BranchKind {
+    If,
+    Range,
+    With,
+}
+
+/// `if`, `range`, `with`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BranchNode {
+    pub kind: BranchKind,
+    pub pos: usize,
+    pub line: usize,
+    pub pipe: PipeNode,
+    pub list: Vec<Node>,
+    pub else_list: Option<Vec<Node>>,
+}
+
+/// `{{template "name" pipeline}}`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TemplateNode {
+    pub pos: usize,
+    pub line: usize,
+    pub name: String,
+    pub pipe: Option<PipeNode>,
+}
+
+/// A parse tree node.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Node {
+    Text {
+        pos: usize,
+        text: String,
+    },
+    Comment {
+        pos: usize,
+        text: String,
+    },
+    Action {
+        pos: usize,
+        line: usize,
+        pipe: PipeNode,
+    },
+    Branch(Box<BranchNode>),
+    Break {
+        pos: usize,
+        line: usize,
+    },
+    Continue {
+        pos: usize,
+        line: usize,
+    },
+    Template(Box<TemplateNode>),
+    // Operands (inside commands).
+    Identifier {
+        pos: usize,
+        name: String,
+    },
+    Variable(VariableNode),
+    Dot {
+        pos: usize,
+    },
+    Nil {
+        pos: usize,
+    },
+    Field {
+        pos: usize,
+        ident: Vec<String>,
+    },
+    Chain(ChainNode),
+    Bool {
+        pos: usize,
+        value: bool,
+    },
+    Number(Box<NumberNode>),
+    String {
+        pos: usize,
+        quoted: String,
+        text: String,
+    },
+    Pipe(Box<PipeNode>),
+}
+
+impl Node {
+    /// Byte offset of the node in its text.
+    pub fn pos(&self) -> usize {
+        match self {
+            Node::Text { pos, .. }
+            | Node::Comment { pos, .. }
+            | Node::Action { pos, .. }
+            | Node::Break { pos, .. }
+            | Node::Continue { pos, .. }
+            | Node::Identifier { pos, .. }
+            | Node::Dot { pos }
+            | Node::Nil { pos }
+            | Node::Field { pos, .. }
+            | Node::Bool { pos, .. }
+            | Node::String { pos, .. } => *pos,
+            Node::Branch(b) => b.pos,
+            Node::Template(t) => t.pos,
+            Node::Variable(v) => v.pos,
+            Node::Chain(c) => c.pos,
+            Node::Number(n) => n.pos,
+            Node::Pipe(p) => p.pos,
+        }
+    }
+
+    /// Appends Go's `String()` of the node.
+    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+        match self {
+            Node::Text { text, .. } => {
+                if quote_text {
+                    s.push_str(&crate::gofmt::quote(text));
+                } else {
+                    s.push_str(text);
+                }
+            }
+            Node::Comment { text, .. } => {
+                let _ = write!(s, "{{{{{text}}}}}");
+            }
+            Node::Action { pipe, .. } => {
+                s.push_str("{{");
+                pipe.write_to(s, quote_text);
+                s.push_str("}}");
+            }
+            Node::Branch(b) => {
+                let name = match b.kind {
+                    BranchKind::If => "if",
+                    BranchKind::Range => "range",
+                    BranchKind::With => "with",
+                };
+                let _ = write!(s, "{{{{{name} ");
+                b.pipe.write_to(s, quote_text);
+                s.push_str("}}");
+                for n in &b.list {
+                    n.write_to(s, quote_text);
+                }
+                if let Some(e) = &b.else_list {
+                    s.push_str("{{else}}");
+                    for n in e {
+                        n.write_to(s, quote_text);
+                    }
+                }
+                s.push_str("{{end}}");
+            }
+            Node::Break { .. } => s.push_str("{{break}}"),
+            Node::Continue { .. } => s.push_str("{{continue}}"),
+            Node::Template(t) => {
+                s.push_str("{{template ");
+                s.push_str(&crate::gofmt::quote(&t.name));
+                if let Some(p) = &t.pipe {
+                    s.push(' ');
+                    p.write_to(s, quote_text);
+                }
+                s.push_str("}}");
+            }
+            Node::Identifier { name, .. } => s.push_str(name),
+            Node::Variable(v) => s.push_str(&v.ident.join(".")),
+            Node::Dot { .. } => s.push('.'),
+            Node::Nil { .. } => s.push_str("nil"),
+            Node::Field { ident, .. } => {
+                for i in ident {
+                    s.push('.');
+                    s.push_str(i);
+                }
+            }
+            Node::Chain(c) => {
+                if let Node::Pipe(p) = c.node.as_ref() {
+                    s.push('(');
+                    p.write_to(s, quote_text);
+                    s.push(')');
+                } else {
+                    c.node.write_to(s, quote_text);
+                }
+                for f in &c.field {
+                    s.push('.');
+                    s.push_str(f);
+                }
+            }
+            Node::Bool { value, .. } => s.push_str(if *value { "true" } else { "false" }),
+            Node::Number(n) => s.push_str(&n.text),
+            Node::String { quoted, .. } => s.push_str(quoted),
+            Node::Pipe(p) => p.write_to(s, quote_text),
+        }
+    }
+}
+
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_to(&mut s, false);
+        f.write_str(&s)
+    }
+}
+
+impl PipeNode {
+    /// Appends Go's `String()` of the pipeline.
+    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+        if !self.decl.is_empty() {
+            for (i, v) in self.decl.iter().enumerate() {
+                if i > 0 {
+                    s.push_str(", ");
+                }
+                s.push_str(&v.ident.join("."));
+            }
+            s.push_str(if self.is_assign { " = " } else { " := " });
+        }
+        for (i, c) in self.cmds.iter().enumerate() {
+            if i > 0 {
+                s.push_str(" | ");
+            }
+            c.write_to(s, quote_text);
+        }
+    }
+}
+
+impl fmt::Display for PipeNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_to(&mut s, false);
+        f.write_str(&s)
+    }
+}
+
+impl CommandNode {
+    /// Appends Go's `String()` of the command.
+    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+        for (i, a) in self.args.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            if let Node::Pipe(p) = a {
+                s.push('(');
+                p.write_to(s, quote_text);
+                s.push(')');
+            } else {
+                a.write_to(s, quote_text);
+            }
+        }
+    }
+}
+
+impl fmt::Display for CommandNode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut s = String::new();
+        self.write_to(&mut s, false);
+        f.write_str(&s)
+    }
+}

@@ -1,0 +1,227 @@
+//! A set of named templates: Go's `*template.Template` and its associated templates.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use crate::error::{ExecError, ExecErrorKind, ParseError};
+use crate::func::{Func, FuncMap};
+use crate::parse::{self, Tree};
+use crate::trace::Tracer;
+use crate::value::Value;
+
+/// What a missing map key evaluates to (Go's `missingkey=` option).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum MissingKey {
+    /// `missingkey=default` / `invalid`: no value, printed `<no value>`.
+    #[default]
+    Default,
+    /// `missingkey=zero`: the zero value of the map's element type.
+    Zero,
+    /// `missingkey=error`: execution stops with `map has no entry for key "k"`.
+    Error,
+}
+
+/// An option string Go's `Template.Option` would panic on.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct OptionError(pub String);
+
+/// Budgets of one execution (including nested `include`/`tpl` executions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Maximum nesting of `{{template}}`, `include` and `tpl` calls. Go's is 100000;
+    /// ours is lower so the Rust stack (each level costs a few kilobytes of native
+    /// recursion) cannot overflow in a 2 MiB thread. The error text is Go's with
+    /// this number: `exceeded maximum template depth (N)`.
+    pub max_depth: usize,
+    /// Maximum output bytes of the whole execution (nested ones included).
+    pub max_output: usize,
+    /// Maximum evaluation steps (nodes walked, range iterations, and what
+    /// functions [`crate::CallCtx::charge`]).
+    pub max_steps: u64,
+    /// Maximum nesting of a template's syntax (parentheses, control blocks) the
+    /// parser accepts (Go: `max expression depth exceeded`).
+    pub max_parse_depth: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_depth: 200,
+            max_output: 256 << 20,
+            max_steps: 50_000_000,
+            max_parse_depth: 500,
+        }
+    }
+}
+
+/// A set of templates sharing functions and options (Go's `*template.Template`
+/// together with its associated templates). Cloning is cheap (trees are shared).
+#[derive(Clone)]
+pub struct Template {
+    pub(crate) name: String,
+    pub(crate) trees: HashMap<String, Arc<Tree>>,
+    pub(crate) funcs: Arc<FuncMap>,
+    pub(crate) missing_key: MissingKey,
+    pub(crate) left: String,
+    pub(crate) right: String,
+    pub(crate) limits: Limits,
+}
+
+impl Template {
+    /// An empty set whose main template is named `name` (Go's `template.New(name)`).
+    pub fn new(name: &str) -> Template {
+        Template {
+            name: name.to_owned(),
+            trees: HashMap::new(),
+            funcs: Arc::new(FuncMap::new()),
+            missing_key: MissingKey::Default,
+            left: String::new(),
+            right: String::new(),
+            limits: Limits::default(),
+        }
+    }
+
+    /// The main template's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// Adds functions (Go's `Funcs`); later ones replace earlier ones of the same name.
+    pub fn funcs(&mut self, funcs: FuncMap) -> &mut Template {
+        let m = Arc::make_mut(&mut self.funcs);
+        m.extend(funcs);
+        self
+    }
+
+    /// Adds one function.
+    pub fn func(&mut self, name: &str, f: Func) -> &mut Template {
+        let m = Arc::make_mut(&mut self.funcs);
+        m.insert(name.to_owned(), f);
+        self
+    }
+
+    /// Go's `Option`: `missingkey=default|invalid|zero|error`.
+    pub fn option(&mut self, opt: &str) -> Result<&mut Template, OptionError> {
+        let Some((k, v)) = opt.split_once('=') else {
+            return Err(OptionError(format!("unrecognized option: {opt}")));
+        };
+        if k != "missingkey" {
+            return Err(OptionError(format!("unrecognized option: {opt}")));
+        }
+        self.missing_key = match v {
+            "invalid" | "default" => MissingKey::Default,
+            "zero" => MissingKey::Zero,
+            "error" => MissingKey::Error,
+            _ => return Err(OptionError(format!("unrecognized option: {opt}"))),
+        };
+        Ok(self)
+    }
+
+    /// Go's `Delims` (empty strings mean `{{` and `}}`).
+    pub fn delims(&mut self, left: &str, right: &str) -> &mut Template {
+        left.clone_into(&mut self.left);
+        right.clone_into(&mut self.right);
+        self
+    }
+
+    /// Sets the execution budgets.
+    pub fn limits(&mut self, limits: Limits) -> &mut Template {
+        self.limits = limits;
+        self
+    }
+
+    /// The budgets.
+    pub fn get_limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Go's `t.New(name).Parse(text)`: parses `text` as the template `name` and
+    /// adds it and every `define`/`block` in it to the set. A template whose body
+    /// is empty (only `define`s) does not replace an existing one of that name.
+    pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Template, ParseError> {
+        let funcs = Arc::clone(&self.funcs);
+        let is_func = |n: &str| funcs.contains_key(n) || crate::builtins::is_builtin(n);
+        let opts = parse::Options {
+            left: &self.left,
+            right: &self.right,
+            is_func: &is_func,
+            max_depth: self.limits.max_parse_depth,
+        };
+        let trees = parse::parse(name, text, &opts)?;
+        for t in trees {
+            self.add_parse_tree(t);
+        }
+        Ok(self)
+    }
+
+    /// Adds a parsed tree under its name (Go's `AddParseTree` with Go's rule that
+    /// an empty tree does not replace a non-empty one).
+    pub fn add_parse_tree(&mut self, tree: Tree) -> &mut Template {
+        if let Some(old) = self.trees.get(&tree.name) {
+            if tree.is_empty() && !old.is_empty() {
+                return self;
+            }
+        }
+        self.trees.insert(tree.name.clone(), Arc::new(tree));
+        self
+    }
+
+    /// The tree of a template of the set.
+    pub fn lookup(&self, name: &str) -> Option<&Tree> {
+        self.trees.get(name).map(AsRef::as_ref)
+    }
+
+    /// The names of the templates in the set, sorted.
+    pub fn template_names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Go's `DefinedTemplates()`: `; defined templates are: "a", "b"` or "".
+    pub fn defined_templates(&self) -> String {
+        let names: Vec<String> = self
+            .template_names()
+            .iter()
+            .map(|n| crate::gofmt::quote(n))
+            .collect();
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("; defined templates are: {}", names.join(", "))
+        }
+    }
+
+    /// Go's `ExecuteTemplate(out, name, data)`: runs the named template,
+    /// appending to `out` (what was written before an error stays written).
+    pub fn execute(&self, name: &str, data: &Value, out: &mut String) -> Result<(), ExecError> {
+        crate::exec::execute(self, name, data, out, None)
+    }
+
+    /// [`Template::execute`] telling `tracer` where every piece of output came from.
+    pub fn execute_traced(
+        &self,
+        name: &str,
+        data: &Value,
+        out: &mut String,
+        tracer: &mut dyn Tracer,
+    ) -> Result<(), ExecError> {
+        crate::exec::execute(self, name, data, out, Some(tracer))
+    }
+
+    pub(crate) fn no_template(&self, name: &str) -> ExecError {
+        ExecError {
+            kind: ExecErrorKind::NoTemplate,
+            parse_name: String::new(),
+            template: name.to_owned(),
+            pos: None,
+            context: String::new(),
+            message: format!(
+                "no template {} associated with template {}",
+                crate::gofmt::quote(name),
+                crate::gofmt::quote(&self.name)
+            ),
+        }
+    }
+}
