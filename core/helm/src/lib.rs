@@ -23,6 +23,7 @@ pub mod semver;
 pub mod strvals;
 pub mod value;
 pub mod values;
+pub mod yamlout;
 pub mod yamlvalues;
 
 pub use archive::ArchiveLimits;
