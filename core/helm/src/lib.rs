@@ -21,6 +21,8 @@ pub mod error;
 pub mod funcs;
 pub mod ignore;
 pub mod objects;
+pub mod render;
+pub mod schema;
 pub mod semver;
 pub mod strvals;
 pub mod value;
@@ -33,3 +35,19 @@ pub use chart::{Chart, ChartFile, Dependency, Metadata};
 pub use error::{HelmError, HelmErrorKind};
 pub use value::{Data, Map, Value, ValueOrigin};
 pub use values::{HelmOptions, HelmLine, ValuesSource, ValuesSources};
+
+/// Every function a chart's templates can call: Sprig's (without `env` and
+/// `expandenv`, as Helm removes them), then Helm's.
+pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
+    let mut f = sprig_funcs();
+    f.remove("env");
+    f.remove("expandenv");
+    f.extend(funcs::static_funcs());
+    f.extend(funcs::render_funcs(mode));
+    f
+}
+
+/// Sprig's `TxtFuncMap`.
+fn sprig_funcs() -> stockade_gotemplate::FuncMap {
+    stockade_gotemplate::FuncMap::new()
+}
