@@ -21,6 +21,7 @@ pub mod error;
 pub mod funcs;
 pub mod ignore;
 pub mod objects;
+pub mod output;
 pub mod render;
 pub mod schema;
 pub mod semver;
