@@ -14,9 +14,11 @@
 //! and archives; `--set-file` contents come through [`HelmOptions::set_file`]).
 
 pub mod archive;
+pub mod args;
 pub mod chart;
 pub mod coalesce;
 pub mod deps;
+pub mod engine;
 pub mod error;
 pub mod funcs;
 pub mod ignore;
@@ -32,6 +34,8 @@ pub mod yamlout;
 pub mod yamlvalues;
 
 pub use archive::ArchiveLimits;
+pub use args::HelmArgs;
+pub use render::{render, Render, RenderSettings, RenderedFile};
 pub use chart::{Chart, ChartFile, Dependency, Metadata};
 pub use error::{HelmError, HelmErrorKind};
 pub use value::{Data, Map, Value, ValueOrigin};
@@ -51,4 +55,23 @@ pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
 /// Sprig's `TxtFuncMap`.
 fn sprig_funcs() -> stockade_gotemplate::FuncMap {
     stockade_gotemplate::FuncMap::new()
+}
+
+/// `helm template`: render `chart` and print as Helm prints. `Err` holds what
+/// was printed before the error (with `--debug`) and the error.
+pub fn template(chart: &Chart, opts: &HelmOptions) -> Result<String, (String, HelmError)> {
+    let rendered = render::render(chart, opts, &RenderSettings::default()).map_err(|e| (String::new(), e))?;
+    output::template_output(&rendered, opts)
+}
+
+/// A release name from `--name-template` (executed with Helm's functions and no data).
+pub fn release_name_from_template(text: &str) -> Result<String, HelmError> {
+    let mut set = stockade_gotemplate::Template::new("name-template");
+    set.funcs(engine_funcs(funcs::EngineMode::default()));
+    set.parse("name-template", text)
+        .map_err(|e| HelmError::new(HelmErrorKind::Template, e.to_string()))?;
+    let mut out = String::new();
+    set.execute("name-template", &stockade_gotemplate::Value::Nil, &mut out)
+        .map_err(|e| HelmError::new(HelmErrorKind::Template, e.to_string()))?;
+    Ok(out)
 }

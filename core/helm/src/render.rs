@@ -297,7 +297,7 @@ fn collect(
 }
 
 /// Helm's `sortTemplates`: deepest paths first, then reverse name order.
-fn helm_order(names: &mut [String]) {
+pub fn helm_order(names: &mut [String]) {
     names.sort_by(|a, b| {
         let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
         cb.cmp(&ca).then_with(|| b.cmp(a))
