@@ -241,7 +241,7 @@ pub type FuncMap = HashMap<String, Func>;
 pub struct CallCtx<'s, 'e> {
     pub(crate) state: &'s mut crate::exec::State<'e>,
     pub(crate) name: &'s str,
-    pub(crate) arg_paths: Vec<Option<crate::trace::DataPath>>,
+    pub(crate) arg_paths: Vec<(Value, Option<crate::trace::DataPath>)>,
 }
 
 impl CallCtx<'_, '_> {
@@ -272,7 +272,7 @@ impl CallCtx<'_, '_> {
         name: &str,
         text: &str,
         data: &Value,
-    ) -> Result<String, ExecError> {
+    ) -> Result<String, crate::exec::NestedError> {
         let path = self.path_of(data);
         self.state.execute_text(name, text, data, path)
     }
@@ -297,8 +297,6 @@ impl CallCtx<'_, '_> {
     }
 
     fn path_of(&self, data: &Value) -> Option<crate::trace::DataPath> {
-        // Only the identity of shared containers is meaningful.
-        let _ = (data, &self.arg_paths);
         self.state.path_of_arg(data, &self.arg_paths)
     }
 }

@@ -22,6 +22,7 @@ mod builtins;
 mod set;
 
 pub use error::{ExecError, ExecErrorKind, ParseError, Pos};
+pub use exec::NestedError;
 pub use func::{CallCtx, Func, FuncError, FuncMap, Param};
 pub use parse::{Node, Tree};
 pub use set::{Limits, MissingKey, OptionError, Template};

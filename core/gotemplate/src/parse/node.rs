@@ -1,6 +1,6 @@
 //! Parse tree nodes (Go's `parse.Node` types) and their `String()` form.
 
-use std::fmt::{self, Write as _};
+use std::fmt;
 
 /// A parsed template: Go's `parse.Tree`.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,6 +14,27 @@ pub struct Tree {
     pub root: Vec<Node>,
     /// The whole text it was parsed from (positions index into it).
     pub text: std::sync::Arc<str>,
+    /// The delimiters it was parsed with (`String()` uses them).
+    pub left: String,
+    pub right: String,
+}
+
+/// How [`Node::write_to`] prints: Go's `textFormat` (`%s` or, in Go's parse
+/// tests, `%q`) and the tree's delimiters.
+#[derive(Clone, Copy, Debug)]
+pub struct Fmt<'a> {
+    pub quote_text: bool,
+    pub left: &'a str,
+    pub right: &'a str,
+}
+
+impl Fmt<'_> {
+    /// `%s` text with `{{`/`}}`.
+    pub const PLAIN: Fmt<'static> = Fmt {
+        quote_text: false,
+        left: "{{",
+        right: "}}",
+    };
 }
 
 impl Tree {
@@ -29,11 +50,21 @@ impl Tree {
     /// Go's `Tree.Root.String()` with text nodes formatted as `text_format` says
     /// (`%s` normally, `%q` in Go's parse tests).
     pub fn to_string_with(&self, quote_text: bool) -> String {
+        let f = self.fmt(quote_text);
         let mut s = String::new();
         for n in &self.root {
-            n.write_to(&mut s, quote_text);
+            n.write_to(&mut s, &f);
         }
         s
+    }
+
+    /// The [`Fmt`] of this tree.
+    pub fn fmt(&self, quote_text: bool) -> Fmt<'_> {
+        Fmt {
+            quote_text,
+            left: &self.left,
+            right: &self.right,
+        }
     }
 }
 
@@ -202,22 +233,24 @@ impl Node {
     }
 
     /// Appends Go's `String()` of the node.
-    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+    pub fn write_to(&self, s: &mut String, f: &Fmt<'_>) {
         match self {
             Node::Text { text, .. } => {
-                if quote_text {
+                if f.quote_text {
                     s.push_str(&crate::gofmt::quote(text));
                 } else {
                     s.push_str(text);
                 }
             }
             Node::Comment { text, .. } => {
-                let _ = write!(s, "{{{{{text}}}}}");
+                s.push_str(f.left);
+                s.push_str(text);
+                s.push_str(f.right);
             }
             Node::Action { pipe, .. } => {
-                s.push_str("{{");
-                pipe.write_to(s, quote_text);
-                s.push_str("}}");
+                s.push_str(f.left);
+                pipe.write_to(s, f);
+                s.push_str(f.right);
             }
             Node::Branch(b) => {
                 let name = match b.kind {
@@ -225,30 +258,37 @@ impl Node {
                     BranchKind::Range => "range",
                     BranchKind::With => "with",
                 };
-                let _ = write!(s, "{{{{{name} ");
-                b.pipe.write_to(s, quote_text);
-                s.push_str("}}");
+                s.push_str(f.left);
+                s.push_str(name);
+                s.push(' ');
+                b.pipe.write_to(s, f);
+                s.push_str(f.right);
                 for n in &b.list {
-                    n.write_to(s, quote_text);
+                    n.write_to(s, f);
                 }
                 if let Some(e) = &b.else_list {
-                    s.push_str("{{else}}");
+                    s.push_str(f.left);
+                    s.push_str("else");
+                    s.push_str(f.right);
                     for n in e {
-                        n.write_to(s, quote_text);
+                        n.write_to(s, f);
                     }
                 }
-                s.push_str("{{end}}");
+                s.push_str(f.left);
+                s.push_str("end");
+                s.push_str(f.right);
             }
             Node::Break { .. } => s.push_str("{{break}}"),
             Node::Continue { .. } => s.push_str("{{continue}}"),
             Node::Template(t) => {
-                s.push_str("{{template ");
+                s.push_str(f.left);
+                s.push_str("template ");
                 s.push_str(&crate::gofmt::quote(&t.name));
                 if let Some(p) = &t.pipe {
                     s.push(' ');
-                    p.write_to(s, quote_text);
+                    p.write_to(s, f);
                 }
-                s.push_str("}}");
+                s.push_str(f.right);
             }
             Node::Identifier { name, .. } => s.push_str(name),
             Node::Variable(v) => s.push_str(&v.ident.join(".")),
@@ -263,10 +303,10 @@ impl Node {
             Node::Chain(c) => {
                 if let Node::Pipe(p) = c.node.as_ref() {
                     s.push('(');
-                    p.write_to(s, quote_text);
+                    p.write_to(s, f);
                     s.push(')');
                 } else {
-                    c.node.write_to(s, quote_text);
+                    c.node.write_to(s, f);
                 }
                 for f in &c.field {
                     s.push('.');
@@ -276,7 +316,7 @@ impl Node {
             Node::Bool { value, .. } => s.push_str(if *value { "true" } else { "false" }),
             Node::Number(n) => s.push_str(&n.text),
             Node::String { quoted, .. } => s.push_str(quoted),
-            Node::Pipe(p) => p.write_to(s, quote_text),
+            Node::Pipe(p) => p.write_to(s, f),
         }
     }
 }
@@ -284,14 +324,14 @@ impl Node {
 impl fmt::Display for Node {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
-        self.write_to(&mut s, false);
+        self.write_to(&mut s, &Fmt::PLAIN);
         f.write_str(&s)
     }
 }
 
 impl PipeNode {
     /// Appends Go's `String()` of the pipeline.
-    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+    pub fn write_to(&self, s: &mut String, f: &Fmt<'_>) {
         if !self.decl.is_empty() {
             for (i, v) in self.decl.iter().enumerate() {
                 if i > 0 {
@@ -305,7 +345,7 @@ impl PipeNode {
             if i > 0 {
                 s.push_str(" | ");
             }
-            c.write_to(s, quote_text);
+            c.write_to(s, f);
         }
     }
 }
@@ -313,24 +353,24 @@ impl PipeNode {
 impl fmt::Display for PipeNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
-        self.write_to(&mut s, false);
+        self.write_to(&mut s, &Fmt::PLAIN);
         f.write_str(&s)
     }
 }
 
 impl CommandNode {
     /// Appends Go's `String()` of the command.
-    pub fn write_to(&self, s: &mut String, quote_text: bool) {
+    pub fn write_to(&self, s: &mut String, f: &Fmt<'_>) {
         for (i, a) in self.args.iter().enumerate() {
             if i > 0 {
                 s.push(' ');
             }
             if let Node::Pipe(p) = a {
                 s.push('(');
-                p.write_to(s, quote_text);
+                p.write_to(s, f);
                 s.push(')');
             } else {
-                a.write_to(s, quote_text);
+                a.write_to(s, f);
             }
         }
     }
@@ -339,7 +379,7 @@ impl CommandNode {
 impl fmt::Display for CommandNode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut s = String::new();
-        self.write_to(&mut s, false);
+        self.write_to(&mut s, &Fmt::PLAIN);
         f.write_str(&s)
     }
 }

@@ -1,0 +1,344 @@
+//! Go's own `text/template` test tables (go1.26.6 `exec_test.go`, `parse_test.go`),
+//! read in place from `../shared/conformance/helm/gotemplate/`.
+//!
+//! - `exec_tests.jsonl`: cases that need no Go data run with `tval.json`'s
+//!   `json_approximation` standing in for Go's `tVal` and the test functions of
+//!   `exec_test.go` written in Rust; cases that need Go data are tried too and
+//!   counted separately (most reference Go methods or pointer types a JSON value
+//!   cannot stand for).
+//! - `cmp_tests.jsonl`: `{{if EXPR}}true{{else}}false{{end}}` against `cmpStruct`.
+//! - `parse_tests.jsonl`: the tree's `String()` with text as `%q`, or the error.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde_json::Value as J;
+use stockade_gotemplate::parse::{parse_tree, Options};
+use stockade_gotemplate::{CallCtx, Func, FuncError, FuncMap, IntType, Param, Template, Value};
+
+fn shared(sub: &str) -> Option<PathBuf> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(sub);
+    if dir.exists() {
+        return Some(dir);
+    }
+    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
+    assert!(!ci, "CI=true but {} is missing", dir.display());
+    eprintln!("SKIPPED: {} not found (conformance data sits beside the checkout)", dir.display());
+    None
+}
+
+fn lines(path: &PathBuf) -> Vec<J> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+fn ok(v: Value) -> Result<Value, FuncError> {
+    Ok(v)
+}
+
+/// The functions of `exec_test.go`'s `funcMap` (those a JSON model can express).
+fn test_funcs() -> FuncMap {
+    let mut m = FuncMap::new();
+    m.insert(
+        "add".into(),
+        Func::variadic(vec![], Param::INT, |_: &mut CallCtx<'_, '_>, a| {
+            let s: i64 = a.iter().map(|v| if let Value::Int(i, _) = v { *i } else { 0 }).sum();
+            ok(Value::int(s))
+        }),
+    );
+    m.insert(
+        "dddArg".into(),
+        Func::variadic(vec![Param::INT], Param::String, |_: &mut CallCtx<'_, '_>, a| {
+            let rest = Value::typed_list("string", a[1..].to_vec());
+            ok(Value::string(stockade_gotemplate::gofmt::sprintln(&[a[0].clone(), rest])))
+        }),
+    );
+    m.insert("echo".into(), Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| ok(a[0].clone())));
+    m.insert(
+        "makemap".into(),
+        Func::variadic(vec![], Param::String, |_: &mut CallCtx<'_, '_>, a| {
+            if a.len() % 2 != 0 {
+                return Err(FuncError::msg("bad makemap"));
+            }
+            let mut e = BTreeMap::new();
+            for p in a.chunks(2) {
+                e.insert(p[0].as_str().unwrap().to_owned(), p[1].clone());
+            }
+            ok(Value::typed_map("string", e))
+        }),
+    );
+    m.insert(
+        "mapOfThree".into(),
+        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| {
+            ok(Value::typed_map("int", BTreeMap::from([("three".to_owned(), Value::int(3))])))
+        }),
+    );
+    m.insert(
+        "oneArg".into(),
+        Func::new(vec![Param::String], |_: &mut CallCtx<'_, '_>, a| {
+            ok(Value::string(format!("oneArg={}", a[0].as_str().unwrap())))
+        }),
+    );
+    m.insert("returnInt".into(), Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| ok(Value::int(7))));
+    m.insert(
+        "twoArgs".into(),
+        Func::new(vec![Param::String, Param::String], |_: &mut CallCtx<'_, '_>, a| {
+            ok(Value::string(format!("twoArgs={}{}", a[0].as_str().unwrap(), a[1].as_str().unwrap())))
+        }),
+    );
+    m.insert(
+        "typeOf".into(),
+        Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| ok(Value::string(a[0].type_name()))),
+    );
+    m.insert(
+        "valueString".into(),
+        Func::new(vec![Param::String], |_: &mut CallCtx<'_, '_>, _| ok(Value::string("value is ignored"))),
+    );
+    m.insert(
+        "zeroArgs".into(),
+        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| ok(Value::string("zeroArgs"))),
+    );
+    // Go: func() bool { panic("die") }; a recovered panic is the call's error.
+    m.insert("die".into(), Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Err(FuncError::msg("die"))));
+    m
+}
+
+fn tval() -> J {
+    let dir = shared("conformance/helm/gotemplate").unwrap();
+    serde_json::from_str(&std::fs::read_to_string(dir.join("tval.json")).unwrap()).unwrap()
+}
+
+/// The data of a case, when a Value can stand for it.
+fn case_data(case: &J, tv: &J) -> Option<Value> {
+    match case["data_kind"].as_str() {
+        Some("nil") => Some(Value::Nil),
+        Some("json") => Some(Value::from_json_ints(&case["data"])),
+        Some("tVal") => Some(data_tval(tv)),
+        _ => None,
+    }
+}
+
+fn data_tval(tv: &J) -> Value {
+    let v = Value::from_json_ints(&tv["json_approximation"]);
+    // U16 is a uint16 in Go; the JSON stands for it as a number.
+    if let Value::Map(m) = &v {
+        let mut m = (**m).clone();
+        if let Some(Value::Int(i, _)) = m.entries.get("U16").cloned() {
+            m.entries.insert("U16".into(), Value::Uint(i as u64, stockade_gotemplate::UintType::Uint16));
+        }
+        // Go's T.I is an int, S/X strings; lists of ints are []int.
+        for k in ["SI", "SIEmpty", "AI"] {
+            if let Some(Value::List(l)) = m.entries.get(k).cloned() {
+                m.entries.insert(k.into(), Value::typed_list("int", l.items.clone()));
+            }
+        }
+        if let Some(Value::List(l)) = m.entries.get("SB").cloned() {
+            m.entries.insert("SB".into(), Value::typed_list("bool", l.items.clone()));
+        }
+        for k in ["MSI", "MSIone", "MSIEmpty"] {
+            if let Some(Value::Map(x)) = m.entries.get(k).cloned() {
+                m.entries.insert(k.into(), Value::typed_map("int", x.entries.clone()));
+            }
+        }
+        if let Some(Value::List(l)) = m.entries.get("SMSI").cloned() {
+            let items = l
+                .items
+                .iter()
+                .map(|x| match x {
+                    Value::Map(x) => Value::typed_map("int", x.entries.clone()),
+                    o => o.clone(),
+                })
+                .collect();
+            m.entries.insert("SMSI".into(), Value::typed_list("map[string]int", items));
+        }
+        return Value::Map(std::sync::Arc::new(m));
+    }
+    v
+}
+
+fn multi_text(tv: &J, k: &str) -> String {
+    let s = tv["multi_templates"][k].as_str().unwrap();
+    let a = s.find('`').unwrap();
+    let b = s.rfind('`').unwrap();
+    s[a + 1..b].to_owned()
+}
+
+struct Outcome {
+    pass: bool,
+    detail: String,
+}
+
+fn run_exec(case: &J, data: &Value, tv: &J) -> Outcome {
+    let name = case["name"].as_str().unwrap();
+    let tname = case["template_name"].as_str().unwrap_or(name);
+    let text = case["template"].as_str().unwrap();
+    let mut t = Template::new(tname);
+    t.funcs(test_funcs());
+    if case["table"] == "multiExecTests" {
+        t.parse("root", &multi_text(tv, "multiText1")).unwrap();
+        t.parse("root", &multi_text(tv, "multiText2")).unwrap();
+    }
+    if let Err(e) = t.parse(tname, text) {
+        return Outcome {
+            pass: false,
+            detail: format!("parse error: {e}"),
+        };
+    }
+    let mut out = String::new();
+    let r = t.execute(tname, data, &mut out);
+    let want_ok = case["ok"].as_bool().unwrap();
+    let expected = case["expected"].as_str().unwrap_or("");
+    match (r, want_ok) {
+        (Ok(()), true) => Outcome {
+            pass: out == expected,
+            detail: format!("output {out:?}, want {expected:?}"),
+        },
+        (Ok(()), false) => Outcome {
+            pass: false,
+            detail: format!("no error; output {out:?}"),
+        },
+        (Err(e), true) => Outcome {
+            pass: false,
+            detail: format!("error {e}"),
+        },
+        (Err(e), false) => {
+            let got = e.to_string();
+            let want = case["go_error_observed"].as_str().unwrap_or("");
+            Outcome {
+                pass: (want.is_empty() || got == want) && out == expected,
+                detail: format!("error {got:?}, want {want:?}; output {out:?} want {expected:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn exec_tests() {
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
+    let tv = tval();
+    let cases = lines(&dir.join("exec_tests.jsonl"));
+    let (mut runnable, mut pass) = (0, 0);
+    let (mut go_tried, mut go_pass, mut go_skipped) = (0, 0, 0);
+    let mut failures = Vec::new();
+    for c in &cases {
+        let needs_go = c["needs_go_data"].as_bool().unwrap_or(true);
+        let Some(data) = case_data(c, &tv) else {
+            go_skipped += 1;
+            continue;
+        };
+        let o = run_exec(c, &data, &tv);
+        if needs_go {
+            go_tried += 1;
+            go_pass += usize::from(o.pass);
+        } else {
+            runnable += 1;
+            if o.pass {
+                pass += 1;
+            } else {
+                failures.push(format!("{}: {} ({})", c["name"], o.detail, c["template"]));
+            }
+        }
+    }
+    println!("exec_tests (no Go data needed): {pass}/{runnable} pass");
+    println!(
+        "exec_tests (Go data needed, tried with the JSON model): {go_pass}/{go_tried} pass; {go_skipped} not representable (Go-typed data)"
+    );
+    for f in &failures {
+        println!("  DIFF {f}");
+    }
+    assert!(failures.is_empty(), "{} exec cases differ", failures.len());
+}
+
+#[test]
+fn cmp_tests() {
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
+    let tv = tval();
+    let data = Value::from_json_ints(&tv["cmp_struct"]["json_approximation"]);
+    let cases = lines(&dir.join("cmp_tests.jsonl"));
+    let (mut runnable, mut pass) = (0, 0);
+    let mut failures = Vec::new();
+    for c in &cases {
+        if c["needs_go_data"].as_bool().unwrap_or(true) {
+            continue;
+        }
+        runnable += 1;
+        let mut t = Template::new("empty");
+        let text = c["template"].as_str().unwrap();
+        let r = t.parse("empty", text).map_err(|e| e.to_string()).and_then(|t| {
+            let mut out = String::new();
+            t.execute("empty", &data, &mut out).map(|()| out).map_err(|e| e.to_string())
+        });
+        let want_ok = c["ok"].as_bool().unwrap();
+        let good = match &r {
+            Ok(out) => want_ok && out == c["expected"].as_str().unwrap_or(""),
+            Err(e) => !want_ok && c["go_error_observed"].as_str().is_none_or(|w| w == e),
+        };
+        if good {
+            pass += 1;
+        } else {
+            failures.push(format!("{}: got {r:?}, want {} {:?} {:?}", c["name"], c["ok"], c["expected"], c["go_error_observed"]));
+        }
+    }
+    println!("cmp_tests: {pass}/{runnable} pass ({} need Go data)", cases.len() - runnable);
+    for f in &failures {
+        println!("  DIFF {f}");
+    }
+    assert!(failures.is_empty(), "{} cmp cases differ", failures.len());
+}
+
+#[test]
+fn parse_tests() {
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
+    let cases = lines(&dir.join("parse_tests.jsonl"));
+    let (mut pass, mut err_exact) = (0, 0);
+    let mut failures = Vec::new();
+    for c in &cases {
+        let name = c["name"].as_str().unwrap();
+        let funcs: Vec<String> =
+            c["funcs_known_to_parser"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect();
+        let is_func = |n: &str| funcs.iter().any(|f| f == n);
+        let opts = Options {
+            left: "",
+            right: "",
+            is_func: &is_func,
+            max_depth: 10_000,
+        };
+        let r = parse_tree(name, c["template"].as_str().unwrap(), &opts);
+        let want_ok = c["ok"].as_bool().unwrap();
+        let good = match &r {
+            Ok((tree, _)) => want_ok && tree.to_string_with(true) == c["expected"].as_str().unwrap_or(""),
+            Err(e) => {
+                let exact = c["go_error_observed"].as_str() == Some(e.to_string().as_str());
+                err_exact += usize::from(exact);
+                !want_ok && exact
+            }
+        };
+        if good {
+            pass += 1;
+        } else {
+            let got = match &r {
+                Ok((t, _)) => format!("tree {:?}", t.to_string_with(true)),
+                Err(e) => format!("error {:?}", e.to_string()),
+            };
+            failures.push(format!(
+                "{name}: {got}; want {} {:?} {:?}",
+                c["ok"], c["expected"], c["go_error_observed"]
+            ));
+        }
+    }
+    println!("parse_tests: {pass}/{} pass ({err_exact} errors with Go's exact text)", cases.len());
+    for f in &failures {
+        println!("  DIFF {f}");
+    }
+    assert!(failures.is_empty(), "{} parse cases differ", failures.len());
+}
+
+#[test]
+fn int_type_names() {
+    assert_eq!(Value::Int(1, IntType::Int64).type_name(), "int64");
+}
