@@ -44,17 +44,10 @@ pub use values::{HelmOptions, HelmLine, ValuesSource, ValuesSources};
 /// Every function a chart's templates can call: Sprig's (without `env` and
 /// `expandenv`, as Helm removes them), then Helm's.
 pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
-    let mut f = sprig_funcs();
-    f.remove("env");
-    f.remove("expandenv");
+    let mut f = stockade_sprig::helm_base_funcs();
     f.extend(funcs::static_funcs());
     f.extend(funcs::render_funcs(mode));
     f
-}
-
-/// Sprig's `TxtFuncMap`.
-fn sprig_funcs() -> stockade_gotemplate::FuncMap {
-    stockade_gotemplate::FuncMap::new()
 }
 
 /// `helm template`: render `chart` and print as Helm prints. `Err` holds what
