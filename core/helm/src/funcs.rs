@@ -435,8 +435,8 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
             let name = ctx.template_name().to_string();
             match ctx.execute_text(&name, &text, &data) {
                 Ok(s) => Ok(GoValue::string(s.replace("<no value>", ""))),
-                Err(e) if e.is_limit() => Err(FuncError::Abort(Box::new(e))),
-                Err(e) if e.kind == stockade_gotemplate::ExecErrorKind::NoTemplate || e.pos.is_none() && e.message.starts_with("template: ") => {
+                Err(stockade_gotemplate::exec::NestedError::Exec(e)) if e.is_limit() => Err(FuncError::Abort(Box::new(e))),
+                Err(stockade_gotemplate::exec::NestedError::Parse(e)) => {
                     Err(FuncError::msg(format!("cannot parse template {}: {e}", stockade_gotemplate::gofmt::quote(&text))))
                 }
                 Err(e) => Err(FuncError::msg(format!(
