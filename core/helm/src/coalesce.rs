@@ -36,6 +36,8 @@ pub struct ValuesChart<'a> {
     /// `Chart.yaml`'s dependencies after aliases and conditions (set by
     /// dependency processing; `None` before).
     pub meta_dependencies: Option<Vec<crate::chart::Dependency>>,
+    /// Coalesce as Helm 3 does: chart defaults keep their `null`s.
+    pub helm3: bool,
 }
 
 fn concat(prefix: &str, key: &str) -> String {
@@ -162,7 +164,7 @@ fn coalesce_values(ch: &ValuesChart<'_>, v: &mut Map, prefix: &str, merge: bool,
                     Data::Map(src) => {
                         let merge = merge || ch.dependencies.iter().any(|d| &d.name == key);
                         let mut src = src.clone();
-                        if !merge {
+                        if !merge && !ch.helm3 {
                             clean_nil_values(&mut src);
                         }
                         coalesce_tables(dest, &mut src, &concat(&sub_prefix, key), merge, warnings);
@@ -173,7 +175,7 @@ fn coalesce_values(ch: &ValuesChart<'_>, v: &mut Map, prefix: &str, merge: bool,
             }
         } else {
             let mut val = val.clone();
-            if !merge {
+            if !merge && !ch.helm3 {
                 if val.is_null() {
                     continue;
                 }

@@ -251,6 +251,7 @@ pub fn template_output(render: &Render, opts: &HelmOptions) -> Result<String, (S
                 for f in render.files.iter().filter(|f| !f.name.ends_with(notes_suffix) && !f.text.trim().is_empty()) {
                     printed.push_str(&format!("---\n# Source: {}\n{}\n", f.name, f.text));
                 }
+                printed = format!("{}\n", printed.trim());
             }
             let mut err = HelmError::new(HelmErrorKind::Output, message);
             if let Some(t) = render.templates.get(&path) {

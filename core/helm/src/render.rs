@@ -112,7 +112,7 @@ impl Render {
     }
 }
 
-fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root: &str) -> Result<ValuesChart<'a>, HelmError> {
+fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root: &str, helm3: bool) -> Result<ValuesChart<'a>, HelmError> {
     let values = match &chart.values_text {
         Some(text) => {
             let path = join_path(display_root, &chart.location, "values.yaml");
@@ -126,7 +126,7 @@ fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root:
     };
     let mut dependencies = Vec::new();
     for d in &chart.dependencies {
-        dependencies.push(values_chart(d, sources, display_root)?);
+        dependencies.push(values_chart(d, sources, display_root, helm3)?);
     }
     Ok(ValuesChart {
         chart,
@@ -134,6 +134,7 @@ fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root:
         values,
         dependencies,
         meta_dependencies: None,
+        helm3,
     })
 }
 
@@ -310,10 +311,10 @@ pub fn helm_order(names: &mut [String]) {
 pub fn render(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> Result<Render, HelmError> {
     let display_root = if settings.display_root.is_empty() { chart.name().to_string() } else { settings.display_root.clone() };
     let mut sources = ValuesSources::default();
-    let mut tree = values_chart(chart, &mut sources, &display_root)?;
+    let mut tree = values_chart(chart, &mut sources, &display_root, opts.helm_line == HelmLine::V3)?;
     let user = opts.user_values(&mut sources)?;
     let mut warnings: Warnings = Vec::new();
-    process_dependencies(&mut tree, &user, opts.helm_line == HelmLine::V4, &mut warnings)
+    process_dependencies(&mut tree, &user, true, &mut warnings)
         .map_err(|e| HelmError { message: format!("chart dependencies processing failed: {}", e.message), ..e })?;
     let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
         .map_err(|e| HelmError::new(HelmErrorKind::Values, format!("invalid kube version '{}': {e}", opts.kube_version.clone().unwrap_or_default())))?;

@@ -117,8 +117,10 @@ fn install_output(r: &stockade_helm::Render, opts: &stockade_helm::HelmOptions, 
             let _ = write!(manifest, "---\n# Source: {}\n{}\n", m.name, m.content);
         }
     }
+    // Helm 4 prints the release description; Helm 3 does not.
+    let description = if opts.helm_line == HelmLine::V4 { "DESCRIPTION: Dry run complete\n" } else { "" };
     let mut out = format!(
-        "NAME: {}\nLAST DEPLOYED: Fri Sep  2 22:04:05 1977\nNAMESPACE: {}\nSTATUS: pending-install\nREVISION: 1\nDESCRIPTION: Dry run complete\nTEST SUITE: None\nHOOKS:\n",
+        "NAME: {}\nLAST DEPLOYED: Fri Sep  2 22:04:05 1977\nNAMESPACE: {}\nSTATUS: pending-install\nREVISION: 1\n{description}TEST SUITE: None\nHOOKS:\n",
         opts.release_name, opts.namespace
     );
     for h in &sorted.hooks {
