@@ -23,6 +23,7 @@ pub mod error;
 pub mod funcs;
 pub mod ignore;
 pub mod objects;
+pub mod origins;
 pub mod output;
 pub mod render;
 pub mod schema;
