@@ -75,7 +75,7 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
             continue;
         }
         let Some(t) = render.templates.get(&f.name) else { continue };
-        let path = join_path(root, "", &t.location);
+        let path = rendered_path(&join_path(root, "", &t.location));
         let map = build_map(render, f, &template_ids, &value_ids, &files);
         let source = match map.and_then(|m| Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()) {
             Some(s) => s,
@@ -96,6 +96,13 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
         out.errors.push(scan_error(e, root, &texts));
     }
     out
+}
+
+/// The path a template's rendered output is reported under: the template's
+/// path with ` (rendered)`, so that it never shadows the template itself (whose
+/// text the origins frame).
+pub fn rendered_path(template_path: &str) -> String {
+    format!("{template_path} (rendered)")
 }
 
 fn action_span(text: &str, offset: usize) -> Span {
@@ -123,6 +130,9 @@ fn printed(v: &Value) -> Option<String> {
 struct Builder<'a> {
     segments: Vec<(Span, OriginSpan)>,
     value_ids: &'a [FileId],
+    /// The action whose output is being mapped: every value segment inside it
+    /// names the action too.
+    action: Option<OriginSpan>,
 }
 
 impl Builder<'_> {
@@ -130,6 +140,9 @@ impl Builder<'_> {
         if let Some(o) = v.origin {
             if let Some(&file) = self.value_ids.get(o.source as usize) {
                 self.segments.push((rendered, OriginSpan::new(file, o.span, OriginRole::Value)));
+                if let Some(action) = self.action {
+                    self.segments.push((rendered, action));
+                }
             }
         }
     }
@@ -167,7 +180,7 @@ fn build_map(
     files: &OriginFiles,
 ) -> Option<OriginMap> {
     let scope = render.templates.get(&f.name).map(|t| t.values_scope.clone()).unwrap_or_default();
-    let mut b = Builder { segments: Vec::new(), value_ids };
+    let mut b = Builder { segments: Vec::new(), value_ids, action: None };
     let mut piece_spans: Vec<(Span, Option<(FileId, Span)>)> = Vec::new();
     for p in &f.pieces {
         let rendered = Span::from_range(p.output.clone());
@@ -182,7 +195,9 @@ fn build_map(
         };
         piece_spans.push((rendered, Some((tid, tspan))));
         if p.kind == PieceKind::Action {
+            b.action = Some(OriginSpan::new(tid, tspan, OriginRole::Template));
             add_values(render, &scope, p, f, &mut b);
+            b.action = None;
         }
         b.segments.push((rendered, OriginSpan::new(tid, tspan, OriginRole::Template)));
     }

@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+pub use stockade_helm::values::ValuesFile;
 pub use stockade_helm::{
     ArchiveLimits, Chart, HelmArgs, HelmError, HelmErrorKind, HelmOptions, Render, RenderSettings,
 };
