@@ -51,6 +51,9 @@ pub enum Input {
         display: String,
         named: bool,
     },
+    /// A Helm chart: a folder with `Chart.yaml`, or a named `.tgz` (rendered,
+    /// then its manifests scanned).
+    Chart { path: PathBuf, display: String },
 }
 
 /// Everything the paths expand to, plus the errors met on the way (unreadable
@@ -83,8 +86,10 @@ pub struct Selection {
     own_folders: bool,
     /// The ignore files of each walked folder, by absolute folder.
     loaded: HashMap<PathBuf, Option<Gitignore>>,
-    /// Helm chart and kustomization folders passed over.
+    /// Kustomization folders passed over.
     notices: Vec<Skipped>,
+    /// Helm chart folders found by walking (rendered and scanned).
+    charts: Vec<Input>,
     cwd: PathBuf,
 }
 
@@ -129,16 +134,8 @@ impl Selection {
         }
     }
 
-    /// The one notice for a Helm chart or kustomization folder, if `dir` is one.
+    /// The one notice for a kustomization folder, if `dir` is one.
     fn project_folder(dir: &Path, display: &str) -> Option<Skipped> {
-        if dir.join("Chart.yaml").is_file() {
-            return Some(Skipped::new(
-                display,
-                0,
-                "Helm chart",
-                "Helm chart: not rendered yet; its files are not scanned (render it with `helm template` and scan the output)",
-            ));
-        }
         ["kustomization.yaml", "kustomization.yml", "Kustomization"]
             .iter()
             .any(|name| dir.join(name).is_file())
@@ -202,6 +199,13 @@ impl Prune for Selection {
             // As the walker shows it: `./x` is `x`.
             let display = walk::display_path(path);
             let display = display.strip_prefix("./").unwrap_or(&display);
+            if crate::render::is_chart(path) {
+                self.charts.push(Input::Chart {
+                    path: path.to_path_buf(),
+                    display: display.to_string(),
+                });
+                return true;
+            }
             if let Some(notice) = Self::project_folder(path, display) {
                 self.notices.push(notice);
                 return true;
@@ -265,6 +269,13 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
             continue;
         }
         let display = walk::display_path(path);
+        if walker_is_scan && crate::render::is_chart(path) {
+            out.inputs.push(Input::Chart {
+                path: path.clone(),
+                display: display.trim_end_matches('/').to_string(),
+            });
+            continue;
+        }
         if walker_is_scan && path.is_dir() {
             if let Some(notice) = Selection::project_folder(path, &display) {
                 out.skipped.push(notice);
@@ -317,6 +328,7 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
     }
     drop(walker);
     out.skipped.append(&mut selection.notices);
+    out.inputs.append(&mut selection.charts);
     out
 }
 

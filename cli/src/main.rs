@@ -14,6 +14,7 @@ mod inputs;
 mod kyverno;
 mod netpol;
 mod policy;
+mod render;
 mod scan;
 mod verify;
 
@@ -49,6 +50,8 @@ enum Command {
     Netpol(netpol::NetpolArgs),
     /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
     Verify(VerifyArgs),
+    /// Render a Helm chart (folder or .tgz) exactly as `helm template` prints it.
+    Render(render::RenderArgs),
 }
 
 #[derive(Args, Debug)]
@@ -137,6 +140,9 @@ struct ScanArgs {
     /// `deny`, `violation`, `warn`) applied to every scanned document. Repeatable.
     #[arg(long, value_name = "DIR")]
     rego: Vec<PathBuf>,
+
+    #[command(flatten)]
+    helm: render::HelmFlags,
 
     /// Folder (or file) of Kubernetes objects added to the Gatekeeper inventory
     /// (`data.inventory`, Namespaces for `namespaceSelector`) without being
@@ -227,6 +233,7 @@ fn main() -> ExitCode {
         Command::Kyverno(args) => kyverno::run(&args),
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
+        Command::Render(args) => render::run_command(&args),
     }
 }
 
@@ -384,6 +391,18 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 Some((policies, inventory))
             };
             let notices = config.notices().to_vec();
+            let config_dir = config
+                .path()
+                .and_then(|p| std::path::Path::new(p).parent())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let helm = match render::helm_options(config.helm(), &config_dir, &args.helm, &[]) {
+                Ok(helm) => helm,
+                Err(e) => {
+                    policy_errors.push(e);
+                    stockade::helm::HelmOptions::default()
+                }
+            };
             let (mut report, sources) = scan::scan_all(
                 config,
                 &collected.inputs,
@@ -392,6 +411,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 threads,
                 policies,
                 kyverno_policies,
+                &helm,
             );
             report.errors.extend(collected.errors);
             report.errors.extend(policy_errors);

@@ -181,11 +181,11 @@ fn build_map(
 ) -> Option<OriginMap> {
     let scope = render.templates.get(&f.name).map(|t| t.values_scope.clone()).unwrap_or_default();
     let mut b = Builder { segments: Vec::new(), value_ids, action: None };
-    let mut piece_spans: Vec<(Span, Option<(FileId, Span)>)> = Vec::new();
+    let mut piece_spans: Vec<(Span, Option<(FileId, Span)>, bool)> = Vec::new();
     for p in &f.pieces {
         let rendered = Span::from_range(p.output.clone());
         let Some(&tid) = template_ids.get(p.parse_name.as_str()) else {
-            piece_spans.push((rendered, None));
+            piece_spans.push((rendered, None, false));
             continue;
         };
         let ttext = files.get(tid).map(Source::text).unwrap_or_default();
@@ -193,7 +193,25 @@ fn build_map(
             PieceKind::Text => Span::from_range(p.offset..(p.offset + p.output.len()).min(ttext.len())),
             PieceKind::Action => action_span(ttext, p.offset),
         };
-        piece_spans.push((rendered, Some((tid, tspan))));
+        let is_text = p.kind == PieceKind::Text;
+        piece_spans.push((rendered, Some((tid, tspan)), is_text));
+        if is_text {
+            // Each line of copied text maps to its own line of the template.
+            let out = f.text.get(p.output.clone()).unwrap_or_default();
+            let mut at = 0usize;
+            for line in out.split('\n') {
+                let indent = line.len() - line.trim_start().len();
+                let (rs, ts) = (p.output.start + at + indent, tspan.start as usize + at + indent);
+                let len = line.len() - indent;
+                if len > 0 && line.len() < out.len() && ts + len <= ttext.len() {
+                    b.segments.push((
+                        Span::from_range(rs..rs + len),
+                        OriginSpan::new(tid, Span::from_range(ts..ts + len), OriginRole::Template),
+                    ));
+                }
+                at += line.len() + 1;
+            }
+        }
         if p.kind == PieceKind::Action {
             b.action = Some(OriginSpan::new(tid, tspan, OriginRole::Template));
             add_values(render, &scope, p, f, &mut b);
@@ -268,22 +286,24 @@ fn add_values(render: &Render, scope: &[String], p: &Piece, f: &RenderedFile, b:
     }
 }
 
-fn collect_nodes(node: &Node, pieces: &[(Span, Option<(FileId, Span)>)], out: &mut Vec<(Span, OriginSpan)>, depth: usize) {
+fn collect_nodes(node: &Node, pieces: &[(Span, Option<(FileId, Span)>, bool)], out: &mut Vec<(Span, OriginSpan)>, depth: usize) {
     if depth > 64 {
         return;
     }
     let span = node.span;
     // Pieces overlapping the node.
-    let first = pieces.partition_point(|(s, _)| s.end <= span.start);
-    let last = pieces.partition_point(|(s, _)| s.start < span.end);
+    let first = pieces.partition_point(|(s, _, _)| s.end <= span.start);
+    let last = pieces.partition_point(|(s, _, _)| s.start < span.end);
     if last > first + 1 {
         let covered = pieces.get(first..last).unwrap_or_default();
-        let (Some((s0, Some((f0, t0)))), Some((s1, Some((f1, t1))))) = (covered.first(), covered.last()) else {
-            return;
-        };
-        if f0 == f1 && t0.start <= t1.end {
-            let rendered = Span::new(s0.start.min(span.start), s1.end.max(span.end));
-            out.push((rendered, OriginSpan::new(*f0, Span::new(t0.start, t1.end), OriginRole::Template)));
+        if let (Some((s0, Some((f0, t0)), text0)), Some((s1, Some((f1, t1)), text1))) = (covered.first(), covered.last()) {
+            // Copied text maps byte for byte: start and end where the node does.
+            let tstart = if *text0 { t0.start + (span.start.max(s0.start) - s0.start) } else { t0.start };
+            let tend = if *text1 { (t1.start + (span.end.min(s1.end) - s1.start)).min(t1.end) } else { t1.end };
+            if f0 == f1 && tstart <= tend {
+                let rendered = Span::new(s0.start.min(span.start), s1.end.max(span.end));
+                out.push((rendered, OriginSpan::new(*f0, Span::new(tstart, tend), OriginRole::Template)));
+            }
         }
     }
     match &node.value {

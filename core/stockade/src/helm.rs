@@ -4,7 +4,8 @@
 
 use std::collections::BTreeMap;
 
-pub use stockade_helm::values::ValuesFile;
+pub use stockade_helm::template;
+pub use stockade_helm::values::{HelmLine, ValuesFile};
 pub use stockade_helm::{
     ArchiveLimits, Chart, HelmArgs, HelmError, HelmErrorKind, HelmOptions, Render, RenderSettings,
 };
@@ -103,6 +104,109 @@ impl Engine {
                 report.errors.push(e);
                 report
             }
+        }
+    }
+}
+
+/// The `helm:` section of `stockade.yaml`: the values and flags charts are
+/// rendered with, as `helm template`'s flags name them (every key optional):
+///
+/// ```yaml
+/// helm:
+///   values: [values-prod.yaml]     # -f, relative to the configuration file
+///   set: [image.tag=1.27]          # --set
+///   set-string: []                 # --set-string
+///   set-json: []                   # --set-json
+///   set-file: []                   # --set-file
+///   release-name: web
+///   namespace: prod
+///   kube-version: "1.31"
+///   api-versions: [monitoring.coreos.com/v1]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HelmConfig {
+    /// `values`: values files, in order.
+    pub values: Vec<String>,
+    /// `set`.
+    pub set: Vec<String>,
+    /// `set-string`.
+    pub set_string: Vec<String>,
+    /// `set-json`.
+    pub set_json: Vec<String>,
+    /// `set-file`.
+    pub set_file: Vec<String>,
+    /// `release-name`.
+    pub release_name: Option<String>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `kube-version`.
+    pub kube_version: Option<String>,
+    /// `api-versions`.
+    pub api_versions: Vec<String>,
+}
+
+impl HelmConfig {
+    /// Read the section's entries; each problem is located at its node.
+    pub fn from_entries(
+        entries: &[(crate::yaml::Node, crate::yaml::Node)],
+    ) -> Result<Self, Vec<(crate::Span, String)>> {
+        use crate::yaml::Value;
+        let mut out = HelmConfig::default();
+        let mut errors = Vec::new();
+        for (key, value) in entries {
+            let name = key.as_str().unwrap_or_default();
+            let list = |errors: &mut Vec<(crate::Span, String)>| -> Vec<String> {
+                match &value.value {
+                    Value::Seq(items) => items
+                        .iter()
+                        .filter_map(|i| match i.as_str() {
+                            Some(s) => Some(s.to_string()),
+                            None => {
+                                errors.push((i.span, format!("`helm.{name}` items must be strings")));
+                                None
+                            }
+                        })
+                        .collect(),
+                    Value::String(s) => vec![s.clone()],
+                    Value::Null => Vec::new(),
+                    _ => {
+                        errors.push((value.span, format!("`helm.{name}` must be a list of strings")));
+                        Vec::new()
+                    }
+                }
+            };
+            let scalar = |errors: &mut Vec<(crate::Span, String)>| -> Option<String> {
+                match &value.value {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Int(i) => Some(i.to_string()),
+                    Value::Float(f) => Some(crate::yaml::go_format_float32_g(*f)),
+                    _ => {
+                        errors.push((value.span, format!("`helm.{name}` must be a string")));
+                        None
+                    }
+                }
+            };
+            match name {
+                "values" => out.values = list(&mut errors),
+                "set" => out.set = list(&mut errors),
+                "set-string" => out.set_string = list(&mut errors),
+                "set-json" => out.set_json = list(&mut errors),
+                "set-file" => out.set_file = list(&mut errors),
+                "api-versions" => out.api_versions = list(&mut errors),
+                "release-name" => out.release_name = scalar(&mut errors),
+                "namespace" => out.namespace = scalar(&mut errors),
+                "kube-version" => out.kube_version = scalar(&mut errors),
+                other => errors.push((
+                    key.span,
+                    format!("unknown key `helm.{other}` (expected values, set, set-string, set-json, set-file, release-name, namespace, kube-version or api-versions)"),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
         }
     }
 }
