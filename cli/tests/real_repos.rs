@@ -238,37 +238,37 @@ fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
 }
 
 #[test]
-fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
+fn templates_and_kustomizations_are_skipped_with_a_reason_and_charts_rendered() {
     let dir = TempDir::new("projects");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
     dir.write("deploy.yaml.j2", "{% if x %}\n");
     dir.write("_helpers.tpl", "{{ define }}\n");
-    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
-    dir.write("charts/web/templates/d.yaml", "{{ .Values }}: [\n");
+    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
+    dir.write("charts/web/templates/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n");
     dir.write("overlays/prod/kustomization.yaml", "resources: [d.yaml]\n");
     dir.write("overlays/prod/d.yaml", DEPLOYMENT);
     let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
-    assert_eq!(report["summary"]["files"], 0);
+    // The chart's one template, rendered and scanned.
+    assert_eq!(report["summary"]["files"], 1, "{report}");
     assert_eq!(
         skipped(&report),
         [
+            // Rendered: a Deployment without a pod spec, as the kustomization's below.
+            ("charts/web/templates/d.yaml (rendered)".to_string(), "Deployment".to_string()),
             ("Dockerfile.template".to_string(), "template".to_string()),
             ("deploy.yaml.j2".to_string(), "template".to_string()),
-            ("charts/web".to_string(), "Helm chart".to_string()),
             ("overlays/prod".to_string(), "kustomization".to_string()),
         ]
     );
-    // Named, a chart folder is still one notice; a named template is scanned.
-    let out = run_in(
-        dir.path(),
-        &["scan", "--no-config", "-f", "json", "charts/web"],
-    );
-    assert_eq!(
-        skipped(&out.json()),
-        [("charts/web".to_string(), "Helm chart".to_string())]
-    );
+    // Named, a chart folder is rendered too; a broken one is a located error.
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "charts/web"]);
+    assert_eq!(out.json()["summary"]["files"], 1);
+    dir.write("charts/web/templates/e.yaml", "{{ .Values.x | required \"x is required\" }}\n");
+    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "charts/web"]);
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("charts/web/templates/e.yaml:1:"), "{}", out.stderr);
     let out = run_in(
         dir.path(),
         &["scan", "--no-config", "-f", "json", "Dockerfile.template"],
@@ -282,19 +282,19 @@ fn templates_charts_and_kustomizations_are_skipped_with_a_reason() {
 fn text_summary_counts_skipped_and_verbose_lists_them() {
     let dir = TempDir::new("summary");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
-    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
+    dir.write("overlays/prod/kustomization.yaml", "resources: []\n");
     dir.write("Dockerfile", LATEST);
     let out = run_in(dir.path(), &["scan", "--no-config"]);
     assert!(
         out.stdout
-            .contains("\nSkipped 2: 1 Helm chart, 1 template (--verbose lists them)\n"),
+            .contains("\nSkipped 2: 1 kustomization, 1 template (--verbose lists them)\n"),
         "{}",
         out.stdout
     );
     let out = run_in(dir.path(), &["scan", "--no-config", "-v"]);
     assert!(
         out.stdout
-            .contains("\n  skipped charts/web: Helm chart: not rendered yet"),
+            .contains("\n  skipped overlays/prod: kustomization: not built yet"),
         "{}",
         out.stdout
     );
