@@ -432,6 +432,10 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
         Func::new(vec![Param::String, Param::Any], move |ctx: &mut CallCtx<'_, '_>, a| {
             let text = str_arg(&a, 0);
             let data = arg(&a, 1);
+            if !text.contains("{{") {
+                // No action: the text renders to itself.
+                return Ok(GoValue::string(text));
+            }
             let name = ctx.template_name().to_string();
             match ctx.execute_text(&name, &text, &data) {
                 Ok(s) => Ok(GoValue::string(s.replace("<no value>", ""))),

@@ -166,6 +166,9 @@ impl Object for VersionSet {
     fn truth(&self) -> bool {
         !self.0.is_empty()
     }
+    fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
+        Some(self.0.iter().enumerate().map(|(i, v)| (GoValue::int(i as i64), GoValue::string(v.as_str()))).collect())
+    }
     fn as_any(&self) -> &dyn Any {
         self
     }
@@ -336,6 +339,9 @@ impl Object for Files {
     }
     fn truth(&self) -> bool {
         !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
+        Some(self.0.iter().map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::clone(v)))).collect())
     }
     fn as_any(&self) -> &dyn Any {
         self

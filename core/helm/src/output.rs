@@ -129,7 +129,12 @@ fn read_head(doc: &str) -> Result<Head, String> {
     let Some(first) = stream.documents.first() else {
         return Ok(Head { kind: String::new(), annotations: Vec::new() });
     };
-    let node = first.root.as_ref().map_err(|p| go_yaml_error(doc, p))?;
+    let node = match &first.root {
+        Ok(node) => node,
+        // go-yaml v2 (not strict) lets a later key win; read the head by lines.
+        Err(p) if p.message.contains("already defined") => return Ok(head_by_lines(doc)),
+        Err(p) => return Err(go_yaml_error(doc, p)),
+    };
     if stream.documents.len() > 1 {
         // A second document inside one manifest cannot happen after the split.
     }
@@ -146,6 +151,36 @@ fn read_head(doc: &str) -> Result<Head, String> {
         })
         .unwrap_or_default();
     Ok(Head { kind, annotations })
+}
+
+/// The head of a manifest whose mapping repeats a key: `kind` and the
+/// `metadata.annotations` entries, read line by line (block style only).
+fn head_by_lines(doc: &str) -> Head {
+    let unquote = |v: &str| v.trim().trim_matches('"').trim_matches('\'').to_string();
+    let mut kind = String::new();
+    let mut annotations = Vec::new();
+    let (mut in_meta, mut in_ann) = (false, false);
+    for line in doc.lines() {
+        let indent = line.len() - line.trim_start().len();
+        let t = line.trim();
+        if t.is_empty() || t.starts_with('#') {
+            continue;
+        }
+        if indent == 0 {
+            in_meta = t == "metadata:";
+            in_ann = false;
+            if let Some(v) = t.strip_prefix("kind:") {
+                kind = unquote(v);
+            }
+        } else if in_meta && indent == 2 {
+            in_ann = t == "annotations:";
+        } else if in_ann && indent >= 4 {
+            if let Some((k, v)) = t.split_once(':') {
+                annotations.push((unquote(k), unquote(v)));
+            }
+        }
+    }
+    Head { kind, annotations }
 }
 
 fn scalar_text(v: &stockade_yaml::Node) -> String {

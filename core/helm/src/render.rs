@@ -309,6 +309,32 @@ pub fn helm_order(names: &mut [String]) {
 /// runs (values, dependencies, schema, a template that does not parse);
 /// execution failures are in [`Render::errors`].
 pub fn render(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> Result<Render, HelmError> {
+    // Template execution recurses (includes, nested actions): give it a stack
+    // the depth budget fits in, whatever thread the caller runs on.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let spawned = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("helm-render".into())
+                .stack_size(RENDER_STACK)
+                .spawn_scoped(scope, || render_here(chart, opts, settings))
+                .map(|h| h.join())
+        });
+        match spawned {
+            Ok(Ok(result)) => result,
+            Ok(Err(_)) => Err(HelmError::new(HelmErrorKind::Limit, "rendering template failed: the renderer stopped")),
+            Err(_) => render_here(chart, opts, settings),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    render_here(chart, opts, settings)
+}
+
+/// Stack of the rendering thread.
+#[cfg(not(target_arch = "wasm32"))]
+const RENDER_STACK: usize = 256 << 20;
+
+fn render_here(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> Result<Render, HelmError> {
     let display_root = if settings.display_root.is_empty() { chart.name().to_string() } else { settings.display_root.clone() };
     let mut sources = ValuesSources::default();
     let mut tree = values_chart(chart, &mut sources, &display_root, opts.helm_line == HelmLine::V3)?;

@@ -99,6 +99,11 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
     if constraint.is_empty() {
         return true;
     }
+    // `>= 1.2` is one term: join operators to their versions.
+    let constraint = regex::Regex::new(r"([<>=!~^]+)\s+")
+        .map(|re| re.replace_all(constraint, "$1").into_owned())
+        .unwrap_or_else(|_| constraint.to_string());
+    let constraint = constraint.as_str();
     constraint.split("||").any(|alt| {
         let alt = alt.trim();
         if let Some((lo, hi)) = alt.split_once(" - ") {
@@ -135,5 +140,7 @@ mod tests {
         assert!(ok("*", "3.0.0"));
         assert!(ok("1 || 2", "2.1.0"));
         assert!(!ok("^1", "1.0.0-rc1"));
+        assert!(ok(">= 1.22.0-0", "v1.36.0"));
+        assert!(!ok(">= 1.22.0-0", "v1.20.0"));
     }
 }
