@@ -249,6 +249,12 @@ pub fn static_funcs() -> FuncMap {
         Func::new(vec![Param::Any], |_, a| to_toml(&arg(&a, 0)).map(GoValue::string).map_err(FuncError::msg)),
     );
     f.insert(
+        "fromToml".into(),
+        Func::new(vec![Param::String], |_, a| {
+            Ok(crate::toml::from_toml(&str_arg(&a, 0)).unwrap_or_else(error_map))
+        }),
+    );
+    f.insert(
         "lookup".into(),
         Func::new(vec![Param::String, Param::String, Param::String, Param::String], |_, _| Ok(GoValue::map(BTreeMap::new()))),
     );

@@ -18,6 +18,7 @@ pub mod args;
 pub mod chart;
 pub mod coalesce;
 pub mod deps;
+pub mod durations;
 pub mod engine;
 pub mod error;
 pub mod funcs;
@@ -29,6 +30,7 @@ pub mod render;
 pub mod schema;
 pub mod semver;
 pub mod strvals;
+pub mod toml;
 pub mod value;
 pub mod values;
 pub mod yamlout;
@@ -47,6 +49,7 @@ pub use values::{HelmOptions, HelmLine, ValuesSource, ValuesSources};
 pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
     let mut f = stockade_sprig::helm_base_funcs();
     f.extend(funcs::static_funcs());
+    f.extend(durations::funcs());
     f.extend(funcs::render_funcs(mode));
     f
 }
