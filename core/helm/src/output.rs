@@ -338,7 +338,7 @@ pub fn template_output(render: &Render, opts: &HelmOptions) -> Result<String, (S
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

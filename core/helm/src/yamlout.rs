@@ -83,8 +83,7 @@ pub fn yaml_key_less(a: &str, b: &str) -> bool {
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
     let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        let (ca, cb) = (ar[i], br[i]);
+    while let (Some(&ca), Some(&cb)) = (ar.get(i), br.get(i)) {
         if ca == cb {
             i += 1;
             continue;
@@ -103,10 +102,11 @@ pub fn yaml_key_less(a: &str, b: &str) -> bool {
             let mut j = i;
             while j > 0 {
                 j -= 1;
-                if !ar[j].is_ascii_digit() {
+                let c = ar.get(j).copied().unwrap_or('x');
+                if !c.is_ascii_digit() {
                     break;
                 }
-                if ar[j] != '0' {
+                if c != '0' {
                     an = 1;
                     bn = 1;
                     break;
@@ -114,13 +114,13 @@ pub fn yaml_key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while ai < ar.len() && ar[ai].is_ascii_digit() {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(ar[ai] as u8 - b'0'));
+        while let Some(d) = ar.get(ai).and_then(|c| c.to_digit(10)) {
+            an = an.wrapping_mul(10).wrapping_add(i64::from(d));
             ai += 1;
         }
         let mut bi = i;
-        while bi < br.len() && br[bi].is_ascii_digit() {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(br[bi] as u8 - b'0'));
+        while let Some(d) = br.get(bi).and_then(|c| c.to_digit(10)) {
+            bn = bn.wrapping_mul(10).wrapping_add(i64::from(d));
             bi += 1;
         }
         if an != bn {
@@ -203,8 +203,7 @@ fn analyze(value: &str) -> Analysis {
     let (mut break_space, mut space_break, mut prev_space, mut prev_break) = (false, false, false, false);
     let (mut line_breaks, mut special) = (false, false);
     let n = chars.len();
-    for i in 0..n {
-        let c = chars[i];
+    for (i, &c) in chars.iter().enumerate() {
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
@@ -441,8 +440,7 @@ impl Emitter {
         let n = chars.len();
         let mut spaces = false;
         let mut i = 0;
-        while i < n {
-            let c = chars[i];
+        while let Some(&c) = chars.get(i) {
             if !is_printable(c) || c == '\u{FEFF}' || is_break(c) || c == '"' || c == '\\' {
                 self.put_char('\\');
                 let esc = match c {
@@ -496,9 +494,10 @@ impl Emitter {
         let chomp = match chars.len() {
             0 => "-",
             n => {
-                if !is_break(chars[n - 1]) {
+                let at = |k: usize| chars.get(n - k).copied().unwrap_or(' ');
+                if !is_break(at(1)) {
                     "-"
-                } else if n == 1 || is_break(chars[n - 2]) {
+                } else if n == 1 || is_break(at(2)) {
                     "+"
                 } else {
                     ""
@@ -697,6 +696,7 @@ pub fn json_string(s: &str, out: &mut String) {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing)]
     use super::*;
 
     fn m(entries: Vec<(&str, Json)>) -> Json {
@@ -741,6 +741,6 @@ mod tests {
         assert_eq!(go_format_g(0.00001), "1e-05");
         assert_eq!(go_float(1_000_000.0, true), "1000000");
         assert_eq!(go_float(1e21, true), "1e+21");
-        assert_eq!(go_float(3.14, true), "3.14");
+        assert_eq!(go_float(2.5, true), "2.5");
     }
 }
