@@ -335,6 +335,7 @@ fn scan_selection(config: &Config, args: &ScanArgs) -> Result<inputs::Selection,
     )
 }
 
+#[allow(clippy::too_many_lines)] // one linear sequence of the scan's steps
 fn run_scan(args: &ScanArgs) -> ExitCode {
     let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();

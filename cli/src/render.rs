@@ -55,6 +55,8 @@ pub struct HelmFlags {
 }
 
 /// `stockade render PATH [helm flags]`.
+// Each bool is an independent command-line switch.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Args, Debug)]
 pub struct RenderArgs {
     /// A Helm chart folder (with Chart.yaml) or a .tgz chart archive.
@@ -93,7 +95,8 @@ pub fn is_chart(path: &Path) -> bool {
     if path.is_dir() {
         return path.join("Chart.yaml").is_file();
     }
-    path.extension().is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
 }
 
 fn read_error(display: &str, message: impl Into<String>) -> ScanError {
@@ -114,10 +117,16 @@ pub fn read_chart(path: &Path, display: &str) -> Result<ChartInput, ScanError> {
     let mut files = BTreeMap::new();
     let mut total = 0usize;
     for entry in walker.walk(path, display) {
-        let Entry::File { path: file, .. } = entry else { continue };
-        let Ok(rel) = file.strip_prefix(path) else { continue };
+        let Entry::File { path: file, .. } = entry else {
+            continue;
+        };
+        let Ok(rel) = file.strip_prefix(path) else {
+            continue;
+        };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        let bytes = reader.read(&file).map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
+        let bytes = reader
+            .read(&file)
+            .map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
         total += bytes.len();
         if total > MAX_CHART_BYTES || files.len() >= MAX_CHART_FILES {
             return Err(ScanError::file(
@@ -137,21 +146,49 @@ pub fn read_chart(path: &Path, display: &str) -> Result<ChartInput, ScanError> {
 /// The options a chart is rendered with: the configuration's `helm:` section
 /// (paths relative to `config_dir`), then the command line. Files named by
 /// `--values`/`--set-file` are read here.
-pub fn helm_options(config: &HelmConfig, config_dir: &Path, flags: &HelmFlags, extra_values: &[PathBuf]) -> Result<HelmOptions, ScanError> {
+pub fn helm_options(
+    config: &HelmConfig,
+    config_dir: &Path,
+    flags: &HelmFlags,
+    extra_values: &[PathBuf],
+) -> Result<HelmOptions, ScanError> {
     let mut opts = HelmOptions::default();
     let reader = Reader::new(MAX_CHART_FILE).pipes(true);
     let read = |p: &Path| -> Result<String, ScanError> {
-        reader.read_to_string(p).map_err(|e| e.to_scan_error(walk::display_path(p)))
+        reader
+            .read_to_string(p)
+            .map_err(|e| e.to_scan_error(walk::display_path(p)))
     };
     let config_values = config.values.iter().map(|v| config_dir.join(v));
-    for p in config_values.chain(flags.values.iter().cloned()).chain(extra_values.iter().cloned()) {
+    for p in config_values
+        .chain(flags.values.iter().cloned())
+        .chain(extra_values.iter().cloned())
+    {
         let text = read(&p)?;
-        opts.values_files.push(ValuesFile { name: walk::display_path(&p), text });
+        opts.values_files.push(ValuesFile {
+            name: walk::display_path(&p),
+            text,
+        });
     }
     opts.set = config.set.iter().chain(&flags.set).cloned().collect();
-    opts.set_string = config.set_string.iter().chain(&flags.set_string).cloned().collect();
-    opts.set_json = config.set_json.iter().chain(&flags.set_json).cloned().collect();
-    opts.set_file = config.set_file.iter().chain(&flags.set_file).cloned().collect();
+    opts.set_string = config
+        .set_string
+        .iter()
+        .chain(&flags.set_string)
+        .cloned()
+        .collect();
+    opts.set_json = config
+        .set_json
+        .iter()
+        .chain(&flags.set_json)
+        .cloned()
+        .collect();
+    opts.set_file = config
+        .set_file
+        .iter()
+        .chain(&flags.set_file)
+        .cloned()
+        .collect();
     for spec in &opts.set_file {
         for part in spec.split(',') {
             if let Some((_, file)) = part.split_once('=') {
@@ -166,13 +203,25 @@ pub fn helm_options(config: &HelmConfig, config_dir: &Path, flags: &HelmFlags, e
     if let Some(n) = flags.namespace.as_ref().or(config.namespace.as_ref()) {
         opts.namespace.clone_from(n);
     }
-    opts.kube_version = flags.kube_version.clone().or_else(|| config.kube_version.clone());
-    opts.api_versions = config.api_versions.iter().chain(&flags.api_versions).cloned().collect();
+    opts.kube_version = flags
+        .kube_version
+        .clone()
+        .or_else(|| config.kube_version.clone());
+    opts.api_versions = config
+        .api_versions
+        .iter()
+        .chain(&flags.api_versions)
+        .cloned()
+        .collect();
     Ok(opts)
 }
 
 /// What a scan gets from one chart: its rendered sources and errors.
-pub fn chart_sources(path: &Path, display: &str, options: &HelmOptions) -> (Vec<Source>, Vec<ScanError>) {
+pub fn chart_sources(
+    path: &Path,
+    display: &str,
+    options: &HelmOptions,
+) -> (Vec<Source>, Vec<ScanError>) {
     let chart = match read_chart(path, display).and_then(|input| helm::load_chart(input, display)) {
         Ok(c) => c,
         Err(e) => return (Vec::new(), vec![e]),
@@ -192,7 +241,10 @@ fn load(path: &Path) -> Result<(Chart, String), ScanError> {
 /// prints them (`Error: …` on standard error, exit status 1).
 pub fn run(args: &RenderArgs, config: &HelmConfig, config_dir: &Path) -> ExitCode {
     if !is_chart(&args.path) {
-        eprintln!("Error: {} is not a Helm chart (a folder with Chart.yaml, or a .tgz)", walk::display_path(&args.path));
+        eprintln!(
+            "Error: {} is not a Helm chart (a folder with Chart.yaml, or a .tgz)",
+            walk::display_path(&args.path)
+        );
         return ExitCode::from(2);
     }
     let mut options = match helm_options(config, config_dir, &args.helm, &args.values_short) {
@@ -231,7 +283,10 @@ pub fn run(args: &RenderArgs, config: &HelmConfig, config_dir: &Path) -> ExitCod
     }
 }
 
-fn stockade_helm_template(chart: &Chart, options: &HelmOptions) -> Result<String, (String, String)> {
+fn stockade_helm_template(
+    chart: &Chart,
+    options: &HelmOptions,
+) -> Result<String, (String, String)> {
     stockade::helm::template(chart, options).map_err(|(printed, e)| (printed, e.message))
 }
 
@@ -241,9 +296,11 @@ pub fn run_command(args: &RenderArgs) -> ExitCode {
     let path = if args.no_config {
         None
     } else {
-        args.config
-            .clone()
-            .or_else(|| std::env::current_dir().ok().and_then(|cwd| crate::config::discover(&cwd)))
+        args.config.clone().or_else(|| {
+            std::env::current_dir()
+                .ok()
+                .and_then(|cwd| crate::config::discover(&cwd))
+        })
     };
     let config = match path {
         Some(path) => match crate::config::load(&path) {

@@ -82,6 +82,7 @@ fn parallel<T: Sync, R: Send>(
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
 /// merged report and the text of every scanned source, by path.
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)]
 pub fn scan_all(
     config: Config,
     inputs: &[Input],
@@ -159,7 +160,11 @@ pub fn scan_all(
                         texts.push((file.path().to_string(), file.text().to_string()));
                     }
                 }
-                texts.extend(sources.iter().map(|s| (s.path().to_string(), s.text().to_string())));
+                texts.extend(
+                    sources
+                        .iter()
+                        .map(|s| (s.path().to_string(), s.text().to_string())),
+                );
                 texts
             }
             _ => Vec::new(),

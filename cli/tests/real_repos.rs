@@ -243,8 +243,14 @@ fn templates_and_kustomizations_are_skipped_with_a_reason_and_charts_rendered() 
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
     dir.write("deploy.yaml.j2", "{% if x %}\n");
     dir.write("_helpers.tpl", "{{ define }}\n");
-    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\nversion: 0.1.0\n");
-    dir.write("charts/web/templates/d.yaml", "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n");
+    dir.write(
+        "charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    dir.write(
+        "charts/web/templates/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
     dir.write("overlays/prod/kustomization.yaml", "resources: [d.yaml]\n");
     dir.write("overlays/prod/d.yaml", DEPLOYMENT);
     let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
@@ -256,19 +262,35 @@ fn templates_and_kustomizations_are_skipped_with_a_reason_and_charts_rendered() 
         skipped(&report),
         [
             // Rendered: a Deployment without a pod spec, as the kustomization's below.
-            ("charts/web/templates/d.yaml (rendered)".to_string(), "Deployment".to_string()),
+            (
+                "charts/web/templates/d.yaml (rendered)".to_string(),
+                "Deployment".to_string()
+            ),
             ("Dockerfile.template".to_string(), "template".to_string()),
             ("deploy.yaml.j2".to_string(), "template".to_string()),
             ("overlays/prod".to_string(), "kustomization".to_string()),
         ]
     );
     // Named, a chart folder is rendered too; a broken one is a located error.
-    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "charts/web"]);
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "charts/web"],
+    );
     assert_eq!(out.json()["summary"]["files"], 1);
-    dir.write("charts/web/templates/e.yaml", "{{ .Values.x | required \"x is required\" }}\n");
-    let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "charts/web"]);
+    dir.write(
+        "charts/web/templates/e.yaml",
+        "{{ .Values.x | required \"x is required\" }}\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "charts/web"],
+    );
     assert_eq!(out.code, 2, "{}", out.stdout);
-    assert!(out.stderr.contains("charts/web/templates/e.yaml:1:"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("charts/web/templates/e.yaml:1:"),
+        "{}",
+        out.stderr
+    );
     let out = run_in(
         dir.path(),
         &["scan", "--no-config", "-f", "json", "Dockerfile.template"],

@@ -38,7 +38,10 @@ fn limit_err(message: impl Into<String>) -> HelmError {
 
 /// The files of a chart archive, names relative to the chart folder (the first
 /// path component, the chart's own folder, removed), in archive order.
-pub fn read_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<(String, Vec<u8>)>, HelmError> {
+pub fn read_archive(
+    bytes: &[u8],
+    limits: &ArchiveLimits,
+) -> Result<Vec<(String, Vec<u8>)>, HelmError> {
     if !bytes.starts_with(&[0x1f, 0x8b]) {
         return Err(archive_err("gzip: invalid header"));
     }
@@ -78,8 +81,16 @@ pub fn read_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Vec<(String,
         } else {
             let base = cstr(block.get(0..100).unwrap_or_default());
             let is_ustar = block.get(257..262) == Some(b"ustar");
-            let prefix = if is_ustar { cstr(block.get(345..500).unwrap_or_default()) } else { String::new() };
-            if prefix.is_empty() { base } else { format!("{prefix}/{base}") }
+            let prefix = if is_ustar {
+                cstr(block.get(345..500).unwrap_or_default())
+            } else {
+                String::new()
+            };
+            if prefix.is_empty() {
+                base
+            } else {
+                format!("{prefix}/{base}")
+            }
         };
         if let Some(p) = pax_path.take() {
             name = p;
@@ -158,7 +169,8 @@ fn clean_name(raw: &str) -> Result<String, HelmError> {
         return Err(archive_err("chart illegally references parent directory"));
     }
     let b = cleaned.as_bytes();
-    if b.len() >= 3 && b.first().is_some_and(u8::is_ascii_alphabetic) && b.get(1..3) == Some(b":/") {
+    if b.len() >= 3 && b.first().is_some_and(u8::is_ascii_alphabetic) && b.get(1..3) == Some(b":/")
+    {
         return Err(archive_err("chart contains illegally named files"));
     }
     Ok(cleaned)
@@ -224,7 +236,9 @@ fn read_exact_vec(r: &mut impl Read, n: u64) -> Result<Vec<u8>, HelmError> {
         .read_to_end(&mut data)
         .map_err(|e| archive_err(gzip_error(&e)))?;
     if (got as u64) < n {
-        return Err(limit_err("unexpected EOF: the archive ends inside a file, or is larger than the budget"));
+        return Err(limit_err(
+            "unexpected EOF: the archive ends inside a file, or is larger than the budget",
+        ));
     }
     Ok(data)
 }
@@ -262,13 +276,19 @@ fn parse_size(field: &[u8]) -> Option<u64> {
 }
 
 fn checksum_ok(block: &[u8; 512]) -> bool {
-    let Some(stored) = block.get(148..156).and_then(|f| parse_size(f)) else {
+    let Some(stored) = block.get(148..156).and_then(parse_size) else {
         return false;
     };
     let sum: u64 = block
         .iter()
         .enumerate()
-        .map(|(i, &b)| if (148..156).contains(&i) { 32 } else { u64::from(b) })
+        .map(|(i, &b)| {
+            if (148..156).contains(&i) {
+                32
+            } else {
+                u64::from(b)
+            }
+        })
         .sum();
     sum == stored
 }
@@ -306,7 +326,11 @@ pub fn write_archive(files: &[(&str, &[u8])]) -> Vec<u8> {
         put(&mut header, 100, b"0000644\0");
         put(&mut header, 108, b"0000000\0");
         put(&mut header, 116, b"0000000\0");
-        put(&mut header, 124, format!("{:011o}\0", data.len()).as_bytes());
+        put(
+            &mut header,
+            124,
+            format!("{:011o}\0", data.len()).as_bytes(),
+        );
         put(&mut header, 136, b"00000000000\0");
         put(&mut header, 148, b"        ");
         put(&mut header, 156, b"0");
@@ -343,11 +367,15 @@ mod tests {
         assert_eq!(files[1], ("templates/a.yaml".to_string(), b"x".to_vec()));
         let bad = write_archive(&[("c/../../etc/passwd", b"x")]);
         assert_eq!(
-            read_archive(&bad, &ArchiveLimits::default()).unwrap_err().message,
+            read_archive(&bad, &ArchiveLimits::default())
+                .unwrap_err()
+                .message,
             "chart illegally references parent directory"
         );
         assert_eq!(
-            read_archive(b"not gzip", &ArchiveLimits::default()).unwrap_err().message,
+            read_archive(b"not gzip", &ArchiveLimits::default())
+                .unwrap_err()
+                .message,
             "gzip: invalid header"
         );
     }
@@ -355,12 +383,25 @@ mod tests {
     #[test]
     fn zip_bomb_is_a_limit() {
         let big = vec![0u8; 3 << 20];
-        let tgz = write_archive(&[("c/Chart.yaml", b"name: c\n"), ("c/big", &big), ("c/big2", &big)]);
+        let tgz = write_archive(&[
+            ("c/Chart.yaml", b"name: c\n"),
+            ("c/big", &big),
+            ("c/big2", &big),
+        ]);
         assert!(tgz.len() < 64 * 1024, "compresses well: {}", tgz.len());
-        let limits = ArchiveLimits { max_total_bytes: 4 << 20, ..ArchiveLimits::default() };
+        let limits = ArchiveLimits {
+            max_total_bytes: 4 << 20,
+            ..ArchiveLimits::default()
+        };
         let err = read_archive(&tgz, &limits).unwrap_err();
         assert_eq!(err.kind, HelmErrorKind::Limit);
-        let limits = ArchiveLimits { max_file_bytes: 1 << 20, ..ArchiveLimits::default() };
-        assert!(read_archive(&tgz, &limits).unwrap_err().message.contains("maximum file size"));
+        let limits = ArchiveLimits {
+            max_file_bytes: 1 << 20,
+            ..ArchiveLimits::default()
+        };
+        assert!(read_archive(&tgz, &limits)
+            .unwrap_err()
+            .message
+            .contains("maximum file size"));
     }
 }

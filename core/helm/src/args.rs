@@ -50,19 +50,26 @@ impl HelmArgs {
             let mut value = |name: &str| -> Result<String, String> {
                 match &inline {
                     Some(v) => Ok(v.clone()),
-                    None => it.next().cloned().ok_or_else(|| format!("flag needs an argument: {name}")),
+                    None => it
+                        .next()
+                        .cloned()
+                        .ok_or_else(|| format!("flag needs an argument: {name}")),
                 }
             };
             let o = &mut out.options;
             match flag.as_str() {
-                "-f" | "--values" => out.values_files.extend(value(&flag)?.split(',').map(str::to_string)),
+                "-f" | "--values" => out
+                    .values_files
+                    .extend(value(&flag)?.split(',').map(str::to_string)),
                 "--set" => o.set.push(value(&flag)?),
                 "--set-string" => o.set_string.push(value(&flag)?),
                 "--set-file" => o.set_file.push(value(&flag)?),
                 "--set-json" => o.set_json.push(value(&flag)?),
                 "-n" | "--namespace" => o.namespace = value(&flag)?,
                 "--kube-version" => o.kube_version = Some(value(&flag)?),
-                "-a" | "--api-versions" => o.api_versions.extend(value(&flag)?.split(',').map(str::to_string)),
+                "-a" | "--api-versions" => o
+                    .api_versions
+                    .extend(value(&flag)?.split(',').map(str::to_string)),
                 "-s" | "--show-only" => o.show_only.push(value(&flag)?),
                 "--name-template" => out.name_template = Some(value(&flag)?),
                 "--release-name" => o.release_name = value(&flag)?,
@@ -89,10 +96,20 @@ mod tests {
 
     #[test]
     fn flags() {
-        let args: Vec<String> = ["template", "x", "--set", "a=1,b=2", "-a", "v1,v2", "--name-template=n-{{ 1 }}", "-f", "v.yaml"]
-            .iter()
-            .map(|s| (*s).to_string())
-            .collect();
+        let args: Vec<String> = [
+            "template",
+            "x",
+            "--set",
+            "a=1,b=2",
+            "-a",
+            "v1,v2",
+            "--name-template=n-{{ 1 }}",
+            "-f",
+            "v.yaml",
+        ]
+        .iter()
+        .map(|s| (*s).to_string())
+        .collect();
         let a = HelmArgs::parse(&args).unwrap();
         assert_eq!(a.chart(), Some("x"));
         assert_eq!(a.options.set, ["a=1,b=2"]);

@@ -109,7 +109,10 @@ impl Chart {
     /// Load a chart from the files of its folder (names relative to it, `/`
     /// separated). `.helmignore` and Helm's default ignore rule apply, as
     /// `helm template DIR` applies them.
-    pub fn from_dir_files(files: BTreeMap<String, Vec<u8>>, limits: &ArchiveLimits) -> Result<Self, HelmError> {
+    pub fn from_dir_files(
+        files: BTreeMap<String, Vec<u8>>,
+        limits: &ArchiveLimits,
+    ) -> Result<Self, HelmError> {
         let mut rules = match files.get(".helmignore") {
             Some(text) => Rules::parse(&String::from_utf8_lossy(text)).map_err(chart_err)?,
             None => Rules::default(),
@@ -132,7 +135,10 @@ impl Chart {
     /// Load a chart from `.tgz` bytes.
     pub fn from_archive(bytes: &[u8], limits: &ArchiveLimits) -> Result<Self, HelmError> {
         let files = read_archive(bytes, limits)?;
-        let files = files.into_iter().map(|(name, data)| ChartFile { name, data }).collect();
+        let files = files
+            .into_iter()
+            .map(|(name, data)| ChartFile { name, data })
+            .collect();
         load_files(files, String::new(), limits, 0)
     }
 }
@@ -140,9 +146,17 @@ impl Chart {
 /// How deep subcharts may nest (charts in `charts/` of charts in `charts/`…).
 const MAX_CHART_DEPTH: usize = 32;
 
-fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, depth: usize) -> Result<Chart, HelmError> {
+fn load_files(
+    files: Vec<ChartFile>,
+    location: String,
+    limits: &ArchiveLimits,
+    depth: usize,
+) -> Result<Chart, HelmError> {
     if depth > MAX_CHART_DEPTH {
-        return Err(HelmError::new(HelmErrorKind::Limit, format!("subcharts nest deeper than {MAX_CHART_DEPTH} levels")));
+        return Err(HelmError::new(
+            HelmErrorKind::Limit,
+            format!("subcharts nest deeper than {MAX_CHART_DEPTH} levels"),
+        ));
     }
     let mut chart = Chart {
         location: location.clone(),
@@ -151,7 +165,10 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
     let mut metadata: Option<Metadata> = None;
     for f in &files {
         if f.name == "Chart.yaml" {
-            let md = parse_metadata(&f.text()).map_err(|e| chart_err(format!("cannot load Chart.yaml: {e}")).at(join(&location, "Chart.yaml"), None))?;
+            let md = parse_metadata(&f.text()).map_err(|e| {
+                chart_err(format!("cannot load Chart.yaml: {e}"))
+                    .at(join(&location, "Chart.yaml"), None)
+            })?;
             metadata = Some(md);
         }
     }
@@ -160,7 +177,9 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
         let name = f.name.as_str();
         match name {
             "Chart.yaml" | "Chart.lock" | "requirements.lock" => {
-                if name == "requirements.lock" && metadata.as_ref().is_some_and(|m| m.api_version == "v1") {
+                if name == "requirements.lock"
+                    && metadata.as_ref().is_some_and(|m| m.api_version == "v1")
+                {
                     chart.files.push(f);
                 }
             }
@@ -168,7 +187,8 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
             "values.schema.json" => chart.schema = Some(f.data),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(Metadata::default);
-                let deps = parse_requirements(&f.text()).map_err(|e| chart_err(format!("cannot load requirements.yaml: {e}")))?;
+                let deps = parse_requirements(&f.text())
+                    .map_err(|e| chart_err(format!("cannot load requirements.yaml: {e}")))?;
                 md.dependencies = deps;
                 if md.api_version == "v1" {
                     chart.files.push(f);
@@ -176,13 +196,19 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
             }
             _ if name.starts_with("templates/") => chart.templates.push(f),
             _ if name.starts_with("charts/") => {
-                if std::path::Path::new(name).extension().is_some_and(|e| e == "prov") {
+                if std::path::Path::new(name)
+                    .extension()
+                    .is_some_and(|e| e == "prov")
+                {
                     chart.files.push(f);
                     continue;
                 }
                 let rest = name.strip_prefix("charts/").unwrap_or(name);
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(cname).or_default().push(ChartFile { name: rest.to_string(), data: f.data });
+                subcharts.entry(cname).or_default().push(ChartFile {
+                    name: rest.to_string(),
+                    data: f.data,
+                });
             }
             _ => chart.files.push(f),
         }
@@ -197,8 +223,13 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
             continue;
         }
         let sub_location = join(&location, &format!("charts/{n}"));
-        let sub = if std::path::Path::new(&n).extension().is_some_and(|e| e == "tgz") {
-            let Some(file) = files.into_iter().next() else { continue };
+        let sub = if std::path::Path::new(&n)
+            .extension()
+            .is_some_and(|e| e == "tgz")
+        {
+            let Some(file) = files.into_iter().next() else {
+                continue;
+            };
             if file.name != n {
                 return Err(chart_err(format!(
                     "error unpacking subchart tar in {}: expected {n}, got {}",
@@ -207,14 +238,21 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
                 )));
             }
             read_archive(&file.data, limits)
-                .map(|fs| fs.into_iter().map(|(name, data)| ChartFile { name, data }).collect())
+                .map(|fs| {
+                    fs.into_iter()
+                        .map(|(name, data)| ChartFile { name, data })
+                        .collect()
+                })
                 .and_then(|fs| load_files(fs, sub_location, limits, depth + 1))
         } else {
             let buff = files
                 .into_iter()
                 .filter_map(|f| {
                     let (_, rest) = f.name.split_once('/')?;
-                    Some(ChartFile { name: rest.to_string(), data: f.data })
+                    Some(ChartFile {
+                        name: rest.to_string(),
+                        data: f.data,
+                    })
                 })
                 .collect();
             load_files(buff, sub_location, limits, depth + 1)
@@ -223,7 +261,11 @@ fn load_files(files: Vec<ChartFile>, location: String, limits: &ArchiveLimits, d
             Ok(sub) => chart.dependencies.push(sub),
             Err(e) => {
                 return Err(HelmError {
-                    message: format!("error unpacking subchart {n} in {}: {}", chart.name(), e.message),
+                    message: format!(
+                        "error unpacking subchart {n} in {}: {}",
+                        chart.name(),
+                        e.message
+                    ),
                     ..e
                 })
             }
@@ -243,7 +285,9 @@ fn join(location: &str, name: &str) -> String {
 fn parse_yaml(text: &str) -> Result<Option<Node>, String> {
     match stockade_yaml::parse_single(text, &Limits::default()) {
         Ok(node) => Ok(Some(node)),
-        Err(problems) => Err(problems.first().map_or_else(|| "invalid YAML".to_string(), |p| p.message.clone())),
+        Err(problems) => Err(problems
+            .first()
+            .map_or_else(|| "invalid YAML".to_string(), |p| p.message.clone())),
     }
 }
 
@@ -258,7 +302,9 @@ fn scalar(node: &Node) -> String {
 }
 
 fn strings(node: Option<&Node>) -> Vec<String> {
-    node.and_then(Node::as_seq).map(|s| s.iter().map(scalar).collect()).unwrap_or_default()
+    node.and_then(Node::as_seq)
+        .map(|s| s.iter().map(scalar).collect())
+        .unwrap_or_default()
 }
 
 fn sanitize(s: &str) -> String {
@@ -280,7 +326,12 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, String> {
     let Some(root) = parse_yaml(text)? else {
         return Ok(Metadata::default());
     };
-    let get = |k: &str| root.get(k).map(scalar).map(|s| sanitize(&s)).unwrap_or_default();
+    let get = |k: &str| {
+        root.get(k)
+            .map(scalar)
+            .map(|s| sanitize(&s))
+            .unwrap_or_default()
+    };
     let mut md = Metadata {
         name: get("name"),
         home: get("home"),
@@ -293,7 +344,10 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, String> {
         condition: get("condition"),
         tags: get("tags"),
         app_version: get("appVersion"),
-        deprecated: root.get("deprecated").and_then(Node::as_bool).unwrap_or(false),
+        deprecated: root
+            .get("deprecated")
+            .and_then(Node::as_bool)
+            .unwrap_or(false),
         kube_version: get("kubeVersion"),
         chart_type: get("type"),
         ..Metadata::default()
@@ -304,12 +358,17 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, String> {
     if let Some(ms) = root.get("maintainers").and_then(Node::as_seq) {
         for m in ms {
             let g = |k: &str| m.get(k).map(scalar).unwrap_or_default();
-            md.maintainers.push(Maintainer { name: g("name"), email: g("email"), url: g("url") });
+            md.maintainers.push(Maintainer {
+                name: g("name"),
+                email: g("email"),
+                url: g("url"),
+            });
         }
     }
     if let Some(entries) = root.get("annotations").and_then(Node::as_map) {
         for (k, v) in entries {
-            md.annotations.insert(k.key_string().unwrap_or_default(), scalar(v));
+            md.annotations
+                .insert(k.key_string().unwrap_or_default(), scalar(v));
         }
     }
     md.dependencies = parse_dependencies(root.get("dependencies"));
@@ -317,7 +376,9 @@ pub fn parse_metadata(text: &str) -> Result<Metadata, String> {
 }
 
 fn parse_requirements(text: &str) -> Result<Vec<Dependency>, String> {
-    Ok(parse_yaml(text)?.map(|root| parse_dependencies(root.get("dependencies"))).unwrap_or_default())
+    Ok(parse_yaml(text)?
+        .map(|root| parse_dependencies(root.get("dependencies")))
+        .unwrap_or_default())
 }
 
 fn parse_dependencies(node: Option<&Node>) -> Vec<Dependency> {
@@ -327,7 +388,12 @@ fn parse_dependencies(node: Option<&Node>) -> Vec<Dependency> {
     items
         .iter()
         .map(|d| {
-            let g = |k: &str| d.get(k).map(scalar).map(|s| sanitize(&s)).unwrap_or_default();
+            let g = |k: &str| {
+                d.get(k)
+                    .map(scalar)
+                    .map(|s| sanitize(&s))
+                    .unwrap_or_default()
+            };
             let import_values = d
                 .get("import-values")
                 .and_then(Node::as_seq)
@@ -336,8 +402,12 @@ fn parse_dependencies(node: Option<&Node>) -> Vec<Dependency> {
                         .filter_map(|iv| match &iv.value {
                             YValue::String(s) => Some(ImportValue::Export(s.clone())),
                             YValue::Map(_) => Some(ImportValue::Map {
-                                child: iv.get("child").map(go_sprint).unwrap_or_else(|| "<nil>".to_string()),
-                                parent: iv.get("parent").map(go_sprint).unwrap_or_else(|| "<nil>".to_string()),
+                                child: iv
+                                    .get("child")
+                                    .map_or_else(|| "<nil>".to_string(), go_sprint),
+                                parent: iv
+                                    .get("parent")
+                                    .map_or_else(|| "<nil>".to_string(), go_sprint),
                             }),
                             _ => None,
                         })
@@ -383,19 +453,36 @@ fn validate_metadata(md: &Metadata) -> Result<(), HelmError> {
         return v("chart.metadata.version is required".into());
     }
     if !is_valid_semver(&md.version) {
-        return v(format!("chart.metadata.version {:?} is invalid", md.version));
+        return v(format!(
+            "chart.metadata.version {:?} is invalid",
+            md.version
+        ));
     }
     if !matches!(md.chart_type.as_str(), "" | "application" | "library") {
         return v("chart.metadata.type must be application or library".into());
     }
     let mut seen = std::collections::BTreeSet::new();
     for d in &md.dependencies {
-        if !d.alias.is_empty() && !d.alias.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            return v(format!("dependency {:?} has disallowed characters in the alias", d.name));
+        if !d.alias.is_empty()
+            && !d
+                .alias
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return v(format!(
+                "dependency {:?} has disallowed characters in the alias",
+                d.name
+            ));
         }
-        let key = if d.alias.is_empty() { &d.name } else { &d.alias };
+        let key = if d.alias.is_empty() {
+            &d.name
+        } else {
+            &d.alias
+        };
         if !seen.insert(key.clone()) {
-            return v(format!("more than one dependency with name or alias {key:?}"));
+            return v(format!(
+                "more than one dependency with name or alias {key:?}"
+            ));
         }
     }
     Ok(())
@@ -408,5 +495,9 @@ pub fn is_valid_semver(v: &str) -> bool {
     let (core, _build) = v.split_once('+').unwrap_or((v, ""));
     let (core, _pre) = core.split_once('-').unwrap_or((core, ""));
     let parts: Vec<&str> = core.split('.').collect();
-    !parts.is_empty() && parts.len() <= 3 && parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    !parts.is_empty()
+        && parts.len() <= 3
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
 }

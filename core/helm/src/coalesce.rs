@@ -99,7 +99,7 @@ fn go_type_name(v: &Value) -> String {
         Data::String(s) => format!("string={s}"),
         Data::Float(f) => format!("float64={f}"),
         Data::Int(i) => format!("int64={i}"),
-        Data::Bool(b) => return b.to_string(),
+        Data::Bool(b) => b.to_string(),
         Data::List(_) => "[]interface {}=[...]".to_string(),
         Data::Null | Data::Map(_) => "<nil>".to_string(),
     }
@@ -108,23 +108,28 @@ fn go_type_name(v: &Value) -> String {
 fn coalesce_globals(dest: &mut Map, src: &Map, warnings: &mut Warnings) {
     let mut dg = match dest.get(GLOBAL) {
         None => Map::new(),
-        Some(v) => match v.as_map() {
-            Some(m) => m.clone(),
-            None => {
-                warnings.push("warning: skipping globals because destination global is not a table.".into());
+        Some(v) => {
+            if let Some(m) = v.as_map() {
+                m.clone()
+            } else {
+                warnings.push(
+                    "warning: skipping globals because destination global is not a table.".into(),
+                );
                 return;
             }
-        },
+        }
     };
     let sg = match src.get(GLOBAL) {
         None => Map::new(),
-        Some(v) => match v.as_map() {
-            Some(m) => m.clone(),
-            None => {
-                warnings.push("warning: skipping globals because source global is not a table.".into());
+        Some(v) => {
+            if let Some(m) = v.as_map() {
+                m.clone()
+            } else {
+                warnings
+                    .push("warning: skipping globals because source global is not a table.".into());
                 return;
             }
-        },
+        }
     };
     for (key, val) in sg {
         if let Some(vmap) = val.as_map() {
@@ -139,7 +144,9 @@ fn coalesce_globals(dest: &mut Map, src: &Map, warnings: &mut Warnings) {
                         coalesce_tables(&mut vv, &mut src_copy, "", true, warnings);
                         *destv = Value::map(vv).with_origin(val.origin);
                     } else {
-                        warnings.push(format!("Conflict: cannot merge map onto non-map for {key:?}. Skipping."));
+                        warnings.push(format!(
+                            "Conflict: cannot merge map onto non-map for {key:?}. Skipping."
+                        ));
                     }
                 }
             }
@@ -153,7 +160,13 @@ fn coalesce_globals(dest: &mut Map, src: &Map, warnings: &mut Warnings) {
     dest.insert(GLOBAL.to_string(), Value::map(dg).with_origin(origin));
 }
 
-fn coalesce_values(ch: &ValuesChart<'_>, v: &mut Map, prefix: &str, merge: bool, warnings: &mut Warnings) {
+fn coalesce_values(
+    ch: &ValuesChart<'_>,
+    v: &mut Map,
+    prefix: &str,
+    merge: bool,
+    warnings: &mut Warnings,
+) {
     let sub_prefix = concat(prefix, &ch.name);
     for (key, val) in &ch.values {
         if let Some(value) = v.get_mut(key) {
@@ -170,7 +183,9 @@ fn coalesce_values(ch: &ValuesChart<'_>, v: &mut Map, prefix: &str, merge: bool,
                         coalesce_tables(dest, &mut src, &concat(&sub_prefix, key), merge, warnings);
                     }
                     Data::Null => {}
-                    _ => warnings.push(format!("warning: skipped value for {sub_prefix}.{key}: Not a table.")),
+                    _ => warnings.push(format!(
+                        "warning: skipped value for {sub_prefix}.{key}: Not a table."
+                    )),
                 }
             }
         } else {
@@ -190,9 +205,18 @@ fn coalesce_values(ch: &ValuesChart<'_>, v: &mut Map, prefix: &str, merge: bool,
 
 /// `CoalesceTables` (`merge == false`) / `MergeTables` (`merge == true`):
 /// `dst` wins, `src` fills in.
-pub fn coalesce_tables(dst: &mut Map, src: &mut Map, prefix: &str, merge: bool, warnings: &mut Warnings) {
-    let src_non_nil: std::collections::BTreeSet<String> =
-        src.iter().filter(|(_, v)| !v.is_null()).map(|(k, _)| k.clone()).collect();
+pub fn coalesce_tables(
+    dst: &mut Map,
+    src: &mut Map,
+    prefix: &str,
+    merge: bool,
+    warnings: &mut Warnings,
+) {
+    let src_non_nil: std::collections::BTreeSet<String> = src
+        .iter()
+        .filter(|(_, v)| !v.is_null())
+        .map(|(k, _)| k.clone())
+        .collect();
     for (key, val) in dst.iter() {
         if val.is_null() {
             src.insert(key.clone(), Value::null());

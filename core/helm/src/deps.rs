@@ -25,7 +25,12 @@ fn meta_deps(chart: &ValuesChart<'_>) -> Vec<Dependency> {
     chart.meta_dependencies.clone().unwrap_or_default()
 }
 
-fn process_enabled(c: &mut ValuesChart<'_>, v: &Map, path: &str, warnings: &mut Warnings) -> Result<(), HelmError> {
+fn process_enabled(
+    c: &mut ValuesChart<'_>,
+    v: &Map,
+    path: &str,
+    warnings: &mut Warnings,
+) -> Result<(), HelmError> {
     let reqs_src = c.chart.metadata.dependencies.clone();
     if reqs_src.is_empty() {
         return Ok(());
@@ -34,18 +39,19 @@ fn process_enabled(c: &mut ValuesChart<'_>, v: &Map, path: &str, warnings: &mut 
     let mut chart_deps: Vec<ValuesChart<'_>> = existing
         .iter()
         .filter(|e| {
-            !reqs_src
-                .iter()
-                .any(|r| e.name == r.name && crate::semver::is_compatible_range(&r.version, &e.chart.metadata.version))
+            !reqs_src.iter().any(|r| {
+                e.name == r.name
+                    && crate::semver::is_compatible_range(&r.version, &e.chart.metadata.version)
+            })
         })
         .cloned()
         .collect();
     let mut reqs = reqs_src;
     for req in &mut reqs {
-        if let Some(found) = existing
-            .iter()
-            .find(|e| e.name == req.name && crate::semver::is_compatible_range(&req.version, &e.chart.metadata.version))
-        {
+        if let Some(found) = existing.iter().find(|e| {
+            e.name == req.name
+                && crate::semver::is_compatible_range(&req.version, &e.chart.metadata.version)
+        }) {
             let mut out = found.clone();
             if !req.alias.is_empty() {
                 out.name.clone_from(&req.alias);
@@ -61,7 +67,11 @@ fn process_enabled(c: &mut ValuesChart<'_>, v: &Map, path: &str, warnings: &mut 
     let cvals = coalesce_chart(c, v, false, warnings)?;
     process_tags(&mut reqs, &cvals);
     process_conditions(&mut reqs, &cvals, path);
-    let removed: Vec<String> = reqs.iter().filter(|r| !r.enabled).map(|r| r.name.clone()).collect();
+    let removed: Vec<String> = reqs
+        .iter()
+        .filter(|r| !r.enabled)
+        .map(|r| r.name.clone())
+        .collect();
     c.dependencies.retain(|d| !removed.contains(&d.name));
     reqs.retain(|r| !removed.contains(&r.name));
     for t in &mut c.dependencies {
@@ -114,11 +124,7 @@ fn process_tags(reqs: &mut [Dependency], cvals: &Map) {
                 }
             }
         }
-        if !has_true && has_false {
-            r.enabled = false;
-        } else {
-            r.enabled = true;
-        }
+        r.enabled = has_true || !has_false;
     }
 }
 
@@ -147,14 +153,22 @@ fn path_to_map(path: &str, data: Map) -> Map {
     }
 }
 
-fn process_import_values_rec(c: &mut ValuesChart<'_>, merge: bool, warnings: &mut Warnings) -> Result<(), HelmError> {
+fn process_import_values_rec(
+    c: &mut ValuesChart<'_>,
+    merge: bool,
+    warnings: &mut Warnings,
+) -> Result<(), HelmError> {
     for d in &mut c.dependencies {
         process_import_values_rec(d, merge, warnings)?;
     }
     process_import_values(c, merge, warnings)
 }
 
-fn process_import_values(c: &mut ValuesChart<'_>, merge: bool, warnings: &mut Warnings) -> Result<(), HelmError> {
+fn process_import_values(
+    c: &mut ValuesChart<'_>,
+    merge: bool,
+    warnings: &mut Warnings,
+) -> Result<(), HelmError> {
     let reqs = meta_deps(c);
     if reqs.is_empty() {
         return Ok(());

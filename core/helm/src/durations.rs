@@ -51,7 +51,11 @@ fn from_seconds_f(seconds: f64) -> Result<i64, String> {
 /// Helm's `asDuration`.
 pub fn as_duration(v: &GoValue) -> Result<i64, String> {
     match v {
-        GoValue::Object(o) => o.as_any().downcast_ref::<Duration>().map(|d| d.0).ok_or_else(|| format!("unsupported duration type {}", v.type_name())),
+        GoValue::Object(o) => o
+            .as_any()
+            .downcast_ref::<Duration>()
+            .map(|d| d.0)
+            .ok_or_else(|| format!("unsupported duration type {}", v.type_name())),
         GoValue::String(s) => {
             let s = s.trim();
             if s.is_empty() {
@@ -66,8 +70,13 @@ pub fn as_duration(v: &GoValue) -> Result<i64, String> {
             }
         }
         GoValue::Nil => Err("invalid duration".into()),
-        GoValue::Int(i, _) => i.checked_mul(1_000_000_000).ok_or_else(|| format!("duration seconds overflow: {i}")),
-        GoValue::Uint(u, _) => i64::try_from(*u).ok().and_then(|i| i.checked_mul(1_000_000_000)).ok_or_else(|| format!("duration seconds overflow: {u}")),
+        GoValue::Int(i, _) => i
+            .checked_mul(1_000_000_000)
+            .ok_or_else(|| format!("duration seconds overflow: {i}")),
+        GoValue::Uint(u, _) => i64::try_from(*u)
+            .ok()
+            .and_then(|i| i.checked_mul(1_000_000_000))
+            .ok_or_else(|| format!("duration seconds overflow: {u}")),
         GoValue::Float(f, _) => from_seconds_f(*f),
         other => Err(format!("unsupported duration type {}", other.type_name())),
     }
@@ -80,7 +89,11 @@ fn round(d: i64, m: i64) -> i64 {
     let r = d % m;
     if d < 0 {
         let r = -r;
-        if r + r < m { d + r } else { d.saturating_sub(m).saturating_add(r) }
+        if r + r < m {
+            d + r
+        } else {
+            d.saturating_sub(m).saturating_add(r)
+        }
     } else if r + r < m {
         d - r
     } else {
@@ -107,15 +120,30 @@ pub fn funcs() -> FuncMap {
     let arg0 = |a: &[GoValue]| a.first().cloned().unwrap_or_default();
     f.insert(
         "mustToDuration".into(),
-        Func::new(vec![Param::Any], move |_, a| as_duration(&arg0(&a)).map(|d| GoValue::object(Duration(d))).map_err(FuncError::msg)),
+        Func::new(vec![Param::Any], move |_, a| {
+            as_duration(&arg0(&a))
+                .map(|d| GoValue::object(Duration(d)))
+                .map_err(FuncError::msg)
+        }),
     );
-    let float_fn = |unit: f64| Func::new(vec![Param::Any], move |_, a| Ok(float_of(as_duration(&arg0(&a)).unwrap_or(0), unit)));
+    let float_fn = |unit: f64| {
+        Func::new(vec![Param::Any], move |_, a| {
+            Ok(float_of(as_duration(&arg0(&a)).unwrap_or(0), unit))
+        })
+    };
     f.insert("durationSeconds".into(), float_fn(SECOND));
     f.insert("durationMinutes".into(), float_fn(60.0 * SECOND));
     f.insert("durationHours".into(), float_fn(3600.0 * SECOND));
     f.insert("durationDays".into(), float_fn(86400.0 * SECOND));
     f.insert("durationWeeks".into(), float_fn(7.0 * 86400.0 * SECOND));
-    let int_fn = |div: i64| Func::new(vec![Param::Any], move |_, a| Ok(GoValue::Int(as_duration(&arg0(&a)).unwrap_or(0) / div, stockade_gotemplate::IntType::Int64)));
+    let int_fn = |div: i64| {
+        Func::new(vec![Param::Any], move |_, a| {
+            Ok(GoValue::Int(
+                as_duration(&arg0(&a)).unwrap_or(0) / div,
+                stockade_gotemplate::IntType::Int64,
+            ))
+        })
+    };
     f.insert("durationMilliseconds".into(), int_fn(1_000_000));
     f.insert("durationMicroseconds".into(), int_fn(1_000));
     f.insert("durationNanoseconds".into(), int_fn(1));

@@ -11,17 +11,27 @@ use crate::render::{helm_exec_message, helm_order, parse_error_message};
 
 /// Render `templates` (`{name: {"template": text, "values": data}}`, as JSON):
 /// every output by name, or the first error as Helm words it.
-pub fn render_named(templates: &serde_json::Value, lint: bool) -> Result<BTreeMap<String, String>, String> {
+pub fn render_named(
+    templates: &serde_json::Value,
+    lint: bool,
+) -> Result<BTreeMap<String, String>, String> {
     let Some(map) = templates.as_object() else {
         return Ok(BTreeMap::new());
     };
     let mut set = Template::new("gotpl");
     let _ = set.option("missingkey=zero");
-    set.funcs(crate::engine_funcs(EngineMode { strict: false, lint }));
+    set.funcs(crate::engine_funcs(EngineMode {
+        strict: false,
+        lint,
+    }));
     let mut names: Vec<String> = map.keys().cloned().collect();
     helm_order(&mut names);
     for name in &names {
-        let text = map.get(name).and_then(|t| t.get("template")).and_then(|t| t.as_str()).unwrap_or_default();
+        let text = map
+            .get(name)
+            .and_then(|t| t.get("template"))
+            .and_then(|t| t.as_str())
+            .unwrap_or_default();
         if let Err(e) = set.parse(name, text) {
             return Err(parse_error_message(name, &e.to_string()));
         }
@@ -31,7 +41,11 @@ pub fn render_named(templates: &serde_json::Value, lint: bool) -> Result<BTreeMa
         if name.rsplit('/').next().unwrap_or(name).starts_with('_') {
             continue;
         }
-        let values = map.get(name).and_then(|t| t.get("values")).cloned().unwrap_or_default();
+        let values = map
+            .get(name)
+            .and_then(|t| t.get("values"))
+            .cloned()
+            .unwrap_or_default();
         let mut data = match GoValue::from_json(&values) {
             GoValue::Map(m) => m.entries.clone(),
             _ => BTreeMap::new(),

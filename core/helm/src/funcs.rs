@@ -44,14 +44,22 @@ pub fn go_to_json(v: &GoValue, depth: usize) -> Result<Json, String> {
         GoValue::Uint(u, _) => Json::Uint(*u),
         GoValue::Float(f, _) => {
             if !f.is_finite() {
-                return Err(format!("json: unsupported value: {}", yamlout::go_format_g(*f)));
+                return Err(format!(
+                    "json: unsupported value: {}",
+                    yamlout::go_format_g(*f)
+                ));
             }
             yamlout::number_from_json_text(&yamlout::go_float(*f, true))
         }
         GoValue::Complex(..) => return Err("json: unsupported type: complex128".into()),
         GoValue::String(s) => Json::String(s.to_string()),
         GoValue::Bytes(b) => Json::String(base64(b)),
-        GoValue::List(l) => Json::List(l.items.iter().map(|x| go_to_json(x, depth + 1)).collect::<Result<_, _>>()?),
+        GoValue::List(l) => Json::List(
+            l.items
+                .iter()
+                .map(|x| go_to_json(x, depth + 1))
+                .collect::<Result<_, _>>()?,
+        ),
         GoValue::Map(m) => Json::Map(
             m.entries
                 .iter()
@@ -62,7 +70,12 @@ pub fn go_to_json(v: &GoValue, depth: usize) -> Result<Json, String> {
             if let Some(s) = o.go_string().filter(|_| o.fields().is_empty()) {
                 Json::String(s)
             } else {
-                Json::Map(o.fields().into_iter().map(|(k, x)| Ok((k, go_to_json(&x, depth + 1)?))).collect::<Result<_, String>>()?)
+                Json::Map(
+                    o.fields()
+                        .into_iter()
+                        .map(|(k, x)| Ok((k, go_to_json(&x, depth + 1)?)))
+                        .collect::<Result<_, String>>()?,
+                )
             }
         }
         GoValue::Func(f) => return Err(format!("json: unsupported type: {}", f.type_name())),
@@ -114,7 +127,11 @@ fn base64(b: &[u8]) -> String {
             | u32::from(chunk.get(2).copied().unwrap_or(0));
         for i in 0..4 {
             if i <= n {
-                out.push(char::from(T.get(((v >> (18 - 6 * i)) & 63) as usize).copied().unwrap_or(b'A')));
+                out.push(char::from(
+                    T.get(((v >> (18 - 6 * i)) & 63) as usize)
+                        .copied()
+                        .unwrap_or(b'A'),
+                ));
             } else {
                 out.push('=');
             }
@@ -137,7 +154,10 @@ pub fn yaml_to_go(text: &str) -> Result<GoValue, String> {
     };
     match &doc.root {
         Ok(node) => Ok(to_go(&crate::yamlvalues::from_node(node, 0))),
-        Err(p) => Err(format!("error converting YAML to JSON: yaml: {}", p.message)),
+        Err(p) => Err(format!(
+            "error converting YAML to JSON: yaml: {}",
+            p.message
+        )),
     }
 }
 
@@ -146,7 +166,10 @@ fn arg(args: &[GoValue], i: usize) -> GoValue {
 }
 
 fn str_arg(args: &[GoValue], i: usize) -> String {
-    args.get(i).and_then(GoValue::as_str).unwrap_or_default().to_string()
+    args.get(i)
+        .and_then(GoValue::as_str)
+        .unwrap_or_default()
+        .to_string()
 }
 
 fn string_value(s: String) -> Result<GoValue, FuncError> {
@@ -173,19 +196,39 @@ fn go_kind_name(v: &GoValue) -> &'static str {
 /// The functions of `pkg/engine/funcs.go` (not the per-render ones).
 pub fn static_funcs() -> FuncMap {
     let mut f = FuncMap::new();
-    f.insert("toYaml".into(), Func::new(vec![Param::Any], |_, a| string_value(to_yaml(&arg(&a, 0)).unwrap_or_default())));
+    f.insert(
+        "toYaml".into(),
+        Func::new(vec![Param::Any], |_, a| {
+            string_value(to_yaml(&arg(&a, 0)).unwrap_or_default())
+        }),
+    );
     f.insert(
         "mustToYaml".into(),
-        Func::new(vec![Param::Any], |_, a| to_yaml(&arg(&a, 0)).map(GoValue::string).map_err(FuncError::msg)),
+        Func::new(vec![Param::Any], |_, a| {
+            to_yaml(&arg(&a, 0))
+                .map(GoValue::string)
+                .map_err(FuncError::msg)
+        }),
     );
     f.insert(
         "toYamlPretty".into(),
-        Func::new(vec![Param::Any], |_, a| string_value(to_yaml_pretty(&arg(&a, 0)).unwrap_or_default())),
+        Func::new(vec![Param::Any], |_, a| {
+            string_value(to_yaml_pretty(&arg(&a, 0)).unwrap_or_default())
+        }),
     );
-    f.insert("toJson".into(), Func::new(vec![Param::Any], |_, a| string_value(to_json(&arg(&a, 0)).unwrap_or_default())));
+    f.insert(
+        "toJson".into(),
+        Func::new(vec![Param::Any], |_, a| {
+            string_value(to_json(&arg(&a, 0)).unwrap_or_default())
+        }),
+    );
     f.insert(
         "mustToJson".into(),
-        Func::new(vec![Param::Any], |_, a| to_json(&arg(&a, 0)).map(GoValue::string).map_err(FuncError::msg)),
+        Func::new(vec![Param::Any], |_, a| {
+            to_json(&arg(&a, 0))
+                .map(GoValue::string)
+                .map_err(FuncError::msg)
+        }),
     );
     f.insert(
         "fromYaml".into(),
@@ -218,35 +261,48 @@ pub fn static_funcs() -> FuncMap {
     f.insert(
         "fromJson".into(),
         Func::new(vec![Param::String], |_, a| {
-            Ok(match serde_json::from_str::<serde_json::Value>(&str_arg(&a, 0)) {
-                Ok(j @ serde_json::Value::Object(_)) => json_to_go(&j),
-                Ok(serde_json::Value::Null) => GoValue::map(BTreeMap::new()),
-                Ok(other) => error_map(format!(
-                    "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
-                    go_kind_name(&json_to_go(&other))
-                )),
-                Err(e) => error_map(json_error(&e)),
-            })
+            Ok(
+                match serde_json::from_str::<serde_json::Value>(&str_arg(&a, 0)) {
+                    Ok(j @ serde_json::Value::Object(_)) => json_to_go(&j),
+                    Ok(serde_json::Value::Null) => GoValue::map(BTreeMap::new()),
+                    Ok(other) => error_map(format!(
+                        "json: cannot unmarshal {} into Go value of type map[string]interface {{}}",
+                        go_kind_name(&json_to_go(&other))
+                    )),
+                    Err(e) => error_map(json_error(&e)),
+                },
+            )
         }),
     );
     f.insert(
         "fromJsonArray".into(),
         Func::new(vec![Param::String], |_, a| {
-            Ok(match serde_json::from_str::<serde_json::Value>(&str_arg(&a, 0)) {
-                Ok(j @ serde_json::Value::Array(_)) => json_to_go(&j),
-                Ok(serde_json::Value::Null) => GoValue::list(Vec::new()),
-                Ok(other) => GoValue::list(vec![GoValue::string(format!(
-                    "json: cannot unmarshal {} into Go value of type []interface {{}}",
-                    go_kind_name(&json_to_go(&other))
-                ))]),
-                Err(e) => GoValue::list(vec![GoValue::string(json_error(&e))]),
-            })
+            Ok(
+                match serde_json::from_str::<serde_json::Value>(&str_arg(&a, 0)) {
+                    Ok(j @ serde_json::Value::Array(_)) => json_to_go(&j),
+                    Ok(serde_json::Value::Null) => GoValue::list(Vec::new()),
+                    Ok(other) => GoValue::list(vec![GoValue::string(format!(
+                        "json: cannot unmarshal {} into Go value of type []interface {{}}",
+                        go_kind_name(&json_to_go(&other))
+                    ))]),
+                    Err(e) => GoValue::list(vec![GoValue::string(json_error(&e))]),
+                },
+            )
         }),
     );
-    f.insert("toToml".into(), Func::new(vec![Param::Any], |_, a| string_value(to_toml(&arg(&a, 0)).unwrap_or_else(|e| e))));
+    f.insert(
+        "toToml".into(),
+        Func::new(vec![Param::Any], |_, a| {
+            string_value(to_toml(&arg(&a, 0)).unwrap_or_else(|e| e))
+        }),
+    );
     f.insert(
         "mustToToml".into(),
-        Func::new(vec![Param::Any], |_, a| to_toml(&arg(&a, 0)).map(GoValue::string).map_err(FuncError::msg)),
+        Func::new(vec![Param::Any], |_, a| {
+            to_toml(&arg(&a, 0))
+                .map(GoValue::string)
+                .map_err(FuncError::msg)
+        }),
     );
     f.insert(
         "fromToml".into(),
@@ -256,9 +312,15 @@ pub fn static_funcs() -> FuncMap {
     );
     f.insert(
         "lookup".into(),
-        Func::new(vec![Param::String, Param::String, Param::String, Param::String], |_, _| Ok(GoValue::map(BTreeMap::new()))),
+        Func::new(
+            vec![Param::String, Param::String, Param::String, Param::String],
+            |_, _| Ok(GoValue::map(BTreeMap::new())),
+        ),
     );
-    f.insert("getHostByName".into(), Func::new(vec![Param::String], |_, _| Ok(GoValue::string(""))));
+    f.insert(
+        "getHostByName".into(),
+        Func::new(vec![Param::String], |_, _| Ok(GoValue::string(""))),
+    );
     f
 }
 
@@ -266,7 +328,11 @@ fn json_error(e: &serde_json::Error) -> String {
     if e.is_eof() {
         "unexpected end of JSON input".into()
     } else {
-        format!("invalid character in JSON at line {} column {}", e.line(), e.column())
+        format!(
+            "invalid character in JSON at line {} column {}",
+            e.line(),
+            e.column()
+        )
     }
 }
 
@@ -279,15 +345,18 @@ pub fn to_yaml_pretty(v: &GoValue) -> Result<String, String> {
     let mut extra: Vec<(usize, usize)> = Vec::new(); // (column of the `-` run, added spaces)
     for line in plain.lines() {
         let col = line.len() - line.trim_start().len();
-        while extra.last().is_some_and(|&(c, _)| col < c || (col == c && !line.trim_start().starts_with("- "))) {
+        while extra
+            .last()
+            .is_some_and(|&(c, _)| col < c || (col == c && !line.trim_start().starts_with("- ")))
+        {
             extra.pop();
         }
         let add: usize = extra.iter().map(|e| e.1).sum();
         let trimmed = line.trim_start();
-        if trimmed.starts_with("- ") || trimmed == "-" {
-            if extra.last().is_none_or(|&(c, _)| c != col) {
-                extra.push((col, 2));
-            }
+        if (trimmed.starts_with("- ") || trimmed == "-")
+            && extra.last().is_none_or(|&(c, _)| c != col)
+        {
+            extra.push((col, 2));
         }
         let add2: usize = extra.iter().map(|e| e.1).sum();
         let pad = if trimmed.starts_with('-') { add2 } else { add };
@@ -314,20 +383,28 @@ fn toml_scalar(v: &GoValue) -> Result<Option<String>, String> {
         GoValue::String(s) => {
             let mut q = String::new();
             yamlout::json_string(s, &mut q);
-            q.replace("\\u003c", "<").replace("\\u003e", ">").replace("\\u0026", "&")
+            q.replace("\\u003c", "<")
+                .replace("\\u003e", ">")
+                .replace("\\u0026", "&")
         }
         GoValue::Bool(b) => b.to_string(),
         GoValue::Int(i, _) => i.to_string(),
         GoValue::Uint(u, _) => u.to_string(),
         GoValue::Float(f, _) => {
             let s = yamlout::go_float(*f, false);
-            if s.contains(['.', 'e', 'n', 'N', 'I']) { s } else { format!("{s}.0") }
+            if s.contains(['.', 'e', 'n', 'N', 'I']) {
+                s
+            } else {
+                format!("{s}.0")
+            }
         }
         GoValue::List(l) => {
             let items: Result<Vec<String>, String> = l
                 .items
                 .iter()
-                .map(|x| toml_scalar(x)?.ok_or_else(|| "toml: unsupported array element".to_string()))
+                .map(|x| {
+                    toml_scalar(x)?.ok_or_else(|| "toml: unsupported array element".to_string())
+                })
                 .collect();
             format!("[{}]", items?.join(", "))
         }
@@ -337,7 +414,12 @@ fn toml_scalar(v: &GoValue) -> Result<Option<String>, String> {
     }))
 }
 
-fn toml_table(entries: &BTreeMap<String, GoValue>, path: &str, indent: &str, out: &mut String) -> Result<(), String> {
+fn toml_table(
+    entries: &BTreeMap<String, GoValue>,
+    path: &str,
+    indent: &str,
+    out: &mut String,
+) -> Result<(), String> {
     for (k, v) in entries {
         if let Some(s) = toml_scalar(v)? {
             out.push_str(&format!("{indent}{} = {s}\n", toml_key(k)));
@@ -345,7 +427,11 @@ fn toml_table(entries: &BTreeMap<String, GoValue>, path: &str, indent: &str, out
     }
     for (k, v) in entries {
         if let GoValue::Map(m) = v {
-            let p = if path.is_empty() { toml_key(k) } else { format!("{path}.{}", toml_key(k)) };
+            let p = if path.is_empty() {
+                toml_key(k)
+            } else {
+                format!("{path}.{}", toml_key(k))
+            };
             if !out.is_empty() {
                 out.push('\n');
             }
@@ -357,7 +443,10 @@ fn toml_table(entries: &BTreeMap<String, GoValue>, path: &str, indent: &str, out
 }
 
 fn toml_key(k: &str) -> String {
-    if !k.is_empty() && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+    if !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
         k.to_string()
     } else {
         let mut q = String::new();
@@ -404,7 +493,10 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
             if lint {
                 return Ok(GoValue::string(""));
             }
-            Err(FuncError::msg(format!("{WARN_START}{}{WARN_END}", str_arg(&a, 0))))
+            Err(FuncError::msg(format!(
+                "{WARN_START}{}{WARN_END}",
+                str_arg(&a, 0)
+            )))
         }),
     );
     let counts: Arc<std::sync::Mutex<BTreeMap<String, usize>>> = Arc::default();
@@ -435,26 +527,34 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
     );
     f.insert(
         "tpl".into(),
-        Func::new(vec![Param::String, Param::Any], move |ctx: &mut CallCtx<'_, '_>, a| {
-            let text = str_arg(&a, 0);
-            let data = arg(&a, 1);
-            if !text.contains("{{") {
-                // No action: the text renders to itself.
-                return Ok(GoValue::string(text));
-            }
-            let name = ctx.template_name().to_string();
-            match ctx.execute_text(&name, &text, &data) {
-                Ok(s) => Ok(GoValue::string(s.replace("<no value>", ""))),
-                Err(stockade_gotemplate::exec::NestedError::Exec(e)) if e.is_limit() => Err(FuncError::Abort(Box::new(e))),
-                Err(stockade_gotemplate::exec::NestedError::Parse(e)) => {
-                    Err(FuncError::msg(format!("cannot parse template {}: {e}", stockade_gotemplate::gofmt::quote(&text))))
+        Func::new(
+            vec![Param::String, Param::Any],
+            move |ctx: &mut CallCtx<'_, '_>, a| {
+                let text = str_arg(&a, 0);
+                let data = arg(&a, 1);
+                if !text.contains("{{") {
+                    // No action: the text renders to itself.
+                    return Ok(GoValue::string(text));
                 }
-                Err(e) => Err(FuncError::msg(format!(
-                    "error during tpl function execution for {}: {e}",
-                    stockade_gotemplate::gofmt::quote(&text)
-                ))),
-            }
-        }),
+                let name = ctx.template_name().to_string();
+                match ctx.execute_text(&name, &text, &data) {
+                    Ok(s) => Ok(GoValue::string(s.replace("<no value>", ""))),
+                    Err(stockade_gotemplate::exec::NestedError::Exec(e)) if e.is_limit() => {
+                        Err(FuncError::Abort(Box::new(e)))
+                    }
+                    Err(stockade_gotemplate::exec::NestedError::Parse(e)) => {
+                        Err(FuncError::msg(format!(
+                            "cannot parse template {}: {e}",
+                            stockade_gotemplate::gofmt::quote(&text)
+                        )))
+                    }
+                    Err(e) => Err(FuncError::msg(format!(
+                        "error during tpl function execution for {}: {e}",
+                        stockade_gotemplate::gofmt::quote(&text)
+                    ))),
+                }
+            },
+        ),
     );
     f
 }
@@ -468,18 +568,39 @@ mod tests {
     fn to_yaml_of_values() {
         let v = GoValue::map(
             [
-                ("securityContext".to_string(), GoValue::map([("privileged".to_string(), GoValue::Bool(true))].into())),
+                (
+                    "securityContext".to_string(),
+                    GoValue::map([("privileged".to_string(), GoValue::Bool(true))].into()),
+                ),
                 ("port".to_string(), GoValue::float(80.0)),
                 ("ratio".to_string(), GoValue::float(1234567.5)),
             ]
             .into(),
         );
-        assert_eq!(to_yaml(&v).unwrap(), "port: 80\nratio: 1.2345675e+06\nsecurityContext:\n  privileged: true");
-        assert_eq!(to_json(&v).unwrap(), r#"{"port":80,"ratio":1234567.5,"securityContext":{"privileged":true}}"#);
+        assert_eq!(
+            to_yaml(&v).unwrap(),
+            "port: 80\nratio: 1.2345675e+06\nsecurityContext:\n  privileged: true"
+        );
+        assert_eq!(
+            to_json(&v).unwrap(),
+            r#"{"port":80,"ratio":1234567.5,"securityContext":{"privileged":true}}"#
+        );
         assert_eq!(to_yaml(&GoValue::Nil).unwrap(), "null");
-        let pretty = GoValue::map([("baz".to_string(), GoValue::list(vec![GoValue::int(1), GoValue::int(2)]))].into());
+        let pretty = GoValue::map(
+            [(
+                "baz".to_string(),
+                GoValue::list(vec![GoValue::int(1), GoValue::int(2)]),
+            )]
+            .into(),
+        );
         assert_eq!(to_yaml_pretty(&pretty).unwrap(), "baz:\n  - 1\n  - 2");
-        let toml = GoValue::map([("mast".to_string(), GoValue::map([("sail".to_string(), GoValue::string("white"))].into()))].into());
+        let toml = GoValue::map(
+            [(
+                "mast".to_string(),
+                GoValue::map([("sail".to_string(), GoValue::string("white"))].into()),
+            )]
+            .into(),
+        );
         assert_eq!(to_toml(&toml).unwrap(), "[mast]\n  sail = \"white\"\n");
     }
 }

@@ -208,7 +208,10 @@ fn match_from(p: &[char], n: &[char]) -> bool {
             false
         }
         Some('?') => match n.first() {
-            Some(&c) if c != '/' => match_from(p.get(1..).unwrap_or_default(), n.get(1..).unwrap_or_default()),
+            Some(&c) if c != '/' => match_from(
+                p.get(1..).unwrap_or_default(),
+                n.get(1..).unwrap_or_default(),
+            ),
             _ => false,
         },
         Some('[') => {
@@ -217,16 +220,25 @@ fn match_from(p: &[char], n: &[char]) -> bool {
                 return false;
             }
             match class(p, 0, c) {
-                Ok((true, next)) => match_from(p.get(next..).unwrap_or_default(), n.get(1..).unwrap_or_default()),
+                Ok((true, next)) => match_from(
+                    p.get(next..).unwrap_or_default(),
+                    n.get(1..).unwrap_or_default(),
+                ),
                 _ => false,
             }
         }
         Some('\\') => match (p.get(1), n.first()) {
-            (Some(a), Some(b)) if a == b => match_from(p.get(2..).unwrap_or_default(), n.get(1..).unwrap_or_default()),
+            (Some(a), Some(b)) if a == b => match_from(
+                p.get(2..).unwrap_or_default(),
+                n.get(1..).unwrap_or_default(),
+            ),
             _ => false,
         },
         Some(&c) => match n.first() {
-            Some(&d) if c == d => match_from(p.get(1..).unwrap_or_default(), n.get(1..).unwrap_or_default()),
+            Some(&d) if c == d => match_from(
+                p.get(1..).unwrap_or_default(),
+                n.get(1..).unwrap_or_default(),
+            ),
             _ => false,
         },
     }

@@ -13,6 +13,26 @@
 //! The library does no I/O: the caller hands in files (the CLI reads folders
 //! and archives; `--set-file` contents come through [`HelmOptions::set_file`]).
 
+// Pedantic lints left as warnings in the workspace that this crate's ports of
+// Go code trip on purpose: Go's shapes are kept where that makes the port
+// checkable against upstream (long match-per-keyword functions, `format!`
+// into output buffers, tuple-typed tables, single-letter loop names).
+#![allow(
+    clippy::format_push_string,
+    clippy::many_single_char_names,
+    clippy::struct_excessive_bools,
+    clippy::match_same_arms,
+    clippy::too_many_lines,
+    clippy::type_complexity,
+    clippy::unnecessary_wraps,
+    clippy::result_unit_err,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::needless_pass_by_value,
+    clippy::assigning_clones,
+    clippy::unreadable_literal
+)]
+
 pub mod archive;
 pub mod args;
 pub mod chart;
@@ -38,11 +58,11 @@ pub mod yamlvalues;
 
 pub use archive::ArchiveLimits;
 pub use args::HelmArgs;
-pub use render::{render, Render, RenderSettings, RenderedFile};
 pub use chart::{Chart, ChartFile, Dependency, Metadata};
 pub use error::{HelmError, HelmErrorKind};
+pub use render::{render, Render, RenderSettings, RenderedFile};
 pub use value::{Data, Map, Value, ValueOrigin};
-pub use values::{HelmOptions, HelmLine, ValuesSource, ValuesSources};
+pub use values::{HelmLine, HelmOptions, ValuesSource, ValuesSources};
 
 /// Every function a chart's templates can call: Sprig's (without `env` and
 /// `expandenv`, as Helm removes them), then Helm's.
@@ -57,7 +77,8 @@ pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
 /// `helm template`: render `chart` and print as Helm prints. `Err` holds what
 /// was printed before the error (with `--debug`) and the error.
 pub fn template(chart: &Chart, opts: &HelmOptions) -> Result<String, (String, HelmError)> {
-    let rendered = render::render(chart, opts, &RenderSettings::default()).map_err(|e| (String::new(), e))?;
+    let rendered =
+        render::render(chart, opts, &RenderSettings::default()).map_err(|e| (String::new(), e))?;
     output::template_output(&rendered, opts)
 }
 

@@ -90,7 +90,9 @@ impl KubeVersion {
     /// `common.ParseKubeVersion` (k8s `ParseGeneric`: `[v]MAJOR.MINOR[.PATCH][-…]`).
     pub fn parse(text: &str) -> Result<Self, String> {
         let t = text.strip_prefix('v').unwrap_or(text);
-        let core_end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+        let core_end = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
         let core = t.get(..core_end).unwrap_or(t);
         let parts: Vec<&str> = core.split('.').collect();
         let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u64>().ok());
@@ -102,9 +104,18 @@ impl KubeVersion {
         }
         let patch = num(2).unwrap_or(0);
         let rest = t.get(core_end..).unwrap_or_default();
-        let version = if text.starts_with('v') { text.to_string() } else { format!("v{text}") };
+        let version = if text.starts_with('v') {
+            text.to_string()
+        } else {
+            format!("v{text}")
+        };
         let normalized = format!("v{major}.{minor}.{patch}{rest}");
-        Ok(Self { version, normalized, major: major.to_string(), minor: minor.to_string() })
+        Ok(Self {
+            version,
+            normalized,
+            major: major.to_string(),
+            minor: minor.to_string(),
+        })
     }
 }
 
@@ -167,7 +178,13 @@ impl Object for VersionSet {
         !self.0.is_empty()
     }
     fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
-        Some(self.0.iter().enumerate().map(|(i, v)| (GoValue::int(i as i64), GoValue::string(v.as_str()))).collect())
+        Some(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (GoValue::int(i as i64), GoValue::string(v.as_str())))
+                .collect(),
+        )
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -185,9 +202,15 @@ impl Capabilities {
     /// Helm's defaults with `--kube-version` and `--api-versions` applied.
     pub fn new(kube_version: Option<&str>, extra_api_versions: &[String]) -> Result<Self, String> {
         let kube_version = KubeVersion::parse(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
-        let mut api: Vec<String> = DEFAULT_API_VERSIONS.iter().map(|s| (*s).to_string()).collect();
+        let mut api: Vec<String> = DEFAULT_API_VERSIONS
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
         api.extend(extra_api_versions.iter().cloned());
-        Ok(Self { kube_version, api_versions: Arc::new(api) })
+        Ok(Self {
+            kube_version,
+            api_versions: Arc::new(api),
+        })
     }
 }
 
@@ -200,8 +223,12 @@ impl Object for Capabilities {
     }
     fn member(&self, name: &str) -> Option<Member> {
         Some(match name {
-            "KubeVersion" => Member::Field(GoValue::object(KubeVersionObj(self.kube_version.clone()))),
-            "APIVersions" => Member::Field(GoValue::object(VersionSet(Arc::clone(&self.api_versions)))),
+            "KubeVersion" => {
+                Member::Field(GoValue::object(KubeVersionObj(self.kube_version.clone())))
+            }
+            "APIVersions" => {
+                Member::Field(GoValue::object(VersionSet(Arc::clone(&self.api_versions))))
+            }
             "HelmVersion" => {
                 let mut m = BTreeMap::new();
                 m.insert("Version".to_string(), GoValue::string("v4.2.4"));
@@ -224,11 +251,19 @@ pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
 
 impl Files {
     pub fn new(files: &[ChartFile]) -> Self {
-        Files(Arc::new(files.iter().map(|f| (f.name.clone(), Arc::from(f.data.as_slice()))).collect()))
+        Files(Arc::new(
+            files
+                .iter()
+                .map(|f| (f.name.clone(), Arc::from(f.data.as_slice())))
+                .collect(),
+        ))
     }
 
     fn get(&self, name: &str) -> String {
-        self.0.get(name).map(|b| String::from_utf8_lossy(b).into_owned()).unwrap_or_default()
+        self.0
+            .get(name)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
     }
 
     fn glob(&self, pattern: &str) -> Files {
@@ -263,8 +298,15 @@ impl Files {
 /// within a path segment, `**` crosses them, `{a,b}` alternatives.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
     if let Some(open) = pattern.find('{') {
-        if let Some(close) = pattern.get(open..).and_then(|r| r.find('}')).map(|c| c + open) {
-            let (pre, post) = (pattern.get(..open).unwrap_or_default(), pattern.get(close + 1..).unwrap_or_default());
+        if let Some(close) = pattern
+            .get(open..)
+            .and_then(|r| r.find('}'))
+            .map(|c| c + open)
+        {
+            let (pre, post) = (
+                pattern.get(..open).unwrap_or_default(),
+                pattern.get(close + 1..).unwrap_or_default(),
+            );
             return pattern
                 .get(open + 1..close)
                 .unwrap_or_default()
@@ -310,14 +352,20 @@ impl Object for Files {
         let me = self.clone();
         Some(Member::Method(match name {
             "Get" => Func::new(vec![Param::String], move |_, a| {
-                Ok(GoValue::string(me.get(a.first().and_then(GoValue::as_str).unwrap_or_default())))
+                Ok(GoValue::string(me.get(
+                    a.first().and_then(GoValue::as_str).unwrap_or_default(),
+                )))
             }),
             "GetBytes" => Func::new(vec![Param::String], move |_, a| {
                 let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
-                Ok(GoValue::Bytes(me.0.get(n).cloned().unwrap_or_else(|| Arc::from(&[][..]))))
+                Ok(GoValue::Bytes(
+                    me.0.get(n).cloned().unwrap_or_else(|| Arc::from(&[][..])),
+                ))
             }),
             "Glob" => Func::new(vec![Param::String], move |_, a| {
-                Ok(GoValue::object(me.glob(a.first().and_then(GoValue::as_str).unwrap_or_default())))
+                Ok(GoValue::object(me.glob(
+                    a.first().and_then(GoValue::as_str).unwrap_or_default(),
+                )))
             }),
             "Lines" => Func::new(vec![Param::String], move |_, a| {
                 let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
@@ -326,7 +374,10 @@ impl Object for Files {
                 };
                 let text = String::from_utf8_lossy(data);
                 let text = text.strip_suffix('\n').unwrap_or(&text);
-                Ok(GoValue::typed_list("string", text.split('\n').map(GoValue::string).collect()))
+                Ok(GoValue::typed_list(
+                    "string",
+                    text.split('\n').map(GoValue::string).collect(),
+                ))
             }),
             "AsConfig" => Func::new(vec![], move |_, _| Ok(GoValue::string(me.as_map(false)))),
             "AsSecrets" => Func::new(vec![], move |_, _| Ok(GoValue::string(me.as_map(true)))),
@@ -334,14 +385,23 @@ impl Object for Files {
         }))
     }
     fn go_string(&self) -> Option<String> {
-        let parts: Vec<String> = self.0.iter().map(|(k, v)| format!("{k}:{:?}", v.as_ref())).collect();
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k}:{:?}", v.as_ref()))
+            .collect();
         Some(format!("map[{}]", parts.join(" ")))
     }
     fn truth(&self) -> bool {
         !self.0.is_empty()
     }
     fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
-        Some(self.0.iter().map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::clone(v)))).collect())
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::clone(v))))
+                .collect(),
+        )
     }
     fn as_any(&self) -> &dyn Any {
         self
@@ -355,7 +415,15 @@ mod tests {
     #[test]
     fn kube_versions_and_globs() {
         let kv = KubeVersion::parse("1.20").unwrap_or_else(|e| unreachable!("{e}"));
-        assert_eq!((kv.version.as_str(), kv.normalized.as_str(), kv.major.as_str(), kv.minor.as_str()), ("v1.20", "v1.20.0", "1", "20"));
+        assert_eq!(
+            (
+                kv.version.as_str(),
+                kv.normalized.as_str(),
+                kv.major.as_str(),
+                kv.minor.as_str()
+            ),
+            ("v1.20", "v1.20.0", "1", "20")
+        );
         assert!(KubeVersion::parse("abc").is_err());
         assert!(glob_match("files/*.txt", "files/a.txt"));
         assert!(!glob_match("files/*.txt", "files/x/a.txt"));

@@ -41,15 +41,23 @@ pub struct ChartSources {
 pub fn scan_error(e: &HelmError, default_path: &str, files: &BTreeMap<String, &str>) -> ScanError {
     let kind = match e.kind {
         HelmErrorKind::Limit => ErrorKind::Limit,
-        HelmErrorKind::Archive | HelmErrorKind::Chart | HelmErrorKind::Values | HelmErrorKind::Schema => ErrorKind::Config,
+        HelmErrorKind::Archive
+        | HelmErrorKind::Chart
+        | HelmErrorKind::Values
+        | HelmErrorKind::Schema => ErrorKind::Config,
         _ => ErrorKind::Parse,
     };
     let path = e.file.clone().unwrap_or_else(|| default_path.to_string());
     let mut err = ScanError::file(kind, path.clone(), e.message.clone());
     if let (Some(span), Some(text)) = (e.span, files.get(&path)) {
         let index = LineIndex::new(text);
-        let start = span.start.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        let end = span.end.max(start).min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let start = span
+            .start
+            .min(u32::try_from(text.len()).unwrap_or(u32::MAX));
+        let end = span
+            .end
+            .max(start)
+            .min(u32::try_from(text.len()).unwrap_or(u32::MAX));
         err = err.at(index.position(text, start), index.position(text, end));
     }
     err
@@ -57,11 +65,18 @@ pub fn scan_error(e: &HelmError, default_path: &str, files: &BTreeMap<String, &s
 
 /// Build the sources of `render` (chart files shown under `display_root`).
 pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
-    let root = if display_root.is_empty() { render.chart_name.as_str() } else { display_root };
+    let root = if display_root.is_empty() {
+        render.chart_name.as_str()
+    } else {
+        display_root
+    };
     let mut files = OriginFiles::new();
     let mut template_ids: BTreeMap<&str, FileId> = BTreeMap::new();
     for (name, t) in &render.templates {
-        let id = files.add(Source::new(join_path(root, "", &t.location), t.text.clone()));
+        let id = files.add(Source::new(
+            join_path(root, "", &t.location),
+            t.text.clone(),
+        ));
         template_ids.insert(name.as_str(), id);
     }
     let mut value_ids: Vec<FileId> = Vec::new();
@@ -74,23 +89,34 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
         if f.name.ends_with("NOTES.txt") || f.text.trim().is_empty() {
             continue;
         }
-        let Some(t) = render.templates.get(&f.name) else { continue };
+        let Some(t) = render.templates.get(&f.name) else {
+            continue;
+        };
         let path = rendered_path(&join_path(root, "", &t.location));
         let map = build_map(render, f, &template_ids, &value_ids, &files);
-        let source = match map.and_then(|m| Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()) {
+        let source = match map.and_then(|m| {
+            Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()
+        }) {
             Some(s) => s,
             None => Source::new(path, f.text.clone()),
         };
         out.sources.push(source);
     }
     for (_, location, text) in &render.crds {
-        out.sources.push(Source::new(join_path(root, "", location), text.clone()));
+        out.sources
+            .push(Source::new(join_path(root, "", location), text.clone()));
     }
     let texts: BTreeMap<String, &str> = render
         .templates
         .values()
         .map(|t| (join_path(root, "", &t.location), t.text.as_str()))
-        .chain(render.sources.sources.iter().map(|s| (s.path.clone(), s.text.as_str())))
+        .chain(
+            render
+                .sources
+                .sources
+                .iter()
+                .map(|s| (s.path.clone(), s.text.as_str())),
+        )
         .collect();
     for e in &render.errors {
         out.errors.push(scan_error(e, root, &texts));
@@ -112,7 +138,11 @@ fn action_span(text: &str, offset: usize) -> Span {
         (Some(open), _) => open,
         _ => offset,
     };
-    let end = text.get(offset..).and_then(|r| r.find("}}")).map_or(offset + 1, |e| offset + e + 2).min(text.len());
+    let end = text
+        .get(offset..)
+        .and_then(|r| r.find("}}"))
+        .map_or(offset + 1, |e| offset + e + 2)
+        .min(text.len());
     Span::from_range(start..end.max(start))
 }
 
@@ -139,7 +169,8 @@ impl Builder<'_> {
     fn value(&mut self, rendered: Span, v: &Value) {
         if let Some(o) = v.origin {
             if let Some(&file) = self.value_ids.get(o.source as usize) {
-                self.segments.push((rendered, OriginSpan::new(file, o.span, OriginRole::Value)));
+                self.segments
+                    .push((rendered, OriginSpan::new(file, o.span, OriginRole::Value)));
                 if let Some(action) = self.action {
                     self.segments.push((rendered, action));
                 }
@@ -179,8 +210,16 @@ fn build_map(
     value_ids: &[FileId],
     files: &OriginFiles,
 ) -> Option<OriginMap> {
-    let scope = render.templates.get(&f.name).map(|t| t.values_scope.clone()).unwrap_or_default();
-    let mut b = Builder { segments: Vec::new(), value_ids, action: None };
+    let scope = render
+        .templates
+        .get(&f.name)
+        .map(|t| t.values_scope.clone())
+        .unwrap_or_default();
+    let mut b = Builder {
+        segments: Vec::new(),
+        value_ids,
+        action: None,
+    };
     let mut piece_spans: Vec<(Span, Option<(FileId, Span)>, bool)> = Vec::new();
     for p in &f.pieces {
         let rendered = Span::from_range(p.output.clone());
@@ -190,7 +229,9 @@ fn build_map(
         };
         let ttext = files.get(tid).map(Source::text).unwrap_or_default();
         let tspan = match p.kind {
-            PieceKind::Text => Span::from_range(p.offset..(p.offset + p.output.len()).min(ttext.len())),
+            PieceKind::Text => {
+                Span::from_range(p.offset..(p.offset + p.output.len()).min(ttext.len()))
+            }
             PieceKind::Action => action_span(ttext, p.offset),
         };
         let is_text = p.kind == PieceKind::Text;
@@ -201,7 +242,10 @@ fn build_map(
             let mut at = 0usize;
             for line in out.split('\n') {
                 let indent = line.len() - line.trim_start().len();
-                let (rs, ts) = (p.output.start + at + indent, tspan.start as usize + at + indent);
+                let (rs, ts) = (
+                    p.output.start + at + indent,
+                    tspan.start as usize + at + indent,
+                );
                 let len = line.len() - indent;
                 if len > 0 && line.len() < out.len() && ts + len <= ttext.len() {
                     b.segments.push((
@@ -217,7 +261,8 @@ fn build_map(
             add_values(render, &scope, p, f, &mut b);
             b.action = None;
         }
-        b.segments.push((rendered, OriginSpan::new(tid, tspan, OriginRole::Template)));
+        b.segments
+            .push((rendered, OriginSpan::new(tid, tspan, OriginRole::Template)));
     }
     // Layer 3: YAML nodes spanning several pieces.
     let mut node_candidates: Vec<(Span, OriginSpan)> = Vec::new();
@@ -286,7 +331,12 @@ fn add_values(render: &Render, scope: &[String], p: &Piece, f: &RenderedFile, b:
     }
 }
 
-fn collect_nodes(node: &Node, pieces: &[(Span, Option<(FileId, Span)>, bool)], out: &mut Vec<(Span, OriginSpan)>, depth: usize) {
+fn collect_nodes(
+    node: &Node,
+    pieces: &[(Span, Option<(FileId, Span)>, bool)],
+    out: &mut Vec<(Span, OriginSpan)>,
+    depth: usize,
+) {
     if depth > 64 {
         return;
     }
@@ -296,13 +346,26 @@ fn collect_nodes(node: &Node, pieces: &[(Span, Option<(FileId, Span)>, bool)], o
     let last = pieces.partition_point(|(s, _, _)| s.start < span.end);
     if last > first + 1 {
         let covered = pieces.get(first..last).unwrap_or_default();
-        if let (Some((s0, Some((f0, t0)), text0)), Some((s1, Some((f1, t1)), text1))) = (covered.first(), covered.last()) {
+        if let (Some((s0, Some((f0, t0)), text0)), Some((s1, Some((f1, t1)), text1))) =
+            (covered.first(), covered.last())
+        {
             // Copied text maps byte for byte: start and end where the node does.
-            let tstart = if *text0 { t0.start + (span.start.max(s0.start) - s0.start) } else { t0.start };
-            let tend = if *text1 { (t1.start + (span.end.min(s1.end) - s1.start)).min(t1.end) } else { t1.end };
+            let tstart = if *text0 {
+                t0.start + (span.start.max(s0.start) - s0.start)
+            } else {
+                t0.start
+            };
+            let tend = if *text1 {
+                (t1.start + (span.end.min(s1.end) - s1.start)).min(t1.end)
+            } else {
+                t1.end
+            };
             if f0 == f1 && tstart <= tend {
                 let rendered = Span::new(s0.start.min(span.start), s1.end.max(span.end));
-                out.push((rendered, OriginSpan::new(*f0, Span::new(tstart, tend), OriginRole::Template)));
+                out.push((
+                    rendered,
+                    OriginSpan::new(*f0, Span::new(tstart, tend), OriginRole::Template),
+                ));
             }
         }
     }

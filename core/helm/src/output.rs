@@ -111,7 +111,11 @@ pub fn split_manifests(text: &str, line: HelmLine) -> Vec<String> {
 
 /// Split on Helm 4's `(?m)^---[ \t]*` or Helm 3's `(?:^|\s*\n)---\s*`.
 fn split_on_separator(text: &str, v3: bool) -> Vec<&str> {
-    let re = if v3 { regex::Regex::new(r"(?:^|\s*\n)---\s*") } else { regex::Regex::new(r"(?m)^---[ \t]*") };
+    let re = if v3 {
+        regex::Regex::new(r"(?:^|\s*\n)---\s*")
+    } else {
+        regex::Regex::new(r"(?m)^---[ \t]*")
+    };
     match re {
         Ok(re) => re.split(text).collect(),
         Err(_) => vec![text],
@@ -127,7 +131,10 @@ struct Head {
 fn read_head(doc: &str) -> Result<Head, String> {
     let stream = stockade_yaml::parse_stream(doc, &Limits::default());
     let Some(first) = stream.documents.first() else {
-        return Ok(Head { kind: String::new(), annotations: Vec::new() });
+        return Ok(Head {
+            kind: String::new(),
+            annotations: Vec::new(),
+        });
     };
     let node = match &first.root {
         Ok(node) => node,
@@ -138,7 +145,11 @@ fn read_head(doc: &str) -> Result<Head, String> {
     if stream.documents.len() > 1 {
         // A second document inside one manifest cannot happen after the split.
     }
-    let kind = node.get("kind").and_then(|k| k.as_str()).unwrap_or_default().to_string();
+    let kind = node
+        .get("kind")
+        .and_then(|k| k.as_str())
+        .unwrap_or_default()
+        .to_string();
     let annotations = node
         .get("metadata")
         .and_then(|m| m.get("annotations"))
@@ -146,7 +157,12 @@ fn read_head(doc: &str) -> Result<Head, String> {
         .map(|entries| {
             entries
                 .iter()
-                .map(|(k, v)| (k.key_string().unwrap_or_default(), v.as_str().map(str::to_string).unwrap_or_else(|| scalar_text(v))))
+                .map(|(k, v)| {
+                    (
+                        k.key_string().unwrap_or_default(),
+                        v.as_str().map_or_else(|| scalar_text(v), str::to_string),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default();
@@ -195,12 +211,21 @@ fn scalar_text(v: &stockade_yaml::Node) -> String {
 /// go-yaml's wording for a document that does not parse (`yaml: line N: …`).
 fn go_yaml_error(doc: &str, problem: &stockade_source::finding::Problem) -> String {
     let start = problem.span.start as usize;
-    let line = doc.get(..start.min(doc.len())).map_or(1, |b| b.matches('\n').count() + 1);
+    let line = doc
+        .get(..start.min(doc.len()))
+        .map_or(1, |b| b.matches('\n').count() + 1);
     let msg = problem.message.to_lowercase();
-    let text = if msg.contains("could not find expected ':'") || msg.contains("simple key") || msg.contains("mapping") {
+    let text = if msg.contains("could not find expected ':'")
+        || msg.contains("simple key")
+        || msg.contains("mapping")
+    {
         // go-yaml reports a plain line inside a mapping at the line after it.
         let last_line = doc.trim_end_matches('\n').matches('\n').count() + 1;
-        let at = if msg.contains("could not find") { line } else { (line + 1).min(last_line + 1) };
+        let at = if msg.contains("could not find") {
+            line
+        } else {
+            (line + 1).min(last_line + 1)
+        };
         format!("yaml: line {at}: could not find expected ':'")
     } else if msg.contains("tab") {
         format!("yaml: line {line}: found character that cannot start any token")
@@ -237,7 +262,10 @@ fn sort_by_kind(v: &mut [Manifest]) {
 
 /// `SortManifests` over rendered files (`name → text`, `NOTES.txt` already
 /// removed). `Err((path, message))` for a manifest that is not YAML.
-pub fn sort_manifests<'a>(files: impl Iterator<Item = (&'a str, &'a str)>, line: HelmLine) -> Result<Sorted, (String, String)> {
+pub fn sort_manifests<'a>(
+    files: impl Iterator<Item = (&'a str, &'a str)>,
+    line: HelmLine,
+) -> Result<Sorted, (String, String)> {
     let mut files: Vec<(&str, &str)> = files.collect();
     files.sort_by(|a, b| a.0.cmp(b.0));
     let mut sorted = Sorted::default();
@@ -247,10 +275,20 @@ pub fn sort_manifests<'a>(files: impl Iterator<Item = (&'a str, &'a str)>, line:
             continue;
         }
         for m in split_manifests(content, line) {
-            let head = read_head(&m).map_err(|e| (path.to_string(), format!("YAML parse error on {path}: {e}")))?;
-            let hook = head.annotations.iter().find(|(k, _)| k == "helm.sh/hook").map(|(_, v)| v.clone());
+            let head = read_head(&m)
+                .map_err(|e| (path.to_string(), format!("YAML parse error on {path}: {e}")))?;
+            let hook = head
+                .annotations
+                .iter()
+                .find(|(k, _)| k == "helm.sh/hook")
+                .map(|(_, v)| v.clone());
             let Some(hook) = hook else {
-                sorted.manifests.push(Manifest { name: path.to_string(), content: m, kind: head.kind, test: false });
+                sorted.manifests.push(Manifest {
+                    name: path.to_string(),
+                    content: m,
+                    kind: head.kind,
+                    test: false,
+                });
                 continue;
             };
             let events: Vec<String> = hook.split(',').map(|h| h.trim().to_lowercase()).collect();
@@ -258,7 +296,12 @@ pub fn sort_manifests<'a>(files: impl Iterator<Item = (&'a str, &'a str)>, line:
                 continue;
             }
             let test = events.iter().any(|e| e == "test" || e == "test-success");
-            sorted.hooks.push(Manifest { name: path.to_string(), content: m, kind: head.kind, test });
+            sorted.hooks.push(Manifest {
+                name: path.to_string(),
+                content: m,
+                kind: head.kind,
+                test,
+            });
         }
     }
     sort_by_kind(&mut sorted.manifests);
@@ -283,17 +326,25 @@ pub fn template_output(render: &Render, opts: &HelmOptions) -> Result<String, (S
         Err((path, message)) => {
             let mut printed = String::new();
             if opts.debug {
-                for f in render.files.iter().filter(|f| !f.name.ends_with(notes_suffix) && !f.text.trim().is_empty()) {
+                for f in render
+                    .files
+                    .iter()
+                    .filter(|f| !f.name.ends_with(notes_suffix) && !f.text.trim().is_empty())
+                {
                     printed.push_str(&format!("---\n# Source: {}\n{}\n", f.name, f.text));
                 }
                 printed = format!("{}\n", printed.trim());
             }
             let mut err = HelmError::new(HelmErrorKind::Output, message);
             if let Some(t) = render.templates.get(&path) {
-                err = err.at(crate::render::join_path(&render.chart_name, "", &t.location), None);
+                err = err.at(
+                    crate::render::join_path(&render.chart_name, "", &t.location),
+                    None,
+                );
             }
             if !opts.debug {
-                err.message.push_str("\n\nUse --debug flag to render out invalid YAML");
+                err.message
+                    .push_str("\n\nUse --debug flag to render out invalid YAML");
             }
             return Err((printed, err));
         }
@@ -322,15 +373,25 @@ pub fn template_output(render: &Render, opts: &HelmOptions) -> Result<String, (S
     for pattern in &opts.show_only {
         let mut missing = true;
         for doc in &docs {
-            let Some(source) = doc.lines().find_map(|l| l.strip_prefix("# Source: ")) else { continue };
-            let Some((_, rest)) = source.split_once('/') else { continue };
+            let Some(source) = doc.lines().find_map(|l| l.strip_prefix("# Source: ")) else {
+                continue;
+            };
+            let Some((_, rest)) = source.split_once('/') else {
+                continue;
+            };
             if go_match(pattern, rest).unwrap_or(false) {
                 shown.push_str(&format!("---\n{doc}\n"));
                 missing = false;
             }
         }
         if missing {
-            return Err((String::new(), HelmError::new(HelmErrorKind::Output, format!("could not find template {pattern} in chart"))));
+            return Err((
+                String::new(),
+                HelmError::new(
+                    HelmErrorKind::Output,
+                    format!("could not find template {pattern} in chart"),
+                ),
+            ));
         }
     }
     Ok(shown)
@@ -343,9 +404,24 @@ mod tests {
 
     #[test]
     fn split_and_sort() {
-        assert_eq!(split_manifests("\n---\na: 1\n---\nb: 2\n", HelmLine::V4), ["a: 1\n", "b: 2\n"]);
-        assert_eq!(split_manifests("\n---\na: 1\n---\nb: 2\n", HelmLine::V3), ["a: 1", "b: 2"]);
-        let files = [("c/t/a.yaml", "kind: Service\n---\nkind: Namespace\n---\nkind: Foo\n"), ("c/t/b.yaml", "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\n")];
+        assert_eq!(
+            split_manifests("\n---\na: 1\n---\nb: 2\n", HelmLine::V4),
+            ["a: 1\n", "b: 2\n"]
+        );
+        assert_eq!(
+            split_manifests("\n---\na: 1\n---\nb: 2\n", HelmLine::V3),
+            ["a: 1", "b: 2"]
+        );
+        let files = [
+            (
+                "c/t/a.yaml",
+                "kind: Service\n---\nkind: Namespace\n---\nkind: Foo\n",
+            ),
+            (
+                "c/t/b.yaml",
+                "kind: Pod\nmetadata:\n  annotations:\n    helm.sh/hook: test\n",
+            ),
+        ];
         let s = sort_manifests(files.iter().map(|(a, b)| (*a, *b)), HelmLine::V4).unwrap();
         let kinds: Vec<&str> = s.manifests.iter().map(|m| m.kind.as_str()).collect();
         assert_eq!(kinds, ["Namespace", "Service", "Foo"]);

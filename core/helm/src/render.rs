@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Arc;
 
-use stockade_gotemplate::{DataPath, ExecError, PathSeg, PieceKind, Recorder, Template, Value as GoValue};
+use stockade_gotemplate::{
+    DataPath, ExecError, PathSeg, PieceKind, Recorder, Template, Value as GoValue,
+};
 
 use crate::chart::Chart;
 use crate::coalesce::{coalesce_chart, ValuesChart, Warnings};
@@ -112,13 +114,22 @@ impl Render {
     }
 }
 
-fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root: &str, helm3: bool) -> Result<ValuesChart<'a>, HelmError> {
+fn values_chart<'a>(
+    chart: &'a Chart,
+    sources: &mut ValuesSources,
+    display_root: &str,
+    helm3: bool,
+) -> Result<ValuesChart<'a>, HelmError> {
     let values = match &chart.values_text {
         Some(text) => {
             let path = join_path(display_root, &chart.location, "values.yaml");
             let id = sources.add(path.clone(), text.clone());
             read_values(text, &path, id, true).map_err(|e| HelmError {
-                message: format!("cannot load values.yaml: {}", e.message.trim_start_matches(&format!("cannot load {path}: "))),
+                message: format!(
+                    "cannot load values.yaml: {}",
+                    e.message
+                        .trim_start_matches(&format!("cannot load {path}: "))
+                ),
                 ..e
             })?
         }
@@ -140,7 +151,12 @@ fn values_chart<'a>(chart: &'a Chart, sources: &mut ValuesSources, display_root:
 
 /// `root/location/name`, skipping empty parts.
 pub fn join_path(root: &str, location: &str, name: &str) -> String {
-    [root, location, name].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join("/")
+    [root, location, name]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join("/")
 }
 
 /// What the engine needs besides the chart and the options.
@@ -158,7 +174,8 @@ pub struct RenderSettings {
 fn chart_map(chart: &Chart, name: &str, is_root: bool) -> GoValue {
     let md = &chart.metadata;
     let s = |v: &str| GoValue::string(v);
-    let strings = |v: &[String]| GoValue::list(v.iter().map(|x| GoValue::string(x.as_str())).collect());
+    let strings =
+        |v: &[String]| GoValue::list(v.iter().map(|x| GoValue::string(x.as_str())).collect());
     let mut m = BTreeMap::new();
     m.insert("Name".into(), s(name));
     m.insert("Home".into(), s(&md.home));
@@ -192,7 +209,13 @@ fn chart_map(chart: &Chart, name: &str, is_root: bool) -> GoValue {
         if md.annotations.is_empty() {
             GoValue::TypedNil(Arc::from("map[string]string"))
         } else {
-            GoValue::typed_map("string", md.annotations.iter().map(|(k, v)| (k.clone(), s(v))).collect())
+            GoValue::typed_map(
+                "string",
+                md.annotations
+                    .iter()
+                    .map(|(k, v)| (k.clone(), s(v)))
+                    .collect(),
+            )
         },
     );
     m.insert("KubeVersion".into(), s(&md.kube_version));
@@ -254,15 +277,32 @@ fn collect(
     let mut subcharts = BTreeMap::new();
     for d in &vc.dependencies {
         let sub_full = format!("{full_path}/charts/{}", d.name);
-        let sub_loc = if d.chart.location.is_empty() { format!("charts/{}", d.name) } else { d.chart.location.clone() };
+        let sub_loc = if d.chart.location.is_empty() {
+            format!("charts/{}", d.name)
+        } else {
+            d.chart.location.clone()
+        };
         let mut sub_scope = scope.clone();
         sub_scope.push(d.name.clone());
-        let next = collect(d, Some(&values), &sub_full, &sub_loc, sub_scope, release, caps, root_values, out);
+        let next = collect(
+            d,
+            Some(&values),
+            &sub_full,
+            &sub_loc,
+            sub_scope,
+            release,
+            caps,
+            root_values,
+            out,
+        );
         subcharts.insert(d.name.clone(), next);
     }
     let mut data = BTreeMap::new();
     data.insert("Chart".to_string(), chart_map(vc.chart, &vc.name, is_root));
-    data.insert("Files".to_string(), GoValue::object(Files::new(&vc.chart.files)));
+    data.insert(
+        "Files".to_string(),
+        GoValue::object(Files::new(&vc.chart.files)),
+    );
     data.insert("Release".to_string(), release.clone());
     data.insert("Capabilities".to_string(), caps.clone());
     data.insert("Values".to_string(), values);
@@ -277,17 +317,29 @@ fn collect(
         let name = format!("{full_path}/{}", t.name);
         let file = TemplateFile {
             name: name.clone(),
-            location: if location.is_empty() { t.name.clone() } else { format!("{location}/{}", t.name) },
+            location: if location.is_empty() {
+                t.name.clone()
+            } else {
+                format!("{location}/{}", t.name)
+            },
             text: t.text(),
             values_scope: scope.clone(),
         };
-        out.templates.push((name, file, Arc::clone(&data), base.starts_with('_')));
+        out.templates
+            .push((name, file, Arc::clone(&data), base.starts_with('_')));
     }
     for f in vc.chart.crd_files() {
-        let ext_ok = [".yaml", ".yml", ".json"].iter().any(|e| f.name.ends_with(e));
+        let ext_ok = [".yaml", ".yml", ".json"]
+            .iter()
+            .any(|e| f.name.ends_with(e));
         if ext_ok {
-            let loc = if location.is_empty() { f.name.clone() } else { format!("{location}/{}", f.name) };
-            out.crds.push((format!("{full_path}/{}", f.name), loc, f.text()));
+            let loc = if location.is_empty() {
+                f.name.clone()
+            } else {
+                format!("{location}/{}", f.name)
+            };
+            out.crds
+                .push((format!("{full_path}/{}", f.name), loc, f.text()));
         }
     }
     GoValue::Map(Arc::new(stockade_gotemplate::Map {
@@ -308,7 +360,11 @@ pub fn helm_order(names: &mut [String]) {
 /// Render `chart` with `opts`. `Err` for what stops Helm before any template
 /// runs (values, dependencies, schema, a template that does not parse);
 /// execution failures are in [`Render::errors`].
-pub fn render(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> Result<Render, HelmError> {
+pub fn render(
+    chart: &Chart,
+    opts: &HelmOptions,
+    settings: &RenderSettings,
+) -> Result<Render, HelmError> {
     // Template execution recurses (includes, nested actions): give it a stack
     // the depth budget fits in, whatever thread the caller runs on.
     #[cfg(not(target_arch = "wasm32"))]
@@ -318,11 +374,14 @@ pub fn render(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> R
                 .name("helm-render".into())
                 .stack_size(RENDER_STACK)
                 .spawn_scoped(scope, || render_here(chart, opts, settings))
-                .map(|h| h.join())
+                .map(std::thread::ScopedJoinHandle::join)
         });
         match spawned {
             Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(HelmError::new(HelmErrorKind::Limit, "rendering template failed: the renderer stopped")),
+            Ok(Err(_)) => Err(HelmError::new(
+                HelmErrorKind::Limit,
+                "rendering template failed: the renderer stopped",
+            )),
             Err(_) => render_here(chart, opts, settings),
         }
     }
@@ -334,18 +393,44 @@ pub fn render(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> R
 #[cfg(not(target_arch = "wasm32"))]
 const RENDER_STACK: usize = 256 << 20;
 
-fn render_here(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> Result<Render, HelmError> {
-    let display_root = if settings.display_root.is_empty() { chart.name().to_string() } else { settings.display_root.clone() };
+fn render_here(
+    chart: &Chart,
+    opts: &HelmOptions,
+    settings: &RenderSettings,
+) -> Result<Render, HelmError> {
+    let display_root = if settings.display_root.is_empty() {
+        chart.name().to_string()
+    } else {
+        settings.display_root.clone()
+    };
     let mut sources = ValuesSources::default();
-    let mut tree = values_chart(chart, &mut sources, &display_root, opts.helm_line == HelmLine::V3)?;
+    let mut tree = values_chart(
+        chart,
+        &mut sources,
+        &display_root,
+        opts.helm_line == HelmLine::V3,
+    )?;
     let user = opts.user_values(&mut sources)?;
     let mut warnings: Warnings = Vec::new();
-    process_dependencies(&mut tree, &user, true, &mut warnings)
-        .map_err(|e| HelmError { message: format!("chart dependencies processing failed: {}", e.message), ..e })?;
-    let caps = Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions)
-        .map_err(|e| HelmError::new(HelmErrorKind::Values, format!("invalid kube version '{}': {e}", opts.kube_version.clone().unwrap_or_default())))?;
+    process_dependencies(&mut tree, &user, true, &mut warnings).map_err(|e| HelmError {
+        message: format!("chart dependencies processing failed: {}", e.message),
+        ..e
+    })?;
+    let caps =
+        Capabilities::new(opts.kube_version.as_deref(), &opts.api_versions).map_err(|e| {
+            HelmError::new(
+                HelmErrorKind::Values,
+                format!(
+                    "invalid kube version '{}': {e}",
+                    opts.kube_version.clone().unwrap_or_default()
+                ),
+            )
+        })?;
     if !chart.metadata.kube_version.is_empty()
-        && !crate::semver::is_compatible_range(&chart.metadata.kube_version, &caps.kube_version.normalized)
+        && !crate::semver::is_compatible_range(
+            &chart.metadata.kube_version,
+            &caps.kube_version.normalized,
+        )
     {
         return Err(HelmError::new(
             HelmErrorKind::Chart,
@@ -359,8 +444,14 @@ fn render_here(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> 
     crate::schema::validate_tree(&tree, &values)?;
 
     let release = GoValue::map(BTreeMap::from([
-        ("Name".to_string(), GoValue::string(opts.release_name.as_str())),
-        ("Namespace".to_string(), GoValue::string(opts.namespace.as_str())),
+        (
+            "Name".to_string(),
+            GoValue::string(opts.release_name.as_str()),
+        ),
+        (
+            "Namespace".to_string(),
+            GoValue::string(opts.namespace.as_str()),
+        ),
         ("IsUpgrade".to_string(), GoValue::Bool(opts.is_upgrade)),
         ("IsInstall".to_string(), GoValue::Bool(!opts.is_upgrade)),
         ("Revision".to_string(), GoValue::int(1)),
@@ -368,38 +459,71 @@ fn render_here(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> 
     ]));
     let caps_value = GoValue::object(caps);
     let root_values = to_go(&Value::map(values.clone()));
-    let mut collected = Collected { templates: Vec::new(), crds: Vec::new() };
-    collect(&tree, None, &tree.name, "", Vec::new(), &release, &caps_value, &root_values, &mut collected);
+    let mut collected = Collected {
+        templates: Vec::new(),
+        crds: Vec::new(),
+    };
+    collect(
+        &tree,
+        None,
+        &tree.name,
+        "",
+        Vec::new(),
+        &release,
+        &caps_value,
+        &root_values,
+        &mut collected,
+    );
 
     let mut set = Template::new("gotpl");
     if let Some(l) = settings.limits {
         set.limits(l);
     }
-    let missing = if settings.mode.strict { "missingkey=error" } else { "missingkey=zero" };
+    let missing = if settings.mode.strict {
+        "missingkey=error"
+    } else {
+        "missingkey=zero"
+    };
     let _ = set.option(missing);
     set.funcs(crate::engine_funcs(settings.mode));
     let mut names: Vec<String> = collected.templates.iter().map(|t| t.0.clone()).collect();
     helm_order(&mut names);
     let by_name: BTreeMap<&str, &(String, TemplateFile, Arc<BTreeMap<String, GoValue>>, bool)> =
-        collected.templates.iter().map(|t| (t.0.as_str(), t)).collect();
+        collected
+            .templates
+            .iter()
+            .map(|t| (t.0.as_str(), t))
+            .collect();
     for name in &names {
-        let Some((_, file, _, _)) = by_name.get(name.as_str()) else { continue };
+        let Some((_, file, _, _)) = by_name.get(name.as_str()) else {
+            continue;
+        };
         if let Err(e) = set.parse(name, &file.text) {
             let line_start = line_offset(&file.text, e.line);
-            return Err(HelmError::new(HelmErrorKind::Template, parse_error_message(name, &e.to_string()))
-                .at(join_path(&display_root, "", &file.location), Some(stockade_source::Span::from_range(line_start..line_start))));
+            return Err(HelmError::new(
+                HelmErrorKind::Template,
+                parse_error_message(name, &e.to_string()),
+            )
+            .at(
+                join_path(&display_root, "", &file.location),
+                Some(stockade_source::Span::from_range(line_start..line_start)),
+            ));
         }
     }
     let mut files = Vec::new();
     let mut errors = Vec::new();
     let mut first_error = None;
     for name in &names {
-        let Some((_, file, data, partial)) = by_name.get(name.as_str()) else { continue };
+        let Some((_, file, data, partial)) = by_name.get(name.as_str()) else {
+            continue;
+        };
         if *partial {
             continue;
         }
         let mut entries = (**data).clone();
-        let base_path = name.rsplit_once("/templates/").map_or_else(String::new, |(chart, _)| format!("{chart}/templates"));
+        let base_path = name
+            .rsplit_once("/templates/")
+            .map_or_else(String::new, |(chart, _)| format!("{chart}/templates"));
         entries.insert(
             "Template".to_string(),
             GoValue::map(BTreeMap::from([
@@ -423,7 +547,11 @@ fn render_here(chart: &Chart, opts: &HelmOptions, settings: &RenderSettings) -> 
         let _ = file;
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
-    let templates = collected.templates.into_iter().map(|(n, f, _, _)| (n, f)).collect();
+    let templates = collected
+        .templates
+        .into_iter()
+        .map(|(n, f, _, _)| (n, f))
+        .collect();
     Ok(Render {
         chart_name: tree.name.clone(),
         files,
@@ -441,7 +569,9 @@ fn line_offset(text: &str, line: usize) -> usize {
     if line <= 1 {
         return 0;
     }
-    text.match_indices('\n').nth(line - 2).map_or(text.len(), |(i, _)| i + 1)
+    text.match_indices('\n')
+        .nth(line - 2)
+        .map_or(text.len(), |(i, _)| i + 1)
 }
 
 /// Helm's `cleanupParseError`.
@@ -483,19 +613,42 @@ fn finish_output(name: &str, raw: &str, rec: Recorder) -> RenderedFile {
         })
         .filter(|p| !p.output.is_empty())
         .collect();
-    RenderedFile { name: name.to_string(), text, pieces }
+    RenderedFile {
+        name: name.to_string(),
+        text,
+        pieces,
+    }
 }
 
 /// Helm's `reformatExecErrorMsg` on an execution error, located in the
 /// template file (and line) it names.
-fn exec_error(name: &str, e: &ExecError, display_root: &str, templates: &[(String, TemplateFile, Arc<BTreeMap<String, GoValue>>, bool)]) -> HelmError {
+fn exec_error(
+    name: &str,
+    e: &ExecError,
+    display_root: &str,
+    templates: &[(String, TemplateFile, Arc<BTreeMap<String, GoValue>>, bool)],
+) -> HelmError {
     let text = e.to_string();
-    let message = if e.is_limit() { text.clone() } else { helm_exec_message(name, &text) };
-    let kind = if e.is_limit() { HelmErrorKind::Limit } else { HelmErrorKind::Template };
+    let message = if e.is_limit() {
+        text.clone()
+    } else {
+        helm_exec_message(name, &text)
+    };
+    let kind = if e.is_limit() {
+        HelmErrorKind::Limit
+    } else {
+        HelmErrorKind::Template
+    };
     let mut err = HelmError::new(kind, message);
     let file = e.parse_name.as_str();
-    if let Some((_, t, _, _)) = templates.iter().find(|t| t.0 == file).or_else(|| templates.iter().find(|t| t.0 == name)) {
-        let span = e.pos.map(|p| stockade_source::Span::from_range(p.offset..p.offset));
+    if let Some((_, t, _, _)) = templates
+        .iter()
+        .find(|t| t.0 == file)
+        .or_else(|| templates.iter().find(|t| t.0 == name))
+    {
+        let span = e
+            .pos
+            .map(|p| stockade_source::Span::from_range(p.offset..p.offset));
         err = err.at(join_path(display_root, "", &t.location), span);
     }
     err
@@ -526,8 +679,12 @@ pub fn helm_exec_message(filename: &str, err: &str) -> String {
             traces.push(t);
         }
         // Unwrap: the function's error, when it is itself a template error.
-        let Some(idx) = current.find("error calling ") else { break };
-        let after = current.get(idx + "error calling ".len()..).unwrap_or_default();
+        let Some(idx) = current.find("error calling ") else {
+            break;
+        };
+        let after = current
+            .get(idx + "error calling ".len()..)
+            .unwrap_or_default();
         let Some(colon) = after.find(": ") else { break };
         let inner = after.get(colon + 2..).unwrap_or_default();
         if !inner.starts_with("template: ") {
@@ -562,7 +719,9 @@ fn parse_traceable(s: &str) -> Option<(String, String, String)> {
                 let after_func = after.get(end + 1..).unwrap_or_default();
                 if let Some(after_at) = after_func.strip_prefix(" at <") {
                     if let Some((location_name, msg)) = after_at.split_once(">: ") {
-                        let msg = msg.find(" template:").map_or(msg, |c| msg.get(..c).unwrap_or(msg));
+                        let msg = msg
+                            .find(" template:")
+                            .map_or(msg, |c| msg.get(..c).unwrap_or(msg));
                         return Some((
                             template_name.to_string(),
                             format!("executing \"{function_name}\" at <{location_name}>:"),
@@ -577,7 +736,9 @@ fn parse_traceable(s: &str) -> Option<(String, String, String)> {
     let sep = remainder.rfind(": ")?;
     let template_name = remainder.get(..sep).unwrap_or_default();
     let msg = remainder.get(sep + 2..).unwrap_or_default();
-    let msg = msg.find(" template:").map_or(msg, |c| msg.get(..c).unwrap_or(msg));
+    let msg = msg
+        .find(" template:")
+        .map_or(msg, |c| msg.get(..c).unwrap_or(msg));
     Some((template_name.to_string(), String::new(), msg.to_string()))
 }
 
@@ -599,9 +760,26 @@ mod tests {
             helm_exec_message("a", "template: a:1:3: executing \"a\" at <include \"b\" .>: error calling include: template: b:2:4: executing \"b\" at <.x.y>: nil pointer evaluating interface {}.y"),
             "a:1:3\n  executing \"a\" at <include \"b\" .>:\n    error calling include:\nb:2:4\n  executing \"b\" at <.x.y>:\n    nil pointer evaluating interface {}.y"
         );
-        assert_eq!(parse_error_message("undefined_function", "template: undefined_function:1: function \"foo\" not defined"), "parse error at (undefined_function:1): function \"foo\" not defined");
-        let mut names = vec!["c/templates/a.yaml".to_string(), "c/charts/s/templates/b.yaml".to_string(), "c/templates/z.yaml".to_string()];
+        assert_eq!(
+            parse_error_message(
+                "undefined_function",
+                "template: undefined_function:1: function \"foo\" not defined"
+            ),
+            "parse error at (undefined_function:1): function \"foo\" not defined"
+        );
+        let mut names = vec![
+            "c/templates/a.yaml".to_string(),
+            "c/charts/s/templates/b.yaml".to_string(),
+            "c/templates/z.yaml".to_string(),
+        ];
         helm_order(&mut names);
-        assert_eq!(names, ["c/charts/s/templates/b.yaml", "c/templates/z.yaml", "c/templates/a.yaml"]);
+        assert_eq!(
+            names,
+            [
+                "c/charts/s/templates/b.yaml",
+                "c/templates/z.yaml",
+                "c/templates/a.yaml"
+            ]
+        );
     }
 }

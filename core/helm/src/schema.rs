@@ -60,9 +60,12 @@ fn num(v: &J) -> String {
 }
 
 fn quoted_list(items: &[String]) -> String {
-    items.iter().map(|s| format!("'{s}'")).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| format!("'{s}'"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
-
 
 fn resolve<'a>(ctx: &Ctx<'a>, r: &str) -> Option<&'a J> {
     let pointer = r.strip_prefix('#')?;
@@ -76,7 +79,12 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
     if depth > MAX_DEPTH {
         return;
     }
-    let fail = |out: &mut Vec<Failure>, message: String| out.push(Failure { at: at.to_string(), message });
+    let fail = |out: &mut Vec<Failure>, message: String| {
+        out.push(Failure {
+            at: at.to_string(),
+            message,
+        })
+    };
     let s = match schema {
         J::Bool(true) => return,
         J::Bool(false) => {
@@ -103,20 +111,23 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
             other => other == type_name(v),
         });
         if !types.is_empty() && !ok {
-            let got = if v.is_number() && !is_integer(v) { "number" } else if v.is_number() { "number" } else { type_name(v) };
+            let got = type_name(v);
             fail(out, format!("got {got}, want {}", types.join(" or ")));
             return;
         }
     }
     if let Some(J::Array(e)) = s.get("enum") {
         if !e.iter().any(|x| json_eq(x, v)) {
-            let items: Vec<String> = e.iter().map(|x| x.to_string().trim_matches('"').to_string()).collect();
+            let items: Vec<String> = e
+                .iter()
+                .map(|x| x.to_string().trim_matches('"').to_string())
+                .collect();
             fail(out, format!("value must be one of {}", quoted_list(&items)));
         }
     }
     if let Some(c) = s.get("const") {
         if !json_eq(c, v) {
-            fail(out, format!("value must be {}", c));
+            fail(out, format!("value must be {c}"));
         }
     }
     if let J::Number(_) = v {
@@ -136,17 +147,30 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
         }
         if let Some(m) = s.get("exclusiveMinimum").filter(|m| m.is_number()) {
             if x <= m.as_f64().unwrap_or(0.0) {
-                fail(out, format!("exclusiveMinimum: got {}, want {}", num(v), num(m)));
+                fail(
+                    out,
+                    format!("exclusiveMinimum: got {}, want {}", num(v), num(m)),
+                );
             }
         }
         if let Some(m) = s.get("exclusiveMaximum").filter(|m| m.is_number()) {
             if x >= m.as_f64().unwrap_or(0.0) {
-                fail(out, format!("exclusiveMaximum: got {}, want {}", num(v), num(m)));
+                fail(
+                    out,
+                    format!("exclusiveMaximum: got {}, want {}", num(v), num(m)),
+                );
             }
         }
         if let Some(m) = s.get("multipleOf").and_then(J::as_f64) {
             if m != 0.0 && ((x / m).round() * m - x).abs() > 1e-9 {
-                fail(out, format!("{} not multipleOf {}", num(v), crate::yamlout::go_format_g(m)));
+                fail(
+                    out,
+                    format!(
+                        "{} not multipleOf {}",
+                        num(v),
+                        crate::yamlout::go_format_g(m)
+                    ),
+                );
             }
         }
     }
@@ -172,7 +196,12 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
     }
     if let J::Object(obj) = v {
         if let Some(J::Array(req)) = s.get("required") {
-            let missing: Vec<String> = req.iter().filter_map(J::as_str).filter(|k| !obj.contains_key(*k)).map(str::to_string).collect();
+            let missing: Vec<String> = req
+                .iter()
+                .filter_map(J::as_str)
+                .filter(|k| !obj.contains_key(*k))
+                .map(str::to_string)
+                .collect();
             match missing.len() {
                 0 => {}
                 1 => fail(out, format!("missing property {}", quoted_list(&missing))),
@@ -193,7 +222,11 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
         let pattern_props: Vec<(regex::Regex, &J)> = s
             .get("patternProperties")
             .and_then(J::as_object)
-            .map(|pp| pp.iter().filter_map(|(p, sch)| regex::Regex::new(p).ok().map(|r| (r, sch))).collect())
+            .map(|pp| {
+                pp.iter()
+                    .filter_map(|(p, sch)| regex::Regex::new(p).ok().map(|r| (r, sch)))
+                    .collect()
+            })
             .unwrap_or_default();
         let mut additional = Vec::new();
         for (k, child) in obj {
@@ -218,7 +251,13 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
             }
         }
         if !additional.is_empty() {
-            fail(out, format!("additional properties {} not allowed", quoted_list(&additional)));
+            fail(
+                out,
+                format!(
+                    "additional properties {} not allowed",
+                    quoted_list(&additional)
+                ),
+            );
         }
     }
     if let J::Array(items) = v {
@@ -235,7 +274,11 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
         if s.get("uniqueItems").and_then(J::as_bool) == Some(true) {
             'outer: for i in 0..items.len() {
                 for j in i + 1..items.len() {
-                    if items.get(i).zip(items.get(j)).is_some_and(|(a, b)| json_eq(a, b)) {
+                    if items
+                        .get(i)
+                        .zip(items.get(j))
+                        .is_some_and(|(a, b)| json_eq(a, b))
+                    {
                         fail(out, format!("items at {i} and {j} are equal"));
                         break 'outer;
                     }
@@ -298,7 +341,11 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
     if let Some(cond) = s.get("if") {
         let mut tmp = Vec::new();
         validate(ctx, cond, v, at, depth + 1, &mut tmp);
-        let branch = if tmp.is_empty() { s.get("then") } else { s.get("else") };
+        let branch = if tmp.is_empty() {
+            s.get("then")
+        } else {
+            s.get("else")
+        };
         if let Some(b) = branch {
             validate(ctx, b, v, at, depth + 1, out);
         }
@@ -308,8 +355,14 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
 fn json_eq(a: &J, b: &J) -> bool {
     match (a, b) {
         (J::Number(x), J::Number(y)) => x.as_f64() == y.as_f64(),
-        (J::Array(x), J::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q)),
-        (J::Object(x), J::Object(y)) => x.len() == y.len() && x.iter().all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q))),
+        (J::Array(x), J::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(p, q)| json_eq(p, q))
+        }
+        (J::Object(x), J::Object(y)) => {
+            x.len() == y.len()
+                && x.iter()
+                    .all(|(k, p)| y.get(k).is_some_and(|q| json_eq(p, q)))
+        }
         _ => a == b,
     }
 }
@@ -317,7 +370,8 @@ fn json_eq(a: &J, b: &J) -> bool {
 /// Validate `values` against one schema text: the failures (empty when valid),
 /// or the schema's own error.
 pub fn validate_values(schema_text: &[u8], values: &J) -> Result<Vec<Failure>, String> {
-    let schema: J = serde_json::from_slice(schema_text).map_err(|e| format!("invalid JSON schema: {e}"))?;
+    let schema: J =
+        serde_json::from_slice(schema_text).map_err(|e| format!("invalid JSON schema: {e}"))?;
     let ctx = Ctx { root: &schema };
     let mut out = Vec::new();
     validate(&ctx, &schema, values, "", 0, &mut out);
@@ -363,7 +417,11 @@ fn check(tree: &ValuesChart<'_>, values: &Map, text: &mut String, first: &mut Op
             Some(v) if v.is_null() => {}
             Some(v) => match v.as_map() {
                 Some(m) => check(sub, m, text, first),
-                None => text.push_str(&format!("{}:\ninvalid type for values: expected object (map), got {}\n", sub.name, go_type(v))),
+                None => text.push_str(&format!(
+                    "{}:\ninvalid type for values: expected object (map), got {}\n",
+                    sub.name,
+                    go_type(v)
+                )),
             },
         }
     }
@@ -388,10 +446,25 @@ mod tests {
     #[test]
     fn v6_messages() {
         let schema = br#"{"type":"object","required":["a","b"],"properties":{"age":{"type":"integer","minimum":0},"n":{"enum":["x","y"]}},"additionalProperties":true}"#;
-        let fails = validate_values(schema, &serde_json::json!({"age": -5, "a": 1, "n": "z"})).unwrap();
-        let text: Vec<String> = fails.iter().map(|f| format!("- at '{}': {}", f.at, f.message)).collect();
-        assert_eq!(text, ["- at '': missing property 'b'", "- at '/age': minimum: got -5, want 0", "- at '/n': value must be one of 'x', 'y'"]);
-        let fails = validate_values(br#"{"properties":{"a":{"type":"integer"}}}"#, &serde_json::json!({"a": "s"})).unwrap();
+        let fails =
+            validate_values(schema, &serde_json::json!({"age": -5, "a": 1, "n": "z"})).unwrap();
+        let text: Vec<String> = fails
+            .iter()
+            .map(|f| format!("- at '{}': {}", f.at, f.message))
+            .collect();
+        assert_eq!(
+            text,
+            [
+                "- at '': missing property 'b'",
+                "- at '/age': minimum: got -5, want 0",
+                "- at '/n': value must be one of 'x', 'y'"
+            ]
+        );
+        let fails = validate_values(
+            br#"{"properties":{"a":{"type":"integer"}}}"#,
+            &serde_json::json!({"a": "s"}),
+        )
+        .unwrap();
         assert_eq!(fails[0].message, "got string, want integer");
     }
 }

@@ -100,25 +100,26 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
         return true;
     }
     // `>= 1.2` is one term: join operators to their versions.
-    let constraint = regex::Regex::new(r"([<>=!~^]+)\s+")
-        .map(|re| re.replace_all(constraint, "$1").into_owned())
-        .unwrap_or_else(|_| constraint.to_string());
+    let constraint = regex::Regex::new(r"([<>=!~^]+)\s+").map_or_else(
+        |_| constraint.to_string(),
+        |re| re.replace_all(constraint, "$1").into_owned(),
+    );
     let constraint = constraint.as_str();
     constraint.split("||").any(|alt| {
         let alt = alt.trim();
         if let Some((lo, hi)) = alt.split_once(" - ") {
-            return check_one(">=", lo, v).unwrap_or(true) && check_one("<=", hi, v).unwrap_or(true);
+            return check_one(">=", lo, v).unwrap_or(true)
+                && check_one("<=", hi, v).unwrap_or(true);
         }
         let mut any_pre = false;
-        let ok = alt
-            .split([',', ' '])
-            .filter(|s| !s.is_empty())
-            .all(|term| {
-                let op_len = term.find(|c: char| c.is_ascii_alphanumeric() || c == '*').unwrap_or(term.len());
-                let (op, target) = term.split_at(op_len);
-                any_pre |= target.contains('-');
-                check_one(op.trim(), target, v).unwrap_or(true)
-            });
+        let ok = alt.split([',', ' ']).filter(|s| !s.is_empty()).all(|term| {
+            let op_len = term
+                .find(|c: char| c.is_ascii_alphanumeric() || c == '*')
+                .unwrap_or(term.len());
+            let (op, target) = term.split_at(op_len);
+            any_pre |= target.contains('-');
+            check_one(op.trim(), target, v).unwrap_or(true)
+        });
         ok && (!pre || any_pre)
     })
 }

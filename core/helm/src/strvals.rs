@@ -24,7 +24,13 @@ pub enum Reader<'r> {
 
 /// Parse `text` into `dest`. `source` and `offset` locate the text in the
 /// values source that records the flag (origins).
-pub fn parse_into(text: &str, dest: &mut Map, reader: &Reader<'_>, source: u32, offset: u32) -> Result<(), String> {
+pub fn parse_into(
+    text: &str,
+    dest: &mut Map,
+    reader: &Reader<'_>,
+    source: u32,
+    offset: u32,
+) -> Result<(), String> {
     let mut p = Parser {
         chars: text.char_indices().collect(),
         len: text.len(),
@@ -89,11 +95,32 @@ impl Parser<'_, '_> {
         loop {
             let end = self.pos();
             match self.read() {
-                None => return Until { text, last: None, start, end },
-                Some(c) if stop.contains(&c) => return Until { text, last: Some(c), start, end },
+                None => {
+                    return Until {
+                        text,
+                        last: None,
+                        start,
+                        end,
+                    }
+                }
+                Some(c) if stop.contains(&c) => {
+                    return Until {
+                        text,
+                        last: Some(c),
+                        start,
+                        end,
+                    }
+                }
                 Some('\\') => match self.read() {
                     Some(n) => text.push(n),
-                    None => return Until { text, last: None, start, end: self.pos() },
+                    None => {
+                        return Until {
+                            text,
+                            last: None,
+                            start,
+                            end: self.pos(),
+                        }
+                    }
                 },
                 Some(c) => text.push(c),
             }
@@ -128,7 +155,9 @@ impl Parser<'_, '_> {
                 Err(Stop::Err(format!("key {:?} has no value", u.text)))
             }
             Some('[') => {
-                let i = self.key_index().map_err(|e| format!("error parsing index: {e}"))?;
+                let i = self
+                    .key_index()
+                    .map_err(|e| format!("error parsing index: {e}"))?;
                 let mut list = match data.remove(&u.text) {
                     Some(Value { data: Data::List(l), .. }) => l,
                     Some(_) => return Err(Stop::Err("unable to parse key: interface conversion: interface {} is not []interface {}".into())),
@@ -146,11 +175,22 @@ impl Parser<'_, '_> {
                 }
                 match self.val_list()? {
                     ListOr::List(l, s, e) => {
-                        set(data, &u.text, Value { data: Data::List(l), origin: self.origin(s, e) });
+                        set(
+                            data,
+                            &u.text,
+                            Value {
+                                data: Data::List(l),
+                                origin: self.origin(s, e),
+                            },
+                        );
                         Ok(())
                     }
                     ListOr::Eof => {
-                        set(data, &u.text, Value::string("").with_origin(self.origin(u.end, u.end)));
+                        set(
+                            data,
+                            &u.text,
+                            Value::string("").with_origin(self.origin(u.end, u.end)),
+                        );
                         Err(Stop::Eof)
                     }
                     ListOr::NotList => {
@@ -163,7 +203,10 @@ impl Parser<'_, '_> {
             }
             Some(',') => {
                 set(data, &u.text, Value::string(""));
-                Err(Stop::Err(format!("key {:?} has no value (cannot end with ,)", u.text)))
+                Err(Stop::Err(format!(
+                    "key {:?} has no value (cannot end with ,)",
+                    u.text
+                )))
             }
             Some(_) => {
                 level += 1;
@@ -205,7 +248,10 @@ impl Parser<'_, '_> {
         }
         let u = self.until(&['[', '.', '=']);
         if !u.text.is_empty() {
-            return Err(Stop::Err(format!("unexpected data at end of array index: {:?}", u.text)));
+            return Err(Stop::Err(format!(
+                "unexpected data at end of array index: {:?}",
+                u.text
+            )));
         }
         match u.last {
             None => Err(Stop::Eof),
@@ -217,7 +263,15 @@ impl Parser<'_, '_> {
                 match self.val_list()? {
                     ListOr::List(l, s, e) => {
                         let origin = self.origin(s, e);
-                        set_index(list, i, Value { data: Data::List(l), origin }).map_err(Stop::Err)
+                        set_index(
+                            list,
+                            i,
+                            Value {
+                                data: Data::List(l),
+                                origin,
+                            },
+                        )
+                        .map_err(Stop::Err)
                     }
                     ListOr::Eof => set_index(list, i, Value::string("")).map_err(Stop::Err),
                     ListOr::NotList => {
@@ -228,9 +282,14 @@ impl Parser<'_, '_> {
                 }
             }
             Some('[') => {
-                let next = self.key_index().map_err(|e| format!("error parsing index: {e}"))?;
+                let next = self
+                    .key_index()
+                    .map_err(|e| format!("error parsing index: {e}"))?;
                 let mut crt = match usize::try_from(i).ok().and_then(|i| list.get(i)) {
-                    Some(Value { data: Data::List(l), .. }) => l.clone(),
+                    Some(Value {
+                        data: Data::List(l),
+                        ..
+                    }) => l.clone(),
                     _ => Vec::new(),
                 };
                 self.list_item(&mut crt, next, level)?;
@@ -238,7 +297,9 @@ impl Parser<'_, '_> {
             }
             Some(_) => {
                 let mut inner = match usize::try_from(i).ok().and_then(|i| list.get(i)) {
-                    Some(Value { data: Data::Map(m), .. }) => m.clone(),
+                    Some(Value {
+                        data: Data::Map(m), ..
+                    }) => m.clone(),
                     _ => Map::new(),
                 };
                 self.key(&mut inner, level)?;
@@ -300,7 +361,12 @@ impl Parser<'_, '_> {
     }
 
     fn rest(&self) -> String {
-        self.chars.get(self.at..).unwrap_or_default().iter().map(|c| c.1).collect()
+        self.chars
+            .get(self.at..)
+            .unwrap_or_default()
+            .iter()
+            .map(|c| c.1)
+            .collect()
     }
 
     fn empty_val(&mut self) -> bool {
@@ -335,7 +401,9 @@ fn set_index(list: &mut Vec<Value>, index: i64, val: Value) -> Result<(), String
     }
     let index = usize::try_from(index).unwrap_or(usize::MAX);
     if index > MAX_INDEX {
-        return Err(format!("index of {index} is greater than maximum supported index of {MAX_INDEX}"));
+        return Err(format!(
+            "index of {index} is greater than maximum supported index of {MAX_INDEX}"
+        ));
     }
     if list.len() <= index {
         list.resize(index + 1, Value::null());
@@ -391,16 +459,28 @@ mod tests {
 
     #[test]
     fn grammar() {
-        assert_eq!(parse("a=b,c.d=1"), serde_json::json!({"a": "b", "c": {"d": 1}}));
-        assert_eq!(parse("a[1].b=x"), serde_json::json!({"a": [null, {"b": "x"}]}));
+        assert_eq!(
+            parse("a=b,c.d=1"),
+            serde_json::json!({"a": "b", "c": {"d": 1}})
+        );
+        assert_eq!(
+            parse("a[1].b=x"),
+            serde_json::json!({"a": [null, {"b": "x"}]})
+        );
         assert_eq!(parse("a={x,y}"), serde_json::json!({"a": ["x", "y"]}));
         assert_eq!(parse(r"a\.b=c\,d"), serde_json::json!({"a.b": "c,d"}));
-        assert_eq!(parse("a=null,b=007,c=true"), serde_json::json!({"a": null, "b": "007", "c": true}));
+        assert_eq!(
+            parse("a=null,b=007,c=true"),
+            serde_json::json!({"a": null, "b": "007", "c": true})
+        );
         let mut m = Map::new();
         let e = parse_into("a", &mut m, &Reader::Typed, 0, 0).unwrap_err();
         assert_eq!(e, "key \"a\" has no value");
         let mut m = Map::new();
         parse_into("a.b={\"x\": [1, 2]},c=", &mut m, &Reader::Json, 0, 0).unwrap();
-        assert_eq!(Value::map(m).to_json(), serde_json::json!({"a": {"b": {"x": [1.0, 2.0]}}, "c": null}));
+        assert_eq!(
+            Value::map(m).to_json(),
+            serde_json::json!({"a": {"b": {"x": [1.0, 2.0]}}, "c": null})
+        );
     }
 }

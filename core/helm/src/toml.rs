@@ -52,13 +52,19 @@ impl P<'_> {
             Some(b'\'') => self.literal(),
             _ => {
                 let start = self.i;
-                while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-') {
+                while self
+                    .peek()
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+                {
                     self.i += 1;
                 }
                 if start == self.i {
                     return Err(self.err("expected key"));
                 }
-                Ok(String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default()).into_owned())
+                Ok(
+                    String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default())
+                        .into_owned(),
+                )
             }
         }
     }
@@ -98,7 +104,8 @@ impl P<'_> {
                     });
                 }
                 Some(_) => {
-                    let rest = std::str::from_utf8(self.s.get(self.i..).unwrap_or_default()).unwrap_or_default();
+                    let rest = std::str::from_utf8(self.s.get(self.i..).unwrap_or_default())
+                        .unwrap_or_default();
                     let ch = rest.chars().next().unwrap_or('\u{fffd}');
                     out.push(ch);
                     self.i += ch.len_utf8().max(1);
@@ -112,7 +119,8 @@ impl P<'_> {
         while !matches!(self.peek(), None | Some(b'\'' | b'\n')) {
             self.i += 1;
         }
-        let out = String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default()).into_owned();
+        let out =
+            String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default()).into_owned();
         if self.peek() != Some(b'\'') {
             return Err(self.err("unexpected EOF in string"));
         }
@@ -170,10 +178,15 @@ impl P<'_> {
             }
             _ => {
                 let start = self.i;
-                while !matches!(self.peek(), None | Some(b',' | b']' | b'}' | b'\n' | b'#' | b'\r')) {
+                while !matches!(
+                    self.peek(),
+                    None | Some(b',' | b']' | b'}' | b'\n' | b'#' | b'\r')
+                ) {
                     self.i += 1;
                 }
-                let word = String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default()).trim().to_string();
+                let word = String::from_utf8_lossy(self.s.get(start..self.i).unwrap_or_default())
+                    .trim()
+                    .to_string();
                 match word.as_str() {
                     "true" => Ok(GoValue::Bool(true)),
                     "false" => Ok(GoValue::Bool(false)),
@@ -194,7 +207,9 @@ impl P<'_> {
 }
 
 fn insert(t: &mut Table, key: &[String], v: GoValue) -> Result<(), String> {
-    let Some((last, path)) = key.split_last() else { return Ok(()) };
+    let Some((last, path)) = key.split_last() else {
+        return Ok(());
+    };
     let mut at = t;
     for k in path {
         at = table_at(at, k)?;
@@ -204,7 +219,9 @@ fn insert(t: &mut Table, key: &[String], v: GoValue) -> Result<(), String> {
 }
 
 fn table_at<'t>(t: &'t mut Table, k: &str) -> Result<&'t mut Table, String> {
-    let entry = t.entry(k.to_string()).or_insert_with(|| GoValue::map(Table::new()));
+    let entry = t
+        .entry(k.to_string())
+        .or_insert_with(|| GoValue::map(Table::new()));
     match entry {
         GoValue::Map(m) => Ok(&mut std::sync::Arc::make_mut(m).entries),
         GoValue::List(l) => match std::sync::Arc::make_mut(l).items.last_mut() {
@@ -215,9 +232,13 @@ fn table_at<'t>(t: &'t mut Table, k: &str) -> Result<&'t mut Table, String> {
     }
 }
 
-/// Parse a TOML document into Go values; `Err` with BurntSushi's text.
+/// Parse a TOML document into Go values; `Err` with `BurntSushi`'s text.
 pub fn from_toml(text: &str) -> Result<GoValue, String> {
-    let mut p = P { s: text.as_bytes(), i: 0, line: 1 };
+    let mut p = P {
+        s: text.as_bytes(),
+        i: 0,
+        line: 1,
+    };
     let mut root = Table::new();
     let mut current: Vec<String> = Vec::new();
     loop {
@@ -243,9 +264,13 @@ pub fn from_toml(text: &str) -> Result<GoValue, String> {
                 for k in path {
                     at = table_at(at, k).map_err(|e| p.err(&e))?;
                 }
-                let entry = at.entry(last.clone()).or_insert_with(|| GoValue::list(Vec::new()));
+                let entry = at
+                    .entry(last.clone())
+                    .or_insert_with(|| GoValue::list(Vec::new()));
                 match entry {
-                    GoValue::List(l) => std::sync::Arc::make_mut(l).items.push(GoValue::map(Table::new())),
+                    GoValue::List(l) => std::sync::Arc::make_mut(l)
+                        .items
+                        .push(GoValue::map(Table::new())),
                     _ => return Err(p.err(&format!("key {last:?} is not an array of tables"))),
                 }
             } else {
@@ -260,7 +285,11 @@ pub fn from_toml(text: &str) -> Result<GoValue, String> {
         let key = p.key()?;
         p.ws();
         if p.peek() != Some(b'=') {
-            let what = if p.peek().is_none() { "unexpected EOF" } else { "unexpected character" };
+            let what = if p.peek().is_none() {
+                "unexpected EOF"
+            } else {
+                "unexpected character"
+            };
             return Err(p.err(&format!("{what}; expected key separator '='")));
         }
         p.i += 1;

@@ -126,9 +126,9 @@ impl Value {
                 .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Data::String(s) => serde_json::Value::String(s.clone()),
             Data::List(l) => serde_json::Value::Array(l.iter().map(Value::to_json).collect()),
-            Data::Map(m) => serde_json::Value::Object(
-                m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect(),
-            ),
+            Data::Map(m) => {
+                serde_json::Value::Object(m.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
+            }
         }
     }
 

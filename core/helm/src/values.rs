@@ -96,7 +96,10 @@ pub struct ValuesSources {
 
 impl ValuesSources {
     pub fn add(&mut self, path: impl Into<String>, text: impl Into<String>) -> u32 {
-        self.sources.push(ValuesSource { path: path.into(), text: text.into() });
+        self.sources.push(ValuesSource {
+            path: path.into(),
+            text: text.into(),
+        });
         u32::try_from(self.sources.len() - 1).unwrap_or(u32::MAX)
     }
 
@@ -116,7 +119,12 @@ impl HelmOptions {
         for f in &self.values_files {
             let id = sources.add(f.name.clone(), f.text.clone());
             let current = read_values(&f.text, &f.name, id, true).map_err(|e| HelmError {
-                message: format!("failed to parse {}: {}", f.name, e.message.trim_start_matches(&format!("cannot load {}: ", f.name))),
+                message: format!(
+                    "failed to parse {}: {}",
+                    f.name,
+                    e.message
+                        .trim_start_matches(&format!("cannot load {}: ", f.name))
+                ),
                 ..e
             })?;
             merge_maps(&mut base, current);
@@ -126,13 +134,18 @@ impl HelmOptions {
             let id = sources.add("--set-json", flag.clone());
             let trimmed = value.trim();
             if trimmed.starts_with('{') {
-                let json: serde_json::Map<String, serde_json::Value> = serde_json::from_str(trimmed)
-                    .map_err(|_| values_err(format!("failed parsing --set-json data JSON: {value}")))?;
+                let json: serde_json::Map<String, serde_json::Value> =
+                    serde_json::from_str(trimmed).map_err(|_| {
+                        values_err(format!("failed parsing --set-json data JSON: {value}"))
+                    })?;
                 let origin = Some(crate::ValueOrigin {
                     source: id,
                     span: stockade_source::Span::from_range(11..flag.len()),
                 });
-                let map = json.iter().map(|(k, v)| (k.clone(), Value::from_json(v, origin))).collect();
+                let map = json
+                    .iter()
+                    .map(|(k, v)| (k.clone(), Value::from_json(v, origin)))
+                    .collect();
                 merge_maps(&mut base, map);
             } else {
                 strvals::parse_into(value, &mut base, &Reader::Json, id, 11)

@@ -39,7 +39,11 @@ pub fn go_float(f: f64, json: bool) -> String {
     let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
     let sign = if negative { "-" } else { "" };
     let abs = f.abs();
-    let use_exp = if json { !(1e-6..1e21).contains(&abs) } else { !(-4..6).contains(&exp) };
+    let use_exp = if json {
+        !(1e-6..1e21).contains(&abs)
+    } else {
+        !(-4..6).contains(&exp)
+    };
     if use_exp {
         let (first, rest) = digits.split_at(1.min(digits.len()));
         let mut s = format!("{sign}{first}");
@@ -173,7 +177,8 @@ struct Analysis {
 }
 
 fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}') && c != '\u{FEFF}'
+    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
+        && c != '\u{FEFF}'
 }
 
 fn is_break(c: char) -> bool {
@@ -189,7 +194,13 @@ fn is_blank_or_break(c: Option<char>) -> bool {
 
 fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
-        return Analysis { multiline: false, flow_plain: false, block_plain: true, single_quoted: true, block: false };
+        return Analysis {
+            multiline: false,
+            flow_plain: false,
+            block_plain: true,
+            single_quoted: true,
+            block: false,
+        };
     }
     let chars: Vec<char> = value.chars().collect();
     let (mut block_ind, mut flow_ind) = (false, false);
@@ -199,14 +210,17 @@ fn analyze(value: &str) -> Analysis {
     }
     let mut preceded_ws = true;
     let mut followed_ws = is_blank_or_break(chars.get(1).copied());
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) = (false, false, false, false);
-    let (mut break_space, mut space_break, mut prev_space, mut prev_break) = (false, false, false, false);
+    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
+        (false, false, false, false);
+    let (mut break_space, mut space_break, mut prev_space, mut prev_break) =
+        (false, false, false, false);
     let (mut line_breaks, mut special) = (false, false);
     let n = chars.len();
     for (i, &c) in chars.iter().enumerate() {
         if i == 0 {
             match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"' | '%' | '@' | '`' => {
+                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
+                | '%' | '@' | '`' => {
                     flow_ind = true;
                     block_ind = true;
                 }
@@ -216,11 +230,9 @@ fn analyze(value: &str) -> Analysis {
                         block_ind = true;
                     }
                 }
-                '-' => {
-                    if followed_ws {
-                        flow_ind = true;
-                        block_ind = true;
-                    }
+                '-' if followed_ws => {
+                    flow_ind = true;
+                    block_ind = true;
                 }
                 _ => {}
             }
@@ -233,11 +245,9 @@ fn analyze(value: &str) -> Analysis {
                         block_ind = true;
                     }
                 }
-                '#' => {
-                    if preceded_ws {
-                        flow_ind = true;
-                        block_ind = true;
-                    }
+                '#' if preceded_ws => {
+                    flow_ind = true;
+                    block_ind = true;
                 }
                 _ => {}
             }
@@ -279,7 +289,13 @@ fn analyze(value: &str) -> Analysis {
             followed_ws = is_blank_or_break(chars.get(i + 2).copied());
         }
     }
-    let mut a = Analysis { multiline: line_breaks, flow_plain: true, block_plain: true, single_quoted: true, block: true };
+    let mut a = Analysis {
+        multiline: line_breaks,
+        flow_plain: true,
+        block_plain: true,
+        single_quoted: true,
+        block: true,
+    };
     if leading_space || leading_break || trailing_space || trailing_break {
         a.flow_plain = false;
         a.block_plain = false;
@@ -293,7 +309,13 @@ fn analyze(value: &str) -> Analysis {
         a.single_quoted = false;
     }
     if space_break || special {
-        a = Analysis { multiline: a.multiline, flow_plain: false, block_plain: false, single_quoted: false, block: false };
+        a = Analysis {
+            multiline: a.multiline,
+            flow_plain: false,
+            block_plain: false,
+            single_quoted: false,
+            block: false,
+        };
     }
     if line_breaks {
         a.flow_plain = false;
@@ -397,7 +419,11 @@ impl Emitter {
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && chars.get(i + 1) != Some(&' ') {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && chars.get(i + 1) != Some(&' ')
+                {
                     self.newline_indent(indent);
                 } else {
                     self.put_char(c);
@@ -417,7 +443,13 @@ impl Emitter {
         let mut spaces = false;
         for (i, &c) in chars.iter().enumerate() {
             if c == ' ' {
-                if allow_breaks && !spaces && self.column > BEST_WIDTH && i > 0 && i + 1 < n && chars.get(i + 1) != Some(&' ') {
+                if allow_breaks
+                    && !spaces
+                    && self.column > BEST_WIDTH
+                    && i > 0
+                    && i + 1 < n
+                    && chars.get(i + 1) != Some(&' ')
+                {
                     self.newline_indent(indent);
                 } else {
                     self.put_char(c);
@@ -623,7 +655,10 @@ fn yaml_plain_ok(s: &str) -> bool {
 
 /// go-yaml v2's document for `v` (what `yaml.Marshal` returns, with its final newline).
 pub fn to_yaml(v: &Json) -> String {
-    let mut e = Emitter { out: String::new(), column: 0 };
+    let mut e = Emitter {
+        out: String::new(),
+        column: 0,
+    };
     match v {
         Json::Map(m) if !m.is_empty() => e.map(m, 0),
         Json::List(l) if !l.is_empty() => e.list(l, 0),
@@ -700,7 +735,10 @@ mod tests {
     use super::*;
 
     fn m(entries: Vec<(&str, Json)>) -> Json {
-        let mut e: Vec<(String, Json)> = entries.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+        let mut e: Vec<(String, Json)> = entries
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect();
         sort_yaml_keys(&mut e);
         Json::Map(e)
     }
@@ -712,7 +750,13 @@ mod tests {
     #[test]
     fn formats_as_go_yaml_v2() {
         let v = m(vec![
-            ("b", Json::List(vec![Json::Int(1), m(vec![("x", s("z")), ("a", Json::Null)])])),
+            (
+                "b",
+                Json::List(vec![
+                    Json::Int(1),
+                    m(vec![("x", s("z")), ("a", Json::Null)]),
+                ]),
+            ),
             ("a", s("true")),
             ("c", s("line1\nline2")),
             ("d", s("")),

@@ -35,7 +35,12 @@ pub fn from_node(node: &Node, source: u32) -> Value {
 /// A values file: every document a map, merged in order (Helm's `LoadValues`
 /// for a chart's `values.yaml`; `-f` files are read the same way for their
 /// first document). `path` names the file in errors.
-pub fn read_values(text: &str, path: &str, source: u32, all_documents: bool) -> Result<Map, HelmError> {
+pub fn read_values(
+    text: &str,
+    path: &str,
+    source: u32,
+    all_documents: bool,
+) -> Result<Map, HelmError> {
     let stream = stockade_yaml::parse_stream(text, &Limits::default());
     let mut out = Map::new();
     for doc in &stream.documents {
@@ -85,7 +90,13 @@ fn json_kind(data: &Data) -> &'static str {
 pub fn merge_maps(into: &mut Map, from: Map) {
     for (k, v) in from {
         match (into.get_mut(&k), v) {
-            (Some(existing), Value { data: Data::Map(m), origin }) if existing.is_table() => {
+            (
+                Some(existing),
+                Value {
+                    data: Data::Map(m),
+                    origin,
+                },
+            ) if existing.is_table() => {
                 if let Some(em) = existing.as_map_mut() {
                     merge_maps(em, m);
                 }

@@ -5,7 +5,14 @@
 //! e.g. extracted from the upstream repositories), else from
 //! `testdata/charts/` at the repository root; without either the test says it
 //! is skipped. Prints each chart's render time.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::default_trait_access,
+    clippy::cast_precision_loss
+)]
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -26,7 +33,11 @@ fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
                 }
                 stack.push(p);
             } else if p.is_file() {
-                let rel = p.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -86,7 +97,11 @@ fn corpus() -> Option<PathBuf> {
 #[test]
 fn real_charts_render_with_default_and_ci_values() {
     let Some(root) = corpus() else { return };
-    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).filter(|p| p.join("Chart.yaml").is_file()).collect();
+    let mut dirs: Vec<PathBuf> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.join("Chart.yaml").is_file())
+        .collect();
     dirs.sort();
     let mut failures = Vec::new();
     let mut renders = 0;
@@ -101,12 +116,21 @@ fn real_charts_render_with_default_and_ci_values() {
         };
         let mut value_sets: Vec<(String, Option<ValuesFile>)> = vec![("default".to_string(), None)];
         if let Ok(ci) = std::fs::read_dir(dir.join("ci")) {
-            let mut files: Vec<PathBuf> = ci.map(|e| e.unwrap().path()).filter(|p| p.extension().is_some_and(|e| e == "yaml")).collect();
+            let mut files: Vec<PathBuf> = ci
+                .map(|e| e.unwrap().path())
+                .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+                .collect();
             files.sort();
             for f in files {
                 let text = std::fs::read_to_string(&f).unwrap();
                 let label = f.file_name().unwrap().to_string_lossy().to_string();
-                value_sets.push((label.clone(), Some(ValuesFile { name: format!("ci/{label}"), text })));
+                value_sets.push((
+                    label.clone(),
+                    Some(ValuesFile {
+                        name: format!("ci/{label}"),
+                        text,
+                    }),
+                ));
             }
         }
         for (label, values) in value_sets {
@@ -117,10 +141,15 @@ fn real_charts_render_with_default_and_ci_values() {
             let elapsed = start.elapsed();
             renders += 1;
             let outcome = result.map_err(|e| e.message).and_then(|r| {
-                stockade_helm::output::template_output(&r, &opts).map(|text| (r.files.len(), text.len())).map_err(|(_, e)| e.message)
+                stockade_helm::output::template_output(&r, &opts)
+                    .map(|text| (r.files.len(), text.len()))
+                    .map_err(|(_, e)| e.message)
             });
             match outcome {
-                Ok((templates, bytes)) => println!("{name} [{label}]: {templates} templates, {bytes} bytes, {:.1} ms", elapsed.as_secs_f64() * 1000.0),
+                Ok((templates, bytes)) => println!(
+                    "{name} [{label}]: {templates} templates, {bytes} bytes, {:.1} ms",
+                    elapsed.as_secs_f64() * 1000.0
+                ),
                 Err(message) => match known(&name, &label, &message) {
                     Some(reason) => println!("KNOWN {name} [{label}]: {reason}"),
                     None => failures.push(format!("{name} [{label}]: {message}")),
@@ -128,9 +157,17 @@ fn real_charts_render_with_default_and_ci_values() {
             }
         }
     }
-    println!("real charts: {renders} renders, {} failures", failures.len());
+    println!(
+        "real charts: {renders} renders, {} failures",
+        failures.len()
+    );
     for f in &failures {
         println!("FAIL {f}");
     }
-    assert!(failures.is_empty(), "{} of {renders} renders failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {renders} renders failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

@@ -31,7 +31,11 @@ pub fn chart_sources(chart: &Chart, options: &HelmOptions, display_root: &str) -
         display_root: display_root.to_string(),
         ..RenderSettings::default()
     };
-    let root = if display_root.is_empty() { chart.name() } else { display_root };
+    let root = if display_root.is_empty() {
+        chart.name()
+    } else {
+        display_root
+    };
     match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
             let out = stockade_helm::origins::to_sources(&render, root);
@@ -70,7 +74,11 @@ pub fn load_chart(files: ChartInput, display_root: &str) -> Result<Chart, ScanEr
             Some(f) => format!("{display_root}/{f}"),
             None => display_root.to_string(),
         };
-        let kind = if e.kind.is_limit() { crate::ErrorKind::Limit } else { crate::ErrorKind::Parse };
+        let kind = if e.kind.is_limit() {
+            crate::ErrorKind::Limit
+        } else {
+            crate::ErrorKind::Parse
+        };
         ScanError::file(kind, path, e.message)
     })
 }
@@ -96,7 +104,12 @@ impl Engine {
     }
 
     /// [`Engine::scan_chart`] of a chart given as files or `.tgz` bytes.
-    pub fn scan_chart_input(&self, input: ChartInput, options: &HelmOptions, display_root: &str) -> Report {
+    pub fn scan_chart_input(
+        &self,
+        input: ChartInput,
+        options: &HelmOptions,
+        display_root: &str,
+    ) -> Report {
         match load_chart(input, display_root) {
             Ok(chart) => self.scan_chart(&chart, options, display_root),
             Err(e) => {
@@ -160,18 +173,21 @@ impl HelmConfig {
                 match &value.value {
                     Value::Seq(items) => items
                         .iter()
-                        .filter_map(|i| match i.as_str() {
-                            Some(s) => Some(s.to_string()),
-                            None => {
-                                errors.push((i.span, format!("`helm.{name}` items must be strings")));
-                                None
+                        .filter_map(|i| {
+                            if let Some(s) = i.as_str() {
+                                return Some(s.to_string());
                             }
+                            errors.push((i.span, format!("`helm.{name}` items must be strings")));
+                            None
                         })
                         .collect(),
                     Value::String(s) => vec![s.clone()],
                     Value::Null => Vec::new(),
                     _ => {
-                        errors.push((value.span, format!("`helm.{name}` must be a list of strings")));
+                        errors.push((
+                            value.span,
+                            format!("`helm.{name}` must be a list of strings"),
+                        ));
                         Vec::new()
                     }
                 }

@@ -3,7 +3,12 @@
 //! `{{- toYaml .Values.securityContext | nindent 12 }}`) points at the line of
 //! `values.yaml` that set it and at the template action that printed it — in
 //! JSON, text and SARIF.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -21,7 +26,11 @@ fn chart_files() -> BTreeMap<String, Vec<u8>> {
         for e in std::fs::read_dir(dir.join(sub)).unwrap() {
             let p = e.unwrap().path();
             if p.is_file() {
-                let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = p
+                    .strip_prefix(&dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&p).unwrap());
             }
         }
@@ -56,8 +65,15 @@ macro_rules! snapshot {
 }
 
 fn origins(report: &Report) -> Vec<(String, u32, OriginRole)> {
-    let f = report.findings.iter().find(|f| f.rule == "PSS001").unwrap_or_else(|| panic!("{}", report.to_json_pretty()));
-    f.origins.iter().map(|o| (o.path.clone(), o.start.line.get(), o.role)).collect()
+    let f = report
+        .findings
+        .iter()
+        .find(|f| f.rule == "PSS001")
+        .unwrap_or_else(|| panic!("{}", report.to_json_pretty()));
+    f.origins
+        .iter()
+        .map(|o| (o.path.clone(), o.start.line.get(), o.role))
+        .collect()
 }
 
 #[test]
@@ -67,7 +83,11 @@ fn privileged_from_values_yaml_points_at_its_line() {
         origins(&report),
         [
             ("charts/web/values.yaml".to_string(), 5, OriginRole::Value),
-            ("charts/web/templates/deployment.yaml".to_string(), 21, OriginRole::Template),
+            (
+                "charts/web/templates/deployment.yaml".to_string(),
+                21,
+                OriginRole::Template
+            ),
         ]
     );
     let f = &report.findings[0];
@@ -79,13 +99,24 @@ fn privileged_from_values_yaml_points_at_its_line() {
 fn text_and_sarif_show_both_origins() {
     let (report, sources) = scan(&HelmOptions::default());
     let index = SourceIndex::new(&sources);
-    let text = output::render(&report, output::Format::Text, &index, RenderOptions::default());
-    assert!(text.contains("rendered from value: charts/web/values.yaml:5"), "{text}");
+    let text = output::render(
+        &report,
+        output::Format::Text,
+        &index,
+        RenderOptions::default(),
+    );
+    assert!(
+        text.contains("rendered from value: charts/web/values.yaml:5"),
+        "{text}"
+    );
     assert!(text.contains("privileged: true"), "{text}");
     snapshot!("text", text);
     let log = output::sarif::to_value_with_rules(&report, &index, &[]);
     let results = &log["runs"][0]["results"];
-    assert_eq!(results[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"], "charts/web/values.yaml");
+    assert_eq!(
+        results[0]["relatedLocations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "charts/web/values.yaml"
+    );
     snapshot!("sarif", serde_json::to_string_pretty(results).unwrap());
 }
 
@@ -97,19 +128,30 @@ fn values_from_a_file_and_from_set_are_origins_too() {
         text: "# production\nsecurityContext:\n  privileged: true\n".to_string(),
     });
     let (report, _) = scan(&options);
-    assert_eq!(origins(&report)[0], ("prod.yaml".to_string(), 3, OriginRole::Value));
+    assert_eq!(
+        origins(&report)[0],
+        ("prod.yaml".to_string(), 3, OriginRole::Value)
+    );
 
     let mut options = HelmOptions::default();
-    options.set.push("securityContext.privileged=true".to_string());
+    options
+        .set
+        .push("securityContext.privileged=true".to_string());
     let (report, _) = scan(&options);
     let f = report.findings.iter().find(|f| f.rule == "PSS001").unwrap();
     assert_eq!(f.origins[0].path, "--set");
     assert_eq!(f.origins[0].role, OriginRole::Value);
 
     let mut options = HelmOptions::default();
-    options.set.push("securityContext.privileged=false".to_string());
+    options
+        .set
+        .push("securityContext.privileged=false".to_string());
     let (report, _) = scan(&options);
-    assert!(report.findings.iter().all(|f| f.rule != "PSS001"), "{}", report.to_json_pretty());
+    assert!(
+        report.findings.iter().all(|f| f.rule != "PSS001"),
+        "{}",
+        report.to_json_pretty()
+    );
 }
 
 #[test]
@@ -124,7 +166,10 @@ fn a_failing_template_is_a_located_error_and_the_rest_is_scanned() {
     assert_eq!(report.errors.len(), 1, "{}", report.to_json_pretty());
     let e = &report.errors[0];
     assert_eq!(e.path, "charts/web/templates/secret.yaml");
-    assert_eq!(e.message, "execution error at (web/templates/secret.yaml:6:15): a password is required");
+    assert_eq!(
+        e.message,
+        "execution error at (web/templates/secret.yaml:6:15): a password is required"
+    );
     assert_eq!(e.start.unwrap().line.get(), 6);
     assert!(report.findings.iter().any(|f| f.rule == "PSS001"));
 }

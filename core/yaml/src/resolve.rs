@@ -450,7 +450,9 @@ mod tests {
 /// back as a string (not a null, boolean, number or timestamp) and is not a
 /// base-60 float (`1:20`). Strings that fail this are double-quoted.
 pub(crate) fn plain_reads_as_string(text: &str) -> bool {
-    matches!(resolve_plain(text), Value::String(_)) && !is_go_timestamp(text) && !is_base60_float(text)
+    matches!(resolve_plain(text), Value::String(_))
+        && !is_go_timestamp(text)
+        && !is_base60_float(text)
 }
 
 /// go-yaml v2's `isBase60Float`: `[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`.
@@ -464,7 +466,9 @@ fn is_base60_float(s: &str) -> bool {
         return false;
     }
     let mut groups = int_part.split(':');
-    let Some(first) = groups.next() else { return false };
+    let Some(first) = groups.next() else {
+        return false;
+    };
     if !first.bytes().next().is_some_and(|b| b.is_ascii_digit())
         || !first.bytes().all(|b| b.is_ascii_digit() || b == b'_')
     {
