@@ -64,20 +64,15 @@ impl Builtin {
     pub(crate) fn signature(self) -> (Vec<PType>, Option<PType>) {
         use PType::{Go, Reflect};
         match self {
-            Builtin::And
-            | Builtin::Or
-            | Builtin::Call
-            | Builtin::Index
-            | Builtin::Slice
-            | Builtin::Eq => (vec![Reflect], Some(Reflect)),
+            Builtin::And | Builtin::Or | Builtin::Call | Builtin::Index | Builtin::Slice | Builtin::Eq => {
+                (vec![Reflect], Some(Reflect))
+            }
             Builtin::Not | Builtin::Len => (vec![Reflect], None),
             Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
                 (vec![], Some(Go(Param::Any)))
             }
             Builtin::Printf => (vec![Go(Param::String)], Some(Go(Param::Any))),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
-                (vec![Reflect, Reflect], None)
-            }
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => (vec![Reflect, Reflect], None),
         }
     }
 }
@@ -100,10 +95,7 @@ pub(crate) fn call_builtin(b: Builtin, args: &[Value]) -> Result<Value, String> 
         Builtin::Println => Ok(Value::string(crate::gofmt::sprintln(args))),
         Builtin::Printf => {
             let f = first.as_str().unwrap_or("").to_owned();
-            Ok(Value::string(crate::gofmt::sprintf(
-                &f,
-                args.get(1..).unwrap_or(&[]),
-            )))
+            Ok(Value::string(crate::gofmt::sprintf(&f, args.get(1..).unwrap_or(&[]))))
         }
         Builtin::Index => index(&first, args.get(1..).unwrap_or(&[])),
         Builtin::Slice => slice(&first, args.get(1..).unwrap_or(&[])),
@@ -191,9 +183,7 @@ pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
             b' ' => out.push('+'),
             b => {
                 let _ = write!(out, "%{b:02X}");
@@ -209,12 +199,7 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
         Value::Int(i, _) => *i,
         Value::Uint(u, _) => *u as i64,
         Value::Nil => return Err("cannot index slice/array with nil".to_owned()),
-        other => {
-            return Err(format!(
-                "cannot index slice/array with type {}",
-                other.type_name()
-            ))
-        }
+        other => return Err(format!("cannot index slice/array with type {}", other.type_name())),
     };
     match usize::try_from(x) {
         Ok(u) if u <= cap => Ok(u),
@@ -264,10 +249,7 @@ pub(crate) fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                     Value::String(s) => s.to_string(),
                     Value::Nil => return Err("value is nil; should be of type string".to_owned()),
                     other => {
-                        return Err(format!(
-                            "value has type {}; should be string",
-                            other.type_name()
-                        ));
+                        return Err(format!("value has type {}; should be string", other.type_name()));
                     }
                 };
                 match m.entries.get(&key) {
@@ -416,11 +398,7 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                                 }
                             },
                             _ => {
-                                return Err(format!(
-                                    "non-comparable type {}: {}",
-                                    a.to_go_string(),
-                                    a.type_name()
-                                ));
+                                return Err(format!("non-comparable type {}: {}", a.to_go_string(), a.type_name()));
                             }
                         }
                     }

@@ -10,9 +10,7 @@ use std::sync::Arc;
 use crate::builtins::{self, Builtin};
 use crate::error::{ExecError, ExecErrorKind, ParseError, Pos};
 use crate::func::{CallCtx, Func, FuncError, Param};
-use crate::parse::{
-    BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
-};
+use crate::parse::{BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree};
 use crate::set::{Limits, MissingKey, Template};
 use crate::trace::{DataPath, PathSeg, Piece, PieceKind, Tracer};
 use crate::value::{zero_of, Kind, Value, ANY};
@@ -112,19 +110,12 @@ pub(crate) fn execute(
                 template: name.to_owned(),
                 pos: None,
                 context: String::new(),
-                message: format!(
-                    "{}: {} is an incomplete or empty template",
-                    name,
-                    crate::gofmt::quote(name)
-                ),
+                message: format!("{}: {} is an incomplete or empty template", name, crate::gofmt::quote(name)),
             });
         }
         return Err(set.no_template(name));
     };
-    let mut budget = Budget {
-        steps: 0,
-        output: 0,
-    };
+    let mut budget = Budget { steps: 0, output: 0 };
     let paths_on = tracer.is_some();
     let tracer: Option<&mut dyn Tracer> = match tracer {
         Some(t) => Some(&mut *t),
@@ -135,10 +126,7 @@ pub(crate) fn execute(
         tree,
         name: name.to_owned(),
         at: At::None,
-        vars: vec![(
-            "$".to_owned(),
-            (data.clone(), paths_on.then(DataPath::default)),
-        )],
+        vars: vec![("$".to_owned(), (data.clone(), paths_on.then(DataPath::default)))],
         depth: 0,
         budget: &mut budget,
         out,
@@ -198,11 +186,7 @@ impl<'e> State<'e> {
                 self.set.limits.max_depth
             )));
         }
-        let root = if self.paths_on {
-            Some(path.unwrap_or_default())
-        } else {
-            None
-        };
+        let root = if self.paths_on { Some(path.unwrap_or_default()) } else { None };
         Ok(State {
             set,
             tree,
@@ -236,8 +220,7 @@ impl<'e> State<'e> {
             st.walk_list(&dot, &tree.root)?;
             std::mem::take(&mut st.reads)
         };
-        self.reads
-            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+        self.reads.extend(reads.into_iter().filter(|p| !p.0.is_empty()));
         Ok(out)
     }
 
@@ -255,29 +238,20 @@ impl<'e> State<'e> {
         };
         let mut out = String::new();
         let reads = {
-            let mut st = self
-                .nested_state(&set, &tree, name, data, path, &mut out)
-                .map_err(NestedError::Exec)?;
+            let mut st = self.nested_state(&set, &tree, name, data, path, &mut out).map_err(NestedError::Exec)?;
             let dot = st.vars.first().map(|v| v.1.clone()).unwrap_or_default();
             st.walk_list(&dot, &tree.root).map_err(NestedError::Exec)?;
             std::mem::take(&mut st.reads)
         };
-        self.reads
-            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+        self.reads.extend(reads.into_iter().filter(|p| !p.0.is_empty()));
         Ok(out)
     }
 
-    pub(crate) fn path_of_arg(
-        &self,
-        data: &Value,
-        args: &[(Value, Option<DataPath>)],
-    ) -> Option<DataPath> {
+    pub(crate) fn path_of_arg(&self, data: &Value, args: &[(Value, Option<DataPath>)]) -> Option<DataPath> {
         if !self.paths_on {
             return None;
         }
-        args.iter()
-            .find(|(v, _)| same_value(v, data))
-            .and_then(|(_, p)| p.clone())
+        args.iter().find(|(v, _)| same_value(v, data)).and_then(|(_, p)| p.clone())
     }
 
     // ------------------------------------------------------------ errors
@@ -381,11 +355,7 @@ impl<'e> State<'e> {
             return;
         }
         if let Some(t) = self.tracer.as_deref_mut() {
-            let paths: &[DataPath] = if kind == PieceKind::Action {
-                &self.reads
-            } else {
-                &[]
-            };
+            let paths: &[DataPath] = if kind == PieceKind::Action { &self.reads } else { &[] };
             t.piece(&Piece {
                 output: start..end,
                 template: &self.name,
@@ -504,12 +474,7 @@ impl<'e> State<'e> {
     }
 
     #[allow(clippy::cast_possible_wrap)]
-    fn walk_range(
-        &mut self,
-        dot: &PV,
-        node: &'e Node,
-        b: &'e BranchNode,
-    ) -> Result<Flow, ExecError> {
+    fn walk_range(&mut self, dot: &PV, node: &'e Node, b: &'e BranchNode) -> Result<Flow, ExecError> {
         self.at = At::Node(node);
         let outer_mark = self.vars.len();
         let r = (|| {
@@ -528,13 +493,7 @@ impl<'e> State<'e> {
                     let mut i = 0;
                     while i < *n {
                         ran = true;
-                        if self.one_iteration(
-                            b,
-                            mark,
-                            (Value::Nil, None),
-                            (Value::Int(i, *t), None),
-                        )? == Flow::Break
-                        {
+                        if self.one_iteration(b, mark, (Value::Nil, None), (Value::Int(i, *t), None))? == Flow::Break {
                             break;
                         }
                         i += 1;
@@ -550,13 +509,7 @@ impl<'e> State<'e> {
                     let mut i = 0;
                     while i < *n {
                         ran = true;
-                        if self.one_iteration(
-                            b,
-                            mark,
-                            (Value::Nil, None),
-                            (Value::Uint(i, *t), None),
-                        )? == Flow::Break
-                        {
+                        if self.one_iteration(b, mark, (Value::Nil, None), (Value::Uint(i, *t), None))? == Flow::Break {
                             break;
                         }
                         i += 1;
@@ -566,13 +519,7 @@ impl<'e> State<'e> {
                     for (i, e) in l.items.iter().enumerate() {
                         ran = true;
                         let idx = (Value::int(i as i64), None);
-                        if self.one_iteration(
-                            b,
-                            mark,
-                            idx,
-                            (e.clone(), child(PathSeg::Index(i))),
-                        )? == Flow::Break
-                        {
+                        if self.one_iteration(b, mark, idx, (e.clone(), child(PathSeg::Index(i))))? == Flow::Break {
                             break;
                         }
                     }
@@ -626,19 +573,11 @@ impl<'e> State<'e> {
         r
     }
 
-    fn walk_template(
-        &mut self,
-        dot: &PV,
-        node: &'e Node,
-        t: &'e TemplateNode,
-    ) -> Result<Flow, ExecError> {
+    fn walk_template(&mut self, dot: &PV, node: &'e Node, t: &'e TemplateNode) -> Result<Flow, ExecError> {
         self.at = At::Node(node);
         let set = self.set;
         let Some(tree) = set.trees.get(&t.name) else {
-            return Err(self.errorf(format!(
-                "template {} not defined",
-                crate::gofmt::quote(&t.name)
-            )));
+            return Err(self.errorf(format!("template {} not defined", crate::gofmt::quote(&t.name))));
         };
         if self.depth + 1 >= self.set.limits.max_depth {
             return Err(self.limit_error(format!(
@@ -694,31 +633,20 @@ impl<'e> State<'e> {
         Ok(())
     }
 
-    fn eval_command(
-        &mut self,
-        dot: &PV,
-        cmd: &'e CommandNode,
-        fin: Option<PV>,
-    ) -> Result<PV, ExecError> {
+    fn eval_command(&mut self, dot: &PV, cmd: &'e CommandNode, fin: Option<PV>) -> Result<PV, ExecError> {
         self.charge(1)?;
         let Some(first) = cmd.args.first() else {
             return Err(self.errorf("empty command"));
         };
         match first {
-            Node::Field { ident, .. } => {
-                return self.eval_field_node(dot, first, ident, &cmd.args, fin)
-            }
+            Node::Field { ident, .. } => return self.eval_field_node(dot, first, ident, &cmd.args, fin),
             Node::Chain(c) => return self.eval_chain_node(dot, first, c, &cmd.args, fin),
-            Node::Identifier { name, .. } => {
-                return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin)
-            }
+            Node::Identifier { name, .. } => return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin),
             Node::Pipe(p) => {
                 self.not_a_function(&cmd.args, fin.as_ref())?;
                 return self.eval_pipeline(dot, Some(p));
             }
-            Node::Variable(v) => {
-                return self.eval_variable_node(dot, first, &v.ident, &cmd.args, fin)
-            }
+            Node::Variable(v) => return self.eval_variable_node(dot, first, &v.ident, &cmd.args, fin),
             _ => {}
         }
         self.at = At::Node(first);
@@ -732,10 +660,7 @@ impl<'e> State<'e> {
             Node::Nil { .. } => Err(self.errorf("nil is not a command")),
             Node::Number(n) => Ok((self.ideal_constant(first, n)?, None)),
             Node::String { text, .. } => Ok((Value::string(text.as_str()), None)),
-            _ => Err(self.errorf(format!(
-                "can't evaluate command {}",
-                crate::gofmt::quote(&first.to_string())
-            ))),
+            _ => Err(self.errorf(format!("can't evaluate command {}", crate::gofmt::quote(&first.to_string())))),
         }
     }
 
@@ -843,32 +768,25 @@ impl<'e> State<'e> {
         let (recv, rpath) = receiver;
         if recv.is_nil() {
             if self.set.missing_key == MissingKey::Error {
-                return Err(self.errorf(format!(
-                    "nil data; no entry for key {}",
-                    crate::gofmt::quote(field)
-                )));
+                return Err(self.errorf(format!("nil data; no entry for key {}", crate::gofmt::quote(field))));
             }
             return Ok((Value::Nil, None));
         }
         let typ = recv.type_name();
         let has_args = args.len() > 1 || fin.is_some();
-        let child =
-            |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
+        let child = |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
         match &recv {
             Value::TypedNil(_) if recv.kind() == Kind::Interface => {
                 Err(self.errorf(format!("nil pointer evaluating {typ}.{field}")))
             }
             Value::Object(o) => match o.member(field) {
                 Some(crate::value::Member::Method(f)) => {
-                    let v =
-                        self.eval_call(dot, &Callee::Func(f), At::Node(node), field, args, fin)?;
+                    let v = self.eval_call(dot, &Callee::Func(f), At::Node(node), field, args, fin)?;
                     Ok((v, None))
                 }
                 Some(crate::value::Member::Field(v)) => {
                     if has_args {
-                        return Err(self.errorf(format!(
-                            "{field} has arguments but cannot be invoked as function"
-                        )));
+                        return Err(self.errorf(format!("{field} has arguments but cannot be invoked as function")));
                     }
                     Ok((v, child(&rpath)))
                 }
@@ -883,17 +801,12 @@ impl<'e> State<'e> {
                     None => match self.set.missing_key {
                         MissingKey::Default => Ok((Value::Nil, child(&rpath))),
                         MissingKey::Zero => {
-                            let z = if &*m.elem == ANY {
-                                nil_iface()
-                            } else {
-                                zero_of(&m.elem)
-                            };
+                            let z = if &*m.elem == ANY { nil_iface() } else { zero_of(&m.elem) };
                             Ok((z, child(&rpath)))
                         }
-                        MissingKey::Error => Err(self.errorf(format!(
-                            "map has no entry for key {}",
-                            crate::gofmt::quote(field)
-                        ))),
+                        MissingKey::Error => {
+                            Err(self.errorf(format!("map has no entry for key {}", crate::gofmt::quote(field))))
+                        }
                     },
                 }
             }
@@ -925,10 +838,7 @@ impl<'e> State<'e> {
         } else if let Some(b) = Builtin::from_name(name) {
             Callee::Builtin(b)
         } else {
-            return Err(self.errorf(format!(
-                "{} is not a defined function",
-                crate::gofmt::quote(name)
-            )));
+            return Err(self.errorf(format!("{} is not a defined function", crate::gofmt::quote(name))));
         };
         let is_index = matches!(callee, Callee::Builtin(Builtin::Index));
         if is_index && self.paths_on {
@@ -963,12 +873,8 @@ impl<'e> State<'e> {
                 for k in &idx {
                     path = path.and_then(|p| match k {
                         Value::String(s) => Some(p.child(PathSeg::Key(Arc::clone(s)))),
-                        Value::Int(i, _) => {
-                            usize::try_from(*i).ok().map(|i| p.child(PathSeg::Index(i)))
-                        }
-                        Value::Uint(u, _) => {
-                            usize::try_from(*u).ok().map(|i| p.child(PathSeg::Index(i)))
-                        }
+                        Value::Int(i, _) => usize::try_from(*i).ok().map(|i| p.child(PathSeg::Index(i))),
+                        Value::Uint(u, _) => usize::try_from(*u).ok().map(|i| p.child(PathSeg::Index(i))),
                         _ => None,
                     });
                 }
@@ -1033,17 +939,13 @@ impl<'e> State<'e> {
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             let p = params.get(i).cloned().unwrap_or(PType::Go(Param::Any));
-            let a = args
-                .get(i)
-                .map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, &p, a))?;
+            let a = args.get(i).map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, &p, a))?;
             argv.push(a);
             i += 1;
         }
         if let Some(vp) = &variadic {
             while i < args.len() {
-                let a = args
-                    .get(i)
-                    .map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, vp, a))?;
+                let a = args.get(i).map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, vp, a))?;
                 argv.push(a);
                 i += 1;
             }
@@ -1052,10 +954,7 @@ impl<'e> State<'e> {
             let t = if variadic.is_some() && num_in - 1 >= num_fixed {
                 variadic.clone().unwrap_or(PType::Go(Param::Any))
             } else {
-                params
-                    .get(num_in - 1)
-                    .cloned()
-                    .unwrap_or(PType::Go(Param::Any))
+                params.get(num_in - 1).cloned().unwrap_or(PType::Go(Param::Any))
             };
             let v = self.validate_type(f.0, &t)?;
             argv.push((v, f.1));
@@ -1087,8 +986,7 @@ impl<'e> State<'e> {
 
     fn call_func(&mut self, f: &Func, name: &str, argv: Vec<PV>) -> Result<Value, FuncError> {
         let paths_on = self.paths_on;
-        let arg_paths: Vec<(Value, Option<DataPath>)> =
-            if paths_on { argv.clone() } else { Vec::new() };
+        let arg_paths: Vec<(Value, Option<DataPath>)> = if paths_on { argv.clone() } else { Vec::new() };
         let vals: Vec<Value> = argv.into_iter().map(|p| p.0).collect();
         let mut ctx = CallCtx {
             state: self,
@@ -1132,11 +1030,7 @@ impl<'e> State<'e> {
         let mut argv = Vec::with_capacity(rest.len());
         for (i, (v, p)) in rest.into_iter().enumerate() {
             let v = indirect_iface(v);
-            let t = params
-                .get(i)
-                .or(variadic.as_ref())
-                .cloned()
-                .unwrap_or(Param::Any);
+            let t = params.get(i).or(variadic.as_ref()).cloned().unwrap_or(Param::Any);
             let v = prepare_arg(v, &t).map_err(|e| FuncError::msg(format!("arg {i}: {e}")))?;
             argv.push((v, p));
         }
@@ -1153,9 +1047,7 @@ impl<'e> State<'e> {
                 Param::Any => Ok(Value::Nil),
                 Param::Slice(e) => Ok(Value::typed_list(e, Vec::new())),
                 Param::Map(e) => Ok(Value::typed_map(e, std::collections::BTreeMap::new())),
-                Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => {
-                    Ok(Value::TypedNil(Arc::clone(n)))
-                }
+                Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => Ok(Value::TypedNil(Arc::clone(n))),
                 _ => Err(self.errorf(format!("invalid value; expected {}", p.go_name()))),
             };
         }
@@ -1172,11 +1064,7 @@ impl<'e> State<'e> {
         )))
     }
 
-    #[allow(
-        clippy::cast_possible_truncation,
-        clippy::cast_sign_loss,
-        clippy::cast_possible_wrap
-    )]
+    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)]
     fn eval_arg(&mut self, dot: &PV, t: &PType, n: &'e Node) -> Result<PV, ExecError> {
         self.at = At::Node(n);
         match n {
@@ -1190,9 +1078,7 @@ impl<'e> State<'e> {
                     PType::Reflect | PType::Go(Param::Any) => Ok((Value::Nil, None)),
                     PType::Go(p) => match p {
                         Param::Slice(e) => Ok((Value::typed_list(e, Vec::new()), None)),
-                        Param::Map(e) => {
-                            Ok((Value::typed_map(e, std::collections::BTreeMap::new()), None))
-                        }
+                        Param::Map(e) => Ok((Value::typed_map(e, std::collections::BTreeMap::new()), None)),
                         Param::Named(nm) | Param::Interface(nm, _) if can_be_nil_name(nm) => {
                             Ok((Value::TypedNil(Arc::clone(nm)), None))
                         }
@@ -1216,8 +1102,7 @@ impl<'e> State<'e> {
                 return Ok((x, v.1));
             }
             Node::Identifier { name, .. } => {
-                let v =
-                    self.eval_function(dot, n, name, At::Node(n), std::slice::from_ref(n), None)?;
+                let v = self.eval_function(dot, n, name, At::Node(n), std::slice::from_ref(n), None)?;
                 let x = self.validate_type(v.0, t)?;
                 return Ok((x, v.1));
             }
@@ -1229,9 +1114,7 @@ impl<'e> State<'e> {
             _ => {}
         }
         let p = match t {
-            PType::Reflect | PType::Go(Param::Any) => {
-                return Ok((self.eval_empty_interface(dot, n)?, None))
-            }
+            PType::Reflect | PType::Go(Param::Any) => return Ok((self.eval_empty_interface(dot, n)?, None)),
             PType::Go(p) => p,
         };
         let v = match (p, n) {
@@ -1239,33 +1122,19 @@ impl<'e> State<'e> {
             (Param::Bool, _) => return Err(self.errorf(format!("expected bool; found {n}"))),
             (Param::String, Node::String { text, .. }) => Value::string(text.as_str()),
             (Param::String, _) => return Err(self.errorf(format!("expected string; found {n}"))),
-            (Param::Int(it), Node::Number(num)) if num.is_int => {
-                Value::Int(wrap_int(num.int64, *it), *it)
-            }
+            (Param::Int(it), Node::Number(num)) if num.is_int => Value::Int(wrap_int(num.int64, *it), *it),
             (Param::Int(_), _) => return Err(self.errorf(format!("expected integer; found {n}"))),
-            (Param::Uint(ut), Node::Number(num)) if num.is_uint => {
-                Value::Uint(wrap_uint(num.uint64, *ut), *ut)
-            }
-            (Param::Uint(_), _) => {
-                return Err(self.errorf(format!("expected unsigned integer; found {n}")))
-            }
+            (Param::Uint(ut), Node::Number(num)) if num.is_uint => Value::Uint(wrap_uint(num.uint64, *ut), *ut),
+            (Param::Uint(_), _) => return Err(self.errorf(format!("expected unsigned integer; found {n}"))),
             (Param::Float(ft), Node::Number(num)) if num.is_float => {
-                let f = if *ft == crate::FloatType::F32 {
-                    f64::from(num.float64 as f32)
-                } else {
-                    num.float64
-                };
+                let f = if *ft == crate::FloatType::F32 { f64::from(num.float64 as f32) } else { num.float64 };
                 Value::Float(f, *ft)
             }
             (Param::Float(_), _) => return Err(self.errorf(format!("expected float; found {n}"))),
-            (Param::Complex, Node::Number(num)) if num.is_complex => {
-                Value::Complex(num.complex.0, num.complex.1)
-            }
+            (Param::Complex, Node::Number(num)) if num.is_complex => Value::Complex(num.complex.0, num.complex.1),
             (Param::Complex, _) => return Err(self.errorf(format!("expected complex; found {n}"))),
             _ => {
-                return Err(
-                    self.errorf(format!("can't handle {n} for arg of type {}", p.go_name()))
-                );
+                return Err(self.errorf(format!("can't handle {n} for arg of type {}", p.go_name())));
             }
         };
         Ok((v, None))
@@ -1279,9 +1148,7 @@ impl<'e> State<'e> {
             Node::Number(num) => self.ideal_constant(n, num),
             Node::String { text, .. } => Ok(Value::string(text.as_str())),
             Node::Nil { .. } => Err(self.errorf("evalEmptyInterface: nil (can't happen)")),
-            _ => Err(self.errorf(format!(
-                "can't handle assignment of {n} to empty interface argument"
-            ))),
+            _ => Err(self.errorf(format!("can't handle assignment of {n} to empty interface argument"))),
         }
     }
 
@@ -1289,9 +1156,7 @@ impl<'e> State<'e> {
     fn printable(&self, node: &Node, v: &Value) -> Result<String, ExecError> {
         match v {
             Value::Nil => Ok("<no value>".to_owned()),
-            Value::Func(_) => {
-                Err(self.errorf(format!("can't print {node} of type {}", v.type_name())))
-            }
+            Value::Func(_) => Err(self.errorf(format!("can't print {node} of type {}", v.type_name()))),
             _ => Ok(crate::gofmt::sprint(std::slice::from_ref(v))),
         }
     }
@@ -1355,9 +1220,7 @@ fn wrap_uint(v: u64, t: crate::UintType) -> u64 {
 pub(crate) fn assignable(v: &Value, p: &Param) -> bool {
     match (p, v) {
         (Param::Any, _) => true,
-        (Param::Bool, Value::Bool(_))
-        | (Param::String, Value::String(_))
-        | (Param::Complex, Value::Complex(..)) => true,
+        (Param::Bool, Value::Bool(_)) | (Param::String, Value::String(_)) | (Param::Complex, Value::Complex(..)) => true,
         (Param::Int(t), Value::Int(_, u)) => t == u,
         (Param::Uint(t), Value::Uint(_, u)) => t == u,
         (Param::Float(t), Value::Float(_, u)) => t == u,
@@ -1378,9 +1241,7 @@ fn prepare_arg(v: Value, p: &Param) -> Result<Value, String> {
             Param::Any => Ok(Value::Nil),
             Param::Slice(e) => Ok(Value::typed_list(e, Vec::new())),
             Param::Map(e) => Ok(Value::typed_map(e, std::collections::BTreeMap::new())),
-            Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => {
-                Ok(Value::TypedNil(Arc::clone(n)))
-            }
+            Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => Ok(Value::TypedNil(Arc::clone(n))),
             _ => Err(format!("value is nil; should be of type {}", p.go_name())),
         };
     }
@@ -1392,11 +1253,7 @@ fn prepare_arg(v: Value, p: &Param) -> Result<Value, String> {
         (Value::Int(i, _), Param::Uint(t)) => Ok(Value::Uint(wrap_uint(*i as u64, *t), *t)),
         (Value::Uint(u, _), Param::Int(t)) => Ok(Value::Int(wrap_int(*u as i64, *t), *t)),
         (Value::Uint(u, _), Param::Uint(t)) => Ok(Value::Uint(wrap_uint(*u, *t), *t)),
-        _ => Err(format!(
-            "value has type {}; should be {}",
-            v.type_name(),
-            p.go_name()
-        )),
+        _ => Err(format!("value has type {}; should be {}", v.type_name(), p.go_name())),
     }
 }
 

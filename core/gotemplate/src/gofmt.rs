@@ -218,13 +218,7 @@ fn underscore_ok(s: &str) -> bool {
         s = s.get(1..).unwrap_or(&[]);
     }
     let mut hex = false;
-    if s.len() >= 2
-        && s.first() == Some(&b'0')
-        && matches!(
-            s.get(1).map(u8::to_ascii_lowercase),
-            Some(b'b' | b'o' | b'x')
-        )
-    {
+    if s.len() >= 2 && s.first() == Some(&b'0') && matches!(s.get(1).map(u8::to_ascii_lowercase), Some(b'b' | b'o' | b'x')) {
         i = 2;
         saw = b'0';
         hex = s.get(1).map(u8::to_ascii_lowercase) == Some(b'x');
@@ -311,13 +305,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
     }
     let neg = lower.starts_with('-');
     match unsigned {
-        "inf" | "infinity" => {
-            return Some(if neg {
-                f64::NEG_INFINITY
-            } else {
-                f64::INFINITY
-            })
-        }
+        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
         "nan" => return Some(f64::NAN),
         _ => {}
     }
@@ -328,10 +316,7 @@ pub fn parse_float(s: &str) -> Option<f64> {
     let v = if let Some(h) = clean.strip_prefix("0x") {
         parse_hex_float(h)?
     } else {
-        if !clean
-            .bytes()
-            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
-        {
+        if !clean.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-')) {
             return None;
         }
         let v: f64 = clean.parse().ok()?;
@@ -408,10 +393,7 @@ fn digits_from_exp(s: &str) -> Digits {
     let e: i32 = e.parse().unwrap_or(0);
     let digits: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
     if digits.iter().all(|&d| d == b'0') {
-        return Digits {
-            digits: Vec::new(),
-            dp: 0,
-        };
+        return Digits { digits: Vec::new(), dp: 0 };
     }
     Digits { digits, dp: e + 1 }
 }
@@ -454,11 +436,7 @@ fn fmt_f(d: &Digits, prec: Option<usize>, out: &mut String) {
         out.push('.');
         for i in 0..nfrac {
             let j = d.dp + i as i32;
-            let c = if j < 0 {
-                b'0'
-            } else {
-                d.digits.get(j as usize).copied().unwrap_or(b'0')
-            };
+            let c = if j < 0 { b'0' } else { d.digits.get(j as usize).copied().unwrap_or(b'0') };
             out.push(c as char);
         }
     }
@@ -471,11 +449,7 @@ pub fn format_float(v: f64, verb: char, prec: Option<usize>, bits32: bool) -> St
         return "NaN".to_owned();
     }
     if v.is_infinite() {
-        return if v > 0.0 {
-            "+Inf".to_owned()
-        } else {
-            "-Inf".to_owned()
-        };
+        return if v > 0.0 { "+Inf".to_owned() } else { "-Inf".to_owned() };
     }
     let mut out = String::new();
     if v.is_sign_negative() {
@@ -490,13 +464,15 @@ pub fn format_float(v: f64, verb: char, prec: Option<usize>, bits32: bool) -> St
             };
             fmt_e(&d, prec, verb == 'E', &mut out);
         }
-        'f' | 'F' => match prec {
-            None => fmt_f(&shortest_digits(a, bits32), None, &mut out),
-            Some(p) => {
-                let s = format!("{a:.p$}");
-                out.push_str(&s);
+        'f' | 'F' => {
+            match prec {
+                None => fmt_f(&shortest_digits(a, bits32), None, &mut out),
+                Some(p) => {
+                    let s = format!("{a:.p$}");
+                    out.push_str(&s);
+                }
             }
-        },
+        }
         _ => {
             // g / G, as strconv does it.
             let upper = verb == 'G';
@@ -701,9 +677,7 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
         ('v', None) => format_float_v(v, bits32),
         ('v', Some(p)) => format_float(v, 'g', Some(p), bits32),
         ('F', p) => format_float(v, 'f', Some(p.unwrap_or(6)), bits32),
-        (c, p) if c == 'e' || c == 'E' || c == 'f' => {
-            format_float(v, c, Some(p.unwrap_or(6)), bits32)
-        }
+        (c, p) if c == 'e' || c == 'E' || c == 'f' => format_float(v, c, Some(p.unwrap_or(6)), bits32),
         (c, p) => format_float(v, c, p, bits32),
     };
     if f.sharp && verb != 'b' {
@@ -721,11 +695,7 @@ fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
         s.insert(0, ' ');
     }
     if s == "+Inf" && !f.plus {
-        s = if f.space {
-            " Inf".to_owned()
-        } else {
-            "+Inf".to_owned()
-        };
+        s = if f.space { " Inf".to_owned() } else { "+Inf".to_owned() };
     }
     if (s.contains("Inf") || s.contains("NaN")) && f.zero {
         let nf = Flags { zero: false, ..*f };
@@ -797,11 +767,7 @@ impl Printer {
                 let bits32 = *t == FloatType::F32;
                 match verb {
                     'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
-                        let verb = if matches!(verb, 'x' | 'X' | 'b') {
-                            'g'
-                        } else {
-                            verb
-                        };
+                        let verb = if matches!(verb, 'x' | 'X' | 'b') { 'g' } else { verb };
                         fmt_float(&mut self.out, *x, bits32, verb, f);
                     }
                     _ => bad_verb(&mut self.out, verb, v),
@@ -844,13 +810,7 @@ impl Printer {
                         if i > 0 {
                             self.out.push(' ');
                         }
-                        self.print_int(
-                            false,
-                            u64::from(*x),
-                            &Value::Uint(u64::from(*x), crate::UintType::Uint8),
-                            verb,
-                            f,
-                        );
+                        self.print_int(false, u64::from(*x), &Value::Uint(u64::from(*x), crate::UintType::Uint8), verb, f);
                     }
                     self.out.push(']');
                 }
@@ -961,20 +921,12 @@ impl Printer {
                 fmt_integer(&mut self.out, neg, mag, verb, f, true);
             }
             'c' => {
-                let c = if neg {
-                    None
-                } else {
-                    u32::try_from(mag).ok().and_then(char::from_u32)
-                };
+                let c = if neg { None } else { u32::try_from(mag).ok().and_then(char::from_u32) };
                 let s = c.unwrap_or('\u{FFFD}').to_string();
                 pad_str(&mut self.out, &s, f);
             }
             'q' => {
-                let c = if neg {
-                    None
-                } else {
-                    u32::try_from(mag).ok().and_then(char::from_u32)
-                };
+                let c = if neg { None } else { u32::try_from(mag).ok().and_then(char::from_u32) };
                 let c = c.unwrap_or('\u{FFFD}');
                 let s = if f.sharp && is_print(c) && c != '\'' {
                     format!("'{c}'")
@@ -986,11 +938,7 @@ impl Printer {
                 pad_str(&mut self.out, &s, f);
             }
             'U' => {
-                let mut s = if neg {
-                    format!("U+-{mag:04X}")
-                } else {
-                    format!("U+{mag:04X}")
-                };
+                let mut s = if neg { format!("U+-{mag:04X}") } else { format!("U+{mag:04X}") };
                 if let Some(p) = f.prec {
                     let digits = format!("{mag:X}");
                     let digits = format!("{digits:0>p$}");
@@ -1051,24 +999,19 @@ impl Printer {
             }
             's' => pad_str(&mut self.out, s, f),
             'q' => {
-                let q =
-                    if f.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || is_print(c)) {
-                        format!("`{s}`")
-                    } else if f.plus {
-                        quote_ascii(s)
-                    } else {
-                        quote(s)
-                    };
+                let q = if f.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || is_print(c)) {
+                    format!("`{s}`")
+                } else if f.plus {
+                    quote_ascii(s)
+                } else {
+                    quote(s)
+                };
                 pad_str(&mut self.out, &q, f);
             }
             'x' | 'X' => self.hex_bytes(s.as_bytes(), verb, f),
             _ => {
                 let _ = depth;
-                let val = if v.is_nil() {
-                    Value::string(s)
-                } else {
-                    v.clone()
-                };
+                let val = if v.is_nil() { Value::string(s) } else { v.clone() };
                 bad_verb(&mut self.out, verb, &val);
             }
         }
@@ -1159,9 +1102,7 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
                     if w < 0 {
                         f.minus = true;
                     }
-                    f.width = usize::try_from(w.unsigned_abs())
-                        .ok()
-                        .filter(|&w| w <= 1_000_000);
+                    f.width = usize::try_from(w.unsigned_abs()).ok().filter(|&w| w <= 1_000_000);
                     if f.width.is_none() {
                         p.out.push_str("%!(BADWIDTH)");
                     }

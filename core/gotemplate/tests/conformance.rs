@@ -8,12 +8,7 @@
 //!   cannot stand for).
 //! - `cmp_tests.jsonl`: `{{if EXPR}}true{{else}}false{{end}}` against `cmpStruct`.
 //! - `parse_tests.jsonl`: the tree's `String()` with text as `%q`, or the error.
-#![allow(
-    clippy::unwrap_used,
-    clippy::expect_used,
-    clippy::panic,
-    clippy::indexing_slicing
-)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -23,20 +18,13 @@ use stockade_gotemplate::parse::{parse_tree, Options};
 use stockade_gotemplate::{CallCtx, Func, FuncError, FuncMap, IntType, Param, Template, Value};
 
 fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared").join(sub);
     if dir.exists() {
         return Some(dir);
     }
-    let ci = std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false);
+    let ci = std::env::var("CI").map(|v| v == "true" || v == "1").unwrap_or(false);
     assert!(!ci, "CI=true but {} is missing", dir.display());
-    eprintln!(
-        "SKIPPED: {} not found (conformance data sits beside the checkout)",
-        dir.display()
-    );
+    eprintln!("SKIPPED: {} not found (conformance data sits beside the checkout)", dir.display());
     None
 }
 
@@ -59,33 +47,18 @@ fn test_funcs() -> FuncMap {
     m.insert(
         "add".into(),
         Func::variadic(vec![], Param::INT, |_: &mut CallCtx<'_, '_>, a| {
-            let s: i64 = a
-                .iter()
-                .map(|v| if let Value::Int(i, _) = v { *i } else { 0 })
-                .sum();
+            let s: i64 = a.iter().map(|v| if let Value::Int(i, _) = v { *i } else { 0 }).sum();
             ok(Value::int(s))
         }),
     );
     m.insert(
         "dddArg".into(),
-        Func::variadic(
-            vec![Param::INT],
-            Param::String,
-            |_: &mut CallCtx<'_, '_>, a| {
-                let rest = Value::typed_list("string", a[1..].to_vec());
-                ok(Value::string(stockade_gotemplate::gofmt::sprintln(&[
-                    a[0].clone(),
-                    rest,
-                ])))
-            },
-        ),
-    );
-    m.insert(
-        "echo".into(),
-        Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| {
-            ok(a[0].clone())
+        Func::variadic(vec![Param::INT], Param::String, |_: &mut CallCtx<'_, '_>, a| {
+            let rest = Value::typed_list("string", a[1..].to_vec());
+            ok(Value::string(stockade_gotemplate::gofmt::sprintln(&[a[0].clone(), rest])))
         }),
     );
+    m.insert("echo".into(), Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| ok(a[0].clone())));
     m.insert(
         "makemap".into(),
         Func::variadic(vec![], Param::String, |_: &mut CallCtx<'_, '_>, a| {
@@ -102,10 +75,7 @@ fn test_funcs() -> FuncMap {
     m.insert(
         "mapOfThree".into(),
         Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| {
-            ok(Value::typed_map(
-                "int",
-                BTreeMap::from([("three".to_owned(), Value::int(3))]),
-            ))
+            ok(Value::typed_map("int", BTreeMap::from([("three".to_owned(), Value::int(3))])))
         }),
     );
     m.insert(
@@ -114,48 +84,27 @@ fn test_funcs() -> FuncMap {
             ok(Value::string(format!("oneArg={}", a[0].as_str().unwrap())))
         }),
     );
-    m.insert(
-        "returnInt".into(),
-        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| ok(Value::int(7))),
-    );
+    m.insert("returnInt".into(), Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| ok(Value::int(7))));
     m.insert(
         "twoArgs".into(),
-        Func::new(
-            vec![Param::String, Param::String],
-            |_: &mut CallCtx<'_, '_>, a| {
-                ok(Value::string(format!(
-                    "twoArgs={}{}",
-                    a[0].as_str().unwrap(),
-                    a[1].as_str().unwrap()
-                )))
-            },
-        ),
+        Func::new(vec![Param::String, Param::String], |_: &mut CallCtx<'_, '_>, a| {
+            ok(Value::string(format!("twoArgs={}{}", a[0].as_str().unwrap(), a[1].as_str().unwrap())))
+        }),
     );
     m.insert(
         "typeOf".into(),
-        Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| {
-            ok(Value::string(a[0].type_name()))
-        }),
+        Func::new(vec![Param::Any], |_: &mut CallCtx<'_, '_>, a| ok(Value::string(a[0].type_name()))),
     );
     m.insert(
         "valueString".into(),
-        Func::new(vec![Param::String], |_: &mut CallCtx<'_, '_>, _| {
-            ok(Value::string("value is ignored"))
-        }),
+        Func::new(vec![Param::String], |_: &mut CallCtx<'_, '_>, _| ok(Value::string("value is ignored"))),
     );
     m.insert(
         "zeroArgs".into(),
-        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| {
-            ok(Value::string("zeroArgs"))
-        }),
+        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| ok(Value::string("zeroArgs"))),
     );
     // Go: func() bool { panic("die") }; a recovered panic is the call's error.
-    m.insert(
-        "die".into(),
-        Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| {
-            Err(FuncError::msg("die"))
-        }),
-    );
+    m.insert("die".into(), Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Err(FuncError::msg("die"))));
     m
 }
 
@@ -180,26 +129,20 @@ fn data_tval(tv: &J) -> Value {
     if let Value::Map(m) = &v {
         let mut m = (**m).clone();
         if let Some(Value::Int(i, _)) = m.entries.get("U16").cloned() {
-            m.entries.insert(
-                "U16".into(),
-                Value::Uint(i as u64, stockade_gotemplate::UintType::Uint16),
-            );
+            m.entries.insert("U16".into(), Value::Uint(i as u64, stockade_gotemplate::UintType::Uint16));
         }
         // Go's T.I is an int, S/X strings; lists of ints are []int.
         for k in ["SI", "SIEmpty", "AI"] {
             if let Some(Value::List(l)) = m.entries.get(k).cloned() {
-                m.entries
-                    .insert(k.into(), Value::typed_list("int", l.items.clone()));
+                m.entries.insert(k.into(), Value::typed_list("int", l.items.clone()));
             }
         }
         if let Some(Value::List(l)) = m.entries.get("SB").cloned() {
-            m.entries
-                .insert("SB".into(), Value::typed_list("bool", l.items.clone()));
+            m.entries.insert("SB".into(), Value::typed_list("bool", l.items.clone()));
         }
         for k in ["MSI", "MSIone", "MSIEmpty"] {
             if let Some(Value::Map(x)) = m.entries.get(k).cloned() {
-                m.entries
-                    .insert(k.into(), Value::typed_map("int", x.entries.clone()));
+                m.entries.insert(k.into(), Value::typed_map("int", x.entries.clone()));
             }
         }
         if let Some(Value::List(l)) = m.entries.get("SMSI").cloned() {
@@ -211,8 +154,7 @@ fn data_tval(tv: &J) -> Value {
                     o => o.clone(),
                 })
                 .collect();
-            m.entries
-                .insert("SMSI".into(), Value::typed_list("map[string]int", items));
+            m.entries.insert("SMSI".into(), Value::typed_list("map[string]int", items));
         }
         return Value::Map(std::sync::Arc::new(m));
     }
@@ -277,9 +219,7 @@ fn run_exec(case: &J, data: &Value, tv: &J) -> Outcome {
 
 #[test]
 fn exec_tests() {
-    let Some(dir) = shared("conformance/helm/gotemplate") else {
-        return;
-    };
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
     let tv = tval();
     let cases = lines(&dir.join("exec_tests.jsonl"));
     let (mut runnable, mut pass) = (0, 0);
@@ -316,9 +256,7 @@ fn exec_tests() {
 
 #[test]
 fn cmp_tests() {
-    let Some(dir) = shared("conformance/helm/gotemplate") else {
-        return;
-    };
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
     let tv = tval();
     let data = Value::from_json_ints(&tv["cmp_struct"]["json_approximation"]);
     let cases = lines(&dir.join("cmp_tests.jsonl"));
@@ -331,15 +269,10 @@ fn cmp_tests() {
         runnable += 1;
         let mut t = Template::new("empty");
         let text = c["template"].as_str().unwrap();
-        let r = t
-            .parse("empty", text)
-            .map_err(|e| e.to_string())
-            .and_then(|t| {
-                let mut out = String::new();
-                t.execute("empty", &data, &mut out)
-                    .map(|()| out)
-                    .map_err(|e| e.to_string())
-            });
+        let r = t.parse("empty", text).map_err(|e| e.to_string()).and_then(|t| {
+            let mut out = String::new();
+            t.execute("empty", &data, &mut out).map(|()| out).map_err(|e| e.to_string())
+        });
         let want_ok = c["ok"].as_bool().unwrap();
         let good = match &r {
             Ok(out) => want_ok && out == c["expected"].as_str().unwrap_or(""),
@@ -348,16 +281,10 @@ fn cmp_tests() {
         if good {
             pass += 1;
         } else {
-            failures.push(format!(
-                "{}: got {r:?}, want {} {:?} {:?}",
-                c["name"], c["ok"], c["expected"], c["go_error_observed"]
-            ));
+            failures.push(format!("{}: got {r:?}, want {} {:?} {:?}", c["name"], c["ok"], c["expected"], c["go_error_observed"]));
         }
     }
-    println!(
-        "cmp_tests: {pass}/{runnable} pass ({} need Go data)",
-        cases.len() - runnable
-    );
+    println!("cmp_tests: {pass}/{runnable} pass ({} need Go data)", cases.len() - runnable);
     for f in &failures {
         println!("  DIFF {f}");
     }
@@ -366,20 +293,14 @@ fn cmp_tests() {
 
 #[test]
 fn parse_tests() {
-    let Some(dir) = shared("conformance/helm/gotemplate") else {
-        return;
-    };
+    let Some(dir) = shared("conformance/helm/gotemplate") else { return };
     let cases = lines(&dir.join("parse_tests.jsonl"));
     let (mut pass, mut err_exact) = (0, 0);
     let mut failures = Vec::new();
     for c in &cases {
         let name = c["name"].as_str().unwrap();
-        let funcs: Vec<String> = c["funcs_known_to_parser"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|f| f.as_str().unwrap().to_owned())
-            .collect();
+        let funcs: Vec<String> =
+            c["funcs_known_to_parser"].as_array().unwrap().iter().map(|f| f.as_str().unwrap().to_owned()).collect();
         let is_func = |n: &str| funcs.iter().any(|f| f == n);
         let opts = Options {
             left: "",
@@ -390,9 +311,7 @@ fn parse_tests() {
         let r = parse_tree(name, c["template"].as_str().unwrap(), &opts);
         let want_ok = c["ok"].as_bool().unwrap();
         let good = match &r {
-            Ok((tree, _)) => {
-                want_ok && tree.to_string_with(true) == c["expected"].as_str().unwrap_or("")
-            }
+            Ok((tree, _)) => want_ok && tree.to_string_with(true) == c["expected"].as_str().unwrap_or(""),
             Err(e) => {
                 let exact = c["go_error_observed"].as_str() == Some(e.to_string().as_str());
                 err_exact += usize::from(exact);
@@ -412,10 +331,7 @@ fn parse_tests() {
             ));
         }
     }
-    println!(
-        "parse_tests: {pass}/{} pass ({err_exact} errors with Go's exact text)",
-        cases.len()
-    );
+    println!("parse_tests: {pass}/{} pass ({err_exact} errors with Go's exact text)", cases.len());
     for f in &failures {
         println!("  DIFF {f}");
     }

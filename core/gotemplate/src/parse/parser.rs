@@ -4,8 +4,7 @@ use std::sync::Arc;
 
 use super::lex::{Item, Lexer, Token};
 use super::node::{
-    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
-    VariableNode,
+    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree, VariableNode,
 };
 use crate::error::ParseError;
 
@@ -31,11 +30,7 @@ pub fn parse(name: &str, text: &str, opts: &Options<'_>) -> Result<Vec<Tree>, Pa
 /// Parses `text` as the template `name`: returns its own tree (Go's `Tree`
 /// returned by `Tree.Parse`, even when an empty body is not added to the set)
 /// and the set of trees to add (Go's `treeSet`).
-pub fn parse_tree(
-    name: &str,
-    text: &str,
-    opts: &Options<'_>,
-) -> Result<(Tree, Vec<Tree>), ParseError> {
+pub fn parse_tree(name: &str, text: &str, opts: &Options<'_>) -> Result<(Tree, Vec<Tree>), ParseError> {
     let mut lex = Lexer::new(text, opts.left, opts.right);
     lex.break_ok = !(opts.is_func)("break");
     lex.continue_ok = !(opts.is_func)("continue");
@@ -49,16 +44,8 @@ pub fn parse_tree(
         action_line: 0,
         parse_name: name.to_owned(),
         text: Arc::from(text),
-        left: if opts.left.is_empty() {
-            "{{".to_owned()
-        } else {
-            opts.left.to_owned()
-        },
-        right: if opts.right.is_empty() {
-            "}}".to_owned()
-        } else {
-            opts.right.to_owned()
-        },
+        left: if opts.left.is_empty() { "{{".to_owned() } else { opts.left.to_owned() },
+        right: if opts.right.is_empty() { "}}".to_owned() } else { opts.right.to_owned() },
         opts,
         trees: Vec::new(),
     };
@@ -174,10 +161,7 @@ impl Parser<'_, '_> {
         if token.typ == Item::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
-                extra = format!(
-                    " in action started at {}:{}",
-                    self.parse_name, self.action_line
-                );
+                extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_owned();
                 }
@@ -197,9 +181,7 @@ impl Parser<'_, '_> {
 
     fn add(&mut self, tree: Tree) -> PResult<()> {
         if let Some(i) = self.trees.iter().position(|t| t.name == tree.name) {
-            let Some(old) = self.trees.get(i) else {
-                return Ok(());
-            };
+            let Some(old) = self.trees.get(i) else { return Ok(()) };
             if old.is_empty() {
                 self.trees[i] = tree;
                 return Ok(());
@@ -317,11 +299,7 @@ impl Parser<'_, '_> {
     }
 
     fn break_control(&mut self, kw: &Token, is_break: bool) -> PResult<Node> {
-        let name = if is_break {
-            "{{break}}"
-        } else {
-            "{{continue}}"
-        };
+        let name = if is_break { "{{break}}" } else { "{{continue}}" };
         let t = self.next_non_space();
         if t.typ != Item::RightDelim {
             return Err(self.unexpected(&t, name));
@@ -484,11 +462,7 @@ impl Parser<'_, '_> {
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space().typ {
                         Item::Variable | Item::RightDelim | Item::RightParen => continue 'decls,
-                        _ => {
-                            return Err(
-                                self.errorf("range can only initialize variables".to_owned())
-                            )
-                        }
+                        _ => return Err(self.errorf("range can only initialize variables".to_owned())),
                     }
                 }
                 return Err(self.errorf(format!("too many declarations in {context}")));
@@ -532,18 +506,10 @@ impl Parser<'_, '_> {
             return Err(self.errorf(format!("missing value for {context}")));
         }
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if let Some(
-                Node::Bool { .. }
-                | Node::Dot { .. }
-                | Node::Nil { .. }
-                | Node::Number(_)
-                | Node::String { .. },
-            ) = c.args.first()
+            if let Some(Node::Bool { .. } | Node::Dot { .. } | Node::Nil { .. } | Node::Number(_) | Node::String { .. }) =
+                c.args.first()
             {
-                return Err(self.errorf(format!(
-                    "non executable command in pipeline stage {}",
-                    i + 1
-                )));
+                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
             }
         }
         Ok(())
@@ -551,10 +517,7 @@ impl Parser<'_, '_> {
 
     fn command(&mut self) -> PResult<CommandNode> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = CommandNode {
-            pos,
-            args: Vec::new(),
-        };
+        let mut cmd = CommandNode { pos, args: Vec::new() };
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
@@ -591,21 +554,14 @@ impl Parser<'_, '_> {
         Ok(Some(match node {
             Node::Field { mut ident, .. } => {
                 ident.extend(fields);
-                Node::Field {
-                    pos: chain_pos,
-                    ident,
-                }
+                Node::Field { pos: chain_pos, ident }
             }
             Node::Variable(mut v) => {
                 v.ident.extend(fields);
                 v.pos = chain_pos;
                 Node::Variable(v)
             }
-            Node::Bool { .. }
-            | Node::String { .. }
-            | Node::Number(_)
-            | Node::Nil { .. }
-            | Node::Dot { .. } => {
+            Node::Bool { .. } | Node::String { .. } | Node::Number(_) | Node::Nil { .. } | Node::Dot { .. } => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
                     crate::gofmt::quote(&node.to_string())
@@ -624,15 +580,9 @@ impl Parser<'_, '_> {
         Ok(Some(match t.typ {
             Item::Identifier => {
                 if !(self.opts.is_func)(&t.val) {
-                    return Err(self.errorf(format!(
-                        "function {} not defined",
-                        crate::gofmt::quote(&t.val)
-                    )));
+                    return Err(self.errorf(format!("function {} not defined", crate::gofmt::quote(&t.val))));
                 }
-                Node::Identifier {
-                    pos: t.pos,
-                    name: t.val,
-                }
+                Node::Identifier { pos: t.pos, name: t.val }
             }
             Item::Dot => Node::Dot { pos: t.pos },
             Item::Nil => Node::Nil { pos: t.pos },
@@ -640,22 +590,13 @@ impl Parser<'_, '_> {
                 let v = new_variable(t.pos, &t.val);
                 let first = v.ident.first().cloned().unwrap_or_default();
                 if !self.vars.iter().any(|x| *x == first) {
-                    return Err(self.errorf(format!(
-                        "undefined variable {}",
-                        crate::gofmt::quote(&first)
-                    )));
+                    return Err(self.errorf(format!("undefined variable {}", crate::gofmt::quote(&first))));
                 }
                 Node::Variable(v)
             }
             Item::Field => Node::Field {
                 pos: t.pos,
-                ident: t
-                    .val
-                    .get(1..)
-                    .unwrap_or("")
-                    .split('.')
-                    .map(str::to_owned)
-                    .collect(),
+                ident: t.val.get(1..).unwrap_or("").split('.').map(str::to_owned).collect(),
             },
             Item::Bool => Node::Bool {
                 pos: t.pos,
@@ -704,12 +645,7 @@ fn new_variable(pos: usize, ident: &str) -> VariableNode {
 }
 
 /// Go's `newNumber`: every interpretation of a number literal.
-#[allow(
-    clippy::cast_precision_loss,
-    clippy::cast_possible_wrap,
-    clippy::cast_sign_loss,
-    clippy::float_cmp
-)]
+#[allow(clippy::cast_precision_loss, clippy::cast_possible_wrap, clippy::cast_sign_loss, clippy::float_cmp)]
 fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
     let mut n = NumberNode {
         pos,
@@ -790,20 +726,12 @@ fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!(
-            "illegal number syntax: {}",
-            crate::gofmt::quote(text)
-        ));
+        return Err(format!("illegal number syntax: {}", crate::gofmt::quote(text)));
     }
     Ok(n)
 }
 
-#[allow(
-    clippy::cast_possible_truncation,
-    clippy::cast_sign_loss,
-    clippy::cast_precision_loss,
-    clippy::float_cmp
-)]
+#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, clippy::float_cmp)]
 fn simplify_complex(n: &mut NumberNode) {
     n.is_float = n.complex.1 == 0.0;
     if n.is_float {
@@ -827,8 +755,7 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
     let mut split = None;
     for i in (1..bytes.len()).rev() {
         let c = *bytes.get(i)?;
-        if (c == b'+' || c == b'-') && !matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P'))
-        {
+        if (c == b'+' || c == b'-') && !matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P')) {
             split = Some(i);
             break;
         }
