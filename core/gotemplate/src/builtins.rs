@@ -64,17 +64,30 @@ impl Builtin {
     pub(crate) fn signature(self) -> (Vec<PType>, Option<PType>) {
         use PType::{Go, Reflect};
         match self {
-            Builtin::And | Builtin::Or | Builtin::Call | Builtin::Index | Builtin::Slice | Builtin::Eq => {
-                (vec![Reflect], Some(Reflect))
-            }
+            Builtin::And
+            | Builtin::Or
+            | Builtin::Call
+            | Builtin::Index
+            | Builtin::Slice
+            | Builtin::Eq => (vec![Reflect], Some(Reflect)),
             Builtin::Not | Builtin::Len => (vec![Reflect], None),
             Builtin::Html | Builtin::Js | Builtin::Urlquery | Builtin::Print | Builtin::Println => {
                 (vec![], Some(Go(Param::Any)))
             }
             Builtin::Printf => (vec![Go(Param::String)], Some(Go(Param::Any))),
-            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => (vec![Reflect, Reflect], None),
+            Builtin::Ne | Builtin::Lt | Builtin::Le | Builtin::Gt | Builtin::Ge => {
+                (vec![Reflect, Reflect], None)
+            }
         }
     }
+}
+
+fn nil_iface() -> Value {
+    Value::TypedNil(std::sync::Arc::from(crate::value::ANY))
+}
+
+fn pct_s(v: &Value) -> String {
+    crate::gofmt::sprintf("%s", std::slice::from_ref(v))
 }
 
 fn nil_iface_to_nil(v: &Value) -> Value {
@@ -95,11 +108,14 @@ pub(crate) fn call_builtin(b: Builtin, args: &[Value]) -> Result<Value, String> 
         Builtin::Println => Ok(Value::string(crate::gofmt::sprintln(args))),
         Builtin::Printf => {
             let f = first.as_str().unwrap_or("").to_owned();
-            Ok(Value::string(crate::gofmt::sprintf(&f, args.get(1..).unwrap_or(&[]))))
+            Ok(Value::string(crate::gofmt::sprintf(
+                &f,
+                args.get(1..).unwrap_or(&[]),
+            )))
         }
         Builtin::Index => index(&first, args.get(1..).unwrap_or(&[])),
         Builtin::Slice => slice(&first, args.get(1..).unwrap_or(&[])),
-        Builtin::Len => length(&first).map(Value::int),
+        Builtin::Len => length(args.first().unwrap_or(&Value::Nil)).map(Value::int),
         Builtin::Eq => eq(&first, args.get(1..).unwrap_or(&[])).map(Value::Bool),
         Builtin::Ne => {
             let b = args.get(1).cloned().unwrap_or_default();
@@ -183,7 +199,9 @@ pub fn query_escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => out.push(b as char),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char);
+            }
             b' ' => out.push('+'),
             b => {
                 let _ = write!(out, "%{b:02X}");
@@ -199,7 +217,12 @@ fn index_arg(index: &Value, cap: usize) -> Result<usize, String> {
         Value::Int(i, _) => *i,
         Value::Uint(u, _) => *u as i64,
         Value::Nil => return Err("cannot index slice/array with nil".to_owned()),
-        other => return Err(format!("cannot index slice/array with type {}", other.type_name())),
+        other => {
+            return Err(format!(
+                "cannot index slice/array with type {}",
+                other.type_name()
+            ))
+        }
     };
     match usize::try_from(x) {
         Ok(u) if u <= cap => Ok(u),
@@ -226,6 +249,7 @@ pub(crate) fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
             Value::List(l) => {
                 let x = index_arg(&ix, l.items.len())?;
                 match l.items.get(x) {
+                    Some(Value::Nil) if &*l.elem == crate::value::ANY => nil_iface(),
                     Some(v) => v.clone(),
                     None => return Err("reflect: slice index out of range".to_owned()),
                 }
@@ -249,10 +273,14 @@ pub(crate) fn index(item: &Value, indexes: &[Value]) -> Result<Value, String> {
                     Value::String(s) => s.to_string(),
                     Value::Nil => return Err("value is nil; should be of type string".to_owned()),
                     other => {
-                        return Err(format!("value has type {}; should be string", other.type_name()));
+                        return Err(format!(
+                            "value has type {}; should be string",
+                            other.type_name()
+                        ));
                     }
                 };
                 match m.entries.get(&key) {
+                    Some(Value::Nil) | None if &*m.elem == crate::value::ANY => nil_iface(),
                     Some(v) => v.clone(),
                     None => crate::value::zero_of(&m.elem),
                 }
@@ -321,7 +349,8 @@ fn length(item: &Value) -> Result<i64, String> {
             Kind::Map | Kind::Slice => 0,
             _ => return Err("len of nil pointer".to_owned()),
         },
-        Value::Nil => return Err("len of type <nil>".to_owned()),
+        // Go calls Type() on the invalid reflect.Value and recovers the panic.
+        Value::Nil => return Err("reflect: call of reflect.Value.Type on zero Value".to_owned()),
         other => return Err(format!("len of type {}", other.type_name())),
     };
     Ok(i64::try_from(n).unwrap_or(i64::MAX))
@@ -377,7 +406,7 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                     if c1 != c2 && c1 != Kind::Invalid && c2 != Kind::Invalid {
                         return Err(format!(
                             "non-comparable types {}: {}, {}: {}",
-                            a1.to_go_string(),
+                            pct_s(a1),
                             a1.type_name(),
                             a.type_name(),
                             a.to_go_string()
@@ -392,13 +421,17 @@ fn eq(a1: &Value, rest: &[Value]) -> Result<bool, String> {
                                 None => {
                                     return Err(format!(
                                         "non-comparable type {}: {}",
-                                        a.to_go_string(),
+                                        pct_s(&a),
                                         a.type_name()
                                     ))
                                 }
                             },
                             _ => {
-                                return Err(format!("non-comparable type {}: {}", a.to_go_string(), a.type_name()));
+                                return Err(format!(
+                                    "non-comparable type {}: {}",
+                                    pct_s(&a),
+                                    a.type_name()
+                                ));
                             }
                         }
                     }

@@ -63,7 +63,7 @@ pub struct ExecError {
     pub template: String,
     /// Position of the node being evaluated, if any.
     pub pos: Option<Pos>,
-    /// The node as Go prints it, cut to 20 bytes + `...` as Go does.
+    /// The node being evaluated, as Go prints it (`String()` of the node).
     pub context: String,
     /// Go's message.
     pub message: String,

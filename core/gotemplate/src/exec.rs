@@ -8,9 +8,11 @@
 use std::sync::Arc;
 
 use crate::builtins::{self, Builtin};
-use crate::error::{ExecError, ExecErrorKind, ParseError, Pos};
+use crate::error::{ExecError, ExecErrorKind, ParseError};
 use crate::func::{CallCtx, Func, FuncError, Param};
-use crate::parse::{BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree};
+use crate::parse::{
+    BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
+};
 use crate::set::{Limits, MissingKey, Template};
 use crate::trace::{DataPath, PathSeg, Piece, PieceKind, Tracer};
 use crate::value::{zero_of, Kind, Value, ANY};
@@ -65,7 +67,9 @@ pub struct State<'e> {
     tree: &'e Tree,
     name: String,
     at: At<'e>,
-    vars: Vec<(String, PV)>,
+    vars: Vec<(String, PV, bool)>,
+    /// Dot's static Go type is `interface {}` (a range element of an interface container).
+    dot_boxed: bool,
     depth: usize,
     budget: &'e mut Budget,
     out: &'e mut String,
@@ -76,6 +80,15 @@ pub struct State<'e> {
     reads: Vec<DataPath>,
     /// Nested execution: keep every read instead of clearing per action.
     keep_reads: bool,
+    /// Address of a local of the outermost `execute` (stack depth guard).
+    stack_base: usize,
+}
+
+/// The address of a local: how deep the native stack is here.
+#[inline(never)]
+fn stack_addr() -> usize {
+    let marker = 0u8;
+    std::ptr::from_ref(std::hint::black_box(&marker)) as usize
 }
 
 fn nil_iface() -> Value {
@@ -110,12 +123,19 @@ pub(crate) fn execute(
                 template: name.to_owned(),
                 pos: None,
                 context: String::new(),
-                message: format!("{}: {} is an incomplete or empty template", name, crate::gofmt::quote(name)),
+                message: format!(
+                    "{}: {} is an incomplete or empty template",
+                    name,
+                    crate::gofmt::quote(name)
+                ),
             });
         }
         return Err(set.no_template(name));
     };
-    let mut budget = Budget { steps: 0, output: 0 };
+    let mut budget = Budget {
+        steps: 0,
+        output: 0,
+    };
     let paths_on = tracer.is_some();
     let tracer: Option<&mut dyn Tracer> = match tracer {
         Some(t) => Some(&mut *t),
@@ -126,7 +146,12 @@ pub(crate) fn execute(
         tree,
         name: name.to_owned(),
         at: At::None,
-        vars: vec![("$".to_owned(), (data.clone(), paths_on.then(DataPath::default)))],
+        vars: vec![(
+            "$".to_owned(),
+            (data.clone(), paths_on.then(DataPath::default)),
+            false,
+        )],
+        dot_boxed: false,
         depth: 0,
         budget: &mut budget,
         out,
@@ -134,6 +159,7 @@ pub(crate) fn execute(
         paths_on,
         reads: Vec::new(),
         keep_reads: false,
+        stack_base: stack_addr(),
     };
     let dot = (data.clone(), paths_on.then(DataPath::default));
     st.walk_list(&dot, &tree.root).map(|_| ())
@@ -165,6 +191,29 @@ impl<'e> State<'e> {
         Ok(())
     }
 
+    /// Go's depth limit, and a guard on the native stack used so far.
+    fn check_depth(&self) -> Result<(), ExecError> {
+        if self.depth + 1 >= self.set.limits.max_depth {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth ({})",
+                self.set.limits.max_depth
+            )));
+        }
+        self.check_stack()
+    }
+
+    /// The native stack guard (nested templates and control structures).
+    fn check_stack(&self) -> Result<(), ExecError> {
+        let used = self.stack_base.abs_diff(stack_addr());
+        if used > self.set.limits.max_stack {
+            return Err(self.limit_error(format!(
+                "exceeded maximum template depth (stack limit of {} bytes reached at depth {})",
+                self.set.limits.max_stack, self.depth
+            )));
+        }
+        Ok(())
+    }
+
     fn limit_error(&self, message: String) -> ExecError {
         let mut e = self.errorf(message);
         e.kind = ExecErrorKind::Limit;
@@ -180,19 +229,19 @@ impl<'e> State<'e> {
         path: Option<DataPath>,
         out: &'n mut String,
     ) -> Result<State<'n>, ExecError> {
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
-            )));
-        }
-        let root = if self.paths_on { Some(path.unwrap_or_default()) } else { None };
+        self.check_depth()?;
+        let root = if self.paths_on {
+            Some(path.unwrap_or_default())
+        } else {
+            None
+        };
         Ok(State {
             set,
             tree,
             name: name.to_owned(),
             at: At::None,
-            vars: vec![("$".to_owned(), (data.clone(), root))],
+            vars: vec![("$".to_owned(), (data.clone(), root), false)],
+            dot_boxed: false,
             depth: self.depth + 1,
             budget: &mut *self.budget,
             out,
@@ -200,6 +249,7 @@ impl<'e> State<'e> {
             paths_on: self.paths_on,
             reads: Vec::new(),
             keep_reads: true,
+            stack_base: self.stack_base,
         })
     }
 
@@ -220,7 +270,8 @@ impl<'e> State<'e> {
             st.walk_list(&dot, &tree.root)?;
             std::mem::take(&mut st.reads)
         };
-        self.reads.extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+        self.reads
+            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
         Ok(out)
     }
 
@@ -238,20 +289,29 @@ impl<'e> State<'e> {
         };
         let mut out = String::new();
         let reads = {
-            let mut st = self.nested_state(&set, &tree, name, data, path, &mut out).map_err(NestedError::Exec)?;
+            let mut st = self
+                .nested_state(&set, &tree, name, data, path, &mut out)
+                .map_err(NestedError::Exec)?;
             let dot = st.vars.first().map(|v| v.1.clone()).unwrap_or_default();
             st.walk_list(&dot, &tree.root).map_err(NestedError::Exec)?;
             std::mem::take(&mut st.reads)
         };
-        self.reads.extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+        self.reads
+            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
         Ok(out)
     }
 
-    pub(crate) fn path_of_arg(&self, data: &Value, args: &[(Value, Option<DataPath>)]) -> Option<DataPath> {
+    pub(crate) fn path_of_arg(
+        &self,
+        data: &Value,
+        args: &[(Value, Option<DataPath>)],
+    ) -> Option<DataPath> {
         if !self.paths_on {
             return None;
         }
-        args.iter().find(|(v, _)| same_value(v, data)).and_then(|(_, p)| p.clone())
+        args.iter()
+            .find(|(v, _)| same_value(v, data))
+            .and_then(|(_, p)| p.clone())
     }
 
     // ------------------------------------------------------------ errors
@@ -284,7 +344,7 @@ impl<'e> State<'e> {
                 kind: ExecErrorKind::Exec,
                 parse_name: self.tree.parse_name.clone(),
                 template: self.name.clone(),
-                pos: Some(Pos::of(&self.tree.text, pos)),
+                pos: Some(self.tree.pos_of(pos)),
                 context,
                 message,
             },
@@ -301,29 +361,31 @@ impl<'e> State<'e> {
 
     // ------------------------------------------------------------ variables
 
-    fn var_value(&self, name: &str) -> Result<PV, ExecError> {
-        for (n, v) in self.vars.iter().rev() {
+    fn var_value(&self, name: &str) -> Result<(PV, bool), ExecError> {
+        for (n, v, boxed) in self.vars.iter().rev() {
             if n == name {
-                return Ok(v.clone());
+                return Ok((v.clone(), *boxed));
             }
         }
         Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn set_var(&mut self, name: &str, value: PV) -> Result<(), ExecError> {
-        for (n, v) in self.vars.iter_mut().rev() {
+    fn set_var(&mut self, name: &str, value: PV, boxed: bool) -> Result<(), ExecError> {
+        for (n, v, b) in self.vars.iter_mut().rev() {
             if n == name {
                 *v = value;
+                *b = boxed;
                 return Ok(());
             }
         }
         Err(self.errorf(format!("undefined variable: {name}")))
     }
 
-    fn set_top_var(&mut self, n: usize, value: PV) {
+    fn set_top_var(&mut self, n: usize, value: PV, boxed: bool) {
         let len = self.vars.len();
         if let Some(slot) = len.checked_sub(n).and_then(|i| self.vars.get_mut(i)) {
             slot.1 = value;
+            slot.2 = boxed;
         }
     }
 
@@ -355,12 +417,16 @@ impl<'e> State<'e> {
             return;
         }
         if let Some(t) = self.tracer.as_deref_mut() {
-            let paths: &[DataPath] = if kind == PieceKind::Action { &self.reads } else { &[] };
+            let paths: &[DataPath] = if kind == PieceKind::Action {
+                &self.reads
+            } else {
+                &[]
+            };
             t.piece(&Piece {
                 output: start..end,
                 template: &self.name,
                 parse_name: &self.tree.parse_name,
-                pos: Pos::of(&self.tree.text, pos),
+                pos: self.tree.pos_of(pos),
                 kind,
                 paths,
             });
@@ -407,6 +473,7 @@ impl<'e> State<'e> {
                 Ok(Flow::Normal)
             }
             Node::Branch(b) => match b.kind {
+                _ if self.check_stack().is_err() => self.check_stack().map(|()| Flow::Normal),
                 BranchKind::Range => self.walk_range(dot, node, b),
                 _ => self.walk_if_or_with(dot, b),
             },
@@ -422,7 +489,10 @@ impl<'e> State<'e> {
             let truth = indirect_iface(val.0.clone()).truth();
             if truth {
                 if b.kind == BranchKind::With {
-                    self.walk_list(&val, &b.list)
+                    let saved = std::mem::replace(&mut self.dot_boxed, false);
+                    let r = self.walk_list(&val, &b.list);
+                    self.dot_boxed = saved;
+                    r
                 } else {
                     self.walk_list(dot, &b.list)
                 }
@@ -436,36 +506,40 @@ impl<'e> State<'e> {
         r
     }
 
+    #[allow(clippy::needless_pass_by_value)]
     fn one_iteration(
         &mut self,
         b: &'e BranchNode,
         mark: usize,
         index: PV,
         elem: PV,
+        boxed: bool,
     ) -> Result<Flow, ExecError> {
         let decl = &b.pipe.decl;
         if let Some(d0) = decl.first() {
             if b.pipe.is_assign {
                 let name = d0.ident.first().map_or("", String::as_str);
                 if decl.len() > 1 {
-                    self.set_var(name, index.clone())?;
+                    self.set_var(name, index.clone(), false)?;
                 } else {
-                    self.set_var(name, elem.clone())?;
+                    self.set_var(name, elem.clone(), boxed)?;
                 }
             } else {
-                self.set_top_var(1, elem.clone());
+                self.set_top_var(1, elem.clone(), boxed);
             }
         }
         if let Some(d1) = decl.get(1) {
             if b.pipe.is_assign {
                 let name = d1.ident.first().map_or("", String::as_str);
-                self.set_var(name, elem.clone())?;
+                self.set_var(name, elem.clone(), boxed)?;
             } else {
-                self.set_top_var(2, index);
+                self.set_top_var(2, index, false);
             }
         }
         self.charge(1)?;
+        let saved = std::mem::replace(&mut self.dot_boxed, boxed);
         let r = self.walk_list(&elem, &b.list);
+        self.dot_boxed = saved;
         self.vars.truncate(mark);
         match r? {
             Flow::Break => Ok(Flow::Break),
@@ -473,8 +547,13 @@ impl<'e> State<'e> {
         }
     }
 
-    #[allow(clippy::cast_possible_wrap)]
-    fn walk_range(&mut self, dot: &PV, node: &'e Node, b: &'e BranchNode) -> Result<Flow, ExecError> {
+    #[allow(clippy::cast_possible_wrap, clippy::too_many_lines)]
+    fn walk_range(
+        &mut self,
+        dot: &PV,
+        node: &'e Node,
+        b: &'e BranchNode,
+    ) -> Result<Flow, ExecError> {
         self.at = At::Node(node);
         let outer_mark = self.vars.len();
         let r = (|| {
@@ -493,7 +572,14 @@ impl<'e> State<'e> {
                     let mut i = 0;
                     while i < *n {
                         ran = true;
-                        if self.one_iteration(b, mark, (Value::Nil, None), (Value::Int(i, *t), None))? == Flow::Break {
+                        if self.one_iteration(
+                            b,
+                            mark,
+                            (Value::Nil, None),
+                            (Value::Int(i, *t), None),
+                            false,
+                        )? == Flow::Break
+                        {
                             break;
                         }
                         i += 1;
@@ -509,17 +595,32 @@ impl<'e> State<'e> {
                     let mut i = 0;
                     while i < *n {
                         ran = true;
-                        if self.one_iteration(b, mark, (Value::Nil, None), (Value::Uint(i, *t), None))? == Flow::Break {
+                        if self.one_iteration(
+                            b,
+                            mark,
+                            (Value::Nil, None),
+                            (Value::Uint(i, *t), None),
+                            false,
+                        )? == Flow::Break
+                        {
                             break;
                         }
                         i += 1;
                     }
                 }
                 Value::List(l) => {
+                    let boxed = &*l.elem == ANY;
                     for (i, e) in l.items.iter().enumerate() {
                         ran = true;
                         let idx = (Value::int(i as i64), None);
-                        if self.one_iteration(b, mark, idx, (e.clone(), child(PathSeg::Index(i))))? == Flow::Break {
+                        let e = if boxed && e.is_nil() {
+                            nil_iface()
+                        } else {
+                            e.clone()
+                        };
+                        if self.one_iteration(b, mark, idx, (e, child(PathSeg::Index(i))), boxed)?
+                            == Flow::Break
+                        {
                             break;
                         }
                     }
@@ -529,17 +630,23 @@ impl<'e> State<'e> {
                         ran = true;
                         let idx = (Value::int(i as i64), None);
                         let el = (Value::Uint(u64::from(*e), crate::UintType::Uint8), None);
-                        if self.one_iteration(b, mark, idx, el)? == Flow::Break {
+                        if self.one_iteration(b, mark, idx, el, false)? == Flow::Break {
                             break;
                         }
                     }
                 }
                 Value::Map(m) => {
+                    let boxed = &*m.elem == ANY;
                     for (k, e) in &m.entries {
                         ran = true;
                         let idx = (Value::string(k.as_str()), None);
-                        let el = (e.clone(), child(PathSeg::Key(Arc::from(k.as_str()))));
-                        if self.one_iteration(b, mark, idx, el)? == Flow::Break {
+                        let e = if boxed && e.is_nil() {
+                            nil_iface()
+                        } else {
+                            e.clone()
+                        };
+                        let el = (e, child(PathSeg::Key(Arc::from(k.as_str()))));
+                        if self.one_iteration(b, mark, idx, el, boxed)? == Flow::Break {
                             break;
                         }
                     }
@@ -573,26 +680,34 @@ impl<'e> State<'e> {
         r
     }
 
-    fn walk_template(&mut self, dot: &PV, node: &'e Node, t: &'e TemplateNode) -> Result<Flow, ExecError> {
+    fn walk_template(
+        &mut self,
+        dot: &PV,
+        node: &'e Node,
+        t: &'e TemplateNode,
+    ) -> Result<Flow, ExecError> {
         self.at = At::Node(node);
         let set = self.set;
         let Some(tree) = set.trees.get(&t.name) else {
-            return Err(self.errorf(format!("template {} not defined", crate::gofmt::quote(&t.name))));
-        };
-        if self.depth + 1 >= self.set.limits.max_depth {
-            return Err(self.limit_error(format!(
-                "exceeded maximum template depth ({})",
-                self.set.limits.max_depth
+            return Err(self.errorf(format!(
+                "template {} not defined",
+                crate::gofmt::quote(&t.name)
             )));
-        }
+        };
+        self.check_depth()?;
         let newdot = self.eval_pipeline(dot, t.pipe.as_ref())?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec![("$".to_owned(), newdot.clone())]);
+        let saved_vars = std::mem::replace(
+            &mut self.vars,
+            vec![("$".to_owned(), newdot.clone(), false)],
+        );
+        let saved_boxed = std::mem::replace(&mut self.dot_boxed, false);
         let saved_tree = std::mem::replace(&mut self.tree, tree);
         let saved_name = std::mem::replace(&mut self.name, t.name.clone());
         self.depth += 1;
         let r = self.walk_list(&newdot, &tree.root);
         self.depth -= 1;
         self.vars = saved_vars;
+        self.dot_boxed = saved_boxed;
         self.tree = saved_tree;
         self.name = saved_name;
         r.map(|_| Flow::Normal)
@@ -617,9 +732,9 @@ impl<'e> State<'e> {
         for var in &pipe.decl {
             let name = var.ident.first().cloned().unwrap_or_default();
             if pipe.is_assign {
-                self.set_var(&name, value.clone())?;
+                self.set_var(&name, value.clone(), false)?;
             } else {
-                self.vars.push((name, value.clone()));
+                self.vars.push((name, value.clone(), false));
             }
         }
         Ok(value)
@@ -633,20 +748,31 @@ impl<'e> State<'e> {
         Ok(())
     }
 
-    fn eval_command(&mut self, dot: &PV, cmd: &'e CommandNode, fin: Option<PV>) -> Result<PV, ExecError> {
+    fn eval_command(
+        &mut self,
+        dot: &PV,
+        cmd: &'e CommandNode,
+        fin: Option<PV>,
+    ) -> Result<PV, ExecError> {
         self.charge(1)?;
         let Some(first) = cmd.args.first() else {
             return Err(self.errorf("empty command"));
         };
         match first {
-            Node::Field { ident, .. } => return self.eval_field_node(dot, first, ident, &cmd.args, fin),
+            Node::Field { ident, .. } => {
+                return self.eval_field_node(dot, first, ident, &cmd.args, fin)
+            }
             Node::Chain(c) => return self.eval_chain_node(dot, first, c, &cmd.args, fin),
-            Node::Identifier { name, .. } => return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin),
+            Node::Identifier { name, .. } => {
+                return self.eval_function(dot, first, name, At::Cmd(cmd), &cmd.args, fin)
+            }
             Node::Pipe(p) => {
                 self.not_a_function(&cmd.args, fin.as_ref())?;
                 return self.eval_pipeline(dot, Some(p));
             }
-            Node::Variable(v) => return self.eval_variable_node(dot, first, &v.ident, &cmd.args, fin),
+            Node::Variable(v) => {
+                return self.eval_variable_node(dot, first, &v.ident, &cmd.args, fin)
+            }
             _ => {}
         }
         self.at = At::Node(first);
@@ -660,7 +786,10 @@ impl<'e> State<'e> {
             Node::Nil { .. } => Err(self.errorf("nil is not a command")),
             Node::Number(n) => Ok((self.ideal_constant(first, n)?, None)),
             Node::String { text, .. } => Ok((Value::string(text.as_str()), None)),
-            _ => Err(self.errorf(format!("can't evaluate command {}", crate::gofmt::quote(&first.to_string())))),
+            _ => Err(self.errorf(format!(
+                "can't evaluate command {}",
+                crate::gofmt::quote(&first.to_string())
+            ))),
         }
     }
 
@@ -697,7 +826,8 @@ impl<'e> State<'e> {
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
         self.at = At::Node(node);
-        self.eval_field_chain(dot, dot.clone(), node, ident, args, fin)
+        let boxed = self.dot_boxed;
+        self.eval_field_chain(dot, (dot.clone(), boxed), node, ident, args, fin)
     }
 
     fn eval_chain_node(
@@ -716,7 +846,7 @@ impl<'e> State<'e> {
             return Err(self.errorf(format!("indirection through explicit nil in {node}")));
         }
         let pipe = self.eval_arg(dot, &PType::Go(Param::Any), &chain.node)?;
-        self.eval_field_chain(dot, pipe, node, &chain.field, args, fin)
+        self.eval_field_chain(dot, (pipe, false), node, &chain.field, args, fin)
     }
 
     fn eval_variable_node(
@@ -728,19 +858,26 @@ impl<'e> State<'e> {
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
         self.at = At::Node(node);
-        let value = self.var_value(ident.first().map_or("", String::as_str))?;
+        let (value, boxed) = self.var_value(ident.first().map_or("", String::as_str))?;
         if ident.len() == 1 {
             self.not_a_function(args, fin.as_ref())?;
             self.record(value.1.as_ref());
             return Ok(value);
         }
-        self.eval_field_chain(dot, value, node, ident.get(1..).unwrap_or(&[]), args, fin)
+        self.eval_field_chain(
+            dot,
+            (value, boxed),
+            node,
+            ident.get(1..).unwrap_or(&[]),
+            args,
+            fin,
+        )
     }
 
     fn eval_field_chain(
         &mut self,
         dot: &PV,
-        mut receiver: PV,
+        mut receiver: (PV, bool),
         node: &'e Node,
         ident: &'e [String],
         args: &'e [Node],
@@ -751,7 +888,7 @@ impl<'e> State<'e> {
             receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
         }
         let last = ident.last().map_or("", String::as_str);
-        let r = self.eval_field(dot, last, node, args, fin, receiver)?;
+        let (r, _) = self.eval_field(dot, last, node, args, fin, receiver)?;
         self.record(r.1.as_ref());
         Ok(r)
     }
@@ -763,32 +900,43 @@ impl<'e> State<'e> {
         node: &'e Node,
         args: &'e [Node],
         fin: Option<PV>,
-        receiver: PV,
-    ) -> Result<PV, ExecError> {
-        let (recv, rpath) = receiver;
+        receiver: (PV, bool),
+    ) -> Result<(PV, bool), ExecError> {
+        let ((recv, rpath), boxed) = receiver;
         if recv.is_nil() {
             if self.set.missing_key == MissingKey::Error {
-                return Err(self.errorf(format!("nil data; no entry for key {}", crate::gofmt::quote(field))));
+                return Err(self.errorf(format!(
+                    "nil data; no entry for key {}",
+                    crate::gofmt::quote(field)
+                )));
             }
-            return Ok((Value::Nil, None));
+            return Ok(((Value::Nil, None), false));
         }
-        let typ = recv.type_name();
+        let typ = if boxed {
+            ANY.to_owned()
+        } else {
+            recv.type_name()
+        };
         let has_args = args.len() > 1 || fin.is_some();
-        let child = |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
+        let child =
+            |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
         match &recv {
             Value::TypedNil(_) if recv.kind() == Kind::Interface => {
                 Err(self.errorf(format!("nil pointer evaluating {typ}.{field}")))
             }
             Value::Object(o) => match o.member(field) {
                 Some(crate::value::Member::Method(f)) => {
-                    let v = self.eval_call(dot, &Callee::Func(f), At::Node(node), field, args, fin)?;
-                    Ok((v, None))
+                    let v =
+                        self.eval_call(dot, &Callee::Func(f), At::Node(node), field, args, fin)?;
+                    Ok(((v, None), false))
                 }
                 Some(crate::value::Member::Field(v)) => {
                     if has_args {
-                        return Err(self.errorf(format!("{field} has arguments but cannot be invoked as function")));
+                        return Err(self.errorf(format!(
+                            "{field} has arguments but cannot be invoked as function"
+                        )));
                     }
-                    Ok((v, child(&rpath)))
+                    Ok(((v, child(&rpath)), false))
                 }
                 None => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
             },
@@ -797,16 +945,23 @@ impl<'e> State<'e> {
                     return Err(self.errorf(format!("{field} is not a method but has arguments")));
                 }
                 match m.entries.get(field) {
-                    Some(v) => Ok((v.clone(), child(&rpath))),
+                    // A nil stored in a map of interfaces is a nil interface.
+                    Some(Value::Nil) if &*m.elem == ANY => Ok(((nil_iface(), child(&rpath)), true)),
+                    Some(v) => Ok(((v.clone(), child(&rpath)), &*m.elem == ANY)),
                     None => match self.set.missing_key {
-                        MissingKey::Default => Ok((Value::Nil, child(&rpath))),
+                        MissingKey::Default => Ok(((Value::Nil, child(&rpath)), false)),
                         MissingKey::Zero => {
-                            let z = if &*m.elem == ANY { nil_iface() } else { zero_of(&m.elem) };
-                            Ok((z, child(&rpath)))
+                            let z = if &*m.elem == ANY {
+                                nil_iface()
+                            } else {
+                                zero_of(&m.elem)
+                            };
+                            Ok(((z, child(&rpath)), &*m.elem == ANY))
                         }
-                        MissingKey::Error => {
-                            Err(self.errorf(format!("map has no entry for key {}", crate::gofmt::quote(field))))
-                        }
+                        MissingKey::Error => Err(self.errorf(format!(
+                            "map has no entry for key {}",
+                            crate::gofmt::quote(field)
+                        ))),
                     },
                 }
             }
@@ -817,7 +972,7 @@ impl<'e> State<'e> {
                 if has_args {
                     return Err(self.errorf(format!("{field} is not a method but has arguments")));
                 }
-                Ok((Value::Nil, None))
+                Ok(((Value::Nil, None), false))
             }
             _ => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
         }
@@ -838,7 +993,10 @@ impl<'e> State<'e> {
         } else if let Some(b) = Builtin::from_name(name) {
             Callee::Builtin(b)
         } else {
-            return Err(self.errorf(format!("{} is not a defined function", crate::gofmt::quote(name))));
+            return Err(self.errorf(format!(
+                "{} is not a defined function",
+                crate::gofmt::quote(name)
+            )));
         };
         let is_index = matches!(callee, Callee::Builtin(Builtin::Index));
         if is_index && self.paths_on {
@@ -856,6 +1014,7 @@ impl<'e> State<'e> {
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
+        let mark = self.reads.len();
         let mut pvs: Vec<PV> = Vec::new();
         for a in args.iter().skip(1) {
             pvs.push(self.eval_arg(dot, &PType::Reflect, a)?);
@@ -873,10 +1032,29 @@ impl<'e> State<'e> {
                 for k in &idx {
                     path = path.and_then(|p| match k {
                         Value::String(s) => Some(p.child(PathSeg::Key(Arc::clone(s)))),
-                        Value::Int(i, _) => usize::try_from(*i).ok().map(|i| p.child(PathSeg::Index(i))),
-                        Value::Uint(u, _) => usize::try_from(*u).ok().map(|i| p.child(PathSeg::Index(i))),
+                        Value::Int(i, _) => {
+                            usize::try_from(*i).ok().map(|i| p.child(PathSeg::Index(i)))
+                        }
+                        Value::Uint(u, _) => {
+                            usize::try_from(*u).ok().map(|i| p.child(PathSeg::Index(i)))
+                        }
                         _ => None,
                     });
+                }
+                if let Some(p) = &path {
+                    // The container is read only to reach the item: keep the item.
+                    let mut i = mark;
+                    while i < self.reads.len() {
+                        if self
+                            .reads
+                            .get(i)
+                            .is_some_and(|r| r.0.len() < p.0.len() && p.0.starts_with(&r.0))
+                        {
+                            self.reads.remove(i);
+                        } else {
+                            i += 1;
+                        }
+                    }
                 }
                 self.record(path.as_ref());
                 Ok((v, path))
@@ -939,22 +1117,29 @@ impl<'e> State<'e> {
         let mut i = 0;
         while i < num_fixed && i < args.len() {
             let p = params.get(i).cloned().unwrap_or(PType::Go(Param::Any));
-            let a = args.get(i).map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, &p, a))?;
+            let a = args
+                .get(i)
+                .map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, &p, a))?;
             argv.push(a);
             i += 1;
         }
         if let Some(vp) = &variadic {
             while i < args.len() {
-                let a = args.get(i).map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, vp, a))?;
+                let a = args
+                    .get(i)
+                    .map_or(Ok((Value::Nil, None)), |a| self.eval_arg(dot, vp, a))?;
                 argv.push(a);
                 i += 1;
             }
         }
         if let Some(f) = fin {
-            let t = if variadic.is_some() && num_in - 1 >= num_fixed {
+            let t = if variadic.is_some() && num_in > num_fixed {
                 variadic.clone().unwrap_or(PType::Go(Param::Any))
             } else {
-                params.get(num_in - 1).cloned().unwrap_or(PType::Go(Param::Any))
+                params
+                    .get(num_in - 1)
+                    .cloned()
+                    .unwrap_or(PType::Go(Param::Any))
             };
             let v = self.validate_type(f.0, &t)?;
             argv.push((v, f.1));
@@ -964,7 +1149,12 @@ impl<'e> State<'e> {
             Callee::Builtin(Builtin::Call) => {
                 let callee_name = match args.first() {
                     Some(a) => a.to_string(),
-                    None => argv.first().map(|v| v.0.to_go_string()).unwrap_or_default(),
+                    // Go prints the reflect.Value: the string itself, else `<T Value>`.
+                    None => match argv.first().map(|v| &v.0) {
+                        Some(Value::String(s)) => s.to_string(),
+                        Some(v) => format!("<{} Value>", v.type_name()),
+                        None => String::new(),
+                    },
                 };
                 self.builtin_call(&callee_name, argv)
             }
@@ -986,7 +1176,8 @@ impl<'e> State<'e> {
 
     fn call_func(&mut self, f: &Func, name: &str, argv: Vec<PV>) -> Result<Value, FuncError> {
         let paths_on = self.paths_on;
-        let arg_paths: Vec<(Value, Option<DataPath>)> = if paths_on { argv.clone() } else { Vec::new() };
+        let arg_paths: Vec<(Value, Option<DataPath>)> =
+            if paths_on { argv.clone() } else { Vec::new() };
         let vals: Vec<Value> = argv.into_iter().map(|p| p.0).collect();
         let mut ctx = CallCtx {
             state: self,
@@ -1030,7 +1221,11 @@ impl<'e> State<'e> {
         let mut argv = Vec::with_capacity(rest.len());
         for (i, (v, p)) in rest.into_iter().enumerate() {
             let v = indirect_iface(v);
-            let t = params.get(i).or(variadic.as_ref()).cloned().unwrap_or(Param::Any);
+            let t = params
+                .get(i)
+                .or(variadic.as_ref())
+                .cloned()
+                .unwrap_or(Param::Any);
             let v = prepare_arg(v, &t).map_err(|e| FuncError::msg(format!("arg {i}: {e}")))?;
             argv.push((v, p));
         }
@@ -1047,7 +1242,9 @@ impl<'e> State<'e> {
                 Param::Any => Ok(Value::Nil),
                 Param::Slice(e) => Ok(Value::typed_list(e, Vec::new())),
                 Param::Map(e) => Ok(Value::typed_map(e, std::collections::BTreeMap::new())),
-                Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => Ok(Value::TypedNil(Arc::clone(n))),
+                Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => {
+                    Ok(Value::TypedNil(Arc::clone(n)))
+                }
                 _ => Err(self.errorf(format!("invalid value; expected {}", p.go_name()))),
             };
         }
@@ -1064,7 +1261,12 @@ impl<'e> State<'e> {
         )))
     }
 
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_possible_wrap)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_possible_wrap,
+        clippy::many_single_char_names
+    )]
     fn eval_arg(&mut self, dot: &PV, t: &PType, n: &'e Node) -> Result<PV, ExecError> {
         self.at = At::Node(n);
         match n {
@@ -1078,7 +1280,9 @@ impl<'e> State<'e> {
                     PType::Reflect | PType::Go(Param::Any) => Ok((Value::Nil, None)),
                     PType::Go(p) => match p {
                         Param::Slice(e) => Ok((Value::typed_list(e, Vec::new()), None)),
-                        Param::Map(e) => Ok((Value::typed_map(e, std::collections::BTreeMap::new()), None)),
+                        Param::Map(e) => {
+                            Ok((Value::typed_map(e, std::collections::BTreeMap::new()), None))
+                        }
                         Param::Named(nm) | Param::Interface(nm, _) if can_be_nil_name(nm) => {
                             Ok((Value::TypedNil(Arc::clone(nm)), None))
                         }
@@ -1102,7 +1306,8 @@ impl<'e> State<'e> {
                 return Ok((x, v.1));
             }
             Node::Identifier { name, .. } => {
-                let v = self.eval_function(dot, n, name, At::Node(n), std::slice::from_ref(n), None)?;
+                let v =
+                    self.eval_function(dot, n, name, At::Node(n), std::slice::from_ref(n), None)?;
                 let x = self.validate_type(v.0, t)?;
                 return Ok((x, v.1));
             }
@@ -1114,7 +1319,9 @@ impl<'e> State<'e> {
             _ => {}
         }
         let p = match t {
-            PType::Reflect | PType::Go(Param::Any) => return Ok((self.eval_empty_interface(dot, n)?, None)),
+            PType::Reflect | PType::Go(Param::Any) => {
+                return Ok((self.eval_empty_interface(dot, n)?, None))
+            }
             PType::Go(p) => p,
         };
         let v = match (p, n) {
@@ -1122,19 +1329,33 @@ impl<'e> State<'e> {
             (Param::Bool, _) => return Err(self.errorf(format!("expected bool; found {n}"))),
             (Param::String, Node::String { text, .. }) => Value::string(text.as_str()),
             (Param::String, _) => return Err(self.errorf(format!("expected string; found {n}"))),
-            (Param::Int(it), Node::Number(num)) if num.is_int => Value::Int(wrap_int(num.int64, *it), *it),
+            (Param::Int(it), Node::Number(num)) if num.is_int => {
+                Value::Int(wrap_int(num.int64, *it), *it)
+            }
             (Param::Int(_), _) => return Err(self.errorf(format!("expected integer; found {n}"))),
-            (Param::Uint(ut), Node::Number(num)) if num.is_uint => Value::Uint(wrap_uint(num.uint64, *ut), *ut),
-            (Param::Uint(_), _) => return Err(self.errorf(format!("expected unsigned integer; found {n}"))),
+            (Param::Uint(ut), Node::Number(num)) if num.is_uint => {
+                Value::Uint(wrap_uint(num.uint64, *ut), *ut)
+            }
+            (Param::Uint(_), _) => {
+                return Err(self.errorf(format!("expected unsigned integer; found {n}")))
+            }
             (Param::Float(ft), Node::Number(num)) if num.is_float => {
-                let f = if *ft == crate::FloatType::F32 { f64::from(num.float64 as f32) } else { num.float64 };
+                let f = if *ft == crate::FloatType::F32 {
+                    f64::from(num.float64 as f32)
+                } else {
+                    num.float64
+                };
                 Value::Float(f, *ft)
             }
             (Param::Float(_), _) => return Err(self.errorf(format!("expected float; found {n}"))),
-            (Param::Complex, Node::Number(num)) if num.is_complex => Value::Complex(num.complex.0, num.complex.1),
+            (Param::Complex, Node::Number(num)) if num.is_complex => {
+                Value::Complex(num.complex.0, num.complex.1)
+            }
             (Param::Complex, _) => return Err(self.errorf(format!("expected complex; found {n}"))),
             _ => {
-                return Err(self.errorf(format!("can't handle {n} for arg of type {}", p.go_name())));
+                return Err(
+                    self.errorf(format!("can't handle {n} for arg of type {}", p.go_name()))
+                );
             }
         };
         Ok((v, None))
@@ -1148,7 +1369,9 @@ impl<'e> State<'e> {
             Node::Number(num) => self.ideal_constant(n, num),
             Node::String { text, .. } => Ok(Value::string(text.as_str())),
             Node::Nil { .. } => Err(self.errorf("evalEmptyInterface: nil (can't happen)")),
-            _ => Err(self.errorf(format!("can't handle assignment of {n} to empty interface argument"))),
+            _ => Err(self.errorf(format!(
+                "can't handle assignment of {n} to empty interface argument"
+            ))),
         }
     }
 
@@ -1156,8 +1379,10 @@ impl<'e> State<'e> {
     fn printable(&self, node: &Node, v: &Value) -> Result<String, ExecError> {
         match v {
             Value::Nil => Ok("<no value>".to_owned()),
-            Value::Func(_) => Err(self.errorf(format!("can't print {node} of type {}", v.type_name()))),
-            _ => Ok(crate::gofmt::sprint(std::slice::from_ref(v))),
+            Value::Func(_) => {
+                Err(self.errorf(format!("can't print {node} of type {}", v.type_name())))
+            }
+            _ => Ok(crate::gofmt::sprint_action(v)),
         }
     }
 }
@@ -1219,8 +1444,10 @@ fn wrap_uint(v: u64, t: crate::UintType) -> u64 {
 /// Go's assignability of a value to a parameter type.
 pub(crate) fn assignable(v: &Value, p: &Param) -> bool {
     match (p, v) {
-        (Param::Any, _) => true,
-        (Param::Bool, Value::Bool(_)) | (Param::String, Value::String(_)) | (Param::Complex, Value::Complex(..)) => true,
+        (Param::Any, _)
+        | (Param::Bool, Value::Bool(_))
+        | (Param::String, Value::String(_))
+        | (Param::Complex, Value::Complex(..)) => true,
         (Param::Int(t), Value::Int(_, u)) => t == u,
         (Param::Uint(t), Value::Uint(_, u)) => t == u,
         (Param::Float(t), Value::Float(_, u)) => t == u,
@@ -1241,7 +1468,9 @@ fn prepare_arg(v: Value, p: &Param) -> Result<Value, String> {
             Param::Any => Ok(Value::Nil),
             Param::Slice(e) => Ok(Value::typed_list(e, Vec::new())),
             Param::Map(e) => Ok(Value::typed_map(e, std::collections::BTreeMap::new())),
-            Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => Ok(Value::TypedNil(Arc::clone(n))),
+            Param::Named(n) | Param::Interface(n, _) if can_be_nil_name(n) => {
+                Ok(Value::TypedNil(Arc::clone(n)))
+            }
             _ => Err(format!("value is nil; should be of type {}", p.go_name())),
         };
     }
@@ -1253,7 +1482,11 @@ fn prepare_arg(v: Value, p: &Param) -> Result<Value, String> {
         (Value::Int(i, _), Param::Uint(t)) => Ok(Value::Uint(wrap_uint(*i as u64, *t), *t)),
         (Value::Uint(u, _), Param::Int(t)) => Ok(Value::Int(wrap_int(*u as i64, *t), *t)),
         (Value::Uint(u, _), Param::Uint(t)) => Ok(Value::Uint(wrap_uint(*u, *t), *t)),
-        _ => Err(format!("value has type {}; should be {}", v.type_name(), p.go_name())),
+        _ => Err(format!(
+            "value has type {}; should be {}",
+            v.type_name(),
+            p.go_name()
+        )),
     }
 }
 

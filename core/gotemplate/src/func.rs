@@ -186,12 +186,28 @@ impl Func {
         }))
     }
 
+    /// A function that needs no call context, with fixed parameters.
+    pub fn pure<F>(params: Vec<Param>, body: F) -> Func
+    where
+        F: Fn(Vec<Value>) -> Result<Value, FuncError> + Send + Sync + 'static,
+    {
+        Func::new(params, move |_: &mut CallCtx<'_, '_>, a| body(a))
+    }
+
+    /// A variadic function that needs no call context.
+    pub fn pure_variadic<F>(params: Vec<Param>, rest: Param, body: F) -> Func
+    where
+        F: Fn(Vec<Value>) -> Result<Value, FuncError> + Send + Sync + 'static,
+    {
+        Func::variadic(params, rest, move |_: &mut CallCtx<'_, '_>, a| body(a))
+    }
+
     /// Sets Go's result type name (shown by `%T` of the func value).
     #[must_use]
     pub fn with_result(self, result: &str) -> Func {
         match Arc::try_unwrap(self.0) {
             Ok(mut inner) => {
-                inner.result = result.to_owned();
+                result.clone_into(&mut inner.result);
                 Func(Arc::new(inner))
             }
             Err(shared) => Func(shared),

@@ -2,6 +2,14 @@
 //! verbs, flags, width/precision and error forms such as `%!d(string=x)` and
 //! `%!v(MISSING)`), and the `strconv` pieces templates need (quoting, number
 //! literals).
+#![allow(
+    clippy::many_single_char_names,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_truncation,
+    clippy::struct_excessive_bools
+)]
+// Digit counts and exponents of f64 values are tiny: the casts between them cannot wrap.
 
 use std::fmt::Write as _;
 
@@ -22,8 +30,8 @@ pub fn is_print(c: char) -> bool {
         0xAD | 0x034F | 0x061C | 0x115F | 0x1160 | 0x17B4 | 0x17B5 | 0x180B..=0x180F
         | 0x200B..=0x200F | 0x202A..=0x202E | 0x2060..=0x206F | 0x3164 | 0xFE00..=0xFE0F
         | 0xFEFF | 0xFFA0 | 0xFFF0..=0xFFFB | 0xFFFE | 0xFFFF | 0xE000..=0xF8FF
-        | 0xF0000..=0x10FFFF | 0xE0000..=0xE0FFF)
-        && !(u & 0xFFFE == 0xFFFE)
+        | 0xF_0000..=0x10_FFFF | 0xE_0000..=0xE_0FFF)
+        && u & 0xFFFE != 0xFFFE
 }
 
 fn quote_with(s: &str, q: char, ascii: bool) -> String {
@@ -218,7 +226,13 @@ fn underscore_ok(s: &str) -> bool {
         s = s.get(1..).unwrap_or(&[]);
     }
     let mut hex = false;
-    if s.len() >= 2 && s.first() == Some(&b'0') && matches!(s.get(1).map(u8::to_ascii_lowercase), Some(b'b' | b'o' | b'x')) {
+    if s.len() >= 2
+        && s.first() == Some(&b'0')
+        && matches!(
+            s.get(1).map(u8::to_ascii_lowercase),
+            Some(b'b' | b'o' | b'x')
+        )
+    {
         i = 2;
         saw = b'0';
         hex = s.get(1).map(u8::to_ascii_lowercase) == Some(b'x');
@@ -305,7 +319,13 @@ pub fn parse_float(s: &str) -> Option<f64> {
     }
     let neg = lower.starts_with('-');
     match unsigned {
-        "inf" | "infinity" => return Some(if neg { f64::NEG_INFINITY } else { f64::INFINITY }),
+        "inf" | "infinity" => {
+            return Some(if neg {
+                f64::NEG_INFINITY
+            } else {
+                f64::INFINITY
+            })
+        }
         "nan" => return Some(f64::NAN),
         _ => {}
     }
@@ -316,7 +336,10 @@ pub fn parse_float(s: &str) -> Option<f64> {
     let v = if let Some(h) = clean.strip_prefix("0x") {
         parse_hex_float(h)?
     } else {
-        if !clean.bytes().all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-')) {
+        if !clean
+            .bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'+' | b'-'))
+        {
             return None;
         }
         let v: f64 = clean.parse().ok()?;
@@ -393,7 +416,10 @@ fn digits_from_exp(s: &str) -> Digits {
     let e: i32 = e.parse().unwrap_or(0);
     let digits: Vec<u8> = m.bytes().filter(u8::is_ascii_digit).collect();
     if digits.iter().all(|&d| d == b'0') {
-        return Digits { digits: Vec::new(), dp: 0 };
+        return Digits {
+            digits: Vec::new(),
+            dp: 0,
+        };
     }
     Digits { digits, dp: e + 1 }
 }
@@ -436,7 +462,11 @@ fn fmt_f(d: &Digits, prec: Option<usize>, out: &mut String) {
         out.push('.');
         for i in 0..nfrac {
             let j = d.dp + i as i32;
-            let c = if j < 0 { b'0' } else { d.digits.get(j as usize).copied().unwrap_or(b'0') };
+            let c = if j < 0 {
+                b'0'
+            } else {
+                d.digits.get(j as usize).copied().unwrap_or(b'0')
+            };
             out.push(c as char);
         }
     }
@@ -449,7 +479,11 @@ pub fn format_float(v: f64, verb: char, prec: Option<usize>, bits32: bool) -> St
         return "NaN".to_owned();
     }
     if v.is_infinite() {
-        return if v > 0.0 { "+Inf".to_owned() } else { "-Inf".to_owned() };
+        return if v > 0.0 {
+            "+Inf".to_owned()
+        } else {
+            "-Inf".to_owned()
+        };
     }
     let mut out = String::new();
     if v.is_sign_negative() {
@@ -464,15 +498,13 @@ pub fn format_float(v: f64, verb: char, prec: Option<usize>, bits32: bool) -> St
             };
             fmt_e(&d, prec, verb == 'E', &mut out);
         }
-        'f' | 'F' => {
-            match prec {
-                None => fmt_f(&shortest_digits(a, bits32), None, &mut out),
-                Some(p) => {
-                    let s = format!("{a:.p$}");
-                    out.push_str(&s);
-                }
+        'f' | 'F' => match prec {
+            None => fmt_f(&shortest_digits(a, bits32), None, &mut out),
+            Some(p) => {
+                let s = format!("{a:.p$}");
+                out.push_str(&s);
             }
-        }
+        },
         _ => {
             // g / G, as strconv does it.
             let upper = verb == 'G';
@@ -521,6 +553,135 @@ fn trim_zeros(d: &Digits) -> Digits {
     Digits { digits, dp: d.dp }
 }
 
+/// Go's `strconv.FormatFloat(v, 'x'|'X', prec, bits)`: `0x1.8p+01`.
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss
+)]
+pub fn format_hex_float(v: f64, prec: Option<usize>, upper: bool, bits32: bool) -> String {
+    if v.is_nan() || v.is_infinite() {
+        return format_float(v, 'g', None, bits32);
+    }
+    let mut out = String::new();
+    if v.is_sign_negative() {
+        out.push('-');
+    }
+    let (mut mant, mut exp, frac_bits) = if bits32 {
+        let b = (v as f32).to_bits();
+        let e = ((b >> 23) & 0xff) as i32;
+        let m = u64::from(b & 0x7f_ffff);
+        if e == 0 && m == 0 {
+            (0u64, 0i32, 23u32)
+        } else if e == 0 {
+            (m, -126, 23)
+        } else {
+            (m | (1 << 23), e - 127, 23)
+        }
+    } else {
+        let b = v.to_bits();
+        let e = ((b >> 52) & 0x7ff) as i32;
+        let m = b & ((1u64 << 52) - 1);
+        if e == 0 && m == 0 {
+            (0u64, 0i32, 52u32)
+        } else if e == 0 {
+            (m, -1022, 52)
+        } else {
+            (m | (1 << 52), e - 1023, 52)
+        }
+    };
+    if mant != 0 {
+        while mant & (1u64 << frac_bits) == 0 {
+            mant <<= 1;
+            exp -= 1;
+        }
+    }
+    // Shift so the fraction is a whole number of hex digits (60 bits after the point).
+    let mut frac = (mant & ((1u64 << frac_bits) - 1)) << (60 - frac_bits);
+    let mut lead = u64::from(mant != 0);
+    if let Some(p) = prec {
+        if p < 15 {
+            let drop = 4 * (15 - p) as u32;
+            let rem = frac & ((1u64 << drop) - 1);
+            let half = 1u64 << (drop - 1);
+            frac >>= drop;
+            if rem > half || (rem == half && frac & 1 == 1) {
+                frac += 1;
+                if frac >> (4 * p as u32) != 0 {
+                    frac = 0;
+                    lead += 1;
+                }
+            }
+            if lead == 2 {
+                lead = 1;
+                exp += 1;
+            }
+            frac <<= drop;
+        }
+    }
+    let digits: Vec<char> = (0..15)
+        .map(|i| {
+            let d = ((frac >> (56 - 4 * i)) & 0xf) as u32;
+            std::char::from_digit(d, 16).unwrap_or('0')
+        })
+        .collect();
+    let n = match prec {
+        Some(p) => p,
+        None => digits.iter().rposition(|&c| c != '0').map_or(0, |i| i + 1),
+    };
+    out.push_str("0x");
+    out.push(char::from_digit(lead as u32, 16).unwrap_or('0'));
+    if n > 0 {
+        out.push('.');
+        for i in 0..n {
+            out.push(digits.get(i).copied().unwrap_or('0'));
+        }
+    }
+    out.push('p');
+    out.push(if exp < 0 { '-' } else { '+' });
+    let a = exp.unsigned_abs();
+    if a < 10 {
+        out.push('0');
+    }
+    let _ = write!(out, "{a}");
+    if upper {
+        out = out.to_uppercase();
+    }
+    out
+}
+
+/// Go's `strconv.FormatFloat(v, 'b', -1, bits)`: `4503599627370496p-51`.
+#[allow(clippy::cast_possible_truncation, clippy::cast_possible_wrap)]
+pub fn format_bin_float(v: f64, bits32: bool) -> String {
+    let (neg, mant, exp) = if bits32 {
+        let b = (v as f32).to_bits();
+        let e = ((b >> 23) & 0xff) as i32;
+        let m = u64::from(b & 0x7f_ffff);
+        let (m, e) = if e == 0 {
+            (m, -126 - 23)
+        } else {
+            (m | (1 << 23), e - 127 - 23)
+        };
+        (b >> 31 == 1, m, e)
+    } else {
+        let b = v.to_bits();
+        let e = ((b >> 52) & 0x7ff) as i32;
+        let m = b & ((1u64 << 52) - 1);
+        let (m, e) = if e == 0 {
+            (m, -1022 - 52)
+        } else {
+            (m | (1 << 52), e - 1023 - 52)
+        };
+        (b >> 63 == 1, m, e)
+    };
+    format!(
+        "{}{mant}p{}{}",
+        if neg { "-" } else { "" },
+        if exp < 0 { '-' } else { '+' },
+        exp.unsigned_abs()
+    )
+}
+
 /// Go's `%v` of a float (`strconv.FormatFloat(v, 'g', -1, 64)`: `1e+06`, `3.5`).
 pub fn format_float_v(v: f64, bits32: bool) -> String {
     format_float(v, 'g', None, bits32)
@@ -543,35 +704,13 @@ struct Flags {
     sharp_v: bool,
 }
 
+/// Go's `fmt.pad`: pads to the width with spaces, or zeros when the `0` flag is
+/// set and the `-` flag is not.
 fn pad(out: &mut String, s: &str, f: &Flags) {
-    let n = s.chars().count();
-    let w = f.width.unwrap_or(0);
-    if n >= w {
-        out.push_str(s);
-        return;
-    }
-    let fill = w - n;
-    if f.minus {
-        out.push_str(s);
-        out.extend(std::iter::repeat_n(' ', fill));
-    } else if f.zero {
-        // zero padding goes after the sign
-        let (sign, rest) = match s.chars().next() {
-            Some(c @ ('+' | '-' | ' ')) => (Some(c), s.get(1..).unwrap_or("")),
-            _ => (None, s),
-        };
-        if let Some(c) = sign {
-            out.push(c);
-        }
-        out.extend(std::iter::repeat_n('0', fill));
-        out.push_str(rest);
-    } else {
-        out.extend(std::iter::repeat_n(' ', fill));
-        out.push_str(s);
-    }
+    pad_str(out, s, f);
 }
 
-/// Pads a string (zero flag ignored as Go does for strings only when... Go pads strings with zeros too).
+/// Go's `fmt.padString`.
 fn pad_str(out: &mut String, s: &str, f: &Flags) {
     let n = s.chars().count();
     let w = f.width.unwrap_or(0);
@@ -593,17 +732,23 @@ struct Printer {
     out: String,
 }
 
-fn bad_verb(out: &mut String, verb: char, v: &Value) {
+fn bad_verb(out: &mut String, verb: char, v: &Value, f: &Flags) {
     out.push_str("%!");
     out.push(verb);
     out.push('(');
-    match v {
-        Value::Nil => out.push_str("<nil>"),
-        _ => {
+    if v.is_nil() {
+        out.push_str("<nil>");
+    } else {
+        {
             out.push_str(&v.type_name());
             out.push('=');
             let mut p = Printer { out: String::new() };
-            p.print_value(v, 'v', &Flags::default(), 0);
+            let fv = Flags {
+                sharp_v: f.sharp_v,
+                plus_v: f.plus_v,
+                ..*f
+            };
+            p.print_value(v, 'v', &fv, 0);
             out.push_str(&p.out);
         }
     }
@@ -672,37 +817,99 @@ fn fmt_integer(out: &mut String, neg: bool, mag: u64, verb: char, f: &Flags, is_
     }
 }
 
+/// Go's `fmt.fmtFloat`: strconv's digits, then sign, `#`, padding rules.
+#[allow(clippy::cast_possible_wrap)]
 fn fmt_float(out: &mut String, v: f64, bits32: bool, verb: char, f: &Flags) {
-    let mut s = match (verb, f.prec) {
-        ('v', None) => format_float_v(v, bits32),
-        ('v', Some(p)) => format_float(v, 'g', Some(p), bits32),
-        ('F', p) => format_float(v, 'f', Some(p.unwrap_or(6)), bits32),
-        (c, p) if c == 'e' || c == 'E' || c == 'f' => format_float(v, c, Some(p.unwrap_or(6)), bits32),
-        (c, p) => format_float(v, c, p, bits32),
+    let (sverb, default_prec) = match verb {
+        'v' => ('g', None),
+        'f' | 'e' | 'E' => (verb, Some(6)),
+        'F' => ('f', Some(6)),
+        _ => (verb, None),
     };
-    if f.sharp && verb != 'b' {
-        // keep a decimal point; %g keeps trailing zeros
-        if !s.contains('.') && !s.contains("Inf") && !s.contains("NaN") {
-            match s.find(['e', 'E']) {
-                Some(i) => s.insert(i, '.'),
-                None => s.push('.'),
-            }
+    let prec = if f.prec.is_some() {
+        f.prec
+    } else {
+        default_prec
+    };
+    let s = match sverb {
+        'x' | 'X' => format_hex_float(v, prec, sverb == 'X', bits32),
+        'b' => format_bin_float(v, bits32),
+        _ => format_float(v, sverb, prec, bits32),
+    };
+    let mut num: Vec<char> = s.chars().collect();
+    if matches!(num.first(), Some('-' | '+')) {
+    } else {
+        num.insert(0, '+');
+    }
+    if f.space && num.first() == Some(&'+') && !f.plus {
+        if let Some(c) = num.first_mut() {
+            *c = ' ';
         }
     }
-    if f.plus && !s.starts_with('-') && !s.starts_with('+') {
-        s.insert(0, '+');
-    } else if f.space && !s.starts_with('-') && !s.starts_with('+') {
-        s.insert(0, ' ');
-    }
-    if s == "+Inf" && !f.plus {
-        s = if f.space { " Inf".to_owned() } else { "+Inf".to_owned() };
-    }
-    if (s.contains("Inf") || s.contains("NaN")) && f.zero {
+    if matches!(num.get(1), Some('I' | 'N')) {
+        if num.get(1) == Some(&'N') && !f.space && !f.plus {
+            num.remove(0);
+        }
         let nf = Flags { zero: false, ..*f };
-        pad(out, &s, &nf);
+        pad(out, &num.iter().collect::<String>(), &nf);
         return;
     }
-    pad(out, &s, f);
+    if f.sharp && sverb != 'b' {
+        let mut digits: i64 = match sverb {
+            'g' | 'G' | 'x' => prec.map_or(6, |p| p as i64),
+            _ => 0,
+        };
+        let mut tail: Vec<char> = Vec::new();
+        let mut has_point = false;
+        let mut saw_nonzero = false;
+        let mut i = 1;
+        while let Some(&c) = num.get(i) {
+            match c {
+                '.' => has_point = true,
+                'p' | 'P' => {
+                    tail.extend(num.drain(i..));
+                    break;
+                }
+                'e' | 'E' if sverb != 'x' && sverb != 'X' => {
+                    tail.extend(num.drain(i..));
+                    break;
+                }
+                _ => {
+                    if c != '0' {
+                        saw_nonzero = true;
+                    }
+                    if saw_nonzero {
+                        digits -= 1;
+                    }
+                }
+            }
+            i += 1;
+        }
+        if !has_point {
+            if num.len() == 2 && num.get(1) == Some(&'0') {
+                digits -= 1;
+            }
+            num.push('.');
+        }
+        while digits > 0 {
+            num.push('0');
+            digits -= 1;
+        }
+        num.extend(tail);
+    }
+    let s: String = num.iter().collect();
+    if f.plus || !s.starts_with('+') {
+        let w = f.width.unwrap_or(0);
+        if f.zero && !f.minus && w > num.len() {
+            out.extend(num.first());
+            out.extend(std::iter::repeat_n('0', w - num.len()));
+            out.extend(num.iter().skip(1));
+            return;
+        }
+        pad(out, &s, f);
+        return;
+    }
+    pad(out, s.get(1..).unwrap_or(""), f);
 }
 
 impl Printer {
@@ -714,7 +921,7 @@ impl Printer {
                 return;
             }
             'p' => {
-                bad_verb(&mut self.out, verb, v);
+                bad_verb(&mut self.out, verb, v, f);
                 return;
             }
             _ => {}
@@ -730,9 +937,13 @@ impl Printer {
                     self.out.push_str("interface {}(nil)");
                     return;
                 }
-                match verb {
-                    'v' => pad_str(&mut self.out, if f.sharp_v { "<nil>" } else { "<nil>" }, f),
-                    _ => bad_verb(&mut self.out, verb, v),
+                // A nil inside a container prints `<nil>` whatever the verb.
+                if depth > 0 {
+                    self.out.push_str("<nil>");
+                } else if verb == 'v' {
+                    pad_str(&mut self.out, "<nil>", f);
+                } else {
+                    bad_verb(&mut self.out, verb, v, f);
                 }
             }
             Value::TypedNil(t) => {
@@ -746,13 +957,13 @@ impl Printer {
                     Kind::Slice => self.out.push_str("[]"),
                     _ => match verb {
                         'v' | 's' | 'q' | 'x' | 'X' | 'd' => pad_str(&mut self.out, "<nil>", f),
-                        _ => bad_verb(&mut self.out, verb, v),
+                        _ => bad_verb(&mut self.out, verb, v, f),
                     },
                 }
             }
             Value::Bool(b) => match verb {
                 't' | 'v' => pad_str(&mut self.out, if *b { "true" } else { "false" }, f),
-                _ => bad_verb(&mut self.out, verb, v),
+                _ => bad_verb(&mut self.out, verb, v, f),
             },
             Value::Int(i, _) => self.print_int(*i < 0, i.unsigned_abs(), v, verb, f),
             Value::Uint(u, _) => {
@@ -767,10 +978,9 @@ impl Printer {
                 let bits32 = *t == FloatType::F32;
                 match verb {
                     'v' | 'b' | 'g' | 'G' | 'x' | 'X' | 'f' | 'F' | 'e' | 'E' => {
-                        let verb = if matches!(verb, 'x' | 'X' | 'b') { 'g' } else { verb };
                         fmt_float(&mut self.out, *x, bits32, verb, f);
                     }
-                    _ => bad_verb(&mut self.out, verb, v),
+                    _ => bad_verb(&mut self.out, verb, v, f),
                 }
             }
             Value::Complex(re, im) => match verb {
@@ -781,7 +991,7 @@ impl Printer {
                     fmt_float(&mut self.out, *im, false, verb, &fp);
                     self.out.push_str("i)");
                 }
-                _ => bad_verb(&mut self.out, verb, v),
+                _ => bad_verb(&mut self.out, verb, v, f),
             },
             Value::String(s) => self.print_str(s, v, verb, f, depth),
             Value::Bytes(b) => match verb {
@@ -810,7 +1020,13 @@ impl Printer {
                         if i > 0 {
                             self.out.push(' ');
                         }
-                        self.print_int(false, u64::from(*x), &Value::Uint(u64::from(*x), crate::UintType::Uint8), verb, f);
+                        self.print_int(
+                            false,
+                            u64::from(*x),
+                            &Value::Uint(u64::from(*x), crate::UintType::Uint8),
+                            verb,
+                            f,
+                        );
                     }
                     self.out.push(']');
                 }
@@ -907,7 +1123,7 @@ impl Printer {
                     let s = format!("{}(0x0)", func.type_name());
                     pad_str(&mut self.out, &s, f);
                 } else {
-                    bad_verb(&mut self.out, verb, v);
+                    bad_verb(&mut self.out, verb, v, f);
                 }
             }
         }
@@ -921,12 +1137,20 @@ impl Printer {
                 fmt_integer(&mut self.out, neg, mag, verb, f, true);
             }
             'c' => {
-                let c = if neg { None } else { u32::try_from(mag).ok().and_then(char::from_u32) };
+                let c = if neg {
+                    None
+                } else {
+                    u32::try_from(mag).ok().and_then(char::from_u32)
+                };
                 let s = c.unwrap_or('\u{FFFD}').to_string();
                 pad_str(&mut self.out, &s, f);
             }
             'q' => {
-                let c = if neg { None } else { u32::try_from(mag).ok().and_then(char::from_u32) };
+                let c = if neg {
+                    None
+                } else {
+                    u32::try_from(mag).ok().and_then(char::from_u32)
+                };
                 let c = c.unwrap_or('\u{FFFD}');
                 let s = if f.sharp && is_print(c) && c != '\'' {
                     format!("'{c}'")
@@ -938,7 +1162,10 @@ impl Printer {
                 pad_str(&mut self.out, &s, f);
             }
             'U' => {
-                let mut s = if neg { format!("U+-{mag:04X}") } else { format!("U+{mag:04X}") };
+                // Go converts to uint64: a negative int is its two's complement.
+                let mag = if neg { mag.wrapping_neg() } else { mag };
+                let neg = false;
+                let mut s = format!("U+{mag:04X}");
                 if let Some(p) = f.prec {
                     let digits = format!("{mag:X}");
                     let digits = format!("{digits:0>p$}");
@@ -956,7 +1183,7 @@ impl Printer {
                 }
                 pad_str(&mut self.out, &s, f);
             }
-            _ => bad_verb(&mut self.out, verb, v),
+            _ => bad_verb(&mut self.out, verb, v, f),
         }
     }
 
@@ -999,20 +1226,25 @@ impl Printer {
             }
             's' => pad_str(&mut self.out, s, f),
             'q' => {
-                let q = if f.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || is_print(c)) {
-                    format!("`{s}`")
-                } else if f.plus {
-                    quote_ascii(s)
-                } else {
-                    quote(s)
-                };
+                let q =
+                    if f.sharp && !s.contains('`') && s.chars().all(|c| c == '\t' || is_print(c)) {
+                        format!("`{s}`")
+                    } else if f.plus {
+                        quote_ascii(s)
+                    } else {
+                        quote(s)
+                    };
                 pad_str(&mut self.out, &q, f);
             }
             'x' | 'X' => self.hex_bytes(s.as_bytes(), verb, f),
             _ => {
                 let _ = depth;
-                let val = if v.is_nil() { Value::string(s) } else { v.clone() };
-                bad_verb(&mut self.out, verb, &val);
+                let val = if v.is_nil() {
+                    Value::string(s)
+                } else {
+                    v.clone()
+                };
+                bad_verb(&mut self.out, verb, &val, f);
             }
         }
     }
@@ -1034,6 +1266,19 @@ pub fn sprint(args: &[Value]) -> String {
     p.out
 }
 
+/// What a template action prints for a value: Go's `printableValue` follows a
+/// pointer to the struct it points at, so `&{v}` prints as `{v}`.
+pub fn sprint_action(v: &Value) -> String {
+    if let Value::Object(o) = v {
+        if o.kind() == Kind::Ptr && o.go_string().is_none() {
+            let mut p = Printer { out: String::new() };
+            p.print_value(v, 'v', &Flags::default(), 1);
+            return p.out;
+        }
+    }
+    sprint(std::slice::from_ref(v))
+}
+
 /// Go's `fmt.Sprintln`: operands with `%v`, always space-separated, then a newline.
 pub fn sprintln(args: &[Value]) -> String {
     let mut p = Printer { out: String::new() };
@@ -1052,24 +1297,24 @@ pub fn sprintln(args: &[Value]) -> String {
 pub fn sprintf(format: &str, args: &[Value]) -> String {
     let mut p = Printer { out: String::new() };
     let b = format.as_bytes();
+    let end = b.len();
     let mut i = 0;
     let mut argnum = 0usize;
     let mut reordered = false;
-    let mut after_index;
-    while i < b.len() {
+    while i < end {
+        let mut good_arg = true;
         let start = i;
-        while i < b.len() && b.get(i) != Some(&b'%') {
+        while i < end && b.get(i) != Some(&b'%') {
             i += 1;
         }
         if i > start {
             p.out.push_str(format.get(start..i).unwrap_or(""));
         }
-        if i >= b.len() {
+        if i >= end {
             break;
         }
         i += 1; // skip %
         let mut f = Flags::default();
-        // flags
         while let Some(&c) = b.get(i) {
             match c {
                 b'#' => f.sharp = true,
@@ -1081,93 +1326,61 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             }
             i += 1;
         }
-        // argument index, width
-        after_index = false;
-        let (idx, ni, ok) = arg_index(b, i, args.len());
-        if let Some(n) = idx {
-            argnum = n;
-            reordered = true;
-            after_index = true;
-        } else if !ok {
-            p.out.push_str("%!(BADINDEX)");
-            i = ni;
-            continue;
-        }
-        i = ni;
+        // Argument index, then width.
+        let mut after_index;
+        (argnum, i, after_index) =
+            arg_number(argnum, b, i, args.len(), &mut reordered, &mut good_arg);
         if b.get(i) == Some(&b'*') {
             i += 1;
-            match args.get(argnum) {
-                Some(Value::Int(w, _)) => {
-                    let w = *w;
-                    if w < 0 {
-                        f.minus = true;
-                    }
-                    f.width = usize::try_from(w.unsigned_abs()).ok().filter(|&w| w <= 1_000_000);
-                    if f.width.is_none() {
-                        p.out.push_str("%!(BADWIDTH)");
-                    }
+            let (w, ok, na) = int_from_arg(args, argnum);
+            argnum = na;
+            if ok {
+                if w < 0 {
+                    f.minus = true;
+                    f.zero = false;
                 }
-                Some(Value::Uint(w, _)) => {
-                    f.width = usize::try_from(*w).ok().filter(|&w| w <= 1_000_000);
-                    if f.width.is_none() {
-                        p.out.push_str("%!(BADWIDTH)");
-                    }
-                }
-                _ => p.out.push_str("%!(BADWIDTH)"),
+                f.width = Some(w.unsigned_abs() as usize);
+            } else {
+                p.out.push_str("%!(BADWIDTH)");
             }
-            argnum += 1;
             after_index = false;
         } else {
             let (n, ni) = parse_num(b, i);
-            if let Some(n) = n {
-                if after_index {
-                    // "%[3]2d" is bad
-                }
-                f.width = Some(n);
-            }
             i = ni;
+            if let Some(n) = n {
+                f.width = Some(n);
+                if after_index {
+                    good_arg = false;
+                }
+            }
         }
-        // precision
-        if b.get(i) == Some(&b'.') {
+        // Precision.
+        if i + 1 < end && b.get(i) == Some(&b'.') {
             i += 1;
             if after_index {
-                // ok
+                good_arg = false;
             }
-            let (idx, ni, ok) = arg_index(b, i, args.len());
-            if let Some(n) = idx {
-                argnum = n;
-                reordered = true;
-                after_index = true;
-            } else if !ok {
-                p.out.push_str("%!(BADINDEX)");
-            }
-            i = ni;
+            (argnum, i, after_index) =
+                arg_number(argnum, b, i, args.len(), &mut reordered, &mut good_arg);
             if b.get(i) == Some(&b'*') {
                 i += 1;
-                match args.get(argnum) {
-                    Some(Value::Int(w, _)) if *w >= 0 => f.prec = usize::try_from(*w).ok(),
-                    Some(Value::Uint(w, _)) => f.prec = usize::try_from(*w).ok(),
-                    _ => p.out.push_str("%!(BADPREC)"),
+                let (w, ok, na) = int_from_arg(args, argnum);
+                argnum = na;
+                // A negative precision is as bad as a missing one.
+                if ok && w >= 0 {
+                    f.prec = Some(w as usize);
+                } else {
+                    p.out.push_str("%!(BADPREC)");
                 }
-                argnum += 1;
                 after_index = false;
             } else {
                 let (n, ni) = parse_num(b, i);
-                f.prec = Some(n.unwrap_or(0));
                 i = ni;
+                f.prec = Some(n.unwrap_or(0));
             }
         }
         if !after_index {
-            let (idx, ni, ok) = arg_index(b, i, args.len());
-            if let Some(n) = idx {
-                argnum = n;
-                reordered = true;
-            } else if !ok {
-                p.out.push_str("%!(BADINDEX)");
-                i = ni;
-                continue;
-            }
-            i = ni;
+            (argnum, i, _) = arg_number(argnum, b, i, args.len(), &mut reordered, &mut good_arg);
         }
         let Some(verb) = format.get(i..).and_then(|s| s.chars().next()) else {
             p.out.push_str("%!(NOVERB)");
@@ -1178,8 +1391,11 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             p.out.push('%');
             continue;
         }
-        if f.minus {
-            f.zero = false;
+        if !good_arg {
+            p.out.push_str("%!");
+            p.out.push(verb);
+            p.out.push_str("(BADINDEX)");
+            continue;
         }
         let Some(arg) = args.get(argnum) else {
             p.out.push_str("%!");
@@ -1187,22 +1403,18 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             p.out.push_str("(MISSING)");
             continue;
         };
-        argnum += 1;
         if verb == 'v' {
-            if f.sharp {
-                f.sharp = false;
-                f.sharp_v = true;
-            }
-            if f.plus {
-                f.plus = false;
-                f.plus_v = true;
-            }
+            f.sharp_v = f.sharp;
+            f.sharp = false;
+            f.plus_v = f.plus;
+            f.plus = false;
         }
         if verb == 'w' {
-            bad_verb(&mut p.out, verb, arg);
-            continue;
+            bad_verb(&mut p.out, verb, arg, &f);
+        } else {
+            p.print_arg(arg, verb, &f);
         }
-        p.print_arg(arg, verb, &f);
+        argnum += 1;
     }
     if !reordered && argnum < args.len() {
         p.out.push_str("%!(EXTRA ");
@@ -1210,18 +1422,75 @@ pub fn sprintf(format: &str, args: &[Value]) -> String {
             if k > argnum {
                 p.out.push_str(", ");
             }
-            match a {
-                Value::Nil => p.out.push_str("<nil>"),
-                _ => {
-                    p.out.push_str(&a.type_name());
-                    p.out.push('=');
-                    p.print_arg(a, 'v', &Flags::default());
-                }
+            if a.is_nil() {
+                p.out.push_str("<nil>");
+            } else {
+                p.out.push_str(&a.type_name());
+                p.out.push('=');
+                p.print_arg(a, 'v', &Flags::default());
             }
         }
         p.out.push(')');
     }
     p.out
+}
+
+/// Go's `intFromArg`: (value, ok, next argument).
+#[allow(clippy::cast_possible_wrap)]
+fn int_from_arg(args: &[Value], argnum: usize) -> (i64, bool, usize) {
+    let Some(a) = args.get(argnum) else {
+        return (0, false, argnum);
+    };
+    let (n, ok) = match a {
+        Value::Int(i, _) => (*i, true),
+        Value::Uint(u, _) => match i64::try_from(*u) {
+            Ok(i) => (i, true),
+            Err(_) => (0, false),
+        },
+        _ => (0, false),
+    };
+    if !(-1_000_000..=1_000_000).contains(&n) {
+        return (0, false, argnum + 1);
+    }
+    (n, ok, argnum + 1)
+}
+
+/// Go's `argNumber`: an explicit `[n]` index.
+fn arg_number(
+    argnum: usize,
+    b: &[u8],
+    i: usize,
+    nargs: usize,
+    reordered: &mut bool,
+    good: &mut bool,
+) -> (usize, usize, bool) {
+    if b.get(i) != Some(&b'[') {
+        return (argnum, i, false);
+    }
+    *reordered = true;
+    let (index, wid, ok) = parse_arg_number(b.get(i..).unwrap_or(&[]));
+    if ok && index < nargs {
+        return (index, i + wid, true);
+    }
+    *good = false;
+    (argnum, i + wid, ok)
+}
+
+fn parse_arg_number(f: &[u8]) -> (usize, usize, bool) {
+    if f.len() < 3 {
+        return (0, 1, false);
+    }
+    for i in 1..f.len() {
+        if f.get(i) == Some(&b']') {
+            let (n, newi) = parse_num(f, 1);
+            return match n {
+                Some(n) if newi == i && n >= 1 => (n - 1, i + 1, true),
+                Some(0) if newi == i => (usize::MAX, i + 1, true),
+                _ => (0, i + 1, false),
+            };
+        }
+    }
+    (0, 1, false)
 }
 
 fn parse_num(b: &[u8], mut i: usize) -> (Option<usize>, usize) {
@@ -1241,27 +1510,5 @@ fn parse_num(b: &[u8], mut i: usize) -> (Option<usize>, usize) {
         (None, i)
     } else {
         (Some(n), i)
-    }
-}
-
-/// `[n]` argument index: (Some(index0), next, ok).
-fn arg_index(b: &[u8], i: usize, nargs: usize) -> (Option<usize>, usize, bool) {
-    if b.get(i) != Some(&b'[') {
-        return (None, i, true);
-    }
-    let mut j = i + 1;
-    while let Some(&c) = b.get(j) {
-        if c == b']' {
-            break;
-        }
-        j += 1;
-    }
-    if b.get(j) != Some(&b']') {
-        return (None, j, false);
-    }
-    let (n, end) = parse_num(b, i + 1);
-    match n {
-        Some(n) if end == j && n >= 1 && n <= nargs => (Some(n - 1), j + 1, true),
-        _ => (None, j + 1, false),
     }
 }

@@ -39,6 +39,11 @@ pub struct Limits {
     /// Maximum evaluation steps (nodes walked, range iterations, and what
     /// functions [`crate::CallCtx::charge`]).
     pub max_steps: u64,
+    /// Maximum native stack, in bytes, nested template calls may use (measured
+    /// from the outermost `execute`); beyond it execution stops with the same
+    /// depth error. Keep it below the stack of the thread that executes (Rust's
+    /// default for spawned threads is 2 MiB).
+    pub max_stack: usize,
     /// Maximum nesting of a template's syntax (parentheses, control blocks) the
     /// parser accepts (Go: `max expression depth exceeded`).
     pub max_parse_depth: usize,
@@ -50,7 +55,8 @@ impl Default for Limits {
             max_depth: 200,
             max_output: 256 << 20,
             max_steps: 50_000_000,
-            max_parse_depth: 500,
+            max_stack: 1 << 20,
+            max_parse_depth: 200,
         }
     }
 }
@@ -223,5 +229,16 @@ impl Template {
                 crate::gofmt::quote(&self.name)
             ),
         }
+    }
+}
+
+impl std::fmt::Debug for Template {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Template")
+            .field("name", &self.name)
+            .field("templates", &self.template_names())
+            .field("missing_key", &self.missing_key)
+            .field("limits", &self.limits)
+            .finish_non_exhaustive()
     }
 }

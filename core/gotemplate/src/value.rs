@@ -396,6 +396,39 @@ impl Value {
         }
     }
 
+    /// The items of a slice (`[]byte` is not a list of values).
+    pub fn as_list(&self) -> Option<&[Value]> {
+        match self {
+            Value::List(l) => Some(&l.items),
+            _ => None,
+        }
+    }
+
+    /// The entries of a map.
+    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+        match self {
+            Value::Map(m) => Some(&m.entries),
+            _ => None,
+        }
+    }
+
+    /// The boolean inside a Go `bool`.
+    pub fn as_bool(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            _ => None,
+        }
+    }
+
+    /// An integer of any Go integer type as `i64` (`None` for a `uint64` above `i64::MAX`).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Value::Int(i, _) => Some(*i),
+            Value::Uint(u, _) => i64::try_from(*u).ok(),
+            _ => None,
+        }
+    }
+
     /// Go's `fmt.Sprint(v)` (`%v`).
     pub fn to_go_string(&self) -> String {
         crate::gofmt::sprint(std::slice::from_ref(self))
@@ -469,6 +502,7 @@ impl From<f64> for Value {
 
 impl PartialEq for Value {
     /// Structural equality (Go's `reflect.DeepEqual`-like, type-sensitive).
+    #[allow(clippy::match_same_arms)]
     fn eq(&self, other: &Value) -> bool {
         match (self, other) {
             (Value::Nil, Value::Nil) => true,

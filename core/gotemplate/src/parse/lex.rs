@@ -82,7 +82,7 @@ fn keyword(word: &str) -> Option<Item> {
 pub(crate) struct Token {
     pub typ: Item,
     pub pos: usize,
-    pub val: String,
+    pub val: std::rc::Rc<str>,
     pub line: usize,
 }
 
@@ -91,7 +91,7 @@ impl Token {
     pub fn describe(&self) -> String {
         match self.typ {
             Item::Eof => "EOF".to_owned(),
-            Item::Error => self.val.clone(),
+            Item::Error => self.val.to_string(),
             t if t.is_keyword() => format!("<{}>", self.val),
             _ => {
                 if self.val.chars().count() > 10 {
@@ -126,6 +126,7 @@ const LEFT_COMMENT: &str = "/*";
 const RIGHT_COMMENT: &str = "*/";
 const TRIM_MARKER_LEN: usize = 2;
 
+#[allow(clippy::struct_excessive_bools)]
 pub(crate) struct Lexer<'a> {
     input: &'a str,
     left: String,
@@ -184,8 +185,16 @@ impl<'a> Lexer<'a> {
     pub fn new(input: &'a str, left: &str, right: &str) -> Lexer<'a> {
         Lexer {
             input,
-            left: if left.is_empty() { "{{".to_owned() } else { left.to_owned() },
-            right: if right.is_empty() { "}}".to_owned() } else { right.to_owned() },
+            left: if left.is_empty() {
+                "{{".to_owned()
+            } else {
+                left.to_owned()
+            },
+            right: if right.is_empty() {
+                "}}".to_owned()
+            } else {
+                right.to_owned()
+            },
             pos: 0,
             start: 0,
             at_eof: false,
@@ -218,7 +227,11 @@ impl<'a> Lexer<'a> {
 
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
-            if let Some(r) = self.input.get(..self.pos).and_then(|s| s.chars().next_back()) {
+            if let Some(r) = self
+                .input
+                .get(..self.pos)
+                .and_then(|s| s.chars().next_back())
+            {
                 self.pos -= r.len_utf8();
                 if r == '\n' {
                     self.line -= 1;
@@ -231,7 +244,7 @@ impl<'a> Lexer<'a> {
         let tok = Token {
             typ: t,
             pos: self.start,
-            val: self.input.get(self.start..self.pos).unwrap_or("").to_owned(),
+            val: std::rc::Rc::from(self.input.get(self.start..self.pos).unwrap_or("")),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -268,7 +281,7 @@ impl<'a> Lexer<'a> {
         let t = Token {
             typ: Item::Error,
             pos: self.start,
-            val: msg,
+            val: std::rc::Rc::from(msg),
             line: self.start_line,
         };
         self.done = true;
@@ -288,9 +301,8 @@ impl<'a> Lexer<'a> {
 
     fn at_terminator(&mut self) -> bool {
         match self.peek() {
-            None => true,
+            None | Some('.' | ',' | '|' | ':' | ')' | '(') => true,
             Some(r) if is_space(r) => true,
-            Some('.' | ',' | '|' | ':' | ')' | '(') => true,
             Some(_) => rest(self.input, self.pos).starts_with(self.right.as_str()),
         }
     }
@@ -301,11 +313,15 @@ impl<'a> Lexer<'a> {
             return Token {
                 typ: Item::Eof,
                 pos: self.pos,
-                val: "EOF".to_owned(),
+                val: std::rc::Rc::from("EOF"),
                 line: self.start_line,
             };
         }
-        let mut state = if self.inside_action { State::InsideAction } else { State::Text };
+        let mut state = if self.inside_action {
+            State::InsideAction
+        } else {
+            State::Text
+        };
         loop {
             match self.step(state) {
                 Ok(tok) => return tok,
@@ -487,30 +503,34 @@ impl<'a> Lexer<'a> {
                 }
                 Ok(self.this_item(Item::Space))
             }
-            State::Identifier => {
-                loop {
-                    match self.next() {
-                        Some(r) if is_alnum(r) => {}
-                        r => {
-                            self.backup();
-                            let word = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
-                            if !self.at_terminator() {
-                                return Ok(self.errorf(format!("bad character {}", bad_char(r))));
-                            }
-                            if let Some(k) = keyword(&word) {
-                                if (k == Item::Break && !self.break_ok) || (k == Item::Continue && !self.continue_ok) {
-                                    return Ok(self.this_item(Item::Identifier));
-                                }
-                                return Ok(self.this_item(k));
-                            }
-                            if word == "true" || word == "false" {
-                                return Ok(self.this_item(Item::Bool));
-                            }
-                            return Ok(self.this_item(Item::Identifier));
+            State::Identifier => loop {
+                match self.next() {
+                    Some(r) if is_alnum(r) => {}
+                    r => {
+                        self.backup();
+                        let word = self
+                            .input
+                            .get(self.start..self.pos)
+                            .unwrap_or("")
+                            .to_owned();
+                        if !self.at_terminator() {
+                            return Ok(self.errorf(format!("bad character {}", bad_char(r))));
                         }
+                        if let Some(k) = keyword(&word) {
+                            if (k == Item::Break && !self.break_ok)
+                                || (k == Item::Continue && !self.continue_ok)
+                            {
+                                return Ok(self.this_item(Item::Identifier));
+                            }
+                            return Ok(self.this_item(k));
+                        }
+                        if word == "true" || word == "false" {
+                            return Ok(self.this_item(Item::Bool));
+                        }
+                        return Ok(self.this_item(Item::Identifier));
                     }
                 }
-            }
+            },
             State::Field => Ok(self.field_or_variable(Item::Field)),
             State::Variable => {
                 if self.at_terminator() {
@@ -523,7 +543,9 @@ impl<'a> Lexer<'a> {
                     match self.next() {
                         Some('\\') => match self.next() {
                             Some(r) if r != '\n' => {}
-                            _ => return Ok(self.errorf("unterminated character constant".to_owned())),
+                            _ => {
+                                return Ok(self.errorf("unterminated character constant".to_owned()))
+                            }
                         },
                         None | Some('\n') => {
                             return Ok(self.errorf("unterminated character constant".to_owned()));
@@ -536,13 +558,27 @@ impl<'a> Lexer<'a> {
             }
             State::Number => {
                 if !self.scan_number() {
-                    let s = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
-                    return Ok(self.errorf(format!("bad number syntax: {}", crate::gofmt::quote(&s))));
+                    let s = self
+                        .input
+                        .get(self.start..self.pos)
+                        .unwrap_or("")
+                        .to_owned();
+                    return Ok(
+                        self.errorf(format!("bad number syntax: {}", crate::gofmt::quote(&s)))
+                    );
                 }
                 if let Some('+' | '-') = self.peek() {
-                    if !self.scan_number() || self.input.as_bytes().get(self.pos.wrapping_sub(1)) != Some(&b'i') {
-                        let s = self.input.get(self.start..self.pos).unwrap_or("").to_owned();
-                        return Ok(self.errorf(format!("bad number syntax: {}", crate::gofmt::quote(&s))));
+                    if !self.scan_number()
+                        || self.input.as_bytes().get(self.pos.wrapping_sub(1)) != Some(&b'i')
+                    {
+                        let s = self
+                            .input
+                            .get(self.start..self.pos)
+                            .unwrap_or("")
+                            .to_owned();
+                        return Ok(
+                            self.errorf(format!("bad number syntax: {}", crate::gofmt::quote(&s)))
+                        );
                     }
                     return Ok(self.this_item(Item::Complex));
                 }
@@ -555,7 +591,9 @@ impl<'a> Lexer<'a> {
                             Some(r) if r != '\n' => {}
                             _ => return Ok(self.errorf("unterminated quoted string".to_owned())),
                         },
-                        None | Some('\n') => return Ok(self.errorf("unterminated quoted string".to_owned())),
+                        None | Some('\n') => {
+                            return Ok(self.errorf("unterminated quoted string".to_owned()))
+                        }
                         Some('"') => break,
                         Some(_) => {}
                     }
@@ -577,7 +615,11 @@ impl<'a> Lexer<'a> {
 
     fn field_or_variable(&mut self, typ: Item) -> Token {
         if self.at_terminator() {
-            return self.this_item(if typ == Item::Variable { Item::Variable } else { Item::Dot });
+            return self.this_item(if typ == Item::Variable {
+                Item::Variable
+            } else {
+                Item::Dot
+            });
         }
         let mut last;
         loop {

@@ -17,6 +17,8 @@ pub struct Tree {
     /// The delimiters it was parsed with (`String()` uses them).
     pub left: String,
     pub right: String,
+    /// Byte offsets where the lines of `text` start (shared by the trees of one text).
+    pub(crate) line_starts: std::sync::Arc<[usize]>,
 }
 
 /// How [`Node::write_to`] prints: Go's `textFormat` (`%s` or, in Go's parse
@@ -38,6 +40,18 @@ impl Fmt<'_> {
 }
 
 impl Tree {
+    /// The position of byte `offset` of the text (line and Go's column) without
+    /// rescanning the text.
+    pub fn pos_of(&self, offset: usize) -> crate::error::Pos {
+        let line = self.line_starts.partition_point(|&s| s <= offset).max(1);
+        let start = self.line_starts.get(line - 1).copied().unwrap_or(0);
+        crate::error::Pos {
+            offset,
+            line,
+            col: offset.saturating_sub(start),
+        }
+    }
+
     /// Go's `IsEmptyTree`: only whitespace text and comments (and no actions).
     pub fn is_empty(&self) -> bool {
         self.root.iter().all(|n| match n {
@@ -75,6 +89,7 @@ impl fmt::Display for Tree {
 }
 
 /// A number literal with every interpretation Go's parser found for it.
+#[allow(clippy::struct_excessive_bools)]
 #[derive(Clone, Debug, PartialEq)]
 pub struct NumberNode {
     pub pos: usize,

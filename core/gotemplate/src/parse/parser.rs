@@ -4,7 +4,8 @@ use std::sync::Arc;
 
 use super::lex::{Item, Lexer, Token};
 use super::node::{
-    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree, VariableNode,
+    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
+    VariableNode,
 };
 use crate::error::ParseError;
 
@@ -16,7 +17,10 @@ pub struct Options<'a> {
     pub right: &'a str,
     /// Whether a function name is defined (Go: `function %q not defined`).
     pub is_func: &'a dyn Fn(&str) -> bool,
-    /// Maximum nesting of parentheses and control structures.
+    /// Maximum nesting of parenthesised pipelines (Go's `maxStackDepth`; error
+    /// `max expression depth exceeded`). Control structures (`if`, `range`, ...)
+    /// nest up to the same number, separately counted (Go has no such limit; it
+    /// bounds the parser's recursion).
     pub max_depth: usize,
 }
 
@@ -24,13 +28,30 @@ pub struct Options<'a> {
 /// not replaced by a `define` of the same name), then one tree per
 /// `define`/`block` (Go's `parse.Parse`).
 pub fn parse(name: &str, text: &str, opts: &Options<'_>) -> Result<Vec<Tree>, ParseError> {
-    parse_tree(name, text, opts).map(|(_, set)| set)
+    let (mut p, tree) = parse_body(name, text, opts)?;
+    p.add(tree)?;
+    Ok(p.trees)
 }
 
 /// Parses `text` as the template `name`: returns its own tree (Go's `Tree`
 /// returned by `Tree.Parse`, even when an empty body is not added to the set)
 /// and the set of trees to add (Go's `treeSet`).
-pub fn parse_tree(name: &str, text: &str, opts: &Options<'_>) -> Result<(Tree, Vec<Tree>), ParseError> {
+pub fn parse_tree(
+    name: &str,
+    text: &str,
+    opts: &Options<'_>,
+) -> Result<(Tree, Vec<Tree>), ParseError> {
+    let (mut p, tree) = parse_body(name, text, opts)?;
+    p.add(tree.clone())?;
+    Ok((tree, p.trees))
+}
+
+/// The parser after the whole text, and the tree of the text's own body.
+fn parse_body<'a, 'o>(
+    name: &str,
+    text: &'a str,
+    opts: &'o Options<'o>,
+) -> Result<(Parser<'a, 'o>, Tree), ParseError> {
     let mut lex = Lexer::new(text, opts.left, opts.right);
     lex.break_ok = !(opts.is_func)("break");
     lex.continue_ok = !(opts.is_func)("continue");
@@ -41,25 +62,44 @@ pub fn parse_tree(name: &str, text: &str, opts: &Options<'_>) -> Result<(Tree, V
         vars: vec!["$".to_owned()],
         range_depth: 0,
         stack_depth: 0,
+        block_depth: 0,
         action_line: 0,
         parse_name: name.to_owned(),
         text: Arc::from(text),
-        left: if opts.left.is_empty() { "{{".to_owned() } else { opts.left.to_owned() },
-        right: if opts.right.is_empty() { "}}".to_owned() } else { opts.right.to_owned() },
+        left: if opts.left.is_empty() {
+            "{{".to_owned()
+        } else {
+            opts.left.to_owned()
+        },
+        right: if opts.right.is_empty() {
+            "}}".to_owned()
+        } else {
+            opts.right.to_owned()
+        },
         opts,
         trees: Vec::new(),
+        line_starts: std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|&(_, b)| b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect(),
     };
     let root = p.parse_top()?;
     let tree = p.make_tree(name.to_owned(), root);
-    p.add(tree.clone())?;
-    Ok((tree, p.trees))
+    Ok((p, tree))
 }
+
+/// Control structures may always nest this deep, whatever `max_depth` says.
+const MIN_BLOCK_DEPTH: usize = 100;
 
 fn eof_token() -> Token {
     Token {
         typ: Item::Eof,
         pos: 0,
-        val: String::new(),
+        val: std::rc::Rc::from(""),
         line: 1,
     }
 }
@@ -71,6 +111,7 @@ struct Parser<'a, 'o> {
     vars: Vec<String>,
     range_depth: usize,
     stack_depth: usize,
+    block_depth: usize,
     action_line: usize,
     parse_name: String,
     text: Arc<str>,
@@ -78,6 +119,7 @@ struct Parser<'a, 'o> {
     right: String,
     opts: &'o Options<'o>,
     trees: Vec<Tree>,
+    line_starts: Arc<[usize]>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -97,16 +139,20 @@ impl Parser<'_, '_> {
             text: Arc::clone(&self.text),
             left: self.left.clone(),
             right: self.right.clone(),
+            line_starts: Arc::clone(&self.line_starts),
         }
     }
 
     fn next(&mut self) -> Token {
         if self.peek_count > 0 {
             self.peek_count -= 1;
-        } else {
-            self.token[0] = self.lex.next_item();
+        } else if let Some(t) = self.token.first_mut() {
+            *t = self.lex.next_item();
         }
-        self.token[self.peek_count].clone()
+        self.token
+            .get(self.peek_count)
+            .cloned()
+            .unwrap_or_else(eof_token)
     }
 
     fn backup(&mut self) {
@@ -114,23 +160,54 @@ impl Parser<'_, '_> {
     }
 
     fn backup2(&mut self, t1: Token) {
-        self.token[1] = t1;
+        if let Some(t) = self.token.get_mut(1) {
+            *t = t1;
+        }
         self.peek_count = 2;
     }
 
     fn backup3(&mut self, t2: Token, t1: Token) {
-        self.token[1] = t1;
-        self.token[2] = t2;
+        let [_, a, b] = &mut self.token;
+        *a = t1;
+        *b = t2;
         self.peek_count = 3;
     }
 
     fn peek(&mut self) -> Token {
         if self.peek_count > 0 {
-            return self.token[self.peek_count - 1].clone();
+            return self
+                .token
+                .get(self.peek_count - 1)
+                .cloned()
+                .unwrap_or_else(eof_token);
         }
         self.peek_count = 1;
-        self.token[0] = self.lex.next_item();
-        self.token[0].clone()
+        if let Some(t) = self.token.first_mut() {
+            *t = self.lex.next_item();
+        }
+        self.token.first().cloned().unwrap_or_else(eof_token)
+    }
+
+    fn peek_typ(&mut self) -> Item {
+        if self.peek_count == 0 {
+            self.peek_count = 1;
+            if let Some(t) = self.token.first_mut() {
+                *t = self.lex.next_item();
+            }
+        }
+        self.token
+            .get(self.peek_count - 1)
+            .map_or(Item::Eof, |t| t.typ)
+    }
+
+    fn peek_non_space_typ(&mut self) -> Item {
+        loop {
+            let t = self.peek_typ();
+            if t != Item::Space {
+                return t;
+            }
+            self.peek_count -= 1;
+        }
     }
 
     fn next_non_space(&mut self) -> Token {
@@ -151,8 +228,8 @@ impl Parser<'_, '_> {
     fn errorf(&self, msg: String) -> ParseError {
         ParseError {
             name: self.parse_name.clone(),
-            line: self.token[0].line,
-            offset: self.token[0].pos,
+            line: self.token.first().map_or(1, |t| t.line),
+            offset: self.token.first().map_or(0, |t| t.pos),
             message: msg,
         }
     }
@@ -161,7 +238,10 @@ impl Parser<'_, '_> {
         if token.typ == Item::Error {
             let mut extra = String::new();
             if self.action_line != 0 && self.action_line != token.line {
-                extra = format!(" in action started at {}:{}", self.parse_name, self.action_line);
+                extra = format!(
+                    " in action started at {}:{}",
+                    self.parse_name, self.action_line
+                );
                 if token.val.ends_with(" action") {
                     extra = extra[" in action".len()..].to_owned();
                 }
@@ -180,10 +260,9 @@ impl Parser<'_, '_> {
     }
 
     fn add(&mut self, tree: Tree) -> PResult<()> {
-        if let Some(i) = self.trees.iter().position(|t| t.name == tree.name) {
-            let Some(old) = self.trees.get(i) else { return Ok(()) };
+        if let Some(old) = self.trees.iter_mut().find(|t| t.name == tree.name) {
             if old.is_empty() {
-                self.trees[i] = tree;
+                *old = tree;
                 return Ok(());
             }
             if !tree.is_empty() {
@@ -200,8 +279,8 @@ impl Parser<'_, '_> {
 
     fn parse_top(&mut self) -> PResult<Vec<Node>> {
         let mut root = Vec::new();
-        while self.peek().typ != Item::Eof {
-            if self.peek().typ == Item::LeftDelim {
+        while self.peek_typ() != Item::Eof {
+            if self.peek_typ() == Item::LeftDelim {
                 let delim = self.next();
                 if self.next_non_space().typ == Item::Define {
                     self.parse_definition()?;
@@ -240,7 +319,7 @@ impl Parser<'_, '_> {
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
         let mut list = Vec::new();
-        while self.peek_non_space().typ != Item::Eof {
+        while self.peek_non_space_typ() != Item::Eof {
             match self.text_or_action()? {
                 Parsed::Node(n) => list.push(n),
                 Parsed::End => return Ok((list, End::End)),
@@ -255,7 +334,7 @@ impl Parser<'_, '_> {
         match t.typ {
             Item::Text => Ok(Parsed::Node(Node::Text {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             Item::LeftDelim => {
                 self.action_line = t.line;
@@ -265,7 +344,7 @@ impl Parser<'_, '_> {
             }
             Item::Comment => Ok(Parsed::Node(Node::Comment {
                 pos: t.pos,
-                text: t.val,
+                text: t.val.to_string(),
             })),
             _ => Err(self.unexpected(&t, "input")),
         }
@@ -299,7 +378,11 @@ impl Parser<'_, '_> {
     }
 
     fn break_control(&mut self, kw: &Token, is_break: bool) -> PResult<Node> {
-        let name = if is_break { "{{break}}" } else { "{{continue}}" };
+        let name = if is_break {
+            "{{break}}"
+        } else {
+            "{{continue}}"
+        };
         let t = self.next_non_space();
         if t.typ != Item::RightDelim {
             return Err(self.unexpected(&t, name));
@@ -329,14 +412,14 @@ impl Parser<'_, '_> {
     }
 
     fn control(&mut self, kind: BranchKind) -> PResult<Node> {
-        if self.stack_depth >= self.opts.max_depth {
+        if self.block_depth >= self.opts.max_depth.max(MIN_BLOCK_DEPTH) {
             return Err(self.errorf("max expression depth exceeded".to_owned()));
         }
-        self.stack_depth += 1;
+        self.block_depth += 1;
         let mark = self.vars.len();
         let r = self.control_inner(kind);
         self.vars.truncate(mark);
-        self.stack_depth -= 1;
+        self.block_depth -= 1;
         r
     }
 
@@ -357,10 +440,10 @@ impl Parser<'_, '_> {
         let (list, end) = r?;
         let mut else_list = None;
         if let End::Else = end {
-            if kind == BranchKind::If && self.peek().typ == Item::If {
+            if kind == BranchKind::If && self.peek_typ() == Item::If {
                 self.next();
                 else_list = Some(vec![self.control(BranchKind::If)?]);
-            } else if kind == BranchKind::With && self.peek().typ == Item::With {
+            } else if kind == BranchKind::With && self.peek_typ() == Item::With {
                 self.next();
                 else_list = Some(vec![self.control(BranchKind::With)?]);
             } else {
@@ -454,15 +537,19 @@ impl Parser<'_, '_> {
                 pipe.is_assign = next.typ == Item::Assign;
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
-            } else if next.typ == Item::Char && next.val == "," {
+                self.vars.push(v.val.to_string());
+            } else if next.typ == Item::Char && &*next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.clone());
+                self.vars.push(v.val.to_string());
                 if context == "range" && pipe.decl.len() < 2 {
-                    match self.peek_non_space().typ {
+                    match self.peek_non_space_typ() {
                         Item::Variable | Item::RightDelim | Item::RightParen => continue 'decls,
-                        _ => return Err(self.errorf("range can only initialize variables".to_owned())),
+                        _ => {
+                            return Err(
+                                self.errorf("range can only initialize variables".to_owned())
+                            )
+                        }
                     }
                 }
                 return Err(self.errorf(format!("too many declarations in {context}")));
@@ -506,10 +593,18 @@ impl Parser<'_, '_> {
             return Err(self.errorf(format!("missing value for {context}")));
         }
         for (i, c) in pipe.cmds.iter().enumerate().skip(1) {
-            if let Some(Node::Bool { .. } | Node::Dot { .. } | Node::Nil { .. } | Node::Number(_) | Node::String { .. }) =
-                c.args.first()
+            if let Some(
+                Node::Bool { .. }
+                | Node::Dot { .. }
+                | Node::Nil { .. }
+                | Node::Number(_)
+                | Node::String { .. },
+            ) = c.args.first()
             {
-                return Err(self.errorf(format!("non executable command in pipeline stage {}", i + 1)));
+                return Err(self.errorf(format!(
+                    "non executable command in pipeline stage {}",
+                    i + 1
+                )));
             }
         }
         Ok(())
@@ -517,7 +612,10 @@ impl Parser<'_, '_> {
 
     fn command(&mut self) -> PResult<CommandNode> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = CommandNode { pos, args: Vec::new() };
+        let mut cmd = CommandNode {
+            pos,
+            args: Vec::new(),
+        };
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
@@ -542,26 +640,33 @@ impl Parser<'_, '_> {
         let Some(node) = self.term()? else {
             return Ok(None);
         };
-        if self.peek().typ != Item::Field {
+        if self.peek_typ() != Item::Field {
             return Ok(Some(node));
         }
         let chain_pos = self.peek().pos;
         let mut fields = Vec::new();
-        while self.peek().typ == Item::Field {
+        while self.peek_typ() == Item::Field {
             let f = self.next().val;
             fields.push(f.get(1..).unwrap_or("").to_owned());
         }
         Ok(Some(match node {
             Node::Field { mut ident, .. } => {
                 ident.extend(fields);
-                Node::Field { pos: chain_pos, ident }
+                Node::Field {
+                    pos: chain_pos,
+                    ident,
+                }
             }
             Node::Variable(mut v) => {
                 v.ident.extend(fields);
                 v.pos = chain_pos;
                 Node::Variable(v)
             }
-            Node::Bool { .. } | Node::String { .. } | Node::Number(_) | Node::Nil { .. } | Node::Dot { .. } => {
+            Node::Bool { .. }
+            | Node::String { .. }
+            | Node::Number(_)
+            | Node::Nil { .. }
+            | Node::Dot { .. } => {
                 return Err(self.errorf(format!(
                     "unexpected . after term {}",
                     crate::gofmt::quote(&node.to_string())
@@ -580,27 +685,42 @@ impl Parser<'_, '_> {
         Ok(Some(match t.typ {
             Item::Identifier => {
                 if !(self.opts.is_func)(&t.val) {
-                    return Err(self.errorf(format!("function {} not defined", crate::gofmt::quote(&t.val))));
+                    return Err(self.errorf(format!(
+                        "function {} not defined",
+                        crate::gofmt::quote(&t.val)
+                    )));
                 }
-                Node::Identifier { pos: t.pos, name: t.val }
+                Node::Identifier {
+                    pos: t.pos,
+                    name: t.val.to_string(),
+                }
             }
             Item::Dot => Node::Dot { pos: t.pos },
             Item::Nil => Node::Nil { pos: t.pos },
             Item::Variable => {
                 let v = new_variable(t.pos, &t.val);
                 let first = v.ident.first().cloned().unwrap_or_default();
-                if !self.vars.iter().any(|x| *x == first) {
-                    return Err(self.errorf(format!("undefined variable {}", crate::gofmt::quote(&first))));
+                if !self.vars.contains(&first) {
+                    return Err(self.errorf(format!(
+                        "undefined variable {}",
+                        crate::gofmt::quote(&first)
+                    )));
                 }
                 Node::Variable(v)
             }
             Item::Field => Node::Field {
                 pos: t.pos,
-                ident: t.val.get(1..).unwrap_or("").split('.').map(str::to_owned).collect(),
+                ident: t
+                    .val
+                    .get(1..)
+                    .unwrap_or("")
+                    .split('.')
+                    .map(str::to_owned)
+                    .collect(),
             },
             Item::Bool => Node::Bool {
                 pos: t.pos,
-                value: t.val == "true",
+                value: &*t.val == "true",
             },
             Item::CharConstant | Item::Complex | Item::Number => {
                 let n = new_number(t.pos, &t.val, t.typ).map_err(|m| self.errorf(m))?;
@@ -619,7 +739,7 @@ impl Parser<'_, '_> {
                 let s = self.unquote(&t.val)?;
                 Node::String {
                     pos: t.pos,
-                    quoted: t.val,
+                    quoted: t.val.to_string(),
                     text: s,
                 }
             }
@@ -645,7 +765,12 @@ fn new_variable(pos: usize, ident: &str) -> VariableNode {
 }
 
 /// Go's `newNumber`: every interpretation of a number literal.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_wrap, clippy::cast_sign_loss, clippy::float_cmp)]
+#[allow(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_wrap,
+    clippy::cast_sign_loss,
+    clippy::float_cmp
+)]
 fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
     let mut n = NumberNode {
         pos,
@@ -675,7 +800,7 @@ fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
             return Ok(n);
         }
         Item::Complex => {
-            let c = parse_complex(text).ok_or_else(|| format!("expected integer"))?;
+            let c = parse_complex(text).ok_or_else(|| "expected integer".to_owned())?;
             n.is_complex = true;
             n.complex = c;
             simplify_complex(&mut n);
@@ -726,12 +851,20 @@ fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
         }
     }
     if !n.is_int && !n.is_uint && !n.is_float {
-        return Err(format!("illegal number syntax: {}", crate::gofmt::quote(text)));
+        return Err(format!(
+            "illegal number syntax: {}",
+            crate::gofmt::quote(text)
+        ));
     }
     Ok(n)
 }
 
-#[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss, clippy::float_cmp)]
+#[allow(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    clippy::cast_precision_loss,
+    clippy::float_cmp
+)]
 fn simplify_complex(n: &mut NumberNode) {
     n.is_float = n.complex.1 == 0.0;
     if n.is_float {
@@ -755,7 +888,8 @@ fn parse_complex(text: &str) -> Option<(f64, f64)> {
     let mut split = None;
     for i in (1..bytes.len()).rev() {
         let c = *bytes.get(i)?;
-        if (c == b'+' || c == b'-') && !matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P')) {
+        if (c == b'+' || c == b'-') && !matches!(bytes.get(i - 1), Some(b'e' | b'E' | b'p' | b'P'))
+        {
             split = Some(i);
             break;
         }

@@ -1,0 +1,3 @@
+module stockade.dev/gotemplate-difftest
+
+go 1.22
