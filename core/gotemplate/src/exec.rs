@@ -656,7 +656,7 @@ impl<'e> State<'e> {
                 Value::Object(o) if o.range_entries().is_some() => {
                     for (k, e) in o.range_entries().unwrap_or_default() {
                         ran = true;
-                        if self.one_iteration(b, mark, (k, None), (e, None))? == Flow::Break {
+                        if self.one_iteration(b, mark, (k, None), (e, None), false)? == Flow::Break {
                             break;
                         }
                     }
