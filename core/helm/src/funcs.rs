@@ -522,7 +522,15 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
                     *n = n.saturating_sub(1);
                 }
             }
-            Ok(GoValue::string(r?))
+            match r {
+                Ok(s) => Ok(GoValue::string(s)),
+                // The engine's depth or stack budget ran out under this include:
+                // as deep as Helm lets an include recurse, with Helm's words.
+                Err(e) if e.is_limit() && e.message.contains("maximum template depth") => Err(FuncError::msg(format!(
+                    "rendering template has a nested reference name: {name}: unable to execute template"
+                ))),
+                Err(e) => Err(e.into()),
+            }
         }),
     );
     f.insert(

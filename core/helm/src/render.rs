@@ -389,6 +389,18 @@ pub fn render(
     render_here(chart, opts, settings)
 }
 
+/// The engine's budgets on the rendering thread: Helm's include depth (1000
+/// of one name) fits in its stack.
+fn default_limits() -> stockade_gotemplate::Limits {
+    let mut l = stockade_gotemplate::Limits::default();
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        l.max_stack = RENDER_STACK / 4 * 3;
+        l.max_depth = l.max_depth.max(crate::funcs::RECURSION_MAX + 200);
+    }
+    l
+}
+
 /// Stack of the rendering thread.
 #[cfg(not(target_arch = "wasm32"))]
 const RENDER_STACK: usize = 256 << 20;
@@ -476,9 +488,7 @@ fn render_here(
     );
 
     let mut set = Template::new("gotpl");
-    if let Some(l) = settings.limits {
-        set.limits(l);
-    }
+    set.limits(settings.limits.unwrap_or_else(default_limits));
     let missing = if settings.mode.strict {
         "missingkey=error"
     } else {
