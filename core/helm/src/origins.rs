@@ -89,6 +89,8 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
         if f.name.ends_with("NOTES.txt") || f.text.trim().is_empty() {
             continue;
         }
+        let split = crate::render::split_document_markers(f);
+        let f = &split;
         let Some(t) = render.templates.get(&f.name) else {
             continue;
         };

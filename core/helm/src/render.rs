@@ -630,6 +630,52 @@ fn finish_output(name: &str, raw: &str, rec: Recorder) -> RenderedFile {
     }
 }
 
+/// The output with what follows a `---` on its line (`---# comment`,
+/// `---apiVersion: v1`) moved to a line of its own, pieces moved with it:
+/// Helm splits documents on `^---` whatever follows, and so a YAML reader
+/// then sees the documents Helm sees.
+pub fn split_document_markers(f: &RenderedFile) -> RenderedFile {
+    let bytes = f.text.as_bytes();
+    let mut inserts: Vec<usize> = Vec::new();
+    let mut at = 0usize;
+    while let Some(i) = f.text.get(at..).and_then(|r| r.find("---")) {
+        let pos = at + i;
+        let line_start = pos == 0 || bytes.get(pos - 1) == Some(&b'\n');
+        let next = bytes.get(pos + 3).copied();
+        if line_start && next.is_some_and(|c| !matches!(c, b'\n' | b'\r' | b' ' | b'\t' | b'-')) {
+            inserts.push(pos + 3);
+        }
+        at = pos + 3;
+    }
+    if inserts.is_empty() {
+        return f.clone();
+    }
+    let mut text = String::with_capacity(f.text.len() + inserts.len());
+    let mut last = 0;
+    for &i in &inserts {
+        text.push_str(f.text.get(last..i).unwrap_or_default());
+        text.push('\n');
+        last = i;
+    }
+    text.push_str(f.text.get(last..).unwrap_or_default());
+    // An insertion at a piece's end belongs after the piece.
+    let shift =
+        |x: usize, end: bool| x + inserts.partition_point(|&i| if end { i < x } else { i <= x });
+    let pieces = f
+        .pieces
+        .iter()
+        .map(|p| Piece {
+            output: shift(p.output.start, false)..shift(p.output.end, true),
+            ..p.clone()
+        })
+        .collect();
+    RenderedFile {
+        name: f.name.clone(),
+        text,
+        pieces,
+    }
+}
+
 /// Helm's `reformatExecErrorMsg` on an execution error, located in the
 /// template file (and line) it names.
 fn exec_error(
@@ -754,7 +800,28 @@ fn parse_traceable(s: &str) -> Option<(String, String, String)> {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::indexing_slicing)]
     use super::*;
+
+    #[test]
+    fn document_markers_with_text_after_them_are_split() {
+        let f = RenderedFile {
+            name: "c/templates/a.yaml".into(),
+            text: "a: 1\n---# c\nb: 2\n".into(),
+            pieces: vec![Piece {
+                output: 0..18,
+                parse_name: "c/templates/a.yaml".into(),
+                offset: 0,
+                kind: PieceKind::Text,
+                paths: Vec::new(),
+            }],
+        };
+        let s = split_document_markers(&f);
+        assert_eq!(s.text, "a: 1\n---\n# c\nb: 2\n");
+        assert_eq!(s.pieces[0].output, 0..19);
+        let stream = stockade_yaml::parse_stream(&s.text, &stockade_yaml::Limits::default());
+        assert_eq!(stream.problems().count(), 0);
+    }
 
     #[test]
     fn helm_error_texts() {
