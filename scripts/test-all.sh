@@ -43,6 +43,9 @@ if [ ! -x "$GOVENV/bin/go" ]; then
 fi
 GOTEMPLATE_GO="$GOVENV/bin/go" cargo test -p stockade-gotemplate --test differential -- --nocapture 2>&1 \
   | grep -E "vs Go|SKIPPED|DIFF|panicked|test result"
+# Sprig's Go pieces (regexp, time, net/url, encoding/json, …) against Go's standard library.
+SPRIG_GO="$GOVENV/bin/go" cargo test -p stockade-sprig --test go_oracle -- --nocapture 2>&1 \
+  | grep -E "go oracle:|SKIPPED|DIFFERENCE|panicked|test result"
 
 step "README first command (release build, bundled examples)"
 cargo build --release -p stockade-cli --quiet

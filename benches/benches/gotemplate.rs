@@ -2,7 +2,7 @@
 //! template (values lookups, `if`/`with`/`range`, `printf`, `include` of a
 //! `define`d helper) against JSON values, with and without origin tracing.
 //! Run with `cargo bench -p stockade-benches --bench gotemplate`.
-#![allow(clippy::unwrap_used, clippy::expect_used)]
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::fmt::Write as _;
 
@@ -42,25 +42,45 @@ fn template() -> Template {
     t.option("missingkey=zero").unwrap();
     t.func(
         "include",
-        Func::new(vec![Param::String, Param::Any], |ctx: &mut CallCtx<'_, '_>, a| {
-            let name = a[0].as_str().unwrap_or("").to_owned();
-            ctx.execute_template(&name, &a[1]).map(Value::from).map_err(FuncError::from)
-        }),
+        Func::new(
+            vec![Param::String, Param::Any],
+            |ctx: &mut CallCtx<'_, '_>, a| {
+                let name = a[0].as_str().unwrap_or("").to_owned();
+                ctx.execute_template(&name, &a[1])
+                    .map(Value::from)
+                    .map_err(FuncError::from)
+            },
+        ),
     );
     t.func(
         "indent",
-        Func::new(vec![Param::INT, Param::String], |_: &mut CallCtx<'_, '_>, a| {
-            let Value::Int(n, _) = a[0] else { return Ok(Value::Nil) };
-            let pad = " ".repeat(usize::try_from(n).unwrap_or(0));
-            let s = a[1].as_str().unwrap_or("");
-            Ok(Value::from(format!("{pad}{}", s.replace('\n', &format!("\n{pad}")))))
-        }),
+        Func::new(
+            vec![Param::INT, Param::String],
+            |_: &mut CallCtx<'_, '_>, a| {
+                let Value::Int(n, _) = a[0] else {
+                    return Ok(Value::Nil);
+                };
+                let pad = " ".repeat(usize::try_from(n).unwrap_or(0));
+                let s = a[1].as_str().unwrap_or("");
+                Ok(Value::from(format!(
+                    "{pad}{}",
+                    s.replace('\n', &format!("\n{pad}"))
+                )))
+            },
+        ),
     );
     t.func(
         "default",
-        Func::new(vec![Param::Any, Param::Any], |_: &mut CallCtx<'_, '_>, a| {
-            Ok(if a[1].truth() { a[1].clone() } else { a[0].clone() })
-        }),
+        Func::new(
+            vec![Param::Any, Param::Any],
+            |_: &mut CallCtx<'_, '_>, a| {
+                Ok(if a[1].truth() {
+                    a[1].clone()
+                } else {
+                    a[0].clone()
+                })
+            },
+        ),
     );
     t.parse("deploy.yaml", &template_text()).unwrap();
     t
@@ -77,9 +97,18 @@ fn bench(c: &mut Criterion) {
     g.bench_function("parse 500 lines", |b| {
         b.iter(|| {
             let mut t = Template::new("p");
-            t.func("include", Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)));
-            t.func("indent", Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)));
-            t.func("default", Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)));
+            t.func(
+                "include",
+                Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)),
+            );
+            t.func(
+                "indent",
+                Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)),
+            );
+            t.func(
+                "default",
+                Func::new(vec![], |_: &mut CallCtx<'_, '_>, _| Ok(Value::Nil)),
+            );
             t.parse("deploy.yaml", &text).unwrap();
             t
         });
@@ -95,7 +124,8 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             let mut out = String::with_capacity(64 << 10);
             let mut rec = Recorder::default();
-            t.execute_traced("deploy.yaml", &d, &mut out, &mut rec).unwrap();
+            t.execute_traced("deploy.yaml", &d, &mut out, &mut rec)
+                .unwrap();
             rec.pieces.len()
         });
     });

@@ -1160,9 +1160,22 @@ impl<'e> State<'e> {
             }
             Callee::Builtin(b) => {
                 let vals: Vec<Value> = argv.into_iter().map(|p| p.0).collect();
-                builtins::call_builtin(*b, &vals).map_err(FuncError::Message)
+                let r = builtins::call_builtin(*b, &vals).map_err(FuncError::Message);
+                // Work proportional to what a builtin built (`printf "%1000000d"`,
+                // `slice` of a long list) counts against the step budget.
+                let built = match &r {
+                    Ok(Value::String(s)) => s.len(),
+                    Ok(Value::List(l)) => l.items.len(),
+                    _ => 0,
+                };
+                self.charge((built / 16) as u64)?;
+                r
             }
-            Callee::Func(f) => self.call_func(f, name, argv),
+            Callee::Func(f) => {
+                // Errors raised by nested executions (depth, budgets) point at the call.
+                self.at = node;
+                self.call_func(f, name, argv)
+            }
         };
         match result {
             Ok(v) => Ok(v),

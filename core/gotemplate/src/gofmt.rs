@@ -1071,9 +1071,9 @@ impl Printer {
                         if i > 0 {
                             self.out.push_str(", ");
                         }
-                        self.out.push_str(&quote(k));
+                        self.out.push_str(&quote(&k));
                         self.out.push(':');
-                        self.print_value(x, verb, f, depth + 1);
+                        self.print_value(&x, verb, f, depth + 1);
                     }
                     self.out.push('}');
                     return;
@@ -1083,9 +1083,9 @@ impl Printer {
                     if i > 0 {
                         self.out.push(' ');
                     }
-                    self.print_str(k, &Value::Nil, verb, f, depth + 1);
+                    self.print_str(&k, &Value::Nil, verb, f, depth + 1);
                     self.out.push(':');
-                    self.print_value(x, verb, f, depth + 1);
+                    self.print_value(&x, verb, f, depth + 1);
                 }
                 self.out.push(']');
             }

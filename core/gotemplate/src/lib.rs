@@ -25,10 +25,11 @@ pub mod value;
 mod builtins;
 mod set;
 
+pub use builtins::{html_escape, js_escape, query_escape};
 pub use error::{ExecError, ExecErrorKind, ParseError, Pos};
 pub use exec::NestedError;
 pub use func::{CallCtx, Func, FuncError, FuncMap, Param};
 pub use parse::{Node, Tree};
 pub use set::{Limits, MissingKey, OptionError, Template};
 pub use trace::{DataPath, OwnedPiece, PathSeg, Piece, PieceKind, Recorder, Tracer};
-pub use value::{FloatType, IntType, Kind, List, Map, Member, Object, UintType, Value};
+pub use value::{Entries, FloatType, IntType, Kind, List, Map, Member, Object, UintType, Value};

@@ -3,8 +3,10 @@
 //! A [`Value`] is what a Go `reflect.Value` holding an `interface{}` would be:
 //! it keeps the Go type where the type changes what a template prints or
 //! compares (`int` vs `int64` vs `float64`, `[]string` vs `[]interface {}`).
-//! Lists and maps are behind `Arc`, so clones are cheap; they are immutable
-//! once built (Sprig's mutating functions build a new map and share nothing).
+//! Lists and maps are behind `Arc`, so clones are cheap. Lists are immutable once
+//! built. Maps are references, as in Go: every copy of a map value shares its
+//! [`Entries`], so Sprig's `set`, `unset`, `merge` and `mergeOverwrite` change the
+//! map every variable holding it sees (`{{ $_ := set $d "k" 1 }}{{ $d.k }}`).
 
 use std::any::Any;
 use std::collections::BTreeMap;
@@ -159,7 +161,127 @@ pub struct Map {
     pub named: Option<Arc<str>>,
     /// Go's name of the element type: `interface {}`, `string`, `int`, ...
     pub elem: Arc<str>,
-    pub entries: BTreeMap<String, Value>,
+    pub entries: Entries,
+}
+
+/// The entries of a Go map. A Go map is a reference: the map values that share
+/// one `Arc<Map>` see each other's changes ([`Entries::insert`],
+/// [`Entries::remove`] take `&self`). Reads return clones (cheap: values are
+/// `Arc`s) and iteration walks a snapshot, so no lock is held while a template
+/// runs. `Clone` copies the entries into a new, independent map.
+#[derive(Default)]
+pub struct Entries(std::sync::RwLock<BTreeMap<String, Value>>);
+
+impl Entries {
+    /// A map holding `entries`.
+    pub fn new(entries: BTreeMap<String, Value>) -> Entries {
+        Entries(std::sync::RwLock::new(entries))
+    }
+
+    fn read(&self) -> std::sync::RwLockReadGuard<'_, BTreeMap<String, Value>> {
+        self.0
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, BTreeMap<String, Value>> {
+        self.0
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<Value> {
+        self.read().get(key).cloned()
+    }
+
+    /// Whether `key` is present.
+    pub fn contains_key(&self, key: &str) -> bool {
+        self.read().contains_key(key)
+    }
+
+    /// The number of entries.
+    pub fn len(&self) -> usize {
+        self.read().len()
+    }
+
+    /// Whether the map is empty.
+    pub fn is_empty(&self) -> bool {
+        self.read().is_empty()
+    }
+
+    /// The keys, sorted.
+    pub fn keys(&self) -> Vec<String> {
+        self.read().keys().cloned().collect()
+    }
+
+    /// A copy of the entries as they are now.
+    pub fn snapshot(&self) -> BTreeMap<String, Value> {
+        self.read().clone()
+    }
+
+    /// The entries as they are now, in key order.
+    pub fn iter(&self) -> std::collections::btree_map::IntoIter<String, Value> {
+        self.snapshot().into_iter()
+    }
+
+    /// Sets `key` (Go's `m[key] = value`), seen by every holder of the map.
+    pub fn insert(&self, key: String, value: Value) -> Option<Value> {
+        self.write().insert(key, value)
+    }
+
+    /// Deletes `key` (Go's `delete(m, key)`).
+    pub fn remove(&self, key: &str) -> Option<Value> {
+        self.write().remove(key)
+    }
+
+    /// The entries for changing in place, when the map is held exclusively
+    /// (`Arc::make_mut(m).entries.map_mut()` while building a value).
+    pub fn map_mut(&mut self) -> &mut BTreeMap<String, Value> {
+        self.0
+            .get_mut()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The entries, taking the map apart.
+    pub fn into_map(self) -> BTreeMap<String, Value> {
+        self.0
+            .into_inner()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+impl From<BTreeMap<String, Value>> for Entries {
+    fn from(entries: BTreeMap<String, Value>) -> Entries {
+        Entries::new(entries)
+    }
+}
+
+impl IntoIterator for &Entries {
+    type Item = (String, Value);
+    type IntoIter = std::collections::btree_map::IntoIter<String, Value>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.iter()
+    }
+}
+
+impl Clone for Entries {
+    fn clone(&self) -> Entries {
+        Entries::new(self.snapshot())
+    }
+}
+
+impl fmt::Debug for Entries {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // Keys only: a map may (through `set`) contain itself.
+        f.debug_set().entries(self.keys()).finish()
+    }
+}
+
+impl PartialEq for Entries {
+    fn eq(&self, other: &Entries) -> bool {
+        std::ptr::eq(self, other) || self.snapshot() == other.snapshot()
+    }
 }
 
 /// A member of an [`Object`] reached by `.Name` in a template.
@@ -280,7 +402,7 @@ impl Value {
         Value::Map(Arc::new(Map {
             named: None,
             elem: Arc::from(ANY),
-            entries,
+            entries: Entries::new(entries),
         }))
     }
 
@@ -289,7 +411,7 @@ impl Value {
         Value::Map(Arc::new(Map {
             named: None,
             elem: Arc::from(elem),
-            entries,
+            entries: Entries::new(entries),
         }))
     }
 
@@ -404,8 +526,8 @@ impl Value {
         }
     }
 
-    /// The entries of a map.
-    pub fn as_map(&self) -> Option<&BTreeMap<String, Value>> {
+    /// The entries of a map (shared: see [`Entries`]).
+    pub fn as_map(&self) -> Option<&Entries> {
         match self {
             Value::Map(m) => Some(&m.entries),
             _ => None,
@@ -515,7 +637,7 @@ impl PartialEq for Value {
             (Value::String(a), Value::String(b)) => a == b,
             (Value::Bytes(a), Value::Bytes(b)) => a == b,
             (Value::List(a), Value::List(b)) => a == b,
-            (Value::Map(a), Value::Map(b)) => a == b,
+            (Value::Map(a), Value::Map(b)) => Arc::ptr_eq(a, b) || a == b,
             (Value::Object(a), Value::Object(b)) => {
                 Arc::ptr_eq(a, b) || a.equals(b.as_ref()).unwrap_or(false)
             }

@@ -184,6 +184,14 @@ fn runaway_recursion_and_loops_end_with_errors() {
     assert!(e.contains("step budget"), "{e}");
     let e = render(&mut t, "{{range 1000000000}}{{end}}", &values()).unwrap_err();
     assert!(e.contains("step budget"), "{e}");
+    // Large strings built and dropped count too.
+    let e = render(
+        &mut t,
+        "{{range 100000}}{{$x := printf \"%900000d\" 1}}{{end}}",
+        &values(),
+    )
+    .unwrap_err();
+    assert!(e.contains("step budget"), "{e}");
     // tpl that includes itself through the data.
     let data = Value::from_json(&serde_json::json!({"t": "{{tpl .t .}}"}));
     let e = render(&mut t, "{{tpl .t .}}", &data).unwrap_err();
@@ -509,4 +517,13 @@ fn sets_and_values_cross_threads() {
     check::<Template>();
     check::<Value>();
     check::<Func>();
+}
+
+#[test]
+fn depth_errors_point_at_the_call() {
+    let mut t = helm_like();
+    t.parse("_r.tpl", "{{define \"r\"}}{{include \"r\" .}}{{end}}")
+        .unwrap();
+    let e = render(&mut t, "{{include \"r\" .}}", &values()).unwrap_err();
+    assert!(e.starts_with("template: _r.tpl:1:16: executing \"r\" at <include \"r\" .>: exceeded maximum template depth"), "{e}");
 }

@@ -184,7 +184,7 @@ fn data_tval(tv: &J) -> Value {
     // U16 is a uint16 in Go; the JSON stands for it as a number.
     if let Value::Map(m) = &v {
         let mut m = (**m).clone();
-        if let Some(Value::Int(i, _)) = m.entries.get("U16").cloned() {
+        if let Some(Value::Int(i, _)) = m.entries.get("U16") {
             m.entries.insert(
                 "U16".into(),
                 Value::Uint(i as u64, stockade_gotemplate::UintType::Uint16),
@@ -192,27 +192,27 @@ fn data_tval(tv: &J) -> Value {
         }
         // Go's T.I is an int, S/X strings; lists of ints are []int.
         for k in ["SI", "SIEmpty", "AI"] {
-            if let Some(Value::List(l)) = m.entries.get(k).cloned() {
+            if let Some(Value::List(l)) = m.entries.get(k) {
                 m.entries
                     .insert(k.into(), Value::typed_list("int", l.items.clone()));
             }
         }
-        if let Some(Value::List(l)) = m.entries.get("SB").cloned() {
+        if let Some(Value::List(l)) = m.entries.get("SB") {
             m.entries
                 .insert("SB".into(), Value::typed_list("bool", l.items.clone()));
         }
         for k in ["MSI", "MSIone", "MSIEmpty"] {
-            if let Some(Value::Map(x)) = m.entries.get(k).cloned() {
+            if let Some(Value::Map(x)) = m.entries.get(k) {
                 m.entries
-                    .insert(k.into(), Value::typed_map("int", x.entries.clone()));
+                    .insert(k.into(), Value::typed_map("int", x.entries.snapshot()));
             }
         }
-        if let Some(Value::List(l)) = m.entries.get("SMSI").cloned() {
+        if let Some(Value::List(l)) = m.entries.get("SMSI") {
             let items = l
                 .items
                 .iter()
                 .map(|x| match x {
-                    Value::Map(x) => Value::typed_map("int", x.entries.clone()),
+                    Value::Map(x) => Value::typed_map("int", x.entries.snapshot()),
                     o => o.clone(),
                 })
                 .collect();
@@ -721,7 +721,7 @@ fn tval_object(tv: &J) -> Value {
     let Value::Map(m) = data_tval(tv) else {
         panic!("tVal is an object")
     };
-    let mut fields = m.entries.clone();
+    let mut fields = m.entries.snapshot();
     // In a struct, a nil `any` field is a nil interface.
     if let Some(v) = fields.get_mut("Empty0") {
         *v = Value::TypedNil(std::sync::Arc::from("interface {}"));
@@ -895,7 +895,7 @@ fn cmp_object() -> Value {
         Value::Map(std::sync::Arc::new(stockade_gotemplate::Map {
             named: Some("map[int]int".into()),
             elem: "int".into(),
-            entries: BTreeMap::new(),
+            entries: BTreeMap::new().into(),
         })),
     );
     f.insert("Map".to_owned(), Value::TypedNil("map[int]int".into()));

@@ -545,6 +545,32 @@ fn gen_template(r: &mut Rng) -> (String, bool) {
     )
 }
 
+/// Deletes, duplicates or inserts a character somewhere in `text`.
+fn mutate(r: &mut Rng, text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    if chars.is_empty() {
+        return text.to_owned();
+    }
+    let i = r.below(chars.len());
+    match r.below(3) {
+        0 => {
+            chars.remove(i);
+        }
+        1 => {
+            let c = chars[i];
+            chars.insert(i, c);
+        }
+        _ => {
+            let c = [
+                '{', '}', '(', ')', '"', '`', '|', '$', '-', '.', ' ', '=', ':', '\'', '/', '*',
+                '\n', 'x', '9',
+            ][r.below(19)];
+            chars.insert(i, c);
+        }
+    }
+    chars.into_iter().collect()
+}
+
 fn find_go() -> Result<PathBuf, String> {
     if let Ok(p) = std::env::var("GOTEMPLATE_GO") {
         return Ok(PathBuf::from(p));
@@ -693,7 +719,11 @@ fn differential_against_go() {
     let mut cases = Vec::new();
     for i in 0..n {
         let data = gen_data(&mut r);
-        let (text, safe) = gen_template(&mut r);
+        let (mut text, safe) = gen_template(&mut r);
+        // One case in eight is broken on purpose: parse errors must match Go's too.
+        if r.chance(12) {
+            text = mutate(&mut r, &text);
+        }
         let option = if safe {
             ["", "missingkey=zero"][r.below(2)]
         } else {

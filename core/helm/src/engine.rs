@@ -47,7 +47,7 @@ pub fn render_named(
             .cloned()
             .unwrap_or_default();
         let mut data = match GoValue::from_json(&values) {
-            GoValue::Map(m) => m.entries.clone(),
+            GoValue::Map(m) => m.entries.snapshot(),
             _ => BTreeMap::new(),
         };
         data.insert(

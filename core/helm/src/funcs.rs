@@ -63,7 +63,7 @@ pub fn go_to_json(v: &GoValue, depth: usize) -> Result<Json, String> {
         GoValue::Map(m) => Json::Map(
             m.entries
                 .iter()
-                .map(|(k, x)| Ok((k.clone(), go_to_json(x, depth + 1)?)))
+                .map(|(k, x)| Ok((k, go_to_json(&x, depth + 1)?)))
                 .collect::<Result<_, String>>()?,
         ),
         GoValue::Object(o) => {
@@ -374,7 +374,7 @@ pub fn to_toml(v: &GoValue) -> Result<String, String> {
         return Err("toml: top-level values must be Go maps or structs".into());
     };
     let mut out = String::new();
-    toml_table(&m.entries, "", "", &mut out)?;
+    toml_table(&m.entries.snapshot(), "", "", &mut out)?;
     Ok(out)
 }
 
@@ -436,7 +436,7 @@ fn toml_table(
                 out.push('\n');
             }
             out.push_str(&format!("{indent}[{p}]\n"));
-            toml_table(&m.entries, &p, &format!("{indent}  "), out)?;
+            toml_table(&m.entries.snapshot(), &p, &format!("{indent}  "), out)?;
         }
     }
     Ok(())

@@ -345,7 +345,7 @@ fn collect(
     GoValue::Map(Arc::new(stockade_gotemplate::Map {
         named: None,
         elem: Arc::from(stockade_gotemplate::value::ANY),
-        entries: (*data).clone(),
+        entries: (*data).clone().into(),
     }))
 }
 

@@ -223,9 +223,9 @@ fn table_at<'t>(t: &'t mut Table, k: &str) -> Result<&'t mut Table, String> {
         .entry(k.to_string())
         .or_insert_with(|| GoValue::map(Table::new()));
     match entry {
-        GoValue::Map(m) => Ok(&mut std::sync::Arc::make_mut(m).entries),
+        GoValue::Map(m) => Ok(std::sync::Arc::make_mut(m).entries.map_mut()),
         GoValue::List(l) => match std::sync::Arc::make_mut(l).items.last_mut() {
-            Some(GoValue::Map(m)) => Ok(&mut std::sync::Arc::make_mut(m).entries),
+            Some(GoValue::Map(m)) => Ok(std::sync::Arc::make_mut(m).entries.map_mut()),
             _ => Err(format!("key {k:?} is not a table")),
         },
         _ => Err(format!("key {k:?} is not a table")),

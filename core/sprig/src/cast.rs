@@ -19,6 +19,7 @@ pub fn strval(v: &Value) -> String {
 /// anything else.
 pub fn items(v: &Value) -> Option<Vec<Value>> {
     match v {
+        Value::TypedNil(_) if v.kind() == Kind::Slice => Some(Vec::new()),
         Value::List(l) => Some(l.items.clone()),
         Value::Bytes(b) => Some(
             b.iter()
@@ -57,39 +58,66 @@ pub fn is_nil_interface(v: &Value) -> bool {
     v.is_nil()
 }
 
+/// Go's `underscoreOK`: `_` only between digits (or after a base prefix).
+fn underscore_ok(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let b = s.as_bytes();
+    let mut saw = b'^';
+    let mut i = 0;
+    let mut hex = false;
+    if let [b'0', p, ..] = b {
+        let p = p.to_ascii_lowercase();
+        if matches!(p, b'b' | b'o' | b'x') {
+            i = 2;
+            saw = b'0';
+            hex = p == b'x';
+        }
+    }
+    for &c in b.iter().skip(i) {
+        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
+            saw = b'0';
+            continue;
+        }
+        if c == b'_' {
+            if saw != b'0' {
+                return false;
+            }
+            saw = b'_';
+            continue;
+        }
+        if saw == b'_' {
+            return false;
+        }
+        saw = b'!';
+    }
+    saw != b'_'
+}
+
 /// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, `0x`/`0o`/`0b`/`0` prefixes,
-/// `_` between digits when a prefix is given.
+/// `_` between digits.
 pub fn parse_int_base0(s: &str) -> Option<i64> {
     let (neg, body) = match s.as_bytes().first() {
         Some(b'-') => (true, s.get(1..)?),
         Some(b'+') => (false, s.get(1..)?),
         _ => (false, s),
     };
-    if body.is_empty() {
+    let lower = body.to_ascii_lowercase();
+    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
+        (16, d)
+    } else if let Some(d) = lower.strip_prefix("0o") {
+        (8, d)
+    } else if let Some(d) = lower.strip_prefix("0b") {
+        (2, d)
+    } else if lower.len() > 1 && lower.starts_with('0') {
+        (8, lower.get(1..)?)
+    } else {
+        (10, lower.as_str())
+    };
+    if digits.contains('_') && !underscore_ok(s) {
         return None;
     }
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits, prefixed) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d.to_string(), true)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d.to_string(), true)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d.to_string(), true)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower.get(1..)?.to_string(), true)
-    } else {
-        (10, lower.clone(), false)
-    };
-    let digits = if prefixed {
-        // Underscores only between digits (or after the prefix).
-        if digits.starts_with("__") || digits.ends_with('_') || digits.contains("__") {
-            return None;
-        }
-        digits.replace('_', "")
-    } else {
-        digits
-    };
-    if digits.is_empty() || digits.starts_with('+') || digits.starts_with('-') {
+    let digits = digits.replace('_', "");
+    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
         return None;
     }
     let mag = u64::from_str_radix(&digits, radix).ok()?;
@@ -125,7 +153,7 @@ fn trim_zero_decimal(s: &str) -> &str {
 /// the minimum int64).
 #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
 pub fn f64_to_i64(f: f64) -> i64 {
-    if f.is_nan() || f >= 9_223_372_036_854_775_808.0 || f < -9_223_372_036_854_775_808.0 {
+    if f.is_nan() || !(-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&f) {
         i64::MIN
     } else {
         f as i64
@@ -199,6 +227,7 @@ pub fn is_list(v: &Value) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #![allow(clippy::float_cmp)]
     use super::*;
 
     #[test]
@@ -207,7 +236,8 @@ mod tests {
         assert_eq!(parse_int_base0("0o17"), Some(15));
         assert_eq!(parse_int_base0("017"), Some(15));
         assert_eq!(parse_int_base0("-0b101"), Some(-5));
-        assert_eq!(parse_int_base0("1_000"), None);
+        assert_eq!(parse_int_base0("1_000"), Some(1000));
+        assert_eq!(parse_int_base0("1__000"), None);
         assert_eq!(parse_int_base0("0x_1_000"), Some(4096));
         assert_eq!(parse_int_base0("12a"), None);
         assert_eq!(to_int64(&Value::string("10.00")), 10);

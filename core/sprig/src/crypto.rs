@@ -52,25 +52,9 @@ pub fn adler32sum(s: &str) -> String {
     ((b << 16) | a).to_string()
 }
 
-/// Go's base64/base32 decoding error text: `illegal base64 data at input byte N`.
-fn illegal(kind: &str, e: &data_encoding::DecodeError) -> String {
-    format!("illegal {kind} data at input byte {}", e.position)
-}
-
 /// `b64enc`.
 pub fn b64enc(s: &[u8]) -> String {
     data_encoding::BASE64.encode(s)
-}
-
-/// `b64dec` (Go's error text replaces the result on bad input).
-pub fn b64dec(s: &str) -> Result<Vec<u8>, String> {
-    go_base64_decode(s).map_err(|e| illegal("base64", &e))
-}
-
-/// Go's `base64.StdEncoding.DecodeString`: `\r` and `\n` are ignored.
-fn go_base64_decode(s: &str) -> Result<Vec<u8>, data_encoding::DecodeError> {
-    let cleaned: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    data_encoding::BASE64.decode(cleaned.as_bytes())
 }
 
 /// `b32enc`.
@@ -78,12 +62,142 @@ pub fn b32enc(s: &[u8]) -> String {
     data_encoding::BASE32.encode(s)
 }
 
-/// `b32dec`.
+const B64: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+const B32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+fn value_of(alphabet: &[u8], c: u8) -> Option<u32> {
+    alphabet
+        .iter()
+        .position(|&x| x == c)
+        .and_then(|p| u32::try_from(p).ok())
+}
+
+/// `b64dec`: Go's `base64.StdEncoding.DecodeString` (newlines skipped, trailing
+/// bits not checked); Go's error text (`illegal base64 data at input byte N`)
+/// replaces the result on bad input, as Sprig returns it.
+pub fn b64dec(s: &str) -> Result<Vec<u8>, String> {
+    let src = s.as_bytes();
+    let corrupt = |at: usize| format!("illegal base64 data at input byte {at}");
+    let mut out = Vec::with_capacity(src.len() / 4 * 3);
+    let mut si = 0;
+    while si < src.len() {
+        // Go's decodeQuantum.
+        let mut dbuf = [0_u32; 4];
+        let mut dlen = 4;
+        let mut j = 0;
+        let mut trailing: Option<usize> = None;
+        while j < 4 {
+            let Some(&c) = src.get(si) else {
+                if j == 0 {
+                    return Ok(out);
+                }
+                return Err(corrupt(si - j));
+            };
+            si += 1;
+            if let Some(v) = value_of(B64, c) {
+                if let Some(slot) = dbuf.get_mut(j) {
+                    *slot = v;
+                }
+                j += 1;
+                continue;
+            }
+            if c == b'\n' || c == b'\r' {
+                continue;
+            }
+            if c != b'=' {
+                return Err(corrupt(si - 1));
+            }
+            match j {
+                0 | 1 => return Err(corrupt(si - 1)),
+                2 => {
+                    while matches!(src.get(si), Some(b'\n' | b'\r')) {
+                        si += 1;
+                    }
+                    match src.get(si) {
+                        None => return Err(corrupt(src.len())),
+                        Some(b'=') => si += 1,
+                        Some(_) => return Err(corrupt(si - 1)),
+                    }
+                }
+                _ => {}
+            }
+            while matches!(src.get(si), Some(b'\n' | b'\r')) {
+                si += 1;
+            }
+            if si < src.len() {
+                trailing = Some(si);
+            }
+            dlen = j;
+            break;
+        }
+        let val = (dbuf[0] << 18) | (dbuf[1] << 12) | (dbuf[2] << 6) | dbuf[3];
+        let bytes = [(val >> 16) as u8, (val >> 8) as u8, val as u8];
+        out.extend_from_slice(bytes.get(..dlen.saturating_sub(1)).unwrap_or(&[]));
+        if let Some(at) = trailing {
+            return Err(corrupt(at));
+        }
+        if dlen < 4 {
+            break;
+        }
+    }
+    Ok(out)
+}
+
+/// `b32dec`: Go's `base32.StdEncoding.DecodeString` (newlines removed first,
+/// padding required and checked as Go checks it).
 pub fn b32dec(s: &str) -> Result<Vec<u8>, String> {
-    let cleaned: String = s.chars().filter(|c| *c != '\r' && *c != '\n').collect();
-    data_encoding::BASE32
-        .decode(cleaned.as_bytes())
-        .map_err(|e| illegal("base32", &e))
+    let src: Vec<u8> = s.bytes().filter(|c| *c != b'\n' && *c != b'\r').collect();
+    let olen = src.len();
+    let corrupt = |at: usize| format!("illegal base32 data at input byte {at}");
+    let mut out = Vec::with_capacity(olen / 8 * 5);
+    let mut rest: &[u8] = &src;
+    let mut end = false;
+    while !rest.is_empty() && !end {
+        let mut dbuf = [0_u64; 8];
+        let mut dlen = 8;
+        let mut j = 0;
+        while j < 8 {
+            let Some((&c, tail)) = rest.split_first() else {
+                return Err(corrupt(olen - rest.len() - j));
+            };
+            rest = tail;
+            if c == b'=' && j >= 2 && rest.len() < 8 {
+                if rest.len() + j < 8 - 1 {
+                    return Err(corrupt(olen));
+                }
+                for k in 0..(8 - 1 - j) {
+                    if rest.get(k).is_some_and(|&x| x != b'=') {
+                        return Err(corrupt(olen - rest.len() + k - 1));
+                    }
+                }
+                dlen = j;
+                end = true;
+                if matches!(dlen, 1 | 3 | 6) {
+                    return Err(corrupt(olen - rest.len() - 1));
+                }
+                break;
+            }
+            let Some(v) = value_of(B32, c) else {
+                return Err(corrupt(olen - rest.len() - 1));
+            };
+            if let Some(slot) = dbuf.get_mut(j) {
+                *slot = u64::from(v);
+            }
+            j += 1;
+        }
+        let val = dbuf.iter().fold(0_u64, |acc, d| (acc << 5) | d);
+        let bytes = val.to_be_bytes();
+        let n = match dlen {
+            8 => 5,
+            7 => 4,
+            5 => 3,
+            4 => 2,
+            2 => 1,
+            _ => 0,
+        };
+        out.extend_from_slice(bytes.get(3..3 + n).unwrap_or(&[]));
+    }
+    Ok(out)
 }
 
 /// Fills `buf` from the operating system's random source.
@@ -196,7 +310,7 @@ pub fn decrypt_aes(password: &str, crypt64: &str) -> Result<String, String> {
     if crypt64.is_empty() {
         return Ok(String::new());
     }
-    let crypt = go_base64_decode(crypt64).map_err(|e| illegal("base64", &e))?;
+    let crypt = b64dec(crypt64)?;
     if crypt.len() < 16 {
         return Err(format!(
             "runtime error: slice bounds out of range [:16] with capacity {}",
@@ -404,7 +518,7 @@ pub fn derive_password(counter: u32, kind: &str, password: &str, user: &str, sit
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     #[test]

@@ -15,9 +15,11 @@
 //! and replacement templates expand `$1`, `${1}`, `$name`, `${name}`, `$$` as
 //! Go's `Regexp.Expand` does.
 
+use std::fmt::Write;
+
 use regex::Regex;
 
-/// Go's `*regexp/syntax.Error` text (`error parsing regexp: CODE: `EXPR``).
+/// Go's `*regexp/syntax.Error` text: `error parsing regexp: CODE: ` followed by the expression in backquotes.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("error parsing regexp: {code}: `{expr}`")]
 pub struct RegexError {
@@ -111,7 +113,37 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
     let mut i = 0;
     let mut in_class = false;
     let mut class_start = false;
+    // Where the previous token, a repetition operator, started, and whether its
+    // lazy `?` was seen: Go refuses a repetition of a repetition (`a**`).
+    let mut rep: Option<(usize, bool)> = None;
     while let Some(&c) = chars.get(i) {
+        if !in_class {
+            let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
+            let rep_len = match c {
+                '*' | '+' | '?' => Some(1),
+                '{' => repeat_len(&rest)
+                    .map(|(len, _)| rest.get(..len).map_or(1, |s| s.chars().count())),
+                _ => None,
+            };
+            match (rep_len, rep) {
+                (Some(_), Some((start, false))) if c == '?' => {
+                    rep = Some((start, true));
+                    out.push('?');
+                    i += 1;
+                    continue;
+                }
+                (Some(len), Some((start, _))) => {
+                    let mut end = i + len;
+                    if chars.get(end) == Some(&'?') {
+                        end += 1;
+                    }
+                    let text: String = chars.get(start..end).unwrap_or(&[]).iter().collect();
+                    return Err(err("invalid nested repetition operator", &text));
+                }
+                (Some(_), None) => rep = Some((i, false)),
+                (None, _) => rep = None,
+            }
+        }
         if c == '\\' {
             let Some(&n) = chars.get(i + 1) else {
                 return Err(err("trailing backslash at end of expression", ""));
@@ -179,8 +211,19 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                         v = v * 8 + chars.get(j).and_then(|d| d.to_digit(8)).unwrap_or(0);
                         j += 1;
                     }
-                    out.push_str(&format!("\\x{{{v:x}}}"));
+                    let _ = write!(out, "\\x{{{v:x}}}");
                     i = j;
+                }
+                'p' | 'P' | 'x' if chars.get(i + 2) == Some(&'{') => {
+                    let end = (i + 3..chars.len()).find(|&k| chars.get(k) == Some(&'}'));
+                    let Some(end) = end else {
+                        return Err(err(
+                            "invalid character class range",
+                            &chars.get(i..).unwrap_or(&[]).iter().collect::<String>(),
+                        ));
+                    };
+                    out.extend(chars.get(i..=end).unwrap_or(&[]));
+                    i = end + 1;
                 }
                 'a' | 'f' | 't' | 'n' | 'r' | 'v' | 'x' | 'p' | 'P' | 'A' | 'z' | 'b' => {
                     out.push('\\');
@@ -221,7 +264,15 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                     out.push(c);
                 }
                 '-' if chars.get(i + 1) == Some(&'-') => out.push_str(r"\-"),
-                _ => out.push(c),
+                _ => {
+                    // Go checks ranges itself: `[z-a]` is its own error.
+                    if let (Some('-'), Some(&hi)) = (chars.get(i + 1), chars.get(i + 2)) {
+                        if hi != ']' && hi != '\\' && hi != '[' && hi < c {
+                            return Err(err("invalid character class range", &format!("{c}-{hi}")));
+                        }
+                    }
+                    out.push(c);
+                }
             }
             class_start = c == '^' && out.ends_with("[^");
             i += 1;
@@ -245,18 +296,15 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
             }
             '{' => {
                 let rest: String = chars.get(i..).unwrap_or(&[]).iter().collect();
-                match repeat_len(&rest) {
-                    Some((len, max)) => {
-                        if max > 1000 {
-                            return Err(err("invalid repeat count", rest.get(..len).unwrap_or("")));
-                        }
-                        out.push_str(rest.get(..len).unwrap_or(""));
-                        i += rest.get(..len).map_or(1, |s| s.chars().count());
+                if let Some((len, max)) = repeat_len(&rest) {
+                    if max > 1000 {
+                        return Err(err("invalid repeat count", rest.get(..len).unwrap_or("")));
                     }
-                    None => {
-                        out.push_str(r"\{");
-                        i += 1;
-                    }
+                    out.push_str(rest.get(..len).unwrap_or(""));
+                    i += rest.get(..len).map_or(1, |s| s.chars().count());
+                } else {
+                    out.push_str(r"\{");
+                    i += 1;
                 }
             }
             '}' => {
@@ -418,7 +466,7 @@ impl GoRegex {
                 if literal {
                     out.push_str(repl);
                 } else {
-                    self.expand(&mut out, repl, &caps);
+                    Self::expand(&mut out, repl, &caps);
                 }
             }
             last_end = m.end();
@@ -439,7 +487,7 @@ impl GoRegex {
     }
 
     /// Go's `Regexp.Expand` of a replacement template.
-    fn expand(&self, out: &mut String, template: &str, caps: &regex::Captures<'_>) {
+    fn expand(out: &mut String, template: &str, caps: &regex::Captures<'_>) {
         let mut t = template;
         while let Some(i) = t.find('$') {
             out.push_str(t.get(..i).unwrap_or(""));
@@ -449,21 +497,18 @@ impl GoRegex {
                 t = t.get(2..).unwrap_or("");
                 continue;
             }
-            match extract(t) {
-                Some((name, rest)) => {
-                    let group = match name.parse::<usize>() {
-                        Ok(n) => caps.get(n),
-                        Err(_) => caps.name(name),
-                    };
-                    if let Some(g) = group {
-                        out.push_str(g.as_str());
-                    }
-                    t = rest;
+            if let Some((name, rest)) = extract(t) {
+                let group = match name.parse::<usize>() {
+                    Ok(n) => caps.get(n),
+                    Err(_) => caps.name(name),
+                };
+                if let Some(g) = group {
+                    out.push_str(g.as_str());
                 }
-                None => {
-                    out.push('$');
-                    t = t.get(1..).unwrap_or("");
-                }
+                t = rest;
+            } else {
+                out.push('$');
+                t = t.get(1..).unwrap_or("");
             }
         }
         out.push_str(t);

@@ -77,6 +77,7 @@ impl Time {
     }
 
     /// Adds a duration in nanoseconds (`Time.Add`), saturating.
+    #[must_use]
     pub fn add(&self, d: i64) -> Time {
         let total =
             i128::from(self.unix) * i128::from(NANOS) + i128::from(self.nanos) + i128::from(d);
@@ -371,6 +372,7 @@ fn starts_lower(s: &str) -> bool {
     s.as_bytes().first().is_some_and(u8::is_ascii_lowercase)
 }
 
+#[allow(clippy::too_many_lines)]
 /// Go's `nextStdChunk`: the literal prefix, the element, and what follows it.
 fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
     let b = layout.as_bytes();
@@ -398,17 +400,12 @@ fn next_chunk(layout: &str) -> (&str, Option<Chunk>, &str) {
                 }
             }
             b'0' => match b.get(i + 1).copied() {
-                Some(c @ b'1'..=b'6') => Some((
-                    [
-                        Chunk::ZeroMonth,
-                        Chunk::ZeroDay,
-                        Chunk::ZeroHour12,
-                        Chunk::ZeroMinute,
-                        Chunk::ZeroSecond,
-                        Chunk::Year,
-                    ][usize::from(c - b'1')],
-                    2,
-                )),
+                Some(b'1') => Some((Chunk::ZeroMonth, 2)),
+                Some(b'2') => Some((Chunk::ZeroDay, 2)),
+                Some(b'3') => Some((Chunk::ZeroHour12, 2)),
+                Some(b'4') => Some((Chunk::ZeroMinute, 2)),
+                Some(b'5') => Some((Chunk::ZeroSecond, 2)),
+                Some(b'6') => Some((Chunk::Year, 2)),
                 Some(b'0') if b.get(i + 2) == Some(&b'2') => Some((Chunk::ZeroYearDay, 3)),
                 _ => None,
             },
@@ -749,7 +746,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                 value = rest;
                 // A fractional second in the value when the layout has none after it.
                 let b = value.as_bytes();
-                if b.len() >= 2 && (b[0] == b'.' || b[0] == b',') && b[1].is_ascii_digit() {
+                if frac_start(b) {
                     let (_, next, _) = next_chunk(layout);
                     let layout_has_frac =
                         matches!(next, Some(Chunk::Frac { .. })) && next_chunk(layout).0.is_empty();
@@ -855,7 +852,7 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
             Chunk::Frac { digits, trim, .. } => {
                 let b = value.as_bytes();
                 if trim {
-                    if b.len() < 2 || !(b[0] == b'.' || b[0] == b',') || !b[1].is_ascii_digit() {
+                    if !frac_start(b) {
                         continue;
                     }
                     let mut n = 1;
@@ -866,9 +863,10 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
                     value = value.get(n..).unwrap_or("");
                 } else {
                     let n = 1 + digits;
-                    if b.len() < n
-                        || !(b[0] == b'.' || b[0] == b',')
-                        || !b[1..n].iter().all(u8::is_ascii_digit)
+                    if !frac_start(b)
+                        || !b
+                            .get(1..n)
+                            .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
                     {
                         return Err(bad(hold));
                     }
@@ -970,6 +968,11 @@ pub fn parse(layout: &str, value: &str) -> Result<Time, ParseError> {
     })
 }
 
+/// `.d` or `,d`: a fractional second starts here.
+fn frac_start(b: &[u8]) -> bool {
+    matches!(b, [b'.' | b',', d, ..] if d.is_ascii_digit())
+}
+
 fn parse_nanos(frac: &str) -> i64 {
     // frac is ".ddd"; 9 digits at most count.
     let digits: String = frac.chars().skip(1).take(9).collect();
@@ -1026,7 +1029,7 @@ pub fn duration_string(d: i64) -> String {
         u = rest;
         let secs = u % 60;
         u /= 60;
-        out.push_str(&format!("{secs}{frac}s"));
+        let _ = write!(out, "{secs}{frac}s");
         if u > 0 {
             let mins = u % 60;
             u /= 60;
@@ -1061,6 +1064,7 @@ fn frac_part(v: u64, prec: u32) -> (String, u64) {
 #[error("{0}")]
 pub struct DurationError(pub String);
 
+#[allow(clippy::too_many_lines, clippy::many_single_char_names)]
 /// Go's `time.ParseDuration`: `[-+]?([0-9]*(\.[0-9]*)?[a-z]+)+`, in nanoseconds.
 pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
     let orig = s;
@@ -1082,7 +1086,7 @@ pub fn parse_duration(s: &str) -> Result<i64, DurationError> {
     let mut total: u64 = 0;
     while !s.is_empty() {
         let b = s.as_bytes();
-        if !(b[0] == b'.' || b[0].is_ascii_digit()) {
+        if !b.first().is_some_and(|c| *c == b'.' || c.is_ascii_digit()) {
             return Err(invalid());
         }
         let int_len = s.bytes().take_while(u8::is_ascii_digit).count();

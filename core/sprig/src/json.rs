@@ -17,7 +17,7 @@ pub fn format_float(f: f64, bits32: bool) -> String {
     let use_exp = abs != 0.0
         && if bits32 {
             let a = abs as f32;
-            a < 1e-6 || a >= 1e21
+            !(1e-6..1e21).contains(&a)
         } else {
             !(1e-6..1e21).contains(&abs)
         };
@@ -31,7 +31,11 @@ pub fn format_float(f: f64, bits32: bool) -> String {
         }
     };
     if !use_exp {
-        return shortest(false);
+        return if bits32 {
+            shortest(false)
+        } else {
+            ties_to_even(f, shortest(false))
+        };
     }
     let s = shortest(true);
     let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
@@ -41,6 +45,31 @@ pub fn format_float(f: f64, bits32: bool) -> String {
     } else {
         format!("{mant}e-{}", -exp)
     }
+}
+
+/// Rust's shortest form rounds a tie at the last digit up, Go's to even: when
+/// `s` ends in an odd digit and `f` lies exactly halfway between `s` and the
+/// digit below (which also reads back as `f`), Go prints the even one.
+fn ties_to_even(f: f64, s: String) -> String {
+    let Some(last) = s.chars().last().and_then(|c| c.to_digit(10)) else {
+        return s;
+    };
+    if last % 2 == 0 || !s.contains('.') {
+        return s;
+    }
+    let mut down = s.clone();
+    down.pop();
+    down.push(char::from_digit(last - 1, 10).unwrap_or('0'));
+    let mid = format!("{down}5");
+    let frac_len = mid.split('.').nth(1).map_or(0, str::len);
+    let exact = format!("{:.*}", frac_len + 30, f);
+    let exact = exact.trim_end_matches('0');
+    #[allow(clippy::float_cmp)] // the digits must read back as exactly `f`
+    let reads_back = down.parse::<f64>().is_ok_and(|d| d == f);
+    if reads_back && exact == mid {
+        return down;
+    }
+    s
 }
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for the unsupported-value error.
@@ -106,7 +135,9 @@ fn newline(out: &mut String, opts: Options<'_>, depth: usize) {
     }
 }
 
-const MAX_DEPTH: usize = 10_000;
+/// Go starts looking for cycles after 1000 nested pointers/maps/slices; deeper
+/// values here are reported as its cycle error.
+const MAX_DEPTH: usize = 1000;
 
 fn write_value(
     out: &mut String,
@@ -116,7 +147,10 @@ fn write_value(
     guard: usize,
 ) -> Result<(), String> {
     if guard > MAX_DEPTH {
-        return Err("json: unsupported value: encountered a cycle or too deep a value".to_string());
+        return Err(format!(
+            "json: unsupported value: encountered a cycle via {}",
+            v.type_name()
+        ));
     }
     match v {
         Value::Nil | Value::TypedNil(_) => out.push_str("null"),
@@ -172,14 +206,8 @@ fn write_value(
                 out.push_str("null");
             } else {
                 let fields = o.fields();
-                write_object(
-                    out,
-                    fields.iter().map(|(k, v)| (k, v)),
-                    fields.is_empty(),
-                    opts,
-                    depth,
-                    guard,
-                )?;
+                let empty = fields.is_empty();
+                write_object(out, fields.into_iter(), empty, opts, depth, guard)?;
             }
         }
         Value::Func(f) => return Err(format!("json: unsupported type: {}", f.type_name())),
@@ -187,9 +215,9 @@ fn write_value(
     Ok(())
 }
 
-fn write_object<'v>(
+fn write_object(
     out: &mut String,
-    entries: impl Iterator<Item = (&'v String, &'v Value)>,
+    entries: impl Iterator<Item = (String, Value)>,
     is_empty: bool,
     opts: Options<'_>,
     depth: usize,
@@ -201,12 +229,12 @@ fn write_object<'v>(
             out.push(',');
         }
         newline(out, opts, depth + 1);
-        write_string(out, k, opts.escape_html);
+        write_string(out, &k, opts.escape_html);
         out.push(':');
         if opts.indent.is_some() {
             out.push(' ');
         }
-        write_value(out, item, opts, depth + 1, guard + 1)?;
+        write_value(out, &item, opts, depth + 1, guard + 1)?;
     }
     if !is_empty {
         newline(out, opts, depth);
@@ -229,7 +257,7 @@ fn quote_char(c: char) -> String {
 
 /// `json.Unmarshal` into `interface{}`: objects are `map[string]interface {}`,
 /// arrays `[]interface {}`, numbers `float64`. Errors carry Go's text where
-/// serde_json's classification maps onto it.
+/// `serde_json`'s classification maps onto it.
 pub fn decode(s: &str) -> Result<Value, String> {
     match serde_json::from_str::<serde_json::Value>(s) {
         Ok(v) => Ok(Value::from_json(&v)),
@@ -279,7 +307,7 @@ fn go_syntax_error(s: &str, e: &serde_json::Error) -> String {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::excessive_precision)]
     use super::*;
 
     #[test]
@@ -290,6 +318,11 @@ mod tests {
         assert_eq!(format_float(1.5e-10, false), "1.5e-10");
         assert_eq!(format_float(0.000_001, false), "0.000001");
         assert_eq!(format_float(123_456_789.0, false), "123456789");
+        assert_eq!(
+            format_float(232_735_348_445_944.625, false),
+            "232735348445944.62"
+        );
+        assert_eq!(format_float(0.3, false), "0.3");
     }
 
     #[test]

@@ -419,7 +419,7 @@ impl Constraint {
                 if v.major != c.major {
                     return false;
                 }
-                !(v.minor != c.minor && !self.minor_dirty)
+                v.minor == c.minor || self.minor_dirty
             }
             Op::Caret => {
                 if v.less_than(c) {

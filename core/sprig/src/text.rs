@@ -180,6 +180,17 @@ fn to_title(c: char) -> String {
 
 /// Go's `unicode.ToUpper` (simple mapping: one rune to one rune).
 pub fn simple_upper(c: char) -> char {
+    // Where the full mapping is several runes but a simple one exists.
+    let simple = match c as u32 {
+        0x1F80..=0x1F87 | 0x1F90..=0x1F97 | 0x1FA0..=0x1FA7 => Some(c as u32 + 8),
+        0x1FB3 => Some(0x1FBC),
+        0x1FC3 => Some(0x1FCC),
+        0x1FF3 => Some(0x1FFC),
+        _ => None,
+    };
+    if let Some(u) = simple.and_then(char::from_u32) {
+        return u;
+    }
     let mut it = c.to_uppercase();
     match (it.next(), it.next()) {
         (Some(u), None) => u,
@@ -189,6 +200,9 @@ pub fn simple_upper(c: char) -> char {
 
 /// Go's `unicode.ToLower` (simple mapping).
 pub fn simple_lower(c: char) -> char {
+    if c == '\u{130}' {
+        return 'i';
+    }
     let mut it = c.to_lowercase();
     match (it.next(), it.next()) {
         (Some(l), None) => l,
@@ -539,6 +553,69 @@ pub fn to_lower_case(s: &str, connector: char) -> String {
 /// Go's `strings.Fields`-free `strings.Trim(s, cutset)`.
 pub fn trim_set(s: &str, cutset: &str) -> String {
     s.trim_matches(|c| cutset.contains(c)).to_string()
+}
+
+/// `${name}` after the `$`: the name and how many bytes it takes (Go's
+/// `getShellName` for a brace).
+fn braced(rest: &[u8]) -> (&[u8], usize) {
+    match rest.iter().skip(1).position(|&c| c == b'}') {
+        Some(0) => (b"", 2),
+        Some(p) => (rest.get(1..=p).unwrap_or(b""), p + 2),
+        None => (b"", 1),
+    }
+}
+
+/// Go's `os.Expand` with `mapping`.
+#[allow(clippy::many_single_char_names)]
+pub fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
+    let b = s.as_bytes();
+    let special =
+        |c: u8| matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit();
+    let mut out: Vec<u8> = Vec::new();
+    let mut used = false;
+    let mut i = 0;
+    let mut j = 0;
+    while j < b.len() {
+        if b.get(j) == Some(&b'$') && j + 1 < b.len() {
+            used = true;
+            out.extend_from_slice(b.get(i..j).unwrap_or(b""));
+            let rest = b.get(j + 1..).unwrap_or(b"");
+            let (name, w): (&[u8], usize) = if rest.first() == Some(&b'{') {
+                if let [_, c, b'}', ..] = rest {
+                    if special(*c) {
+                        (rest.get(1..2).unwrap_or(b""), 3)
+                    } else {
+                        braced(rest)
+                    }
+                } else {
+                    braced(rest)
+                }
+            } else if rest.first().is_some_and(|&c| special(c)) {
+                (rest.get(..1).unwrap_or(b""), 1)
+            } else {
+                let n = rest
+                    .iter()
+                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
+                    .count();
+                (rest.get(..n).unwrap_or(b""), n)
+            };
+            if name.is_empty() && w > 0 {
+                // Bad syntax: the characters are eaten.
+            } else if name.is_empty() {
+                out.push(b'$');
+            } else {
+                out.extend_from_slice(mapping(&String::from_utf8_lossy(name)).as_bytes());
+            }
+            j += w;
+            i = j + 1;
+        }
+        j += 1;
+    }
+    if !used {
+        return s.to_string();
+    }
+    out.extend_from_slice(b.get(i..).unwrap_or(b""));
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]

@@ -2,6 +2,8 @@
 //! (scheme, opaque, userinfo, host, path, raw query, fragment) and `URL.String`
 //! with Go's escaping rules per component.
 
+use std::fmt::Write;
+
 /// The fields of Go's `url.URL` that Sprig reads and writes.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Url {
@@ -21,6 +23,10 @@ pub struct Url {
     pub force_query: bool,
     /// The unescaped fragment.
     pub fragment: String,
+    /// The path as written, when it is not the default escaping of `path`.
+    pub raw_path: String,
+    /// The fragment as written, when it is not the default escaping of `fragment`.
+    pub raw_fragment: String,
 }
 
 /// A Go `*url.Error` text: `parse "RAW": reason`.
@@ -86,7 +92,7 @@ fn escape(s: &str, mode: Mode) -> String {
     let mut out = String::with_capacity(s.len());
     for &b in s.as_bytes() {
         if should_escape(b, mode) {
-            out.push_str(&format!("%{b:02X}"));
+            let _ = write!(out, "%{b:02X}");
         } else {
             out.push(char::from(b));
         }
@@ -94,6 +100,7 @@ fn escape(s: &str, mode: Mode) -> String {
     out
 }
 
+#[allow(clippy::many_single_char_names)]
 fn unescape(s: &str, mode: Mode) -> Result<String, String> {
     let b = s.as_bytes();
     let mut out = Vec::with_capacity(b.len());
@@ -103,15 +110,12 @@ fn unescape(s: &str, mode: Mode) -> Result<String, String> {
         if c == b'%' {
             let h = b.get(i + 1).and_then(|c| char::from(*c).to_digit(16));
             let l = b.get(i + 2).and_then(|c| char::from(*c).to_digit(16));
-            match (h, l) {
-                (Some(h), Some(l)) => {
-                    out.push(u8::try_from(h * 16 + l).unwrap_or(0));
-                    i += 3;
-                }
-                _ => {
-                    let bad = s.get(i..(i + 3).min(s.len())).unwrap_or("%");
-                    return Err(format!("invalid URL escape {}", crate::go_quote(bad)));
-                }
+            if let (Some(h), Some(l)) = (h, l) {
+                out.push(u8::try_from(h * 16 + l).unwrap_or(0));
+                i += 3;
+            } else {
+                let bad = s.get(i..(i + 3).min(s.len())).unwrap_or("%");
+                return Err(format!("invalid URL escape {}", crate::go_quote(bad)));
             }
         } else {
             if mode == Mode::Host && c < 0x80 && should_escape(c, Mode::Host) {
@@ -203,6 +207,9 @@ impl Url {
                 rest = path;
             }
             url.path = unescape(rest, Mode::Path).map_err(err)?;
+            if escape(&url.path, Mode::Path) != rest {
+                url.raw_path = rest.to_string();
+            }
         }
         url.set_fragment(frag).map_err(err)?;
         Ok(url)
@@ -211,6 +218,9 @@ impl Url {
     fn set_fragment(&mut self, frag: Option<&str>) -> Result<(), String> {
         if let Some(f) = frag {
             self.fragment = unescape(f, Mode::Fragment)?;
+            if escape(&self.fragment, Mode::Fragment) != f {
+                self.raw_fragment = f.to_string();
+            }
         }
         Ok(())
     }
@@ -306,11 +316,7 @@ impl Url {
                     buf.push_str(&escape(&self.host, Mode::Host));
                 }
             }
-            let path = if self.path == "*" {
-                "*".to_string()
-            } else {
-                escape(&self.path, Mode::Path)
-            };
+            let path = escaped(&self.raw_path, &self.path, Mode::Path);
             if !path.is_empty() && !path.starts_with('/') && !self.host.is_empty() {
                 buf.push('/');
             }
@@ -327,10 +333,46 @@ impl Url {
         }
         if !self.fragment.is_empty() {
             buf.push('#');
-            buf.push_str(&escape(&self.fragment, Mode::Fragment));
+            buf.push_str(&escaped(&self.raw_fragment, &self.fragment, Mode::Fragment));
         }
         buf
     }
+}
+
+/// Go's `EscapedPath`/`EscapedFragment`: the raw form when it is a valid
+/// encoding of the value, else the default escaping.
+fn escaped(raw: &str, value: &str, mode: Mode) -> String {
+    if !raw.is_empty() && valid_encoded(raw, mode) && unescape(raw, mode).is_ok_and(|v| v == value)
+    {
+        return raw.to_string();
+    }
+    if mode == Mode::Path && value == "*" {
+        return "*".to_string();
+    }
+    escape(value, mode)
+}
+
+fn valid_encoded(s: &str, mode: Mode) -> bool {
+    s.bytes().all(|c| {
+        matches!(
+            c,
+            b'!' | b'$'
+                | b'&'
+                | b'\''
+                | b'('
+                | b')'
+                | b'*'
+                | b'+'
+                | b','
+                | b';'
+                | b'='
+                | b':'
+                | b'@'
+                | b'['
+                | b']'
+                | b'%'
+        ) || !should_escape(c, mode)
+    })
 }
 
 fn parse_host(host: &str) -> Result<String, String> {

@@ -16,7 +16,8 @@
     clippy::panic,
     clippy::indexing_slicing,
     clippy::too_many_lines,
-    clippy::doc_markdown
+    clippy::doc_markdown,
+    clippy::cast_precision_loss
 )]
 
 use std::any::Any;
@@ -476,11 +477,14 @@ fn go_data_reader() {
         r#"map[string]interface {}{"V":[]int{1, 2, 3}, "T":time.Date(2019, time.June, 13, 20, 39, 39, 0, time.Location("GMT")), "b":[]uint8{0x62, 0x79}, "n":interface {}(nil), "f":1.5}"#,
     );
     let Value::Map(m) = v else { panic!() };
-    assert_eq!(m.entries["V"].type_name(), "[]int");
-    assert_eq!(m.entries["b"], Value::Bytes(b"by".to_vec().into()));
-    assert_eq!(m.entries["n"], Value::Nil);
-    assert_eq!(m.entries["f"], Value::float(1.5));
-    assert_eq!(m.entries["T"].type_name(), "time.Time");
+    assert_eq!(m.entries.get("V").unwrap().type_name(), "[]int");
+    assert_eq!(
+        m.entries.get("b").unwrap(),
+        Value::Bytes(b"by".to_vec().into())
+    );
+    assert_eq!(m.entries.get("n").unwrap(), Value::Nil);
+    assert_eq!(m.entries.get("f").unwrap(), Value::float(1.5));
+    assert_eq!(m.entries.get("T").unwrap().type_name(), "time.Time");
     assert_eq!(go_value("(*sprig.fixtureTO)(nil)").kind(), Kind::Ptr);
     assert_eq!(
         go_value(r#"&sprig.fixtureTO{Name:"hello", Value:"world"}"#).type_name(),

@@ -7,6 +7,8 @@ use std::path::Path;
 /// Each Stockade crate with the Stockade crates it may depend on.
 const ALLOWED: &[(&str, &[&str])] = &[
     ("source", &[]),
+    // Go's text/template: beside the layers, names no Stockade crate.
+    ("gotemplate", &[]),
     ("yaml", &["stockade-source"]),
     ("pack", &["stockade-source", "stockade-yaml"]),
     (
@@ -29,6 +31,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
         "kyverno",
         &["stockade-source", "stockade-yaml", "stockade-pack"],
     ),
+    // Sprig's functions for the Go template engine, below the Helm layer.
+    ("sprig", &["stockade-source", "stockade-gotemplate"]),
 ];
 
 /// The `stockade*` crates named in a manifest's `[dependencies]` tables

@@ -7,6 +7,7 @@ use crate::crypto;
 
 type R = Result<Value, FuncError>;
 
+#[allow(clippy::unnecessary_wraps)]
 fn string(s: String) -> R {
     Ok(Value::string(s))
 }

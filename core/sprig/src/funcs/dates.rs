@@ -121,9 +121,10 @@ fn date_in_zone(layout: &str, date: &Value, zone: &str) -> String {
     t.format(layout)
 }
 
+const HOUR: u64 = 3_600_000_000_000;
+
 fn duration_round(d: i64) -> String {
     let u = d.unsigned_abs();
-    const HOUR: u64 = 3_600_000_000_000;
     let units: [(u64, &str); 6] = [
         (HOUR * 24 * 365, "y"),
         (HOUR * 24 * 30, "mo"),
@@ -157,6 +158,7 @@ fn round_second(d: i64) -> i64 {
     d.checked_add(m - r).unwrap_or(i64::MAX)
 }
 
+#[allow(clippy::too_many_lines)]
 pub(super) fn register(r: &mut Reg<'_>) {
     r.fixed(&["now"], vec![], TIME_TYPE, |_, _| {
         Ok(TimeValue::value(Time::now()))

@@ -1,14 +1,15 @@
 //! Dictionary functions (Sprig's `dict.go`, `mergo` v1.0.1 for `merge`).
 //!
-//! Go maps are references: Sprig's `set`, `unset`, `merge` and `mergeOverwrite`
-//! change the map they are given and return it. The engine's [`Value`] maps are
-//! immutable, so these return the changed map and the map held by the caller's
-//! variable is not changed: `{{ $_ := set $d "k" 1 }}{{ $d.k }}` differs from Go
-//! (see the crate docs, "Differences").
+//! Go maps are references and so are the engine's (see
+//! [`stockade_gotemplate::Entries`]): `set`, `unset`, `merge` and
+//! `mergeOverwrite` change the map they are given, in place, and return it, so
+//! `{{ $_ := set $d "k" 1 }}{{ $d.k }}` prints `1` as in Go. `merge` also shares
+//! the source's nested maps with the destination where Go does.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
-use stockade_gotemplate::{value::ANY, CallCtx, FuncError, Param, Value};
+use stockade_gotemplate::{value::ANY, CallCtx, FuncError, Map, Param, Value};
 
 use super::general::empty;
 use super::{arg, fail, s, sa, strings_value, Reg};
@@ -19,7 +20,7 @@ type R = Result<Value, FuncError>;
 /// The entries of a `map[string]…` argument (nil: none).
 pub(crate) fn entries(v: &Value) -> BTreeMap<String, Value> {
     match v {
-        Value::Map(m) => m.entries.clone(),
+        Value::Map(m) => m.entries.snapshot(),
         _ => BTreeMap::new(),
     }
 }
@@ -28,49 +29,108 @@ fn charge(ctx: &mut CallCtx<'_, '_>, n: usize) -> Result<(), FuncError> {
     ctx.charge(u64::try_from(n).unwrap_or(u64::MAX))
 }
 
-/// `mergo.Merge` (`overwrite`: `mergo.MergeWithOverwrite`) of `src` into `dst`.
-fn mergo(dst: &mut BTreeMap<String, Value>, src: &BTreeMap<String, Value>, overwrite: bool) {
-    for (k, sv) in src {
+/// `mergo.Merge` (`overwrite`: `mergo.MergeWithOverwrite`) of `src` into `dst`,
+/// in place: nested maps present on both sides are merged into the
+/// destination's own map; values taken from `src` are shared, not copied.
+fn mergo(dst: &Map, src: &Map, overwrite: bool, depth: usize) -> Result<(), FuncError> {
+    if depth > MAX_DEPTH {
+        return Err(fail("merge: maps nested too deeply (or cyclic)"));
+    }
+    let src_empty = src.entries.is_empty();
+    for (k, sv) in &src.entries {
         if sv.is_nil() {
             if overwrite {
-                dst.insert(k.clone(), Value::Nil);
+                dst.entries.insert(k, Value::Nil);
             }
             continue;
         }
-        let dv = dst.get(k).cloned();
-        if let (Value::Map(sm), Some(Value::Map(dm))) = (sv, &dv) {
-            if !dm.entries.is_empty() {
-                let mut merged = dm.entries.clone();
-                mergo(&mut merged, &sm.entries, overwrite);
-                dst.insert(
-                    k.clone(),
-                    Value::Map(std::sync::Arc::new(stockade_gotemplate::Map {
-                        named: dm.named.clone(),
-                        elem: dm.elem.clone(),
-                        entries: merged,
-                    })),
-                );
+        let dv = dst.entries.get(&k);
+        match &sv {
+            Value::Map(sm) => {
+                if let Some(Value::Map(dm)) = &dv {
+                    if !Arc::ptr_eq(dm, sm) {
+                        mergo(dm, sm, overwrite, depth + 1)?;
+                    }
+                }
+            }
+            Value::List(_) | Value::Bytes(_) => {
+                let mut slice = match &dv {
+                    None | Some(Value::Nil) => Value::list(Vec::new()),
+                    Some(d) => d.clone(),
+                };
+                if !src_empty && (overwrite || dst.entries.is_empty()) {
+                    slice = sv.clone();
+                }
+                dst.entries.insert(k.clone(), slice);
+            }
+            _ => {}
+        }
+        // Emptiness is read now: a nested map merged above may no longer be empty.
+        let dst_empty = dv.as_ref().is_none_or(empty);
+        if !dst_empty {
+            if matches!(sv, Value::List(_) | Value::Bytes(_)) {
+                continue;
+            }
+            if matches!((&sv, &dv), (Value::Map(_), Some(Value::Map(_)))) {
                 continue;
             }
         }
-        let dst_empty = dv.as_ref().is_none_or(empty);
-        if !dst_empty && matches!(sv, Value::List(_) | Value::Bytes(_)) && !overwrite {
-            continue;
-        }
         if overwrite || dst_empty {
-            dst.insert(k.clone(), sv.clone());
+            dst.entries.insert(k, sv);
         }
     }
+    Ok(())
 }
 
+const MAX_DEPTH: usize = 1000;
+
 fn merge(ctx: &mut CallCtx<'_, '_>, a: &[Value], overwrite: bool) -> R {
-    let mut dst = entries(&arg(&a, 0));
+    let dst = match arg(a, 0) {
+        Value::Map(m) => m,
+        _ => match Value::map(BTreeMap::new()) {
+            Value::Map(m) => m,
+            _ => return Err(fail("merge: no map")),
+        },
+    };
     for src in a.iter().skip(1) {
-        let src = entries(src);
-        charge(ctx, src.len())?;
-        mergo(&mut dst, &src, overwrite);
+        if let Value::Map(src) = src {
+            ctx.charge(u64::try_from(src.entries.len()).unwrap_or(u64::MAX))?;
+            mergo(&dst, src, overwrite, 0)?;
+        }
     }
-    Ok(Value::map(dst))
+    Ok(Value::Map(dst))
+}
+
+/// `copystructure.Copy`: maps and lists copied all the way down.
+fn deep_copy(v: &Value, depth: usize) -> Result<Value, FuncError> {
+    if depth > MAX_DEPTH {
+        return Err(fail("deepCopy: value nested too deeply (or cyclic)"));
+    }
+    Ok(match v {
+        Value::Map(m) => {
+            let mut out = BTreeMap::new();
+            for (k, x) in &m.entries {
+                out.insert(k, deep_copy(&x, depth + 1)?);
+            }
+            Value::Map(Arc::new(Map {
+                named: m.named.clone(),
+                elem: m.elem.clone(),
+                entries: out.into(),
+            }))
+        }
+        Value::List(l) => {
+            let items = l
+                .items
+                .iter()
+                .map(|x| deep_copy(x, depth + 1))
+                .collect::<Result<Vec<_>, _>>()?;
+            Value::List(Arc::new(stockade_gotemplate::List {
+                elem: l.elem.clone(),
+                items,
+            }))
+        }
+        other => other.clone(),
+    })
 }
 
 /// Go's failed type assertion text.
@@ -85,9 +145,9 @@ fn not_a(v: &Value, want: &str) -> FuncError {
     ))
 }
 
-fn as_plain_map(v: &Value) -> Result<&BTreeMap<String, Value>, FuncError> {
+fn as_plain_map(v: &Value) -> Result<&Map, FuncError> {
     match v {
-        Value::Map(m) if m.named.is_none() && &*m.elem == ANY => Ok(&m.entries),
+        Value::Map(m) if m.named.is_none() && &*m.elem == ANY => Ok(m),
         _ => Err(not_a(v, "map[string]interface {}")),
     }
 }
@@ -98,7 +158,9 @@ fn dig(a: &[Value]) -> R {
     }
     let (keys, rest) = a.split_at(a.len() - 2);
     let default = rest.first().cloned().unwrap_or(Value::Nil);
-    let mut dict = as_plain_map(rest.get(1).unwrap_or(&Value::Nil))?;
+    let mut dict = as_plain_map(rest.get(1).unwrap_or(&Value::Nil))?
+        .entries
+        .snapshot();
     let keys: Vec<&str> = keys
         .iter()
         .map(|k| k.as_str().ok_or_else(|| not_a(k, "string")))
@@ -110,11 +172,12 @@ fn dig(a: &[Value]) -> R {
         if i + 1 == keys.len() {
             return Ok(step.clone());
         }
-        dict = as_plain_map(step)?;
+        dict = as_plain_map(step)?.entries.snapshot();
     }
     Ok(default)
 }
 
+#[allow(clippy::too_many_lines)]
 pub(super) fn register(r: &mut Reg<'_>) {
     r.variadic(
         &["dict"],
@@ -146,22 +209,25 @@ pub(super) fn register(r: &mut Reg<'_>) {
         &["set"],
         vec![Param::any_map(), Param::String, Param::Any],
         "map[string]interface {}",
-        |ctx, a| {
-            let mut m = entries(&arg(&a, 0));
-            charge(ctx, m.len())?;
-            m.insert(sa(&a, 1).to_string(), arg(&a, 2));
-            Ok(Value::map(m))
+        |_, a| {
+            let d = arg(&a, 0);
+            let Value::Map(m) = &d else {
+                return Err(fail("assignment to entry in nil map"));
+            };
+            m.entries.insert(sa(&a, 1).to_string(), arg(&a, 2));
+            Ok(d)
         },
     );
     r.fixed(
         &["unset"],
         vec![Param::any_map(), Param::String],
         "map[string]interface {}",
-        |ctx, a| {
-            let mut m = entries(&arg(&a, 0));
-            charge(ctx, m.len())?;
-            m.remove(sa(&a, 1));
-            Ok(Value::map(m))
+        |_, a| {
+            let d = arg(&a, 0);
+            if let Value::Map(m) = &d {
+                m.entries.remove(sa(&a, 1));
+            }
+            Ok(d)
         },
     );
     r.fixed(
@@ -253,7 +319,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         &["deepCopy", "mustDeepCopy"],
         vec![Param::Any],
         "interface {}",
-        |_, a| Ok(arg(&a, 0)),
+        |_, a| deep_copy(&arg(&a, 0), 0),
     );
     r.variadic(&["dig"], vec![], Param::Any, "interface {}", |_, a| dig(&a));
 }

@@ -220,6 +220,7 @@ macro_rules! both {
     };
 }
 
+#[allow(clippy::too_many_lines)]
 pub(super) fn register(r: &mut Reg<'_>) {
     r.variadic(
         &["list", "tuple"],

@@ -326,7 +326,7 @@ mod tests {
     fn helpers() {
         assert_eq!(parse_octal("0777"), 511);
         assert_eq!(parse_octal("8"), 0);
-        assert_eq!(go_max(1.0, f64::NAN).is_nan(), true);
-        assert_eq!(go_min(0.0, -0.0).is_sign_negative(), true);
+        assert!(go_max(1.0, f64::NAN).is_nan());
+        assert!(go_min(0.0, -0.0).is_sign_negative());
     }
 }

@@ -8,10 +8,12 @@ use stockade_gotemplate::{CallCtx, FuncError, Param, Value};
 use super::{arg, fail, int, sa, strings_value, Reg};
 use crate::cast::{strslice, strval};
 use crate::goregex::{quote_meta, GoRegex, RegexError};
+use crate::text::os_expand;
 use crate::{crypto, go_quote, paths, text, url};
 
 type R = Result<Value, FuncError>;
 
+#[allow(clippy::unnecessary_wraps)]
 fn ok(s: impl Into<Arc<str>>) -> R {
     Ok(Value::String(s.into()))
 }
@@ -21,8 +23,7 @@ fn charge_bytes(ctx: &mut CallCtx<'_, '_>, bytes: usize) -> Result<(), FuncError
     let max = ctx.limits().max_output;
     if bytes > max {
         return Err(fail(format!(
-            "result of {} bytes exceeds the output limit of {max} bytes",
-            bytes
+            "result of {bytes} bytes exceeds the output limit of {max} bytes"
         )));
     }
     ctx.charge(u64::try_from(bytes / 1024).unwrap_or(u64::MAX))
@@ -77,58 +78,6 @@ fn indexed(parts: Vec<String>) -> Value {
     Value::typed_map("string", entries)
 }
 
-/// Go's `os.Expand` with `mapping`.
-pub(crate) fn os_expand(s: &str, mapping: &dyn Fn(&str) -> String) -> String {
-    let b = s.as_bytes();
-    let special =
-        |c: u8| matches!(c, b'*' | b'#' | b'$' | b'@' | b'!' | b'?' | b'-') || c.is_ascii_digit();
-    let mut out: Vec<u8> = Vec::new();
-    let mut used = false;
-    let mut i = 0;
-    let mut j = 0;
-    while j < b.len() {
-        if b.get(j) == Some(&b'$') && j + 1 < b.len() {
-            used = true;
-            out.extend_from_slice(b.get(i..j).unwrap_or(b""));
-            let rest = b.get(j + 1..).unwrap_or(b"");
-            let (name, w): (&[u8], usize) = if rest.first() == Some(&b'{') {
-                if rest.len() > 2 && special(rest[1]) && rest[2] == b'}' {
-                    (&rest[1..2], 3)
-                } else {
-                    match rest.iter().skip(1).position(|&c| c == b'}') {
-                        Some(0) => (b"", 2),
-                        Some(p) => (&rest[1..=p], p + 2),
-                        None => (b"", 1),
-                    }
-                }
-            } else if rest.first().is_some_and(|&c| special(c)) {
-                (&rest[..1], 1)
-            } else {
-                let n = rest
-                    .iter()
-                    .take_while(|c| c.is_ascii_alphanumeric() || **c == b'_')
-                    .count();
-                (&rest[..n], n)
-            };
-            if name.is_empty() && w > 0 {
-                // Bad syntax: the characters are eaten.
-            } else if name.is_empty() {
-                out.push(b'$');
-            } else {
-                out.extend_from_slice(mapping(&String::from_utf8_lossy(name)).as_bytes());
-            }
-            j += w;
-            i = j + 1;
-        }
-        j += 1;
-    }
-    if !used {
-        return s.to_string();
-    }
-    out.extend_from_slice(b.get(i..).unwrap_or(b""));
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn env_var(name: &str) -> String {
     #[cfg(not(all(target_arch = "wasm32", target_os = "unknown")))]
     {
@@ -158,6 +107,23 @@ fn compile(expr: &str) -> Result<Arc<GoRegex>, RegexError> {
         c.insert(expr.to_string(), re.clone());
     }
     Ok(re)
+}
+
+/// Go's `FindAllString` result: a nil `[]string` when nothing matched.
+fn nil_if_empty(v: Vec<String>) -> Value {
+    if v.is_empty() {
+        Value::TypedNil(Arc::from("[]string"))
+    } else {
+        strings_value(v)
+    }
+}
+
+/// Go's `Regexp.Split` result: nil for `n == 0`.
+fn split_value(re: &Arc<GoRegex>, s: &str, n: i64) -> Value {
+    if n == 0 {
+        return Value::TypedNil(Arc::from("[]string"));
+    }
+    strings_value(re.split(s, n))
 }
 
 /// `regexp.MustCompile`'s panic text.
@@ -415,13 +381,15 @@ pub(super) fn register(r: &mut Reg<'_>) {
         Ok(strings_value(vec![strval(&v)]))
     });
     unary!(r, &["b64enc"], |x: &str| crypto::b64enc(x.as_bytes()));
-    unary!(r, &["b64dec"], |x: &str| crypto::b64dec(x)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|e| e));
+    unary!(r, &["b64dec"], |x: &str| crypto::b64dec(x).map_or_else(
+        |e| e,
+        |b| String::from_utf8_lossy(&b).into_owned()
+    ));
     unary!(r, &["b32enc"], |x: &str| crypto::b32enc(x.as_bytes()));
-    unary!(r, &["b32dec"], |x: &str| crypto::b32dec(x)
-        .map(|b| String::from_utf8_lossy(&b).into_owned())
-        .unwrap_or_else(|e| e));
+    unary!(r, &["b32dec"], |x: &str| crypto::b32dec(x).map_or_else(
+        |e| e,
+        |b| String::from_utf8_lossy(&b).into_owned()
+    ));
     r.fixed(&["env"], vec![Param::String], "string", |_, a| {
         ok(env_var(sa(&a, 0)))
     });
@@ -528,7 +496,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
+            Ok(nil_if_empty(
                 must_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
             ))
         },
@@ -538,7 +506,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
+            Ok(nil_if_empty(
                 try_compile(sa(&a, 0))?.find_all(sa(&a, 1), int(&arg(&a, 2))),
             ))
         },
@@ -584,8 +552,10 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                must_compile(sa(&a, 0))?.split(sa(&a, 1), int(&arg(&a, 2))),
+            Ok(split_value(
+                &must_compile(sa(&a, 0))?,
+                sa(&a, 1),
+                int(&arg(&a, 2)),
             ))
         },
     );
@@ -594,8 +564,10 @@ pub(super) fn register(r: &mut Reg<'_>) {
         vec![Param::String, Param::String, Param::INT],
         "[]string",
         |_, a| {
-            Ok(strings_value(
-                try_compile(sa(&a, 0))?.split(sa(&a, 1), int(&arg(&a, 2))),
+            Ok(split_value(
+                &try_compile(sa(&a, 0))?,
+                sa(&a, 1),
+                int(&arg(&a, 2)),
             ))
         },
     );
