@@ -46,7 +46,7 @@ fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Renders that fail, with why: `(chart, values, text the error contains, reason)`.
-/// Helm fails the same way on the first two; the others wait on Sprig.
+/// Helm fails the same way on the first two; the last waits on Sprig.
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
         "external-dns",
@@ -59,12 +59,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
         "default",
         "'image.repository' must be set",
         "Helm fails too: the chart requires image.repository (ci/ sets it)",
-    ),
-    (
-        "metrics-server",
-        "tls-helm-values.yaml",
-        "genSelfSignedCert",
-        "Sprig: certificate generation not implemented yet (stockade-sprig)",
     ),
     ("bitnami-nginx", "default", "genCA", "Sprig: certificate generation not implemented yet (stockade-sprig)"),
     (
