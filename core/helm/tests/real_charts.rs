@@ -60,7 +60,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
         "'image.repository' must be set",
         "Helm fails too: the chart requires image.repository (ci/ sets it)",
     ),
-    ("bitnami-nginx", "default", "genCA", "Sprig: certificate generation not implemented yet (stockade-sprig)"),
     (
         "argo-cd",
         "ha-",
