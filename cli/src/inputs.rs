@@ -55,6 +55,9 @@ pub enum Input {
         display: String,
         named: bool,
     },
+    /// A Helm chart: a folder with `Chart.yaml`, or a named `.tgz` (rendered,
+    /// then its manifests scanned).
+    Chart { path: PathBuf, display: String },
 }
 
 /// Everything the paths expand to, plus the errors met on the way (unreadable
@@ -85,12 +88,13 @@ pub struct Selection {
     /// Read `.gitignore`, `.ignore` and `.stockadeignore` files.
     ignore_files: bool,
     /// The scan's selection: the exclusions replace the walker's built-in
-    /// skipped folders, and Helm chart and kustomization folders are passed over.
+    /// skipped folders, Helm chart folders are collected (rendered, not walked) and
+    /// kustomization folders recorded (built; walked too).
     own_folders: bool,
     /// The ignore files of each walked folder, by absolute folder.
     loaded: HashMap<PathBuf, Option<Gitignore>>,
-    /// Helm chart and kustomization folders passed over.
-    notices: Vec<Skipped>,
+    /// Helm chart folders found by walking (rendered and scanned).
+    charts: Vec<Input>,
     cwd: PathBuf,
     /// Build kustomizations (their folders are walked too; the files a build
     /// uses are taken out of the scan afterwards).
@@ -154,19 +158,6 @@ impl Selection {
         }
     }
 
-    /// The one notice for a Helm chart or kustomization folder, if `dir` is one.
-    fn project_folder(dir: &Path, display: &str) -> Option<Skipped> {
-        if dir.join("Chart.yaml").is_file() {
-            return Some(Skipped::new(
-                display,
-                0,
-                "Helm chart",
-                "Helm chart: not rendered yet; its files are not scanned (render it with `helm template` and scan the output)",
-            ));
-        }
-        None
-    }
-
     fn ignored_by_files(&mut self, abs: &Path, is_dir: bool) -> bool {
         for dir in abs.ancestors().skip(1) {
             if let Some(Some(gitignore)) = self.loaded.get(dir) {
@@ -224,8 +215,11 @@ impl Prune for Selection {
             // As the walker shows it: `./x` is `x`.
             let display = walk::display_path(path);
             let display = display.strip_prefix("./").unwrap_or(&display);
-            if let Some(notice) = Self::project_folder(path, display) {
-                self.notices.push(notice);
+            if crate::render::is_chart(path) {
+                self.charts.push(Input::Chart {
+                    path: path.to_path_buf(),
+                    display: display.to_string(),
+                });
                 return true;
             }
         }
@@ -291,11 +285,12 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
         if walker_is_scan && kustomize && path.is_dir() && Selection::is_kustomization(path) {
             out.kustomizations.push(path.clone());
         }
-        if walker_is_scan && path.is_dir() {
-            if let Some(notice) = Selection::project_folder(path, &display) {
-                out.skipped.push(notice);
-                continue;
-            }
+        if walker_is_scan && crate::render::is_chart(path) {
+            out.inputs.push(Input::Chart {
+                path: path.clone(),
+                display: display.trim_end_matches('/').to_string(),
+            });
+            continue;
         }
         for entry in walker.walk(path, &display) {
             match entry {
@@ -342,8 +337,8 @@ pub fn collect(paths: &[PathBuf], selection: &mut Selection) -> Collected {
         }
     }
     drop(walker);
-    out.skipped.append(&mut selection.notices);
     out.kustomizations.append(&mut selection.kustomizations);
+    out.inputs.append(&mut selection.charts);
     out
 }
 

@@ -14,6 +14,7 @@ mod inputs;
 mod kyverno;
 mod netpol;
 mod policy;
+mod render;
 mod render_kustomize;
 mod scan;
 mod verify;
@@ -50,8 +51,9 @@ enum Command {
     Netpol(netpol::NetpolArgs),
     /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
     Verify(VerifyArgs),
-    /// Build a kustomization and print it exactly as `kubectl kustomize DIR` does.
-    Render(render_kustomize::RenderArgs),
+    /// Render a Helm chart (folder or .tgz) exactly as `helm template` prints it,
+    /// or build a kustomization exactly as `kubectl kustomize DIR` prints it.
+    Render(render::RenderArgs),
 }
 
 #[derive(Args, Debug)]
@@ -140,6 +142,9 @@ struct ScanArgs {
     /// `deny`, `violation`, `warn`) applied to every scanned document. Repeatable.
     #[arg(long, value_name = "DIR")]
     rego: Vec<PathBuf>,
+
+    #[command(flatten)]
+    helm: render::HelmFlags,
 
     /// Folder (or file) of Kubernetes objects added to the Gatekeeper inventory
     /// (`data.inventory`, Namespaces for `namespaceSelector`) without being
@@ -235,7 +240,7 @@ fn main() -> ExitCode {
         Command::Kyverno(args) => kyverno::run(&args),
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
-        Command::Render(args) => render_kustomize::run(&args),
+        Command::Render(args) => render::run_command(&args),
     }
 }
 
@@ -337,6 +342,7 @@ fn scan_selection(config: &Config, args: &ScanArgs) -> Result<inputs::Selection,
     )
 }
 
+#[allow(clippy::too_many_lines)] // one linear sequence of the scan's steps
 fn run_scan(args: &ScanArgs) -> ExitCode {
     let format = Format::from(args.format);
     let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
@@ -405,6 +411,18 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
             // Kyverno rules outside the offline subset are said once, not errors.
             let mut notices = kyverno_notices;
             notices.extend(config.notices().iter().cloned());
+            let config_dir = config
+                .path()
+                .and_then(|p| std::path::Path::new(p).parent())
+                .map(std::path::Path::to_path_buf)
+                .unwrap_or_default();
+            let helm = match render::helm_options(config.helm(), &config_dir, &args.helm, &[]) {
+                Ok(helm) => helm,
+                Err(e) => {
+                    policy_errors.push(e);
+                    stockade::helm::HelmOptions::default()
+                }
+            };
             let (mut report, sources) = scan::scan_all(
                 config,
                 &collected.inputs,
@@ -414,6 +432,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 policies,
                 kyverno_policies,
                 built.sources,
+                &helm,
             );
             report.errors.extend(collected.errors);
             report.errors.extend(built.errors);

@@ -13,26 +13,8 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use clap::Args;
 use stockade::kustomize::{self, Build, FileSource, Options, Reorder};
 use stockade::{ScanError, Source};
-
-/// `stockade render DIR`.
-#[derive(Args, Debug)]
-pub struct RenderArgs {
-    /// Folder holding a kustomization (kustomization.yaml, .yml or Kustomization).
-    #[arg(default_value = ".")]
-    dir: PathBuf,
-
-    /// As kustomize's `--load-restrictor`: LoadRestrictionsRootOnly (default)
-    /// or LoadRestrictionsNone.
-    #[arg(long, default_value = "LoadRestrictionsRootOnly", value_name = "RULE")]
-    load_restrictor: String,
-
-    /// As kustomize's `--reorder`: legacy (default) or none.
-    #[arg(long, default_value = "legacy", value_name = "ORDER")]
-    reorder: String,
-}
 
 /// Files under `/`, read within `max` bytes each.
 pub struct DiskFiles {
@@ -110,18 +92,20 @@ fn shown(path: &str, prefix: &str) -> String {
         .map_or_else(|| format!("/{path}"), str::to_string)
 }
 
-pub fn run(args: &RenderArgs) -> ExitCode {
+/// `stockade render DIR` for a kustomization folder; `load_restrictor` and
+/// `reorder` as kustomize's flags of those names.
+pub fn run(dir: &Path, load_restrictor: &str, reorder: &str) -> ExitCode {
     let options = Options {
-        reorder: if args.reorder == "none" {
+        reorder: if reorder == "none" {
             Reorder::None
         } else {
             Reorder::Legacy
         },
-        root_only: args.load_restrictor != "LoadRestrictionsNone",
+        root_only: load_restrictor != "LoadRestrictionsNone",
         ..Options::default()
     };
-    let Some(dir) = build_dir(&args.dir) else {
-        eprintln!("stockade: error: cannot resolve {}", args.dir.display());
+    let Some(dir) = build_dir(dir) else {
+        eprintln!("stockade: error: cannot resolve {}", dir.display());
         return ExitCode::from(2);
     };
     let files = DiskFiles::new(stockade::Limits::default().file_bytes(), &[]);

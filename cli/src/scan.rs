@@ -46,6 +46,8 @@ enum Loaded {
     Report(Report),
     /// A file found by walking a folder that is of no kind Stockade knows.
     Skipped,
+    /// A Helm chart: its rendered manifests (Kubernetes) and its errors.
+    Chart(Vec<Source>, Report),
 }
 
 /// Run `work` over `items` with `threads` workers; results in item order.
@@ -80,8 +82,9 @@ fn parallel<T: Sync, R: Send>(
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
 /// merged report and the text of every scanned source, by path. `built` are
-/// the rendered outputs of kustomizations, scanned as Kubernetes.
-#[allow(clippy::too_many_arguments)] // the scan's parts, each its own concern
+/// the rendered outputs of kustomizations, scanned as Kubernetes; chart inputs
+/// are rendered with `helm`.
+#[allow(clippy::too_many_arguments, clippy::too_many_lines)] // the scan's parts, each its own concern
 pub fn scan_all(
     config: Config,
     inputs: &[Input],
@@ -91,12 +94,21 @@ pub fn scan_all(
     policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
     kyverno: stockade::kyverno::Policies,
     built: Vec<Source>,
+    helm: &stockade::helm::HelmOptions,
 ) -> (Report, BTreeMap<String, String>) {
     let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }
-    let mut loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin));
+    let mut loaded = parallel(inputs, threads, |input| match input {
+        Input::Chart { path, display } => {
+            let (sources, errors) = crate::render::chart_sources(path, display, helm);
+            let mut report = Report::default();
+            report.errors = errors;
+            Loaded::Chart(sources, report)
+        }
+        _ => load(&engine, input, kind, stdin),
+    });
     // Built kustomizations (`render_kustomize`): Kubernetes, scanned as named.
     loaded.extend(
         built
@@ -108,11 +120,12 @@ pub fn scan_all(
     // inventory) over every loaded source; each source is then scanned in parallel.
     let scanned: Vec<Source> = loaded
         .iter()
-        .filter_map(|l| match l {
+        .flat_map(|l| match l {
             Loaded::Source(source, k, _) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
-                Some(source.clone())
+                vec![source.clone()]
             }
-            _ => None,
+            Loaded::Chart(sources, _) => sources.clone(),
+            _ => Vec::new(),
         })
         .collect();
     let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
@@ -128,6 +141,13 @@ pub fn scan_all(
         }
         Loaded::Report(report) => Some(report.clone()),
         Loaded::Skipped => None,
+        Loaded::Chart(sources, errors) => {
+            let mut report = errors.clone();
+            for source in sources {
+                report.merge(engine.scan_source(source, Some(Kind::Kubernetes)));
+            }
+            Some(report)
+        }
     });
 
     let mut report = Report::default();
@@ -136,11 +156,27 @@ pub fn scan_all(
     }
     let sources = loaded
         .into_iter()
-        .filter_map(|l| match l {
+        .flat_map(|l| match l {
             Loaded::Source(source, _, _) => {
-                Some((source.path().to_string(), source.text().to_string()))
+                vec![(source.path().to_string(), source.text().to_string())]
             }
-            _ => None,
+            // Rendered manifests, and the templates and values files they came from.
+            Loaded::Chart(sources, _) => {
+                // One render's sources share their origin files: list them once.
+                let mut texts: Vec<(String, String)> = Vec::new();
+                if let Some(rendering) = sources.iter().find_map(Source::rendering) {
+                    for (_, file) in rendering.files().iter() {
+                        texts.push((file.path().to_string(), file.text().to_string()));
+                    }
+                }
+                texts.extend(
+                    sources
+                        .iter()
+                        .map(|s| (s.path().to_string(), s.text().to_string())),
+                );
+                texts
+            }
+            _ => Vec::new(),
         })
         .collect();
     (report, sources)
@@ -212,6 +248,8 @@ fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
 /// Read one input and decide what to do with it.
 fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
     let (display, named, bytes) = match input {
+        // Rendered by the caller (`scan_all`).
+        Input::Chart { .. } => return Loaded::Skipped,
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
         Input::File {
             path,

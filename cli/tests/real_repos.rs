@@ -246,48 +246,70 @@ fn yaml_that_is_not_kubernetes_and_does_not_parse_is_skipped() {
 }
 
 #[test]
-fn templates_and_charts_are_skipped_with_a_reason_and_kustomizations_built() {
+fn templates_are_skipped_with_a_reason_charts_rendered_and_kustomizations_built() {
     let dir = TempDir::new("projects");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
     dir.write("deploy.yaml.j2", "{% if x %}\n");
     dir.write("_helpers.tpl", "{{ define }}\n");
-    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
-    dir.write("charts/web/templates/d.yaml", "{{ .Values }}: [\n");
+    dir.write(
+        "charts/web/Chart.yaml",
+        "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+    );
+    dir.write(
+        "charts/web/templates/d.yaml",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: {{ .Release.Name }}\n",
+    );
     dir.write("overlays/prod/kustomization.yaml", "resources: [d.yaml]\n");
     dir.write("overlays/prod/d.yaml", DEPLOYMENT);
     let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json"]);
     assert_eq!(out.code, 0, "{}", out.stderr);
     let report = out.json();
-    // The kustomization is built and its output scanned as one file (its
-    // Deployment has no pod spec, so that document is listed as skipped); its
-    // resource is not scanned on its own.
-    assert_eq!(report["summary"]["files"], 1);
+    // The chart's one template is rendered and scanned; the kustomization is
+    // built and its output scanned as one file (its resource is not scanned on
+    // its own). Both Deployments have no pod spec, so they are listed as skipped.
+    assert_eq!(report["summary"]["files"], 2, "{report}");
+    let mut got = skipped(&report);
+    got.sort();
     assert_eq!(
-        skipped(&report),
+        got,
         [
+            ("Dockerfile.template".to_string(), "template".to_string()),
+            (
+                "charts/web/templates/d.yaml (rendered)".to_string(),
+                "Deployment".to_string()
+            ),
+            ("deploy.yaml.j2".to_string(), "template".to_string()),
             (
                 "overlays/prod/kustomization.yaml#build".to_string(),
                 "Deployment".to_string()
             ),
-            ("Dockerfile.template".to_string(), "template".to_string()),
-            ("deploy.yaml.j2".to_string(), "template".to_string()),
-            ("charts/web".to_string(), "Helm chart".to_string()),
         ]
     );
-    // `--no-kustomize`: its files are scanned one by one.
+    // `--no-kustomize`: the kustomization's files are scanned one by one.
     let out = run_in(
         dir.path(),
         &["scan", "--no-config", "-f", "json", "--no-kustomize"],
     );
-    assert_eq!(out.json()["summary"]["files"], 2, "{}", out.stdout);
-    // Named, a chart folder is still one notice; a named template is scanned.
+    assert_eq!(out.json()["summary"]["files"], 3, "{}", out.stdout);
+    // Named, a chart folder is rendered too; a broken one is a located error.
     let out = run_in(
         dir.path(),
         &["scan", "--no-config", "-f", "json", "charts/web"],
     );
-    assert_eq!(
-        skipped(&out.json()),
-        [("charts/web".to_string(), "Helm chart".to_string())]
+    assert_eq!(out.json()["summary"]["files"], 1);
+    dir.write(
+        "charts/web/templates/e.yaml",
+        "{{ .Values.x | required \"x is required\" }}\n",
+    );
+    let out = run_in(
+        dir.path(),
+        &["scan", "--no-config", "-f", "json", "charts/web"],
+    );
+    assert_eq!(out.code, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains("charts/web/templates/e.yaml:1:"),
+        "{}",
+        out.stderr
     );
     let out = run_in(
         dir.path(),
@@ -302,19 +324,19 @@ fn templates_and_charts_are_skipped_with_a_reason_and_kustomizations_built() {
 fn text_summary_counts_skipped_and_verbose_lists_them() {
     let dir = TempDir::new("summary");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
-    dir.write("charts/web/Chart.yaml", "apiVersion: v2\nname: web\n");
+    dir.write("overlays/prod/kustomization.yaml", "resources: []\n");
     dir.write("Dockerfile", LATEST);
     let out = run_in(dir.path(), &["scan", "--no-config"]);
     assert!(
         out.stdout
-            .contains("\nSkipped 2: 1 Helm chart, 1 template (--verbose lists them)\n"),
+            .contains("\nSkipped 2: 1 kustomization, 1 template (--verbose lists them)\n"),
         "{}",
         out.stdout
     );
     let out = run_in(dir.path(), &["scan", "--no-config", "-v"]);
     assert!(
         out.stdout
-            .contains("\n  skipped charts/web: Helm chart: not rendered yet"),
+            .contains("\n  skipped overlays/prod: kustomization: not built yet"),
         "{}",
         out.stdout
     );

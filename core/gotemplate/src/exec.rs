@@ -653,6 +653,15 @@ impl<'e> State<'e> {
                 }
                 Value::Nil => {}
                 Value::TypedNil(_) if matches!(val.kind(), Kind::Map | Kind::Slice) => {}
+                Value::Object(o) if o.range_entries().is_some() => {
+                    for (k, e) in o.range_entries().unwrap_or_default() {
+                        ran = true;
+                        if self.one_iteration(b, mark, (k, None), (e, None), false)? == Flow::Break
+                        {
+                            break;
+                        }
+                    }
+                }
                 _ => {
                     return Err(self.errorf(format!(
                         "range can't iterate over {}",

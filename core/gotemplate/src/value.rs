@@ -331,6 +331,11 @@ pub trait Object: Send + Sync + fmt::Debug {
     fn equals(&self, _other: &dyn Object) -> Option<bool> {
         None
     }
+    /// The `(key, element)` pairs `range` visits, for an object that is a Go
+    /// map or slice underneath (Helm's `.Files`); `None`: not rangeable.
+    fn range_entries(&self) -> Option<Vec<(Value, Value)>> {
+        None
+    }
     /// For downcasting to the implementing type.
     fn as_any(&self) -> &dyn Any;
 }

@@ -95,6 +95,8 @@ pub struct Config {
     /// Notices about `rules` entries naming another tool's rule that Stockade
     /// does not implement (`DL3059: off`): not errors, said once in the report.
     notices: Vec<String>,
+    /// `helm:`: how charts are rendered (values files, `--set`, …).
+    helm: crate::helm::HelmConfig,
 }
 
 impl std::ops::Deref for Config {
@@ -111,6 +113,11 @@ impl std::ops::DerefMut for Config {
 }
 
 impl Config {
+    /// The `helm:` section: how charts are rendered.
+    pub fn helm(&self) -> &crate::helm::HelmConfig {
+        &self.helm
+    }
+
     /// The settings the packs read.
     pub fn settings(&self) -> &Settings {
         &self.settings
@@ -360,10 +367,21 @@ impl Loader<'_> {
                     self.config.extend_exclude = self.patterns(value, "extend-exclude");
                 }
                 Some("pod-templates") => self.pod_templates(value),
+                Some("helm") => {
+                    let entries = self.mapping(value, "`helm`");
+                    match crate::helm::HelmConfig::from_entries(entries) {
+                        Ok(helm) => self.config.helm = helm,
+                        Err(errors) => {
+                            for (span, message) in errors {
+                                self.error(span, message);
+                            }
+                        }
+                    }
+                }
                 _ => self.error(
                     key.span,
                     format!(
-                        "unknown configuration key `{}` (expected `rules`, `pod-security`, `limits`, `exclude`, `extend-exclude` or `pod-templates`)",
+                        "unknown configuration key `{}` (expected `rules`, `pod-security`, `limits`, `exclude`, `extend-exclude`, `pod-templates` or `helm`)",
                         key_name(key)
                     ),
                 ),

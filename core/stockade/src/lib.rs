@@ -88,6 +88,7 @@
 
 pub mod config;
 mod engine;
+pub mod helm;
 pub mod kustomize;
 pub mod output;
 mod registry;

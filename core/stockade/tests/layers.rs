@@ -35,6 +35,17 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("kustomize", &["stockade-source", "stockade-yaml"]),
     // Sprig's functions for the Go template engine, below the Helm layer.
     ("sprig", &["stockade-source", "stockade-gotemplate"]),
+    // Helm charts: rendered with the template engine and Sprig, read with the
+    // YAML layer; beside the packs (the facade scans what it renders).
+    (
+        "helm",
+        &[
+            "stockade-source",
+            "stockade-yaml",
+            "stockade-gotemplate",
+            "stockade-sprig",
+        ],
+    ),
 ];
 
 /// The `stockade*` crates named in a manifest's `[dependencies]` tables

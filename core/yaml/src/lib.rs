@@ -161,6 +161,12 @@ mod offsets;
 mod resolve;
 
 pub use json::go_format_float32_g;
+
+/// Whether go-yaml v2's encoder writes `text` as a plain scalar (it reads back
+/// as a string: not a null, boolean, number, timestamp or base-60 float).
+pub fn plain_reads_as_string(text: &str) -> bool {
+    resolve::plain_reads_as_string(text)
+}
 pub use node::{escape_pointer_token, unescape_pointer_token, Located, Node, Style, Value};
 
 use stockade_source::finding::{ErrorKind, Problem};

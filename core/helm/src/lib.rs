@@ -1,0 +1,95 @@
+//! Helm charts rendered as `helm template` renders them, in memory.
+//!
+//! - [`Chart`]: a chart loaded from the files of its folder
+//!   ([`Chart::from_dir_files`], `.helmignore` applied) or from `.tgz` bytes
+//!   ([`Chart::from_archive`], every budget explicit: [`ArchiveLimits`]).
+//! - [`HelmOptions`]: what `helm template`'s flags set (values files, `--set`
+//!   and its variants, release name, namespace, Kubernetes version, API
+//!   versions, `--show-only`, CRDs, tests).
+//! - Values are coalesced exactly as Helm does ([`coalesce`], [`deps`]), and
+//!   every value keeps the file and range it was read from ([`ValueOrigin`]),
+//!   so that a rendered manifest can name the values line behind a node.
+//!
+//! The library does no I/O: the caller hands in files (the CLI reads folders
+//! and archives; `--set-file` contents come through [`HelmOptions::set_file`]).
+
+// Pedantic lints left as warnings in the workspace that this crate's ports of
+// Go code trip on purpose: Go's shapes are kept where that makes the port
+// checkable against upstream (long match-per-keyword functions, `format!`
+// into output buffers, tuple-typed tables, single-letter loop names).
+#![allow(
+    clippy::format_push_string,
+    clippy::many_single_char_names,
+    clippy::struct_excessive_bools,
+    clippy::match_same_arms,
+    clippy::too_many_lines,
+    clippy::type_complexity,
+    clippy::unnecessary_wraps,
+    clippy::result_unit_err,
+    clippy::cast_sign_loss,
+    clippy::cast_possible_wrap,
+    clippy::needless_pass_by_value,
+    clippy::assigning_clones,
+    clippy::unreadable_literal
+)]
+
+pub mod archive;
+pub mod args;
+pub mod chart;
+pub mod coalesce;
+pub mod deps;
+pub mod durations;
+pub mod engine;
+pub mod error;
+pub mod funcs;
+pub mod ignore;
+pub mod objects;
+pub mod origins;
+pub mod output;
+pub mod render;
+pub mod schema;
+pub mod semver;
+pub mod strvals;
+pub mod toml;
+pub mod value;
+pub mod values;
+pub mod yamlout;
+pub mod yamlvalues;
+
+pub use archive::ArchiveLimits;
+pub use args::HelmArgs;
+pub use chart::{Chart, ChartFile, Dependency, Metadata};
+pub use error::{HelmError, HelmErrorKind};
+pub use render::{render, Render, RenderSettings, RenderedFile};
+pub use value::{Data, Map, Value, ValueOrigin};
+pub use values::{HelmLine, HelmOptions, ValuesSource, ValuesSources};
+
+/// Every function a chart's templates can call: Sprig's (without `env` and
+/// `expandenv`, as Helm removes them), then Helm's.
+pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
+    let mut f = stockade_sprig::helm_base_funcs();
+    f.extend(funcs::static_funcs());
+    f.extend(durations::funcs());
+    f.extend(funcs::render_funcs(mode));
+    f
+}
+
+/// `helm template`: render `chart` and print as Helm prints. `Err` holds what
+/// was printed before the error (with `--debug`) and the error.
+pub fn template(chart: &Chart, opts: &HelmOptions) -> Result<String, (String, HelmError)> {
+    let rendered =
+        render::render(chart, opts, &RenderSettings::default()).map_err(|e| (String::new(), e))?;
+    output::template_output(&rendered, opts)
+}
+
+/// A release name from `--name-template` (executed with Helm's functions and no data).
+pub fn release_name_from_template(text: &str) -> Result<String, HelmError> {
+    let mut set = stockade_gotemplate::Template::new("name-template");
+    set.funcs(engine_funcs(funcs::EngineMode::default()));
+    set.parse("name-template", text)
+        .map_err(|e| HelmError::new(HelmErrorKind::Template, e.to_string()))?;
+    let mut out = String::new();
+    set.execute("name-template", &stockade_gotemplate::Value::Nil, &mut out)
+        .map_err(|e| HelmError::new(HelmErrorKind::Template, e.to_string()))?;
+    Ok(out)
+}

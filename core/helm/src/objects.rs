@@ -1,0 +1,433 @@
+//! The Go structs templates see: `.Capabilities` (with `KubeVersion` and
+//! `APIVersions.Has`) and `.Files` (`Get`, `GetBytes`, `Glob`, `Lines`,
+//! `AsConfig`, `AsSecrets`).
+
+use std::any::Any;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use stockade_gotemplate::{Func, Member, Object, Param, Value as GoValue};
+
+use crate::chart::ChartFile;
+use crate::ignore::go_match;
+
+/// Kubernetes API versions Helm assumes without a cluster (client-go's scheme
+/// for Kubernetes 1.36 plus apiextensions), in the order Helm lists them.
+pub const DEFAULT_API_VERSIONS: &[&str] = &[
+    "v1",
+    "admissionregistration.k8s.io/v1",
+    "admissionregistration.k8s.io/v1alpha1",
+    "admissionregistration.k8s.io/v1beta1",
+    "internal.apiserver.k8s.io/v1alpha1",
+    "apps/v1",
+    "apps/v1beta1",
+    "apps/v1beta2",
+    "authentication.k8s.io/v1",
+    "authentication.k8s.io/v1alpha1",
+    "authentication.k8s.io/v1beta1",
+    "authorization.k8s.io/v1",
+    "authorization.k8s.io/v1beta1",
+    "autoscaling/v1",
+    "autoscaling/v2",
+    "autoscaling/v2beta1",
+    "autoscaling/v2beta2",
+    "batch/v1",
+    "batch/v1beta1",
+    "certificates.k8s.io/v1",
+    "certificates.k8s.io/v1alpha1",
+    "certificates.k8s.io/v1beta1",
+    "coordination.k8s.io/v1",
+    "coordination.k8s.io/v1alpha2",
+    "coordination.k8s.io/v1beta1",
+    "discovery.k8s.io/v1",
+    "discovery.k8s.io/v1beta1",
+    "events.k8s.io/v1",
+    "events.k8s.io/v1beta1",
+    "extensions/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1",
+    "flowcontrol.apiserver.k8s.io/v1beta1",
+    "flowcontrol.apiserver.k8s.io/v1beta2",
+    "flowcontrol.apiserver.k8s.io/v1beta3",
+    "networking.k8s.io/v1",
+    "networking.k8s.io/v1alpha1",
+    "networking.k8s.io/v1beta1",
+    "node.k8s.io/v1",
+    "node.k8s.io/v1alpha1",
+    "node.k8s.io/v1beta1",
+    "policy/v1",
+    "policy/v1beta1",
+    "rbac.authorization.k8s.io/v1",
+    "rbac.authorization.k8s.io/v1alpha1",
+    "rbac.authorization.k8s.io/v1beta1",
+    "resource.k8s.io/v1",
+    "resource.k8s.io/v1alpha3",
+    "resource.k8s.io/v1beta1",
+    "resource.k8s.io/v1beta2",
+    "scheduling.k8s.io/v1",
+    "scheduling.k8s.io/v1alpha1",
+    "scheduling.k8s.io/v1beta1",
+    "storage.k8s.io/v1",
+    "storage.k8s.io/v1alpha1",
+    "storage.k8s.io/v1beta1",
+    "storagemigration.k8s.io/v1alpha1",
+    "apiextensions.k8s.io/v1",
+    "apiextensions.k8s.io/v1beta1",
+];
+
+/// Helm's default Kubernetes version outside tests: client-go's minor + 1.x.
+pub const DEFAULT_KUBE_VERSION: &str = "v1.36.0";
+
+/// `.Capabilities.KubeVersion`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KubeVersion {
+    pub version: String,
+    pub normalized: String,
+    pub major: String,
+    pub minor: String,
+}
+
+impl KubeVersion {
+    /// `common.ParseKubeVersion` (k8s `ParseGeneric`: `[v]MAJOR.MINOR[.PATCH][-…]`).
+    pub fn parse(text: &str) -> Result<Self, String> {
+        let t = text.strip_prefix('v').unwrap_or(text);
+        let core_end = t
+            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+            .unwrap_or(t.len());
+        let core = t.get(..core_end).unwrap_or(t);
+        let parts: Vec<&str> = core.split('.').collect();
+        let num = |i: usize| parts.get(i).and_then(|p| p.parse::<u64>().ok());
+        let (Some(major), Some(minor)) = (num(0), num(1)) else {
+            return Err(format!("could not parse {text:?} as version"));
+        };
+        if parts.len() > 3 || parts.iter().any(|p| p.is_empty()) {
+            return Err(format!("could not parse {text:?} as version"));
+        }
+        let patch = num(2).unwrap_or(0);
+        let rest = t.get(core_end..).unwrap_or_default();
+        let version = if text.starts_with('v') {
+            text.to_string()
+        } else {
+            format!("v{text}")
+        };
+        let normalized = format!("v{major}.{minor}.{patch}{rest}");
+        Ok(Self {
+            version,
+            normalized,
+            major: major.to_string(),
+            minor: minor.to_string(),
+        })
+    }
+}
+
+#[derive(Debug)]
+struct KubeVersionObj(KubeVersion);
+
+impl Object for KubeVersionObj {
+    fn type_name(&self) -> String {
+        "common.KubeVersion".into()
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        let kv = &self.0;
+        Some(match name {
+            "Version" => Member::Field(GoValue::string(kv.version.as_str())),
+            "Major" => Member::Field(GoValue::string(kv.major.as_str())),
+            "Minor" => Member::Field(GoValue::string(kv.minor.as_str())),
+            "GitVersion" => Member::Field(GoValue::string(kv.version.as_str())),
+            "String" => Member::Field(GoValue::string(kv.normalized.as_str())),
+            _ => return None,
+        })
+    }
+    fn go_string(&self) -> Option<String> {
+        Some(self.0.normalized.clone())
+    }
+    fn fields(&self) -> Vec<(String, GoValue)> {
+        vec![
+            ("Version".into(), GoValue::string(self.0.version.as_str())),
+            ("Major".into(), GoValue::string(self.0.major.as_str())),
+            ("Minor".into(), GoValue::string(self.0.minor.as_str())),
+        ]
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[derive(Debug)]
+struct VersionSet(Arc<Vec<String>>);
+
+impl Object for VersionSet {
+    fn type_name(&self) -> String {
+        "common.VersionSet".into()
+    }
+    fn kind(&self) -> stockade_gotemplate::Kind {
+        stockade_gotemplate::Kind::Slice
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        (name == "Has").then(|| {
+            let set = Arc::clone(&self.0);
+            Member::Method(Func::new(vec![Param::String], move |_, a| {
+                let want = a.first().and_then(GoValue::as_str).unwrap_or_default();
+                Ok(GoValue::Bool(set.iter().any(|v| v == want)))
+            }))
+        })
+    }
+    fn go_string(&self) -> Option<String> {
+        Some(format!("[{}]", self.0.join(" ")))
+    }
+    fn truth(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
+        Some(
+            self.0
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (GoValue::int(i as i64), GoValue::string(v.as_str())))
+                .collect(),
+        )
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Capabilities`.
+#[derive(Debug, Clone)]
+pub struct Capabilities {
+    pub kube_version: KubeVersion,
+    pub api_versions: Arc<Vec<String>>,
+}
+
+impl Capabilities {
+    /// Helm's defaults with `--kube-version` and `--api-versions` applied.
+    pub fn new(kube_version: Option<&str>, extra_api_versions: &[String]) -> Result<Self, String> {
+        let kube_version = KubeVersion::parse(kube_version.unwrap_or(DEFAULT_KUBE_VERSION))?;
+        let mut api: Vec<String> = DEFAULT_API_VERSIONS
+            .iter()
+            .map(|s| (*s).to_string())
+            .collect();
+        api.extend(extra_api_versions.iter().cloned());
+        Ok(Self {
+            kube_version,
+            api_versions: Arc::new(api),
+        })
+    }
+}
+
+impl Object for Capabilities {
+    fn type_name(&self) -> String {
+        "*common.Capabilities".into()
+    }
+    fn kind(&self) -> stockade_gotemplate::Kind {
+        stockade_gotemplate::Kind::Ptr
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        Some(match name {
+            "KubeVersion" => {
+                Member::Field(GoValue::object(KubeVersionObj(self.kube_version.clone())))
+            }
+            "APIVersions" => {
+                Member::Field(GoValue::object(VersionSet(Arc::clone(&self.api_versions))))
+            }
+            "HelmVersion" => {
+                let mut m = BTreeMap::new();
+                m.insert("Version".to_string(), GoValue::string("v4.2.4"));
+                m.insert("GitCommit".to_string(), GoValue::string(""));
+                m.insert("GitTreeState".to_string(), GoValue::string(""));
+                m.insert("GoVersion".to_string(), GoValue::string("go1.26.6"));
+                Member::Field(GoValue::map(m))
+            }
+            _ => return None,
+        })
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+/// `.Files`: the chart's non-template files (Helm's `engine.files`).
+#[derive(Debug, Clone)]
+pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
+
+impl Files {
+    pub fn new(files: &[ChartFile]) -> Self {
+        Files(Arc::new(
+            files
+                .iter()
+                .map(|f| (f.name.clone(), Arc::from(f.data.as_slice())))
+                .collect(),
+        ))
+    }
+
+    fn get(&self, name: &str) -> String {
+        self.0
+            .get(name)
+            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .unwrap_or_default()
+    }
+
+    fn glob(&self, pattern: &str) -> Files {
+        Files(Arc::new(
+            self.0
+                .iter()
+                .filter(|(name, _)| glob_match(pattern, name))
+                .map(|(k, v)| (k.clone(), Arc::clone(v)))
+                .collect(),
+        ))
+    }
+
+    fn as_map(&self, base64: bool) -> String {
+        if self.0.is_empty() {
+            return String::new();
+        }
+        let mut m = BTreeMap::new();
+        for (k, v) in self.0.iter() {
+            let base = k.rsplit('/').next().unwrap_or(k);
+            let val = if base64 {
+                crate::funcs::base64_of(v)
+            } else {
+                String::from_utf8_lossy(v).into_owned()
+            };
+            m.insert(base.to_string(), GoValue::string(val));
+        }
+        crate::funcs::to_yaml(&GoValue::map(m)).unwrap_or_default()
+    }
+}
+
+/// gobwas/glob with `/` as separator, as Helm's `Files.Glob` uses it: `*` stays
+/// within a path segment, `**` crosses them, `{a,b}` alternatives.
+pub fn glob_match(pattern: &str, name: &str) -> bool {
+    if let Some(open) = pattern.find('{') {
+        if let Some(close) = pattern
+            .get(open..)
+            .and_then(|r| r.find('}'))
+            .map(|c| c + open)
+        {
+            let (pre, post) = (
+                pattern.get(..open).unwrap_or_default(),
+                pattern.get(close + 1..).unwrap_or_default(),
+            );
+            return pattern
+                .get(open + 1..close)
+                .unwrap_or_default()
+                .split(',')
+                .any(|alt| glob_match(&format!("{pre}{alt}{post}"), name));
+        }
+    }
+    if pattern.contains("**") {
+        let re = regex_for(pattern);
+        return regex::Regex::new(&re).is_ok_and(|r| r.is_match(name));
+    }
+    go_match(pattern, name).unwrap_or(false)
+}
+
+fn regex_for(pattern: &str) -> String {
+    let mut re = String::from("^");
+    let chars: Vec<char> = pattern.chars().collect();
+    let mut i = 0;
+    while let Some(&c) = chars.get(i) {
+        match c {
+            '*' if chars.get(i + 1) == Some(&'*') => {
+                re.push_str(".*");
+                i += 1;
+            }
+            '*' => re.push_str("[^/]*"),
+            '?' => re.push_str("[^/]"),
+            c => re.push_str(&regex::escape(&c.to_string())),
+        }
+        i += 1;
+    }
+    re.push('$');
+    re
+}
+
+impl Object for Files {
+    fn type_name(&self) -> String {
+        "engine.files".into()
+    }
+    fn kind(&self) -> stockade_gotemplate::Kind {
+        stockade_gotemplate::Kind::Map
+    }
+    fn member(&self, name: &str) -> Option<Member> {
+        let me = self.clone();
+        Some(Member::Method(match name {
+            "Get" => Func::new(vec![Param::String], move |_, a| {
+                Ok(GoValue::string(me.get(
+                    a.first().and_then(GoValue::as_str).unwrap_or_default(),
+                )))
+            }),
+            "GetBytes" => Func::new(vec![Param::String], move |_, a| {
+                let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
+                Ok(GoValue::Bytes(
+                    me.0.get(n).cloned().unwrap_or_else(|| Arc::from(&[][..])),
+                ))
+            }),
+            "Glob" => Func::new(vec![Param::String], move |_, a| {
+                Ok(GoValue::object(me.glob(
+                    a.first().and_then(GoValue::as_str).unwrap_or_default(),
+                )))
+            }),
+            "Lines" => Func::new(vec![Param::String], move |_, a| {
+                let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
+                let Some(data) = me.0.get(n) else {
+                    return Ok(GoValue::typed_list("string", Vec::new()));
+                };
+                let text = String::from_utf8_lossy(data);
+                let text = text.strip_suffix('\n').unwrap_or(&text);
+                Ok(GoValue::typed_list(
+                    "string",
+                    text.split('\n').map(GoValue::string).collect(),
+                ))
+            }),
+            "AsConfig" => Func::new(vec![], move |_, _| Ok(GoValue::string(me.as_map(false)))),
+            "AsSecrets" => Func::new(vec![], move |_, _| Ok(GoValue::string(me.as_map(true)))),
+            _ => return None,
+        }))
+    }
+    fn go_string(&self) -> Option<String> {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(k, v)| format!("{k}:{:?}", v.as_ref()))
+            .collect();
+        Some(format!("map[{}]", parts.join(" ")))
+    }
+    fn truth(&self) -> bool {
+        !self.0.is_empty()
+    }
+    fn range_entries(&self) -> Option<Vec<(GoValue, GoValue)>> {
+        Some(
+            self.0
+                .iter()
+                .map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::clone(v))))
+                .collect(),
+        )
+    }
+    fn as_any(&self) -> &dyn Any {
+        self
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kube_versions_and_globs() {
+        let kv = KubeVersion::parse("1.20").unwrap_or_else(|e| unreachable!("{e}"));
+        assert_eq!(
+            (
+                kv.version.as_str(),
+                kv.normalized.as_str(),
+                kv.major.as_str(),
+                kv.minor.as_str()
+            ),
+            ("v1.20", "v1.20.0", "1", "20")
+        );
+        assert!(KubeVersion::parse("abc").is_err());
+        assert!(glob_match("files/*.txt", "files/a.txt"));
+        assert!(!glob_match("files/*.txt", "files/x/a.txt"));
+        assert!(glob_match("files/**.txt", "files/x/a.txt"));
+        assert!(glob_match("{a,b}/*", "b/c"));
+    }
+}

@@ -1,0 +1,229 @@
+//! Hostile and broken charts: each is a located error, found within bounded
+//! time and memory, and the templates that do render are still rendered.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing,
+    clippy::default_trait_access,
+    clippy::cast_precision_loss
+)]
+
+use std::collections::BTreeMap;
+
+use stockade_helm::archive::{write_archive, ArchiveLimits};
+use stockade_helm::{Chart, HelmErrorKind, HelmOptions, RenderSettings};
+
+fn chart(templates: &[(&str, &str)]) -> Chart {
+    let mut files = BTreeMap::new();
+    files.insert(
+        "Chart.yaml".to_string(),
+        b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
+    );
+    files.insert("values.yaml".to_string(), b"n: 3\n".to_vec());
+    files.insert(
+        "templates/ok.yaml".to_string(),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n".to_vec(),
+    );
+    for (name, text) in templates {
+        files.insert(format!("templates/{name}"), text.as_bytes().to_vec());
+    }
+    Chart::from_dir_files(files, &ArchiveLimits::default()).unwrap()
+}
+
+fn render(templates: &[(&str, &str)]) -> stockade_helm::Render {
+    stockade_helm::render(
+        &chart(templates),
+        &HelmOptions::default(),
+        &RenderSettings::default(),
+    )
+    .unwrap()
+}
+
+/// The one failing template's error, with the rest rendered.
+fn one_error(r: &stockade_helm::Render) -> &stockade_helm::HelmError {
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(
+        r.files.iter().any(|f| f.name == "c/templates/ok.yaml"),
+        "the good template still renders"
+    );
+    &r.errors[0]
+}
+
+#[test]
+fn a_parse_error_is_helm_s_message_at_its_line() {
+    let c = chart(&[("bad.yaml", "a: 1\nb: {{ .Values.n \n")]);
+    let e =
+        stockade_helm::render(&c, &HelmOptions::default(), &RenderSettings::default()).unwrap_err();
+    assert_eq!(e.kind, HelmErrorKind::Template);
+    // Go reports an unclosed action at the line where the text ended.
+    assert_eq!(e.message, "parse error at (c/templates/bad.yaml:3): unclosed action started at c/templates/bad.yaml:2");
+    assert_eq!(e.file.as_deref(), Some("c/templates/bad.yaml"));
+    assert_eq!(e.span.unwrap().start, 22, "located at the start of line 3");
+}
+
+#[test]
+fn an_undefined_template_is_located() {
+    let r = render(&[("x.yaml", "a: {{ include \"nope\" . }}\n")]);
+    let e = one_error(&r);
+    assert!(e.message.contains("no template \"nope\""), "{}", e.message);
+    assert_eq!(e.file.as_deref(), Some("c/templates/x.yaml"));
+}
+
+#[test]
+fn infinite_include_recursion_stops_with_helm_s_error() {
+    let r = render(&[
+        (
+            "_loop.tpl",
+            "{{- define \"loop\" -}}{{ include \"loop\" . }}{{- end -}}",
+        ),
+        ("x.yaml", "a: {{ include \"loop\" . }}\n"),
+    ]);
+    let e = one_error(&r);
+    assert!(
+        e.message.contains(
+            "rendering template has a nested reference name: loop: unable to execute template"
+        ),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn a_huge_until_is_a_limit_not_an_allocation() {
+    let r = render(&[("x.yaml", "a: {{ len (until 1000000000000) }}\n")]);
+    let e = one_error(&r);
+    assert!(!e.message.is_empty());
+}
+
+#[test]
+fn a_tpl_loop_ends() {
+    let r = render(&[
+        (
+            "_t.tpl",
+            "{{- define \"t\" -}}{{ tpl \"{{ include \\\"t\\\" . }}\" . }}{{- end -}}",
+        ),
+        ("x.yaml", "a: {{ include \"t\" . }}\n"),
+    ]);
+    let e = one_error(&r);
+    assert!(
+        e.message.contains("nested reference name") || e.message.contains("depth"),
+        "{}",
+        e.message
+    );
+}
+
+#[test]
+fn an_output_bomb_is_a_limit() {
+    let settings = RenderSettings {
+        limits: Some(stockade_gotemplate::Limits {
+            max_output: 1 << 20,
+            ..Default::default()
+        }),
+        ..RenderSettings::default()
+    };
+    let c = chart(&[(
+        "x.yaml",
+        "{{ range until 100000 }}{{ \"x\" | repeat 1000 }}{{ end }}\n",
+    )]);
+    let r = stockade_helm::render(&c, &HelmOptions::default(), &settings).unwrap();
+    assert_eq!(r.errors.len(), 1);
+}
+
+#[test]
+fn a_required_value_is_reported_in_the_template() {
+    let r = render(&[("s.yaml", "p: {{ required \"p is required\" .Values.p }}\n")]);
+    let e = one_error(&r);
+    assert_eq!(
+        e.message,
+        "execution error at (c/templates/s.yaml:1:6): p is required"
+    );
+}
+
+#[test]
+fn broken_archives_are_errors() {
+    let limits = ArchiveLimits::default();
+    assert_eq!(
+        Chart::from_archive(b"\x1f\x8b\x08garbage", &limits)
+            .unwrap_err()
+            .kind,
+        HelmErrorKind::Archive
+    );
+    assert_eq!(
+        Chart::from_archive(b"plain text", &limits)
+            .unwrap_err()
+            .message,
+        "gzip: invalid header"
+    );
+    // Truncated in the middle of a file.
+    let good = write_archive(&[("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n")]);
+    assert!(Chart::from_archive(&good[..good.len() / 2], &limits).is_err());
+    assert!(Chart::from_archive(&good, &limits).is_ok());
+    // Outside the chart folder.
+    let escape = write_archive(&[("c/../../x", b"x"), ("c/Chart.yaml", b"name: c\n")]);
+    assert_eq!(
+        Chart::from_archive(&escape, &limits).unwrap_err().message,
+        "chart illegally references parent directory"
+    );
+}
+
+#[test]
+fn a_zip_bomb_stops_at_the_budget() {
+    // 64 MiB of zeros in one entry: a few KiB compressed.
+    let big = vec![0u8; 64 << 20];
+    let tgz = write_archive(&[
+        ("c/Chart.yaml", b"apiVersion: v2\nname: c\nversion: 0.1.0\n"),
+        ("c/files/zero", &big),
+    ]);
+    assert!(tgz.len() < 1 << 20);
+    let e = Chart::from_archive(&tgz, &ArchiveLimits::default()).unwrap_err();
+    assert_eq!(e.kind, HelmErrorKind::Limit);
+    assert!(
+        e.message.contains("larger than the maximum file size"),
+        "{}",
+        e.message
+    );
+    // A bomb of many entries stops at the entry budget.
+    let many: Vec<(String, Vec<u8>)> = (0..300)
+        .map(|i| (format!("c/f{i}"), b"x".to_vec()))
+        .collect();
+    let refs: Vec<(&str, &[u8])> = many
+        .iter()
+        .map(|(n, d)| (n.as_str(), d.as_slice()))
+        .collect();
+    let tgz = write_archive(&refs);
+    let e = Chart::from_archive(
+        &tgz,
+        &ArchiveLimits {
+            max_entries: 100,
+            ..ArchiveLimits::default()
+        },
+    )
+    .unwrap_err();
+    assert_eq!(e.kind, HelmErrorKind::Limit);
+}
+
+#[test]
+fn a_chart_nested_in_a_tgz_in_a_tgz_loads() {
+    let sub = write_archive(&[
+        (
+            "sub/Chart.yaml",
+            b"apiVersion: v2\nname: sub\nversion: 1.0.0\n",
+        ),
+        (
+            "sub/templates/cm.yaml",
+            b"kind: ConfigMap\nmetadata:\n  name: {{ .Chart.Name }}\n",
+        ),
+    ]);
+    let top = write_archive(&[
+        (
+            "top/Chart.yaml",
+            b"apiVersion: v2\nname: top\nversion: 1.0.0\n",
+        ),
+        ("top/charts/sub-1.0.0.tgz", &sub),
+    ]);
+    let c = Chart::from_archive(&top, &ArchiveLimits::default()).unwrap();
+    let r = stockade_helm::render(&c, &HelmOptions::default(), &RenderSettings::default()).unwrap();
+    assert_eq!(r.files[0].name, "top/charts/sub/templates/cm.yaml");
+    assert_eq!(r.files[0].text, "kind: ConfigMap\nmetadata:\n  name: sub\n");
+}

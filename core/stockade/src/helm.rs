@@ -1,0 +1,228 @@
+//! Helm charts: rendered as `helm template` renders them ([`stockade_helm`]),
+//! then every rendered manifest scanned with every pack as a rendered source
+//! whose findings name the template line and, for values, the values line.
+
+use std::collections::BTreeMap;
+
+pub use stockade_helm::template;
+pub use stockade_helm::values::{HelmLine, ValuesFile};
+pub use stockade_helm::{
+    ArchiveLimits, Chart, HelmArgs, HelmError, HelmErrorKind, HelmOptions, Render, RenderSettings,
+};
+
+use crate::{Engine, Kind, Report, ScanError, Source};
+
+/// What a chart renders to, ready to scan: its rendered sources and the
+/// located errors of templates that failed (the rest is rendered anyway).
+#[derive(Debug, Default)]
+pub struct ChartSources {
+    /// One rendered source per template with output, then the `crds/` files.
+    pub sources: Vec<Source>,
+    /// Located errors: templates that failed, or the render as a whole.
+    pub errors: Vec<ScanError>,
+}
+
+/// Render `chart` and turn its output into sources named under `display_root`
+/// (the chart folder as the caller shows it; the chart's name when empty). A
+/// render that stops before any template runs (values, schema, a template
+/// that does not parse) is one located error.
+pub fn chart_sources(chart: &Chart, options: &HelmOptions, display_root: &str) -> ChartSources {
+    let settings = RenderSettings {
+        display_root: display_root.to_string(),
+        ..RenderSettings::default()
+    };
+    let root = if display_root.is_empty() {
+        chart.name()
+    } else {
+        display_root
+    };
+    match stockade_helm::render(chart, options, &settings) {
+        Ok(render) => {
+            let out = stockade_helm::origins::to_sources(&render, root);
+            ChartSources {
+                sources: out.sources,
+                errors: out.errors,
+            }
+        }
+        Err(e) => ChartSources {
+            sources: Vec::new(),
+            errors: vec![fatal_error(chart, &e, root)],
+        },
+    }
+}
+
+fn fatal_error(chart: &Chart, e: &HelmError, root: &str) -> ScanError {
+    let texts: BTreeMap<String, String> = chart
+        .templates
+        .iter()
+        .map(|t| (format!("{root}/{}", t.name), t.text()))
+        .collect();
+    let refs: BTreeMap<String, &str> = texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
+    stockade_helm::origins::scan_error(e, &format!("{root}/Chart.yaml"), &refs)
+}
+
+/// Load a chart from the files of its folder (`path → bytes`, relative to the
+/// chart folder) or from `.tgz` bytes; errors located at `display_root`.
+pub fn load_chart(files: ChartInput, display_root: &str) -> Result<Chart, ScanError> {
+    let limits = ArchiveLimits::default();
+    let loaded = match files {
+        ChartInput::Files(map) => Chart::from_dir_files(map, &limits),
+        ChartInput::Archive(bytes) => Chart::from_archive(&bytes, &limits),
+    };
+    loaded.map_err(|e| {
+        let path = match &e.file {
+            Some(f) => format!("{display_root}/{f}"),
+            None => display_root.to_string(),
+        };
+        let kind = if e.kind.is_limit() {
+            crate::ErrorKind::Limit
+        } else {
+            crate::ErrorKind::Parse
+        };
+        ScanError::file(kind, path, e.message)
+    })
+}
+
+/// A chart as the caller has it.
+#[derive(Debug, Clone)]
+pub enum ChartInput {
+    /// The files of the chart folder, by path relative to it.
+    Files(BTreeMap<String, Vec<u8>>),
+    /// A `.tgz` chart archive.
+    Archive(Vec<u8>),
+}
+
+impl Engine {
+    /// Render a chart and scan every rendered manifest as one scan; templates
+    /// that fail are located errors in the report, the rest is scanned.
+    pub fn scan_chart(&self, chart: &Chart, options: &HelmOptions, display_root: &str) -> Report {
+        let rendered = chart_sources(chart, options, display_root);
+        let mut report = self.scan_sources(&rendered.sources, Some(Kind::Kubernetes));
+        report.errors.extend(rendered.errors);
+        report.sort();
+        report
+    }
+
+    /// [`Engine::scan_chart`] of a chart given as files or `.tgz` bytes.
+    pub fn scan_chart_input(
+        &self,
+        input: ChartInput,
+        options: &HelmOptions,
+        display_root: &str,
+    ) -> Report {
+        match load_chart(input, display_root) {
+            Ok(chart) => self.scan_chart(&chart, options, display_root),
+            Err(e) => {
+                let mut report = self.scan_sources(&[], None);
+                report.errors.push(e);
+                report
+            }
+        }
+    }
+}
+
+/// The `helm:` section of `stockade.yaml`: the values and flags charts are
+/// rendered with, as `helm template`'s flags name them (every key optional):
+///
+/// ```yaml
+/// helm:
+///   values: [values-prod.yaml]     # -f, relative to the configuration file
+///   set: [image.tag=1.27]          # --set
+///   set-string: []                 # --set-string
+///   set-json: []                   # --set-json
+///   set-file: []                   # --set-file
+///   release-name: web
+///   namespace: prod
+///   kube-version: "1.31"
+///   api-versions: [monitoring.coreos.com/v1]
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct HelmConfig {
+    /// `values`: values files, in order.
+    pub values: Vec<String>,
+    /// `set`.
+    pub set: Vec<String>,
+    /// `set-string`.
+    pub set_string: Vec<String>,
+    /// `set-json`.
+    pub set_json: Vec<String>,
+    /// `set-file`.
+    pub set_file: Vec<String>,
+    /// `release-name`.
+    pub release_name: Option<String>,
+    /// `namespace`.
+    pub namespace: Option<String>,
+    /// `kube-version`.
+    pub kube_version: Option<String>,
+    /// `api-versions`.
+    pub api_versions: Vec<String>,
+}
+
+impl HelmConfig {
+    /// Read the section's entries; each problem is located at its node.
+    pub fn from_entries(
+        entries: &[(crate::yaml::Node, crate::yaml::Node)],
+    ) -> Result<Self, Vec<(crate::Span, String)>> {
+        use crate::yaml::Value;
+        let mut out = HelmConfig::default();
+        let mut errors = Vec::new();
+        for (key, value) in entries {
+            let name = key.as_str().unwrap_or_default();
+            let list = |errors: &mut Vec<(crate::Span, String)>| -> Vec<String> {
+                match &value.value {
+                    Value::Seq(items) => items
+                        .iter()
+                        .filter_map(|i| {
+                            if let Some(s) = i.as_str() {
+                                return Some(s.to_string());
+                            }
+                            errors.push((i.span, format!("`helm.{name}` items must be strings")));
+                            None
+                        })
+                        .collect(),
+                    Value::String(s) => vec![s.clone()],
+                    Value::Null => Vec::new(),
+                    _ => {
+                        errors.push((
+                            value.span,
+                            format!("`helm.{name}` must be a list of strings"),
+                        ));
+                        Vec::new()
+                    }
+                }
+            };
+            let scalar = |errors: &mut Vec<(crate::Span, String)>| -> Option<String> {
+                match &value.value {
+                    Value::String(s) => Some(s.clone()),
+                    Value::Int(i) => Some(i.to_string()),
+                    Value::Float(f) => Some(crate::yaml::go_format_float32_g(*f)),
+                    _ => {
+                        errors.push((value.span, format!("`helm.{name}` must be a string")));
+                        None
+                    }
+                }
+            };
+            match name {
+                "values" => out.values = list(&mut errors),
+                "set" => out.set = list(&mut errors),
+                "set-string" => out.set_string = list(&mut errors),
+                "set-json" => out.set_json = list(&mut errors),
+                "set-file" => out.set_file = list(&mut errors),
+                "api-versions" => out.api_versions = list(&mut errors),
+                "release-name" => out.release_name = scalar(&mut errors),
+                "namespace" => out.namespace = scalar(&mut errors),
+                "kube-version" => out.kube_version = scalar(&mut errors),
+                other => errors.push((
+                    key.span,
+                    format!("unknown key `helm.{other}` (expected values, set, set-string, set-json, set-file, release-name, namespace, kube-version or api-versions)"),
+                )),
+            }
+        }
+        if errors.is_empty() {
+            Ok(out)
+        } else {
+            Err(errors)
+        }
+    }
+}
