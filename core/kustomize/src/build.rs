@@ -834,6 +834,11 @@ impl Builder<'_> {
                     let gkind = match conf.get_str("kind") {
                         Some("ConfigMapGenerator") => "ConfigMap",
                         Some("SecretGenerator") => "Secret",
+                        Some("IAMPolicyGenerator") => {
+                            let r = self.iam_policy(&kpath, kid, &conf)?;
+                            ra.push(r);
+                            continue;
+                        }
                         other => {
                             return Err(KustomizeError::Unsupported {
                                 path: kpath.clone(),
@@ -1185,6 +1190,70 @@ impl Builder<'_> {
         Ok(())
     }
 
+    /// kustomize's built-in `IAMPolicyGenerator`: a ServiceAccount bound to a
+    /// cloud service account (only `cloud: gke` is supported, as in kustomize).
+    fn iam_policy(
+        &mut self,
+        kpath: &str,
+        kid: u32,
+        conf: &KNode,
+    ) -> Result<Resource, KustomizeError> {
+        let text = |path: &[&str]| {
+            conf.path(path)
+                .and_then(KNode::scalar_text)
+                .unwrap_or_default()
+        };
+        let cloud = text(&["cloud"]);
+        if cloud != "gke" {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("cloud provider {cloud} not supported yet"),
+            ));
+        }
+        let loc = conf.base.unwrap_or(Loc {
+            file: kid,
+            span: Span::new(0, 0),
+        });
+        let by = (loc, OriginRole::Generator);
+        let name = text(&["kubernetesService", "name"]);
+        let ns = text(&["kubernetesService", "namespace"]);
+        let mut annotations = KNode::map();
+        annotations.set(
+            "iam.gke.io/gcp-service-account",
+            KNode::str(format!(
+                "{}@{}.iam.gserviceaccount.com",
+                text(&["serviceAccount", "name"]),
+                text(&["serviceAccount", "projectId"])
+            )),
+        );
+        let mut meta = KNode::map();
+        meta.set("annotations", annotations);
+        meta.set("name", KNode::str(name.clone()));
+        if !ns.is_empty() {
+            meta.set("namespace", KNode::str(ns.clone()));
+        }
+        let mut obj = KNode::map();
+        obj.set("apiVersion", KNode::str("v1"));
+        obj.set("kind", KNode::str("ServiceAccount"));
+        obj.set("metadata", meta);
+        obj.fill_base(loc);
+        obj.mark(by);
+        let origin = format!(
+            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: IAMPolicyGenerator\n",
+            self.relative(kpath)
+        );
+        Ok(Resource {
+            node: obj,
+            names: vec![(ns, name)],
+            needs_hash: false,
+            file: kid,
+            uid: self.next_uid(),
+            affixes: Vec::new(),
+            origin: Some(origin),
+            transformations: Vec::new(),
+        })
+    }
+
     /// The configuration objects of a `transformers`/`generators` entry: a
     /// file, a kustomization folder (its output), or inline YAML.
     fn plugin_configs(
@@ -1392,6 +1461,7 @@ impl Builder<'_> {
                 });
             }
             "HashTransformer" => return Ok(()),
+            "ValueAddTransformer" => return value_add(dir, kpath, conf, ra, by),
             other => {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.to_string(),
@@ -2058,6 +2128,105 @@ fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::
     let keep = smp::merge_map(&mut r.node, &p, def.as_deref(), &cx);
     r.remember();
     keep
+}
+
+/// kustomize's built-in `ValueAddTransformer`: a value (by default the name
+/// of the kustomization's folder) written into fields of the selected objects,
+/// or inserted as a part of a path-like field (`filePathPosition`).
+fn value_add(
+    dir: &str,
+    kpath: &str,
+    conf: &KNode,
+    ra: &mut [Resource],
+    by: By,
+) -> Result<(), KustomizeError> {
+    let mut value = conf
+        .get("value")
+        .and_then(KNode::scalar_text)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if value.is_empty() {
+        value = dir.rsplit('/').next().unwrap_or(dir).to_string();
+        if value.is_empty() {
+            value = ".".into();
+        }
+    }
+    let targets = conf
+        .get("targets")
+        .and_then(KNode::as_seq)
+        .cloned()
+        .unwrap_or_default();
+    for t in &targets {
+        let sel = match t.get("selector") {
+            Some(s) => Some(Selector::from(s).map_err(|e| KustomizeError::invalid(kpath, e))?),
+            None => None,
+        };
+        let field = t
+            .get("fieldPath")
+            .and_then(KNode::scalar_text)
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| "metadata/namespace".into());
+        let pos = t
+            .get("filePathPosition")
+            .and_then(KNode::scalar_text)
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0);
+        for r in ra.iter_mut() {
+            if sel.as_ref().is_some_and(|s| !s.matches(r)) {
+                continue;
+            }
+            if field == "metadata/namespace" {
+                if !schema::is_cluster_scoped(r.api_version(), r.kind()) {
+                    r.remember();
+                    if let Some(meta) = r.node.entry_map("metadata", Some(by)) {
+                        meta.set("namespace", KNode::str(value.clone()).with_by(Some(by)));
+                    }
+                    r.remember();
+                }
+                continue;
+            }
+            let path = transform::split_path(&field);
+            let value = value.clone();
+            transform::visit(
+                &mut r.node,
+                &path,
+                true,
+                &|| KNode::str(""),
+                Some(by),
+                &mut |n| {
+                    let old = n.scalar_text().unwrap_or_default();
+                    let new = if pos > 0 {
+                        insert_path_part(&old, usize::try_from(pos - 1).unwrap_or(0), &value)
+                    } else {
+                        value.clone()
+                    };
+                    *n = KNode::str(new).with_by(Some(by));
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `part` inserted as the `pos`-th element of the slash-separated `path`
+/// (kustomize's `filesys.InsertPathPart`).
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    // An absolute path splits into a leading empty element first.
+    let at = if absolute { pos.saturating_sub(1) } else { pos }.min(parts.len());
+    parts.insert(at, part);
+    let joined = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    if absolute && pos > 0 {
+        format!("/{joined}")
+    } else {
+        joined
+    }
 }
 
 /// A patch `target`.
