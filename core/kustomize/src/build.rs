@@ -71,6 +71,9 @@ pub struct Resource {
     /// (the texts of kustomize's origin and transformations annotations).
     origin: Option<String>,
     transformations: Vec<String>,
+    /// Whether kustomize's previous ids of the object include its current name
+    /// (a namespace transformer ran after its last rename).
+    current_is_previous: bool,
 }
 
 impl Resource {
@@ -103,6 +106,7 @@ impl Resource {
     }
     fn set_name(&mut self, name: String, by: By) {
         self.remember();
+        self.current_is_previous = false;
         if let Some(meta) = self.node.entry_map("metadata", Some(by)) {
             let base = meta.get("name").and_then(|n| n.base);
             let mut n = KNode::str(name).with_by(Some(by));
@@ -206,7 +210,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
-    fix_name_references(&mut res, &b.cfg);
+    fix_name_references(&mut res, &b.cfg).map_err(|e| KustomizeError::invalid(&dir, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
     res.retain(|r| {
         r.node
@@ -1251,6 +1255,7 @@ impl Builder<'_> {
             affixes: Vec::new(),
             origin: Some(origin),
             transformations: Vec::new(),
+            current_is_previous: false,
         })
     }
 
@@ -1543,6 +1548,7 @@ impl Builder<'_> {
                         affixes: Vec::new(),
                         origin: Some(format!("path: {}\n", self.relative(&p))),
                         transformations: Vec::new(),
+                        current_is_previous: false,
                     };
                     r.remember();
                     out.push(r);
@@ -1808,6 +1814,7 @@ impl Builder<'_> {
                     affixes: Vec::new(),
                     origin: Some(generated_origin),
                     transformations: Vec::new(),
+                    current_is_previous: false,
                 };
                 if ra.iter().any(|x| x.id() == r.id()) {
                     return Err(KustomizeError::invalid(
@@ -2335,6 +2342,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
     let api = r.api_version().to_string();
     let kind = r.kind().to_string();
     r.remember();
+    r.current_is_previous = true;
     if kind == "Namespace" && api == "v1" {
         // kustomize's namespace field spec renames Namespace objects.
         r.set_name(ns.to_string(), by);
@@ -2389,7 +2397,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
 /// got the same name prefixes and suffixes as the referrer win.
 // One step of kustomize's build, kept whole to read against its source.
 #[allow(clippy::too_many_lines)]
-fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
+fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(), String> {
     struct Snap {
         kind: String,
         api: String,
@@ -2397,6 +2405,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
         ns: String,
         names: Vec<(String, String)>,
         affixes: Vec<(String, String)>,
+        current_is_previous: bool,
     }
     let snapshot: Vec<Snap> = res
         .iter()
@@ -2407,6 +2416,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             ns: r.namespace(),
             names: r.names.clone(),
             affixes: r.affixes.clone(),
+            current_is_previous: r.current_is_previous,
         })
         .collect();
     // Candidates by (kind, any name they had).
@@ -2420,10 +2430,12 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             by_name.entry((c.kind.as_str(), n)).or_default().push(i);
         }
     }
+    let ambiguous: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
     for r in res.iter_mut() {
         let referrer_ns = r.namespace();
         let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
         let referrer_affixes = r.affixes.clone();
+        let referrer_id = r.id();
         for nr in &cfg.name_refs {
             for spec in &nr.referrers {
                 if !transform::spec_matches(spec, &r.node) {
@@ -2437,50 +2449,82 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 }
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
-                let candidates =
-                    |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
-                        let mut found: Vec<&Snap> = Vec::new();
-                        let pool = by_name
-                            .get(&(nr_kind.as_str(), old))
-                            .map_or(&[][..], Vec::as_slice);
-                        for c in pool.iter().filter_map(|i| snapshot.get(*i)) {
-                            let (g, _) = transform::split_api_version(&c.api);
-                            if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
-                                continue;
-                            }
-                            if !c.names.iter().any(|(_, nm)| nm == old) && c.name != old {
-                                continue;
-                            }
-                            let want_ns = ns_hint.unwrap_or(&referrer_ns);
-                            let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
-                                || (referrer_cluster && ns_hint.is_none())
-                                || c.ns == want_ns
-                                || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
-                                || (want_ns.is_empty() && c.ns == "default")
-                                || (c.ns.is_empty() && want_ns == "default");
-                            if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
-                                found.push(c);
-                            }
+                let candidates = |old: &str,
+                                  ns_hint: Option<&str>,
+                                  by_map: bool|
+                 -> Option<(String, String, bool)> {
+                    let mut found: Vec<&Snap> = Vec::new();
+                    let pool = by_name
+                        .get(&(nr_kind.as_str(), old))
+                        .map_or(&[][..], Vec::as_slice);
+                    for c in pool.iter().filter_map(|i| snapshot.get(*i)) {
+                        let (g, _) = transform::split_api_version(&c.api);
+                        if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
+                            continue;
                         }
-                        if found.len() > 1 {
-                            found.retain(|c| c.affixes == referrer_affixes);
+                        // kustomize's candidates are objects whose id changed
+                        // (a previous id with that name), not the current one.
+                        let previous = c.names.split_last().map_or(&[][..], |(_, p)| p);
+                        if !previous.iter().any(|(_, nm)| nm == old)
+                            && !(c.current_is_previous && c.name == old)
+                        {
+                            continue;
                         }
-                        match found.as_slice() {
-                            [c] => Some((
-                                c.name.clone(),
-                                c.ns.clone(),
-                                c.names.iter().any(|(n, _)| *n != c.ns),
-                            )),
-                            _ => None,
+                        let want_ns = ns_hint.unwrap_or(&referrer_ns);
+                        let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
+                            || (referrer_cluster && ns_hint.is_none())
+                            || c.ns == want_ns
+                            || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
+                            || (want_ns.is_empty() && c.ns == "default")
+                            || (c.ns.is_empty() && want_ns == "default");
+                        if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
+                            found.push(c);
                         }
-                    };
+                    }
+                    if found.len() > 1 {
+                        found.retain(|c| same_affixes(&c.affixes, &referrer_affixes));
+                    }
+                    let identical = found.first().is_some_and(|f| {
+                        found
+                            .iter()
+                            .all(|c| c.name == f.name && (!by_map || c.ns == f.ns))
+                    });
+                    if found.len() > 1 && !identical {
+                        // kustomize refuses to guess.
+                        let ids: Vec<String> = found
+                            .iter()
+                            .map(|c| {
+                                let ns = if c.ns.is_empty() { "[noNs]" } else { &c.ns };
+                                format!("{}.{}/{}.{ns}", c.kind, c.api, c.name)
+                            })
+                            .collect();
+                        let mut slot = ambiguous.borrow_mut();
+                        if slot.is_none() {
+                            *slot = Some(format!(
+                                    "updating name reference in '{}' field of '{referrer_id}': found multiple possible referrals: {}",
+                                    spec.path,
+                                    ids.join(", ")
+                                ));
+                        }
+                        return None;
+                    }
+                    found.first().map(|c| {
+                        (
+                            c.name.clone(),
+                            c.ns.clone(),
+                            c.names.iter().any(|(n, _)| *n != c.ns),
+                        )
+                    })
+                };
                 let rename_map = |n: &mut KNode| {
                     if n.get_str("kind").is_some_and(|k| k != nr_kind) {
                         return;
                     }
                     let ns_hint = n.get_str("namespace").map(str::to_string);
                     if let Some(old) = n.get_str("name").map(str::to_string) {
-                        if let Some((new, new_ns, moved)) = candidates(&old, ns_hint.as_deref()) {
+                        if let Some((new, new_ns, moved)) =
+                            candidates(&old, ns_hint.as_deref(), true)
+                        {
                             if new != old {
                                 n.set("name", KNode::str(new));
                             }
@@ -2498,7 +2542,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 };
                 let mut one = |n: &mut KNode| match &mut n.v {
                     KVal::Str(old) if !by_parent => {
-                        if let Some((new, _, _)) = candidates(old, None) {
+                        if let Some((new, _, _)) = candidates(old, None, false) {
                             if new != *old {
                                 *old = new;
                             }
@@ -2524,6 +2568,29 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             }
         }
     }
+    match ambiguous.into_inner() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// kustomize's `PrefixesSuffixesEquals`: the prefixes (and the suffixes) of one
+/// object end with those of the other.
+fn same_affixes(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    let list = |v: &[(String, String)], suffix: bool| -> Vec<String> {
+        v.iter()
+            .map(|(p, s)| if suffix { s.clone() } else { p.clone() })
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let ends = |x: Vec<String>, y: Vec<String>| {
+        let (long, short) = if x.len() >= y.len() { (x, y) } else { (y, x) };
+        if short.is_empty() {
+            return long.is_empty();
+        }
+        long.ends_with(&short)
+    };
+    ends(list(a, false), list(b, false)) && ends(list(a, true), list(b, true))
 }
 
 /// The text with repeated top-level `key: value` lines (of one document)
