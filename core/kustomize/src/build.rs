@@ -74,6 +74,8 @@ pub struct Resource {
     /// Whether kustomize's previous ids of the object include its current name
     /// (a namespace transformer ran after its last rename).
     current_is_previous: bool,
+    /// Kinds it had before a patch changed its kind.
+    prev_kinds: Vec<String>,
 }
 
 impl Resource {
@@ -210,7 +212,8 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
-    fix_name_references(&mut res, &b.cfg).map_err(|e| KustomizeError::invalid(&dir, e))?;
+    fix_name_references(&mut res, &b.cfg)
+        .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
     res.retain(|r| {
         r.node
@@ -734,7 +737,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["validators", "crds"] {
+        for unsupported in ["validators"] {
             if k.get(unsupported)
                 .is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null())
             {
@@ -806,6 +809,19 @@ impl Builder<'_> {
                     ));
                 }
                 ra.push(r);
+            }
+        }
+        // CRD schemas: name references (and label, annotation, prefix fields)
+        // their OpenAPI definitions declare
+        if let Some(list) = k.get("crds").and_then(KNode::as_seq) {
+            for c in list {
+                let Some(rel) = c.scalar_text() else { continue };
+                let p = self.resolve_path(dir, &rel, &kpath)?;
+                self.check_root(dir, &p, &kpath)?;
+                let (id, text) = self.read(&p, &kpath)?;
+                for d in self.parse_docs(&p, &text, id)? {
+                    self.cfg.merge(&schema::config_from_crds(&d));
+                }
             }
         }
         // transformer configurations
@@ -1256,6 +1272,7 @@ impl Builder<'_> {
             origin: Some(origin),
             transformations: Vec::new(),
             current_is_previous: false,
+            prev_kinds: Vec::new(),
         })
     }
 
@@ -1549,6 +1566,7 @@ impl Builder<'_> {
                         origin: Some(format!("path: {}\n", self.relative(&p))),
                         transformations: Vec::new(),
                         current_is_previous: false,
+                        prev_kinds: Vec::new(),
                     };
                     r.remember();
                     out.push(r);
@@ -1815,14 +1833,24 @@ impl Builder<'_> {
                     origin: Some(generated_origin),
                     transformations: Vec::new(),
                     current_is_previous: false,
+                    prev_kinds: Vec::new(),
                 };
-                if ra.iter().any(|x| x.id() == r.id()) {
+                // kustomize matches any id the object had, an empty namespace
+                // being `default`.
+                let effective = |n: &str| if n.is_empty() { "default" } else { n }.to_string();
+                let clash = ra.iter().any(|x| {
+                    x.kind() == kind
+                        && x.api_version() == "v1"
+                        && (x
+                            .names
+                            .iter()
+                            .any(|(n, m)| *m == name && effective(n) == effective(&ns))
+                            || (x.name() == name && effective(&x.namespace()) == effective(&ns)))
+                });
+                if clash {
                     return Err(KustomizeError::invalid(
                         kpath,
-                        format!(
-                            "may not add resource with an already registered id: {}",
-                            r.id()
-                        ),
+                        format!("id {} exists; behavior must be merge or replace", r.id()),
                     ));
                 }
                 ra.push(r);
@@ -1971,7 +1999,7 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                r.kind() == kind
+                (r.kind() == kind || r.prev_kinds.iter().any(|k| k == kind))
                     && r.group() == g
                     && r.names
                         .iter()
@@ -2109,7 +2137,9 @@ impl Builder<'_> {
                                 r.set_name(new_name, (loc, OriginRole::Patch));
                             }
                         }
-                        let _ = old_kind;
+                        if r.kind() != old_kind && !r.prev_kinds.contains(&old_kind) {
+                            r.prev_kinds.push(old_kind);
+                        }
                         r.remember();
                     }
                     for i in deleted.into_iter().rev() {
@@ -2431,6 +2461,27 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
         }
     }
     let ambiguous: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
+    for r in res.iter() {
+        // kustomize reads the namespaces a RoleBinding's service accounts are
+        // in, and refuses one that is present but not a string.
+        let blank = r.kind() == "RoleBinding"
+            && r.node
+                .get("subjects")
+                .and_then(KNode::as_seq)
+                .is_some_and(|subjects| {
+                    subjects.iter().any(|s| {
+                        s.get_str("kind") == Some("ServiceAccount")
+                            && s.get("namespace")
+                                .is_some_and(|n| !matches!(n.v, KVal::Str(_)))
+                    })
+                });
+        if blank {
+            return Err(format!(
+                "Invalid Input: namespace is blank for resource {:?}",
+                r.id()
+            ));
+        }
+    }
     for r in res.iter_mut() {
         let referrer_ns = r.namespace();
         let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
