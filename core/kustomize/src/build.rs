@@ -192,6 +192,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         uids: 0,
         cfg: schema::config().clone(),
         openapi: None,
+        openapi_set: false,
         origin_annotations: false,
         transformer_annotations: false,
         top: dir.clone(),
@@ -415,6 +416,9 @@ struct Builder<'a> {
     cfg: schema::Config,
     /// A custom `OpenAPI` schema (`openapi: {path: …}`), over kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
+    /// A schema was chosen (custom or a built-in version): the first one set
+    /// wins, so a base's schema does not override its overlay's choice.
+    openapi_set: bool,
     /// `buildMetadata` of the top-level kustomization, and its folder.
     origin_annotations: bool,
     transformer_annotations: bool,
@@ -663,13 +667,14 @@ impl Builder<'_> {
         // A kustomization is read into a Go struct through JSON, where a
         // repeated key is not an error.
         let docs = self.parse_docs_with(&path, &text, id, true)?;
-        let k = docs.into_iter().next().unwrap_or_else(KNode::map);
+        let mut k = docs.into_iter().next().unwrap_or_else(KNode::map);
         if !matches!(k.v, KVal::Map(_)) {
             return Err(KustomizeError::Parse {
                 path,
                 message: "a kustomization must be a mapping".into(),
             });
         }
+        fold_field_names(&mut k);
         Ok((path, id, k))
     }
 
@@ -771,10 +776,12 @@ impl Builder<'_> {
                     .unwrap_or_else(KNode::map);
                 // The first schema set wins: the top-level kustomization's is
                 // read before any other kustomization is loaded.
-                if self.openapi.is_none() {
+                if !self.openapi_set {
+                    self.openapi_set = true;
                     self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
                 }
             } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
+                self.openapi_set = true;
                 if v != "v1.21.2" {
                     return Err(KustomizeError::invalid(
                         &kpath,
@@ -2264,6 +2271,70 @@ fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
     } else {
         joined
     }
+}
+
+/// The fields of a kustomization, as its Go struct names them.
+const KUSTOMIZATION_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+/// kustomize reads a kustomization through Go's JSON decoder, which matches
+/// field names without regard to case (`nameprefix` is `namePrefix`); a later
+/// key for the same field wins.
+fn fold_field_names(k: &mut KNode) {
+    let Some(entries) = k.as_map_mut() else {
+        return;
+    };
+    let mut out: Vec<(String, KNode)> = Vec::with_capacity(entries.len());
+    for (key, v) in std::mem::take(entries) {
+        let canon = if KUSTOMIZATION_FIELDS.contains(&key.as_str()) {
+            key
+        } else {
+            KUSTOMIZATION_FIELDS
+                .iter()
+                .find(|f| f.to_lowercase() == key.to_lowercase())
+                .map_or(key, |f| (*f).to_string())
+        };
+        if let Some(slot) = out.iter_mut().find(|(k2, _)| *k2 == canon) {
+            slot.1 = v;
+        } else {
+            out.push((canon, v));
+        }
+    }
+    *entries = out;
 }
 
 /// A patch `target`.
