@@ -1051,15 +1051,45 @@ impl Builder<'_> {
                 at(k.get("namePrefix").or_else(|| k.get("nameSuffix"))),
                 OriginRole::Transformer,
             );
+            // Field specs of `configurations` naming kinds for `metadata/name`
+            // restrict the transformer to those kinds (as kubectl does).
+            let custom = |section: &str| -> Vec<FieldSpec> {
+                self.cfg
+                    .specs(section)
+                    .iter()
+                    .filter(|s| {
+                        s.path == "metadata/name"
+                            && !(s.group.is_empty() && s.version.is_empty() && s.kind.is_empty())
+                    })
+                    .cloned()
+                    .collect()
+            };
+            let (only_prefix, only_suffix) = (custom("namePrefix"), custom("nameSuffix"));
+            let applies = |only: &[FieldSpec], r: &Resource| {
+                only.is_empty() || only.iter().any(|s| transform::spec_matches(s, &r.node))
+            };
             for r in ra.iter_mut() {
                 if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
                     || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
                 {
                     continue;
                 }
-                let name = format!("{prefix}{}{suffix}", r.name());
+                let p = if applies(&only_prefix, r) {
+                    prefix.clone()
+                } else {
+                    String::new()
+                };
+                let s = if applies(&only_suffix, r) {
+                    suffix.clone()
+                } else {
+                    String::new()
+                };
+                if p.is_empty() && s.is_empty() {
+                    continue;
+                }
+                let name = format!("{p}{}{s}", r.name());
                 r.set_name(name, by);
-                r.affixes.push((prefix.clone(), suffix.clone()));
+                r.affixes.push((p, s));
             }
         }
         let cfg = self.cfg.clone();
