@@ -2588,6 +2588,31 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
         let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
         let referrer_affixes = r.affixes.clone();
         let referrer_id = r.id();
+        // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced
+        // referrer sees cluster-scoped objects, those of its namespace and, for
+        // a RoleBinding, those in the namespaces of its service accounts.
+        let rb_namespaces: Vec<String> = if r.kind() == "RoleBinding" {
+            r.node
+                .get("subjects")
+                .and_then(KNode::as_seq)
+                .map(|subjects| {
+                    subjects
+                        .iter()
+                        .filter(|s| s.get_str("kind") == Some("ServiceAccount"))
+                        .filter_map(|s| s.get_str("namespace").map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let effective = |n: &str| if n.is_empty() { "default" } else { n }.to_string();
+        let visible = |c: &Snap| {
+            referrer_cluster
+                || schema::is_cluster_scoped(&c.api, &c.kind)
+                || effective(&c.ns) == effective(&referrer_ns)
+                || rb_namespaces.contains(&c.ns)
+        };
         for nr in &cfg.name_refs {
             for spec in &nr.referrers {
                 if !transform::spec_matches(spec, &r.node) {
@@ -2609,7 +2634,11 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
                     let pool = by_name
                         .get(&(nr_kind.as_str(), old))
                         .map_or(&[][..], Vec::as_slice);
-                    for c in pool.iter().filter_map(|i| snapshot.get(*i)) {
+                    for c in pool
+                        .iter()
+                        .filter_map(|i| snapshot.get(*i))
+                        .filter(|c| visible(c))
+                    {
                         let (g, _) = transform::split_api_version(&c.api);
                         if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
                             continue;

@@ -216,6 +216,62 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ("k/p.yaml", CUSTOM_PATCH),
             ],
         ),
+        (
+            "field names in any case, built-in generators and transformers",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "nameprefix: x-\nNameSuffix: -y\nresources: [r.yaml]\ngenerators:\n- |-\n  apiVersion: builtin\n  kind: IAMPolicyGenerator\n  metadata: {name: g}\n  cloud: gke\n  kubernetesService: {name: ksa, namespace: kns}\n  serviceAccount: {name: gsa, projectId: proj}\ntransformers:\n- |-\n  apiVersion: builtin\n  kind: ValueAddTransformer\n  metadata: {name: v}\n  targets:\n  - selector: {kind: ConfigMap}\n    fieldPath: data/path\n    filePathPosition: 2\n  - fieldPath: metadata/namespace\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {path: a/b/c}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: nsx}\n",
+                ),
+            ],
+        ),
+        (
+            "name references: blank-looking namespaces that are strings, unchanged candidates",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "resources: [r.yaml, o]\nconfigMapGenerator:\n- {name: c, namespace: one, literals: [a=b]}\n- {name: c, namespace: two, literals: [a=b]}\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: base}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: \"\"}\n- {kind: ServiceAccount, name: sa, namespace: base}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: base}\n- {kind: User, name: u, namespace: null}\n",
+                ),
+                (
+                    "k/o/kustomization.yaml",
+                    "namespace: moved\nnamePrefix: p-\nresources: [sa.yaml]\n",
+                ),
+                (
+                    "k/o/sa.yaml",
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: base}\n",
+                ),
+            ],
+        ),
+        (
+            "CRD schemas and prefixes restricted by configurations",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "crds: [crd.json]\nconfigurations: [c.yaml]\nnamePrefix: p-\nresources: [r.yaml]\n",
+                ),
+                (
+                    "k/c.yaml",
+                    "namePrefix:\n- {path: metadata/name, kind: Secret}\n- {path: metadata/name, kind: Foo}\n",
+                ),
+                (
+                    "k/crd.json",
+                    r#"{"x.Foo": {"Schema": {"properties": {"kind": {}, "apiVersion": {}, "metadata": {}, "spec": {"$ref": "x.FooSpec"}}}},
+ "x.FooSpec": {"Schema": {"properties": {"secret": {"x-kubernetes-object-ref-api-version": "v1", "x-kubernetes-object-ref-kind": "Secret", "x-kubernetes-object-ref-name-key": "id"}}}}}"#,
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\napiVersion: ex.com/v1\nkind: Foo\nmetadata: {name: f}\nspec: {secret: {id: s}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+                ),
+            ],
+        ),
     ]
 }
 
