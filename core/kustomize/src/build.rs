@@ -1247,7 +1247,7 @@ impl Builder<'_> {
         Ok(())
     }
 
-    /// kustomize's built-in `IAMPolicyGenerator`: a ServiceAccount bound to a
+    /// kustomize's built-in `IAMPolicyGenerator`: a `ServiceAccount` bound to a
     /// cloud service account (only `cloud: gke` is supported, as in kustomize).
     fn iam_policy(
         &mut self,
@@ -2646,9 +2646,9 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
                         // kustomize's candidates are objects whose id changed
                         // (a previous id with that name), not the current one.
                         let previous = c.names.split_last().map_or(&[][..], |(_, p)| p);
-                        if !previous.iter().any(|(_, nm)| nm == old)
-                            && !(c.current_is_previous && c.name == old)
-                        {
+                        let had = previous.iter().any(|(_, nm)| nm == old)
+                            || (c.current_is_previous && c.name == old);
+                        if !had {
                             continue;
                         }
                         let want_ns = ns_hint.unwrap_or(&referrer_ns);

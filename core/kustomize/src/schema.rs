@@ -340,7 +340,7 @@ pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
 }
 
 /// The transformer configuration kustomize derives from a `crds` file (a map
-/// of OpenAPI definitions by type name): for every definition that looks like
+/// of `OpenAPI` definitions by type name): for every definition that looks like
 /// a Kubernetes type (`kind`, `apiVersion`, `metadata`), the properties under
 /// it marked `x-kubernetes-object-ref-kind`/`-api-version` become name
 /// references, `x-kubernetes-annotation` and `x-kubernetes-label-selector`
