@@ -2251,12 +2251,11 @@ fn value_add(
                 continue;
             }
             if field == "metadata/namespace" {
+                // kustomize's namespace filter alone: no previous id is kept.
                 if !schema::is_cluster_scoped(r.api_version(), r.kind()) {
-                    r.remember();
                     if let Some(meta) = r.node.entry_map("metadata", Some(by)) {
                         meta.set("namespace", KNode::str(value.clone()).with_by(Some(by)));
                     }
-                    r.remember();
                 }
                 continue;
             }

@@ -1,7 +1,9 @@
 //! Hand-made kustomizations that probe the corners where kustomize's output
 //! is easy to get wrong (scalar styles, quoting, folding, timestamps, numbers,
 //! unicode; kyaml's strategic merge: list order, directives it keeps as
-//! fields, lists of unknown types replaced, Service ports), each built with
+//! fields, lists of unknown types replaced, Service ports; field names in any
+//! case, built-in generators and transformers, name references kustomize must
+//! not guess, CRD schemas), each built with
 //! Stockade and with `kubectl kustomize`: the outputs must be identical.
 //! SKIPPED where `kubectl` is absent.
 #![allow(
