@@ -2654,7 +2654,9 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
                         let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
                             || (referrer_cluster && ns_hint.is_none())
                             || c.ns == want_ns
-                            || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
+                            || c.names
+                                .iter()
+                                .any(|(n2, nm)| nm == old && effective(n2) == effective(want_ns))
                             || (want_ns.is_empty() && c.ns == "default")
                             || (c.ns.is_empty() && want_ns == "default");
                         if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {

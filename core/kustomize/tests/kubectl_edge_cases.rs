@@ -274,6 +274,28 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ),
             ],
         ),
+        (
+            "one base in two namespaces, references by namespace `default`",
+            vec![
+                ("k/kustomization.yaml", "resources: [a, b]\n"),
+                (
+                    "k/a/kustomization.yaml",
+                    "namespace: na\nnamePrefix: a-\nresources: [../base]\n",
+                ),
+                (
+                    "k/b/kustomization.yaml",
+                    "namespace: nb\nnameSuffix: -b\nresources: [../base]\n",
+                ),
+                (
+                    "k/base/kustomization.yaml",
+                    "resources: [r.yaml]\nconfigMapGenerator:\n- {name: cfg, literals: [x=1]}\n",
+                ),
+                (
+                    "k/base/r.yaml",
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: sa\n      containers:\n      - {name: c, image: nginx, envFrom: [{configMapRef: {name: cfg}}]}\n      volumes:\n      - {name: v, configMap: {name: cfg}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules: []\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cr}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: default}\n",
+                ),
+            ],
+        ),
     ]
 }
 
