@@ -296,6 +296,19 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ),
             ],
         ),
+        (
+            "generators merged into existing objects",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "resources: [r.yaml]\nsecretGenerator:\n- {name: sec, behavior: merge, literals: [k=v]}\n- {name: s2, behavior: merge, type: foo, literals: [k=v]}\nconfigMapGenerator:\n- {name: c, behavior: merge, literals: [k=v], options: {immutable: true}}\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: sec}\ntype: kubernetes.io/tls\ndata: {a: YQ==}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+                ),
+            ],
+        ),
     ]
 }
 
