@@ -1938,12 +1938,12 @@ impl Builder<'_> {
                 // The result is the generated object with the old one's data
                 // and metadata merged in: its other fields (`type`,
                 // `immutable`) are the generated object's.
-                const KEEP: [&str; 5] = ["apiVersion", "kind", "metadata", "data", "binaryData"];
+                let keep = ["apiVersion", "kind", "metadata", "data", "binaryData"];
                 if let Some(entries) = t.node.as_map_mut() {
-                    entries.retain(|(k, _)| KEEP.contains(&k.as_str()));
+                    entries.retain(|(k, _)| keep.contains(&k.as_str()));
                 }
                 for (k, v) in obj.as_map().map_or(&[][..], Vec::as_slice) {
-                    if !KEEP.contains(&k.as_str()) {
+                    if !keep.contains(&k.as_str()) {
                         t.node.set(k, v.clone());
                     }
                 }

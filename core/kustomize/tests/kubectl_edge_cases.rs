@@ -187,6 +187,7 @@ spec:
   - {port: 8080, name: extra}
 ";
 
+#[allow(clippy::too_many_lines)] // one table of cases
 fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         (
