@@ -71,6 +71,11 @@ pub struct Resource {
     /// (the texts of kustomize's origin and transformations annotations).
     origin: Option<String>,
     transformations: Vec<String>,
+    /// Whether kustomize's previous ids of the object include its current name
+    /// (a namespace transformer ran after its last rename).
+    current_is_previous: bool,
+    /// Kinds it had before a patch changed its kind.
+    prev_kinds: Vec<String>,
 }
 
 impl Resource {
@@ -103,6 +108,7 @@ impl Resource {
     }
     fn set_name(&mut self, name: String, by: By) {
         self.remember();
+        self.current_is_previous = false;
         if let Some(meta) = self.node.entry_map("metadata", Some(by)) {
             let base = meta.get("name").and_then(|n| n.base);
             let mut n = KNode::str(name).with_by(Some(by));
@@ -186,6 +192,7 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         uids: 0,
         cfg: schema::config().clone(),
         openapi: None,
+        openapi_set: false,
         origin_annotations: false,
         transformer_annotations: false,
         top: dir.clone(),
@@ -206,7 +213,8 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
-    fix_name_references(&mut res, &b.cfg);
+    fix_name_references(&mut res, &b.cfg)
+        .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
     res.retain(|r| {
         r.node
@@ -408,6 +416,9 @@ struct Builder<'a> {
     cfg: schema::Config,
     /// A custom `OpenAPI` schema (`openapi: {path: …}`), over kyaml's.
     openapi: Option<std::sync::Arc<schema::Schema>>,
+    /// A schema was chosen (custom or a built-in version): the first one set
+    /// wins, so a base's schema does not override its overlay's choice.
+    openapi_set: bool,
     /// `buildMetadata` of the top-level kustomization, and its folder.
     origin_annotations: bool,
     transformer_annotations: bool,
@@ -656,13 +667,14 @@ impl Builder<'_> {
         // A kustomization is read into a Go struct through JSON, where a
         // repeated key is not an error.
         let docs = self.parse_docs_with(&path, &text, id, true)?;
-        let k = docs.into_iter().next().unwrap_or_else(KNode::map);
+        let mut k = docs.into_iter().next().unwrap_or_else(KNode::map);
         if !matches!(k.v, KVal::Map(_)) {
             return Err(KustomizeError::Parse {
                 path,
                 message: "a kustomization must be a mapping".into(),
             });
         }
+        fold_field_names(&mut k);
         Ok((path, id, k))
     }
 
@@ -730,7 +742,7 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["validators", "crds"] {
+        for unsupported in ["validators"] {
             if k.get(unsupported)
                 .is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null())
             {
@@ -764,10 +776,12 @@ impl Builder<'_> {
                     .unwrap_or_else(KNode::map);
                 // The first schema set wins: the top-level kustomization's is
                 // read before any other kustomization is loaded.
-                if self.openapi.is_none() {
+                if !self.openapi_set {
+                    self.openapi_set = true;
                     self.openapi = Some(std::sync::Arc::new(schema::Schema::from_node(&doc)));
                 }
             } else if let Some(v) = o.get("version").and_then(KNode::scalar_text) {
+                self.openapi_set = true;
                 if v != "v1.21.2" {
                     return Err(KustomizeError::invalid(
                         &kpath,
@@ -804,6 +818,19 @@ impl Builder<'_> {
                 ra.push(r);
             }
         }
+        // CRD schemas: name references (and label, annotation, prefix fields)
+        // their OpenAPI definitions declare
+        if let Some(list) = k.get("crds").and_then(KNode::as_seq) {
+            for c in list {
+                let Some(rel) = c.scalar_text() else { continue };
+                let p = self.resolve_path(dir, &rel, &kpath)?;
+                self.check_root(dir, &p, &kpath)?;
+                let (id, text) = self.read(&p, &kpath)?;
+                for d in self.parse_docs(&p, &text, id)? {
+                    self.cfg.merge(&schema::config_from_crds(&d));
+                }
+            }
+        }
         // transformer configurations
         if let Some(list) = k.get("configurations").and_then(KNode::as_seq) {
             for c in list {
@@ -834,6 +861,11 @@ impl Builder<'_> {
                     let gkind = match conf.get_str("kind") {
                         Some("ConfigMapGenerator") => "ConfigMap",
                         Some("SecretGenerator") => "Secret",
+                        Some("IAMPolicyGenerator") => {
+                            let r = self.iam_policy(&kpath, kid, &conf)?;
+                            ra.push(r);
+                            continue;
+                        }
                         other => {
                             return Err(KustomizeError::Unsupported {
                                 path: kpath.clone(),
@@ -1019,15 +1051,45 @@ impl Builder<'_> {
                 at(k.get("namePrefix").or_else(|| k.get("nameSuffix"))),
                 OriginRole::Transformer,
             );
+            // Field specs of `configurations` naming kinds for `metadata/name`
+            // restrict the transformer to those kinds (as kubectl does).
+            let custom = |section: &str| -> Vec<FieldSpec> {
+                self.cfg
+                    .specs(section)
+                    .iter()
+                    .filter(|s| {
+                        s.path == "metadata/name"
+                            && !(s.group.is_empty() && s.version.is_empty() && s.kind.is_empty())
+                    })
+                    .cloned()
+                    .collect()
+            };
+            let (only_prefix, only_suffix) = (custom("namePrefix"), custom("nameSuffix"));
+            let applies = |only: &[FieldSpec], r: &Resource| {
+                only.is_empty() || only.iter().any(|s| transform::spec_matches(s, &r.node))
+            };
             for r in ra.iter_mut() {
                 if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
                     || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
                 {
                     continue;
                 }
-                let name = format!("{prefix}{}{suffix}", r.name());
+                let p = if applies(&only_prefix, r) {
+                    prefix.clone()
+                } else {
+                    String::new()
+                };
+                let s = if applies(&only_suffix, r) {
+                    suffix.clone()
+                } else {
+                    String::new()
+                };
+                if p.is_empty() && s.is_empty() {
+                    continue;
+                }
+                let name = format!("{p}{}{s}", r.name());
                 r.set_name(name, by);
-                r.affixes.push((prefix.clone(), suffix.clone()));
+                r.affixes.push((p, s));
             }
         }
         let cfg = self.cfg.clone();
@@ -1183,6 +1245,72 @@ impl Builder<'_> {
             }
         }
         Ok(())
+    }
+
+    /// kustomize's built-in `IAMPolicyGenerator`: a `ServiceAccount` bound to a
+    /// cloud service account (only `cloud: gke` is supported, as in kustomize).
+    fn iam_policy(
+        &mut self,
+        kpath: &str,
+        kid: u32,
+        conf: &KNode,
+    ) -> Result<Resource, KustomizeError> {
+        let text = |path: &[&str]| {
+            conf.path(path)
+                .and_then(KNode::scalar_text)
+                .unwrap_or_default()
+        };
+        let cloud = text(&["cloud"]);
+        if cloud != "gke" {
+            return Err(KustomizeError::invalid(
+                kpath,
+                format!("cloud provider {cloud} not supported yet"),
+            ));
+        }
+        let loc = conf.base.unwrap_or(Loc {
+            file: kid,
+            span: Span::new(0, 0),
+        });
+        let by = (loc, OriginRole::Generator);
+        let name = text(&["kubernetesService", "name"]);
+        let ns = text(&["kubernetesService", "namespace"]);
+        let mut annotations = KNode::map();
+        annotations.set(
+            "iam.gke.io/gcp-service-account",
+            KNode::str(format!(
+                "{}@{}.iam.gserviceaccount.com",
+                text(&["serviceAccount", "name"]),
+                text(&["serviceAccount", "projectId"])
+            )),
+        );
+        let mut meta = KNode::map();
+        meta.set("annotations", annotations);
+        meta.set("name", KNode::str(name.clone()));
+        if !ns.is_empty() {
+            meta.set("namespace", KNode::str(ns.clone()));
+        }
+        let mut obj = KNode::map();
+        obj.set("apiVersion", KNode::str("v1"));
+        obj.set("kind", KNode::str("ServiceAccount"));
+        obj.set("metadata", meta);
+        obj.fill_base(loc);
+        obj.mark(by);
+        let origin = format!(
+            "configuredIn: {}\nconfiguredBy:\n  apiVersion: builtin\n  kind: IAMPolicyGenerator\n",
+            self.relative(kpath)
+        );
+        Ok(Resource {
+            node: obj,
+            names: vec![(ns, name)],
+            needs_hash: false,
+            file: kid,
+            uid: self.next_uid(),
+            affixes: Vec::new(),
+            origin: Some(origin),
+            transformations: Vec::new(),
+            current_is_previous: false,
+            prev_kinds: Vec::new(),
+        })
     }
 
     /// The configuration objects of a `transformers`/`generators` entry: a
@@ -1392,6 +1520,7 @@ impl Builder<'_> {
                 });
             }
             "HashTransformer" => return Ok(()),
+            "ValueAddTransformer" => return value_add(dir, kpath, conf, ra, by),
             other => {
                 return Err(KustomizeError::Unsupported {
                     path: kpath.to_string(),
@@ -1473,6 +1602,8 @@ impl Builder<'_> {
                         affixes: Vec::new(),
                         origin: Some(format!("path: {}\n", self.relative(&p))),
                         transformations: Vec::new(),
+                        current_is_previous: false,
+                        prev_kinds: Vec::new(),
                     };
                     r.remember();
                     out.push(r);
@@ -1738,14 +1869,25 @@ impl Builder<'_> {
                     affixes: Vec::new(),
                     origin: Some(generated_origin),
                     transformations: Vec::new(),
+                    current_is_previous: false,
+                    prev_kinds: Vec::new(),
                 };
-                if ra.iter().any(|x| x.id() == r.id()) {
+                // kustomize matches any id the object had, an empty namespace
+                // being `default`.
+                let effective = |n: &str| if n.is_empty() { "default" } else { n }.to_string();
+                let clash = ra.iter().any(|x| {
+                    x.kind() == kind
+                        && x.api_version() == "v1"
+                        && (x
+                            .names
+                            .iter()
+                            .any(|(n, m)| *m == name && effective(n) == effective(&ns))
+                            || (x.name() == name && effective(&x.namespace()) == effective(&ns)))
+                });
+                if clash {
                     return Err(KustomizeError::invalid(
                         kpath,
-                        format!(
-                            "may not add resource with an already registered id: {}",
-                            r.id()
-                        ),
+                        format!("id {} exists; behavior must be merge or replace", r.id()),
                     ));
                 }
                 ra.push(r);
@@ -1791,6 +1933,18 @@ impl Builder<'_> {
                         for (k, v) in pairs {
                             m.set(k, KNode::str(v.clone()).with_by(Some(by)));
                         }
+                    }
+                }
+                // The result is the generated object with the old one's data
+                // and metadata merged in: its other fields (`type`,
+                // `immutable`) are the generated object's.
+                let keep = ["apiVersion", "kind", "metadata", "data", "binaryData"];
+                if let Some(entries) = t.node.as_map_mut() {
+                    entries.retain(|(k, _)| keep.contains(&k.as_str()));
+                }
+                for (k, v) in obj.as_map().map_or(&[][..], Vec::as_slice) {
+                    if !keep.contains(&k.as_str()) {
+                        t.node.set(k, v.clone());
                     }
                 }
                 if disable_hash {
@@ -1894,7 +2048,7 @@ impl Builder<'_> {
             .iter()
             .enumerate()
             .filter(|(_, r)| {
-                r.kind() == kind
+                (r.kind() == kind || r.prev_kinds.iter().any(|k| k == kind))
                     && r.group() == g
                     && r.names
                         .iter()
@@ -2032,7 +2186,9 @@ impl Builder<'_> {
                                 r.set_name(new_name, (loc, OriginRole::Patch));
                             }
                         }
-                        let _ = old_kind;
+                        if r.kind() != old_kind && !r.prev_kinds.contains(&old_kind) {
+                            r.prev_kinds.push(old_kind);
+                        }
                         r.remember();
                     }
                     for i in deleted.into_iter().rev() {
@@ -2058,6 +2214,168 @@ fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::
     let keep = smp::merge_map(&mut r.node, &p, def.as_deref(), &cx);
     r.remember();
     keep
+}
+
+/// kustomize's built-in `ValueAddTransformer`: a value (by default the name
+/// of the kustomization's folder) written into fields of the selected objects,
+/// or inserted as a part of a path-like field (`filePathPosition`).
+fn value_add(
+    dir: &str,
+    kpath: &str,
+    conf: &KNode,
+    ra: &mut [Resource],
+    by: By,
+) -> Result<(), KustomizeError> {
+    let mut value = conf
+        .get("value")
+        .and_then(KNode::scalar_text)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    if value.is_empty() {
+        value = dir.rsplit('/').next().unwrap_or(dir).to_string();
+        if value.is_empty() {
+            value = ".".into();
+        }
+    }
+    let targets = conf
+        .get("targets")
+        .and_then(KNode::as_seq)
+        .cloned()
+        .unwrap_or_default();
+    for t in &targets {
+        let sel = match t.get("selector") {
+            Some(s) => Some(Selector::from(s).map_err(|e| KustomizeError::invalid(kpath, e))?),
+            None => None,
+        };
+        let field = t
+            .get("fieldPath")
+            .and_then(KNode::scalar_text)
+            .filter(|f| !f.is_empty())
+            .unwrap_or_else(|| "metadata/namespace".into());
+        let pos = t
+            .get("filePathPosition")
+            .and_then(KNode::scalar_text)
+            .and_then(|p| p.parse::<i64>().ok())
+            .unwrap_or(0);
+        for r in ra.iter_mut() {
+            if sel.as_ref().is_some_and(|s| !s.matches(r)) {
+                continue;
+            }
+            if field == "metadata/namespace" {
+                // kustomize's namespace filter alone: no previous id is kept.
+                if !schema::is_cluster_scoped(r.api_version(), r.kind()) {
+                    if let Some(meta) = r.node.entry_map("metadata", Some(by)) {
+                        meta.set("namespace", KNode::str(value.clone()).with_by(Some(by)));
+                    }
+                }
+                continue;
+            }
+            let path = transform::split_path(&field);
+            let value = value.clone();
+            transform::visit(
+                &mut r.node,
+                &path,
+                true,
+                &|| KNode::str(""),
+                Some(by),
+                &mut |n| {
+                    let old = n.scalar_text().unwrap_or_default();
+                    let new = if pos > 0 {
+                        insert_path_part(&old, usize::try_from(pos - 1).unwrap_or(0), &value)
+                    } else {
+                        value.clone()
+                    };
+                    *n = KNode::str(new).with_by(Some(by));
+                },
+            );
+        }
+    }
+    Ok(())
+}
+
+/// `part` inserted as the `pos`-th element of the slash-separated `path`
+/// (kustomize's `filesys.InsertPathPart`).
+fn insert_path_part(path: &str, pos: usize, part: &str) -> String {
+    let absolute = path.starts_with('/');
+    let mut parts: Vec<&str> = path.split('/').filter(|p| !p.is_empty()).collect();
+    // An absolute path splits into a leading empty element first.
+    let at = if absolute { pos.saturating_sub(1) } else { pos }.min(parts.len());
+    parts.insert(at, part);
+    let joined = parts
+        .into_iter()
+        .filter(|p| !p.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
+    if absolute && pos > 0 {
+        format!("/{joined}")
+    } else {
+        joined
+    }
+}
+
+/// The fields of a kustomization, as its Go struct names them.
+const KUSTOMIZATION_FIELDS: &[&str] = &[
+    "apiVersion",
+    "kind",
+    "metadata",
+    "openapi",
+    "namePrefix",
+    "nameSuffix",
+    "namespace",
+    "commonLabels",
+    "labels",
+    "commonAnnotations",
+    "patchesStrategicMerge",
+    "patchesJson6902",
+    "patches",
+    "images",
+    "imageTags",
+    "replacements",
+    "replicas",
+    "vars",
+    "sortOptions",
+    "resources",
+    "components",
+    "crds",
+    "bases",
+    "configMapGenerator",
+    "secretGenerator",
+    "helmGlobals",
+    "helmCharts",
+    "helmChartInflationGenerator",
+    "generatorOptions",
+    "configurations",
+    "generators",
+    "transformers",
+    "validators",
+    "buildMetadata",
+];
+
+/// kustomize reads a kustomization through Go's JSON decoder, which matches
+/// field names without regard to case (`nameprefix` is `namePrefix`); a later
+/// key for the same field wins.
+fn fold_field_names(k: &mut KNode) {
+    let Some(entries) = k.as_map_mut() else {
+        return;
+    };
+    let mut out: Vec<(String, KNode)> = Vec::with_capacity(entries.len());
+    for (key, v) in std::mem::take(entries) {
+        let canon = if KUSTOMIZATION_FIELDS.contains(&key.as_str()) {
+            key
+        } else {
+            KUSTOMIZATION_FIELDS
+                .iter()
+                .find(|f| f.to_lowercase() == key.to_lowercase())
+                .map_or(key, |f| (*f).to_string())
+        };
+        if let Some(slot) = out.iter_mut().find(|(k2, _)| *k2 == canon) {
+            slot.1 = v;
+        } else {
+            out.push((canon, v));
+        }
+    }
+    *entries = out;
 }
 
 /// A patch `target`.
@@ -2166,6 +2484,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
     let api = r.api_version().to_string();
     let kind = r.kind().to_string();
     r.remember();
+    r.current_is_previous = true;
     if kind == "Namespace" && api == "v1" {
         // kustomize's namespace field spec renames Namespace objects.
         r.set_name(ns.to_string(), by);
@@ -2220,7 +2539,7 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
 /// got the same name prefixes and suffixes as the referrer win.
 // One step of kustomize's build, kept whole to read against its source.
 #[allow(clippy::too_many_lines)]
-fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
+fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(), String> {
     struct Snap {
         kind: String,
         api: String,
@@ -2228,6 +2547,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
         ns: String,
         names: Vec<(String, String)>,
         affixes: Vec<(String, String)>,
+        current_is_previous: bool,
     }
     let snapshot: Vec<Snap> = res
         .iter()
@@ -2238,6 +2558,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             ns: r.namespace(),
             names: r.names.clone(),
             affixes: r.affixes.clone(),
+            current_is_previous: r.current_is_previous,
         })
         .collect();
     // Candidates by (kind, any name they had).
@@ -2251,10 +2572,58 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             by_name.entry((c.kind.as_str(), n)).or_default().push(i);
         }
     }
+    let ambiguous: std::cell::RefCell<Option<String>> = std::cell::RefCell::new(None);
+    for r in res.iter() {
+        // kustomize reads the namespaces a RoleBinding's service accounts are
+        // in, and refuses one that is present but not a string.
+        let blank = r.kind() == "RoleBinding"
+            && r.node
+                .get("subjects")
+                .and_then(KNode::as_seq)
+                .is_some_and(|subjects| {
+                    subjects.iter().any(|s| {
+                        s.get_str("kind") == Some("ServiceAccount")
+                            && s.get("namespace")
+                                .is_some_and(|n| !matches!(n.v, KVal::Str(_)))
+                    })
+                });
+        if blank {
+            return Err(format!(
+                "Invalid Input: namespace is blank for resource {:?}",
+                r.id()
+            ));
+        }
+    }
     for r in res.iter_mut() {
         let referrer_ns = r.namespace();
         let referrer_cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
         let referrer_affixes = r.affixes.clone();
+        let referrer_id = r.id();
+        // kustomize's `SubsetThatCouldBeReferencedByResource`: a namespaced
+        // referrer sees cluster-scoped objects, those of its namespace and, for
+        // a RoleBinding, those in the namespaces of its service accounts.
+        let rb_namespaces: Vec<String> = if r.kind() == "RoleBinding" {
+            r.node
+                .get("subjects")
+                .and_then(KNode::as_seq)
+                .map(|subjects| {
+                    subjects
+                        .iter()
+                        .filter(|s| s.get_str("kind") == Some("ServiceAccount"))
+                        .filter_map(|s| s.get_str("namespace").map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        } else {
+            Vec::new()
+        };
+        let effective = |n: &str| if n.is_empty() { "default" } else { n }.to_string();
+        let visible = |c: &Snap| {
+            referrer_cluster
+                || schema::is_cluster_scoped(&c.api, &c.kind)
+                || effective(&c.ns) == effective(&referrer_ns)
+                || rb_namespaces.contains(&c.ns)
+        };
         for nr in &cfg.name_refs {
             for spec in &nr.referrers {
                 if !transform::spec_matches(spec, &r.node) {
@@ -2268,50 +2637,88 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 }
                 let nr_kind = nr.kind.clone();
                 let nr_group = nr.group.clone();
-                let candidates =
-                    |old: &str, ns_hint: Option<&str>| -> Option<(String, String, bool)> {
-                        let mut found: Vec<&Snap> = Vec::new();
-                        let pool = by_name
-                            .get(&(nr_kind.as_str(), old))
-                            .map_or(&[][..], Vec::as_slice);
-                        for c in pool.iter().filter_map(|i| snapshot.get(*i)) {
-                            let (g, _) = transform::split_api_version(&c.api);
-                            if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
-                                continue;
-                            }
-                            if !c.names.iter().any(|(_, nm)| nm == old) && c.name != old {
-                                continue;
-                            }
-                            let want_ns = ns_hint.unwrap_or(&referrer_ns);
-                            let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
-                                || (referrer_cluster && ns_hint.is_none())
-                                || c.ns == want_ns
-                                || c.names.iter().any(|(n2, nm)| nm == old && n2 == want_ns)
-                                || (want_ns.is_empty() && c.ns == "default")
-                                || (c.ns.is_empty() && want_ns == "default");
-                            if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
-                                found.push(c);
-                            }
+                let candidates = |old: &str,
+                                  ns_hint: Option<&str>,
+                                  by_map: bool|
+                 -> Option<(String, String, bool)> {
+                    let mut found: Vec<&Snap> = Vec::new();
+                    let pool = by_name
+                        .get(&(nr_kind.as_str(), old))
+                        .map_or(&[][..], Vec::as_slice);
+                    for c in pool
+                        .iter()
+                        .filter_map(|i| snapshot.get(*i))
+                        .filter(|c| visible(c))
+                    {
+                        let (g, _) = transform::split_api_version(&c.api);
+                        if c.kind != nr_kind || (!nr_group.is_empty() && g != nr_group) {
+                            continue;
                         }
-                        if found.len() > 1 {
-                            found.retain(|c| c.affixes == referrer_affixes);
+                        // kustomize's candidates are objects whose id changed
+                        // (a previous id with that name), not the current one.
+                        let previous = c.names.split_last().map_or(&[][..], |(_, p)| p);
+                        let had = previous.iter().any(|(_, nm)| nm == old)
+                            || (c.current_is_previous && c.name == old);
+                        if !had {
+                            continue;
                         }
-                        match found.as_slice() {
-                            [c] => Some((
-                                c.name.clone(),
-                                c.ns.clone(),
-                                c.names.iter().any(|(n, _)| *n != c.ns),
-                            )),
-                            _ => None,
+                        let want_ns = ns_hint.unwrap_or(&referrer_ns);
+                        let ns_ok = schema::is_cluster_scoped(&c.api, &c.kind)
+                            || (referrer_cluster && ns_hint.is_none())
+                            || c.ns == want_ns
+                            || c.names
+                                .iter()
+                                .any(|(n2, nm)| nm == old && effective(n2) == effective(want_ns))
+                            || (want_ns.is_empty() && c.ns == "default")
+                            || (c.ns.is_empty() && want_ns == "default");
+                        if ns_ok && !found.iter().any(|f| f.name == c.name && f.ns == c.ns) {
+                            found.push(c);
                         }
-                    };
+                    }
+                    if found.len() > 1 {
+                        found.retain(|c| same_affixes(&c.affixes, &referrer_affixes));
+                    }
+                    let identical = found.first().is_some_and(|f| {
+                        found
+                            .iter()
+                            .all(|c| c.name == f.name && (!by_map || c.ns == f.ns))
+                    });
+                    if found.len() > 1 && !identical {
+                        // kustomize refuses to guess.
+                        let ids: Vec<String> = found
+                            .iter()
+                            .map(|c| {
+                                let ns = if c.ns.is_empty() { "[noNs]" } else { &c.ns };
+                                format!("{}.{}/{}.{ns}", c.kind, c.api, c.name)
+                            })
+                            .collect();
+                        let mut slot = ambiguous.borrow_mut();
+                        if slot.is_none() {
+                            *slot = Some(format!(
+                                    "updating name reference in '{}' field of '{referrer_id}': found multiple possible referrals: {}",
+                                    spec.path,
+                                    ids.join(", ")
+                                ));
+                        }
+                        return None;
+                    }
+                    found.first().map(|c| {
+                        (
+                            c.name.clone(),
+                            c.ns.clone(),
+                            c.names.iter().any(|(n, _)| *n != c.ns),
+                        )
+                    })
+                };
                 let rename_map = |n: &mut KNode| {
                     if n.get_str("kind").is_some_and(|k| k != nr_kind) {
                         return;
                     }
                     let ns_hint = n.get_str("namespace").map(str::to_string);
                     if let Some(old) = n.get_str("name").map(str::to_string) {
-                        if let Some((new, new_ns, moved)) = candidates(&old, ns_hint.as_deref()) {
+                        if let Some((new, new_ns, moved)) =
+                            candidates(&old, ns_hint.as_deref(), true)
+                        {
                             if new != old {
                                 n.set("name", KNode::str(new));
                             }
@@ -2329,7 +2736,7 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
                 };
                 let mut one = |n: &mut KNode| match &mut n.v {
                     KVal::Str(old) if !by_parent => {
-                        if let Some((new, _, _)) = candidates(old, None) {
+                        if let Some((new, _, _)) = candidates(old, None, false) {
                             if new != *old {
                                 *old = new;
                             }
@@ -2355,6 +2762,29 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) {
             }
         }
     }
+    match ambiguous.into_inner() {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// kustomize's `PrefixesSuffixesEquals`: the prefixes (and the suffixes) of one
+/// object end with those of the other.
+fn same_affixes(a: &[(String, String)], b: &[(String, String)]) -> bool {
+    let list = |v: &[(String, String)], suffix: bool| -> Vec<String> {
+        v.iter()
+            .map(|(p, s)| if suffix { s.clone() } else { p.clone() })
+            .filter(|x| !x.is_empty())
+            .collect()
+    };
+    let ends = |x: Vec<String>, y: Vec<String>| {
+        let (long, short) = if x.len() >= y.len() { (x, y) } else { (y, x) };
+        if short.is_empty() {
+            return long.is_empty();
+        }
+        long.ends_with(&short)
+    };
+    ends(list(a, false), list(b, false)) && ends(list(a, true), list(b, true))
 }
 
 /// The text with repeated top-level `key: value` lines (of one document)

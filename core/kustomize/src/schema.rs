@@ -338,3 +338,104 @@ pub fn is_cluster_scoped(api_version: &str, kind: &str) -> bool {
     );
     known_group && CLUSTER.contains(&kind)
 }
+
+/// The transformer configuration kustomize derives from a `crds` file (a map
+/// of `OpenAPI` definitions by type name): for every definition that looks like
+/// a Kubernetes type (`kind`, `apiVersion`, `metadata`), the properties under
+/// it marked `x-kubernetes-object-ref-kind`/`-api-version` become name
+/// references, `x-kubernetes-annotation` and `x-kubernetes-label-selector`
+/// annotation and label fields, `x-kubernetes-identity` prefix fields.
+/// Definitions are followed through `$ref` (at most 32 deep).
+pub fn config_from_crds(defs: &crate::node::KNode) -> crate::node::KNode {
+    use crate::node::{KNode, KVal};
+    fn spec(kind: &str, path: &[String]) -> KNode {
+        let mut n = KNode::map();
+        n.set("kind", KNode::str(kind));
+        n.set("path", KNode::str(path.join("/")));
+        n
+    }
+    #[allow(clippy::too_many_arguments)]
+    fn walk(
+        defs: &KNode,
+        type_name: &str,
+        kind: &str,
+        path: &mut Vec<String>,
+        out: &mut Vec<(&'static str, KNode)>,
+        depth: usize,
+    ) {
+        if depth > 32 {
+            return;
+        }
+        let Some(props) = defs
+            .get(type_name)
+            .and_then(|d| d.path(&["Schema", "properties"]))
+            .and_then(KNode::as_map)
+        else {
+            return;
+        };
+        for (prop, p) in props {
+            path.push(prop.clone());
+            let has = |k: &str| p.get(k).and_then(KNode::as_str).is_some();
+            if has("x-kubernetes-annotation") {
+                out.push(("commonAnnotations", spec(kind, path)));
+            }
+            if has("x-kubernetes-label-selector") {
+                out.push(("commonLabels", spec(kind, path)));
+            }
+            if has("x-kubernetes-identity") {
+                out.push(("namePrefix", spec(kind, path)));
+            }
+            if let (Some(v), Some(k)) = (
+                p.get("x-kubernetes-object-ref-api-version")
+                    .and_then(KNode::as_str),
+                p.get("x-kubernetes-object-ref-kind")
+                    .and_then(KNode::as_str),
+            ) {
+                let key = p
+                    .get("x-kubernetes-object-ref-name-key")
+                    .and_then(KNode::as_str)
+                    .unwrap_or("name");
+                let mut full = path.clone();
+                full.push(key.to_string());
+                let mut r = KNode::map();
+                r.set("kind", KNode::str(k));
+                r.set("version", KNode::str(v));
+                r.set("fieldSpecs", KNode::new(KVal::Seq(vec![spec(kind, &full)])));
+                out.push(("nameReference", r));
+            }
+            if let Some(next) = p.get("$ref").and_then(KNode::as_str) {
+                walk(defs, next, kind, path, out, depth + 1);
+            }
+            path.pop();
+        }
+    }
+    let mut out: Vec<(&'static str, KNode)> = Vec::new();
+    for (name, def) in defs.as_map().map_or(&[][..], Vec::as_slice) {
+        let props = def.path(&["Schema", "properties"]);
+        if !["kind", "apiVersion", "metadata"]
+            .iter()
+            .all(|k| props.and_then(|p| p.get(k)).is_some())
+        {
+            continue;
+        }
+        let kind = name.rsplit('.').next().unwrap_or(name);
+        walk(defs, name, kind, &mut Vec::new(), &mut out, 0);
+    }
+    let mut cfg = KNode::map();
+    for section in [
+        "nameReference",
+        "commonAnnotations",
+        "commonLabels",
+        "namePrefix",
+    ] {
+        let items: Vec<KNode> = out
+            .iter()
+            .filter(|(s, _)| *s == section)
+            .map(|(_, n)| n.clone())
+            .collect();
+        if !items.is_empty() {
+            cfg.set(section, KNode::new(KVal::Seq(items)));
+        }
+    }
+    cfg
+}

@@ -1,7 +1,9 @@
 //! Hand-made kustomizations that probe the corners where kustomize's output
 //! is easy to get wrong (scalar styles, quoting, folding, timestamps, numbers,
 //! unicode; kyaml's strategic merge: list order, directives it keeps as
-//! fields, lists of unknown types replaced, Service ports), each built with
+//! fields, lists of unknown types replaced, Service ports; field names in any
+//! case, built-in generators and transformers, name references kustomize must
+//! not guess, CRD schemas), each built with
 //! Stockade and with `kubectl kustomize`: the outputs must be identical.
 //! SKIPPED where `kubectl` is absent.
 #![allow(
@@ -185,6 +187,7 @@ spec:
   - {port: 8080, name: extra}
 ";
 
+#[allow(clippy::too_many_lines)] // one table of cases
 fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
     vec![
         (
@@ -214,6 +217,97 @@ fn cases() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
                 ),
                 ("k/r.yaml", CUSTOM),
                 ("k/p.yaml", CUSTOM_PATCH),
+            ],
+        ),
+        (
+            "field names in any case, built-in generators and transformers",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "nameprefix: x-\nNameSuffix: -y\nresources: [r.yaml]\ngenerators:\n- |-\n  apiVersion: builtin\n  kind: IAMPolicyGenerator\n  metadata: {name: g}\n  cloud: gke\n  kubernetesService: {name: ksa, namespace: kns}\n  serviceAccount: {name: gsa, projectId: proj}\ntransformers:\n- |-\n  apiVersion: builtin\n  kind: ValueAddTransformer\n  metadata: {name: v}\n  targets:\n  - selector: {kind: ConfigMap}\n    fieldPath: data/path\n    filePathPosition: 2\n  - fieldPath: metadata/namespace\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\ndata: {path: a/b/c}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: nsx}\n",
+                ),
+            ],
+        ),
+        (
+            "name references: blank-looking namespaces that are strings, unchanged candidates",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "resources: [r.yaml, o]\nconfigMapGenerator:\n- {name: c, namespace: one, literals: [a=b]}\n- {name: c, namespace: two, literals: [a=b]}\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: base}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: \"\"}\n- {kind: ServiceAccount, name: sa, namespace: base}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: base}\n- {kind: User, name: u, namespace: null}\n",
+                ),
+                (
+                    "k/o/kustomization.yaml",
+                    "namespace: moved\nnamePrefix: p-\nresources: [sa.yaml]\n",
+                ),
+                (
+                    "k/o/sa.yaml",
+                    "apiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa, namespace: base}\n",
+                ),
+            ],
+        ),
+        (
+            "CRD schemas and prefixes restricted by configurations",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "crds: [crd.json]\nconfigurations: [c.yaml]\nnamePrefix: p-\nresources: [r.yaml]\n",
+                ),
+                (
+                    "k/c.yaml",
+                    "namePrefix:\n- {path: metadata/name, kind: Secret}\n- {path: metadata/name, kind: Foo}\n",
+                ),
+                (
+                    "k/crd.json",
+                    r#"{"x.Foo": {"Schema": {"properties": {"kind": {}, "apiVersion": {}, "metadata": {}, "spec": {"$ref": "x.FooSpec"}}}},
+ "x.FooSpec": {"Schema": {"properties": {"secret": {"x-kubernetes-object-ref-api-version": "v1", "x-kubernetes-object-ref-kind": "Secret", "x-kubernetes-object-ref-name-key": "id"}}}}}"#,
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: s}\n---\napiVersion: ex.com/v1\nkind: Foo\nmetadata: {name: f}\nspec: {secret: {id: s}}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: cm}\n",
+                ),
+            ],
+        ),
+        (
+            "one base in two namespaces, references by namespace `default`",
+            vec![
+                ("k/kustomization.yaml", "resources: [a, b]\n"),
+                (
+                    "k/a/kustomization.yaml",
+                    "namespace: na\nnamePrefix: a-\nresources: [../base]\n",
+                ),
+                (
+                    "k/b/kustomization.yaml",
+                    "namespace: nb\nnameSuffix: -b\nresources: [../base]\n",
+                ),
+                (
+                    "k/base/kustomization.yaml",
+                    "resources: [r.yaml]\nconfigMapGenerator:\n- {name: cfg, literals: [x=1]}\n",
+                ),
+                (
+                    "k/base/r.yaml",
+                    "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n      serviceAccountName: sa\n      containers:\n      - {name: c, image: nginx, envFrom: [{configMapRef: {name: cfg}}]}\n      volumes:\n      - {name: v, configMap: {name: cfg}}\n---\napiVersion: v1\nkind: ServiceAccount\nmetadata: {name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata: {name: rb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: r}\nsubjects:\n- {kind: ServiceAccount, name: sa}\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: {name: r}\nrules: []\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata: {name: crb}\nroleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cr}\nsubjects:\n- {kind: ServiceAccount, name: sa, namespace: default}\n",
+                ),
+            ],
+        ),
+        (
+            "generators merged into existing objects",
+            vec![
+                (
+                    "k/kustomization.yaml",
+                    "resources: [r.yaml]\nsecretGenerator:\n- {name: sec, behavior: merge, literals: [k=v]}\n- {name: s2, behavior: merge, type: foo, literals: [k=v]}\nconfigMapGenerator:\n- {name: c, behavior: merge, literals: [k=v], options: {immutable: true}}\n",
+                ),
+                (
+                    "k/r.yaml",
+                    "apiVersion: v1\nkind: Secret\nmetadata: {name: sec}\ntype: kubernetes.io/tls\ndata: {a: YQ==}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s2}\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\n",
+                ),
             ],
         ),
     ]
