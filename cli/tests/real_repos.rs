@@ -324,25 +324,32 @@ fn templates_are_skipped_with_a_reason_charts_rendered_and_kustomizations_built(
 fn text_summary_counts_skipped_and_verbose_lists_them() {
     let dir = TempDir::new("summary");
     dir.write("Dockerfile.template", "FROM {{ base }}\n");
+    dir.write("deploy.yaml.j2", "{% if x %}\n");
+    // Built, not skipped: an empty kustomization is one (empty) scanned file.
     dir.write("overlays/prod/kustomization.yaml", "resources: []\n");
     dir.write("Dockerfile", LATEST);
     let out = run_in(dir.path(), &["scan", "--no-config"]);
     assert!(
+        out.stdout.contains("\nScanned 2 files (1 document)"),
+        "{}",
         out.stdout
-            .contains("\nSkipped 2: 1 kustomization, 1 template (--verbose lists them)\n"),
+    );
+    assert!(
+        out.stdout
+            .contains("\nSkipped 2: 2 template (--verbose lists them)\n"),
         "{}",
         out.stdout
     );
     let out = run_in(dir.path(), &["scan", "--no-config", "-v"]);
     assert!(
         out.stdout
-            .contains("\n  skipped overlays/prod: kustomization: not built yet"),
+            .contains("\n  skipped Dockerfile.template: a template file"),
         "{}",
         out.stdout
     );
     assert!(
         out.stdout
-            .contains("\n  skipped Dockerfile.template: a template file"),
+            .contains("\n  skipped deploy.yaml.j2: a template file"),
         "{}",
         out.stdout
     );
