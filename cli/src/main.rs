@@ -10,6 +10,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod config;
+mod fix;
 mod inputs;
 mod kyverno;
 mod netpol;
@@ -149,6 +150,21 @@ struct ScanArgs {
     /// findings with the rule id `<policy>/<rule>`.
     #[arg(long, value_name = "PATH")]
     kyverno: Vec<PathBuf>,
+
+    /// Apply the safe fixes to the files (rescanning until nothing more applies),
+    /// then report what remains; the count of fixes applied goes to stderr.
+    #[arg(long)]
+    fix: bool,
+
+    /// With --fix or --diff, apply unsafe fixes too (they change behaviour:
+    /// read each one).
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them (implies the
+    /// fix rounds of --fix, on the texts in memory).
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Args, Debug)]
@@ -347,6 +363,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         return fail("`-` reads standard input, whose kind cannot be detected: pass --kind dockerfile or --kind kubernetes");
     }
 
+    let mut fixed: Option<String> = None;
     let (report, sources) = match scan_config(args) {
         Ok(config) => {
             let stdin = if wants_stdin {
@@ -384,23 +401,41 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 Some((policies, inventory))
             };
             let notices = config.notices().to_vec();
-            let (mut report, sources) = scan::scan_all(
-                config,
-                &collected.inputs,
-                args.kind,
-                stdin.as_deref(),
-                threads,
-                policies,
-                kyverno_policies,
-            );
-            report.errors.extend(collected.errors);
-            report.errors.extend(policy_errors);
-            report.errors.extend(kyverno_errors);
-            report.summary.skipped.extend(collected.skipped);
-            report.summary.notices.extend(notices);
-            report.summary.notices.sort();
-            report.summary.notices.dedup();
-            (report, sources)
+            let scan_once = |overlay: &fix::Overlay| {
+                let (mut report, sources) = scan::scan_all(
+                    config.clone(),
+                    &collected.inputs,
+                    args.kind,
+                    stdin.as_deref(),
+                    threads,
+                    policies.clone(),
+                    kyverno_policies.clone(),
+                    overlay,
+                );
+                report.errors.extend(collected.errors.iter().cloned());
+                report.errors.extend(policy_errors.iter().cloned());
+                report.errors.extend(kyverno_errors.iter().cloned());
+                report.summary.skipped.extend(collected.skipped.iter().cloned());
+                report.summary.notices.extend(notices.iter().cloned());
+                report.summary.notices.sort();
+                report.summary.notices.dedup();
+                (report, sources)
+            };
+            match fix::Mode::of(args.fix, args.unsafe_fixes, args.diff) {
+                None => scan_once(&fix::Overlay::new()),
+                Some(mode) => match fix::run(mode, scan_once) {
+                    Ok(done) => {
+                        fixed = Some(done.summary);
+                        if let Some(diff) = done.diff {
+                            if let Err(e) = print(&diff) {
+                                return fail(&e);
+                            }
+                        }
+                        (done.report, done.sources)
+                    }
+                    Err(e) => return fail(&e),
+                },
+            }
         }
         Err(failed) => {
             let mut report = Report::default();
@@ -417,9 +452,14 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     for e in &report.errors {
         eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
     }
+    if let Some(summary) = &fixed {
+        eprintln!("{summary}");
+    }
     let written = match &args.output {
         Some(path) => std::fs::write(path, rendered)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        // `--diff` prints the diff alone (the report goes to --output when asked).
+        None if args.diff => Ok(()),
         None => print(&rendered),
     };
     if let Err(e) = written {

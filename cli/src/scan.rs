@@ -80,6 +80,11 @@ fn parallel<T: Sync, R: Send>(
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
 /// merged report and the text of every scanned source, by path.
+///
+/// The text of an input is read from `overlay` (by its reported path) instead of
+/// its file when it is there: `scan --fix` rescans fixed texts before writing
+/// them, `--diff` without writing them.
+#[allow(clippy::too_many_arguments)]
 pub fn scan_all(
     config: Config,
     inputs: &[Input],
@@ -88,12 +93,13 @@ pub fn scan_all(
     threads: usize,
     policies: Option<(stockade::rego::Policies, stockade::rego::Inventory)>,
     kyverno: stockade::kyverno::Policies,
+    overlay: &BTreeMap<String, String>,
 ) -> (Report, BTreeMap<String, String>) {
     let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }
-    let loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin));
+    let loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin, overlay));
 
     // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
     // inventory) over every loaded source; each source is then scanned in parallel.
@@ -184,9 +190,22 @@ fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
 }
 
 /// Read one input and decide what to do with it.
-fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
+fn load(
+    engine: &Engine,
+    input: &Input,
+    kind: Option<Kind>,
+    stdin: Option<&[u8]>,
+    overlay: &BTreeMap<String, String>,
+) -> Loaded {
     let (display, named, bytes) = match input {
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
+        Input::File {
+            display, named, ..
+        } if overlay.contains_key(display) => (
+            display.as_str(),
+            *named,
+            overlay.get(display).map(|t| t.as_bytes().to_vec()).unwrap_or_default(),
+        ),
         Input::File {
             path,
             display,

@@ -16,6 +16,7 @@ pub mod expand;
 pub mod model;
 mod pack;
 pub mod parser;
+pub mod fixes;
 pub mod rules;
 
 use stockade_source::context::Context;

@@ -87,6 +87,7 @@
     )
 )]
 
+mod fix;
 pub mod hardening;
 pub mod namespaces;
 mod pack;
@@ -320,7 +321,7 @@ pub fn check_manifest_with(
                 }
             }
         }
-    }
+    }    fix::attach(manifest, ctx);
 }
 
 fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {

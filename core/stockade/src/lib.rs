@@ -114,6 +114,7 @@ pub use stockade_source::context::Context;
 pub use stockade_source::finding::{
     Diagnostic, ErrorKind, Finding, OriginLocation, Problem, Report, ScanError, Skipped, Summary,
 };
+pub use stockade_source::fix;
 pub use stockade_source::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
 pub use stockade_source::rule::{Category, Pack, RuleMeta, Severity};
 pub use stockade_source::source::{LineIndex, Position, Source, Span, Utf16Position};
