@@ -15,7 +15,9 @@ fn positions(c: &mut Criterion) {
     }
     let source = Source::new("big.yaml", text);
     let len = source.text().len() as u32;
-    let offsets: Vec<u32> = (0..20_000u32).map(|i| i.wrapping_mul(7_919) % len).collect();
+    let offsets: Vec<u32> = (0..20_000u32)
+        .map(|i| i.wrapping_mul(7_919) % len)
+        .collect();
     c.bench_function("utf16 positions (20,000 offsets, 6,400 lines)", |b| {
         b.iter(|| {
             offsets

@@ -84,7 +84,9 @@ pub fn run(
             if !sources.contains_key(&path) {
                 origin_files_done.insert(path.clone());
             }
-            originals.entry(path.clone()).or_insert_with(|| current.clone());
+            originals
+                .entry(path.clone())
+                .or_insert_with(|| current.clone());
             let edits: Vec<Vec<Edit>> = fixes.iter().map(|(_, e)| e.clone()).collect();
             let out = apply(&current, &edits);
             for i in &out.applied {
@@ -143,7 +145,11 @@ fn fixes_by_file(
         if path == "-" || (!sources.contains_key(path) && origin_files_done.contains(path)) {
             continue;
         }
-        let edits = fix.edits.iter().map(stockade::fix::LocatedEdit::to_edit).collect();
+        let edits = fix
+            .edits
+            .iter()
+            .map(stockade::fix::LocatedEdit::to_edit)
+            .collect();
         out.entry(path.to_string())
             .or_default()
             .push((f.rule.clone(), edits));
@@ -163,18 +169,24 @@ fn summary(fixed: &BTreeMap<String, usize>, report: &Report, mode: Mode, rounds:
     let fixable = report
         .findings
         .iter()
-        .filter(|f| f.fix.as_ref().is_some_and(|x| x.applies_at(Applicability::Unsafe)))
+        .filter(|f| {
+            f.fix
+                .as_ref()
+                .is_some_and(|x| x.applies_at(Applicability::Unsafe))
+        })
         .count();
     let mut line = format!(
         "stockade: {verb} {total} finding{}{}; {remaining} remain{}",
         if total == 1 { "" } else { "s" },
-        if rules.is_empty() { String::new() } else { format!(" ({rules})") },
+        if rules.is_empty() {
+            String::new()
+        } else {
+            format!(" ({rules})")
+        },
         if remaining == 1 { "s" } else { "" },
     );
     if fixable > 0 && mode.wanted == Applicability::Safe {
-        line.push_str(&format!(
-            " ({fixable} with an unsafe fix: --unsafe-fixes)"
-        ));
+        line.push_str(&format!(" ({fixable} with an unsafe fix: --unsafe-fixes)"));
     }
     if rounds >= MAX_ROUNDS {
         line.push_str(&format!(" (stopped after {MAX_ROUNDS} rounds)"));

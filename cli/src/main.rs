@@ -415,7 +415,10 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 report.errors.extend(collected.errors.iter().cloned());
                 report.errors.extend(policy_errors.iter().cloned());
                 report.errors.extend(kyverno_errors.iter().cloned());
-                report.summary.skipped.extend(collected.skipped.iter().cloned());
+                report
+                    .summary
+                    .skipped
+                    .extend(collected.skipped.iter().cloned());
                 report.summary.notices.extend(notices.iter().cloned());
                 report.summary.notices.sort();
                 report.summary.notices.dedup();

@@ -99,7 +99,9 @@ pub fn scan_all(
     if let Some((policies, inventory)) = policies {
         engine = engine.with_policies(&policies, inventory);
     }
-    let loaded = parallel(inputs, threads, |input| load(&engine, input, kind, stdin, overlay));
+    let loaded = parallel(inputs, threads, |input| {
+        load(&engine, input, kind, stdin, overlay)
+    });
 
     // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
     // inventory) over every loaded source; each source is then scanned in parallel.
@@ -199,12 +201,13 @@ fn load(
 ) -> Loaded {
     let (display, named, bytes) = match input {
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
-        Input::File {
-            display, named, ..
-        } if overlay.contains_key(display) => (
+        Input::File { display, named, .. } if overlay.contains_key(display) => (
             display.as_str(),
             *named,
-            overlay.get(display).map(|t| t.as_bytes().to_vec()).unwrap_or_default(),
+            overlay
+                .get(display)
+                .map(|t| t.as_bytes().to_vec())
+                .unwrap_or_default(),
         ),
         Input::File {
             path,

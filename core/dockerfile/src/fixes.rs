@@ -35,7 +35,11 @@ fn keyword_like(ins: &Instruction, keyword: &str) -> String {
 /// `ADD` of local files → `COPY`, when no flag is one only `ADD` has.
 pub fn add_to_copy(ins: &Instruction) -> Option<Fix> {
     const COPY_FLAGS: &[&str] = &["chown", "chmod", "link", "exclude", "parents"];
-    if ins.flags.iter().any(|f| !COPY_FLAGS.contains(&f.name.as_str())) {
+    if ins
+        .flags
+        .iter()
+        .any(|f| !COPY_FLAGS.contains(&f.name.as_str()))
+    {
         return None;
     }
     Some(Fix::safe(
@@ -71,9 +75,9 @@ pub fn maintainer_to_label(facts: &Facts<'_>, ins: &Instruction) -> Option<Fix> 
 /// Shell builtins and keywords that mean nothing (or something else) run
 /// without a shell.
 const SHELL_ONLY: &[&str] = &[
-    ".", ":", "alias", "bg", "cd", "command", "eval", "exec", "exit", "export", "fg", "for",
-    "if", "jobs", "read", "readonly", "return", "set", "shift", "source", "test", "times",
-    "trap", "type", "ulimit", "umask", "unalias", "unset", "wait", "while", "[",
+    ".", ":", "alias", "bg", "cd", "command", "eval", "exec", "exit", "export", "fg", "for", "if",
+    "jobs", "read", "readonly", "return", "set", "shift", "source", "test", "times", "trap",
+    "type", "ulimit", "umask", "unalias", "unset", "wait", "while", "[",
 ];
 
 /// Shell-form `CMD`/`ENTRYPOINT` whose text is a plain word list → exec form.
@@ -85,7 +89,11 @@ pub fn shell_to_exec(facts: &Facts<'_>, ins: &Instruction, word: &crate::ast::Wo
     let plain = |w: &str| {
         !w.is_empty()
             && w.bytes().all(|b| {
-                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b'%' | b'+' | b',' | b'-')
+                b.is_ascii_alphanumeric()
+                    || matches!(
+                        b,
+                        b'_' | b'.' | b'/' | b':' | b'=' | b'@' | b'%' | b'+' | b',' | b'-'
+                    )
             })
     };
     let words: Vec<&str> = word.value.split_ascii_whitespace().collect();
@@ -172,7 +180,10 @@ pub fn remove_apt_lists(facts: &Facts<'_>, ins: &Instruction) -> Option<Fix> {
         .iter()
         .filter(|r| r.stage == stage && r.ins.span.start > ins.span.start)
         .any(|r| {
-            let installs = r.script.iter().any(|c| is_apt(c, &["install", "upgrade", "dist-upgrade", "full-upgrade"]));
+            let installs = r
+                .script
+                .iter()
+                .any(|c| is_apt(c, &["install", "upgrade", "dist-upgrade", "full-upgrade"]));
             let updates = r.script.iter().any(|c| is_apt(c, &["update"]));
             installs && !updates
         });
@@ -184,5 +195,6 @@ pub fn remove_apt_lists(facts: &Facts<'_>, ins: &Instruction) -> Option<Fix> {
 }
 
 fn is_apt(cmd: &Command, subs: &[&str]) -> bool {
-    cmd.is(&["apt-get", "apt"]) && crate::rules::sub_is(cmd, crate::rules::APT_VALUE_OPTS, subs).is_some()
+    cmd.is(&["apt-get", "apt"])
+        && crate::rules::sub_is(cmd, crate::rules::APT_VALUE_OPTS, subs).is_some()
 }

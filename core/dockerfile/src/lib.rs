@@ -13,10 +13,10 @@ pub mod ast;
 pub mod command;
 pub mod conftest;
 pub mod expand;
+pub mod fixes;
 pub mod model;
 mod pack;
 pub mod parser;
-pub mod fixes;
 pub mod rules;
 
 use stockade_source::context::Context;

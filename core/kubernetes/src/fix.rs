@@ -16,8 +16,10 @@
 //! ([`attach`]), from the finding's rule, document and JSON pointer, so no rule
 //! has to know about them.
 
+use std::collections::HashMap;
+
 use stockade_pack::Context;
-use stockade_source::finding::{Diagnostic, RuleRef};
+use stockade_source::finding::RuleRef;
 use stockade_source::fix::{Applicability, Edit, Fix};
 use stockade_source::rule::RuleMeta;
 use stockade_source::source::{LineIndex, Span};
@@ -108,20 +110,72 @@ fn settings() -> [Setting; 6] {
 }
 
 /// Attach a fix to every finding of a fixable rule in `manifest` that has none.
+/// Findings that share a target (every container's `runAsNonRoot` finding
+/// fixed at the pod) share the computation: a pod with thousands of containers
+/// stays linear.
 pub(crate) fn attach(manifest: &Manifest<'_>, ctx: &mut Context<'_>) {
     let settings = settings();
     let text = manifest.source.text();
     let lines = manifest.source.line_index();
+    let mut memo: HashMap<(usize, usize, String), Option<Fix>> = HashMap::new();
     ctx.diagnostics.for_each_mut(|d| {
         if d.fix.is_some() {
             return;
         }
-        let RuleRef::Static(meta) = &d.rule else { return };
-        let Some(setting) = settings.iter().find(|s| std::ptr::eq(s.meta, *meta)) else {
+        let RuleRef::Static(meta) = &d.rule else {
             return;
         };
-        d.fix = fix_for(manifest, text, lines, setting, d);
+        let Some((i, setting)) = settings
+            .iter()
+            .enumerate()
+            .find(|(_, s)| std::ptr::eq(s.meta, *meta))
+        else {
+            return;
+        };
+        let Some(pointer) = d.pointer.as_deref() else {
+            return;
+        };
+        let target = Target::of(manifest, setting, d.document, pointer);
+        let key = (d.document, i, target.key().to_string());
+        d.fix = memo
+            .entry(key)
+            .or_insert_with(|| fix_for(manifest, text, lines, setting, d.document, &target))
+            .clone();
     });
+}
+
+/// Where a finding's fix edits: the offending value itself, or the mapping a
+/// missing setting goes into.
+enum Target {
+    Value(String),
+    Map(String),
+    None,
+}
+
+impl Target {
+    fn of(manifest: &Manifest<'_>, setting: &Setting, document: usize, pointer: &str) -> Target {
+        // A forbidden `capabilities.add` entry is not resolved by dropping ALL.
+        if pointer.contains("/capabilities/add") {
+            return Target::None;
+        }
+        if matches!(setting.leaf, Leaf::Scalar(_))
+            && pointer.ends_with(&format!("/{}", setting.path.join("/")))
+        {
+            return Target::Value(pointer.to_string());
+        }
+        let map = match setting.scope {
+            Scope::Container => container_pointer(pointer),
+            Scope::Pod => pod_spec_pointer(manifest, document, pointer),
+        };
+        map.map_or(Target::None, Target::Map)
+    }
+
+    fn key(&self) -> &str {
+        match self {
+            Target::Value(p) | Target::Map(p) => p,
+            Target::None => "",
+        }
+    }
 }
 
 fn fix_for(
@@ -129,48 +183,43 @@ fn fix_for(
     text: &str,
     lines: &LineIndex,
     setting: &Setting,
-    d: &Diagnostic,
+    document: usize,
+    target: &Target,
 ) -> Option<Fix> {
-    let pointer = d.pointer.as_deref()?;
-    // A forbidden `capabilities.add` entry is not resolved by dropping ALL.
-    if pointer.contains("/capabilities/add") {
-        return None;
-    }
-    let (doc, _) = manifest.documents().nth(d.document)?;
+    let (doc, _) = manifest.documents().nth(document)?;
     let root = doc.node()?;
-    // The setting itself, set to the wrong value: replace the value.
-    let suffix = format!("/{}", setting.path.join("/"));
-    if let (true, Leaf::Scalar(value)) = (pointer.ends_with(&suffix), setting.leaf) {
-        let node = root.pointer(pointer)?;
-        if node.is_null() || matches!(node.value, Value::Map(_) | Value::Seq(_)) {
-            return None;
+    match (target, setting.leaf) {
+        // The setting itself, set to the wrong value: replace the value.
+        (Target::Value(pointer), Leaf::Scalar(value)) => {
+            let node = root.pointer(pointer)?;
+            if node.is_null() || matches!(node.value, Value::Map(_) | Value::Seq(_)) {
+                return None;
+            }
+            Some(Fix::unsafe_edits(
+                setting.message,
+                vec![Edit::replace(node.span, value)],
+            ))
         }
-        return Some(Fix::unsafe_edits(
-            setting.message,
-            vec![Edit::replace(node.span, value)],
-        ));
+        (Target::Map(pointer), _) => {
+            let map = root.pointer(pointer)?;
+            let yaml = Yaml { text, lines };
+            let (edit, flow) = yaml.ensure(map, setting.path, setting.leaf)?;
+            Some(if flow {
+                Fix::display_only(setting.message, vec![edit])
+            } else {
+                Fix::safe(setting.message, vec![edit]).with_applicability(setting.missing)
+            })
+        }
+        _ => None,
     }
-    let target = match setting.scope {
-        Scope::Container => container_pointer(pointer)?,
-        Scope::Pod => pod_spec_pointer(manifest, d.document, pointer)?,
-    };
-    let map = root.pointer(&target)?;
-    let yaml = Yaml { text, lines };
-    let (edit, flow) = yaml.ensure(map, setting.path, setting.leaf)?;
-    Some(if flow {
-        Fix::display_only(setting.message, vec![edit])
-    } else {
-        let fix = Fix::safe(setting.message, vec![edit]);
-        fix.with_applicability(setting.missing)
-    })
 }
 
 /// `/…/containers/3` out of a pointer into that container.
 fn container_pointer(pointer: &str) -> Option<String> {
     let tokens: Vec<&str> = pointer.split('/').collect();
-    let at = tokens.iter().rposition(|t| {
-        matches!(*t, "containers" | "initContainers" | "ephemeralContainers")
-    })?;
+    let at = tokens
+        .iter()
+        .rposition(|t| matches!(*t, "containers" | "initContainers" | "ephemeralContainers"))?;
     let index = tokens.get(at + 1)?;
     index.parse::<usize>().ok()?;
     Some(tokens.get(..at + 2)?.join("/"))
@@ -256,7 +305,14 @@ impl Yaml<'_> {
     }
 
     /// `key:` with no value (or `null`, `~`): write the rest of the path as its value.
-    fn under_null_key(&self, key: &Node, value: &Node, rest: &[&str], leaf: Leaf, parent: &Node) -> Option<(Edit, bool)> {
+    fn under_null_key(
+        &self,
+        key: &Node,
+        value: &Node,
+        rest: &[&str],
+        leaf: Leaf,
+        parent: &Node,
+    ) -> Option<(Edit, bool)> {
         let indent = self.indent(key.span.start)?;
         let step = self.step(parent, indent);
         let eol = self.eol(key.span.end);
@@ -279,7 +335,9 @@ impl Yaml<'_> {
         let entries = map.as_map()?;
         if let Some((_, v)) = entries.iter().find(|(k, _)| k.as_str() == Some(key)) {
             return match (&v.value, rest.is_empty(), leaf) {
-                (Value::Map(_), false, _) if v.style == Style::Flow => self.flow_insert(v, rest, leaf),
+                (Value::Map(_), false, _) if v.style == Style::Flow => {
+                    self.flow_insert(v, rest, leaf)
+                }
                 (Value::Seq(items), true, Leaf::Item(item)) if v.style == Style::Flow => {
                     if items.iter().any(|i| i.as_str() == Some(item)) {
                         None
@@ -295,7 +353,10 @@ impl Yaml<'_> {
             return None;
         }
         let sep = if entries.is_empty() { "" } else { ", " };
-        Some((Edit::insert(close, format!("{sep}{}", flow(path, leaf))), true))
+        Some((
+            Edit::insert(close, format!("{sep}{}", flow(path, leaf))),
+            true,
+        ))
     }
 
     /// A flow sequence: add `item` before its `]`.
@@ -311,10 +372,7 @@ impl Yaml<'_> {
     /// A block mapping written plainly: no anchors, aliases or merge keys in it.
     fn plain_block(&self, map: &Node) -> bool {
         map.style == Style::Block
-            && !map
-                .span
-                .text(self.text)
-                .contains(['&', '*'])
+            && !map.span.text(self.text).contains(['&', '*'])
             && !map.span.text(self.text).contains("<<")
     }
 
@@ -386,7 +444,10 @@ fn render(path: &[&str], leaf: Leaf, indent: usize, step: usize, eol: &str) -> S
         match leaf {
             Leaf::Scalar(v) => out.push_str(&format!("{eol}{pad}{key}: {v}")),
             Leaf::Item(item) => {
-                out.push_str(&format!("{eol}{pad}{key}:{eol}{pad}{}- {item}", " ".repeat(step)));
+                out.push_str(&format!(
+                    "{eol}{pad}{key}:{eol}{pad}{}- {item}",
+                    " ".repeat(step)
+                ));
             }
         }
     }

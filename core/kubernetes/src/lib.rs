@@ -321,7 +321,8 @@ pub fn check_manifest_with(
                 }
             }
         }
-    }    fix::attach(manifest, ctx);
+    }
+    fix::attach(manifest, ctx);
 }
 
 fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {

@@ -226,15 +226,14 @@ impl FixLocation {
         if segment.text(source.text()) != origin.span.text(file.text()) {
             return None;
         }
-        let shift = |o: u32| {
-            origin
-                .span
-                .start
-                .checked_add(o.checked_sub(segment.start)?)
-        };
+        let shift = |o: u32| origin.span.start.checked_add(o.checked_sub(segment.start)?);
         let span = Span::new(shift(edit.span.start)?, shift(edit.span.end)?);
         let moved = Edit::replace(span, edit.replacement.clone());
-        Some(LocatedEdit::new(file, &moved, Some(file.path().to_string())))
+        Some(LocatedEdit::new(
+            file,
+            &moved,
+            Some(file.path().to_string()),
+        ))
     }
 }
 
@@ -258,8 +257,11 @@ pub struct Applied {
 /// findings proposing the same edits, such as one pod-level setting for two
 /// containers) are applied once.
 pub fn apply(text: &str, fixes: &[Vec<Edit>]) -> Applied {
-    let mut order: Vec<(usize, &Vec<Edit>)> =
-        fixes.iter().enumerate().filter(|(_, f)| !f.is_empty()).collect();
+    let mut order: Vec<(usize, &Vec<Edit>)> = fixes
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| !f.is_empty())
+        .collect();
     order.sort_by_key(|(i, f)| (f.first().map(|e| (e.span.start, e.span.end)), *i));
     let mut taken: Vec<&Edit> = Vec::new();
     let mut chosen: Vec<&Vec<Edit>> = Vec::new();
@@ -334,10 +336,16 @@ mod tests {
         assert_eq!(out.text, "RUN apk add --no-cache curl\nLABEL me\n");
         assert_eq!((out.applied, out.skipped), (vec![1, 3, 0], 1));
         // Out of bounds and char-splitting edits are skipped.
-        let out = apply("é", &[vec![Edit::insert(1, "x")], vec![Edit::insert(9, "x")]]);
+        let out = apply(
+            "é",
+            &[vec![Edit::insert(1, "x")], vec![Edit::insert(9, "x")]],
+        );
         assert_eq!((out.text.as_str(), out.applied.len()), ("é", 0));
         // Insertions at one offset: the first given wins this round.
-        let out = apply("ab", &[vec![Edit::insert(1, "1")], vec![Edit::insert(1, "2")]]);
+        let out = apply(
+            "ab",
+            &[vec![Edit::insert(1, "1")], vec![Edit::insert(1, "2")]],
+        );
         assert_eq!((out.text.as_str(), out.skipped), ("a1b", 1));
     }
 
@@ -378,7 +386,8 @@ mod tests {
             )
             .build()
             .unwrap();
-        let source = Source::rendered("chart/templates/pod.yaml", rendered, map, Arc::new(files)).unwrap();
+        let source =
+            Source::rendered("chart/templates/pod.yaml", rendered, map, Arc::new(files)).unwrap();
         (source, in_render)
     }
 
@@ -386,7 +395,10 @@ mod tests {
     fn a_fix_in_rendered_text_moves_to_a_verbatim_values_file() {
         let (source, at) = rendered();
         let value = at + "runAsNonRoot: ".len() as u32;
-        let fix = Fix::safe("Set runAsNonRoot", vec![Edit::replace(Span::new(value, value + 5), "true")]);
+        let fix = Fix::safe(
+            "Set runAsNonRoot",
+            vec![Edit::replace(Span::new(value, value + 5), "true")],
+        );
         let located = fix.to_located(&source);
         assert_eq!(located.applicability, Applicability::Safe);
         let edit = &located.edits[0];

@@ -515,8 +515,25 @@ mod tests {
         // ASCII, Latin-1, Greek, CJK, emoji (surrogate pairs), combining marks,
         // CRLF, lone CR, tabs, empty lines.
         let pieces = [
-            "a", "key: value", " ", "\t", "\n", "\r\n", "\r", "é", "ß", "Ω", "ж", "中文", "日本",
-            "😀", "🐳", "e\u{301}", "\u{10FFFF}", "—", "",
+            "a",
+            "key: value",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "é",
+            "ß",
+            "Ω",
+            "ж",
+            "中文",
+            "日本",
+            "😀",
+            "🐳",
+            "e\u{301}",
+            "\u{10FFFF}",
+            "—",
+            "",
         ];
         let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
         for round in 0..300 {
@@ -527,12 +544,24 @@ mod tests {
             let idx = LineIndex::new(&text);
             for offset in 0..=text.len() as u32 + 2 {
                 let (p, u) = naive(&text, offset);
-                assert_eq!(idx.position(&text, offset), p, "round {round} offset {offset} in {text:?}");
-                assert_eq!(idx.utf16_position(&text, offset), u, "round {round} offset {offset} in {text:?}");
+                assert_eq!(
+                    idx.position(&text, offset),
+                    p,
+                    "round {round} offset {offset} in {text:?}"
+                );
+                assert_eq!(
+                    idx.utf16_position(&text, offset),
+                    u,
+                    "round {round} offset {offset} in {text:?}"
+                );
                 assert_eq!(idx.utf16_column(&text, offset), u.column.to_zero_indexed());
                 // And back: the UTF-16 (line, character) of a character start is that start.
                 assert_eq!(
-                    idx.offset_of_utf16(&text, u.line.to_zero_indexed(), u.column.to_zero_indexed()),
+                    idx.offset_of_utf16(
+                        &text,
+                        u.line.to_zero_indexed(),
+                        u.column.to_zero_indexed()
+                    ),
                     p.offset,
                     "round {round} offset {offset} in {text:?}"
                 );

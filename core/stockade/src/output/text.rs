@@ -333,7 +333,9 @@ fn summary_line(report: &Report, style: &Style) -> String {
 /// ` [*]` after the rule id of a finding `--fix` resolves (ruff's marker).
 fn fix_marker(f: &Finding, style: &Style) -> String {
     match &f.fix {
-        Some(fix) if fix.applies_at(Applicability::Safe) => format!(" {}", style.paint("1;32", "[*]")),
+        Some(fix) if fix.applies_at(Applicability::Safe) => {
+            format!(" {}", style.paint("1;32", "[*]"))
+        }
         _ => String::new(),
     }
 }
