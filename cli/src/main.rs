@@ -16,6 +16,7 @@ mod kyverno;
 mod netpol;
 mod policy;
 mod scan;
+mod server;
 mod verify;
 
 use std::io::{IsTerminal, Write};
@@ -50,6 +51,8 @@ enum Command {
     Netpol(netpol::NetpolArgs),
     /// Run `gator verify` test suites (Gatekeeper ConstraintTemplates and Constraints).
     Verify(VerifyArgs),
+    /// Run the language server (LSP over standard input and output) for editors.
+    Server,
 }
 
 #[derive(Args, Debug)]
@@ -243,6 +246,7 @@ fn main() -> ExitCode {
         Command::Kyverno(args) => kyverno::run(&args),
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
+        Command::Server => server::run(),
     }
 }
 
