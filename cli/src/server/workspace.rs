@@ -19,7 +19,7 @@ use std::sync::Arc;
 use stockade::source::walk::Reader;
 use stockade::{detect_kind, Config, Engine, Kind, Report, ScanError, Source};
 
-use crate::{config, inputs};
+use crate::inputs;
 
 /// The configuration of a file: the file it came from (none: the defaults)
 /// and the engine built from it, or the errors that stop it.
@@ -117,7 +117,7 @@ impl Workspace {
     /// `stockade scan` run from that folder finds it.
     pub fn config_for(&mut self, file: &Path) -> Configured {
         let dir = file.parent().unwrap_or(file).to_path_buf();
-        let found = config::discover(&dir).map(|rel| normalize(&dir.join(rel)));
+        let found = stockade::discover_config(file);
         if let Some(c) = self.configs.get(&dir) {
             if c.path == found {
                 return c.clone();
@@ -125,7 +125,7 @@ impl Workspace {
         }
         let engine = match &found {
             None => Ok(Arc::new(Engine::new(Config::default()))),
-            Some(path) => config::load(path)
+            Some(path) => stockade::load_config(path)
                 .map(|c| Arc::new(Engine::new(c)))
                 .map_err(|failed| failed.errors),
         };
@@ -217,19 +217,4 @@ impl Workspace {
         }
         out
     }
-}
-
-/// `a/./b/../c` → `a/c`, without touching the file system.
-pub fn normalize(path: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for part in path.components() {
-        match part {
-            std::path::Component::CurDir => {}
-            std::path::Component::ParentDir => {
-                out.pop();
-            }
-            other => out.push(other),
-        }
-    }
-    out
 }

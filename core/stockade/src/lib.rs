@@ -87,6 +87,7 @@
 )]
 
 pub mod config;
+mod discover;
 mod engine;
 pub mod output;
 mod registry;
@@ -110,6 +111,7 @@ use std::sync::Arc;
 pub use stockade_pack as pack;
 
 pub use config::{Config, Limits, PssLevel, Settings};
+pub use discover::{discover_config, load_config, parse_config, ConfigFileError, CONFIG_NAMES};
 pub use stockade_source::context::Context;
 pub use stockade_source::finding::{
     Diagnostic, ErrorKind, Finding, OriginLocation, Problem, Report, ScanError, Skipped, Summary,
