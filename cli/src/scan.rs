@@ -26,8 +26,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use stockade::{
     detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
@@ -48,34 +46,7 @@ enum Loaded {
     Skipped,
 }
 
-/// Run `work` over `items` with `threads` workers; results in item order.
-fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    work: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = threads.clamp(1, items.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else {
-                    break;
-                };
-                let result = work(item);
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(result);
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect()
-}
+use stockade::parallel::map as parallel;
 
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the

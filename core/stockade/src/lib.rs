@@ -90,6 +90,7 @@ pub mod config;
 mod discover;
 mod engine;
 pub mod output;
+pub mod parallel;
 mod registry;
 pub mod wire;
 
@@ -311,12 +312,15 @@ impl Engine {
         engine
     }
 
-    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one report.
+    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one
+    /// report, on every core ([`parallel::map`]; the report does not depend on
+    /// the threads' timing).
     pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
         let engine = self.for_scan(sources, kind);
         let mut report = Report::default();
-        for source in sources {
-            report.merge(engine.scan_source(source, kind));
+        let threads = parallel::default_threads();
+        for one in parallel::map(sources, threads, |source| engine.scan_source(source, kind)) {
+            report.merge(one);
         }
         report.sort();
         report
