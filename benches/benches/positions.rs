@@ -5,13 +5,15 @@
 //! Run with `cargo bench -p stockade-benches --bench positions`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use std::fmt::Write as _;
+
 use criterion::{criterion_group, criterion_main, Criterion};
 use stockade::Source;
 
 fn positions(c: &mut Criterion) {
     let mut text = String::new();
     for i in 0..6_400 {
-        text.push_str(&format!("  - name: contenedor-{i} # größe 日本 🐳\n"));
+        let _ = writeln!(text, "  - name: contenedor-{i} # größe 日本 🐳");
     }
     let source = Source::new("big.yaml", text);
     let len = source.text().len() as u32;

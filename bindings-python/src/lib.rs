@@ -252,7 +252,11 @@ impl Finding {
     /// or `None`.
     #[getter]
     fn fix<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0.fix.as_ref().map(|f| json_loads(py, &to_json(f))).transpose()
+        self.0
+            .fix
+            .as_ref()
+            .map(|f| json_loads(py, &to_json(f)))
+            .transpose()
     }
     fn to_json(&self) -> String {
         to_json(&self.0)
@@ -351,7 +355,12 @@ impl Report {
     }
     #[getter]
     fn suppressed(&self) -> Vec<Finding> {
-        self.report.suppressed.iter().cloned().map(Finding).collect()
+        self.report
+            .suppressed
+            .iter()
+            .cloned()
+            .map(Finding)
+            .collect()
     }
     /// Errors as exception instances (`ParseError`, …), ready to raise.
     #[getter]
@@ -385,7 +394,9 @@ impl Report {
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let pa = py.import("pyarrow")?;
         let records = self.to_records(py)?;
-        let table = pa.getattr("Table")?.call_method1("from_pylist", (records,))?;
+        let table = pa
+            .getattr("Table")?
+            .call_method1("from_pylist", (records,))?;
         if self.report.findings.is_empty() {
             return Ok(table);
         }
@@ -394,16 +405,26 @@ impl Report {
             .report
             .findings
             .iter()
-            .map(|f| SEVERITY_ORDER.iter().position(|s| *s == f.severity.as_str()).map_or(0, |i| i as i32))
+            .map(|f| {
+                SEVERITY_ORDER
+                    .iter()
+                    .position(|s| *s == f.severity.as_str())
+                    .map_or(0, |i| i32::try_from(i).unwrap_or(0))
+            })
             .collect();
         let kwargs = pyo3::types::PyDict::new(py);
         kwargs.set_item("ordered", true)?;
         let column = pa.getattr("DictionaryArray")?.call_method(
             "from_arrays",
-            (pa.call_method1("array", (codes, pa.call_method0("int32")?))?, order),
+            (
+                pa.call_method1("array", (codes, pa.call_method0("int32")?))?,
+                order,
+            ),
             Some(&kwargs),
         )?;
-        let index = table.getattr("schema")?.call_method1("get_field_index", ("severity",))?;
+        let index = table
+            .getattr("schema")?
+            .call_method1("get_field_index", ("severity",))?;
         table.call_method1("set_column", (index, "severity", column))
     }
     /// The records as a `pandas.DataFrame`, `severity` an ordered categorical
@@ -417,7 +438,8 @@ impl Report {
         let kwargs = pyo3::types::PyDict::new(py);
         kwargs.set_item("categories", SEVERITY_ORDER.to_vec())?;
         kwargs.set_item("ordered", true)?;
-        let severity = pd.call_method("Categorical", (frame.get_item("severity")?,), Some(&kwargs))?;
+        let severity =
+            pd.call_method("Categorical", (frame.get_item("severity")?,), Some(&kwargs))?;
         frame.set_item("severity", severity)?;
         Ok(frame)
     }
@@ -548,7 +570,11 @@ struct Engine {
 }
 
 enum MadeFrom {
-    Args(Option<Py<PyAny>>, Vec<(String, String)>, Vec<(String, String)>),
+    Args(
+        Option<Py<PyAny>>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    ),
     Path(String),
 }
 
@@ -628,7 +654,9 @@ impl Engine {
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
         let sources = to_sources(sources);
-        Ok(Report::new(py.detach(|| self.engine.scan_sources(&sources, kind))))
+        Ok(Report::new(
+            py.detach(|| self.engine.scan_sources(&sources, kind)),
+        ))
     }
 
     #[pyo3(signature = (text, path=None, kind=None))]
@@ -641,7 +669,9 @@ impl Engine {
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
         let path = path_arg(path)?;
-        Ok(Report::new(py.detach(|| self.engine.scan(text, path.as_deref(), kind))))
+        Ok(Report::new(
+            py.detach(|| self.engine.scan(text, path.as_deref(), kind)),
+        ))
     }
 
     /// Read and scan files into one report; unreadable files are `ReadError`s in it.
@@ -653,7 +683,9 @@ impl Engine {
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        Ok(Report::new(py.detach(|| self.engine.scan_files(&paths, kind))))
+        Ok(Report::new(
+            py.detach(|| self.engine.scan_files(&paths, kind)),
+        ))
     }
 }
 

@@ -11,6 +11,7 @@
 //! round would apply it again.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 
 use stockade::fix::{apply, Applicability, Edit};
 use stockade::source::walk::Reader;
@@ -49,16 +50,15 @@ pub struct Done {
     /// The report of the last scan: what remains.
     pub report: Report,
     pub sources: BTreeMap<String, String>,
-    /// The unified diff, with `--diff`.
-    pub diff: Option<String>,
-    /// `Fixed N findings (rule ×n, …); M remain.`, for stderr.
-    pub summary: String,
 }
 
 /// Run the rounds; `scan` scans everything once, reading `overlay` first.
+/// With `--diff` the diff goes to `print`; either way stderr says what was
+/// fixed (`stockade: Fixed N findings (rule ×n, …); M remain`).
 pub fn run(
     mode: Mode,
     mut scan: impl FnMut(&Overlay) -> (Report, BTreeMap<String, String>),
+    print: fn(&str) -> Result<(), String>,
 ) -> Result<Done, String> {
     let mut overlay = Overlay::new();
     let mut originals: BTreeMap<String, String> = BTreeMap::new();
@@ -104,20 +104,15 @@ pub fn run(
         }
         (report, sources) = scan(&overlay);
     }
-    let diff = if mode.write {
+    if mode.write {
         for (path, text) in &overlay {
             std::fs::write(path, text).map_err(|e| format!("cannot write {path}: {e}"))?;
         }
-        None
     } else {
-        Some(unified_diff(&originals, &overlay))
-    };
-    Ok(Done {
-        summary: summary(&fixed, &report, mode, rounds),
-        report,
-        sources,
-        diff,
-    })
+        print(&unified_diff(&originals, &overlay))?;
+    }
+    eprintln!("{}", summary(&fixed, &report, mode, rounds));
+    Ok(Done { report, sources })
 }
 
 /// The applicable fixes of `report` by the file they edit, each with its rule.
@@ -186,10 +181,10 @@ fn summary(fixed: &BTreeMap<String, usize>, report: &Report, mode: Mode, rounds:
         if remaining == 1 { "s" } else { "" },
     );
     if fixable > 0 && mode.wanted == Applicability::Safe {
-        line.push_str(&format!(" ({fixable} with an unsafe fix: --unsafe-fixes)"));
+        let _ = write!(line, " ({fixable} with an unsafe fix: --unsafe-fixes)");
     }
     if rounds >= MAX_ROUNDS {
-        line.push_str(&format!(" (stopped after {MAX_ROUNDS} rounds)"));
+        let _ = write!(line, " (stopped after {MAX_ROUNDS} rounds)");
     }
     line
 }

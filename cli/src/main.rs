@@ -367,7 +367,6 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
         return fail("`-` reads standard input, whose kind cannot be detected: pass --kind dockerfile or --kind kubernetes");
     }
 
-    let mut fixed: Option<String> = None;
     let (report, sources) = match scan_config(args) {
         Ok(config) => {
             let stdin = if wants_stdin {
@@ -416,30 +415,19 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                     kyverno_policies.clone(),
                     overlay,
                 );
-                report.errors.extend(collected.errors.iter().cloned());
-                report.errors.extend(policy_errors.iter().cloned());
-                report.errors.extend(kyverno_errors.iter().cloned());
-                report
-                    .summary
-                    .skipped
-                    .extend(collected.skipped.iter().cloned());
-                report.summary.notices.extend(notices.iter().cloned());
-                report.summary.notices.sort();
-                report.summary.notices.dedup();
+                let errors = [&collected.errors, &policy_errors, &kyverno_errors];
+                report.errors.extend(errors.into_iter().flatten().cloned());
+                let s = &mut report.summary;
+                s.skipped.extend(collected.skipped.iter().cloned());
+                s.notices.extend(notices.iter().cloned());
+                s.notices.sort();
+                s.notices.dedup();
                 (report, sources)
             };
             match fix::Mode::of(args.fix, args.unsafe_fixes, args.diff) {
                 None => scan_once(&fix::Overlay::new()),
-                Some(mode) => match fix::run(mode, scan_once) {
-                    Ok(done) => {
-                        fixed = Some(done.summary);
-                        if let Some(diff) = done.diff {
-                            if let Err(e) = print(&diff) {
-                                return fail(&e);
-                            }
-                        }
-                        (done.report, done.sources)
-                    }
+                Some(mode) => match fix::run(mode, scan_once, print) {
+                    Ok(done) => (done.report, done.sources),
                     Err(e) => return fail(&e),
                 },
             }
@@ -458,9 +446,6 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     // piping the report elsewhere still sees them.
     for e in &report.errors {
         eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
-    }
-    if let Some(summary) = &fixed {
-        eprintln!("{summary}");
     }
     let written = match &args.output {
         Some(path) => std::fs::write(path, rendered)

@@ -267,25 +267,22 @@ fn disable_rule(doc: &Doc<'_>, f: &Finding, diag: Diagnostic) -> Option<CodeActi
     };
     let source = Source::new(path.to_string_lossy(), text.as_str());
     let line = format!("  {}: off", f.rule);
-    let edit = match text.lines().position(|l| l.trim_end() == "rules:") {
-        Some(n) => {
-            let end = source
-                .line_index()
-                .line_span(u32::try_from(n).ok()?, &text)
-                .end;
-            let at = position(&source, end);
-            TextEdit::new(Range::new(at, at), format!("\n{line}"))
-        }
-        None => {
-            let end = u32::try_from(text.len()).ok()?;
-            let at = position(&source, end);
-            let sep = if text.is_empty() || text.ends_with('\n') {
-                ""
-            } else {
-                "\n"
-            };
-            TextEdit::new(Range::new(at, at), format!("{sep}rules:\n{line}\n"))
-        }
+    let edit = if let Some(n) = text.lines().position(|l| l.trim_end() == "rules:") {
+        let end = source
+            .line_index()
+            .line_span(u32::try_from(n).ok()?, &text)
+            .end;
+        let at = position(&source, end);
+        TextEdit::new(Range::new(at, at), format!("\n{line}"))
+    } else {
+        let end = u32::try_from(text.len()).ok()?;
+        let at = position(&source, end);
+        let sep = if text.is_empty() || text.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        TextEdit::new(Range::new(at, at), format!("{sep}rules:\n{line}\n"))
     };
     let uri = uri_of(&path)?;
     let mut workspace_edit = WorkspaceEdit::default();

@@ -206,7 +206,7 @@ enum Job {
 enum Done {
     Scanned {
         uri: Url,
-        result: Scanned,
+        result: Box<Scanned>,
         took: Duration,
     },
     Workspace {
@@ -239,7 +239,7 @@ impl Server {
         )));
     }
 
-    fn log(&self, message: String) {
+    fn log(&self, message: &str) {
         self.notify(
             "window/logMessage",
             serde_json::json!({ "type": 4, "message": message }),
@@ -359,10 +359,10 @@ impl Server {
                     self.publish(uri, None, Vec::new());
                 }
             }
-            "workspace/didChangeWatchedFiles" => {
-                if serde_json::from_value::<DidChangeWatchedFilesParams>(n.params).is_ok() {
-                    let _ = self.jobs.send(Job::Reload);
-                }
+            "workspace/didChangeWatchedFiles"
+                if serde_json::from_value::<DidChangeWatchedFilesParams>(n.params).is_ok() =>
+            {
+                let _ = self.jobs.send(Job::Reload);
             }
             "workspace/didChangeWorkspaceFolders" => {
                 let Ok(p) = serde_json::from_value::<DidChangeWorkspaceFoldersParams>(n.params)
@@ -494,7 +494,7 @@ impl Server {
                     return; // superseded by a newer edit
                 }
                 let since_edit = doc.edited.elapsed();
-                self.log(format!(
+                self.log(&format!(
                     "scanned {} v{} ({} findings) in {:.1} ms; {:.1} ms after the edit",
                     doc.path.display(),
                     result.version,
@@ -519,7 +519,7 @@ impl Server {
                         full_report(&result),
                     )));
                 }
-                self.results.insert(uri, result);
+                self.results.insert(uri, *result);
             }
             Done::Workspace { id, files } => {
                 let mut total = 0;
@@ -596,7 +596,7 @@ fn worker(folders: Vec<PathBuf>, jobs: &Receiver<Job>, done: &Sender<Done>, debo
                     let _ = done.send(Done::Reloaded);
                 }
                 Job::Reload => reload = true,
-                other => others.push(other),
+                other @ Job::ScanWorkspace { .. } => others.push(other),
             }
         }
         if reload {
@@ -615,7 +615,7 @@ fn worker(folders: Vec<PathBuf>, jobs: &Receiver<Job>, done: &Sender<Done>, debo
                 let result = scan_document(&mut ws, &path, text, version);
                 let _ = done.send(Done::Scanned {
                     uri,
-                    result,
+                    result: Box::new(result),
                     took: started.elapsed(),
                 });
             }

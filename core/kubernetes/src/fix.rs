@@ -17,6 +17,7 @@
 //! has to know about them.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use stockade_pack::Context;
 use stockade_source::finding::RuleRef;
@@ -438,16 +439,19 @@ fn render(path: &[&str], leaf: Leaf, indent: usize, step: usize, eol: &str) -> S
     for (depth, key) in path.iter().enumerate() {
         let pad = " ".repeat(indent + depth * step);
         if depth < last {
-            out.push_str(&format!("{eol}{pad}{key}:"));
+            let _ = write!(out, "{eol}{pad}{key}:");
             continue;
         }
         match leaf {
-            Leaf::Scalar(v) => out.push_str(&format!("{eol}{pad}{key}: {v}")),
+            Leaf::Scalar(v) => {
+                let _ = write!(out, "{eol}{pad}{key}: {v}");
+            }
             Leaf::Item(item) => {
-                out.push_str(&format!(
+                let _ = write!(
+                    out,
                     "{eol}{pad}{key}:{eol}{pad}{}- {item}",
                     " ".repeat(step)
-                ));
+                );
             }
         }
     }

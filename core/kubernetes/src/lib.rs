@@ -322,7 +322,6 @@ pub fn check_manifest_with(
             }
         }
     }
-    fix::attach(manifest, ctx);
 }
 
 fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {

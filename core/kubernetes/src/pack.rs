@@ -59,6 +59,7 @@ impl Pack for KubernetesPack {
     fn check(&self, input: Input<'_>, ctx: &mut Context<'_>) {
         if let Input::Manifest(manifest) = input {
             crate::check_manifest_with(manifest, ctx, &self.namespaces, &self.roles);
+            crate::fix::attach(manifest, ctx);
         }
     }
 

@@ -73,7 +73,7 @@ pub struct Fix {
     pub applicability: Applicability,
     /// Sorted by span, not overlapping.
     pub edits: Vec<Edit>,
-    /// What the fix does, for a person (`Add \`--no-cache\``).
+    /// What the fix does, for a person (``Add `--no-cache` ``).
     pub message: String,
 }
 
