@@ -32,12 +32,12 @@ use crossbeam_channel::{select, unbounded, Receiver, Sender};
 use lsp_server::{Connection, ErrorCode, Message, Notification, Request, RequestId, Response};
 use lsp_types::{
     CodeActionParams, CodeActionProviderCapability, DiagnosticOptions,
-    DiagnosticServerCapabilities, DidChangeTextDocumentParams, DidChangeWatchedFilesParams,
-    DidChangeWorkspaceFoldersParams, DidCloseTextDocumentParams, DidOpenTextDocumentParams,
-    DocumentDiagnosticParams, ExecuteCommandOptions, ExecuteCommandParams, HoverParams,
-    HoverProviderCapability, InitializeParams, PublishDiagnosticsParams, ServerCapabilities,
-    ServerInfo, TextDocumentSyncCapability, TextDocumentSyncKind, Url,
-    WorkspaceFoldersServerCapabilities, WorkspaceServerCapabilities,
+    DiagnosticServerCapabilities, DidChangeTextDocumentParams, DidChangeWorkspaceFoldersParams,
+    DidCloseTextDocumentParams, DidOpenTextDocumentParams, DocumentDiagnosticParams,
+    ExecuteCommandOptions, ExecuteCommandParams, HoverParams, HoverProviderCapability,
+    InitializeParams, PublishDiagnosticsParams, ServerCapabilities, ServerInfo,
+    TextDocumentSyncCapability, TextDocumentSyncKind, Url, WorkspaceFoldersServerCapabilities,
+    WorkspaceServerCapabilities,
 };
 use stockade::{Finding, Source};
 
@@ -359,9 +359,8 @@ impl Server {
                     self.publish(uri, None, Vec::new());
                 }
             }
-            "workspace/didChangeWatchedFiles"
-                if serde_json::from_value::<DidChangeWatchedFilesParams>(n.params).is_ok() =>
-            {
+            "workspace/didChangeWatchedFiles" => {
+                // Which files changed does not matter: the index is read again.
                 let _ = self.jobs.send(Job::Reload);
             }
             "workspace/didChangeWorkspaceFolders" => {
