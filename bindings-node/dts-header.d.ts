@@ -83,6 +83,34 @@ export interface Finding {
   origins: Array<Origin>
   /** Where the finding was suppressed (findings in `suppressed` only). */
   suppression?: Suppression
+  /** The edits that resolve the finding, when its rule knows them. */
+  fix?: Fix
+}
+/**
+ * A fix: text edits that resolve a finding, and how safe they are to apply
+ * unattended.
+ */
+export interface Fix {
+  /** `safe`, `unsafe` or `display-only`. */
+  applicability: string
+  /** What the fix does. */
+  message: string
+  /** The edits, in order, not overlapping. */
+  edits: Array<FixEdit>
+}
+/** Replace the text from `start` to `end` (empty for an insertion) with `content`. */
+export interface FixEdit {
+  /** Where the replaced text starts. */
+  start: Position
+  /** Where it ends. */
+  end: Position
+  /** The new text. */
+  content: string
+  /**
+   * The file to edit when it is not the finding's own (a values file or
+   * base of a rendered document).
+   */
+  path?: string
 }
 /** An error inside a report (thrown errors carry the same fields). */
 export interface ErrorInfo {

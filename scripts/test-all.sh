@@ -57,6 +57,12 @@ set -e
 [ "$code" -eq 0 ] || { echo "stockade scan testdata/examples exited $code"; exit 1; }
 echo "stockade scan testdata/examples: ok"
 
+step "pre-commit hooks (pre-commit try-repo)"
+scripts/test-pre-commit.sh
+
+step "language server end to end (pytest-lsp, headless Neovim)"
+scripts/test-lsp.sh "$CARGO_TARGET_DIR/release/stockade"
+
 if [ -d ../shared/corpora/dockerfiles ]; then
   step "corpus timing (informational, whole process, release)"
   for corpus in dockerfiles kubernetes; do

@@ -133,12 +133,16 @@ WHEEL=$(ls "$WORK"/wheels/stockade-*.whl)
 python3 -m zipfile -l "$WHEEL" >"$WORK/wheel-files.txt"
 require_files "the wheel" "$WORK/wheel-files.txt" LICENSE THIRD-PARTY-NOTICES
 run python3 -m venv --clear "$WORK/venv-test"
-run "$WORK/venv-test/bin/pip" install --quiet --disable-pip-version-check pytest mypy "$WHEEL"
+# dask[distributed], pyarrow and pandas for the pipeline tests (tests/test_pipelines.py).
+run "$WORK/venv-test/bin/pip" install --quiet --disable-pip-version-check pytest mypy \
+  'dask[distributed]' pyarrow pandas "$WHEEL"
 # From outside the source tree, so that the installed package and its stubs are checked.
 (cd "$WORK" && run "$WORK/venv-test/bin/python" -m mypy.stubtest stockade \
   --allowlist "$ROOT/bindings-python/stubtest-allowlist.txt")
-STOCKADE_DOOR_OUT="$DOORS/python.json" \
-  run "$WORK/venv-test/bin/python" -m pytest -q -p no:cacheprovider bindings-python/tests
+# The Dask test compares with the CLI's findings on the corpus.
+run cargo build --quiet -p stockade-cli
+STOCKADE_DOOR_OUT="$DOORS/python.json" STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+  run "$WORK/venv-test/bin/python" -m pytest -q -s -p no:cacheprovider bindings-python/tests
 timer_stop python
 
 # ---------------------------------------------------------------------------
@@ -150,7 +154,7 @@ stale bindings-node/index.d.ts bindings-node/index.js '(cd bindings-node && npx 
 require_files "the npm package @stockade/node" "$WORK/node-pack.json" LICENSE THIRD-PARTY-NOTICES
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
 (cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" \
-  run node --test test/api.test.mjs test/policies.test.mjs)
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs)
 timer_stop node
 
 # ---------------------------------------------------------------------------
@@ -183,7 +187,7 @@ for target in node web bundler; do
   cp "$WORK/stockade_wasm_bg.opt.wasm" "$PKG/$target/stockade_wasm_bg.wasm"
 done
 (cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" \
-  run node --test test/api.test.mjs test/policies.test.mjs)
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs)
 # Strict Content-Security-Policy pages: no eval or new Function in what the package ships.
 if grep -rnE '\beval\(|new Function\(' "$PKG" --include='*.js' --include='*.mjs'; then
   echo "the WebAssembly package evaluates code at run time (breaks strict CSP pages)" >&2

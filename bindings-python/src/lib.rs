@@ -99,9 +99,27 @@ fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
     }
 }
 
+/// A bad argument as a `ConfigError` with every documented attribute
+/// (`kind`, `path` `-`, no position).
+fn argument_error(message: impl Into<String>) -> PyErr {
+    Python::attach(|py| {
+        let e = ScanError::file(ErrorKind::Config, "-", message);
+        to_exception(py, &e).unwrap_or_else(|err| err)
+    })
+}
+
 fn kind_arg(kind: Option<&str>) -> PyResult<Option<Kind>> {
-    kind.map(|k| k.parse::<Kind>().map_err(ConfigError::new_err))
+    kind.map(|k| k.parse::<Kind>().map_err(argument_error))
         .transpose()
+}
+
+/// A path given as `str` or `os.PathLike` (`pathlib.Path`).
+fn path_arg(path: Option<&Bound<'_, PyAny>>) -> PyResult<Option<String>> {
+    path.map(|p| {
+        let fs = p.py().import("os")?.call_method1("fspath", (p,))?;
+        fs.extract::<String>()
+    })
+    .transpose()
 }
 
 fn to_json<T: serde::Serialize>(value: &T) -> String {
@@ -237,8 +255,28 @@ impl Finding {
     fn column(&self) -> u32 {
         self.0.start.column.get()
     }
+    /// The edits that resolve the finding (`applicability`, `message`, `edits`),
+    /// or `None`.
+    #[getter]
+    fn fix<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        self.0
+            .fix
+            .as_ref()
+            .map(|f| json_loads(py, &to_json(f)))
+            .transpose()
+    }
     fn to_json(&self) -> String {
         to_json(&self.0)
+    }
+    /// Rebuild a finding from `to_json()` (pickling).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        serde_json::from_str(text)
+            .map(Finding)
+            .map_err(|e| argument_error(format!("not a finding: {e}")))
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.getattr("from_json")?, (slf.get().to_json(),)))
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &self.to_json())
@@ -277,27 +315,64 @@ impl Finding {
 }
 
 /// The result of a scan: findings, suppressed findings, errors and a summary.
+/// Iterating a report iterates its findings.
 #[pyclass(module = "stockade", frozen)]
-struct Report(stockade::Report);
+struct Report {
+    report: stockade::Report,
+    /// The `Finding` objects, built on first access and shared after.
+    findings: pyo3::sync::PyOnceLock<Vec<Py<Finding>>>,
+}
+
+impl Report {
+    fn new(report: stockade::Report) -> Self {
+        Self {
+            report,
+            findings: pyo3::sync::PyOnceLock::new(),
+        }
+    }
+
+    fn finding_objects(&self, py: Python<'_>) -> PyResult<&Vec<Py<Finding>>> {
+        self.findings.get_or_try_init(py, || {
+            self.report
+                .findings
+                .iter()
+                .map(|f| Py::new(py, Finding(f.clone())))
+                .collect()
+        })
+    }
+}
+
+/// The severities in order, most severe first (`to_records`, `to_arrow`).
+const SEVERITY_ORDER: [&str; 5] = ["critical", "high", "medium", "low", "info"];
 
 #[pymethods]
 impl Report {
     #[getter]
     fn version(&self) -> &str {
-        &self.0.version
+        &self.report.version
     }
+    /// The findings (the same objects on every access).
     #[getter]
-    fn findings(&self) -> Vec<Finding> {
-        self.0.findings.iter().cloned().map(Finding).collect()
+    fn findings(&self, py: Python<'_>) -> PyResult<Vec<Py<Finding>>> {
+        Ok(self
+            .finding_objects(py)?
+            .iter()
+            .map(|f| f.clone_ref(py))
+            .collect())
     }
     #[getter]
     fn suppressed(&self) -> Vec<Finding> {
-        self.0.suppressed.iter().cloned().map(Finding).collect()
+        self.report
+            .suppressed
+            .iter()
+            .cloned()
+            .map(Finding)
+            .collect()
     }
     /// Errors as exception instances (`ParseError`, …), ready to raise.
     #[getter]
     fn errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
-        self.0
+        self.report
             .errors
             .iter()
             .map(|e| Ok(to_exception(py, e)?.into_value(py).into_any()))
@@ -305,26 +380,124 @@ impl Report {
     }
     #[getter]
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &to_json(&self.0.summary))
+        json_loads(py, &to_json(&self.report.summary))
     }
     fn to_json(&self) -> String {
-        self.0.to_json()
+        self.report.to_json()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.0.to_json())
+        json_loads(py, &self.report.to_json())
+    }
+    /// One flat dict per finding (`rule`, `severity`, `path`, `line`, `column`,
+    /// `end_line`, `end_column`, `offset`, `end_offset`, `message`, `title`,
+    /// `category`, `document`, `object`, `pointer`, `fixable`): straight into
+    /// `pandas.DataFrame(...)`.
+    fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let rows: Vec<serde_json::Value> = self.report.findings.iter().map(record).collect();
+        json_loads(py, &serde_json::Value::Array(rows).to_string())
+    }
+    /// The records as a `pyarrow.Table`, `severity` a dictionary column whose
+    /// order is critical → info (needs pyarrow).
+    fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pa = py.import("pyarrow")?;
+        let records = self.to_records(py)?;
+        let table = pa
+            .getattr("Table")?
+            .call_method1("from_pylist", (records,))?;
+        if self.report.findings.is_empty() {
+            return Ok(table);
+        }
+        let order = pa.call_method1("array", (SEVERITY_ORDER.to_vec(),))?;
+        let codes: Vec<i32> = self
+            .report
+            .findings
+            .iter()
+            .map(|f| {
+                SEVERITY_ORDER
+                    .iter()
+                    .position(|s| *s == f.severity.as_str())
+                    .map_or(0, |i| i32::try_from(i).unwrap_or(0))
+            })
+            .collect();
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("ordered", true)?;
+        let column = pa.getattr("DictionaryArray")?.call_method(
+            "from_arrays",
+            (
+                pa.call_method1("array", (codes, pa.call_method0("int32")?))?,
+                order,
+            ),
+            Some(&kwargs),
+        )?;
+        let index = table
+            .getattr("schema")?
+            .call_method1("get_field_index", ("severity",))?;
+        table.call_method1("set_column", (index, "severity", column))
+    }
+    /// The records as a `pandas.DataFrame`, `severity` an ordered categorical
+    /// (critical first; needs pandas).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let pd = py.import("pandas")?;
+        let frame = pd.call_method1("DataFrame", (self.to_records(py)?,))?;
+        if self.report.findings.is_empty() {
+            return Ok(frame);
+        }
+        let kwargs = pyo3::types::PyDict::new(py);
+        kwargs.set_item("categories", SEVERITY_ORDER.to_vec())?;
+        kwargs.set_item("ordered", true)?;
+        let severity =
+            pd.call_method("Categorical", (frame.get_item("severity")?,), Some(&kwargs))?;
+        frame.set_item("severity", severity)?;
+        Ok(frame)
+    }
+    /// Rebuild a report from `to_json()` (pickling).
+    #[staticmethod]
+    fn from_json(text: &str) -> PyResult<Self> {
+        serde_json::from_str(text)
+            .map(Report::new)
+            .map_err(|e| argument_error(format!("not a report: {e}")))
+    }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
+        Ok((slf.getattr("from_json")?, (slf.get().report.to_json(),)))
+    }
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let list = pyo3::types::PyList::new(py, self.findings(py)?)?;
+        list.try_iter().map(Bound::into_any)
     }
     fn __len__(&self) -> usize {
-        self.0.findings.len()
+        self.report.findings.len()
     }
     fn __repr__(&self) -> String {
         format!(
             "Report(findings={}, suppressed={}, errors={}, files={})",
-            self.0.findings.len(),
-            self.0.suppressed.len(),
-            self.0.errors.len(),
-            self.0.summary.files
+            self.report.findings.len(),
+            self.report.suppressed.len(),
+            self.report.errors.len(),
+            self.report.summary.files
         )
     }
+}
+
+/// One finding as a flat record.
+fn record(f: &stockade::Finding) -> serde_json::Value {
+    serde_json::json!({
+        "rule": f.rule,
+        "severity": f.severity.as_str(),
+        "category": f.category.as_str(),
+        "title": f.title,
+        "message": f.message,
+        "path": f.path,
+        "document": f.document,
+        "object": f.object,
+        "pointer": f.pointer,
+        "line": f.start.line.get(),
+        "column": f.start.column.get(),
+        "end_line": f.end.line.get(),
+        "end_column": f.end.column.get(),
+        "offset": f.start.offset,
+        "end_offset": f.end.offset,
+        "fixable": f.fix.as_ref().map(|x| x.applicability.as_str()),
+    })
 }
 
 /// A rule's metadata and documentation.
@@ -395,8 +568,22 @@ impl Rule {
 }
 
 /// A configured scanner: build once, scan many texts or files (thread-safe).
+/// Pickles as the arguments it was built from (or the path it was built for).
 #[pyclass(module = "stockade", frozen)]
-struct Engine(stockade::Engine);
+struct Engine {
+    engine: stockade::Engine,
+    /// How to build it again: `(config, policies, inventory)` or `for_path(path)`.
+    made_from: MadeFrom,
+}
+
+enum MadeFrom {
+    Args(
+        Option<Py<PyAny>>,
+        Vec<(String, String)>,
+        Vec<(String, String)>,
+    ),
+    Path(String),
+}
 
 #[pymethods]
 impl Engine {
@@ -415,13 +602,52 @@ impl Engine {
     ) -> PyResult<Self> {
         let engine = engine_from(py, config)?;
         let (policies, inventory) = (policies.unwrap_or_default(), inventory.unwrap_or_default());
-        if policies.is_empty() {
-            return Ok(Engine(engine));
+        let engine = if policies.is_empty() {
+            engine
+        } else {
+            engine
+                .with_policy_texts(&pairs(&policies), &pairs(&inventory))
+                .map_err(|e| raise_all(py, &e))?
+        };
+        Ok(Engine {
+            engine,
+            made_from: MadeFrom::Args(config.map(|c| c.clone().unbind()), policies, inventory),
+        })
+    }
+
+    /// The engine `stockade scan` uses for `path` (a file or folder): the
+    /// nearest `stockade.yaml`/`.stockade.yaml` (see `discover_config`), or
+    /// the defaults. An invalid configuration raises its errors.
+    #[staticmethod]
+    fn for_path(py: Python<'_>, path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let path = path_arg(Some(path))?.unwrap_or_default();
+        let engine = stockade::Engine::for_path(std::path::Path::new(&path))
+            .map_err(|e| raise_all(py, &e.errors))?;
+        Ok(Engine {
+            engine,
+            made_from: MadeFrom::Path(path),
+        })
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyAny>)> {
+        let py = slf.py();
+        let this = slf.get();
+        match &this.made_from {
+            MadeFrom::Path(path) => Ok((
+                slf.getattr("for_path")?,
+                (path.clone(),).into_pyobject(py)?.into_any(),
+            )),
+            MadeFrom::Args(config, policies, inventory) => Ok((
+                py.get_type::<Engine>().into_any(),
+                (
+                    config.as_ref().map(|c| c.clone_ref(py)),
+                    policies.clone(),
+                    inventory.clone(),
+                )
+                    .into_pyobject(py)?
+                    .into_any(),
+            )),
         }
-        engine
-            .with_policy_texts(&pairs(&policies), &pairs(&inventory))
-            .map(Engine)
-            .map_err(|e| raise_all(py, &e))
     }
 
     /// Scan several `(path, text)` sources as one scan (`NetworkPolicy` analysis,
@@ -435,7 +661,9 @@ impl Engine {
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
         let sources = to_sources(sources);
-        Ok(Report(py.detach(|| self.0.scan_sources(&sources, kind))))
+        Ok(Report::new(
+            py.detach(|| self.engine.scan_sources(&sources, kind)),
+        ))
     }
 
     #[pyo3(signature = (text, path=None, kind=None))]
@@ -443,11 +671,14 @@ impl Engine {
         &self,
         py: Python<'_>,
         text: &str,
-        path: Option<&str>,
+        path: Option<&Bound<'_, PyAny>>,
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        Ok(Report(py.detach(|| self.0.scan(text, path, kind))))
+        let path = path_arg(path)?;
+        Ok(Report::new(
+            py.detach(|| self.engine.scan(text, path.as_deref(), kind)),
+        ))
     }
 
     /// Read and scan files into one report; unreadable files are `ReadError`s in it.
@@ -459,7 +690,9 @@ impl Engine {
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        Ok(Report(py.detach(|| self.0.scan_files(&paths, kind))))
+        Ok(Report::new(
+            py.detach(|| self.engine.scan_files(&paths, kind)),
+        ))
     }
 }
 
@@ -469,7 +702,7 @@ impl Engine {
 fn scan(
     py: Python<'_>,
     text: &str,
-    path: Option<&str>,
+    path: Option<&Bound<'_, PyAny>>,
     kind: Option<&str>,
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Report> {
@@ -571,6 +804,16 @@ fn kyverno_test(py: Python<'_>, path: PathBuf) -> PyResult<Bound<'_, PyAny>> {
     to_py(py, &run, &[("passed", run.passed().into())])
 }
 
+/// The configuration file `stockade scan` would use for `path` (a file or
+/// folder): the first `stockade.yaml`/`.stockade.yaml` in its folder or a
+/// parent, or `None`.
+#[pyfunction]
+fn discover_config(path: &Bound<'_, PyAny>) -> PyResult<Option<String>> {
+    let path = path_arg(Some(path))?.unwrap_or_default();
+    Ok(stockade::discover_config(std::path::Path::new(&path))
+        .map(|p| p.to_string_lossy().to_string()))
+}
+
 /// Every built-in rule.
 #[pyfunction]
 fn rules() -> Vec<Rule> {
@@ -590,6 +833,7 @@ fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", stockade::VERSION)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
+    m.add_function(wrap_pyfunction!(discover_config, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;
     m.add_function(wrap_pyfunction!(verify_suite, m)?)?;
     m.add_function(wrap_pyfunction!(netpol_connectivity, m)?)?;

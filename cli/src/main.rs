@@ -10,6 +10,7 @@
 #![allow(clippy::doc_markdown)]
 
 mod config;
+mod fix;
 mod inputs;
 mod kyverno;
 mod netpol;
@@ -17,6 +18,7 @@ mod policy;
 mod render;
 mod render_kustomize;
 mod scan;
+mod server;
 mod verify;
 
 use std::io::{IsTerminal, Write};
@@ -54,6 +56,8 @@ enum Command {
     /// Render a Helm chart (folder or .tgz) exactly as `helm template` prints it,
     /// or build a kustomization exactly as `kubectl kustomize DIR` prints it.
     Render(render::RenderArgs),
+    /// Run the language server (LSP over standard input and output) for editors.
+    Server,
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +166,21 @@ struct ScanArgs {
     /// is then read as a whole object).
     #[arg(long)]
     no_kustomize: bool,
+
+    /// Apply the safe fixes to the files (rescanning until nothing more applies),
+    /// then report what remains; the count of fixes applied goes to stderr.
+    #[arg(long)]
+    fix: bool,
+
+    /// With --fix or --diff, apply unsafe fixes too (they change behaviour:
+    /// read each one).
+    #[arg(long)]
+    unsafe_fixes: bool,
+
+    /// Print the fixes as a unified diff instead of writing them (implies the
+    /// fix rounds of --fix, on the texts in memory).
+    #[arg(long)]
+    diff: bool,
 }
 
 #[derive(Args, Debug)]
@@ -241,6 +260,7 @@ fn main() -> ExitCode {
         Command::Netpol(args) => netpol::run(&args),
         Command::Verify(args) => run_verify(&args),
         Command::Render(args) => render::run_command(&args),
+        Command::Server => server::run(),
     }
 }
 
@@ -423,26 +443,40 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                     stockade::helm::HelmOptions::default()
                 }
             };
-            let (mut report, sources) = scan::scan_all(
-                config,
-                &collected.inputs,
-                args.kind,
-                stdin.as_deref(),
-                threads,
-                policies,
-                kyverno_policies,
-                built.sources,
-                &helm,
-            );
-            report.errors.extend(collected.errors);
-            report.errors.extend(built.errors);
-            report.errors.extend(policy_errors);
-            report.errors.extend(kyverno_errors);
-            report.summary.skipped.extend(collected.skipped);
-            report.summary.notices.extend(notices);
-            report.summary.notices.sort();
-            report.summary.notices.dedup();
-            (report, sources)
+            let scan_once = |overlay: &fix::Overlay| {
+                let (mut report, sources) = scan::scan_all(
+                    config.clone(),
+                    &collected.inputs,
+                    args.kind,
+                    stdin.as_deref(),
+                    threads,
+                    policies.clone(),
+                    kyverno_policies.clone(),
+                    built.sources.clone(),
+                    &helm,
+                    overlay,
+                );
+                let errors = [
+                    &collected.errors,
+                    &built.errors,
+                    &policy_errors,
+                    &kyverno_errors,
+                ];
+                report.errors.extend(errors.into_iter().flatten().cloned());
+                let s = &mut report.summary;
+                s.skipped.extend(collected.skipped.iter().cloned());
+                s.notices.extend(notices.iter().cloned());
+                s.notices.sort();
+                s.notices.dedup();
+                (report, sources)
+            };
+            match fix::Mode::of(args.fix, args.unsafe_fixes, args.diff) {
+                None => scan_once(&fix::Overlay::new()),
+                Some(mode) => match fix::run(mode, scan_once, print) {
+                    Ok(done) => (done.report, done.sources),
+                    Err(e) => return fail(&e),
+                },
+            }
         }
         Err(failed) => {
             let mut report = Report::default();
@@ -462,6 +496,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     let written = match &args.output {
         Some(path) => std::fs::write(path, rendered)
             .map_err(|e| format!("cannot write {}: {e}", path.display())),
+        // `--diff` prints the diff alone (the report goes to --output when asked).
+        None if args.diff => Ok(()),
         None => print(&rendered),
     };
     if let Err(e) = written {

@@ -26,8 +26,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Read;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 
 use stockade::{
     detect_kind, Config, Engine, ErrorKind, Kind, LineIndex, Report, ScanError, Source, Span,
@@ -50,40 +48,17 @@ enum Loaded {
     Chart(Vec<Source>, Report),
 }
 
-/// Run `work` over `items` with `threads` workers; results in item order.
-fn parallel<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    work: impl Fn(&T) -> R + Sync,
-) -> Vec<R> {
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let workers = threads.clamp(1, items.len().max(1));
-    std::thread::scope(|scope| {
-        for _ in 0..workers {
-            scope.spawn(|| loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else {
-                    break;
-                };
-                let result = work(item);
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(result);
-                }
-            });
-        }
-    });
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect()
-}
+use stockade::parallel::map as parallel;
 
 /// Scan every input with `threads` workers. `kind` applies to stdin and named
 /// files; `stdin` holds the bytes of standard input, read beforehand. Returns the
 /// merged report and the text of every scanned source, by path. `built` are
 /// the rendered outputs of kustomizations, scanned as Kubernetes; chart inputs
 /// are rendered with `helm`.
+///
+/// The text of an input is read from `overlay` (by its reported path) instead of
+/// its file when it is there: `scan --fix` rescans fixed texts before writing
+/// them, `--diff` without writing them.
 #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // the scan's parts, each its own concern
 pub fn scan_all(
     config: Config,
@@ -95,6 +70,7 @@ pub fn scan_all(
     kyverno: stockade::kyverno::Policies,
     built: Vec<Source>,
     helm: &stockade::helm::HelmOptions,
+    overlay: &BTreeMap<String, String>,
 ) -> (Report, BTreeMap<String, String>) {
     let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
@@ -107,7 +83,7 @@ pub fn scan_all(
             report.errors = errors;
             Loaded::Chart(sources, report)
         }
-        _ => load(&engine, input, kind, stdin),
+        _ => load(&engine, input, kind, stdin, overlay),
     });
     // Built kustomizations (`render_kustomize`): Kubernetes, scanned as named.
     loaded.extend(
@@ -246,11 +222,25 @@ fn resolved_kind(source: &Source, kind: Option<Kind>) -> Option<Kind> {
 }
 
 /// Read one input and decide what to do with it.
-fn load(engine: &Engine, input: &Input, kind: Option<Kind>, stdin: Option<&[u8]>) -> Loaded {
+fn load(
+    engine: &Engine,
+    input: &Input,
+    kind: Option<Kind>,
+    stdin: Option<&[u8]>,
+    overlay: &BTreeMap<String, String>,
+) -> Loaded {
     let (display, named, bytes) = match input {
         // Rendered by the caller (`scan_all`).
         Input::Chart { .. } => return Loaded::Skipped,
         Input::Stdin => ("-", true, stdin.unwrap_or_default().to_vec()),
+        Input::File { display, named, .. } if overlay.contains_key(display) => (
+            display.as_str(),
+            *named,
+            overlay
+                .get(display)
+                .map(|t| t.as_bytes().to_vec())
+                .unwrap_or_default(),
+        ),
         Input::File {
             path,
             display,

@@ -13,6 +13,7 @@ pub mod ast;
 pub mod command;
 pub mod conftest;
 pub mod expand;
+pub mod fixes;
 pub mod model;
 mod pack;
 pub mod parser;

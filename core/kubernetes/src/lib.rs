@@ -88,6 +88,7 @@
 )]
 
 pub mod exposure;
+mod fix;
 pub mod hardening;
 pub mod namespaces;
 pub mod object_rules;

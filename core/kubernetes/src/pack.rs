@@ -62,6 +62,7 @@ impl Pack for KubernetesPack {
     fn check(&self, input: Input<'_>, ctx: &mut Context<'_>) {
         if let Input::Manifest(manifest) = input {
             crate::check_manifest_in(manifest, ctx, &self.namespaces, &self.scan);
+            crate::fix::attach(manifest, ctx);
         }
     }
 

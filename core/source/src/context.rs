@@ -174,6 +174,11 @@ impl Findings {
         }
     }
 
+    /// Change every finding held (a pack attaching fixes after its rules ran).
+    pub fn for_each_mut(&mut self, f: impl FnMut(&mut Diagnostic)) {
+        self.held.iter_mut().for_each(f);
+    }
+
     /// Findings held (not those left out).
     pub fn len(&self) -> usize {
         self.held.len()

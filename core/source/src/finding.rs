@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use crate::fix::{Fix, LocatedFix};
 use crate::origin::OriginRole;
 use crate::rule::{Category, RuleMeta, Severity};
 use crate::source::{Position, Source, Span};
@@ -83,6 +84,8 @@ pub struct Diagnostic {
     /// Remediation written for this finding (naming its package, its image …),
     /// instead of the rule's generic text.
     pub remediation: Option<String>,
+    /// The edits that resolve the finding, when the rule knows them.
+    pub fix: Option<Fix>,
 }
 
 impl Diagnostic {
@@ -96,7 +99,15 @@ impl Diagnostic {
             pointer: None,
             severity: None,
             remediation: None,
+            fix: None,
         }
+    }
+
+    /// Attach the edits that resolve this finding.
+    #[must_use]
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     /// Replace the rule's remediation text for this finding.
@@ -180,6 +191,7 @@ impl Diagnostic {
             start,
             end,
             origins,
+            fix: self.fix.as_ref().map(|f| f.to_located(source)),
             suppression: None,
         }
     }
@@ -230,6 +242,9 @@ pub struct Finding {
     /// (`start`/`end` above are in the rendered text). Absent for plain files.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub origins: Vec<OriginLocation>,
+    /// The edits that resolve the finding, positioned (see [`crate::fix`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fix: Option<LocatedFix>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suppression: Option<SuppressionRef>,
 }

@@ -5,6 +5,7 @@
 //!   [`origin`]s for documents rendered from other files;
 //! - [`finding`]: what rules emit ([`finding::Diagnostic`]) and located errors
 //!   ([`finding::Problem`], [`finding::ErrorKind`]), and the report shape;
+//! - [`fix`]: the text edits a rule proposes for its finding, and applying them;
 //! - [`rule`]: rule metadata, declared once per rule with [`declare_rule!`];
 //! - [`settings`] and [`context`]: what a pack reads of the configuration and
 //!   reports into; [`suppress`]: inline suppressions;
@@ -26,6 +27,7 @@
 
 pub mod context;
 pub mod finding;
+pub mod fix;
 pub mod glob;
 pub mod go;
 pub mod image;

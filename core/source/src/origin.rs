@@ -247,6 +247,13 @@ impl OriginMap {
             .map_or(&[], |s| self.origins_of_segment(s))
     }
 
+    /// The smallest segment that contains all of `span`: its rendered range and
+    /// its origins (used to move a fix's edit to the file it came from).
+    pub fn segment_of(&self, span: Span) -> Option<(Span, &[OriginSpan])> {
+        self.smallest_covering(span)
+            .map(|s| (s.span, self.origins_of_segment(s)))
+    }
+
     fn smallest_covering(&self, span: Span) -> Option<&Segment> {
         let (start, end) = (span.start, span.end.max(span.start));
         // The last segment (in pre-order) starting at or before `start`: the

@@ -138,9 +138,28 @@ pub struct Position {
 ///
 /// Lines end at `\n`; a `\r` before it belongs to the line ending. A lone `\r`
 /// is not a line break (BuildKit and YAML readers split on `\n`).
+///
+/// Besides line starts, the index keeps every non-ASCII character with running
+/// totals of how many more bytes than code points and than UTF-16 units the text
+/// has up to and including it, so every conversion (code-point column, UTF-16
+/// column, UTF-16 offset) is two binary searches, O(log n), whatever the
+/// position: nothing is counted from the start of the text or of the line. An
+/// ASCII text stores nothing extra.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<u32>,
+    wide: Vec<WideChar>,
+    len: u32,
+}
+
+/// A non-ASCII character: where it starts, its UTF-8 length, and the running
+/// totals of `bytes - code points` and `bytes - UTF-16 units` through it.
+#[derive(Debug, Clone, Copy)]
+struct WideChar {
+    start: u32,
+    len: u8,
+    extra_chars: u32,
+    extra_utf16: u32,
 }
 
 impl LineIndex {
@@ -150,7 +169,29 @@ impl LineIndex {
         line_starts.extend(
             memchr_newlines(text.as_bytes()).map(|i| u32::try_from(i + 1).unwrap_or(u32::MAX)),
         );
-        Self { line_starts }
+        let mut wide = Vec::new();
+        if !text.is_ascii() {
+            let (mut extra_chars, mut extra_utf16) = (0u32, 0u32);
+            for (i, c) in text.char_indices() {
+                let len = c.len_utf8();
+                if len > 1 {
+                    // len ≤ 4 and len_utf16 ≤ 2: these never underflow.
+                    extra_chars = extra_chars.saturating_add(len as u32 - 1);
+                    extra_utf16 = extra_utf16.saturating_add((len - c.len_utf16()) as u32);
+                    wide.push(WideChar {
+                        start: u32::try_from(i).unwrap_or(u32::MAX),
+                        len: len as u8,
+                        extra_chars,
+                        extra_utf16,
+                    });
+                }
+            }
+        }
+        Self {
+            line_starts,
+            wide,
+            len: u32::try_from(text.len()).unwrap_or(u32::MAX),
+        }
     }
 
     pub fn line_count(&self) -> usize {
@@ -189,52 +230,112 @@ impl LineIndex {
         Span::new(start, end)
     }
 
-    /// Position of `offset`; offsets past the end clamp to the end, offsets inside a
-    /// multi-byte character count that character.
-    pub fn position(&self, text: &str, offset: u32) -> Position {
-        let offset = offset.min(u32::try_from(text.len()).unwrap_or(u32::MAX));
-        let line = self.line_of(offset);
-        let start = self.line_start(line);
-        // An offset inside a multi-byte character counts as that character.
-        let mut end = offset as usize;
-        while end > start as usize && !text.is_char_boundary(end) {
-            end -= 1;
+    /// `offset` clamped to the text and moved back to the start of the character
+    /// it is inside, with the number of non-ASCII characters before it.
+    fn snap(&self, offset: u32) -> (u32, usize) {
+        let offset = offset.min(self.len);
+        let k = self.wide.partition_point(|w| w.start < offset);
+        match k.checked_sub(1).and_then(|i| self.wide.get(i)) {
+            Some(w) if w.start.saturating_add(u32::from(w.len)) > offset => (w.start, k - 1),
+            _ => (offset, k),
         }
-        let prefix = text
-            .get(start as usize..end)
-            .map_or(0, |s| s.chars().count());
+    }
+
+    /// Running totals (`bytes - code points`, `bytes - UTF-16 units`) of the
+    /// first `k` non-ASCII characters.
+    fn extra_before(&self, k: usize) -> (u32, u32) {
+        k.checked_sub(1)
+            .and_then(|i| self.wide.get(i))
+            .map_or((0, 0), |w| (w.extra_chars, w.extra_utf16))
+    }
+
+    /// Code points and UTF-16 units before a snapped `offset` that has `k`
+    /// non-ASCII characters before it.
+    fn counts(&self, offset: u32, k: usize) -> (u32, u32) {
+        let (chars, utf16) = self.extra_before(k);
+        (offset.saturating_sub(chars), offset.saturating_sub(utf16))
+    }
+
+    /// Code points and UTF-16 units before the start of 0-based `line`.
+    fn line_counts(&self, line: u32) -> (u32, u32) {
+        let start = self.line_start(line);
+        // A line starts after `\n`, never inside a character.
+        let k = self.wide.partition_point(|w| w.start < start);
+        self.counts(start, k)
+    }
+
+    /// Position of `offset`; offsets past the end clamp to the end, offsets inside a
+    /// multi-byte character count that character. Text must be the indexed text.
+    pub fn position(&self, text: &str, offset: u32) -> Position {
+        let _ = text;
+        let (offset, k) = self.snap(offset);
+        let line = self.line_of(offset);
+        let (chars, _) = self.counts(offset, k);
+        let (line_chars, _) = self.line_counts(line);
         Position {
             line: OneIndexed::from_zero_indexed(line),
-            column: OneIndexed::from_zero_indexed(u32::try_from(prefix).unwrap_or(u32::MAX)),
+            column: OneIndexed::from_zero_indexed(chars.saturating_sub(line_chars)),
             offset,
         }
     }
 
     /// 0-based UTF-16 column of `offset` within its line (for JavaScript editors).
     pub fn utf16_column(&self, text: &str, offset: u32) -> u32 {
-        let line = self.line_of(offset);
-        let start = self.line_start(line) as usize;
-        text.get(start..offset as usize)
-            .map_or(0, |s| s.encode_utf16().count() as u32)
+        self.utf16_position(text, offset).column.to_zero_indexed()
     }
 
     /// Position of `offset` in UTF-16 code units, as JavaScript strings and editors
     /// count them. Offsets are clamped and snapped to a character start like
     /// [`LineIndex::position`].
     pub fn utf16_position(&self, text: &str, offset: u32) -> Utf16Position {
-        let pos = self.position(text, offset);
-        let line_start = self.line_start(pos.line.to_zero_indexed()) as usize;
-        let mut end = pos.offset as usize;
-        while end > line_start && !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        let units = |s: &str| u32::try_from(s.encode_utf16().count()).unwrap_or(u32::MAX);
-        let before_line = text.get(..line_start).map_or(0, units);
-        let in_line = text.get(line_start..end).map_or(0, units);
+        let _ = text;
+        let (offset, k) = self.snap(offset);
+        let line = self.line_of(offset);
+        let (_, units) = self.counts(offset, k);
+        let (_, line_units) = self.line_counts(line);
         Utf16Position {
-            line: pos.line,
-            column: OneIndexed::from_zero_indexed(in_line),
-            offset: before_line.saturating_add(in_line),
+            line: OneIndexed::from_zero_indexed(line),
+            column: OneIndexed::from_zero_indexed(units.saturating_sub(line_units)),
+            offset: units,
+        }
+    }
+
+    /// The byte offset of a 0-based UTF-16 `(line, character)` position, as
+    /// editors send them (LSP). A character past the end of its line clamps to
+    /// the line's end (without its line ending), a line past the end of the
+    /// text to the text's end; a position inside a surrogate pair moves to the
+    /// start of that character.
+    pub fn offset_of_utf16(&self, text: &str, line: u32, character: u32) -> u32 {
+        if line as usize >= self.line_starts.len() {
+            return self.len;
+        }
+        let span = self.line_span(line, text);
+        // The `\n` ending the line (or the end of the text): a lone `\r` and the
+        // `\r` of a CRLF are addressable, past them clamps to the line's end.
+        let last = self
+            .line_starts
+            .get(line as usize + 1)
+            .map_or(self.len, |next| next.saturating_sub(1));
+        let (_, line_units) = self.line_counts(line);
+        let target = line_units.saturating_add(character);
+        // The last byte offset in the line whose UTF-16 count is ≤ target.
+        let (mut lo, mut hi) = (span.start, last.max(span.start));
+        while lo < hi {
+            let mid = lo + (hi - lo).div_ceil(2);
+            let (snapped, k) = self.snap(mid);
+            let (_, units) = self.counts(snapped, k);
+            if units <= target {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        let (found, k) = self.snap(lo);
+        let (_, units) = self.counts(found, k);
+        if lo == last && units < target {
+            span.end
+        } else {
+            found
         }
     }
 
@@ -353,7 +454,8 @@ mod tests {
         let idx = LineIndex::new(text);
         assert_eq!(idx.position(text, 99).column.get(), 2);
         assert_eq!(idx.position(text, 1).column.get(), 1);
-        assert_eq!(idx.utf16_column("a😀b", 5), 3);
+        let text = "a😀b";
+        assert_eq!(LineIndex::new(text).utf16_column(text, 5), 3);
     }
 
     #[test]
@@ -366,5 +468,116 @@ mod tests {
         // inside the emoji: snaps to its start
         assert_eq!(src.utf16_position(2).offset, 0);
         assert_eq!(src.utf16_position(999).offset, 7);
+    }
+
+    /// The counting every conversion used to do, from the start of the text.
+    fn naive(text: &str, offset: u32) -> (Position, Utf16Position) {
+        let mut o = (offset as usize).min(text.len());
+        while !text.is_char_boundary(o) {
+            o -= 1;
+        }
+        let before = &text[..o];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() as u32;
+        let col = text[line_start..o].chars().count() as u32;
+        let col16 = text[line_start..o].encode_utf16().count() as u32;
+        let off16 = before.encode_utf16().count() as u32;
+        (
+            Position {
+                line: OneIndexed::from_zero_indexed(line),
+                column: OneIndexed::from_zero_indexed(col),
+                offset: o as u32,
+            },
+            Utf16Position {
+                line: OneIndexed::from_zero_indexed(line),
+                column: OneIndexed::from_zero_indexed(col16),
+                offset: off16,
+            },
+        )
+    }
+
+    /// xorshift64*: deterministic, no dependency.
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+    }
+
+    #[test]
+    fn positions_match_naive_counting_on_random_multilingual_texts() {
+        // ASCII, Latin-1, Greek, CJK, emoji (surrogate pairs), combining marks,
+        // CRLF, lone CR, tabs, empty lines.
+        let pieces = [
+            "a",
+            "key: value",
+            " ",
+            "\t",
+            "\n",
+            "\r\n",
+            "\r",
+            "é",
+            "ß",
+            "Ω",
+            "ж",
+            "中文",
+            "日本",
+            "😀",
+            "🐳",
+            "e\u{301}",
+            "\u{10FFFF}",
+            "—",
+            "",
+        ];
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        for round in 0..300 {
+            let mut text = String::new();
+            for _ in 0..rng.below(200) {
+                text.push_str(pieces[rng.below(pieces.len())]);
+            }
+            let idx = LineIndex::new(&text);
+            for offset in 0..=text.len() as u32 + 2 {
+                let (p, u) = naive(&text, offset);
+                assert_eq!(
+                    idx.position(&text, offset),
+                    p,
+                    "round {round} offset {offset} in {text:?}"
+                );
+                assert_eq!(
+                    idx.utf16_position(&text, offset),
+                    u,
+                    "round {round} offset {offset} in {text:?}"
+                );
+                assert_eq!(idx.utf16_column(&text, offset), u.column.to_zero_indexed());
+                // And back: the UTF-16 (line, character) of a character start is that start.
+                assert_eq!(
+                    idx.offset_of_utf16(
+                        &text,
+                        u.line.to_zero_indexed(),
+                        u.column.to_zero_indexed()
+                    ),
+                    p.offset,
+                    "round {round} offset {offset} in {text:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn utf16_offsets_from_editors_clamp() {
+        let text = "a😀b\r\nxy";
+        let idx = LineIndex::new(text);
+        // inside the surrogate pair → the emoji's start
+        assert_eq!(idx.offset_of_utf16(text, 0, 2), 1);
+        // past the end of line 0 → before its CRLF
+        assert_eq!(idx.offset_of_utf16(text, 0, 99), 6);
+        assert_eq!(idx.offset_of_utf16(text, 1, 1), 9);
+        assert_eq!(idx.offset_of_utf16(text, 7, 0), text.len() as u32);
     }
 }

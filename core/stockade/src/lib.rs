@@ -87,10 +87,12 @@
 )]
 
 pub mod config;
+mod discover;
 mod engine;
 pub mod helm;
 pub mod kustomize;
 pub mod output;
+pub mod parallel;
 mod registry;
 pub mod wire;
 
@@ -112,10 +114,12 @@ use std::sync::Arc;
 pub use stockade_pack as pack;
 
 pub use config::{Config, Limits, PssLevel, Settings};
+pub use discover::{discover_config, load_config, parse_config, ConfigFileError, CONFIG_NAMES};
 pub use stockade_source::context::Context;
 pub use stockade_source::finding::{
     Diagnostic, ErrorKind, Finding, OriginLocation, Problem, Report, ScanError, Skipped, Summary,
 };
+pub use stockade_source::fix;
 pub use stockade_source::origin::{OriginFiles, OriginMap, OriginRole, OriginSpan};
 pub use stockade_source::rule::{Category, Pack, RuleMeta, Severity};
 pub use stockade_source::source::{LineIndex, Position, Source, Span, Utf16Position};
@@ -314,12 +318,15 @@ impl Engine {
         engine
     }
 
-    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one report.
+    /// Scan several sources as one scan (see [`Engine::for_scan`]) into one
+    /// report, on every core ([`parallel::map`]; the report does not depend on
+    /// the threads' timing).
     pub fn scan_sources(&self, sources: &[Source], kind: Option<Kind>) -> Report {
         let engine = self.for_scan(sources, kind);
         let mut report = Report::default();
-        for source in sources {
-            report.merge(engine.scan_source(source, kind));
+        let threads = parallel::default_threads();
+        for one in parallel::map(sources, threads, |source| engine.scan_source(source, kind)) {
+            report.merge(one);
         }
         report.sort();
         report

@@ -202,6 +202,61 @@ wire_struct! {
         pub origins: Vec<Origin>,
         /// Where the finding was suppressed (findings in `suppressed` only).
         pub suppression: Option<Suppression>,
+        /// The edits that resolve the finding, when its rule knows them.
+        pub fix: Option<Fix>,
+    }
+}
+
+wire_struct! {
+    /// A fix: text edits that resolve a finding, and how safe they are to apply
+    /// unattended.
+    #[wire(result)]
+    pub struct Fix {
+        /// `safe`, `unsafe` or `display-only`.
+        pub applicability: String,
+        /// What the fix does.
+        pub message: String,
+        /// The edits, in order, not overlapping.
+        pub edits: Vec<FixEdit>,
+    }
+}
+
+wire_struct! {
+    /// Replace the text from `start` to `end` (empty for an insertion) with `content`.
+    #[wire(result)]
+    pub struct FixEdit {
+        /// Where the replaced text starts.
+        pub start: Position,
+        /// Where it ends.
+        pub end: Position,
+        /// The new text.
+        pub content: String,
+        /// The file to edit when it is not the finding's own (a values file or
+        /// base of a rendered document).
+        pub path: Option<String>,
+    }
+}
+
+impl Fix {
+    /// `fix`, positioned in UTF-16 too when its edits are in `source`.
+    pub fn new(fix: crate::fix::LocatedFix, source: Option<&Source>) -> Self {
+        Self {
+            applicability: fix.applicability.as_str().to_string(),
+            message: fix.message,
+            edits: fix
+                .edits
+                .into_iter()
+                .map(|e| {
+                    let own = if e.path.is_none() { source } else { None };
+                    FixEdit {
+                        start: Position::new(e.start, own),
+                        end: Position::new(e.end, own),
+                        content: e.content,
+                        path: e.path,
+                    }
+                })
+                .collect(),
+        }
     }
 }
 
@@ -237,6 +292,7 @@ impl Finding {
                 line: s.line,
                 kind: s.kind,
             }),
+            fix: f.fix.map(|x| Fix::new(x, source)),
         }
     }
 }
@@ -992,11 +1048,11 @@ pub mod ts {
 
     use super::{
         ConnPeer, Connection, Connectivity, ConnectivityChange, ConnectivityDiff, EngineOptions,
-        ErrorInfo, FilesOptions, Finding, KyvernoTestRow, KyvernoTestRun, NetpolExplanation,
-        NetpolPolicyExplanation, NetpolRuleExplanation, NetpolSideExplanation, Origin, Position,
-        Report, RuleInfo, ScanOptions, SeverityCounts, Skipped, SourceText, Summary, Suppression,
-        Verification, VerifyCase, VerifySuite, VerifyTest, BASE_ERROR_CLASS, CONN_FORMATS,
-        ERROR_CLASSES,
+        ErrorInfo, FilesOptions, Finding, Fix, FixEdit, KyvernoTestRow, KyvernoTestRun,
+        NetpolExplanation, NetpolPolicyExplanation, NetpolRuleExplanation, NetpolSideExplanation,
+        Origin, Position, Report, RuleInfo, ScanOptions, SeverityCounts, Skipped, SourceText,
+        Summary, Suppression, Verification, VerifyCase, VerifySuite, VerifyTest, BASE_ERROR_CLASS,
+        CONN_FORMATS, ERROR_CLASSES,
     };
 
     /// How a struct is serialised, and so how its optional fields are declared.
@@ -1365,6 +1421,8 @@ pub mod ts {
             Suppression::declaration(),
             Origin::declaration(),
             Finding::declaration(),
+            Fix::declaration(),
+            FixEdit::declaration(),
             ErrorInfo::declaration(),
             SeverityCounts::declaration(),
             Skipped::declaration(),

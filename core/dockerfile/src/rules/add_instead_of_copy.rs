@@ -57,7 +57,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         if all_plain {
             let names: Vec<&str> = sources.iter().map(|w| w.value.as_str()).collect();
             let msg = format!("ADD copies local `{}`; use COPY", names.join(" "));
-            out.report(&META, facts, ins, ins.keyword_span, msg);
+            out.report_fix(&META, facts, ins, ins.keyword_span, msg, crate::fixes::add_to_copy(ins));
         }
     }
 }

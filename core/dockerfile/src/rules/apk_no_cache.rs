@@ -41,7 +41,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         });
         // `--no-network` fetches no index, so there is nothing to cache.
         if !cached && !cmd.has_option(&["--no-cache", "--no-network"]) {
-            out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), "`apk add` without `--no-cache`");
+            let fix = crate::fixes::insert_after_word(facts, sub, "--no-cache", "Add `--no-cache`");
+            out.report_fix(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), "`apk add` without `--no-cache`", fix);
         }
     }
 }

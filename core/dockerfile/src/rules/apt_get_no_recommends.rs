@@ -46,7 +46,11 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             });
         if !off && !super::apt_dry_run(cmd) {
             let msg = "`apt-get install` without `--no-install-recommends`".to_string();
-            out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), msg);
+            // Recommended packages are sometimes needed at run time (`ca-certificates`
+            // for `curl https://…`): the image may change, so the fix is unsafe.
+            let fix = crate::fixes::insert_after_word(facts, sub, "--no-install-recommends", "Add `--no-install-recommends`")
+                .map(|f| f.with_applicability(stockade_source::fix::Applicability::Unsafe));
+            out.report_fix(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), msg, fix);
         }
     }
 }

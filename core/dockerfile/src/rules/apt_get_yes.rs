@@ -49,7 +49,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             || cmd.args().iter().any(|w| w.value == "-qq" || w.value == "--quiet=2" || w.value.starts_with("-qq"));
         if !yes {
             let msg = format!("`apt-get {}` without `-y`", sub.value);
-            out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), msg);
+            let fix = crate::fixes::insert_after_word(facts, sub, "-y", "Add `-y`");
+            out.report_fix(&META, facts, run.ins, super::cmd_span(cmd, Some(sub)), msg, fix);
         }
     }
 }

@@ -62,7 +62,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         if !removed {
             let sub = super::sub_is(update, super::APT_VALUE_OPTS, &["update"]);
             let msg = "`apt-get update` lists are left in the layer (no `rm -rf /var/lib/apt/lists/*`)".to_string();
-            out.report(&META, facts, run.ins, super::cmd_span(update, sub), msg);
+            out.report_fix(&META, facts, run.ins, super::cmd_span(update, sub), msg, crate::fixes::remove_apt_lists(facts, run.ins));
         }
     }
 }

@@ -46,7 +46,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
                 k = kv.key.value,
                 v = kv.value.value
             );
-            out.report(&META, facts, ins, kv.key.span.cover(kv.value.span), msg);
+            out.report_fix(&META, facts, ins, kv.key.span.cover(kv.value.span), msg, crate::fixes::legacy_to_equals(facts, kv));
         }
     }
 }

@@ -42,6 +42,6 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     for ins in facts.instructions().filter(|i| i.keyword == Keyword::Maintainer) {
         let who = ins.text.as_str();
         let msg = format!("MAINTAINER `{who}` is deprecated; use a LABEL");
-        out.report(&META, facts, ins, ins.keyword_span, msg);
+        out.report_fix(&META, facts, ins, ins.keyword_span, msg, crate::fixes::maintainer_to_label(facts, ins));
     }
 }

@@ -141,6 +141,24 @@ impl<'c> Out<'c> {
         }
     }
 
+    /// [`Out::report`] with the edits that resolve the finding, when the rule
+    /// could write them (see [`crate::fixes`]).
+    pub fn report_fix(
+        &mut self,
+        meta: &'static RuleMeta,
+        facts: &Facts<'_>,
+        ins: &Instruction,
+        span: Span,
+        message: impl Into<String>,
+        fix: Option<stockade_source::fix::Fix>,
+    ) {
+        if self.config.is_enabled(meta) {
+            let mut d = Self::diagnostic(meta, facts, ins, span, message);
+            d.fix = fix;
+            self.diagnostics.push(d);
+        }
+    }
+
     fn diagnostic(
         meta: &'static RuleMeta,
         facts: &Facts<'_>,

@@ -47,7 +47,8 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
             let name = cmd.name().unwrap_or("pip");
             let shown = if name.starts_with("python") { format!("{name} -m pip") } else { name.to_string() };
             let msg = format!("`{shown} install` without `--no-cache-dir`");
-            out.report(&META, facts, run.ins, super::cmd_span(cmd, Some(install)), msg);
+            let fix = crate::fixes::insert_after_word(facts, install, "--no-cache-dir", "Add `--no-cache-dir`");
+            out.report_fix(&META, facts, run.ins, super::cmd_span(cmd, Some(install)), msg, fix);
         }
     }
 }

@@ -46,7 +46,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
     {
         if let Args::Text(w) = &ins.args {
             let msg = format!("{} `{}` is in shell form; use the JSON exec form", ins.keyword, w.value);
-            out.report(&META, facts, ins, w.span, msg);
+            out.report_fix(&META, facts, ins, w.span, msg, crate::fixes::shell_to_exec(facts, ins, w));
         }
     }
 }

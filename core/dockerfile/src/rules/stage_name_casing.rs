@@ -39,7 +39,7 @@ pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
         let Some(name) = stage.name else { continue };
         if name.value.chars().any(|c| c.is_ascii_uppercase()) {
             let msg = format!("stage name `{}` should be lower-case", name.value);
-            out.report(&META, facts, stage.from, name.span, msg);
+            out.report_fix(&META, facts, stage.from, name.span, msg, crate::fixes::lower_stage_name(facts, name));
         }
     }
 }

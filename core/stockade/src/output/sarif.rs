@@ -260,7 +260,44 @@ fn result(
             .collect();
         obj.insert("relatedLocations".into(), Value::Array(related));
     }
+    if let (Some(fix), Some(obj)) = (&f.fix, r.as_object_mut()) {
+        obj.insert("fixes".into(), json!([sarif_fix(f, fix)]));
+    }
     r
+}
+
+/// A SARIF `fix`: one `artifactChange` per file the edits touch, each edit a
+/// `replacement` of a region (empty for an insertion) by the new text. The
+/// applicability is in the description and in `properties`.
+fn sarif_fix(f: &Finding, fix: &crate::fix::LocatedFix) -> Value {
+    let mut by_file: Vec<(&str, Vec<Value>)> = Vec::new();
+    for edit in &fix.edits {
+        let path = edit.path.as_deref().unwrap_or(&f.path);
+        let replacement = json!({
+            "deletedRegion": {
+                "startLine": edit.start.line.get(),
+                "startColumn": edit.start.column.get(),
+                "endLine": edit.end.line.get(),
+                "endColumn": edit.end.column.get(),
+            },
+            "insertedContent": { "text": edit.content },
+        });
+        match by_file.iter_mut().find(|(p, _)| *p == path) {
+            Some((_, list)) => list.push(replacement),
+            None => by_file.push((path, vec![replacement])),
+        }
+    }
+    let changes: Vec<Value> = by_file
+        .into_iter()
+        .map(|(path, replacements)| {
+            json!({ "artifactLocation": artifact_location(path), "replacements": replacements })
+        })
+        .collect();
+    json!({
+        "description": { "text": format!("{} ({})", fix.message, fix.applicability.as_str()) },
+        "artifactChanges": changes,
+        "properties": { "applicability": fix.applicability.as_str() },
+    })
 }
 
 /// A hash of what the finding is about, independent of its line number; repeated

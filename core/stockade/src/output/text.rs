@@ -33,6 +33,7 @@
 use std::fmt::Write as _;
 
 use crate::finding::{Finding, Report, ScanError};
+use crate::fix::Applicability;
 use crate::output::Sources;
 use crate::rule::Severity;
 use crate::source::{LineIndex, Position};
@@ -95,6 +96,10 @@ pub fn render_verbose(
         out.push('\n');
     }
     out.push_str(&summary_line(report, &style));
+    if let Some(line) = fixable_line(report, &style) {
+        out.push('\n');
+        out.push_str(&line);
+    }
     out.push_str(&skipped_lines(report, verbose));
     out.push('\n');
     out
@@ -170,13 +175,14 @@ fn finding_block(
     let sev = Style::severity_code(f.severity);
     let _ = writeln!(
         out,
-        "{}: {} {} {}",
+        "{}: {} {}{} {}",
         style.paint(
             "1",
             &format!("{}:{}:{}", f.path, f.start.line, f.start.column)
         ),
         style.paint(sev, &f.severity.as_str().to_ascii_uppercase()),
         style.paint("1", &f.rule),
+        fix_marker(f, style),
         sanitize(&f.title)
     );
     for line in f.message.lines() {
@@ -227,6 +233,15 @@ fn finding_block(
             "{pad}{} {}",
             style.paint("1;36", "= fix:"),
             sanitize(&f.remediation)
+        );
+    }
+    if let Some(fix) = &f.fix {
+        let _ = writeln!(
+            out,
+            "{pad}{} {} ({})",
+            style.paint("1;36", "= autofix:"),
+            sanitize(&fix.message),
+            fix_how(fix.applicability)
         );
     }
     if !f.help.is_empty() {
@@ -313,6 +328,44 @@ fn summary_line(report: &Report, style: &Style) -> String {
         );
     }
     line
+}
+
+/// ` [*]` after the rule id of a finding `--fix` resolves (ruff's marker).
+fn fix_marker(f: &Finding, style: &Style) -> String {
+    match &f.fix {
+        Some(fix) if fix.applies_at(Applicability::Safe) => {
+            format!(" {}", style.paint("1;32", "[*]"))
+        }
+        _ => String::new(),
+    }
+}
+
+fn fix_how(applicability: Applicability) -> &'static str {
+    match applicability {
+        Applicability::Safe => "--fix",
+        Applicability::Unsafe => "--unsafe-fixes",
+        Applicability::DisplayOnly => "display only: apply it by hand",
+    }
+}
+
+/// `[*] N fixable with --fix (M more with --unsafe-fixes)`, or nothing.
+fn fixable_line(report: &Report, style: &Style) -> Option<String> {
+    let count = |a: Applicability| {
+        report
+            .findings
+            .iter()
+            .filter(|f| f.fix.as_ref().is_some_and(|x| x.applicability == a))
+            .count()
+    };
+    let (safe, unsafe_fixes) = (count(Applicability::Safe), count(Applicability::Unsafe));
+    if safe + unsafe_fixes == 0 {
+        return None;
+    }
+    let mut line = format!("{} {safe} fixable with `--fix`", style.paint("1;32", "[*]"));
+    if unsafe_fixes > 0 {
+        let _ = write!(line, " ({unsafe_fixes} more with `--unsafe-fixes`)");
+    }
+    Some(line)
 }
 
 fn plural(n: usize, one: &str, many: &str) -> String {

@@ -1,0 +1,221 @@
+//! What the language server knows of the workspace: its folders, the
+//! configuration nearest to each file (read as `stockade scan` reads it), and
+//! an index of every Kubernetes file on disk, so that an open file is scanned
+//! as one source of the whole workspace's scan (Namespace labels deciding Pod
+//! Security levels, NetworkPolicies, Roles): it gets the findings `stockade
+//! scan` run at the workspace root gives it.
+//!
+//! The index is read once and again only when the client reports changed files
+//! (`workspace/didChangeWatchedFiles`). The engine prepared over it is reused
+//! while the edited file cannot change what other files see: when the file
+//! holds no Namespace, NetworkPolicy or Role, and the workspace has no
+//! NetworkPolicy (whose findings are located in the workloads it selects), an
+//! edit re-reads only that file.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use stockade::source::walk::Reader;
+use stockade::{detect_kind, Config, Engine, Kind, Report, ScanError, Source};
+
+use crate::inputs;
+
+/// The configuration of a file: the file it came from (none: the defaults)
+/// and the engine built from it, or the errors that stop it.
+#[derive(Clone)]
+pub struct Configured {
+    pub path: Option<PathBuf>,
+    pub engine: Result<Arc<Engine>, Vec<ScanError>>,
+}
+
+/// The workspace as the worker thread sees it.
+pub struct Workspace {
+    folders: Vec<PathBuf>,
+    /// Every Kubernetes file found by walking the folders, by absolute path.
+    files: BTreeMap<PathBuf, String>,
+    /// Whether any of them holds a NetworkPolicy.
+    has_netpol: bool,
+    configs: HashMap<PathBuf, Configured>,
+    /// The engine prepared over `files`, per configuration file.
+    prepared: HashMap<Option<PathBuf>, Arc<Engine>>,
+}
+
+/// Kinds whose objects change the findings of other files.
+fn has_cross_file_kinds(text: &str) -> bool {
+    text.contains("Namespace") || text.contains("NetworkPolicy") || text.contains("Role")
+}
+
+impl Workspace {
+    pub fn new(folders: Vec<PathBuf>) -> Self {
+        let mut ws = Self {
+            folders,
+            files: BTreeMap::new(),
+            has_netpol: false,
+            configs: HashMap::new(),
+            prepared: HashMap::new(),
+        };
+        ws.reload();
+        ws
+    }
+
+    pub fn folders(&self) -> &[PathBuf] {
+        &self.folders
+    }
+
+    pub fn set_folders(&mut self, folders: Vec<PathBuf>) {
+        self.folders = folders;
+        self.reload();
+    }
+
+    /// Forget everything read from disk and read it again.
+    pub fn reload(&mut self) {
+        self.configs.clear();
+        self.prepared.clear();
+        self.files.clear();
+        let reader = Reader::default();
+        for folder in self.folders.clone() {
+            for path in self.walk(&folder) {
+                if let Ok(text) = reader.read_to_string(&path) {
+                    if detect_kind(&path.to_string_lossy(), &text) == Some(Kind::Kubernetes) {
+                        self.files.insert(path, text);
+                    }
+                }
+            }
+        }
+        self.has_netpol = self.files.values().any(|t| t.contains("NetworkPolicy"));
+    }
+
+    /// The files `stockade scan FOLDER` would read, with the configuration's
+    /// exclusions and the ignore files.
+    pub fn walk(&mut self, folder: &Path) -> Vec<PathBuf> {
+        let configured = self.config_for(&folder.join("."));
+        let exclusions = match &configured.engine {
+            Ok(engine) => engine.config().exclusions(),
+            Err(_) => Config::default().exclusions(),
+        };
+        let config_dir = configured
+            .path
+            .as_deref()
+            .and_then(Path::parent)
+            .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
+        let Ok(mut selection) = inputs::Selection::new(&config_dir, &exclusions, &[], true) else {
+            return Vec::new();
+        };
+        let collected = inputs::collect(&[folder.to_path_buf()], &mut selection);
+        collected
+            .inputs
+            .into_iter()
+            .filter_map(|input| match input {
+                inputs::Input::File { path, .. } => Some(path),
+                // Charts are not indexed by the server yet (rendered by `scan`).
+                inputs::Input::Stdin | inputs::Input::Chart { .. } => None,
+            })
+            .collect()
+    }
+
+    /// The configuration nearest to `file` (its folder, then each parent), as
+    /// `stockade scan` run from that folder finds it.
+    pub fn config_for(&mut self, file: &Path) -> Configured {
+        let dir = file.parent().unwrap_or(file).to_path_buf();
+        let found = stockade::discover_config(file);
+        if let Some(c) = self.configs.get(&dir) {
+            if c.path == found {
+                return c.clone();
+            }
+        }
+        let engine = match &found {
+            None => Ok(Arc::new(Engine::new(Config::default()))),
+            Some(path) => stockade::load_config(path)
+                .map(|c| Arc::new(Engine::new(c)))
+                .map_err(|failed| failed.errors),
+        };
+        let configured = Configured {
+            path: found,
+            engine,
+        };
+        self.configs.insert(dir, configured.clone());
+        configured
+    }
+
+    /// Scan one file's current text as part of the workspace.
+    pub fn scan(&mut self, path: &Path, text: &str) -> Result<Report, Vec<ScanError>> {
+        let configured = self.config_for(path);
+        let engine = configured.engine?;
+        let display = path.to_string_lossy().to_string();
+        let source = Source::new(display, text);
+        if detect_kind(source.path(), text) != Some(Kind::Kubernetes) {
+            return Ok(engine.scan_source(&source, None));
+        }
+        let alone = self.files.keys().all(|p| p == path);
+        let cross = has_cross_file_kinds(text)
+            || self
+                .files
+                .get(path)
+                .is_some_and(|t| has_cross_file_kinds(t))
+            || self.has_netpol;
+        let prepared = if alone {
+            engine.for_scan(std::slice::from_ref(&source), None)
+        } else if cross {
+            let mut sources = self.sources_except(path);
+            sources.push(source.clone());
+            engine.for_scan(&sources, None)
+        } else {
+            let files = &self.files;
+            let entry = self
+                .prepared
+                .entry(configured.path.clone())
+                .or_insert_with(|| {
+                    let sources: Vec<Source> = files
+                        .iter()
+                        .map(|(p, t)| Source::new(p.to_string_lossy(), t.as_str()))
+                        .collect();
+                    Arc::new(engine.for_scan(&sources, None))
+                });
+            return Ok(entry.scan_source(&source, None));
+        };
+        Ok(prepared.scan_source(&source, None))
+    }
+
+    fn sources_except(&self, path: &Path) -> Vec<Source> {
+        self.files
+            .iter()
+            .filter(|(p, _)| p.as_path() != path)
+            .map(|(p, t)| Source::new(p.to_string_lossy(), t.as_str()))
+            .collect()
+    }
+
+    /// Scan every file of every folder as one scan (as `stockade scan` of each
+    /// folder), with the open documents' texts instead of their files'.
+    pub fn scan_all(&mut self, open: &BTreeMap<PathBuf, String>) -> Vec<(PathBuf, String, Report)> {
+        let reader = Reader::default();
+        let mut out = Vec::new();
+        for folder in self.folders.clone() {
+            let configured = self.config_for(&folder.join("."));
+            let Ok(engine) = configured.engine else {
+                continue;
+            };
+            let mut texts = Vec::new();
+            for path in self.walk(&folder) {
+                let text = match open.get(&path) {
+                    Some(t) => t.clone(),
+                    None => match reader.read_to_string(&path) {
+                        Ok(t) => t,
+                        Err(_) => continue,
+                    },
+                };
+                texts.push((path, text));
+            }
+            let sources: Vec<Source> = texts
+                .iter()
+                .map(|(p, t)| Source::new(p.to_string_lossy(), t.as_str()))
+                .collect();
+            let prepared = engine.for_scan(&sources, None);
+            for ((path, text), source) in texts.into_iter().zip(&sources) {
+                let report = prepared.scan_source(source, None);
+                out.push((path, text, report));
+            }
+        }
+        out
+    }
+}
