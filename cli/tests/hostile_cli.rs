@@ -214,3 +214,42 @@ fn control_characters_never_reach_the_terminal() {
         );
     }
 }
+
+/// Item 11: an `--inventory` document that cannot be parsed used to vanish
+/// (exit 0); it is now a located error, as for `--policy`.
+#[test]
+fn inventory_documents_that_cannot_be_parsed_are_errors() {
+    let dir = TempDir::new("inventory");
+    dir.write(
+        "inv/bad.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  name: b\n",
+    );
+    dir.write(
+        "inv/ok.yaml",
+        "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: c\n",
+    );
+    dir.write("policy/p.yaml", TEMPLATE);
+    dir.write("scan/pod.yaml", &pod("p"));
+    let (code, out, err) = run(
+        dir.path(),
+        &[
+            "scan",
+            "--no-config",
+            "--format",
+            "concise",
+            "--policy",
+            "policy",
+            "--inventory",
+            "inv",
+            "scan",
+        ],
+    );
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        out.contains("bad.yaml:5:3: error[parse] key `name` already defined at line 4"),
+        "{out}"
+    );
+    assert!(!out.contains("ok.yaml"), "{out}");
+}
+
+const TEMPLATE: &str = "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8snothing\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sNothing\n  targets:\n  - target: admission.k8s.gatekeeper.sh\n    rego: |\n      package k8snothing\n      violation[{\"msg\": msg}] {\n        input.review.object.kind == \"Nothing\"\n        msg := \"x\"\n      }\n---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sNothing\nmetadata:\n  name: nothing\n";
