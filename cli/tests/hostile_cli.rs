@@ -253,3 +253,54 @@ fn inventory_documents_that_cannot_be_parsed_are_errors() {
 }
 
 const TEMPLATE: &str = "apiVersion: templates.gatekeeper.sh/v1\nkind: ConstraintTemplate\nmetadata:\n  name: k8snothing\nspec:\n  crd:\n    spec:\n      names:\n        kind: K8sNothing\n  targets:\n  - target: admission.k8s.gatekeeper.sh\n    rego: |\n      package k8snothing\n      violation[{\"msg\": msg}] {\n        input.review.object.kind == \"Nothing\"\n        msg := \"x\"\n      }\n---\napiVersion: constraints.gatekeeper.sh/v1beta1\nkind: K8sNothing\nmetadata:\n  name: nothing\n";
+
+/// Item 24: a second Namespace object relabelling a namespace `privileged` used
+/// to remove every Pod Security finding of its pods (the last file won).
+#[test]
+fn conflicting_namespaces_are_reported_and_the_strictest_level_applies() {
+    let ns = |level: &str| {
+        format!("apiVersion: v1\nkind: Namespace\nmetadata:\n  name: prod\n  labels:\n    pod-security.kubernetes.io/enforce: {level}\n")
+    };
+    let privileged_pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: prod\nspec:\n  containers:\n  - name: c\n    image: nginx:1\n    securityContext:\n      privileged: true\n      runAsNonRoot: true\n";
+    let dir = TempDir::new("namespaces");
+    dir.write("a.yaml", &ns("baseline"));
+    dir.write("zz.yaml", &ns("privileged"));
+    dir.write("pod.yaml", privileged_pod);
+    // One file holding all three reads the same.
+    let one = TempDir::new("namespaces-one");
+    one.write(
+        "all.yaml",
+        &format!(
+            "{privileged_pod}---\n{}---\n{}",
+            ns("privileged"),
+            ns("baseline")
+        ),
+    );
+    for (dir, path) in [(&dir, "."), (&one, "all.yaml")] {
+        let (code, out, _) = run(
+            dir.path(),
+            &["scan", "--no-config", "--format", "concise", path],
+        );
+        assert_eq!(code, 2, "{out}");
+        assert!(
+            out.contains("PSS001"),
+            "{path}: the privileged pod is reported: {out}"
+        );
+        let conflicts: Vec<&str> = out
+            .lines()
+            .filter(|l| l.contains("is also defined"))
+            .collect();
+        assert_eq!(conflicts.len(), 2, "{path}: {out}");
+        assert!(
+            conflicts
+                .iter()
+                .all(|l| l.contains("the strictest applies: baseline")),
+            "{out}"
+        );
+    }
+    let (_, out, _) = run(
+        dir.path(),
+        &["scan", "--no-config", "--format", "concise", "."],
+    );
+    assert!(out.contains("zz.yaml:4:9: error[config] Namespace prod (privileged by pod-security.kubernetes.io/enforce) is also defined with different Pod Security labels at a.yaml:4:9"), "{out}");
+}

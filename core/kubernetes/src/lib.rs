@@ -220,8 +220,13 @@ pub fn check_manifest_with(
     let mut all_roles = roles.clone();
     all_roles.add_objects(manifest.objects().map(|(_, o)| o));
 
-    // Pass 1: Namespaces of this file.
+    // Pass 1: Namespaces of this file. Those the scan's pre-pass recorded are in
+    // `namespaces` already, merged with their namesakes elsewhere (the strictest
+    // applies, and each conflicting definition is reported here); the others (a
+    // scan of this file alone) are merged the same way within the file.
     let mut index = namespaces.clone();
+    let mut own = NamespaceIndex::new();
+    own.add_manifest(manifest);
     for (doc, read) in manifest.documents() {
         let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
             continue;
@@ -232,14 +237,26 @@ pub fn check_manifest_with(
         {
             let Some(name) = &o.name else { continue };
             let labels = namespaces::namespace_labels(o.root);
-            for problem in index.insert_spanned(name, &labels) {
+            let (_, problems) = namespaces::policy_from_labels(&labels);
+            for problem in problems {
                 let span = problem.span.unwrap_or(root.span);
                 ctx.error(
                     Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
                 );
             }
+            let place = namespaces::place_of(source, o);
+            let scanned = if namespaces.defined_in_scan(name) {
+                namespaces
+            } else {
+                &own
+            };
+            if let Some(message) = scanned.conflict(name, &place) {
+                let span = namespaces::name_span(o);
+                ctx.error(Problem::new(ErrorKind::Config, span, message).in_document(doc.index));
+            }
         }
     }
+    index.extend(&own.without(namespaces));
 
     // Pass 2: every document.
     for (doc, read) in manifest.documents() {
