@@ -754,12 +754,16 @@ fn read_ip_block(node: &Node) -> IpBlock {
         .filter_map(|e| Some((e.as_str()?.to_string(), e.span)))
         .collect();
     let range = parse_cidr(&cidr).ok();
-    let mut set = range.map(IpSet::from_range).unwrap_or_default();
-    for (e, _) in &except {
-        if let Ok(r) = parse_cidr(e) {
-            set = set.subtract(&IpSet::from_range(r));
-        }
-    }
+    let cuts = IpSet::from_ranges(
+        except
+            .iter()
+            .filter_map(|(e, _)| parse_cidr(e).ok())
+            .collect(),
+    );
+    let set = range
+        .map(IpSet::from_range)
+        .unwrap_or_default()
+        .subtract(&cuts);
     IpBlock {
         cidr,
         cidr_span,
