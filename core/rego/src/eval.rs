@@ -36,11 +36,14 @@ pub struct Violation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Backend {
     /// regorus' tree-walking interpreter.
-    #[default]
     Interpreter,
-    /// regorus' bytecode VM (RVM); falls back to the interpreter when the
-    /// template does not compile to it, or when the crate is built without its
-    /// `rvm` feature (the WebAssembly bindings, for size).
+    /// regorus' bytecode VM (RVM), the default: every gatekeeper-library case
+    /// gives the same result on both (`gatekeeper_conformance.rs` asserts it).
+    /// Falls back to the interpreter when the template does not compile to it,
+    /// when it calls a builtin Stockade replaces (`sprintf`, `numbers.range`, …:
+    /// the VM cannot call the engine's extensions), or when the crate is built
+    /// without its `rvm` feature (the WebAssembly bindings, for size).
+    #[default]
     Vm,
 }
 
@@ -283,6 +286,7 @@ impl CompiledTemplate {
                     &[self.rule.as_str()],
                 )
                 .ok()
+                .filter(|program| vm_keeps_extensions(program))
             }
             _ => None,
         };
@@ -300,6 +304,21 @@ impl CompiledTemplate {
             vm_pool: Mutex::new(Vec::new()),
         }
     }
+}
+
+/// Whether the VM would run `program` as the interpreter does. regorus' RVM
+/// compiler resolves calls against regorus' own builtin table and never sees
+/// the engine's extensions ([`super::builtins`]: Go's `sprintf`, the capped
+/// `numbers.range`, the v0 builtins, the disabled `http.send`), so a program
+/// calling one of them would format messages differently (the two
+/// gatekeeper-library cases that differed) and escape the caps: such a
+/// template stays on the interpreter.
+#[cfg(feature = "rvm")]
+fn vm_keeps_extensions(program: &regorus::rvm::Program) -> bool {
+    !program
+        .builtin_info_table
+        .iter()
+        .any(|b| super::builtins::EXTENSIONS.contains(&b.name.as_str()))
 }
 
 /// A template with a scan's inventory, ready to evaluate (shared by threads).
@@ -385,6 +404,10 @@ impl PreparedTemplate {
             let vm = self.vm_pool.lock().ok().and_then(|mut p| p.pop());
             let mut vm = vm.unwrap_or_else(|| {
                 let mut vm = regorus::rvm::RegoVM::new();
+                // The time budget bounds an evaluation, as on the interpreter;
+                // regorus' default of 25,000 instructions would fail templates
+                // the interpreter evaluates.
+                vm.set_max_instructions(usize::MAX);
                 vm.load_program(Arc::clone(program));
                 let _ = vm.set_data(self.data.clone());
                 vm
