@@ -270,10 +270,15 @@ impl CompiledTemplate {
 
     /// Add the inventory (`data.inventory`) and prepare.
     pub fn prepare(&self, inventory: &Json, backend: Backend) -> PreparedTemplate {
+        self.prepare_with(&inventory_data(inventory.clone()), backend)
+    }
+
+    /// [`CompiledTemplate::prepare`] with `data` built once by [`inventory_data`]
+    /// and shared by every template of a scan: regorus values are copy-on-write,
+    /// so the inventory is held once, not once per template and backend.
+    pub fn prepare_with(&self, data: &Value, backend: Backend) -> PreparedTemplate {
         let mut engine = self.engine.clone();
-        let mut data = serde_json::Map::new();
-        data.insert("inventory".into(), inventory.clone());
-        let added = engine.add_data(Value::from(Json::Object(data)));
+        let added = engine.add_data(data.clone());
         let rule: regorus::Rc<str> = self.rule.as_str().into();
         let compiled = engine.compile_with_entrypoint(&rule);
         #[cfg(not(feature = "rvm"))]
@@ -293,7 +298,7 @@ impl CompiledTemplate {
         PreparedTemplate {
             template: Arc::clone(&self.template),
             #[cfg(feature = "rvm")]
-            data: Value::from(serde_json::json!({ "inventory": inventory })),
+            data: data.clone(),
             rule: self.rule.clone(),
             error: added.err().map(|e| error_message(&e)),
             prototype: engine,
@@ -319,6 +324,13 @@ fn vm_keeps_extensions(program: &regorus::rvm::Program) -> bool {
         .builtin_info_table
         .iter()
         .any(|b| super::builtins::EXTENSIONS.contains(&b.name.as_str()))
+}
+
+/// `data` for templates: `{"inventory": inventory}` as a regorus value.
+pub fn inventory_data(inventory: Json) -> Value {
+    let mut data = serde_json::Map::new();
+    data.insert("inventory".into(), inventory);
+    Value::from(Json::Object(data))
 }
 
 /// A template with a scan's inventory, ready to evaluate (shared by threads).

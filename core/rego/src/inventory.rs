@@ -127,6 +127,13 @@ impl Inventory {
     pub fn to_json(&self) -> Json {
         Json::Object(self.data.clone())
     }
+
+    /// Move the `data.inventory` document out (no copy), keeping the
+    /// Namespace objects and the count: what a prepared scan needs besides the
+    /// templates' data.
+    pub fn take_json(&mut self) -> Json {
+        Json::Object(std::mem::take(&mut self.data))
+    }
 }
 
 #[cfg(test)]
