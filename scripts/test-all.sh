@@ -34,6 +34,16 @@ else
 fi
 INSTA_UPDATE=no cargo test --workspace --no-fail-fast
 
+step "fuzz targets (nightly cargo-fuzz, 5 s each; scripts/fuzz.sh N for long runs)"
+# The saved crashing inputs replay on stable in the Rust tests above
+# (fuzz_regressions.rs); this keeps the targets building and runs each briefly.
+# Warm: about a minute; cold: cargo-fuzz and the instrumented build, ~10 minutes.
+if rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal; then
+  scripts/fuzz.sh 5
+else
+  echo "fuzz targets: SKIPPED (no nightly toolchain could be installed here)"
+fi
+
 step "README first command (release build, bundled examples)"
 cargo build --release -p stockade-cli --quiet
 set +e
