@@ -42,6 +42,19 @@ fn a_quoted_scalar_with_many_tab_indented_lines_is_read() {
         Some(format!("a {}", lines.join(" ")).as_str())
     );
     kubernetes(&text);
+    // The scalar is found after anchors, tags and comments, and a quote of the
+    // other kind inside it is content.
+    let text = format!(
+        "a: &x !!str # it's\n  \"it's\n\t{}\"\nb: '\n\tq'\n",
+        lines.join("\n\t")
+    );
+    let stream = parse_stream(&text, &Limits::default());
+    let root = stream.documents[0].node().expect("read");
+    assert_eq!(
+        root.get("a").and_then(|d| d.as_str()),
+        Some(format!("it's {}", lines.join(" ")).as_str())
+    );
+    assert_eq!(root.get("b").and_then(|d| d.as_str()), Some(" q"));
     // Inside a manifest, at any depth, and many of them in one document.
     let mut manifest =
         String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n");

@@ -25,7 +25,8 @@ struct Ctx<'a> {
     /// Opening quotes of quoted scalars the parser refused for their continuation
     /// lines' indentation, and tabs it refused in those lines' leading blanks.
     quoted_indent: Vec<usize>,
-    quoted_tabs: Vec<usize>,
+    /// (With where the last event before the error ended: the scalar opens after it.)
+    quoted_tabs: Vec<(usize, usize)>,
     /// Tokens inside flow collections the parser refused for their indentation, with
     /// the column that is enough and how many flow collections the parser has seen
     /// open around them.
@@ -120,8 +121,8 @@ fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
         changed |= fixes.colon_tabs.len() != before;
     }
     let mut tabs: std::collections::HashSet<usize> = fixes.blank_tabs.iter().copied().collect();
-    for &at in &ctx.quoted_tabs {
-        for tab in fixes::scalar_leading_tabs(ctx.text, at, ctx.fixes) {
+    for &(at, after) in &ctx.quoted_tabs {
+        for tab in fixes::scalar_leading_tabs(ctx.text, at, after, ctx.fixes) {
             if tabs.insert(tab) {
                 fixes.blank_tabs.push(tab);
                 changed = true;
@@ -371,7 +372,7 @@ impl<'a> Ctx<'a> {
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
                     let info = err.info();
                     self.note_flow_indent(info, at, doc.as_ref());
-                    let problem = self.syntax_problem(info, at);
+                    let problem = self.syntax_problem(info, at, last_end);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -468,7 +469,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
-    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+    fn syntax_problem(&mut self, info: &str, at: usize, last_end: usize) -> Problem {
         if info.contains("must be followed by a valid YAML whitespace")
             && self.text.get(..at).is_some_and(|t| {
                 t.trim_end_matches([' ', '\t']).ends_with(':')
@@ -482,7 +483,7 @@ impl<'a> Ctx<'a> {
             self.quoted_indent.push(at);
         }
         if info.contains("tab cannot be used as indentation") {
-            self.quoted_tabs.push(at);
+            self.quoted_tabs.push((at, last_end));
         }
         if info.contains("recursion limit") {
             // saphyr-parser's own nesting guard (flow collections).

@@ -285,23 +285,20 @@ fn quoted_close(bytes: &[u8], quote: usize) -> Option<usize> {
 /// Original offsets of the tabs in the leading blanks of the line holding edited
 /// offset `at` and of the following continuation lines of the quoted scalar it
 /// is in (up to its closing quote), so that a scalar with many tab-indented
-/// lines is fixed in one round rather than one line per round.
-pub(super) fn scalar_leading_tabs(text: &str, at: usize, fixes: &Fixes) -> Vec<usize> {
+/// lines is fixed in one round rather than one line per round. The scalar opens
+/// after `after` (where the parser's last event ended), past blanks, the
+/// indicators `:`, `-`, `?`, `,`, `[`, `{`, anchors, tags and comments; when what
+/// follows is not a quote, only the line of `at` is fixed.
+pub(super) fn scalar_leading_tabs(text: &str, at: usize, after: usize, fixes: &Fixes) -> Vec<usize> {
     let bytes = text.as_bytes();
     let ls = text
         .get(..at)
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |i| i + 1);
-    // The nearest opening quote before this line whose scalar runs past it.
-    let end = [b'"', b'\'']
-        .iter()
-        .filter_map(|&q| {
-            let open = bytes.get(..ls)?.iter().rposition(|&c| c == q)?;
-            let close = quoted_close(bytes, open)?;
-            (close >= ls).then_some((open, close))
-        })
-        .max_by_key(|&(open, _)| open)
-        .map_or(at, |(_, close)| close);
+    let end = scalar_open(bytes, after, ls)
+        .and_then(|open| quoted_close(bytes, open))
+        .filter(|&close| close >= ls)
+        .unwrap_or(at);
     let mut out = Vec::new();
     let mut line = Some(ls);
     while let Some(start) = line.filter(|&l| l <= end) {
@@ -312,6 +309,30 @@ pub(super) fn scalar_leading_tabs(text: &str, at: usize, fixes: &Fixes) -> Vec<u
             .map(|p| start + p + 1);
     }
     out
+}
+
+/// The opening quote of the scalar that starts after `from`, when one does
+/// before `limit` (see [`scalar_leading_tabs`]).
+fn scalar_open(bytes: &[u8], from: usize, limit: usize) -> Option<usize> {
+    let mut i = from;
+    while i < limit {
+        match *bytes.get(i)? {
+            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' | b',' | b'[' | b'{' => i += 1,
+            b'#' => {
+                while !matches!(bytes.get(i), Some(b'\n') | None) {
+                    i += 1;
+                }
+            }
+            b'&' | b'!' => {
+                while !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n') | None) {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' => return Some(i),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Original offsets of the tabs in the leading blanks of the line holding edited
