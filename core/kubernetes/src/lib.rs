@@ -197,33 +197,17 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
     check_manifest(&Manifest::new(source, &stream), ctx, namespaces);
 }
 
-/// [`check_with_namespaces`] on a source already read; the rules on RBAC bindings
-/// see the roles of this source only.
-pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
-    check_manifest_with(manifest, ctx, namespaces, &RoleIndex::default());
-}
-
-/// [`check_manifest`], with the Roles and `ClusterRoles` of the whole scan (`roles`,
-/// see [`RoleIndex`]) for the rules on RBAC bindings; the roles of this source are
-/// added to them.
-pub fn check_manifest_with(
+/// Pass 1 of [`check_manifest_with`]: the Namespace index for this file's pods.
+/// Those the scan's pre-pass recorded are in `namespaces` already, merged with
+/// their namesakes elsewhere (the strictest applies, and each conflicting
+/// definition is reported here); the others (a scan of this file alone) are
+/// merged the same way within the file. Invalid labels are `config` errors.
+fn namespaces_of_file(
     manifest: &Manifest<'_>,
     ctx: &mut Context<'_>,
     namespaces: &NamespaceIndex,
-    roles: &RoleIndex,
-) {
+) -> NamespaceIndex {
     let source = manifest.source;
-    let lines = source.line_index();
-
-    let (default_level, default_version) = configured_policy(ctx);
-    let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
-    let mut all_roles = roles.clone();
-    all_roles.add_objects(manifest.objects().map(|(_, o)| o));
-
-    // Pass 1: Namespaces of this file. Those the scan's pre-pass recorded are in
-    // `namespaces` already, merged with their namesakes elsewhere (the strictest
-    // applies, and each conflicting definition is reported here); the others (a
-    // scan of this file alone) are merged the same way within the file.
     let mut index = namespaces.clone();
     let mut own = NamespaceIndex::new();
     own.add_manifest(manifest);
@@ -257,6 +241,34 @@ pub fn check_manifest_with(
         }
     }
     index.extend(&own.without(namespaces));
+    index
+}
+
+/// [`check_with_namespaces`] on a source already read; the rules on RBAC bindings
+/// see the roles of this source only.
+pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
+    check_manifest_with(manifest, ctx, namespaces, &RoleIndex::default());
+}
+
+/// [`check_manifest`], with the Roles and `ClusterRoles` of the whole scan (`roles`,
+/// see [`RoleIndex`]) for the rules on RBAC bindings; the roles of this source are
+/// added to them.
+pub fn check_manifest_with(
+    manifest: &Manifest<'_>,
+    ctx: &mut Context<'_>,
+    namespaces: &NamespaceIndex,
+    roles: &RoleIndex,
+) {
+    let source = manifest.source;
+    let lines = source.line_index();
+
+    let (default_level, default_version) = configured_policy(ctx);
+    let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
+    let mut all_roles = roles.clone();
+    all_roles.add_objects(manifest.objects().map(|(_, o)| o));
+
+    // Pass 1: Namespaces of this file.
+    let index = namespaces_of_file(manifest, ctx, namespaces);
 
     // Pass 2: every document.
     for (doc, read) in manifest.documents() {

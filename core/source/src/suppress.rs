@@ -466,8 +466,12 @@ struct ScopeIndex {
     documents: std::collections::HashMap<usize, Vec<usize>>,
     /// Per document: `(start, end, index)` sorted by start, and the largest end
     /// among the first `i + 1` of them.
-    ranges: std::collections::HashMap<usize, (Vec<(u32, u32, usize)>, Vec<u32>)>,
+    ranges: std::collections::HashMap<usize, Ranges>,
 }
+
+/// `(start, end, index)` of a document's range suppressions sorted by start, and
+/// the running maximum of their ends.
+type Ranges = (Vec<(u32, u32, usize)>, Vec<u32>);
 
 impl ScopeIndex {
     fn new(suppressions: &[Suppression]) -> Self {

@@ -11,6 +11,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+
 use common::invariants::check_report;
 use stockade::yaml::{parse_stream, Limits};
 use stockade::{Kind, Report};
@@ -59,7 +61,7 @@ fn a_quoted_scalar_with_many_tab_indented_lines_is_read() {
     let mut manifest =
         String::from("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n");
     for k in 0..30 {
-        manifest.push_str(&format!("  k{k}: \"a\n\t{}\"\n", lines.join("\n\t")));
+        let _ = write!(manifest, "  k{k}: \"a\n\t{}\"\n", lines.join("\n\t"));
     }
     let report = kubernetes(&manifest);
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
@@ -81,7 +83,7 @@ fn padded_document(items: usize) -> String {
 #[test]
 fn identical_documents_read_the_same_wherever_they_sit() {
     let doc = padded_document(200);
-    let text = vec![doc.as_str(); 5].join("---\n");
+    let text = [doc.as_str(); 5].join("---\n");
     let stream = parse_stream(&text, &Limits::default());
     assert_eq!(stream.documents.len(), 5);
     for d in &stream.documents {
@@ -105,7 +107,7 @@ fn many_documents_needing_fixes_are_all_read() {
     let flow = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a0: [1,\n2]\n  a1: [1,\n2]\n";
     let tabs = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n  a0: \"one\n\ttwo\n\tthree\"\n  a1: \"one\n\ttwo\"\n";
     for doc in [flow, tabs] {
-        let text = vec![doc; 400].join("---\n");
+        let text = [doc; 400].join("---\n");
         let stream = parse_stream(&text, &Limits::default());
         assert_eq!(stream.documents.len(), 400);
         assert!(
@@ -127,11 +129,12 @@ fn an_ip_block_with_many_excepts_has_every_hole() {
     let mut text = String::from("apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\n  namespace: default\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - ipBlock:\n        cidr: 10.0.0.0/8\n        except:\n");
     // Every other address of 10.0.0.0/16, in reverse order.
     for i in (0..n).rev() {
-        text.push_str(&format!(
-            "        - 10.0.{}.{}/32\n",
+        let _ = writeln!(
+            text,
+            "        - 10.0.{}.{}/32",
             (2 * i) / 256,
             (2 * i) % 256
-        ));
+        );
     }
     let cluster = Cluster::from_texts([("np.yaml", text.as_str())]);
     let PeerKind::IpBlock(block) = &cluster.policies[0].egress[0].peers[0].kind else {
@@ -152,7 +155,7 @@ fn wget_and_curl_is_reported_once_per_stage_in_many_stages() {
     let stages = 3000;
     let mut text = String::new();
     for i in 0..stages {
-        text.push_str(&format!("FROM alpine:3.20 AS s{i}\nRUN wget -q https://example.com/a\nRUN curl -fsSL https://example.com/b\n"));
+        let _ = write!(text, "FROM alpine:3.20 AS s{i}\nRUN wget -q https://example.com/a\nRUN curl -fsSL https://example.com/b\n");
     }
     let report = stockade::scan(&text, Some("Dockerfile"), Some(Kind::Dockerfile));
     check_report(&text, &report, "stages");

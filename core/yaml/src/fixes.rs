@@ -289,7 +289,12 @@ fn quoted_close(bytes: &[u8], quote: usize) -> Option<usize> {
 /// after `after` (where the parser's last event ended), past blanks, the
 /// indicators `:`, `-`, `?`, `,`, `[`, `{`, anchors, tags and comments; when what
 /// follows is not a quote, only the line of `at` is fixed.
-pub(super) fn scalar_leading_tabs(text: &str, at: usize, after: usize, fixes: &Fixes) -> Vec<usize> {
+pub(super) fn scalar_leading_tabs(
+    text: &str,
+    at: usize,
+    after: usize,
+    fixes: &Fixes,
+) -> Vec<usize> {
     let bytes = text.as_bytes();
     let ls = text
         .get(..at)
