@@ -121,13 +121,18 @@ fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
         changed |= fixes.colon_tabs.len() != before;
     }
     let mut tabs: std::collections::HashSet<usize> = fixes.blank_tabs.iter().copied().collect();
+    // Quotes whose continuation lines had tabs: padded in the same round (the
+    // padding counts a tab in the leading blanks as the indentation it ends).
+    let mut tab_quotes = Vec::new();
     for &(at, after) in &ctx.quoted_tabs {
-        for tab in fixes::scalar_leading_tabs(ctx.text, at, after, ctx.fixes) {
+        let (found, quote) = fixes::scalar_leading_tabs(ctx.text, at, after, ctx.fixes);
+        for tab in found {
             if tabs.insert(tab) {
                 fixes.blank_tabs.push(tab);
                 changed = true;
             }
         }
+        tab_quotes.extend(quote);
     }
     // Inserted spaces are budgeted per document (at most 4 times its own size),
     // so that the edited text stays within 5 times the original one and a
@@ -159,7 +164,7 @@ fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
         pads_all.extend(pads.into_iter().map(|(p, n)| (ctx.fixes.to_original(p), n)));
         true
     };
-    for &quote in &ctx.quoted_indent {
+    for &quote in ctx.quoted_indent.iter().chain(&tab_quotes) {
         changed |= add(quote, fixes::pad_quoted(ctx.text, quote));
     }
     for &(at, need, levels) in &ctx.flow_indent {

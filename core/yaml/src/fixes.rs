@@ -285,25 +285,28 @@ fn quoted_close(bytes: &[u8], quote: usize) -> Option<usize> {
 /// Original offsets of the tabs in the leading blanks of the line holding edited
 /// offset `at` and of the following continuation lines of the quoted scalar it
 /// is in (up to its closing quote), so that a scalar with many tab-indented
-/// lines is fixed in one round rather than one line per round. The scalar opens
-/// after `after` (where the parser's last event ended), past blanks, the
-/// indicators `:`, `-`, `?`, `,`, `[`, `{`, anchors, tags and comments; when what
-/// follows is not a quote, only the line of `at` is fixed.
+/// lines is fixed in one round rather than one line per round; and the scalar's
+/// opening quote, when found. The scalar opens after `after` (where the parser's
+/// last event ended), past blanks, the indicators `:`, `-`, `?`, `,`, `[`, `{`,
+/// anchors, tags and comments; when what follows is not a quote, only the line
+/// of `at` is fixed.
 pub(super) fn scalar_leading_tabs(
     text: &str,
     at: usize,
     after: usize,
     fixes: &Fixes,
-) -> Vec<usize> {
+) -> (Vec<usize>, Option<usize>) {
     let bytes = text.as_bytes();
     let ls = text
         .get(..at)
         .and_then(|t| t.rfind('\n'))
         .map_or(0, |i| i + 1);
-    let end = scalar_open(bytes, after, ls)
+    let open = scalar_open(bytes, after, ls);
+    let end = open
         .and_then(|open| quoted_close(bytes, open))
-        .filter(|&close| close >= ls)
-        .unwrap_or(at);
+        .filter(|&close| close >= ls);
+    let open = open.filter(|_| end.is_some());
+    let end = end.unwrap_or(at);
     let mut out = Vec::new();
     let mut line = Some(ls);
     while let Some(start) = line.filter(|&l| l <= end) {
@@ -313,7 +316,7 @@ pub(super) fn scalar_leading_tabs(
             .and_then(|r| r.iter().position(|&c| c == b'\n'))
             .map(|p| start + p + 1);
     }
-    out
+    (out, open)
 }
 
 /// The opening quote of the scalar that starts after `from`, when one does
