@@ -266,7 +266,7 @@ fn main() -> ExitCode {
 
 /// Print a message about the command itself (not about an input) and fail.
 fn fail(message: &str) -> ExitCode {
-    eprintln!("stockade: {message}");
+    eprintln!("stockade: {}", output::sanitize(message));
     ExitCode::from(EXIT_ERROR)
 }
 
@@ -491,7 +491,11 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
     // Errors are in the report and on stderr, whatever the format, so a caller
     // piping the report elsewhere still sees them.
     for e in &report.errors {
-        eprintln!("stockade: error[{}]: {e}", e.kind.as_str());
+        eprintln!(
+            "stockade: error[{}]: {}",
+            e.kind.as_str(),
+            output::sanitize(&e.to_string())
+        );
     }
     let written = match &args.output {
         Some(path) => std::fs::write(path, rendered)

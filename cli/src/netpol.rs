@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use stockade::netpol::{self, ConnFormat};
+use stockade::output::sanitize;
 use stockade::source::walk;
 use stockade::{detect_kind, Kind, Source};
 
@@ -115,7 +116,11 @@ fn read_sources(paths: &[PathBuf]) -> Result<Vec<Source>, String> {
         return Err(e.to_string());
     }
     for s in &collected.skipped {
-        eprintln!("stockade: warning: {}: skipped: {}", s.path, s.reason);
+        eprintln!(
+            "stockade: warning: {}: skipped: {}",
+            sanitize(&s.path),
+            sanitize(&s.reason)
+        );
     }
     let mut sources = Vec::new();
     for input in collected.inputs {
@@ -147,36 +152,62 @@ fn write(output: Option<&PathBuf>, text: &str) -> Result<(), String> {
     }
 }
 
-fn warn_problems(sources: &[Source]) {
+/// Print what could not be read in `sources` as errors: documents that are not
+/// YAML (a repeated key, a limit) and NetworkPolicy fields the API server
+/// rejects. Either leaves the analysis incomplete (a dropped deny-all policy
+/// would read as "All Connections"), so the command then exits 2.
+fn report_errors(sources: &[Source]) -> bool {
+    let mut errors = Vec::new();
+    for s in sources {
+        let stream = stockade::yaml::parse_stream(s.text(), &stockade::yaml::Limits::default());
+        errors.extend(stream.problems().map(|p| p.to_error(s)));
+    }
     let cluster = netpol::Cluster::from_sources(sources);
     for (source, problem) in &cluster.problems {
         if let Some(s) = sources.get(*source) {
-            eprintln!("stockade: warning: {}", problem.to_error(s));
+            errors.push(problem.to_error(s));
         }
+    }
+    for e in &errors {
+        eprintln!("stockade: error: {}", sanitize(&e.to_string()));
+    }
+    !errors.is_empty()
+}
+
+/// The exit status: 2 when an input could not be read, else `code`.
+fn status(failed: bool, code: u8) -> u8 {
+    if failed {
+        2
+    } else {
+        code
     }
 }
 
 pub fn run(args: &NetpolArgs) -> ExitCode {
     let result = match &args.command {
         NetpolCommand::Connlist(a) => read_sources(&a.paths).and_then(|sources| {
-            warn_problems(&sources);
+            let failed = report_errors(&sources);
             let list = netpol::connlist(&sources);
-            write(a.output.as_ref(), &list.render(a.format.into())).map(|()| 0)
+            write(a.output.as_ref(), &list.render(a.format.into())).map(|()| status(failed, 0))
         }),
         NetpolCommand::Explain(a) => read_sources(&a.paths).and_then(|sources| {
-            warn_problems(&sources);
+            let failed = report_errors(&sources);
             let e = netpol::explain(&sources, &a.from, &a.to, a.port.as_deref())?;
             let text = match a.format {
                 ExplainFormatArg::Text => e.to_text(),
                 ExplainFormatArg::Json => e.to_json(),
             };
-            crate::print(&text).map(|()| 0)
+            crate::print(&text).map(|()| status(failed, 0))
         }),
         NetpolCommand::Diff(a) => read_sources(&a.before).and_then(|before| {
             let after = read_sources(&a.after)?;
+            let failed = report_errors(&before) | report_errors(&after);
             let d = netpol::diff(&before, &after);
             write(a.output.as_ref(), &d.render(a.format.into()))?;
-            Ok(u8::from(a.exit_code && !d.changes.is_empty()))
+            Ok(status(
+                failed,
+                u8::from(a.exit_code && !d.changes.is_empty()),
+            ))
         }),
     };
     match result {

@@ -40,16 +40,16 @@ pub fn load(
 }
 
 /// Add the objects of `--inventory` files and folders (`.yaml`, `.yml`, `.json`),
-/// each read within `max` bytes; a file that cannot be read is an error, as for
-/// `--policy`.
+/// each read within `max` bytes; a file that cannot be read, and a document that
+/// cannot be parsed, is an error, as for `--policy`.
 pub fn add_inventory_files(
     paths: &[PathBuf],
     inventory: &mut Inventory,
     max: usize,
 ) -> Vec<ScanError> {
-    let (texts, errors) = read_texts(paths, is_yaml_or_json, max);
-    for (_, text) in &texts {
-        inventory.add_text(text);
+    let (texts, mut errors) = read_texts(paths, is_yaml_or_json, max);
+    for (path, text) in &texts {
+        errors.extend(inventory.add_file(path, text));
     }
     errors
 }

@@ -217,6 +217,53 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
     check_manifest(&Manifest::new(source, &stream), ctx, namespaces);
 }
 
+/// Pass 1 of [`check_manifest_with`]: the Namespace index for this file's pods.
+/// Those the scan's pre-pass recorded are in `namespaces` already, merged with
+/// their namesakes elsewhere (the strictest applies, and each conflicting
+/// definition is reported here); the others (a scan of this file alone) are
+/// merged the same way within the file. Invalid labels are `config` errors.
+fn namespaces_of_file(
+    manifest: &Manifest<'_>,
+    ctx: &mut Context<'_>,
+    namespaces: &NamespaceIndex,
+) -> NamespaceIndex {
+    let source = manifest.source;
+    let mut index = namespaces.clone();
+    let mut own = NamespaceIndex::new();
+    own.add_manifest(manifest);
+    for (doc, read) in manifest.documents() {
+        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
+            continue;
+        };
+        for o in objects
+            .iter()
+            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
+        {
+            let Some(name) = &o.name else { continue };
+            let labels = namespaces::namespace_labels(o.root);
+            let (_, problems) = namespaces::policy_from_labels(&labels);
+            for problem in problems {
+                let span = problem.span.unwrap_or(root.span);
+                ctx.error(
+                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
+                );
+            }
+            let place = namespaces::place_of(source, o);
+            let scanned = if namespaces.defined_in_scan(name) {
+                namespaces
+            } else {
+                &own
+            };
+            if let Some(message) = scanned.conflict(name, &place) {
+                let span = namespaces::name_span(o);
+                ctx.error(Problem::new(ErrorKind::Config, span, message).in_document(doc.index));
+            }
+        }
+    }
+    index.extend(&own.without(namespaces));
+    index
+}
+
 /// [`check_with_namespaces`] on a source already read; the rules on RBAC bindings
 /// see the roles of this source only.
 pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, namespaces: &NamespaceIndex) {
@@ -265,7 +312,7 @@ pub fn check_manifest_in(
     all.services.add_objects(manifest.objects().map(|(_, o)| o));
 
     // Pass 1: Namespaces of this file.
-    let index = namespaces_of(manifest, ctx, namespaces);
+    let index = namespaces_of_file(manifest, ctx, namespaces);
 
     // Pass 2: every document.
     for (doc, read) in manifest.documents() {
@@ -347,35 +394,6 @@ pub fn check_manifest_in(
             }
         }
     }
-}
-
-/// The Namespace labels of the scan with those of this file added (a bad label
-/// is a located `config` error).
-fn namespaces_of(
-    manifest: &Manifest<'_>,
-    ctx: &mut Context<'_>,
-    namespaces: &NamespaceIndex,
-) -> NamespaceIndex {
-    let mut index = namespaces.clone();
-    for (doc, read) in manifest.documents() {
-        let (Some(root), Some(Read::Objects(objects, _))) = (doc.node(), read) else {
-            continue;
-        };
-        for o in objects
-            .iter()
-            .filter(|o| o.kind == "Namespace" && o.group().is_empty())
-        {
-            let Some(name) = &o.name else { continue };
-            let labels = namespaces::namespace_labels(o.root);
-            for problem in index.insert_spanned(name, &labels) {
-                let span = problem.span.unwrap_or(root.span);
-                ctx.error(
-                    Problem::new(ErrorKind::Config, span, problem.message).in_document(doc.index),
-                );
-            }
-        }
-    }
-    index
 }
 
 fn configured_policy(ctx: &mut Context<'_>) -> (PssLevel, Version) {

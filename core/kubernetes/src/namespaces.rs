@@ -20,6 +20,13 @@
 //! `privileged` (fail open), an invalid version is `latest`; each invalid label is
 //! also reported as a located error when the Namespace is in the scanned file.
 //!
+//! **Conflicting Namespace objects.** A scan may hold two Namespace objects of
+//! the same name whose Pod Security labels disagree (a `zz.yaml` labelling a
+//! namespace `privileged` after `a.yaml` made it `restricted`). Neither file
+//! order nor "the last one wins" is how a cluster would end up: the strictest
+//! level of the conflicting definitions applies, and each definition is reported
+//! (a located `config` error naming the other definitions' places).
+//!
 //! Not modelled: PSA's exemptions (usernames, runtime classes, namespaces) from
 //! the `AdmissionConfiguration`, which an offline scan cannot see.
 
@@ -58,6 +65,39 @@ pub struct LabelProblem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct NamespaceIndex {
     namespaces: BTreeMap<String, NamespacePolicy>,
+    /// The Namespace objects of the scan by name, where each was defined
+    /// (`path:line:column`) and the policy its labels set: several with
+    /// different policies are a conflict (see the module documentation).
+    defined: BTreeMap<String, Vec<(String, Option<NamespacePolicy>)>>,
+}
+
+/// Where a Namespace object is defined: its `metadata.name` (else the object).
+pub(crate) fn name_span(o: &Object<'_>) -> Span {
+    o.root
+        .get("metadata")
+        .and_then(|m| m.get("name"))
+        .map_or(o.root.span, |n| n.span)
+}
+
+/// `path:line:column` of a Namespace object's name, as conflicts name it.
+pub(crate) fn place_of(source: &stockade_source::source::Source, o: &Object<'_>) -> String {
+    let at = source.position(name_span(o).start);
+    format!("{}:{}:{}", source.path(), at.line, at.column)
+}
+
+/// The strictest of two policies (the first one on a tie).
+fn stricter(a: Option<NamespacePolicy>, b: Option<NamespacePolicy>) -> Option<NamespacePolicy> {
+    match (a, b) {
+        (Some(a), Some(b)) => Some(if rank(b.level) > rank(a.level) { b } else { a }),
+        (a, b) => a.or(b),
+    }
+}
+
+fn describe(policy: Option<&NamespacePolicy>) -> String {
+    policy.map_or_else(
+        || "no Pod Security level".to_string(),
+        |p| format!("{} by {}", fail_name(p.level), p.decided_by),
+    )
 }
 
 fn parse_level(value: &str) -> Option<PssLevel> {
@@ -193,6 +233,68 @@ impl NamespaceIndex {
         problems
     }
 
+    /// Record the Namespace objects of a scanned manifest, noting where each was
+    /// defined: objects of the same name with different policies merge to the
+    /// strictest (see the module documentation) and
+    /// [`NamespaceIndex::conflict`] describes them.
+    pub fn add_manifest(&mut self, manifest: &super::Manifest<'_>) {
+        let source = manifest.source;
+        for (_, o) in manifest.objects() {
+            if o.kind != "Namespace" || !o.group().is_empty() {
+                continue;
+            }
+            let Some(name) = &o.name else { continue };
+            let (policy, _) = policy_from_labels(&namespace_labels(o.root));
+            let place = place_of(source, o);
+            let defs = self.defined.entry(name.clone()).or_default();
+            let merged = if defs.is_empty() {
+                policy.clone()
+            } else {
+                stricter(self.namespaces.get(name).cloned(), policy.clone())
+            };
+            defs.push((place, policy));
+            match merged {
+                Some(p) => {
+                    self.namespaces.insert(name.clone(), p);
+                }
+                None => {
+                    self.namespaces.remove(name);
+                }
+            }
+        }
+    }
+
+    /// Whether a scanned Namespace object of this name was recorded by
+    /// [`NamespaceIndex::add_manifest`].
+    pub fn defined_in_scan(&self, namespace: &str) -> bool {
+        self.defined.contains_key(namespace)
+    }
+
+    /// When the scan defines `namespace` more than once with different Pod
+    /// Security policies: a message for the definition at `place`
+    /// (`path:line:column`) naming the others and the level that applies.
+    pub fn conflict(&self, namespace: &str, place: &str) -> Option<String> {
+        let defs = self.defined.get(namespace)?;
+        let first = defs.first()?;
+        if defs.iter().all(|(_, p)| p == &first.1) {
+            return None;
+        }
+        let others: Vec<String> = defs
+            .iter()
+            .filter(|(at, _)| at != place)
+            .map(|(at, p)| format!("{at} ({})", describe(p.as_ref())))
+            .collect();
+        let mine = defs
+            .iter()
+            .find(|(at, _)| at == place)
+            .map_or_else(String::new, |(_, p)| format!(" ({})", describe(p.as_ref())));
+        Some(format!(
+            "Namespace {namespace}{mine} is also defined with different Pod Security labels at {}; the strictest applies: {}",
+            others.join(", "),
+            describe(self.namespaces.get(namespace))
+        ))
+    }
+
     /// Record every Namespace object of a YAML/JSON text (errors are ignored here;
     /// the scan of that text reports them).
     pub fn add_text(&mut self, text: &str) {
@@ -226,10 +328,38 @@ impl NamespaceIndex {
         index
     }
 
-    /// Merge `other` into `self`; `other` wins for namespaces both know.
+    /// Merge `other` into `self`; `other` wins for namespaces both know (the
+    /// scan's Namespace objects over the ones given beside it).
     pub fn extend(&mut self, other: &NamespaceIndex) {
         for (k, v) in &other.namespaces {
             self.namespaces.insert(k.clone(), v.clone());
+        }
+        for (k, defs) in &other.defined {
+            if !other.namespaces.contains_key(k) {
+                self.namespaces.remove(k);
+            }
+            self.defined.insert(k.clone(), defs.clone());
+        }
+    }
+
+    /// The namespaces of `self` that `scan` did not record from the scan's
+    /// objects (the ones a file defines when it is scanned alone).
+    #[must_use]
+    pub fn without(&self, scan: &NamespaceIndex) -> NamespaceIndex {
+        let keep = |name: &String| !scan.defined_in_scan(name);
+        NamespaceIndex {
+            namespaces: self
+                .namespaces
+                .iter()
+                .filter(|(k, _)| keep(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+            defined: self
+                .defined
+                .iter()
+                .filter(|(k, _)| keep(k))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
         }
     }
 

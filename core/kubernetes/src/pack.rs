@@ -45,7 +45,7 @@ impl Pack for KubernetesPack {
         let mut found = NamespaceIndex::new();
         let mut index = (*self.scan).clone();
         for manifest in scan.manifests {
-            found.add_objects(manifest.objects().map(|(_, o)| o));
+            found.add_manifest(manifest);
             index.roles.add_objects(manifest.objects().map(|(_, o)| o));
             index
                 .services

@@ -108,6 +108,7 @@
 pub mod diff;
 pub mod eval;
 pub mod explain;
+mod intstr;
 pub mod ip;
 pub mod model;
 mod pack;

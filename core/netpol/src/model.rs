@@ -115,8 +115,11 @@ pub struct PolicyPort {
     pub loc: Loc,
     pub port_span: Option<Span>,
     pub end_port_span: Option<Span>,
-    /// An unknown protocol (the API server rejects it); the item then matches nothing.
+    /// An unknown protocol, or a port or endPort the API server rejects (see
+    /// `intstr`); the item then matches nothing.
     pub invalid: Option<String>,
+    /// Where the rejected value is.
+    pub invalid_span: Option<Span>,
 }
 
 /// An `ipBlock`.
@@ -746,7 +749,7 @@ fn read_rule(
             let ptr = format!("{}/ports/{i}", loc.pointer);
             let port = read_port(p, &loc.at(p.span, ptr));
             if let Some(e) = &port.invalid {
-                problem(p.span, e.clone());
+                problem(port.invalid_span.unwrap_or(p.span), e.clone());
             }
             ports.push(port);
         }
@@ -798,12 +801,16 @@ fn read_ip_block(node: &Node) -> IpBlock {
         .filter_map(|e| Some((e.as_str()?.to_string(), e.span)))
         .collect();
     let range = parse_cidr(&cidr).ok();
-    let mut set = range.map(IpSet::from_range).unwrap_or_default();
-    for (e, _) in &except {
-        if let Ok(r) = parse_cidr(e) {
-            set = set.subtract(&IpSet::from_range(r));
-        }
-    }
+    let cuts = IpSet::from_ranges(
+        except
+            .iter()
+            .filter_map(|(e, _)| parse_cidr(e).ok())
+            .collect(),
+    );
+    let set = range
+        .map(IpSet::from_range)
+        .unwrap_or_default()
+        .subtract(&cuts);
     IpBlock {
         cidr,
         cidr_span,
@@ -827,21 +834,35 @@ fn read_port(node: &Node, loc: &Loc) -> PolicyPort {
         Some(None) => (Protocol::Tcp, Some("protocol must be a string".to_string())),
     };
     let port_node = node.get("port").filter(|n| !n.is_null());
-    let port = port_node.and_then(|n| match &n.value {
-        Value::Int(i) => Some(PortValue::Number(*i)),
-        Value::String(s) => Some(PortValue::Name(s.clone())),
-        _ => None,
-    });
     let end_node = node.get("endPort").filter(|n| !n.is_null());
+    // A port the API server rejects is a problem located at the value, and the
+    // item then matches nothing (never "all ports").
+    let mut invalid = invalid.map(|e| (e, proto_node.map_or(node.span, |n| n.span)));
+    let port = port_node.and_then(|n| match super::intstr::read_port(n) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            invalid.get_or_insert((e, n.span));
+            None
+        }
+    });
+    let end_port = end_node.and_then(|n| match super::intstr::read_end_port(n) {
+        Ok(p) => Some(p),
+        Err(e) => {
+            invalid.get_or_insert((e, n.span));
+            None
+        }
+    });
+    let (invalid, invalid_span) = invalid.map_or((None, None), |(e, s)| (Some(e), Some(s)));
     PolicyPort {
         protocol,
         protocol_given: proto_node.is_some(),
         port,
-        end_port: end_node.and_then(Node::as_i64),
+        end_port,
         loc: loc.clone(),
         port_span: port_node.map(|n| n.span),
         end_port_span: end_node.map(|n| n.span),
         invalid,
+        invalid_span,
     }
 }
 

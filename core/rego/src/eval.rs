@@ -36,11 +36,14 @@ pub struct Violation {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Backend {
     /// regorus' tree-walking interpreter.
-    #[default]
     Interpreter,
-    /// regorus' bytecode VM (RVM); falls back to the interpreter when the
-    /// template does not compile to it, or when the crate is built without its
-    /// `rvm` feature (the WebAssembly bindings, for size).
+    /// regorus' bytecode VM (RVM), the default: every gatekeeper-library case
+    /// gives the same result on both (`gatekeeper_conformance.rs` asserts it).
+    /// Falls back to the interpreter when the template does not compile to it,
+    /// when it calls a builtin Stockade replaces (`sprintf`, `numbers.range`, …:
+    /// the VM cannot call the engine's extensions), or when the crate is built
+    /// without its `rvm` feature (the WebAssembly bindings, for size).
+    #[default]
     Vm,
 }
 
@@ -267,10 +270,15 @@ impl CompiledTemplate {
 
     /// Add the inventory (`data.inventory`) and prepare.
     pub fn prepare(&self, inventory: &Json, backend: Backend) -> PreparedTemplate {
+        self.prepare_with(&inventory_data(inventory.clone()), backend)
+    }
+
+    /// [`CompiledTemplate::prepare`] with `data` built once by [`inventory_data`]
+    /// and shared by every template of a scan: regorus values are copy-on-write,
+    /// so the inventory is held once, not once per template and backend.
+    pub fn prepare_with(&self, data: &Value, backend: Backend) -> PreparedTemplate {
         let mut engine = self.engine.clone();
-        let mut data = serde_json::Map::new();
-        data.insert("inventory".into(), inventory.clone());
-        let added = engine.add_data(Value::from(Json::Object(data)));
+        let added = engine.add_data(data.clone());
         let rule: regorus::Rc<str> = self.rule.as_str().into();
         let compiled = engine.compile_with_entrypoint(&rule);
         #[cfg(not(feature = "rvm"))]
@@ -283,13 +291,14 @@ impl CompiledTemplate {
                     &[self.rule.as_str()],
                 )
                 .ok()
+                .filter(|program| vm_keeps_extensions(program))
             }
             _ => None,
         };
         PreparedTemplate {
             template: Arc::clone(&self.template),
             #[cfg(feature = "rvm")]
-            data: Value::from(serde_json::json!({ "inventory": inventory })),
+            data: data.clone(),
             rule: self.rule.clone(),
             error: added.err().map(|e| error_message(&e)),
             prototype: engine,
@@ -300,6 +309,28 @@ impl CompiledTemplate {
             vm_pool: Mutex::new(Vec::new()),
         }
     }
+}
+
+/// Whether the VM would run `program` as the interpreter does. regorus' RVM
+/// compiler resolves calls against regorus' own builtin table and never sees
+/// the engine's extensions ([`super::builtins`]: Go's `sprintf`, the capped
+/// `numbers.range`, the v0 builtins, the disabled `http.send`), so a program
+/// calling one of them would format messages differently (the two
+/// gatekeeper-library cases that differed) and escape the caps: such a
+/// template stays on the interpreter.
+#[cfg(feature = "rvm")]
+fn vm_keeps_extensions(program: &regorus::rvm::Program) -> bool {
+    !program
+        .builtin_info_table
+        .iter()
+        .any(|b| super::builtins::EXTENSIONS.contains(&b.name.as_str()))
+}
+
+/// `data` for templates: `{"inventory": inventory}` as a regorus value.
+pub fn inventory_data(inventory: Json) -> Value {
+    let mut data = serde_json::Map::new();
+    data.insert("inventory".into(), inventory);
+    Value::from(Json::Object(data))
 }
 
 /// A template with a scan's inventory, ready to evaluate (shared by threads).
@@ -385,6 +416,10 @@ impl PreparedTemplate {
             let vm = self.vm_pool.lock().ok().and_then(|mut p| p.pop());
             let mut vm = vm.unwrap_or_else(|| {
                 let mut vm = regorus::rvm::RegoVM::new();
+                // The time budget bounds an evaluation, as on the interpreter;
+                // regorus' default of 25,000 instructions would fail templates
+                // the interpreter evaluates.
+                vm.set_max_instructions(usize::MAX);
                 vm.load_program(Arc::clone(program));
                 let _ = vm.set_data(self.data.clone());
                 vm

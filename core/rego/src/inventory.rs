@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value as Json};
 
+use stockade_source::finding::ScanError;
+use stockade_source::source::Source;
 use stockade_yaml::objects::{read_root, Object, Read};
 use stockade_yaml::Limits;
 
@@ -68,6 +70,28 @@ impl Inventory {
         }
     }
 
+    /// Add every object of a named inventory file (`--inventory`), and return
+    /// what could not be read in it (a repeated key, an alias or size limit,
+    /// a document that is not YAML), located, as `--policy` reports its files:
+    /// an inventory document that silently vanished could hide a conflict a
+    /// referential template looks for.
+    pub fn add_file(&mut self, path: &str, text: &str) -> Vec<ScanError> {
+        let source = Source::new(path, text);
+        let stream = stockade_yaml::parse_stream(text, &Limits::default());
+        let mut errors = Vec::new();
+        for doc in &stream.documents {
+            match &doc.root {
+                Ok(root) => {
+                    if let Read::Objects(objects, _) = read_root(root) {
+                        self.add_objects(&objects);
+                    }
+                }
+                Err(p) => errors.push(p.to_error(&source)),
+            }
+        }
+        errors
+    }
+
     /// Add every object among `objects` (those of a source already read,
     /// [`stockade_yaml::objects::Manifest::objects`]).
     pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
@@ -102,6 +126,13 @@ impl Inventory {
     /// The `data.inventory` document.
     pub fn to_json(&self) -> Json {
         Json::Object(self.data.clone())
+    }
+
+    /// Move the `data.inventory` document out (no copy), keeping the
+    /// Namespace objects and the count: what a prepared scan needs besides the
+    /// templates' data.
+    pub fn take_json(&mut self) -> Json {
+        Json::Object(std::mem::take(&mut self.data))
     }
 }
 

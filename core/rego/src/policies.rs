@@ -169,13 +169,16 @@ impl Policies {
     }
 
     /// Prepare for one scan: add the inventory to every template once.
-    pub fn prepare(&self, inventory: Inventory, backend: Backend) -> PreparedPolicies {
-        let inv = inventory.to_json();
+    pub fn prepare(&self, mut inventory: Inventory, backend: Backend) -> PreparedPolicies {
+        // One copy of the inventory, shared by every template (see
+        // `CompiledTemplate::prepare_with`); the prepared policies keep its
+        // Namespace objects for `namespaceSelector`.
+        let data = super::eval::inventory_data(inventory.take_json());
         let templates: BTreeMap<String, PreparedTemplate> = self
             .templates
             .iter()
             .filter(|(kind, _)| self.constraints.iter().any(|(c, _)| &c.kind == *kind))
-            .map(|(k, t)| (k.clone(), t.prepare(&inv, backend)))
+            .map(|(k, t)| (k.clone(), t.prepare_with(&data, backend)))
             .collect();
         let mut constraints = Vec::new();
         for (c, _) in &self.constraints {
@@ -230,6 +233,8 @@ pub struct PreparedPolicies {
 }
 
 impl PreparedPolicies {
+    /// The inventory's Namespace objects and count (the documents themselves
+    /// are in the templates' `data`).
     pub fn inventory(&self) -> &Inventory {
         &self.inventory
     }

@@ -395,8 +395,14 @@ pub fn apply_rendered(
         .collect();
     let origin_directives = rendering.map_or(&[][..], |r| r.files().directives());
     let mut applied = Applied::default();
+    let index = ScopeIndex::new(suppressions);
+    let mut candidates = Vec::new();
     'diag: for d in diagnostics {
-        for (si, s) in suppressions.iter().enumerate() {
+        index.candidates(&d, &mut candidates);
+        for &si in &candidates {
+            let Some(s) = suppressions.get(si) else {
+                continue;
+            };
             if !s.scope.covers(&d) {
                 continue;
             }
@@ -448,6 +454,84 @@ pub fn apply_rendered(
         }
     }
     applied
+}
+
+/// The suppressions that may cover a diagnostic, found without trying each one
+/// (a file with thousands of directives and findings stays linear): the
+/// file-wide ones, those of the diagnostic's document, and the ranges of that
+/// document around its start, in directive order as [`apply_rendered`] tries
+/// them.
+struct ScopeIndex {
+    file: Vec<usize>,
+    documents: std::collections::HashMap<usize, Vec<usize>>,
+    /// Per document: `(start, end, index)` sorted by start, and the largest end
+    /// among the first `i + 1` of them.
+    ranges: std::collections::HashMap<usize, Ranges>,
+}
+
+/// `(start, end, index)` of a document's range suppressions sorted by start, and
+/// the running maximum of their ends.
+type Ranges = (Vec<(u32, u32, usize)>, Vec<u32>);
+
+impl ScopeIndex {
+    fn new(suppressions: &[Suppression]) -> Self {
+        let mut index = ScopeIndex {
+            file: Vec::new(),
+            documents: std::collections::HashMap::new(),
+            ranges: std::collections::HashMap::new(),
+        };
+        for (si, s) in suppressions.iter().enumerate() {
+            match s.scope {
+                Scope::File => index.file.push(si),
+                Scope::Document(d) => index.documents.entry(d).or_default().push(si),
+                Scope::Range { document, span } => index
+                    .ranges
+                    .entry(document)
+                    .or_default()
+                    .0
+                    .push((span.start, span.end, si)),
+                Scope::Origin { .. } => {}
+            }
+        }
+        for (ranges, max_end) in index.ranges.values_mut() {
+            ranges.sort_unstable();
+            let mut max = 0;
+            *max_end = ranges
+                .iter()
+                .map(|&(_, end, _)| {
+                    max = max.max(end);
+                    max
+                })
+                .collect();
+        }
+        index
+    }
+
+    /// The indices of the suppressions that may cover `d`, ascending, into `out`.
+    fn candidates(&self, d: &Diagnostic, out: &mut Vec<usize>) {
+        out.clear();
+        out.extend(&self.file);
+        if let Some(ds) = self.documents.get(&d.document) {
+            out.extend(ds);
+        }
+        if let Some((ranges, max_end)) = self.ranges.get(&d.document) {
+            let at = d.span.start;
+            let mut i = ranges.partition_point(|&(start, _, _)| start <= at);
+            // Earlier ranges while one of them may still reach `at`.
+            while let Some(k) = i.checked_sub(1) {
+                if max_end.get(k).is_none_or(|&m| m < at) {
+                    break;
+                }
+                if let Some(&(_, end, si)) = ranges.get(k) {
+                    if end >= at {
+                        out.push(si);
+                    }
+                }
+                i = k;
+            }
+        }
+        out.sort_unstable();
+    }
 }
 
 /// The first origin directive that covers `d`, as reported on the finding.

@@ -233,3 +233,44 @@ fn compile_errors_are_located_in_the_template_file() {
     // The Rego starts after `rego: |` (0-based line 11): its line 3 or 4 is the error.
     assert!((13..=14).contains(&line), "line {line}: {errs:?}\n{text}");
 }
+
+/// Issue 14, item 8b: regorus' VM calls its own builtins, never the engine's
+/// extensions, so a template calling one (`sprintf` with a missing argument
+/// prints `%!v(MISSING)` as Go does, where regorus fails; `numbers.range` past
+/// Stockade's cap) stays on the interpreter; one calling none runs on the VM.
+#[test]
+fn the_vm_runs_only_templates_it_evaluates_as_the_interpreter_does() {
+    let review = stockade::rego::review::from_object(&pod()).review;
+    let missing = compile(
+        "package k8stest\nviolation[{\"msg\": msg}] {\n  msg := sprintf(\"%v and %v\", [1])\n}\n",
+        &[],
+        false,
+    )
+    .unwrap();
+    let range = compile(
+        "package k8stest\nviolation[{\"msg\": msg}] {\n  count(numbers.range(1, 1e9)) > 0\n  msg := \"big\"\n}\n",
+        &[],
+        false,
+    )
+    .unwrap();
+    let plain = compile(
+        "package k8stest\nviolation[{\"msg\": msg}] {\n  input.review.object.kind == \"Pod\"\n  msg := concat(\" \", [\"a\", \"pod\"])\n}\n",
+        &[],
+        false,
+    )
+    .unwrap();
+    for backend in [Backend::Interpreter, Backend::Vm] {
+        let p = missing.prepare(&json!({}), backend);
+        assert!(!p.uses_vm());
+        let v = p.violations(&review, &json!({})).unwrap();
+        assert_eq!(v[0].msg, "1 and %!v(MISSING)");
+        let p = range.prepare(&json!({}), backend);
+        assert!(!p.uses_vm());
+        let e = p.violations(&review, &json!({})).unwrap_err();
+        assert!(e.contains("over Stockade's limit"), "{e}");
+        let p = plain.prepare(&json!({}), backend);
+        assert_eq!(p.uses_vm(), backend == Backend::Vm);
+        assert_eq!(p.violations(&review, &json!({})).unwrap()[0].msg, "a pod");
+    }
+    assert_eq!(Backend::default(), Backend::Vm);
+}

@@ -25,7 +25,8 @@ struct Ctx<'a> {
     /// Opening quotes of quoted scalars the parser refused for their continuation
     /// lines' indentation, and tabs it refused in those lines' leading blanks.
     quoted_indent: Vec<usize>,
-    quoted_tabs: Vec<usize>,
+    /// (With where the last event before the error ended: the scalar opens after it.)
+    quoted_tabs: Vec<(usize, usize)>,
     /// Tokens inside flow collections the parser refused for their indentation, with
     /// the column that is enough and how many flow collections the parser has seen
     /// open around them.
@@ -54,8 +55,12 @@ enum Outcome {
 }
 
 /// Rounds of reading again after edits (each one fixes at least one place per
-/// document).
+/// document: a whole quoted scalar or flow collection)...
 const MAX_ROUNDS: usize = 16;
+/// ... and more while the text read again in all rounds stays under this many
+/// bytes (small texts with many places to fix), so the work is at most
+/// `16 × size + 32 MiB`: linear in the input.
+const EXTRA_ROUND_BYTES: usize = 32 << 20;
 
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
     // `saphyr-parser` refuses some input go-yaml v2 reads; when it stops on one, the
@@ -79,7 +84,7 @@ pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
             }
             base = next;
         }
-        if rounds < MAX_ROUNDS {
+        if rounds < MAX_ROUNDS || rounds.saturating_mul(text.len()) < EXTRA_ROUND_BYTES {
             if let Some(next) = next_fixes(text, &ctx) {
                 fixes = next;
                 continue;
@@ -115,40 +120,57 @@ fn next_fixes(text: &str, ctx: &Ctx<'_>) -> Option<Fixes> {
         fixes.colon_tabs.retain(|p| !inside(p));
         changed |= fixes.colon_tabs.len() != before;
     }
-    for &at in &ctx.quoted_tabs {
-        for tab in fixes::leading_tabs(ctx.text, at, ctx.fixes) {
-            if !fixes.blank_tabs.contains(&tab) {
+    let mut tabs: std::collections::HashSet<usize> = fixes.blank_tabs.iter().copied().collect();
+    // Quotes whose continuation lines had tabs: padded in the same round (the
+    // padding counts a tab in the leading blanks as the indentation it ends).
+    let mut tab_quotes = Vec::new();
+    for &(at, after) in &ctx.quoted_tabs {
+        let (found, quote) = fixes::scalar_leading_tabs(ctx.text, at, after, ctx.fixes);
+        for tab in found {
+            if tabs.insert(tab) {
                 fixes.blank_tabs.push(tab);
                 changed = true;
             }
         }
+        tab_quotes.extend(quote);
     }
-    // Inserted spaces stay below the text's own size.
-    let mut budget = text.len().saturating_sub(fixes.inserted());
-    for &quote in &ctx.quoted_indent {
-        let pads = fixes::pad_quoted(ctx.text, quote);
+    // Inserted spaces are budgeted per document (at most 4 times its own size),
+    // so that the edited text stays within 5 times the original one and a
+    // document is read the same wherever it sits in the stream.
+    let starts: Vec<usize> = ctx.docs.iter().map(|d| d.start).collect();
+    let doc_of = |at: usize| starts.partition_point(|&s| s <= at).saturating_sub(1);
+    let doc_len = |d: usize| {
+        let start = if d == 0 {
+            0
+        } else {
+            starts.get(d).copied().unwrap_or(0)
+        };
+        let end = starts.get(d + 1).copied().unwrap_or(ctx.text.len());
+        end.saturating_sub(start)
+    };
+    let mut spent: HashMap<usize, usize> = HashMap::new();
+    for &(at, n) in &ctx.fixes.inserts_edited() {
+        *spent.entry(doc_of(at)).or_default() += n;
+    }
+    let mut pads_all = Vec::new();
+    let mut add = |at: usize, pads: Vec<(usize, usize)>| {
         let total: usize = pads.iter().map(|&(_, n)| n).sum();
-        if total == 0 || total > budget {
-            continue;
+        let doc = doc_of(at);
+        let used = spent.entry(doc).or_default();
+        if total == 0 || *used + total > doc_len(doc).saturating_mul(4) {
+            return false;
         }
-        budget -= total;
-        for (at, n) in pads {
-            fixes.insert(ctx.fixes.to_original(at), n);
-        }
-        changed = true;
+        *used += total;
+        pads_all.extend(pads.into_iter().map(|(p, n)| (ctx.fixes.to_original(p), n)));
+        true
+    };
+    for &quote in ctx.quoted_indent.iter().chain(&tab_quotes) {
+        changed |= add(quote, fixes::pad_quoted(ctx.text, quote));
     }
     for &(at, need, levels) in &ctx.flow_indent {
-        let pads = fixes::pad_flow(ctx.text, at, need, levels);
-        let total: usize = pads.iter().map(|&(_, n)| n).sum();
-        if total == 0 || total > budget {
-            continue;
-        }
-        budget -= total;
-        for (at, n) in pads {
-            fixes.insert(ctx.fixes.to_original(at), n);
-        }
-        changed = true;
+        changed |= add(at, fixes::pad_flow(ctx.text, at, need, levels));
     }
+    fixes.insert_all(pads_all);
     changed.then_some(fixes)
 }
 
@@ -355,7 +377,7 @@ impl<'a> Ctx<'a> {
                     let start = doc.as_ref().map_or(last_end, |d| d.start);
                     let info = err.info();
                     self.note_flow_indent(info, at, doc.as_ref());
-                    let problem = self.syntax_problem(info, at);
+                    let problem = self.syntax_problem(info, at, last_end);
                     return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
                 }
             };
@@ -452,7 +474,7 @@ impl<'a> Ctx<'a> {
     }
 
     /// The problem for a parser error at byte `at`; notes a tab after `:` (see [`parse`]).
-    fn syntax_problem(&mut self, info: &str, at: usize) -> Problem {
+    fn syntax_problem(&mut self, info: &str, at: usize, last_end: usize) -> Problem {
         if info.contains("must be followed by a valid YAML whitespace")
             && self.text.get(..at).is_some_and(|t| {
                 t.trim_end_matches([' ', '\t']).ends_with(':')
@@ -466,7 +488,7 @@ impl<'a> Ctx<'a> {
             self.quoted_indent.push(at);
         }
         if info.contains("tab cannot be used as indentation") {
-            self.quoted_tabs.push(at);
+            self.quoted_tabs.push((at, last_end));
         }
         if info.contains("recursion limit") {
             // saphyr-parser's own nesting guard (flow collections).

@@ -37,23 +37,34 @@ impl Fixes {
     }
 
     /// Spaces inserted so far.
-    pub(super) fn inserted(&self) -> usize {
+    fn inserted(&self) -> usize {
         self.inserts.iter().map(|&(_, n)| n).sum()
     }
 
     /// Insert `n` spaces before original offset `at`.
+    #[cfg(test)]
     pub(super) fn insert(&mut self, at: usize, n: usize) {
-        if n == 0 {
+        self.insert_all(vec![(at, n)]);
+    }
+
+    /// Insert spaces before original offsets (`(offset, spaces)` pairs, in any
+    /// order): one sort and one pass, whatever the number of inserts, so that a
+    /// round fixing thousands of documents stays linear.
+    pub(super) fn insert_all(&mut self, mut pads: Vec<(usize, usize)>) {
+        pads.retain(|&(_, n)| n > 0);
+        if pads.is_empty() {
             return;
         }
-        match self.inserts.binary_search_by_key(&at, |&(p, _)| p) {
-            Ok(i) => {
-                if let Some(e) = self.inserts.get_mut(i) {
-                    e.1 += n;
-                }
+        pads.append(&mut self.inserts);
+        pads.sort_unstable_by_key(|&(p, _)| p);
+        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(pads.len());
+        for (p, n) in pads {
+            match merged.last_mut() {
+                Some(last) if last.0 == p => last.1 += n,
+                _ => merged.push((p, n)),
             }
-            Err(i) => self.inserts.insert(i, (at, n)),
         }
+        self.inserts = merged;
         let mut shift = 0;
         self.starts = self
             .inserts
@@ -64,6 +75,15 @@ impl Fixes {
                 s
             })
             .collect();
+    }
+
+    /// `(edited offset, spaces)` of every insert.
+    pub(super) fn inserts_edited(&self) -> Vec<(usize, usize)> {
+        self.starts
+            .iter()
+            .zip(&self.inserts)
+            .map(|(&s, &(_, n))| (s, n))
+            .collect()
     }
 
     /// The edited text.
@@ -260,6 +280,67 @@ fn quoted_close(bytes: &[u8], quote: usize) -> Option<usize> {
             _ => i += 1,
         }
     }
+}
+
+/// Original offsets of the tabs in the leading blanks of the line holding edited
+/// offset `at` and of the following continuation lines of the quoted scalar it
+/// is in (up to its closing quote), so that a scalar with many tab-indented
+/// lines is fixed in one round rather than one line per round; and the scalar's
+/// opening quote, when found. The scalar opens after `after` (where the parser's
+/// last event ended), past blanks, the indicators `:`, `-`, `?`, `,`, `[`, `{`,
+/// anchors, tags and comments; when what follows is not a quote, only the line
+/// of `at` is fixed.
+pub(super) fn scalar_leading_tabs(
+    text: &str,
+    at: usize,
+    after: usize,
+    fixes: &Fixes,
+) -> (Vec<usize>, Option<usize>) {
+    let bytes = text.as_bytes();
+    let ls = text
+        .get(..at)
+        .and_then(|t| t.rfind('\n'))
+        .map_or(0, |i| i + 1);
+    let open = scalar_open(bytes, after, ls);
+    let end = open
+        .and_then(|open| quoted_close(bytes, open))
+        .filter(|&close| close >= ls);
+    let open = open.filter(|_| end.is_some());
+    let end = end.unwrap_or(at);
+    let mut out = Vec::new();
+    let mut line = Some(ls);
+    while let Some(start) = line.filter(|&l| l <= end) {
+        out.extend(leading_tabs(text, start, fixes));
+        line = bytes
+            .get(start..)
+            .and_then(|r| r.iter().position(|&c| c == b'\n'))
+            .map(|p| start + p + 1);
+    }
+    (out, open)
+}
+
+/// The opening quote of the scalar that starts after `from`, when one does
+/// before `limit` (see [`scalar_leading_tabs`]).
+fn scalar_open(bytes: &[u8], from: usize, limit: usize) -> Option<usize> {
+    let mut i = from;
+    while i < limit {
+        match *bytes.get(i)? {
+            b' ' | b'\t' | b'\r' | b'\n' | b':' | b'-' | b'?' | b',' | b'[' | b'{' => i += 1,
+            b'#' => {
+                while !matches!(bytes.get(i), Some(b'\n') | None) {
+                    i += 1;
+                }
+            }
+            b'&' | b'!' => {
+                while !matches!(bytes.get(i), Some(b' ' | b'\t' | b'\r' | b'\n') | None) {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' => return Some(i),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// Original offsets of the tabs in the leading blanks of the line holding edited

@@ -99,7 +99,7 @@
 //! # Differences from sigs.k8s.io/yaml kept on purpose
 //!
 //! - Where `saphyr-parser` refuses input go-yaml v2 reads, the stream is read again
-//!   (at most 16 times) after an edit that changes no value, and every span and comment is mapped back
+//!   (at most 16 times, and more while all rounds together read under 32 MiB) after an edit that changes no value, and every span and comment is mapped back
 //!   to the original text (see `fixes.rs`):
 //!   - tabs right after `:` (`key:\tvalue`) are blanks, as in go-yaml: they are read
 //!     as spaces (tabs inside quoted and block scalars are kept);

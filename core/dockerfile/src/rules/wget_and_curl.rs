@@ -37,14 +37,18 @@ stockade_source::declare_rule! {
 }
 
 pub fn check(facts: &Facts<'_>, out: &mut Out<'_>) {
-    for (si, _) in facts.stages.iter().enumerate() {
-        let cmds: Vec<_> = facts
-            .commands()
-            .filter(|(r, c)| r.stage == Some(si) && c.is(&["wget", "curl"]))
-            .collect();
+    // One pass over the commands, grouped by stage (linear in stages × RUNs:
+    // scanning every command once per stage was quadratic).
+    let mut by_stage: Vec<Vec<_>> = vec![Vec::new(); facts.stages.len()];
+    for (run, cmd) in facts.commands().filter(|(_, c)| c.is(&["wget", "curl"])) {
+        if let Some(cmds) = run.stage.and_then(|si| by_stage.get_mut(si)) {
+            cmds.push((run, cmd));
+        }
+    }
+    for cmds in &by_stage {
         let Some((_, first)) = cmds.first() else { continue };
         let first_tool = first.name().unwrap_or("");
-        for (run, cmd) in &cmds {
+        for (run, cmd) in cmds {
             let tool = cmd.name().unwrap_or("");
             if tool != first_tool {
                 let msg = format!("`{tool}` is used although this stage already uses `{first_tool}`");

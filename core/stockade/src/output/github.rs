@@ -124,11 +124,15 @@ fn command(name: &str, props: &[(&str, String)], message: &str) -> String {
     format!("::{name} {}::{}", props.join(","), escape_data(message))
 }
 
-/// Escape a command's message.
+/// Escape a command's message: `%`, CR and LF as the runner unescapes them, and
+/// every other control character made visible ([`super::sanitize`]: an ESC
+/// sequence from a scanned path or name never reaches the log viewer).
 pub fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
+    super::sanitize(
+        &s.replace('%', "%25")
+            .replace('\r', "%0D")
+            .replace('\n', "%0A"),
+    )
 }
 
 /// Escape a command property's value.

@@ -21,6 +21,8 @@ use std::str::FromStr;
 
 use crate::finding::Report;
 
+pub use text::sanitize;
+
 /// Access to the text of scanned sources, by the path they are reported under.
 ///
 /// The text renderer shows code frames from it and SARIF hashes the offending

@@ -178,7 +178,7 @@ fn finding_block(
         "{}: {} {}{} {}",
         style.paint(
             "1",
-            &format!("{}:{}:{}", f.path, f.start.line, f.start.column)
+            &format!("{}:{}:{}", sanitize(&f.path), f.start.line, f.start.column)
         ),
         style.paint(sev, &f.severity.as_str().to_ascii_uppercase()),
         style.paint("1", &f.rule),
@@ -262,8 +262,8 @@ fn error_block(
     style: &Style,
 ) {
     let place = match e.start {
-        Some(p) => format!("{}:{}:{}", e.path, p.line, p.column),
-        None => e.path.clone(),
+        Some(p) => format!("{}:{}:{}", sanitize(&e.path), p.line, p.column),
+        None => sanitize(&e.path),
     };
     let _ = writeln!(
         out,
@@ -373,8 +373,11 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 }
 
 /// Replace control characters (other than tab) with their visible "control
-/// picture" (U+2400 block), so text from scanned files cannot drive the terminal.
-pub(crate) fn sanitize(text: &str) -> String {
+/// picture" (U+2400 block), and C1 controls and bidirectional overrides with
+/// U+FFFD, so text from scanned files (paths, names, messages) can neither drive
+/// the terminal nor forge report lines. Every human-readable format (text,
+/// concise, GitHub annotations) and the CLI's messages on standard error use it.
+pub fn sanitize(text: &str) -> String {
     text.chars().map(visible).collect()
 }
 
