@@ -48,7 +48,9 @@ use stockade_yaml::Limits;
 #[derive(Debug, Default, Clone)]
 pub struct Policies {
     templates: BTreeMap<String, CompiledTemplate>,
-    constraints: Vec<(Constraint, String)>,
+    /// Each constraint with the located error to report if no template defines
+    /// its kind (known only once every policy file is read).
+    constraints: Vec<(Constraint, ScanError)>,
     conftest: ConftestPolicies,
     errors: Vec<ScanError>,
 }
@@ -99,7 +101,20 @@ impl Policies {
                     }
                 } else if constraint::is_constraint(&o.api_version) {
                     match Constraint::from_node(o.root) {
-                        Ok(c) => self.constraints.push((c, path.to_string())),
+                        Ok(c) => {
+                            let missing = Problem::new(
+                                ErrorKind::Policy,
+                                c.span,
+                                format!(
+                                    "constraint {}: no ConstraintTemplate defines kind {}",
+                                    c.id(),
+                                    c.kind
+                                ),
+                            )
+                            .in_document(doc.index);
+                            let missing = scan_error(&source, &missing);
+                            self.constraints.push((c, missing));
+                        }
                         Err(p) => self
                             .errors
                             .push(scan_error(&source, &p.in_document(doc.index))),
@@ -137,17 +152,9 @@ impl Policies {
     /// template is missing.
     pub fn errors(&self) -> Vec<ScanError> {
         let mut out = self.errors.clone();
-        for (c, path) in &self.constraints {
+        for (c, missing) in &self.constraints {
             if !self.templates.contains_key(&c.kind) {
-                out.push(ScanError::file(
-                    ErrorKind::Policy,
-                    path.clone(),
-                    format!(
-                        "constraint {}: no ConstraintTemplate defines kind {}",
-                        c.id(),
-                        c.kind
-                    ),
-                ));
+                out.push(missing.clone());
             }
         }
         if let Err(e) = self.conftest.compile_check() {
