@@ -39,10 +39,21 @@ seeds() {
   esac
 }
 
+# FUZZ_CI=1 (the test command): a fixed seed and a fresh corpus folder each run,
+# so the brief CI run is repeatable; long runs keep and grow their corpus.
+SEED_ARGS=()
+[ "${FUZZ_CI:-}" = 1 ] && SEED_ARGS=(-seed=1)
+
 status=0
 for t in "${TARGETS[@]}"; do
   corpus="$CARGO_TARGET_DIR/corpus/$t"
+  if [ "${FUZZ_CI:-}" = 1 ]; then
+    corpus="$CARGO_TARGET_DIR/corpus-ci/$t"
+    rm -rf "$corpus"
+  fi
   artifacts="$CARGO_TARGET_DIR/artifacts/$t"
+  # CI: what an earlier run found was reported then (and kept as a regression).
+  [ "${FUZZ_CI:-}" = 1 ] && rm -rf "$artifacts"
   mkdir -p "$corpus" "$artifacts"
   dirs=()
   for d in $(seeds "$t") "fuzz/regressions/$t"; do
@@ -54,7 +65,7 @@ for t in "${TARGETS[@]}"; do
   set +e
   cargo +nightly fuzz run -s none --release "$t" "$corpus" "${dirs[@]}" -- \
       -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-      -print_final_stats=1 -artifact_prefix="$artifacts/" \
+      -print_final_stats=1 -artifact_prefix="$artifacts/" "${SEED_ARGS[@]}" \
       2>&1 | tee "$CARGO_TARGET_DIR/$t.log" |
       grep -E '^(#[0-9]+ *(DONE|INITED)|stat::number_of_executed_units|==[0-9]+==|SUMMARY|Test unit written)'
   code=${PIPESTATUS[0]}

@@ -58,7 +58,7 @@ step "fuzz targets (nightly cargo-fuzz, 5 s each; scripts/fuzz.sh N for long run
 # crash, time-out or memory blow-up found in the 5 s fails the run.
 if rustup toolchain list | grep -q '^nightly' || rustup toolchain install nightly --profile minimal; then
   set +e
-  timeout 480 scripts/fuzz.sh 5
+  FUZZ_CI=1 timeout 480 scripts/fuzz.sh 5
   code=$?
   set -e
   if [ "$code" -eq 124 ]; then

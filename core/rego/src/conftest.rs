@@ -32,6 +32,8 @@ pub struct ConftestPolicies {
     rules: Vec<String>,
     /// The modules added, for the checks of [`super::guard`] across them.
     texts: Vec<String>,
+    /// Their paths (same order as `texts`), to locate compile errors.
+    paths: Vec<String>,
 }
 
 impl std::fmt::Debug for ConftestPolicies {
@@ -80,6 +82,14 @@ fn rule_names(src: &str) -> Vec<String> {
 
 /// A module that does not parse, positioned at the line and column regorus gives
 /// (the shims keep lines in place), or at the file when it gives none.
+/// The module a regorus error names in its `--> path:row:col` line.
+fn error_file(shown: &str) -> Option<&str> {
+    shown
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("--> "))
+        .and_then(|rest| rest.rsplitn(3, ':').nth(2))
+}
+
 fn module_error(path: &str, text: &str, e: &anyhow::Error) -> ScanError {
     let (pos, message) = super::eval::parse_regorus_error(&format!("{e}"));
     let Some((row, col)) = pos else {
@@ -136,6 +146,7 @@ impl ConftestPolicies {
             }
         }
         self.texts.push(text.to_string());
+        self.paths.push(path.to_string());
         let is_main = package_of(text).is_some_and(|(p, _)| p == ["main"]);
         if is_main {
             for r in rule_names(text) {
@@ -156,7 +167,17 @@ impl ConftestPolicies {
         e.compile_with_entrypoint(&format!("data.main.{first}").as_str().into())
             .map(|_| ())
             .map_err(|err| {
-                ScanError::file(ErrorKind::Policy, "conftest policies", error_message(&err))
+                // regorus names the module (`--> path:row:col`): locate it there.
+                let shown = format!("{err}");
+                let module = error_file(&shown)
+                    .and_then(|f| self.paths.iter().position(|p| p == f))
+                    .and_then(|i| Some((self.paths.get(i)?, self.texts.get(i)?)));
+                match module {
+                    Some((path, text)) => module_error(path, text, &err),
+                    None => {
+                        ScanError::file(ErrorKind::Policy, "conftest policies", error_message(&err))
+                    }
+                }
             })
     }
 
