@@ -84,7 +84,8 @@ step "pre-commit hooks (pre-commit try-repo)"
 scripts/test-pre-commit.sh
 
 step "language server end to end (pytest-lsp, headless Neovim)"
-scripts/test-lsp.sh "$CARGO_TARGET_DIR/release/stockade"
+# bounded: a hung client or server fails the step instead of stalling CI
+timeout 600 scripts/test-lsp.sh "$CARGO_TARGET_DIR/release/stockade"
 
 if [ -d ../shared/corpora/dockerfiles ]; then
   step "corpus timing (informational, whole process, release)"

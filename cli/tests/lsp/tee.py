@@ -41,11 +41,15 @@ def main():
     lock = threading.Lock()
     stdin = os.fdopen(sys.stdin.fileno(), "rb", buffering=0)
     stdout = os.fdopen(sys.stdout.fileno(), "wb", buffering=0)
-    t = threading.Thread(target=pump, args=(proc.stdout, stdout, log, "<--", lock), daemon=True)
+    # Client to server on a daemon thread; server to client here, so the proxy
+    # ends when the server does (a client may wait for the process to exit
+    # before it closes our stdin: reading stdin here would then never end).
+    t = threading.Thread(target=pump, args=(stdin, proc.stdin, log, "-->", lock), daemon=True)
     t.start()
-    pump(stdin, proc.stdin, log, "-->", lock)
-    proc.wait()
-    t.join(timeout=2)
+    pump(proc.stdout, stdout, log, "<--", lock)
+    code = proc.wait()
+    log.close()
+    os._exit(code)
 
 
 if __name__ == "__main__":
