@@ -32,6 +32,20 @@ export interface Suppression {
   /** `comment`, `global-comment`, `annotation` or `config`. */
   kind: string
 }
+/**
+ * Where part of a rendered document came from (a Helm template, a values
+ * file, a Kustomize base or patch), positioned in that file.
+ */
+export interface Origin {
+  /** The file the text came from. */
+  path: string
+  /** Where it starts in that file (no UTF-16 position: the file is not at hand). */
+  start: Position
+  /** Where it ends. */
+  end: Position
+  /** `template`, `value`, `base`, `patch`, `generator` or `transformer`. */
+  role: string
+}
 /** A positioned finding. */
 export interface Finding {
   /** The rule id: `DF0001`, or a policy's own (`K8sRequiredTeam/pods-need-team`). */
@@ -62,8 +76,41 @@ export interface Finding {
   start: Position
   /** Where it ends. */
   end: Position
+  /**
+   * For a finding in a rendered document: where the offending text came
+   * from (`start`/`end` are in the rendered text). Empty for plain files.
+   */
+  origins: Array<Origin>
   /** Where the finding was suppressed (findings in `suppressed` only). */
   suppression?: Suppression
+  /** The edits that resolve the finding, when its rule knows them. */
+  fix?: Fix
+}
+/**
+ * A fix: text edits that resolve a finding, and how safe they are to apply
+ * unattended.
+ */
+export interface Fix {
+  /** `safe`, `unsafe` or `display-only`. */
+  applicability: string
+  /** What the fix does. */
+  message: string
+  /** The edits, in order, not overlapping. */
+  edits: Array<FixEdit>
+}
+/** Replace the text from `start` to `end` (empty for an insertion) with `content`. */
+export interface FixEdit {
+  /** Where the replaced text starts. */
+  start: Position
+  /** Where it ends. */
+  end: Position
+  /** The new text. */
+  content: string
+  /**
+   * The file to edit when it is not the finding's own (a values file or
+   * base of a rendered document).
+   */
+  path?: string
 }
 /** An error inside a report (thrown errors carry the same fields). */
 export interface ErrorInfo {
@@ -122,6 +169,11 @@ export interface Summary {
   kinds: Record<string, number>
   /** Documents no pack had anything to check in, each with the reason. */
   skipped: Array<Skipped>
+  /**
+   * Things said once about the whole scan: another tool's rule id that
+   * Stockade does not implement, a policy rule outside the supported subset.
+   */
+  notices: Array<string>
 }
 /** The result of a scan. */
 export interface Report {
