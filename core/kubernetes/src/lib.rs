@@ -103,6 +103,9 @@ pub mod suppressions;
 pub mod webhooks;
 pub mod workloads;
 
+use std::borrow::Cow;
+use std::collections::HashSet;
+
 pub use exposure::ServiceIndex;
 pub use namespaces::{NamespaceIndex, NamespacePolicy};
 pub use objects::Manifest;
@@ -222,13 +225,12 @@ pub fn check_with_namespaces(source: &Source, ctx: &mut Context<'_>, namespaces:
 /// their namesakes elsewhere (the strictest applies, and each conflicting
 /// definition is reported here); the others (a scan of this file alone) are
 /// merged the same way within the file. Invalid labels are `config` errors.
-fn namespaces_of_file(
+fn namespaces_of_file<'n>(
     manifest: &Manifest<'_>,
     ctx: &mut Context<'_>,
-    namespaces: &NamespaceIndex,
-) -> NamespaceIndex {
+    namespaces: &'n NamespaceIndex,
+) -> Cow<'n, NamespaceIndex> {
     let source = manifest.source;
-    let mut index = namespaces.clone();
     let mut own = NamespaceIndex::new();
     own.add_manifest(manifest);
     for (doc, read) in manifest.documents() {
@@ -260,8 +262,15 @@ fn namespaces_of_file(
             }
         }
     }
-    index.extend(&own.without(namespaces));
-    index
+    // Only a file defining a namespace the scan does not know needs a copy (a
+    // scan of this file alone); the scan-wide index already holds the others.
+    let new = own.without(namespaces);
+    if new.records_nothing() {
+        return Cow::Borrowed(namespaces);
+    }
+    let mut index = namespaces.clone();
+    index.extend(&new);
+    Cow::Owned(index)
 }
 
 /// [`check_with_namespaces`] on a source already read; the rules on RBAC bindings
@@ -281,7 +290,7 @@ pub fn check_manifest_with(
 ) {
     let scan = ScanIndex {
         roles: roles.clone(),
-        services: ServiceIndex::default(),
+        ..ScanIndex::default()
     };
     check_manifest_in(manifest, ctx, namespaces, &scan);
 }
@@ -292,6 +301,30 @@ pub fn check_manifest_with(
 pub struct ScanIndex {
     pub roles: RoleIndex,
     pub services: ServiceIndex,
+    /// The paths of the sources already indexed (a prepared scan's), whose
+    /// objects need not be added again when each of them is checked.
+    pub sources: HashSet<String>,
+}
+
+impl ScanIndex {
+    /// Add the Roles and Services of `manifest`.
+    pub fn add_manifest(&mut self, manifest: &Manifest<'_>) {
+        self.roles.add_objects(manifest.objects().map(|(_, o)| o));
+        self.services.add_objects(manifest.objects().map(|(_, o)| o));
+        self.sources.insert(manifest.source.path().to_string());
+    }
+
+    /// This index with `manifest`'s objects: borrowed when it already holds
+    /// them (every source of a prepared scan), so a scan does not copy the
+    /// scan-wide index once per file.
+    fn with(&self, manifest: &Manifest<'_>) -> Cow<'_, ScanIndex> {
+        if self.sources.contains(manifest.source.path()) {
+            return Cow::Borrowed(self);
+        }
+        let mut all = self.clone();
+        all.add_manifest(manifest);
+        Cow::Owned(all)
+    }
 }
 
 /// [`check_manifest`], with the Roles and Services of the whole scan (`scan`); those
@@ -307,9 +340,7 @@ pub fn check_manifest_in(
 
     let (default_level, default_version) = configured_policy(ctx);
     let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
-    let mut all = scan.clone();
-    all.roles.add_objects(manifest.objects().map(|(_, o)| o));
-    all.services.add_objects(manifest.objects().map(|(_, o)| o));
+    let all = scan.with(manifest);
 
     // Pass 1: Namespaces of this file.
     let index = namespaces_of_file(manifest, ctx, namespaces);

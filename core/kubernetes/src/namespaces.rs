@@ -363,6 +363,11 @@ impl NamespaceIndex {
         }
     }
 
+    /// Whether it holds no namespace at all: neither a policy nor a definition.
+    pub(crate) fn records_nothing(&self) -> bool {
+        self.namespaces.is_empty() && self.defined.is_empty()
+    }
+
     /// The policy of a namespace, when its labels set one.
     pub fn policy(&self, namespace: &str) -> Option<&NamespacePolicy> {
         self.namespaces.get(namespace)

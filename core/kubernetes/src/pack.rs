@@ -46,10 +46,7 @@ impl Pack for KubernetesPack {
         let mut index = (*self.scan).clone();
         for manifest in scan.manifests {
             found.add_manifest(manifest);
-            index.roles.add_objects(manifest.objects().map(|(_, o)| o));
-            index
-                .services
-                .add_objects(manifest.objects().map(|(_, o)| o));
+            index.add_manifest(manifest);
         }
         let mut namespaces = (*self.namespaces).clone();
         namespaces.extend(&found);

@@ -7,7 +7,7 @@
 //! key of the mapping that should hold it (`spec`). Object names are
 //! [`Object::display_name`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::objects::Object;
 use crate::podspec::decode::child;
@@ -61,7 +61,8 @@ pub fn annotation<'a>(object: &Object<'a>, key: &str) -> Option<&'a str> {
 /// The Services of a scan by `(namespace, name)`, for the route rule.
 #[derive(Debug, Clone, Default)]
 pub struct ServiceIndex {
-    services: HashSet<(Option<String>, String)>,
+    /// Each Service name with the namespaces it is defined in (`None`: unset).
+    services: HashMap<String, HashSet<Option<String>>>,
 }
 
 impl ServiceIndex {
@@ -69,14 +70,22 @@ impl ServiceIndex {
     pub fn add_objects<'o, 'a: 'o>(&mut self, objects: impl IntoIterator<Item = &'o Object<'a>>) {
         for o in objects {
             if let (true, Some(name)) = (is_service(o), &o.name) {
-                self.services.insert((o.namespace.clone(), name.clone()));
+                self.services
+                    .entry(name.clone())
+                    .or_default()
+                    .insert(o.namespace.clone());
             }
         }
     }
 
     /// Add the Services of `other`.
     pub fn extend(&mut self, other: &ServiceIndex) {
-        self.services.extend(other.services.iter().cloned());
+        for (name, namespaces) in &other.services {
+            self.services
+                .entry(name.clone())
+                .or_default()
+                .extend(namespaces.iter().cloned());
+        }
     }
 
     /// Whether the scan defines no Service at all (the route rule then says nothing).
@@ -87,8 +96,10 @@ impl ServiceIndex {
     /// Whether a Service named `name` exists in `namespace`; an unset namespace on
     /// either side matches any (the namespace is chosen when the files are applied).
     pub fn contains(&self, namespace: Option<&str>, name: &str) -> bool {
-        self.services.iter().any(|(ns, n)| {
-            n == name && (ns.is_none() || namespace.is_none() || ns.as_deref() == namespace)
+        self.services.get(name).is_some_and(|namespaces| {
+            namespace.is_none()
+                || namespaces.contains(&None)
+                || namespaces.contains(&namespace.map(str::to_string))
         })
     }
 }
