@@ -46,10 +46,10 @@ pub fn go_to_json(v: &GoValue, depth: usize) -> Result<Json, String> {
             if !f.is_finite() {
                 return Err(format!(
                     "json: unsupported value: {}",
-                    yamlout::go_format_g(*f)
+                    stockade_source::go::format_float_g(*f, false)
                 ));
             }
-            yamlout::number_from_json_text(&yamlout::go_float(*f, true))
+            yamlout::number_from_json_text(&stockade_source::go::format_float_json(*f, false))
         }
         GoValue::Complex(..) => return Err("json: unsupported type: complex128".into()),
         GoValue::String(s) => Json::String(s.to_string()),
@@ -382,16 +382,14 @@ fn toml_scalar(v: &GoValue) -> Result<Option<String>, String> {
     Ok(Some(match v {
         GoValue::String(s) => {
             let mut q = String::new();
-            yamlout::json_string(s, &mut q);
-            q.replace("\\u003c", "<")
-                .replace("\\u003e", ">")
-                .replace("\\u0026", "&")
+            stockade_source::go::json_quote_into(&mut q, s, false);
+            q
         }
         GoValue::Bool(b) => b.to_string(),
         GoValue::Int(i, _) => i.to_string(),
         GoValue::Uint(u, _) => u.to_string(),
         GoValue::Float(f, _) => {
-            let s = yamlout::go_float(*f, false);
+            let s = stockade_source::go::format_float_g(*f, false);
             if s.contains(['.', 'e', 'n', 'N', 'I']) {
                 s
             } else {
@@ -450,7 +448,7 @@ fn toml_key(k: &str) -> String {
         k.to_string()
     } else {
         let mut q = String::new();
-        yamlout::json_string(k, &mut q);
+        stockade_source::go::json_quote_into(&mut q, k, true);
         q
     }
 }

@@ -203,7 +203,7 @@ fn scalar_text(v: &stockade_yaml::Node) -> String {
     match &v.value {
         stockade_yaml::Value::Bool(b) => b.to_string(),
         stockade_yaml::Value::Int(i) => i.to_string(),
-        stockade_yaml::Value::Float(f) => crate::yamlout::go_format_g(*f),
+        stockade_yaml::Value::Float(f) => stockade_source::go::format_float_g(*f, false),
         _ => String::new(),
     }
 }

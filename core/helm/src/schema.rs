@@ -49,7 +49,7 @@ fn num(v: &J) -> String {
                 if f.fract() == 0.0 && f.abs() < 1e15 {
                     format!("{f:.0}")
                 } else {
-                    crate::yamlout::go_format_g(f)
+                    stockade_source::go::format_float_g(f, false)
                 }
             } else {
                 n.to_string()
@@ -168,7 +168,7 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
                     format!(
                         "{} not multipleOf {}",
                         num(v),
-                        crate::yamlout::go_format_g(m)
+                        stockade_source::go::format_float_g(m, false)
                     ),
                 );
             }

@@ -4,7 +4,8 @@
 //! `|` blocks for multi-line strings, plain and quoted scalars folded past
 //! column 80). Also Go's `encoding/json` (`toJson`) and float formatting.
 
-use std::fmt::Write as _;
+use stockade_source::go;
+use stockade_yaml::goyaml::{self, is_break, is_printable, Analysis};
 
 /// A value after the JSON round trip: what go-yaml's encoder sees.
 #[derive(Debug, Clone, PartialEq)]
@@ -16,139 +17,13 @@ pub enum Json {
     Float(f64),
     String(String),
     List(Vec<Json>),
-    /// Keys in go-yaml v2's order (see [`yaml_key_less`]).
+    /// Keys in go-yaml v2's order (see [`goyaml::key_less`]).
     Map(Vec<(String, Json)>),
-}
-
-/// Go's `strconv.FormatFloat(f, fmt, -1, 64)` for `fmt` `g` or `e`, and
-/// `encoding/json`'s float format when `json` is set.
-pub fn go_float(f: f64, json: bool) -> String {
-    if f.is_nan() {
-        return "NaN".into();
-    }
-    if f.is_infinite() {
-        return if f > 0.0 { "+Inf" } else { "-Inf" }.into();
-    }
-    if f == 0.0 {
-        return if f.is_sign_negative() { "-0" } else { "0" }.into();
-    }
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if negative { "-" } else { "" };
-    let abs = f.abs();
-    let use_exp = if json {
-        !(1e-6..1e21).contains(&abs)
-    } else {
-        !(-4..6).contains(&exp)
-    };
-    if use_exp {
-        let (first, rest) = digits.split_at(1.min(digits.len()));
-        let mut s = format!("{sign}{first}");
-        if !rest.is_empty() {
-            s.push('.');
-            s.push_str(rest);
-        }
-        let e_sign = if exp < 0 { '-' } else { '+' };
-        let e_abs = exp.unsigned_abs();
-        if json && e_sign == '-' {
-            // encoding/json cleans `e-07` up to `e-7`.
-            let _ = write!(s, "e-{e_abs}");
-        } else {
-            let _ = write!(s, "e{e_sign}{e_abs:02}");
-        }
-        return s;
-    }
-    let nd = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    if exp >= 0 {
-        let int_len = exp + 1;
-        if nd <= int_len {
-            format!("{sign}{digits}{}", "0".repeat((int_len - nd) as usize))
-        } else {
-            let (a, b) = digits.split_at(int_len as usize);
-            format!("{sign}{a}.{b}")
-        }
-    } else {
-        format!("{sign}0.{}{digits}", "0".repeat((-exp - 1) as usize))
-    }
-}
-
-/// `strconv.FormatFloat(f, 'g', -1, 64)` (go-yaml's float output, before its
-/// `.inf`/`.nan` spellings).
-pub fn go_format_g(f: f64) -> String {
-    go_float(f, false)
-}
-
-/// go-yaml v2's map key order (`keyList.Less`): runs of digits compare as
-/// numbers, letters after other characters.
-pub fn yaml_key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while let (Some(&ca), Some(&cb)) = (ar.get(i), br.get(i)) {
-        if ca == cb {
-            i += 1;
-            continue;
-        }
-        let al = ca.is_alphabetic();
-        let bl = cb.is_alphabetic();
-        if al && bl {
-            return ca < cb;
-        }
-        if al || bl {
-            return bl;
-        }
-        let mut an: i64 = 0;
-        let mut bn: i64 = 0;
-        if ca == '0' || cb == '0' {
-            let mut j = i;
-            while j > 0 {
-                j -= 1;
-                let c = ar.get(j).copied().unwrap_or('x');
-                if !c.is_ascii_digit() {
-                    break;
-                }
-                if c != '0' {
-                    an = 1;
-                    bn = 1;
-                    break;
-                }
-            }
-        }
-        let mut ai = i;
-        while let Some(d) = ar.get(ai).and_then(|c| c.to_digit(10)) {
-            an = an.wrapping_mul(10).wrapping_add(i64::from(d));
-            ai += 1;
-        }
-        let mut bi = i;
-        while let Some(d) = br.get(bi).and_then(|c| c.to_digit(10)) {
-            bn = bn.wrapping_mul(10).wrapping_add(i64::from(d));
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ca < cb;
-    }
-    ar.len() < br.len()
 }
 
 /// Sort map entries in go-yaml v2's order.
 pub fn sort_yaml_keys(entries: &mut [(String, Json)]) {
-    entries.sort_by(|a, b| {
-        if yaml_key_less(&a.0, &b.0) {
-            std::cmp::Ordering::Less
-        } else if yaml_key_less(&b.0, &a.0) {
-            std::cmp::Ordering::Greater
-        } else {
-            std::cmp::Ordering::Equal
-        }
-    });
+    entries.sort_by(|a, b| goyaml::key_cmp(&a.0, &b.0));
 }
 
 /// The number go-yaml reads back from JSON number text.
@@ -165,170 +40,6 @@ pub fn number_from_json_text(text: &str) -> Json {
 }
 
 const BEST_WIDTH: usize = 80;
-
-/// Scalar analysis, as go-yaml's `yaml_emitter_analyze_scalar`.
-#[derive(Debug, Default, Clone, Copy)]
-struct Analysis {
-    multiline: bool,
-    flow_plain: bool,
-    block_plain: bool,
-    single_quoted: bool,
-    block: bool,
-}
-
-fn is_printable(c: char) -> bool {
-    matches!(c, '\n' | '\u{20}'..='\u{7E}' | '\u{A0}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}')
-        && c != '\u{FEFF}'
-}
-
-fn is_break(c: char) -> bool {
-    matches!(c, '\r' | '\n' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-fn is_blank_or_break(c: Option<char>) -> bool {
-    match c {
-        None => true,
-        Some(c) => c == ' ' || c == '\t' || is_break(c) || c == '\0',
-    }
-}
-
-fn analyze(value: &str) -> Analysis {
-    if value.is_empty() {
-        return Analysis {
-            multiline: false,
-            flow_plain: false,
-            block_plain: true,
-            single_quoted: true,
-            block: false,
-        };
-    }
-    let chars: Vec<char> = value.chars().collect();
-    let (mut block_ind, mut flow_ind) = (false, false);
-    if value.starts_with("---") || value.starts_with("...") {
-        block_ind = true;
-        flow_ind = true;
-    }
-    let mut preceded_ws = true;
-    let mut followed_ws = is_blank_or_break(chars.get(1).copied());
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
-        (false, false, false, false);
-    let (mut break_space, mut space_break, mut prev_space, mut prev_break) =
-        (false, false, false, false);
-    let (mut line_breaks, mut special) = (false, false);
-    let n = chars.len();
-    for (i, &c) in chars.iter().enumerate() {
-        if i == 0 {
-            match c {
-                '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
-                | '%' | '@' | '`' => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                '?' | ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '-' if followed_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        } else {
-            match c {
-                ',' | '?' | '[' | ']' | '{' | '}' => flow_ind = true,
-                ':' => {
-                    flow_ind = true;
-                    if followed_ws {
-                        block_ind = true;
-                    }
-                }
-                '#' if preceded_ws => {
-                    flow_ind = true;
-                    block_ind = true;
-                }
-                _ => {}
-            }
-        }
-        if !is_printable(c) {
-            special = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i + 1 == n {
-                trailing_space = true;
-            }
-            if prev_break {
-                break_space = true;
-            }
-            prev_space = true;
-            prev_break = false;
-        } else if is_break(c) {
-            line_breaks = true;
-            if i == 0 {
-                leading_break = true;
-            }
-            if i + 1 == n {
-                trailing_break = true;
-            }
-            if prev_space {
-                space_break = true;
-            }
-            prev_space = false;
-            prev_break = true;
-        } else {
-            prev_space = false;
-            prev_break = false;
-        }
-        preceded_ws = is_blank_or_break(Some(c));
-        if i + 1 < n {
-            followed_ws = is_blank_or_break(chars.get(i + 2).copied());
-        }
-    }
-    let mut a = Analysis {
-        multiline: line_breaks,
-        flow_plain: true,
-        block_plain: true,
-        single_quoted: true,
-        block: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if trailing_space {
-        a.block = false;
-    }
-    if break_space {
-        a.flow_plain = false;
-        a.block_plain = false;
-        a.single_quoted = false;
-    }
-    if space_break || special {
-        a = Analysis {
-            multiline: a.multiline,
-            flow_plain: false,
-            block_plain: false,
-            single_quoted: false,
-            block: false,
-        };
-    }
-    if line_breaks {
-        a.flow_plain = false;
-        a.block_plain = false;
-    }
-    if flow_ind {
-        a.flow_plain = false;
-    }
-    if block_ind {
-        a.block_plain = false;
-    }
-    a
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Style {
@@ -373,7 +84,7 @@ impl Emitter {
 
     /// Choose the style of a string scalar (`simple_key`: written as a mapping key).
     fn string_style(value: &str, simple_key: bool, flow: bool) -> (Style, Analysis) {
-        let a = analyze(value);
+        let a = goyaml::analyze(value);
         let can_plain = yaml_plain_ok(value);
         let mut style = if value.contains('\n') {
             Style::Literal
@@ -564,7 +275,7 @@ impl Emitter {
             Json::Bool(b) => b.to_string(),
             Json::Int(i) => i.to_string(),
             Json::Uint(u) => u.to_string(),
-            Json::Float(f) => match go_format_g(*f).as_str() {
+            Json::Float(f) => match go::format_float_g(*f, false).as_str() {
                 "+Inf" => ".inf".into(),
                 "-Inf" => "-.inf".into(),
                 "NaN" => ".nan".into(),
@@ -587,14 +298,6 @@ impl Emitter {
         } else if let Some(t) = Self::scalar_text(v) {
             self.put(&t);
             self.put_char('\n');
-        }
-    }
-
-    fn is_block_collection(v: &Json) -> bool {
-        match v {
-            Json::Map(m) => !m.is_empty(),
-            Json::List(l) => !l.is_empty(),
-            _ => false,
         }
     }
 
@@ -664,7 +367,6 @@ pub fn to_yaml(v: &Json) -> String {
         Json::List(l) if !l.is_empty() => e.list(l, 0),
         _ => e.scalar_line(v, 2),
     }
-    let _ = Emitter::is_block_collection(v);
     e.out
 }
 
@@ -676,8 +378,8 @@ pub fn to_json(v: &Json, out: &mut String) {
         Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         Json::Int(i) => out.push_str(&i.to_string()),
         Json::Uint(u) => out.push_str(&u.to_string()),
-        Json::Float(f) => out.push_str(&go_float(*f, true)),
-        Json::String(s) => json_string(s, out),
+        Json::Float(f) => out.push_str(&go::format_float_json(*f, false)),
+        Json::String(s) => go::json_quote_into(out, s, true),
         Json::List(l) => {
             out.push('[');
             for (i, x) in l.iter().enumerate() {
@@ -696,37 +398,13 @@ pub fn to_json(v: &Json, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                json_string(k, out);
+                go::json_quote_into(out, k, true);
                 out.push(':');
                 to_json(x, out);
             }
             out.push('}');
         }
     }
-}
-
-/// A JSON string as Go's `encoding/json` writes it (HTML-safe).
-pub fn json_string(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 #[cfg(test)]
@@ -770,21 +448,10 @@ mod tests {
             to_yaml(&v),
             "a: \"true\"\nb:\n- 1\n- a: null\n  x: z\nc: |-\n  line1\n  line2\nd: \"\"\ne: 'a: b'\nf: 1.5\ng: {}\nh: |\n  x\ni: \"tab\\there\"\n"
         );
-        assert!(yaml_key_less("a2", "a10"));
-        assert!(!yaml_key_less("b", "B1"));
+        assert!(goyaml::key_less("a2", "a10"));
+        assert!(!goyaml::key_less("b", "B1"));
         let long = "word ".repeat(30);
         let folded = to_yaml(&m(vec![("k", s(long.trim()))]));
         assert!(folded.contains("\n  word"), "{folded}");
-    }
-
-    #[test]
-    fn floats() {
-        assert_eq!(go_format_g(1_000_000.0), "1e+06");
-        assert_eq!(go_format_g(123_456.0), "123456");
-        assert_eq!(go_format_g(0.0001), "0.0001");
-        assert_eq!(go_format_g(0.00001), "1e-05");
-        assert_eq!(go_float(1_000_000.0, true), "1000000");
-        assert_eq!(go_float(1e21, true), "1e+21");
-        assert_eq!(go_float(2.5, true), "2.5");
     }
 }

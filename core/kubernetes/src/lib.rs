@@ -310,7 +310,8 @@ impl ScanIndex {
     /// Add the Roles and Services of `manifest`.
     pub fn add_manifest(&mut self, manifest: &Manifest<'_>) {
         self.roles.add_objects(manifest.objects().map(|(_, o)| o));
-        self.services.add_objects(manifest.objects().map(|(_, o)| o));
+        self.services
+            .add_objects(manifest.objects().map(|(_, o)| o));
         self.sources.insert(manifest.source.path().to_string());
     }
 

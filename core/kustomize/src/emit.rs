@@ -11,7 +11,6 @@
 //! build can give every rendered node its origin.
 
 use crate::node::{KNode, KVal};
-use std::cmp::Ordering;
 
 /// One rendered node: its byte range in the output and the node's origins.
 #[derive(Debug, Clone)]
@@ -196,8 +195,8 @@ impl Emitter {
             Double,
             Literal,
         }
-        let can_plain = v2_resolves_to_str(s) && !is_base60_float(s);
-        let a = analyze(s);
+        let can_plain = stockade_yaml::plain_reads_as_string(s);
+        let a = stockade_yaml::goyaml::analyze(s);
         let mut style = if s.contains('\n') {
             St::Literal
         } else if can_plain {
@@ -208,7 +207,7 @@ impl Emitter {
         if style == St::Plain && (!a.block_plain || (s.is_empty() && simple_key)) {
             style = St::Single;
         }
-        if style == St::Single && !a.single {
+        if style == St::Single && !a.single_quoted {
             style = St::Double;
         }
         if style == St::Literal && (!a.block || simple_key) {
@@ -394,156 +393,6 @@ impl Emitter {
             }
         }
     }
-}
-
-fn is_break(c: char) -> bool {
-    matches!(c, '\n' | '\r' | '\u{85}' | '\u{2028}' | '\u{2029}')
-}
-
-/// libyaml's `IS_PRINTABLE` (on the UTF-8 encoding: no characters above U+FFFF).
-fn is_printable(c: char) -> bool {
-    let v = u32::from(c);
-    v == 0x0a
-        || (0x20..=0x7e).contains(&v)
-        || (0xa0..=0xd7ff).contains(&v)
-        || ((0xe000..=0xfffd).contains(&v) && v != 0xfeff)
-}
-
-struct Analysis {
-    block_plain: bool,
-    single: bool,
-    block: bool,
-}
-
-/// libyaml's `yaml_emitter_analyze_scalar` (block context: only what it decides
-/// there).
-#[allow(clippy::too_many_lines)] // libyaml's function, step by step
-fn analyze(s: &str) -> Analysis {
-    if s.is_empty() {
-        return Analysis {
-            block_plain: true,
-            single: true,
-            block: false,
-        };
-    }
-    let chars: Vec<char> = s.chars().collect();
-    let blankz = |i: usize| {
-        chars
-            .get(i)
-            .is_none_or(|c| *c == ' ' || *c == '\t' || is_break(*c))
-    };
-    let mut block_ind = s.starts_with("---") || s.starts_with("...");
-    let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
-        (false, false, false, false);
-    let (mut break_space, mut space_break, mut prev_space, mut prev_break) =
-        (false, false, false, false);
-    let (mut line_breaks, mut special) = (false, false);
-    let mut preceded_ws = true;
-    let n = chars.len();
-    for (i, &c) in chars.iter().enumerate() {
-        let followed_ws = blankz(i + 1);
-        if i == 0 {
-            if "#,[]{}&*!|>'\"%@`".contains(c) {
-                block_ind = true;
-            }
-            if (c == '?' || c == ':') && followed_ws {
-                block_ind = true;
-            }
-            if c == '-' && followed_ws {
-                block_ind = true;
-            }
-        } else {
-            if c == ':' && followed_ws {
-                block_ind = true;
-            }
-            if c == '#' && preceded_ws {
-                block_ind = true;
-            }
-        }
-        if !is_printable(c) || c == '\u{feff}' {
-            special = true;
-        }
-        if is_break(c) {
-            line_breaks = true;
-        }
-        if c == ' ' {
-            if i == 0 {
-                leading_space = true;
-            }
-            if i + 1 == n {
-                trailing_space = true;
-            }
-            if prev_break {
-                break_space = true;
-            }
-            prev_space = true;
-            prev_break = false;
-        } else if is_break(c) {
-            if i == 0 {
-                leading_break = true;
-            }
-            if i + 1 == n {
-                trailing_break = true;
-            }
-            if prev_space {
-                space_break = true;
-            }
-            prev_break = true;
-            prev_space = false;
-        } else {
-            prev_space = false;
-            prev_break = false;
-        }
-        preceded_ws = c == ' ' || c == '\t' || is_break(c);
-    }
-    let mut a = Analysis {
-        block_plain: true,
-        single: true,
-        block: true,
-    };
-    if leading_space || leading_break || trailing_space || trailing_break {
-        a.block_plain = false;
-    }
-    if trailing_space {
-        a.block = false;
-    }
-    if break_space {
-        a.block_plain = false;
-        a.single = false;
-    }
-    if space_break || special {
-        a.block_plain = false;
-        a.single = false;
-        a.block = false;
-    }
-    if line_breaks || block_ind {
-        a.block_plain = false;
-    }
-    a
-}
-
-/// Whether go-yaml v2 reads the plain scalar `s` as a string.
-fn v2_resolves_to_str(s: &str) -> bool {
-    match s {
-        "" | "~" | "null" | "Null" | "NULL" | "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On"
-        | "ON" | "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" | "true" | "True"
-        | "TRUE" | "false" | "False" | "FALSE" | ".nan" | ".NaN" | ".NAN" | ".inf" | ".Inf"
-        | ".INF" | "+.inf" | "+.Inf" | "+.INF" | "-.inf" | "-.Inf" | "-.INF" | "<<" => {
-            return false
-        }
-        _ => {}
-    }
-    let first = s.as_bytes().first().copied().unwrap_or(b' ');
-    if first.is_ascii_digit() || first == b'-' || first == b'+' || first == b'.' {
-        if first.is_ascii_digit() && looks_like_timestamp(s) {
-            return false;
-        }
-        let plain = s.replace('_', "");
-        if crate::node::go_parse_int(&plain).is_some() || is_yaml_float(&plain) {
-            return false;
-        }
-    }
-    true
 }
 
 /// go-yaml's YAML-style float: `[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`.
@@ -743,47 +592,6 @@ pub fn go_time(s: &str) -> Option<String> {
     Some(format!("{date}T{h:02}:{m:02}:{sec:02}{frac}{zone}"))
 }
 
-/// go-yaml v2's `isBase60Float`.
-fn is_base60_float(s: &str) -> bool {
-    let b = s.as_bytes();
-    let mut i = 0;
-    if matches!(b.first(), Some(b'-' | b'+')) {
-        i = 1;
-    }
-    if !b.get(i).is_some_and(u8::is_ascii_digit) {
-        return false;
-    }
-    while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
-        i += 1;
-    }
-    let mut groups = 0;
-    while b.get(i) == Some(&b':') {
-        i += 1;
-        let st = i;
-        if b.get(i).is_some_and(|c| (b'0'..=b'5').contains(c))
-            && b.get(i + 1).is_some_and(u8::is_ascii_digit)
-        {
-            i += 2;
-        } else if b.get(i).is_some_and(u8::is_ascii_digit) {
-            i += 1;
-        }
-        if i == st {
-            return false;
-        }
-        groups += 1;
-    }
-    if groups == 0 {
-        return false;
-    }
-    if b.get(i) == Some(&b'.') {
-        i += 1;
-        while b.get(i).is_some_and(|c| c.is_ascii_digit() || *c == b'_') {
-            i += 1;
-        }
-    }
-    i == b.len()
-}
-
 fn scalar_plain_text(v: &KVal) -> String {
     match v {
         KVal::Null => "null".into(),
@@ -792,7 +600,7 @@ fn scalar_plain_text(v: &KVal) -> String {
         KVal::Float(f) => {
             let json = go_json_float(*f);
             if json.contains(['.', 'e', 'E']) {
-                go_g_float(*f)
+                stockade_source::go::format_float_g(*f, false)
             } else {
                 // go-yaml reads the JSON number back as an integer (`-0` is 0).
                 json.parse::<i128>().map_or(json, |i| i.to_string())
@@ -802,134 +610,17 @@ fn scalar_plain_text(v: &KVal) -> String {
     }
 }
 
-/// Go's `encoding/json` text of a float64.
+/// Go's `encoding/json` text of a float64; the non-finite ones (which JSON
+/// cannot hold) in YAML's spelling.
 pub fn go_json_float(f: f64) -> String {
-    if !f.is_finite() {
-        return if f.is_nan() {
-            ".nan".into()
-        } else if f > 0.0 {
-            ".inf".into()
-        } else {
-            "-.inf".into()
-        };
-    }
-    let abs = f.abs();
-    if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
-        let (mant, exp) = sci(f);
-        let sign = if exp < 0 { '-' } else { '+' };
-        let e = exp.abs();
-        if e < 10 && exp >= 0 {
-            format!("{mant}e{sign}0{e}")
-        } else {
-            format!("{mant}e{sign}{e}")
-        }
+    if f.is_nan() {
+        ".nan".into()
+    } else if f.is_infinite() {
+        if f > 0.0 { ".inf" } else { "-.inf" }.into()
     } else {
-        format!("{f}")
+        stockade_source::go::format_float_json(f, false)
     }
 }
 
-/// Shortest digits of `f` as `d.ddd` and a decimal exponent.
-fn sci(f: f64) -> (String, i32) {
-    let s = format!("{f:e}");
-    let (m, e) = s.split_once('e').unwrap_or((&s, "0"));
-    (m.to_string(), e.parse().unwrap_or(0))
-}
-
-/// Go's `strconv.FormatFloat(f, 'g', -1, 64)`.
-pub fn go_g_float(f: f64) -> String {
-    if f == 0.0 {
-        return if f.is_sign_negative() {
-            "-0".into()
-        } else {
-            "0".into()
-        };
-    }
-    let (mant, exp) = sci(f);
-    // Shortest formatting decides with precision 6.
-    if !(-4..6).contains(&exp) {
-        let sign = if exp < 0 { '-' } else { '+' };
-        let e = exp.abs();
-        return if e < 10 {
-            format!("{mant}e{sign}0{e}")
-        } else {
-            format!("{mant}e{sign}{e}")
-        };
-    }
-    format!("{f}")
-}
-
-/// go-yaml v2's key order (`keyList.Less`) for string keys: letters compare by
-/// code point and sort after non-letters, runs of digits compare as numbers.
-pub fn key_cmp(a: &str, b: &str) -> Ordering {
-    if key_less(a, b) {
-        Ordering::Less
-    } else if key_less(b, a) {
-        Ordering::Greater
-    } else {
-        Ordering::Equal
-    }
-}
-
-#[allow(clippy::many_single_char_names)] // as go-yaml's keyList.Less
-fn key_less(a: &str, b: &str) -> bool {
-    let ar: Vec<char> = a.chars().collect();
-    let br: Vec<char> = b.chars().collect();
-    let mut i = 0;
-    while i < ar.len() && i < br.len() {
-        let (Some(&ac), Some(&bc)) = (ar.get(i), br.get(i)) else {
-            break;
-        };
-        if ac == bc {
-            i += 1;
-            continue;
-        }
-        let al = ac.is_alphabetic();
-        let bl = bc.is_alphabetic();
-        if al && bl {
-            return ac < bc;
-        }
-        if al || bl {
-            return bl;
-        }
-        let mut an: i64 = 0;
-        let mut bn: i64 = 0;
-        if ac == '0' || bc == '0' {
-            let mut j = i;
-            while j > 0 {
-                j -= 1;
-                match ar.get(j) {
-                    Some(c) if c.is_ascii_digit() => {
-                        if *c != '0' {
-                            an = 1;
-                            bn = 1;
-                            break;
-                        }
-                    }
-                    _ => break,
-                }
-            }
-        }
-        let mut ai = i;
-        while let Some(c) = ar.get(ai).filter(|c| c.is_ascii_digit()) {
-            an = an
-                .saturating_mul(10)
-                .saturating_add(i64::from(u32::from(*c) - 48));
-            ai += 1;
-        }
-        let mut bi = i;
-        while let Some(c) = br.get(bi).filter(|c| c.is_ascii_digit()) {
-            bn = bn
-                .saturating_mul(10)
-                .saturating_add(i64::from(u32::from(*c) - 48));
-            bi += 1;
-        }
-        if an != bn {
-            return an < bn;
-        }
-        if ai != bi {
-            return ai < bi;
-        }
-        return ac < bc;
-    }
-    ar.len() < br.len()
-}
+pub use stockade_yaml::goyaml::key_cmp;
+use stockade_yaml::goyaml::{is_break, is_printable};

@@ -2,7 +2,6 @@
 
 use crate::node::{KNode, KVal};
 use sha2::{Digest, Sha256};
-use std::fmt::Write as _;
 
 /// kustomize's hash of a `ConfigMap` or Secret (`hasher.Hash`): SHA-256 of a small
 /// JSON encoding, first ten hex digits with `0 1 3 a e` mapped to `g h k m t`.
@@ -70,7 +69,7 @@ fn write_json(v: &serde_json::Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_str(k, out);
+                stockade_source::go::json_quote_into(out, k, true);
                 out.push(':');
                 if let Some(x) = m.get(*k) {
                     write_json(x, out);
@@ -88,27 +87,9 @@ fn write_json(v: &serde_json::Value, out: &mut String) {
             }
             out.push(']');
         }
-        J::String(s) => write_str(s, out),
+        J::String(s) => stockade_source::go::json_quote_into(out, s, true),
         other => out.push_str(&other.to_string()),
     }
-}
-
-fn write_str(s: &str, out: &mut String) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if matches!(c, '<' | '>' | '&' | '\u{2028}' | '\u{2029}') || u32::from(c) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
 }
 
 pub fn base64(data: &[u8]) -> String {

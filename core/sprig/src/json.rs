@@ -11,66 +11,7 @@ use stockade_gotemplate::{FloatType, Value};
 use crate::funcs::{TimeValue, VersionValue};
 
 /// Go's JSON text of a float (`encoding/json`'s `floatEncoder`).
-pub fn format_float(f: f64, bits32: bool) -> String {
-    let abs = f.abs();
-    #[allow(clippy::cast_possible_truncation)]
-    let use_exp = abs != 0.0
-        && if bits32 {
-            let a = abs as f32;
-            !(1e-6..1e21).contains(&a)
-        } else {
-            !(1e-6..1e21).contains(&abs)
-        };
-    #[allow(clippy::cast_possible_truncation)]
-    let shortest = |exp: bool| -> String {
-        match (bits32, exp) {
-            (true, false) => format!("{}", f as f32),
-            (true, true) => format!("{:e}", f as f32),
-            (false, false) => format!("{f}"),
-            (false, true) => format!("{f:e}"),
-        }
-    };
-    if !use_exp {
-        return if bits32 {
-            shortest(false)
-        } else {
-            ties_to_even(f, shortest(false))
-        };
-    }
-    let s = shortest(true);
-    let (mant, exp) = s.split_once('e').unwrap_or((&s, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    if exp >= 0 {
-        format!("{mant}e+{exp:02}")
-    } else {
-        format!("{mant}e-{}", -exp)
-    }
-}
-
-/// Rust's shortest form rounds a tie at the last digit up, Go's to even: when
-/// `s` ends in an odd digit and `f` lies exactly halfway between `s` and the
-/// digit below (which also reads back as `f`), Go prints the even one.
-fn ties_to_even(f: f64, s: String) -> String {
-    let Some(last) = s.chars().last().and_then(|c| c.to_digit(10)) else {
-        return s;
-    };
-    if last % 2 == 0 || !s.contains('.') {
-        return s;
-    }
-    let mut down = s.clone();
-    down.pop();
-    down.push(char::from_digit(last - 1, 10).unwrap_or('0'));
-    let mid = format!("{down}5");
-    let frac_len = mid.split('.').nth(1).map_or(0, str::len);
-    let exact = format!("{:.*}", frac_len + 30, f);
-    let exact = exact.trim_end_matches('0');
-    #[allow(clippy::float_cmp)] // the digits must read back as exactly `f`
-    let reads_back = down.parse::<f64>().is_ok_and(|d| d == f);
-    if reads_back && exact == mid {
-        return down;
-    }
-    s
-}
+pub use stockade_source::go::format_float_json as format_float;
 
 /// Go's `strconv.FormatFloat(f, 'g', -1, 64)` for the unsupported-value error.
 fn g_format(f: f64) -> String {
@@ -84,31 +25,7 @@ fn g_format(f: f64) -> String {
 }
 
 /// Appends a JSON string literal with Go's escaping.
-pub fn write_string(out: &mut String, s: &str, escape_html: bool) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            '<' | '>' | '&' if escape_html => {
-                let _ = write!(out, "\\u00{:02x}", c as u32);
-            }
-            '\u{2028}' | '\u{2029}' => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u00{:02x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-}
+pub use stockade_source::go::json_quote_into as write_string;
 
 /// How to encode.
 #[derive(Debug, Clone, Copy)]

@@ -19,7 +19,8 @@ pub(super) fn key_string(key: &Node) -> Option<String> {
     }
 }
 
-/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`.
+/// Go's `strconv.FormatFloat(f, 'g', -1, 32)`, with YAML's spellings of the
+/// non-finite float64 values (`.nan`, `.inf`, `-.inf`).
 pub fn go_format_float32_g(f: f64) -> String {
     if f.is_nan() {
         return ".nan".to_string();
@@ -27,52 +28,7 @@ pub fn go_format_float32_g(f: f64) -> String {
     if f.is_infinite() {
         return if f > 0.0 { ".inf" } else { "-.inf" }.to_string();
     }
-    #[allow(clippy::cast_possible_truncation)]
-    let f32v = f as f32;
-    if f32v.is_infinite() {
-        // Out of float32 range: Go rounds to ±Inf as well.
-        return if f32v > 0.0 { "+Inf" } else { "-Inf" }.to_string();
-    }
-    if f32v == 0.0 {
-        return if f32v.is_sign_negative() { "-0" } else { "0" }.to_string();
-    }
-    // Shortest digits that round-trip as f32, via Rust's `{:e}` (`-1.2345e-5`).
-    let sci = format!("{f32v:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((sci.as_str(), "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let negative = mantissa.starts_with('-');
-    let digits: String = mantissa.chars().filter(char::is_ascii_digit).collect();
-    let sign = if negative { "-" } else { "" };
-    // Go's %g with shortest precision switches to %e when exp < -4 || exp >= 6.
-    if !(-4..6).contains(&exp) {
-        return go_exp_form(sign, &digits, exp);
-    }
-    let nd = i32::try_from(digits.len()).unwrap_or(i32::MAX);
-    if exp >= 0 {
-        let int_len = exp + 1;
-        if nd <= int_len {
-            let zeros = usize::try_from(int_len - nd).unwrap_or(0);
-            format!("{sign}{digits}{}", "0".repeat(zeros))
-        } else {
-            let split = usize::try_from(int_len).unwrap_or(0);
-            let (a, b) = digits.split_at(split.min(digits.len()));
-            format!("{sign}{a}.{b}")
-        }
-    } else {
-        let zeros = usize::try_from(-exp - 1).unwrap_or(0);
-        format!("{sign}0.{}{digits}", "0".repeat(zeros))
-    }
-}
-
-fn go_exp_form(sign: &str, digits: &str, exp: i32) -> String {
-    let (first, rest) = digits.split_at(1.min(digits.len()));
-    let mant = if rest.is_empty() {
-        first.to_string()
-    } else {
-        format!("{first}.{rest}")
-    };
-    let esign = if exp < 0 { '-' } else { '+' };
-    format!("{sign}{mant}e{esign}{:02}", exp.unsigned_abs())
+    stockade_source::go::format_float_g(f, true)
 }
 
 /// A JSON number as Kubernetes ends up with it: Go marshals a `float64` without a

@@ -154,6 +154,7 @@
 mod build;
 mod comments;
 mod fixes;
+pub mod goyaml;
 mod json;
 mod node;
 pub mod objects;
