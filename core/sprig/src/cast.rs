@@ -58,78 +58,9 @@ pub fn is_nil_interface(v: &Value) -> bool {
     v.is_nil()
 }
 
-/// Go's `underscoreOK`: `_` only between digits (or after a base prefix).
-fn underscore_ok(s: &str) -> bool {
-    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
-    let b = s.as_bytes();
-    let mut saw = b'^';
-    let mut i = 0;
-    let mut hex = false;
-    if let [b'0', p, ..] = b {
-        let p = p.to_ascii_lowercase();
-        if matches!(p, b'b' | b'o' | b'x') {
-            i = 2;
-            saw = b'0';
-            hex = p == b'x';
-        }
-    }
-    for &c in b.iter().skip(i) {
-        if c.is_ascii_digit() || (hex && c.is_ascii_hexdigit()) {
-            saw = b'0';
-            continue;
-        }
-        if c == b'_' {
-            if saw != b'0' {
-                return false;
-            }
-            saw = b'_';
-            continue;
-        }
-        if saw == b'_' {
-            return false;
-        }
-        saw = b'!';
-    }
-    saw != b'_'
-}
-
 /// Go's `strconv.ParseInt(s, 0, 64)`: optional sign, `0x`/`0o`/`0b`/`0` prefixes,
-/// `_` between digits.
-pub fn parse_int_base0(s: &str) -> Option<i64> {
-    let (neg, body) = match s.as_bytes().first() {
-        Some(b'-') => (true, s.get(1..)?),
-        Some(b'+') => (false, s.get(1..)?),
-        _ => (false, s),
-    };
-    let lower = body.to_ascii_lowercase();
-    let (radix, digits) = if let Some(d) = lower.strip_prefix("0x") {
-        (16, d)
-    } else if let Some(d) = lower.strip_prefix("0o") {
-        (8, d)
-    } else if let Some(d) = lower.strip_prefix("0b") {
-        (2, d)
-    } else if lower.len() > 1 && lower.starts_with('0') {
-        (8, lower.get(1..)?)
-    } else {
-        (10, lower.as_str())
-    };
-    if digits.contains('_') && !underscore_ok(s) {
-        return None;
-    }
-    let digits = digits.replace('_', "");
-    if digits.is_empty() || !digits.chars().all(|c| c.is_digit(radix)) {
-        return None;
-    }
-    let mag = u64::from_str_radix(&digits, radix).ok()?;
-    if neg {
-        if mag > 1 << 63 {
-            return None;
-        }
-        Some(0_i64.wrapping_sub_unsigned(mag))
-    } else {
-        i64::try_from(mag).ok()
-    }
-}
+/// `_` between digits (the template engine's own).
+pub use stockade_gotemplate::gofmt::parse_int as parse_int_base0;
 
 /// cast's `trimZeroDecimal`: `"10.00"` → `"10"`, `"10.50"` unchanged.
 fn trim_zero_decimal(s: &str) -> &str {
@@ -198,22 +129,9 @@ pub fn to_float64(v: &Value) -> f64 {
     to_float64_e(v).unwrap_or(0.0)
 }
 
-/// Go's `strconv.ParseFloat(s, 64)` for decimal forms, `Inf`/`NaN` spellings and
-/// `_` separators between digits.
-pub fn parse_go_float(s: &str) -> Option<f64> {
-    let lower = s.to_ascii_lowercase();
-    let unsigned = lower.trim_start_matches(['+', '-']);
-    if matches!(unsigned, "inf" | "infinity" | "nan") {
-        return lower.parse::<f64>().ok();
-    }
-    if !s
-        .bytes()
-        .all(|c| c.is_ascii_digit() || matches!(c, b'.' | b'e' | b'E' | b'+' | b'-'))
-    {
-        return None;
-    }
-    s.parse::<f64>().ok()
-}
+/// Go's `strconv.ParseFloat(s, 64)` (the template engine's own: decimal and
+/// hexadecimal forms, `_` between digits, `Inf`/`NaN` spellings).
+pub use stockade_gotemplate::gofmt::parse_float as parse_go_float;
 
 /// The `reflect.Kind` name of a value as Sprig's error messages print it.
 pub fn kind_name(v: &Value) -> &'static str {
