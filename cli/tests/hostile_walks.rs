@@ -14,48 +14,35 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-const BIN: &str = env!("CARGO_BIN_EXE_stockade");
-
 /// Longest a run may take.
 const GUARD: Duration = Duration::from_secs(20);
 
-/// A scratch folder under the system's temporary folder, removed on drop.
-struct TempDir(PathBuf);
+mod common;
+use common::{Run, TempDir, BIN};
 
-impl TempDir {
-    fn new(name: &str) -> Self {
-        static N: AtomicUsize = AtomicUsize::new(0);
-        let dir = std::env::temp_dir().join(format!(
-            "stockade-walks-{}-{}-{name}",
-            std::process::id(),
-            N.fetch_add(1, Ordering::Relaxed)
-        ));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        Self(dir)
-    }
-
-    fn path(&self) -> &Path {
-        &self.0
-    }
-
-    fn join(&self, rel: &str) -> PathBuf {
-        self.0.join(rel)
-    }
-
-    fn write(&self, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
-        let path = self.join(rel);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(&path, contents).unwrap();
-        path
-    }
-
+/// The hostile entries these tests make in a scratch folder.
+trait Hostile {
     /// Copy every file of a fixture folder (not recursive) into `rel`.
+    fn copy(&self, fixture: &Path, rel: &str);
+    /// Two links to the parent folder in `rel`: without a visited set a walk
+    /// is exponential in the kernel's link limit (it never ends in practice).
+    #[cfg(unix)]
+    fn loop_in(&self, rel: &str);
+    /// A FIFO nobody writes to: opening it would block for ever.
+    #[cfg(unix)]
+    fn fifo(&self, rel: &str);
+    /// A link to /dev/zero: reading it never ends.
+    #[cfg(unix)]
+    fn zero(&self, rel: &str);
+    /// A sparse file of `len` bytes: cheap to make, far too large to read whole.
+    fn sparse(&self, rel: &str, len: u64);
+}
+
+impl Hostile for TempDir {
     fn copy(&self, fixture: &Path, rel: &str) {
         std::fs::create_dir_all(self.join(rel)).unwrap();
         for entry in std::fs::read_dir(fixture).unwrap() {
@@ -66,8 +53,6 @@ impl TempDir {
         }
     }
 
-    /// Two links to the parent folder in `rel`: without a visited set a walk
-    /// is exponential in the kernel's link limit (it never ends in practice).
     #[cfg(unix)]
     fn loop_in(&self, rel: &str) {
         let dir = self.join(rel).join("sub");
@@ -76,7 +61,6 @@ impl TempDir {
         std::os::unix::fs::symlink("..", dir.join("up2")).unwrap();
     }
 
-    /// A FIFO nobody writes to: opening it would block for ever.
     #[cfg(unix)]
     fn fifo(&self, rel: &str) {
         let path = self.join(rel);
@@ -88,7 +72,6 @@ impl TempDir {
             .success());
     }
 
-    /// A link to /dev/zero: reading it never ends.
     #[cfg(unix)]
     fn zero(&self, rel: &str) {
         let path = self.join(rel);
@@ -96,46 +79,10 @@ impl TempDir {
         std::os::unix::fs::symlink("/dev/zero", path).unwrap();
     }
 
-    /// A sparse file of `len` bytes: cheap to make, far too large to read whole.
     fn sparse(&self, rel: &str, len: u64) {
         let path = self.join(rel);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
         std::fs::File::create(&path).unwrap().set_len(len).unwrap();
-    }
-}
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-impl Run {
-    fn json(&self) -> Value {
-        serde_json::from_str(&self.stdout)
-            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}", self.stdout))
-    }
-
-    /// `(kind, path, message)` of every error of a JSON report.
-    fn errors(&self) -> Vec<(String, String, String)> {
-        self.json()["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| {
-                (
-                    e["kind"].as_str().unwrap().to_string(),
-                    e["path"].as_str().unwrap().to_string(),
-                    e["message"].as_str().unwrap().to_string(),
-                )
-            })
-            .collect()
     }
 }
 

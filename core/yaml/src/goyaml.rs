@@ -8,6 +8,7 @@ use std::cmp::Ordering;
 
 /// Scalar analysis, as go-yaml's `yaml_emitter_analyze_scalar`.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[allow(clippy::struct_excessive_bools)] // libyaml's flags, one per style
 pub struct Analysis {
     /// It holds a line break.
     pub multiline: bool,
