@@ -27,23 +27,9 @@ use stockade_gotemplate::{
     CallCtx, Func, FuncError, FuncMap, IntType, Kind, Member, Object, Param, Template, Value,
 };
 
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false);
-    assert!(!ci, "CI=true but {} is missing", dir.display());
-    eprintln!(
-        "SKIPPED: {} not found (conformance data sits beside the checkout)",
-        dir.display()
-    );
-    None
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::shared;
 
 fn lines(path: &PathBuf) -> Vec<J> {
     std::fs::read_to_string(path)
@@ -183,7 +169,7 @@ fn data_tval(tv: &J) -> Value {
     let v = Value::from_json_ints(&tv["json_approximation"]);
     // U16 is a uint16 in Go; the JSON stands for it as a number.
     if let Value::Map(m) = &v {
-        let mut m = (**m).clone();
+        let m = (**m).clone();
         if let Some(Value::Int(i, _)) = m.entries.get("U16") {
             m.entries.insert(
                 "U16".into(),

@@ -19,21 +19,9 @@ use stockade_helm::funcs::EngineMode;
 use stockade_helm::values::{HelmLine, ValuesFile};
 use stockade_helm::{Chart, HelmArgs, HelmErrorKind};
 
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "CI=true but {} is missing", dir.display());
-    eprintln!(
-        "SKIPPED: {} not found (it sits beside the checkout in CI; a plain clone has none)",
-        dir.display()
-    );
-    None
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::shared;
 
 fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();

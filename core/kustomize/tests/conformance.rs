@@ -13,21 +13,9 @@ use std::path::{Path, PathBuf};
 
 use stockade_kustomize::{build, FileMap, Options, Reorder};
 
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "CI=true but {} is missing", dir.display());
-    eprintln!(
-        "SKIPPED: {} not found (it sits beside the checkout in CI)",
-        dir.display()
-    );
-    None
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::shared;
 
 fn read_tree(root: &Path) -> FileMap {
     let mut files = FileMap::new();

@@ -18,16 +18,9 @@ use std::process::Command;
 
 use stockade_kustomize::{build, FileMap, Options};
 
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    eprintln!("SKIPPED: {} not found", dir.display());
-    None
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::shared;
 
 fn kubectl_available() -> bool {
     Command::new("kubectl")

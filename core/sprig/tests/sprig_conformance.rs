@@ -22,27 +22,14 @@
 
 use std::any::Any;
 use std::collections::{BTreeMap, HashMap};
-use std::path::PathBuf;
 
 use stockade_gotemplate::{value::ANY, Kind, Member, Object, Template, UintType, Value};
 use stockade_sprig::gotime::Time;
 use stockade_sprig::TimeValue;
 
-fn shared(sub: &str) -> Option<PathBuf> {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../shared")
-        .join(sub);
-    if dir.exists() {
-        return Some(dir);
-    }
-    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
-    assert!(!ci, "CI=true but {} is missing", dir.display());
-    eprintln!(
-        "SKIPPED: {} not found (it sits beside the checkout in CI; a plain clone has none)",
-        dir.display()
-    );
-    None
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::shared;
 
 /// Cases whose difference from Go is known, with the reason.
 const KNOWN: &[(&str, &str)] = &[];
