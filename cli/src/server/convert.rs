@@ -93,6 +93,21 @@ pub fn diagnostic(source: &Source, f: &Finding, index: usize, base: &Path) -> Di
     }
 }
 
+/// Every finding and error of `report` on `source` as diagnostics (findings
+/// first, in report order: a diagnostic's `data.index` is its finding's index).
+pub fn diagnostics(source: &Source, report: &stockade::Report, base: &Path) -> Vec<Diagnostic> {
+    let findings = report
+        .findings
+        .iter()
+        .enumerate()
+        .map(|(i, f)| diagnostic(source, f, i, base));
+    let errors = report
+        .errors
+        .iter()
+        .map(|e| error_diagnostic(Some(source), e));
+    findings.chain(errors).collect()
+}
+
 /// A scan error as a diagnostic (at the top of the file when it has no place).
 pub fn error_diagnostic(source: Option<&Source>, e: &ScanError) -> Diagnostic {
     let range = match (source, e.start, e.end) {
@@ -222,32 +237,38 @@ fn suppress_line(doc: &Doc<'_>, f: &Finding, diag: Diagnostic) -> CodeAction {
     } else {
         blanks
     };
-    let at = Position::new(line, 0);
-    let edit = TextEdit::new(
-        Range::new(at, at),
+    insert_line(
+        doc,
+        line,
         format!("{pad}# stockade ignore={}\n", f.rule),
-    );
-    CodeAction {
-        title: format!("Ignore {} on this line", f.rule),
-        kind: Some(CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![diag]),
-        edit: Some(WorkspaceEdit {
-            changes: Some(HashMap::from([(doc.uri.clone(), vec![edit])])),
-            ..WorkspaceEdit::default()
-        }),
-        ..CodeAction::default()
-    }
+        format!("Ignore {} on this line", f.rule),
+        diag,
+    )
 }
 
 /// `# stockade global ignore=ID` at the top of the file.
 fn suppress_file(doc: &Doc<'_>, f: &Finding, diag: Diagnostic) -> CodeAction {
-    let at = Position::new(0, 0);
-    let edit = TextEdit::new(
-        Range::new(at, at),
+    insert_line(
+        doc,
+        0,
         format!("# stockade global ignore={}\n", f.rule),
-    );
+        format!("Ignore {} in this file", f.rule),
+        diag,
+    )
+}
+
+/// A quick fix inserting `text` (a whole line) before line `line` of the document.
+fn insert_line(
+    doc: &Doc<'_>,
+    line: u32,
+    text: String,
+    title: String,
+    diag: Diagnostic,
+) -> CodeAction {
+    let at = Position::new(line, 0);
+    let edit = TextEdit::new(Range::new(at, at), text);
     CodeAction {
-        title: format!("Ignore {} in this file", f.rule),
+        title,
         kind: Some(CodeActionKind::QUICKFIX),
         diagnostics: Some(vec![diag]),
         edit: Some(WorkspaceEdit {

@@ -628,18 +628,7 @@ fn worker(folders: Vec<PathBuf>, jobs: &Receiver<Job>, done: &Sender<Done>, debo
                         let uri = convert::uri_of(&path)?;
                         let source = Source::new(path.to_string_lossy(), text);
                         let base = path.parent().map(PathBuf::from).unwrap_or_default();
-                        let mut diagnostics: Vec<_> = report
-                            .findings
-                            .iter()
-                            .enumerate()
-                            .map(|(i, f)| convert::diagnostic(&source, f, i, &base))
-                            .collect();
-                        diagnostics.extend(
-                            report
-                                .errors
-                                .iter()
-                                .map(|e| convert::error_diagnostic(Some(&source), e)),
-                        );
+                        let diagnostics = convert::diagnostics(&source, &report, &base);
                         Some((uri, 0, diagnostics, report.findings.len()))
                     })
                     .collect();
@@ -660,18 +649,7 @@ fn scan_document(
     let base = path.parent().map(PathBuf::from).unwrap_or_default();
     match ws.scan(path, source.text()) {
         Ok(report) => {
-            let mut diagnostics: Vec<_> = report
-                .findings
-                .iter()
-                .enumerate()
-                .map(|(i, f)| convert::diagnostic(&source, f, i, &base))
-                .collect();
-            diagnostics.extend(
-                report
-                    .errors
-                    .iter()
-                    .map(|e| convert::error_diagnostic(Some(&source), e)),
-            );
+            let diagnostics = convert::diagnostics(&source, &report, &base);
             Scanned {
                 version,
                 source,
