@@ -24,9 +24,24 @@ pub struct Scanned<'a> {
 pub struct ObjectRule {
     pub meta: &'static RuleMeta,
     pub check: fn(&Scanned<'_>, &mut Vec<Hit>),
-    /// The kinds it reads, as `(group, kind)`: an object of one of them is checked,
-    /// not listed as skipped.
+    /// The kinds it reads, as `(group, kind)` (group `*`: any): it runs on
+    /// objects of these kinds only, and such an object is checked, not listed as
+    /// skipped. Empty: every kind (the annotation rule).
     pub kinds: &'static [(&'static str, &'static str)],
+}
+
+impl ObjectRule {
+    /// Whether the rule runs on `object` (see [`ObjectRule::kinds`]).
+    pub fn reads(&self, object: &Object<'_>) -> bool {
+        self.kinds.is_empty() || self.reads_declared(object)
+    }
+
+    fn reads_declared(&self, object: &Object<'_>) -> bool {
+        let group = object.group();
+        self.kinds
+            .iter()
+            .any(|(g, k)| *k == object.kind && (*g == group || *g == "*"))
+    }
 }
 
 /// The object rules, in id order.
@@ -46,19 +61,14 @@ pub static OBJECT_RULES: &[&ObjectRule] = &[
 /// Whether an object rule reads objects of this kind (the annotation rule reads
 /// every kind and is not counted here).
 pub fn reads_kind(object: &Object<'_>) -> bool {
-    let group = object.group();
-    OBJECT_RULES.iter().any(|r| {
-        r.kinds
-            .iter()
-            .any(|(g, k)| *k == object.kind && (*g == group || (*g == "*")))
-    })
+    OBJECT_RULES.iter().any(|r| r.reads_declared(object))
 }
 
 /// Run the object rules on one object.
 pub fn check(ctx: &mut Context<'_>, document: usize, object: &Object<'_>, services: &ServiceIndex) {
     let name = object.display_name();
     for rule in OBJECT_RULES {
-        if !ctx.enabled(rule.meta) {
+        if !ctx.enabled(rule.meta) || !rule.reads(object) {
             continue;
         }
         let input = Scanned {

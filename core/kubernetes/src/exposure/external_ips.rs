@@ -1,6 +1,6 @@
 //! K8S042: a Service with `externalIPs` (CVE-2020-8554).
 
-use super::{is_service, string_items};
+use super::string_items;
 use crate::hardening::Hit;
 use crate::object_rules::{ObjectRule, Scanned};
 use crate::podspec::decode::child;
@@ -71,9 +71,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if !is_service(s.object) {
-        return;
-    }
     let spec = s.object.root.get("spec");
     let ptr = child(&child(&s.object.pointer, "spec"), "externalIPs");
     for (ip, loc) in string_items(spec.and_then(|n| n.get("externalIPs")), &ptr) {

@@ -1,6 +1,6 @@
 //! K8S043: an Ingress without TLS.
 
-use super::{is_ingress, spec_loc};
+use super::spec_loc;
 use crate::hardening::Hit;
 use crate::object_rules::{ObjectRule, Scanned};
 use stockade_source::rule::{Category, Pack, Severity};
@@ -82,9 +82,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if !is_ingress(s.object) {
-        return;
-    }
     let has_tls = s
         .object
         .root

@@ -1,6 +1,6 @@
 //! K8S041: a `LoadBalancer` Service open to every address.
 
-use super::{annotation, is_service, service_type};
+use super::{annotation, service_type};
 use crate::hardening::Hit;
 use crate::object_rules::{ObjectRule, Scanned};
 use stockade_source::rule::{Category, Pack, Severity};
@@ -118,9 +118,6 @@ fn is_internal(s: &Scanned<'_>) -> bool {
 }
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if !is_service(s.object) {
-        return;
-    }
     let Some(("LoadBalancer", loc)) = service_type(s.object) else {
         return;
     };

@@ -1,6 +1,6 @@
 //! K8S040: a Service of type `NodePort`.
 
-use super::{is_service, service_type};
+use super::service_type;
 use crate::hardening::Hit;
 use crate::object_rules::{ObjectRule, Scanned};
 use stockade_source::rule::{Category, Pack, Severity};
@@ -69,9 +69,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if !is_service(s.object) {
-        return;
-    }
     if let Some(("NodePort", loc)) = service_type(s.object) {
         out.push(Hit::new(
             &loc,

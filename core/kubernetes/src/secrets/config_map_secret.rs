@@ -71,9 +71,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if s.object.kind != "ConfigMap" || !s.object.group().is_empty() {
-        return;
-    }
     let Some(data) = s
         .object
         .root

@@ -66,9 +66,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if s.object.kind != "Secret" || !s.object.group().is_empty() {
-        return;
-    }
     for field in ["data", "stringData"] {
         let Some((k, v)) = s.object.root.get_entry(field) else {
             continue;

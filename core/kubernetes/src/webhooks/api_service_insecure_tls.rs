@@ -77,9 +77,6 @@ pub static RULE: ObjectRule = ObjectRule {
 };
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if s.object.group() != "apiregistration.k8s.io" || s.object.kind != "APIService" {
-        return;
-    }
     let Some(v) = s
         .object
         .root

@@ -141,14 +141,6 @@ fn sensitive_resource(webhook: &Node) -> Option<&str> {
 }
 
 fn check(s: &Scanned<'_>, out: &mut Vec<Hit>) {
-    if s.object.group() != "admissionregistration.k8s.io"
-        || !matches!(
-            s.object.kind.as_str(),
-            "ValidatingWebhookConfiguration" | "MutatingWebhookConfiguration"
-        )
-    {
-        return;
-    }
     let v1beta1 = s.object.api_version.ends_with("/v1beta1");
     let list_ptr = child(&s.object.pointer, "webhooks");
     let hooks = s
