@@ -12,7 +12,7 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
-use stockade::{ErrorKind, Kind, RuleMeta, ScanError};
+use stockade::{ErrorKind, Kind, RuleMeta, ScanError, Severity};
 
 create_exception!(
     stockade,
@@ -343,7 +343,10 @@ impl Report {
 }
 
 /// The severities in order, most severe first (`to_records`, `to_arrow`).
-const SEVERITY_ORDER: [&str; 5] = ["critical", "high", "medium", "low", "info"];
+/// Severity names, most severe first (the order of the category columns).
+fn severity_order() -> Vec<&'static str> {
+    Severity::ALL.iter().map(|s| s.as_str()).collect()
+}
 
 #[pymethods]
 impl Report {
@@ -393,7 +396,7 @@ impl Report {
     /// `category`, `document`, `object`, `pointer`, `fixable`): straight into
     /// `pandas.DataFrame(...)`.
     fn to_records<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let rows: Vec<serde_json::Value> = self.report.findings.iter().map(record).collect();
+        let rows = stockade::output::records::records(&self.report);
         json_loads(py, &serde_json::Value::Array(rows).to_string())
     }
     /// The records as a `pyarrow.Table`, `severity` a dictionary column whose
@@ -407,15 +410,15 @@ impl Report {
         if self.report.findings.is_empty() {
             return Ok(table);
         }
-        let order = pa.call_method1("array", (SEVERITY_ORDER.to_vec(),))?;
+        let order = pa.call_method1("array", (severity_order(),))?;
         let codes: Vec<i32> = self
             .report
             .findings
             .iter()
             .map(|f| {
-                SEVERITY_ORDER
+                Severity::ALL
                     .iter()
-                    .position(|s| *s == f.severity.as_str())
+                    .position(|s| *s == f.severity)
                     .map_or(0, |i| i32::try_from(i).unwrap_or(0))
             })
             .collect();
@@ -443,7 +446,7 @@ impl Report {
             return Ok(frame);
         }
         let kwargs = pyo3::types::PyDict::new(py);
-        kwargs.set_item("categories", SEVERITY_ORDER.to_vec())?;
+        kwargs.set_item("categories", severity_order())?;
         kwargs.set_item("ordered", true)?;
         let severity =
             pd.call_method("Categorical", (frame.get_item("severity")?,), Some(&kwargs))?;
@@ -476,28 +479,6 @@ impl Report {
             self.report.summary.files
         )
     }
-}
-
-/// One finding as a flat record.
-fn record(f: &stockade::Finding) -> serde_json::Value {
-    serde_json::json!({
-        "rule": f.rule,
-        "severity": f.severity.as_str(),
-        "category": f.category.as_str(),
-        "title": f.title,
-        "message": f.message,
-        "path": f.path,
-        "document": f.document,
-        "object": f.object,
-        "pointer": f.pointer,
-        "line": f.start.line.get(),
-        "column": f.start.column.get(),
-        "end_line": f.end.line.get(),
-        "end_column": f.end.column.get(),
-        "offset": f.start.offset,
-        "end_offset": f.end.offset,
-        "fixable": f.fix.as_ref().map(|x| x.applicability.as_str()),
-    })
 }
 
 /// A rule's metadata and documentation.

@@ -1,7 +1,8 @@
 //! Report renderers: human-readable text with code frames, concise text (one
 //! line per finding), the JSON contract,
-//! SARIF 2.1.0 for code-scanning services, GitHub Actions workflow commands, and
-//! the Markdown rule reference (`docs/rules.md`).
+//! SARIF 2.1.0 for code-scanning services, GitHub Actions workflow commands,
+//! flat records for data pipelines, and the Markdown rule reference
+//! (`docs/rules.md`).
 //!
 //! Renderers are pure functions of a [`Report`] (and, where they show or hash
 //! source text, the scanned [`Sources`]): the same report renders to the same
@@ -11,6 +12,7 @@ pub mod concise;
 pub mod docs;
 pub mod github;
 pub mod json;
+pub mod records;
 pub mod sarif;
 pub mod text;
 
