@@ -562,44 +562,38 @@ impl<'e> State<'e> {
             let child = |seg: PathSeg| vpath.as_ref().map(|p| p.child(seg));
             let mut ran = false;
             match &val {
-                Value::Int(n, t) => {
+                Value::Int(..) | Value::Uint(..) => {
                     if b.pipe.decl.len() > 1 {
                         return Err(self.errorf(format!(
                             "can't use {} to iterate over more than one variable",
                             crate::gofmt::sprint(std::slice::from_ref(&val))
                         )));
                     }
-                    let mut i = 0;
-                    while i < *n {
-                        ran = true;
-                        if self.one_iteration(
-                            b,
-                            mark,
-                            (Value::Nil, None),
-                            (Value::Int(i, *t), None),
-                            false,
-                        )? == Flow::Break
-                        {
-                            break;
+                    // `range N`: 0 … N-1 in N's own type (none when N <= 0).
+                    let (count, item): (u64, Box<dyn Fn(u64) -> Value>) = match &val {
+                        Value::Int(n, t) => {
+                            let t = *t;
+                            (
+                                u64::try_from(*n).unwrap_or(0),
+                                Box::new(move |i| {
+                                    Value::Int(i64::try_from(i).unwrap_or(i64::MAX), t)
+                                }),
+                            )
                         }
-                        i += 1;
-                    }
-                }
-                Value::Uint(n, t) => {
-                    if b.pipe.decl.len() > 1 {
-                        return Err(self.errorf(format!(
-                            "can't use {} to iterate over more than one variable",
-                            crate::gofmt::sprint(std::slice::from_ref(&val))
-                        )));
-                    }
+                        Value::Uint(n, t) => {
+                            let t = *t;
+                            (*n, Box::new(move |i| Value::Uint(i, t)))
+                        }
+                        _ => (0, Box::new(|_| Value::Nil)),
+                    };
                     let mut i = 0;
-                    while i < *n {
+                    while i < count {
                         ran = true;
                         if self.one_iteration(
                             b,
                             mark,
                             (Value::Nil, None),
-                            (Value::Uint(i, *t), None),
+                            (item(i), None),
                             false,
                         )? == Flow::Break
                         {
