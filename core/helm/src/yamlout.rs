@@ -57,13 +57,8 @@ struct Emitter {
 impl Emitter {
     fn put(&mut self, s: &str) {
         for c in s.chars() {
-            if c == '\n' {
-                self.column = 0;
-            } else {
-                self.column += 1;
-            }
+            self.put_char(c);
         }
-        self.out.push_str(s);
     }
 
     fn put_char(&mut self, c: char) {
