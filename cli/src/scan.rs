@@ -94,17 +94,14 @@ pub fn scan_all(
 
     // The scan-wide pre-pass (Namespace labels, NetworkPolicy analysis, Gatekeeper
     // inventory) over every loaded source; each source is then scanned in parallel.
-    let scanned: Vec<Source> = loaded
-        .iter()
-        .flat_map(|l| match l {
-            Loaded::Source(source, k, _) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
-                vec![source.clone()]
-            }
-            Loaded::Chart(sources, _) => sources.clone(),
-            _ => Vec::new(),
-        })
-        .collect();
-    let engine = engine.for_scan(&scanned, Some(Kind::Kubernetes));
+    let scanned = loaded.iter().flat_map(|l| match l {
+        Loaded::Source(source, k, _) if resolved_kind(source, *k) == Some(Kind::Kubernetes) => {
+            std::slice::from_ref(source)
+        }
+        Loaded::Chart(sources, _) => sources.as_slice(),
+        _ => &[],
+    });
+    let engine = engine.for_scan(scanned, Some(Kind::Kubernetes));
 
     let reports = parallel(&loaded, threads, |l| match l {
         Loaded::Source(source, k, named) => {

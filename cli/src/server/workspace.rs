@@ -32,8 +32,10 @@ pub struct Configured {
 /// The workspace as the worker thread sees it.
 pub struct Workspace {
     folders: Vec<PathBuf>,
-    /// Every Kubernetes file found by walking the folders, by absolute path.
-    files: BTreeMap<PathBuf, String>,
+    /// Every Kubernetes file found by walking the folders, by absolute path, read
+    /// into a source once per reload (an edit re-prepares from these, it does
+    /// not copy them).
+    files: BTreeMap<PathBuf, Source>,
     /// Whether any of them holds a NetworkPolicy.
     has_netpol: bool,
     configs: HashMap<PathBuf, Configured>,
@@ -77,13 +79,17 @@ impl Workspace {
         for folder in self.folders.clone() {
             for path in self.walk(&folder) {
                 if let Ok(text) = reader.read_to_string(&path) {
-                    if detect_kind(&path.to_string_lossy(), &text) == Some(Kind::Kubernetes) {
-                        self.files.insert(path, text);
+                    let display = path.to_string_lossy().to_string();
+                    if detect_kind(&display, &text) == Some(Kind::Kubernetes) {
+                        self.files.insert(path, Source::new(display, text));
                     }
                 }
             }
         }
-        self.has_netpol = self.files.values().any(|t| t.contains("NetworkPolicy"));
+        self.has_netpol = self
+            .files
+            .values()
+            .any(|s| s.text().contains("NetworkPolicy"));
     }
 
     /// The files `stockade scan FOLDER` would read, with the configuration's
@@ -152,37 +158,26 @@ impl Workspace {
             || self
                 .files
                 .get(path)
-                .is_some_and(|t| has_cross_file_kinds(t))
+                .is_some_and(|s| has_cross_file_kinds(s.text()))
             || self.has_netpol;
         let prepared = if alone {
             engine.for_scan(std::slice::from_ref(&source), None)
         } else if cross {
-            let mut sources = self.sources_except(path);
-            sources.push(source.clone());
-            engine.for_scan(&sources, None)
+            let others = self
+                .files
+                .iter()
+                .filter(|(p, _)| p.as_path() != path)
+                .map(|(_, s)| s);
+            engine.for_scan(others.chain(std::iter::once(&source)), None)
         } else {
             let files = &self.files;
             let entry = self
                 .prepared
                 .entry(configured.path.clone())
-                .or_insert_with(|| {
-                    let sources: Vec<Source> = files
-                        .iter()
-                        .map(|(p, t)| Source::new(p.to_string_lossy(), t.as_str()))
-                        .collect();
-                    Arc::new(engine.for_scan(&sources, None))
-                });
+                .or_insert_with(|| Arc::new(engine.for_scan(files.values(), None)));
             return Ok(entry.scan_source(&source, None));
         };
         Ok(prepared.scan_source(&source, None))
-    }
-
-    fn sources_except(&self, path: &Path) -> Vec<Source> {
-        self.files
-            .iter()
-            .filter(|(p, _)| p.as_path() != path)
-            .map(|(p, t)| Source::new(p.to_string_lossy(), t.as_str()))
-            .collect()
     }
 
     /// Scan every file of every folder as one scan (as `stockade scan` of each

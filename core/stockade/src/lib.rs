@@ -288,9 +288,13 @@ impl Engine {
     /// analysis, Gatekeeper's inventory), each source parsed once for all of them
     /// (`kind` overrides detection, as for [`Engine::scan_source`]).
     #[must_use]
-    pub fn for_scan(&self, sources: &[Source], kind: Option<Kind>) -> Engine {
+    pub fn for_scan<'s>(
+        &self,
+        sources: impl IntoIterator<Item = &'s Source>,
+        kind: Option<Kind>,
+    ) -> Engine {
         let kube: Vec<&Source> = sources
-            .iter()
+            .into_iter()
             .filter(|s| kind.or_else(|| detect_kind(s.path(), s.text())) == Some(Kind::Kubernetes))
             .collect();
         let mut engine = self.clone();
