@@ -252,7 +252,8 @@ fn pad(out: &mut String, n: i64, width: usize) {
     let _ = write!(out, "{n:0width$}");
 }
 
-const MONTHS: [&str; 12] = [
+/// Go's month names (`time.Month.String`), January first.
+pub const MONTHS: [&str; 12] = [
     "January",
     "February",
     "March",

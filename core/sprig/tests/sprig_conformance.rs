@@ -206,20 +206,7 @@ impl GoParser<'_> {
             for _ in 0..7 {
                 let v = if self.rest().trim_start().starts_with("time.") {
                     let m = self.ident();
-                    let months = [
-                        "January",
-                        "February",
-                        "March",
-                        "April",
-                        "May",
-                        "June",
-                        "July",
-                        "August",
-                        "September",
-                        "October",
-                        "November",
-                        "December",
-                    ];
+                    let months = stockade_sprig::gotime::MONTHS;
                     i64::try_from(months.iter().position(|x| m.ends_with(x)).unwrap() + 1).unwrap()
                 } else {
                     match self.number() {
