@@ -21,28 +21,7 @@ use stockade_helm::{Chart, HelmArgs, HelmErrorKind};
 
 #[path = "../../stockade/tests/common/shared.rs"]
 mod shared_dir;
-use shared_dir::shared;
-
-fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+use shared_dir::{read_tree, shared};
 
 /// Run one golden case as the CLI would: the whole command output.
 fn run_case(dir: &Path, line: HelmLine) -> String {
@@ -90,7 +69,7 @@ fn run_case(dir: &Path, line: HelmLine) -> String {
     let chart = if chart_dir.is_file() {
         Chart::from_archive(&std::fs::read(&chart_dir).unwrap(), &Default::default())
     } else {
-        Chart::from_dir_files(read_dir_files(&chart_dir), &Default::default())
+        Chart::from_dir_files(read_tree(&chart_dir, |_| false), &Default::default())
     };
     let chart = match chart {
         Ok(c) => c,

@@ -14,36 +14,15 @@
     clippy::cast_precision_loss
 )]
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::Instant;
 
 use stockade_helm::values::ValuesFile;
 use stockade_helm::{Chart, HelmOptions, RenderSettings};
 
-fn read_dir_files(root: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(dir) = stack.pop() {
-        for e in std::fs::read_dir(&dir).unwrap() {
-            let p = e.unwrap().path();
-            if p.is_dir() {
-                if p.file_name().is_some_and(|n| n == ".git") {
-                    continue;
-                }
-                stack.push(p);
-            } else if p.is_file() {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    out
-}
+#[path = "../../stockade/tests/common/shared.rs"]
+mod shared_dir;
+use shared_dir::read_tree;
 
 /// Renders that fail, with why: `(chart, values, text the error contains, reason)`.
 /// Helm fails the same way on the first two; the last waits on Sprig.
@@ -100,7 +79,7 @@ fn real_charts_render_with_default_and_ci_values() {
     let mut renders = 0;
     for dir in dirs {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
-        let chart = match Chart::from_dir_files(read_dir_files(&dir), &Default::default()) {
+        let chart = match Chart::from_dir_files(read_tree(&dir, |_| false), &Default::default()) {
             Ok(c) => c,
             Err(e) => {
                 failures.push(format!("{name}: load: {}", e.message));

@@ -11,36 +11,11 @@
 
 use std::path::{Path, PathBuf};
 
-use stockade_kustomize::{build, FileMap, Options, Reorder};
+use stockade_kustomize::{build, Options, Reorder};
 
 #[path = "../../stockade/tests/common/shared.rs"]
 mod shared_dir;
-use shared_dir::shared;
-
-fn read_tree(root: &Path) -> FileMap {
-    let mut files = FileMap::new();
-    let mut stack = vec![root.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for e in std::fs::read_dir(&d).unwrap() {
-            let e = e.unwrap();
-            let p = e.path();
-            if p.is_dir() {
-                stack.push(p);
-            } else {
-                let rel = p
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                if rel == "case.json" || rel == "expected.yaml" {
-                    continue;
-                }
-                files.insert(rel, std::fs::read(&p).unwrap());
-            }
-        }
-    }
-    files
-}
+use shared_dir::{read_tree, shared};
 
 struct Outcome {
     name: String,
@@ -54,7 +29,7 @@ fn run_case(dir: &Path) -> Outcome {
         serde_json::from_str(&std::fs::read_to_string(dir.join("case.json")).unwrap()).unwrap();
     let name = dir.file_name().unwrap().to_string_lossy().to_string();
     let verified = case["verified"] == serde_json::Value::Bool(true);
-    let files = read_tree(dir);
+    let files = read_tree(dir, |rel| rel == "case.json" || rel == "expected.yaml");
     let reorder = match case["reorder"].as_str() {
         Some("none") => Reorder::None,
         _ => Reorder::Legacy,

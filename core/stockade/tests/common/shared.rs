@@ -1,9 +1,11 @@
-//! Where the public conformance suites and corpora are: `../shared` beside the
-//! checkout. Every crate's tests include this one file (`#[path]`), so the rule
-//! for a missing folder (skipped with the reason; a failure in CI) is written once.
-#![allow(dead_code)]
+//! Test support every crate's tests include (`#[path]`), so it is written once:
+//! where the public conformance suites and corpora are (`../shared` beside the
+//! checkout: skipped with the reason when absent, a failure in CI), and a folder
+//! read into the path → bytes map the renderers take.
+#![allow(dead_code, clippy::unwrap_used)]
 
-use std::path::PathBuf;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 /// `../shared/<sub>` beside the checkout (public conformance suites and corpora).
 ///
@@ -29,4 +31,31 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
         dir.display()
     );
     None
+}
+
+/// Every file under `root` by its `/`-separated path relative to `root`, except
+/// `.git` folders and the files `skip` names.
+pub fn read_tree(root: &Path, skip: impl Fn(&str) -> bool) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                if p.file_name().is_some_and(|n| n != ".git") {
+                    stack.push(p);
+                }
+            } else if p.is_file() {
+                let rel = p
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                if !skip(&rel) {
+                    out.insert(rel, std::fs::read(&p).unwrap());
+                }
+            }
+        }
+    }
+    out
 }
