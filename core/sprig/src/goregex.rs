@@ -113,6 +113,10 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
     let mut i = 0;
     let mut in_class = false;
     let mut class_start = false;
+    // Whether the last item of the class being read was itself a class
+    // (`\w`, `[:alpha:]`, `\pL`): Go then reads a `-` as a literal item,
+    // where the crate would take it for a range from the class's last char.
+    let mut after_class_item = false;
     // Where the previous token, a repetition operator, started, and whether its
     // lazy `?` was seen: Go refuses a repetition of a repetition (`a**`).
     let mut rep: Option<(usize, bool)> = None;
@@ -156,6 +160,7 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                         _ => r"\t\n\f\r ",
                     };
                     let neg = n.is_ascii_uppercase();
+                    after_class_item = in_class;
                     match (in_class, neg) {
                         (true, false) => out.push_str(set),
                         (true, true) => {
@@ -223,7 +228,18 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                         ));
                     };
                     out.extend(chars.get(i..=end).unwrap_or(&[]));
+                    after_class_item = in_class && n != 'x';
                     i = end + 1;
+                    class_start = false;
+                    continue;
+                }
+                'p' | 'P' if in_class => {
+                    // `\pL`: a one-letter Unicode class name.
+                    out.extend(chars.get(i..(i + 3).min(chars.len())).unwrap_or(&[]));
+                    after_class_item = true;
+                    i += 3;
+                    class_start = false;
+                    continue;
                 }
                 'a' | 'f' | 't' | 'n' | 'r' | 'v' | 'x' | 'p' | 'P' | 'A' | 'z' | 'b' => {
                     out.push('\\');
@@ -239,10 +255,21 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                     return Err(err("invalid escape sequence", &format!("\\{other}")));
                 }
             }
+            if !matches!(n, 'd' | 'w' | 's' | 'D' | 'W' | 'S') {
+                after_class_item = false;
+            }
             class_start = false;
             continue;
         }
         if in_class {
+            if c == '-' && after_class_item {
+                out.push_str(r"\-");
+                after_class_item = false;
+                class_start = false;
+                i += 1;
+                continue;
+            }
+            after_class_item = false;
             if c == '[' && chars.get(i + 1) == Some(&':') {
                 // [:alpha:] names pass through.
                 if let Some(end) = (i + 2..chars.len())
@@ -250,6 +277,7 @@ pub fn translate(expr: &str) -> Result<String, RegexError> {
                 {
                     out.extend(chars.get(i..end + 2).unwrap_or(&[]));
                     i = end + 2;
+                    after_class_item = true;
                     class_start = false;
                     continue;
                 }
@@ -583,6 +611,21 @@ mod tests {
         assert_eq!(re("a*").replace_all("baaac", "X", false), "XbXcX");
         assert_eq!(quote_meta("1.2.3"), r"1\.2\.3");
         assert!(GoRegex::new("a{1001}").is_err());
+        // After a class inside a class, Go reads `-` as a literal (argo-cd's
+        // `[\w-\.]`); results checked with Go's regexp.
+        for (expr, text, want) in [
+            (r"^[\w-\.]+$", "a-b.c_d", true),
+            (r"^[\w-\.]+$", "a,b", false),
+            (r"^[\w-z]+$", "-z", true),
+            (r"^[\d-]+$", "1-2", true),
+            (r"^[[:alpha:]-1]+$", "a-1", true),
+            (r"^[\pL-\.]+$", "é-.", true),
+            (r"^[\w--/]+$", "a./-", true),
+            (r"^[\s-a]+$", " -a", true),
+            (r"^[\W-a]+$", "!-a", true),
+        ] {
+            assert_eq!(re(expr).is_match(text), want, "{expr} on {text:?}");
+        }
         assert_eq!(
             GoRegex::new("(abc").unwrap_err().to_string(),
             "error parsing regexp: missing closing ): `(abc`"
