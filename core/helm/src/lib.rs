@@ -77,9 +77,60 @@ pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
 /// `helm template`: render `chart` and print as Helm prints. `Err` holds what
 /// was printed before the error (with `--debug`) and the error.
 pub fn template(chart: &Chart, opts: &HelmOptions) -> Result<String, (String, HelmError)> {
+    check_installable(chart).map_err(|e| (String::new(), e))?;
+    if let Some(e) = missing_dependencies_error(chart, opts.helm_line) {
+        return Err((String::new(), e));
+    }
     let rendered =
         render::render(chart, opts, &RenderSettings::default()).map_err(|e| (String::new(), e))?;
     output::template_output(&rendered, opts)
+}
+
+/// Helm's `checkIfInstallable`: only application charts (`type` empty or
+/// `application`) render; a library chart is an error.
+pub fn check_installable(chart: &Chart) -> Result<(), HelmError> {
+    match chart.metadata.chart_type.as_str() {
+        "" | "application" => Ok(()),
+        other => Err(HelmError::new(
+            HelmErrorKind::Chart,
+            format!("{other} charts are not installable"),
+        )),
+    }
+}
+
+/// The dependencies of `Chart.yaml` (or `requirements.yaml`) with no chart of
+/// that name in `charts/`, as Helm's `CheckDependencies` finds them: names
+/// only (versions and aliases play no part), the root chart only.
+pub fn missing_dependencies(chart: &Chart) -> Vec<&str> {
+    chart
+        .metadata
+        .dependencies
+        .iter()
+        .filter(|r| !chart.dependencies.iter().any(|d| d.name() == r.name))
+        .map(|r| r.name.as_str())
+        .collect()
+}
+
+/// The error `helm template` stops with when [`missing_dependencies`] finds
+/// any, in the wording of `line` (about `Chart.yaml`).
+pub fn missing_dependencies_error(chart: &Chart, line: HelmLine) -> Option<HelmError> {
+    let missing = missing_dependencies(chart);
+    if missing.is_empty() {
+        return None;
+    }
+    let check = format!(
+        "found in Chart.yaml, but missing in charts/ directory: {}",
+        missing.join(", ")
+    );
+    let message = match line {
+        HelmLine::V3 => format!(
+            "An error occurred while checking for chart dependencies. You may need to run `helm dependency build` to fetch missing dependencies: {check}"
+        ),
+        HelmLine::V4 => format!(
+            "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: {check}"
+        ),
+    };
+    Some(HelmError::new(HelmErrorKind::Chart, message))
 }
 
 /// A release name from `--name-template` (executed with Helm's functions and no data).

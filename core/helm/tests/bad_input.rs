@@ -227,3 +227,62 @@ fn a_chart_nested_in_a_tgz_in_a_tgz_loads() {
     assert_eq!(r.files[0].name, "top/charts/sub/templates/cm.yaml");
     assert_eq!(r.files[0].text, "kind: ConfigMap\nmetadata:\n  name: sub\n");
 }
+
+fn chart_with(chart_yaml: &str, sub: Option<&str>) -> Chart {
+    let mut files = BTreeMap::new();
+    files.insert("Chart.yaml".to_string(), chart_yaml.as_bytes().to_vec());
+    files.insert(
+        "templates/ok.yaml".to_string(),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n".to_vec(),
+    );
+    if let Some(name) = sub {
+        files.insert(
+            format!("charts/{name}/Chart.yaml"),
+            format!("apiVersion: v2\nname: {name}\nversion: 9.9.9\n").into_bytes(),
+        );
+    }
+    Chart::from_dir_files(files, &ArchiveLimits::default()).unwrap()
+}
+
+#[test]
+fn dependencies_missing_from_charts_stop_helm_template_with_helm_s_message() {
+    let deps = "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: there\n    version: 1.0.0\n    alias: other\n  - name: gone\n    version: 1.0.0\n    condition: gone.enabled\n  - name: lost\n    version: 2.0.0\n";
+    // `there` is present (Helm compares names only, not versions or aliases);
+    // `gone` counts although its condition is unset, as in Helm.
+    let c = chart_with(deps, Some("there"));
+    assert_eq!(stockade_helm::missing_dependencies(&c), ["gone", "lost"]);
+    let (printed, e) = stockade_helm::template(&c, &HelmOptions::default()).unwrap_err();
+    assert!(printed.is_empty());
+    assert_eq!(e.kind, HelmErrorKind::Chart);
+    assert_eq!(
+        e.message,
+        "an error occurred while checking for chart dependencies. You may need to run 'helm dependency build' to fetch missing dependencies: found in Chart.yaml, but missing in charts/ directory: gone, lost"
+    );
+    let v3 = HelmOptions {
+        helm_line: stockade_helm::HelmLine::V3,
+        ..HelmOptions::default()
+    };
+    let (_, e) = stockade_helm::template(&c, &v3).unwrap_err();
+    assert!(
+        e.message.starts_with("An error occurred while checking for chart dependencies. You may need to run `helm dependency build`"),
+        "{}",
+        e.message
+    );
+    // Everything present: renders.
+    let full = chart_with(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\ndependencies:\n  - name: there\n    version: 1.0.0\n",
+        Some("there"),
+    );
+    assert!(stockade_helm::missing_dependencies(&full).is_empty());
+    assert!(stockade_helm::template(&full, &HelmOptions::default()).is_ok());
+}
+
+#[test]
+fn a_library_chart_is_not_installable() {
+    let c = chart_with(
+        "apiVersion: v2\nname: c\nversion: 0.1.0\ntype: library\n",
+        None,
+    );
+    let (_, e) = stockade_helm::template(&c, &HelmOptions::default()).unwrap_err();
+    assert_eq!(e.message, "library charts are not installable");
+}

@@ -36,12 +36,22 @@ pub fn chart_sources(chart: &Chart, options: &HelmOptions, display_root: &str) -
     } else {
         display_root
     };
+    if let Err(e) = stockade_helm::check_installable(chart) {
+        return ChartSources {
+            sources: Vec::new(),
+            errors: vec![fatal_error(chart, &e, root)],
+        };
+    }
+    // `helm template` stops here; a scan reports it and goes on with the
+    // subcharts that are there, so the chart's own templates are not lost.
+    let missing = stockade_helm::missing_dependencies_error(chart, options.helm_line)
+        .map(|e| fatal_error(chart, &e, root));
     match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
             let out = stockade_helm::origins::to_sources(&render, root);
             ChartSources {
                 sources: out.sources,
-                errors: out.errors,
+                errors: missing.into_iter().chain(out.errors).collect(),
             }
         }
         Err(e) => ChartSources {
