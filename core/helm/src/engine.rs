@@ -21,8 +21,8 @@ pub fn render_named(
     let mut set = Template::new("gotpl");
     let _ = set.option("missingkey=zero");
     set.funcs(crate::engine_funcs(EngineMode {
-        strict: false,
         lint,
+        ..EngineMode::default()
     }));
     let mut names: Vec<String> = map.keys().cloned().collect();
     helm_order(&mut names);

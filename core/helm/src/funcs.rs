@@ -460,6 +460,10 @@ pub struct EngineMode {
     pub strict: bool,
     /// `helm lint`: `required` and `fail` only warn.
     pub lint: bool,
+    /// The render is scanned, not deployed: Sprig's key generators make
+    /// P-256 keys instead of RSA ones ([`stockade_sprig::scan_key_funcs`]).
+    /// Not a Helm switch; the rendered text differs only in key material.
+    pub scan_keys: bool,
 }
 
 /// `required`, `fail`, `include`, `tpl`: bound per render in Helm.

@@ -71,6 +71,9 @@ pub fn engine_funcs(mode: funcs::EngineMode) -> stockade_gotemplate::FuncMap {
     f.extend(funcs::static_funcs());
     f.extend(durations::funcs());
     f.extend(funcs::render_funcs(mode));
+    if mode.scan_keys {
+        f.extend(stockade_sprig::scan_key_funcs());
+    }
     f
 }
 

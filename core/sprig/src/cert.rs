@@ -314,6 +314,15 @@ impl Key {
     }
 }
 
+/// How the generating functions make the keys they are not given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum KeyGen {
+    /// As Sprig: RSA (4096 bits for `genPrivateKey`, 2048 for certificates).
+    Sprig,
+    /// P-256 keys in their place (see [`scan_key_funcs`]).
+    Fast,
+}
+
 fn gen_rsa(ctx: &mut CallCtx<'_, '_>, bits: usize) -> Result<RsaPrivateKey, FuncError> {
     check_rng()?;
     // Key generation is expensive: charged so a loop of it ends at the step budget.
@@ -363,11 +372,15 @@ fn parse_key(text: &str) -> Result<Key, String> {
     }
 }
 
-fn gen_private_key(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> Result<Value, FuncError> {
+fn gen_private_key(
+    ctx: &mut CallCtx<'_, '_>,
+    a: &[Value],
+    keys: KeyGen,
+) -> Result<Value, FuncError> {
     let typ = sa(a, 0);
-    let text = match typ {
-        "" | "rsa" => rsa_key_pem(&gen_rsa(ctx, 4096)?)?,
-        "ed25519" => {
+    let text = match (typ, keys) {
+        ("" | "rsa", KeyGen::Sprig) => rsa_key_pem(&gen_rsa(ctx, 4096)?)?,
+        ("ed25519", _) => {
             // PKCS#8 of an Ed25519 key is its 32-byte seed (RFC 8410), as Go writes it.
             let mut seed = [0_u8; 32];
             random_bytes(&mut seed).map_err(FuncError::msg)?;
@@ -378,16 +391,16 @@ fn gen_private_key(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> Result<Value, Func
             ]);
             pem("PRIVATE KEY", &der)
         }
-        "ecdsa" => {
+        ("ecdsa", _) | ("" | "rsa", KeyGen::Fast) => {
             check_rng()?;
             pem("EC PRIVATE KEY", &ec_key_der(&p256::SecretKey::random(&mut OsRng)))
         }
-        "dsa" => {
+        ("dsa", _) => {
             return Err(FuncError::msg(
                 "genPrivateKey dsa: DSA keys are not supported by this build (rsa, ecdsa and ed25519 are)",
             ))
         }
-        other => format!("Unknown type {other}"),
+        (other, _) => format!("Unknown type {other}"),
     };
     Ok(Value::string(text))
 }
@@ -656,6 +669,7 @@ fn generate(
     a: &[Value],
     kind: Kind2,
     with_key: bool,
+    keys: KeyGen,
 ) -> Result<Value, FuncError> {
     let t = match kind {
         Kind2::Ca => Template {
@@ -680,6 +694,9 @@ fn generate(
     };
     let key = if with_key {
         parse_key(sa(a, key_at)).map_err(|e| FuncError::msg(format!("parsing private key: {e}")))?
+    } else if keys == KeyGen::Fast {
+        check_rng()?;
+        Key::Ec(p256::SecretKey::random(&mut OsRng))
     } else {
         Key::Rsa(gen_rsa(ctx, 2048)?)
     };
@@ -726,12 +743,7 @@ fn build_custom(a: &[Value]) -> Result<Value, FuncError> {
 
 pub(crate) fn register(r: &mut Reg<'_>) {
     let cert = || Param::Named(CERT_TYPE.into());
-    r.fixed(
-        &["genPrivateKey"],
-        vec![Param::String],
-        "string",
-        |ctx, a| gen_private_key(ctx, &a),
-    );
+    register_generators(r, KeyGen::Sprig);
     r.fixed(
         &["buildCustomCert"],
         vec![Param::String, Param::String],
@@ -739,45 +751,79 @@ pub(crate) fn register(r: &mut Reg<'_>) {
         |_, a| build_custom(&a),
     );
     r.fixed(
-        &["genCA"],
-        vec![Param::String, Param::INT],
-        CERT_TYPE,
-        |ctx, a| generate(ctx, &a, Kind2::Ca, false),
-    );
-    r.fixed(
         &["genCAWithKey"],
         vec![Param::String, Param::INT, Param::String],
         CERT_TYPE,
-        |ctx, a| generate(ctx, &a, Kind2::Ca, true),
+        |ctx, a| generate(ctx, &a, Kind2::Ca, true, KeyGen::Sprig),
     );
-    let leaf = || {
-        vec![
-            Param::String,
-            Param::any_slice(),
-            Param::any_slice(),
-            Param::INT,
-        ]
-    };
-    r.fixed(&["genSelfSignedCert"], leaf(), CERT_TYPE, |ctx, a| {
-        generate(ctx, &a, Kind2::SelfSigned, false)
-    });
-    let mut with_key = leaf();
+    let mut with_key = leaf_params();
     with_key.push(Param::String);
     r.fixed(
         &["genSelfSignedCertWithKey"],
         with_key,
         CERT_TYPE,
-        |ctx, a| generate(ctx, &a, Kind2::SelfSigned, true),
+        |ctx, a| generate(ctx, &a, Kind2::SelfSigned, true, KeyGen::Sprig),
     );
-    let mut signed = leaf();
+    let mut signed = leaf_params();
     signed.push(cert());
-    r.fixed(&["genSignedCert"], signed.clone(), CERT_TYPE, |ctx, a| {
-        generate(ctx, &a, Kind2::Signed, false)
-    });
     signed.push(Param::String);
     r.fixed(&["genSignedCertWithKey"], signed, CERT_TYPE, |ctx, a| {
-        generate(ctx, &a, Kind2::Signed, true)
+        generate(ctx, &a, Kind2::Signed, true, KeyGen::Sprig)
     });
+}
+
+fn leaf_params() -> Vec<Param> {
+    vec![
+        Param::String,
+        Param::any_slice(),
+        Param::any_slice(),
+        Param::INT,
+    ]
+}
+
+/// The functions that generate a key: `genPrivateKey`, `genCA`,
+/// `genSelfSignedCert`, `genSignedCert`.
+fn register_generators(r: &mut Reg<'_>, keys: KeyGen) {
+    // Function bodies are plain `fn`s: one set per way of making keys.
+    type B = crate::funcs::Body;
+    let (private, ca, self_signed, signed): (B, B, B, B) = match keys {
+        KeyGen::Sprig => (
+            |ctx, a| gen_private_key(ctx, &a, KeyGen::Sprig),
+            |ctx, a| generate(ctx, &a, Kind2::Ca, false, KeyGen::Sprig),
+            |ctx, a| generate(ctx, &a, Kind2::SelfSigned, false, KeyGen::Sprig),
+            |ctx, a| generate(ctx, &a, Kind2::Signed, false, KeyGen::Sprig),
+        ),
+        KeyGen::Fast => (
+            |ctx, a| gen_private_key(ctx, &a, KeyGen::Fast),
+            |ctx, a| generate(ctx, &a, Kind2::Ca, false, KeyGen::Fast),
+            |ctx, a| generate(ctx, &a, Kind2::SelfSigned, false, KeyGen::Fast),
+            |ctx, a| generate(ctx, &a, Kind2::Signed, false, KeyGen::Fast),
+        ),
+    };
+    r.fixed(&["genPrivateKey"], vec![Param::String], "string", private);
+    r.fixed(&["genCA"], vec![Param::String, Param::INT], CERT_TYPE, ca);
+    r.fixed(
+        &["genSelfSignedCert"],
+        leaf_params(),
+        CERT_TYPE,
+        self_signed,
+    );
+    let mut params = leaf_params();
+    params.push(Param::Named(CERT_TYPE.into()));
+    r.fixed(&["genSignedCert"], params, CERT_TYPE, signed);
+}
+
+/// `genPrivateKey` (for `rsa`, its default), `genCA`, `genSelfSignedCert` and
+/// `genSignedCert` making P-256 keys instead of RSA ones, for renders that
+/// are scanned rather than deployed: RSA key generation costs 0.1–1 s per key
+/// (a chart that makes a CA and two certificates spends most of its render
+/// there), while no rule reads key material. Insert them over
+/// [`crate::funcs`]'s map. Everything else is as Sprig makes it: keys are
+/// random, certificates valid and signed (ECDSA-SHA256).
+pub fn scan_key_funcs() -> stockade_gotemplate::FuncMap {
+    let mut map = stockade_gotemplate::FuncMap::new();
+    register_generators(&mut Reg::new(&mut map), KeyGen::Fast);
+    map
 }
 
 #[cfg(test)]

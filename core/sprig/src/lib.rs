@@ -35,6 +35,7 @@ pub mod semver;
 pub mod text;
 pub mod url;
 
+pub use cert::scan_key_funcs;
 pub use funcs::{
     funcs, helm_base_funcs, hermetic_funcs, TimeValue, VersionValue, HELM_REMOVED, NON_HERMETIC,
 };

@@ -29,6 +29,12 @@ pub struct ChartSources {
 pub fn chart_sources(chart: &Chart, options: &HelmOptions, display_root: &str) -> ChartSources {
     let settings = RenderSettings {
         display_root: display_root.to_string(),
+        // Scanned, not deployed: generated keys need not be RSA (see
+        // `EngineMode::scan_keys`); `template` keeps Helm's keys.
+        mode: stockade_helm::funcs::EngineMode {
+            scan_keys: true,
+            ..stockade_helm::funcs::EngineMode::default()
+        },
         ..RenderSettings::default()
     };
     let root = if display_root.is_empty() {

@@ -23,7 +23,11 @@ pub(crate) type Body = fn(&mut CallCtx<'_, '_>, Vec<Value>) -> Result<Value, Fun
 /// Registration helpers shared by the category modules.
 pub(crate) struct Reg<'a>(&'a mut FuncMap);
 
-impl Reg<'_> {
+impl<'a> Reg<'a> {
+    pub(crate) fn new(map: &'a mut FuncMap) -> Self {
+        Reg(map)
+    }
+
     /// `name(params…)`.
     pub(crate) fn fixed(&mut self, names: &[&str], params: Vec<Param>, result: &str, body: Body) {
         let f = Func::new(params, body).with_result(result);
