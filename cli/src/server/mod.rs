@@ -20,6 +20,7 @@
 //!   `workspace/executeCommand` `stockade.scanWorkspace`: scan every file of the
 //!   workspace and publish their diagnostics.
 
+mod charts;
 mod convert;
 mod workspace;
 

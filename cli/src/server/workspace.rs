@@ -144,10 +144,19 @@ impl Workspace {
         configured
     }
 
-    /// Scan one file's current text as part of the workspace.
+    /// Scan one file's current text as part of the workspace; a file of a
+    /// Helm chart as part of its chart's render.
     pub fn scan(&mut self, path: &Path, text: &str) -> Result<Report, Vec<ScanError>> {
         let configured = self.config_for(path);
         let engine = configured.engine?;
+        if let Some(chart) = super::charts::chart_of(path) {
+            let config_dir = configured
+                .path
+                .as_deref()
+                .and_then(Path::parent)
+                .map_or_else(|| chart.clone(), Path::to_path_buf);
+            return super::charts::scan(&engine, &config_dir, &chart, path, text);
+        }
         let display = path.to_string_lossy().to_string();
         let source = Source::new(display, text);
         if detect_kind(source.path(), text) != Some(Kind::Kubernetes) {

@@ -45,6 +45,29 @@ spec:
 """
 
 
+CHART_YAML = "apiVersion: v2\nname: web\nversion: 0.1.0\n"
+
+VALUES = "image: nginx:1.27\nsecurityContext:\n  privileged: true\n"
+
+TEMPLATE = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: web
+          image: {{ .Values.image }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+"""
+
+
 def manifest(lines: int) -> str:
     """A Deployment per 25 lines: `lines` lines of Kubernetes YAML."""
     doc = """apiVersion: apps/v1
@@ -84,6 +107,10 @@ def workspace(tmp_path_factory):
     (root / "k8s" / "namespace.yaml").write_text(NAMESPACE)
     (root / "k8s" / "pod.yaml").write_text(POD)
     (root / "k8s" / "big.yaml").write_text(manifest(500))
+    (root / "chart" / "templates").mkdir(parents=True)
+    (root / "chart" / "Chart.yaml").write_text(CHART_YAML)
+    (root / "chart" / "values.yaml").write_text(VALUES)
+    (root / "chart" / "templates" / "deployment.yaml").write_text(TEMPLATE)
     return root
 
 
@@ -148,6 +175,36 @@ async def test_dockerfile_diagnostics_have_utf16_ranges_codes_and_docs(client: L
         types.HoverParams(text_document=types.TextDocumentIdentifier(uri=uri), position=apt.range.start)
     )
     assert "DF0021" in hover.contents.value and "## What it does" in hover.contents.value
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_chart_s_values_and_templates_get_the_findings_of_its_render(client: LanguageClient, workspace):
+    # values.yaml: the rendered Deployment is privileged because of line 3.
+    values = workspace / "chart" / "values.yaml"
+    uri = await open_and_wait(client, values, VALUES, "yaml")
+    pss = [d for d in client.diagnostics[uri] if d.code == "PSS001"]
+    assert len(pss) == 1, client.diagnostics[uri]
+    assert (pss[0].range.start.line, pss[0].range.start.character) == (2, 14), pss[0].range
+    # The open text is what renders, not the file on disk.
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=VALUES.replace("true", "false"))],
+        )
+    )
+    while uri not in client.diagnostics:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "PSS001" not in {d.code for d in client.diagnostics[uri]}
+    # The template: the same finding at the action that wrote the node.
+    template = workspace / "chart" / "templates" / "deployment.yaml"
+    turi = await open_and_wait(client, template, TEMPLATE, "yaml")
+    pss = [d for d in client.diagnostics[turi] if d.code == "PSS001"]
+    assert len(pss) == 1, client.diagnostics[turi]
+    assert pss[0].range.start.line == 15, pss[0].range
+    # Findings on nodes the template writes itself land on their lines.
+    lines = {d.range.start.line for d in client.diagnostics[turi]}
+    assert 12 in lines or 13 in lines, client.diagnostics[turi]
 
 
 @pytest.mark.asyncio(loop_scope="module")
