@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing (cargo-fuzz / libFuzzer) of every target in fuzz/:
 #   scripts/fuzz.sh [SECONDS_PER_TARGET] [TARGET...]
-# Default: 60 s for each of dockerfile yaml kubernetes rego kyverno netpol, one
+# Default: 60 s for each of dockerfile yaml kubernetes rego kyverno netpol
+# gotemplate helm kustomize, one
 # after another, one job each (the machine is shared). The long runs issue 14
 # asks for: scripts/fuzz.sh 1800 (30 minutes a target).
 #
@@ -19,7 +20,7 @@ ROOT=$(pwd)
 SECS=${1:-60}
 shift || true
 TARGETS=("$@")
-[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(dockerfile yaml kubernetes rego kyverno netpol)
+[ ${#TARGETS[@]} -eq 0 ] && TARGETS=(dockerfile yaml kubernetes rego kyverno netpol gotemplate helm kustomize)
 BASE="${CARGO_TARGET_DIR:-$HOME/.cache/stockade/target}"
 export CARGO_TARGET_DIR="$BASE/fuzz"
 export CARGO_INCREMENTAL=0
@@ -36,6 +37,9 @@ seeds() {
     rego) echo "$s/conformance/gatekeeper-library" ;;
     kyverno) echo "$s/conformance/kyverno-policies" ;;
     netpol) echo "$s/conformance/netpol-analyzer" ;;
+    gotemplate) echo "$s/conformance/helm" ;;
+    helm) echo "$s/conformance/helm" ;;
+    kustomize) echo "$s/conformance/kustomize" ;;
   esac
 }
 

@@ -20,6 +20,9 @@ pub const TARGETS: &[(&str, fn(&[u8]))] = &[
     ("rego", rego),
     ("kyverno", kyverno),
     ("netpol", netpol),
+    ("gotemplate", gotemplate),
+    ("helm", helm),
+    ("kustomize", kustomize),
 ];
 
 fn text(data: &[u8]) -> String {
@@ -146,4 +149,157 @@ pub fn netpol(data: &[u8]) {
         .scan_source(&sources[0], Some(Kind::Kubernetes));
     check_report(&text, &report, "netpol");
     let _ = LineIndex::new(&text);
+}
+
+/// Files from one input: each line `#--- NAME` starts the file NAME; text
+/// before the first such line is the file `first`.
+fn files(data: &[u8], first: &str) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let text = text(data);
+    let mut out = std::collections::BTreeMap::new();
+    let mut name = first.to_string();
+    let mut body = String::new();
+    for line in text.split_inclusive('\n') {
+        if let Some(next) = line.strip_prefix("#--- ") {
+            out.insert(
+                std::mem::take(&mut name),
+                std::mem::take(&mut body).into_bytes(),
+            );
+            name = next.trim_end().to_string();
+        } else {
+            body.push_str(line);
+        }
+    }
+    out.insert(name, body.into_bytes());
+    out.retain(|n, b| !n.is_empty() && !(b.is_empty() && n == first));
+    out
+}
+
+/// A position inside `text` (offset on a character boundary, line/column
+/// agreeing with it).
+fn check_position(text: &str, p: &stockade::Position, what: &str) {
+    let mut report = Report::default();
+    report
+        .errors
+        .push(ScanError::file(stockade::ErrorKind::Parse, "x", "").at(*p, *p));
+    check_report(text, &report, what);
+}
+
+/// Go's `text/template` with Helm's functions: the input up to the first
+/// `\n#---\n` is the template, the rest YAML data (`.`). Parse errors and
+/// execution errors are Go's texts; the engine's budgets end every run.
+pub fn gotemplate(data: &[u8]) {
+    let text = text(data);
+    let (template, values) = text
+        .split_once("\n#---\n")
+        .unwrap_or((text.as_str(), "a: 1\n"));
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "Chart.yaml".to_string(),
+        b"apiVersion: v2\nname: fuzz\nversion: 0.1.0\n".to_vec(),
+    );
+    files.insert("values.yaml".to_string(), values.as_bytes().to_vec());
+    files.insert("templates/t.yaml".to_string(), template.as_bytes().to_vec());
+    helm_files(files);
+}
+
+/// A Helm chart: gzip bytes are a `.tgz`; other input is the chart's files
+/// (`#--- templates/x.yaml` lines, text before the first one is `Chart.yaml`).
+/// Loading, rendering (`helm template`'s and the scan's) and scanning; every
+/// finding positioned in its rendered text, every origin in its chart file,
+/// every error about a file of the chart.
+pub fn helm(data: &[u8]) {
+    if data.starts_with(&[0x1f, 0x8b]) {
+        let engine = Engine::default();
+        let report = engine.scan_chart_input(
+            stockade::helm::ChartInput::Archive(data.to_vec()),
+            &stockade::helm::HelmOptions::default(),
+            "chart",
+        );
+        for e in &report.errors {
+            assert!(
+                e.path.starts_with("chart"),
+                "helm: error about {}: {e:?}",
+                e.path
+            );
+        }
+        return;
+    }
+    helm_files(files(data, "Chart.yaml"));
+}
+
+fn helm_files(files: std::collections::BTreeMap<String, Vec<u8>>) {
+    let texts: std::collections::BTreeMap<String, String> = files
+        .iter()
+        .map(|(n, b)| {
+            (
+                format!("chart/{n}"),
+                String::from_utf8_lossy(b).into_owned(),
+            )
+        })
+        .collect();
+    let chart = match stockade::helm::load_chart(stockade::helm::ChartInput::Files(files), "chart")
+    {
+        Ok(c) => c,
+        Err(e) => {
+            assert!(
+                e.path.starts_with("chart"),
+                "helm: load error about {}: {e:?}",
+                e.path
+            );
+            return;
+        }
+    };
+    let options = stockade::helm::HelmOptions::default();
+    let _ = stockade::helm::template(&chart, &options);
+    let rendered = stockade::helm::chart_sources(&chart, &options, "chart");
+    for e in &rendered.errors {
+        assert!(
+            e.path.starts_with("chart"),
+            "helm: error about {}: {e:?}",
+            e.path
+        );
+        if let (Some(text), Some(start), Some(end)) = (texts.get(&e.path), &e.start, &e.end) {
+            check_position(text, start, "helm error start");
+            check_position(text, end, "helm error end");
+        }
+    }
+    let report = Engine::default().scan_sources(&rendered.sources, Some(Kind::Kubernetes));
+    for source in &rendered.sources {
+        for f in report.findings.iter().filter(|f| f.path == source.path()) {
+            check_position(source.text(), &f.start, "helm finding start");
+            check_position(source.text(), &f.end, "helm finding end");
+            assert!(
+                f.start.offset <= f.end.offset,
+                "helm: finding ends before it starts"
+            );
+            for o in &f.origins {
+                if let Some(text) = texts.get(&o.path) {
+                    check_position(text, &o.start, "helm origin start");
+                    check_position(text, &o.end, "helm origin end");
+                }
+            }
+        }
+    }
+}
+
+/// A Kustomize build: the input's files (`#--- base/deploy.yaml` lines, text
+/// before the first one is `kustomization.yaml`), built in the root folder and
+/// scanned; findings positioned in the built text, errors about a path.
+pub fn kustomize(data: &[u8]) {
+    let map: stockade::kustomize::FileMap = files(data, "kustomization.yaml");
+    match stockade::kustomize::render(&map, "", &stockade::kustomize::Options::default()) {
+        Ok(source) => {
+            let engine =
+                Engine::default().for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
+            let report = engine.scan_source(&source, Some(Kind::Kubernetes));
+            check_report(source.text(), &report, "kustomize built");
+        }
+        Err(e) => {
+            let err = stockade::kustomize::to_scan_error(&e, "");
+            assert!(
+                !err.message.is_empty(),
+                "kustomize: an error without a message"
+            );
+        }
+    }
 }

@@ -49,6 +49,9 @@ fn every_target_runs_on_a_sample() {
         ("rego", "package main\ndeny[msg] { input.kind == \"Pod\"; msg := \"pod\" }\n"),
         ("kyverno", "apiVersion: kyverno.io/v1\nkind: ClusterPolicy\nmetadata: {name: p}\nspec:\n  rules:\n  - name: r\n    match: {any: [{resources: {kinds: [Pod]}}]}\n    validate: {message: m, pattern: {spec: {containers: [{image: \"!*:latest\"}]}}}\n"),
         ("netpol", "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: n}\nspec: {podSelector: {}}\n"),
+        ("gotemplate", "{{ range $i, $x := .list }}{{ $i }}={{ $x | upper | quote }}\n{{ end }}{{ include \"nope\" . }}\n#---\nlist: [a, b]\n"),
+        ("helm", "apiVersion: v2\nname: c\nversion: 0.1.0\n#--- values.yaml\nsc: {privileged: true}\n#--- templates/pod.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n  - name: c\n    image: x\n    securityContext:\n      {{- toYaml .Values.sc | nindent 6 }}\n"),
+        ("kustomize", "resources: [pod.yaml]\npatches:\n- patch: |-\n    - op: add\n      path: /spec/containers/0/securityContext\n      value: {privileged: true}\n  target: {kind: Pod}\n#--- pod.yaml\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: x}]}\n"),
     ];
     for (name, text) in samples {
         let (_, target) = targets::TARGETS.iter().find(|(n, _)| n == name).unwrap();
