@@ -83,8 +83,9 @@ pub fn scan(
     Ok(in_file(report, &file.to_string_lossy()))
 }
 
-/// The findings and errors of `report` that belong in the file at `path`.
-fn in_file(mut report: Report, path: &str) -> Report {
+/// The findings and errors of `report` that belong in the file at `path` (a
+/// rendered document's findings moved to their origin there).
+pub fn in_file(mut report: Report, path: &str) -> Report {
     let findings = std::mem::take(&mut report.findings);
     report.findings = findings
         .into_iter()

@@ -22,6 +22,7 @@
 
 mod charts;
 mod convert;
+mod kustomizations;
 mod workspace;
 
 use std::collections::{BTreeMap, HashMap};

@@ -19,6 +19,7 @@ use std::sync::Arc;
 use stockade::source::walk::Reader;
 use stockade::{detect_kind, Config, Engine, Kind, Report, ScanError, Source};
 
+use super::kustomizations::Kustomizations;
 use crate::inputs;
 
 /// The configuration of a file: the file it came from (none: the defaults)
@@ -41,6 +42,9 @@ pub struct Workspace {
     configs: HashMap<PathBuf, Configured>,
     /// The engine prepared over `files`, per configuration file.
     prepared: HashMap<Option<PathBuf>, Arc<Engine>>,
+    /// The top-level kustomizations, built; the files they read are not in
+    /// `files`.
+    kustomizations: Kustomizations,
 }
 
 /// Kinds whose objects change the findings of other files.
@@ -56,6 +60,7 @@ impl Workspace {
             has_netpol: false,
             configs: HashMap::new(),
             prepared: HashMap::new(),
+            kustomizations: Kustomizations::default(),
         };
         ws.reload();
         ws
@@ -76,13 +81,22 @@ impl Workspace {
         self.prepared.clear();
         self.files.clear();
         let reader = Reader::default();
+        let mut kustomization_dirs = Vec::new();
+        let mut found = Vec::new();
         for folder in self.folders.clone() {
-            for path in self.walk(&folder) {
-                if let Ok(text) = reader.read_to_string(&path) {
-                    let display = path.to_string_lossy().to_string();
-                    if detect_kind(&display, &text) == Some(Kind::Kubernetes) {
-                        self.files.insert(path, Source::new(display, text));
-                    }
+            let (files, kustomizations) = self.walk_all(&folder);
+            found.extend(files);
+            kustomization_dirs.extend(kustomizations);
+        }
+        self.kustomizations = Kustomizations::new(&kustomization_dirs, &self.folders);
+        for path in found {
+            if self.kustomizations.uses(&path) {
+                continue;
+            }
+            if let Ok(text) = reader.read_to_string(&path) {
+                let display = path.to_string_lossy().to_string();
+                if detect_kind(&display, &text) == Some(Kind::Kubernetes) {
+                    self.files.insert(path, Source::new(display, text));
                 }
             }
         }
@@ -95,6 +109,11 @@ impl Workspace {
     /// The files `stockade scan FOLDER` would read, with the configuration's
     /// exclusions and the ignore files.
     pub fn walk(&mut self, folder: &Path) -> Vec<PathBuf> {
+        self.walk_all(folder).0
+    }
+
+    /// [`Workspace::walk`], and the kustomization folders found.
+    fn walk_all(&mut self, folder: &Path) -> (Vec<PathBuf>, Vec<PathBuf>) {
         let configured = self.config_for(&folder.join("."));
         let exclusions = match &configured.engine {
             Ok(engine) => engine.config().exclusions(),
@@ -106,18 +125,19 @@ impl Workspace {
             .and_then(Path::parent)
             .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
         let Ok(mut selection) = inputs::Selection::new(&config_dir, &exclusions, &[], true) else {
-            return Vec::new();
+            return (Vec::new(), Vec::new());
         };
         let collected = inputs::collect(&[folder.to_path_buf()], &mut selection);
-        collected
+        let files = collected
             .inputs
             .into_iter()
             .filter_map(|input| match input {
                 inputs::Input::File { path, .. } => Some(path),
-                // Charts are not indexed by the server yet (rendered by `scan`).
+                // A chart's files are scanned through its render (charts.rs).
                 inputs::Input::Stdin | inputs::Input::Chart { .. } => None,
             })
-            .collect()
+            .collect();
+        (files, collected.kustomizations)
     }
 
     /// The configuration nearest to `file` (its folder, then each parent), as
@@ -145,7 +165,8 @@ impl Workspace {
     }
 
     /// Scan one file's current text as part of the workspace; a file of a
-    /// Helm chart as part of its chart's render.
+    /// Helm chart as part of its chart's render, a file a kustomization reads
+    /// as part of its build.
     pub fn scan(&mut self, path: &Path, text: &str) -> Result<Report, Vec<ScanError>> {
         let configured = self.config_for(path);
         let engine = configured.engine?;
@@ -156,6 +177,13 @@ impl Workspace {
                 .and_then(Path::parent)
                 .map_or_else(|| chart.clone(), Path::to_path_buf);
             return super::charts::scan(&engine, &config_dir, &chart, path, text);
+        }
+        if let Some(dir) = self.kustomizations.build_of(path) {
+            let others = self
+                .files
+                .values()
+                .chain(self.kustomizations.sources_except(dir));
+            return super::kustomizations::scan(&engine, others, &self.folders, dir, path, text);
         }
         let display = path.to_string_lossy().to_string();
         let source = Source::new(display, text);
@@ -201,6 +229,10 @@ impl Workspace {
             };
             let mut texts = Vec::new();
             for path in self.walk(&folder) {
+                // Read by a kustomization: scanned through its build when open.
+                if self.kustomizations.uses(&path) {
+                    continue;
+                }
                 let text = match open.get(&path) {
                     Some(t) => t.clone(),
                     None => match reader.read_to_string(&path) {

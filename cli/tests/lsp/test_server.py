@@ -68,6 +68,36 @@ spec:
 """
 
 
+BASE_DEPLOY = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  selector:
+    matchLabels: {app: api}
+  template:
+    metadata:
+      labels: {app: api}
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:1.0
+"""
+
+PATCH = """apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: api
+spec:
+  template:
+    spec:
+      containers:
+        - name: api
+          securityContext:
+            privileged: true
+"""
+
+
 def manifest(lines: int) -> str:
     """A Deployment per 25 lines: `lines` lines of Kubernetes YAML."""
     doc = """apiVersion: apps/v1
@@ -111,6 +141,14 @@ def workspace(tmp_path_factory):
     (root / "chart" / "Chart.yaml").write_text(CHART_YAML)
     (root / "chart" / "values.yaml").write_text(VALUES)
     (root / "chart" / "templates" / "deployment.yaml").write_text(TEMPLATE)
+    (root / "kust" / "base").mkdir(parents=True)
+    (root / "kust" / "overlay").mkdir(parents=True)
+    (root / "kust" / "base" / "kustomization.yaml").write_text("resources: [deploy.yaml]\n")
+    (root / "kust" / "base" / "deploy.yaml").write_text(BASE_DEPLOY)
+    (root / "kust" / "overlay" / "kustomization.yaml").write_text(
+        "resources: [../base]\nnamespace: prod\npatches:\n  - path: privileged.yaml\n"
+    )
+    (root / "kust" / "overlay" / "privileged.yaml").write_text(PATCH)
     return root
 
 
@@ -205,6 +243,34 @@ async def test_a_chart_s_values_and_templates_get_the_findings_of_its_render(cli
     # Findings on nodes the template writes itself land on their lines.
     lines = {d.range.start.line for d in client.diagnostics[turi]}
     assert 12 in lines or 13 in lines, client.diagnostics[turi]
+
+
+@pytest.mark.asyncio(loop_scope="module")
+async def test_a_kustomization_s_patch_and_base_get_the_findings_of_its_build(client: LanguageClient, workspace):
+    # The patch is never read as a whole object: its finding is the built
+    # Deployment's, at the line that makes it privileged.
+    patch = workspace / "kust" / "overlay" / "privileged.yaml"
+    uri = await open_and_wait(client, patch, PATCH, "yaml")
+    codes = [d.code for d in client.diagnostics[uri]]
+    pss = [d for d in client.diagnostics[uri] if d.code == "PSS001"]
+    assert len(pss) == 1, client.diagnostics[uri]
+    assert pss[0].range.start.line == 10, pss[0].range
+    # The base shows the findings whose node it holds, not the patch's.
+    base = workspace / "kust" / "base" / "deploy.yaml"
+    buri = await open_and_wait(client, base, BASE_DEPLOY, "yaml")
+    base_codes = {d.code for d in client.diagnostics[buri]}
+    assert base_codes and "PSS001" not in base_codes, client.diagnostics[buri]
+    # An edit to the open patch rebuilds with the editor's text.
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=PATCH.replace("true", "false"))],
+        )
+    )
+    while uri not in client.diagnostics:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert "PSS001" not in {d.code for d in client.diagnostics[uri]}, codes
 
 
 @pytest.mark.asyncio(loop_scope="module")
