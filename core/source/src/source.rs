@@ -134,6 +134,19 @@ pub struct Position {
     pub offset: u32,
 }
 
+/// The characters of `text` outside ASCII with their byte offsets, in order;
+/// runs of ASCII are skipped without decoding (most of a manifest is ASCII).
+pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    std::iter::from_fn(move || {
+        let at = i + bytes.get(i..)?.iter().position(|b| !b.is_ascii())?;
+        let c = text.get(at..)?.chars().next()?;
+        i = at + c.len_utf8();
+        Some((at, c))
+    })
+}
+
 /// Offsets of line starts, for offset → (line, column) conversion.
 ///
 /// Lines end at `\n`; a `\r` before it belongs to the line ending. A lone `\r`
@@ -172,19 +185,17 @@ impl LineIndex {
         let mut wide = Vec::new();
         if !text.is_ascii() {
             let (mut extra_chars, mut extra_utf16) = (0u32, 0u32);
-            for (i, c) in text.char_indices() {
+            for (i, c) in non_ascii_chars(text) {
                 let len = c.len_utf8();
-                if len > 1 {
-                    // len ≤ 4 and len_utf16 ≤ 2: these never underflow.
-                    extra_chars = extra_chars.saturating_add(len as u32 - 1);
-                    extra_utf16 = extra_utf16.saturating_add((len - c.len_utf16()) as u32);
-                    wide.push(WideChar {
-                        start: u32::try_from(i).unwrap_or(u32::MAX),
-                        len: len as u8,
-                        extra_chars,
-                        extra_utf16,
-                    });
-                }
+                // len ≤ 4 and len_utf16 ≤ 2: these never underflow.
+                extra_chars = extra_chars.saturating_add(len as u32 - 1);
+                extra_utf16 = extra_utf16.saturating_add((len - c.len_utf16()) as u32);
+                wide.push(WideChar {
+                    start: u32::try_from(i).unwrap_or(u32::MAX),
+                    len: len as u8,
+                    extra_chars,
+                    extra_utf16,
+                });
             }
         }
         Self {

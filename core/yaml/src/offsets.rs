@@ -17,12 +17,12 @@ impl CharOffsets {
         let mut wide = Vec::new();
         let mut extra = 0;
         if !text.is_ascii() {
-            for (ci, (bi, ch)) in text.char_indices().enumerate() {
-                let w = ch.len_utf8();
-                if w > 1 {
-                    extra += w - 1;
-                    wide.push((ci, bi, extra));
-                }
+            for (bi, ch) in stockade_source::source::non_ascii_chars(text) {
+                // Every character before this one is one char index and
+                // `1 + its extra bytes` bytes.
+                let ci = bi - extra;
+                extra += ch.len_utf8() - 1;
+                wide.push((ci, bi, extra));
             }
         }
         Self {
