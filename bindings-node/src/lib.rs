@@ -1,5 +1,6 @@
 //! Node.js bindings (napi): `scan`, `Engine`, `rules`, `explain`, `verifySuite`,
-//! `kyvernoTest` and the netpol functions. Every behaviour lives in the `stockade`
+//! `kyvernoTest`, the netpol functions, `renderChart`/`scanChart` (Helm) and
+//! `buildKustomization`/`scanKustomization`. Every behaviour lives in the `stockade`
 //! crate; this module converts only: options are read into, and results built
 //! from, the shapes of `stockade::wire` (shared with the WebAssembly build, and
 //! the source of the result and option types in `index.d.ts`). Positions carry
@@ -143,6 +144,39 @@ impl Engine {
         self::report(report, &sources)
     }
 
+    /// Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
+    /// does and scan the manifests; findings name the template and values lines.
+    #[napi(ts_return_type = "Report")]
+    pub fn scan_chart(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+        #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+    ) -> Result<Value> {
+        let options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+        let (report, sources) = self.inner.scan_chart_input_keeping_sources(
+            chart_input(chart),
+            &options.helm_options(),
+            "",
+        );
+        self::report(report, &sources)
+    }
+
+    /// Build the kustomization in folder `dir` (default the root) of `files` as
+    /// `kubectl kustomize` does and scan the output; findings name the base and
+    /// patch lines. A build error is the report's error.
+    #[napi(ts_return_type = "Report")]
+    pub fn scan_kustomization(
+        &self,
+        #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+        dir: Option<String>,
+    ) -> Result<Value> {
+        let (report, sources) = self
+            .inner
+            .scan_kustomization_keeping_sources(&file_map(files), dir.as_deref().unwrap_or("."));
+        self::report(report, &sources)
+    }
+
     /// Read and scan files into one report; unreadable files are `io` errors in it.
     #[napi(ts_return_type = "Report")]
     pub fn scan_files(&self, env: Env, paths: Vec<String>, kind: Option<String>) -> Result<Value> {
@@ -192,6 +226,87 @@ impl Task for ScanFiles {
             _ => Err(Error::from_reason("a report is an object")),
         }
     }
+}
+
+/// A file's contents: a string or bytes.
+type Contents = Either<String, Uint8Array>;
+/// Files by path (`FileMap`).
+type FileMapArg = std::collections::HashMap<String, Contents>;
+/// A chart: the `.tgz` bytes or its folder's files.
+type ChartArg = Either<Uint8Array, FileMapArg>;
+
+fn file_map(files: FileMapArg) -> stockade::kustomize::FileMap {
+    stockade::kustomize::file_map(files.into_iter().map(|(path, contents)| {
+        let bytes = match contents {
+            Either::A(text) => text.into_bytes(),
+            Either::B(bytes) => bytes.to_vec(),
+        };
+        (path, bytes)
+    }))
+}
+
+fn chart_input(chart: ChartArg) -> stockade::helm::ChartInput {
+    match chart {
+        Either::A(bytes) => stockade::helm::ChartInput::Archive(bytes.to_vec()),
+        Either::B(files) => {
+            stockade::helm::ChartInput::Files(file_map(files).into_iter().collect())
+        }
+    }
+}
+
+/// What `helm template` prints for a chart (its folder's files, or a `.tgz`),
+/// with `helm template`'s flags as `options`. A template error throws with
+/// Helm's message, located at its template line.
+#[napi]
+pub fn render_chart(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+    #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+) -> Result<String> {
+    let options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+    stockade::helm::render_chart_input(chart_input(chart), &options.helm_options())
+        .map_err(|e| js_error(env, &e))
+}
+
+/// Render and scan a Helm chart (see `renderChart`); `options.config` as for `scan`.
+#[napi(ts_return_type = "Report")]
+pub fn scan_chart(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+    #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+) -> Result<Value> {
+    let mut options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+    let engine = engine_from(env, options.config.take())?;
+    let (report, sources) =
+        engine.scan_chart_input_keeping_sources(chart_input(chart), &options.helm_options(), "");
+    self::report(report, &sources)
+}
+
+/// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+/// (default the root) of `files`. A build error throws, located in the file it
+/// concerns.
+#[napi]
+pub fn build_kustomization(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+    dir: Option<String>,
+) -> Result<String> {
+    stockade::kustomize::build_text(&file_map(files), dir.as_deref().unwrap_or("."))
+        .map_err(|e| js_error(env, &e))
+}
+
+/// Build and scan a kustomization (see `buildKustomization`); `config` as for `scan`.
+#[napi(ts_return_type = "Report")]
+pub fn scan_kustomization(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+    dir: Option<String>,
+    #[napi(ts_arg_type = "string | Record<string, unknown> | null")] config: Option<Value>,
+) -> Result<Value> {
+    let engine = engine_from(env, config.map(wire::ConfigInput))?;
+    let (report, sources) =
+        engine.scan_kustomization_keeping_sources(&file_map(files), dir.as_deref().unwrap_or("."));
+    self::report(report, &sources)
 }
 
 fn conn_format(env: Env, format: Option<String>) -> Result<stockade::netpol::ConnFormat> {

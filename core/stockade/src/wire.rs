@@ -737,6 +737,9 @@ wire_struct! {
         pub skip_tests: Option<bool>,
         /// Render as Helm 3.21 does instead of Helm 4.
         pub helm3: Option<bool>,
+        /// The text of a `stockade.yaml` (YAML or JSON) or the configuration as an
+        /// object (`scanChart` only; an `Engine` has its own).
+        pub config: Option<ConfigInput>,
     }
 }
 
