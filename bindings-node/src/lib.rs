@@ -186,44 +186,164 @@ impl Engine {
         self::report(report, &sources)
     }
 
-    /// `scanFiles` on a worker thread.
+    /// `scanFiles` on a worker thread. An `AbortSignal` rejects the promise
+    /// with an `AbortError` (`code` `ABORT_ERR`) once aborted.
     #[napi(ts_return_type = "Promise<Report>")]
     pub fn scan_files_async(
         &self,
         env: Env,
         paths: Vec<String>,
         kind: Option<String>,
-    ) -> Result<AsyncTask<ScanFiles>> {
-        Ok(AsyncTask::new(ScanFiles {
+        #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+    ) -> Result<AsyncTask<Scan>> {
+        let work = Work::Files {
             engine: self.inner.clone(),
             kind: kind_arg(env, kind)?,
             paths,
-        }))
+        };
+        Scan::task(work, signal)
+    }
+
+    /// `scan` on a worker thread. An `AbortSignal` rejects the promise with an
+    /// `AbortError` (`code` `ABORT_ERR`) once aborted.
+    #[napi(ts_return_type = "Promise<Report>")]
+    pub fn scan_async(
+        &self,
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "ScanOptions | undefined | null")] options: Option<Unknown>,
+        #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+    ) -> Result<AsyncTask<Scan>> {
+        let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
+        let work = Work::Text {
+            engine: self.inner.clone(),
+            kind: kind_arg(env, options.kind)?,
+            source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
+        };
+        Scan::task(work, signal)
     }
 }
 
-pub struct ScanFiles {
-    engine: stockade::Engine,
-    kind: Option<Kind>,
-    paths: Vec<String>,
+/// What a worker thread scans.
+pub enum Work {
+    Text {
+        engine: stockade::Engine,
+        kind: Option<Kind>,
+        source: Source,
+    },
+    Files {
+        engine: stockade::Engine,
+        kind: Option<Kind>,
+        paths: Vec<String>,
+    },
 }
 
-impl Task for ScanFiles {
+/// A scan on a worker thread, abortable: the promise rejects with an
+/// `AbortError` when the signal was aborted before the work started (the work
+/// is skipped) or before its result is handed back (the result is dropped).
+pub struct Scan {
+    work: Work,
+    /// The `AbortSignal`, read on the JavaScript thread only.
+    signal: Option<ObjectRef<false>>,
+    aborted: bool,
+}
+
+impl Scan {
+    fn task(work: Work, signal: Option<Object>) -> Result<AsyncTask<Scan>> {
+        let aborted = match &signal {
+            Some(s) => s
+                .get_named_property::<Option<bool>>("aborted")?
+                .unwrap_or(false),
+            None => false,
+        };
+        let signal = signal.map(|s| s.create_ref::<false>()).transpose()?;
+        Ok(AsyncTask::new(Scan {
+            work,
+            signal,
+            aborted,
+        }))
+    }
+
+    fn aborted_now(&self, env: Env) -> Result<bool> {
+        match &self.signal {
+            Some(s) => Ok(s
+                .get_value(&env)?
+                .get_named_property::<Option<bool>>("aborted")?
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
+    }
+
+    /// The rejection: an `Error` named `AbortError` with `code` `ABORT_ERR` (as
+    /// Node's own aborted operations) and the signal's `reason` as `cause`.
+    fn abort_error(&self, env: Env) -> Error {
+        let make = || -> Result<Error> {
+            let mut e = env.create_error(Error::new(
+                Status::Cancelled,
+                "The operation was aborted".to_string(),
+            ))?;
+            e.set_named_property("name", "AbortError")?;
+            e.set_named_property("code", "ABORT_ERR")?;
+            if let Some(s) = &self.signal {
+                let reason: Unknown = s.get_value(&env)?.get_named_property("reason")?;
+                e.set_named_property("cause", reason)?;
+            }
+            Ok(Error::from(e.to_unknown()))
+        };
+        make().unwrap_or_else(|err| err)
+    }
+}
+
+impl Task for Scan {
     type Output = wire::Report;
     // A report is an object: its fields (a `serde_json::Value` is no `TypeName`).
     type JsValue = std::collections::BTreeMap<String, Value>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let (report, sources) = self
-            .engine
-            .scan_files_keeping_sources(&self.paths, self.kind);
-        Ok(wire::Report::new(report, &sources))
+        if self.aborted {
+            return Err(Error::new(Status::Cancelled, "aborted".to_string()));
+        }
+        Ok(match &self.work {
+            Work::Text {
+                engine,
+                kind,
+                source,
+            } => wire::Report::new(
+                engine.scan_source(source, *kind),
+                std::slice::from_ref(source),
+            ),
+            Work::Files {
+                engine,
+                kind,
+                paths,
+            } => {
+                let (report, sources) = engine.scan_files_keeping_sources(paths, *kind);
+                wire::Report::new(report, &sources)
+            }
+        })
     }
 
-    fn resolve(&mut self, _env: Env, report: Self::Output) -> Result<Self::JsValue> {
+    fn resolve(&mut self, env: Env, report: Self::Output) -> Result<Self::JsValue> {
+        if self.aborted_now(env)? {
+            return Err(self.abort_error(env));
+        }
         match to_js(&report)? {
             Value::Object(fields) => Ok(fields.into_iter().collect()),
             _ => Err(Error::from_reason("a report is an object")),
+        }
+    }
+
+    fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
+        if self.aborted || self.aborted_now(env)? {
+            return Err(self.abort_error(env));
+        }
+        Err(err)
+    }
+
+    fn finally(self, env: Env) -> Result<()> {
+        match self.signal {
+            Some(s) => s.unref(&env),
+            None => Ok(()),
         }
     }
 }
@@ -409,6 +529,24 @@ pub fn scan(
     let source = Source::new(options.path.unwrap_or_else(|| "-".to_string()), text);
     let report = engine.scan_source(&source, kind_arg(env, options.kind)?);
     self::report(report, std::slice::from_ref(&source))
+}
+
+/// `scan` on a worker thread; `signal` as for `Engine.scanAsync`.
+#[napi(ts_return_type = "Promise<Report>")]
+pub fn scan_async(
+    env: Env,
+    text: String,
+    #[napi(ts_arg_type = "ScanOptions | undefined | null")] options: Option<Unknown>,
+    #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+) -> Result<AsyncTask<Scan>> {
+    let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
+    let engine = engine_from(env, options.config)?;
+    let work = Work::Text {
+        engine,
+        kind: kind_arg(env, options.kind)?,
+        source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
+    };
+    Scan::task(work, signal)
 }
 
 /// Every built-in rule.
