@@ -122,7 +122,7 @@ timer_stop rust
 step "TypeScript declarations: regenerated from stockade::wire, as in git"
 # A debug host build, like the Rust door's: the core is already compiled.
 run cargo run --quiet -p stockade-dts
-stale bindings-node/dts-header.d.ts bindings-wasm/src/types.d.ts 'cargo run -p stockade-dts'
+stale bindings-node/dts-header.d.ts bindings-wasm/src/types.d.ts bindings-wasm/src/version.mjs 'cargo run -p stockade-dts'
 
 # ---------------------------------------------------------------------------
 step "Python: wheel, stub check, pytest against the installed wheel"

@@ -5,6 +5,7 @@
 // error types are generated from `stockade::wire` (bindings-dts/src/main.rs).
 import {
   Engine,
+  VERSION,
   ConfigError,
   buildKustomization,
   renderChart,
@@ -104,6 +105,7 @@ const diff: ConnectivityDiff = netpolDiff(sources, sources, 'md');
 const why: NetpolExplanation = netpolExplain(sources, 'shop/web', 'shop/db', '8080/TCP');
 const direction: 'Ingress' | 'Egress' | undefined = why.ingress?.direction;
 const v: string = version();
+const sameVersion: boolean = VERSION === v;
 
 console.log(counted, kind, line, batch, again, all, enabled, declared, runError, connectivity, json, diff, direction, v);
 
@@ -119,4 +121,4 @@ const overlay: Report = scanKustomization({ 'overlay/kustomization.yaml': '' }, 
 const engineOverlay: Report = engine.scanKustomization({}, 'overlay');
 const origin: string | undefined = chartReport.findings[0]?.origins?.[0]?.path;
 
-console.log(manifest, fromArchive, engineChart, built, overlay, engineOverlay, origin);
+console.log(sameVersion, manifest, fromArchive, engineChart, built, overlay, engineOverlay, origin);

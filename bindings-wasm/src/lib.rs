@@ -47,6 +47,19 @@ extern "C" {
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
 
+// `VERSION`, as the Node addon exports it: a constant in a module snippet
+// (`version.mjs`, written from `stockade::VERSION` by `cargo run -p stockade-dts`).
+#[wasm_bindgen(module = "/src/version.mjs")]
+#[allow(dead_code)]
+extern "C" {
+    #[wasm_bindgen(reexport, skip_typescript, js_name = VERSION)]
+    fn version_constant();
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const VERSION_TYPE: &'static str =
+    "/** The version of the Stockade engine. */\nexport const VERSION: string;\n";
+
 /// A wire value as JavaScript (through its JSON, as the Node addon does).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
     serde_json::to_value(value)
