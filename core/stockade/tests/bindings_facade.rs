@@ -14,26 +14,12 @@ fn testdata(rel: &str) -> PathBuf {
         .join(rel)
 }
 
+#[path = "common/shared.rs"]
+mod shared;
+
 /// Every file under `dir`, by path relative to it.
 fn read_tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut out = BTreeMap::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                stack.push(path);
-            } else {
-                let rel = path
-                    .strip_prefix(dir)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    out
+    shared::read_tree(dir, |_| false)
 }
 
 #[test]
