@@ -12,6 +12,7 @@ const GOOD = 'FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n';
 const hasDockerfileRules = stockade.rules().some((r) => r.pack === 'dockerfile');
 const needsRules = { skip: !hasDockerfileRules && 'no Dockerfile rules in this build' };
 const nodeOnly = { skip: backendName === 'wasm' && 'no file system in the WebAssembly build' };
+const asyncOnly = { skip: backendName === 'wasm' && 'no worker threads (async scans) in the WebAssembly build' };
 
 test(`backend ${backendName} loads`, () => {
   assert.equal(typeof stockade.scan, 'function');
@@ -113,7 +114,7 @@ test('scanFiles and scanFilesAsync read files; unreadable ones are io errors', n
   if (hasDockerfileRules) assert.equal(typeof sync.findings[0].start.utf16Offset, 'number');
 });
 
-test('scanAsync works off the main thread and gives what scan gives', nodeOnly, async () => {
+test('scanAsync works off the main thread and gives what scan gives', asyncOnly, async () => {
   const engine = new stockade.Engine();
   const pending = engine.scanAsync(BAD, { path: 'Dockerfile' });
   assert.ok(pending instanceof Promise);
@@ -125,7 +126,7 @@ test('scanAsync works off the main thread and gives what scan gives', nodeOnly, 
   assert.throws(() => stockade.scanAsync(BAD, { kind: 'makefile' }), errors.ConfigError);
 });
 
-test('an AbortSignal rejects scanAsync and scanFilesAsync with an AbortError', nodeOnly, async () => {
+test('an AbortSignal rejects scanAsync and scanFilesAsync with an AbortError', asyncOnly, async () => {
   const engine = new stockade.Engine();
   const isAbort = (reason) => (e) =>
     e instanceof Error && e.name === 'AbortError' && e.code === 'ABORT_ERR' && e.cause === reason;
