@@ -147,6 +147,11 @@ fn root_dir(dir: &str) -> String {
     join_path("", dir).unwrap_or_default()
 }
 
+/// A build error of folder `dir` of a file map (the root shown as `.`).
+fn file_map_error(e: &KustomizeError, dir: &str) -> ScanError {
+    to_scan_error(e, if dir.is_empty() { "." } else { dir })
+}
+
 /// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
 /// of `files` (what the bindings' `build_kustomization` returns), or the build
 /// error, located in the kustomization or file it concerns.
@@ -154,7 +159,7 @@ pub fn build_text(files: &FileMap, dir: &str) -> Result<String, ScanError> {
     let dir = root_dir(dir);
     build(files, &dir, &Options::default())
         .map(|b| b.to_yaml())
-        .map_err(|e| to_scan_error(&e, &dir))
+        .map_err(|e| file_map_error(&e, &dir))
 }
 
 impl Engine {
@@ -176,7 +181,7 @@ impl Engine {
             Err(e) => {
                 let mut report = Report::default();
                 report.summary.files = 1;
-                report.errors.push(to_scan_error(&e, &dir));
+                report.errors.push(file_map_error(&e, &dir));
                 (report, Vec::new())
             }
         }

@@ -102,4 +102,9 @@ fn kustomization_builds_and_its_patch_is_the_origin() {
     assert_eq!(patch.start.line.get(), 11);
     let e = stockade::kustomize::build_text(&files, "missing").unwrap_err();
     assert!(e.message.contains("missing"), "{e}");
+    let broken =
+        stockade::kustomize::file_map([("kustomization.yaml".to_string(), "resources: [\n")]);
+    let e = stockade::kustomize::build_text(&broken, ".").unwrap_err();
+    assert_eq!(e.path, "kustomization.yaml");
+    assert!(e.message.starts_with("kustomize build .: "), "{e}");
 }
