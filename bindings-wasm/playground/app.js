@@ -425,9 +425,19 @@ function openFiles(files, name = 'folder') {
     .map(dirOf)
     .sort();
   if (dirs.length) return openProject({ type: 'kustomization', input: files, dirs, name });
-  showError('No Chart.yaml or kustomization.yaml in the opened files');
+  // Otherwise every Dockerfile and manifest, scanned as one scan.
+  const text = (c) => (typeof c === 'string' ? c : new TextDecoder().decode(c));
+  const sources = Object.keys(files)
+    .filter((p) => SCANNABLE.test(p))
+    .sort()
+    .map((path) => ({ path, text: text(files[path]) }));
+  if (sources.length) return openProject({ type: 'files', input: sources, name });
+  showError('No Helm chart, kustomization, Dockerfile or manifest in the opened files');
   return null;
 }
+
+/** What a scan of dropped files reads: Dockerfiles, Containerfiles and YAML/JSON manifests. */
+const SCANNABLE = /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|ya?ml|json)$/i;
 
 /** Open a chart archive (.tgz bytes). */
 function openArchive(bytes, name = 'chart.tgz') {
@@ -445,26 +455,41 @@ function topKustomization(files, dirs) {
   return dirs.find((d) => !used(d)) ?? dirs[0];
 }
 
+const PROJECT_KINDS = {
+  chart: ['Helm chart', 'Rendered as helm template renders it; findings name the template and values lines.'],
+  kustomization: ['Kustomization', 'Built as kubectl kustomize builds it; findings name the base and patch lines.'],
+  files: ['Files', 'Scanned as one scan (Namespaces, NetworkPolicies and Services seen across the files); pick a file to see its findings.'],
+};
+
 function openProject(p) {
   project = p;
   $('project').hidden = false;
-  $('project-kind').textContent = p.type === 'chart' ? 'Helm chart' : 'Kustomization';
+  [$('project-kind').textContent, $('project-hint').textContent] = PROJECT_KINDS[p.type];
   $('project-name').textContent = p.name;
   $('set-label').hidden = p.type !== 'chart';
-  $('kdir-label').hidden = p.type !== 'kustomization';
-  $('project-hint').textContent =
-    p.type === 'chart'
-      ? 'Rendered as helm template renders it; findings name the template and values lines.'
-      : 'Built as kubectl kustomize builds it; findings name the base and patch lines.';
+  $('kdir-label').hidden = p.type === 'chart';
   if (p.type === 'kustomization') {
+    $('kdir-name').textContent = 'Kustomization';
     $('kdir').innerHTML = p.dirs.map((d) => `<option value="${escapeHtml(d)}">${escapeHtml(d || '.')}</option>`).join('');
     $('kdir').value = topKustomization(p.input, p.dirs);
+  }
+  if (p.type === 'files') {
+    // One scan of every file; the select shows one file and its findings.
+    p.report = new Engine().scanBatch(p.input);
+    const count = (path) => p.report.findings.filter((f) => f.path === path).length;
+    $('kdir-name').textContent = 'File';
+    $('kdir').innerHTML = p.input
+      .map(({ path }) => `<option value="${escapeHtml(path)}">${escapeHtml(path)} (${count(path)})</option>`)
+      .join('');
+    $('kdir').value = p.input.reduce((best, s) => (count(s.path) > count(best.path) ? s : best)).path;
   }
   input.readOnly = true;
   kind.disabled = true;
   kind.value = 'kubernetes';
   run();
-  return p.type === 'chart' ? { type: p.type, name: p.name } : { type: p.type, name: p.name, dir: $('kdir').value };
+  if (p.type === 'chart') return { type: p.type, name: p.name };
+  if (p.type === 'files') return { type: p.type, name: p.name, files: p.input.map((s) => s.path), shown: $('kdir').value };
+  return { type: p.type, name: p.name, dir: $('kdir').value };
 }
 
 function closeProject() {
@@ -509,7 +534,12 @@ function runProject() {
   let text;
   let report;
   try {
-    if (p.type === 'chart') {
+    if (p.type === 'files') {
+      const shown = $('kdir').value;
+      text = p.input.find((s) => s.path === shown)?.text ?? '';
+      const { report: all } = p;
+      report = { ...all, findings: all.findings.filter((f) => f.path === shown) };
+    } else if (p.type === 'chart') {
       const set = $('helm-set').value.trim();
       const options = set ? { set: [set] } : {};
       text = renderChart(p.input, options);

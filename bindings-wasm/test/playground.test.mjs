@@ -284,6 +284,22 @@ test('a dropped chart folder, chart .tgz and kustomization are rendered and scan
   assert.match(await patchFinding.textContent(), /overlay\/privileged\.yaml:11 patch/);
   await patchFinding.click();
   await page.screenshot({ path: join(outDir, 'playground-kustomization.png') });
+
+  // Plain files (no chart, no kustomization): one scan, one file shown at a time.
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: shell\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n';
+  const plain = await page.evaluate(
+    (files) => window.stockadePlayground.openFiles(files, 'repo'),
+    { 'repo/Dockerfile': BAD, 'repo/k8s/pod.yaml': POD, 'repo/README.md': '# not scanned\n' },
+  );
+  assert.equal(plain.type, 'files');
+  assert.deepEqual(plain.files, ['Dockerfile', 'k8s/pod.yaml']);
+  await page.selectOption('#kdir', 'k8s/pod.yaml');
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  assert.equal(await page.inputValue('#input'), POD);
+  await page.selectOption('#kdir', 'Dockerfile');
+  await page.waitForSelector('#findings .rule:text-is("DF0005")');
+  assert.equal(await page.inputValue('#input'), BAD);
+
   await page.click('#project-close');
   assert.equal(await page.isHidden('#project'), true);
   assert.deepEqual(problems, []);
