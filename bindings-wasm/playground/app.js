@@ -503,7 +503,8 @@ function closeProject() {
 /**
  * A finding of a chart's rendered template placed in helm template's output
  * (the editor's text): the template's `# Source:` block (the finding's
- * document), and in it the line of the pointer's last key. Display only: the
+ * document), and in it the line of the pointer's last key (its value when the
+ * finding's span is as long as the value). Display only: the
  * finding's own position is in the template's rendered text.
  */
 function placeInOutput(text, f) {
@@ -517,10 +518,14 @@ function placeInOutput(text, f) {
   const key = (f.pointer ?? '').split('/').filter((s) => s && !/^\d+$/.test(s)).pop();
   let at = 0;
   let len = 0;
-  const m = key && new RegExp(`^(\\s*(?:- )?)${escapeRegExp(key)}:`, 'm').exec(block);
+  const m = key && new RegExp(`^(\\s*(?:- )?)${escapeRegExp(key)}:( *)([^\\n]*)`, 'm').exec(block);
   if (m) {
-    at = m.index + m[1].length;
-    len = key.length;
+    // The value when the finding's span is as long as it (`privileged: true`), else the key.
+    const spanLength = f.end.offset - f.start.offset;
+    const value = m[3];
+    const onValue = value.length > 0 && spanLength === new TextEncoder().encode(value).length;
+    at = m.index + m[1].length + (onValue ? key.length + 1 + m[2].length : 0);
+    len = onValue ? value.length : key.length;
   }
   const offset = blockStart + at;
   const line = text.slice(0, offset).split('\n').length;
