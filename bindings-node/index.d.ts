@@ -297,6 +297,53 @@ export interface FilesOptions {
   /** Every test and case in `text`, as `gator verify -v`. */
   verbose?: boolean | null
 }
+/**
+ * Files by path (relative to one root, `/`-separated): texts, or bytes
+ * (`Uint8Array`, a Node `Buffer`) for binary files.
+ */
+export type FileMap = Record<string, string | Uint8Array>
+/**
+ * How `renderChart` and `scanChart` render a Helm chart: `helm template`'s
+ * flags. Every field is optional; Helm's defaults apply.
+ */
+export interface ChartOptions {
+  /**
+   * Values files (`-f/--values`), in order after the chart's `values.yaml`;
+   * `path` names the file in origins and errors.
+   */
+  values?: Array<SourceText> | null
+  /** `--set` (`a.b=c,d[0]=e`, Helm's syntax), in order. */
+  set?: Array<string> | null
+  /** `--set-string`, in order. */
+  setString?: Array<string> | null
+  /** `--set-json` (`key=<json>`), in order. */
+  setJson?: Array<string> | null
+  /** `--set-file` (`key=path`), in order; the contents are `setFileContents[path]`. */
+  setFile?: Array<string> | null
+  /** The contents of the files `setFile` names, by path (nothing is read from disk). */
+  setFileContents?: Record<string, string> | null
+  /** `--release-name` (`release-name` by default). */
+  releaseName?: string | null
+  /** `--namespace` (`default` by default). */
+  namespace?: string | null
+  /** `--kube-version` for `.Capabilities.KubeVersion` (`1.31`, `v1.31.0`). */
+  kubeVersion?: string | null
+  /** `--api-versions` added to `.Capabilities.APIVersions`. */
+  apiVersions?: Array<string> | null
+  /** `--show-only`: only the manifests of these templates (`templates/x.yaml`, globs). */
+  showOnly?: Array<string> | null
+  /** `--include-crds`: print the chart's CRDs too (`renderChart`). */
+  includeCrds?: boolean | null
+  /** `--skip-tests`: leave out test hooks. */
+  skipTests?: boolean | null
+  /** Render as Helm 3.21 does instead of Helm 4. */
+  helm3?: boolean | null
+  /**
+   * The text of a `stockade.yaml` (YAML or JSON) or the configuration as an
+   * object (`scanChart` only; an `Engine` has its own).
+   */
+  config?: string | Record<string, unknown> | null
+}
 /** `gator verify` results: `ok` when every suite, test and case passed. */
 export interface Verification {
   /** Whether every suite, test and case passed. */
@@ -515,11 +562,37 @@ export declare class Engine {
   scan(text: string, options?: ScanOptions | undefined | null): Report
   /** Scan several texts into one report. */
   scanBatch(sources: Array<SourceText>, kind?: string | undefined | null): Report
+  /**
+   * Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
+   * does and scan the manifests; findings name the template and values lines.
+   */
+  scanChart(chart: FileMap | Uint8Array, options?: ChartOptions | undefined | null): Report
+  /**
+   * Build the kustomization in folder `dir` (default the root) of `files` as
+   * `kubectl kustomize` does and scan the output; findings name the base and
+   * patch lines. A build error is the report's error.
+   */
+  scanKustomization(files: FileMap, dir?: string | undefined | null): Report
   /** Read and scan files into one report; unreadable files are `io` errors in it. */
   scanFiles(paths: Array<string>, kind?: string | undefined | null): Report
-  /** `scanFiles` on a worker thread. */
-  scanFilesAsync(paths: Array<string>, kind?: string | undefined | null): Promise<Report>
+  /**
+   * `scanFiles` on a worker thread. An `AbortSignal` rejects the promise
+   * with an `AbortError` (`code` `ABORT_ERR`) once aborted.
+   */
+  scanFilesAsync(paths: Array<string>, kind?: string | undefined | null, signal?: AbortSignal | undefined | null): Promise<Report>
+  /**
+   * `scan` on a worker thread. An `AbortSignal` rejects the promise with an
+   * `AbortError` (`code` `ABORT_ERR`) once aborted.
+   */
+  scanAsync(text: string, options?: ScanOptions | undefined | null, signal?: AbortSignal | undefined | null): Promise<Report>
 }
+
+/**
+ * What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+ * (default the root) of `files`. A build error throws, located in the file it
+ * concerns.
+ */
+export declare function buildKustomization(files: FileMap, dir?: string | undefined | null): string
 
 /** The error classes (`StockadeError`, `ConfigError`, …), also exported by name. */
 export declare function errorClasses(): ErrorClasses
@@ -548,11 +621,27 @@ export declare function netpolDiff(before: Array<SourceText>, after: Array<Sourc
  */
 export declare function netpolExplain(sources: Array<SourceText>, from: string, to: string, port?: string | undefined | null): NetpolExplanation
 
+/**
+ * What `helm template` prints for a chart (its folder's files, or a `.tgz`),
+ * with `helm template`'s flags as `options`. A template error throws with
+ * Helm's message, located at its template line.
+ */
+export declare function renderChart(chart: FileMap | Uint8Array, options?: ChartOptions | undefined | null): string
+
 /** Every built-in rule. */
 export declare function rules(): Array<RuleInfo>
 
 /** Scan one text. */
 export declare function scan(text: string, options?: ScanOptions | undefined | null): Report
+
+/** `scan` on a worker thread; `signal` as for `Engine.scanAsync`. */
+export declare function scanAsync(text: string, options?: ScanOptions | undefined | null, signal?: AbortSignal | undefined | null): Promise<Report>
+
+/** Render and scan a Helm chart (see `renderChart`); `options.config` as for `scan`. */
+export declare function scanChart(chart: FileMap | Uint8Array, options?: ChartOptions | undefined | null): Report
+
+/** Build and scan a kustomization (see `buildKustomization`); `config` as for `scan`. */
+export declare function scanKustomization(files: FileMap, dir?: string | undefined | null, config?: string | Record<string, unknown> | null): Report
 
 /**
  * Run a `gator verify` suite (files relative to it, from the file system or

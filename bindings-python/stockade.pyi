@@ -20,18 +20,26 @@ __all__ = [
     "StockadeError",
     "UnsupportedError",
     "__version__",
+    "build_kustomization",
     "discover_config",
     "explain",
     "kyverno_test",
     "netpol_connectivity",
     "netpol_diff",
     "netpol_explain",
+    "render_chart",
     "rules",
     "scan",
+    "scan_chart",
+    "scan_kustomization",
     "verify_suite",
 ]
 
 _Config = Union[str, Mapping[str, Any]]
+# Files by path (relative to one root, `/`-separated): texts or bytes.
+_Files = Mapping[str, Union[str, bytes]]
+# A Helm chart: its folder's files, or the bytes of a `.tgz`.
+_Chart = Union[_Files, bytes]
 
 class StockadeError(Exception):
     kind: str
@@ -182,6 +190,26 @@ class Engine:
     def scan_files(
         self, paths: Sequence[Union[str, PathLike[str]]], kind: Optional[str] = None
     ) -> Report: ...
+    def scan_chart(
+        self,
+        chart: _Chart,
+        *,
+        values: Optional[Sequence[tuple[str, str]]] = None,
+        set: Optional[Sequence[str]] = None,
+        set_string: Optional[Sequence[str]] = None,
+        set_json: Optional[Sequence[str]] = None,
+        set_file: Optional[Sequence[str]] = None,
+        set_file_contents: Optional[Mapping[str, str]] = None,
+        release_name: Optional[str] = None,
+        namespace: Optional[str] = None,
+        kube_version: Optional[str] = None,
+        api_versions: Optional[Sequence[str]] = None,
+        show_only: Optional[Sequence[str]] = None,
+        include_crds: Optional[bool] = None,
+        skip_tests: Optional[bool] = None,
+        helm3: Optional[bool] = None,
+    ) -> Report: ...
+    def scan_kustomization(self, files: _Files, dir: str = ".") -> Report: ...
 
 def scan(
     text: str,
@@ -201,3 +229,42 @@ def netpol_explain(
 def netpol_diff(
     before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]], format: str = "text"
 ) -> dict[str, Any]: ...
+def render_chart(
+    chart: _Chart,
+    *,
+    values: Optional[Sequence[tuple[str, str]]] = None,
+    set: Optional[Sequence[str]] = None,
+    set_string: Optional[Sequence[str]] = None,
+    set_json: Optional[Sequence[str]] = None,
+    set_file: Optional[Sequence[str]] = None,
+    set_file_contents: Optional[Mapping[str, str]] = None,
+    release_name: Optional[str] = None,
+    namespace: Optional[str] = None,
+    kube_version: Optional[str] = None,
+    api_versions: Optional[Sequence[str]] = None,
+    show_only: Optional[Sequence[str]] = None,
+    include_crds: Optional[bool] = None,
+    skip_tests: Optional[bool] = None,
+    helm3: Optional[bool] = None,
+) -> str: ...
+def scan_chart(
+    chart: _Chart,
+    config: Optional[_Config] = None,
+    *,
+    values: Optional[Sequence[tuple[str, str]]] = None,
+    set: Optional[Sequence[str]] = None,
+    set_string: Optional[Sequence[str]] = None,
+    set_json: Optional[Sequence[str]] = None,
+    set_file: Optional[Sequence[str]] = None,
+    set_file_contents: Optional[Mapping[str, str]] = None,
+    release_name: Optional[str] = None,
+    namespace: Optional[str] = None,
+    kube_version: Optional[str] = None,
+    api_versions: Optional[Sequence[str]] = None,
+    show_only: Optional[Sequence[str]] = None,
+    include_crds: Optional[bool] = None,
+    skip_tests: Optional[bool] = None,
+    helm3: Optional[bool] = None,
+) -> Report: ...
+def build_kustomization(files: _Files, dir: str = ".") -> str: ...
+def scan_kustomization(files: _Files, dir: str = ".", config: Optional[_Config] = None) -> Report: ...

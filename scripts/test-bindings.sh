@@ -122,7 +122,7 @@ timer_stop rust
 step "TypeScript declarations: regenerated from stockade::wire, as in git"
 # A debug host build, like the Rust door's: the core is already compiled.
 run cargo run --quiet -p stockade-dts
-stale bindings-node/dts-header.d.ts bindings-wasm/src/types.d.ts 'cargo run -p stockade-dts'
+stale bindings-node/dts-header.d.ts bindings-wasm/src/types.d.ts bindings-wasm/src/version.mjs 'cargo run -p stockade-dts'
 
 # ---------------------------------------------------------------------------
 step "Python: wheel, stub check, pytest against the installed wheel"
@@ -154,7 +154,8 @@ stale bindings-node/index.d.ts bindings-node/index.js '(cd bindings-node && npx 
 require_files "the npm package @stockade/node" "$WORK/node-pack.json" LICENSE THIRD-PARTY-NOTICES
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
 (cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" \
-  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs)
+  STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs)
 timer_stop node
 
 # ---------------------------------------------------------------------------
@@ -187,7 +188,8 @@ for target in node web bundler; do
   cp "$WORK/stockade_wasm_bg.opt.wasm" "$PKG/$target/stockade_wasm_bg.wasm"
 done
 (cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" \
-  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs)
+  STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs)
 # Strict Content-Security-Policy pages: no eval or new Function in what the package ships.
 if grep -rnE '\beval\(|new Function\(' "$PKG" --include='*.js' --include='*.mjs'; then
   echo "the WebAssembly package evaluates code at run time (breaks strict CSP pages)" >&2

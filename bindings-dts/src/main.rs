@@ -5,7 +5,9 @@
 //! - `bindings-node/dts-header.d.ts`: the header `napi build` puts above the
 //!   declarations it generates (functions and the `Engine` class) in `index.d.ts`;
 //! - `bindings-wasm/src/types.d.ts`: the custom section wasm-bindgen adds to the
-//!   declarations of the WebAssembly package.
+//!   declarations of the WebAssembly package;
+//! - `bindings-wasm/src/version.mjs`: the engine's version as the `VERSION`
+//!   constant the WebAssembly package re-exports (the Node addon has its own).
 //!
 //! Usage: `cargo run -p stockade-dts` (from anywhere in the workspace) rewrites
 //! both; `--check` only reports which are stale (exit status 1).
@@ -15,7 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 /// The files written (paths from the workspace root) and their text.
-fn outputs() -> [(&'static str, String); 2] {
+fn outputs() -> [(&'static str, String); 3] {
     let body = stockade::wire::ts::render();
     let generated = "Generated from `stockade::wire` by `cargo run -p stockade-dts`: do not edit.";
     [
@@ -30,6 +32,14 @@ fn outputs() -> [(&'static str, String); 2] {
         (
             "bindings-wasm/src/types.d.ts",
             format!("/* Results, options and error classes. {generated} */\n{body}"),
+        ),
+        (
+            "bindings-wasm/src/version.mjs",
+            format!(
+                "// The version of the Stockade engine, written from `stockade::VERSION` by\n\
+                 // `cargo run -p stockade-dts`: do not edit.\nexport const VERSION = '{}';\n",
+                stockade::VERSION
+            ),
         ),
     ]
 }

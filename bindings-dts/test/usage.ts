@@ -5,7 +5,12 @@
 // error types are generated from `stockade::wire` (bindings-dts/src/main.rs).
 import {
   Engine,
+  VERSION,
   ConfigError,
+  buildKustomization,
+  renderChart,
+  scanChart,
+  scanKustomization,
   ParseError,
   StockadeError,
   errorClasses,
@@ -24,7 +29,9 @@ import type {
   ConnectivityDiff,
   ErrorClasses,
   ErrorInfo,
+  ChartOptions,
   ErrorKind,
+  FileMap,
   Finding,
   KyvernoTestRun,
   NetpolExplanation,
@@ -98,5 +105,20 @@ const diff: ConnectivityDiff = netpolDiff(sources, sources, 'md');
 const why: NetpolExplanation = netpolExplain(sources, 'shop/web', 'shop/db', '8080/TCP');
 const direction: 'Ingress' | 'Egress' | undefined = why.ingress?.direction;
 const v: string = version();
+const sameVersion: boolean = VERSION === v;
 
 console.log(counted, kind, line, batch, again, all, enabled, declared, runError, connectivity, json, diff, direction, v);
+
+// Helm charts and kustomizations: files by path (texts or bytes) or a .tgz
+const chartFiles: FileMap = { 'Chart.yaml': 'apiVersion: v2\nname: web\nversion: 0.1.0\n', 'files/logo.png': new Uint8Array([1, 2]) };
+const chartOptions: ChartOptions = { set: ['image.tag=1.28'], values: [{ path: 'prod.yaml', text: '' }], releaseName: 'web' };
+const manifest: string = renderChart(chartFiles, chartOptions);
+const fromArchive: string = renderChart(new Uint8Array([0x1f, 0x8b]));
+const chartReport: Report = scanChart(chartFiles, { ...chartOptions, config: { rules: {} } });
+const engineChart: Report = engine.scanChart(new Uint8Array([0x1f, 0x8b]), { namespace: 'shop' });
+const built: string = buildKustomization({ 'kustomization.yaml': 'resources: []\n' });
+const overlay: Report = scanKustomization({ 'overlay/kustomization.yaml': '' }, 'overlay', 'rules: {}\n');
+const engineOverlay: Report = engine.scanKustomization({}, 'overlay');
+const origin: string | undefined = chartReport.findings[0]?.origins?.[0]?.path;
+
+console.log(sameVersion, manifest, fromArchive, engineChart, built, overlay, engineOverlay, origin);

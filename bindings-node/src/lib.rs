@@ -1,5 +1,6 @@
 //! Node.js bindings (napi): `scan`, `Engine`, `rules`, `explain`, `verifySuite`,
-//! `kyvernoTest` and the netpol functions. Every behaviour lives in the `stockade`
+//! `kyvernoTest`, the netpol functions, `renderChart`/`scanChart` (Helm) and
+//! `buildKustomization`/`scanKustomization`. Every behaviour lives in the `stockade`
 //! crate; this module converts only: options are read into, and results built
 //! from, the shapes of `stockade::wire` (shared with the WebAssembly build, and
 //! the source of the result and option types in `index.d.ts`). Positions carry
@@ -143,6 +144,39 @@ impl Engine {
         self::report(report, &sources)
     }
 
+    /// Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
+    /// does and scan the manifests; findings name the template and values lines.
+    #[napi(ts_return_type = "Report")]
+    pub fn scan_chart(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+        #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+    ) -> Result<Value> {
+        let options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+        let (report, sources) = self.inner.scan_chart_input_keeping_sources(
+            chart_input(chart),
+            &options.helm_options(),
+            "",
+        );
+        self::report(report, &sources)
+    }
+
+    /// Build the kustomization in folder `dir` (default the root) of `files` as
+    /// `kubectl kustomize` does and scan the output; findings name the base and
+    /// patch lines. A build error is the report's error.
+    #[napi(ts_return_type = "Report")]
+    pub fn scan_kustomization(
+        &self,
+        #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+        dir: Option<String>,
+    ) -> Result<Value> {
+        let (report, sources) = self
+            .inner
+            .scan_kustomization_keeping_sources(&file_map(files), dir.as_deref().unwrap_or("."));
+        self::report(report, &sources)
+    }
+
     /// Read and scan files into one report; unreadable files are `io` errors in it.
     #[napi(ts_return_type = "Report")]
     pub fn scan_files(&self, env: Env, paths: Vec<String>, kind: Option<String>) -> Result<Value> {
@@ -152,46 +186,247 @@ impl Engine {
         self::report(report, &sources)
     }
 
-    /// `scanFiles` on a worker thread.
+    /// `scanFiles` on a worker thread. An `AbortSignal` rejects the promise
+    /// with an `AbortError` (`code` `ABORT_ERR`) once aborted.
     #[napi(ts_return_type = "Promise<Report>")]
     pub fn scan_files_async(
         &self,
         env: Env,
         paths: Vec<String>,
         kind: Option<String>,
-    ) -> Result<AsyncTask<ScanFiles>> {
-        Ok(AsyncTask::new(ScanFiles {
+        #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+    ) -> Result<AsyncTask<Scan>> {
+        let work = Work::Files {
             engine: self.inner.clone(),
             kind: kind_arg(env, kind)?,
             paths,
-        }))
+        };
+        Scan::task(work, signal)
+    }
+
+    /// `scan` on a worker thread. An `AbortSignal` rejects the promise with an
+    /// `AbortError` (`code` `ABORT_ERR`) once aborted.
+    #[napi(ts_return_type = "Promise<Report>")]
+    pub fn scan_async(
+        &self,
+        env: Env,
+        text: String,
+        #[napi(ts_arg_type = "ScanOptions | undefined | null")] options: Option<Unknown>,
+        #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+    ) -> Result<AsyncTask<Scan>> {
+        let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
+        let work = Work::Text {
+            engine: self.inner.clone(),
+            kind: kind_arg(env, options.kind)?,
+            source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
+        };
+        Scan::task(work, signal)
     }
 }
 
-pub struct ScanFiles {
-    engine: stockade::Engine,
-    kind: Option<Kind>,
-    paths: Vec<String>,
+/// What a worker thread scans.
+pub enum Work {
+    Text {
+        engine: stockade::Engine,
+        kind: Option<Kind>,
+        source: Source,
+    },
+    Files {
+        engine: stockade::Engine,
+        kind: Option<Kind>,
+        paths: Vec<String>,
+    },
 }
 
-impl Task for ScanFiles {
+/// A scan on a worker thread, abortable: the promise rejects with an
+/// `AbortError` when the signal was aborted before the work started (the work
+/// is skipped) or before its result is handed back (the result is dropped).
+pub struct Scan {
+    work: Work,
+    /// The `AbortSignal`, read on the JavaScript thread only.
+    signal: Option<ObjectRef<false>>,
+    aborted: bool,
+}
+
+impl Scan {
+    fn task(work: Work, signal: Option<Object>) -> Result<AsyncTask<Scan>> {
+        let aborted = match &signal {
+            Some(s) => s
+                .get_named_property::<Option<bool>>("aborted")?
+                .unwrap_or(false),
+            None => false,
+        };
+        let signal = signal.map(|s| s.create_ref::<false>()).transpose()?;
+        Ok(AsyncTask::new(Scan {
+            work,
+            signal,
+            aborted,
+        }))
+    }
+
+    fn aborted_now(&self, env: Env) -> Result<bool> {
+        match &self.signal {
+            Some(s) => Ok(s
+                .get_value(&env)?
+                .get_named_property::<Option<bool>>("aborted")?
+                .unwrap_or(false)),
+            None => Ok(false),
+        }
+    }
+
+    /// The rejection: an `Error` named `AbortError` with `code` `ABORT_ERR` (as
+    /// Node's own aborted operations) and the signal's `reason` as `cause`.
+    fn abort_error(&self, env: Env) -> Error {
+        let make = || -> Result<Error> {
+            let mut e = env.create_error(Error::new(
+                Status::Cancelled,
+                "The operation was aborted".to_string(),
+            ))?;
+            e.set_named_property("name", "AbortError")?;
+            e.set_named_property("code", "ABORT_ERR")?;
+            if let Some(s) = &self.signal {
+                let reason: Unknown = s.get_value(&env)?.get_named_property("reason")?;
+                e.set_named_property("cause", reason)?;
+            }
+            Ok(Error::from(e.to_unknown()))
+        };
+        make().unwrap_or_else(|err| err)
+    }
+}
+
+impl Task for Scan {
     type Output = wire::Report;
     // A report is an object: its fields (a `serde_json::Value` is no `TypeName`).
     type JsValue = std::collections::BTreeMap<String, Value>;
 
     fn compute(&mut self) -> Result<Self::Output> {
-        let (report, sources) = self
-            .engine
-            .scan_files_keeping_sources(&self.paths, self.kind);
-        Ok(wire::Report::new(report, &sources))
+        if self.aborted {
+            return Err(Error::new(Status::Cancelled, "aborted".to_string()));
+        }
+        Ok(match &self.work {
+            Work::Text {
+                engine,
+                kind,
+                source,
+            } => wire::Report::new(
+                engine.scan_source(source, *kind),
+                std::slice::from_ref(source),
+            ),
+            Work::Files {
+                engine,
+                kind,
+                paths,
+            } => {
+                let (report, sources) = engine.scan_files_keeping_sources(paths, *kind);
+                wire::Report::new(report, &sources)
+            }
+        })
     }
 
-    fn resolve(&mut self, _env: Env, report: Self::Output) -> Result<Self::JsValue> {
+    fn resolve(&mut self, env: Env, report: Self::Output) -> Result<Self::JsValue> {
+        if self.aborted_now(env)? {
+            return Err(self.abort_error(env));
+        }
         match to_js(&report)? {
             Value::Object(fields) => Ok(fields.into_iter().collect()),
             _ => Err(Error::from_reason("a report is an object")),
         }
     }
+
+    fn reject(&mut self, env: Env, err: Error) -> Result<Self::JsValue> {
+        if self.aborted || self.aborted_now(env)? {
+            return Err(self.abort_error(env));
+        }
+        Err(err)
+    }
+
+    fn finally(self, env: Env) -> Result<()> {
+        match self.signal {
+            Some(s) => s.unref(&env),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A file's contents: a string or bytes.
+type Contents = Either<String, Uint8Array>;
+/// Files by path (`FileMap`).
+type FileMapArg = std::collections::HashMap<String, Contents>;
+/// A chart: the `.tgz` bytes or its folder's files.
+type ChartArg = Either<Uint8Array, FileMapArg>;
+
+fn file_map(files: FileMapArg) -> stockade::kustomize::FileMap {
+    stockade::kustomize::file_map(files.into_iter().map(|(path, contents)| {
+        let bytes = match contents {
+            Either::A(text) => text.into_bytes(),
+            Either::B(bytes) => bytes.to_vec(),
+        };
+        (path, bytes)
+    }))
+}
+
+fn chart_input(chart: ChartArg) -> stockade::helm::ChartInput {
+    match chart {
+        Either::A(bytes) => stockade::helm::ChartInput::Archive(bytes.to_vec()),
+        Either::B(files) => {
+            stockade::helm::ChartInput::Files(file_map(files).into_iter().collect())
+        }
+    }
+}
+
+/// What `helm template` prints for a chart (its folder's files, or a `.tgz`),
+/// with `helm template`'s flags as `options`. A template error throws with
+/// Helm's message, located at its template line.
+#[napi]
+pub fn render_chart(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+    #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+) -> Result<String> {
+    let options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+    stockade::helm::render_chart_input(chart_input(chart), &options.helm_options())
+        .map_err(|e| js_error(env, &e))
+}
+
+/// Render and scan a Helm chart (see `renderChart`); `options.config` as for `scan`.
+#[napi(ts_return_type = "Report")]
+pub fn scan_chart(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap | Uint8Array")] chart: ChartArg,
+    #[napi(ts_arg_type = "ChartOptions | undefined | null")] options: Option<Unknown>,
+) -> Result<Value> {
+    let mut options: wire::ChartOptions = arg(env, options)?.unwrap_or_default();
+    let engine = engine_from(env, options.config.take())?;
+    let (report, sources) =
+        engine.scan_chart_input_keeping_sources(chart_input(chart), &options.helm_options(), "");
+    self::report(report, &sources)
+}
+
+/// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+/// (default the root) of `files`. A build error throws, located in the file it
+/// concerns.
+#[napi]
+pub fn build_kustomization(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+    dir: Option<String>,
+) -> Result<String> {
+    stockade::kustomize::build_text(&file_map(files), dir.as_deref().unwrap_or("."))
+        .map_err(|e| js_error(env, &e))
+}
+
+/// Build and scan a kustomization (see `buildKustomization`); `config` as for `scan`.
+#[napi(ts_return_type = "Report")]
+pub fn scan_kustomization(
+    env: Env,
+    #[napi(ts_arg_type = "FileMap")] files: FileMapArg,
+    dir: Option<String>,
+    #[napi(ts_arg_type = "string | Record<string, unknown> | null")] config: Option<Value>,
+) -> Result<Value> {
+    let engine = engine_from(env, config.map(wire::ConfigInput))?;
+    let (report, sources) =
+        engine.scan_kustomization_keeping_sources(&file_map(files), dir.as_deref().unwrap_or("."));
+    self::report(report, &sources)
 }
 
 fn conn_format(env: Env, format: Option<String>) -> Result<stockade::netpol::ConnFormat> {
@@ -294,6 +529,24 @@ pub fn scan(
     let source = Source::new(options.path.unwrap_or_else(|| "-".to_string()), text);
     let report = engine.scan_source(&source, kind_arg(env, options.kind)?);
     self::report(report, std::slice::from_ref(&source))
+}
+
+/// `scan` on a worker thread; `signal` as for `Engine.scanAsync`.
+#[napi(ts_return_type = "Promise<Report>")]
+pub fn scan_async(
+    env: Env,
+    text: String,
+    #[napi(ts_arg_type = "ScanOptions | undefined | null")] options: Option<Unknown>,
+    #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
+) -> Result<AsyncTask<Scan>> {
+    let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
+    let engine = engine_from(env, options.config)?;
+    let work = Work::Text {
+        engine,
+        kind: kind_arg(env, options.kind)?,
+        source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
+    };
+    Scan::task(work, signal)
 }
 
 /// Every built-in rule.

@@ -12,10 +12,12 @@ const GOOD = 'FROM alpine:3.20\nUSER app\nHEALTHCHECK CMD true\n';
 const hasDockerfileRules = stockade.rules().some((r) => r.pack === 'dockerfile');
 const needsRules = { skip: !hasDockerfileRules && 'no Dockerfile rules in this build' };
 const nodeOnly = { skip: backendName === 'wasm' && 'no file system in the WebAssembly build' };
+const asyncOnly = { skip: backendName === 'wasm' && 'no worker threads (async scans) in the WebAssembly build' };
 
 test(`backend ${backendName} loads`, () => {
   assert.equal(typeof stockade.scan, 'function');
   assert.match(stockade.version(), /^\d+\.\d+\.\d+/);
+  assert.equal(stockade.VERSION, stockade.version());
 });
 
 test('scan returns the report shape', () => {
@@ -110,6 +112,37 @@ test('scanFiles and scanFilesAsync read files; unreadable ones are io errors', n
   assert.ok(pending instanceof Promise);
   assert.deepEqual(await pending, sync);
   if (hasDockerfileRules) assert.equal(typeof sync.findings[0].start.utf16Offset, 'number');
+});
+
+test('scanAsync works off the main thread and gives what scan gives', asyncOnly, async () => {
+  const engine = new stockade.Engine();
+  const pending = engine.scanAsync(BAD, { path: 'Dockerfile' });
+  assert.ok(pending instanceof Promise);
+  assert.deepEqual(await pending, engine.scan(BAD, { path: 'Dockerfile' }));
+  assert.deepEqual(await stockade.scanAsync(BAD, { path: 'Dockerfile' }), stockade.scan(BAD, { path: 'Dockerfile' }));
+  const signal = new AbortController().signal; // never aborted
+  assert.deepEqual(await engine.scanAsync(BAD, { path: 'Dockerfile' }, signal), engine.scan(BAD, { path: 'Dockerfile' }));
+  // a bad argument throws at the call, as in scan
+  assert.throws(() => stockade.scanAsync(BAD, { kind: 'makefile' }), errors.ConfigError);
+});
+
+test('an AbortSignal rejects scanAsync and scanFilesAsync with an AbortError', asyncOnly, async () => {
+  const engine = new stockade.Engine();
+  const isAbort = (reason) => (e) =>
+    e instanceof Error && e.name === 'AbortError' && e.code === 'ABORT_ERR' && e.cause === reason;
+  // aborted before the call: the work is skipped
+  const before = new AbortController();
+  before.abort('stale');
+  await assert.rejects(engine.scanAsync(BAD, { path: 'Dockerfile' }, before.signal), isAbort('stale'));
+  await assert.rejects(stockade.scanAsync(BAD, { path: 'Dockerfile' }, before.signal), isAbort('stale'));
+  await assert.rejects(engine.scanFilesAsync(['Dockerfile'], null, before.signal), isAbort('stale'));
+  // aborted while the work is pending: the result is dropped
+  const during = new AbortController();
+  const pending = engine.scanFilesAsync(['Dockerfile'], 'dockerfile', during.signal);
+  during.abort('user');
+  await assert.rejects(pending, isAbort('user'));
+  const text = engine.scanAsync(BAD, null, during.signal);
+  await assert.rejects(text, isAbort('user'));
 });
 
 test('rules and explain', () => {

@@ -1,6 +1,7 @@
 //! Python bindings: `stockade.scan`, `stockade.Engine` (with Gatekeeper, conftest
 //! and Kyverno policies), `stockade.rules`, `stockade.explain`, `verify_suite`,
-//! `netpol_connectivity`, `netpol_explain`, `netpol_diff`, `kyverno_test`. Every behaviour lives in the `stockade` crate; this module
+//! `netpol_connectivity`, `netpol_explain`, `netpol_diff`, `kyverno_test`,
+//! `render_chart`/`scan_chart` (Helm) and `build_kustomization`/`scan_kustomization`. Every behaviour lives in the `stockade` crate; this module
 //! converts types and errors only.
 #![allow(clippy::needless_pass_by_value)] // pyo3 extracts arguments by value
 
@@ -10,7 +11,7 @@ use pyo3::basic::CompareOp;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
-use pyo3::types::PyString;
+use pyo3::types::{PyBytes, PyDict, PyString};
 
 use stockade::{ErrorKind, Kind, RuleMeta, ScanError, Severity};
 
@@ -662,6 +663,44 @@ impl Engine {
         ))
     }
 
+    /// Render a Helm chart (`chart`: the files of its folder as a dict of
+    /// path → `str`/`bytes`, or a `.tgz` as `bytes`) as `helm template` does,
+    /// with `helm template`'s flags as keyword arguments (see `render_chart`),
+    /// and scan the manifests; findings name the template and values lines.
+    #[pyo3(signature = (chart, **options))]
+    fn scan_chart(
+        &self,
+        py: Python<'_>,
+        chart: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Report> {
+        let input = chart_arg(chart)?;
+        let options = chart_options(options)?;
+        Ok(Report::new(py.detach(|| {
+            self.engine
+                .scan_chart_input_keeping_sources(input, &options, "")
+                .0
+        })))
+    }
+
+    /// Build the kustomization in folder `dir` of `files` (path → `str`/`bytes`)
+    /// as `kubectl kustomize` does and scan the output; findings name the base
+    /// and patch lines. A build error is the report's error.
+    #[pyo3(signature = (files, dir="."))]
+    fn scan_kustomization(
+        &self,
+        py: Python<'_>,
+        files: &Bound<'_, PyAny>,
+        dir: &str,
+    ) -> PyResult<Report> {
+        let files = files_arg(files)?;
+        Ok(Report::new(py.detach(|| {
+            self.engine
+                .scan_kustomization_keeping_sources(&files, dir)
+                .0
+        })))
+    }
+
     /// Read and scan files into one report; unreadable files are `ReadError`s in it.
     #[pyo3(signature = (paths, kind=None))]
     fn scan_files(
@@ -688,6 +727,164 @@ fn scan(
     config: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Report> {
     Engine::new(py, config, None, None)?.scan(py, text, path, kind)
+}
+
+/// What `helm template` prints for `chart` (the files of its folder as a
+/// dict of path → `str`/`bytes`, or a `.tgz` as `bytes`). Keyword arguments are
+/// `helm template`'s flags: `values` (`(name, text)` pairs), `set`,
+/// `set_string`, `set_json`, `set_file` (lists of strings), `set_file_contents`
+/// (path → text), `release_name`, `namespace`, `kube_version`, `api_versions`,
+/// `show_only`, `include_crds`, `skip_tests`, `helm3`. A template error raises
+/// with Helm's message, located at its template line.
+#[pyfunction]
+#[pyo3(signature = (chart, **options))]
+fn render_chart(
+    py: Python<'_>,
+    chart: &Bound<'_, PyAny>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let input = chart_arg(chart)?;
+    let options = chart_options(options)?;
+    py.detach(|| stockade::helm::render_chart_input(input, &options))
+        .map_err(|e| to_exception(py, &e).unwrap_or_else(|err| err))
+}
+
+/// Render and scan a Helm chart (see `render_chart`); `config` as for `scan`.
+#[pyfunction]
+#[pyo3(signature = (chart, config=None, **options))]
+fn scan_chart(
+    py: Python<'_>,
+    chart: &Bound<'_, PyAny>,
+    config: Option<&Bound<'_, PyAny>>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Report> {
+    Engine::new(py, config, None, None)?.scan_chart(py, chart, options)
+}
+
+/// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+/// of `files` (path → `str`/`bytes`, relative to one root). A build error
+/// raises, located in the file it concerns.
+#[pyfunction]
+#[pyo3(signature = (files, dir="."))]
+fn build_kustomization(py: Python<'_>, files: &Bound<'_, PyAny>, dir: &str) -> PyResult<String> {
+    let files = files_arg(files)?;
+    py.detach(|| stockade::kustomize::build_text(&files, dir))
+        .map_err(|e| to_exception(py, &e).unwrap_or_else(|err| err))
+}
+
+/// Build and scan a kustomization (see `build_kustomization`); `config` as for `scan`.
+#[pyfunction]
+#[pyo3(signature = (files, dir=".", config=None))]
+fn scan_kustomization(
+    py: Python<'_>,
+    files: &Bound<'_, PyAny>,
+    dir: &str,
+    config: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Report> {
+    Engine::new(py, config, None, None)?.scan_kustomization(py, files, dir)
+}
+
+/// A dict of path → `str` or `bytes`.
+fn files_arg(files: &Bound<'_, PyAny>) -> PyResult<stockade::kustomize::FileMap> {
+    let refused = || argument_error("files must be a mapping of path → str or bytes");
+    // Any mapping (or iterable of pairs) is read as `dict(files)` would read it.
+    let dict = match files.cast::<PyDict>() {
+        Ok(d) => d.clone(),
+        Err(_) => files
+            .py()
+            .get_type::<PyDict>()
+            .call1((files,))
+            .map_err(|_| refused())?
+            .cast_into::<PyDict>()
+            .map_err(|_| refused())?,
+    };
+    let mut out = Vec::with_capacity(dict.len());
+    for (path, content) in dict.iter() {
+        let path: String = path_arg(Some(&path))?.unwrap_or_default();
+        let bytes = if let Ok(b) = content.cast::<PyBytes>() {
+            b.as_bytes().to_vec()
+        } else if let Ok(s) = content.extract::<String>() {
+            s.into_bytes()
+        } else {
+            return Err(argument_error(format!(
+                "{path}: a file's contents must be str or bytes"
+            )));
+        };
+        out.push((path, bytes));
+    }
+    Ok(stockade::kustomize::file_map(out))
+}
+
+/// A chart: `bytes` (a `.tgz`) or a dict of its folder's files.
+fn chart_arg(chart: &Bound<'_, PyAny>) -> PyResult<stockade::helm::ChartInput> {
+    if let Ok(b) = chart.cast::<PyBytes>() {
+        return Ok(stockade::helm::ChartInput::Archive(b.as_bytes().to_vec()));
+    }
+    if chart.is_instance_of::<PyString>() {
+        return Err(argument_error(
+            "chart must be a mapping of path → str or bytes (the chart folder's files) or the bytes of a .tgz",
+        ));
+    }
+    Ok(stockade::helm::ChartInput::Files(
+        files_arg(chart)?.into_iter().collect(),
+    ))
+}
+
+/// `helm template`'s flags given as keyword arguments; an unknown one is a `ConfigError`.
+fn chart_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<stockade::helm::HelmOptions> {
+    let mut o = stockade::wire::ChartOptions::default();
+    for (key, value) in options.into_iter().flat_map(PyDictMethods::iter) {
+        let key: String = key.extract()?;
+        let strings = || -> PyResult<Option<Vec<String>>> {
+            if value.is_instance_of::<PyString>() {
+                return Err(argument_error(format!("{key} must be a list of strings")));
+            }
+            value
+                .extract()
+                .map_err(|_| argument_error(format!("{key} must be a list of strings")))
+        };
+        let text = || -> PyResult<Option<String>> {
+            value
+                .extract()
+                .map_err(|_| argument_error(format!("{key} must be a string")))
+        };
+        let flag = || -> PyResult<Option<bool>> {
+            value
+                .extract()
+                .map_err(|_| argument_error(format!("{key} must be a bool")))
+        };
+        match key.as_str() {
+            "values" => {
+                let pairs: Option<Vec<(String, String)>> = value
+                    .extract()
+                    .map_err(|_| argument_error("values must be a list of (name, text) pairs"))?;
+                o.values = pairs.map(|list| {
+                    list.into_iter()
+                        .map(|(path, text)| stockade::wire::SourceText { path, text })
+                        .collect()
+                });
+            }
+            "set" => o.set = strings()?,
+            "set_string" => o.set_string = strings()?,
+            "set_json" => o.set_json = strings()?,
+            "set_file" => o.set_file = strings()?,
+            "api_versions" => o.api_versions = strings()?,
+            "show_only" => o.show_only = strings()?,
+            "set_file_contents" => {
+                o.set_file_contents = value.extract().map_err(|_| {
+                    argument_error("set_file_contents must be a dict of path → text")
+                })?;
+            }
+            "release_name" => o.release_name = text()?,
+            "namespace" => o.namespace = text()?,
+            "kube_version" => o.kube_version = text()?,
+            "include_crds" => o.include_crds = flag()?,
+            "skip_tests" => o.skip_tests = flag()?,
+            "helm3" => o.helm3 = flag()?,
+            other => return Err(argument_error(format!("unknown chart option {other:?}"))),
+        }
+    }
+    Ok(o.helm_options())
 }
 
 fn pairs(list: &[(String, String)]) -> Vec<(&str, &str)> {
@@ -821,6 +1018,10 @@ fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(netpol_explain, m)?)?;
     m.add_function(wrap_pyfunction!(netpol_diff, m)?)?;
     m.add_function(wrap_pyfunction!(kyverno_test, m)?)?;
+    m.add_function(wrap_pyfunction!(render_chart, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_chart, m)?)?;
+    m.add_function(wrap_pyfunction!(build_kustomization, m)?)?;
+    m.add_function(wrap_pyfunction!(scan_kustomization, m)?)?;
     m.add_class::<Engine>()?;
     m.add_class::<Report>()?;
     m.add_class::<Finding>()?;

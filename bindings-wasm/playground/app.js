@@ -1,6 +1,8 @@
 // The Stockade playground: scans the editor's text with the WebAssembly build on
 // every change. Everything runs in the page; nothing is sent anywhere.
-import init, { scan, explain, version, Engine, netpolConnectivity } from '../pkg/web/stockade_wasm.js';
+import init, {
+  scan, explain, version, Engine, netpolConnectivity, renderChart, scanChart, buildKustomization, scanKustomization,
+} from '../pkg/web/stockade_wasm.js';
 
 const EXAMPLES = {
   'dockerfile-root': {
@@ -236,12 +238,21 @@ function renderFindings(report) {
       (f, i) => `<li class="sev-${f.severity}" data-index="${i}" tabindex="0">
   <span class="sev">${f.severity}</span><span class="rule">${escapeHtml(f.rule)}</span>
   <span class="where">${f.start.line}:${f.start.column}</span>
-  <span class="message">${escapeHtml(f.message)}</span></li>`,
+  <span class="message">${escapeHtml(f.message)}</span>${originsHtml(f)}</li>`,
     )
     .join('');
   $('errors').innerHTML = report.errors
     .map((e) => `<li>${escapeHtml(e.kind)} error${e.line ? ` at ${e.line}:${e.column}` : ''}: ${escapeHtml(e.message)}</li>`)
     .join('');
+}
+
+/** Where a rendered finding came from: template, values file, base, patch … lines. */
+function originsHtml(f) {
+  if (!f.origins?.length) return '';
+  const list = f.origins.map(
+    (o) => `${escapeHtml(o.path)}:${o.start.line} <span class="role">${escapeHtml(o.role)}</span>`,
+  );
+  return `<span class="origins">from ${list.join(' · ')}</span>`;
 }
 
 function showError(message) {
@@ -374,8 +385,262 @@ function renderConnectivity(text) {
   section.hidden = false;
 }
 
+// --- charts and kustomizations (a dropped folder or .tgz) ---
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** The open chart or kustomization: {type: 'chart'|'kustomization', input, name}, or null. */
+let project = null;
+
+const dirOf = (path) => (path.includes('/') ? path.slice(0, path.lastIndexOf('/')) : '');
+const escapeRegExp = (s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** Files under one top folder lose that folder (a dropped `web/` is the chart's root). */
+function stripTopFolder(files) {
+  const paths = Object.keys(files);
+  const tops = new Set(paths.map((p) => p.split('/')[0]));
+  if (tops.size !== 1 || paths.some((p) => !p.includes('/'))) return files;
+  const cut = [...tops][0].length + 1;
+  return Object.fromEntries(paths.map((p) => [p.slice(cut), files[p]]));
+}
+
+/**
+ * Open the files of a folder (path → Uint8Array or string): a Helm chart when
+ * it holds a Chart.yaml (the shallowest one is the chart), else the
+ * kustomizations it holds. Returns what was opened.
+ */
+function openFiles(files, name = 'folder') {
+  files = stripTopFolder(files);
+  const charts = Object.keys(files)
+    .filter((p) => p === 'Chart.yaml' || p.endsWith('/Chart.yaml'))
+    .sort((a, b) => a.split('/').length - b.split('/').length);
+  if (charts.length) {
+    const root = dirOf(charts[0]);
+    const prefix = root ? `${root}/` : '';
+    const chart = Object.fromEntries(
+      Object.entries(files).filter(([p]) => p.startsWith(prefix)).map(([p, c]) => [p.slice(prefix.length), c]),
+    );
+    return openProject({ type: 'chart', input: chart, name: root || name });
+  }
+  const dirs = Object.keys(files)
+    .filter((p) => KUSTOMIZATION_NAMES.includes(p.split('/').pop()))
+    .map(dirOf)
+    .sort();
+  if (dirs.length) return openProject({ type: 'kustomization', input: files, dirs, name });
+  // Otherwise every Dockerfile and manifest, scanned as one scan.
+  const text = (c) => (typeof c === 'string' ? c : new TextDecoder().decode(c));
+  const sources = Object.keys(files)
+    .filter((p) => SCANNABLE.test(p))
+    .sort()
+    .map((path) => ({ path, text: text(files[path]) }));
+  if (sources.length) return openProject({ type: 'files', input: sources, name });
+  showError('No Helm chart, kustomization, Dockerfile or manifest in the opened files');
+  return null;
+}
+
+/** What a scan of dropped files reads: Dockerfiles, Containerfiles and YAML/JSON manifests. */
+const SCANNABLE = /(^|\/)(Dockerfile|Containerfile)([.-][^/]*)?$|\.(dockerfile|ya?ml|json)$/i;
+
+/** Open a chart archive (.tgz bytes). */
+function openArchive(bytes, name = 'chart.tgz') {
+  return openProject({ type: 'chart', input: bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes), name });
+}
+
+/** A kustomization no other one names as a resource (`../base`): the overlay to build first. */
+function topKustomization(files, dirs) {
+  const texts = dirs.map((d) => {
+    const file = KUSTOMIZATION_NAMES.map((n) => (d ? `${d}/${n}` : n)).find((p) => p in files);
+    const c = files[file];
+    return typeof c === 'string' ? c : new TextDecoder().decode(c);
+  });
+  const used = (d) => texts.some((t, i) => dirs[i] !== d && d && t.includes(d.split('/').pop()));
+  return dirs.find((d) => !used(d)) ?? dirs[0];
+}
+
+const PROJECT_KINDS = {
+  chart: ['Helm chart', 'Rendered as helm template renders it; findings name the template and values lines.'],
+  kustomization: ['Kustomization', 'Built as kubectl kustomize builds it; findings name the base and patch lines.'],
+  files: ['Files', 'Scanned as one scan (Namespaces, NetworkPolicies and Services seen across the files); pick a file to see its findings.'],
+};
+
+function openProject(p) {
+  project = p;
+  $('project').hidden = false;
+  [$('project-kind').textContent, $('project-hint').textContent] = PROJECT_KINDS[p.type];
+  $('project-name').textContent = p.name;
+  $('set-label').hidden = p.type !== 'chart';
+  $('kdir-label').hidden = p.type === 'chart';
+  if (p.type === 'kustomization') {
+    $('kdir-name').textContent = 'Kustomization';
+    $('kdir').innerHTML = p.dirs.map((d) => `<option value="${escapeHtml(d)}">${escapeHtml(d || '.')}</option>`).join('');
+    $('kdir').value = topKustomization(p.input, p.dirs);
+  }
+  if (p.type === 'files') {
+    // One scan of every file; the select shows one file and its findings.
+    p.report = new Engine().scanBatch(p.input);
+    const count = (path) => p.report.findings.filter((f) => f.path === path).length;
+    $('kdir-name').textContent = 'File';
+    $('kdir').innerHTML = p.input
+      .map(({ path }) => `<option value="${escapeHtml(path)}">${escapeHtml(path)} (${count(path)})</option>`)
+      .join('');
+    $('kdir').value = p.input.reduce((best, s) => (count(s.path) > count(best.path) ? s : best)).path;
+  }
+  input.readOnly = true;
+  kind.disabled = true;
+  kind.value = 'kubernetes';
+  run();
+  if (p.type === 'chart') return { type: p.type, name: p.name };
+  if (p.type === 'files') return { type: p.type, name: p.name, files: p.input.map((s) => s.path), shown: $('kdir').value };
+  return { type: p.type, name: p.name, dir: $('kdir').value };
+}
+
+function closeProject() {
+  project = null;
+  $('project').hidden = true;
+  input.readOnly = false;
+  kind.disabled = false;
+  load(EXAMPLES['privileged-pod']);
+}
+
+/**
+ * A finding of a chart's rendered template placed in helm template's output
+ * (the editor's text): the template's `# Source:` block (the finding's
+ * document), and in it the line of the pointer's last key (its value when the
+ * finding's span is as long as the value). Display only: the
+ * finding's own position is in the template's rendered text.
+ */
+function placeInOutput(text, f) {
+  const header = `# Source: ${f.path.replace(/ \(rendered\)$/, '')}\n`;
+  const starts = [];
+  for (let i = text.indexOf(header); i >= 0; i = text.indexOf(header, i + 1)) starts.push(i + header.length);
+  if (!starts.length) return null;
+  const blockStart = starts[Math.min(f.document, starts.length - 1)];
+  const blockEnd = text.indexOf('\n---\n', blockStart) < 0 ? text.length : text.indexOf('\n---\n', blockStart);
+  const block = text.slice(blockStart, blockEnd);
+  const key = (f.pointer ?? '').split('/').filter((s) => s && !/^\d+$/.test(s)).pop();
+  let at = 0;
+  let len = 0;
+  const m = key && new RegExp(`^(\\s*(?:- )?)${escapeRegExp(key)}:( *)([^\\n]*)`, 'm').exec(block);
+  if (m) {
+    // The value when the finding's span is as long as it (`privileged: true`), else the key.
+    const spanLength = f.end.offset - f.start.offset;
+    const value = m[3];
+    const onValue = value.length > 0 && spanLength === new TextEncoder().encode(value).length;
+    at = m.index + m[1].length + (onValue ? key.length + 1 + m[2].length : 0);
+    len = onValue ? value.length : key.length;
+  }
+  const offset = blockStart + at;
+  const line = text.slice(0, offset).split('\n').length;
+  const column = offset - text.lastIndexOf('\n', offset - 1);
+  const pos = (o) => ({ line, column: column + o, utf16Column: column + o, utf16Offset: offset + o });
+  return { ...f, start: { ...f.start, ...pos(0) }, end: { ...f.end, ...pos(len) } };
+}
+
+function runProject() {
+  const p = project;
+  let text;
+  let report;
+  try {
+    if (p.type === 'files') {
+      const shown = $('kdir').value;
+      text = p.input.find((s) => s.path === shown)?.text ?? '';
+      const { report: all } = p;
+      report = { ...all, findings: all.findings.filter((f) => f.path === shown) };
+    } else if (p.type === 'chart') {
+      const set = $('helm-set').value.trim();
+      const options = set ? { set: [set] } : {};
+      text = renderChart(p.input, options);
+      report = scanChart(p.input, options);
+    } else {
+      const dir = $('kdir').value;
+      text = buildKustomization(p.input, dir);
+      report = scanKustomization(p.input, dir);
+    }
+  } catch (e) {
+    input.value = '';
+    const where = e.path ? ` at ${e.path}${e.line ? `:${e.line}:${e.column}` : ''}` : '';
+    showError(`${e.name || 'Error'}${where}: ${e.message}`);
+    return;
+  }
+  input.value = text;
+  findings = report.findings.map((f) => (p.type === 'chart' ? placeInOutput(text, f) ?? f : f));
+  renderFindings(report);
+  renderEditor(text);
+  document.body.dataset.project = p.type;
+}
+
+/** Every file of a dropped folder (FileSystemEntry), by path under it. */
+async function readEntry(entry, out) {
+  if (entry.isFile) {
+    const file = await new Promise((resolve, reject) => entry.file(resolve, reject));
+    out[entry.fullPath.replace(/^\//, '')] = new Uint8Array(await file.arrayBuffer());
+    return;
+  }
+  const reader = entry.createReader();
+  for (;;) {
+    const batch = await new Promise((resolve, reject) => reader.readEntries(resolve, reject));
+    if (!batch.length) break;
+    for (const child of batch) await readEntry(child, out);
+  }
+}
+
+/** Open what was dropped or picked: one .tgz, or the files of a folder. */
+async function openDropped(dataTransfer) {
+  const entries = [...(dataTransfer.items ?? [])].map((i) => i.webkitGetAsEntry?.()).filter(Boolean);
+  if (entries.some((e) => e.isDirectory)) {
+    const files = {};
+    for (const e of entries) await readEntry(e, files);
+    return openFiles(files, entries[0].name);
+  }
+  return openPicked([...dataTransfer.files]);
+}
+
+async function openPicked(list) {
+  if (list.length === 1 && /\.(tgz|tar\.gz)$/i.test(list[0].name)) {
+    return openArchive(new Uint8Array(await list[0].arrayBuffer()), list[0].name);
+  }
+  const files = {};
+  for (const f of list) files[f.webkitRelativePath || f.name] = new Uint8Array(await f.arrayBuffer());
+  return openFiles(files, list[0]?.webkitRelativePath?.split('/')[0] || 'files');
+}
+
+function setUpDropping() {
+  const zone = $('dropzone');
+  let depth = 0;
+  document.addEventListener('dragenter', (e) => {
+    e.preventDefault();
+    depth += 1;
+    zone.hidden = false;
+  });
+  document.addEventListener('dragleave', () => {
+    depth = Math.max(0, depth - 1);
+    if (!depth) zone.hidden = true;
+  });
+  document.addEventListener('dragover', (e) => e.preventDefault());
+  document.addEventListener('drop', (e) => {
+    e.preventDefault();
+    depth = 0;
+    zone.hidden = true;
+    openDropped(e.dataTransfer).catch((err) => showError(`Error: ${err.message}`));
+  });
+  for (const id of ['open-folder', 'open-archive']) {
+    $(id).addEventListener('change', (e) => {
+      openPicked([...e.target.files]).catch((err) => showError(`Error: ${err.message}`));
+      e.target.value = '';
+    });
+  }
+  $('project-close').addEventListener('click', closeProject);
+  $('kdir').addEventListener('change', run);
+  $('helm-set').addEventListener('input', schedule);
+  // For scripts and tests: open files without a drag and drop.
+  window.stockadePlayground = { openFiles, openArchive, close: closeProject };
+}
+
 // --- scanning ---
 function run() {
+  if (project) {
+    runProject();
+    return;
+  }
+  delete document.body.dataset.project;
   const text = input.value;
   try {
     const options = { path: PATHS[kind.value], kind: kind.value };
@@ -419,7 +684,9 @@ async function main() {
   input.addEventListener('scroll', syncScroll);
   kind.addEventListener('change', run);
   $('example').addEventListener('change', (e) => {
-    if (EXAMPLES[e.target.value]) load(EXAMPLES[e.target.value]);
+    if (!EXAMPLES[e.target.value]) return;
+    if (project) closeProject();
+    load(EXAMPLES[e.target.value]);
   });
   $('findings').addEventListener('click', (e) => {
     const li = e.target.closest('li[data-index]');
@@ -434,6 +701,7 @@ async function main() {
     const state = readHash();
     if (state && (state.text !== input.value || state.kind !== kind.value || state.policy !== policy.value)) load(state);
   });
+  setUpDropping();
   load(readHash() ?? EXAMPLES['dockerfile-root']);
   document.body.dataset.ready = 'true';
 }

@@ -1,6 +1,7 @@
 //! WebAssembly bindings (wasm-bindgen): `scan`, `Engine` (with policies), `rules`,
 //! `explain`, `verifySuite`, `kyvernoTest`, `netpolConnectivity`, `netpolExplain`,
-//! `netpolDiff`: the same API as the Node addon. Every behaviour lives in the
+//! `netpolDiff`, `renderChart`, `scanChart`, `buildKustomization`,
+//! `scanKustomization`: the same API as the Node addon. Every behaviour lives in the
 //! `stockade` crate; this module converts only: options are read into, and
 //! results built from, the shapes of `stockade::wire` (shared with the Node addon;
 //! `src/types.d.ts` is generated from them). Positions carry UTF-16 columns and
@@ -45,6 +46,19 @@ extern "C" {
 
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = include_str!("types.d.ts");
+
+// `VERSION`, as the Node addon exports it: a constant in a module snippet
+// (`version.mjs`, written from `stockade::VERSION` by `cargo run -p stockade-dts`).
+#[wasm_bindgen(module = "/src/version.mjs")]
+#[allow(dead_code)]
+extern "C" {
+    #[wasm_bindgen(reexport, skip_typescript, js_name = VERSION)]
+    fn version_constant();
+}
+
+#[wasm_bindgen(typescript_custom_section)]
+const VERSION_TYPE: &'static str =
+    "/** The version of the Stockade engine. */\nexport const VERSION: string;\n";
 
 /// A wire value as JavaScript (through its JSON, as the Node addon does).
 fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, JsValue> {
@@ -236,6 +250,40 @@ impl Engine {
         report(r, std::slice::from_ref(&source))
     }
 
+    /// Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
+    /// does and scan the manifests; findings name the template and values lines.
+    #[wasm_bindgen(js_name = scanChart, unchecked_return_type = "Report")]
+    pub fn scan_chart(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FileMap | Uint8Array")] chart: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "ChartOptions | null")] options: Option<
+            JsValue,
+        >,
+    ) -> Result<JsValue, JsValue> {
+        let o: wire::ChartOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+        let (r, sources) = self.inner.scan_chart_input_keeping_sources(
+            chart_input(&chart)?,
+            &o.helm_options(),
+            "",
+        );
+        report(r, &sources)
+    }
+
+    /// Build the kustomization in folder `dir` (default the root) of `files` as
+    /// `kubectl kustomize` does and scan the output; findings name the base and
+    /// patch lines. A build error is the report's error.
+    #[wasm_bindgen(js_name = scanKustomization, unchecked_return_type = "Report")]
+    pub fn scan_kustomization(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "FileMap")] files: JsValue,
+        dir: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        let (r, sources) = self
+            .inner
+            .scan_kustomization_keeping_sources(&file_map(&files)?, dir.as_deref().unwrap_or("."));
+        report(r, &sources)
+    }
+
     /// Scan several texts into one report.
     #[wasm_bindgen(js_name = scanBatch, unchecked_return_type = "Report")]
     pub fn scan_batch(
@@ -247,6 +295,97 @@ impl Engine {
         let r = self.inner.scan_sources(&sources, kind_arg(kind)?);
         report(r, &sources)
     }
+}
+
+/// A `FileMap`: an object of path → string or `Uint8Array`.
+fn file_map(value: &JsValue) -> Result<stockade::kustomize::FileMap, JsValue> {
+    if !value.is_object() || value.is_instance_of::<js_sys::Uint8Array>() {
+        return Err(js_error(&wire::argument_error(
+            "files must be an object of path → string or Uint8Array".to_string(),
+        )));
+    }
+    let mut files = Vec::new();
+    for entry in js_sys::Object::entries(value.unchecked_ref()).iter() {
+        let pair: js_sys::Array = entry.unchecked_into();
+        let path = pair.get(0).as_string().unwrap_or_default();
+        let contents = pair.get(1);
+        let bytes = if let Some(text) = contents.as_string() {
+            text.into_bytes()
+        } else if contents.is_instance_of::<js_sys::Uint8Array>() {
+            js_sys::Uint8Array::new(&contents).to_vec()
+        } else {
+            return Err(js_error(&wire::argument_error(format!(
+                "{path}: a file's contents must be a string or a Uint8Array"
+            ))));
+        };
+        files.push((path, bytes));
+    }
+    Ok(stockade::kustomize::file_map(files))
+}
+
+/// A chart: the bytes of a `.tgz` (`Uint8Array`) or a `FileMap` of its folder.
+fn chart_input(value: &JsValue) -> Result<stockade::helm::ChartInput, JsValue> {
+    if value.is_instance_of::<js_sys::Uint8Array>() {
+        return Ok(stockade::helm::ChartInput::Archive(
+            js_sys::Uint8Array::new(value).to_vec(),
+        ));
+    }
+    Ok(stockade::helm::ChartInput::Files(
+        file_map(value)?.into_iter().collect(),
+    ))
+}
+
+/// What `helm template` prints for a chart (its folder's files, or a `.tgz`),
+/// with `helm template`'s flags as `options`. A template error throws with
+/// Helm's message, located at its template line.
+#[wasm_bindgen(js_name = renderChart)]
+pub fn render_chart(
+    #[wasm_bindgen(unchecked_param_type = "FileMap | Uint8Array")] chart: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ChartOptions | null")] options: Option<JsValue>,
+) -> Result<String, JsValue> {
+    let o: wire::ChartOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+    stockade::helm::render_chart_input(chart_input(&chart)?, &o.helm_options())
+        .map_err(|e| js_error(&e))
+}
+
+/// Render and scan a Helm chart (see `renderChart`); `options.config` as for `scan`.
+#[wasm_bindgen(js_name = scanChart, unchecked_return_type = "Report")]
+pub fn scan_chart(
+    #[wasm_bindgen(unchecked_param_type = "FileMap | Uint8Array")] chart: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "ChartOptions | null")] options: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let mut o: wire::ChartOptions = self::options(options.unwrap_or(JsValue::NULL))?;
+    let engine = engine_from(o.config.take())?;
+    let (r, sources) =
+        engine.scan_chart_input_keeping_sources(chart_input(&chart)?, &o.helm_options(), "");
+    report(r, &sources)
+}
+
+/// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+/// (default the root) of `files`. A build error throws, located in the file it
+/// concerns.
+#[wasm_bindgen(js_name = buildKustomization)]
+pub fn build_kustomization(
+    #[wasm_bindgen(unchecked_param_type = "FileMap")] files: JsValue,
+    dir: Option<String>,
+) -> Result<String, JsValue> {
+    stockade::kustomize::build_text(&file_map(&files)?, dir.as_deref().unwrap_or("."))
+        .map_err(|e| js_error(&e))
+}
+
+/// Build and scan a kustomization (see `buildKustomization`); `config` as for `scan`.
+#[wasm_bindgen(js_name = scanKustomization, unchecked_return_type = "Report")]
+pub fn scan_kustomization(
+    #[wasm_bindgen(unchecked_param_type = "FileMap")] files: JsValue,
+    dir: Option<String>,
+    #[wasm_bindgen(unchecked_optional_param_type = "string | Record<string, unknown> | null")]
+    config: Option<JsValue>,
+) -> Result<JsValue, JsValue> {
+    let config: Option<wire::ConfigInput> =
+        serde_wasm_bindgen::from_value(config.unwrap_or(JsValue::NULL)).map_err(JsValue::from)?;
+    let (r, sources) = engine_from(config)?
+        .scan_kustomization_keeping_sources(&file_map(&files)?, dir.as_deref().unwrap_or("."));
+    report(r, &sources)
 }
 
 /// Scan one text.

@@ -294,6 +294,53 @@ export interface FilesOptions {
   /** Every test and case in `text`, as `gator verify -v`. */
   verbose?: boolean | null
 }
+/**
+ * Files by path (relative to one root, `/`-separated): texts, or bytes
+ * (`Uint8Array`, a Node `Buffer`) for binary files.
+ */
+export type FileMap = Record<string, string | Uint8Array>
+/**
+ * How `renderChart` and `scanChart` render a Helm chart: `helm template`'s
+ * flags. Every field is optional; Helm's defaults apply.
+ */
+export interface ChartOptions {
+  /**
+   * Values files (`-f/--values`), in order after the chart's `values.yaml`;
+   * `path` names the file in origins and errors.
+   */
+  values?: Array<SourceText> | null
+  /** `--set` (`a.b=c,d[0]=e`, Helm's syntax), in order. */
+  set?: Array<string> | null
+  /** `--set-string`, in order. */
+  setString?: Array<string> | null
+  /** `--set-json` (`key=<json>`), in order. */
+  setJson?: Array<string> | null
+  /** `--set-file` (`key=path`), in order; the contents are `setFileContents[path]`. */
+  setFile?: Array<string> | null
+  /** The contents of the files `setFile` names, by path (nothing is read from disk). */
+  setFileContents?: Record<string, string> | null
+  /** `--release-name` (`release-name` by default). */
+  releaseName?: string | null
+  /** `--namespace` (`default` by default). */
+  namespace?: string | null
+  /** `--kube-version` for `.Capabilities.KubeVersion` (`1.31`, `v1.31.0`). */
+  kubeVersion?: string | null
+  /** `--api-versions` added to `.Capabilities.APIVersions`. */
+  apiVersions?: Array<string> | null
+  /** `--show-only`: only the manifests of these templates (`templates/x.yaml`, globs). */
+  showOnly?: Array<string> | null
+  /** `--include-crds`: print the chart's CRDs too (`renderChart`). */
+  includeCrds?: boolean | null
+  /** `--skip-tests`: leave out test hooks. */
+  skipTests?: boolean | null
+  /** Render as Helm 3.21 does instead of Helm 4. */
+  helm3?: boolean | null
+  /**
+   * The text of a `stockade.yaml` (YAML or JSON) or the configuration as an
+   * object (`scanChart` only; an `Engine` has its own).
+   */
+  config?: string | Record<string, unknown> | null
+}
 /** `gator verify` results: `ok` when every suite, test and case passed. */
 export interface Verification {
   /** Whether every suite, test and case passed. */

@@ -5,10 +5,10 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
@@ -214,4 +214,93 @@ test('the Gatekeeper, Kyverno and connectivity examples', async () => {
       'shop/web[Deployment] => shop/db[Deployment] : TCP 5432\n',
   );
   await page.screenshot({ path: join(outDir, 'playground-connectivity.png') });
+});
+
+const DATA = join(root, '..', 'testdata', 'bindings');
+/** Every file under `dir` as text, by `/`-separated path under `prefix`. */
+function readTree(dir, prefix = '') {
+  const out = {};
+  const walk = (d) => {
+    for (const name of readdirSync(d)) {
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else out[prefix + relative(dir, path).split(sep).join('/')] = readFileSync(path, 'utf8');
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+test('a dropped chart folder, chart .tgz and kustomization are rendered and scanned', async () => {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+
+  // A chart folder, as a folder drop gives it (under its own name), through the page's API.
+  const opened = await page.evaluate((files) => window.stockadePlayground.openFiles(files, 'web'), readTree(join(DATA, 'chart'), 'web/'));
+  assert.deepEqual(opened, { type: 'chart', name: 'web' });
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  assert.ok((await page.inputValue('#input')).startsWith('---\n# Source: web/templates/service.yaml\n'));
+  const chartFinding = page.locator('#findings li:has(.rule:text-is("PSS001"))').first();
+  assert.match(await chartFinding.textContent(), /from .*web\/values\.yaml:6 value/);
+  assert.match(await chartFinding.textContent(), /web\/templates\/deployment\.yaml:\d+ template/);
+  await chartFinding.click();
+  const selected = await page.evaluate(() => {
+    const t = document.querySelector('#input');
+    return t.value.slice(t.selectionStart, t.selectionEnd);
+  });
+  assert.equal(selected, 'true'); // `privileged: true`: the value the finding is about
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'playground-chart.png') });
+
+  // --set re-renders: the privileged value overridden, the finding gone.
+  await page.fill('#helm-set', 'securityContext.privileged=false');
+  await page.waitForFunction(() => ![...document.querySelectorAll('#findings .rule')].some((e) => e.textContent === 'PSS001'));
+  await page.fill('#helm-set', '');
+
+  // A chart .tgz dropped on the page (a real drop event with a DataTransfer).
+  const tgz = [...readFileSync(join(DATA, 'chart.tgz'))];
+  await page.evaluate((bytes) => {
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(bytes)], 'web-0.1.0.tgz', { type: 'application/gzip' }));
+    document.querySelector('main').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+  }, tgz);
+  await page.waitForFunction(() => document.querySelector('#project-name').textContent === 'web-0.1.0.tgz');
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+
+  // A template error: Helm's message at its template line.
+  await page.evaluate((files) => window.stockadePlayground.openFiles(files, 'broken'), readTree(join(DATA, 'chart-bad')));
+  await page.waitForFunction(() => /image\.tag is required/.test(document.querySelector('#errors').textContent));
+  assert.match(await page.textContent('#errors'), /broken\/templates\/pod\.yaml:8:\d+/);
+
+  // A base and an overlay: the overlay is built; the finding names the patch line.
+  const kust = await page.evaluate((files) => window.stockadePlayground.openFiles(files, 'kustomize'), readTree(join(DATA, 'kustomize')));
+  assert.deepEqual(kust, { type: 'kustomization', name: 'kustomize', dir: 'overlay' });
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  assert.match(await page.inputValue('#input'), /name: prod-api\n/);
+  const patchFinding = page.locator('#findings li:has(.rule:text-is("PSS001"))').first();
+  assert.match(await patchFinding.textContent(), /overlay\/privileged\.yaml:11 patch/);
+  await patchFinding.click();
+  await page.screenshot({ path: join(outDir, 'playground-kustomization.png') });
+
+  // Plain files (no chart, no kustomization): one scan, one file shown at a time.
+  const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: shell\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n';
+  const plain = await page.evaluate(
+    (files) => window.stockadePlayground.openFiles(files, 'repo'),
+    { 'repo/Dockerfile': BAD, 'repo/k8s/pod.yaml': POD, 'repo/README.md': '# not scanned\n' },
+  );
+  assert.equal(plain.type, 'files');
+  assert.deepEqual(plain.files, ['Dockerfile', 'k8s/pod.yaml']);
+  await page.selectOption('#kdir', 'k8s/pod.yaml');
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  assert.equal(await page.inputValue('#input'), POD);
+  await page.selectOption('#kdir', 'Dockerfile');
+  await page.waitForSelector('#findings .rule:text-is("DF0005")');
+  assert.equal(await page.inputValue('#input'), BAD);
+
+  await page.click('#project-close');
+  assert.equal(await page.isHidden('#project'), true);
+  assert.deepEqual(problems, []);
 });

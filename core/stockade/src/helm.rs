@@ -86,9 +86,11 @@ pub fn load_chart(files: ChartInput, display_root: &str) -> Result<Chart, ScanEr
         ChartInput::Archive(bytes) => Chart::from_archive(&bytes, &limits),
     };
     loaded.map_err(|e| {
-        let path = match &e.file {
-            Some(f) => format!("{display_root}/{f}"),
-            None => display_root.to_string(),
+        let path = match (&e.file, display_root) {
+            (Some(f), "") => f.clone(),
+            (Some(f), root) => format!("{root}/{f}"),
+            (None, "") => "Chart.yaml".to_string(),
+            (None, root) => root.to_string(),
         };
         let kind = if e.kind.is_limit() {
             crate::ErrorKind::Limit
@@ -108,15 +110,37 @@ pub enum ChartInput {
     Archive(Vec<u8>),
 }
 
+/// What `helm template` prints for a chart given as files or `.tgz` bytes
+/// (what the bindings' `render_chart` returns), or the error Helm stops at,
+/// located in the template (or values file) and line it names; paths are
+/// shown under the chart's name, as Helm shows them.
+pub fn render_chart_input(input: ChartInput, options: &HelmOptions) -> Result<String, ScanError> {
+    let chart = load_chart(input, "")?;
+    template(&chart, options).map_err(|(_, e)| fatal_error(&chart, &e, chart.name()))
+}
+
 impl Engine {
     /// Render a chart and scan every rendered manifest as one scan; templates
     /// that fail are located errors in the report, the rest is scanned.
     pub fn scan_chart(&self, chart: &Chart, options: &HelmOptions, display_root: &str) -> Report {
+        self.scan_chart_keeping_sources(chart, options, display_root)
+            .0
+    }
+
+    /// [`Engine::scan_chart`], also returning the rendered sources the
+    /// findings point into (for positions in UTF-16, as the JavaScript
+    /// bindings give them).
+    pub fn scan_chart_keeping_sources(
+        &self,
+        chart: &Chart,
+        options: &HelmOptions,
+        display_root: &str,
+    ) -> (Report, Vec<Source>) {
         let rendered = chart_sources(chart, options, display_root);
         let mut report = self.scan_sources(&rendered.sources, Some(Kind::Kubernetes));
         report.errors.extend(rendered.errors);
         report.sort();
-        report
+        (report, rendered.sources)
     }
 
     /// [`Engine::scan_chart`] of a chart given as files or `.tgz` bytes.
@@ -126,12 +150,26 @@ impl Engine {
         options: &HelmOptions,
         display_root: &str,
     ) -> Report {
+        self.scan_chart_input_keeping_sources(input, options, display_root)
+            .0
+    }
+
+    /// [`Engine::scan_chart_input`] with the rendered sources (see
+    /// [`Engine::scan_chart_keeping_sources`]); what the bindings' `scan_chart`
+    /// calls.
+    pub fn scan_chart_input_keeping_sources(
+        &self,
+        input: ChartInput,
+        options: &HelmOptions,
+        display_root: &str,
+    ) -> (Report, Vec<Source>) {
         match load_chart(input, display_root) {
-            Ok(chart) => self.scan_chart(&chart, options, display_root),
+            Ok(chart) => self.scan_chart_keeping_sources(&chart, options, display_root),
             Err(e) => {
                 let mut report = self.scan_sources(&[], None);
+                report.summary.files = 1;
                 report.errors.push(e);
-                report
+                (report, Vec::new())
             }
         }
     }

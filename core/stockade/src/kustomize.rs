@@ -128,6 +128,66 @@ impl Engine {
     }
 }
 
+/// A map of file names to contents as the bindings are given it (paths
+/// relative to one root, `./` and `..` resolved lexically; a path that leaves
+/// the root is dropped, as kustomize's load restriction would refuse it).
+pub fn file_map<I, B>(files: I) -> FileMap
+where
+    I: IntoIterator<Item = (String, B)>,
+    B: Into<Vec<u8>>,
+{
+    files
+        .into_iter()
+        .filter_map(|(p, t)| Some((join_path("", &p)?, t.into())))
+        .collect()
+}
+
+/// The folder of a bindings' `dir` argument (`.` is the root).
+fn root_dir(dir: &str) -> String {
+    join_path("", dir).unwrap_or_default()
+}
+
+/// A build error of folder `dir` of a file map (the root shown as `.`).
+fn file_map_error(e: &KustomizeError, dir: &str) -> ScanError {
+    to_scan_error(e, if dir.is_empty() { "." } else { dir })
+}
+
+/// What `kubectl kustomize DIR` prints for the kustomization in folder `dir`
+/// of `files` (what the bindings' `build_kustomization` returns), or the build
+/// error, located in the kustomization or file it concerns.
+pub fn build_text(files: &FileMap, dir: &str) -> Result<String, ScanError> {
+    let dir = root_dir(dir);
+    build(files, &dir, &Options::default())
+        .map(|b| b.to_yaml())
+        .map_err(|e| file_map_error(&e, &dir))
+}
+
+impl Engine {
+    /// [`Engine::scan_kustomization`] of `files` given as the bindings give
+    /// them ([`file_map`]; `dir` `.` is the root), also returning the built
+    /// source the findings point into (for UTF-16 positions).
+    pub fn scan_kustomization_keeping_sources(
+        &self,
+        files: &FileMap,
+        dir: &str,
+    ) -> (Report, Vec<Source>) {
+        let dir = root_dir(dir);
+        match render(files, &dir, &Options::default()) {
+            Ok(source) => {
+                let scan = self.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
+                let report = scan.scan_source(&source, Some(Kind::Kubernetes));
+                (report, vec![source])
+            }
+            Err(e) => {
+                let mut report = Report::default();
+                report.summary.files = 1;
+                report.errors.push(file_map_error(&e, &dir));
+                (report, Vec::new())
+            }
+        }
+    }
+}
+
 /// What the bindings call: a map of file names to texts (as JavaScript and
 /// Python give them) built in folder `dir` and scanned; the report in the wire
 /// shape, positioned in the built text (UTF-16 columns included).
@@ -136,22 +196,7 @@ pub fn scan_kustomization_texts(
     files: &std::collections::BTreeMap<String, String>,
     dir: &str,
 ) -> crate::wire::Report {
-    let map: FileMap = files
-        .iter()
-        .filter_map(|(p, t)| Some((join_path("", p)?, t.clone().into_bytes())))
-        .collect();
-    let dir = join_path("", dir).unwrap_or_default();
-    match render(&map, &dir, &Options::default()) {
-        Ok(source) => {
-            let scan = engine.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
-            let report = scan.scan_source(&source, Some(Kind::Kubernetes));
-            crate::wire::Report::new(report, std::slice::from_ref(&source))
-        }
-        Err(e) => {
-            let mut report = Report::default();
-            report.summary.files = 1;
-            report.errors.push(to_scan_error(&e, &dir));
-            crate::wire::Report::new(report, &[])
-        }
-    }
+    let map = file_map(files.iter().map(|(p, t)| (p.clone(), t.clone())));
+    let (report, sources) = engine.scan_kustomization_keeping_sources(&map, dir);
+    crate::wire::Report::new(report, &sources)
 }

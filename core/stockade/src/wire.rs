@@ -703,6 +703,86 @@ wire_struct! {
     }
 }
 
+wire_struct! {
+    /// How `renderChart` and `scanChart` render a Helm chart: `helm template`'s
+    /// flags. Every field is optional; Helm's defaults apply.
+    #[wire(options)]
+    pub struct ChartOptions {
+        /// Values files (`-f/--values`), in order after the chart's `values.yaml`;
+        /// `path` names the file in origins and errors.
+        pub values: Option<Vec<SourceText>>,
+        /// `--set` (`a.b=c,d[0]=e`, Helm's syntax), in order.
+        pub set: Option<Vec<String>>,
+        /// `--set-string`, in order.
+        pub set_string: Option<Vec<String>>,
+        /// `--set-json` (`key=<json>`), in order.
+        pub set_json: Option<Vec<String>>,
+        /// `--set-file` (`key=path`), in order; the contents are `setFileContents[path]`.
+        pub set_file: Option<Vec<String>>,
+        /// The contents of the files `setFile` names, by path (nothing is read from disk).
+        pub set_file_contents: Option<BTreeMap<String, String>>,
+        /// `--release-name` (`release-name` by default).
+        pub release_name: Option<String>,
+        /// `--namespace` (`default` by default).
+        pub namespace: Option<String>,
+        /// `--kube-version` for `.Capabilities.KubeVersion` (`1.31`, `v1.31.0`).
+        pub kube_version: Option<String>,
+        /// `--api-versions` added to `.Capabilities.APIVersions`.
+        pub api_versions: Option<Vec<String>>,
+        /// `--show-only`: only the manifests of these templates (`templates/x.yaml`, globs).
+        pub show_only: Option<Vec<String>>,
+        /// `--include-crds`: print the chart's CRDs too (`renderChart`).
+        pub include_crds: Option<bool>,
+        /// `--skip-tests`: leave out test hooks.
+        pub skip_tests: Option<bool>,
+        /// Render as Helm 3.21 does instead of Helm 4.
+        pub helm3: Option<bool>,
+        /// The text of a `stockade.yaml` (YAML or JSON) or the configuration as an
+        /// object (`scanChart` only; an `Engine` has its own).
+        pub config: Option<ConfigInput>,
+    }
+}
+
+impl ChartOptions {
+    /// The options as the Helm renderer takes them.
+    pub fn helm_options(self) -> crate::helm::HelmOptions {
+        let defaults = crate::helm::HelmOptions::default();
+        crate::helm::HelmOptions {
+            values_files: self
+                .values
+                .unwrap_or_default()
+                .into_iter()
+                .map(|v| crate::helm::ValuesFile {
+                    name: v.path,
+                    text: v.text,
+                })
+                .collect(),
+            set: self.set.unwrap_or_default(),
+            set_string: self.set_string.unwrap_or_default(),
+            set_json: self.set_json.unwrap_or_default(),
+            set_file: self.set_file.unwrap_or_default(),
+            set_file_contents: self
+                .set_file_contents
+                .unwrap_or_default()
+                .into_iter()
+                .collect(),
+            release_name: self.release_name.unwrap_or(defaults.release_name),
+            namespace: self.namespace.unwrap_or(defaults.namespace),
+            kube_version: self.kube_version,
+            api_versions: self.api_versions.unwrap_or_default(),
+            show_only: self.show_only.unwrap_or_default(),
+            include_crds: self.include_crds.unwrap_or(false),
+            skip_tests: self.skip_tests.unwrap_or(false),
+            helm_line: if self.helm3.unwrap_or(false) {
+                crate::helm::HelmLine::V3
+            } else {
+                defaults.helm_line
+            },
+            ..defaults
+        }
+    }
+}
+
 /// The output formats of `netpolConnectivity` and `netpolDiff`.
 pub const CONN_FORMATS: [&str; 5] = ["text", "json", "csv", "md", "dot"];
 
@@ -1047,12 +1127,12 @@ pub mod ts {
     use std::fmt::Write as _;
 
     use super::{
-        ConnPeer, Connection, Connectivity, ConnectivityChange, ConnectivityDiff, EngineOptions,
-        ErrorInfo, FilesOptions, Finding, Fix, FixEdit, KyvernoTestRow, KyvernoTestRun,
-        NetpolExplanation, NetpolPolicyExplanation, NetpolRuleExplanation, NetpolSideExplanation,
-        Origin, Position, Report, RuleInfo, ScanOptions, SeverityCounts, Skipped, SourceText,
-        Summary, Suppression, Verification, VerifyCase, VerifySuite, VerifyTest, BASE_ERROR_CLASS,
-        CONN_FORMATS, ERROR_CLASSES,
+        ChartOptions, ConnPeer, Connection, Connectivity, ConnectivityChange, ConnectivityDiff,
+        EngineOptions, ErrorInfo, FilesOptions, Finding, Fix, FixEdit, KyvernoTestRow,
+        KyvernoTestRun, NetpolExplanation, NetpolPolicyExplanation, NetpolRuleExplanation,
+        NetpolSideExplanation, Origin, Position, Report, RuleInfo, ScanOptions, SeverityCounts,
+        Skipped, SourceText, Summary, Suppression, Verification, VerifyCase, VerifySuite,
+        VerifyTest, BASE_ERROR_CLASS, CONN_FORMATS, ERROR_CLASSES,
     };
 
     /// How a struct is serialised, and so how its optional fields are declared.
@@ -1436,6 +1516,15 @@ pub mod ts {
             SourceText::declaration(),
             EngineOptions::declaration(),
             FilesOptions::declaration(),
+            Declaration::alias(
+                "FileMap",
+                &[
+                    " Files by path (relative to one root, `/`-separated): texts, or bytes",
+                    " (`Uint8Array`, a Node `Buffer`) for binary files.",
+                ],
+                "Record<string, string | Uint8Array>".to_string(),
+            ),
+            ChartOptions::declaration(),
             Verification::declaration(),
             VerifySuite::declaration(),
             VerifyTest::declaration(),
