@@ -25,7 +25,7 @@ mod shared_dir;
 use shared_dir::read_tree;
 
 /// Renders that fail, with why: `(chart, values, text the error contains, reason)`.
-/// Helm fails the same way on the first two; the last waits on Sprig.
+/// Helm fails the same way on both.
 const KNOWN: &[(&str, &str, &str, &str)] = &[
     (
         "external-dns",
@@ -38,12 +38,6 @@ const KNOWN: &[(&str, &str, &str, &str)] = &[
         "default",
         "'image.repository' must be set",
         "Helm fails too: the chart requires image.repository (ci/ sets it)",
-    ),
-    (
-        "argo-cd",
-        "ha-",
-        "masterGroupName",
-        "Sprig: regexMatch rejects Go's `[\\w-\\.]` (a `-` after a class escape is literal in RE2)",
     ),
 ];
 
