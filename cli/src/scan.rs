@@ -116,8 +116,12 @@ pub fn scan_all(
         Loaded::Skipped => None,
         Loaded::Chart(sources, errors) => {
             let mut report = errors.clone();
-            for source in sources {
-                report.merge(engine.scan_source(source, Some(Kind::Kubernetes)));
+            // A chart renders to many sources: those are scanned in parallel too
+            // (merged in order, so the report does not depend on the threads).
+            for one in parallel(sources, threads, |source| {
+                engine.scan_source(source, Some(Kind::Kubernetes))
+            }) {
+                report.merge(one);
             }
             Some(report)
         }

@@ -151,12 +151,14 @@ fn cap_findings(
 }
 
 /// Check one source of a known kind: every active pack in turn, the Kubernetes
-/// stream parsed once for all of them.
+/// stream parsed once for all of them (or the one the scan's pre-pass parsed
+/// from this text, `parsed`).
 pub(crate) fn scan_source(
     config: &Config,
     packs: &[std::sync::Arc<dyn Pack>],
     source: &Source,
     kind: Kind,
+    parsed: Option<&crate::yaml::Stream>,
 ) -> Report {
     let mut ctx = Context::new(config.settings());
     let active = || packs.iter().filter(|p| p.is_active());
@@ -178,8 +180,15 @@ pub(crate) fn scan_source(
             }
         }
         Kind::Kubernetes => {
-            let stream = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
-            let manifest = Manifest::new(source, &stream);
+            let own;
+            let stream = match parsed {
+                Some(stream) => stream,
+                None => {
+                    own = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
+                    &own
+                }
+            };
+            let manifest = Manifest::new(source, stream);
             for pack in active() {
                 pack.check(Input::Manifest(&manifest), &mut ctx);
             }

@@ -108,6 +108,7 @@ pub use stockade_yaml as yaml;
 
 use stockade_source::{finding, rule, suppress};
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
 
@@ -210,6 +211,10 @@ pub struct Engine {
     /// Said once in every report's summary: policy rules outside the supported
     /// subset ([`unsupported_notices`]).
     notices: Vec<String>,
+    /// The Kubernetes sources [`Engine::for_scan`] parsed, by path, with the
+    /// text they were parsed from: scanning one of them again reuses its
+    /// stream instead of parsing it a second time.
+    parsed: Arc<HashMap<String, (String, Arc<yaml::Stream>)>>,
 }
 
 impl Default for Engine {
@@ -235,6 +240,7 @@ impl Engine {
                 Arc::new(kyverno::KyvernoPack::default()),
             ],
             notices: Vec::new(),
+            parsed: Arc::default(),
         }
     }
 
@@ -302,10 +308,10 @@ impl Engine {
             return engine;
         }
         let limits = engine::yaml_limits(&self.config);
-        let streams: Vec<yaml::Stream> = kube
-            .iter()
-            .map(|source| yaml::parse_stream(source.text(), &limits))
-            .collect();
+        let streams: Vec<Arc<yaml::Stream>> =
+            parallel::map(&kube, parallel::default_threads(), |source| {
+                Arc::new(yaml::parse_stream(source.text(), &limits))
+            });
         let manifests: Vec<pack::Manifest<'_>> = kube
             .iter()
             .zip(&streams)
@@ -319,7 +325,24 @@ impl Engine {
                 *slot = prepared;
             }
         }
+        drop(manifests);
+        let mut parsed = HashMap::with_capacity(kube.len());
+        for (source, stream) in kube.iter().zip(streams) {
+            parsed
+                .entry(source.path().to_string())
+                .or_insert_with(|| (source.text().to_string(), stream));
+        }
+        engine.parsed = Arc::new(parsed);
         engine
+    }
+
+    /// The stream [`Engine::for_scan`] parsed for `source`, when it parsed
+    /// this very text.
+    fn parsed(&self, source: &Source) -> Option<&yaml::Stream> {
+        self.parsed
+            .get(source.path())
+            .filter(|(text, _)| text == source.text())
+            .map(|(_, stream)| &**stream)
     }
 
     /// Scan several sources as one scan (see [`Engine::for_scan`]) into one
@@ -447,7 +470,13 @@ impl Engine {
                 self.oversized(source.path(), source.text().len(), false)
             }
             Some(kind) => {
-                let mut report = engine::scan_source(&self.config, &self.packs, source, kind);
+                let mut report = engine::scan_source(
+                    &self.config,
+                    &self.packs,
+                    source,
+                    kind,
+                    self.parsed(source),
+                );
                 report.summary.notices.extend(self.notices.iter().cloned());
                 report
                     .summary
