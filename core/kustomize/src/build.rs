@@ -297,6 +297,22 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
     })
 }
 
+/// The id of a resource a validator changed (`before` → `after`), if any.
+fn changed_resource(before: &[Resource], after: &[Resource]) -> Option<String> {
+    if before.len() != after.len() {
+        return Some(format!(
+            "lists have different number of entries: {} and {}",
+            before.len(),
+            after.len()
+        ));
+    }
+    before
+        .iter()
+        .zip(after)
+        .find(|(a, b)| a.node != b.node)
+        .map(|(a, _)| format!("nodes unequal: {}", a.id()))
+}
+
 fn strings(n: Option<&KNode>) -> Vec<String> {
     n.and_then(KNode::as_seq)
         .map(|s| s.iter().filter_map(KNode::scalar_text).collect())
@@ -742,16 +758,6 @@ impl Builder<'_> {
                 });
             }
         }
-        for unsupported in ["validators"] {
-            if k.get(unsupported)
-                .is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null())
-            {
-                return Err(KustomizeError::Unsupported {
-                    path: kpath.clone(),
-                    message: format!("`{unsupported}` is not supported by this build yet"),
-                });
-            }
-        }
         if self.stack.len() == 1 {
             let meta = strings(k.get("buildMetadata"));
             self.origin_annotations = meta.iter().any(|m| m == "originAnnotations");
@@ -858,6 +864,7 @@ impl Builder<'_> {
         if let Some(list) = k.get("generators").and_then(KNode::as_seq) {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    external_plugin(&kpath, &conf)?;
                     let gkind = match conf.get_str("kind") {
                         Some("ConfigMapGenerator") => "ConfigMap",
                         Some("SecretGenerator") => "Secret",
@@ -945,6 +952,24 @@ impl Builder<'_> {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
                     self.run_builtin(dir, &kpath, kid, &conf, &mut ra)?;
+                }
+            }
+        }
+        // validators: kustomize runs each (only built-in transformer
+        // configurations load without plugins) on the resources and fails when
+        // it wrote any node, even with the value it had (Go compares the node
+        // trees, positions included); one that touches nothing changes nothing.
+        if let Some(list) = k.get("validators").and_then(KNode::as_seq) {
+            for entry in list {
+                for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    let mut trial = ra.clone();
+                    self.run_builtin(dir, &kpath, kid, &conf, &mut trial)?;
+                    if let Some(r) = changed_resource(&ra, &trial) {
+                        return Err(KustomizeError::invalid(
+                            &kpath,
+                            format!("validator shouldn't modify the resource map: {r}"),
+                        ));
+                    }
                 }
             }
         }
@@ -1162,53 +1187,14 @@ impl Builder<'_> {
         }
         if let Some(list) = k.get("replicas").and_then(KNode::as_seq) {
             for rep in list {
-                let name = rep
-                    .get("name")
-                    .and_then(KNode::scalar_text)
-                    .unwrap_or_default();
-                let Some(count) = rep.get("count") else {
-                    continue;
-                };
                 let by = (at(Some(rep)), OriginRole::Transformer);
-                for r in ra.iter_mut() {
-                    if r.name() != name && !r.names.iter().any(|(_, n)| *n == name) {
-                        continue;
-                    }
-                    let mut v = count.clone();
-                    v.mark(by);
-                    let v2 = v.clone();
-                    transform::apply_specs(
-                        &mut r.node,
-                        cfg.specs("replicas"),
-                        &move || v2.clone(),
-                        Some(by),
-                        &mut |n| {
-                            let base = n.base;
-                            *n = v.clone();
-                            n.base = base;
-                        },
-                    );
-                }
+                set_replicas(ra, rep, cfg.specs("replicas"), by, kpath)?;
             }
         }
         if let Some(list) = k.get("images").and_then(KNode::as_seq) {
             let rules: Vec<(ImageRule, By)> = list
                 .iter()
-                .map(|i| {
-                    (
-                        ImageRule {
-                            name: i
-                                .get("name")
-                                .and_then(KNode::scalar_text)
-                                .unwrap_or_default(),
-                            new_name: i.get("newName").and_then(KNode::scalar_text),
-                            new_tag: i.get("newTag").and_then(KNode::scalar_text),
-                            digest: i.get("digest").and_then(KNode::scalar_text),
-                            tag_suffix: i.get("tagSuffix").and_then(KNode::scalar_text),
-                        },
-                        (at(Some(i)), OriginRole::Transformer),
-                    )
-                })
+                .map(|i| (image_rule(i), (at(Some(i)), OriginRole::Transformer)))
                 .collect();
             for (rule, by) in &rules {
                 for r in ra.iter_mut() {
@@ -1368,6 +1354,7 @@ impl Builder<'_> {
         ra: &mut Vec<Resource>,
     ) -> Result<(), KustomizeError> {
         let kind = conf.get_str("kind").unwrap_or("");
+        external_plugin(kpath, conf)?;
         if self.transformer_annotations {
             let mut entry = self.transformation(kpath, kind);
             for key in ["name", "namespace"] {
@@ -1427,16 +1414,18 @@ impl Builder<'_> {
                 }
                 k.set("patchesJson6902", seq(vec![e]));
             }
-            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer"
-                if conf
-                    .get("fieldSpecs")
-                    .and_then(KNode::as_seq)
-                    .is_some_and(|f| !f.is_empty()) =>
-            {
-                // Only the objects its field specs name (on `metadata/name`).
-                let specs: Vec<FieldSpec> = conf
-                    .get("fieldSpecs")
-                    .and_then(KNode::as_seq)
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                // kustomize's prefix and suffix plugins refuse a configuration
+                // without field specs, and change only the fields they name
+                // (`metadata/name` renames the object).
+                let Some(list) = conf.get("fieldSpecs").filter(|f| !f.is_null()) else {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("plugin {kind} fails configuration: fieldSpecs is not expected to be nil"),
+                    ));
+                };
+                let specs: Vec<FieldSpec> = list
+                    .as_seq()
                     .map(|f| f.iter().map(field_spec_of).collect())
                     .unwrap_or_default();
                 let text = |key: &str| {
@@ -1444,42 +1433,109 @@ impl Builder<'_> {
                         .and_then(KNode::scalar_text)
                         .unwrap_or_default()
                 };
-                let (prefix, suffix) = (text("prefix"), text("suffix"));
+                let (prefix, suffix) = match kind {
+                    "PrefixTransformer" => (text("prefix"), String::new()),
+                    "SuffixTransformer" => (String::new(), text("suffix")),
+                    _ => (text("prefix"), text("suffix")),
+                };
                 for r in ra.iter_mut() {
-                    if !specs
-                        .iter()
-                        .any(|s| s.path == "metadata/name" && transform::spec_matches(s, &r.node))
+                    if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+                        || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
                     {
                         continue;
                     }
-                    let name = format!("{prefix}{}{suffix}", r.name());
-                    r.set_name(name, by);
-                    r.affixes.push((prefix.clone(), suffix.clone()));
+                    let matching: Vec<&FieldSpec> = specs
+                        .iter()
+                        .filter(|s| transform::spec_matches(s, &r.node))
+                        .collect();
+                    for spec in matching {
+                        if spec.path == "metadata/name" {
+                            let name = format!("{prefix}{}{suffix}", r.name());
+                            r.set_name(name, by);
+                            r.affixes.push((prefix.clone(), suffix.clone()));
+                            continue;
+                        }
+                        let path = transform::split_path(&spec.path);
+                        transform::visit(
+                            &mut r.node,
+                            &path,
+                            spec.create,
+                            &|| KNode::str(""),
+                            Some(by),
+                            &mut |n| {
+                                if let Some(t) = n.scalar_text() {
+                                    *n = KNode::str(format!("{prefix}{t}{suffix}"))
+                                        .with_by(Some(by));
+                                }
+                            },
+                        );
+                    }
                 }
                 return Ok(());
             }
-            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
-                if let Some(p) = get("prefix") {
-                    k.set("namePrefix", p);
-                }
-                if let Some(p) = get("suffix") {
-                    k.set("nameSuffix", p);
-                }
-            }
             "NamespaceTransformer" => {
-                if let Some(ns) = conf.path(&["metadata", "namespace"]).cloned() {
-                    k.set("namespace", ns);
+                let mode = conf
+                    .get("setRoleBindingSubjects")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                if !matches!(
+                    mode.as_str(),
+                    "" | "defaultOnly" | "none" | "allServiceAccounts"
+                ) {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!(
+                            "invalid value \"{mode}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+                        ),
+                    ));
                 }
+                let ns = conf
+                    .path(&["metadata", "namespace"])
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                if ns.is_empty() {
+                    return Ok(());
+                }
+                let unset_only = conf
+                    .get("unsetOnly")
+                    .is_some_and(|u| u.v == KVal::Bool(true));
+                let mut cfg = self.cfg.clone();
+                if let Some(list) = conf.get("fieldSpecs").and_then(KNode::as_seq) {
+                    cfg.sections
+                        .insert("namespace".into(), list.iter().map(field_spec_of).collect());
+                }
+                for r in ra.iter_mut() {
+                    if unset_only && !r.namespace().is_empty() {
+                        continue;
+                    }
+                    set_namespace_with(r, &ns, by, &cfg, &mode);
+                }
+                return check_conflicts(ra, kpath, "namespace transformation produces ID conflict");
             }
             "ImageTagTransformer" => {
+                // kustomize's legacy image filter (every `containers` and
+                // `initContainers` list) and the configuration's field specs.
                 if let Some(i) = get("imageTag") {
-                    k.set("images", seq(vec![i]));
+                    let rule = image_rule(&i);
+                    let specs: Vec<FieldSpec> = conf
+                        .get("fieldSpecs")
+                        .and_then(KNode::as_seq)
+                        .map(|f| f.iter().map(field_spec_of).collect())
+                        .unwrap_or_default();
+                    for r in ra.iter_mut() {
+                        transform::images(&mut r.node, std::slice::from_ref(&rule), &specs, by);
+                    }
                 }
+                return Ok(());
             }
             "ReplicaCountTransformer" => {
-                if let Some(r) = get("replica") {
-                    k.set("replicas", seq(vec![r]));
-                }
+                let rep = get("replica").unwrap_or_else(KNode::map);
+                let specs: Vec<FieldSpec> = conf
+                    .get("fieldSpecs")
+                    .and_then(KNode::as_seq)
+                    .map(|f| f.iter().map(field_spec_of).collect())
+                    .unwrap_or_default();
+                return set_replicas(ra, &rep, &specs, by, kpath);
             }
             "ReplacementTransformer" => {
                 if let Some(r) = get("replacements") {
@@ -1487,26 +1543,18 @@ impl Builder<'_> {
                 }
             }
             "LabelTransformer" | "AnnotationsTransformer" => {
-                let (field, default_path) = if kind == "LabelTransformer" {
-                    ("labels", "metadata/labels")
+                let field = if kind == "LabelTransformer" {
+                    "labels"
                 } else {
-                    ("annotations", "metadata/annotations")
+                    "annotations"
                 };
                 let pairs = conf.get(field).map(pairs_of).unwrap_or_default();
-                let mut specs: Vec<FieldSpec> = conf
+                // Only the configuration's field specs (none: nothing changes).
+                let specs: Vec<FieldSpec> = conf
                     .get("fieldSpecs")
                     .and_then(KNode::as_seq)
                     .map(|f| f.iter().map(field_spec_of).collect())
                     .unwrap_or_default();
-                if specs.is_empty() {
-                    specs.push(FieldSpec {
-                        group: String::new(),
-                        version: String::new(),
-                        kind: String::new(),
-                        path: default_path.to_string(),
-                        create: true,
-                    });
-                }
                 for r in ra.iter_mut() {
                     transform::add_map_entries(&mut r.node, &specs, &pairs, by);
                 }
@@ -1519,7 +1567,15 @@ impl Builder<'_> {
                     message: "unable to load builtin SortOrderTransformer.builtin.[noGrp]".into(),
                 });
             }
-            "HashTransformer" => return Ok(()),
+            "HashTransformer" => {
+                // Hashes generated objects now; kustomize keeps their mark, so
+                // the build's own hash step adds a second suffix.
+                for r in ra.iter_mut().filter(|r| r.needs_hash) {
+                    let name = format!("{}-{}", r.name(), generate::hash(&r.node));
+                    r.set_name(name, by);
+                }
+                return Ok(());
+            }
             "ValueAddTransformer" => return value_add(dir, kpath, conf, ra, by),
             other => {
                 return Err(KustomizeError::Unsupported {
@@ -2469,6 +2525,108 @@ fn pairs_of(n: &KNode) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+fn image_rule(i: &KNode) -> ImageRule {
+    ImageRule {
+        name: i
+            .get("name")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default(),
+        new_name: i.get("newName").and_then(KNode::scalar_text),
+        new_tag: i.get("newTag").and_then(KNode::scalar_text),
+        digest: i.get("digest").and_then(KNode::scalar_text),
+        tag_suffix: i.get("tagSuffix").and_then(KNode::scalar_text),
+    }
+}
+
+/// kustomize's `ReplicaCountTransformer` (also the `replicas` field): the
+/// objects that have (or had) the name and a kind its field specs select get
+/// the count at those paths; none is an error.
+fn set_replicas(
+    ra: &mut [Resource],
+    rep: &KNode,
+    specs: &[FieldSpec],
+    by: By,
+    kpath: &str,
+) -> Result<(), KustomizeError> {
+    let name = rep
+        .get("name")
+        .and_then(KNode::scalar_text)
+        .unwrap_or_default();
+    let mut found = false;
+    for spec in specs {
+        for r in ra.iter_mut() {
+            if (r.name() != name && !r.names.iter().any(|(_, n)| *n == name))
+                || !transform::spec_matches(spec, &r.node)
+            {
+                continue;
+            }
+            found = true;
+            let Some(count) = rep.get("count") else {
+                continue;
+            };
+            let mut v = count.clone();
+            v.mark(by);
+            let v2 = v.clone();
+            transform::apply_specs(
+                &mut r.node,
+                std::slice::from_ref(spec),
+                &move || v2.clone(),
+                Some(by),
+                &mut |n| {
+                    let base = n.base;
+                    *n = v.clone();
+                    n.base = base;
+                },
+            );
+        }
+    }
+    if found {
+        return Ok(());
+    }
+    let gvks: Vec<String> = specs
+        .iter()
+        .map(|s| {
+            let or = |v: &str, none: &str| {
+                if v.is_empty() {
+                    none.to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            format!(
+                "{}.{}.{}",
+                or(&s.kind, "[noKind]"),
+                or(&s.version, "[noVer]"),
+                or(&s.group, "[noGrp]")
+            )
+        })
+        .collect();
+    Err(KustomizeError::invalid(
+        kpath,
+        format!(
+            "resource with name {name} does not match a config with the following GVK [{}]",
+            gvks.join(" ")
+        ),
+    ))
+}
+
+/// Only configurations with `apiVersion: builtin` name kustomize's built-in
+/// plugins; anything else is an external plugin, which needs plugins enabled
+/// (kubectl: `external plugins disabled`) and which a Stockade build never runs.
+fn external_plugin(kpath: &str, conf: &KNode) -> Result<(), KustomizeError> {
+    let api = conf.get_str("apiVersion").unwrap_or("");
+    if api == "builtin" {
+        return Ok(());
+    }
+    Err(KustomizeError::Unsupported {
+        path: kpath.to_string(),
+        message: format!(
+            "external plugins disabled; unable to load external plugin '{}' ({api}): a Stockade build never runs plugins",
+            conf.get_str("kind").unwrap_or("")
+        ),
+    })
+}
+
 fn field_spec_of(n: &KNode) -> FieldSpec {
     let s = |k: &str| n.get(k).and_then(KNode::scalar_text).unwrap_or_default();
     FieldSpec {
@@ -2481,6 +2639,12 @@ fn field_spec_of(n: &KNode) -> FieldSpec {
 }
 
 fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
+    set_namespace_with(r, ns, by, cfg, "defaultOnly");
+}
+
+/// The namespace transformer; `subjects` is its `setRoleBindingSubjects` mode
+/// (`defaultOnly` when empty, `none`, `allServiceAccounts`).
+fn set_namespace_with(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config, subjects: &str) {
     let api = r.api_version().to_string();
     let kind = r.kind().to_string();
     r.remember();
@@ -2500,10 +2664,11 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
             }
         }
     }
-    if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+    if (kind == "RoleBinding" || kind == "ClusterRoleBinding") && subjects != "none" {
+        let all = subjects == "allServiceAccounts";
         if let Some(subjects) = r.node.get_mut("subjects").and_then(KNode::as_seq_mut) {
             for s in subjects {
-                if s.get_str("name") == Some("default")
+                if (all || s.get_str("name") == Some("default"))
                     && s.get_str("kind") == Some("ServiceAccount")
                 {
                     s.set("namespace", KNode::str(ns).with_by(Some(by)));
