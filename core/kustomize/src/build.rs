@@ -1116,6 +1116,43 @@ impl Builder<'_> {
                 r.set_name(name, by);
                 r.affixes.push((p, s));
             }
+            // Other fields the configurations name get the prefix and suffix
+            // too (kustomize's prefix and suffix filters on each field spec).
+            for (section, affix) in [("namePrefix", &prefix), ("nameSuffix", &suffix)] {
+                let specs: Vec<FieldSpec> = self
+                    .cfg
+                    .specs(section)
+                    .iter()
+                    .filter(|s| s.path != "metadata/name")
+                    .cloned()
+                    .collect();
+                if affix.is_empty() || specs.is_empty() {
+                    continue;
+                }
+                for r in ra.iter_mut() {
+                    if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+                        || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+                    {
+                        continue;
+                    }
+                    transform::apply_specs(
+                        &mut r.node,
+                        &specs,
+                        &|| KNode::str(""),
+                        Some(by),
+                        &mut |n| {
+                            if let Some(t) = n.scalar_text() {
+                                let v = if section == "namePrefix" {
+                                    format!("{affix}{t}")
+                                } else {
+                                    format!("{t}{affix}")
+                                };
+                                *n = KNode::str(v).with_by(Some(by));
+                            }
+                        },
+                    );
+                }
+            }
         }
         let cfg = self.cfg.clone();
         if let Some(list) = k.get("labels").and_then(KNode::as_seq) {
@@ -2146,7 +2183,7 @@ impl Builder<'_> {
         p.remove("apiVersion");
         for i in matches {
             if let Some(r) = ra.get_mut(i) {
-                if !apply_smp(r, &p, loc, custom.as_deref()) {
+                if !apply_smp(r, &p, loc, custom.as_deref(), kpath)? {
                     deleted.push(i);
                 }
             }
@@ -2231,7 +2268,7 @@ impl Builder<'_> {
                                 d.remove("kind");
                                 d.remove("apiVersion");
                             }
-                            if !apply_smp(r, &d, loc, custom.as_deref()) {
+                            if !apply_smp(r, &d, loc, custom.as_deref(), kpath)? {
                                 deleted.push(i);
                             }
                         }
@@ -2258,18 +2295,28 @@ impl Builder<'_> {
 }
 
 /// Apply a strategic merge patch to a resource; false when it deletes it.
-fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::Schema>) -> bool {
+fn apply_smp(
+    r: &mut Resource,
+    patch: &KNode,
+    loc: Loc,
+    custom: Option<&schema::Schema>,
+    kpath: &str,
+) -> Result<bool, KustomizeError> {
     let cx = smp::Ctx {
         by: (loc, OriginRole::Patch),
         custom,
+        error: std::cell::RefCell::new(None),
     };
     let def = smp::root_def(custom, r.api_version(), r.kind());
     let mut p = patch.clone();
     // Nodes a patch adds are read from the patch.
     p.fill_base(loc);
     let keep = smp::merge_map(&mut r.node, &p, def.as_deref(), &cx);
+    if let Some(e) = cx.error.into_inner() {
+        return Err(KustomizeError::invalid(kpath, e));
+    }
     r.remember();
-    keep
+    Ok(keep)
 }
 
 /// kustomize's built-in `ValueAddTransformer`: a value (by default the name
@@ -2434,15 +2481,16 @@ fn fold_field_names(k: &mut KNode) {
     *entries = out;
 }
 
-/// A patch `target`.
+/// A patch `target`: group, version, kind, name and namespace are anchored
+/// regular expressions, as kustomize's `SelectorRegex` reads them.
 struct Selector {
-    group: Option<String>,
-    version: Option<String>,
-    kind: Option<String>,
+    group: Option<regex::Regex>,
+    version: Option<regex::Regex>,
+    kind: Option<regex::Regex>,
     name: Option<regex::Regex>,
     namespace: Option<regex::Regex>,
-    labels: Vec<(String, String)>,
-    annotations: Vec<(String, String)>,
+    labels: Vec<Requirement>,
+    annotations: Vec<Requirement>,
 }
 
 fn anchored(s: &str) -> Result<regex::Regex, String> {
@@ -2450,14 +2498,74 @@ fn anchored(s: &str) -> Result<regex::Regex, String> {
         .map_err(|e| format!("invalid regular expression `{s}`: {e}"))
 }
 
-fn parse_selector(s: &str) -> Vec<(String, String)> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| match p.split_once("==").or_else(|| p.split_once('=')) {
-            Some((k, v)) => (k.trim().to_string(), v.trim().to_string()),
-            None => (p.trim().to_string(), String::new()),
-        })
-        .collect()
+/// One requirement of a Kubernetes label selector (`k=v`, `k==v`, `k!=v`,
+/// `k in (a,b)`, `k notin (a,b)`, `k`, `!k`).
+#[derive(Debug, Clone)]
+enum Requirement {
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+impl Requirement {
+    fn matches(&self, labels: Option<&KNode>) -> bool {
+        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(KNode::scalar_text);
+        match self {
+            Self::In(k, vs) => get(k).is_some_and(|v| vs.contains(&v)),
+            Self::NotIn(k, vs) => get(k).is_none_or(|v| !vs.contains(&v)),
+            Self::Exists(k) => get(k).is_some(),
+            Self::NotExists(k) => get(k).is_none(),
+        }
+    }
+}
+
+/// A label selector's requirements (commas inside `( )` belong to a set).
+fn parse_selector(s: &str) -> Vec<Requirement> {
+    let mut parts = Vec::new();
+    let (mut depth, mut cur) = (0_i32, String::new());
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    let set = |t: &str| -> Vec<String> {
+        t.trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for p in parts {
+        let p = p.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if let Some((k, v)) = p.split_once("!=") {
+            out.push(Requirement::NotIn(k.trim().into(), vec![v.trim().into()]));
+        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
+            out.push(Requirement::In(k.trim().into(), vec![v.trim().into()]));
+        } else if let Some((k, v)) = p.split_once(" notin ") {
+            out.push(Requirement::NotIn(k.trim().into(), set(v)));
+        } else if let Some((k, v)) = p.split_once(" in ") {
+            out.push(Requirement::In(k.trim().into(), set(v)));
+        } else if let Some(k) = p.strip_prefix('!') {
+            out.push(Requirement::NotExists(k.trim().into()));
+        } else {
+            out.push(Requirement::Exists(p.into()));
+        }
+    }
+    out
 }
 
 impl Selector {
@@ -2467,12 +2575,13 @@ impl Selector {
                 .and_then(KNode::scalar_text)
                 .filter(|s| !s.is_empty())
         };
+        let re = |k: &str| s(k).map(|n| anchored(&n)).transpose();
         Ok(Self {
-            group: s("group"),
-            version: s("version"),
-            kind: s("kind"),
-            name: s("name").map(|n| anchored(&n)).transpose()?,
-            namespace: s("namespace").map(|n| anchored(&n)).transpose()?,
+            group: re("group")?,
+            version: re("version")?,
+            kind: re("kind")?,
+            name: re("name")?,
+            namespace: re("namespace")?,
             labels: s("labelSelector")
                 .map(|l| parse_selector(&l))
                 .unwrap_or_default(),
@@ -2482,33 +2591,40 @@ impl Selector {
         })
     }
 
+    /// kustomize's `Select`: the original or the current namespace (an empty
+    /// one is `default`, a cluster-scoped object has none) and name, the
+    /// current group, version and kind, then the label and annotation selectors.
     fn matches(&self, r: &Resource) -> bool {
         let (g, v) = transform::split_api_version(r.api_version());
-        if self.group.as_deref().is_some_and(|x| x != g)
-            || self.version.as_deref().is_some_and(|x| x != v)
-            || self.kind.as_deref().is_some_and(|x| x != r.kind())
+        let re_ok =
+            |re: &Option<regex::Regex>, text: &str| re.as_ref().is_none_or(|x| x.is_match(text));
+        if !re_ok(&self.group, g) || !re_ok(&self.version, v) || !re_ok(&self.kind, r.kind()) {
+            return false;
+        }
+        let cur = (r.namespace(), r.name());
+        let org = r.names.first().cloned().unwrap_or_else(|| cur.clone());
+        let cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
+        let effective = |ns: &str| -> String {
+            if cluster {
+                "_non_namespaceable_".into()
+            } else if ns.is_empty() || ns == "default" {
+                "default".into()
+            } else {
+                ns.to_string()
+            }
+        };
+        if !re_ok(&self.namespace, &effective(&org.0))
+            && !re_ok(&self.namespace, &effective(&cur.0))
         {
             return false;
         }
-        if let Some(n) = &self.name {
-            if !n.is_match(&r.name()) && !r.names.iter().any(|(_, nm)| n.is_match(nm)) {
-                return false;
-            }
-        }
-        if let Some(n) = &self.namespace {
-            if !n.is_match(&r.namespace()) {
-                return false;
-            }
+        if !re_ok(&self.name, &org.1) && !re_ok(&self.name, &cur.1) {
+            return false;
         }
         for (field, sel) in [("labels", &self.labels), ("annotations", &self.annotations)] {
-            for (k, v) in sel {
-                let have = r
-                    .node
-                    .path(&["metadata", field, k])
-                    .and_then(KNode::scalar_text);
-                if have.as_deref() != Some(v.as_str()) {
-                    return false;
-                }
+            let map = r.node.path(&["metadata", field]);
+            if !sel.iter().all(|q| q.matches(map)) {
+                return false;
             }
         }
         true
@@ -3040,14 +3156,9 @@ fn selector_matches(sel: &KNode, r: &Resource) -> bool {
         ("annotations", "annotationSelector"),
     ] {
         if let Some(sel) = s(key) {
-            for (k, v) in parse_selector(&sel) {
-                let have = r
-                    .node
-                    .path(&["metadata", field, &k])
-                    .and_then(KNode::scalar_text);
-                if have.as_deref() != Some(v.as_str()) {
-                    return false;
-                }
+            let map = r.node.path(&["metadata", field]);
+            if !parse_selector(&sel).iter().all(|q| q.matches(map)) {
+                return false;
             }
         }
     }

@@ -25,6 +25,34 @@ pub struct Ctx<'a> {
     /// A kustomization's custom `openapi` schema: its definitions win over
     /// kyaml's built-in ones, which fill in the rest.
     pub custom: Option<&'a Schema>,
+    /// The first error met (kyaml stops there): a patch value of another node
+    /// kind (map, list, scalar) than the value it meets.
+    pub error: std::cell::RefCell<Option<String>>,
+}
+
+/// kyaml's node kind names, for its `wrong node kind` error.
+fn kind_name(n: &KNode) -> &'static str {
+    match n.v {
+        KVal::Map(_) => "MappingNode",
+        KVal::Seq(_) => "SequenceNode",
+        _ => "ScalarNode",
+    }
+}
+
+/// kyaml walks a field with the node kind of the destination (when it is not
+/// null) and fails on a patch value of another kind.
+fn check_kinds(dest: &KNode, patch: &KNode, cx: &Ctx) {
+    if dest.is_null() || patch.is_null() || kind_name(dest) == kind_name(patch) {
+        return;
+    }
+    let mut e = cx.error.borrow_mut();
+    if e.is_none() {
+        *e = Some(format!(
+            "wrong node kind: expected {} but got {}",
+            kind_name(dest),
+            kind_name(patch)
+        ));
+    }
 }
 
 /// The `OpenAPI` definition of a resource, if a schema has it.
@@ -111,6 +139,7 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     merge_list(dv, pv, f, sub_def, cx);
                 }
                 _ => {
+                    check_kinds(dv, pv, cx);
                     if !dv.same(pv) {
                         let mut v = stripped(pv, cx);
                         v.mark_own(cx.by.1, cx.by.0);
