@@ -216,6 +216,9 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
     fix_name_references(&mut res, &b.cfg)
         .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
+    for r in &mut res {
+        stringify_annotations(&mut r.node, &b.table);
+    }
     res.retain(|r| {
         r.node
             .path(&[
@@ -1684,8 +1687,7 @@ impl Builder<'_> {
                             ),
                         });
                     }
-                    let mut item = item;
-                    stringify_metadata(&mut item);
+                    let item = item;
                     let mut r = Resource {
                         node: item,
                         names: Vec::new(),
@@ -2257,6 +2259,7 @@ impl Builder<'_> {
                         if is_json {
                             jsonpatch::apply(&mut r.node, &doc, (loc, OriginRole::Patch))
                                 .map_err(|m| KustomizeError::invalid(kpath, m))?;
+                            json_round_trip_annotations(&mut r.node);
                         } else {
                             let mut d = doc.clone();
                             if !allow_name {
@@ -3097,19 +3100,59 @@ fn drop_repeated_top_level(text: &str) -> String {
     out
 }
 
-/// kustomize reads labels and annotations as strings (`port: 8080` is `"8080"`).
-fn stringify_metadata(n: &mut KNode) {
-    let Some(meta) = n.get_mut("metadata") else {
+/// kustomize rewrites every object's annotations from a map of strings
+/// before it prints them (`RemoveBuildAnnotations`): each value becomes the
+/// text yaml.v3 holds for its node (`0x1F`, `1.50`, `~`, `null` as written),
+/// a map or list an empty string. Labels are printed as they are.
+fn stringify_annotations(n: &mut KNode, files: &[(String, String)]) {
+    let Some(m) = n
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(KNode::as_map_mut)
+    else {
         return;
     };
-    for key in ["labels", "annotations"] {
-        if let Some(m) = meta.get_mut(key).and_then(KNode::as_map_mut) {
-            for (_, v) in m.iter_mut() {
-                if !matches!(v.v, KVal::Str(_) | KVal::Map(_) | KVal::Seq(_)) {
-                    if let Some(t) = v.scalar_text() {
-                        v.v = KVal::Str(t);
-                    }
+    for (_, v) in m.iter_mut() {
+        let text = match &v.v {
+            KVal::Str(_) => continue,
+            KVal::Map(_) | KVal::Seq(_) => String::new(),
+            KVal::Time(t) => t.clone(),
+            _ => literal_text(v, files).unwrap_or_else(|| {
+                if v.is_null() {
+                    "null".into()
+                } else {
+                    v.scalar_text().unwrap_or_default()
                 }
+            }),
+        };
+        v.v = KVal::Str(text);
+    }
+}
+
+/// A plain scalar's text as written in the file it was read from.
+fn literal_text(v: &KNode, files: &[(String, String)]) -> Option<String> {
+    let loc = v.base?;
+    let (_, text) = files.get(loc.file as usize)?;
+    let raw = text.get(loc.span.range())?.trim();
+    if raw.contains(|c: char| matches!(c, ':' | '\n' | '{' | '[' | ',' | '#' | '"' | '\''))
+        || (raw.is_empty() && !v.is_null())
+    {
+        return None;
+    }
+    Some(raw.to_string())
+}
+
+/// A JSON patch goes through JSON in kustomize: afterwards the annotation
+/// values hold their JSON texts (`0x1F` is `31`), not what a file said.
+fn json_round_trip_annotations(n: &mut KNode) {
+    if let Some(m) = n
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(KNode::as_map_mut)
+    {
+        for (_, v) in m.iter_mut() {
+            if !matches!(v.v, KVal::Str(_) | KVal::Map(_) | KVal::Seq(_)) {
+                v.base = None;
             }
         }
     }

@@ -168,6 +168,25 @@ fn value(rng: &mut Rng) -> Value {
     }
 }
 
+/// A random value of the same node kind (map, list, scalar) as `like`: a
+/// value of another kind is an error in kustomize's typed walks, which real
+/// overlays do not exercise.
+fn value_like(rng: &mut Rng, like: &Value) -> Value {
+    match like {
+        Value::Object(_) => json!({"added": "yes", "n": rng.pick(9)}),
+        Value::Array(a) => match a.first() {
+            Some(first) => json!([first.clone()]),
+            None => json!([]),
+        },
+        _ => loop {
+            let v = value(rng);
+            if !v.is_object() && !v.is_array() {
+                break v;
+            }
+        },
+    }
+}
+
 /// A strategic-merge patch of `o` (as a JSON text), or `None`.
 fn smp(rng: &mut Rng, o: &Obj) -> Option<String> {
     let mut p = o.header();
@@ -253,7 +272,7 @@ fn smp(rng: &mut Rng, o: &Obj) -> Option<String> {
         }
         3 => {
             let k = rng.choose(&keys)?.clone();
-            patch_map[k] = value(rng);
+            patch_map[k.clone()] = value_like(rng, &m[&k]);
         }
         _ => patch_map = json!({"$patch": "delete"}),
     }
@@ -304,11 +323,14 @@ fn json6902(rng: &mut Rng, o: &Obj) -> Option<String> {
             0 | 1 if v.is_array() => {
                 json!({"op": "add", "path": format!("{ptr}/{}", if rng.chance(2) { "-".to_string() } else { "0".to_string() }), "value": v.as_array().and_then(|a| a.first()).cloned().unwrap_or(json!("x"))})
             }
-            2 => json!({"op": "replace", "path": ptr, "value": value(rng)}),
+            2 => json!({"op": "replace", "path": ptr, "value": value_like(rng, &v)}),
             3 if !ptr.starts_with("/metadata/name") => json!({"op": "remove", "path": ptr}),
             4 => json!({"op": "test", "path": ptr, "value": v}),
             5 => json!({"op": "copy", "from": ptr, "path": "/metadata/annotations/copied"}),
-            _ => json!({"op": "replace", "path": ptr, "value": "replaced"}),
+            _ if !v.is_object() && !v.is_array() => {
+                json!({"op": "replace", "path": ptr, "value": "replaced"})
+            }
+            _ => json!({"op": "test", "path": ptr, "value": v}),
         };
         let is_remove = op["op"] == "remove";
         ops.push(op);
