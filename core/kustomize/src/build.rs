@@ -749,6 +749,26 @@ impl Builder<'_> {
                 format!("expected kind != 'Component' for path '{dir}'"),
             ));
         }
+        // kustomize refuses a kustomization with nothing but its type (Go
+        // zero values: null, "", false, 0; an empty list or map is something).
+        let empty = k.as_map().is_some_and(|m| {
+            m.iter().all(|(key, v)| {
+                matches!(key.as_str(), "apiVersion" | "kind")
+                    || match &v.v {
+                        KVal::Null => true,
+                        KVal::Str(t) => t.is_empty(),
+                        KVal::Bool(b) => !b,
+                        KVal::Int(i) => *i == 0,
+                        _ => false,
+                    }
+            })
+        });
+        if empty {
+            return Err(KustomizeError::invalid(
+                &kpath,
+                "kustomization.yaml is empty",
+            ));
+        }
         let at = |n: Option<&KNode>| Loc {
             file: kid,
             span: n.and_then(|n| n.base).map_or(Span::new(0, 0), |l| l.span),
