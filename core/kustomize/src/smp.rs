@@ -110,14 +110,36 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
             continue;
         }
         match dest.get_mut(k) {
-            None => {
-                let mut v = stripped(pv, cx);
-                if let KVal::Map(m) = &v.v {
-                    if m.is_empty() && pv.as_map().is_some_and(|m| !m.is_empty()) {
-                        // A map of directives only adds nothing.
-                        continue;
-                    }
+            None if matches!(pv.v, KVal::Map(_)) => {
+                // kyaml walks the patch's map over an empty one: its
+                // directives and nulls apply inside, and what is left (maybe
+                // `{}`) is added.
+                let mut v = KNode::map();
+                v.base = pv.base;
+                let sub = if f.is_some_and(|f| f.shape == 'm') {
+                    None
+                } else {
+                    sub_def
+                };
+                if merge_map(&mut v, pv, sub, cx) {
+                    v.by = Some((v.base.unwrap_or(cx.by.0), cx.by.1));
+                    dest.set(k, v);
                 }
+            }
+            None => {
+                // A list the destination lacks is added as the patch wrote it,
+                // directives included (as kyaml does).
+                let mut v = if let KVal::Seq(items) = &pv.v {
+                    // (elements a merge key list deletes are left out)
+                    let keyed = merge_key_for(&[], items, f).is_some();
+                    let mut v = pv.clone();
+                    if let (true, KVal::Seq(items)) = (keyed, &mut v.v) {
+                        items.retain(|i| i.get_str("$patch") != Some("delete"));
+                    }
+                    v
+                } else {
+                    stripped(pv, cx)
+                };
                 v.mark_own(cx.by.1, cx.by.0);
                 dest.set(k, v);
             }
