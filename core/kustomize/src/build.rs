@@ -213,6 +213,8 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
+    check_name_reference_maps(&res, &b.cfg)
+        .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     fix_name_references(&mut res, &b.cfg)
         .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
@@ -2835,6 +2837,41 @@ fn set_namespace_with(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config, 
         }
     }
     r.remember();
+}
+
+/// kustomize runs its name-reference filter on every field a name reference
+/// names in an object that has it; a field holding a map (`subjects`, a
+/// webhook's `clientConfig/service`, …) must have a `name`.
+fn check_name_reference_maps(res: &[Resource], cfg: &schema::Config) -> Result<(), String> {
+    fn walk(n: &KNode, path: &[String]) -> bool {
+        if let KVal::Seq(items) = &n.v {
+            return items.iter().all(|i| walk(i, path));
+        }
+        match path.split_first() {
+            None => !matches!(n.v, KVal::Map(_)) || n.get("name").is_some(),
+            Some((first, rest)) => n
+                .get(first.trim_end_matches("[]"))
+                .is_none_or(|c| c.is_null() || walk(c, rest)),
+        }
+    }
+    for r in res {
+        for nr in &cfg.name_refs {
+            for spec in nr
+                .referrers
+                .iter()
+                .filter(|s| transform::spec_matches(s, &r.node))
+            {
+                if !walk(&r.node, &transform::split_path(&spec.path)) {
+                    return Err(format!(
+                        "updating name reference in '{p}' field of '{id}': considering field '{p}' of object {id}: path config error; no 'name' field in node",
+                        p = spec.path,
+                        id = r.id()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// kustomize's `FixBackReferences`: a field naming an object that was renamed

@@ -321,7 +321,26 @@ fn json6902(rng: &mut Rng, o: &Obj) -> Option<String> {
                 json!({"op": "add", "path": format!("{ptr}/extra"), "value": value(rng)})
             }
             0 | 1 if v.is_array() => {
-                json!({"op": "add", "path": format!("{ptr}/{}", if rng.chance(2) { "-".to_string() } else { "0".to_string() }), "value": v.as_array().and_then(|a| a.first()).cloned().unwrap_or(json!("x"))})
+                // a copy of the first element under a new key (duplicate
+                // merge keys are invalid Kubernetes, which kyaml collapses)
+                let mut item = v
+                    .as_array()
+                    .and_then(|a| a.first())
+                    .cloned()
+                    .unwrap_or(json!("x"));
+                if let Some(m) = item.as_object_mut() {
+                    for (k, x) in m.iter_mut() {
+                        if matches!(
+                            k.as_str(),
+                            "name" | "mountPath" | "ip" | "topologyKey" | "devicePath"
+                        ) {
+                            *x = json!(format!("{}-copy", x.as_str().unwrap_or("x")));
+                        } else if matches!(k.as_str(), "containerPort" | "port") {
+                            *x = json!(x.as_u64().unwrap_or(1) + 10000);
+                        }
+                    }
+                }
+                json!({"op": "add", "path": format!("{ptr}/{}", if rng.chance(2) { "-" } else { "0" }), "value": item})
             }
             2 => json!({"op": "replace", "path": ptr, "value": value_like(rng, &v)}),
             3 if !ptr.starts_with("/metadata/name") => json!({"op": "remove", "path": ptr}),
