@@ -2258,8 +2258,11 @@ impl Builder<'_> {
             .path(&["options", "allowKindChange"])
             .is_some_and(|n| n.v == KVal::Bool(true));
         let custom = self.openapi.clone();
-        for (doc, loc) in docs {
+        for (mut doc, loc) in docs {
             let is_json = doc.as_seq().is_some();
+            if is_json {
+                yaml11_patch_values(&mut doc, loc, &self.table);
+            }
             match target {
                 None => {
                     if is_json {
@@ -2520,6 +2523,11 @@ struct Selector {
 
 fn anchored(s: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(&format!("^(?:{s})$"))
+        .or_else(|e| {
+            // Go reads a brace that starts no repetition (`{{uid}}`) as itself.
+            let literal = s.replace('{', "\\{").replace('}', "\\}");
+            regex::Regex::new(&format!("^(?:{literal})$")).map_err(|_| e)
+        })
         .map_err(|e| format!("invalid regular expression `{s}`: {e}"))
 }
 
@@ -3197,6 +3205,50 @@ fn literal_text(v: &KNode, files: &[(String, String)]) -> Option<String> {
         return None;
     }
     Some(raw.to_string())
+}
+
+/// kustomize converts a JSON patch written in YAML to JSON with go-yaml v2,
+/// which reads YAML 1.1: a plain `y`, `yes`, `on`, `n`, `no`, `off` (any
+/// case form) is a boolean there.
+fn yaml11_patch_values(doc: &mut KNode, loc: Loc, files: &[(String, String)]) {
+    fn walk(n: &mut KNode, files: &[(String, String)]) {
+        match &mut n.v {
+            KVal::Seq(items) => items.iter_mut().for_each(|i| walk(i, files)),
+            KVal::Map(entries) => entries.iter_mut().for_each(|(_, v)| walk(v, files)),
+            KVal::Str(s) => {
+                let b = match s.as_str() {
+                    "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => true,
+                    "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => false,
+                    _ => return,
+                };
+                // only a plain scalar (its text in the file is the value)
+                let plain = n.base.is_some_and(|l| {
+                    files
+                        .get(l.file as usize)
+                        .and_then(|(_, t)| t.get(l.span.range()))
+                        .is_some_and(|raw| raw.trim() == s.as_str())
+                });
+                if plain {
+                    n.v = KVal::Bool(b);
+                }
+            }
+            _ => {}
+        }
+    }
+    let json_text = files
+        .get(loc.file as usize)
+        .and_then(|(_, t)| t.get(loc.span.range()))
+        .is_some_and(|t| t.trim_start().starts_with('['));
+    if json_text {
+        return;
+    }
+    if let Some(ops) = doc.as_seq_mut() {
+        for op in ops {
+            if let Some(v) = op.get_mut("value") {
+                walk(v, files);
+            }
+        }
+    }
 }
 
 /// A JSON patch goes through JSON in kustomize: afterwards the annotation
