@@ -42,6 +42,9 @@ pub struct Options {
     /// also bounds its stack use (64 levels fit a 2 MiB thread stack in a
     /// debug build).
     pub max_depth: usize,
+    /// The Helm renderer for `helmCharts` (`kubectl kustomize
+    /// --enable-helm`); `None`: `helmCharts` is an error, as without the flag.
+    pub helm: Option<crate::helm::HelmHook>,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             reorder: Reorder::Legacy,
             root_only: true,
             max_depth: 64,
+            helm: None,
         }
     }
 }
@@ -558,6 +562,230 @@ impl Builder<'_> {
         out
     }
 
+    /// `helmCharts` (and the legacy `helmChartInflationGenerator`): each chart
+    /// of the chart home rendered by the caller's Helm renderer, as
+    /// kustomize's `HelmChartInflationGenerator` runs `helm template`.
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
+    fn helm_charts(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        k: &KNode,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let text = |n: &KNode, key: &str| {
+            n.get(key)
+                .and_then(KNode::scalar_text)
+                .filter(|s| !s.is_empty())
+        };
+        let flag = |n: &KNode, key: &str| n.get(key).is_some_and(|v| v.v == KVal::Bool(true));
+        let strs = |n: &KNode, key: &str| strings(n.get(key));
+        let globals = k.get("helmGlobals");
+        let mut home = globals.and_then(|g| text(g, "chartHome"));
+        // the legacy field, as kustomize's FixKustomization reads it
+        let mut charts: Vec<KNode> = k
+            .get("helmCharts")
+            .and_then(KNode::as_seq)
+            .cloned()
+            .unwrap_or_default();
+        for old in k
+            .get("helmChartInflationGenerator")
+            .and_then(KNode::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let mut c = KNode::map();
+            for (from, to) in [
+                ("chartName", "name"),
+                ("chartVersion", "version"),
+                ("chartRepoUrl", "repo"),
+                ("releaseName", "releaseName"),
+                ("releaseNamespace", "namespace"),
+                ("values", "valuesFile"),
+                ("valuesLocal", "valuesInline"),
+                ("valuesMerge", "valuesMerge"),
+            ] {
+                if let Some(v) = old.get(from) {
+                    c.set(to, v.clone());
+                }
+            }
+            if home.is_none() {
+                home = text(old, "chartHome");
+            }
+            charts.push(c);
+        }
+        if charts.is_empty() {
+            return Ok(());
+        }
+        let Some(hook) = self.opts.helm.clone() else {
+            return Err(KustomizeError::Unsupported {
+                path: kpath.to_string(),
+                message: "`helmCharts` needs Helm, which this build was not given (kubectl: `must specify --enable-helm`)".into(),
+            });
+        };
+        let home = home.unwrap_or_else(|| "charts".to_string());
+        for c in &charts {
+            let name = text(c, "name")
+                .ok_or_else(|| KustomizeError::invalid(kpath, "chart name cannot be empty"))?;
+            let merge = text(c, "valuesMerge").unwrap_or_else(|| "override".into());
+            if !matches!(merge.as_str(), "merge" | "override" | "replace") {
+                return Err(KustomizeError::invalid(
+                    kpath,
+                    "valuesMerge must be one of [merge override replace]",
+                ));
+            }
+            let (version, repo) = (text(c, "version"), text(c, "repo"));
+            let mut chart_home = self.resolve_path(dir, &home, kpath)?;
+            if let (Some(v), Some(_)) = (&version, &repo) {
+                chart_home = files::join(&chart_home, &format!("{name}-{v}")).unwrap_or(chart_home);
+            }
+            let chart_dir = files::join(&chart_home, &name).unwrap_or_else(|| name.clone());
+            if !self.files.is_dir(&chart_dir) {
+                return match repo {
+                    Some(url) => Err(KustomizeError::Remote {
+                        path: kpath.to_string(),
+                        url: format!("{url} (helm pull {name})"),
+                    }),
+                    None => Err(KustomizeError::NotFound {
+                        path: kpath.to_string(),
+                        message: format!(
+                            "no repo specified for pull, no chart found at '{chart_dir}'"
+                        ),
+                    }),
+                };
+            }
+            let mut chart_files = files::FileMap::new();
+            let prefix = format!("{chart_dir}/");
+            for f in self.files.list(&chart_dir) {
+                if let (Some(rel), Some(bytes)) = (f.strip_prefix(&prefix), self.files.read(&f)) {
+                    chart_files.insert(rel.to_string(), bytes);
+                }
+            }
+            // the values file kustomize writes
+            let values_path = match text(c, "valuesFile") {
+                Some(v) => {
+                    let p = self.resolve_path(dir, &v, kpath)?;
+                    self.check_root(dir, &p, kpath)?;
+                    p
+                }
+                None => files::join(&chart_dir, "values.yaml").unwrap_or_default(),
+            };
+            let inline = c
+                .get("valuesInline")
+                .filter(|v| v.as_map().is_some_and(|m| !m.is_empty()));
+            let values_text = match inline {
+                Some(inline) => {
+                    let merged = if merge == "replace" {
+                        inline.clone()
+                    } else {
+                        let (id, t) = self.read(&values_path, kpath)?;
+                        let chart_values = self
+                            .parse_docs(&values_path, &t, id)?
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(KNode::map);
+                        // kyaml's merge2: `override` patches the chart's
+                        // values with the inline ones, `merge` the other way.
+                        let (mut dest, patch) = if merge == "override" {
+                            (chart_values, inline.clone())
+                        } else {
+                            (inline.clone(), chart_values)
+                        };
+                        if !matches!(dest.v, KVal::Map(_)) {
+                            dest = KNode::map();
+                        }
+                        let cx = smp::Ctx {
+                            by: (
+                                Loc {
+                                    file: 0,
+                                    span: Span::new(0, 0),
+                                },
+                                OriginRole::Generator,
+                            ),
+                            custom: None,
+                            error: std::cell::RefCell::new(None),
+                        };
+                        smp::merge_map(&mut dest, &patch, None, &cx);
+                        if let Some(e) = cx.error.into_inner() {
+                            return Err(KustomizeError::invalid(
+                                kpath,
+                                format!("could not merge values: {e}"),
+                            ));
+                        }
+                        dest
+                    };
+                    merged.to_json().to_string()
+                }
+                None => self.read(&values_path, kpath)?.1,
+            };
+            let mut values_files = vec![(format!("{name}-kustomize-values.yaml"), values_text)];
+            for extra in strs(c, "additionalValuesFiles") {
+                let p = self.resolve_path(dir, &extra, kpath)?;
+                self.check_root(dir, &p, kpath)?;
+                let (_, t) = self.read(&p, kpath).map_err(|_| KustomizeError::NotFound {
+                    path: kpath.to_string(),
+                    message: format!("could not load additionalValuesFile: '{p}' not found"),
+                })?;
+                values_files.push((p, t));
+            }
+            let request = crate::helm::HelmChartRequest {
+                chart_dir: chart_dir.clone(),
+                chart_files,
+                release_name: text(c, "releaseName"),
+                name_template: text(c, "nameTemplate"),
+                namespace: text(c, "namespace"),
+                values_files,
+                api_versions: strs(c, "apiVersions"),
+                kube_version: text(c, "kubeVersion"),
+                include_crds: flag(c, "includeCRDs"),
+                skip_tests: flag(c, "skipTests"),
+                skip_hooks: flag(c, "skipHooks"),
+            };
+            let out = hook
+                .0
+                .template(&request)
+                .map_err(|m| KustomizeError::Invalid {
+                    path: kpath.to_string(),
+                    message: format!("helm template {chart_dir}: {m}"),
+                })?;
+            // The rendered text is a file of the build (origins point into it).
+            let pseudo = format!("{chart_dir}#helm-template");
+            let id = self.file_id(&pseudo, &out);
+            let mut known: std::collections::HashSet<String> =
+                ra.iter().map(Resource::conflict_id).collect();
+            for item in self.parse_docs(&pseudo, &out, id)? {
+                if item.as_map().is_none_or(Vec::is_empty) {
+                    continue;
+                }
+                let mut r = Resource {
+                    node: item,
+                    names: Vec::new(),
+                    needs_hash: false,
+                    file: id,
+                    uid: self.next_uid(),
+                    affixes: Vec::new(),
+                    origin: None,
+                    transformations: Vec::new(),
+                    current_is_previous: false,
+                    prev_kinds: Vec::new(),
+                };
+                if !known.insert(r.conflict_id()) {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            r.id()
+                        ),
+                    ));
+                }
+                r.remember();
+                ra.push(r);
+            }
+        }
+        Ok(())
+    }
+
     fn next_uid(&mut self) -> usize {
         self.uids += 1;
         self.uids
@@ -775,14 +1003,6 @@ impl Builder<'_> {
             file: kid,
             span: n.and_then(|n| n.base).map_or(Span::new(0, 0), |l| l.span),
         };
-        for unsupported in ["helmCharts", "helmChartInflationGenerator"] {
-            if k.get(unsupported).is_some() {
-                return Err(KustomizeError::Unsupported {
-                    path: kpath.clone(),
-                    message: format!("`{unsupported}` needs the Helm renderer, which this build does not have yet"),
-                });
-            }
-        }
         if self.stack.len() == 1 {
             let meta = strings(k.get("buildMetadata"));
             self.origin_annotations = meta.iter().any(|m| m == "originAnnotations");
@@ -886,6 +1106,7 @@ impl Builder<'_> {
                 }
             }
         }
+        self.helm_charts(dir, &kpath, &k, &mut ra)?;
         if let Some(list) = k.get("generators").and_then(KNode::as_seq) {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
