@@ -705,6 +705,7 @@ impl Builder<'_> {
                             ),
                             custom: None,
                             error: std::cell::RefCell::new(None),
+                            texts: &self.table,
                         };
                         smp::merge_map(&mut dest, &patch, None, &cx);
                         if let Some(e) = cx.error.into_inner() {
@@ -2428,7 +2429,7 @@ impl Builder<'_> {
         p.remove("apiVersion");
         for i in matches {
             if let Some(r) = ra.get_mut(i) {
-                if !apply_smp(r, &p, loc, custom.as_deref(), kpath)? {
+                if !apply_smp(r, &p, loc, custom.as_deref(), kpath, &self.table)? {
                     deleted.push(i);
                 }
             }
@@ -2517,7 +2518,7 @@ impl Builder<'_> {
                                 d.remove("kind");
                                 d.remove("apiVersion");
                             }
-                            if !apply_smp(r, &d, loc, custom.as_deref(), kpath)? {
+                            if !apply_smp(r, &d, loc, custom.as_deref(), kpath, &self.table)? {
                                 deleted.push(i);
                             }
                         }
@@ -2550,11 +2551,13 @@ fn apply_smp(
     loc: Loc,
     custom: Option<&schema::Schema>,
     kpath: &str,
+    texts: &[(String, String)],
 ) -> Result<bool, KustomizeError> {
     let cx = smp::Ctx {
         by: (loc, OriginRole::Patch),
         custom,
         error: std::cell::RefCell::new(None),
+        texts,
     };
     let def = smp::root_def(custom, r.api_version(), r.kind());
     let mut p = patch.clone();

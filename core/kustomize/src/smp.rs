@@ -28,6 +28,46 @@ pub struct Ctx<'a> {
     /// The first error met (kyaml stops there): a patch value of another node
     /// kind (map, list, scalar) than the value it meets.
     pub error: std::cell::RefCell<Option<String>>,
+    /// The build's files `(path, text)`, to tell a quoted scalar from a plain
+    /// one (kyaml keeps the style of the value a patch replaces).
+    pub texts: &'a [(String, String)],
+}
+
+/// The text a node was read from, when it has one of its own.
+fn raw<'t>(n: &KNode, texts: &'t [(String, String)]) -> Option<&'t str> {
+    let loc = n.base?;
+    texts
+        .get(loc.file as usize)
+        .and_then(|(_, t)| t.get(loc.span.range()))
+}
+
+/// kyaml's `FieldSetter` gives a new value the style of the one it replaces:
+/// a number or boolean set over a quoted (or block) scalar becomes a string
+/// of the text the patch wrote.
+fn keep_quoting(old: &KNode, new: &mut KNode, patch: &KNode, cx: &Ctx) {
+    if !matches!(
+        new.v,
+        KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_)
+    ) {
+        return;
+    }
+    let quoted = raw(old, cx.texts)
+        .and_then(|t| t.trim_start().chars().next())
+        .is_some_and(|c| matches!(c, '"' | '\'' | '|' | '>'));
+    if !quoted {
+        return;
+    }
+    let text = raw(patch, cx.texts)
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.contains([':', '\n', '#', ',', '{', '[', '"', '\'']))
+        .map(str::to_string)
+        .or_else(|| match &new.v {
+            KVal::Time(t) => Some(t.clone()),
+            _ => new.scalar_text(),
+        });
+    if let Some(t) = text {
+        new.v = KVal::Str(t);
+    }
 }
 
 /// kyaml's node kind names, for its `wrong node kind` error.
@@ -164,6 +204,7 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     check_kinds(dv, pv, cx);
                     if !dv.same(pv) {
                         let mut v = stripped(pv, cx);
+                        keep_quoting(dv, &mut v, pv, cx);
                         v.mark_own(cx.by.1, cx.by.0);
                         v.base = dv.base;
                         *dv = v;
