@@ -2507,6 +2507,7 @@ impl Builder<'_> {
                             jsonpatch::apply(&mut r.node, &doc, (loc, OriginRole::Patch))
                                 .map_err(|m| KustomizeError::invalid(kpath, m))?;
                             json_round_trip_annotations(&mut r.node);
+                            node::forget_quoting(&mut r.node);
                         } else {
                             let mut d = doc.clone();
                             if !allow_name {

@@ -45,16 +45,16 @@ fn raw<'t>(n: &KNode, texts: &'t [(String, String)]) -> Option<&'t str> {
 /// a number or boolean set over a quoted (or block) scalar becomes a string
 /// of the text the patch wrote.
 fn keep_quoting(old: &KNode, new: &mut KNode, patch: &KNode, cx: &Ctx) {
-    if !matches!(
-        new.v,
-        KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_)
-    ) {
+    if !old.quoted
+        || !matches!(
+            new.v,
+            KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_) | KVal::Str(_)
+        )
+    {
         return;
     }
-    let quoted = raw(old, cx.texts)
-        .and_then(|t| t.trim_start().chars().next())
-        .is_some_and(|c| matches!(c, '"' | '\'' | '|' | '>'));
-    if !quoted {
+    new.quoted = true;
+    if matches!(new.v, KVal::Str(_)) {
         return;
     }
     let text = raw(patch, cx.texts)
@@ -176,6 +176,7 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     if let (true, KVal::Seq(items)) = (keyed, &mut v.v) {
                         items.retain(|i| i.get_str("$patch") != Some("delete"));
                     }
+                    strip_nulls(&mut v);
                     v
                 } else {
                     stripped(pv, cx)
@@ -355,6 +356,18 @@ pub fn stripped(n: &KNode, cx: &Ctx) -> KNode {
     strip(&mut out);
     let _ = cx;
     out
+}
+
+/// Null fields removed (kyaml clears them when it sets a map), directives kept.
+fn strip_nulls(n: &mut KNode) {
+    match &mut n.v {
+        KVal::Map(m) => {
+            m.retain(|(_, v)| !v.is_null());
+            m.iter_mut().for_each(|(_, v)| strip_nulls(v));
+        }
+        KVal::Seq(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 fn strip(n: &mut KNode) {

@@ -173,7 +173,13 @@ fn value(rng: &mut Rng) -> Value {
 /// overlays do not exercise.
 fn value_like(rng: &mut Rng, like: &Value) -> Value {
     match like {
-        Value::Object(_) => json!({"added": "yes", "n": rng.pick(9)}),
+        // (keeping its fields: a list element keeps its merge key)
+        Value::Object(m) => {
+            let mut m = m.clone();
+            m.insert("added".into(), json!("yes"));
+            m.insert("n".into(), json!(rng.pick(9)));
+            Value::Object(m)
+        }
         Value::Array(a) => match a.first() {
             Some(first) => json!([first.clone()]),
             None => json!([]),
