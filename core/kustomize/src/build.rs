@@ -1931,7 +1931,6 @@ impl Builder<'_> {
                             ),
                         });
                     }
-                    let item = item;
                     let mut r = Resource {
                         node: item,
                         names: Vec::new(),
@@ -3424,8 +3423,7 @@ fn literal_text(v: &KNode, files: &[(String, String)]) -> Option<String> {
     let loc = v.base?;
     let (_, text) = files.get(loc.file as usize)?;
     let raw = text.get(loc.span.range())?.trim();
-    if raw.contains(|c: char| matches!(c, ':' | '\n' | '{' | '[' | ',' | '#' | '"' | '\''))
-        || (raw.is_empty() && !v.is_null())
+    if raw.contains([':', '\n', '{', '[', ',', '#', '"', '\'']) || (raw.is_empty() && !v.is_null())
     {
         return None;
     }

@@ -363,7 +363,9 @@ fn strip_nulls(n: &mut KNode) {
     match &mut n.v {
         KVal::Map(m) => {
             m.retain(|(_, v)| !v.is_null());
-            m.iter_mut().for_each(|(_, v)| strip_nulls(v));
+            for (_, v) in m.iter_mut() {
+                strip_nulls(v);
+            }
         }
         KVal::Seq(items) => items.iter_mut().for_each(strip_nulls),
         _ => {}

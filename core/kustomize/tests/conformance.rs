@@ -188,23 +188,20 @@ fn kustomize_conformance() {
     }
     let mut unexplained = Vec::new();
     for o in outcomes.iter().filter(|o| !o.pass) {
-        match KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == o.name) {
-            Some((_, why)) => {
-                println!("KNOWN {}: {} [{}]", o.name, why, o.reason);
-                if kubectl {
-                    let dir = ["cases", "examples"]
-                        .iter()
-                        .map(|s| root.join(s).join(&o.name))
-                        .find(|d| d.exists())
-                        .unwrap();
-                    if let Some(d) = against_kubectl(&dir) {
-                        unexplained.push(format!("{}: kubectl disagrees with us: {d}", o.name));
-                    }
-                }
-            }
-            None => {
-                println!("DIFF {}: {}", o.name, o.reason);
-                unexplained.push(o.name.clone());
+        let Some((_, why)) = KNOWN_DIFFERENCES.iter().find(|(n, _)| *n == o.name) else {
+            println!("DIFF {}: {}", o.name, o.reason);
+            unexplained.push(o.name.clone());
+            continue;
+        };
+        println!("KNOWN {}: {} [{}]", o.name, why, o.reason);
+        if kubectl {
+            let dir = ["cases", "examples"]
+                .iter()
+                .map(|s| root.join(s).join(&o.name))
+                .find(|d| d.exists())
+                .unwrap();
+            if let Some(d) = against_kubectl(&dir) {
+                unexplained.push(format!("{}: kubectl disagrees with us: {d}", o.name));
             }
         }
     }

@@ -15,7 +15,7 @@ use stockade_kustomize::{
     build, FileMap, HelmChartRequest, HelmHook, HelmRenderer, KustomizeError, Options,
 };
 
-/// Records each request and prints one ConfigMap per request.
+/// Records each request and prints one `ConfigMap` per request.
 #[derive(Default)]
 struct Recorder(Mutex<Vec<HelmChartRequest>>);
 

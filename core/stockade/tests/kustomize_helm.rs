@@ -17,6 +17,8 @@
 #[path = "common/shared.rs"]
 mod shared_dir;
 
+use std::fmt::Write as _;
+
 use shared_dir::{read_tree, shared};
 use stockade::kustomize::{build, with_helm, FileMap, Options};
 
@@ -50,16 +52,13 @@ fn helm_charts_build_as_helm_template_output_does() {
         total += 1;
         let mut k = format!("helmCharts:\n- name: {chart}\n");
         if let Some(r) = case["release"].as_str() {
-            k.push_str(&format!("  releaseName: {r}\n"));
+            let _ = writeln!(k, "  releaseName: {r}");
         }
         if let Some(t) = case["name_template"].as_str() {
-            k.push_str(&format!(
-                "  nameTemplate: {}\n",
-                serde_json::to_string(t).unwrap()
-            ));
+            let _ = writeln!(k, "  nameTemplate: {}", serde_json::to_string(t).unwrap());
         }
         if let Some(ns) = case["namespace"].as_str().filter(|n| *n != "default") {
-            k.push_str(&format!("  namespace: {ns}\n"));
+            let _ = writeln!(k, "  namespace: {ns}");
         }
         if case["include_crds"] == true {
             k.push_str("  includeCRDs: true\n");
@@ -69,9 +68,9 @@ fn helm_charts_build_as_helm_template_output_does() {
         }
         // the goldens assume Helm's test default, v1.20.0 (see the README)
         let v = case["kube_version"].as_str().unwrap_or("v1.20.0");
-        k.push_str(&format!("  kubeVersion: \"{v}\"\n"));
+        let _ = writeln!(k, "  kubeVersion: \"{v}\"");
         if !empty("api_versions") {
-            k.push_str(&format!("  apiVersions: {}\n", case["api_versions"]));
+            let _ = writeln!(k, "  apiVersions: {}", case["api_versions"]);
         }
         let mut files = FileMap::new();
         for (p, c) in read_tree(&dir.join(chart), |_| false) {
