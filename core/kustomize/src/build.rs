@@ -1120,6 +1120,20 @@ impl Builder<'_> {
                             ra.push(r);
                             continue;
                         }
+                        Some("HelmChartInflationGenerator") => {
+                            // its configuration holds the chart and the globals
+                            let mut k2 = KNode::map();
+                            let mut globals = KNode::map();
+                            for key in ["chartHome", "configHome"] {
+                                if let Some(v) = conf.get(key) {
+                                    globals.set(key, v.clone());
+                                }
+                            }
+                            k2.set("helmGlobals", globals);
+                            k2.set("helmCharts", KNode::new(KVal::Seq(vec![conf.clone()])));
+                            self.helm_charts(dir, &kpath, &k2, &mut ra)?;
+                            continue;
+                        }
                         other => {
                             return Err(KustomizeError::Unsupported {
                                 path: kpath.clone(),

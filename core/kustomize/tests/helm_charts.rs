@@ -156,3 +156,18 @@ fn missing_charts_remote_charts_and_render_errors() {
     let e = build(&f, "k", &with(&rec)).unwrap_err();
     assert!(e.to_string().contains("valuesMerge must be one of"), "{e}");
 }
+
+#[test]
+fn a_helm_chart_inflation_generator_configuration_renders_too() {
+    let mut f = files(CHART);
+    f.extend(files(&[(
+        "k/kustomization.yaml",
+        "generators:\n- |-\n  apiVersion: builtin\n  kind: HelmChartInflationGenerator\n  metadata: {name: h}\n  name: web\n  releaseName: gen\n  chartHome: charts\n",
+    )]));
+    let rec = Arc::new(Recorder::default());
+    let out = build(&f, "k", &with(&rec)).unwrap().to_yaml();
+    assert!(out.contains("name: gen-cm"), "{out}");
+    // without a renderer: kubectl's --enable-helm error
+    let e = build(&f, "k", &Options::default()).unwrap_err();
+    assert!(e.to_string().contains("--enable-helm"), "{e}");
+}
