@@ -45,16 +45,15 @@ fn raw<'t>(n: &KNode, texts: &'t [(String, String)]) -> Option<&'t str> {
 /// a number or boolean set over a quoted (or block) scalar becomes a string
 /// of the text the patch wrote.
 fn keep_quoting(old: &KNode, new: &mut KNode, patch: &KNode, cx: &Ctx) {
-    if !old.quoted
-        || !matches!(
-            new.v,
-            KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_) | KVal::Str(_)
-        )
-    {
+    if !matches!(
+        new.v,
+        KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_) | KVal::Str(_)
+    ) {
         return;
     }
-    new.quoted = true;
-    if matches!(new.v, KVal::Str(_)) {
+    // the old style, quoted or plain, whatever the patch wrote
+    new.quoted = old.quoted;
+    if !old.quoted || matches!(new.v, KVal::Str(_)) {
         return;
     }
     let text = raw(patch, cx.texts)
