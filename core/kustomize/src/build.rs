@@ -3299,15 +3299,15 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
                 };
                 let role_ref = spec.path.ends_with("roleRef/name");
                 let rename_map = |n: &mut KNode| {
-                    if n.get_str("kind").is_some_and(|k| k != nr_kind) {
+                    let text = |n: &KNode, k: &str| n.get(k).and_then(KNode::scalar_text);
+                    if text(n, "kind").is_some_and(|k| k != nr_kind) {
                         return;
                     }
                     // a roleRef names its object's group too (kustomize's
                     // roleRefFilter)
                     if role_ref
-                        && n.get_str("kind").is_some()
-                        && n.get_str("apiGroup")
-                            .is_some_and(|g| !g.is_empty() && g != nr_group)
+                        && text(n, "kind").is_some()
+                        && text(n, "apiGroup").is_some_and(|g| !g.is_empty() && g != nr_group)
                     {
                         return;
                     }

@@ -174,6 +174,15 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     let mut v = pv.clone();
                     if let (true, KVal::Seq(items)) = (keyed, &mut v.v) {
                         items.retain(|i| i.get_str("$patch") != Some("delete"));
+                        // kyaml walks each element: directives inside apply
+                        for item in items.iter_mut() {
+                            if item.as_map().is_some() && item.get("$patch").is_none() {
+                                let mut e = KNode::map();
+                                e.base = item.base;
+                                merge_map(&mut e, item, sub_def, cx);
+                                *item = e;
+                            }
+                        }
                     }
                     strip_nulls(&mut v);
                     v

@@ -344,7 +344,7 @@ fn json6902(rng: &mut Rng, o: &Obj) -> Option<String> {
                         ) {
                             *x = json!(format!("{}-copy", x.as_str().unwrap_or("x")));
                         } else if matches!(k.as_str(), "containerPort" | "port") {
-                            *x = json!(x.as_u64().unwrap_or(1) + 10000);
+                            *x = json!(x.as_u64().unwrap_or(1) + 31_111);
                         }
                     }
                 }
