@@ -59,6 +59,31 @@ impl FileSource for DiskFiles {
     fn is_dir(&self, path: &str) -> bool {
         Self::path(path).is_dir()
     }
+    /// The files of a folder (a Helm chart of `helmCharts`), at most 10,000,
+    /// links outside the roots left out.
+    fn list(&self, dir: &str) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut stack = vec![dir.to_string()];
+        while let Some(d) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(Self::path(&d)) else {
+                continue;
+            };
+            for e in entries.flatten() {
+                let name = format!("{d}/{}", e.file_name().to_string_lossy());
+                let p = Self::path(&name);
+                if !self.allowed(&p) || out.len() >= 10_000 {
+                    continue;
+                }
+                if p.is_dir() {
+                    stack.push(name);
+                } else if p.is_file() {
+                    out.push(name);
+                }
+            }
+        }
+        out.sort();
+        out
+    }
 }
 
 /// `dir` as an absolute `/`-less path for the build, and the current folder's.
@@ -147,7 +172,9 @@ pub fn build_all(dirs: &[PathBuf], roots: &[PathBuf], max: usize) -> Built {
     let mut out = Built::default();
     for d in dirs {
         let Some(dir) = build_dir(d) else { continue };
-        let result = kustomize::build(&files, &dir, &Options::default());
+        // `helmCharts` rendered with Stockade's Helm renderer (kubectl
+        // needs `--enable-helm` and a helm binary).
+        let result = kustomize::build(&files, &dir, &kustomize::with_helm(&Options::default()));
         if let Ok(b) = &result {
             for (i, (p, _)) in b.files.iter().enumerate() {
                 out.used.insert(PathBuf::from(format!("/{p}")));

@@ -42,7 +42,9 @@ impl Kustomizations {
             else {
                 continue;
             };
-            let Ok(mut b) = kustomize::build(&files, &dir, &Options::default()) else {
+            let Ok(mut b) =
+                kustomize::build(&files, &dir, &kustomize::with_helm(&Options::default()))
+            else {
                 continue;
             };
             for (i, (p, _)) in b.files.iter().enumerate() {
@@ -105,6 +107,9 @@ impl FileSource for Overlay<'_> {
     fn is_dir(&self, path: &str) -> bool {
         self.disk.is_dir(path)
     }
+    fn list(&self, dir: &str) -> Vec<String> {
+        self.disk.list(dir)
+    }
 }
 
 /// Build the kustomization in `dir` with `text` as `file`'s content, scan it
@@ -124,13 +129,14 @@ pub fn scan<'s>(
         path: shown.trim_start_matches('/').to_string(),
         text,
     };
-    let mut b = kustomize::build(&overlay, dir, &Options::default()).map_err(|e| {
-        let mut err = kustomize::to_scan_error(&e, &absolute(dir));
-        if !err.path.starts_with('/') {
-            err.path = absolute(&err.path);
-        }
-        vec![err]
-    })?;
+    let mut b = kustomize::build(&overlay, dir, &kustomize::with_helm(&Options::default()))
+        .map_err(|e| {
+            let mut err = kustomize::to_scan_error(&e, &absolute(dir));
+            if !err.path.starts_with('/') {
+                err.path = absolute(&err.path);
+            }
+            vec![err]
+        })?;
     for (p, _) in &mut b.files {
         *p = absolute(p);
     }

@@ -42,6 +42,9 @@ pub struct Options {
     /// also bounds its stack use (64 levels fit a 2 MiB thread stack in a
     /// debug build).
     pub max_depth: usize,
+    /// The Helm renderer for `helmCharts` (`kubectl kustomize
+    /// --enable-helm`); `None`: `helmCharts` is an error, as without the flag.
+    pub helm: Option<crate::helm::HelmHook>,
 }
 
 impl Default for Options {
@@ -50,6 +53,7 @@ impl Default for Options {
             reorder: Reorder::Legacy,
             root_only: true,
             max_depth: 64,
+            helm: None,
         }
     }
 }
@@ -213,9 +217,14 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
             r.set_name(name, by);
         }
     }
+    check_name_reference_maps(&res, &b.cfg)
+        .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     fix_name_references(&mut res, &b.cfg)
         .map_err(|e| KustomizeError::invalid(if dir.is_empty() { "." } else { &dir }, e))?;
     resolve_vars(&mut res, &b.vars, &dir, &b.cfg)?;
+    for r in &mut res {
+        stringify_annotations(&mut r.node, &b.table);
+    }
     res.retain(|r| {
         r.node
             .path(&[
@@ -295,6 +304,22 @@ pub fn build(files: &dyn FileSource, dir: &str, opts: &Options) -> Result<Build,
         resources: res,
         files: b.table,
     })
+}
+
+/// The id of a resource a validator changed (`before` → `after`), if any.
+fn changed_resource(before: &[Resource], after: &[Resource]) -> Option<String> {
+    if before.len() != after.len() {
+        return Some(format!(
+            "lists have different number of entries: {} and {}",
+            before.len(),
+            after.len()
+        ));
+    }
+    before
+        .iter()
+        .zip(after)
+        .find(|(a, b)| a.node != b.node)
+        .map(|(a, _)| format!("nodes unequal: {}", a.id()))
 }
 
 fn strings(n: Option<&KNode>) -> Vec<String> {
@@ -537,6 +562,231 @@ impl Builder<'_> {
         out
     }
 
+    /// `helmCharts` (and the legacy `helmChartInflationGenerator`): each chart
+    /// of the chart home rendered by the caller's Helm renderer, as
+    /// kustomize's `HelmChartInflationGenerator` runs `helm template`.
+    // One step of kustomize's build, kept whole to read against its source.
+    #[allow(clippy::too_many_lines)]
+    fn helm_charts(
+        &mut self,
+        dir: &str,
+        kpath: &str,
+        k: &KNode,
+        ra: &mut Vec<Resource>,
+    ) -> Result<(), KustomizeError> {
+        let text = |n: &KNode, key: &str| {
+            n.get(key)
+                .and_then(KNode::scalar_text)
+                .filter(|s| !s.is_empty())
+        };
+        let flag = |n: &KNode, key: &str| n.get(key).is_some_and(|v| v.v == KVal::Bool(true));
+        let strs = |n: &KNode, key: &str| strings(n.get(key));
+        let globals = k.get("helmGlobals");
+        let mut home = globals.and_then(|g| text(g, "chartHome"));
+        // the legacy field, as kustomize's FixKustomization reads it
+        let mut charts: Vec<KNode> = k
+            .get("helmCharts")
+            .and_then(KNode::as_seq)
+            .cloned()
+            .unwrap_or_default();
+        for old in k
+            .get("helmChartInflationGenerator")
+            .and_then(KNode::as_seq)
+            .into_iter()
+            .flatten()
+        {
+            let mut c = KNode::map();
+            for (from, to) in [
+                ("chartName", "name"),
+                ("chartVersion", "version"),
+                ("chartRepoUrl", "repo"),
+                ("releaseName", "releaseName"),
+                ("releaseNamespace", "namespace"),
+                ("values", "valuesFile"),
+                ("valuesLocal", "valuesInline"),
+                ("valuesMerge", "valuesMerge"),
+            ] {
+                if let Some(v) = old.get(from) {
+                    c.set(to, v.clone());
+                }
+            }
+            if home.is_none() {
+                home = text(old, "chartHome");
+            }
+            charts.push(c);
+        }
+        if charts.is_empty() {
+            return Ok(());
+        }
+        let Some(hook) = self.opts.helm.clone() else {
+            return Err(KustomizeError::Unsupported {
+                path: kpath.to_string(),
+                message: "`helmCharts` needs Helm, which this build was not given (kubectl: `must specify --enable-helm`)".into(),
+            });
+        };
+        let home = home.unwrap_or_else(|| "charts".to_string());
+        for c in &charts {
+            let name = text(c, "name")
+                .ok_or_else(|| KustomizeError::invalid(kpath, "chart name cannot be empty"))?;
+            let merge = text(c, "valuesMerge").unwrap_or_else(|| "override".into());
+            if !matches!(merge.as_str(), "merge" | "override" | "replace") {
+                return Err(KustomizeError::invalid(
+                    kpath,
+                    "valuesMerge must be one of [merge override replace]",
+                ));
+            }
+            let (version, repo) = (text(c, "version"), text(c, "repo"));
+            let mut chart_home = self.resolve_path(dir, &home, kpath)?;
+            if let (Some(v), Some(_)) = (&version, &repo) {
+                chart_home = files::join(&chart_home, &format!("{name}-{v}")).unwrap_or(chart_home);
+            }
+            let chart_dir = files::join(&chart_home, &name).unwrap_or_else(|| name.clone());
+            if !self.files.is_dir(&chart_dir) {
+                return match repo {
+                    Some(url) => Err(KustomizeError::Remote {
+                        path: kpath.to_string(),
+                        url: format!("{url} (helm pull {name})"),
+                    }),
+                    None => Err(KustomizeError::NotFound {
+                        path: kpath.to_string(),
+                        message: format!(
+                            "no repo specified for pull, no chart found at '{chart_dir}'"
+                        ),
+                    }),
+                };
+            }
+            let mut chart_files = files::FileMap::new();
+            let prefix = format!("{chart_dir}/");
+            for f in self.files.list(&chart_dir) {
+                if let (Some(rel), Some(bytes)) = (f.strip_prefix(&prefix), self.files.read(&f)) {
+                    chart_files.insert(rel.to_string(), bytes);
+                }
+            }
+            // the values file kustomize writes
+            let values_path = match text(c, "valuesFile") {
+                Some(v) => {
+                    let p = self.resolve_path(dir, &v, kpath)?;
+                    self.check_root(dir, &p, kpath)?;
+                    p
+                }
+                None => files::join(&chart_dir, "values.yaml").unwrap_or_default(),
+            };
+            let inline = c
+                .get("valuesInline")
+                .filter(|v| v.as_map().is_some_and(|m| !m.is_empty()));
+            let values_text = match inline {
+                Some(inline) => {
+                    let merged = if merge == "replace" {
+                        inline.clone()
+                    } else {
+                        let (id, t) = self.read(&values_path, kpath)?;
+                        let chart_values = self
+                            .parse_docs(&values_path, &t, id)?
+                            .into_iter()
+                            .next()
+                            .unwrap_or_else(KNode::map);
+                        // kyaml's merge2: `override` patches the chart's
+                        // values with the inline ones, `merge` the other way.
+                        let (mut dest, patch) = if merge == "override" {
+                            (chart_values, inline.clone())
+                        } else {
+                            (inline.clone(), chart_values)
+                        };
+                        if !matches!(dest.v, KVal::Map(_)) {
+                            dest = KNode::map();
+                        }
+                        let cx = smp::Ctx {
+                            by: (
+                                Loc {
+                                    file: 0,
+                                    span: Span::new(0, 0),
+                                },
+                                OriginRole::Generator,
+                            ),
+                            custom: None,
+                            error: std::cell::RefCell::new(None),
+                            texts: &self.table,
+                        };
+                        smp::merge_map(&mut dest, &patch, None, &cx);
+                        if let Some(e) = cx.error.into_inner() {
+                            return Err(KustomizeError::invalid(
+                                kpath,
+                                format!("could not merge values: {e}"),
+                            ));
+                        }
+                        dest
+                    };
+                    merged.to_json().to_string()
+                }
+                None => self.read(&values_path, kpath)?.1,
+            };
+            let mut values_files = vec![(format!("{name}-kustomize-values.yaml"), values_text)];
+            for extra in strs(c, "additionalValuesFiles") {
+                let p = self.resolve_path(dir, &extra, kpath)?;
+                self.check_root(dir, &p, kpath)?;
+                let (_, t) = self.read(&p, kpath).map_err(|_| KustomizeError::NotFound {
+                    path: kpath.to_string(),
+                    message: format!("could not load additionalValuesFile: '{p}' not found"),
+                })?;
+                values_files.push((p, t));
+            }
+            let request = crate::helm::HelmChartRequest {
+                chart_dir: chart_dir.clone(),
+                chart_files,
+                release_name: text(c, "releaseName"),
+                name_template: text(c, "nameTemplate"),
+                namespace: text(c, "namespace"),
+                values_files,
+                api_versions: strs(c, "apiVersions"),
+                kube_version: text(c, "kubeVersion"),
+                include_crds: flag(c, "includeCRDs"),
+                skip_tests: flag(c, "skipTests"),
+                skip_hooks: flag(c, "skipHooks"),
+            };
+            let out = hook
+                .0
+                .template(&request)
+                .map_err(|m| KustomizeError::Invalid {
+                    path: kpath.to_string(),
+                    message: format!("helm template {chart_dir}: {m}"),
+                })?;
+            // The rendered text is a file of the build (origins point into it).
+            let pseudo = format!("{chart_dir}#helm-template");
+            let id = self.file_id(&pseudo, &out);
+            let mut known: std::collections::HashSet<String> =
+                ra.iter().map(Resource::conflict_id).collect();
+            for item in self.parse_docs(&pseudo, &out, id)? {
+                if item.as_map().is_none_or(Vec::is_empty) {
+                    continue;
+                }
+                let mut r = Resource {
+                    node: item,
+                    names: Vec::new(),
+                    needs_hash: false,
+                    file: id,
+                    uid: self.next_uid(),
+                    affixes: Vec::new(),
+                    origin: None,
+                    transformations: Vec::new(),
+                    current_is_previous: false,
+                    prev_kinds: Vec::new(),
+                };
+                if !known.insert(r.conflict_id()) {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!(
+                            "may not add resource with an already registered id: {}",
+                            r.id()
+                        ),
+                    ));
+                }
+                r.remember();
+                ra.push(r);
+            }
+        }
+        Ok(())
+    }
+
     fn next_uid(&mut self) -> usize {
         self.uids += 1;
         self.uids
@@ -730,28 +980,30 @@ impl Builder<'_> {
                 format!("expected kind != 'Component' for path '{dir}'"),
             ));
         }
+        // kustomize refuses a kustomization with nothing but its type (Go
+        // zero values: null, "", false, 0; an empty list or map is something).
+        let empty = k.as_map().is_some_and(|m| {
+            m.iter().all(|(key, v)| {
+                matches!(key.as_str(), "apiVersion" | "kind")
+                    || match &v.v {
+                        KVal::Null => true,
+                        KVal::Str(t) => t.is_empty(),
+                        KVal::Bool(b) => !b,
+                        KVal::Int(i) => *i == 0,
+                        _ => false,
+                    }
+            })
+        });
+        if empty {
+            return Err(KustomizeError::invalid(
+                &kpath,
+                "kustomization.yaml is empty",
+            ));
+        }
         let at = |n: Option<&KNode>| Loc {
             file: kid,
             span: n.and_then(|n| n.base).map_or(Span::new(0, 0), |l| l.span),
         };
-        for unsupported in ["helmCharts", "helmChartInflationGenerator"] {
-            if k.get(unsupported).is_some() {
-                return Err(KustomizeError::Unsupported {
-                    path: kpath.clone(),
-                    message: format!("`{unsupported}` needs the Helm renderer, which this build does not have yet"),
-                });
-            }
-        }
-        for unsupported in ["validators"] {
-            if k.get(unsupported)
-                .is_some_and(|n| n.as_seq().is_none_or(|s| !s.is_empty()) && !n.is_null())
-            {
-                return Err(KustomizeError::Unsupported {
-                    path: kpath.clone(),
-                    message: format!("`{unsupported}` is not supported by this build yet"),
-                });
-            }
-        }
         if self.stack.len() == 1 {
             let meta = strings(k.get("buildMetadata"));
             self.origin_annotations = meta.iter().any(|m| m == "originAnnotations");
@@ -855,15 +1107,31 @@ impl Builder<'_> {
                 }
             }
         }
+        self.helm_charts(dir, &kpath, &k, &mut ra)?;
         if let Some(list) = k.get("generators").and_then(KNode::as_seq) {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    external_plugin(&kpath, &conf)?;
                     let gkind = match conf.get_str("kind") {
                         Some("ConfigMapGenerator") => "ConfigMap",
                         Some("SecretGenerator") => "Secret",
                         Some("IAMPolicyGenerator") => {
                             let r = self.iam_policy(&kpath, kid, &conf)?;
                             ra.push(r);
+                            continue;
+                        }
+                        Some("HelmChartInflationGenerator") => {
+                            // its configuration holds the chart and the globals
+                            let mut k2 = KNode::map();
+                            let mut globals = KNode::map();
+                            for key in ["chartHome", "configHome"] {
+                                if let Some(v) = conf.get(key) {
+                                    globals.set(key, v.clone());
+                                }
+                            }
+                            k2.set("helmGlobals", globals);
+                            k2.set("helmCharts", KNode::new(KVal::Seq(vec![conf.clone()])));
+                            self.helm_charts(dir, &kpath, &k2, &mut ra)?;
                             continue;
                         }
                         other => {
@@ -945,6 +1213,24 @@ impl Builder<'_> {
             for entry in list {
                 for conf in self.plugin_configs(dir, &kpath, entry)? {
                     self.run_builtin(dir, &kpath, kid, &conf, &mut ra)?;
+                }
+            }
+        }
+        // validators: kustomize runs each (only built-in transformer
+        // configurations load without plugins) on the resources and fails when
+        // it wrote any node, even with the value it had (Go compares the node
+        // trees, positions included); one that touches nothing changes nothing.
+        if let Some(list) = k.get("validators").and_then(KNode::as_seq) {
+            for entry in list {
+                for conf in self.plugin_configs(dir, &kpath, entry)? {
+                    let mut trial = ra.clone();
+                    self.run_builtin(dir, &kpath, kid, &conf, &mut trial)?;
+                    if let Some(r) = changed_resource(&ra, &trial) {
+                        return Err(KustomizeError::invalid(
+                            &kpath,
+                            format!("validator shouldn't modify the resource map: {r}"),
+                        ));
+                    }
                 }
             }
         }
@@ -1091,6 +1377,43 @@ impl Builder<'_> {
                 r.set_name(name, by);
                 r.affixes.push((p, s));
             }
+            // Other fields the configurations name get the prefix and suffix
+            // too (kustomize's prefix and suffix filters on each field spec).
+            for (section, affix) in [("namePrefix", &prefix), ("nameSuffix", &suffix)] {
+                let specs: Vec<FieldSpec> = self
+                    .cfg
+                    .specs(section)
+                    .iter()
+                    .filter(|s| s.path != "metadata/name")
+                    .cloned()
+                    .collect();
+                if affix.is_empty() || specs.is_empty() {
+                    continue;
+                }
+                for r in ra.iter_mut() {
+                    if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+                        || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
+                    {
+                        continue;
+                    }
+                    transform::apply_specs(
+                        &mut r.node,
+                        &specs,
+                        &|| KNode::str(""),
+                        Some(by),
+                        &mut |n| {
+                            if let Some(t) = n.scalar_text() {
+                                let v = if section == "namePrefix" {
+                                    format!("{affix}{t}")
+                                } else {
+                                    format!("{t}{affix}")
+                                };
+                                *n = KNode::str(v).with_by(Some(by));
+                            }
+                        },
+                    );
+                }
+            }
         }
         let cfg = self.cfg.clone();
         if let Some(list) = k.get("labels").and_then(KNode::as_seq) {
@@ -1162,53 +1485,14 @@ impl Builder<'_> {
         }
         if let Some(list) = k.get("replicas").and_then(KNode::as_seq) {
             for rep in list {
-                let name = rep
-                    .get("name")
-                    .and_then(KNode::scalar_text)
-                    .unwrap_or_default();
-                let Some(count) = rep.get("count") else {
-                    continue;
-                };
                 let by = (at(Some(rep)), OriginRole::Transformer);
-                for r in ra.iter_mut() {
-                    if r.name() != name && !r.names.iter().any(|(_, n)| *n == name) {
-                        continue;
-                    }
-                    let mut v = count.clone();
-                    v.mark(by);
-                    let v2 = v.clone();
-                    transform::apply_specs(
-                        &mut r.node,
-                        cfg.specs("replicas"),
-                        &move || v2.clone(),
-                        Some(by),
-                        &mut |n| {
-                            let base = n.base;
-                            *n = v.clone();
-                            n.base = base;
-                        },
-                    );
-                }
+                set_replicas(ra, rep, cfg.specs("replicas"), by, kpath)?;
             }
         }
         if let Some(list) = k.get("images").and_then(KNode::as_seq) {
             let rules: Vec<(ImageRule, By)> = list
                 .iter()
-                .map(|i| {
-                    (
-                        ImageRule {
-                            name: i
-                                .get("name")
-                                .and_then(KNode::scalar_text)
-                                .unwrap_or_default(),
-                            new_name: i.get("newName").and_then(KNode::scalar_text),
-                            new_tag: i.get("newTag").and_then(KNode::scalar_text),
-                            digest: i.get("digest").and_then(KNode::scalar_text),
-                            tag_suffix: i.get("tagSuffix").and_then(KNode::scalar_text),
-                        },
-                        (at(Some(i)), OriginRole::Transformer),
-                    )
-                })
+                .map(|i| (image_rule(i), (at(Some(i)), OriginRole::Transformer)))
                 .collect();
             for (rule, by) in &rules {
                 for r in ra.iter_mut() {
@@ -1368,6 +1652,7 @@ impl Builder<'_> {
         ra: &mut Vec<Resource>,
     ) -> Result<(), KustomizeError> {
         let kind = conf.get_str("kind").unwrap_or("");
+        external_plugin(kpath, conf)?;
         if self.transformer_annotations {
             let mut entry = self.transformation(kpath, kind);
             for key in ["name", "namespace"] {
@@ -1427,16 +1712,18 @@ impl Builder<'_> {
                 }
                 k.set("patchesJson6902", seq(vec![e]));
             }
-            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer"
-                if conf
-                    .get("fieldSpecs")
-                    .and_then(KNode::as_seq)
-                    .is_some_and(|f| !f.is_empty()) =>
-            {
-                // Only the objects its field specs name (on `metadata/name`).
-                let specs: Vec<FieldSpec> = conf
-                    .get("fieldSpecs")
-                    .and_then(KNode::as_seq)
+            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
+                // kustomize's prefix and suffix plugins refuse a configuration
+                // without field specs, and change only the fields they name
+                // (`metadata/name` renames the object).
+                let Some(list) = conf.get("fieldSpecs").filter(|f| !f.is_null()) else {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!("plugin {kind} fails configuration: fieldSpecs is not expected to be nil"),
+                    ));
+                };
+                let specs: Vec<FieldSpec> = list
+                    .as_seq()
                     .map(|f| f.iter().map(field_spec_of).collect())
                     .unwrap_or_default();
                 let text = |key: &str| {
@@ -1444,42 +1731,109 @@ impl Builder<'_> {
                         .and_then(KNode::scalar_text)
                         .unwrap_or_default()
                 };
-                let (prefix, suffix) = (text("prefix"), text("suffix"));
+                let (prefix, suffix) = match kind {
+                    "PrefixTransformer" => (text("prefix"), String::new()),
+                    "SuffixTransformer" => (String::new(), text("suffix")),
+                    _ => (text("prefix"), text("suffix")),
+                };
                 for r in ra.iter_mut() {
-                    if !specs
-                        .iter()
-                        .any(|s| s.path == "metadata/name" && transform::spec_matches(s, &r.node))
+                    if matches!(r.kind(), "CustomResourceDefinition" | "Namespace")
+                        || (r.kind() == "APIService" && r.group() == "apiregistration.k8s.io")
                     {
                         continue;
                     }
-                    let name = format!("{prefix}{}{suffix}", r.name());
-                    r.set_name(name, by);
-                    r.affixes.push((prefix.clone(), suffix.clone()));
+                    let matching: Vec<&FieldSpec> = specs
+                        .iter()
+                        .filter(|s| transform::spec_matches(s, &r.node))
+                        .collect();
+                    for spec in matching {
+                        if spec.path == "metadata/name" {
+                            let name = format!("{prefix}{}{suffix}", r.name());
+                            r.set_name(name, by);
+                            r.affixes.push((prefix.clone(), suffix.clone()));
+                            continue;
+                        }
+                        let path = transform::split_path(&spec.path);
+                        transform::visit(
+                            &mut r.node,
+                            &path,
+                            spec.create,
+                            &|| KNode::str(""),
+                            Some(by),
+                            &mut |n| {
+                                if let Some(t) = n.scalar_text() {
+                                    *n = KNode::str(format!("{prefix}{t}{suffix}"))
+                                        .with_by(Some(by));
+                                }
+                            },
+                        );
+                    }
                 }
                 return Ok(());
             }
-            "PrefixSuffixTransformer" | "PrefixTransformer" | "SuffixTransformer" => {
-                if let Some(p) = get("prefix") {
-                    k.set("namePrefix", p);
-                }
-                if let Some(p) = get("suffix") {
-                    k.set("nameSuffix", p);
-                }
-            }
             "NamespaceTransformer" => {
-                if let Some(ns) = conf.path(&["metadata", "namespace"]).cloned() {
-                    k.set("namespace", ns);
+                let mode = conf
+                    .get("setRoleBindingSubjects")
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                if !matches!(
+                    mode.as_str(),
+                    "" | "defaultOnly" | "none" | "allServiceAccounts"
+                ) {
+                    return Err(KustomizeError::invalid(
+                        kpath,
+                        format!(
+                            "invalid value \"{mode}\" for setRoleBindingSubjects: must be one of \"defaultOnly\", \"none\" or \"allServiceAccounts\""
+                        ),
+                    ));
                 }
+                let ns = conf
+                    .path(&["metadata", "namespace"])
+                    .and_then(KNode::scalar_text)
+                    .unwrap_or_default();
+                if ns.is_empty() {
+                    return Ok(());
+                }
+                let unset_only = conf
+                    .get("unsetOnly")
+                    .is_some_and(|u| u.v == KVal::Bool(true));
+                let mut cfg = self.cfg.clone();
+                if let Some(list) = conf.get("fieldSpecs").and_then(KNode::as_seq) {
+                    cfg.sections
+                        .insert("namespace".into(), list.iter().map(field_spec_of).collect());
+                }
+                for r in ra.iter_mut() {
+                    if unset_only && !r.namespace().is_empty() {
+                        continue;
+                    }
+                    set_namespace_with(r, &ns, by, &cfg, &mode);
+                }
+                return check_conflicts(ra, kpath, "namespace transformation produces ID conflict");
             }
             "ImageTagTransformer" => {
+                // kustomize's legacy image filter (every `containers` and
+                // `initContainers` list) and the configuration's field specs.
                 if let Some(i) = get("imageTag") {
-                    k.set("images", seq(vec![i]));
+                    let rule = image_rule(&i);
+                    let specs: Vec<FieldSpec> = conf
+                        .get("fieldSpecs")
+                        .and_then(KNode::as_seq)
+                        .map(|f| f.iter().map(field_spec_of).collect())
+                        .unwrap_or_default();
+                    for r in ra.iter_mut() {
+                        transform::images(&mut r.node, std::slice::from_ref(&rule), &specs, by);
+                    }
                 }
+                return Ok(());
             }
             "ReplicaCountTransformer" => {
-                if let Some(r) = get("replica") {
-                    k.set("replicas", seq(vec![r]));
-                }
+                let rep = get("replica").unwrap_or_else(KNode::map);
+                let specs: Vec<FieldSpec> = conf
+                    .get("fieldSpecs")
+                    .and_then(KNode::as_seq)
+                    .map(|f| f.iter().map(field_spec_of).collect())
+                    .unwrap_or_default();
+                return set_replicas(ra, &rep, &specs, by, kpath);
             }
             "ReplacementTransformer" => {
                 if let Some(r) = get("replacements") {
@@ -1487,26 +1841,18 @@ impl Builder<'_> {
                 }
             }
             "LabelTransformer" | "AnnotationsTransformer" => {
-                let (field, default_path) = if kind == "LabelTransformer" {
-                    ("labels", "metadata/labels")
+                let field = if kind == "LabelTransformer" {
+                    "labels"
                 } else {
-                    ("annotations", "metadata/annotations")
+                    "annotations"
                 };
                 let pairs = conf.get(field).map(pairs_of).unwrap_or_default();
-                let mut specs: Vec<FieldSpec> = conf
+                // Only the configuration's field specs (none: nothing changes).
+                let specs: Vec<FieldSpec> = conf
                     .get("fieldSpecs")
                     .and_then(KNode::as_seq)
                     .map(|f| f.iter().map(field_spec_of).collect())
                     .unwrap_or_default();
-                if specs.is_empty() {
-                    specs.push(FieldSpec {
-                        group: String::new(),
-                        version: String::new(),
-                        kind: String::new(),
-                        path: default_path.to_string(),
-                        create: true,
-                    });
-                }
                 for r in ra.iter_mut() {
                     transform::add_map_entries(&mut r.node, &specs, &pairs, by);
                 }
@@ -1519,7 +1865,15 @@ impl Builder<'_> {
                     message: "unable to load builtin SortOrderTransformer.builtin.[noGrp]".into(),
                 });
             }
-            "HashTransformer" => return Ok(()),
+            "HashTransformer" => {
+                // Hashes generated objects now; kustomize keeps their mark, so
+                // the build's own hash step adds a second suffix.
+                for r in ra.iter_mut().filter(|r| r.needs_hash) {
+                    let name = format!("{}-{}", r.name(), generate::hash(&r.node));
+                    r.set_name(name, by);
+                }
+                return Ok(());
+            }
             "ValueAddTransformer" => return value_add(dir, kpath, conf, ra, by),
             other => {
                 return Err(KustomizeError::Unsupported {
@@ -1591,8 +1945,6 @@ impl Builder<'_> {
                             ),
                         });
                     }
-                    let mut item = item;
-                    stringify_metadata(&mut item);
                     let mut r = Resource {
                         node: item,
                         names: Vec::new(),
@@ -2090,7 +2442,7 @@ impl Builder<'_> {
         p.remove("apiVersion");
         for i in matches {
             if let Some(r) = ra.get_mut(i) {
-                if !apply_smp(r, &p, loc, custom.as_deref()) {
+                if !apply_smp(r, &p, loc, custom.as_deref(), kpath, &self.table)? {
                     deleted.push(i);
                 }
             }
@@ -2141,8 +2493,11 @@ impl Builder<'_> {
             .path(&["options", "allowKindChange"])
             .is_some_and(|n| n.v == KVal::Bool(true));
         let custom = self.openapi.clone();
-        for (doc, loc) in docs {
+        for (mut doc, loc) in docs {
             let is_json = doc.as_seq().is_some();
+            if is_json {
+                yaml11_patch_values(&mut doc, loc, &self.table);
+            }
             match target {
                 None => {
                     if is_json {
@@ -2164,6 +2519,8 @@ impl Builder<'_> {
                         if is_json {
                             jsonpatch::apply(&mut r.node, &doc, (loc, OriginRole::Patch))
                                 .map_err(|m| KustomizeError::invalid(kpath, m))?;
+                            json_round_trip_annotations(&mut r.node);
+                            node::forget_quoting(&mut r.node);
                         } else {
                             let mut d = doc.clone();
                             if !allow_name {
@@ -2175,7 +2532,7 @@ impl Builder<'_> {
                                 d.remove("kind");
                                 d.remove("apiVersion");
                             }
-                            if !apply_smp(r, &d, loc, custom.as_deref()) {
+                            if !apply_smp(r, &d, loc, custom.as_deref(), kpath, &self.table)? {
                                 deleted.push(i);
                             }
                         }
@@ -2202,18 +2559,30 @@ impl Builder<'_> {
 }
 
 /// Apply a strategic merge patch to a resource; false when it deletes it.
-fn apply_smp(r: &mut Resource, patch: &KNode, loc: Loc, custom: Option<&schema::Schema>) -> bool {
+fn apply_smp(
+    r: &mut Resource,
+    patch: &KNode,
+    loc: Loc,
+    custom: Option<&schema::Schema>,
+    kpath: &str,
+    texts: &[(String, String)],
+) -> Result<bool, KustomizeError> {
     let cx = smp::Ctx {
         by: (loc, OriginRole::Patch),
         custom,
+        error: std::cell::RefCell::new(None),
+        texts,
     };
     let def = smp::root_def(custom, r.api_version(), r.kind());
     let mut p = patch.clone();
     // Nodes a patch adds are read from the patch.
     p.fill_base(loc);
     let keep = smp::merge_map(&mut r.node, &p, def.as_deref(), &cx);
+    if let Some(e) = cx.error.into_inner() {
+        return Err(KustomizeError::invalid(kpath, e));
+    }
     r.remember();
-    keep
+    Ok(keep)
 }
 
 /// kustomize's built-in `ValueAddTransformer`: a value (by default the name
@@ -2378,30 +2747,96 @@ fn fold_field_names(k: &mut KNode) {
     *entries = out;
 }
 
-/// A patch `target`.
+/// A patch `target`: group, version, kind, name and namespace are anchored
+/// regular expressions, as kustomize's `SelectorRegex` reads them.
 struct Selector {
-    group: Option<String>,
-    version: Option<String>,
-    kind: Option<String>,
+    group: Option<regex::Regex>,
+    version: Option<regex::Regex>,
+    kind: Option<regex::Regex>,
     name: Option<regex::Regex>,
     namespace: Option<regex::Regex>,
-    labels: Vec<(String, String)>,
-    annotations: Vec<(String, String)>,
+    labels: Vec<Requirement>,
+    annotations: Vec<Requirement>,
 }
 
 fn anchored(s: &str) -> Result<regex::Regex, String> {
     regex::Regex::new(&format!("^(?:{s})$"))
+        .or_else(|e| {
+            // Go reads a brace that starts no repetition (`{{uid}}`) as itself.
+            let literal = s.replace('{', "\\{").replace('}', "\\}");
+            regex::Regex::new(&format!("^(?:{literal})$")).map_err(|_| e)
+        })
         .map_err(|e| format!("invalid regular expression `{s}`: {e}"))
 }
 
-fn parse_selector(s: &str) -> Vec<(String, String)> {
-    s.split(',')
-        .filter(|p| !p.trim().is_empty())
-        .map(|p| match p.split_once("==").or_else(|| p.split_once('=')) {
-            Some((k, v)) => (k.trim().to_string(), v.trim().to_string()),
-            None => (p.trim().to_string(), String::new()),
-        })
-        .collect()
+/// One requirement of a Kubernetes label selector (`k=v`, `k==v`, `k!=v`,
+/// `k in (a,b)`, `k notin (a,b)`, `k`, `!k`).
+#[derive(Debug, Clone)]
+enum Requirement {
+    In(String, Vec<String>),
+    NotIn(String, Vec<String>),
+    Exists(String),
+    NotExists(String),
+}
+
+impl Requirement {
+    fn matches(&self, labels: Option<&KNode>) -> bool {
+        let get = |k: &str| labels.and_then(|l| l.get(k)).and_then(KNode::scalar_text);
+        match self {
+            Self::In(k, vs) => get(k).is_some_and(|v| vs.contains(&v)),
+            Self::NotIn(k, vs) => get(k).is_none_or(|v| !vs.contains(&v)),
+            Self::Exists(k) => get(k).is_some(),
+            Self::NotExists(k) => get(k).is_none(),
+        }
+    }
+}
+
+/// A label selector's requirements (commas inside `( )` belong to a set).
+fn parse_selector(s: &str) -> Vec<Requirement> {
+    let mut parts = Vec::new();
+    let (mut depth, mut cur) = (0_i32, String::new());
+    for c in s.chars() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth <= 0 => {
+                parts.push(std::mem::take(&mut cur));
+                continue;
+            }
+            _ => {}
+        }
+        cur.push(c);
+    }
+    parts.push(cur);
+    let set = |t: &str| -> Vec<String> {
+        t.trim()
+            .trim_start_matches('(')
+            .trim_end_matches(')')
+            .split(',')
+            .map(|v| v.trim().to_string())
+            .collect()
+    };
+    let mut out = Vec::new();
+    for p in parts {
+        let p = p.trim();
+        if p.is_empty() {
+            continue;
+        }
+        if let Some((k, v)) = p.split_once("!=") {
+            out.push(Requirement::NotIn(k.trim().into(), vec![v.trim().into()]));
+        } else if let Some((k, v)) = p.split_once("==").or_else(|| p.split_once('=')) {
+            out.push(Requirement::In(k.trim().into(), vec![v.trim().into()]));
+        } else if let Some((k, v)) = p.split_once(" notin ") {
+            out.push(Requirement::NotIn(k.trim().into(), set(v)));
+        } else if let Some((k, v)) = p.split_once(" in ") {
+            out.push(Requirement::In(k.trim().into(), set(v)));
+        } else if let Some(k) = p.strip_prefix('!') {
+            out.push(Requirement::NotExists(k.trim().into()));
+        } else {
+            out.push(Requirement::Exists(p.into()));
+        }
+    }
+    out
 }
 
 impl Selector {
@@ -2411,12 +2846,13 @@ impl Selector {
                 .and_then(KNode::scalar_text)
                 .filter(|s| !s.is_empty())
         };
+        let re = |k: &str| s(k).map(|n| anchored(&n)).transpose();
         Ok(Self {
-            group: s("group"),
-            version: s("version"),
-            kind: s("kind"),
-            name: s("name").map(|n| anchored(&n)).transpose()?,
-            namespace: s("namespace").map(|n| anchored(&n)).transpose()?,
+            group: re("group")?,
+            version: re("version")?,
+            kind: re("kind")?,
+            name: re("name")?,
+            namespace: re("namespace")?,
             labels: s("labelSelector")
                 .map(|l| parse_selector(&l))
                 .unwrap_or_default(),
@@ -2426,33 +2862,40 @@ impl Selector {
         })
     }
 
+    /// kustomize's `Select`: the original or the current namespace (an empty
+    /// one is `default`, a cluster-scoped object has none) and name, the
+    /// current group, version and kind, then the label and annotation selectors.
     fn matches(&self, r: &Resource) -> bool {
         let (g, v) = transform::split_api_version(r.api_version());
-        if self.group.as_deref().is_some_and(|x| x != g)
-            || self.version.as_deref().is_some_and(|x| x != v)
-            || self.kind.as_deref().is_some_and(|x| x != r.kind())
+        let re_ok =
+            |re: &Option<regex::Regex>, text: &str| re.as_ref().is_none_or(|x| x.is_match(text));
+        if !re_ok(&self.group, g) || !re_ok(&self.version, v) || !re_ok(&self.kind, r.kind()) {
+            return false;
+        }
+        let cur = (r.namespace(), r.name());
+        let org = r.names.first().cloned().unwrap_or_else(|| cur.clone());
+        let cluster = schema::is_cluster_scoped(r.api_version(), r.kind());
+        let effective = |ns: &str| -> String {
+            if cluster {
+                "_non_namespaceable_".into()
+            } else if ns.is_empty() || ns == "default" {
+                "default".into()
+            } else {
+                ns.to_string()
+            }
+        };
+        if !re_ok(&self.namespace, &effective(&org.0))
+            && !re_ok(&self.namespace, &effective(&cur.0))
         {
             return false;
         }
-        if let Some(n) = &self.name {
-            if !n.is_match(&r.name()) && !r.names.iter().any(|(_, nm)| n.is_match(nm)) {
-                return false;
-            }
-        }
-        if let Some(n) = &self.namespace {
-            if !n.is_match(&r.namespace()) {
-                return false;
-            }
+        if !re_ok(&self.name, &org.1) && !re_ok(&self.name, &cur.1) {
+            return false;
         }
         for (field, sel) in [("labels", &self.labels), ("annotations", &self.annotations)] {
-            for (k, v) in sel {
-                let have = r
-                    .node
-                    .path(&["metadata", field, k])
-                    .and_then(KNode::scalar_text);
-                if have.as_deref() != Some(v.as_str()) {
-                    return false;
-                }
+            let map = r.node.path(&["metadata", field]);
+            if !sel.iter().all(|q| q.matches(map)) {
+                return false;
             }
         }
         true
@@ -2469,6 +2912,108 @@ fn pairs_of(n: &KNode) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+fn image_rule(i: &KNode) -> ImageRule {
+    ImageRule {
+        name: i
+            .get("name")
+            .and_then(KNode::scalar_text)
+            .unwrap_or_default(),
+        new_name: i.get("newName").and_then(KNode::scalar_text),
+        new_tag: i.get("newTag").and_then(KNode::scalar_text),
+        digest: i.get("digest").and_then(KNode::scalar_text),
+        tag_suffix: i.get("tagSuffix").and_then(KNode::scalar_text),
+    }
+}
+
+/// kustomize's `ReplicaCountTransformer` (also the `replicas` field): the
+/// objects that have (or had) the name and a kind its field specs select get
+/// the count at those paths; none is an error.
+fn set_replicas(
+    ra: &mut [Resource],
+    rep: &KNode,
+    specs: &[FieldSpec],
+    by: By,
+    kpath: &str,
+) -> Result<(), KustomizeError> {
+    let name = rep
+        .get("name")
+        .and_then(KNode::scalar_text)
+        .unwrap_or_default();
+    let mut found = false;
+    for spec in specs {
+        for r in ra.iter_mut() {
+            if (r.name() != name && !r.names.iter().any(|(_, n)| *n == name))
+                || !transform::spec_matches(spec, &r.node)
+            {
+                continue;
+            }
+            found = true;
+            let Some(count) = rep.get("count") else {
+                continue;
+            };
+            let mut v = count.clone();
+            v.mark(by);
+            let v2 = v.clone();
+            transform::apply_specs(
+                &mut r.node,
+                std::slice::from_ref(spec),
+                &move || v2.clone(),
+                Some(by),
+                &mut |n| {
+                    let base = n.base;
+                    *n = v.clone();
+                    n.base = base;
+                },
+            );
+        }
+    }
+    if found {
+        return Ok(());
+    }
+    let gvks: Vec<String> = specs
+        .iter()
+        .map(|s| {
+            let or = |v: &str, none: &str| {
+                if v.is_empty() {
+                    none.to_string()
+                } else {
+                    v.to_string()
+                }
+            };
+            format!(
+                "{}.{}.{}",
+                or(&s.kind, "[noKind]"),
+                or(&s.version, "[noVer]"),
+                or(&s.group, "[noGrp]")
+            )
+        })
+        .collect();
+    Err(KustomizeError::invalid(
+        kpath,
+        format!(
+            "resource with name {name} does not match a config with the following GVK [{}]",
+            gvks.join(" ")
+        ),
+    ))
+}
+
+/// Only configurations with `apiVersion: builtin` name kustomize's built-in
+/// plugins; anything else is an external plugin, which needs plugins enabled
+/// (kubectl: `external plugins disabled`) and which a Stockade build never runs.
+fn external_plugin(kpath: &str, conf: &KNode) -> Result<(), KustomizeError> {
+    let api = conf.get_str("apiVersion").unwrap_or("");
+    if api == "builtin" {
+        return Ok(());
+    }
+    Err(KustomizeError::Unsupported {
+        path: kpath.to_string(),
+        message: format!(
+            "external plugins disabled; unable to load external plugin '{}' ({api}): a Stockade build never runs plugins",
+            conf.get_str("kind").unwrap_or("")
+        ),
+    })
+}
+
 fn field_spec_of(n: &KNode) -> FieldSpec {
     let s = |k: &str| n.get(k).and_then(KNode::scalar_text).unwrap_or_default();
     FieldSpec {
@@ -2481,6 +3026,12 @@ fn field_spec_of(n: &KNode) -> FieldSpec {
 }
 
 fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
+    set_namespace_with(r, ns, by, cfg, "defaultOnly");
+}
+
+/// The namespace transformer; `subjects` is its `setRoleBindingSubjects` mode
+/// (`defaultOnly` when empty, `none`, `allServiceAccounts`).
+fn set_namespace_with(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config, subjects: &str) {
     let api = r.api_version().to_string();
     let kind = r.kind().to_string();
     r.remember();
@@ -2500,10 +3051,11 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
             }
         }
     }
-    if kind == "RoleBinding" || kind == "ClusterRoleBinding" {
+    if (kind == "RoleBinding" || kind == "ClusterRoleBinding") && subjects != "none" {
+        let all = subjects == "allServiceAccounts";
         if let Some(subjects) = r.node.get_mut("subjects").and_then(KNode::as_seq_mut) {
             for s in subjects {
-                if s.get_str("name") == Some("default")
+                if (all || s.get_str("name") == Some("default"))
                     && s.get_str("kind") == Some("ServiceAccount")
                 {
                     s.set("namespace", KNode::str(ns).with_by(Some(by)));
@@ -2531,6 +3083,41 @@ fn set_namespace(r: &mut Resource, ns: &str, by: By, cfg: &schema::Config) {
         }
     }
     r.remember();
+}
+
+/// kustomize runs its name-reference filter on every field a name reference
+/// names in an object that has it; a field holding a map (`subjects`, a
+/// webhook's `clientConfig/service`, …) must have a `name`.
+fn check_name_reference_maps(res: &[Resource], cfg: &schema::Config) -> Result<(), String> {
+    fn walk(n: &KNode, path: &[String]) -> bool {
+        if let KVal::Seq(items) = &n.v {
+            return items.iter().all(|i| walk(i, path));
+        }
+        match path.split_first() {
+            None => !matches!(n.v, KVal::Map(_)) || n.get("name").is_some(),
+            Some((first, rest)) => n
+                .get(first.trim_end_matches("[]"))
+                .is_none_or(|c| c.is_null() || walk(c, rest)),
+        }
+    }
+    for r in res {
+        for nr in &cfg.name_refs {
+            for spec in nr
+                .referrers
+                .iter()
+                .filter(|s| transform::spec_matches(s, &r.node))
+            {
+                if !walk(&r.node, &transform::split_path(&spec.path)) {
+                    return Err(format!(
+                        "updating name reference in '{p}' field of '{id}': considering field '{p}' of object {id}: path config error; no 'name' field in node",
+                        p = spec.path,
+                        id = r.id()
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 /// kustomize's `FixBackReferences`: a field naming an object that was renamed
@@ -2710,8 +3297,18 @@ fn fix_name_references(res: &mut [Resource], cfg: &schema::Config) -> Result<(),
                         )
                     })
                 };
+                let role_ref = spec.path.ends_with("roleRef/name");
                 let rename_map = |n: &mut KNode| {
-                    if n.get_str("kind").is_some_and(|k| k != nr_kind) {
+                    let text = |n: &KNode, k: &str| n.get(k).and_then(KNode::scalar_text);
+                    if text(n, "kind").is_some_and(|k| k != nr_kind) {
+                        return;
+                    }
+                    // a roleRef names its object's group too (kustomize's
+                    // roleRefFilter)
+                    if role_ref
+                        && text(n, "kind").is_some()
+                        && text(n, "apiGroup").is_some_and(|g| !g.is_empty() && g != nr_group)
+                    {
                         return;
                     }
                     let ns_hint = n.get_str("namespace").map(str::to_string);
@@ -2816,19 +3413,120 @@ fn drop_repeated_top_level(text: &str) -> String {
     out
 }
 
-/// kustomize reads labels and annotations as strings (`port: 8080` is `"8080"`).
-fn stringify_metadata(n: &mut KNode) {
-    let Some(meta) = n.get_mut("metadata") else {
+/// kustomize rewrites every object's annotations from a map of strings
+/// before it prints them (`RemoveBuildAnnotations`): each value becomes the
+/// text yaml.v3 holds for its node (`0x1F`, `1.50`, `~`, `null` as written),
+/// a map or list an empty string. Labels are printed as they are.
+fn stringify_annotations(n: &mut KNode, files: &[(String, String)]) {
+    let Some(m) = n
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(KNode::as_map_mut)
+    else {
         return;
     };
-    for key in ["labels", "annotations"] {
-        if let Some(m) = meta.get_mut(key).and_then(KNode::as_map_mut) {
-            for (_, v) in m.iter_mut() {
-                if !matches!(v.v, KVal::Str(_) | KVal::Map(_) | KVal::Seq(_)) {
-                    if let Some(t) = v.scalar_text() {
-                        v.v = KVal::Str(t);
-                    }
+    for (_, v) in m.iter_mut() {
+        let text = match &v.v {
+            KVal::Str(_) => continue,
+            KVal::Map(_) | KVal::Seq(_) => String::new(),
+            KVal::Time(t) => t.clone(),
+            _ => literal_text(v, files).unwrap_or_else(|| {
+                if v.is_null() {
+                    "null".into()
+                } else {
+                    v.scalar_text().unwrap_or_default()
                 }
+            }),
+        };
+        v.v = KVal::Str(text);
+    }
+}
+
+/// A plain scalar's text as written in the file it was read from.
+fn literal_text(v: &KNode, files: &[(String, String)]) -> Option<String> {
+    let loc = v.base?;
+    let (_, text) = files.get(loc.file as usize)?;
+    let raw = text.get(loc.span.range())?.trim();
+    if raw.contains([':', '\n', '{', '[', ',', '#', '"', '\'']) || (raw.is_empty() && !v.is_null())
+    {
+        return None;
+    }
+    Some(raw.to_string())
+}
+
+/// kustomize converts a JSON patch written in YAML to JSON with go-yaml v2,
+/// which reads YAML 1.1: a plain `y`, `yes`, `on`, `n`, `no`, `off` (any
+/// case form) is a boolean there.
+fn yaml11_patch_values(doc: &mut KNode, loc: Loc, files: &[(String, String)]) {
+    fn walk(n: &mut KNode, files: &[(String, String)]) {
+        match &mut n.v {
+            KVal::Seq(items) => items.iter_mut().for_each(|i| walk(i, files)),
+            KVal::Map(entries) => entries.iter_mut().for_each(|(_, v)| walk(v, files)),
+            KVal::Str(s) => {
+                let b = match s.as_str() {
+                    "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON" => true,
+                    "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF" => false,
+                    _ => return,
+                };
+                // only a plain scalar (its text in the file is the value)
+                let plain = n.base.is_some_and(|l| {
+                    files
+                        .get(l.file as usize)
+                        .and_then(|(_, t)| t.get(l.span.range()))
+                        .is_some_and(|raw| raw.trim() == s.as_str())
+                });
+                if plain {
+                    n.v = KVal::Bool(b);
+                }
+            }
+            _ => {}
+        }
+    }
+    let json_text = files
+        .get(loc.file as usize)
+        .and_then(|(_, t)| t.get(loc.span.range()))
+        .is_some_and(|t| t.trim_start().starts_with('['));
+    if json_text {
+        // json-patch v4 compares a `test` value's bytes as written with the
+        // object's JSON from Go's encoder, which writes `<`, `>`, `&` as
+        // `\u003c`…: a value written with those characters never matches.
+        for op in doc.as_seq_mut().into_iter().flatten() {
+            let escaped = op.get_str("op") == Some("test")
+                && op.get("value").is_some_and(|v| {
+                    v.base
+                        .and_then(|l| {
+                            files
+                                .get(l.file as usize)
+                                .and_then(|(_, t)| t.get(l.span.range()))
+                        })
+                        .is_some_and(|raw| raw.contains(['<', '>', '&']))
+                });
+            if escaped {
+                op.set("value", KNode::str("\u{0}never equal (Go escapes <, >, &)"));
+            }
+        }
+        return;
+    }
+    if let Some(ops) = doc.as_seq_mut() {
+        for op in ops {
+            if let Some(v) = op.get_mut("value") {
+                walk(v, files);
+            }
+        }
+    }
+}
+
+/// A JSON patch goes through JSON in kustomize: afterwards the annotation
+/// values hold their JSON texts (`0x1F` is `31`), not what a file said.
+fn json_round_trip_annotations(n: &mut KNode) {
+    if let Some(m) = n
+        .get_mut("metadata")
+        .and_then(|m| m.get_mut("annotations"))
+        .and_then(KNode::as_map_mut)
+    {
+        for (_, v) in m.iter_mut() {
+            if !matches!(v.v, KVal::Str(_) | KVal::Map(_) | KVal::Seq(_)) {
+                v.base = None;
             }
         }
     }
@@ -2875,14 +3573,9 @@ fn selector_matches(sel: &KNode, r: &Resource) -> bool {
         ("annotations", "annotationSelector"),
     ] {
         if let Some(sel) = s(key) {
-            for (k, v) in parse_selector(&sel) {
-                let have = r
-                    .node
-                    .path(&["metadata", field, &k])
-                    .and_then(KNode::scalar_text);
-                if have.as_deref() != Some(v.as_str()) {
-                    return false;
-                }
+            let map = r.node.path(&["metadata", field]);
+            if !parse_selector(&sel).iter().all(|q| q.matches(map)) {
+                return false;
             }
         }
     }

@@ -15,6 +15,12 @@ pub trait FileSource {
     fn is_file(&self, path: &str) -> bool;
     /// Whether `path` is a folder.
     fn is_dir(&self, path: &str) -> bool;
+    /// Every file under folder `dir` (paths as given to [`Self::read`]), for
+    /// reading a Helm chart; none by default.
+    fn list(&self, dir: &str) -> Vec<String> {
+        let _ = dir;
+        Vec::new()
+    }
 }
 
 impl FileSource for FileMap {
@@ -26,6 +32,17 @@ impl FileSource for FileMap {
     }
     fn is_dir(&self, path: &str) -> bool {
         is_dir(self, path)
+    }
+    fn list(&self, dir: &str) -> Vec<String> {
+        let prefix = if dir.is_empty() {
+            String::new()
+        } else {
+            format!("{dir}/")
+        };
+        self.range(prefix.clone()..)
+            .take_while(|(k, _)| k.starts_with(&prefix))
+            .map(|(k, _)| k.clone())
+            .collect()
     }
 }
 

@@ -12,6 +12,7 @@ pub mod emit;
 mod error;
 mod files;
 mod generate;
+pub mod helm;
 mod jsonpatch;
 pub mod node;
 mod replace;
@@ -24,3 +25,4 @@ pub use error::KustomizeError;
 pub use files::{
     is_kustomization_name, join as join_path, FileMap, FileSource, KUSTOMIZATION_NAMES,
 };
+pub use helm::{HelmChartRequest, HelmHook, HelmRenderer};

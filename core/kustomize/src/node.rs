@@ -43,6 +43,9 @@ pub struct KNode {
     pub base: Option<Loc>,
     /// The patch, transformer or generator that set or changed it.
     pub by: Option<(Loc, OriginRole)>,
+    /// A scalar written quoted or as a block (`"x"`, `'x'`, `|`, `>`): kyaml
+    /// gives a value set over it that style (so a number becomes a string).
+    pub quoted: bool,
 }
 
 impl KNode {
@@ -51,6 +54,7 @@ impl KNode {
             v,
             base: None,
             by: None,
+            quoted: false,
         }
     }
 
@@ -299,10 +303,43 @@ pub fn from_yaml(node: &Node, file: u32, text: &str) -> KNode {
         }
         scalar => scalar_value(node, scalar, text),
     };
+    let quoted = matches!(
+        node.style,
+        Style::SingleQuoted | Style::DoubleQuoted | Style::Literal | Style::Folded
+    );
     KNode {
         v,
         base: Some(loc),
         by: None,
+        quoted,
+    }
+}
+
+/// After a JSON round trip (a JSON patch) only strings that would read as
+/// something else plain (`"0755"`, `"true"`, `"yes"`, `""`) are quoted.
+pub fn forget_quoting(n: &mut KNode) {
+    n.quoted = match &n.v {
+        KVal::Str(s) => {
+            s.is_empty()
+                // multi-line: a literal block; special characters: quoted
+                || s.contains(['\n', '\t'])
+                || s.starts_with([' ', '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@', '`'])
+                || s.ends_with(' ')
+                || s.contains(": ")
+                || s.contains(" #")
+                || !matches!(resolve_v3(s), KVal::Str(_))
+                || matches!(
+                    s.as_str(),
+                    "y" | "Y" | "yes" | "Yes" | "YES" | "n" | "N" | "no" | "No" | "NO"
+                        | "on" | "On" | "ON" | "off" | "Off" | "OFF"
+                )
+        }
+        _ => false,
+    };
+    match &mut n.v {
+        KVal::Seq(items) => items.iter_mut().for_each(forget_quoting),
+        KVal::Map(entries) => entries.iter_mut().for_each(|(_, v)| forget_quoting(v)),
+        _ => {}
     }
 }
 

@@ -25,6 +25,73 @@ pub struct Ctx<'a> {
     /// A kustomization's custom `openapi` schema: its definitions win over
     /// kyaml's built-in ones, which fill in the rest.
     pub custom: Option<&'a Schema>,
+    /// The first error met (kyaml stops there): a patch value of another node
+    /// kind (map, list, scalar) than the value it meets.
+    pub error: std::cell::RefCell<Option<String>>,
+    /// The build's files `(path, text)`, to tell a quoted scalar from a plain
+    /// one (kyaml keeps the style of the value a patch replaces).
+    pub texts: &'a [(String, String)],
+}
+
+/// The text a node was read from, when it has one of its own.
+fn raw<'t>(n: &KNode, texts: &'t [(String, String)]) -> Option<&'t str> {
+    let loc = n.base?;
+    texts
+        .get(loc.file as usize)
+        .and_then(|(_, t)| t.get(loc.span.range()))
+}
+
+/// kyaml's `FieldSetter` gives a new value the style of the one it replaces:
+/// a number or boolean set over a quoted (or block) scalar becomes a string
+/// of the text the patch wrote.
+fn keep_quoting(old: &KNode, new: &mut KNode, patch: &KNode, cx: &Ctx) {
+    if !matches!(
+        new.v,
+        KVal::Int(_) | KVal::Float(_) | KVal::Bool(_) | KVal::Time(_) | KVal::Str(_)
+    ) {
+        return;
+    }
+    // the old style, quoted or plain, whatever the patch wrote
+    new.quoted = old.quoted;
+    if !old.quoted || matches!(new.v, KVal::Str(_)) {
+        return;
+    }
+    let text = raw(patch, cx.texts)
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && !t.contains([':', '\n', '#', ',', '{', '[', '"', '\'']))
+        .map(str::to_string)
+        .or_else(|| match &new.v {
+            KVal::Time(t) => Some(t.clone()),
+            _ => new.scalar_text(),
+        });
+    if let Some(t) = text {
+        new.v = KVal::Str(t);
+    }
+}
+
+/// kyaml's node kind names, for its `wrong node kind` error.
+fn kind_name(n: &KNode) -> &'static str {
+    match n.v {
+        KVal::Map(_) => "MappingNode",
+        KVal::Seq(_) => "SequenceNode",
+        _ => "ScalarNode",
+    }
+}
+
+/// kyaml walks a field with the node kind of the destination (when it is not
+/// null) and fails on a patch value of another kind.
+fn check_kinds(dest: &KNode, patch: &KNode, cx: &Ctx) {
+    if dest.is_null() || patch.is_null() || kind_name(dest) == kind_name(patch) {
+        return;
+    }
+    let mut e = cx.error.borrow_mut();
+    if e.is_none() {
+        *e = Some(format!(
+            "wrong node kind: expected {} but got {}",
+            kind_name(dest),
+            kind_name(patch)
+        ));
+    }
 }
 
 /// The `OpenAPI` definition of a resource, if a schema has it.
@@ -82,14 +149,46 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
             continue;
         }
         match dest.get_mut(k) {
-            None => {
-                let mut v = stripped(pv, cx);
-                if let KVal::Map(m) = &v.v {
-                    if m.is_empty() && pv.as_map().is_some_and(|m| !m.is_empty()) {
-                        // A map of directives only adds nothing.
-                        continue;
-                    }
+            None if matches!(pv.v, KVal::Map(_)) => {
+                // kyaml walks the patch's map over an empty one: its
+                // directives and nulls apply inside, and what is left (maybe
+                // `{}`) is added.
+                let mut v = KNode::map();
+                v.base = pv.base;
+                let sub = if f.is_some_and(|f| f.shape == 'm') {
+                    None
+                } else {
+                    sub_def
+                };
+                if merge_map(&mut v, pv, sub, cx) {
+                    v.by = Some((v.base.unwrap_or(cx.by.0), cx.by.1));
+                    dest.set(k, v);
                 }
+            }
+            None => {
+                // A list the destination lacks is added as the patch wrote it,
+                // directives included (as kyaml does).
+                let mut v = if let KVal::Seq(items) = &pv.v {
+                    // (elements a merge key list deletes are left out)
+                    let keyed = merge_key_for(&[], items, f).is_some();
+                    let mut v = pv.clone();
+                    if let (true, KVal::Seq(items)) = (keyed, &mut v.v) {
+                        items.retain(|i| i.get_str("$patch") != Some("delete"));
+                        // kyaml walks each element: directives inside apply
+                        for item in items.iter_mut() {
+                            if item.as_map().is_some() && item.get("$patch").is_none() {
+                                let mut e = KNode::map();
+                                e.base = item.base;
+                                merge_map(&mut e, item, sub_def, cx);
+                                *item = e;
+                            }
+                        }
+                    }
+                    strip_nulls(&mut v);
+                    v
+                } else {
+                    stripped(pv, cx)
+                };
                 v.mark_own(cx.by.1, cx.by.0);
                 dest.set(k, v);
             }
@@ -111,8 +210,10 @@ pub fn merge_map(dest: &mut KNode, patch: &KNode, def: Option<&str>, cx: &Ctx) -
                     merge_list(dv, pv, f, sub_def, cx);
                 }
                 _ => {
+                    check_kinds(dv, pv, cx);
                     if !dv.same(pv) {
                         let mut v = stripped(pv, cx);
+                        keep_quoting(dv, &mut v, pv, cx);
                         v.mark_own(cx.by.1, cx.by.0);
                         v.base = dv.base;
                         *dv = v;
@@ -263,6 +364,20 @@ pub fn stripped(n: &KNode, cx: &Ctx) -> KNode {
     strip(&mut out);
     let _ = cx;
     out
+}
+
+/// Null fields removed (kyaml clears them when it sets a map), directives kept.
+fn strip_nulls(n: &mut KNode) {
+    match &mut n.v {
+        KVal::Map(m) => {
+            m.retain(|(_, v)| !v.is_null());
+            for (_, v) in m.iter_mut() {
+                strip_nulls(v);
+            }
+        }
+        KVal::Seq(items) => items.iter_mut().for_each(strip_nulls),
+        _ => {}
+    }
 }
 
 fn strip(n: &mut KNode) {

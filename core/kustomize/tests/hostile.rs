@@ -123,13 +123,14 @@ fn files_outside_the_root_are_refused_by_default() {
 }
 
 #[test]
-fn helm_charts_are_a_clear_error_until_the_renderer_lands() {
+fn helm_charts_without_a_renderer_are_kubectls_enable_helm_error() {
     let f = files(&[(
         "k/kustomization.yaml",
         "helmCharts:\n- name: web\n  repo: https://charts.example\n",
     )]);
     let e = build(&f, "k", &Options::default()).unwrap_err();
     assert!(matches!(e, KustomizeError::Unsupported { .. }), "{e}");
+    assert!(e.to_string().contains("--enable-helm"), "{e}");
 }
 
 #[test]

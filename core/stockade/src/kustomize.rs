@@ -16,8 +16,8 @@
 use std::sync::Arc;
 
 pub use stockade_kustomize::{
-    build, is_kustomization_name, join_path, Build, FileMap, FileSource, KustomizeError, Options,
-    Reorder, KUSTOMIZATION_NAMES,
+    build, is_kustomization_name, join_path, Build, FileMap, FileSource, HelmChartRequest,
+    HelmHook, HelmRenderer, KustomizeError, Options, Reorder, KUSTOMIZATION_NAMES,
 };
 
 use crate::{Engine, ErrorKind, Kind, Report, ScanError, Source, Span};
@@ -83,6 +83,55 @@ fn display_path(p: &str) -> String {
         .map_or_else(|| p.to_string(), |(k, _)| k.to_string())
 }
 
+/// `helmCharts` rendered with Stockade's Helm renderer ([`crate::helm`]), as
+/// `kubectl kustomize --enable-helm` renders them with `helm template`. A chart
+/// without `releaseName` gets `release-name` (Helm would make one up from the
+/// time); `skipHooks` is not applied (the renderer prints hooks as `helm
+/// template` does without `--no-hooks`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct StockadeHelm;
+
+impl HelmRenderer for StockadeHelm {
+    fn template(&self, request: &HelmChartRequest) -> Result<String, String> {
+        use crate::helm::{ArchiveLimits, Chart, HelmOptions, ValuesFile};
+        let chart = Chart::from_dir_files(request.chart_files.clone(), &ArchiveLimits::default())
+            .map_err(|e| e.to_string())?;
+        let mut opts = HelmOptions::default();
+        if let Some(t) = &request.name_template {
+            opts.release_name =
+                stockade_helm::release_name_from_template(t).map_err(|e| e.to_string())?;
+        }
+        if let Some(r) = &request.release_name {
+            opts.release_name.clone_from(r);
+        }
+        if let Some(ns) = &request.namespace {
+            opts.namespace.clone_from(ns);
+        }
+        opts.values_files = request
+            .values_files
+            .iter()
+            .map(|(name, text)| ValuesFile {
+                name: name.clone(),
+                text: text.clone(),
+            })
+            .collect();
+        opts.api_versions.clone_from(&request.api_versions);
+        opts.kube_version.clone_from(&request.kube_version);
+        opts.include_crds = request.include_crds;
+        opts.skip_tests = request.skip_tests;
+        crate::helm::template(&chart, &opts).map_err(|(_, e)| e.to_string())
+    }
+}
+
+/// `options` with Stockade's Helm renderer for `helmCharts` (unless it has one).
+pub fn with_helm(options: &Options) -> Options {
+    let mut o = options.clone();
+    if o.helm.is_none() {
+        o.helm = Some(HelmHook(Arc::new(StockadeHelm)));
+    }
+    o
+}
+
 /// Build the kustomization in `dir` of `files` into a rendered source.
 pub fn render(
     files: &dyn FileSource,
@@ -113,7 +162,7 @@ impl Engine {
     /// root, `/`-separated) and scan the output with every pack. A build error is
     /// the report's one error, located in the kustomization or file it concerns.
     pub fn scan_kustomization(&self, files: &dyn FileSource, dir: &str) -> Report {
-        match render(files, dir, &Options::default()) {
+        match render(files, dir, &with_helm(&Options::default())) {
             Ok(source) => {
                 let engine = self.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
                 engine.scan_source(&source, Some(Kind::Kubernetes))
@@ -172,7 +221,7 @@ impl Engine {
         dir: &str,
     ) -> (Report, Vec<Source>) {
         let dir = root_dir(dir);
-        match render(files, &dir, &Options::default()) {
+        match render(files, &dir, &with_helm(&Options::default())) {
             Ok(source) => {
                 let scan = self.for_scan(std::slice::from_ref(&source), Some(Kind::Kubernetes));
                 let report = scan.scan_source(&source, Some(Kind::Kubernetes));
