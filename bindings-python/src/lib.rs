@@ -60,6 +60,15 @@ create_exception!(
 
 /// A Stockade error as a Python exception carrying `kind`, `path`, `line`, `column`.
 fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
+    to_exception_at(py, e, [None, None])
+}
+
+/// `to_exception`, its `start` and `end` with their UTF-16 places.
+fn to_exception_at(
+    py: Python<'_>,
+    e: &ScanError,
+    [start, end]: [Option<wire::Utf16Place>; 2],
+) -> PyResult<PyErr> {
     let message = e.to_string();
     let err = match e.kind {
         ErrorKind::Parse => ParseError::new_err(message),
@@ -72,11 +81,18 @@ fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
     };
     let value = err.value(py);
     value.setattr("kind", e.kind.as_str())?;
+    value.setattr(
+        "code",
+        format!("STOCKADE_{}", e.kind.as_str().to_ascii_uppercase()),
+    )?;
     value.setattr("path", &e.path)?;
     value.setattr("message", &e.message)?;
     value.setattr("document", e.document)?;
     value.setattr("line", e.start.map(|p| p.line.get()))?;
     value.setattr("column", e.start.map(|p| p.column.get()))?;
+    value.setattr("start", e.start.map(|p| Position(p, start)))?;
+    value.setattr("end", e.end.map(|p| Position(p, end)))?;
+    // Deprecated: `end.line` and `end.column`.
     value.setattr("end_line", e.end.map(|p| p.line.get()))?;
     value.setattr("end_column", e.end.map(|p| p.column.get()))?;
     Ok(err)
@@ -84,7 +100,18 @@ fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
 
 /// The first error raised, with every error in its `errors` attribute.
 fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
-    let all: PyResult<Vec<PyErr>> = errors.iter().map(|e| to_exception(py, e)).collect();
+    raise_all_in(py, errors, &[])
+}
+
+/// `raise_all`, positions with their UTF-16 places in `sources` (by path).
+fn raise_all_in(py: Python<'_>, errors: &[ScanError], sources: &[stockade::Source]) -> PyErr {
+    let all: PyResult<Vec<PyErr>> = errors
+        .iter()
+        .map(|e| {
+            let places = wire::Utf16Place::of_error(e, wire::source_for(sources, &e.path));
+            to_exception_at(py, e, places)
+        })
+        .collect();
     let all = match all {
         Ok(all) => all,
         Err(err) => return err,
@@ -96,7 +123,7 @@ fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
             Ok(()) => first.clone_ref(py),
             Err(err) => err,
         },
-        None => ConfigError::new_err("unknown error"),
+        None => argument_error("unknown error"),
     }
 }
 
@@ -196,6 +223,42 @@ impl Position {
 /// Its positions carry their UTF-16 places when its text was known.
 #[pyclass(module = "stockade", frozen)]
 struct Finding(stockade::Finding, wire::Utf16Places);
+
+/// Warns with a `DeprecationWarning` (an old name kept as an alias).
+fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+    PyErr::warn(py, &category, &std::ffi::CString::new(message)?, 1)
+}
+
+/// `(path, text)` pairs, or `{"path": …, "text": …}` mappings (the `SourceText`
+/// objects of the Node and WebAssembly bindings), in any iterable.
+fn source_pairs(list: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let refused =
+        || argument_error("sources must be (path, text) pairs or {\"path\", \"text\"} mappings");
+    list.try_iter()
+        .map_err(|_| refused())?
+        .map(|item| {
+            let item = item?;
+            if item.is_instance_of::<PyDict>() || item.hasattr("keys")? {
+                let field = |key: &str| -> PyResult<String> {
+                    item.get_item(key)
+                        .and_then(|v| v.extract::<String>())
+                        .map_err(|_| refused())
+                };
+                Ok((field("path")?, field("text")?))
+            } else {
+                item.extract::<(String, String)>().map_err(|_| refused())
+            }
+        })
+        .collect()
+}
+
+/// `source_pairs` of an optional argument (empty when absent).
+fn optional_pairs(list: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
+    list.map(source_pairs)
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
 
 /// Adds `utf16_column`/`utf16_offset` to a position object of a finding's JSON.
 fn put_utf16(position: Option<&mut serde_json::Value>, place: Option<wire::Utf16Place>) {
@@ -319,13 +382,17 @@ impl Finding {
     fn origins<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &to_json(&self.0.origins))
     }
+    /// Deprecated: `start.line` (the name the Node and WebAssembly findings share).
     #[getter]
-    fn line(&self) -> u32 {
-        self.0.start.line.get()
+    fn line(&self, py: Python<'_>) -> PyResult<u32> {
+        deprecated(py, "Finding.line is deprecated; use Finding.start.line")?;
+        Ok(self.0.start.line.get())
     }
+    /// Deprecated: `start.column`.
     #[getter]
-    fn column(&self) -> u32 {
-        self.0.start.column.get()
+    fn column(&self, py: Python<'_>) -> PyResult<u32> {
+        deprecated(py, "Finding.column is deprecated; use Finding.start.column")?;
+        Ok(self.0.start.column.get())
     }
     /// The edits that resolve the finding (`applicability`, `message`, `edits`;
     /// each edit's `start`/`end` with its UTF-16 place), or `None`.
@@ -403,6 +470,7 @@ struct Report {
 struct Places {
     findings: Vec<wire::Utf16Places>,
     suppressed: Vec<wire::Utf16Places>,
+    errors: Vec<[Option<wire::Utf16Place>; 2]>,
 }
 
 impl Report {
@@ -411,6 +479,11 @@ impl Report {
         let places = Places {
             findings: wire::Utf16Places::of_all(&report.findings, sources),
             suppressed: wire::Utf16Places::of_all(&report.suppressed, sources),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| wire::Utf16Place::of_error(e, wire::source_for(sources, &e.path)))
+                .collect(),
         };
         Self {
             report,
@@ -438,6 +511,12 @@ impl Report {
                     .collect();
             }
         }
+        if let Some(serde_json::Value::Array(errors)) = value.get_mut("errors") {
+            for (error, [start, end]) in errors.iter_mut().zip(&self.places.errors) {
+                put_utf16(error.get_mut("start"), *start);
+                put_utf16(error.get_mut("end"), *end);
+            }
+        }
         value
     }
 
@@ -455,6 +534,12 @@ impl Report {
                     out.push(p);
                 }
             }
+        }
+        if let Some(serde_json::Value::Array(errors)) = value.get("errors") {
+            places.errors = errors
+                .iter()
+                .map(|e| [get_utf16(e.get("start")), get_utf16(e.get("end"))])
+                .collect();
         }
         let report: stockade::Report = serde_json::from_value(value)?;
         Ok(Self {
@@ -509,10 +594,15 @@ impl Report {
     /// Errors as exception instances (`ParseError`, …), ready to raise.
     #[getter]
     fn errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+        let none = [None, None];
         self.report
             .errors
             .iter()
-            .map(|e| Ok(to_exception(py, e)?.into_value(py).into_any()))
+            .enumerate()
+            .map(|(i, e)| {
+                let places = self.places.errors.get(i).copied().unwrap_or(none);
+                Ok(to_exception_at(py, e, places)?.into_value(py).into_any())
+            })
             .collect()
     }
     #[getter]
@@ -714,17 +804,23 @@ impl Engine {
     fn new(
         py: Python<'_>,
         config: Option<&Bound<'_, PyAny>>,
-        policies: Option<Vec<(String, String)>>,
-        inventory: Option<Vec<(String, String)>>,
+        policies: Option<&Bound<'_, PyAny>>,
+        inventory: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let engine = engine_from(py, config)?;
-        let (policies, inventory) = (policies.unwrap_or_default(), inventory.unwrap_or_default());
+        let (policies, inventory) = (optional_pairs(policies)?, optional_pairs(inventory)?);
         let engine = if policies.is_empty() {
             engine
         } else {
             engine
                 .with_policy_texts(&pairs(&policies), &pairs(&inventory))
-                .map_err(|e| raise_all(py, &e))?
+                .map_err(|e| {
+                    raise_all_in(
+                        py,
+                        &e,
+                        &to_sources([&policies[..], &inventory[..]].concat()),
+                    )
+                })?
         };
         Ok(Engine {
             engine,
@@ -773,11 +869,11 @@ impl Engine {
     fn scan_texts(
         &self,
         py: Python<'_>,
-        sources: Vec<(String, String)>,
+        sources: &Bound<'_, PyAny>,
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        let sources = to_sources(sources);
+        let sources = to_sources(source_pairs(sources)?);
         let report = py.detach(|| self.engine.scan_sources(&sources, kind));
         Ok(Report::new(report, &sources))
     }
@@ -1033,7 +1129,7 @@ fn to_py<'py, T: serde::Serialize>(
     value: &T,
     extra: &[(&str, serde_json::Value)],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut json = serde_json::to_value(value).map_err(|e| ConfigError::new_err(e.to_string()))?;
+    let mut json = serde_json::to_value(value).map_err(|e| argument_error(e.to_string()))?;
     if let Some(fields) = json.as_object_mut() {
         for (k, v) in extra {
             fields.insert((*k).to_string(), v.clone());
@@ -1043,7 +1139,7 @@ fn to_py<'py, T: serde::Serialize>(
 }
 
 fn conn_format(format: &str) -> PyResult<stockade::netpol::ConnFormat> {
-    format.parse().map_err(ConfigError::new_err)
+    format.parse().map_err(argument_error)
 }
 
 /// Run a `gator verify` suite file (paths in it relative to it, read from disk):
@@ -1065,11 +1161,11 @@ fn verify_suite(py: Python<'_>, path: PathBuf, verbose: bool) -> PyResult<Bound<
 #[pyo3(signature = (sources, format="text"))]
 fn netpol_connectivity<'py>(
     py: Python<'py>,
-    sources: Vec<(String, String)>,
+    sources: &Bound<'py, PyAny>,
     format: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let format = conn_format(format)?;
-    let list = stockade::netpol::connlist(&to_sources(sources));
+    let list = stockade::netpol::connlist(&to_sources(source_pairs(sources)?));
     to_py(py, &list, &[("output", list.render(format).into())])
 }
 
@@ -1079,13 +1175,13 @@ fn netpol_connectivity<'py>(
 #[pyo3(signature = (sources, src, dst, port=None))]
 fn netpol_explain<'py>(
     py: Python<'py>,
-    sources: Vec<(String, String)>,
+    sources: &Bound<'py, PyAny>,
     src: &str,
     dst: &str,
     port: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let e = stockade::netpol::explain(&to_sources(sources), src, dst, port)
-        .map_err(ConfigError::new_err)?;
+    let e = stockade::netpol::explain(&to_sources(source_pairs(sources)?), src, dst, port)
+        .map_err(argument_error)?;
     to_py(py, &e, &[("text", e.to_text().into())])
 }
 
@@ -1095,13 +1191,25 @@ fn netpol_explain<'py>(
 #[pyo3(signature = (before, after, format="text"))]
 fn netpol_diff<'py>(
     py: Python<'py>,
-    before: Vec<(String, String)>,
-    after: Vec<(String, String)>,
+    before: &Bound<'py, PyAny>,
+    after: &Bound<'py, PyAny>,
     format: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let format = conn_format(format)?;
-    let d = stockade::netpol::diff(&to_sources(before), &to_sources(after));
+    let d = stockade::netpol::diff(
+        &to_sources(source_pairs(before)?),
+        &to_sources(source_pairs(after)?),
+    );
     to_py(py, &d, &[("output", d.render(format).into())])
+}
+
+/// What a text is (`"dockerfile"`, `"kubernetes"` or `"policy"`), by its `path`
+/// when that tells, else by its content; `None` when neither tells.
+#[pyfunction]
+#[pyo3(signature = (text, path=None))]
+fn detect_kind(text: &str, path: Option<&Bound<'_, PyAny>>) -> PyResult<Option<&'static str>> {
+    let path = path_arg(path)?;
+    Ok(stockade::detect_text_kind(path.as_deref(), text).map(stockade::TextKind::as_str))
 }
 
 /// Run a `kyverno-test.yaml` (files it names read from disk, relative to it):
@@ -1140,6 +1248,7 @@ fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", stockade::VERSION)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(detect_kind, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(discover_config, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;

@@ -461,6 +461,16 @@ impl Utf16Place {
             offset: p.utf16_offset?,
         })
     }
+
+    /// The place of `p` in `source` (none when the source is unknown).
+    pub fn at(p: crate::Position, source: Option<&Source>) -> Option<Self> {
+        Self::of(&Position::new(p, source))
+    }
+
+    /// The places of an error's start and end in `source`.
+    pub fn of_error(e: &crate::ScanError, source: Option<&Source>) -> [Option<Self>; 2] {
+        [e.start, e.end].map(|p| p.and_then(|p| Self::at(p, source)))
+    }
 }
 
 /// The UTF-16 places of a core finding, as [`Finding::new`] computes them: its
@@ -1565,6 +1575,18 @@ pub mod ts {
                 "ConnFormat",
                 &[" Output formats of `netpolConnectivity` and `netpolDiff`."],
                 union(&CONN_FORMATS),
+            ),
+            Declaration::alias(
+                "TextKind",
+                &[" What `detectKind` finds a text to be."],
+                union(
+                    &[
+                        crate::TextKind::Dockerfile,
+                        crate::TextKind::Kubernetes,
+                        crate::TextKind::Policy,
+                    ]
+                    .map(crate::TextKind::as_str),
+                ),
             ),
             Position::declaration(),
             Suppression::declaration(),
