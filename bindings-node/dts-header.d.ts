@@ -8,6 +8,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 export type ErrorKind = 'parse' | 'config' | 'policy' | 'limit' | 'io' | 'unsupported'
 /** Output formats of `netpolConnectivity` and `netpolDiff`. */
 export type ConnFormat = 'text' | 'json' | 'csv' | 'md' | 'dot'
+/** What `detectKind` finds a text to be. */
+export type TextKind = 'dockerfile' | 'kubernetes' | 'policy'
 /**
  * A place in the text: 1-based line and column (Unicode code points), 0-based byte
  * offset, and the same place in UTF-16 code units (1-based column, 0-based offset)

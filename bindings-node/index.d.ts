@@ -8,6 +8,8 @@ export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info'
 export type ErrorKind = 'parse' | 'config' | 'policy' | 'limit' | 'io' | 'unsupported'
 /** Output formats of `netpolConnectivity` and `netpolDiff`. */
 export type ConnFormat = 'text' | 'json' | 'csv' | 'md' | 'dot'
+/** What `detectKind` finds a text to be. */
+export type TextKind = 'dockerfile' | 'kubernetes' | 'policy'
 /**
  * A place in the text: 1-based line and column (Unicode code points), 0-based byte
  * offset, and the same place in UTF-16 code units (1-based column, 0-based offset)
@@ -560,7 +562,9 @@ export declare class Engine {
    */
   constructor(config?: string | Record<string, unknown> | null, options?: EngineOptions | undefined | null)
   scan(text: string, options?: ScanOptions | undefined | null): Report
-  /** Scan several texts into one report. */
+  /** Scan several texts into one report (Python's `scan_texts`). */
+  scanTexts(sources: Array<SourceText>, kind?: string | undefined | null): Report
+  /** Deprecated: the old name of `scanTexts`. */
   scanBatch(sources: Array<SourceText>, kind?: string | undefined | null): Report
   /**
    * Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
@@ -594,6 +598,12 @@ export declare class Engine {
  */
 export declare function buildKustomization(files: FileMap, dir?: string | undefined | null): string
 
+/**
+ * What a text is (`dockerfile`, `kubernetes` or `policy`), by its `path` when
+ * that tells, else by its content; `undefined` when neither tells.
+ */
+export declare function detectKind(text: string, path?: string | undefined | null): TextKind | undefined
+
 /** The error classes (`StockadeError`, `ConfigError`, …), also exported by name. */
 export declare function errorClasses(): ErrorClasses
 
@@ -616,10 +626,10 @@ export declare function netpolConnectivity(sources: Array<SourceText>, format?: 
 export declare function netpolDiff(before: Array<SourceText>, after: Array<SourceText>, format?: ConnFormat | undefined | null): ConnectivityDiff
 
 /**
- * Why `from` may or may not connect to `to` (`ns/name`, `ns/name[Kind]`, an IP or
+ * Why `src` may or may not connect to `dst` (`ns/name`, `ns/name[Kind]`, an IP or
  * CIDR), optionally on `port` (`8080/TCP`).
  */
-export declare function netpolExplain(sources: Array<SourceText>, from: string, to: string, port?: string | undefined | null): NetpolExplanation
+export declare function netpolExplain(sources: Array<SourceText>, src: string, dst: string, port?: string | undefined | null): NetpolExplanation
 
 /**
  * What `helm template` prints for a chart (its folder's files, or a `.tgz`),

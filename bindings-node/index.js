@@ -837,6 +837,7 @@ module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __n
 module.exports = nativeBinding
 module.exports.Engine = nativeBinding.Engine
 module.exports.buildKustomization = nativeBinding.buildKustomization
+module.exports.detectKind = nativeBinding.detectKind
 module.exports.errorClasses = nativeBinding.errorClasses
 module.exports.explain = nativeBinding.explain
 module.exports.kyvernoTest = nativeBinding.kyvernoTest

@@ -11,6 +11,7 @@ const binding = require("./index.js");
 export const {
   Engine,
   buildKustomization,
+  detectKind,
   errorClasses,
   explain,
   kyvernoTest,

@@ -21,6 +21,7 @@ __all__ = [
     "UnsupportedError",
     "__version__",
     "build_kustomization",
+    "detect_kind",
     "discover_config",
     "explain",
     "kyverno_test",
@@ -36,6 +37,9 @@ __all__ = [
 ]
 
 _Config = Union[str, Mapping[str, Any]]
+# A named text: a `(path, text)` pair, or `{"path": ..., "text": ...}` (Node's and
+# WebAssembly's `SourceText`).
+_SourceText = Union[tuple[str, str], Mapping[str, str]]
 # Files by path (relative to one root, `/`-separated): texts or bytes.
 _Files = Mapping[str, Union[str, bytes]]
 # A Helm chart: its folder's files, or the bytes of a `.tgz`.
@@ -43,11 +47,15 @@ _Chart = Union[_Files, bytes]
 
 class StockadeError(Exception):
     kind: str
+    code: str
     path: str
     message: str
     document: Optional[int]
     line: Optional[int]
     column: Optional[int]
+    start: Optional[Position]
+    end: Optional[Position]
+    # Deprecated: `end.line` and `end.column`.
     end_line: Optional[int]
     end_column: Optional[int]
     errors: list[StockadeError]
@@ -67,6 +75,10 @@ class Position:
     def column(self) -> int: ...
     @property
     def offset(self) -> int: ...
+    @property
+    def utf16_column(self) -> Optional[int]: ...
+    @property
+    def utf16_offset(self) -> Optional[int]: ...
     def __eq__(self, value: builtins.object, /) -> bool: ...
     def __hash__(self) -> int: ...
 
@@ -103,9 +115,11 @@ class Finding:
     @property
     def origins(self) -> list[dict[str, Any]]: ...
     @property
-    def line(self) -> int: ...
+    def line(self) -> int:
+        """Deprecated: `start.line`."""
     @property
-    def column(self) -> int: ...
+    def column(self) -> int:
+        """Deprecated: `start.column`."""
     @property
     def fix(self) -> Optional[dict[str, Any]]: ...
     def to_json(self) -> str: ...
@@ -175,14 +189,14 @@ class Engine:
     def __new__(
         cls,
         config: Optional[_Config] = None,
-        policies: Optional[Sequence[tuple[str, str]]] = None,
-        inventory: Optional[Sequence[tuple[str, str]]] = None,
+        policies: Optional[Sequence[_SourceText]] = None,
+        inventory: Optional[Sequence[_SourceText]] = None,
     ) -> Engine: ...
     @staticmethod
     def for_path(path: Union[str, PathLike[str]]) -> Engine: ...
     def __reduce__(self) -> tuple[Any, Any]: ...
     def scan_texts(
-        self, sources: Sequence[tuple[str, str]], kind: Optional[str] = None
+        self, sources: Sequence[_SourceText], kind: Optional[str] = None
     ) -> Report: ...
     def scan(
         self, text: str, path: Optional[Union[str, PathLike[str]]] = None, kind: Optional[str] = None
@@ -222,13 +236,14 @@ def discover_config(path: Union[str, PathLike[str]]) -> Optional[str]: ...
 def explain(rule: str) -> Optional[Rule]: ...
 def verify_suite(path: Union[str, PathLike[str]], verbose: bool = False) -> dict[str, Any]: ...
 def kyverno_test(path: Union[str, PathLike[str]]) -> dict[str, Any]: ...
-def netpol_connectivity(sources: Sequence[tuple[str, str]], format: str = "text") -> dict[str, Any]: ...
+def netpol_connectivity(sources: Sequence[_SourceText], format: str = "text") -> dict[str, Any]: ...
 def netpol_explain(
-    sources: Sequence[tuple[str, str]], src: str, dst: str, port: Optional[str] = None
+    sources: Sequence[_SourceText], src: str, dst: str, port: Optional[str] = None
 ) -> dict[str, Any]: ...
 def netpol_diff(
-    before: Sequence[tuple[str, str]], after: Sequence[tuple[str, str]], format: str = "text"
+    before: Sequence[_SourceText], after: Sequence[_SourceText], format: str = "text"
 ) -> dict[str, Any]: ...
+def detect_kind(text: str, path: Union[str, PathLike[str], None] = None) -> Optional[str]: ...
 def render_chart(
     chart: _Chart,
     *,

@@ -11,7 +11,9 @@
 # `stockade::wire` by `cargo run -p stockade-dts`, and napi's index.d.ts), and that
 # one usage type-checks against both JavaScript packages. Then checks that one bad
 # Dockerfile gives the same findings through the four doors: Rust (JSON), Python,
-# the Node addon and the WebAssembly build.
+# the Node addon and the WebAssembly build, and that one table of calls
+# (testdata/bindings/table/calls.json) gives the same normalised results through
+# Python, the Node addon and the WebAssembly build, field by field.
 #
 # Usage: scripts/test-bindings.sh        (from anywhere; CARGO_TARGET_DIR is honoured)
 set -euo pipefail
@@ -25,6 +27,7 @@ HOST=x86_64-unknown-linux-gnu
 WORK="$CARGO_TARGET_DIR/bindings"
 DOORS="$WORK/doors"
 mkdir -p "$WORK" "$DOORS"
+rm -f "$DOORS"/table-*.json
 export PATH="$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
@@ -141,7 +144,7 @@ run "$WORK/venv-test/bin/pip" install --quiet --disable-pip-version-check pytest
   --allowlist "$ROOT/bindings-python/stubtest-allowlist.txt")
 # The Dask test compares with the CLI's findings on the corpus.
 run cargo build --quiet -p stockade-cli
-STOCKADE_DOOR_OUT="$DOORS/python.json" STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+STOCKADE_DOOR_OUT="$DOORS/python.json" STOCKADE_TABLE_OUT="$DOORS/table-python.json" STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
   run "$WORK/venv-test/bin/python" -m pytest -q -s -p no:cacheprovider bindings-python/tests
 timer_stop python
 
@@ -154,8 +157,8 @@ stale bindings-node/index.d.ts bindings-node/index.js '(cd bindings-node && npx 
 require_files "the npm package @stockade/node" "$WORK/node-pack.json" LICENSE THIRD-PARTY-NOTICES
 NODE_ADDON=$(ls bindings-node/stockade.*.node)
 (cd bindings-node && STOCKADE_BACKEND=node STOCKADE_DOOR_OUT="$DOORS/node.json" \
-  STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
-  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs)
+  STOCKADE_TABLE_OUT="$DOORS/table-node.json" STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs test/table.test.mjs)
 timer_stop node
 
 # ---------------------------------------------------------------------------
@@ -188,8 +191,8 @@ for target in node web bundler; do
   cp "$WORK/stockade_wasm_bg.opt.wasm" "$PKG/$target/stockade_wasm_bg.wasm"
 done
 (cd bindings-node && STOCKADE_BACKEND=wasm STOCKADE_DOOR_OUT="$DOORS/wasm.json" \
-  STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
-  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs)
+  STOCKADE_TABLE_OUT="$DOORS/table-wasm.json" STOCKADE_BIN="$CARGO_TARGET_DIR/debug/stockade" \
+  run node --test test/api.test.mjs test/policies.test.mjs test/esm.test.mjs test/charts.test.mjs test/table.test.mjs)
 # Strict Content-Security-Policy pages: no eval or new Function in what the package ships.
 if grep -rnE '\beval\(|new Function\(' "$PKG" --include='*.js' --include='*.mjs'; then
   echo "the WebAssembly package evaluates code at run time (breaks strict CSP pages)" >&2
@@ -208,8 +211,8 @@ timer_start
 timer_stop playground
 
 # ---------------------------------------------------------------------------
-step "Four doors: Rust, Python, Node, WebAssembly"
-(cd bindings-node && STOCKADE_DOORS_DIR="$DOORS" run node --test test/doors.test.mjs)
+step "Four doors: Rust, Python, Node, WebAssembly; the cross-binding table (testdata/bindings/table)"
+(cd bindings-node && STOCKADE_DOORS_DIR="$DOORS" run node --test test/doors.test.mjs test/table-compare.test.mjs)
 
 # ---------------------------------------------------------------------------
 step "Summary"

@@ -8,6 +8,7 @@ import {
   VERSION,
   ConfigError,
   buildKustomization,
+  detectKind,
   renderChart,
   scanChart,
   scanKustomization,
@@ -25,6 +26,7 @@ import {
   version,
 } from 'stockade';
 import type {
+  TextKind,
   Connectivity,
   ConnectivityDiff,
   ErrorClasses,
@@ -69,7 +71,9 @@ const line: number | undefined = error?.line;
 const sources: SourceText[] = [{ path: 'policy.rego', text: 'package main\n' }];
 const engine = new Engine(null, { policies: sources, inventory: [] });
 const fromText = new Engine('rules: {}\n');
-const batch: Report = engine.scanBatch([{ path: 'Dockerfile', text: BAD }], 'dockerfile');
+const batch: Report = engine.scanTexts([{ path: 'Dockerfile', text: BAD }], 'dockerfile');
+const old: Report = engine.scanBatch([{ path: 'Dockerfile', text: BAD }]); // deprecated name
+const detected: TextKind | undefined = detectKind(BAD, 'Dockerfile');
 const again: Report = fromText.scan(BAD);
 
 // Rules
@@ -122,3 +126,5 @@ const engineOverlay: Report = engine.scanKustomization({}, 'overlay');
 const origin: string | undefined = chartReport.findings[0]?.origins?.[0]?.path;
 
 console.log(sameVersion, manifest, fromArchive, engineChart, built, overlay, engineOverlay, origin);
+
+void [old, detected];

@@ -131,9 +131,9 @@ impl Engine {
         self::report(report, std::slice::from_ref(&source))
     }
 
-    /// Scan several texts into one report.
+    /// Scan several texts into one report (Python's `scan_texts`).
     #[napi(ts_return_type = "Report")]
-    pub fn scan_batch(
+    pub fn scan_texts(
         &self,
         env: Env,
         #[napi(ts_arg_type = "Array<SourceText>")] sources: Unknown,
@@ -142,6 +142,17 @@ impl Engine {
         let sources = sources_arg(env, sources)?;
         let report = self.inner.scan_sources(&sources, kind_arg(env, kind)?);
         self::report(report, &sources)
+    }
+
+    /// Deprecated: the old name of `scanTexts`.
+    #[napi(ts_return_type = "Report")]
+    pub fn scan_batch(
+        &self,
+        env: Env,
+        #[napi(ts_arg_type = "Array<SourceText>")] sources: Unknown,
+        kind: Option<String>,
+    ) -> Result<Value> {
+        self.scan_texts(env, sources, kind)
     }
 
     /// Render a Helm chart (its folder's files, or a `.tgz`) as `helm template`
@@ -488,20 +499,27 @@ pub fn netpol_connectivity(
     document(wire::Connectivity::new(&list, format))
 }
 
-/// Why `from` may or may not connect to `to` (`ns/name`, `ns/name[Kind]`, an IP or
+/// Why `src` may or may not connect to `dst` (`ns/name`, `ns/name[Kind]`, an IP or
 /// CIDR), optionally on `port` (`8080/TCP`).
 #[napi(ts_return_type = "NetpolExplanation")]
 pub fn netpol_explain(
     env: Env,
     #[napi(ts_arg_type = "Array<SourceText>")] sources: Unknown,
-    from: String,
-    to: String,
+    src: String,
+    dst: String,
     port: Option<String>,
 ) -> Result<Value> {
     let sources = sources_arg(env, sources)?;
-    let e = stockade::netpol::explain(&sources, &from, &to, port.as_deref())
+    let e = stockade::netpol::explain(&sources, &src, &dst, port.as_deref())
         .map_err(|message| js_error(env, &wire::argument_error(message)))?;
     document(wire::NetpolExplanation::new(&e))
+}
+
+/// What a text is (`dockerfile`, `kubernetes` or `policy`), by its `path` when
+/// that tells, else by its content; `undefined` when neither tells.
+#[napi(ts_return_type = "TextKind | undefined")]
+pub fn detect_kind(text: String, path: Option<String>) -> Option<&'static str> {
+    stockade::detect_text_kind(path.as_deref(), &text).map(stockade::TextKind::as_str)
 }
 
 /// The connections that change between two sets of manifests.

@@ -85,9 +85,9 @@ test('an empty configuration object is the default', () => {
   assert.deepEqual(new stockade.Engine({}).scan(BAD, { path: 'Dockerfile' }), stockade.scan(BAD, { path: 'Dockerfile' }));
 });
 
-test('scanBatch scans several texts into one report', () => {
+test('scanTexts scans several texts into one report', () => {
   const engine = new stockade.Engine();
-  const report = engine.scanBatch([
+  const report = engine.scanTexts([
     { path: 'a/Dockerfile', text: GOOD },
     { path: 'b/Dockerfile', text: BAD },
   ]);

@@ -13,7 +13,7 @@ use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyString};
 
-use stockade::{ErrorKind, Kind, RuleMeta, ScanError, Severity};
+use stockade::{wire, ErrorKind, Kind, RuleMeta, ScanError, Severity};
 
 create_exception!(
     stockade,
@@ -60,6 +60,15 @@ create_exception!(
 
 /// A Stockade error as a Python exception carrying `kind`, `path`, `line`, `column`.
 fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
+    to_exception_at(py, e, [None, None])
+}
+
+/// `to_exception`, its `start` and `end` with their UTF-16 places.
+fn to_exception_at(
+    py: Python<'_>,
+    e: &ScanError,
+    [start, end]: [Option<wire::Utf16Place>; 2],
+) -> PyResult<PyErr> {
     let message = e.to_string();
     let err = match e.kind {
         ErrorKind::Parse => ParseError::new_err(message),
@@ -72,11 +81,18 @@ fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
     };
     let value = err.value(py);
     value.setattr("kind", e.kind.as_str())?;
+    value.setattr(
+        "code",
+        format!("STOCKADE_{}", e.kind.as_str().to_ascii_uppercase()),
+    )?;
     value.setattr("path", &e.path)?;
     value.setattr("message", &e.message)?;
     value.setattr("document", e.document)?;
     value.setattr("line", e.start.map(|p| p.line.get()))?;
     value.setattr("column", e.start.map(|p| p.column.get()))?;
+    value.setattr("start", e.start.map(|p| Position(p, start)))?;
+    value.setattr("end", e.end.map(|p| Position(p, end)))?;
+    // Deprecated: `end.line` and `end.column`.
     value.setattr("end_line", e.end.map(|p| p.line.get()))?;
     value.setattr("end_column", e.end.map(|p| p.column.get()))?;
     Ok(err)
@@ -84,7 +100,18 @@ fn to_exception(py: Python<'_>, e: &ScanError) -> PyResult<PyErr> {
 
 /// The first error raised, with every error in its `errors` attribute.
 fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
-    let all: PyResult<Vec<PyErr>> = errors.iter().map(|e| to_exception(py, e)).collect();
+    raise_all_in(py, errors, &[])
+}
+
+/// `raise_all`, positions with their UTF-16 places in `sources` (by path).
+fn raise_all_in(py: Python<'_>, errors: &[ScanError], sources: &[stockade::Source]) -> PyErr {
+    let all: PyResult<Vec<PyErr>> = errors
+        .iter()
+        .map(|e| {
+            let places = wire::Utf16Place::of_error(e, wire::source_for(sources, &e.path));
+            to_exception_at(py, e, places)
+        })
+        .collect();
     let all = match all {
         Ok(all) => all,
         Err(err) => return err,
@@ -96,7 +123,7 @@ fn raise_all(py: Python<'_>, errors: &[ScanError]) -> PyErr {
             Ok(()) => first.clone_ref(py),
             Err(err) => err,
         },
-        None => ConfigError::new_err("unknown error"),
+        None => argument_error("unknown error"),
     }
 }
 
@@ -152,10 +179,12 @@ fn engine_from(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<st
     stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|e| raise_all(py, &e))
 }
 
-/// A line, column (1-based, Unicode code points) and byte offset (0-based).
+/// A line, column (1-based, Unicode code points) and byte offset (0-based), and
+/// the same place in UTF-16 code units (`utf16_column` 1-based, `utf16_offset`
+/// 0-based; `None` when the text is not known), as editors and JavaScript count.
 #[pyclass(module = "stockade", frozen, eq, hash)]
 #[derive(PartialEq, Eq, Hash, Clone, Copy)]
-struct Position(stockade::Position);
+struct Position(stockade::Position, Option<wire::Utf16Place>);
 
 #[pymethods]
 impl Position {
@@ -171,17 +200,122 @@ impl Position {
     fn offset(&self) -> u32 {
         self.0.offset
     }
+    #[getter]
+    fn utf16_column(&self) -> Option<u32> {
+        self.1.map(|u| u.column)
+    }
+    #[getter]
+    fn utf16_offset(&self) -> Option<u32> {
+        self.1.map(|u| u.offset)
+    }
     fn __repr__(&self) -> String {
+        let utf16 = self.1.map_or_else(String::new, |u| {
+            format!(", utf16_column={}, utf16_offset={}", u.column, u.offset)
+        });
         format!(
-            "Position(line={}, column={}, offset={})",
+            "Position(line={}, column={}, offset={}{utf16})",
             self.0.line, self.0.column, self.0.offset
         )
     }
 }
 
 /// One finding: immutable, comparable (ordered by path, position and rule).
+/// Its positions carry their UTF-16 places when its text was known.
 #[pyclass(module = "stockade", frozen)]
-struct Finding(stockade::Finding);
+struct Finding(stockade::Finding, wire::Utf16Places);
+
+/// Warns with a `DeprecationWarning` (an old name kept as an alias).
+fn deprecated(py: Python<'_>, message: &str) -> PyResult<()> {
+    let category = py.get_type::<pyo3::exceptions::PyDeprecationWarning>();
+    PyErr::warn(py, &category, &std::ffi::CString::new(message)?, 1)
+}
+
+/// `(path, text)` pairs, or `{"path": …, "text": …}` mappings (the `SourceText`
+/// objects of the Node and WebAssembly bindings), in any iterable.
+fn source_pairs(list: &Bound<'_, PyAny>) -> PyResult<Vec<(String, String)>> {
+    let refused =
+        || argument_error("sources must be (path, text) pairs or {\"path\", \"text\"} mappings");
+    list.try_iter()
+        .map_err(|_| refused())?
+        .map(|item| {
+            let item = item?;
+            if item.is_instance_of::<PyDict>() || item.hasattr("keys")? {
+                let field = |key: &str| -> PyResult<String> {
+                    item.get_item(key)
+                        .and_then(|v| v.extract::<String>())
+                        .map_err(|_| refused())
+                };
+                Ok((field("path")?, field("text")?))
+            } else {
+                item.extract::<(String, String)>().map_err(|_| refused())
+            }
+        })
+        .collect()
+}
+
+/// `source_pairs` of an optional argument (empty when absent).
+fn optional_pairs(list: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<(String, String)>> {
+    list.map(source_pairs)
+        .transpose()
+        .map(Option::unwrap_or_default)
+}
+
+/// Adds `utf16_column`/`utf16_offset` to a position object of a finding's JSON.
+fn put_utf16(position: Option<&mut serde_json::Value>, place: Option<wire::Utf16Place>) {
+    if let (Some(serde_json::Value::Object(p)), Some(u)) = (position, place) {
+        p.insert("utf16_column".into(), u.column.into());
+        p.insert("utf16_offset".into(), u.offset.into());
+    }
+}
+
+/// The UTF-16 place of a position object of a finding's JSON (see `put_utf16`).
+fn get_utf16(position: Option<&serde_json::Value>) -> Option<wire::Utf16Place> {
+    let number = |key: &str| {
+        position
+            .and_then(|p| p.get(key))
+            .and_then(serde_json::Value::as_u64)
+            .and_then(|n| u32::try_from(n).ok())
+    };
+    Some(wire::Utf16Place {
+        column: number("utf16_column")?,
+        offset: number("utf16_offset")?,
+    })
+}
+
+/// A finding's JSON with its UTF-16 places in its positions and fix edits'.
+fn finding_value(f: &stockade::Finding, places: &wire::Utf16Places) -> serde_json::Value {
+    let mut value = serde_json::to_value(f).unwrap_or_default();
+    put_utf16(value.get_mut("start"), places.start);
+    put_utf16(value.get_mut("end"), places.end);
+    if let Some(serde_json::Value::Array(edits)) = value.pointer_mut("/fix/edits") {
+        for (edit, [start, end]) in edits.iter_mut().zip(&places.edits) {
+            put_utf16(edit.get_mut("start"), *start);
+            put_utf16(edit.get_mut("end"), *end);
+        }
+    }
+    value
+}
+
+/// A finding and its UTF-16 places read back from `finding_value`'s JSON.
+fn finding_from_value(
+    value: serde_json::Value,
+) -> Result<(stockade::Finding, wire::Utf16Places), serde_json::Error> {
+    let edits = value
+        .pointer("/fix/edits")
+        .and_then(serde_json::Value::as_array)
+        .map_or_else(Vec::new, |edits| {
+            edits
+                .iter()
+                .map(|e| [get_utf16(e.get("start")), get_utf16(e.get("end"))])
+                .collect()
+        });
+    let places = wire::Utf16Places {
+        start: get_utf16(value.get("start")),
+        end: get_utf16(value.get("end")),
+        edits,
+    };
+    Ok((serde_json::from_value(value)?, places))
+}
 
 #[pymethods]
 impl Finding {
@@ -235,11 +369,11 @@ impl Finding {
     }
     #[getter]
     fn start(&self) -> Position {
-        Position(self.0.start)
+        Position(self.0.start, self.1.start)
     }
     #[getter]
     fn end(&self) -> Position {
-        Position(self.0.end)
+        Position(self.0.end, self.1.end)
     }
     /// Where the offending text of a rendered document came from (a template, a
     /// values file, a base, a patch): `{path, start, end, role}` dicts; empty for
@@ -248,32 +382,36 @@ impl Finding {
     fn origins<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &to_json(&self.0.origins))
     }
+    /// Deprecated: `start.line` (the name the Node and WebAssembly findings share).
     #[getter]
-    fn line(&self) -> u32 {
-        self.0.start.line.get()
+    fn line(&self, py: Python<'_>) -> PyResult<u32> {
+        deprecated(py, "Finding.line is deprecated; use Finding.start.line")?;
+        Ok(self.0.start.line.get())
     }
+    /// Deprecated: `start.column`.
     #[getter]
-    fn column(&self) -> u32 {
-        self.0.start.column.get()
+    fn column(&self, py: Python<'_>) -> PyResult<u32> {
+        deprecated(py, "Finding.column is deprecated; use Finding.start.column")?;
+        Ok(self.0.start.column.get())
     }
-    /// The edits that resolve the finding (`applicability`, `message`, `edits`),
-    /// or `None`.
+    /// The edits that resolve the finding (`applicability`, `message`, `edits`;
+    /// each edit's `start`/`end` with its UTF-16 place), or `None`.
     #[getter]
     fn fix<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        self.0
-            .fix
-            .as_ref()
-            .map(|f| json_loads(py, &to_json(f)))
-            .transpose()
+        match finding_value(&self.0, &self.1).get("fix") {
+            Some(fix) => json_loads(py, &fix.to_string()).map(Some),
+            None => Ok(None),
+        }
     }
     fn to_json(&self) -> String {
-        to_json(&self.0)
+        finding_value(&self.0, &self.1).to_string()
     }
     /// Rebuild a finding from `to_json()` (pickling).
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         serde_json::from_str(text)
-            .map(Finding)
+            .and_then(finding_from_value)
+            .map(|(f, places)| Finding(f, places))
             .map_err(|e| argument_error(format!("not a finding: {e}")))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
@@ -299,11 +437,11 @@ impl Finding {
         let Ok(other) = other.cast::<Finding>() else {
             return Ok(py.NotImplemented());
         };
-        let other = &other.get().0;
+        let other = other.get();
         let result = match op {
-            CompareOp::Eq => self.0 == *other,
-            CompareOp::Ne => self.0 != *other,
-            _ => op.matches(self.0.sort_key().cmp(&other.sort_key())),
+            CompareOp::Eq => (&self.0, &self.1) == (&other.0, &other.1),
+            CompareOp::Ne => (&self.0, &self.1) != (&other.0, &other.1),
+            _ => op.matches(self.0.sort_key().cmp(&other.0.sort_key())),
         };
         Ok(result.into_pyobject(py)?.to_owned().into_any().unbind())
     }
@@ -318,18 +456,97 @@ impl Finding {
 /// The result of a scan: findings, suppressed findings, errors and a summary.
 /// Iterating a report iterates its findings.
 #[pyclass(module = "stockade", frozen)]
+#[allow(clippy::struct_field_names)] // `report`: the core report
 struct Report {
     report: stockade::Report,
+    /// The UTF-16 places of `report.findings` and `report.suppressed`, in order.
+    places: Places,
     /// The `Finding` objects, built on first access and shared after.
     findings: pyo3::sync::PyOnceLock<Vec<Py<Finding>>>,
 }
 
+/// The UTF-16 places of a report's findings and suppressed findings.
+#[derive(Default, serde::Serialize, serde::Deserialize)]
+struct Places {
+    findings: Vec<wire::Utf16Places>,
+    suppressed: Vec<wire::Utf16Places>,
+    errors: Vec<[Option<wire::Utf16Place>; 2]>,
+}
+
 impl Report {
-    fn new(report: stockade::Report) -> Self {
+    /// `report`, its findings positioned in UTF-16 too in `sources` (by path).
+    fn new(report: stockade::Report, sources: &[stockade::Source]) -> Self {
+        let places = Places {
+            findings: wire::Utf16Places::of_all(&report.findings, sources),
+            suppressed: wire::Utf16Places::of_all(&report.suppressed, sources),
+            errors: report
+                .errors
+                .iter()
+                .map(|e| wire::Utf16Place::of_error(e, wire::source_for(sources, &e.path)))
+                .collect(),
+        };
         Self {
             report,
+            places,
             findings: pyo3::sync::PyOnceLock::new(),
         }
+    }
+
+    /// The report's JSON, its findings' positions with their UTF-16 places.
+    fn json_value(&self) -> serde_json::Value {
+        let mut value = serde_json::to_value(&self.report).unwrap_or_default();
+        for (key, list, places) in [
+            ("findings", &self.report.findings, &self.places.findings),
+            (
+                "suppressed",
+                &self.report.suppressed,
+                &self.places.suppressed,
+            ),
+        ] {
+            if let Some(slot) = value.get_mut(key) {
+                *slot = list
+                    .iter()
+                    .zip(places)
+                    .map(|(f, p)| finding_value(f, p))
+                    .collect();
+            }
+        }
+        if let Some(serde_json::Value::Array(errors)) = value.get_mut("errors") {
+            for (error, [start, end]) in errors.iter_mut().zip(&self.places.errors) {
+                put_utf16(error.get_mut("start"), *start);
+                put_utf16(error.get_mut("end"), *end);
+            }
+        }
+        value
+    }
+
+    /// A report read back from `json_value`'s JSON.
+    fn from_value(mut value: serde_json::Value) -> Result<Self, serde_json::Error> {
+        let mut places = Places::default();
+        for (key, out) in [
+            ("findings", &mut places.findings),
+            ("suppressed", &mut places.suppressed),
+        ] {
+            if let Some(serde_json::Value::Array(list)) = value.get_mut(key) {
+                for item in list.iter_mut() {
+                    let (f, p) = finding_from_value(item.take())?;
+                    *item = serde_json::to_value(f)?;
+                    out.push(p);
+                }
+            }
+        }
+        if let Some(serde_json::Value::Array(errors)) = value.get("errors") {
+            places.errors = errors
+                .iter()
+                .map(|e| [get_utf16(e.get("start")), get_utf16(e.get("end"))])
+                .collect();
+        }
+        let report: stockade::Report = serde_json::from_value(value)?;
+        Ok(Self {
+            report,
+            places,
+            findings: pyo3::sync::PyOnceLock::new(),
+        })
     }
 
     fn finding_objects(&self, py: Python<'_>) -> PyResult<&Vec<Py<Finding>>> {
@@ -337,7 +554,8 @@ impl Report {
             self.report
                 .findings
                 .iter()
-                .map(|f| Py::new(py, Finding(f.clone())))
+                .zip(&self.places.findings)
+                .map(|(f, p)| Py::new(py, Finding(f.clone(), p.clone())))
                 .collect()
         })
     }
@@ -369,28 +587,35 @@ impl Report {
         self.report
             .suppressed
             .iter()
-            .cloned()
-            .map(Finding)
+            .zip(&self.places.suppressed)
+            .map(|(f, p)| Finding(f.clone(), p.clone()))
             .collect()
     }
     /// Errors as exception instances (`ParseError`, …), ready to raise.
     #[getter]
     fn errors(&self, py: Python<'_>) -> PyResult<Vec<Py<PyAny>>> {
+        let none = [None, None];
         self.report
             .errors
             .iter()
-            .map(|e| Ok(to_exception(py, e)?.into_value(py).into_any()))
+            .enumerate()
+            .map(|(i, e)| {
+                let places = self.places.errors.get(i).copied().unwrap_or(none);
+                Ok(to_exception_at(py, e, places)?.into_value(py).into_any())
+            })
             .collect()
     }
     #[getter]
     fn summary<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         json_loads(py, &to_json(&self.report.summary))
     }
+    /// The report as JSON; finding positions carry `utf16_column`/`utf16_offset`
+    /// when the text was known.
     fn to_json(&self) -> String {
-        self.report.to_json()
+        self.json_value().to_string()
     }
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        json_loads(py, &self.report.to_json())
+        json_loads(py, &self.to_json())
     }
     /// One flat dict per finding (`rule`, `severity`, `path`, `line`, `column`,
     /// `end_line`, `end_column`, `offset`, `end_offset`, `message`, `title`,
@@ -458,11 +683,11 @@ impl Report {
     #[staticmethod]
     fn from_json(text: &str) -> PyResult<Self> {
         serde_json::from_str(text)
-            .map(Report::new)
+            .and_then(Report::from_value)
             .map_err(|e| argument_error(format!("not a report: {e}")))
     }
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        Ok((slf.getattr("from_json")?, (slf.get().report.to_json(),)))
+        Ok((slf.getattr("from_json")?, (slf.get().to_json(),)))
     }
     fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let list = pyo3::types::PyList::new(py, self.findings(py)?)?;
@@ -579,17 +804,23 @@ impl Engine {
     fn new(
         py: Python<'_>,
         config: Option<&Bound<'_, PyAny>>,
-        policies: Option<Vec<(String, String)>>,
-        inventory: Option<Vec<(String, String)>>,
+        policies: Option<&Bound<'_, PyAny>>,
+        inventory: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Self> {
         let engine = engine_from(py, config)?;
-        let (policies, inventory) = (policies.unwrap_or_default(), inventory.unwrap_or_default());
+        let (policies, inventory) = (optional_pairs(policies)?, optional_pairs(inventory)?);
         let engine = if policies.is_empty() {
             engine
         } else {
             engine
                 .with_policy_texts(&pairs(&policies), &pairs(&inventory))
-                .map_err(|e| raise_all(py, &e))?
+                .map_err(|e| {
+                    raise_all_in(
+                        py,
+                        &e,
+                        &to_sources([&policies[..], &inventory[..]].concat()),
+                    )
+                })?
         };
         Ok(Engine {
             engine,
@@ -638,14 +869,13 @@ impl Engine {
     fn scan_texts(
         &self,
         py: Python<'_>,
-        sources: Vec<(String, String)>,
+        sources: &Bound<'_, PyAny>,
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        let sources = to_sources(sources);
-        Ok(Report::new(
-            py.detach(|| self.engine.scan_sources(&sources, kind)),
-        ))
+        let sources = to_sources(source_pairs(sources)?);
+        let report = py.detach(|| self.engine.scan_sources(&sources, kind));
+        Ok(Report::new(report, &sources))
     }
 
     #[pyo3(signature = (text, path=None, kind=None))]
@@ -657,10 +887,9 @@ impl Engine {
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        let path = path_arg(path)?;
-        Ok(Report::new(
-            py.detach(|| self.engine.scan(text, path.as_deref(), kind)),
-        ))
+        let source = stockade::Source::new(path_arg(path)?.unwrap_or_else(|| "-".into()), text);
+        let report = py.detach(|| self.engine.scan_source(&source, kind));
+        Ok(Report::new(report, std::slice::from_ref(&source)))
     }
 
     /// Render a Helm chart (`chart`: the files of its folder as a dict of
@@ -676,11 +905,11 @@ impl Engine {
     ) -> PyResult<Report> {
         let input = chart_arg(chart)?;
         let options = chart_options(options)?;
-        Ok(Report::new(py.detach(|| {
+        let (report, sources) = py.detach(|| {
             self.engine
                 .scan_chart_input_keeping_sources(input, &options, "")
-                .0
-        })))
+        });
+        Ok(Report::new(report, &sources))
     }
 
     /// Build the kustomization in folder `dir` of `files` (path → `str`/`bytes`)
@@ -694,11 +923,9 @@ impl Engine {
         dir: &str,
     ) -> PyResult<Report> {
         let files = files_arg(files)?;
-        Ok(Report::new(py.detach(|| {
-            self.engine
-                .scan_kustomization_keeping_sources(&files, dir)
-                .0
-        })))
+        let (report, sources) =
+            py.detach(|| self.engine.scan_kustomization_keeping_sources(&files, dir));
+        Ok(Report::new(report, &sources))
     }
 
     /// Read and scan files into one report; unreadable files are `ReadError`s in it.
@@ -710,9 +937,8 @@ impl Engine {
         kind: Option<&str>,
     ) -> PyResult<Report> {
         let kind = kind_arg(kind)?;
-        Ok(Report::new(
-            py.detach(|| self.engine.scan_files(&paths, kind)),
-        ))
+        let (report, sources) = py.detach(|| self.engine.scan_files_keeping_sources(&paths, kind));
+        Ok(Report::new(report, &sources))
     }
 }
 
@@ -903,7 +1129,7 @@ fn to_py<'py, T: serde::Serialize>(
     value: &T,
     extra: &[(&str, serde_json::Value)],
 ) -> PyResult<Bound<'py, PyAny>> {
-    let mut json = serde_json::to_value(value).map_err(|e| ConfigError::new_err(e.to_string()))?;
+    let mut json = serde_json::to_value(value).map_err(|e| argument_error(e.to_string()))?;
     if let Some(fields) = json.as_object_mut() {
         for (k, v) in extra {
             fields.insert((*k).to_string(), v.clone());
@@ -913,7 +1139,7 @@ fn to_py<'py, T: serde::Serialize>(
 }
 
 fn conn_format(format: &str) -> PyResult<stockade::netpol::ConnFormat> {
-    format.parse().map_err(ConfigError::new_err)
+    format.parse().map_err(argument_error)
 }
 
 /// Run a `gator verify` suite file (paths in it relative to it, read from disk):
@@ -935,11 +1161,11 @@ fn verify_suite(py: Python<'_>, path: PathBuf, verbose: bool) -> PyResult<Bound<
 #[pyo3(signature = (sources, format="text"))]
 fn netpol_connectivity<'py>(
     py: Python<'py>,
-    sources: Vec<(String, String)>,
+    sources: &Bound<'py, PyAny>,
     format: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let format = conn_format(format)?;
-    let list = stockade::netpol::connlist(&to_sources(sources));
+    let list = stockade::netpol::connlist(&to_sources(source_pairs(sources)?));
     to_py(py, &list, &[("output", list.render(format).into())])
 }
 
@@ -949,13 +1175,13 @@ fn netpol_connectivity<'py>(
 #[pyo3(signature = (sources, src, dst, port=None))]
 fn netpol_explain<'py>(
     py: Python<'py>,
-    sources: Vec<(String, String)>,
+    sources: &Bound<'py, PyAny>,
     src: &str,
     dst: &str,
     port: Option<&str>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let e = stockade::netpol::explain(&to_sources(sources), src, dst, port)
-        .map_err(ConfigError::new_err)?;
+    let e = stockade::netpol::explain(&to_sources(source_pairs(sources)?), src, dst, port)
+        .map_err(argument_error)?;
     to_py(py, &e, &[("text", e.to_text().into())])
 }
 
@@ -965,13 +1191,25 @@ fn netpol_explain<'py>(
 #[pyo3(signature = (before, after, format="text"))]
 fn netpol_diff<'py>(
     py: Python<'py>,
-    before: Vec<(String, String)>,
-    after: Vec<(String, String)>,
+    before: &Bound<'py, PyAny>,
+    after: &Bound<'py, PyAny>,
     format: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
     let format = conn_format(format)?;
-    let d = stockade::netpol::diff(&to_sources(before), &to_sources(after));
+    let d = stockade::netpol::diff(
+        &to_sources(source_pairs(before)?),
+        &to_sources(source_pairs(after)?),
+    );
     to_py(py, &d, &[("output", d.render(format).into())])
+}
+
+/// What a text is (`"dockerfile"`, `"kubernetes"` or `"policy"`), by its `path`
+/// when that tells, else by its content; `None` when neither tells.
+#[pyfunction]
+#[pyo3(signature = (text, path=None))]
+fn detect_kind(text: &str, path: Option<&Bound<'_, PyAny>>) -> PyResult<Option<&'static str>> {
+    let path = path_arg(path)?;
+    Ok(stockade::detect_text_kind(path.as_deref(), text).map(stockade::TextKind::as_str))
 }
 
 /// Run a `kyverno-test.yaml` (files it names read from disk, relative to it):
@@ -1010,6 +1248,7 @@ fn stockade_module(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", stockade::VERSION)?;
     m.add_function(wrap_pyfunction!(scan, m)?)?;
+    m.add_function(wrap_pyfunction!(detect_kind, m)?)?;
     m.add_function(wrap_pyfunction!(rules, m)?)?;
     m.add_function(wrap_pyfunction!(discover_config, m)?)?;
     m.add_function(wrap_pyfunction!(explain, m)?)?;

@@ -106,7 +106,7 @@ def test_dask_local_cluster_scans_the_corpus_like_the_cli():
                                   dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         reports = client.gather(client.map(_scan_chunk, chunks))
     took = time.perf_counter() - started
-    got = sorted((pathlib.Path(f.path).name, f.rule, f.line, f.column) for r in reports for f in r)
+    got = sorted((pathlib.Path(f.path).name, f.rule, f.start.line, f.start.column) for r in reports for f in r)
     want = _cli_findings(CORPUS)
     print(f"\nDask LocalCluster (2 worker processes): {len(files)} files, {len(got)} findings in {took:.1f} s; "
           f"CLI {len(want)} findings; equal: {got == want}")

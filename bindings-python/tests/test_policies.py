@@ -24,7 +24,7 @@ def test_gatekeeper_template_and_constraint_give_a_finding():
     report = engine.scan((SUITE / "pod-without-team.yaml").read_text(), path="pod.yaml")
     found = [f for f in report.findings if f.rule == "K8sRequiredTeam/pods-need-team"]
     # At the object's metadata.name, as gator reports the resource.
-    assert [(f.message, f.severity, f.line, f.column) for f in found] == [
+    assert [(f.message, f.severity, f.start.line, f.start.column) for f in found] == [
         ("Pod web has no team label", "high", 4, 9)
     ]
     with_team = engine.scan((SUITE / "pod-with-team.yaml").read_text(), path="pod.yaml")

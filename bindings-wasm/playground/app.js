@@ -2,6 +2,7 @@
 // every change. Everything runs in the page; nothing is sent anywhere.
 import init, {
   scan, explain, version, Engine, netpolConnectivity, renderChart, scanChart, buildKustomization, scanKustomization,
+  detectKind,
 } from '../pkg/web/stockade_wasm.js';
 
 const EXAMPLES = {
@@ -156,6 +157,8 @@ const kind = $('kind');
 const policy = $('policy');
 const timings = (window.stockadeTimings = { engineReady: null, firstFindings: null });
 let findings = [];
+/** The last report shown (re-rendered when the order changes). */
+let lastReport = { errors: [] };
 
 const escapeHtml = (s) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
 
@@ -231,15 +234,39 @@ function renderEditor(text) {
   syncScroll();
 }
 
+/** The findings' indices in display order: by severity (critical first, then by position) or by position. */
+function displayOrder() {
+  const indices = findings.map((_, i) => i);
+  if ($('order').value !== 'severity') return indices;
+  const rank = (f) => SEVERITY_ORDER.indexOf(f.severity);
+  return indices.sort((a, b) => rank(findings[a]) - rank(findings[b]) || a - b);
+}
+
+/** A finding's fix the editor can apply: edits in the editor's own text, not display-only. */
+function applicableFix(f) {
+  const fix = f.fix;
+  if (!fix || project || fix.applicability === 'display-only' || !fix.edits.length) return null;
+  return fix.edits.every((e) => !e.path && e.start.utf16Offset !== undefined && e.end.utf16Offset !== undefined) ? fix : null;
+}
+
+function fixButton(f, i) {
+  const fix = applicableFix(f);
+  if (!fix) return '';
+  const unsafe = fix.applicability === 'unsafe';
+  return `<button type="button" class="fix${unsafe ? ' unsafe' : ''}" data-fix="${i}" title="${escapeHtml(fix.message)}${unsafe ? ' (unsafe: check the result)' : ''}">fix${unsafe ? ' (unsafe)' : ''}</button>`;
+}
+
 function renderFindings(report) {
+  lastReport = report;
   $('count').textContent = `(${findings.length})`;
-  $('findings').innerHTML = findings
-    .map(
-      (f, i) => `<li class="sev-${f.severity}" data-index="${i}" tabindex="0">
-  <span class="sev">${f.severity}</span><span class="rule">${escapeHtml(f.rule)}</span>
+  $('findings').innerHTML = displayOrder()
+    .map((i) => {
+      const f = findings[i];
+      return `<li class="sev-${f.severity}" data-index="${i}" tabindex="0">
+  <span class="sev">${f.severity}</span><span class="rule">${escapeHtml(f.rule)}</span>${fixButton(f, i)}
   <span class="where">${f.start.line}:${f.start.column}</span>
-  <span class="message">${escapeHtml(f.message)}</span>${originsHtml(f)}</li>`,
-    )
+  <span class="message">${escapeHtml(f.message)}</span>${originsHtml(f)}</li>`;
+    })
     .join('');
   $('errors').innerHTML = report.errors
     .map((e) => `<li>${escapeHtml(e.kind)} error${e.line ? ` at ${e.line}:${e.column}` : ''}: ${escapeHtml(e.message)}</li>`)
@@ -314,13 +341,61 @@ function markdown(md) {
   return out.join('\n');
 }
 
+function clearDocs() {
+  $('docs').hidden = true;
+  $('docs-title').textContent = '';
+  $('docs-body').innerHTML = '';
+}
+
 function showDocs(ruleId) {
   const rule = explain(ruleId);
-  if (!rule) return;
+  if (!rule) {
+    clearDocs();
+    return;
+  }
   $('docs').hidden = false;
   $('docs-title').textContent = `${rule.id} ${rule.name} — ${rule.title}`;
   $('docs-body').innerHTML = `<p><b>Severity</b> ${rule.severity}${rule.aliases.length ? ` · <b>Also</b> ${escapeHtml(rule.aliases.join(', '))}` : ''}</p>
 <p><b>Fix</b> ${escapeHtml(rule.remediation)}</p>${markdown(rule.docs)}`;
+  $('docs').scrollIntoView({ block: 'start' });
+}
+
+/**
+ * Apply the fix of finding `index` in the editor: its edits (UTF-16 offsets into
+ * the scanned text), last first so that earlier offsets stay valid; then rescan.
+ */
+function applyFix(index) {
+  const f = findings[index];
+  const fix = f && applicableFix(f);
+  if (!fix) return null;
+  let text = input.value;
+  const edits = [...fix.edits].sort((a, b) => b.start.utf16Offset - a.start.utf16Offset);
+  for (const e of edits) text = text.slice(0, e.start.utf16Offset) + e.content + text.slice(e.end.utf16Offset);
+  input.value = text;
+  clearDocs();
+  run();
+  return { rule: f.rule, applicability: fix.applicability, text };
+}
+
+// --- what a pasted text is ---
+/**
+ * After a paste into the editor, decide what the whole text is: a Dockerfile or
+ * Kubernetes YAML selects that kind; a policy (Gatekeeper, Kyverno, Rego) moves
+ * to the policy pane and the editor gets back what it held before the paste.
+ */
+function pasted(before) {
+  const found = detectKind(input.value);
+  const said = { dockerfile: 'Dockerfile', kubernetes: 'Kubernetes YAML', policy: 'policy' };
+  $('detected').textContent = found ? `Pasted: ${said[found]}` : '';
+  if (found === 'policy') {
+    policy.value = input.value;
+    $('policy-pane').open = true;
+    // A policy checks Kubernetes objects: keep the manifest that was there, else an example Pod.
+    input.value = detectKind(before) === 'kubernetes' ? before : EXAMPLES['kyverno-team'].text;
+    kind.value = 'kubernetes';
+  } else if (found) kind.value = found;
+  run();
+  return found ?? null;
 }
 
 /** Select the finding's exact span in the editor and scroll it into view. */
@@ -475,7 +550,7 @@ function openProject(p) {
   }
   if (p.type === 'files') {
     // One scan of every file; the select shows one file and its findings.
-    p.report = new Engine().scanBatch(p.input);
+    p.report = new Engine().scanTexts(p.input);
     const count = (path) => p.report.findings.filter((f) => f.path === path).length;
     $('kdir-name').textContent = 'File';
     $('kdir').innerHTML = p.input
@@ -631,7 +706,7 @@ function setUpDropping() {
   $('kdir').addEventListener('change', run);
   $('helm-set').addEventListener('input', schedule);
   // For scripts and tests: open files without a drag and drop.
-  window.stockadePlayground = { openFiles, openArchive, close: closeProject };
+  window.stockadePlayground = { openFiles, openArchive, close: closeProject, applyFix };
 }
 
 // --- scanning ---
@@ -667,6 +742,8 @@ function schedule() {
 }
 
 function load(example) {
+  clearDocs();
+  $('detected').textContent = '';
   kind.value = example.kind;
   input.value = example.text;
   policy.value = example.policy ?? '';
@@ -689,8 +766,24 @@ async function main() {
     load(EXAMPLES[e.target.value]);
   });
   $('findings').addEventListener('click', (e) => {
+    const fix = e.target.closest('button[data-fix]');
+    if (fix) {
+      applyFix(Number(fix.dataset.fix));
+      return;
+    }
     const li = e.target.closest('li[data-index]');
     if (li) jumpTo(Number(li.dataset.index));
+  });
+  $('order').addEventListener('change', () => {
+    if (findings.length) renderFindings(lastReport);
+  });
+  input.addEventListener('paste', (e) => {
+    const text = e.clipboardData?.getData('text/plain');
+    if (text === undefined || text === null || input.readOnly) return;
+    e.preventDefault();
+    const before = input.value;
+    input.setRangeText(text, input.selectionStart, input.selectionEnd, 'end');
+    pasted(before);
   });
   $('findings').addEventListener('keydown', (e) => {
     const li = e.target.closest('li[data-index]');

@@ -157,17 +157,25 @@ pub fn netpol_connectivity(
     document(wire::Connectivity::new(&list, format))
 }
 
-/// Why `from` may or may not connect to `to`, optionally on `port` (`8080/TCP`).
+/// Why `src` may or may not connect to `dst`, optionally on `port` (`8080/TCP`).
 #[wasm_bindgen(js_name = netpolExplain, unchecked_return_type = "NetpolExplanation")]
 pub fn netpol_explain(
     #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
-    from: &str,
-    to: &str,
+    src: &str,
+    dst: &str,
     port: Option<String>,
 ) -> Result<JsValue, JsValue> {
-    let e = stockade::netpol::explain(&sources_arg(sources)?, from, to, port.as_deref())
+    let e = stockade::netpol::explain(&sources_arg(sources)?, src, dst, port.as_deref())
         .map_err(|message| js_error(&wire::argument_error(message)))?;
     document(wire::NetpolExplanation::new(&e))
+}
+
+/// What a text is (`dockerfile`, `kubernetes` or `policy`), by its `path` when
+/// that tells, else by its content; `undefined` when neither tells.
+#[wasm_bindgen(js_name = detectKind, unchecked_return_type = "TextKind | undefined")]
+pub fn detect_kind(text: &str, path: Option<String>) -> JsValue {
+    stockade::detect_text_kind(path.as_deref(), text)
+        .map_or(JsValue::UNDEFINED, |k| JsValue::from_str(k.as_str()))
 }
 
 /// The connections that change between two sets of manifests.
@@ -284,9 +292,9 @@ impl Engine {
         report(r, &sources)
     }
 
-    /// Scan several texts into one report.
-    #[wasm_bindgen(js_name = scanBatch, unchecked_return_type = "Report")]
-    pub fn scan_batch(
+    /// Scan several texts into one report (Python's `scan_texts`).
+    #[wasm_bindgen(js_name = scanTexts, unchecked_return_type = "Report")]
+    pub fn scan_texts(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
         kind: Option<String>,
@@ -294,6 +302,16 @@ impl Engine {
         let sources = sources_arg(sources)?;
         let r = self.inner.scan_sources(&sources, kind_arg(kind)?);
         report(r, &sources)
+    }
+
+    /// Deprecated: the old name of `scanTexts`.
+    #[wasm_bindgen(js_name = scanBatch, unchecked_return_type = "Report")]
+    pub fn scan_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Array<SourceText>")] sources: JsValue,
+        kind: Option<String>,
+    ) -> Result<JsValue, JsValue> {
+        self.scan_texts(sources, kind)
     }
 }
 

@@ -304,3 +304,141 @@ test('a dropped chart folder, chart .tgz and kustomization are rendered and scan
   assert.equal(await page.isHidden('#project'), true);
   assert.deepEqual(problems, []);
 });
+
+/** A new playground page, loaded, and the page errors it will collect. */
+async function openPlayground() {
+  const page = await context.newPage();
+  const problems = [];
+  page.on('pageerror', (e) => problems.push(String(e)));
+  await page.goto(`${base}/playground/`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return { page, problems };
+}
+
+/** Paste `text` into the editor (all of it selected) as a real paste event does. */
+async function paste(page, text) {
+  await page.evaluate((t) => {
+    const input = document.querySelector('#input');
+    input.focus();
+    input.select();
+    const dt = new DataTransfer();
+    dt.setData('text/plain', t);
+    input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+  }, text);
+}
+
+const KYVERNO = readFileSync(join(DATA, 'kyverno-policy.yaml'), 'utf8');
+const POD = 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: debug\nspec:\n  containers:\n    - name: shell\n      image: busybox:1.36\n      securityContext:\n        privileged: true\n';
+
+test('a pasted text is recognised: Dockerfile, Kubernetes YAML, policy', async () => {
+  const { page, problems } = await openPlayground();
+  assert.equal(await page.inputValue('#kind'), 'dockerfile');
+
+  await paste(page, POD);
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  assert.equal(await page.inputValue('#kind'), 'kubernetes');
+  assert.equal(await page.textContent('#detected'), 'Pasted: Kubernetes YAML');
+  assert.equal(await page.inputValue('#input'), POD);
+
+  await paste(page, BAD);
+  await page.waitForSelector('#findings .rule:text-is("DF0005")');
+  assert.equal(await page.inputValue('#kind'), 'dockerfile');
+  assert.equal(await page.textContent('#detected'), 'Pasted: Dockerfile');
+
+  // A policy goes to the policy pane and applies to the manifest the editor held.
+  await paste(page, POD);
+  await page.waitForSelector('#findings .rule:text-is("PSS001")');
+  await paste(page, KYVERNO);
+  await page.waitForSelector('#findings .rule:text-is("require-team/check-team")');
+  assert.equal(await page.textContent('#detected'), 'Pasted: policy');
+  assert.equal(await page.inputValue('#policy'), KYVERNO);
+  assert.equal(await page.inputValue('#input'), POD);
+  assert.equal(await page.inputValue('#kind'), 'kubernetes');
+  assert.equal(await page.evaluate(() => document.querySelector('#policy-pane').open), true);
+  assert.equal(await page.textContent('#policy-status'), '(applied)');
+  assert.deepEqual(problems, []);
+});
+
+const RANK = ['critical', 'high', 'medium', 'low', 'info'];
+
+test('findings by severity (critical first) or by position; rule docs scroll into view and clear', async () => {
+  const { page } = await openPlayground();
+  await page.selectOption('#example', 'privileged-pod');
+  await page.waitForSelector('#findings li');
+  const listed = () =>
+    page.$$eval('#findings li', (els) =>
+      els.map((e) => ({ severity: e.querySelector('.sev').textContent, where: e.querySelector('.where').textContent })),
+    );
+  assert.equal(await page.inputValue('#order'), 'severity');
+  const bySeverity = await listed();
+  assert.ok(bySeverity.length >= 3, JSON.stringify(bySeverity));
+  const ranks = bySeverity.map((f) => RANK.indexOf(f.severity));
+  assert.deepEqual(ranks, [...ranks].sort((a, b) => a - b));
+  assert.ok(new Set(ranks).size > 1, 'several severities');
+  await page.selectOption('#order', 'position');
+  const byPosition = await listed();
+  const at = (w) => w.split(':').map(Number);
+  for (let i = 1; i < byPosition.length; i++) {
+    const [[l0, c0], [l1, c1]] = [at(byPosition[i - 1].where), at(byPosition[i].where)];
+    assert.ok(l0 < l1 || (l0 === l1 && c0 <= c1), `${byPosition[i - 1].where} before ${byPosition[i].where}`);
+  }
+  const same = (list) => list.map((f) => JSON.stringify(f)).sort();
+  assert.deepEqual(same(byPosition), same(bySeverity));
+  assert.notDeepEqual(byPosition, bySeverity);
+  await page.selectOption('#order', 'severity');
+
+  // The docs of the clicked finding's rule are shown, scrolled into the panel's view.
+  await page.locator('#findings li').last().click();
+  await page.waitForSelector('#docs:not([hidden])');
+  const inView = await page.evaluate(() => {
+    const docs = document.querySelector('#docs').getBoundingClientRect();
+    const pane = document.querySelector('aside').getBoundingClientRect();
+    return docs.top >= pane.top - 1 && docs.top < pane.bottom;
+  });
+  assert.ok(inView, 'the docs are scrolled into view');
+  // Another example: the docs are gone.
+  await page.selectOption('#example', 'dockerfile-root');
+  await page.waitForSelector('#findings .rule:text-is("DF0005")');
+  assert.equal(await page.isHidden('#docs'), true);
+  assert.equal(await page.textContent('#docs-title'), '');
+});
+
+test('a fix button applies the fix in the editor; the rescan no longer shows the finding', async () => {
+  const { page, problems } = await openPlayground();
+  // Other findings stay (and show their own fix buttons) after this one is fixed.
+  const text = 'FROM node:latest\nMAINTAINER Jane Doe <jane@example.com>\nUSER root\nRUN apt-get install curl\n';
+  await page.fill('#input', text);
+  await page.waitForSelector('#findings li:has(.rule:text-is("DF0014")) button.fix');
+  const before = await page.$$eval('#findings .rule', (els) => els.map((e) => e.textContent));
+  await page.click('#findings li:has(.rule:text-is("DF0014")) button.fix');
+  await page.waitForFunction(() => !/MAINTAINER/.test(document.querySelector('#input').value));
+  const fixed = await page.inputValue('#input');
+  assert.equal(
+    fixed,
+    text.replace('MAINTAINER Jane Doe <jane@example.com>', 'LABEL org.opencontainers.image.authors="Jane Doe <jane@example.com>"'),
+  );
+  const after = await page.$$eval('#findings .rule', (els) => els.map((e) => e.textContent));
+  assert.ok(!after.includes('DF0014'), after.join());
+  assert.deepEqual(after, before.filter((r) => r !== 'DF0014'));
+  assert.equal((await page.textContent('#errors')).trim(), '');
+  assert.ok((await page.$$('#findings button.fix')).length > 0, 'the apt-get findings have fixes too');
+  // The shared URL carries the fixed text.
+  assert.match(page.url(), /#kind=dockerfile&text=/);
+  mkdirSync(outDir, { recursive: true });
+  await page.screenshot({ path: join(outDir, 'playground-fix.png') });
+
+  // A Kubernetes fix: the first fix button of the privileged Pod, in the YAML.
+  await page.selectOption('#example', 'privileged-pod');
+  await page.waitForSelector('#findings button.fix');
+  const li = page.locator('#findings li:has(button.fix)').first();
+  const rule = await li.locator('.rule').textContent();
+  const count = async () => (await page.$$eval('#findings .rule', (els) => els.map((e) => e.textContent))).filter((r) => r === rule).length;
+  const n = await count();
+  const podBefore = await page.inputValue('#input');
+  await li.locator('button.fix').click();
+  await page.waitForFunction((t) => document.querySelector('#input').value !== t, podBefore);
+  assert.equal(await count(), n - 1, `${rule} fixed once`);
+  assert.equal((await page.textContent('#errors')).trim(), '');
+  console.log(`playground: fixed DF0014 and ${rule}; screenshot ${join(outDir, 'playground-fix.png')}`);
+  assert.deepEqual(problems, []);
+});

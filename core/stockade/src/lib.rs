@@ -94,6 +94,7 @@ pub mod kustomize;
 pub mod output;
 pub mod parallel;
 mod registry;
+pub mod sniff;
 pub mod wire;
 
 // The lower layers and the packs, for the lower-level APIs (parsers, analyses,
@@ -116,6 +117,7 @@ pub use stockade_pack as pack;
 
 pub use config::{Config, Limits, PssLevel, Settings};
 pub use discover::{discover_config, load_config, parse_config, ConfigFileError, CONFIG_NAMES};
+pub use sniff::{detect_text_kind, TextKind};
 pub use stockade_source::context::Context;
 pub use stockade_source::finding::{
     Diagnostic, ErrorKind, Finding, OriginLocation, Problem, Report, ScanError, Skipped, Summary,

@@ -437,11 +437,90 @@ wire_struct! {
     }
 }
 
+/// The source among `sources` whose path is `path` (the one a finding or error
+/// points into).
+pub fn source_for<'a>(sources: &'a [Source], path: &str) -> Option<&'a Source> {
+    sources.iter().find(|s| s.path() == path)
+}
+
+/// A place in UTF-16 code units: 1-based column, 0-based offset (what
+/// [`Position`] adds to a core position).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Utf16Place {
+    /// 1-based column in UTF-16 code units.
+    pub column: u32,
+    /// 0-based offset in UTF-16 code units.
+    pub offset: u32,
+}
+
+impl Utf16Place {
+    /// The UTF-16 half of `p` (none when its source was unknown).
+    pub fn of(p: &Position) -> Option<Self> {
+        Some(Self {
+            column: p.utf16_column?,
+            offset: p.utf16_offset?,
+        })
+    }
+
+    /// The place of `p` in `source` (none when the source is unknown).
+    pub fn at(p: crate::Position, source: Option<&Source>) -> Option<Self> {
+        Self::of(&Position::new(p, source))
+    }
+
+    /// The places of an error's start and end in `source`.
+    pub fn of_error(e: &crate::ScanError, source: Option<&Source>) -> [Option<Self>; 2] {
+        [e.start, e.end].map(|p| p.and_then(|p| Self::at(p, source)))
+    }
+}
+
+/// The UTF-16 places of a core finding, as [`Finding::new`] computes them: its
+/// start and end, and the start and end of each edit of its fix (none for an
+/// edit of another file). For a binding that keeps the core finding and adds
+/// these to it (Python).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Utf16Places {
+    /// Where the finding starts.
+    pub start: Option<Utf16Place>,
+    /// Where it ends.
+    pub end: Option<Utf16Place>,
+    /// Where each edit of its fix starts and ends.
+    pub edits: Vec<[Option<Utf16Place>; 2]>,
+}
+
+impl Utf16Places {
+    /// `f`'s UTF-16 places in `source` (all none when the source is unknown).
+    pub fn new(f: &crate::Finding, source: Option<&Source>) -> Self {
+        let place =
+            |p: crate::Position, src: Option<&Source>| Utf16Place::of(&Position::new(p, src));
+        Self {
+            start: place(f.start, source),
+            end: place(f.end, source),
+            edits: f.fix.as_ref().map_or_else(Vec::new, |fix| {
+                fix.edits
+                    .iter()
+                    .map(|e| {
+                        let own = if e.path.is_none() { source } else { None };
+                        [place(e.start, own), place(e.end, own)]
+                    })
+                    .collect()
+            }),
+        }
+    }
+
+    /// The places of each of `findings`, looking their sources up by path.
+    pub fn of_all(findings: &[crate::Finding], sources: &[Source]) -> Vec<Self> {
+        findings
+            .iter()
+            .map(|f| Self::new(f, source_for(sources, &f.path)))
+            .collect()
+    }
+}
+
 impl Report {
     /// `r`, with UTF-16 positions taken from the sources its findings and errors
     /// point into (by path).
     pub fn new(r: crate::Report, sources: &[Source]) -> Self {
-        let source = |path: &str| sources.iter().find(|s| s.path() == path);
+        let source = |path: &str| source_for(sources, path);
         let findings = |list: Vec<crate::Finding>| -> Vec<Finding> {
             list.into_iter()
                 .map(|f| {
@@ -1496,6 +1575,18 @@ pub mod ts {
                 "ConnFormat",
                 &[" Output formats of `netpolConnectivity` and `netpolDiff`."],
                 union(&CONN_FORMATS),
+            ),
+            Declaration::alias(
+                "TextKind",
+                &[" What `detectKind` finds a text to be."],
+                union(
+                    &[
+                        crate::TextKind::Dockerfile,
+                        crate::TextKind::Kubernetes,
+                        crate::TextKind::Policy,
+                    ]
+                    .map(crate::TextKind::as_str),
+                ),
             ),
             Position::declaration(),
             Suppression::declaration(),
