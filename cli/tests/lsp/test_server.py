@@ -194,6 +194,19 @@ async def open_and_wait(client: LanguageClient, path: pathlib.Path, text: str, l
     return uri
 
 
+async def replace_and_wait(client: LanguageClient, uri: str, version: int, text: str):
+    """Replace a document's whole text and wait for its new diagnostics."""
+    client.diagnostics.pop(uri, None)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+    while uri not in client.diagnostics:
+        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
 @pytest.mark.asyncio(loop_scope="module")
 async def test_dockerfile_diagnostics_have_utf16_ranges_codes_and_docs(client: LanguageClient, workspace):
     uri = await open_and_wait(client, workspace / "Dockerfile", DOCKERFILE, "dockerfile")
@@ -224,15 +237,7 @@ async def test_a_chart_s_values_and_templates_get_the_findings_of_its_render(cli
     assert len(pss) == 1, client.diagnostics[uri]
     assert (pss[0].range.start.line, pss[0].range.start.character) == (2, 14), pss[0].range
     # The open text is what renders, not the file on disk.
-    client.diagnostics.pop(uri, None)
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=VALUES.replace("true", "false"))],
-        )
-    )
-    while uri not in client.diagnostics:
-        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await replace_and_wait(client, uri, 2, VALUES.replace("true", "false"))
     assert "PSS001" not in {d.code for d in client.diagnostics[uri]}
     # The template: the same finding at the action that wrote the node.
     template = workspace / "chart" / "templates" / "deployment.yaml"
@@ -261,15 +266,7 @@ async def test_a_kustomization_s_patch_and_base_get_the_findings_of_its_build(cl
     base_codes = {d.code for d in client.diagnostics[buri]}
     assert base_codes and "PSS001" not in base_codes, client.diagnostics[buri]
     # An edit to the open patch rebuilds with the editor's text.
-    client.diagnostics.pop(uri, None)
-    client.text_document_did_change(
-        types.DidChangeTextDocumentParams(
-            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=2),
-            content_changes=[types.TextDocumentContentChangeWholeDocument(text=PATCH.replace("true", "false"))],
-        )
-    )
-    while uri not in client.diagnostics:
-        await client.wait_for_notification(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    await replace_and_wait(client, uri, 2, PATCH.replace("true", "false"))
     assert "PSS001" not in {d.code for d in client.diagnostics[uri]}, codes
 
 

@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 
 use stockade_kustomize::{build, Options, Reorder};
 
+mod common;
+use common::kubectl_available;
+
 #[path = "../../stockade/tests/common/shared.rs"]
 mod shared_dir;
 use shared_dir::{read_tree, shared};
@@ -124,13 +127,6 @@ const KNOWN_DIFFERENCES: &[(&str, &str)] = &[
          (`external plugins disabled`) and a Stockade build never runs plugins",
     ),
 ];
-
-fn kubectl_available() -> bool {
-    std::process::Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
 
 /// Our build of a case (kubectl's default legacy order) against `kubectl
 /// kustomize` run in the case folder: `None` when they agree.

@@ -13,35 +13,17 @@
 )]
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use stockade_kustomize::{build, FileMap, Options};
 
+mod common;
+use common::{kubectl_available, write_tree, Rng};
+
 #[path = "../../stockade/tests/common/shared.rs"]
 mod shared_dir;
 use shared_dir::shared;
-
-fn kubectl_available() -> bool {
-    Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success())
-}
-
-/// A small deterministic generator (xorshift), so failures reproduce.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-}
 
 /// Objects of a YAML text: (apiVersion, kind, name, first container image).
 fn objects(text: &str) -> Vec<(String, String, String, Option<String>)> {
@@ -135,14 +117,6 @@ fn overlay(
         }
     }
     (k, extra)
-}
-
-fn write_tree(root: &Path, files: &FileMap) {
-    for (p, c) in files {
-        let path = root.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, c).unwrap();
-    }
 }
 
 #[test]

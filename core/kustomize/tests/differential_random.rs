@@ -25,39 +25,18 @@
 )]
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 use serde_json::{json, Value};
 use stockade_kustomize::{build, FileMap, Options};
 
+mod common;
+use common::{kubectl_available, write_tree, Rng};
+
 #[path = "../../stockade/tests/common/shared.rs"]
 mod shared_dir;
 use shared_dir::shared;
-
-/// xorshift: deterministic, so a failing case reproduces from its seed.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn pick(&mut self, n: usize) -> usize {
-        (self.next() % n.max(1) as u64) as usize
-    }
-    fn chance(&mut self, one_in: usize) -> bool {
-        self.pick(one_in) == 0
-    }
-    fn choose<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
-        if items.is_empty() {
-            None
-        } else {
-            items.get(self.pick(items.len()))
-        }
-    }
-}
 
 /// An object of the base file.
 #[derive(Clone)]
@@ -584,22 +563,10 @@ fn case(rng: &mut Rng, text: &str) -> (FileMap, String) {
     (files, "top".into())
 }
 
-fn write_tree(root: &Path, files: &FileMap) {
-    for (p, c) in files {
-        let path = root.join(p);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, c).unwrap();
-    }
-}
-
 #[test]
 #[allow(clippy::too_many_lines)] // one loop: generate, build twice, compare
 fn random_overlays_match_kubectl() {
-    let available = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !available {
+    if !kubectl_available() {
         eprintln!("SKIPPED: kubectl is not installed (random overlays are compared with `kubectl kustomize`)");
         return;
     }

@@ -13,6 +13,7 @@
     clippy::indexing_slicing
 )]
 
+mod common;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -51,10 +52,7 @@ fn written_cases_match_kubectl() {
         .filter(|p| p.extension().is_some_and(|e| e == "txt"))
         .collect();
     names.sort();
-    let kubectl = Command::new("kubectl")
-        .args(["version", "--client"])
-        .output()
-        .is_ok_and(|o| o.status.success());
+    let kubectl = common::kubectl_available();
     if !kubectl {
         eprintln!("SKIPPED (comparison): kubectl is not installed; the cases are only built");
     }
