@@ -378,24 +378,10 @@ fn legacy_sort(res: &mut [Resource], first: &[String], last: &[String]) {
     };
     let gvk_str = |r: &Resource| {
         let (g, v) = transform::split_api_version(r.api_version());
-        let or = |s: &str, d: &str| {
-            if s.is_empty() {
-                d.to_string()
-            } else {
-                s.to_string()
-            }
-        };
         (or(g, "~G"), or(v, "~V"), or(r.kind(), "~K"))
     };
     let id_str = |r: &Resource| {
         let (g, v) = transform::split_api_version(r.api_version());
-        let or = |s: &str, d: &str| {
-            if s.is_empty() {
-                d.to_string()
-            } else {
-                s.to_string()
-            }
-        };
         format!(
             "{}.{}.{}|{}|{}",
             or(r.kind(), "[noKind]"),
@@ -2973,13 +2959,6 @@ fn set_replicas(
     let gvks: Vec<String> = specs
         .iter()
         .map(|s| {
-            let or = |v: &str, none: &str| {
-                if v.is_empty() {
-                    none.to_string()
-                } else {
-                    v.to_string()
-                }
-            };
             format!(
                 "{}.{}.{}",
                 or(&s.kind, "[noKind]"),
@@ -3901,4 +3880,9 @@ fn quote_yaml11_bool_keys(text: &str) -> String {
         }
     }
     out
+}
+
+/// `s`, or `none` when `s` is empty (kustomize's `[noKind]`-style ids).
+fn or(s: &str, none: &str) -> String {
+    if s.is_empty() { none } else { s }.to_string()
 }

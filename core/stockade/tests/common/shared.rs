@@ -18,9 +18,7 @@ pub fn shared(sub: &str) -> Option<PathBuf> {
     if dir.exists() {
         return Some(dir);
     }
-    let ci = std::env::var("CI")
-        .map(|v| v == "true" || v == "1")
-        .unwrap_or(false);
+    let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
     assert!(
         !ci,
         "CI=true but {} is missing: conformance data must be present in CI",
