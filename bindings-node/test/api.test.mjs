@@ -79,6 +79,11 @@ test('a bad configuration throws a located error', () => {
       e.path === 'stockade.yaml' && e.line >= 1 && e.column >= 1 && e.code.startsWith('STOCKADE_'),
   );
   assert.throws(() => stockade.scan(GOOD, { config: { nonsense: true } }), errors.ConfigError);
+  // An object's errors are named by key, not by a line of its JSON text.
+  assert.throws(
+    () => stockade.scan(GOOD, { config: { rules: { DF0001: 'loud' } } }),
+    (e) => e instanceof errors.ConfigError && e.path === 'config["rules"]["DF0001"]' && (e.line ?? null) === null,
+  );
 });
 
 test('an empty configuration object is the default', () => {

@@ -169,14 +169,17 @@ fn engine_from(py: Python<'_>, config: Option<&Bound<'_, PyAny>>) -> PyResult<st
     let Some(config) = config else {
         return Ok(stockade::Engine::default());
     };
-    let text: String = if config.is_instance_of::<PyString>() {
-        config.extract()?
-    } else {
-        py.import("json")?
-            .call_method1("dumps", (config,))?
-            .extract()?
-    };
-    stockade::Engine::from_config_text(&text, "stockade.yaml").map_err(|e| raise_all(py, &e))
+    if config.is_instance_of::<PyString>() {
+        let text: String = config.extract()?;
+        return stockade::Engine::from_config_text(&text, "stockade.yaml")
+            .map_err(|e| raise_all(py, &e));
+    }
+    // A dict: its errors are named by key (`config["rules"]["DF0001"]`).
+    let json: String = py
+        .import("json")?
+        .call_method1("dumps", (config,))?
+        .extract()?;
+    stockade::Engine::from_config_mapping(&json).map_err(|e| raise_all(py, &e))
 }
 
 /// A line, column (1-based, Unicode code points) and byte offset (0-based), and

@@ -151,3 +151,15 @@ def test_rules_and_explain():
     assert st.pack == "meta" and st.default_enabled
     assert st.help.endswith("#st0001")
     assert stockade.explain("NOPE9999") is None
+
+
+def test_a_dict_config_error_names_its_key():
+    with pytest.raises(stockade.ConfigError) as info:
+        stockade.Engine(config={"rules": {"DF0001": "loud"}})
+    err = info.value
+    assert err.path == 'config["rules"]["DF0001"]', err.path
+    assert err.line is None and err.column is None
+    # The same mistake in a stockade.yaml text keeps its line and column.
+    with pytest.raises(stockade.ConfigError) as info:
+        stockade.Engine(config="rules:\n  DF0001: loud\n")
+    assert (info.value.path, info.value.line) == ("stockade.yaml", 2)

@@ -1156,3 +1156,63 @@ pod-security:
             .contains("the configuration must be a mapping"));
     }
 }
+
+/// The keys (and list indexes) leading from the root of a configuration text
+/// to the innermost entry holding byte `offset`: `["rules", "DF0001"]`.
+pub fn key_path_at(text: &str, offset: u32) -> Vec<String> {
+    let stream = yaml::parse_stream(text, &yaml::Limits::default());
+    let mut path = Vec::new();
+    let Some(Ok(mut node)) = stream.documents.first().map(|d| d.root.as_ref()) else {
+        return path;
+    };
+    let inside = |span: Span| span.start <= offset && offset < span.end.max(span.start + 1);
+    loop {
+        let next = match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, v)| inside(k.span) || inside(v.span))
+                .map(|(k, v)| {
+                    (
+                        k.as_str()
+                            .map_or_else(|| format!("{:?}", k.value), str::to_string),
+                        v,
+                    )
+                }),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, v)| inside(v.span))
+                .map(|(i, v)| (i.to_string(), v)),
+            _ => None,
+        };
+        let Some((key, child)) = next else {
+            return path;
+        };
+        path.push(key);
+        node = child;
+    }
+}
+
+/// An error of a configuration given as a mapping ([`crate::Engine::from_config_mapping`]),
+/// named by the key it is about (`config["rules"]["DF0001"]`, list items by
+/// index) instead of a position in the JSON text it was read from.
+pub fn keyed_error(json: &str, mut e: crate::ScanError) -> crate::ScanError {
+    let keys = e
+        .start
+        .map(|p| key_path_at(json, p.offset))
+        .unwrap_or_default();
+    let mut path = String::from("config");
+    for k in &keys {
+        path.push('[');
+        if k.parse::<usize>().is_ok() {
+            path.push_str(k);
+        } else {
+            path.push_str(&serde_json::to_string(k).unwrap_or_default());
+        }
+        path.push(']');
+    }
+    e.path = path;
+    e.start = None;
+    e.end = None;
+    e
+}

@@ -528,6 +528,19 @@ impl Engine {
             .map_err(|problems| problems.iter().map(|p| p.to_error(&source)).collect())
     }
 
+    /// An engine configured by a mapping (a Python dict, a JavaScript object)
+    /// given as its JSON text. Each error names the key it is about
+    /// (`config["rules"]["DF0001"]`) instead of a line of a text the caller
+    /// never wrote.
+    pub fn from_config_mapping(json: &str) -> Result<Self, Vec<ScanError>> {
+        Self::from_config_text(json, "config").map_err(|errors| {
+            errors
+                .into_iter()
+                .map(|e| config::keyed_error(json, e))
+                .collect()
+        })
+    }
+
     /// Read and scan one file; a file that cannot be read gives an `io` error, a
     /// file over `limits: max-file-size` a `limit` error (it is not read).
     pub fn scan_file(&self, path: &Path, kind: Option<Kind>) -> Report {

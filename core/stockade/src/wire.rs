@@ -673,13 +673,20 @@ impl ConfigInput {
     }
 
     /// The engine a binding's `config` argument asks for: the default engine for
-    /// none, else one configured by the text (read as from `stockade.yaml`); the
-    /// first problem of the configuration otherwise.
+    /// none, else one configured by the text (read as from `stockade.yaml`) or
+    /// the object (its errors named by key, `config["rules"]`); the first
+    /// problem of the configuration otherwise.
     pub fn engine(config: Option<Self>) -> Result<crate::Engine, crate::ScanError> {
+        let mapping = config.as_ref().is_some_and(|c| c.0.is_object());
         let Some(text) = config.and_then(Self::into_text) else {
             return Ok(crate::Engine::default());
         };
-        crate::Engine::from_config_text(&text, "stockade.yaml").map_err(|errors| {
+        let engine = if mapping {
+            crate::Engine::from_config_mapping(&text)
+        } else {
+            crate::Engine::from_config_text(&text, "stockade.yaml")
+        };
+        engine.map_err(|errors| {
             errors.into_iter().next().unwrap_or_else(|| {
                 crate::ScanError::file(
                     ErrorKind::Config,
