@@ -91,14 +91,21 @@ fn error_file(shown: &str) -> Option<&str> {
 }
 
 fn module_error(path: &str, text: &str, e: &anyhow::Error) -> ScanError {
+    let source = stockade_source::source::Source::new(path, text);
+    // An error regorus gives no usable place for (`try parsing as
+    // comprehension`) is located at the start of its module, never nowhere.
+    let at_module = || {
+        stockade_source::finding::Problem::new(ErrorKind::Policy, Span::new(0, 0), error_message(e))
+            .to_error(&source)
+    };
     let (pos, message) = super::eval::parse_regorus_error(&format!("{e}"));
     let Some((row, col)) = pos else {
-        return ScanError::file(ErrorKind::Policy, path, error_message(e));
+        return at_module();
     };
     let index = stockade_source::source::LineIndex::new(text);
     let line = u32::try_from(row.saturating_sub(1)).unwrap_or(0);
     if line as usize >= index.line_count() {
-        return ScanError::file(ErrorKind::Policy, path, error_message(e));
+        return at_module();
     }
     let start = index.line_start(line);
     let end = index.line_span(line, text).end;
@@ -106,7 +113,7 @@ fn module_error(path: &str, text: &str, e: &anyhow::Error) -> ScanError {
         .saturating_add(u32::try_from(col.saturating_sub(1)).unwrap_or(0))
         .min(end);
     stockade_source::finding::Problem::new(ErrorKind::Policy, Span::new(at, at), message)
-        .to_error(&stockade_source::source::Source::new(path, text))
+        .to_error(&source)
 }
 
 impl ConftestPolicies {

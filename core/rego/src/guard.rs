@@ -240,6 +240,8 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
         .flat_map(|m| m.defs.iter().map(|d| format!("{}.{}", m.package, d.name)))
         .collect();
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    // `with X as Y`: under it, X is Y, so X may call whatever Y calls.
+    let mut replaced: Vec<(String, String)> = Vec::new();
     let mut calls = Vec::new();
     for (mi, m) in modules.iter().enumerate() {
         let src = m.src;
@@ -247,18 +249,11 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
             let from = format!("{}.{}", m.package, def.name);
             let locals = locals(src, &m.toks, def);
             let body = m.toks.get(def.start..def.end).unwrap_or(&[]);
-            let out = edges.entry(from).or_default();
-            let mut k = 1;
-            while let Some(t) = body.get(k) {
-                if t.kind != Tok::Ident || is(src, body.get(k - 1), ".") {
-                    k += 1;
-                    continue;
-                }
-                let (path, next) = dotted(src, body, k);
-                let call = is(src, body.get(next), "(");
+            // The definition a reference names, if a module defines it.
+            let resolve = |path: &[String]| -> Option<String> {
                 let first = path.first().map_or("", String::as_str);
                 let target = if first == "data" {
-                    resolve_data(&path, &packages)
+                    resolve_data(path, &packages)
                 } else if let Some(full) = m.imports.get(first) {
                     let mut p: Vec<String> = full.split('.').map(str::to_string).collect();
                     p.extend(path.iter().skip(1).cloned());
@@ -266,22 +261,51 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
                 } else if locals.contains(first) || KEYWORDS.contains(&first) {
                     None
                 } else {
-                    let own = format!("{}.{first}", m.package);
-                    if defined.contains(&own) {
-                        Some(own)
-                    } else {
-                        if call {
+                    Some(format!("{}.{first}", m.package))
+                };
+                target.filter(|t| defined.contains(t))
+            };
+            let out = edges.entry(from).or_default();
+            let mut k = 1;
+            while let Some(t) = body.get(k) {
+                if t.kind != Tok::Ident || is(src, body.get(k - 1), ".") {
+                    k += 1;
+                    continue;
+                }
+                if t.text(src) == "with" {
+                    let (x, after) = dotted(src, body, k + 1);
+                    if is(src, body.get(after), "as") {
+                        let (y, end) = dotted(src, body, after + 1);
+                        if let (Some(x), Some(y)) = (resolve(&x), resolve(&y)) {
+                            replaced.push((x, y));
+                        }
+                        k = end.max(k + 1);
+                        continue;
+                    }
+                }
+                let (path, next) = dotted(src, body, k);
+                let call = is(src, body.get(next), "(");
+                let first = path.first().map_or("", String::as_str);
+                match resolve(&path) {
+                    Some(target) => {
+                        out.insert(target);
+                    }
+                    None => {
+                        let plain = first != "data"
+                            && !m.imports.contains_key(first)
+                            && !locals.contains(first)
+                            && !KEYWORDS.contains(&first);
+                        if call && plain {
                             calls.push((path.join("."), t.start, mi));
                         }
-                        None
                     }
-                };
-                if let Some(target) = target.filter(|t| defined.contains(t)) {
-                    out.insert(target);
                 }
                 k = next.max(k + 1);
             }
         }
+    }
+    for (x, y) in replaced {
+        edges.entry(x).or_default().insert(y);
     }
     (edges, calls)
 }
@@ -493,6 +517,26 @@ mod tests {
             .into_iter()
             .map(|e| e.message)
             .collect()
+    }
+
+    #[test]
+    fn recursion_through_a_with_replacement_is_found() {
+        // Under `with g as k`, g is k, and k calls g: regorus recursed until
+        // the stack overflowed (found by the rego fuzz target).
+        let found = messages(&[
+            "package main\ng(x) := x\nk(x) := g(x)\nf(x) := y if {\n\ty := k(x) with g as k\n}\n",
+        ]);
+        assert!(
+            found.iter().any(|m| m.starts_with("rego_recursion_error")
+                && m.contains("data.main.g")
+                && m.contains("data.main.k")),
+            "{found:?}"
+        );
+        // A replacement that does not call back is fine.
+        assert!(messages(&[
+            "package main\ng(x) := x\nh(x) := 1\nf(x) := y if {\n\ty := g(x) with g as h\n}\n"
+        ])
+        .is_empty());
     }
 
     #[test]
