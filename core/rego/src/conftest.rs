@@ -176,8 +176,11 @@ impl ConftestPolicies {
             .map_err(|err| {
                 // regorus names the module (`--> path:row:col`): locate it there.
                 let shown = format!("{err}");
+                // An error that names no module (`not a valid rule path`) is
+                // located at the start of the first one, never nowhere.
                 let module = error_file(&shown)
                     .and_then(|f| self.paths.iter().position(|p| p == f))
+                    .or((!self.paths.is_empty()).then_some(0))
                     .and_then(|i| Some((self.paths.get(i)?, self.texts.get(i)?)));
                 match module {
                     Some((path, text)) => module_error(path, text, &err),
