@@ -877,3 +877,18 @@ fn continuation_inside_the_image_word_keeps_spans_on_characters() {
         }
     }
 }
+
+/// A 392-byte text (found by the rego fuzz target) whose flow-collection
+/// padding and tab edits undid each other round after round: the reader tried
+/// 85,000 rounds (minutes) before the rounds were capped. Now it stops at its
+/// cap and the document is a located parse error, as kubectl refuses it too.
+#[test]
+fn edits_that_undo_each_other_stop_at_the_round_cap() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fuzz/regressions/yaml/flow-padding-rounds.yaml");
+    let text = std::fs::read_to_string(path).unwrap();
+    let report = kubernetes(&text);
+    let (e, at) = only_error(&report, ErrorKind::Parse);
+    assert!(e.message.contains("invalid indentation"), "{e:?}");
+    assert_eq!(at.0, 8);
+}

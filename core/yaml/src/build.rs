@@ -59,8 +59,12 @@ enum Outcome {
 const MAX_ROUNDS: usize = 16;
 /// ... and more while the text read again in all rounds stays under this many
 /// bytes (small texts with many places to fix), so the work is at most
-/// `16 × size + 32 MiB`: linear in the input.
+/// `16 × size + 32 MiB`: linear in the input...
 const EXTRA_ROUND_BYTES: usize = 32 << 20;
+/// ... but never more rounds than this: a round has a cost of its own whatever
+/// the text's size, and edits that undo each other (a 392-byte text found by
+/// the fuzzer) would otherwise take the 32 MiB budget in 85,000 rounds, minutes.
+const MAX_TOTAL_ROUNDS: usize = 64;
 
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
     // `saphyr-parser` refuses some input go-yaml v2 reads; when it stops on one, the
@@ -84,7 +88,9 @@ pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
             }
             base = next;
         }
-        if rounds < MAX_ROUNDS || rounds.saturating_mul(text.len()) < EXTRA_ROUND_BYTES {
+        if rounds < MAX_ROUNDS
+            || (rounds < MAX_TOTAL_ROUNDS && rounds.saturating_mul(text.len()) < EXTRA_ROUND_BYTES)
+        {
             if let Some(next) = next_fixes(text, &ctx) {
                 fixes = next;
                 continue;
