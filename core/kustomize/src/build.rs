@@ -745,18 +745,7 @@ impl Builder<'_> {
                 if item.as_map().is_none_or(Vec::is_empty) {
                     continue;
                 }
-                let mut r = Resource {
-                    node: item,
-                    names: Vec::new(),
-                    needs_hash: false,
-                    file: id,
-                    uid: self.next_uid(),
-                    affixes: Vec::new(),
-                    origin: None,
-                    transformations: Vec::new(),
-                    current_is_previous: false,
-                    prev_kinds: Vec::new(),
-                };
+                let mut r = self.resource(item, id, None);
                 if !known.insert(r.conflict_id()) {
                     return Err(KustomizeError::invalid(
                         kpath,
@@ -776,6 +765,23 @@ impl Builder<'_> {
     fn next_uid(&mut self) -> usize {
         self.uids += 1;
         self.uids
+    }
+
+    /// A resource read from or made by `file`, with a new identity; no name
+    /// history, affixes or transformations yet.
+    fn resource(&mut self, node: KNode, file: u32, origin: Option<String>) -> Resource {
+        Resource {
+            node,
+            names: Vec::new(),
+            needs_hash: false,
+            file,
+            uid: self.next_uid(),
+            affixes: Vec::new(),
+            origin,
+            transformations: Vec::new(),
+            current_is_previous: false,
+            prev_kinds: Vec::new(),
+        }
     }
 
     fn file_id(&mut self, path: &str, text: &str) -> u32 {
@@ -1570,16 +1576,8 @@ impl Builder<'_> {
             self.relative(kpath)
         );
         Ok(Resource {
-            node: obj,
             names: vec![(ns, name)],
-            needs_hash: false,
-            file: kid,
-            uid: self.next_uid(),
-            affixes: Vec::new(),
-            origin: Some(origin),
-            transformations: Vec::new(),
-            current_is_previous: false,
-            prev_kinds: Vec::new(),
+            ..self.resource(obj, kid, Some(origin))
         })
     }
 
@@ -1931,18 +1929,8 @@ impl Builder<'_> {
                             ),
                         });
                     }
-                    let mut r = Resource {
-                        node: item,
-                        names: Vec::new(),
-                        needs_hash: false,
-                        file: id,
-                        uid: self.next_uid(),
-                        affixes: Vec::new(),
-                        origin: Some(format!("path: {}\n", self.relative(&p))),
-                        transformations: Vec::new(),
-                        current_is_previous: false,
-                        prev_kinds: Vec::new(),
-                    };
+                    let mut r =
+                        self.resource(item, id, Some(format!("path: {}\n", self.relative(&p))));
                     r.remember();
                     out.push(r);
                 }
@@ -2199,16 +2187,9 @@ impl Builder<'_> {
         match behavior.as_str() {
             "create" | "" => {
                 let r = Resource {
-                    node: obj,
                     names: vec![(ns.clone(), name.clone())],
                     needs_hash: !disable_hash,
-                    file: kid,
-                    uid: self.next_uid(),
-                    affixes: Vec::new(),
-                    origin: Some(generated_origin),
-                    transformations: Vec::new(),
-                    current_is_previous: false,
-                    prev_kinds: Vec::new(),
+                    ..self.resource(obj, kid, Some(generated_origin))
                 };
                 // kustomize matches any id the object had, an empty namespace
                 // being `default`.
