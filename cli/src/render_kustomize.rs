@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use stockade::kustomize::{self, Build, FileSource, Options, Reorder};
+use stockade::kustomize::{self, Build, FileSource, KustomizeError, Options, Reorder};
 use stockade::{ScanError, Source};
 
 /// Files under `/`, read within `max` bytes each.
@@ -167,33 +167,13 @@ pub struct Built {
 pub fn build_all(dirs: &[PathBuf], roots: &[PathBuf], max: usize) -> Built {
     let files = DiskFiles::new(max, roots);
     let prefix = cwd_prefix();
-    let mut results = Vec::new();
-    let mut used_kustomizations: HashSet<String> = HashSet::new();
     let mut out = Built::default();
-    for d in dirs {
-        let Some(dir) = build_dir(d) else { continue };
-        // `helmCharts` rendered with Stockade's Helm renderer (kubectl
-        // needs `--enable-helm` and a helm binary).
-        let result = kustomize::build(&files, &dir, &kustomize::with_helm(&Options::default()));
-        if let Ok(b) = &result {
-            for (i, (p, _)) in b.files.iter().enumerate() {
-                out.used.insert(PathBuf::from(format!("/{p}")));
-                let name = p.rsplit('/').next().unwrap_or("");
-                if i > 0 && kustomize::is_kustomization_name(name) {
-                    used_kustomizations
-                        .insert(p.rsplit_once('/').map_or("", |(d, _)| d).to_string());
-                }
-            }
-        }
-        results.push((dir, result));
-    }
-    for (dir, result) in results {
-        if used_kustomizations.contains(&dir) {
-            continue;
-        }
+    for (dir, result) in build_top_level(dirs, &files) {
         let shown_dir = shown(&dir, &prefix);
         match result {
             Ok(mut b) => {
+                out.used
+                    .extend(b.files.iter().map(|(p, _)| PathBuf::from(format!("/{p}"))));
                 relativize(&mut b, &prefix);
                 out.sources.push(kustomize::to_source(&b, &shown_dir));
             }
@@ -206,6 +186,35 @@ pub fn build_all(dirs: &[PathBuf], roots: &[PathBuf], max: usize) -> Built {
         }
     }
     out
+}
+
+/// Build every kustomization folder of `dirs` (`helmCharts` rendered with
+/// Stockade's Helm renderer: kubectl needs `--enable-helm` and a helm binary)
+/// and keep the top-level ones, those no other build read, each with its
+/// folder as the builder names it (absolute, without the leading `/`). The
+/// files of the builds kept are every file any build read.
+pub fn build_top_level(
+    dirs: &[PathBuf],
+    files: &dyn FileSource,
+) -> Vec<(String, Result<Build, KustomizeError>)> {
+    let mut results = Vec::new();
+    let mut used_kustomizations: HashSet<String> = HashSet::new();
+    for d in dirs {
+        let Some(dir) = build_dir(d) else { continue };
+        let result = kustomize::build(files, &dir, &kustomize::with_helm(&Options::default()));
+        if let Ok(b) = &result {
+            for (i, (p, _)) in b.files.iter().enumerate() {
+                let name = p.rsplit('/').next().unwrap_or("");
+                if i > 0 && kustomize::is_kustomization_name(name) {
+                    used_kustomizations
+                        .insert(p.rsplit_once('/').map_or("", |(d, _)| d).to_string());
+                }
+            }
+        }
+        results.push((dir, result));
+    }
+    results.retain(|(dir, _)| !used_kustomizations.contains(dir));
+    results
 }
 
 /// Whether a walked input is a file some build used (named files are kept).

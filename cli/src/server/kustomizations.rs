@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use stockade::kustomize::{self, FileSource, Options};
 use stockade::{Engine, Kind, Report, ScanError, Source};
 
-use crate::render_kustomize::DiskFiles;
+use crate::render_kustomize::{self, DiskFiles};
 
 /// The workspace's top-level builds: folder (absolute, without the leading
 /// `/`, as the builder names it), the files it read, and its rendered source.
@@ -32,37 +32,19 @@ impl Kustomizations {
     /// Build every kustomization folder of `dirs`; keep the top-level ones
     /// that build (a broken one shows its error when one of its files is open).
     pub fn new(dirs: &[PathBuf], roots: &[PathBuf]) -> Self {
-        let files = disk(roots);
-        let mut built = Vec::new();
-        let mut used_kustomizations = HashSet::new();
-        for d in dirs {
-            let Some(dir) = std::path::absolute(d)
-                .ok()
-                .and_then(|a| kustomize::join_path("", &a.to_string_lossy()))
-            else {
-                continue;
-            };
-            let Ok(mut b) =
-                kustomize::build(&files, &dir, &kustomize::with_helm(&Options::default()))
-            else {
-                continue;
-            };
-            for (i, (p, _)) in b.files.iter().enumerate() {
-                let name = p.rsplit('/').next().unwrap_or("");
-                if i > 0 && kustomize::is_kustomization_name(name) {
-                    used_kustomizations
-                        .insert(p.rsplit_once('/').map_or("", |(d, _)| d).to_string());
+        let tops = render_kustomize::build_top_level(dirs, &disk(roots))
+            .into_iter()
+            .filter_map(|(dir, result)| {
+                let mut b = result.ok()?;
+                for (p, _) in &mut b.files {
+                    *p = absolute(p);
                 }
-            }
-            for (p, _) in &mut b.files {
-                *p = absolute(p);
-            }
-            let used = b.files.iter().map(|(p, _)| PathBuf::from(p)).collect();
-            let source = kustomize::to_source(&b, &absolute(&dir));
-            built.push((dir, used, source));
-        }
-        built.retain(|(dir, _, _)| !used_kustomizations.contains(dir));
-        Self { tops: built }
+                let used = b.files.iter().map(|(p, _)| PathBuf::from(p)).collect();
+                let source = kustomize::to_source(&b, &absolute(&dir));
+                Some((dir, used, source))
+            })
+            .collect();
+        Self { tops }
     }
 
     /// The top-level build that reads `file`, if any.
