@@ -907,7 +907,7 @@ impl Engine {
         options: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Report> {
         let input = chart_arg(chart)?;
-        let options = chart_options(options)?;
+        let options = chart_options(py, options)?;
         let (report, sources) = py.detach(|| {
             self.engine
                 .scan_chart_input_keeping_sources(input, &options, "")
@@ -973,7 +973,7 @@ fn render_chart(
     options: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<String> {
     let input = chart_arg(chart)?;
-    let options = chart_options(options)?;
+    let options = chart_options(py, options)?;
     py.detach(|| stockade::helm::render_chart_input(input, &options))
         .map_err(|e| to_exception(py, &e).unwrap_or_else(|err| err))
 }
@@ -1059,61 +1059,25 @@ fn chart_arg(chart: &Bound<'_, PyAny>) -> PyResult<stockade::helm::ChartInput> {
     ))
 }
 
-/// `helm template`'s flags given as keyword arguments; an unknown one is a `ConfigError`.
-fn chart_options(options: Option<&Bound<'_, PyDict>>) -> PyResult<stockade::helm::HelmOptions> {
-    let mut o = stockade::wire::ChartOptions::default();
-    for (key, value) in options.into_iter().flat_map(PyDictMethods::iter) {
-        let key: String = key.extract()?;
-        let strings = || -> PyResult<Option<Vec<String>>> {
-            if value.is_instance_of::<PyString>() {
-                return Err(argument_error(format!("{key} must be a list of strings")));
-            }
-            value
-                .extract()
-                .map_err(|_| argument_error(format!("{key} must be a list of strings")))
-        };
-        let text = || -> PyResult<Option<String>> {
-            value
-                .extract()
-                .map_err(|_| argument_error(format!("{key} must be a string")))
-        };
-        let flag = || -> PyResult<Option<bool>> {
-            value
-                .extract()
-                .map_err(|_| argument_error(format!("{key} must be a bool")))
-        };
-        match key.as_str() {
-            "values" => {
-                let pairs: Option<Vec<(String, String)>> = value
-                    .extract()
-                    .map_err(|_| argument_error("values must be a list of (name, text) pairs"))?;
-                o.values = pairs.map(|list| {
-                    list.into_iter()
-                        .map(|(path, text)| stockade::wire::SourceText { path, text })
-                        .collect()
-                });
-            }
-            "set" => o.set = strings()?,
-            "set_string" => o.set_string = strings()?,
-            "set_json" => o.set_json = strings()?,
-            "set_file" => o.set_file = strings()?,
-            "api_versions" => o.api_versions = strings()?,
-            "show_only" => o.show_only = strings()?,
-            "set_file_contents" => {
-                o.set_file_contents = value.extract().map_err(|_| {
-                    argument_error("set_file_contents must be a dict of path → text")
-                })?;
-            }
-            "release_name" => o.release_name = text()?,
-            "namespace" => o.namespace = text()?,
-            "kube_version" => o.kube_version = text()?,
-            "include_crds" => o.include_crds = flag()?,
-            "skip_tests" => o.skip_tests = flag()?,
-            "helm3" => o.helm3 = flag()?,
-            other => return Err(argument_error(format!("unknown chart option {other:?}"))),
-        }
-    }
-    Ok(o.helm_options())
+/// `helm template`'s flags given as keyword arguments (read by core,
+/// `ChartOptions::from_keywords`); an unknown one is a `ConfigError`.
+fn chart_options(
+    py: Python<'_>,
+    options: Option<&Bound<'_, PyDict>>,
+) -> PyResult<stockade::helm::HelmOptions> {
+    let Some(options) = options else {
+        return Ok(stockade::helm::HelmOptions::default());
+    };
+    let json: String = py
+        .import("json")?
+        .call_method1("dumps", (options,))
+        .map_err(|_| argument_error("chart options must be JSON values".to_string()))?
+        .extract()?;
+    let keywords =
+        serde_json::from_str(&json).map_err(|e| argument_error(format!("chart options: {e}")))?;
+    stockade::wire::ChartOptions::from_keywords(keywords)
+        .map(stockade::wire::ChartOptions::helm_options)
+        .map_err(|e| to_exception(py, &e).unwrap_or_else(|err| err))
 }
 
 fn pairs(list: &[(String, String)]) -> Vec<(&str, &str)> {

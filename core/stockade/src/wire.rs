@@ -830,6 +830,57 @@ wire_struct! {
 }
 
 impl ChartOptions {
+    /// The options given as keyword arguments, as JSON (what Python passes:
+    /// `snake_case` names, `values` as `[name, text]` pairs). A name that is not
+    /// an option, or a value of the wrong type, is a `config` error naming it.
+    pub fn from_keywords(keywords: Value) -> Result<Self, crate::ScanError> {
+        let Value::Object(map) = keywords else {
+            return Err(argument_error(
+                "chart options must be keyword arguments".into(),
+            ));
+        };
+        let mut given = serde_json::Map::new();
+        let mut names = Vec::new();
+        for (key, mut value) in map {
+            if key == "values" {
+                if let Value::Array(items) = &mut value {
+                    for item in items {
+                        if let Value::Array(pair) = item {
+                            if let [path, text] = pair.as_slice() {
+                                *item = serde_json::json!({"path": path, "text": text});
+                            }
+                        }
+                    }
+                }
+            }
+            let camel = key
+                .split('_')
+                .enumerate()
+                .fold(String::new(), |mut out, (i, part)| {
+                    let mut chars = part.chars();
+                    if let (true, Some(first)) = (i > 0, chars.next()) {
+                        out.extend(first.to_uppercase());
+                        out.push_str(chars.as_str());
+                    } else {
+                        out.push_str(part);
+                    }
+                    out
+                });
+            if !value.is_null() {
+                names.push((camel.clone(), key));
+            }
+            given.insert(camel, value);
+        }
+        let options: Self = serde_json::from_value(Value::Object(given))
+            .map_err(|e| argument_error(format!("chart options: {e}")))?;
+        // Options ignore unknown names; a keyword must be one of them.
+        let known = serde_json::to_value(&options).unwrap_or(Value::Null);
+        if let Some((_, name)) = names.iter().find(|(camel, _)| known.get(camel).is_none()) {
+            return Err(argument_error(format!("unknown chart option {name:?}")));
+        }
+        Ok(options)
+    }
+
     /// The options as the Helm renderer takes them.
     pub fn helm_options(self) -> crate::helm::HelmOptions {
         let defaults = crate::helm::HelmOptions::default();

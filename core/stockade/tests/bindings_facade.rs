@@ -108,3 +108,35 @@ fn kustomization_builds_and_its_patch_is_the_origin() {
     assert_eq!(e.path, "kustomization.yaml");
     assert!(e.message.starts_with("kustomize build .: "), "{e}");
 }
+
+#[test]
+fn chart_options_from_keywords_read_python_s_names() {
+    use stockade::wire::ChartOptions;
+    let o = ChartOptions::from_keywords(serde_json::json!({
+        "values": [["prod.yaml", "replicaCount: 3\n"]],
+        "set_string": ["a=1"],
+        "release_name": "web",
+        "include_crds": true,
+        "kube_version": null,
+    }))
+    .unwrap()
+    .helm_options();
+    assert_eq!(o.values_files.len(), 1);
+    assert_eq!(o.values_files[0].name, "prod.yaml");
+    assert_eq!(o.set_string, ["a=1"]);
+    assert_eq!(o.release_name, "web");
+    assert!(o.include_crds);
+    let typo = ChartOptions::from_keywords(serde_json::json!({"relase_name": "x"})).unwrap_err();
+    assert!(
+        typo.message
+            .contains("unknown chart option \"relase_name\""),
+        "{}",
+        typo.message
+    );
+    let wrong = ChartOptions::from_keywords(serde_json::json!({"set": "a=1"})).unwrap_err();
+    assert!(
+        wrong.message.starts_with("chart options:"),
+        "{}",
+        wrong.message
+    );
+}
