@@ -533,12 +533,7 @@ impl Engine {
     /// (`config["rules"]["DF0001"]`) instead of a line of a text the caller
     /// never wrote.
     pub fn from_config_mapping(json: &str) -> Result<Self, Vec<ScanError>> {
-        Self::from_config_text(json, "config").map_err(|errors| {
-            errors
-                .into_iter()
-                .map(|e| config::keyed_error(json, e))
-                .collect()
-        })
+        Self::from_config_text(json, "config").map_err(|errors| config::keyed_errors(json, errors))
     }
 
     /// Read and scan one file; a file that cannot be read gives an `io` error, a

@@ -55,3 +55,16 @@ fn a_valid_mapping_configures() {
     let engine = Engine::from_config_mapping(r#"{"rules":{"DF0001":"off"}}"#).unwrap();
     assert!(!rules(&engine).contains(&"DF0001".to_string()));
 }
+
+#[test]
+fn a_list_index_and_a_numeric_key_are_told_apart() {
+    // `exclude` is a list: its item is `[1]`; a mapping key "0" stays quoted.
+    let json = r#"{"exclude":["a",7],"rules":{"0":"off"}}"#;
+    let errors = Engine::from_config_mapping(json).err().expect("refused");
+    let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+    assert!(paths.contains(&"config[\"exclude\"][1]"), "{paths:?}");
+    assert!(
+        !paths.iter().any(|p| p.contains("[\"rules\"][0]")),
+        "{paths:?}"
+    );
+}
