@@ -6,7 +6,7 @@
 
 use std::path::{Path, PathBuf};
 
-use stockade::{Engine, Finding, OriginRole, Report, ScanError};
+use stockade::{Engine, Report, ScanError};
 
 use crate::render::{self, HelmFlags};
 
@@ -80,35 +80,5 @@ pub fn scan(
         );
     }
     let report = engine.scan_chart_input(input, &options, &display);
-    Ok(in_file(report, &file.to_string_lossy()))
-}
-
-/// The findings and errors of `report` that belong in the file at `path` (a
-/// rendered document's findings moved to their origin there).
-pub fn in_file(mut report: Report, path: &str) -> Report {
-    let findings = std::mem::take(&mut report.findings);
-    report.findings = findings
-        .into_iter()
-        .filter_map(|f| relocate(f, path))
-        .collect();
-    report.errors.retain(|e| e.path == path);
-    report
-}
-
-/// `f` moved to its origin in `path` (a value's line before a template's,
-/// since that is where the offending setting is written). Its fix, which
-/// edits the rendered text or another file, is dropped.
-fn relocate(mut f: Finding, path: &str) -> Option<Finding> {
-    let here = |role: Option<OriginRole>| {
-        f.origins
-            .iter()
-            .find(|o| o.path == path && role.is_none_or(|r| o.role == r))
-            .cloned()
-    };
-    let at = here(Some(OriginRole::Value)).or_else(|| here(None))?;
-    f.path = path.to_string();
-    f.start = at.start;
-    f.end = at.end;
-    f.fix = None;
-    Some(f)
+    Ok(report.in_file(&file.to_string_lossy()))
 }

@@ -127,5 +127,5 @@ pub fn scan<'s>(
     all.push(&source);
     let prepared = engine.for_scan(all, Some(Kind::Kubernetes));
     let report = prepared.scan_source(&source, Some(Kind::Kubernetes));
-    Ok(super::charts::in_file(report, &shown))
+    Ok(report.in_file(&shown))
 }

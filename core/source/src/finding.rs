@@ -250,6 +250,24 @@ pub struct Finding {
 }
 
 impl Finding {
+    /// This finding moved to its origin in the file at `path` (see
+    /// [`Report::in_file`]); `None` when no origin lies there.
+    #[must_use]
+    pub fn at_origin_in(mut self, path: &str) -> Option<Finding> {
+        let here = |role: Option<OriginRole>| {
+            self.origins
+                .iter()
+                .find(|o| o.path == path && role.is_none_or(|r| o.role == r))
+                .cloned()
+        };
+        let at = here(Some(OriginRole::Value)).or_else(|| here(None))?;
+        self.path = path.to_string();
+        self.start = at.start;
+        self.end = at.end;
+        self.fix = None;
+        Some(self)
+    }
+
     /// The order findings are reported in: path, document, start, end, rule.
     pub fn sort_key(&self) -> (&str, usize, u32, u32, &str) {
         (
@@ -483,6 +501,22 @@ impl Default for Report {
 }
 
 impl Report {
+    /// What of this report belongs in the file at `path`, as an editor showing
+    /// that file needs it: each finding one of whose origins lies there, moved
+    /// to that origin (a value's line before a template's: that is where the
+    /// offending setting is written; its fix, which edits another text, is
+    /// dropped), and the errors located in it.
+    #[must_use]
+    pub fn in_file(mut self, path: &str) -> Report {
+        let findings = std::mem::take(&mut self.findings);
+        self.findings = findings
+            .into_iter()
+            .filter_map(|f| f.at_origin_in(path))
+            .collect();
+        self.errors.retain(|e| e.path == path);
+        self
+    }
+
     /// Append another report (of another file) to this one.
     pub fn merge(&mut self, other: Report) {
         self.findings.extend(other.findings);

@@ -173,3 +173,25 @@ fn a_failing_template_is_a_located_error_and_the_rest_is_scanned() {
     assert_eq!(e.start.unwrap().line.get(), 6);
     assert!(report.findings.iter().any(|f| f.rule == "PSS001"));
 }
+
+#[test]
+fn a_report_in_one_file_shows_findings_at_their_origins_there() {
+    let (report, _) = scan(&HelmOptions::default());
+    let values = report.clone().in_file("charts/web/values.yaml");
+    let f = values.findings.iter().find(|f| f.rule == "PSS001").unwrap();
+    assert_eq!(
+        (f.path.as_str(), f.start.line.get()),
+        ("charts/web/values.yaml", 5)
+    );
+    assert!(f.fix.is_none());
+    let template = report
+        .clone()
+        .in_file("charts/web/templates/deployment.yaml");
+    let f = template
+        .findings
+        .iter()
+        .find(|f| f.rule == "PSS001")
+        .unwrap();
+    assert_eq!(f.start.line.get(), 21);
+    assert!(report.in_file("charts/web/Chart.yaml").findings.is_empty());
+}
