@@ -226,12 +226,7 @@ impl Engine {
         #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
     ) -> Result<AsyncTask<Scan>> {
         let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
-        let work = Work::Text {
-            engine: self.inner.clone(),
-            kind: kind_arg(env, options.kind)?,
-            source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
-        };
-        Scan::task(work, signal)
+        Scan::task(Work::text(env, self.inner.clone(), options, text)?, signal)
     }
 }
 
@@ -247,6 +242,22 @@ pub enum Work {
         kind: Option<Kind>,
         paths: Vec<String>,
     },
+}
+
+impl Work {
+    /// Scanning `text` as `scan` does, with `engine`.
+    fn text(
+        env: Env,
+        engine: stockade::Engine,
+        options: wire::ScanOptions,
+        text: String,
+    ) -> Result<Work> {
+        Ok(Work::Text {
+            engine,
+            kind: kind_arg(env, options.kind)?,
+            source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
+        })
+    }
 }
 
 /// A scan on a worker thread, abortable: the promise rejects with an
@@ -557,13 +568,9 @@ pub fn scan_async(
     #[napi(ts_arg_type = "ScanOptions | undefined | null")] options: Option<Unknown>,
     #[napi(ts_arg_type = "AbortSignal | undefined | null")] signal: Option<Object>,
 ) -> Result<AsyncTask<Scan>> {
-    let options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
-    let engine = engine_from(env, options.config)?;
-    let work = Work::Text {
-        engine,
-        kind: kind_arg(env, options.kind)?,
-        source: Source::new(options.path.unwrap_or_else(|| "-".to_string()), text),
-    };
+    let mut options: wire::ScanOptions = arg(env, options)?.unwrap_or_default();
+    let engine = engine_from(env, options.config.take())?;
+    let work = Work::text(env, engine, options, text)?;
     Scan::task(work, signal)
 }
 
