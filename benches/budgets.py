@@ -68,6 +68,20 @@ def case_dockerfile_heredoc(d: Path):
     return ["scan", str(d / "Dockerfile")], n
 
 
+def case_dockerfile_words(d: Path):
+    """One EXPOSE of 6 million words over continuation lines (12 MB)."""
+    text = "FROM alpine\nEXPOSE" + " 1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 4 5 6 7 8 9 1 2 3 \\\n" * 200_000 + " 80\n"
+    n = write(d / "Dockerfile", text)
+    return ["scan", str(d / "Dockerfile")], n
+
+
+def case_dockerfile_comments(d: Path):
+    """15 MB of comment lines, then one instruction."""
+    text = "FROM alpine\n" + "# c\n" * 3_750_000 + "RUN true\n"
+    n = write(d / "Dockerfile", text)
+    return ["scan", str(d / "Dockerfile")], n
+
+
 def case_manifest_containers(d: Path):
     """15 MB of Pods with 20 privileged containers each (findings past max-findings)."""
     docs = []

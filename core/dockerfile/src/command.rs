@@ -297,11 +297,50 @@ impl Mapping {
 
 const MAX_DEPTH: usize = 8;
 
+/// Most simple commands and words the scripts of one file give the rules (every
+/// `RUN`, heredoc body and `sh -c` body together; a command counts one plus its
+/// words): each is tens to a hundred bytes, so a file of millions of one-word
+/// commands, or one command of millions of words, stays within the memory
+/// budget. Past it the rest of the file's scripts are not read (the Dockerfile
+/// pack reports one `limit` error where that happens).
+pub const MAX_COMMANDS: usize = 500_000;
+
+/// The commands and words a file's scripts may still add (see [`MAX_COMMANDS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CommandBudget {
+    /// Commands and words that may still be added.
+    pub left: usize,
+    /// A script had more commands than were left: the rest were not read.
+    pub exceeded: bool,
+}
+
+impl CommandBudget {
+    pub const fn new(commands: usize) -> Self {
+        Self {
+            left: commands,
+            exceeded: false,
+        }
+    }
+}
+
+impl Default for CommandBudget {
+    fn default() -> Self {
+        Self::new(MAX_COMMANDS)
+    }
+}
+
 impl Script {
-    /// Parse shell text that starts at byte `base` of the source.
+    /// Parse shell text that starts at byte `base` of the source (at most
+    /// [`MAX_COMMANDS`] commands).
     pub fn parse(text: &str, base: u32) -> Script {
-        let mut b = Builder::default();
+        Self::parse_within(text, base, &mut CommandBudget::default())
+    }
+
+    /// [`Script::parse`] within `budget`, which is charged for the commands kept.
+    pub fn parse_within(text: &str, base: u32, budget: &mut CommandBudget) -> Script {
+        let mut b = Builder::within(*budget);
         b.parse_text(text, &Mapping::Linear(base), 0);
+        *budget = b.budget;
         Script {
             commands: dedup(b.commands),
         }
@@ -310,7 +349,12 @@ impl Script {
     /// Build the script of an exec-form `RUN ["prog", "arg", …]`: one command, whose
     /// `sh -c` body (if any) is parsed too.
     pub fn from_exec(args: &[(String, Span)]) -> Script {
-        let mut b = Builder::default();
+        Self::from_exec_within(args, &mut CommandBudget::default())
+    }
+
+    /// [`Script::from_exec`] within `budget`, which is charged for the commands kept.
+    pub fn from_exec_within(args: &[(String, Span)], budget: &mut CommandBudget) -> Script {
+        let mut b = Builder::within(*budget);
         let words: Vec<Word> = args
             .iter()
             .map(|(value, span)| Word {
@@ -325,6 +369,7 @@ impl Script {
             b.next_pipeline += 1;
             b.finish_command(Vec::new(), words, pipeline, 0, None, 0, None);
         }
+        *budget = b.budget;
         Script {
             commands: b.commands,
         }
@@ -391,15 +436,17 @@ impl Script {
 /// A substitution inside a `sh -c "…"` body is read twice (in the outer word and
 /// in the body): keep the first of two commands with the same span and words.
 fn dedup(commands: Vec<Command>) -> Vec<Command> {
-    let mut seen: Vec<(Span, Vec<String>)> = Vec::new();
+    if !commands.iter().any(|c| c.in_substitution) {
+        return commands;
+    }
+    // A set, not a list: a script of thousands of `$(…)` stays linear.
+    let mut seen: std::collections::HashSet<(Span, Vec<String>)> = std::collections::HashSet::new();
     let mut out = Vec::with_capacity(commands.len());
     for c in commands {
-        if c.in_substitution {
-            let key = (c.span, c.words.iter().map(|w| w.value.clone()).collect());
-            if seen.contains(&key) {
-                continue;
-            }
-            seen.push(key);
+        if c.in_substitution
+            && !seen.insert((c.span, c.words.iter().map(|w| w.value.clone()).collect()))
+        {
+            continue;
         }
         out.push(c);
     }
@@ -440,12 +487,13 @@ enum CaseState {
     Body,
 }
 
-#[derive(Default)]
 struct Builder {
     commands: Vec<Command>,
     next_pipeline: usize,
     /// Substitutions being parsed (a recursion guard).
     nesting: usize,
+    /// Commands that may still be added.
+    budget: CommandBudget,
 }
 
 fn is_op_byte(c: u8) -> bool {
@@ -905,6 +953,15 @@ impl<'t> Lexer<'t> {
 const SHELLS: &[&str] = &["sh", "bash", "dash", "ash", "zsh", "ksh", "mksh", "busybox"];
 
 impl Builder {
+    fn within(budget: CommandBudget) -> Self {
+        Self {
+            commands: Vec::new(),
+            next_pipeline: 0,
+            nesting: 0,
+            budget,
+        }
+    }
+
     #[allow(clippy::too_many_lines)]
     fn parse_text(&mut self, text: &str, map: &Mapping, depth: usize) {
         let mut lx = Lexer::new(text, map.clone());
@@ -917,6 +974,9 @@ impl Builder {
         // `case … in pat) body ;; esac`: the state of each open `case`.
         let mut cases: Vec<CaseState> = Vec::new();
         while let Some(tok) = lx.next_token() {
+            if self.budget.exceeded {
+                return;
+            }
             match cases.last().copied() {
                 Some(CaseState::Subject) => {
                     if matches!(&tok, Tok::Word(w) if !w.quoted && w.value == "in") {
@@ -985,6 +1045,11 @@ impl Builder {
                             lx.pending_heredocs.push((w.value.clone(), strip));
                         }
                         continue;
+                    }
+                    // One command of millions of words stops at the budget too.
+                    if words.len() + assignments.len() >= self.budget.left {
+                        self.budget.exceeded = true;
+                        return;
                     }
                     if words.is_empty() && is_assignment_word(&w) {
                         assignments.push(w);
@@ -1160,8 +1225,18 @@ impl Builder {
             (Some(a), Some(b)) => a.cover(b),
             _ => Span::default(),
         };
-        let (start, wrappers) = see_through(&words);
+        let cost = 1 + words.len() + assignments.len();
+        if cost > self.budget.left {
+            self.budget.exceeded = true;
+            return;
+        }
+        self.budget.left -= cost;
+        let (start, mut wrappers) = see_through(&words);
         let body = shell_body(&words, start);
+        // Exact sizes: a file's commands are kept together for every rule.
+        words.shrink_to_fit();
+        assignments.shrink_to_fit();
+        wrappers.shrink_to_fit();
         self.commands.push(Command {
             assignments,
             words,

@@ -52,6 +52,16 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
             .get(idx)
             .map_or(Span::new(0, 0), |i| i.span)
     };
+    if let Some(at) = facts.commands_limit {
+        ctx.error(Problem::new(
+            ErrorKind::Limit,
+            at,
+            format!(
+                "the scripts of this file have more than {} shell commands; commands from here on are not checked",
+                command::MAX_COMMANDS
+            ),
+        ));
+    }
     if let Some(idx) = facts.model.expansion_limit() {
         ctx.error(Problem::new(
             ErrorKind::Limit,

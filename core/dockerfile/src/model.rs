@@ -175,13 +175,20 @@ pub struct ExpansionError {
     pub message: String,
 }
 
-/// Variables visible at one instruction: a prefix of its stage's logs.
+/// Variables visible at one instruction: a prefix of its stage's logs. One per
+/// instruction, so kept small (16 bytes).
 #[derive(Debug, Clone, Copy, Default)]
 struct Scope {
-    stage: Option<usize>,
+    stage: Option<u32>,
     is_from: bool,
-    env_len: usize,
-    args_len: usize,
+    env_len: u32,
+    args_len: u32,
+}
+
+/// A length or index as stored in a [`Scope`] (files have far fewer than 2^32
+/// instructions and variables; saturates).
+fn small(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The semantic model.
@@ -439,14 +446,14 @@ impl Model {
                 None => Scope {
                     stage: None,
                     is_from: false,
-                    env_len: m.global_env.len(),
+                    env_len: small(m.global_env.len()),
                     args_len: 0,
                 },
                 Some(s) => Scope {
-                    stage: Some(s),
+                    stage: Some(small(s)),
                     is_from: ins.keyword == Keyword::From,
-                    env_len: m.stage_env.get(s).map_or(0, Vec::len),
-                    args_len: m.stage_args.get(s).map_or(0, Vec::len),
+                    env_len: small(m.stage_env.get(s).map_or(0, Vec::len)),
+                    args_len: small(m.stage_args.get(s).map_or(0, Vec::len)),
                 },
             };
             m.scopes.push(scope);
@@ -629,12 +636,12 @@ impl Model {
         let vars: &[Var] = match scope.stage {
             None => self
                 .global_env
-                .get(..scope.env_len)
+                .get(..scope.env_len as usize)
                 .unwrap_or(&self.global_env),
             Some(s) => self
                 .stage_env
-                .get(s)
-                .and_then(|l| l.get(..scope.env_len))
+                .get(s as usize)
+                .and_then(|l| l.get(..scope.env_len as usize))
                 .unwrap_or(&[]),
         };
         ScopeEnv {
@@ -869,7 +876,7 @@ impl Model {
             let declared = self
                 .stage_args
                 .get(stage)
-                .and_then(|a| a.get(..scope.args_len))
+                .and_then(|a| a.get(..scope.args_len as usize))
                 .unwrap_or(&[]);
             let mut raw_lex = Lexer::new('\\');
             raw_lex.skip_process_quotes = true;
@@ -916,12 +923,12 @@ impl Model {
         match scope.stage {
             None => self
                 .global_env
-                .get(..scope.env_len)
+                .get(..scope.env_len as usize)
                 .unwrap_or(&self.global_env),
             Some(s) => self
                 .stage_env
-                .get(s)
-                .and_then(|l| l.get(..scope.env_len))
+                .get(s as usize)
+                .and_then(|l| l.get(..scope.env_len as usize))
                 .unwrap_or(&[]),
         }
     }

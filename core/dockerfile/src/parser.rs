@@ -23,11 +23,46 @@ use crate::ast::{
     LogicalText, Word,
 };
 use crate::expand::{Lexer, NoEnv};
-use stockade_source::finding::Problem;
+use stockade_source::finding::{ErrorKind, Problem};
 use stockade_source::source::Span;
 
 /// BuildKit's line limit (`bufio.MaxScanTokenSize - 1`).
 pub const MAX_LINE_LEN: usize = 64 * 1024 - 1;
+
+/// Most instructions read from one file (BuildKit has no limit; an image has at
+/// most 127 layers, and real Dockerfiles have hundreds of instructions at most).
+/// Past it the rest of the file is not read: one `limit` error. Each instruction
+/// costs a few hundred bytes, so this bounds the memory of a file of millions of
+/// one-word lines.
+pub const MAX_INSTRUCTIONS: usize = 20_000;
+
+/// Most argument words read from the instructions of one file (an instruction can
+/// run over any number of continuation lines); past it the rest of the file is not
+/// read: one `limit` error. Checked before an instruction is split, on an upper
+/// bound of its words ([`word_bound`]).
+pub const MAX_WORDS: usize = 500_000;
+
+/// An upper bound on the words, JSON strings or `key=value` halves `text` splits
+/// into: runs of non-blank characters, plus commas and `=` signs.
+fn word_bound(text: &str) -> usize {
+    let mut n = 0;
+    let mut blank = true;
+    for b in text.bytes() {
+        let is_blank = b.is_ascii_whitespace();
+        if blank && !is_blank {
+            n += 1;
+        }
+        if b == b',' || b == b'=' {
+            n += 1;
+        }
+        blank = is_blank;
+    }
+    n
+}
+
+/// Most comment lines kept from one file (for suppressions and directives); past
+/// it the rest are not kept: one `limit` error.
+pub const MAX_COMMENTS: usize = 100_000;
 
 /// Deepest `ONBUILD ONBUILD …` nesting parsed (BuildKit rejects any chaining).
 const MAX_ONBUILD_DEPTH: u32 = 4;
@@ -166,6 +201,10 @@ struct Parser<'a> {
     df: Dockerfile,
     problems: Vec<Problem>,
     directives: DirectiveState,
+    /// More than [`MAX_COMMENTS`] comments were found (reported once).
+    comments_over: bool,
+    /// Words read so far (an upper bound, see [`MAX_WORDS`]).
+    words: usize,
 }
 
 /// Parse the syntax only, as BuildKit's `parser.Parse` does.
@@ -199,6 +238,8 @@ pub fn parse_ast(text: &str) -> Parsed {
         df,
         problems: Vec::new(),
         directives: DirectiveState::default(),
+        comments_over: false,
+        words: 0,
     };
     p.run();
     Parsed {
@@ -229,6 +270,17 @@ impl Parser<'_> {
             return;
         };
         let start = l.start + hash;
+        if self.df.comments.len() >= MAX_COMMENTS {
+            if !self.comments_over {
+                self.comments_over = true;
+                self.problems.push(Problem::new(
+                    ErrorKind::Limit,
+                    span(start..l.end),
+                    format!("more than {MAX_COMMENTS} comment lines in this file; comments from here on (suppressions among them) are not read"),
+                ));
+            }
+            return;
+        }
         self.df.comments.push(Comment {
             text: raw.get(hash + 1..).unwrap_or("").to_string(),
             span: span(start..l.end),
@@ -356,6 +408,18 @@ impl Parser<'_> {
             }
             let _ = last_content_end;
             let end = last.end.max(tstart);
+            self.words = self.words.saturating_add(word_bound(&logical.value));
+            if self.words > MAX_WORDS {
+                self.problems.push(Problem::new(
+                    ErrorKind::Limit,
+                    span(tstart..end),
+                    format!(
+                        "the instructions of this file have more than {MAX_WORDS} words; the rest of the file is not read"
+                    ),
+                ));
+                self.df.instructions.shrink_to_fit();
+                return;
+            }
             let mut ins = match node_from_line(&logical, escape, 0) {
                 Ok(ins) => ins,
                 Err((msg, sp, partial)) => {
@@ -404,8 +468,19 @@ impl Parser<'_> {
                     Err(msg) => self.problems.push(Problem::parse(ins.span, msg)),
                 }
             }
+            if self.df.instructions.len() == MAX_INSTRUCTIONS {
+                self.problems.push(Problem::new(
+                    ErrorKind::Limit,
+                    ins.keyword_span,
+                    format!(
+                        "more than {MAX_INSTRUCTIONS} instructions in this file; the rest of the file is not read"
+                    ),
+                ));
+                return;
+            }
             self.df.instructions.push(ins);
         }
+        self.df.instructions.shrink_to_fit();
         if self.df.instructions.is_empty() {
             let end = self.text.len();
             self.problems

@@ -715,6 +715,88 @@ fn one_enormous_run_gives_a_finding_per_pipeline() {
     assert!(report.errors.is_empty(), "{:#?}", report.errors);
 }
 
+/// What one Dockerfile may hold is bounded so that its memory stays within the
+/// budget per input byte (issue 14, item 19): instructions, argument words,
+/// comments and the commands and words of its scripts. Up to each limit
+/// everything is read; past it one located `limit` error says what was left out.
+#[test]
+fn dockerfile_budgets_keep_everything_up_to_the_limit_and_say_where_they_stop() {
+    use stockade::dockerfile::{command::MAX_COMMANDS, parser};
+    let limit_at = |report: &Report| -> Vec<(String, u32)> {
+        errors_of(report, ErrorKind::Limit)
+            .iter()
+            .map(|e| (e.message.clone(), e.start.map_or(0, |s| s.line.get())))
+            .collect()
+    };
+    // Instructions: the last one read is line MAX_INSTRUCTIONS + 1 (FROM is line 1).
+    let n = parser::MAX_INSTRUCTIONS;
+    let mut text = String::from("FROM alpine:3.20\n");
+    for i in 1..n {
+        let _ = writeln!(text, "RUN echo {i}");
+    }
+    assert!(
+        limit_at(&dockerfile(&text)).is_empty(),
+        "{n} instructions are read"
+    );
+    text.push_str("RUN curl http://x | sh\n");
+    let report = dockerfile(&text);
+    let limits = limit_at(&report);
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(
+        limits[0].0.contains("more than 20000 instructions"),
+        "{limits:?}"
+    );
+    assert_eq!(limits[0].1, u32::try_from(n).unwrap() + 1);
+    assert!(
+        !report.findings.iter().any(|f| f.rule == "DF0011"),
+        "not read"
+    );
+
+    // Argument words: one EXPOSE over continuation lines.
+    let words = format!(
+        "FROM alpine\nEXPOSE {}80\n",
+        "1 2 3 4 5 6 7 8 9 10 \\\n".repeat(60_000)
+    );
+    let limits = limit_at(&dockerfile(&words));
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(limits[0].0.contains("more than 500000 words"), "{limits:?}");
+    assert_eq!(limits[0].1, 2);
+    // Just under the limit, it is all read.
+    let words = format!(
+        "FROM alpine\nEXPOSE {}80\n",
+        "1 2 3 4 5 6 7 8 9 10 \\\n".repeat(40_000)
+    );
+    assert!(limit_at(&dockerfile(&words)).is_empty());
+
+    // Comments: suppressions past the limit are not read, and that is said.
+    let comments = format!(
+        "FROM alpine\n{}RUN true\n",
+        "# note\n".repeat(parser::MAX_COMMENTS + 10)
+    );
+    let limits = limit_at(&dockerfile(&comments));
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(limits[0].0.contains("comment lines"), "{limits:?}");
+    assert_eq!(
+        limits[0].1,
+        u32::try_from(parser::MAX_COMMENTS).unwrap() + 2
+    );
+
+    // Script commands: a heredoc of more commands than the budget.
+    let lines = MAX_COMMANDS / 3 + 10;
+    let mut heredoc = String::from("FROM alpine\nRUN <<EOF\n");
+    for i in 0..lines {
+        let _ = writeln!(heredoc, "echo {i}");
+    }
+    heredoc.push_str("EOF\nRUN curl http://x | sh\n");
+    let report = dockerfile(&heredoc);
+    let limits = limit_at(&report);
+    assert_eq!(limits.len(), 1, "{limits:?}");
+    assert!(limits[0].0.contains("shell commands"), "{limits:?}");
+    assert_eq!(limits[0].1, 2, "at the RUN whose script went past it");
+    // The RUN after it is not parsed as a script any more: no DF0011.
+    assert!(!report.findings.iter().any(|f| f.rule == "DF0011"));
+}
+
 /// Past `limits.max_findings` (10 000 by default) a file reports the findings
 /// earliest in it and one `limit` error, at the first one left out, with the count
 /// of the rest; every output format then stays bounded. Text frames show an

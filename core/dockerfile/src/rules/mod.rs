@@ -9,9 +9,10 @@
 #![allow(clippy::doc_markdown)] // BuildKit, DockerHub … in rule docs
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use crate::ast::{Args, Dockerfile, Instruction, Keyword, Word};
-use crate::command::{Command, Script};
+use crate::command::{Command, CommandBudget, Script};
 use crate::model::{Base, ImageRef, Model};
 use stockade_source::context::Findings;
 use stockade_source::finding::Diagnostic;
@@ -274,8 +275,9 @@ pub struct Run<'a> {
     pub ins: &'a Instruction,
     pub stage: Option<usize>,
     pub script: Script,
-    /// The `SHELL` in effect (exec-form words), if one was set in the stage.
-    pub shell: Option<Vec<String>>,
+    /// The `SHELL` in effect (exec-form words), if one was set in the stage
+    /// (shared by the stage's `RUN`s).
+    pub shell: Option<Arc<[String]>>,
 }
 
 /// Everything the rules read.
@@ -289,8 +291,12 @@ pub struct Facts<'a> {
     pub global_args: Vec<(Span, String, Option<String>)>,
     /// The semantic model (ARG/ENV scoping, base images, undefined variables).
     pub model: Model,
-    /// Per instruction: `(stage, ordinal of its keyword in the file, index)`.
-    positions: HashMap<usize, (Option<usize>, usize, usize)>,
+    /// Per instruction (by index): its stage plus one (0 before the first
+    /// FROM) and the ordinal of its keyword in the file.
+    positions: Vec<(u32, u32)>,
+    /// The `RUN` whose scripts went past [`crate::command::MAX_COMMANDS`]: the
+    /// commands of the rest of the file are not read.
+    pub commands_limit: Option<Span>,
     /// Lower-cased stage name → indices of the stages with that name, in order
     /// (lookups stay linear in files with thousands of stages).
     stage_index: HashMap<String, Vec<usize>>,
@@ -322,10 +328,6 @@ pub const PREDEFINED_ARGS: &[&str] = &[
     "all_proxy",
 ];
 
-fn key(ins: &Instruction) -> usize {
-    ins.span.start as usize
-}
-
 impl<'a> Facts<'a> {
     pub fn new(text: &'a str, file: &'a Dockerfile) -> Self {
         let model = Model::build(file, text);
@@ -337,7 +339,7 @@ impl<'a> Facts<'a> {
             .map(|u| u.instruction)
             .collect();
         let mut stages: Vec<Stage<'a>> = Vec::new();
-        let mut positions = HashMap::new();
+        let mut positions = Vec::with_capacity(file.instructions.len());
         let mut counts: HashMap<String, usize> = HashMap::new();
         for (idx, ins) in file.instructions.iter().enumerate() {
             let n = counts
@@ -358,7 +360,10 @@ impl<'a> Facts<'a> {
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(ins);
             }
-            positions.insert(key(ins), (stages.len().checked_sub(1), *n, idx));
+            positions.push((
+                u32::try_from(stages.len()).unwrap_or(u32::MAX),
+                u32::try_from(*n).unwrap_or(u32::MAX),
+            ));
         }
         let global_args = model
             .meta_args
@@ -366,18 +371,29 @@ impl<'a> Facts<'a> {
             .map(|a| (a.span, a.name.clone(), a.value.clone()))
             .collect();
         let mut runs = Vec::new();
+        let mut budget = CommandBudget::default();
+        let mut commands_limit = None;
         for (si, stage) in stages.iter().enumerate() {
-            let mut shell: Option<Vec<String>> = None;
+            let mut shell: Option<Arc<[String]>> = None;
             for ins in &stage.instructions {
                 match ins.keyword {
                     Keyword::Shell => {
                         shell = Some(ins.words().iter().map(|w| w.value.clone()).collect());
                     }
                     Keyword::Run => {
+                        let script = if budget.exceeded {
+                            Script::default()
+                        } else {
+                            let script = script_within(ins, shell.as_deref(), &mut budget);
+                            if budget.exceeded {
+                                commands_limit = Some(ins.span);
+                            }
+                            script
+                        };
                         runs.push(Run {
                             ins,
                             stage: Some(si),
-                            script: script_of(ins, shell.as_deref()),
+                            script,
                             shell: shell.clone(),
                         });
                     }
@@ -385,6 +401,7 @@ impl<'a> Facts<'a> {
                 }
             }
         }
+        runs.shrink_to_fit();
         let mut stage_index: HashMap<String, Vec<usize>> = HashMap::new();
         for s in &stages {
             if let Some(n) = s.name_lower() {
@@ -399,6 +416,7 @@ impl<'a> Facts<'a> {
             global_args,
             model,
             positions,
+            commands_limit,
             stage_index,
         }
     }
@@ -425,7 +443,11 @@ impl<'a> Facts<'a> {
 
     /// The index of an instruction in the file.
     pub fn index_of(&self, ins: &Instruction) -> Option<usize> {
-        self.positions.get(&key(ins)).map(|p| p.2)
+        // Instructions are in source order: their starts increase.
+        self.file
+            .instructions
+            .binary_search_by_key(&ins.span.start, |i| i.span.start)
+            .ok()
     }
 
     /// Every command of every RUN, with its RUN.
@@ -452,13 +474,17 @@ impl<'a> Facts<'a> {
 
     /// The stage an instruction belongs to (the FROM's own stage for FROM).
     pub fn stage_of(&self, ins: &Instruction) -> Option<&Stage<'a>> {
-        let (stage, _, _) = self.positions.get(&key(ins))?;
-        self.stages.get((*stage)?)
+        let (stage, _) = self.positions.get(self.index_of(ins)?)?;
+        self.stages
+            .get(usize::try_from(stage.checked_sub(1)?).ok()?)
     }
 
     /// `KEYWORD#n`: the n-th instruction with this keyword in the file (1-based).
     pub fn pointer(&self, ins: &Instruction) -> String {
-        let n = self.positions.get(&key(ins)).map_or(1, |(_, n, _)| *n);
+        let n = self
+            .index_of(ins)
+            .and_then(|i| self.positions.get(i))
+            .map_or(1, |(_, n)| *n);
         format!("{}#{n}", ins.keyword_text.to_ascii_uppercase())
     }
 
@@ -548,6 +574,16 @@ fn build_stage<'a>(
 /// The script a RUN runs: shell form parsed as sh (unless SHELL is not a POSIX
 /// shell), exec form as one command, and heredoc bodies that are scripts.
 pub fn script_of(ins: &Instruction, shell: Option<&[String]>) -> Script {
+    script_within(ins, shell, &mut CommandBudget::default())
+}
+
+/// [`script_of`] within `budget` (charged for the commands kept; the
+/// commands of all of a file's `RUN`s together are bounded).
+pub fn script_within(
+    ins: &Instruction,
+    shell: Option<&[String]>,
+    budget: &mut CommandBudget,
+) -> Script {
     let posix = shell.is_none_or(|s| {
         s.first().is_some_and(|p| {
             matches!(
@@ -560,10 +596,10 @@ pub fn script_of(ins: &Instruction, shell: Option<&[String]>) -> Script {
         Args::Json(words) => {
             let args: Vec<(String, Span)> =
                 words.iter().map(|w| (w.value.clone(), w.span)).collect();
-            Script::from_exec(&args)
+            Script::from_exec_within(&args, budget)
         }
         _ if !posix => Script::default(),
-        _ => parse_logical(&ins.text),
+        _ => parse_logical_within(&ins.text, budget),
     };
     if !posix {
         return script;
@@ -589,7 +625,7 @@ pub fn script_of(ins: &Instruction, shell: Option<&[String]>) -> Script {
                     })
             });
             if interp_ok {
-                script.extend(Script::parse(body, h.body_span.start));
+                script.extend(Script::parse_within(body, h.body_span.start, budget));
             }
         }
     }
@@ -598,7 +634,12 @@ pub fn script_of(ins: &Instruction, shell: Option<&[String]>) -> Script {
 
 /// Parse an instruction's logical text and map every span back to the source.
 pub fn parse_logical(text: &crate::ast::LogicalText) -> Script {
-    let mut script = Script::parse(&text.value, 0);
+    parse_logical_within(text, &mut CommandBudget::default())
+}
+
+/// [`parse_logical`] within `budget`.
+pub fn parse_logical_within(text: &crate::ast::LogicalText, budget: &mut CommandBudget) -> Script {
+    let mut script = Script::parse_within(&text.value, 0, budget);
     let map = |s: Span| text.span(s.start as usize..s.end as usize);
     for c in &mut script.commands {
         c.span = map(c.span);
