@@ -27,6 +27,12 @@ pub const MAX_NESTING: usize = 32;
 /// time with each level of nested literals (16 levels: seconds); Gatekeeper's
 /// library nests 4 at most.
 pub const MAX_LITERAL_NESTING: usize = 12;
+/// Most assignments and unifications (`:=`, `=`) directly inside one query (a
+/// rule body or comprehension). regorus 0.14's scheduler copies the query's
+/// variable scope at each of them, so its time is quadratic in their number
+/// (2,000 in one body: 1.5 s; 15,000: a minute); Gatekeeper's library writes
+/// a few dozen at most.
+pub const MAX_QUERY_ASSIGNMENTS: usize = 256;
 
 /// One problem, at a byte offset of module `module`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -475,11 +481,27 @@ pub fn check_modules(texts: &[&str], extensions: &[&str]) -> Vec<GuardError> {
 fn too_deep(src: &str) -> Option<(usize, String)> {
     let toks = tokenize(src).ok()?;
     let mut stack: Vec<bool> = Vec::new();
+    // Assignments directly inside each open bracket.
+    let mut assignments: Vec<usize> = Vec::new();
     let mut literal = 0usize;
     for t in toks.iter().filter(|t| t.kind == Tok::Punct) {
         match t.text(src) {
+            ":=" | "=" => {
+                if let Some(n) = assignments.last_mut() {
+                    *n += 1;
+                    if *n > MAX_QUERY_ASSIGNMENTS {
+                        return Some((
+                            t.start,
+                            format!(
+                                "more than {MAX_QUERY_ASSIGNMENTS} assignments (`:=`, `=`) in one rule body or comprehension (the most Stockade accepts in Rego: regorus' compile time grows with the square of their number); split it into rules or functions"
+                            ),
+                        ));
+                    }
+                }
+            }
             open @ ("(" | "[" | "{") => {
                 let is_literal = open != "(";
+                assignments.push(0);
                 stack.push(is_literal);
                 literal += usize::from(is_literal);
                 if stack.len() > MAX_NESTING {
@@ -499,8 +521,11 @@ fn too_deep(src: &str) -> Option<(usize, String)> {
                     ));
                 }
             }
-            ")" | "]" | "}" if stack.pop() == Some(true) => {
-                literal = literal.saturating_sub(1);
+            ")" | "]" | "}" => {
+                assignments.pop();
+                if stack.pop() == Some(true) {
+                    literal = literal.saturating_sub(1);
+                }
             }
             _ => {}
         }
@@ -558,6 +583,38 @@ mod tests {
             "package lib.util\ng(x) { data.main.r }\n",
         ]);
         assert_eq!(m.len(), 1, "{m:?}");
+    }
+
+    #[test]
+    fn assignments_per_query_are_bounded() {
+        let body = |n: usize, op: &str| {
+            let lines: Vec<String> = (0..n).map(|i| format!("  x{i} {op} {i}")).collect();
+            format!("package p\nr if {{\n{}\n}}\n", lines.join("\n"))
+        };
+        for op in [":=", "="] {
+            assert!(messages(&[&body(MAX_QUERY_ASSIGNMENTS, op)]).is_empty());
+            let text = body(MAX_QUERY_ASSIGNMENTS + 1, op);
+            let errors = check_modules(&[&text], &[]);
+            assert_eq!(errors.len(), 1, "{errors:?}");
+            let e = &errors[0];
+            assert!(e.message.contains("more than 256 assignments"), "{e:?}");
+            // At the first assignment past the limit.
+            let last = format!("x{MAX_QUERY_ASSIGNMENTS} {op}");
+            assert_eq!(
+                Some(e.offset),
+                text.find(&last).map(|o| o + last.len() - op.len())
+            );
+        }
+        // Counted per query: as many in separate rules, or nested in
+        // comprehensions of one body, are fine.
+        let rules: String = (0..2 * MAX_QUERY_ASSIGNMENTS)
+            .map(|i| format!("r{i} if {{ x := {i}; y = x }}\n"))
+            .collect();
+        assert!(messages(&[&format!("package p\n{rules}")]).is_empty());
+        let compr: Vec<String> = (0..MAX_QUERY_ASSIGNMENTS)
+            .map(|i| format!("  c{i} := [v | v := input.a[_]]"))
+            .collect();
+        assert!(messages(&[&format!("package p\nr if {{\n{}\n}}\n", compr.join("\n"))]).is_empty());
     }
 
     #[test]
