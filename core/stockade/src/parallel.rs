@@ -10,6 +10,12 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
+/// Stack of each worker thread: 64 MiB of address space (committed only as it is
+/// used), as deep as the main thread's 8 MiB many times over, so every pack's own
+/// depth limits (YAML nesting, template and Rego recursion guards) stop hostile
+/// input long before a worker's stack would (a thread's default is 2 MiB).
+pub const WORKER_STACK: usize = 64 << 20;
+
 /// Run `work` over `items` with up to `threads` workers; results in item order.
 pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T) -> R + Sync) -> Vec<R> {
     if threads <= 1 || items.len() <= 1 {
@@ -20,7 +26,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T) -> R
     let workers = threads.clamp(1, items.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            scope.spawn(|| loop {
+            let worker = || loop {
                 let i = next.fetch_add(1, Ordering::Relaxed);
                 let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else {
                     break;
@@ -29,7 +35,16 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T) -> R
                 if let Ok(mut slot) = slot.lock() {
                     *slot = Some(result);
                 }
-            });
+            };
+            let spawned = std::thread::Builder::new()
+                .name("stockade-scan".into())
+                .stack_size(WORKER_STACK)
+                .spawn_scoped(scope, worker);
+            if spawned.is_err() {
+                // No thread could be made (a process limit): the workers that
+                // exist take the rest, and the caller's thread works too.
+                worker();
+            }
         }
     });
     slots
