@@ -328,9 +328,17 @@ fn vm_keeps_extensions(program: &regorus::rvm::Program) -> bool {
 
 /// `data` for templates: `{"inventory": inventory}` as a regorus value.
 pub fn inventory_data(inventory: Json) -> Value {
-    let mut data = serde_json::Map::new();
-    data.insert("inventory".into(), inventory);
-    Value::from(Json::Object(data))
+    inventory_value(Value::from(inventory))
+}
+
+/// [`inventory_data`] of an inventory held as a regorus value
+/// ([`super::Inventory::take_data`]).
+pub fn inventory_value(inventory: Value) -> Value {
+    let mut data = Value::new_object();
+    if let Ok(map) = data.as_object_mut() {
+        map.insert(Value::from("inventory"), inventory);
+    }
+    data
 }
 
 /// A template with a scan's inventory, ready to evaluate (shared by threads).

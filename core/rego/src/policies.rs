@@ -180,7 +180,7 @@ impl Policies {
         // One copy of the inventory, shared by every template (see
         // `CompiledTemplate::prepare_with`); the prepared policies keep its
         // Namespace objects for `namespaceSelector`.
-        let data = super::eval::inventory_data(inventory.take_json());
+        let data = super::eval::inventory_value(inventory.take_data());
         let templates: BTreeMap<String, PreparedTemplate> = self
             .templates
             .iter()
