@@ -607,9 +607,10 @@ mod tests {
         }
         // Counted per query: as many in separate rules, or nested in
         // comprehensions of one body, are fine.
-        let rules: String = (0..2 * MAX_QUERY_ASSIGNMENTS)
-            .map(|i| format!("r{i} if {{ x := {i}; y = x }}\n"))
-            .collect();
+        let mut rules = String::new();
+        for i in 0..2 * MAX_QUERY_ASSIGNMENTS {
+            rules.push_str(&format!("r{i} if {{ x := {i}; y = x }}\n"));
+        }
         assert!(messages(&[&format!("package p\n{rules}")]).is_empty());
         let compr: Vec<String> = (0..MAX_QUERY_ASSIGNMENTS)
             .map(|i| format!("  c{i} := [v | v := input.a[_]]"))
