@@ -536,6 +536,7 @@ fn too_deep(src: &str) -> Option<(usize, String)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt::Write as _;
 
     fn messages(texts: &[&str]) -> Vec<String> {
         check_modules(texts, &[])
@@ -609,7 +610,7 @@ mod tests {
         // comprehensions of one body, are fine.
         let mut rules = String::new();
         for i in 0..2 * MAX_QUERY_ASSIGNMENTS {
-            rules.push_str(&format!("r{i} if {{ x := {i}; y = x }}\n"));
+            let _ = writeln!(rules, "r{i} if {{ x := {i}; y = x }}");
         }
         assert!(messages(&[&format!("package p\n{rules}")]).is_empty());
         let compr: Vec<String> = (0..MAX_QUERY_ASSIGNMENTS)
