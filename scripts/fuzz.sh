@@ -71,7 +71,7 @@ for t in "${TARGETS[@]}"; do
       -max_total_time="$SECS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
       -print_final_stats=1 -artifact_prefix="$artifacts/" "${SEED_ARGS[@]}" \
       2>&1 | tee "$CARGO_TARGET_DIR/$t.log" |
-      grep -E '^(#[0-9]+ *(DONE|INITED)|stat::number_of_executed_units|==[0-9]+==|SUMMARY|Test unit written)'
+      grep -a -E '^(#[0-9]+ *(DONE|INITED)|stat::number_of_executed_units|==[0-9]+==|SUMMARY|Test unit written)'
   code=${PIPESTATUS[0]}
   set -e
   cd "$ROOT"
