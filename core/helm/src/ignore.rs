@@ -3,7 +3,10 @@
 /// One rule of a `.helmignore` file.
 #[derive(Debug, Clone)]
 struct Pattern {
-    rule: String,
+    /// The rule's characters (read once, matched against every path).
+    rule: Vec<char>,
+    /// Go's `Match` would give `ErrBadPattern` for it: it matches nothing.
+    bad: bool,
     negate: bool,
     must_dir: bool,
     kind: PatternKind,
@@ -68,8 +71,10 @@ impl Rules {
         } else {
             (PatternKind::Base, rule)
         };
+        let rule: Vec<char> = rule.chars().collect();
         self.patterns.push(Pattern {
-            rule: rule.to_string(),
+            bad: validate(&rule).is_err(),
+            rule,
             negate,
             must_dir,
             kind,
@@ -82,12 +87,19 @@ impl Rules {
         if path.is_empty() || path == "." || path == "./" {
             return false;
         }
+        let path_chars: Vec<char> = path.chars().collect();
+        let base = path_chars
+            .iter()
+            .rposition(|&c| c == '/')
+            .map_or(&path_chars[..], |i| {
+                path_chars.get(i + 1..).unwrap_or_default()
+            });
         for p in &self.patterns {
             let subject = match p.kind {
-                PatternKind::Rooted | PatternKind::Path => path,
-                PatternKind::Base => path.rsplit('/').next().unwrap_or(path),
+                PatternKind::Rooted | PatternKind::Path => &path_chars[..],
+                PatternKind::Base => base,
             };
-            let matched = go_match(&p.rule, subject).unwrap_or(false);
+            let matched = !p.bad && match_from(&p.rule, subject);
             if p.negate {
                 if p.must_dir && !is_dir {
                     return true;
@@ -192,55 +204,57 @@ fn class_char(p: &[char], i: usize) -> Result<(char, usize), ()> {
     }
 }
 
+/// Match `p` against all of `n`. A `*` matches a run of characters other than
+/// `/`. When a later part fails, only the most recent `*` takes one more
+/// character (as Go's `Match` tries each star's chunk leftmost first): the work
+/// is at most the product of the lengths, never exponential in the number of
+/// stars (`*a*a*a*a*a*a*a*a*b` against a long name).
 fn match_from(p: &[char], n: &[char]) -> bool {
-    match p.first() {
-        None => n.is_empty(),
-        Some('*') => {
-            let rest = p.get(1..).unwrap_or_default();
-            for k in 0..=n.len() {
-                if k > 0 && n.get(k - 1) == Some(&'/') {
-                    return false;
-                }
-                if match_from(rest, n.get(k..).unwrap_or_default()) {
+    let (mut pi, mut ni) = (0usize, 0usize);
+    // Where to resume after the last `*`: (pattern index after it, name index).
+    let mut star: Option<(usize, usize)> = None;
+    loop {
+        let step = match p.get(pi) {
+            None => {
+                if ni == n.len() {
                     return true;
                 }
+                None
             }
-            false
+            Some('*') => {
+                star = Some((pi + 1, ni));
+                pi += 1;
+                continue;
+            }
+            Some('?') => n.get(ni).filter(|&&c| c != '/').map(|_| (pi + 1, ni + 1)),
+            // A class may match `/` (Go's `matchChunk` checks only `?`).
+            Some('[') => match n.get(ni) {
+                Some(&c) => match class(p, pi, c) {
+                    Ok((true, next)) => Some((next, ni + 1)),
+                    _ => None,
+                },
+                _ => None,
+            },
+            Some('\\') => match (p.get(pi + 1), n.get(ni)) {
+                (Some(a), Some(b)) if a == b => Some((pi + 2, ni + 1)),
+                _ => None,
+            },
+            Some(&c) => (n.get(ni) == Some(&c)).then_some((pi + 1, ni + 1)),
+        };
+        if let Some((np, nn)) = step {
+            pi = np;
+            ni = nn;
+            continue;
         }
-        Some('?') => match n.first() {
-            Some(&c) if c != '/' => match_from(
-                p.get(1..).unwrap_or_default(),
-                n.get(1..).unwrap_or_default(),
-            ),
-            _ => false,
-        },
-        Some('[') => {
-            let Some(&c) = n.first() else { return false };
-            if c == '/' {
-                return false;
+        // The last `*` takes one more character, unless it would cross a `/`.
+        match star {
+            Some((sp, sn)) if n.get(sn).is_some_and(|&c| c != '/') => {
+                star = Some((sp, sn + 1));
+                pi = sp;
+                ni = sn + 1;
             }
-            match class(p, 0, c) {
-                Ok((true, next)) => match_from(
-                    p.get(next..).unwrap_or_default(),
-                    n.get(1..).unwrap_or_default(),
-                ),
-                _ => false,
-            }
+            _ => return false,
         }
-        Some('\\') => match (p.get(1), n.first()) {
-            (Some(a), Some(b)) if a == b => match_from(
-                p.get(2..).unwrap_or_default(),
-                n.get(1..).unwrap_or_default(),
-            ),
-            _ => false,
-        },
-        Some(&c) => match n.first() {
-            Some(&d) if c == d => match_from(
-                p.get(1..).unwrap_or_default(),
-                n.get(1..).unwrap_or_default(),
-            ),
-            _ => false,
-        },
     }
 }
 
@@ -257,6 +271,30 @@ mod tests {
         assert!(go_match("[a-c]?", "bz").unwrap());
         assert!(!go_match("[^a-c]?", "bz").unwrap());
         assert!(go_match("a[", "a").is_err());
+    }
+
+    #[test]
+    fn stars_backtrack_without_blowing_up() {
+        // Each of these would take exponential time with a backtracking match.
+        let many = format!("{}b", "*a".repeat(12));
+        let name = "a".repeat(80);
+        assert!(!go_match(&many, &name).unwrap());
+        assert!(go_match(&many, &format!("{name}b")).unwrap());
+        assert!(!go_match(&many, &format!("{name}/b")).unwrap());
+        // Later chunks can need an earlier star to give up characters.
+        assert!(go_match("*ab*abc", "xabyababc").unwrap());
+        assert!(go_match("a*b?c", "axxbbyc").unwrap());
+        assert!(!go_match("a*/b", "ax/yb").unwrap());
+        assert!(go_match("*/*.yaml", "templates/x.yaml").unwrap());
+        assert!(go_match("*\\*", "a*").unwrap());
+        assert!(!go_match("*[0-9]", "abc").unwrap());
+        assert!(go_match("*[0-9]", "abc7").unwrap());
+        assert!(go_match("", "").unwrap());
+        // A class matches `/` (Go checks the separator only for `?` and `*`).
+        assert!(go_match("a[^b]c", "a/c").unwrap());
+        assert!(!go_match("a?c", "a/c").unwrap());
+        assert!(!go_match("", "a").unwrap());
+        assert!(go_match("*", "").unwrap());
     }
 
     #[test]
