@@ -297,6 +297,12 @@ impl Files {
 /// gobwas/glob with `/` as separator, as Helm's `Files.Glob` uses it: `*` stays
 /// within a path segment, `**` crosses them, `{a,b}` alternatives.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
+    // `{a,b}` groups are tried one expansion at a time; past a few dozen
+    // expansions (`{a,b}` thirty times over is a billion) the whole pattern is
+    // one regular expression instead, whose matching is linear.
+    if brace_expansions(pattern) > MAX_BRACE_EXPANSIONS {
+        return regex::Regex::new(&regex_for(pattern)).is_ok_and(|r| r.is_match(name));
+    }
     if let Some(open) = pattern.find('{') {
         if let Some(close) = pattern
             .get(open..)
@@ -321,10 +327,31 @@ pub fn glob_match(pattern: &str, name: &str) -> bool {
     go_match(pattern, name).unwrap_or(false)
 }
 
+/// Most expansions of a pattern's `{…}` groups tried one by one.
+const MAX_BRACE_EXPANSIONS: usize = 64;
+
+/// How many patterns the `{a,b}` groups of `pattern` expand to (saturating).
+fn brace_expansions(pattern: &str) -> usize {
+    let mut product: usize = 1;
+    let mut rest = pattern;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest.get(open..).and_then(|r| r.find('}')).map(|c| c + open) else {
+            break;
+        };
+        let alternatives = rest
+            .get(open..close)
+            .map_or(1, |g| g.matches(',').count() + 1);
+        product = product.saturating_mul(alternatives);
+        rest = rest.get(close + 1..).unwrap_or_default();
+    }
+    product
+}
+
 fn regex_for(pattern: &str) -> String {
     let mut re = String::from("^");
     let chars: Vec<char> = pattern.chars().collect();
     let mut i = 0;
+    let mut in_group = false;
     while let Some(&c) = chars.get(i) {
         match c {
             '*' if chars.get(i + 1) == Some(&'*') => {
@@ -333,9 +360,22 @@ fn regex_for(pattern: &str) -> String {
             }
             '*' => re.push_str("[^/]*"),
             '?' => re.push_str("[^/]"),
+            '{' if !in_group => {
+                in_group = true;
+                re.push_str("(?:");
+            }
+            ',' if in_group => re.push('|'),
+            '}' if in_group => {
+                in_group = false;
+                re.push(')');
+            }
             c => re.push_str(&regex::escape(&c.to_string())),
         }
         i += 1;
+    }
+    if in_group {
+        // An unclosed `{`: no such group (the expansion path reads it literally).
+        return format!("^{}$", regex::escape(pattern));
     }
     re.push('$');
     re
@@ -429,5 +469,18 @@ mod tests {
         assert!(!glob_match("files/*.txt", "files/x/a.txt"));
         assert!(glob_match("files/**.txt", "files/x/a.txt"));
         assert!(glob_match("{a,b}/*", "b/c"));
+        // Thirty groups would be a billion expansions: one expression instead.
+        let many = "{a,b}".repeat(30);
+        let name = "ab".repeat(15);
+        assert!(glob_match(&many, &name));
+        assert!(!glob_match(&many, &format!("{name}c")));
+        assert!(glob_match(
+            &format!("x/{many}*.txt"),
+            &format!("x/{name}y.txt")
+        ));
+        assert!(!glob_match(
+            &format!("x/{many}*.txt"),
+            &format!("x/{name}/y.txt")
+        ));
     }
 }
