@@ -230,12 +230,13 @@ pub fn chart_sources(
     path: &Path,
     display: &str,
     options: &HelmOptions,
+    limits: &stockade::Limits,
 ) -> (Vec<Source>, Vec<ScanError>) {
     let chart = match read_chart(path, display).and_then(|input| helm::load_chart(input, display)) {
         Ok(c) => c,
         Err(e) => return (Vec::new(), vec![e]),
     };
-    let out = helm::chart_sources(&chart, options, display);
+    let out = helm::chart_sources_within(&chart, options, display, limits);
     (out.sources, out.errors)
 }
 

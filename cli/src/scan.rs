@@ -78,7 +78,12 @@ pub fn scan_all(
     }
     let mut loaded = parallel(inputs, threads, |input| match input {
         Input::Chart { path, display } => {
-            let (sources, errors) = crate::render::chart_sources(path, display, helm);
+            let (sources, errors) = crate::render::chart_sources(
+                path,
+                display,
+                helm,
+                &engine.config().settings().limits,
+            );
             let mut report = Report::default();
             report.errors = errors;
             Loaded::Chart(sources, report)

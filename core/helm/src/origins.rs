@@ -225,7 +225,7 @@ fn build_map(
     let mut piece_spans: Vec<(Span, Option<(FileId, Span)>, bool)> = Vec::new();
     for p in &f.pieces {
         let rendered = Span::from_range(p.output.clone());
-        let Some(&tid) = template_ids.get(p.parse_name.as_str()) else {
+        let Some(&tid) = template_ids.get(&*p.parse_name) else {
             piece_spans.push((rendered, None, false));
             continue;
         };

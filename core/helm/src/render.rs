@@ -9,7 +9,8 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use stockade_gotemplate::{
-    DataPath, ExecError, PathSeg, PieceKind, Recorder, Template, Value as GoValue,
+    DataPath, ExecError, PathSeg, Piece as TracedPiece, PieceKind, Template, Tracer,
+    Value as GoValue,
 };
 
 use crate::chart::Chart;
@@ -27,8 +28,9 @@ use crate::yamlvalues::read_values;
 pub struct Piece {
     /// Byte range in [`RenderedFile::text`].
     pub output: Range<usize>,
-    /// The template file whose text or action wrote it (`chart/templates/x.yaml`).
-    pub parse_name: String,
+    /// The template file whose text or action wrote it (`chart/templates/x.yaml`;
+    /// shared by the pieces of one file).
+    pub parse_name: Arc<str>,
     /// Byte offset in that file's text of the text or the action's pipeline.
     pub offset: usize,
     pub kind: PieceKind,
@@ -168,6 +170,11 @@ pub struct RenderSettings {
     pub display_root: String,
     /// Execution budgets of the template engine.
     pub limits: Option<stockade_gotemplate::Limits>,
+    /// At most this much output from one template (over the engine's own
+    /// budget): a scan reads no rendered manifest larger than its file-size
+    /// limit, so it need not render one (a three-line `range until` makes
+    /// gigabytes otherwise).
+    pub max_output: Option<usize>,
 }
 
 /// The chart's `Chart` map as templates see it (Go field names).
@@ -488,7 +495,11 @@ fn render_here(
     );
 
     let mut set = Template::new("gotpl");
-    set.limits(settings.limits.unwrap_or_else(default_limits));
+    let mut limits = settings.limits.unwrap_or_else(default_limits);
+    if let Some(max) = settings.max_output {
+        limits.max_output = limits.max_output.min(max);
+    }
+    set.limits(limits);
     let missing = if settings.mode.strict {
         "missingkey=error"
     } else {
@@ -543,7 +554,7 @@ fn render_here(
         );
         let data = GoValue::map(entries);
         let mut out = String::new();
-        let mut rec = Recorder::default();
+        let mut rec = Pieces::default();
         match set.execute_traced(name, &data, &mut out, &mut rec) {
             Ok(()) => files.push(finish_output(name, &out, rec)),
             Err(e) => {
@@ -597,7 +608,31 @@ pub fn parse_error_message(name: &str, err: &str) -> String {
 
 /// The output with `<no value>` removed (Go's `strings.ReplaceAll`) and the
 /// pieces moved accordingly.
-fn finish_output(name: &str, raw: &str, rec: Recorder) -> RenderedFile {
+/// The tracer of a render: each piece as [`Piece`] with its file name shared
+/// (a template printing a million short pieces keeps one copy of the name,
+/// not two strings per piece).
+#[derive(Default)]
+struct Pieces {
+    pieces: Vec<Piece>,
+}
+
+impl Tracer for Pieces {
+    fn piece(&mut self, p: &TracedPiece<'_>) {
+        let parse_name = match self.pieces.last() {
+            Some(last) if *last.parse_name == *p.parse_name => Arc::clone(&last.parse_name),
+            _ => Arc::from(p.parse_name),
+        };
+        self.pieces.push(Piece {
+            output: p.output.clone(),
+            parse_name,
+            offset: p.pos.offset,
+            kind: p.kind,
+            paths: p.paths.to_vec(),
+        });
+    }
+}
+
+fn finish_output(name: &str, raw: &str, rec: Pieces) -> RenderedFile {
     const NV: &str = "<no value>";
     let removed: Vec<usize> = raw.match_indices(NV).map(|(i, _)| i).collect();
     let text = raw.replace(NV, "");
@@ -616,10 +651,7 @@ fn finish_output(name: &str, raw: &str, rec: Recorder) -> RenderedFile {
         .into_iter()
         .map(|p| Piece {
             output: map(p.output.start)..map(p.output.end),
-            parse_name: p.parse_name,
-            offset: p.pos.offset,
-            kind: p.kind,
-            paths: p.paths,
+            ..p
         })
         .filter(|p| !p.output.is_empty())
         .collect();

@@ -10,7 +10,7 @@ pub use stockade_helm::{
     ArchiveLimits, Chart, HelmArgs, HelmError, HelmErrorKind, HelmOptions, Render, RenderSettings,
 };
 
-use crate::{Engine, Kind, Report, ScanError, Source};
+use crate::{Engine, Kind, Limits, Report, ScanError, Source};
 
 /// What a chart renders to, ready to scan: its rendered sources and the
 /// located errors of templates that failed (the rest is rendered anyway).
@@ -27,7 +27,20 @@ pub struct ChartSources {
 /// render that stops before any template runs (values, schema, a template
 /// that does not parse) is one located error.
 pub fn chart_sources(chart: &Chart, options: &HelmOptions, display_root: &str) -> ChartSources {
+    chart_sources_within(chart, options, display_root, &Limits::default())
+}
+
+/// [`chart_sources`] for a scan within `limits`: a template renders at most
+/// `max-file-size` bytes (the largest source the scan reads); past it, its
+/// render stops with a located error and the rest of the chart is rendered.
+pub fn chart_sources_within(
+    chart: &Chart,
+    options: &HelmOptions,
+    display_root: &str,
+    limits: &Limits,
+) -> ChartSources {
     let settings = RenderSettings {
+        max_output: Some(limits.file_bytes()),
         display_root: display_root.to_string(),
         // Scanned, not deployed: generated keys need not be RSA (see
         // `EngineMode::scan_keys`); `template` keeps Helm's keys.
@@ -136,7 +149,12 @@ impl Engine {
         options: &HelmOptions,
         display_root: &str,
     ) -> (Report, Vec<Source>) {
-        let rendered = chart_sources(chart, options, display_root);
+        let rendered = chart_sources_within(
+            chart,
+            options,
+            display_root,
+            &self.config().settings().limits,
+        );
         let mut report = self.scan_sources(&rendered.sources, Some(Kind::Kubernetes));
         report.errors.extend(rendered.errors);
         report.sort();

@@ -974,3 +974,49 @@ fn edits_that_undo_each_other_stop_at_the_round_cap() {
     assert!(e.message.contains("invalid indentation"), "{e:?}");
     assert_eq!(at.0, 8);
 }
+
+/// A three-line template that prints gigabytes (`range until`) is rendered for
+/// a scan only up to the largest source the scan reads (`max-file-size`): its
+/// render stops there with a located error, and the rest of the chart is still
+/// scanned. (It rendered 174 MB, in 36 s and 6.3 GB, before being refused.)
+#[test]
+fn a_chart_template_renders_no_more_than_a_scan_reads() {
+    use stockade::helm::{load_chart, ChartInput, HelmOptions};
+    let mut files = std::collections::BTreeMap::new();
+    files.insert(
+        "Chart.yaml".to_string(),
+        b"apiVersion: v2\nname: c\nversion: 0.1.0\n".to_vec(),
+    );
+    files.insert(
+        "templates/big.yaml".to_string(),
+        b"apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata:\n{{- range until 5000000 }}\n  k{{ . }}: \"v\"\n{{- end }}\n".to_vec(),
+    );
+    files.insert(
+        "templates/pod.yaml".to_string(),
+        b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: c\n    image: nginx\n    securityContext:\n      privileged: true\n".to_vec(),
+    );
+    let chart = load_chart(ChartInput::Files(files), "c").unwrap();
+    let limits = stockade::Limits {
+        max_file_bytes: 100_000,
+        ..stockade::Limits::default()
+    };
+    let engine = stockade::Engine::new(Config::default().with_limits(limits));
+    let report = engine.scan_chart(&chart, &HelmOptions::default(), "c");
+    let errors: Vec<_> = report
+        .errors
+        .iter()
+        .map(|e| (e.path.clone(), e.message.clone()))
+        .collect();
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "c/templates/big.yaml");
+    assert!(
+        errors[0]
+            .1
+            .contains("output exceeds the limit of 100000 bytes"),
+        "{errors:?}"
+    );
+    assert!(
+        report.findings.iter().any(|f| f.rule == "PSS001"),
+        "the rest is scanned"
+    );
+}
