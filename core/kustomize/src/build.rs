@@ -42,6 +42,12 @@ pub struct Options {
     /// also bounds its stack use (64 levels fit a 2 MiB thread stack in a
     /// debug build).
     pub max_depth: usize,
+    /// Most resources one kustomization may hold once built (20,000 by
+    /// default; more is a `Limit` error at that kustomization). Two overlays of
+    /// one base in each of twenty nested folders make a million objects from a
+    /// few kilobytes of input, as kubectl builds them too; the limit stops that
+    /// at a size no real build reaches.
+    pub max_resources: usize,
     /// The Helm renderer for `helmCharts` (`kubectl kustomize
     /// --enable-helm`); `None`: `helmCharts` is an error, as without the flag.
     pub helm: Option<crate::helm::HelmHook>,
@@ -53,6 +59,7 @@ impl Default for Options {
             reorder: Reorder::Legacy,
             root_only: true,
             max_depth: 64,
+            max_resources: 20_000,
             helm: None,
         }
     }
@@ -1263,6 +1270,16 @@ impl Builder<'_> {
                 self.vars
                     .push((name, matched.first().copied(), field, at(Some(v))));
             }
+        }
+        if ra.len() > self.opts.max_resources {
+            return Err(KustomizeError::Limit {
+                path: kpath,
+                message: format!(
+                    "the build holds {} resources here, more than {}",
+                    ra.len(),
+                    self.opts.max_resources
+                ),
+            });
         }
         Ok((ra, k))
     }

@@ -46,6 +46,43 @@ fn a_ten_thousand_level_chain_stops_at_the_nesting_limit() {
     assert!(e.path() == "k64", "{}", e.path());
 }
 
+/// Two overlays of one base at each of many levels double the objects at
+/// each level (kubectl builds all 2^n): the build stops at the first
+/// kustomization holding more than `max_resources`, a located limit error.
+#[test]
+fn doubling_overlays_stop_at_the_resource_limit() {
+    let mut f = files(&[
+        ("l0/kustomization.yaml", "resources:\n- cm.yaml\n"),
+        ("l0/cm.yaml", CM),
+    ]);
+    for n in 1..=30 {
+        for side in ["a", "b"] {
+            f.insert(
+                format!("l{n}/{side}/kustomization.yaml"),
+                format!("namePrefix: {side}-\nresources:\n- ../../l{}\n", n - 1).into_bytes(),
+            );
+        }
+        f.insert(
+            format!("l{n}/kustomization.yaml"),
+            b"resources:\n- a\n- b\n".to_vec(),
+        );
+    }
+    let opts = Options {
+        max_resources: 1_000,
+        ..Options::default()
+    };
+    // Within the limit it builds: 2^9 = 512 objects.
+    assert!(build(&f, "l9", &opts).is_ok());
+    let e = build(&f, "l30", &opts).unwrap_err();
+    assert!(matches!(e, KustomizeError::Limit { .. }), "{e}");
+    assert!(
+        e.to_string()
+            .contains("1024 resources here, more than 1000"),
+        "{e}"
+    );
+    assert_eq!(e.path(), "l10/kustomization.yaml");
+}
+
 #[test]
 fn a_patch_that_matches_nothing_is_kustomizes_error() {
     let f = files(&[
