@@ -75,7 +75,7 @@ test('a Rego syntax error throws a positioned PolicyError', () => {
 test('a conftest module syntax error throws a PolicyError; a constraint without template too', () => {
   assert.throws(
     () => new stockade.Engine(null, { policies: [source('bad.rego', DATA, 'bad.rego')] }),
-    (e) => e instanceof errors.PolicyError && e.path === 'bad.rego' && e.line === 3 && e.column === 22,
+    (e) => e instanceof errors.PolicyError && e.path === 'bad.rego' && e.line === 4 && e.column === 7,
   );
   assert.throws(
     () => new stockade.Engine(null, { policies: [CONSTRAINT] }),

@@ -58,7 +58,7 @@ def test_conftest_module_syntax_error_is_a_positioned_policy_error():
         stockade.Engine(policies=[("bad.rego", (DATA / "bad.rego").read_text())])
     assert info.value.path == "bad.rego"
     # regorus points at the block the missing `}` belongs to.
-    assert (info.value.line, info.value.column) == (3, 22)
+    assert (info.value.line, info.value.column) == (4, 7)
 
 
 def test_constraint_without_template_is_a_policy_error():

@@ -69,6 +69,15 @@ fn path_at(src: &str, toks: &[Token], mut i: usize) -> (Vec<String>, usize) {
 #[allow(clippy::too_many_lines)] // one pass, easier to follow whole
 pub fn check_module(src: &str, is_lib: bool, v1: bool) -> Vec<CheckError> {
     let mut errors = Vec::new();
+    if !v1 {
+        if let Some((offset, kw)) = super::guard::unimported_future_keyword(src) {
+            errors.push(CheckError {
+                offset,
+                message: super::guard::future_keyword_message(kw),
+            });
+            return errors;
+        }
+    }
     let Ok(all) = tokenize(src) else {
         return errors; // the compiler reports it
     };

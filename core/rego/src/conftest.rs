@@ -145,6 +145,12 @@ impl ConftestPolicies {
         engine.set_rego_v0(false);
         let (v1_text, _) = super::shims::rewrite(text, true);
         if let Err(e1) = engine.add_policy(path.to_string(), v1_text) {
+            // Written in v1 (its keywords used without a v0 import): the v1
+            // error is the one to report, and regorus' v0 parser would print a
+            // warning for each keyword on standard error.
+            if super::guard::unimported_future_keyword(text).is_some() {
+                return Err(module_error(path, text, &e1));
+            }
             engine.set_rego_v0(true);
             let (v0_text, _) = super::shims::rewrite(text, false);
             if let Err(e0) = engine.add_policy(path.to_string(), v0_text) {

@@ -416,6 +416,64 @@ fn is_known_function(name: &str, extensions: &[&str]) -> bool {
     known
 }
 
+/// The first Rego v1 keyword (`if`, `contains` not called as the v0 builtin,
+/// `every`, `in`) a module uses without importing it (`import
+/// future.keywords[.kw]` or `import rego.v1`), with its byte offset. In a Rego
+/// v0 module OPA's parser rejects these; regorus' parser prints a warning on
+/// standard error (which no library caller can catch) and goes on reading the
+/// word as a name. Stockade reports it first, located, so regorus never sees it.
+pub fn unimported_future_keyword(src: &str) -> Option<(usize, &'static str)> {
+    let toks = significant(&tokenize(src).ok()?);
+    let mut imported: Vec<&str> = Vec::new();
+    let mut all = false;
+    for (i, t) in toks.iter().enumerate() {
+        if !is(src, Some(t), "import") {
+            continue;
+        }
+        let (path, _) = dotted(src, &toks, i + 1);
+        match path
+            .iter()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .as_slice()
+        {
+            ["rego", "v1"] | ["future", "keywords"] => all = true,
+            ["future", "keywords", kw] => imported.extend(
+                ["if", "contains", "every", "in"]
+                    .into_iter()
+                    .filter(|k| k == kw),
+            ),
+            _ => {}
+        }
+    }
+    if all {
+        return None;
+    }
+    toks.iter().enumerate().find_map(|(i, t)| {
+        if t.kind != Tok::Ident {
+            return None;
+        }
+        let kw = ["if", "contains", "every", "in"]
+            .into_iter()
+            .find(|k| t.is(src, k))?;
+        // A field (`x.in`) or a call of the v0 builtin (`contains(s, "a")`) is
+        // no keyword.
+        let after_dot = i
+            .checked_sub(1)
+            .and_then(|j| toks.get(j))
+            .is_some_and(|p| p.is(src, "."));
+        let called = is(src, toks.get(i + 1), "(");
+        (!imported.contains(&kw) && !after_dot && !called).then_some((t.start, kw))
+    })
+}
+
+/// The message for [`unimported_future_keyword`].
+pub fn future_keyword_message(kw: &str) -> String {
+    format!(
+        "rego_parse_error: `{kw}` is a keyword only with `import future.keywords.{kw}` or `import rego.v1` in a Rego v0 module"
+    )
+}
+
 /// Check modules compiled together. `extensions` are functions registered on
 /// the engine (see [`super::builtins::EXTENSIONS`]).
 pub fn check_modules(texts: &[&str], extensions: &[&str]) -> Vec<GuardError> {
@@ -584,6 +642,37 @@ mod tests {
             "package lib.util\ng(x) { data.main.r }\n",
         ]);
         assert_eq!(m.len(), 1, "{m:?}");
+    }
+
+    #[test]
+    fn future_keywords_without_their_import_are_found() {
+        fn found(t: &str) -> Option<(&str, &'static str)> {
+            unimported_future_keyword(t).map(|(o, k)| (&t[o..o + k.len()], k))
+        }
+        assert_eq!(found("package p\nr := 1 if { true }\n"), Some(("if", "if")));
+        assert_eq!(
+            found("package p\ndeny contains m if { m := 1 }\n"),
+            Some(("contains", "contains"))
+        );
+        assert_eq!(
+            found("package p\nr { some x in input.a }\n"),
+            Some(("in", "in"))
+        );
+        for ok in [
+            "package p\nimport rego.v1\nr := 1 if { true }\n",
+            "package p\nimport future.keywords\nr := 1 if { true }\n",
+            "package p\nimport future.keywords.if\nr := 1 if { true }\n",
+            "package p\nr { contains(input.a, \"x\") }\n",
+            "package p\nr { input.in == 1 }\n",
+            "package p\n# if contains every in\nr { x := \"if in\" }\n",
+        ] {
+            assert_eq!(found(ok), None, "{ok}");
+        }
+        // Imported one by one: each counts for itself only.
+        assert_eq!(
+            found("package p\nimport future.keywords.if\ndeny contains m if { m := 1 }\n"),
+            Some(("contains", "contains"))
+        );
     }
 
     #[test]
