@@ -286,3 +286,23 @@ fn a_library_chart_is_not_installable() {
     let (_, e) = stockade_helm::template(&c, &HelmOptions::default()).unwrap_err();
     assert_eq!(e.message, "library charts are not installable");
 }
+
+/// What one template execution builds and keeps is bounded by its steps, not
+/// only each value by the output limit: a dict of thousands of `repeat`
+/// results (48 GB as written) and `until` of 49 million numbers each stop at
+/// the step budget, located at the call.
+#[test]
+fn values_a_template_builds_are_charged_to_its_steps() {
+    for (body, at) in [
+        (
+            "{{- $d := dict }}{{- range until 3000 }}{{ $_ := set $d (toString .) (repeat 1600000 \"xxxxxxxxxx\") }}{{ end }}",
+            "repeat 1600000",
+        ),
+        ("n: {{ len (until 49000000) }}", "until 49000000"),
+    ] {
+        let r = render(&[("x.yaml", body)]);
+        let e = one_error(&r);
+        assert!(e.message.contains("exceeded the step budget"), "{e:?}");
+        assert!(e.message.contains(at), "{e:?}");
+    }
+}

@@ -36,6 +36,22 @@ pub mod text;
 pub mod url;
 
 pub use cert::scan_key_funcs;
+
+/// Bytes a function may build for one step of the execution's step budget
+/// (50,000,000 steps by default: at most about 200 MB built by one execution,
+/// however it is kept, a dict of thousands of `repeat` results included).
+pub const BYTES_PER_STEP: usize = 4;
+
+/// Steps a function is charged for each list element or map entry it builds
+/// (an element is a value of 32 bytes or more: 8 steps at [`BYTES_PER_STEP`]).
+pub const STEPS_PER_ELEMENT: u64 = 8;
+
+/// The steps of building `n` elements.
+pub(crate) fn element_steps(n: usize) -> u64 {
+    u64::try_from(n)
+        .unwrap_or(u64::MAX)
+        .saturating_mul(STEPS_PER_ELEMENT)
+}
 pub use funcs::{
     funcs, helm_base_funcs, hermetic_funcs, TimeValue, VersionValue, HELM_REMOVED, NON_HERMETIC,
 };

@@ -20,7 +20,7 @@ fn rand_bytes(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> R {
     if n > ctx.limits().max_output {
         return Err(fail(format!("randBytes {n}: exceeds the output limit")));
     }
-    ctx.charge(u64::try_from(n / 1024).unwrap_or(u64::MAX))?;
+    ctx.charge(u64::try_from(n / crate::BYTES_PER_STEP).unwrap_or(u64::MAX))?;
     let mut buf = vec![0_u8; n];
     crypto::random_bytes(&mut buf).map_err(fail)?;
     string(crypto::b64enc(&buf))

@@ -25,8 +25,9 @@ pub(crate) fn entries(v: &Value) -> BTreeMap<String, Value> {
     }
 }
 
+/// Charges the steps of building `n` entries ([`crate::STEPS_PER_ELEMENT`]).
 fn charge(ctx: &mut CallCtx<'_, '_>, n: usize) -> Result<(), FuncError> {
-    ctx.charge(u64::try_from(n).unwrap_or(u64::MAX))
+    ctx.charge(crate::element_steps(n))
 }
 
 /// `mergo.Merge` (`overwrite`: `mergo.MergeWithOverwrite`) of `src` into `dst`,
@@ -94,7 +95,7 @@ fn merge(ctx: &mut CallCtx<'_, '_>, a: &[Value], overwrite: bool) -> R {
     };
     for src in a.iter().skip(1) {
         if let Value::Map(src) = src {
-            ctx.charge(u64::try_from(src.entries.len()).unwrap_or(u64::MAX))?;
+            ctx.charge(crate::element_steps(src.entries.len()))?;
             mergo(&dst, src, overwrite, 0)?;
         }
     }

@@ -31,9 +31,9 @@ fn in_list(haystack: &[Value], needle: &Value) -> bool {
     haystack.iter().any(|h| h == needle)
 }
 
-/// Charges one step per element built.
+/// Charges the steps of building `n` elements ([`crate::STEPS_PER_ELEMENT`]).
 fn charge(ctx: &mut CallCtx<'_, '_>, n: usize) -> Result<(), FuncError> {
-    ctx.charge(u64::try_from(n).unwrap_or(u64::MAX))
+    ctx.charge(crate::element_steps(n))
 }
 
 fn push(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> R {

@@ -60,7 +60,7 @@ fn decimal(a: &[Value], first: f64, rest_from: usize, op: Op) -> R {
         .map_err(|e| fail(e.to_string()))
 }
 
-/// Sprig's `untilStep`, charging one step per element before building.
+/// Sprig's `untilStep`, charging for its elements before building them.
 pub(crate) fn until_step(
     ctx: &mut CallCtx<'_, '_>,
     start: i64,
@@ -80,7 +80,9 @@ pub(crate) fn until_step(
         (i128::from(stop) - i128::from(start) + i128::from(step) - 1).unsigned_abs()
             / u128::from(step.unsigned_abs())
     };
-    ctx.charge(u64::try_from(count).unwrap_or(u64::MAX))?;
+    ctx.charge(crate::element_steps(
+        usize::try_from(count).unwrap_or(usize::MAX),
+    ))?;
     let mut v = Vec::with_capacity(usize::try_from(count).unwrap_or(0));
     let mut i = start;
     if stop < start {

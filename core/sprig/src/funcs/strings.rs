@@ -18,7 +18,10 @@ fn ok(s: impl Into<Arc<str>>) -> R {
     Ok(Value::String(s.into()))
 }
 
-/// Charges the step budget for building `bytes` bytes of output (one step per KiB).
+/// Charges the step budget for building `bytes` bytes (one step per 4 bytes,
+/// [`crate::BYTES_PER_STEP`]): what one execution may build and keep (a dict
+/// of thousands of `repeat` results) is then bounded by its steps, not only
+/// each result by the output limit.
 fn charge_bytes(ctx: &mut CallCtx<'_, '_>, bytes: usize) -> Result<(), FuncError> {
     let max = ctx.limits().max_output;
     if bytes > max {
@@ -26,7 +29,7 @@ fn charge_bytes(ctx: &mut CallCtx<'_, '_>, bytes: usize) -> Result<(), FuncError
             "result of {bytes} bytes exceeds the output limit of {max} bytes"
         )));
     }
-    ctx.charge(u64::try_from(bytes / 1024).unwrap_or(u64::MAX))
+    ctx.charge(u64::try_from(bytes / crate::BYTES_PER_STEP).unwrap_or(u64::MAX))
 }
 
 /// Go's `strings.Repeat` with its panics, bounded by the output budget.
