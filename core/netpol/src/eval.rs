@@ -69,7 +69,11 @@ impl BitSet {
 /// The policies and rule selections of a cluster, computed once.
 pub struct Analysis<'c> {
     pub cluster: &'c Cluster,
+    /// The labels of each namespace that has workloads, and per workload the
+    /// index of its namespace's labels there (one copy per namespace, not per
+    /// workload).
     ns_labels: Vec<Labels>,
+    ns_of: Vec<usize>,
     /// Per workload: the policies selecting it for ingress / egress.
     pub ingress_policies: Vec<Vec<usize>>,
     pub egress_policies: Vec<Vec<usize>>,
@@ -101,20 +105,18 @@ impl<'c> Analysis<'c> {
         for (i, w) in cluster.workloads.iter().enumerate() {
             by_ns.entry(w.namespace.as_str()).or_default().push(i);
         }
-        let ns_label_map: std::collections::BTreeMap<&str, Labels> = by_ns
+        let ns_labels: Vec<Labels> = by_ns
             .keys()
-            .map(|ns| (*ns, cluster.namespace_labels(ns)))
+            .map(|ns| cluster.namespace_labels(ns))
             .collect();
-        let ns_labels: Vec<Labels> = cluster
-            .workloads
-            .iter()
-            .map(|w| {
-                ns_label_map
-                    .get(w.namespace.as_str())
-                    .cloned()
-                    .unwrap_or_default()
-            })
-            .collect();
+        let mut ns_of = vec![0; n];
+        for (k, members) in by_ns.values().enumerate() {
+            for &wi in members {
+                if let Some(slot) = ns_of.get_mut(wi) {
+                    *slot = k;
+                }
+            }
+        }
         let mut ingress_policies = vec![Vec::new(); n];
         let mut egress_policies = vec![Vec::new(); n];
         let mut policy_selects = vec![Vec::new(); cluster.policies.len()];
@@ -147,6 +149,7 @@ impl<'c> Analysis<'c> {
         let mut a = Analysis {
             cluster,
             ns_labels,
+            ns_of,
             ingress_policies,
             egress_policies,
             rule_targets: Vec::new(),
@@ -158,10 +161,8 @@ impl<'c> Analysis<'c> {
         };
         // Namespace selectors repeat across policies (every namespace's DNS rule
         // selects kube-system): match each distinct selector against the namespaces once.
-        let namespaces: Vec<(&Labels, &Vec<usize>)> = by_ns
-            .iter()
-            .filter_map(|(ns, v)| Some((ns_label_map.get(ns)?, v)))
-            .collect();
+        let namespaces: Vec<(&Labels, &Vec<usize>)> =
+            a.ns_labels.iter().zip(by_ns.values()).collect();
         let ns_cache: std::cell::RefCell<
             std::collections::HashMap<String, std::rc::Rc<Vec<usize>>>,
         > = std::cell::RefCell::default();
@@ -259,7 +260,8 @@ impl<'c> Analysis<'c> {
 
     /// Whether peer `peer` of a rule of `p` selects workload `wi`.
     pub fn peer_selects_workload(&self, p: &Policy, peer: &PeerKind, wi: usize) -> bool {
-        let (Some(w), Some(ns_labels)) = (self.workload(wi), self.ns_labels.get(wi)) else {
+        let ns_labels = self.ns_of.get(wi).and_then(|&k| self.ns_labels.get(k));
+        let (Some(w), Some(ns_labels)) = (self.workload(wi), ns_labels) else {
             return false;
         };
         match peer {
