@@ -394,6 +394,22 @@ impl<'c> Analysis<'c> {
         out
     }
 
+    /// Whether workload `d` may receive anything from workload `s`: `d` is not
+    /// isolated for ingress, or a rule of a policy isolating it selects `s`.
+    /// When not, [`Analysis::side`] towards `d` from `s` is empty.
+    fn ingress_admits(&self, d: usize, s: usize) -> bool {
+        let Some(policies) = self.ingress_policies.get(d).filter(|p| !p.is_empty()) else {
+            return true;
+        };
+        let dir = dir_index(Direction::Ingress);
+        policies.iter().any(|&pi| {
+            self.rule_targets
+                .get(pi)
+                .and_then(|t| t.get(dir))
+                .is_some_and(|rules| rules.iter().any(|b| b.contains(s)))
+        })
+    }
+
     /// The connections allowed from `src` to `dst`: egress allowed at the source
     /// and ingress allowed at the destination. Between two address ranges the
     /// policies say nothing: empty.
@@ -564,6 +580,10 @@ impl<'c> Analysis<'c> {
         for s in 0..n {
             let candidates = self.egress_candidates(s);
             for d in candidates.iter().filter(|&d| d != s && d < n) {
+                // Most pairs fail here, without building connection sets.
+                if !self.ingress_admits(d, s) {
+                    continue;
+                }
                 let c = self.allowed(Endpoint::Workload(s), Endpoint::Workload(d));
                 if !c.is_empty() {
                     out.push((Endpoint::Workload(s), Endpoint::Workload(d), c));
