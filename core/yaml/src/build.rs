@@ -7,7 +7,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::comments;
 use super::fixes::{self, Fixes};
-use super::node::{Node, Style, Value};
+use super::node::{Node, NodeTag, Style, Value};
 use super::offsets::CharOffsets;
 use super::resolve::{resolve_plain, resolve_tagged, CORE_HANDLE};
 use super::{Document, Limits, Stream};
@@ -606,7 +606,7 @@ struct Frame {
     start: usize,
     end: usize,
     anchor: usize,
-    tag: Option<String>,
+    tag: Option<NodeTag>,
     style: Style,
     nodes_at_start: usize,
 }
@@ -628,8 +628,8 @@ struct DocBuilder {
     pushing_alias: bool,
 }
 
-fn tag_string(tag: &Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+fn tag_string(tag: &Tag) -> NodeTag {
+    NodeTag::new(format!("{}{}", tag.handle, tag.suffix))
 }
 
 /// End of the quoted scalar starting at `start` (its closing quote included), at
