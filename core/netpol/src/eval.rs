@@ -730,7 +730,7 @@ mod tests {
     #[test]
     fn bit_sets_hold_their_members_in_every_form() {
         let n = 300;
-        let mut sets = vec![BitSet::new(n), BitSet::new(n), BitSet::full(n)];
+        let mut sets = [BitSet::new(n), BitSet::new(n), BitSet::full(n)];
         let mut plain: Vec<BTreeSet<usize>> =
             vec![BTreeSet::new(), BTreeSet::new(), (0..n).collect()];
         let mut x: usize = 7;

@@ -217,8 +217,11 @@ pub struct Engine {
     /// text they were parsed from (shared with the source, not copied):
     /// scanning one of them again reuses its stream instead of parsing it a
     /// second time.
-    parsed: Arc<HashMap<String, (Arc<String>, Arc<yaml::Stream>)>>,
+    parsed: Arc<HashMap<String, ParsedText>>,
 }
+
+/// A text [`Engine::for_scan`] parsed (shared with its source) and its stream.
+type ParsedText = (Arc<String>, Arc<yaml::Stream>);
 
 impl Default for Engine {
     fn default() -> Self {

@@ -63,6 +63,8 @@ impl Spare {
     /// `buffer`'s items in a vector of exactly their number; the emptied
     /// buffer is kept for the next collection.
     fn exact<T>(pool: &mut Vec<Vec<T>>, mut buffer: Vec<T>) -> Vec<T> {
+        // Not `mem::take`: that would hand over the spare capacity too.
+        #[allow(clippy::drain_collect)]
         let exact: Vec<T> = buffer.drain(..).collect();
         pool.push(buffer);
         exact
