@@ -722,8 +722,62 @@ impl<'c> Analysis<'c> {
 
 #[cfg(test)]
 mod tests {
-    use super::BitSet;
+    use super::{Analysis, BitSet, Endpoint};
+    use crate::model::Cluster;
     use std::collections::BTreeSet;
+
+    /// The connections between workloads are those `allowed` gives for every
+    /// pair: passing over the pairs a destination cannot admit loses none.
+    #[test]
+    fn workload_connections_are_every_allowed_pair() {
+        let mut docs = Vec::new();
+        for i in 0..12 {
+            docs.push(format!(
+                "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\n  namespace: ns{}\n\
+                 spec:\n  template:\n    metadata:\n      labels:\n        app: a{i}\n        tier: t{}\n\
+                 \x20   spec:\n      containers:\n      - name: c\n        ports:\n        - name: web\n          containerPort: 80{i}\n",
+                i % 3,
+                i % 2
+            ));
+        }
+        // Ingress from one app, from a tier in every namespace, from anyone on a
+        // named port; an egress limit; a namespace left open.
+        let policies = [
+            "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p0, namespace: ns0}\nspec:\n  podSelector: {matchLabels: {app: a0}}\n  ingress:\n  - from:\n    - podSelector: {matchLabels: {app: a3}}\n",
+            "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p1, namespace: ns1}\nspec:\n  podSelector: {matchLabels: {tier: t1}}\n  ingress:\n  - from:\n    - namespaceSelector: {}\n      podSelector: {matchLabels: {tier: t0}}\n",
+            "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p2, namespace: ns0}\nspec:\n  podSelector: {matchLabels: {tier: t0}}\n  ingress:\n  - ports:\n    - port: web\n",
+            "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p3, namespace: ns1}\nspec:\n  podSelector: {}\n  policyTypes: [Egress]\n  egress:\n  - to:\n    - namespaceSelector: {}\n",
+            "kind: NetworkPolicy\napiVersion: networking.k8s.io/v1\nmetadata: {name: p4, namespace: ns1}\nspec:\n  podSelector: {matchLabels: {app: a4}}\n",
+        ];
+        docs.extend(policies.iter().map(|p| (*p).to_string()));
+        let text = docs.join("---\n");
+        let cluster = Cluster::from_texts([("all.yaml", text.as_str())]);
+        assert_eq!(cluster.workloads.len(), 12);
+        assert_eq!(cluster.policies.len(), 5);
+        assert!(cluster.problems.is_empty(), "{:?}", cluster.problems);
+        let a = Analysis::new(&cluster);
+        let listed: Vec<_> = a
+            .connections()
+            .into_iter()
+            .filter(|(s, d, _)| matches!((s, d), (Endpoint::Workload(_), Endpoint::Workload(_))))
+            .collect();
+        let mut every = Vec::new();
+        for s in 0..12 {
+            for d in (0..12).filter(|&d| d != s) {
+                let c = a.allowed(Endpoint::Workload(s), Endpoint::Workload(d));
+                if !c.is_empty() {
+                    every.push((Endpoint::Workload(s), Endpoint::Workload(d), c));
+                }
+            }
+        }
+        assert_eq!(listed, every);
+        // Some pairs are allowed and some are not: the case tells them apart.
+        assert!(
+            !every.is_empty() && every.len() < 12 * 11,
+            "{}",
+            every.len()
+        );
+    }
 
     /// Whatever form a set takes as it grows (members, bits, everything), it
     /// holds the members a plain set holds, in order.
