@@ -136,11 +136,14 @@ pub fn scan_all(
     for r in reports.into_iter().flatten() {
         report.merge(r);
     }
+    // The prepared engine keeps every parsed stream and shares the texts: let
+    // them go, so that the texts move out below instead of being copied.
+    drop(engine);
     let sources = loaded
         .into_iter()
         .flat_map(|l| match l {
             Loaded::Source(source, _, _) => {
-                vec![(source.path().to_string(), source.text().to_string())]
+                vec![(source.path().to_string(), source.into_text())]
             }
             // Rendered manifests, and the templates and values files they came from.
             Loaded::Chart(sources, _) => {
@@ -153,8 +156,8 @@ pub fn scan_all(
                 }
                 texts.extend(
                     sources
-                        .iter()
-                        .map(|s| (s.path().to_string(), s.text().to_string())),
+                        .into_iter()
+                        .map(|s| (s.path().to_string(), s.into_text())),
                 );
                 texts
             }

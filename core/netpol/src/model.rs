@@ -265,8 +265,9 @@ pub struct Cluster {
     pub policies: Vec<Policy>,
     /// What could not be read, by source index.
     pub problems: Vec<(usize, Problem)>,
-    /// `(namespace, name, kind)` of the workloads, to join the pods of one owner.
-    seen: std::collections::HashSet<(String, String, String)>,
+    /// `(namespace, name, kind)` of the workloads, with their index in
+    /// `workloads`, to join the pods of one owner.
+    seen: std::collections::HashMap<(String, String, String), usize>,
     /// The same workload defined again in another source (a copy of a sample in
     /// another folder): its index in `workloads` and where the copy is, so that
     /// findings about the workload are reported in every file that defines it.
@@ -505,16 +506,14 @@ impl Cluster {
     /// Add a workload; pods of an owner already seen join it (netpol-analyzer
     /// represents an owner by one of its pods).
     fn add_workload(&mut self, w: Workload) {
-        if self
+        let next = self.workloads.len();
+        let i = *self
             .seen
-            .insert((w.namespace.clone(), w.name.clone(), w.kind.clone()))
-        {
+            .entry((w.namespace.clone(), w.name.clone(), w.kind.clone()))
+            .or_insert(next);
+        if i == next {
             self.workloads.push(w);
-        } else if let Some(i) = self
-            .workloads
-            .iter()
-            .position(|o| o.namespace == w.namespace && o.name == w.name && o.kind == w.kind)
-        {
+        } else {
             let elsewhere = self
                 .workloads
                 .get(i)
@@ -676,8 +675,9 @@ fn read_policy(
             let Some((key, list)) = spec.and_then(|s| s.get_entry(dir.key())) else {
                 return (Vec::new(), None);
             };
-            let mut out = Vec::new();
-            for (i, item) in list.as_seq().unwrap_or_default().iter().enumerate() {
+            let items = list.as_seq().unwrap_or_default();
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
                 let ptr = format!("{spec_ptr}/{}/{i}", dir.key());
                 out.push(read_rule(item, i, dir, &loc.at(item.span, ptr), problem));
             }
@@ -732,8 +732,9 @@ fn read_rule(
     loc: &Loc,
     problem: &mut dyn FnMut(Span, String),
 ) -> Rule {
-    let mut peers = Vec::new();
-    if let Some(list) = node.get(dir.peers_key()).and_then(Node::as_seq) {
+    let peer_list = node.get(dir.peers_key()).and_then(Node::as_seq);
+    let mut peers = Vec::with_capacity(peer_list.map_or(0, <[Node]>::len));
+    if let Some(list) = peer_list {
         for (i, p) in list.iter().enumerate() {
             let ptr = format!("{}/{}/{i}", loc.pointer, dir.peers_key());
             let peer = read_peer(p, &loc.at(p.span, ptr));
@@ -743,8 +744,9 @@ fn read_rule(
             peers.push(peer);
         }
     }
-    let mut ports = Vec::new();
-    if let Some(list) = node.get("ports").and_then(Node::as_seq) {
+    let port_list = node.get("ports").and_then(Node::as_seq);
+    let mut ports = Vec::with_capacity(port_list.map_or(0, <[Node]>::len));
+    if let Some(list) = port_list {
         for (i, p) in list.iter().enumerate() {
             let ptr = format!("{}/ports/{i}", loc.pointer);
             let port = read_port(p, &loc.at(p.span, ptr));

@@ -380,7 +380,9 @@ fn memchr_newlines(bytes: &[u8]) -> impl Iterator<Item = usize> + '_ {
 #[derive(Debug, Clone)]
 pub struct Source {
     path: String,
-    text: String,
+    /// Shared, so that a scan's pre-pass can remember which text it parsed
+    /// without a copy ([`Source::shared_text`]).
+    text: Arc<String>,
     index: LineIndex,
     rendering: Option<Arc<Rendering>>,
 }
@@ -391,7 +393,7 @@ impl Source {
         let index = LineIndex::new(&text);
         Self {
             path: path.into(),
-            text,
+            text: Arc::new(text),
             index,
             rendering: None,
         }
@@ -423,6 +425,23 @@ impl Source {
 
     pub fn text(&self) -> &str {
         &self.text
+    }
+
+    /// The text, shared with this source (and its clones) rather than copied:
+    /// [`Source::has_text`] tells whether a source still has this very text.
+    pub fn shared_text(&self) -> Arc<String> {
+        Arc::clone(&self.text)
+    }
+
+    /// Whether the source's text is `text` (the same shared text, else an
+    /// equal one).
+    pub fn has_text(&self, text: &Arc<String>) -> bool {
+        Arc::ptr_eq(&self.text, text) || *self.text == **text
+    }
+
+    /// The text, moved out when no clone of this source shares it.
+    pub fn into_text(self) -> String {
+        Arc::try_unwrap(self.text).unwrap_or_else(|shared| (*shared).clone())
     }
 
     pub fn line_index(&self) -> &LineIndex {

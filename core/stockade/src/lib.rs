@@ -214,10 +214,14 @@ pub struct Engine {
     /// subset ([`unsupported_notices`]).
     notices: Vec<String>,
     /// The Kubernetes sources [`Engine::for_scan`] parsed, by path, with the
-    /// text they were parsed from: scanning one of them again reuses its
-    /// stream instead of parsing it a second time.
-    parsed: Arc<HashMap<String, (String, Arc<yaml::Stream>)>>,
+    /// text they were parsed from (shared with the source, not copied):
+    /// scanning one of them again reuses its stream instead of parsing it a
+    /// second time.
+    parsed: Arc<HashMap<String, ParsedText>>,
 }
+
+/// A text [`Engine::for_scan`] parsed (shared with its source) and its stream.
+type ParsedText = (Arc<String>, Arc<yaml::Stream>);
 
 impl Default for Engine {
     fn default() -> Self {
@@ -332,7 +336,7 @@ impl Engine {
         for (source, stream) in kube.iter().zip(streams) {
             parsed
                 .entry(source.path().to_string())
-                .or_insert_with(|| (source.text().to_string(), stream));
+                .or_insert_with(|| (source.shared_text(), stream));
         }
         engine.parsed = Arc::new(parsed);
         engine
@@ -343,7 +347,7 @@ impl Engine {
     fn parsed(&self, source: &Source) -> Option<&yaml::Stream> {
         self.parsed
             .get(source.path())
-            .filter(|(text, _)| text == source.text())
+            .filter(|(text, _)| source.has_text(text))
             .map(|(_, stream)| &**stream)
     }
 

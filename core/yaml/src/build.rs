@@ -7,7 +7,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
 
 use super::comments;
 use super::fixes::{self, Fixes};
-use super::node::{Node, Style, Value};
+use super::node::{Node, NodeTag, Style, Value};
 use super::offsets::CharOffsets;
 use super::resolve::{resolve_plain, resolve_tagged, CORE_HANDLE};
 use super::{Document, Limits, Stream};
@@ -41,6 +41,34 @@ struct Ctx<'a> {
     /// [`Limits::max_alias_nodes`] is per stream, so that documents each just under
     /// it cannot pile up.
     alias_nodes: usize,
+    /// Emptied buffers of finished collections, reused by the next ones (see
+    /// [`Spare`]).
+    spare: Spare,
+}
+
+/// Buffers that collect a collection's children while it is read. A finished
+/// collection moves its children into a vector of exactly their number and
+/// hands the buffer back here: the tree holds no spare capacity (a vector grown
+/// by pushes holds up to twice its length, four entries at least, which for
+/// the many one- and two-key mappings of Kubernetes objects was most of the
+/// tree's memory), and reading allocates each vector once.
+#[derive(Default)]
+struct Spare {
+    seqs: Vec<Vec<Node>>,
+    maps: Vec<Vec<(Node, Node)>>,
+    seen: Vec<HashMap<KeyId, usize>>,
+}
+
+impl Spare {
+    /// `buffer`'s items in a vector of exactly their number; the emptied
+    /// buffer is kept for the next collection.
+    fn exact<T>(pool: &mut Vec<Vec<T>>, mut buffer: Vec<T>) -> Vec<T> {
+        // Not `mem::take`: that would hand over the spare capacity too.
+        #[allow(clippy::drain_collect)]
+        let exact: Vec<T> = buffer.drain(..).collect();
+        pool.push(buffer);
+        exact
+    }
 }
 
 struct DocOut {
@@ -258,6 +286,7 @@ impl<'a> Ctx<'a> {
             docs: Vec::new(),
             opaque: Vec::new(),
             alias_nodes: 0,
+            spare: Spare::default(),
         }
     }
 
@@ -579,7 +608,7 @@ struct Frame {
     start: usize,
     end: usize,
     anchor: usize,
-    tag: Option<String>,
+    tag: Option<NodeTag>,
     style: Style,
     nodes_at_start: usize,
 }
@@ -601,8 +630,8 @@ struct DocBuilder {
     pushing_alias: bool,
 }
 
-fn tag_string(tag: &Tag) -> String {
-    format!("{}{}", tag.handle, tag.suffix)
+fn tag_string(tag: &Tag) -> NodeTag {
+    NodeTag::new(format!("{}{}", tag.handle, tag.suffix))
 }
 
 /// End of the quoted scalar starting at `start` (its closing quote included), at
@@ -898,13 +927,13 @@ impl DocBuilder {
         self.count_node(ctx, span)?;
         let kind = if is_map {
             FrameKind::Map {
-                entries: Vec::new(),
+                entries: ctx.spare.maps.pop().unwrap_or_default(),
                 key: None,
-                seen: HashMap::new(),
+                seen: ctx.spare.seen.pop().unwrap_or_default(),
                 merges: Vec::new(),
             }
         } else {
-            FrameKind::Seq(Vec::new())
+            FrameKind::Seq(ctx.spare.seqs.pop().unwrap_or_default())
         };
         let end = if style == Style::Flow {
             start + 1
@@ -934,10 +963,20 @@ impl DocBuilder {
         };
         let span = Span::from_range(frame.start..end.max(frame.start));
         let value = match frame.kind {
-            FrameKind::Seq(items) => Value::Seq(items),
+            FrameKind::Seq(items) => Value::Seq(Spare::exact(&mut ctx.spare.seqs, items)),
             FrameKind::Map {
-                entries, merges, ..
-            } => Value::Map(apply_merges(entries, merges)),
+                entries,
+                merges,
+                mut seen,
+                ..
+            } => {
+                seen.clear();
+                ctx.spare.seen.push(seen);
+                Value::Map(apply_merges(
+                    Spare::exact(&mut ctx.spare.maps, entries),
+                    merges,
+                ))
+            }
         };
         let node = Node {
             value,
@@ -1119,7 +1158,9 @@ fn apply_merges(entries: Vec<(Node, Node)>, merges: Vec<(usize, Node)>) -> Vec<(
     for (_, source) in merges {
         out.merge(source);
     }
-    out.entries
+    let mut entries = out.entries;
+    entries.shrink_to_fit();
+    entries
 }
 
 /// Mapping entries set in order, a later value of a key replacing the earlier one

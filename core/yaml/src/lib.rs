@@ -168,7 +168,9 @@ pub use json::go_format_float32_g;
 pub fn plain_reads_as_string(text: &str) -> bool {
     resolve::plain_reads_as_string(text)
 }
-pub use node::{escape_pointer_token, unescape_pointer_token, Located, Node, Style, Value};
+pub use node::{
+    escape_pointer_token, unescape_pointer_token, Located, Node, NodeTag, Style, Value,
+};
 
 use stockade_source::finding::{ErrorKind, Problem};
 use stockade_source::source::Span;

@@ -63,6 +63,35 @@ impl Value {
     }
 }
 
+/// An explicit tag of a [`Node`], read as a `str` (it derefs to one). Tags
+/// are rare: the text is kept behind one thin pointer so that the many untagged
+/// nodes stay small (a node is 56 bytes, not 72 as with an `Option<String>`).
+#[derive(Clone, PartialEq, Eq, Hash)]
+// The box is the point: a thin pointer where a `String` takes three words.
+#[allow(clippy::box_collection)]
+pub struct NodeTag(Box<String>);
+
+impl NodeTag {
+    pub fn new(tag: impl Into<String>) -> Self {
+        Self(Box::new(tag.into()))
+    }
+}
+
+impl std::ops::Deref for NodeTag {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for NodeTag {
+    /// As the text (`"!custom"`).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self.0, f)
+    }
+}
+
 /// A YAML node: its value and where it was read from.
 ///
 /// Spans are byte offsets into the text given to [`super::parse_stream`]:
@@ -81,8 +110,8 @@ pub struct Node {
     pub value: Value,
     pub span: Span,
     /// The explicit tag as written, expanded (`!!str` → `tag:yaml.org,2002:str`,
-    /// `!foo` → `!foo`); `None` when untagged.
-    pub tag: Option<String>,
+    /// `!foo` → `!foo`); `None` when untagged (`tag.as_deref()` reads it).
+    pub tag: Option<NodeTag>,
     pub style: Style,
 }
 
