@@ -68,7 +68,7 @@ pub fn render_named(
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::unwrap_used)]
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
     use super::*;
 
     /// `tpl` parses its text as a template named after the set (`gotpl`), as
