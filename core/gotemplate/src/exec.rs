@@ -172,6 +172,10 @@ impl<'e> State<'e> {
         &self.name
     }
 
+    pub(crate) fn set_name(&self) -> &str {
+        self.set.name()
+    }
+
     pub(crate) fn limits(&self) -> &Limits {
         &self.set.limits
     }

@@ -271,6 +271,12 @@ impl CallCtx<'_, '_> {
         self.state.template_name()
     }
 
+    /// The name of the set's main template (Go's `Name()` of the
+    /// `*template.Template` the functions were bound to; Helm's is `gotpl`).
+    pub fn set_name(&self) -> &str {
+        self.state.set_name()
+    }
+
     /// Executes the named template of the same set with `data` into a string
     /// (Helm's `include`). Counts toward the depth limit; the output budget is
     /// shared with the caller. Data paths read inside are reported to the

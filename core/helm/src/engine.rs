@@ -65,3 +65,39 @@ pub fn render_named(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::indexing_slicing)]
+    use super::*;
+
+    /// `tpl` parses its text as a template named after the set (`gotpl`), as
+    /// Helm does: called from inside a `define`, it must not replace that
+    /// define, which the text may `include` again (Bitnami's
+    /// `common.tplvalues.render` calls itself this way).
+    #[test]
+    fn tpl_inside_a_define_keeps_the_define() {
+        let templates = serde_json::json!({
+            "c/templates/_helpers.tpl": {"template":
+                "{{- define \"render\" -}}{{ if typeIs \"string\" .value }}{{ tpl .value .context }}{{ else }}{{ .value }}{{ end }}{{- end -}}"},
+            "c/templates/cm.yaml": {
+                "template": "{{ include \"render\" (dict \"value\" .Values.text \"context\" $) }}",
+                "values": {"Values": {
+                    "text": "a: {{ include \"render\" (dict \"value\" .Values.flag \"context\" $) }}",
+                    "flag": true
+                }}
+            }
+        });
+        let out = render_named(&templates, false).unwrap();
+        assert_eq!(out["c/templates/cm.yaml"], "a: true");
+    }
+
+    #[test]
+    fn tpl_errors_name_the_gotpl_template() {
+        let templates = serde_json::json!({
+            "c/templates/x.yaml": {"template": "{{ tpl \"{{ .a.b.c }}\" (dict) }}"}
+        });
+        let err = render_named(&templates, false).unwrap_err();
+        assert!(err.contains("template: gotpl:1:"), "{err}");
+    }
+}

@@ -546,7 +546,10 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
                     // No action: the text renders to itself.
                     return Ok(GoValue::string(text));
                 }
-                let name = ctx.template_name().to_string();
+                // Helm parses the text as a new template named after the set
+                // it bound `tpl` to (`gotpl`), not after the calling template:
+                // a `define` being executed stays intact for a nested `include`.
+                let name = ctx.set_name().to_string();
                 match ctx.execute_text(&name, &text, &data) {
                     Ok(s) => Ok(GoValue::string(s.replace("<no value>", ""))),
                     Err(stockade_gotemplate::exec::NestedError::Exec(e)) if e.is_limit() => {

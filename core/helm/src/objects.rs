@@ -276,10 +276,9 @@ impl Files {
         ))
     }
 
+    /// Helm's `AsConfig`/`AsSecrets`. Its `files` are never nil (`.Files` and
+    /// every `Glob` result are made maps), so no match gives `{}`, not "".
     fn as_map(&self, base64: bool) -> String {
-        if self.0.is_empty() {
-            return String::new();
-        }
         let mut m = BTreeMap::new();
         for (k, v) in self.0.iter() {
             let base = k.rsplit('/').next().unwrap_or(k);
@@ -482,5 +481,19 @@ mod tests {
             &format!("x/{many}*.txt"),
             &format!("x/{name}/y.txt")
         ));
+    }
+
+    /// A `Glob` that matches nothing still renders `AsConfig`/`AsSecrets` as
+    /// Helm does: the YAML of an empty map.
+    #[test]
+    fn empty_glob_as_config_is_an_empty_map() {
+        let files = Files(Arc::new(BTreeMap::from([(
+            "conf/a.yml".to_string(),
+            Arc::from(b"x: 1\n".as_slice()),
+        )])));
+        let none = files.glob("conf/*.yaml");
+        assert_eq!(none.as_map(false), "{}");
+        assert_eq!(none.as_map(true), "{}");
+        assert_eq!(files.glob("conf/*.yml").as_map(false), "a.yml: |\n  x: 1");
     }
 }

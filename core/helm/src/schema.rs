@@ -83,7 +83,7 @@ fn validate(ctx: &Ctx<'_>, schema: &J, v: &J, at: &str, depth: usize, out: &mut 
         out.push(Failure {
             at: at.to_string(),
             message,
-        })
+        });
     };
     let s = match schema {
         J::Bool(true) => return,

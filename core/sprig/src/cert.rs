@@ -327,8 +327,16 @@ fn gen_rsa(ctx: &mut CallCtx<'_, '_>, bits: usize) -> Result<RsaPrivateKey, Func
     check_rng()?;
     // Key generation is expensive: charged so a loop of it ends at the step budget.
     ctx.charge(u64::try_from(bits * bits / 2).unwrap_or(u64::MAX))?;
-    RsaPrivateKey::new(&mut OsRng, bits)
-        .map_err(|e| FuncError::msg(format!("error generating rsa key: {e}")))
+    let mut fill = |buf: &mut [u8]| rand_core::RngCore::fill_bytes(&mut OsRng, buf);
+    loop {
+        let p = crate::prime::random_prime(bits / 2, &mut fill);
+        let q = crate::prime::random_prime(bits - bits / 2, &mut fill);
+        if p == q {
+            continue;
+        }
+        return RsaPrivateKey::from_p_q(p, q, crate::prime::PUBLIC_EXPONENT.into())
+            .map_err(|e| FuncError::msg(format!("error generating rsa key: {e}")));
+    }
 }
 
 fn rsa_key_pem(key: &RsaPrivateKey) -> Result<String, FuncError> {

@@ -31,6 +31,7 @@ pub mod goregex;
 pub mod gotime;
 pub mod json;
 pub mod paths;
+mod prime;
 pub mod semver;
 pub mod text;
 pub mod url;
