@@ -218,7 +218,7 @@ impl<'e> State<'e> {
         Ok(())
     }
 
-    fn limit_error(&self, message: String) -> ExecError {
+    pub(crate) fn limit_error(&self, message: String) -> ExecError {
         let mut e = self.errorf(message);
         e.kind = ExecErrorKind::Limit;
         e

@@ -308,6 +308,13 @@ impl CallCtx<'_, '_> {
             .map_err(|e| FuncError::Abort(Box::new(e)))
     }
 
+    /// An error of the execution's limit kind, at this call: for a function
+    /// that refuses to build a value past a budget (a result over the output
+    /// limit), so callers report it as a limit, as they do the step budget.
+    pub fn limit_error(&self, message: impl Into<String>) -> FuncError {
+        FuncError::Abort(Box::new(self.state.limit_error(message.into())))
+    }
+
     /// The limits of this execution.
     pub fn limits(&self) -> &crate::Limits {
         self.state.limits()

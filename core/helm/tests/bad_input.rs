@@ -128,6 +128,17 @@ fn an_output_bomb_is_a_limit() {
     )]);
     let r = stockade_helm::render(&c, &HelmOptions::default(), &settings).unwrap();
     assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].kind, HelmErrorKind::Limit, "{:?}", r.errors);
+    // One value over the output limit is a limit too, at the call.
+    let c = chart(&[("x.yaml", "{{ $x := repeat 2000000 \"x\" }}\n")]);
+    let r = stockade_helm::render(&c, &HelmOptions::default(), &settings).unwrap();
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].kind, HelmErrorKind::Limit, "{:?}", r.errors);
+    assert!(
+        r.errors[0].message.contains("exceeds the output limit"),
+        "{:?}",
+        r.errors
+    );
 }
 
 #[test]

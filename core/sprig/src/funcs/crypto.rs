@@ -18,7 +18,7 @@ fn rand_bytes(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> R {
         return Err(fail("runtime error: makeslice: len out of range"));
     };
     if n > ctx.limits().max_output {
-        return Err(fail(format!("randBytes {n}: exceeds the output limit")));
+        return Err(ctx.limit_error(format!("randBytes {n}: exceeds the output limit")));
     }
     ctx.charge(u64::try_from(n / crate::BYTES_PER_STEP).unwrap_or(u64::MAX))?;
     let mut buf = vec![0_u8; n];

@@ -25,7 +25,7 @@ fn ok(s: impl Into<Arc<str>>) -> R {
 fn charge_bytes(ctx: &mut CallCtx<'_, '_>, bytes: usize) -> Result<(), FuncError> {
     let max = ctx.limits().max_output;
     if bytes > max {
-        return Err(fail(format!(
+        return Err(ctx.limit_error(format!(
             "result of {bytes} bytes exceeds the output limit of {max} bytes"
         )));
     }
