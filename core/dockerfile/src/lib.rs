@@ -25,6 +25,12 @@ use stockade_source::source::{Source, Span};
 use stockade_source::suppress::{self, parse_rule_list, Scope, Suppression};
 
 pub use pack::DockerfilePack;
+
+/// `n` as a 32-bit offset, count or index (saturating; sources are at most
+/// 4 GiB, so offsets and counts within one fit).
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
 pub use rules::RULES;
 
 /// Parse and check one Dockerfile; returns the parsed file, so that other packs
@@ -57,7 +63,7 @@ pub fn check(source: &Source, ctx: &mut Context<'_>) -> ast::Dockerfile {
             ErrorKind::Limit,
             at,
             format!(
-                "the scripts of this file have more than {} shell commands; commands from here on are not checked",
+                "the scripts of this file have more than {} shell commands and words; commands from here on are not checked",
                 command::MAX_COMMANDS
             ),
         ));

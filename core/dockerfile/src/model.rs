@@ -21,6 +21,7 @@ use std::ops::Range;
 
 use crate::ast::{Args, Dockerfile, Flag, Instruction, KeyValue, Keyword, Word};
 use crate::expand::{Env, ExpandError, Expanded, Lexer};
+use crate::to_u32;
 use stockade_source::source::Span;
 
 pub use stockade_source::image::ImageRef;
@@ -183,12 +184,6 @@ struct Scope {
     is_from: bool,
     env_len: u32,
     args_len: u32,
-}
-
-/// A length or index as stored in a [`Scope`] (files have far fewer than 2^32
-/// instructions and variables; saturates).
-fn small(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// The semantic model.
@@ -446,14 +441,14 @@ impl Model {
                 None => Scope {
                     stage: None,
                     is_from: false,
-                    env_len: small(m.global_env.len()),
+                    env_len: to_u32(m.global_env.len()),
                     args_len: 0,
                 },
                 Some(s) => Scope {
-                    stage: Some(small(s)),
+                    stage: Some(to_u32(s)),
                     is_from: ins.keyword == Keyword::From,
-                    env_len: small(m.stage_env.get(s).map_or(0, Vec::len)),
-                    args_len: small(m.stage_args.get(s).map_or(0, Vec::len)),
+                    env_len: to_u32(m.stage_env.get(s).map_or(0, Vec::len)),
+                    args_len: to_u32(m.stage_args.get(s).map_or(0, Vec::len)),
                 },
             };
             m.scopes.push(scope);

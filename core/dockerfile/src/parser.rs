@@ -23,6 +23,7 @@ use crate::ast::{
     LogicalText, Word,
 };
 use crate::expand::{Lexer, NoEnv};
+use crate::to_u32;
 use stockade_source::finding::{ErrorKind, Problem};
 use stockade_source::source::Span;
 
@@ -86,10 +87,6 @@ pub fn parse(text: &str) -> Parsed {
 
 fn span(range: std::ops::Range<usize>) -> Span {
     Span::from_range(range)
-}
-
-fn to_u32(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 /// One physical line: `start..end` without the line break (and trailing `\r`s),
@@ -242,6 +239,8 @@ pub fn parse_ast(text: &str) -> Parsed {
         words: 0,
     };
     p.run();
+    // Kept for every rule: no spare capacity, however the reading ended.
+    p.df.instructions.shrink_to_fit();
     Parsed {
         dockerfile: p.df,
         problems: p.problems,
@@ -417,7 +416,6 @@ impl Parser<'_> {
                         "the instructions of this file have more than {MAX_WORDS} words; the rest of the file is not read"
                     ),
                 ));
-                self.df.instructions.shrink_to_fit();
                 return;
             }
             let mut ins = match node_from_line(&logical, escape, 0) {
@@ -480,7 +478,6 @@ impl Parser<'_> {
             }
             self.df.instructions.push(ins);
         }
-        self.df.instructions.shrink_to_fit();
         if self.df.instructions.is_empty() {
             let end = self.text.len();
             self.problems

@@ -360,10 +360,7 @@ impl<'a> Facts<'a> {
             } else if let Some(stage) = stages.last_mut() {
                 stage.instructions.push(ins);
             }
-            positions.push((
-                u32::try_from(stages.len()).unwrap_or(u32::MAX),
-                u32::try_from(*n).unwrap_or(u32::MAX),
-            ));
+            positions.push((crate::to_u32(stages.len()), crate::to_u32(*n)));
         }
         let global_args = model
             .meta_args
@@ -384,7 +381,7 @@ impl<'a> Facts<'a> {
                         let script = if budget.exceeded {
                             Script::default()
                         } else {
-                            let script = script_within(ins, shell.as_deref(), &mut budget);
+                            let script = script_of(ins, shell.as_deref(), &mut budget);
                             if budget.exceeded {
                                 commands_limit = Some(ins.span);
                             }
@@ -572,14 +569,10 @@ fn build_stage<'a>(
 }
 
 /// The script a RUN runs: shell form parsed as sh (unless SHELL is not a POSIX
-/// shell), exec form as one command, and heredoc bodies that are scripts.
-pub fn script_of(ins: &Instruction, shell: Option<&[String]>) -> Script {
-    script_within(ins, shell, &mut CommandBudget::default())
-}
-
-/// [`script_of`] within `budget` (charged for the commands kept; the
-/// commands of all of a file's `RUN`s together are bounded).
-pub fn script_within(
+/// shell), exec form as one command, and heredoc bodies that are scripts;
+/// `budget` is charged for the commands kept (the commands of all of a file's
+/// `RUN`s together are bounded).
+pub fn script_of(
     ins: &Instruction,
     shell: Option<&[String]>,
     budget: &mut CommandBudget,
@@ -599,7 +592,7 @@ pub fn script_within(
             Script::from_exec_within(&args, budget)
         }
         _ if !posix => Script::default(),
-        _ => parse_logical_within(&ins.text, budget),
+        _ => parse_logical(&ins.text, budget),
     };
     if !posix {
         return script;
@@ -633,12 +626,7 @@ pub fn script_within(
 }
 
 /// Parse an instruction's logical text and map every span back to the source.
-pub fn parse_logical(text: &crate::ast::LogicalText) -> Script {
-    parse_logical_within(text, &mut CommandBudget::default())
-}
-
-/// [`parse_logical`] within `budget`.
-pub fn parse_logical_within(text: &crate::ast::LogicalText, budget: &mut CommandBudget) -> Script {
+pub fn parse_logical(text: &crate::ast::LogicalText, budget: &mut CommandBudget) -> Script {
     let mut script = Script::parse_within(&text.value, 0, budget);
     let map = |s: Span| text.span(s.start as usize..s.end as usize);
     for c in &mut script.commands {
