@@ -60,7 +60,9 @@ pub use archive::ArchiveLimits;
 pub use args::HelmArgs;
 pub use chart::{Chart, ChartFile, Dependency, Metadata};
 pub use error::{HelmError, HelmErrorKind};
-pub use render::{render, Render, RenderSettings, RenderedFile};
+pub use render::{default_limits, render, Render, RenderSettings, RenderedFile};
+/// The template engine's budgets ([`RenderSettings::limits`]).
+pub use stockade_gotemplate::Limits as TemplateLimits;
 pub use value::{Data, Map, Value, ValueOrigin};
 pub use values::{HelmLine, HelmOptions, ValuesSource, ValuesSources};
 

@@ -168,13 +168,9 @@ pub struct RenderSettings {
     /// Shown before chart-relative paths in origins (`deploy/mychart`); the
     /// chart's name when empty.
     pub display_root: String,
-    /// Execution budgets of the template engine.
+    /// Execution budgets of the template engine ([`default_limits`] when
+    /// `None`).
     pub limits: Option<stockade_gotemplate::Limits>,
-    /// At most this much output from one template (over the engine's own
-    /// budget): a scan reads no rendered manifest larger than its file-size
-    /// limit, so it need not render one (a three-line `range until` makes
-    /// gigabytes otherwise).
-    pub max_output: Option<usize>,
 }
 
 /// The chart's `Chart` map as templates see it (Go field names).
@@ -398,7 +394,7 @@ pub fn render(
 
 /// The engine's budgets on the rendering thread: Helm's include depth (1000
 /// of one name) fits in its stack.
-fn default_limits() -> stockade_gotemplate::Limits {
+pub fn default_limits() -> stockade_gotemplate::Limits {
     let mut l = stockade_gotemplate::Limits::default();
     #[cfg(not(target_arch = "wasm32"))]
     {
@@ -495,11 +491,7 @@ fn render_here(
     );
 
     let mut set = Template::new("gotpl");
-    let mut limits = settings.limits.unwrap_or_else(default_limits);
-    if let Some(max) = settings.max_output {
-        limits.max_output = limits.max_output.min(max);
-    }
-    set.limits(limits);
+    set.limits(settings.limits.unwrap_or_else(default_limits));
     let missing = if settings.mode.strict {
         "missingkey=error"
     } else {
@@ -606,8 +598,6 @@ pub fn parse_error_message(name: &str, err: &str) -> String {
     format!("parse error at ({location}): {msg}")
 }
 
-/// The output with `<no value>` removed (Go's `strings.ReplaceAll`) and the
-/// pieces moved accordingly.
 /// The tracer of a render: each piece as [`Piece`] with its file name shared
 /// (a template printing a million short pieces keeps one copy of the name,
 /// not two strings per piece).
@@ -632,6 +622,8 @@ impl Tracer for Pieces {
     }
 }
 
+/// The output with `<no value>` removed (Go's `strings.ReplaceAll`) and the
+/// pieces moved accordingly.
 fn finish_output(name: &str, raw: &str, rec: Pieces) -> RenderedFile {
     const NV: &str = "<no value>";
     let removed: Vec<usize> = raw.match_indices(NV).map(|(i, _)| i).collect();

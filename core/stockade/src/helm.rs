@@ -39,8 +39,14 @@ pub fn chart_sources_within(
     display_root: &str,
     limits: &Limits,
 ) -> ChartSources {
+    // A scan reads no rendered manifest larger than `max-file-size`, so it
+    // renders none (a three-line `range until` makes gigabytes otherwise).
+    let engine_limits = stockade_helm::default_limits();
     let settings = RenderSettings {
-        max_output: Some(limits.file_bytes()),
+        limits: Some(stockade_helm::TemplateLimits {
+            max_output: engine_limits.max_output.min(limits.file_bytes()),
+            ..engine_limits
+        }),
         display_root: display_root.to_string(),
         // Scanned, not deployed: generated keys need not be RSA (see
         // `EngineMode::scan_keys`); `template` keeps Helm's keys.
