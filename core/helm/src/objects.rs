@@ -267,10 +267,11 @@ impl Files {
     }
 
     fn glob(&self, pattern: &str) -> Files {
+        let glob = Glob::new(pattern);
         Files(Arc::new(
             self.0
                 .iter()
-                .filter(|(name, _)| glob_match(pattern, name))
+                .filter(|(name, _)| glob.is_match(name))
                 .map(|(k, v)| (k.clone(), Arc::clone(v)))
                 .collect(),
         ))
@@ -296,34 +297,70 @@ impl Files {
 /// gobwas/glob with `/` as separator, as Helm's `Files.Glob` uses it: `*` stays
 /// within a path segment, `**` crosses them, `{a,b}` alternatives.
 pub fn glob_match(pattern: &str, name: &str) -> bool {
-    // `{a,b}` groups are tried one expansion at a time; past a few dozen
-    // expansions (`{a,b}` thirty times over is a billion) the whole pattern is
-    // one regular expression instead, whose matching is linear.
-    if brace_expansions(pattern) > MAX_BRACE_EXPANSIONS {
-        return regex::Regex::new(&regex_for(pattern)).is_ok_and(|r| r.is_match(name));
-    }
-    if let Some(open) = pattern.find('{') {
-        if let Some(close) = pattern
-            .get(open..)
-            .and_then(|r| r.find('}'))
-            .map(|c| c + open)
-        {
-            let (pre, post) = (
-                pattern.get(..open).unwrap_or_default(),
-                pattern.get(close + 1..).unwrap_or_default(),
-            );
-            return pattern
-                .get(open + 1..close)
-                .unwrap_or_default()
-                .split(',')
-                .any(|alt| glob_match(&format!("{pre}{alt}{post}"), name));
+    Glob::new(pattern).is_match(name)
+}
+
+/// A `Files.Glob` pattern, compiled once for every file it is matched against.
+pub struct Glob(Vec<GlobPart>);
+
+enum GlobPart {
+    /// A pattern with `**` (or too many `{…}` expansions), as a regular
+    /// expression (`None`: one that does not compile matches nothing).
+    Regex(Option<regex::Regex>),
+    /// Any other pattern, matched as Go's `filepath.Match` matches it.
+    Go(String),
+}
+
+impl Glob {
+    pub fn new(pattern: &str) -> Self {
+        let regex = |p: &str| GlobPart::Regex(regex::Regex::new(&regex_for(p)).ok());
+        // `{a,b}` groups are expanded into patterns; past a few dozen (`{a,b}`
+        // thirty times over is a billion) the whole pattern is one regular
+        // expression instead, whose matching is linear.
+        if brace_expansions(pattern) > MAX_BRACE_EXPANSIONS {
+            return Glob(vec![regex(pattern)]);
         }
+        Glob(
+            expand_braces(pattern)
+                .into_iter()
+                .map(|p| {
+                    if p.contains("**") {
+                        regex(&p)
+                    } else {
+                        GlobPart::Go(p)
+                    }
+                })
+                .collect(),
+        )
     }
-    if pattern.contains("**") {
-        let re = regex_for(pattern);
-        return regex::Regex::new(&re).is_ok_and(|r| r.is_match(name));
+
+    pub fn is_match(&self, name: &str) -> bool {
+        self.0.iter().any(|part| match part {
+            GlobPart::Regex(re) => re.as_ref().is_some_and(|r| r.is_match(name)),
+            GlobPart::Go(p) => go_match(p, name).unwrap_or(false),
+        })
     }
-    go_match(pattern, name).unwrap_or(false)
+}
+
+/// The patterns the `{a,b}` groups of `pattern` stand for, first group first.
+fn expand_braces(pattern: &str) -> Vec<String> {
+    let group = pattern.find('{').and_then(|open| {
+        let close = pattern.get(open..)?.find('}')? + open;
+        Some((open, close))
+    });
+    let Some((open, close)) = group else {
+        return vec![pattern.to_string()];
+    };
+    let (pre, post) = (
+        pattern.get(..open).unwrap_or_default(),
+        pattern.get(close + 1..).unwrap_or_default(),
+    );
+    pattern
+        .get(open + 1..close)
+        .unwrap_or_default()
+        .split(',')
+        .flat_map(|alt| expand_braces(&format!("{pre}{alt}{post}")))
+        .collect()
 }
 
 /// Most expansions of a pattern's `{…}` groups tried one by one.
@@ -359,7 +396,8 @@ fn regex_for(pattern: &str) -> String {
             }
             '*' => re.push_str("[^/]*"),
             '?' => re.push_str("[^/]"),
-            '{' if !in_group => {
+            // A group only when it is closed; else a literal `{`.
+            '{' if !in_group && chars.get(i..).is_some_and(|r| r.contains(&'}')) => {
                 in_group = true;
                 re.push_str("(?:");
             }
@@ -371,10 +409,6 @@ fn regex_for(pattern: &str) -> String {
             c => re.push_str(&regex::escape(&c.to_string())),
         }
         i += 1;
-    }
-    if in_group {
-        // An unclosed `{`: no such group (the expansion path reads it literally).
-        return format!("^{}$", regex::escape(pattern));
     }
     re.push('$');
     re
