@@ -255,6 +255,13 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
             let from = format!("{}.{}", m.package, def.name);
             let locals = locals(src, &m.toks, def);
             let body = m.toks.get(def.start..def.end).unwrap_or(&[]);
+            // A name of this package (not data, an import, a local or a keyword).
+            let own = |first: &str| {
+                first != "data"
+                    && !m.imports.contains_key(first)
+                    && !locals.contains(first)
+                    && !KEYWORDS.contains(&first)
+            };
             // The definition a reference names, if a module defines it.
             let resolve = |path: &[String]| -> Option<String> {
                 let first = path.first().map_or("", String::as_str);
@@ -264,10 +271,10 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
                     let mut p: Vec<String> = full.split('.').map(str::to_string).collect();
                     p.extend(path.iter().skip(1).cloned());
                     resolve_data(&p, &packages)
-                } else if locals.contains(first) || KEYWORDS.contains(&first) {
-                    None
-                } else {
+                } else if own(first) {
                     Some(format!("{}.{first}", m.package))
+                } else {
+                    None
                 };
                 target.filter(|t| defined.contains(t))
             };
@@ -296,15 +303,9 @@ fn graph(modules: &[Module<'_>]) -> (Edges, Vec<Call>) {
                     Some(target) => {
                         out.insert(target);
                     }
-                    None => {
-                        let plain = first != "data"
-                            && !m.imports.contains_key(first)
-                            && !locals.contains(first)
-                            && !KEYWORDS.contains(&first);
-                        if call && plain {
-                            calls.push((path.join("."), t.start, mi));
-                        }
-                    }
+                    // A call of a name no module defines: a builtin, or unknown.
+                    None if call && own(first) => calls.push((path.join("."), t.start, mi)),
+                    None => {}
                 }
                 k = next.max(k + 1);
             }
@@ -416,6 +417,9 @@ fn is_known_function(name: &str, extensions: &[&str]) -> bool {
     known
 }
 
+/// The Rego v1 keywords a v0 module must import (`import future.keywords.…`).
+const FUTURE_KEYWORDS: [&str; 4] = ["if", "contains", "every", "in"];
+
 /// The first Rego v1 keyword (`if`, `contains` not called as the v0 builtin,
 /// `every`, `in`) a module uses without importing it (`import
 /// future.keywords[.kw]` or `import rego.v1`), with its byte offset. In a Rego
@@ -438,11 +442,9 @@ pub fn unimported_future_keyword(src: &str) -> Option<(usize, &'static str)> {
             .as_slice()
         {
             ["rego", "v1"] | ["future", "keywords"] => all = true,
-            ["future", "keywords", kw] => imported.extend(
-                ["if", "contains", "every", "in"]
-                    .into_iter()
-                    .filter(|k| k == kw),
-            ),
+            ["future", "keywords", kw] => {
+                imported.extend(FUTURE_KEYWORDS.into_iter().filter(|k| k == kw));
+            }
             _ => {}
         }
     }
@@ -453,9 +455,7 @@ pub fn unimported_future_keyword(src: &str) -> Option<(usize, &'static str)> {
         if t.kind != Tok::Ident {
             return None;
         }
-        let kw = ["if", "contains", "every", "in"]
-            .into_iter()
-            .find(|k| t.is(src, k))?;
+        let kw = FUTURE_KEYWORDS.into_iter().find(|k| t.is(src, k))?;
         // A field (`x.in`) or a call of the v0 builtin (`contains(s, "a")`) is
         // no keyword.
         let after_dot = i
