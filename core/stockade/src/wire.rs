@@ -63,6 +63,11 @@ macro_rules! wire_struct {
             )*
         }
 
+        impl $name {
+            /// The fields' names as Rust spells them (`snake_case`).
+            pub const FIELDS: &'static [&'static str] = &[$(stringify!($field)),*];
+        }
+
         impl TsType for $name {
             fn ts() -> String {
                 stringify!($name).to_string()
@@ -840,8 +845,10 @@ impl ChartOptions {
             ));
         };
         let mut given = serde_json::Map::new();
-        let mut names = Vec::new();
         for (key, mut value) in map {
+            if !Self::FIELDS.contains(&key.as_str()) {
+                return Err(argument_error(format!("unknown chart option {key:?}")));
+            }
             if key == "values" {
                 if let Value::Array(items) = &mut value {
                     for item in items {
@@ -866,19 +873,10 @@ impl ChartOptions {
                     }
                     out
                 });
-            if !value.is_null() {
-                names.push((camel.clone(), key));
-            }
             given.insert(camel, value);
         }
-        let options: Self = serde_json::from_value(Value::Object(given))
-            .map_err(|e| argument_error(format!("chart options: {e}")))?;
-        // Options ignore unknown names; a keyword must be one of them.
-        let known = serde_json::to_value(&options).unwrap_or(Value::Null);
-        if let Some((_, name)) = names.iter().find(|(camel, _)| known.get(camel).is_none()) {
-            return Err(argument_error(format!("unknown chart option {name:?}")));
-        }
-        Ok(options)
+        serde_json::from_value(Value::Object(given))
+            .map_err(|e| argument_error(format!("chart options: {e}")))
     }
 
     /// The options as the Helm renderer takes them.
