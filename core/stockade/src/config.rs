@@ -765,6 +765,88 @@ fn locate_options_error(options: &Node, e: &OptionsError) -> Span {
     span
 }
 
+/// The keys (and list indexes) leading from the root of a configuration text
+/// to the innermost entry holding byte `offset`: `["rules", "DF0001"]`.
+pub fn key_path_at(text: &str, offset: u32) -> Vec<String> {
+    let stream = yaml::parse_stream(text, &yaml::Limits::default());
+    let root = stream.documents.first().and_then(|d| d.root.as_ref().ok());
+    key_steps(root, offset)
+        .into_iter()
+        .map(|step| match step {
+            KeyStep::Key(k) => k,
+            KeyStep::Index(i) => i.to_string(),
+        })
+        .collect()
+}
+
+/// One step of a key path: a mapping key, or a list index.
+enum KeyStep {
+    Key(String),
+    Index(usize),
+}
+
+fn key_steps(root: Option<&Node>, offset: u32) -> Vec<KeyStep> {
+    let mut path = Vec::new();
+    let Some(mut node) = root else {
+        return path;
+    };
+    let inside = |span: Span| span.start <= offset && offset < span.end.max(span.start + 1);
+    loop {
+        let next = match &node.value {
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, v)| inside(k.span) || inside(v.span))
+                .map(|(k, v)| {
+                    let key = k
+                        .as_str()
+                        .map_or_else(|| format!("{:?}", k.value), str::to_string);
+                    (KeyStep::Key(key), v)
+                }),
+            Value::Seq(items) => items
+                .iter()
+                .enumerate()
+                .find(|(_, v)| inside(v.span))
+                .map(|(i, v)| (KeyStep::Index(i), v)),
+            _ => None,
+        };
+        let Some((step, child)) = next else {
+            return path;
+        };
+        path.push(step);
+        node = child;
+    }
+}
+
+/// The errors of a configuration given as a mapping
+/// ([`crate::Engine::from_config_mapping`]), each named by the key it is about
+/// (`config["rules"]["DF0001"]`, list items by index) instead of a position in
+/// the JSON text it was read from (read once for all of them).
+pub fn keyed_errors(json: &str, errors: Vec<crate::ScanError>) -> Vec<crate::ScanError> {
+    let stream = yaml::parse_stream(json, &yaml::Limits::default());
+    let root = stream.documents.first().and_then(|d| d.root.as_ref().ok());
+    errors
+        .into_iter()
+        .map(|mut e| {
+            let steps = e
+                .start
+                .map(|p| key_steps(root, p.offset))
+                .unwrap_or_default();
+            e.path = steps
+                .into_iter()
+                .fold(String::from("config"), |path, step| {
+                    let inner = match step {
+                        KeyStep::Key(k) => serde_json::to_string(&k).unwrap_or_default(),
+                        KeyStep::Index(i) => i.to_string(),
+                    };
+                    format!("{path}[{inner}]")
+                });
+            e.start = None;
+            e.end = None;
+            e
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1155,93 +1237,4 @@ pod-security:
             .message
             .contains("the configuration must be a mapping"));
     }
-}
-
-/// The keys (and list indexes) leading from the root of a configuration text
-/// to the innermost entry holding byte `offset`: `["rules", "DF0001"]`.
-pub fn key_path_at(text: &str, offset: u32) -> Vec<String> {
-    let stream = yaml::parse_stream(text, &yaml::Limits::default());
-    let root = stream.documents.first().and_then(|d| d.root.as_ref().ok());
-    key_steps(root, offset)
-        .into_iter()
-        .map(|step| match step {
-            KeyStep::Key(k) => k,
-            KeyStep::Index(i) => i.to_string(),
-        })
-        .collect()
-}
-
-/// One step of a key path: a mapping key, or a list index.
-enum KeyStep {
-    Key(String),
-    Index(usize),
-}
-
-fn key_steps(root: Option<&Node>, offset: u32) -> Vec<KeyStep> {
-    let mut path = Vec::new();
-    let Some(mut node) = root else {
-        return path;
-    };
-    let inside = |span: Span| span.start <= offset && offset < span.end.max(span.start + 1);
-    loop {
-        let next = match &node.value {
-            Value::Map(entries) => entries
-                .iter()
-                .find(|(k, v)| inside(k.span) || inside(v.span))
-                .map(|(k, v)| {
-                    let key = k
-                        .as_str()
-                        .map_or_else(|| format!("{:?}", k.value), str::to_string);
-                    (KeyStep::Key(key), v)
-                }),
-            Value::Seq(items) => items
-                .iter()
-                .enumerate()
-                .find(|(_, v)| inside(v.span))
-                .map(|(i, v)| (KeyStep::Index(i), v)),
-            _ => None,
-        };
-        let Some((step, child)) = next else {
-            return path;
-        };
-        path.push(step);
-        node = child;
-    }
-}
-
-/// The errors of a configuration given as a mapping
-/// ([`crate::Engine::from_config_mapping`]), each named by the key it is about
-/// (`config["rules"]["DF0001"]`, list items by index) instead of a position in
-/// the JSON text it was read from (read once for all of them).
-pub fn keyed_errors(json: &str, errors: Vec<crate::ScanError>) -> Vec<crate::ScanError> {
-    let stream = yaml::parse_stream(json, &yaml::Limits::default());
-    let root = stream.documents.first().and_then(|d| d.root.as_ref().ok());
-    errors
-        .into_iter()
-        .map(|mut e| {
-            let steps = e
-                .start
-                .map(|p| key_steps(root, p.offset))
-                .unwrap_or_default();
-            let mut path = String::from("config");
-            for step in steps {
-                match step {
-                    KeyStep::Key(k) => {
-                        path.push('[');
-                        path.push_str(&serde_json::to_string(&k).unwrap_or_default());
-                        path.push(']');
-                    }
-                    KeyStep::Index(i) => {
-                        path.push('[');
-                        path.push_str(&i.to_string());
-                        path.push(']');
-                    }
-                }
-            }
-            e.path = path;
-            e.start = None;
-            e.end = None;
-            e
-        })
-        .collect()
 }
