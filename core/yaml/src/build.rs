@@ -554,6 +554,19 @@ impl<'a> Ctx<'a> {
 /// Characters libyaml's reader refuses (YAML's non-printable set: C0 controls but tab,
 /// LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF).
 fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
+    // Nearly every text has none: one branch-free pass over the bytes finds
+    // whether any byte could start one (a C0 control but tab, LF and CR; DEL;
+    // 0xC2, the lead byte of C1 controls; 0xEF, of U+FFFE/U+FFFF), and only
+    // then are the characters decoded.
+    let suspect = text.as_bytes().chunks(64).any(|chunk| {
+        chunk.iter().fold(false, |any, &b| {
+            any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+                | (b == 0x7f)
+                | (b == 0xc2)
+                | (b == 0xef)
+        })
+    });
+    let text = if suspect { text } else { "" };
     text.char_indices().filter(|&(_, c)| {
         matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')
             || (('\u{80}'..='\u{9f}').contains(&c) && c != '\u{85}')
