@@ -79,14 +79,15 @@ fn keyword(word: &str) -> Option<Item> {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct Token {
+pub(crate) struct Token<'a> {
     pub typ: Item,
     pub pos: usize,
-    pub val: std::rc::Rc<str>,
+    /// The token's text, borrowed from the template; an error's message.
+    pub val: std::borrow::Cow<'a, str>,
     pub line: usize,
 }
 
-impl Token {
+impl Token<'_> {
     /// Go's `item.String()`, used in parse error messages.
     pub fn describe(&self) -> String {
         match self.typ {
@@ -240,11 +241,11 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn this_item(&mut self, t: Item) -> Token {
+    fn this_item(&mut self, t: Item) -> Token<'a> {
         let tok = Token {
             typ: t,
             pos: self.start,
-            val: std::rc::Rc::from(self.input.get(self.start..self.pos).unwrap_or("")),
+            val: std::borrow::Cow::Borrowed(self.input.get(self.start..self.pos).unwrap_or("")),
             line: self.start_line,
         };
         self.start = self.pos;
@@ -277,11 +278,11 @@ impl<'a> Lexer<'a> {
         self.backup();
     }
 
-    fn errorf(&mut self, msg: String) -> Token {
+    fn errorf(&mut self, msg: String) -> Token<'a> {
         let t = Token {
             typ: Item::Error,
             pos: self.start,
-            val: std::rc::Rc::from(msg),
+            val: std::borrow::Cow::Owned(msg),
             line: self.start_line,
         };
         self.done = true;
@@ -308,12 +309,12 @@ impl<'a> Lexer<'a> {
     }
 
     /// The next token (Go's `nextItem`).
-    pub fn next_item(&mut self) -> Token {
+    pub fn next_item(&mut self) -> Token<'a> {
         if self.done {
             return Token {
                 typ: Item::Eof,
                 pos: self.pos,
-                val: std::rc::Rc::from("EOF"),
+                val: std::borrow::Cow::Borrowed("EOF"),
                 line: self.start_line,
             };
         }
@@ -331,7 +332,7 @@ impl<'a> Lexer<'a> {
     }
 
     #[allow(clippy::too_many_lines)]
-    fn step(&mut self, state: State) -> Result<Token, State> {
+    fn step(&mut self, state: State) -> Result<Token<'a>, State> {
         match state {
             State::Text => {
                 if let Some(x) = rest(self.input, self.pos).find(self.left.as_str()) {
@@ -613,7 +614,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn field_or_variable(&mut self, typ: Item) -> Token {
+    fn field_or_variable(&mut self, typ: Item) -> Token<'a> {
         if self.at_terminator() {
             return self.this_item(if typ == Item::Variable {
                 Item::Variable

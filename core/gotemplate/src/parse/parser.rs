@@ -95,18 +95,18 @@ fn parse_body<'a, 'o>(
 /// Control structures may always nest this deep, whatever `max_depth` says.
 const MIN_BLOCK_DEPTH: usize = 100;
 
-fn eof_token() -> Token {
+fn eof_token<'a>() -> Token<'a> {
     Token {
         typ: Item::Eof,
         pos: 0,
-        val: std::rc::Rc::from(""),
+        val: std::borrow::Cow::Borrowed(""),
         line: 1,
     }
 }
 
 struct Parser<'a, 'o> {
     lex: Lexer<'a>,
-    token: [Token; 3],
+    token: [Token<'a>; 3],
     peek_count: usize,
     vars: Vec<String>,
     range_depth: usize,
@@ -130,7 +130,7 @@ enum End {
     Else,
 }
 
-impl Parser<'_, '_> {
+impl<'a> Parser<'a, '_> {
     fn make_tree(&self, name: String, root: Vec<Node>) -> Tree {
         Tree {
             name,
@@ -143,7 +143,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn next(&mut self) -> Token {
+    fn next(&mut self) -> Token<'a> {
         if self.peek_count > 0 {
             self.peek_count -= 1;
         } else if let Some(t) = self.token.first_mut() {
@@ -159,21 +159,21 @@ impl Parser<'_, '_> {
         self.peek_count += 1;
     }
 
-    fn backup2(&mut self, t1: Token) {
+    fn backup2(&mut self, t1: Token<'a>) {
         if let Some(t) = self.token.get_mut(1) {
             *t = t1;
         }
         self.peek_count = 2;
     }
 
-    fn backup3(&mut self, t2: Token, t1: Token) {
+    fn backup3(&mut self, t2: Token<'a>, t1: Token<'a>) {
         let [_, a, b] = &mut self.token;
         *a = t1;
         *b = t2;
         self.peek_count = 3;
     }
 
-    fn peek(&mut self) -> Token {
+    fn peek(&mut self) -> Token<'a> {
         if self.peek_count > 0 {
             return self
                 .token
@@ -210,7 +210,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn next_non_space(&mut self) -> Token {
+    fn next_non_space(&mut self) -> Token<'a> {
         loop {
             let t = self.next();
             if t.typ != Item::Space {
@@ -219,7 +219,7 @@ impl Parser<'_, '_> {
         }
     }
 
-    fn peek_non_space(&mut self) -> Token {
+    fn peek_non_space(&mut self) -> Token<'a> {
         let t = self.next_non_space();
         self.backup();
         t
@@ -251,7 +251,7 @@ impl Parser<'_, '_> {
         self.errorf(format!("unexpected {} in {}", token.describe(), context))
     }
 
-    fn expect(&mut self, expected: Item, context: &str) -> PResult<Token> {
+    fn expect(&mut self, expected: Item, context: &str) -> PResult<Token<'a>> {
         let t = self.next_non_space();
         if t.typ != expected {
             return Err(self.unexpected(&t, context));
