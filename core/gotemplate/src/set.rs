@@ -146,19 +146,25 @@ impl Template {
     /// adds it and every `define`/`block` in it to the set. A template whose body
     /// is empty (only `define`s) does not replace an existing one of that name.
     pub fn parse(&mut self, name: &str, text: &str) -> Result<&mut Template, ParseError> {
-        let funcs = Arc::clone(&self.funcs);
-        let is_func = |n: &str| funcs.contains_key(n) || crate::builtins::is_builtin(n);
+        for t in self.parse_trees(name, text)? {
+            self.add_parse_tree(t);
+        }
+        Ok(self)
+    }
+
+    /// The trees [`Template::parse`] would add for `text`, without adding
+    /// them. Parsing reads nothing of the set but its functions, delimiters
+    /// and limits, so texts can be parsed apart (on several threads) and
+    /// their trees added in order after: the same set as parsing them in turn.
+    pub fn parse_trees(&self, name: &str, text: &str) -> Result<Vec<Tree>, ParseError> {
+        let is_func = |n: &str| self.funcs.contains_key(n) || crate::builtins::is_builtin(n);
         let opts = parse::Options {
             left: &self.left,
             right: &self.right,
             is_func: &is_func,
             max_depth: self.limits.max_parse_depth,
         };
-        let trees = parse::parse(name, text, &opts)?;
-        for t in trees {
-            self.add_parse_tree(t);
-        }
-        Ok(self)
+        parse::parse(name, text, &opts)
     }
 
     /// Adds a parsed tree under its name (Go's `AddParseTree` with Go's rule that

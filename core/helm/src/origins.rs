@@ -85,25 +85,29 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
     }
     let files = Arc::new(files);
     let mut out = ChartSources::default();
-    for f in &render.files {
+    // Each output's origin map is its own work (it reads the output as YAML):
+    // on every core for a chart with many, in the outputs' order.
+    let threads = stockade_source::parallel::default_threads()
+        .min(render.files.len() / MAP_FILES_PER_THREAD + 1);
+    let rendered = stockade_source::parallel::map(&render.files, threads, |f| {
         if f.name.ends_with("NOTES.txt") || f.text.trim().is_empty() {
-            continue;
+            return None;
         }
         let split = crate::render::split_document_markers(f);
         let f = &split;
-        let Some(t) = render.templates.get(&f.name) else {
-            continue;
-        };
+        let t = render.templates.get(&f.name)?;
         let path = rendered_path(&join_path(root, "", &t.location));
         let map = build_map(render, f, &template_ids, &value_ids, &files);
-        let source = match map.and_then(|m| {
-            Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()
-        }) {
-            Some(s) => s,
-            None => Source::new(path, f.text.clone()),
-        };
-        out.sources.push(source);
-    }
+        Some(
+            match map.and_then(|m| {
+                Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()
+            }) {
+                Some(s) => s,
+                None => Source::new(path, f.text.clone()),
+            },
+        )
+    });
+    out.sources.extend(rendered.into_iter().flatten());
     for (_, location, text) in &render.crds {
         out.sources
             .push(Source::new(join_path(root, "", location), text.clone()));
@@ -125,6 +129,9 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
     }
     out
 }
+
+/// A thread more for origin maps per this many rendered outputs.
+const MAP_FILES_PER_THREAD: usize = 8;
 
 /// The path a template's rendered output is reported under: the template's
 /// path with ` (rendered)`, so that it never shadows the template itself (whose

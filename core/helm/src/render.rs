@@ -404,6 +404,10 @@ pub fn default_limits() -> stockade_gotemplate::Limits {
     l
 }
 
+/// A thread more for parsing templates per this many files (a small chart
+/// parses faster than a thread starts).
+const PARSE_FILES_PER_THREAD: usize = 16;
+
 /// Stack of the rendering thread.
 #[cfg(not(target_arch = "wasm32"))]
 const RENDER_STACK: usize = 256 << 20;
@@ -507,20 +511,35 @@ fn render_here(
             .iter()
             .map(|t| (t.0.as_str(), t))
             .collect();
-    for name in &names {
-        let Some((_, file, _, _)) = by_name.get(name.as_str()) else {
-            continue;
-        };
-        if let Err(e) = set.parse(name, &file.text) {
-            let line_start = line_offset(&file.text, e.line);
-            return Err(HelmError::new(
-                HelmErrorKind::Template,
-                parse_error_message(name, &e.to_string()),
-            )
-            .at(
-                join_path(&display_root, "", &file.location),
-                Some(stockade_source::Span::from_range(line_start..line_start)),
-            ));
+    // Every file parses on its own (on every core: a large chart has
+    // megabytes of templates); the trees join the set in Helm's order, and
+    // the first file in that order that does not parse stops the render.
+    let texts: Vec<(&str, &TemplateFile)> = names
+        .iter()
+        .filter_map(|name| by_name.get(name.as_str()).map(|(_, file, _, _)| (name.as_str(), file)))
+        .collect();
+    let threads = stockade_source::parallel::default_threads().min(texts.len() / PARSE_FILES_PER_THREAD + 1);
+    let parsed = stockade_source::parallel::map(&texts, threads, |(name, file)| {
+        set.parse_trees(name, &file.text)
+    });
+    for ((name, file), trees) in texts.iter().zip(parsed) {
+        match trees {
+            Ok(trees) => {
+                for tree in trees {
+                    set.add_parse_tree(tree);
+                }
+            }
+            Err(e) => {
+                let line_start = line_offset(&file.text, e.line);
+                return Err(HelmError::new(
+                    HelmErrorKind::Template,
+                    parse_error_message(name, &e.to_string()),
+                )
+                .at(
+                    join_path(&display_root, "", &file.location),
+                    Some(stockade_source::Span::from_range(line_start..line_start)),
+                ));
+            }
         }
     }
     let mut files = Vec::new();
@@ -845,6 +864,37 @@ mod tests {
         assert_eq!(s.pieces[0].output, 0..19);
         let stream = stockade_yaml::parse_stream(&s.text, &stockade_yaml::Limits::default());
         assert_eq!(stream.problems().count(), 0);
+    }
+
+    /// Enough templates to be parsed on several threads: each includes a
+    /// define of another file, a define given twice keeps Helm's last, and of
+    /// two files that do not parse, the first in Helm's order is reported.
+    #[test]
+    fn templates_parsed_apart_make_the_set_parsing_in_turn_makes() {
+        use std::collections::BTreeMap;
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        files.insert("Chart.yaml".into(), b"apiVersion: v2\nname: c\nversion: 1.0.0\n".to_vec());
+        let n = 80;
+        for i in 0..n {
+            let text = format!(
+                "{{{{- define \"d{i}\" }}}}v{i}{{{{ end }}}}{{{{ define \"twice\" }}}}t{i}{{{{ end -}}}}\nk{i}: {{{{ include \"d{}\" . }}}}-{{{{ include \"twice\" . }}}}\n",
+                (i + 1) % n
+            );
+            files.insert(format!("templates/t{i:02}.yaml"), text.into_bytes());
+        }
+        let chart = Chart::from_dir_files(files.clone(), &crate::ArchiveLimits::default()).unwrap();
+        let out = render(&chart, &HelmOptions::default(), &RenderSettings::default()).unwrap();
+        assert_eq!(out.files.len(), n);
+        // Helm's order is reverse name order: t00's define of `twice` comes last.
+        for f in &out.files {
+            let i: usize = f.name.trim_start_matches("c/templates/t").trim_end_matches(".yaml").parse().unwrap();
+            assert_eq!(f.text, format!("k{i}: v{}-t0\n", (i + 1) % n), "{}", f.name);
+        }
+        files.insert("templates/t10.yaml".into(), b"{{ if }}".to_vec());
+        files.insert("templates/t70.yaml".into(), b"{{ end }}".to_vec());
+        let chart = Chart::from_dir_files(files, &crate::ArchiveLimits::default()).unwrap();
+        let err = render(&chart, &HelmOptions::default(), &RenderSettings::default()).unwrap_err();
+        assert!(err.message.contains("c/templates/t70.yaml"), "{}", err.message);
     }
 
     #[test]

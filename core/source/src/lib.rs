@@ -32,6 +32,7 @@ pub mod glob;
 pub mod go;
 pub mod image;
 pub mod origin;
+pub mod parallel;
 pub mod rule;
 pub mod settings;
 pub mod source;

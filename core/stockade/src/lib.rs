@@ -92,7 +92,6 @@ mod engine;
 pub mod helm;
 pub mod kustomize;
 pub mod output;
-pub mod parallel;
 mod registry;
 pub mod sniff;
 pub mod wire;
@@ -105,6 +104,8 @@ pub use stockade_kyverno as kyverno;
 pub use stockade_netpol as netpol;
 pub use stockade_rego as rego;
 pub use stockade_source as source;
+/// Work over a list on every core, results in list order.
+pub use stockade_source::parallel;
 pub use stockade_yaml as yaml;
 
 use stockade_source::{finding, rule, suppress};

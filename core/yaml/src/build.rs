@@ -558,6 +558,7 @@ fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     // whether any byte could start one (a C0 control but tab, LF and CR; DEL;
     // 0xC2, the lead byte of C1 controls; 0xEF, of U+FFFE/U+FFFF), and only
     // then are the characters decoded.
+    #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branch per byte
     let suspect = text.as_bytes().chunks(64).any(|chunk| {
         chunk.iter().fold(false, |any, &b| {
             any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))

@@ -1,6 +1,8 @@
 //! Work over a list on several threads with results in list order, whatever
-//! the threads' timing (the CLI's scan, [`crate::Engine::scan_sources`], the
-//! bindings' `scan_files`/`scan_texts`).
+//! the threads' timing (the CLI's scan, the facade's `Engine::scan_sources`,
+//! the bindings' `scan_files`/`scan_texts`, a chart's templates in Helm's
+//! render). Where no thread can be made (WebAssembly), the caller's thread
+//! does all the work.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
