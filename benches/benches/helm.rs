@@ -18,11 +18,17 @@ fn chart_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
         for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
             let path = entry.path();
-            let Ok(kind) = entry.file_type() else { continue };
+            let Ok(kind) = entry.file_type() else {
+                continue;
+            };
             if kind.is_dir() && entry.file_name() != ".git" {
                 walk(root, &path, out);
             } else if kind.is_file() {
-                let rel = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                let rel = path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
                 out.insert(rel, std::fs::read(&path).unwrap());
             }
         }
@@ -89,7 +95,9 @@ fn chart(c: &mut Criterion) {
     group.bench_function("parse templates", |b| {
         b.iter(|| {
             let mut set = stockade_gotemplate::Template::new("gotpl");
-            set.funcs(stockade_helm::engine_funcs(stockade_helm::funcs::EngineMode::default()));
+            set.funcs(stockade_helm::engine_funcs(
+                stockade_helm::funcs::EngineMode::default(),
+            ));
             for (name, text) in &templates {
                 let _ = set.parse(name, text);
             }
@@ -105,13 +113,21 @@ fn chart(c: &mut Criterion) {
     });
     let sources = helm::chart_sources_within(&loaded, &options, &name, &limits).sources;
     group.bench_function("scan rendered", |b| {
-        b.iter(|| engine.scan_sources(&sources, Some(Kind::Kubernetes)).findings.len());
+        b.iter(|| {
+            engine
+                .scan_sources(&sources, Some(Kind::Kubernetes))
+                .findings
+                .len()
+        });
     });
     group.bench_function("load + render + scan", |b| {
         b.iter(|| {
             let chart = helm::load_chart(ChartInput::Files(files.clone()), &name).unwrap();
             let out = helm::chart_sources_within(&chart, &options, &name, &limits);
-            engine.scan_sources(&out.sources, Some(Kind::Kubernetes)).findings.len()
+            engine
+                .scan_sources(&out.sources, Some(Kind::Kubernetes))
+                .findings
+                .len()
         });
     });
     group.finish();

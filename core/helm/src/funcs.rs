@@ -501,7 +501,12 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
             )))
         }),
     );
-    let counts: Arc<std::sync::Mutex<BTreeMap<String, usize>>> = Arc::default();
+    // Helm counts the includes of each name under way in its render; the
+    // render's templates execute on several threads, each wholly on one, so
+    // the count is kept per thread: what one template's execution nests.
+    let counts: Arc<
+        std::sync::Mutex<std::collections::HashMap<(std::thread::ThreadId, String), usize>>,
+    > = Arc::default();
     f.insert(
         "include".into(),
         Func::new(vec![Param::String, Param::Any], move |ctx: &mut CallCtx<'_, '_>, a| {
@@ -510,7 +515,7 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
             let depth_left = ctx.limits().max_depth.saturating_sub(ctx.depth());
             {
                 let mut c = counts.lock().map_err(|_| FuncError::msg("include: poisoned"))?;
-                let n = c.entry(name.clone()).or_insert(0);
+                let n = c.entry((std::thread::current().id(), name.clone())).or_insert(0);
                 if *n > RECURSION_MAX || depth_left <= 2 {
                     return Err(FuncError::msg(format!(
                         "rendering template has a nested reference name: {name}: unable to execute template"
@@ -520,8 +525,12 @@ pub fn render_funcs(mode: EngineMode) -> FuncMap {
             }
             let r = ctx.execute_template(&name, &data);
             if let Ok(mut c) = counts.lock() {
-                if let Some(n) = c.get_mut(&name) {
+                let key = (std::thread::current().id(), name.clone());
+                if let Some(n) = c.get_mut(&key) {
                     *n = n.saturating_sub(1);
+                    if *n == 0 {
+                        c.remove(&key);
+                    }
                 }
             }
             match r {

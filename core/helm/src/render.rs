@@ -408,6 +408,16 @@ pub fn default_limits() -> stockade_gotemplate::Limits {
 /// parses faster than a thread starts).
 const PARSE_FILES_PER_THREAD: usize = 16;
 
+/// A thread more for executing templates per this many files.
+const EXEC_FILES_PER_THREAD: usize = 8;
+
+/// Stack of each thread executing templates: the rendering thread's, which
+/// [`default_limits`]' stack budget is measured against.
+#[cfg(not(target_arch = "wasm32"))]
+const EXEC_STACK: usize = RENDER_STACK;
+#[cfg(target_arch = "wasm32")]
+const EXEC_STACK: usize = 0;
+
 /// Stack of the rendering thread.
 #[cfg(not(target_arch = "wasm32"))]
 const RENDER_STACK: usize = 256 << 20;
@@ -516,9 +526,14 @@ fn render_here(
     // the first file in that order that does not parse stops the render.
     let texts: Vec<(&str, &TemplateFile)> = names
         .iter()
-        .filter_map(|name| by_name.get(name.as_str()).map(|(_, file, _, _)| (name.as_str(), file)))
+        .filter_map(|name| {
+            by_name
+                .get(name.as_str())
+                .map(|(_, file, _, _)| (name.as_str(), file))
+        })
         .collect();
-    let threads = stockade_source::parallel::default_threads().min(texts.len() / PARSE_FILES_PER_THREAD + 1);
+    let threads =
+        stockade_source::parallel::default_threads().min(texts.len() / PARSE_FILES_PER_THREAD + 1);
     let parsed = stockade_source::parallel::map(&texts, threads, |(name, file)| {
         set.parse_trees(name, &file.text)
     });
@@ -542,16 +557,19 @@ fn render_here(
             }
         }
     }
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    let mut first_error = None;
-    for name in &names {
-        let Some((_, file, data, partial)) = by_name.get(name.as_str()) else {
-            continue;
-        };
-        if *partial {
-            continue;
-        }
+    // Each template executes on its own (the set and the values are only
+    // read; `tpl` parses into a copy), so on every core, each worker with the
+    // rendering thread's stack; results are taken in Helm's order, so the
+    // first error is the one Helm reports.
+    let jobs: Vec<&(String, TemplateFile, Arc<BTreeMap<String, GoValue>>, bool)> = names
+        .iter()
+        .filter_map(|name| by_name.get(name.as_str()).copied())
+        .filter(|(_, _, _, partial)| !*partial)
+        .collect();
+    let threads =
+        stockade_source::parallel::default_threads().min(jobs.len() / EXEC_FILES_PER_THREAD + 1);
+    let executed = stockade_source::parallel::map_with_stack(&jobs, threads, EXEC_STACK, |job| {
+        let (name, _, data, _) = *job;
         let mut entries = (**data).clone();
         let base_path = name
             .rsplit_once("/templates/")
@@ -567,16 +585,23 @@ fn render_here(
         let mut out = String::new();
         let mut rec = Pieces::default();
         match set.execute_traced(name, &data, &mut out, &mut rec) {
-            Ok(()) => files.push(finish_output(name, &out, rec)),
-            Err(e) => {
-                let err = exec_error(name, &e, &display_root, &collected.templates);
+            Ok(()) => Ok(finish_output(name, &out, rec)),
+            Err(e) => Err(exec_error(name, &e, &display_root, &collected.templates)),
+        }
+    });
+    let mut files = Vec::new();
+    let mut errors = Vec::new();
+    let mut first_error = None;
+    for result in executed {
+        match result {
+            Ok(file) => files.push(file),
+            Err(err) => {
                 if first_error.is_none() {
                     first_error = Some(err.clone());
                 }
                 errors.push(err);
             }
         }
-        let _ = file;
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     let templates = collected
@@ -873,7 +898,10 @@ mod tests {
     fn templates_parsed_apart_make_the_set_parsing_in_turn_makes() {
         use std::collections::BTreeMap;
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        files.insert("Chart.yaml".into(), b"apiVersion: v2\nname: c\nversion: 1.0.0\n".to_vec());
+        files.insert(
+            "Chart.yaml".into(),
+            b"apiVersion: v2\nname: c\nversion: 1.0.0\n".to_vec(),
+        );
         let n = 80;
         for i in 0..n {
             let text = format!(
@@ -887,14 +915,23 @@ mod tests {
         assert_eq!(out.files.len(), n);
         // Helm's order is reverse name order: t00's define of `twice` comes last.
         for f in &out.files {
-            let i: usize = f.name.trim_start_matches("c/templates/t").trim_end_matches(".yaml").parse().unwrap();
+            let i: usize = f
+                .name
+                .trim_start_matches("c/templates/t")
+                .trim_end_matches(".yaml")
+                .parse()
+                .unwrap();
             assert_eq!(f.text, format!("k{i}: v{}-t0\n", (i + 1) % n), "{}", f.name);
         }
         files.insert("templates/t10.yaml".into(), b"{{ if }}".to_vec());
         files.insert("templates/t70.yaml".into(), b"{{ end }}".to_vec());
         let chart = Chart::from_dir_files(files, &crate::ArchiveLimits::default()).unwrap();
         let err = render(&chart, &HelmOptions::default(), &RenderSettings::default()).unwrap_err();
-        assert!(err.message.contains("c/templates/t70.yaml"), "{}", err.message);
+        assert!(
+            err.message.contains("c/templates/t70.yaml"),
+            "{}",
+            err.message
+        );
     }
 
     #[test]

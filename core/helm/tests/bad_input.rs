@@ -89,6 +89,31 @@ fn infinite_include_recursion_stops_with_helm_s_error() {
     );
 }
 
+/// Helm counts nested includes of a name within one template's execution;
+/// templates executing at once on other threads do not add to it.
+#[test]
+fn deep_includes_in_many_templates_at_once_each_have_helm_s_whole_budget() {
+    let down = "{{- define \"down\" -}}{{ if gt (int .) 0 }}{{ include \"down\" (sub (int .) 1) }}{{ end }}x{{- end -}}";
+    let names: Vec<String> = (0..32).map(|i| format!("t{i:02}.yaml")).collect();
+    let mut templates: Vec<(&str, &str)> = vec![("_down.tpl", down)];
+    for n in &names {
+        templates.push((n.as_str(), "a: {{ include \"down\" 900 | len }}\n"));
+    }
+    let r = render(&templates);
+    assert!(
+        r.errors.is_empty(),
+        "{:?}",
+        r.errors.first().map(|e| &e.message)
+    );
+    let outputs: Vec<&str> = r
+        .files
+        .iter()
+        .filter(|f| f.name.contains("/templates/t"))
+        .map(|f| f.text.as_str())
+        .collect();
+    assert_eq!(outputs, vec!["a: 901\n"; 32]);
+}
+
 #[test]
 fn a_huge_until_is_a_limit_not_an_allocation() {
     let r = render(&[("x.yaml", "a: {{ len (until 1000000000000) }}\n")]);

@@ -20,6 +20,17 @@ pub const WORKER_STACK: usize = 64 << 20;
 
 /// Run `work` over `items` with up to `threads` workers; results in item order.
 pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    map_with_stack(items, threads, WORKER_STACK, work)
+}
+
+/// [`map`] with workers of `stack` bytes of stack (work whose own depth
+/// budget is measured against a larger stack, as template execution is).
+pub fn map_with_stack<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    stack: usize,
+    work: impl Fn(&T) -> R + Sync,
+) -> Vec<R> {
     if threads <= 1 || items.len() <= 1 {
         return items.iter().map(work).collect();
     }
@@ -40,7 +51,7 @@ pub fn map<T: Sync, R: Send>(items: &[T], threads: usize, work: impl Fn(&T) -> R
             };
             let spawned = std::thread::Builder::new()
                 .name("stockade-scan".into())
-                .stack_size(WORKER_STACK)
+                .stack_size(stack)
                 .spawn_scoped(scope, worker);
             if spawned.is_err() {
                 // No thread could be made (a process limit): the workers that

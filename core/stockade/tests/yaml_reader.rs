@@ -678,12 +678,22 @@ fn control_characters_are_errors_as_in_go_yaml() {
     // Every kind of control character, after text long enough that the
     // byte pre-check passes over whole chunks first.
     let pad = "x".repeat(200);
-    for (c, code) in [('\u{9f}', "U+009F"), ('\u{80}', "U+0080"), ('\u{fffe}', "U+FFFE"), ('\u{ffff}', "U+FFFF"), ('\u{1f}', "U+001F")] {
+    for (c, code) in [
+        ('\u{9f}', "U+009F"),
+        ('\u{80}', "U+0080"),
+        ('\u{fffe}', "U+FFFE"),
+        ('\u{ffff}', "U+FFFF"),
+        ('\u{1f}', "U+001F"),
+    ] {
         let p = problem(&format!("a: {pad}\nb: x{c}y\n"));
         assert!(p.message.contains(code), "{code}: {}", p.message);
     }
     // Characters sharing those lead bytes that are not controls.
-    for ok in ["a: \u{a0}é\u{b1}\n", "a: \u{f000}\u{fffd}\u{fefe}\n", "a: \"\tb\"\r\n"] {
+    for ok in [
+        "a: \u{a0}é\u{b1}\n",
+        "a: \u{f000}\u{fffd}\u{fefe}\n",
+        "a: \"\tb\"\r\n",
+    ] {
         assert!(read(ok).documents[0].node().is_some(), "{ok:?}");
     }
 }
