@@ -60,15 +60,14 @@ fn largest_chart() -> (PathBuf, BTreeMap<String, Vec<u8>>) {
     dirs.into_iter()
         .map(|p| {
             let files = chart_files(&p);
-            let rendered: usize = helm::load_chart(ChartInput::Files(files.clone()), "")
-                .map(|chart| {
+            let rendered: usize =
+                helm::load_chart(ChartInput::Files(files.clone()), "").map_or(0, |chart| {
                     helm::chart_sources(&chart, &HelmOptions::default(), "")
                         .sources
                         .iter()
                         .map(|s| s.text().len())
                         .sum()
-                })
-                .unwrap_or(0);
+                });
             (rendered, p, files)
         })
         .max_by_key(|(rendered, _, _)| *rendered)

@@ -868,7 +868,7 @@ fn parse_traceable(s: &str) -> Option<(String, String, String)> {
 
 #[cfg(test)]
 mod tests {
-    #![allow(clippy::indexing_slicing)]
+    #![allow(clippy::indexing_slicing, clippy::unwrap_used)]
     use super::*;
 
     #[test]
