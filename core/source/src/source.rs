@@ -382,6 +382,19 @@ pub struct Source {
     text: Arc<String>,
     index: LineIndex,
     rendering: Option<Arc<Rendering>>,
+    prepared: Option<Prepared>,
+}
+
+/// What a layer above computed from a source's very text ahead of the scan
+/// ([`Source::with_prepared`]): the facade parses a chart's `crds/` files
+/// while the chart's templates render, and hands the streams on this way.
+#[derive(Clone)]
+pub struct Prepared(Arc<dyn std::any::Any + Send + Sync>);
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prepared(..)")
+    }
 }
 
 impl Source {
@@ -393,7 +406,23 @@ impl Source {
             text: Arc::new(text),
             index,
             rendering: None,
+            prepared: None,
         }
+    }
+
+    /// This source with `value`, computed from its text by the caller (a
+    /// parse of it, say), for whoever scans it to use instead of computing it
+    /// again ([`Source::prepared`]). The text cannot change afterwards: a
+    /// source's text is set once.
+    #[must_use]
+    pub fn with_prepared(mut self, value: Arc<dyn std::any::Any + Send + Sync>) -> Self {
+        self.prepared = Some(Prepared(value));
+        self
+    }
+
+    /// What [`Source::with_prepared`] attached, if it is a `T`.
+    pub fn prepared<T: 'static>(&self) -> Option<&T> {
+        self.prepared.as_ref().and_then(|p| p.0.downcast_ref::<T>())
     }
 
     /// A rendered document (a Helm template's output, a Kustomize build): `text`

@@ -3,6 +3,7 @@
 //! whose findings name the template line and, for values, the values line.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use stockade_helm::template;
 pub use stockade_helm::values::{HelmLine, ValuesFile};
@@ -71,7 +72,7 @@ pub fn chart_sources_within(
     // subcharts that are there, so the chart's own templates are not lost.
     let missing = stockade_helm::missing_dependencies_error(chart, options.helm_line)
         .map(|e| fatal_error(chart, &e, root));
-    match stockade_helm::render(chart, options, &settings) {
+    let render_sources = || match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
             let out = stockade_helm::origins::to_sources(&render, root);
             ChartSources {
@@ -83,6 +84,100 @@ pub fn chart_sources_within(
             sources: Vec::new(),
             errors: vec![fatal_error(chart, &e, root)],
         },
+    };
+    // The `crds/` files are scanned as they are: they parse on a thread of
+    // their own while the templates render (every chart's, since which
+    // subcharts are enabled is known only inside the render; a large chart
+    // has megabytes of CRDs), and the streams go with their sources to the
+    // scan (`Engine::for_scan`), which then does not parse them again.
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let yaml_limits = crate::yaml::Limits::for_file_bytes(limits.file_bytes());
+        let crds = crd_texts(chart);
+        if crds.iter().map(String::len).sum::<usize>() < PREPARSE_MIN_BYTES {
+            return render_sources();
+        }
+        std::thread::scope(|scope| {
+            let parsing = std::thread::Builder::new()
+                .name("stockade-crds".into())
+                .stack_size(crate::parallel::WORKER_STACK)
+                .spawn_scoped(scope, || {
+                    crds.iter()
+                        .map(|text| Arc::new(crate::yaml::parse_stream(text, &yaml_limits)))
+                        .collect::<Vec<_>>()
+                })
+                .ok();
+            let mut out = render_sources();
+            if let Some(streams) = parsing.and_then(|p| p.join().ok()) {
+                attach_parsed(&mut out.sources, &crds, &streams, yaml_limits);
+            }
+            out
+        })
+    }
+    #[cfg(target_arch = "wasm32")]
+    render_sources()
+}
+
+/// A YAML stream [`chart_sources_within`] parsed for a source ahead of the
+/// scan, with the limits it was parsed within.
+#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
+pub(crate) struct PreParsed {
+    pub(crate) limits: crate::yaml::Limits,
+    pub(crate) stream: Arc<crate::yaml::Stream>,
+}
+
+/// Parse `crds/` ahead only when there is this much of them (a thread costs
+/// more than a few small files take to parse).
+#[cfg(not(target_arch = "wasm32"))]
+const PREPARSE_MIN_BYTES: usize = 256 << 10;
+
+/// The text of every `crds/` file Helm would install, of the chart and of
+/// every subchart (enabled or not).
+#[cfg(not(target_arch = "wasm32"))]
+fn crd_texts(chart: &Chart) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![chart];
+    while let Some(c) = stack.pop() {
+        out.extend(
+            c.crd_files()
+                .filter(|f| {
+                    [".yaml", ".yml", ".json"]
+                        .iter()
+                        .any(|e| f.name.ends_with(e))
+                })
+                .map(stockade_helm::ChartFile::text),
+        );
+        stack.extend(c.dependencies.iter());
+    }
+    out
+}
+
+/// Give each plain (not rendered) source whose text is one of `texts` the
+/// stream parsed from it.
+#[cfg(not(target_arch = "wasm32"))]
+fn attach_parsed(
+    sources: &mut [Source],
+    texts: &[String],
+    streams: &[Arc<crate::yaml::Stream>],
+    limits: crate::yaml::Limits,
+) {
+    let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (i, t) in texts.iter().enumerate() {
+        by_len.entry(t.len()).or_default().push(i);
+    }
+    for source in sources.iter_mut().filter(|s| s.rendering().is_none()) {
+        let found = by_len.get(&source.text().len()).and_then(|candidates| {
+            candidates
+                .iter()
+                .find(|&&i| texts.get(i).is_some_and(|t| t == source.text()))
+        });
+        if let Some(stream) = found.and_then(|&i| streams.get(i)) {
+            let pre = PreParsed {
+                limits,
+                stream: Arc::clone(stream),
+            };
+            *source = std::mem::replace(source, Source::new("", "")).with_prepared(Arc::new(pre));
+        }
     }
 }
 
@@ -302,5 +397,118 @@ impl HelmConfig {
         } else {
             Err(errors)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::fmt::Write as _;
+
+    /// A chart whose `crds/` (over [`PREPARSE_MIN_BYTES`]) hold a CRD, a
+    /// privileged Pod and a document with a duplicate key; a template renders
+    /// a privileged Pod too.
+    fn chart_with_crds() -> Chart {
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        files.insert(
+            "Chart.yaml".into(),
+            b"apiVersion: v2\nname: c\nversion: 1.0.0\n".to_vec(),
+        );
+        files.insert(
+            "templates/pod.yaml".into(),
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: t\nspec:\n  containers:\n  - name: a\n    image: nginx:1\n    securityContext:\n      privileged: true\n".to_vec(),
+        );
+        let description = "x".repeat(100);
+        let mut crd = String::from("apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: things.example.com\nspec:\n  group: example.com\n  names:\n");
+        for i in 0..3000 {
+            let _ = writeln!(crd, "    k{i}: {description}");
+        }
+        files.insert("crds/crd.yaml".into(), crd.into_bytes());
+        files.insert(
+            "crds/pod.yaml".into(),
+            b"apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1\n    securityContext:\n      privileged: true\n".to_vec(),
+        );
+        files.insert(
+            "crds/dup.yaml".into(),
+            b"apiVersion: v1\nkind: ConfigMap\nkind: Secret\n".to_vec(),
+        );
+        load_chart(ChartInput::Files(files), "c").unwrap()
+    }
+
+    #[test]
+    fn crds_parsed_while_rendering_scan_as_crds_parsed_by_the_scan() {
+        let chart = chart_with_crds();
+        let out = chart_sources_within(&chart, &HelmOptions::default(), "c", &Limits::default());
+        let crds: Vec<&Source> = out
+            .sources
+            .iter()
+            .filter(|s| s.path().contains("/crds/"))
+            .collect();
+        assert_eq!(crds.len(), 3);
+        assert!(crds.iter().all(|s| s.prepared::<PreParsed>().is_some()));
+        assert!(out
+            .sources
+            .iter()
+            .filter(|s| s.rendering().is_some())
+            .all(|s| s.prepared::<PreParsed>().is_none()));
+        // The same sources without what was parsed ahead: the same report.
+        let plain: Vec<Source> = out
+            .sources
+            .iter()
+            .map(|s| {
+                if s.rendering().is_some() {
+                    s.clone()
+                } else {
+                    Source::new(s.path(), s.text())
+                }
+            })
+            .collect();
+        let engine = Engine::default();
+        let ahead = engine.scan_sources(&out.sources, Some(Kind::Kubernetes));
+        let again = engine.scan_sources(&plain, Some(Kind::Kubernetes));
+        assert_eq!(
+            serde_json::to_value(&ahead).unwrap(),
+            serde_json::to_value(&again).unwrap()
+        );
+        assert!(ahead
+            .findings
+            .iter()
+            .any(|f| f.path.ends_with("crds/pod.yaml")));
+        assert!(ahead
+            .errors
+            .iter()
+            .any(|e| e.path.ends_with("crds/dup.yaml")));
+    }
+
+    /// The scan takes a stream parsed ahead only when it was parsed within
+    /// the scan's own limits (here a stream from another text stands in, so
+    /// which one was read shows in the report).
+    #[test]
+    fn a_stream_parsed_within_other_limits_is_parsed_again() {
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1\n    securityContext:\n      privileged: true\n";
+        let engine = Engine::default();
+        let limits = crate::engine::yaml_limits(engine.config());
+        let with = |limits: crate::yaml::Limits| {
+            let pre = PreParsed {
+                limits,
+                stream: Arc::new(crate::yaml::parse_stream(pod, &limits)),
+            };
+            Source::new(
+                "c/crds/cm.yaml",
+                "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c\n",
+            )
+            .with_prepared(Arc::new(pre))
+        };
+        let used = engine.scan_sources(&[with(limits)], Some(Kind::Kubernetes));
+        assert!(
+            !used.findings.is_empty(),
+            "the stream parsed ahead is the one scanned"
+        );
+        let other = crate::yaml::Limits {
+            max_depth: limits.max_depth - 1,
+            ..limits
+        };
+        let ignored = engine.scan_sources(&[with(other)], Some(Kind::Kubernetes));
+        assert!(ignored.findings.is_empty(), "{:?}", ignored.findings);
     }
 }

@@ -316,8 +316,11 @@ impl Engine {
         }
         let limits = engine::yaml_limits(&self.config);
         let streams: Vec<Arc<yaml::Stream>> =
-            parallel::map(&kube, parallel::default_threads(), |source| {
-                Arc::new(yaml::parse_stream(source.text(), &limits))
+            parallel::map(&kube, parallel::default_threads(), |source| match source
+                .prepared::<helm::PreParsed>()
+            {
+                Some(pre) if pre.limits == limits => Arc::clone(&pre.stream),
+                _ => Arc::new(yaml::parse_stream(source.text(), &limits)),
             });
         let manifests: Vec<pack::Manifest<'_>> = kube
             .iter()
