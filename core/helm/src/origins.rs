@@ -65,6 +65,13 @@ pub fn scan_error(e: &HelmError, default_path: &str, files: &BTreeMap<String, &s
 
 /// Build the sources of `render` (chart files shown under `display_root`).
 pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
+    to_sources_within(render, display_root, &Limits::default())
+}
+
+/// [`to_sources`], reading each output as YAML (for its origin map) within
+/// `limits`: each rendered source carries that stream
+/// ([`stockade_yaml::Parsed`]), for a scan within the same limits to use.
+pub fn to_sources_within(render: &Render, display_root: &str, limits: &Limits) -> ChartSources {
     let root = if display_root.is_empty() {
         render.chart_name.as_str()
     } else {
@@ -97,15 +104,18 @@ pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
         let f = &split;
         let t = render.templates.get(&f.name)?;
         let path = rendered_path(&join_path(root, "", &t.location));
-        let map = build_map(render, f, &template_ids, &value_ids, &files);
-        Some(
-            match map.and_then(|m| {
-                Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()
-            }) {
-                Some(s) => s,
-                None => Source::new(path, f.text.clone()),
-            },
-        )
+        let stream = Arc::new(stockade_yaml::parse_stream(&f.text, limits));
+        let map = build_map(render, f, &stream, &template_ids, &value_ids, &files);
+        let source = match map.and_then(|m| {
+            Source::rendered(path.clone(), f.text.clone(), m, Arc::clone(&files)).ok()
+        }) {
+            Some(s) => s,
+            None => Source::new(path, f.text.clone()),
+        };
+        Some(source.with_prepared(Arc::new(stockade_yaml::Parsed {
+            limits: *limits,
+            stream,
+        })))
     });
     out.sources.extend(rendered.into_iter().flatten());
     for (_, location, text) in &render.crds {
@@ -215,6 +225,7 @@ impl Builder<'_> {
 fn build_map(
     render: &Render,
     f: &RenderedFile,
+    stream: &stockade_yaml::Stream,
     template_ids: &BTreeMap<&str, FileId>,
     value_ids: &[FileId],
     files: &OriginFiles,
@@ -275,7 +286,6 @@ fn build_map(
     }
     // Layer 3: YAML nodes spanning several pieces.
     let mut node_candidates: Vec<(Span, OriginSpan)> = Vec::new();
-    let stream = stockade_yaml::parse_stream(&f.text, &Limits::default());
     for doc in &stream.documents {
         if let Ok(node) = &doc.root {
             collect_nodes(node, &piece_spans, &mut node_candidates, 0);

@@ -72,9 +72,10 @@ pub fn chart_sources_within(
     // subcharts that are there, so the chart's own templates are not lost.
     let missing = stockade_helm::missing_dependencies_error(chart, options.helm_line)
         .map(|e| fatal_error(chart, &e, root));
+    let yaml_limits = crate::yaml::Limits::for_file_bytes(limits.file_bytes());
     let render_sources = || match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
-            let out = stockade_helm::origins::to_sources(&render, root);
+            let out = stockade_helm::origins::to_sources_within(&render, root, &yaml_limits);
             ChartSources {
                 sources: out.sources,
                 errors: missing.into_iter().chain(out.errors).collect(),
@@ -92,7 +93,6 @@ pub fn chart_sources_within(
     // scan (`Engine::for_scan`), which then does not parse them again.
     #[cfg(not(target_arch = "wasm32"))]
     {
-        let yaml_limits = crate::yaml::Limits::for_file_bytes(limits.file_bytes());
         let crds = crd_texts(chart);
         if crds.iter().map(String::len).sum::<usize>() < PREPARSE_MIN_BYTES {
             return render_sources();
@@ -116,14 +116,6 @@ pub fn chart_sources_within(
     }
     #[cfg(target_arch = "wasm32")]
     render_sources()
-}
-
-/// A YAML stream [`chart_sources_within`] parsed for a source ahead of the
-/// scan, with the limits it was parsed within.
-#[cfg_attr(target_arch = "wasm32", allow(dead_code))]
-pub(crate) struct PreParsed {
-    pub(crate) limits: crate::yaml::Limits,
-    pub(crate) stream: Arc<crate::yaml::Stream>,
 }
 
 /// Parse `crds/` ahead only when there is this much of them (a thread costs
@@ -172,7 +164,7 @@ fn attach_parsed(
                 .find(|&&i| texts.get(i).is_some_and(|t| t == source.text()))
         });
         if let Some(stream) = found.and_then(|&i| streams.get(i)) {
-            let pre = PreParsed {
+            let pre = crate::yaml::Parsed {
                 limits,
                 stream: Arc::clone(stream),
             };
@@ -436,34 +428,34 @@ mod tests {
     }
 
     #[test]
-    fn crds_parsed_while_rendering_scan_as_crds_parsed_by_the_scan() {
+    fn streams_parsed_ahead_scan_as_streams_parsed_by_the_scan() {
         let chart = chart_with_crds();
         let out = chart_sources_within(&chart, &HelmOptions::default(), "c", &Limits::default());
-        let crds: Vec<&Source> = out
-            .sources
-            .iter()
-            .filter(|s| s.path().contains("/crds/"))
-            .collect();
-        assert_eq!(crds.len(), 3);
-        assert!(crds.iter().all(|s| s.prepared::<PreParsed>().is_some()));
-        assert!(out
-            .sources
-            .iter()
-            .filter(|s| s.rendering().is_some())
-            .all(|s| s.prepared::<PreParsed>().is_none()));
-        // The same sources without what was parsed ahead: the same report.
-        let plain: Vec<Source> = out
-            .sources
-            .iter()
-            .map(|s| {
-                if s.rendering().is_some() {
-                    s.clone()
-                } else {
-                    Source::new(s.path(), s.text())
-                }
-            })
-            .collect();
         let engine = Engine::default();
+        let limits = crate::engine::yaml_limits(engine.config());
+        assert_eq!(
+            out.sources
+                .iter()
+                .filter(|s| s.path().contains("/crds/"))
+                .count(),
+            3
+        );
+        assert!(out.sources.iter().all(|s| s
+            .prepared::<crate::yaml::Parsed>()
+            .is_some_and(|p| p.limits == limits)));
+        // The same chart's sources with no stream the scan can use: the CRDs
+        // plain, the outputs' streams parsed within other limits.
+        let other = crate::yaml::Limits {
+            max_depth: limits.max_depth - 1,
+            ..limits
+        };
+        let settings = RenderSettings {
+            display_root: "c".into(),
+            ..RenderSettings::default()
+        };
+        let render = stockade_helm::render(&chart, &HelmOptions::default(), &settings).unwrap();
+        let plain = stockade_helm::origins::to_sources_within(&render, "c", &other).sources;
+        assert_eq!(plain.len(), out.sources.len());
         let ahead = engine.scan_sources(&out.sources, Some(Kind::Kubernetes));
         let again = engine.scan_sources(&plain, Some(Kind::Kubernetes));
         assert_eq!(
@@ -474,6 +466,10 @@ mod tests {
             .findings
             .iter()
             .any(|f| f.path.ends_with("crds/pod.yaml")));
+        assert!(ahead
+            .findings
+            .iter()
+            .any(|f| f.path.ends_with("templates/pod.yaml (rendered)")));
         assert!(ahead
             .errors
             .iter()
@@ -489,7 +485,7 @@ mod tests {
         let engine = Engine::default();
         let limits = crate::engine::yaml_limits(engine.config());
         let with = |limits: crate::yaml::Limits| {
-            let pre = PreParsed {
+            let pre = crate::yaml::Parsed {
                 limits,
                 stream: Arc::new(crate::yaml::parse_stream(pod, &limits)),
             };

@@ -317,7 +317,7 @@ impl Engine {
         let limits = engine::yaml_limits(&self.config);
         let streams: Vec<Arc<yaml::Stream>> =
             parallel::map(&kube, parallel::default_threads(), |source| match source
-                .prepared::<helm::PreParsed>()
+                .prepared::<yaml::Parsed>()
             {
                 Some(pre) if pre.limits == limits => Arc::clone(&pre.stream),
                 _ => Arc::new(yaml::parse_stream(source.text(), &limits)),

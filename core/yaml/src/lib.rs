@@ -267,6 +267,16 @@ impl Document {
     }
 }
 
+/// A stream parsed ahead of a scan, with the limits it was parsed within:
+/// whoever parsed a source's text attaches it to the source
+/// (`Source::with_prepared`), and a scan within the same limits reads it
+/// instead of parsing the text again.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    pub limits: Limits,
+    pub stream: std::sync::Arc<Stream>,
+}
+
 /// A YAML stream: its documents in order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Stream {
