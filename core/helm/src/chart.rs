@@ -17,8 +17,14 @@ pub struct ChartFile {
 }
 
 impl ChartFile {
+    /// The bytes as text, invalid UTF-8 replaced (as Go's `string(bytes)`
+    /// then printed); valid text, nearly always, is checked and copied at
+    /// once rather than chunk by chunk.
     pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.data).into_owned()
+        match std::str::from_utf8(&self.data) {
+            Ok(text) => text.to_owned(),
+            Err(_) => String::from_utf8_lossy(&self.data).into_owned(),
+        }
     }
 }
 
@@ -500,4 +506,20 @@ pub fn is_valid_semver(v: &str) -> bool {
         && parts
             .iter()
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ChartFile;
+
+    #[test]
+    fn file_text_is_the_bytes_with_invalid_utf_8_replaced() {
+        let file = |data: &[u8]| ChartFile {
+            name: "f".into(),
+            data: data.to_vec(),
+        };
+        assert_eq!(file("a: é\n".as_bytes()).text(), "a: é\n");
+        assert_eq!(file(b"a\xffb\xc3").text(), "a\u{fffd}b\u{fffd}");
+        assert_eq!(file(b"").text(), "");
+    }
 }

@@ -262,7 +262,10 @@ impl Files {
     fn get(&self, name: &str) -> String {
         self.0
             .get(name)
-            .map(|b| String::from_utf8_lossy(b).into_owned())
+            .map(|b| match std::str::from_utf8(b) {
+                Ok(text) => text.to_owned(),
+                Err(_) => String::from_utf8_lossy(b).into_owned(),
+            })
             .unwrap_or_default()
     }
 
