@@ -167,6 +167,44 @@ quoted:
     assert_eq!(p.span.text(text), "*x");
 }
 
+/// Small mappings are searched in place for a repeated key, larger ones
+/// through a hash: the same answers on both sides of that size.
+#[test]
+fn repeated_keys_are_found_in_mappings_of_any_size() {
+    for size in [2usize, 15, 16, 17, 40] {
+        let keys: Vec<String> = (0..size).map(|i| format!("k{i}: {i}\n")).collect();
+        let body = keys.concat();
+        assert!(read(&body).problems().next().is_none(), "{size}");
+        for dup in [0, size / 2, size - 1] {
+            let text = format!("{body}k{dup}: again\n");
+            let p = problem(&text);
+            assert_eq!(
+                p.message,
+                format!("key `k{dup}` already defined at line {}", dup + 1),
+                "{size}"
+            );
+            assert_eq!(line_col(&text, p.span.start), (size as u32 + 1, 1));
+        }
+        // Keys of other types, compared after resolution, in large and small maps.
+        for (first, again, same) in [
+            ("1", "0x1", true),
+            ("1", "1.0", false),
+            ("0.0", "-0.0", true),
+            ("true", "True", true),
+            ("~", "null", true),
+            (".nan", ".nan", false),
+            ("1", "\"1\"", false),
+        ] {
+            let text = format!("{first}: a\n{body}{again}: b\n");
+            assert_eq!(
+                read(&text).problems().next().is_some(),
+                same,
+                "{size}: {first} / {again}"
+            );
+        }
+    }
+}
+
 #[test]
 fn repeated_keys_name_both_occurrences() {
     let text = "spec:\n  selector: a\n  replicas: 1\n  selector: b\n";

@@ -580,6 +580,23 @@ fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 /// [`Limits::max_depth`] says, nesting stops here.
 pub(super) const MAX_DEPTH_CAP: usize = 1000;
 
+/// Mappings with fewer entries than this are searched in place for a
+/// duplicate key, without hashing (or copying) the key.
+const LINEAR_KEYS: usize = 16;
+
+/// Whether two keys are the same key as go-yaml compares them: what
+/// [`KeyId`] equality says, without building one.
+fn same_key(a: &Node, b: &Node) -> bool {
+    match (&a.value, &b.value) {
+        (Value::Null, Value::Null) => true,
+        (Value::Bool(x), Value::Bool(y)) => x == y,
+        (Value::Int(x), Value::Int(y)) => x == y,
+        (Value::String(x), Value::String(y)) => x == y,
+        (Value::Float(_), Value::Float(_)) => KeyId::of(a).is_some_and(|x| KeyId::of(b) == Some(x)),
+        _ => false,
+    }
+}
+
 /// A key as go-yaml compares keys (after resolution).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum KeyId {
@@ -1098,18 +1115,38 @@ impl DocBuilder {
                     merges.push((entries.len(), node));
                     return Ok(());
                 }
-                if let Some(id) = KeyId::of(&k) {
-                    if let Some(&first) = seen.get(&id) {
-                        let line = ctx.line_of(first) + 1;
-                        let name = k
-                            .key_string()
-                            .unwrap_or_else(|| k.value.type_name().to_string());
-                        return Err(Problem::parse(
-                            k.span,
-                            format!("key `{name}` already defined at line {line}"),
-                        ));
+                // A small mapping (nearly all of them) is searched in place; a
+                // larger one through `seen`, filled once it is past that size.
+                let earlier = if entries.len() < LINEAR_KEYS {
+                    entries
+                        .iter()
+                        .find(|(e, _)| same_key(e, &k))
+                        .map(|(e, _)| e.span.start as usize)
+                } else {
+                    if entries.len() == LINEAR_KEYS {
+                        for (e, _) in entries.iter() {
+                            if let Some(id) = KeyId::of(e) {
+                                seen.entry(id).or_insert(e.span.start as usize);
+                            }
+                        }
                     }
-                    seen.insert(id, k.span.start as usize);
+                    KeyId::of(&k).and_then(|id| {
+                        let found = seen.get(&id).copied();
+                        if found.is_none() {
+                            seen.insert(id, k.span.start as usize);
+                        }
+                        found
+                    })
+                };
+                if let Some(first) = earlier {
+                    let line = ctx.line_of(first) + 1;
+                    let name = k
+                        .key_string()
+                        .unwrap_or_else(|| k.value.type_name().to_string());
+                    return Err(Problem::parse(
+                        k.span,
+                        format!("key `{name}` already defined at line {line}"),
+                    ));
                 }
                 entries.push((k, node));
             }
