@@ -184,8 +184,8 @@ pub(crate) fn scan_source(
             let stream = match parsed {
                 Some(stream) => stream,
                 None => {
-                    own = crate::yaml::parse_stream(source.text(), &yaml_limits(config));
-                    &own
+                    own = stream_of(source, &yaml_limits(&config.limits));
+                    &*own
                 }
             };
             let manifest = Manifest::new(source, stream);
@@ -197,8 +197,22 @@ pub(crate) fn scan_source(
     finish(ctx, source)
 }
 
-/// The limits Kubernetes sources are parsed with, in a scan's per-source phase and
-/// in its pre-pass ([`crate::Engine::for_scan`]).
-pub(crate) fn yaml_limits(config: &Config) -> crate::yaml::Limits {
-    crate::yaml::Limits::for_file_bytes(config.limits.file_bytes())
+/// The limits Kubernetes sources are parsed with, in a scan's per-source phase,
+/// in its pre-pass ([`crate::Engine::for_scan`]) and ahead of it (a chart's
+/// CRDs and outputs, [`crate::helm::chart_sources_within`]).
+pub(crate) fn yaml_limits(limits: &crate::Limits) -> crate::yaml::Limits {
+    crate::yaml::Limits::for_file_bytes(limits.file_bytes())
+}
+
+/// The stream of a Kubernetes source: the one parsed ahead and attached to it
+/// ([`crate::yaml::Parsed`]) when that was parsed within `limits`, else one
+/// parsed now.
+pub(crate) fn stream_of(
+    source: &Source,
+    limits: &crate::yaml::Limits,
+) -> std::sync::Arc<crate::yaml::Stream> {
+    match source.prepared::<crate::yaml::Parsed>() {
+        Some(ahead) if ahead.limits == *limits => std::sync::Arc::clone(&ahead.stream),
+        _ => std::sync::Arc::new(crate::yaml::parse_stream(source.text(), limits)),
+    }
 }

@@ -72,7 +72,7 @@ pub fn chart_sources_within(
     // subcharts that are there, so the chart's own templates are not lost.
     let missing = stockade_helm::missing_dependencies_error(chart, options.helm_line)
         .map(|e| fatal_error(chart, &e, root));
-    let yaml_limits = crate::yaml::Limits::for_file_bytes(limits.file_bytes());
+    let yaml_limits = crate::engine::yaml_limits(limits);
     let render_sources = || match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
             let out = stockade_helm::origins::to_sources_within(&render, root, &yaml_limits);
@@ -432,7 +432,7 @@ mod tests {
         let chart = chart_with_crds();
         let out = chart_sources_within(&chart, &HelmOptions::default(), "c", &Limits::default());
         let engine = Engine::default();
-        let limits = crate::engine::yaml_limits(engine.config());
+        let limits = crate::engine::yaml_limits(&engine.config().limits);
         assert_eq!(
             out.sources
                 .iter()
@@ -483,7 +483,7 @@ mod tests {
     fn a_stream_parsed_within_other_limits_is_parsed_again() {
         let pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\nspec:\n  containers:\n  - name: a\n    image: nginx:1\n    securityContext:\n      privileged: true\n";
         let engine = Engine::default();
-        let limits = crate::engine::yaml_limits(engine.config());
+        let limits = crate::engine::yaml_limits(&engine.config().limits);
         let with = |limits: crate::yaml::Limits| {
             let pre = crate::yaml::Parsed {
                 limits,

@@ -314,13 +314,10 @@ impl Engine {
         if kube.is_empty() {
             return engine;
         }
-        let limits = engine::yaml_limits(&self.config);
+        let limits = engine::yaml_limits(&self.config.limits);
         let streams: Vec<Arc<yaml::Stream>> =
-            parallel::map(&kube, parallel::default_threads(), |source| match source
-                .prepared::<yaml::Parsed>()
-            {
-                Some(pre) if pre.limits == limits => Arc::clone(&pre.stream),
-                _ => Arc::new(yaml::parse_stream(source.text(), &limits)),
+            parallel::map(&kube, parallel::default_threads(), |source| {
+                engine::stream_of(source, &limits)
             });
         let manifests: Vec<pack::Manifest<'_>> = kube
             .iter()
