@@ -107,9 +107,15 @@ impl Chart {
         self.metadata.chart_type.eq_ignore_ascii_case("library")
     }
 
-    /// The `crds/` files, in name order.
+    /// The `crds/` files Helm installs (`.yaml`, `.yml` and `.json` ones), in
+    /// name order.
     pub fn crd_files(&self) -> impl Iterator<Item = &ChartFile> {
-        self.files.iter().filter(|f| f.name.starts_with("crds/"))
+        self.files.iter().filter(|f| {
+            f.name.starts_with("crds/")
+                && [".yaml", ".yml", ".json"]
+                    .iter()
+                    .any(|e| f.name.ends_with(e))
+        })
     }
 
     /// Load a chart from the files of its folder (names relative to it, `/`

@@ -332,18 +332,13 @@ fn collect(
             .push((name, file, Arc::clone(&data), base.starts_with('_')));
     }
     for f in vc.chart.crd_files() {
-        let ext_ok = [".yaml", ".yml", ".json"]
-            .iter()
-            .any(|e| f.name.ends_with(e));
-        if ext_ok {
-            let loc = if location.is_empty() {
-                f.name.clone()
-            } else {
-                format!("{location}/{}", f.name)
-            };
-            out.crds
-                .push((format!("{full_path}/{}", f.name), loc, f.text()));
-        }
+        let loc = if location.is_empty() {
+            f.name.clone()
+        } else {
+            format!("{location}/{}", f.name)
+        };
+        out.crds
+            .push((format!("{full_path}/{}", f.name), loc, f.text()));
     }
     GoValue::Map(Arc::new(stockade_gotemplate::Map {
         named: None,

@@ -109,7 +109,7 @@ pub fn chart_sources_within(
                 .ok();
             let mut out = render_sources();
             if let Some(streams) = parsing.and_then(|p| p.join().ok()) {
-                attach_parsed(&mut out.sources, &crds, &streams, yaml_limits);
+                out.sources = attach_parsed(out.sources, &crds, &streams, yaml_limits);
             }
             out
         })
@@ -130,47 +130,37 @@ fn crd_texts(chart: &Chart) -> Vec<String> {
     let mut out = Vec::new();
     let mut stack = vec![chart];
     while let Some(c) = stack.pop() {
-        out.extend(
-            c.crd_files()
-                .filter(|f| {
-                    [".yaml", ".yml", ".json"]
-                        .iter()
-                        .any(|e| f.name.ends_with(e))
-                })
-                .map(stockade_helm::ChartFile::text),
-        );
+        out.extend(c.crd_files().map(stockade_helm::ChartFile::text));
         stack.extend(c.dependencies.iter());
     }
     out
 }
 
-/// Give each plain (not rendered) source whose text is one of `texts` the
+/// Each plain (not rendered) source whose text is one of `texts`, with the
 /// stream parsed from it.
 #[cfg(not(target_arch = "wasm32"))]
 fn attach_parsed(
-    sources: &mut [Source],
+    sources: Vec<Source>,
     texts: &[String],
     streams: &[Arc<crate::yaml::Stream>],
     limits: crate::yaml::Limits,
-) {
-    let mut by_len: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
-    for (i, t) in texts.iter().enumerate() {
-        by_len.entry(t.len()).or_default().push(i);
-    }
-    for source in sources.iter_mut().filter(|s| s.rendering().is_none()) {
-        let found = by_len.get(&source.text().len()).and_then(|candidates| {
-            candidates
-                .iter()
-                .find(|&&i| texts.get(i).is_some_and(|t| t == source.text()))
-        });
-        if let Some(stream) = found.and_then(|&i| streams.get(i)) {
-            let pre = crate::yaml::Parsed {
-                limits,
-                stream: Arc::clone(stream),
-            };
-            *source = std::mem::replace(source, Source::new("", "")).with_prepared(Arc::new(pre));
-        }
-    }
+) -> Vec<Source> {
+    sources
+        .into_iter()
+        .map(|source| {
+            let ahead = (source.rendering().is_none())
+                .then(|| texts.iter().position(|t| t.as_str() == source.text()))
+                .flatten()
+                .and_then(|i| streams.get(i));
+            match ahead {
+                Some(stream) => source.with_prepared(Arc::new(crate::yaml::Parsed {
+                    limits,
+                    stream: Arc::clone(stream),
+                })),
+                None => source,
+            }
+        })
+        .collect()
 }
 
 fn fatal_error(chart: &Chart, e: &HelmError, root: &str) -> ScanError {
