@@ -94,8 +94,7 @@ pub fn to_sources_within(render: &Render, display_root: &str, limits: &Limits) -
     let mut out = ChartSources::default();
     // Each output's origin map is its own work (it reads the output as YAML):
     // on every core for a chart with many, in the outputs' order.
-    let threads = stockade_source::parallel::default_threads()
-        .min(render.files.len() / MAP_FILES_PER_THREAD + 1);
+    let threads = stockade_source::parallel::threads_for(render.files.len(), MAP_FILES_PER_THREAD);
     let rendered = stockade_source::parallel::map(&render.files, threads, |f| {
         if f.name.ends_with("NOTES.txt") || f.text.trim().is_empty() {
             return None;

@@ -527,8 +527,7 @@ fn render_here(
                 .map(|(_, file, _, _)| (name.as_str(), file))
         })
         .collect();
-    let threads =
-        stockade_source::parallel::default_threads().min(texts.len() / PARSE_FILES_PER_THREAD + 1);
+    let threads = stockade_source::parallel::threads_for(texts.len(), PARSE_FILES_PER_THREAD);
     let parsed = stockade_source::parallel::map(&texts, threads, |(name, file)| {
         set.parse_trees(name, &file.text)
     });
@@ -561,8 +560,7 @@ fn render_here(
         .filter_map(|name| by_name.get(name.as_str()).copied())
         .filter(|(_, _, _, partial)| !*partial)
         .collect();
-    let threads =
-        stockade_source::parallel::default_threads().min(jobs.len() / EXEC_FILES_PER_THREAD + 1);
+    let threads = stockade_source::parallel::threads_for(jobs.len(), EXEC_FILES_PER_THREAD);
     let executed = stockade_source::parallel::map_with_stack(&jobs, threads, EXEC_STACK, |job| {
         let (name, _, data, _) = *job;
         let mut entries = (**data).clone();

@@ -12,6 +12,13 @@ pub fn default_threads() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
 }
 
+/// The threads for `items` pieces of work when a thread is worth starting
+/// only for every `per_thread` of them (a few small pieces finish before a
+/// thread would start): at least one, at most [`default_threads`].
+pub fn threads_for(items: usize, per_thread: usize) -> usize {
+    default_threads().min(items / per_thread.max(1) + 1)
+}
+
 /// Stack of each worker thread: 64 MiB of address space (committed only as it is
 /// used), as deep as the main thread's 8 MiB many times over, so every pack's own
 /// depth limits (YAML nesting, template and Rego recursion guards) stop hostile
