@@ -63,15 +63,11 @@ pub fn scan_error(e: &HelmError, default_path: &str, files: &BTreeMap<String, &s
     err
 }
 
-/// Build the sources of `render` (chart files shown under `display_root`).
-pub fn to_sources(render: &Render, display_root: &str) -> ChartSources {
-    to_sources_within(render, display_root, &Limits::default())
-}
-
-/// [`to_sources`], reading each output as YAML (for its origin map) within
-/// `limits`: each rendered source carries that stream
-/// ([`stockade_yaml::Parsed`]), for a scan within the same limits to use.
-pub fn to_sources_within(render: &Render, display_root: &str, limits: &Limits) -> ChartSources {
+/// Build the sources of `render` (chart files shown under `display_root`),
+/// reading each output as YAML (for its origin map) within `limits`: each
+/// rendered source carries that stream ([`stockade_yaml::Parsed`]), for a
+/// scan within the same limits to use.
+pub fn to_sources(render: &Render, display_root: &str, limits: &Limits) -> ChartSources {
     let root = if display_root.is_empty() {
         render.chart_name.as_str()
     } else {

@@ -75,7 +75,7 @@ pub fn chart_sources_within(
     let yaml_limits = crate::engine::yaml_limits(limits);
     let render_sources = || match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
-            let out = stockade_helm::origins::to_sources_within(&render, root, &yaml_limits);
+            let out = stockade_helm::origins::to_sources(&render, root, &yaml_limits);
             ChartSources {
                 sources: out.sources,
                 errors: missing.into_iter().chain(out.errors).collect(),
@@ -444,7 +444,7 @@ mod tests {
             ..RenderSettings::default()
         };
         let render = stockade_helm::render(&chart, &HelmOptions::default(), &settings).unwrap();
-        let plain = stockade_helm::origins::to_sources_within(&render, "c", &other).sources;
+        let plain = stockade_helm::origins::to_sources(&render, "c", &other).sources;
         assert_eq!(plain.len(), out.sources.len());
         let ahead = engine.scan_sources(&out.sources, Some(Kind::Kubernetes));
         let again = engine.scan_sources(&plain, Some(Kind::Kubernetes));
