@@ -13,31 +13,6 @@ use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use stockade::helm::{self, ChartInput, HelmOptions};
 use stockade::{Engine, Kind, Limits};
 
-/// Every file under `dir`, by path relative to it (what `stockade scan` reads).
-fn chart_files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    fn walk(root: &Path, dir: &Path, out: &mut BTreeMap<String, Vec<u8>>) {
-        for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-            let path = entry.path();
-            let Ok(kind) = entry.file_type() else {
-                continue;
-            };
-            if kind.is_dir() && entry.file_name() != ".git" {
-                walk(root, &path, out);
-            } else if kind.is_file() {
-                let rel = path
-                    .strip_prefix(root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                out.insert(rel, std::fs::read(&path).unwrap());
-            }
-        }
-    }
-    let mut out = BTreeMap::new();
-    walk(dir, dir, &mut out);
-    out
-}
-
 /// The chart that renders the most bytes (`crds/` included) among the charts
 /// in `STOCKADE_CHARTS` or the bundled ones, or the chart it names.
 fn largest_chart() -> (PathBuf, BTreeMap<String, Vec<u8>>) {
@@ -59,7 +34,9 @@ fn largest_chart() -> (PathBuf, BTreeMap<String, Vec<u8>>) {
     };
     dirs.into_iter()
         .map(|p| {
-            let files = chart_files(&p);
+            let Ok(ChartInput::Files(files)) = helm::read_chart(&p, "") else {
+                unreachable!("{} is a chart folder", p.display())
+            };
             let rendered: usize =
                 helm::load_chart(ChartInput::Files(files.clone()), "").map_or(0, |chart| {
                     helm::chart_sources(&chart, &HelmOptions::default(), "")

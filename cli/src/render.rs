@@ -1,25 +1,17 @@
-//! Helm charts in the CLI: reading a chart folder or `.tgz` (through the shared
-//! walker and bounded reader), `helm template`'s flags (`--values`, `--set`, …,
+//! Helm charts in the CLI (reading one is `stockade::helm::read_chart`):
+//! `helm template`'s flags (`--values`, `--set`, …,
 //! also settable in `stockade.yaml`'s `helm:` section), the sources a scan
 //! gets from a chart, and `stockade render PATH`, which prints what
 //! `helm template` prints.
 
-use std::collections::BTreeMap;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::Args;
-use stockade::helm::{self, Chart, ChartInput, HelmConfig, HelmOptions, ValuesFile};
-use stockade::source::walk::{self, Entry, Folders, Reader, Walker};
-use stockade::{ErrorKind, ScanError, Source};
-
-/// Largest chart file read (Helm's `MaxDecompressedFileSize`).
-const MAX_CHART_FILE: usize = 5 << 20;
-/// Largest chart read in all (Helm's `MaxDecompressedChartSize`).
-const MAX_CHART_BYTES: usize = 100 << 20;
-/// Most files read from one chart folder.
-const MAX_CHART_FILES: usize = 20_000;
+use stockade::helm::{self, Chart, HelmConfig, HelmOptions, ValuesFile};
+use stockade::source::walk::{self, Reader};
+use stockade::{ScanError, Source};
 
 /// `helm template`'s value flags, shared by `scan` and `render`.
 #[derive(Args, Debug, Clone, Default)]
@@ -98,59 +90,7 @@ pub struct RenderArgs {
     pub no_config: bool,
 }
 
-/// Whether `path` is a chart this module reads: a folder with `Chart.yaml`, or
-/// a `.tgz` file.
-pub fn is_chart(path: &Path) -> bool {
-    if path.is_dir() {
-        return path.join("Chart.yaml").is_file();
-    }
-    path.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
-}
-
-fn read_error(display: &str, message: impl Into<String>) -> ScanError {
-    ScanError::file(ErrorKind::Io, display.to_string(), message)
-}
-
-/// Read a chart folder's files (every file: `.helmignore` is the library's to
-/// apply) or a `.tgz`, within Helm's budgets.
-pub fn read_chart(path: &Path, display: &str) -> Result<ChartInput, ScanError> {
-    if !path.is_dir() {
-        let bytes = Reader::new(MAX_CHART_BYTES)
-            .read(path)
-            .map_err(|e| e.to_scan_error(display.to_string()))?;
-        return Ok(ChartInput::Archive(bytes));
-    }
-    let reader = Reader::new(MAX_CHART_FILE);
-    let mut walker = Walker::new(Folders::AllButGit, |_| true);
-    let mut files = BTreeMap::new();
-    let mut total = 0usize;
-    for entry in walker.walk(path, display) {
-        let Entry::File { path: file, .. } = entry else {
-            continue;
-        };
-        let Ok(rel) = file.strip_prefix(path) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let bytes = reader
-            .read(&file)
-            .map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
-        total += bytes.len();
-        if total > MAX_CHART_BYTES || files.len() >= MAX_CHART_FILES {
-            return Err(ScanError::file(
-                ErrorKind::Limit,
-                display.to_string(),
-                format!("chart is larger than the maximum size {MAX_CHART_BYTES} bytes or {MAX_CHART_FILES} files"),
-            ));
-        }
-        files.insert(rel, bytes);
-    }
-    if files.is_empty() {
-        return Err(read_error(display, "no files in the chart folder"));
-    }
-    Ok(ChartInput::Files(files))
-}
+pub use stockade::helm::{is_chart, read_chart};
 
 /// The options a chart is rendered with: the configuration's `helm:` section
 /// (paths relative to `config_dir`), then the command line. Files named by
@@ -162,7 +102,7 @@ pub fn helm_options(
     extra_values: &[PathBuf],
 ) -> Result<HelmOptions, ScanError> {
     let mut opts = HelmOptions::default();
-    let reader = Reader::new(MAX_CHART_FILE).pipes(true);
+    let reader = Reader::new(helm::MAX_CHART_FILE_BYTES).pipes(true);
     let read = |p: &Path| -> Result<String, ScanError> {
         reader
             .read_to_string(p)

@@ -55,7 +55,6 @@ pub fn chart_sources_within(
             scan_keys: true,
             ..stockade_helm::funcs::EngineMode::default()
         },
-        ..RenderSettings::default()
     };
     let root = if display_root.is_empty() {
         chart.name()
@@ -171,6 +170,69 @@ fn fatal_error(chart: &Chart, e: &HelmError, root: &str) -> ScanError {
         .collect();
     let refs: BTreeMap<String, &str> = texts.iter().map(|(k, v)| (k.clone(), v.as_str())).collect();
     stockade_helm::origins::scan_error(e, &format!("{root}/Chart.yaml"), &refs)
+}
+
+/// Largest chart file read (Helm's `MaxDecompressedFileSize`).
+pub const MAX_CHART_FILE_BYTES: usize = 5 << 20;
+/// Largest chart read in all (Helm's `MaxDecompressedChartSize`).
+pub const MAX_CHART_BYTES: usize = 100 << 20;
+/// Most files read from one chart folder.
+pub const MAX_CHART_FILES: usize = 20_000;
+
+/// Whether `path` is a chart [`read_chart`] reads: a folder with
+/// `Chart.yaml`, or a `.tgz` file.
+pub fn is_chart(path: &std::path::Path) -> bool {
+    if path.is_dir() {
+        return path.join("Chart.yaml").is_file();
+    }
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("tgz"))
+}
+
+/// Read a chart folder's files (every file: `.helmignore` is the loader's to
+/// apply; `.git` is not entered) or a `.tgz`, within Helm's budgets, through
+/// the shared walker and bounded reader; errors name `display`.
+pub fn read_chart(path: &std::path::Path, display: &str) -> Result<ChartInput, ScanError> {
+    use crate::source::walk::{Entry, Folders, Reader, Walker};
+    if !path.is_dir() {
+        let bytes = Reader::new(MAX_CHART_BYTES)
+            .read(path)
+            .map_err(|e| e.to_scan_error(display.to_string()))?;
+        return Ok(ChartInput::Archive(bytes));
+    }
+    let reader = Reader::new(MAX_CHART_FILE_BYTES);
+    let mut walker = Walker::new(Folders::AllButGit, |_| true);
+    let mut files = BTreeMap::new();
+    let mut total = 0usize;
+    for entry in walker.walk(path, display) {
+        let Entry::File { path: file, .. } = entry else {
+            continue;
+        };
+        let Ok(rel) = file.strip_prefix(path) else {
+            continue;
+        };
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let bytes = reader
+            .read(&file)
+            .map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
+        total += bytes.len();
+        if total > MAX_CHART_BYTES || files.len() >= MAX_CHART_FILES {
+            return Err(ScanError::file(
+                crate::ErrorKind::Limit,
+                display.to_string(),
+                format!("chart is larger than the maximum size {MAX_CHART_BYTES} bytes or {MAX_CHART_FILES} files"),
+            ));
+        }
+        files.insert(rel, bytes);
+    }
+    if files.is_empty() {
+        return Err(ScanError::file(
+            crate::ErrorKind::Io,
+            display.to_string(),
+            "no files in the chart folder",
+        ));
+    }
+    Ok(ChartInput::Files(files))
 }
 
 /// Load a chart from the files of its folder (`path → bytes`, relative to the
