@@ -36,6 +36,11 @@ def write(path: Path, text: str) -> int:
     return len(text.encode())
 
 
+def documents(count: int, make) -> list[str]:
+    """`make(i)` for each of `count` documents."""
+    return [make(i) for i in range(count)]
+
+
 def pod(name: str, containers: int, privileged: bool = True) -> str:
     out = [f"apiVersion: v1\nkind: Pod\nmetadata:\n  name: {name}\nspec:\n  containers:\n"]
     for c in range(containers):
@@ -109,13 +114,11 @@ def case_yaml_aliases(d: Path):
 
 
 def inventory(d: Path, objects: int) -> int:
-    docs = []
-    for i in range(objects):
-        docs.append(
-            f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing{i}\n"
-            f"  namespace: ns{i % 50}\n  labels:\n    app: a{i}\nspec:\n  rules:\n"
-            f"  - host: h{i}.example.com\n"
-        )
+    docs = documents(objects, lambda i: (
+        f"apiVersion: networking.k8s.io/v1\nkind: Ingress\nmetadata:\n  name: ing{i}\n"
+        f"  namespace: ns{i % 50}\n  labels:\n    app: a{i}\nspec:\n  rules:\n"
+        f"  - host: h{i}.example.com\n"
+    ))
     # 10 files: a stream holds at most 10,000 documents.
     return sum(
         write(d / "inventory" / f"part{k}.yaml", "---\n".join(docs[k::10])) for k in range(10)
@@ -154,24 +157,19 @@ def case_inventory_templates(d: Path):
 
 
 def netpols(d: Path, count: int) -> int:
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{i}\n"
-            f"  namespace: ns{i % 100}\nspec:\n  podSelector:\n    matchLabels:\n      app: a{i}\n"
-            f"  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app: a{(i + 1) % count}\n"
-            f"    ports:\n    - port: 8080\n"
-        )
-    n = write(d / "netpols.yaml", "---\n".join(docs))
-    docs = []
-    for i in range(count):
-        docs.append(
-            f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\n  namespace: ns{i % 100}\n"
-            f"spec:\n  selector:\n    matchLabels:\n      app: a{i}\n  template:\n    metadata:\n"
-            f"      labels:\n        app: a{i}\n    spec:\n      containers:\n      - name: c\n"
-            f"        image: nginx:1.27\n        ports:\n        - containerPort: 8080\n"
-        )
-    return n + write(d / "workloads.yaml", "---\n".join(docs))
+    policies = documents(count, lambda i: (
+        f"apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np{i}\n"
+        f"  namespace: ns{i % 100}\nspec:\n  podSelector:\n    matchLabels:\n      app: a{i}\n"
+        f"  ingress:\n  - from:\n    - podSelector:\n        matchLabels:\n          app: a{(i + 1) % count}\n"
+        f"    ports:\n    - port: 8080\n"
+    ))
+    workloads = documents(count, lambda i: (
+        f"apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: w{i}\n  namespace: ns{i % 100}\n"
+        f"spec:\n  selector:\n    matchLabels:\n      app: a{i}\n  template:\n    metadata:\n"
+        f"      labels:\n        app: a{i}\n    spec:\n      containers:\n      - name: c\n"
+        f"        image: nginx:1.27\n        ports:\n        - containerPort: 8080\n"
+    ))
+    return write(d / "netpols.yaml", "---\n".join(policies)) + write(d / "workloads.yaml", "---\n".join(workloads))
 
 
 def case_netpol_lint(d: Path):
