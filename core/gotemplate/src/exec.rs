@@ -11,7 +11,7 @@ use crate::builtins::{self, Builtin};
 use crate::error::{ExecError, ExecErrorKind, ParseError};
 use crate::func::{CallCtx, Func, FuncError, Param};
 use crate::parse::{
-    BranchKind, BranchNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
+    BranchKind, BranchNode, CommandNode, Name, Node, NumberNode, PipeNode, TemplateNode, Tree,
 };
 use crate::set::{Limits, MissingKey, Template};
 use crate::trace::{DataPath, PathSeg, Piece, PieceKind, Tracer};
@@ -67,7 +67,7 @@ pub struct State<'e> {
     tree: &'e Tree,
     name: String,
     at: At<'e>,
-    vars: Vec<(String, PV, bool)>,
+    vars: Vec<(Name, PV, bool)>,
     /// Dot's static Go type is `interface {}` (a range element of an interface container).
     dot_boxed: bool,
     depth: usize,
@@ -147,7 +147,7 @@ pub(crate) fn execute(
         name: name.to_owned(),
         at: At::None,
         vars: vec![(
-            "$".to_owned(),
+            Name::new_static("$"),
             (data.clone(), paths_on.then(DataPath::default)),
             false,
         )],
@@ -244,7 +244,7 @@ impl<'e> State<'e> {
             tree,
             name: name.to_owned(),
             at: At::None,
-            vars: vec![("$".to_owned(), (data.clone(), root), false)],
+            vars: vec![(Name::new_static("$"), (data.clone(), root), false)],
             dot_boxed: false,
             depth: self.depth + 1,
             budget: &mut *self.budget,
@@ -522,7 +522,7 @@ impl<'e> State<'e> {
         let decl = &b.pipe.decl;
         if let Some(d0) = decl.first() {
             if b.pipe.is_assign {
-                let name = d0.ident.first().map_or("", String::as_str);
+                let name = d0.ident.first().map_or("", Name::as_str);
                 if decl.len() > 1 {
                     self.set_var(name, index.clone(), false)?;
                 } else {
@@ -534,7 +534,7 @@ impl<'e> State<'e> {
         }
         if let Some(d1) = decl.get(1) {
             if b.pipe.is_assign {
-                let name = d1.ident.first().map_or("", String::as_str);
+                let name = d1.ident.first().map_or("", Name::as_str);
                 self.set_var(name, elem.clone(), boxed)?;
             } else {
                 self.set_top_var(2, index, false);
@@ -697,7 +697,7 @@ impl<'e> State<'e> {
         let newdot = self.eval_pipeline(dot, t.pipe.as_ref())?;
         let saved_vars = std::mem::replace(
             &mut self.vars,
-            vec![("$".to_owned(), newdot.clone(), false)],
+            vec![(Name::new_static("$"), newdot.clone(), false)],
         );
         let saved_boxed = std::mem::replace(&mut self.dot_boxed, false);
         let saved_tree = std::mem::replace(&mut self.tree, tree);
@@ -784,7 +784,7 @@ impl<'e> State<'e> {
             }
             Node::Nil { .. } => Err(self.errorf("nil is not a command")),
             Node::Number(n) => Ok((self.ideal_constant(first, n)?, None)),
-            Node::String { text, .. } => Ok((Value::string(text.as_str()), None)),
+            Node::String { text, .. } => Ok((Value::String(Arc::clone(text)), None)),
             _ => Err(self.errorf(format!(
                 "can't evaluate command {}",
                 crate::gofmt::quote(&first.to_string())
@@ -820,7 +820,7 @@ impl<'e> State<'e> {
         &mut self,
         dot: &PV,
         node: &'e Node,
-        ident: &'e [String],
+        ident: &'e [Name],
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
@@ -852,12 +852,12 @@ impl<'e> State<'e> {
         &mut self,
         dot: &PV,
         node: &'e Node,
-        ident: &'e [String],
+        ident: &'e [Name],
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
         self.at = At::Node(node);
-        let (value, boxed) = self.var_value(ident.first().map_or("", String::as_str))?;
+        let (value, boxed) = self.var_value(ident.first().map_or("", Name::as_str))?;
         if ident.len() == 1 {
             self.not_a_function(args, fin.as_ref())?;
             self.record(value.1.as_ref());
@@ -878,7 +878,7 @@ impl<'e> State<'e> {
         dot: &PV,
         mut receiver: (PV, bool),
         node: &'e Node,
-        ident: &'e [String],
+        ident: &'e [Name],
         args: &'e [Node],
         fin: Option<PV>,
     ) -> Result<PV, ExecError> {
@@ -886,7 +886,7 @@ impl<'e> State<'e> {
         for name in ident.iter().take(n.saturating_sub(1)) {
             receiver = self.eval_field(dot, name, node, &[], None, receiver)?;
         }
-        let last = ident.last().map_or("", String::as_str);
+        let last = ident.last().map_or("", Name::as_str);
         let (r, _) = self.eval_field(dot, last, node, args, fin, receiver)?;
         self.record(r.1.as_ref());
         Ok(r)
@@ -1339,7 +1339,7 @@ impl<'e> State<'e> {
         let v = match (p, n) {
             (Param::Bool, Node::Bool { value, .. }) => Value::Bool(*value),
             (Param::Bool, _) => return Err(self.errorf(format!("expected bool; found {n}"))),
-            (Param::String, Node::String { text, .. }) => Value::string(text.as_str()),
+            (Param::String, Node::String { text, .. }) => Value::String(Arc::clone(text)),
             (Param::String, _) => return Err(self.errorf(format!("expected string; found {n}"))),
             (Param::Int(it), Node::Number(num)) if num.is_int => {
                 Value::Int(wrap_int(num.int64, *it), *it)
@@ -1379,7 +1379,7 @@ impl<'e> State<'e> {
             Node::Bool { value, .. } => Ok(Value::Bool(*value)),
             Node::Dot { .. } => Ok(dot.0.clone()),
             Node::Number(num) => self.ideal_constant(n, num),
-            Node::String { text, .. } => Ok(Value::string(text.as_str())),
+            Node::String { text, .. } => Ok(Value::String(Arc::clone(text))),
             Node::Nil { .. } => Err(self.errorf("evalEmptyInterface: nil (can't happen)")),
             _ => Err(self.errorf(format!(
                 "can't handle assignment of {n} to empty interface argument"

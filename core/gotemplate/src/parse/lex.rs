@@ -131,6 +131,8 @@ const TRIM_MARKER_LEN: usize = 2;
 pub(crate) struct Lexer<'a> {
     input: &'a str,
     left: String,
+    /// Finds `left` in text (SIMD; text between actions is most of a template).
+    left_finder: memchr::memmem::Finder<'static>,
     right: String,
     pos: usize,
     start: usize,
@@ -149,13 +151,13 @@ fn is_space(r: char) -> bool {
     matches!(r, ' ' | '\t' | '\r' | '\n')
 }
 
+/// Go's `isAlphaNumeric`: `_`, a letter or a decimal digit (`unicode.IsDigit`).
+#[inline]
 fn is_alnum(r: char) -> bool {
-    r == '_' || r.is_alphabetic() || is_go_digit(r)
-}
-
-fn is_go_digit(r: char) -> bool {
-    // unicode.IsDigit: decimal digits (Nd).
-    r.is_ascii_digit() || is_nd(r)
+    if r.is_ascii() {
+        return r == '_' || r.is_ascii_alphanumeric();
+    }
+    r.is_alphabetic() || is_nd(r)
 }
 
 fn is_nd(r: char) -> bool {
@@ -184,13 +186,11 @@ fn rest(s: &str, from: usize) -> &str {
 
 impl<'a> Lexer<'a> {
     pub fn new(input: &'a str, left: &str, right: &str) -> Lexer<'a> {
+        let left = if left.is_empty() { "{{" } else { left };
         Lexer {
             input,
-            left: if left.is_empty() {
-                "{{".to_owned()
-            } else {
-                left.to_owned()
-            },
+            left_finder: memchr::memmem::Finder::new(left.as_bytes()).into_owned(),
+            left: left.to_owned(),
             right: if right.is_empty() {
                 "}}".to_owned()
             } else {
@@ -210,24 +210,47 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    #[inline]
     fn next(&mut self) -> Option<char> {
+        // ASCII, nearly every byte of a template, without decoding.
+        if let Some(&b) = self.input.as_bytes().get(self.pos) {
+            if b.is_ascii() {
+                self.pos += 1;
+                if b == b'\n' {
+                    self.line += 1;
+                }
+                return Some(char::from(b));
+            }
+        }
         let Some(r) = rest(self.input, self.pos).chars().next() else {
             self.at_eof = true;
             return None;
         };
         self.pos += r.len_utf8();
-        if r == '\n' {
-            self.line += 1;
-        }
         Some(r)
     }
 
+    #[inline]
     fn peek(&mut self) -> Option<char> {
-        rest(self.input, self.pos).chars().next()
+        match self.input.as_bytes().get(self.pos) {
+            Some(&b) if b.is_ascii() => Some(char::from(b)),
+            Some(_) => rest(self.input, self.pos).chars().next(),
+            None => None,
+        }
     }
 
+    #[inline]
     fn backup(&mut self) {
         if !self.at_eof && self.pos > 0 {
+            if let Some(&b) = self.input.as_bytes().get(self.pos - 1) {
+                if b.is_ascii() {
+                    self.pos -= 1;
+                    if b == b'\n' {
+                        self.line -= 1;
+                    }
+                    return;
+                }
+            }
             if let Some(r) = self
                 .input
                 .get(..self.pos)
@@ -335,7 +358,7 @@ impl<'a> Lexer<'a> {
     fn step(&mut self, state: State) -> Result<Token<'a>, State> {
         match state {
             State::Text => {
-                if let Some(x) = rest(self.input, self.pos).find(self.left.as_str()) {
+                if let Some(x) = self.left_finder.find(rest(self.input, self.pos).as_bytes()) {
                     if x > 0 {
                         self.pos += x;
                         let delim_end = self.pos + self.left.len();
@@ -509,15 +532,11 @@ impl<'a> Lexer<'a> {
                     Some(r) if is_alnum(r) => {}
                     r => {
                         self.backup();
-                        let word = self
-                            .input
-                            .get(self.start..self.pos)
-                            .unwrap_or("")
-                            .to_owned();
+                        let word = self.input.get(self.start..self.pos).unwrap_or("");
                         if !self.at_terminator() {
                             return Ok(self.errorf(format!("bad character {}", bad_char(r))));
                         }
-                        if let Some(k) = keyword(&word) {
+                        if let Some(k) = keyword(word) {
                             if (k == Item::Break && !self.break_ok)
                                 || (k == Item::Continue && !self.continue_ok)
                             {
@@ -681,5 +700,5 @@ fn bad_char(r: Option<char>) -> String {
 }
 
 fn count_nl(s: &str) -> usize {
-    s.bytes().filter(|&b| b == b'\n').count()
+    memchr::memchr_iter(b'\n', s.as_bytes()).count()
 }

@@ -5,7 +5,7 @@ mod node;
 mod parser;
 
 pub use node::{
-    BranchKind, BranchNode, ChainNode, CommandNode, Fmt, Node, NumberNode, PipeNode, TemplateNode,
-    Tree, VariableNode,
+    BranchKind, BranchNode, ChainNode, CommandNode, Fmt, Name, Node, NumberNode, PipeNode,
+    TemplateNode, Tree, VariableNode,
 };
 pub use parser::{parse, parse_tree, Options};

@@ -2,6 +2,10 @@
 
 use std::fmt;
 
+/// A name in a parsed template (a field, variable, function or literal):
+/// short ones are stored inline, so parsing one allocates nothing.
+pub type Name = smol_str::SmolStr;
+
 /// A parsed template: Go's `parse.Tree`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tree {
@@ -102,7 +106,7 @@ pub struct NumberNode {
     pub float64: f64,
     pub complex: (f64, f64),
     /// The literal as written.
-    pub text: String,
+    pub text: Name,
 }
 
 /// A `$x` or `$x.Field.Chain` reference.
@@ -110,7 +114,7 @@ pub struct NumberNode {
 pub struct VariableNode {
     pub pos: usize,
     /// `$x` then the field names.
-    pub ident: Vec<String>,
+    pub ident: Vec<Name>,
 }
 
 /// A command: its arguments (the first is the function or operand).
@@ -136,7 +140,7 @@ pub struct PipeNode {
 pub struct ChainNode {
     pub pos: usize,
     pub node: Box<Node>,
-    pub field: Vec<String>,
+    pub field: Vec<Name>,
 }
 
 /// Which control structure a [`BranchNode`] is.
@@ -196,7 +200,7 @@ pub enum Node {
     // Operands (inside commands).
     Identifier {
         pos: usize,
-        name: String,
+        name: Name,
     },
     Variable(VariableNode),
     Dot {
@@ -207,7 +211,7 @@ pub enum Node {
     },
     Field {
         pos: usize,
-        ident: Vec<String>,
+        ident: Vec<Name>,
     },
     Chain(ChainNode),
     Bool {
@@ -217,8 +221,9 @@ pub enum Node {
     Number(Box<NumberNode>),
     String {
         pos: usize,
-        quoted: String,
-        text: String,
+        quoted: Name,
+        /// The unquoted value, shared with every value made from it.
+        text: std::sync::Arc<str>,
     },
     Pipe(Box<PipeNode>),
 }

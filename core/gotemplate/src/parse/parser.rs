@@ -4,8 +4,8 @@ use std::sync::Arc;
 
 use super::lex::{Item, Lexer, Token};
 use super::node::{
-    BranchKind, BranchNode, ChainNode, CommandNode, Node, NumberNode, PipeNode, TemplateNode, Tree,
-    VariableNode,
+    BranchKind, BranchNode, ChainNode, CommandNode, Name, Node, NumberNode, PipeNode, TemplateNode,
+    Tree, VariableNode,
 };
 use crate::error::ParseError;
 
@@ -59,7 +59,7 @@ fn parse_body<'a, 'o>(
         lex,
         token: [eof_token(), eof_token(), eof_token()],
         peek_count: 0,
-        vars: vec!["$".to_owned()],
+        vars: vec![Name::new_static("$")],
         range_depth: 0,
         stack_depth: 0,
         block_depth: 0,
@@ -108,7 +108,7 @@ struct Parser<'a, 'o> {
     lex: Lexer<'a>,
     token: [Token<'a>; 3],
     peek_count: usize,
-    vars: Vec<String>,
+    vars: Vec<Name>,
     range_depth: usize,
     stack_depth: usize,
     block_depth: usize,
@@ -305,7 +305,7 @@ impl<'a> Parser<'a, '_> {
         }
         let name = self.unquote(&t.val)?;
         self.expect(Item::RightDelim, CONTEXT)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_owned()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![Name::new_static("$")]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let (list, end) = self.item_list()?;
         self.vars = saved_vars;
@@ -469,7 +469,7 @@ impl<'a> Parser<'a, '_> {
         let t = self.next_non_space();
         let name = self.template_name(&t, CONTEXT)?;
         let pipe = self.pipeline(CONTEXT, Item::RightDelim)?;
-        let saved_vars = std::mem::replace(&mut self.vars, vec!["$".to_owned()]);
+        let saved_vars = std::mem::replace(&mut self.vars, vec![Name::new_static("$")]);
         let saved_range = std::mem::replace(&mut self.range_depth, 0);
         let r = self.item_list();
         self.vars = saved_vars;
@@ -537,11 +537,11 @@ impl<'a> Parser<'a, '_> {
                 pipe.is_assign = next.typ == Item::Assign;
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.to_string());
+                self.vars.push(Name::new(&*v.val));
             } else if next.typ == Item::Char && &*next.val == "," {
                 self.next_non_space();
                 pipe.decl.push(new_variable(v.pos, &v.val));
-                self.vars.push(v.val.to_string());
+                self.vars.push(Name::new(&*v.val));
                 if context == "range" && pipe.decl.len() < 2 {
                     match self.peek_non_space_typ() {
                         Item::Variable | Item::RightDelim | Item::RightParen => continue 'decls,
@@ -647,7 +647,7 @@ impl<'a> Parser<'a, '_> {
         let mut fields = Vec::new();
         while self.peek_typ() == Item::Field {
             let f = self.next().val;
-            fields.push(f.get(1..).unwrap_or("").to_owned());
+            fields.push(Name::new(f.get(1..).unwrap_or("")));
         }
         Ok(Some(match node {
             Node::Field { mut ident, .. } => {
@@ -692,7 +692,7 @@ impl<'a> Parser<'a, '_> {
                 }
                 Node::Identifier {
                     pos: t.pos,
-                    name: t.val.to_string(),
+                    name: Name::new(&*t.val),
                 }
             }
             Item::Dot => Node::Dot { pos: t.pos },
@@ -715,7 +715,7 @@ impl<'a> Parser<'a, '_> {
                     .get(1..)
                     .unwrap_or("")
                     .split('.')
-                    .map(str::to_owned)
+                    .map(Name::new)
                     .collect(),
             },
             Item::Bool => Node::Bool {
@@ -739,8 +739,8 @@ impl<'a> Parser<'a, '_> {
                 let s = self.unquote(&t.val)?;
                 Node::String {
                     pos: t.pos,
-                    quoted: t.val.to_string(),
-                    text: s,
+                    quoted: Name::new(&*t.val),
+                    text: Arc::from(s),
                 }
             }
             _ => {
@@ -760,7 +760,7 @@ enum Parsed {
 fn new_variable(pos: usize, ident: &str) -> VariableNode {
     VariableNode {
         pos,
-        ident: ident.split('.').map(str::to_owned).collect(),
+        ident: ident.split('.').map(Name::new).collect(),
     }
 }
 
@@ -782,7 +782,7 @@ fn new_number(pos: usize, text: &str, typ: Item) -> Result<NumberNode, String> {
         uint64: 0,
         float64: 0.0,
         complex: (0.0, 0.0),
-        text: text.to_owned(),
+        text: Name::new(text),
     };
     match typ {
         Item::CharConstant => {
