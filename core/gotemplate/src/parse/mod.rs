@@ -6,6 +6,6 @@ mod parser;
 
 pub use node::{
     BranchKind, BranchNode, ChainNode, CommandNode, Fmt, Name, Node, NumberNode, PipeNode,
-    TemplateNode, Tree, VariableNode,
+    TemplateNode, TextRef, Tree, VariableNode,
 };
 pub use parser::{parse, parse_tree, Options};

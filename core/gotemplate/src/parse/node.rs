@@ -6,6 +6,50 @@ use std::fmt;
 /// short ones are stored inline, so parsing one allocates nothing.
 pub type Name = smol_str::SmolStr;
 
+/// A slice of a template's text, sharing it (a text node costs no copy and
+/// no allocation).
+#[derive(Clone)]
+pub struct TextRef {
+    text: std::sync::Arc<str>,
+    range: std::ops::Range<usize>,
+}
+
+impl TextRef {
+    /// `range` of `text` (empty when it is not a slice of it).
+    pub fn new(text: std::sync::Arc<str>, range: std::ops::Range<usize>) -> TextRef {
+        let range = if text.get(range.clone()).is_some() {
+            range
+        } else {
+            0..0
+        };
+        TextRef { text, range }
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        self.text.get(self.range.clone()).unwrap_or_default()
+    }
+}
+
+impl std::ops::Deref for TextRef {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq for TextRef {
+    fn eq(&self, other: &TextRef) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl fmt::Debug for TextRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
 /// A parsed template: Go's `parse.Tree`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Tree {
@@ -176,7 +220,7 @@ pub struct TemplateNode {
 pub enum Node {
     Text {
         pos: usize,
-        text: String,
+        text: TextRef,
     },
     Comment {
         pos: usize,

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use super::lex::{Item, Lexer, Token};
 use super::node::{
     BranchKind, BranchNode, ChainNode, CommandNode, Name, Node, NumberNode, PipeNode, TemplateNode,
-    Tree, VariableNode,
+    TextRef, Tree, VariableNode,
 };
 use crate::error::ParseError;
 
@@ -79,12 +79,7 @@ fn parse_body<'a, 'o>(
         opts,
         trees: Vec::new(),
         line_starts: std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|&(_, b)| b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
+            .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
             .collect(),
     };
     let root = p.parse_top()?;
@@ -334,7 +329,7 @@ impl<'a> Parser<'a, '_> {
         match t.typ {
             Item::Text => Ok(Parsed::Node(Node::Text {
                 pos: t.pos,
-                text: t.val.to_string(),
+                text: TextRef::new(Arc::clone(&self.text), t.pos..t.pos + t.val.len()),
             })),
             Item::LeftDelim => {
                 self.action_line = t.line;
