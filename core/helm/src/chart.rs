@@ -2,6 +2,7 @@
 //! files of a folder (after `.helmignore`) or of a `.tgz`.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use stockade_yaml::{Limits, Node, Value as YValue};
 
@@ -9,21 +10,64 @@ use crate::archive::{read_archive, ArchiveLimits};
 use crate::error::{chart_err, HelmError, HelmErrorKind};
 use crate::ignore::Rules;
 
-/// A chart file: its name relative to the chart folder, and its bytes.
+/// A chart file: its name relative to the chart folder, and its bytes,
+/// shared by every copy of the file (`.Files`, the render, the scan's
+/// sources) rather than copied into each.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ChartFile {
     pub name: String,
-    pub data: Vec<u8>,
+    data: FileData,
+}
+
+/// A file's bytes: as text when they are UTF-8 (nearly always), so that the
+/// text is shared as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum FileData {
+    Text(Arc<String>),
+    Bytes(Arc<Vec<u8>>),
 }
 
 impl ChartFile {
+    /// The file `name` with `data` (checked as UTF-8 once, not copied).
+    pub fn new(name: impl Into<String>, data: Vec<u8>) -> ChartFile {
+        let data = match String::from_utf8(data) {
+            Ok(text) => FileData::Text(Arc::new(text)),
+            Err(e) => FileData::Bytes(Arc::new(e.into_bytes())),
+        };
+        ChartFile {
+            name: name.into(),
+            data,
+        }
+    }
+
+    /// The bytes.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            FileData::Text(t) => t.as_bytes(),
+            FileData::Bytes(b) => b,
+        }
+    }
+
     /// The bytes as text, invalid UTF-8 replaced (as Go's `string(bytes)`
-    /// then printed); valid text, nearly always, is checked and copied at
-    /// once rather than chunk by chunk.
+    /// then printed).
     pub fn text(&self) -> String {
-        match std::str::from_utf8(&self.data) {
-            Ok(text) => text.to_owned(),
-            Err(_) => String::from_utf8_lossy(&self.data).into_owned(),
+        self.shared_text().as_ref().clone()
+    }
+
+    /// [`ChartFile::text`] shared with this file: no copy when the bytes are
+    /// UTF-8.
+    pub fn shared_text(&self) -> Arc<String> {
+        match &self.data {
+            FileData::Text(t) => Arc::clone(t),
+            FileData::Bytes(b) => Arc::new(String::from_utf8_lossy(b).into_owned()),
+        }
+    }
+
+    /// The same file under another name.
+    fn renamed(self, name: impl Into<String>) -> ChartFile {
+        ChartFile {
+            name: name.into(),
+            data: self.data,
         }
     }
 }
@@ -138,7 +182,7 @@ impl Chart {
                     Some(rest) => rest.to_vec(),
                     None => data,
                 };
-                ChartFile { name, data }
+                ChartFile::new(name, data)
             })
             .collect();
         load_files(kept, String::new(), limits, 0)
@@ -149,7 +193,7 @@ impl Chart {
         let files = read_archive(bytes, limits)?;
         let files = files
             .into_iter()
-            .map(|(name, data)| ChartFile { name, data })
+            .map(|(name, data)| ChartFile::new(name, data))
             .collect();
         load_files(files, String::new(), limits, 0)
     }
@@ -196,7 +240,7 @@ fn load_files(
                 }
             }
             "values.yaml" => chart.values_text = Some(f.text()),
-            "values.schema.json" => chart.schema = Some(f.data),
+            "values.schema.json" => chart.schema = Some(f.bytes().to_vec()),
             "requirements.yaml" => {
                 let md = metadata.get_or_insert_with(Metadata::default);
                 let deps = parse_requirements(&f.text())
@@ -217,10 +261,8 @@ fn load_files(
                 }
                 let rest = name.strip_prefix("charts/").unwrap_or(name);
                 let cname = rest.split('/').next().unwrap_or(rest).to_string();
-                subcharts.entry(cname).or_default().push(ChartFile {
-                    name: rest.to_string(),
-                    data: f.data,
-                });
+                let rest = rest.to_string();
+                subcharts.entry(cname).or_default().push(f.renamed(rest));
             }
             _ => chart.files.push(f),
         }
@@ -249,10 +291,10 @@ fn load_files(
                     file.name
                 )));
             }
-            read_archive(&file.data, limits)
+            read_archive(file.bytes(), limits)
                 .map(|fs| {
                     fs.into_iter()
-                        .map(|(name, data)| ChartFile { name, data })
+                        .map(|(name, data)| ChartFile::new(name, data))
                         .collect()
                 })
                 .and_then(|fs| load_files(fs, sub_location, limits, depth + 1))
@@ -260,11 +302,8 @@ fn load_files(
             let buff = files
                 .into_iter()
                 .filter_map(|f| {
-                    let (_, rest) = f.name.split_once('/')?;
-                    Some(ChartFile {
-                        name: rest.to_string(),
-                        data: f.data,
-                    })
+                    let rest = f.name.split_once('/')?.1.to_string();
+                    Some(f.renamed(rest))
                 })
                 .collect();
             load_files(buff, sub_location, limits, depth + 1)
@@ -520,10 +559,7 @@ mod tests {
 
     #[test]
     fn file_text_is_the_bytes_with_invalid_utf_8_replaced() {
-        let file = |data: &[u8]| ChartFile {
-            name: "f".into(),
-            data: data.to_vec(),
-        };
+        let file = |data: &[u8]| ChartFile::new("f", data.to_vec());
         assert_eq!(file("a: é\n".as_bytes()).text(), "a: é\n");
         assert_eq!(file(b"a\xffb\xc3").text(), "a\u{fffd}b\u{fffd}");
         assert_eq!(file(b"").text(), "");

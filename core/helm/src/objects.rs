@@ -247,14 +247,14 @@ impl Object for Capabilities {
 
 /// `.Files`: the chart's non-template files (Helm's `engine.files`).
 #[derive(Debug, Clone)]
-pub struct Files(pub Arc<BTreeMap<String, Arc<[u8]>>>);
+pub struct Files(pub Arc<BTreeMap<String, ChartFile>>);
 
 impl Files {
     pub fn new(files: &[ChartFile]) -> Self {
         Files(Arc::new(
             files
                 .iter()
-                .map(|f| (f.name.clone(), Arc::from(f.data.as_slice())))
+                .map(|f| (f.name.clone(), f.clone()))
                 .collect(),
         ))
     }
@@ -262,10 +262,7 @@ impl Files {
     fn get(&self, name: &str) -> String {
         self.0
             .get(name)
-            .map(|b| match std::str::from_utf8(b) {
-                Ok(text) => text.to_owned(),
-                Err(_) => String::from_utf8_lossy(b).into_owned(),
-            })
+            .map(ChartFile::text)
             .unwrap_or_default()
     }
 
@@ -275,7 +272,7 @@ impl Files {
             self.0
                 .iter()
                 .filter(|(name, _)| glob.is_match(name))
-                .map(|(k, v)| (k.clone(), Arc::clone(v)))
+                .map(|(k, v)| (k.clone(), v.clone()))
                 .collect(),
         ))
     }
@@ -287,9 +284,9 @@ impl Files {
         for (k, v) in self.0.iter() {
             let base = k.rsplit('/').next().unwrap_or(k);
             let val = if base64 {
-                crate::funcs::base64_of(v)
+                crate::funcs::base64_of(v.bytes())
             } else {
-                String::from_utf8_lossy(v).into_owned()
+                v.text()
             };
             m.insert(base.to_string(), GoValue::string(val));
         }
@@ -435,7 +432,7 @@ impl Object for Files {
             "GetBytes" => Func::new(vec![Param::String], move |_, a| {
                 let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
                 Ok(GoValue::Bytes(
-                    me.0.get(n).cloned().unwrap_or_else(|| Arc::from(&[][..])),
+                    me.0.get(n).map_or_else(|| Arc::from(&[][..]), |f| Arc::from(f.bytes())),
                 ))
             }),
             "Glob" => Func::new(vec![Param::String], move |_, a| {
@@ -448,7 +445,7 @@ impl Object for Files {
                 let Some(data) = me.0.get(n) else {
                     return Ok(GoValue::typed_list("string", Vec::new()));
                 };
-                let text = String::from_utf8_lossy(data);
+                let text = data.text();
                 let text = text.strip_suffix('\n').unwrap_or(&text);
                 Ok(GoValue::typed_list(
                     "string",
@@ -465,7 +462,7 @@ impl Object for Files {
     /// a string goes (a `dict` key, say) prints every file this way, megabytes
     /// for a chart with CRDs: written straight into one buffer.
     fn go_string(&self) -> Option<String> {
-        let size: usize = self.0.iter().map(|(k, v)| k.len() + 4 * v.len() + 4).sum();
+        let size: usize = self.0.iter().map(|(k, v)| k.len() + 4 * v.bytes().len() + 4).sum();
         let mut out = String::with_capacity(size + 5);
         out.push_str("map[");
         for (i, (name, bytes)) in self.0.iter().enumerate() {
@@ -474,7 +471,7 @@ impl Object for Files {
             }
             out.push_str(name);
             out.push_str(":[");
-            for (j, &b) in bytes.iter().enumerate() {
+            for (j, &b) in bytes.bytes().iter().enumerate() {
                 if j > 0 {
                     out.push(' ');
                 }
@@ -498,7 +495,7 @@ impl Object for Files {
         Some(
             self.0
                 .iter()
-                .map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::clone(v))))
+                .map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::from(v.bytes()))))
                 .collect(),
         )
     }
@@ -515,18 +512,9 @@ mod tests {
     #[test]
     fn files_print_as_go_prints_a_map_of_byte_slices() {
         let files = Files::new(&[
-            ChartFile {
-                name: "c".into(),
-                data: vec![0, 9, 10, 99, 100, 255],
-            },
-            ChartFile {
-                name: "a.txt".into(),
-                data: b"hi".to_vec(),
-            },
-            ChartFile {
-                name: "b".into(),
-                data: Vec::new(),
-            },
+            ChartFile::new("c", vec![0, 9, 10, 99, 100, 255]),
+            ChartFile::new("a.txt", b"hi".to_vec()),
+            ChartFile::new("b", Vec::new()),
         ]);
         assert_eq!(
             files.go_string().as_deref(),
@@ -573,7 +561,7 @@ mod tests {
     fn empty_glob_as_config_is_an_empty_map() {
         let files = Files(Arc::new(BTreeMap::from([(
             "conf/a.yml".to_string(),
-            Arc::from(b"x: 1\n".as_slice()),
+            ChartFile::new("conf/a.yml", b"x: 1\n".to_vec()),
         )])));
         let none = files.glob("conf/*.yaml");
         assert_eq!(none.as_map(false), "{}");

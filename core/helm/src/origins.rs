@@ -76,9 +76,9 @@ pub fn to_sources(render: &Render, display_root: &str, limits: &Limits) -> Chart
     let mut files = OriginFiles::new();
     let mut template_ids: BTreeMap<&str, FileId> = BTreeMap::new();
     for (name, t) in &render.templates {
-        let id = files.add(Source::new(
+        let id = files.add(Source::from_shared(
             join_path(root, "", &t.location),
-            t.text.clone(),
+            Arc::clone(&t.text),
         ));
         template_ids.insert(name.as_str(), id);
     }
@@ -115,7 +115,7 @@ pub fn to_sources(render: &Render, display_root: &str, limits: &Limits) -> Chart
     out.sources.extend(rendered.into_iter().flatten());
     for (_, location, text) in &render.crds {
         out.sources
-            .push(Source::new(join_path(root, "", location), text.clone()));
+            .push(Source::from_shared(join_path(root, "", location), Arc::clone(text)));
     }
     let texts: BTreeMap<String, &str> = render
         .templates

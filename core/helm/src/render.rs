@@ -55,7 +55,8 @@ pub struct TemplateFile {
     /// The chart-relative location of the file (`templates/x.yaml`,
     /// `charts/sub/templates/y.yaml`).
     pub location: String,
-    pub text: String,
+    /// The text, shared with the chart's file.
+    pub text: Arc<String>,
     /// The subchart names from the root's values to this chart's (`[]` for the root).
     pub values_scope: Vec<String>,
 }
@@ -78,7 +79,7 @@ pub struct Render {
     /// Every template file, by Helm's name.
     pub templates: BTreeMap<String, TemplateFile>,
     /// `crds/` files of the chart and its enabled subcharts: (Helm's file name, location, text).
-    pub crds: Vec<(String, String, String)>,
+    pub crds: Vec<(String, String, Arc<String>)>,
     /// Warnings Helm would log while coalescing.
     pub warnings: Vec<String>,
 }
@@ -250,7 +251,7 @@ fn chart_map(chart: &Chart, name: &str, is_root: bool) -> GoValue {
 struct Collected {
     /// (Helm name, template file, data for the chart without `Template`).
     templates: Vec<(String, TemplateFile, Arc<BTreeMap<String, GoValue>>, bool)>,
-    crds: Vec<(String, String, String)>,
+    crds: Vec<(String, String, Arc<String>)>,
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -325,7 +326,7 @@ fn collect(
             } else {
                 format!("{location}/{}", t.name)
             },
-            text: t.text(),
+            text: t.shared_text(),
             values_scope: scope.clone(),
         };
         out.templates
@@ -338,7 +339,7 @@ fn collect(
             format!("{location}/{}", f.name)
         };
         out.crds
-            .push((format!("{full_path}/{}", f.name), loc, f.text()));
+            .push((format!("{full_path}/{}", f.name), loc, f.shared_text()));
     }
     GoValue::Map(Arc::new(stockade_gotemplate::Map {
         named: None,

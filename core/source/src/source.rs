@@ -399,11 +399,16 @@ impl std::fmt::Debug for Prepared {
 
 impl Source {
     pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
-        let text = text.into();
+        Self::from_shared(path, Arc::new(text.into()))
+    }
+
+    /// A source whose text is shared with its caller (a chart file, say)
+    /// rather than copied.
+    pub fn from_shared(path: impl Into<String>, text: Arc<String>) -> Self {
         let index = LineIndex::new(&text);
         Self {
             path: path.into(),
-            text: Arc::new(text),
+            text,
             index,
             rendering: None,
             prepared: None,

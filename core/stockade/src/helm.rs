@@ -93,7 +93,7 @@ pub fn chart_sources_within(
     #[cfg(not(target_arch = "wasm32"))]
     {
         let crds = crd_texts(chart);
-        if crds.iter().map(String::len).sum::<usize>() < PREPARSE_MIN_BYTES {
+        if crds.iter().map(|t| t.len()).sum::<usize>() < PREPARSE_MIN_BYTES {
             return render_sources();
         }
         std::thread::scope(|scope| {
@@ -125,22 +125,22 @@ const PREPARSE_MIN_BYTES: usize = 256 << 10;
 /// The text of every `crds/` file Helm would install, of the chart and of
 /// every subchart (enabled or not).
 #[cfg(not(target_arch = "wasm32"))]
-fn crd_texts(chart: &Chart) -> Vec<String> {
+fn crd_texts(chart: &Chart) -> Vec<Arc<String>> {
     let mut out = Vec::new();
     let mut stack = vec![chart];
     while let Some(c) = stack.pop() {
-        out.extend(c.crd_files().map(stockade_helm::ChartFile::text));
+        out.extend(c.crd_files().map(stockade_helm::ChartFile::shared_text));
         stack.extend(c.dependencies.iter());
     }
     out
 }
 
-/// Each plain (not rendered) source whose text is one of `texts`, with the
-/// stream parsed from it.
+/// Each plain (not rendered) source whose text is one of `texts` (the very
+/// text, shared), with the stream parsed from it.
 #[cfg(not(target_arch = "wasm32"))]
 fn attach_parsed(
     sources: Vec<Source>,
-    texts: &[String],
+    texts: &[Arc<String>],
     streams: &[Arc<crate::yaml::Stream>],
     limits: crate::yaml::Limits,
 ) -> Vec<Source> {
@@ -148,7 +148,10 @@ fn attach_parsed(
         .into_iter()
         .map(|source| {
             let ahead = (source.rendering().is_none())
-                .then(|| texts.iter().position(|t| t.as_str() == source.text()))
+                .then(|| {
+                    let text = source.shared_text();
+                    texts.iter().position(|t| Arc::ptr_eq(t, &text))
+                })
                 .flatten()
                 .and_then(|i| streams.get(i));
             match ahead {
