@@ -258,7 +258,7 @@ impl<'a> Walker<'a> {
             Ok(meta) if meta.is_dir() => self.walk_dir(root, display, &mut out),
             Ok(meta) => match Special::of(&meta) {
                 Some(Special::Fifo) if self.named_pipes => {
-                    self.file(root, display.to_string(), true, &mut out);
+                    self.file(root, None, display.to_string(), true, &mut out);
                 }
                 Some(special) => out.push(Entry::Skipped {
                     path: root.to_path_buf(),
@@ -266,14 +266,24 @@ impl<'a> Walker<'a> {
                     named: true,
                     reason: Skip::Special(special),
                 }),
-                None => self.file(root, display.to_string(), true, &mut out),
+                None => self.file(root, None, display.to_string(), true, &mut out),
             },
         }
         out
     }
 
-    fn file(&mut self, path: &Path, display: String, named: bool, out: &mut Vec<Entry>) {
-        let key = fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+    /// A file to read, once whatever the paths it is reached by: `canonical`
+    /// is its canonical path when the walk knows it already.
+    fn file(
+        &mut self,
+        path: &Path,
+        canonical: Option<PathBuf>,
+        display: String,
+        named: bool,
+        out: &mut Vec<Entry>,
+    ) {
+        let key = canonical
+            .unwrap_or_else(|| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
         if self.seen_files.insert(key) {
             out.push(Entry::File {
                 path: path.to_path_buf(),
@@ -286,12 +296,18 @@ impl<'a> Walker<'a> {
     /// Depth first, in name order, with an explicit stack (a deep tree cannot
     /// exhaust the call stack).
     fn walk_dir(&mut self, root: &Path, display: &str, out: &mut Vec<Entry>) {
-        let mut stack: Vec<std::vec::IntoIter<(PathBuf, String, String)>> = Vec::new();
-        if let Some(entries) = self.enter(root, display, out) {
+        let mut stack: Vec<std::vec::IntoIter<Child>> = Vec::new();
+        if let Some(entries) = self.enter(root, None, display, out) {
             stack.push(entries);
         }
         while let Some(entries) = stack.last_mut() {
-            let Some((path, name, child)) = entries.next() else {
+            let Some(Child {
+                path,
+                name,
+                display: child,
+                canonical,
+            }) = entries.next()
+            else {
                 stack.pop();
                 continue;
             };
@@ -315,7 +331,7 @@ impl<'a> Walker<'a> {
             }
             if meta.is_dir() {
                 if self.folders.enters(&name) {
-                    if let Some(entries) = self.enter(&path, &child, out) {
+                    if let Some(entries) = self.enter(&path, canonical, &child, out) {
                         stack.push(entries);
                     }
                 }
@@ -329,20 +345,23 @@ impl<'a> Walker<'a> {
                     reason: Skip::Special(special),
                 });
             } else {
-                self.file(&path, child, false, out);
+                self.file(&path, canonical, child, false, out);
             }
         }
     }
 
-    /// The sorted entries of a folder not seen before: `(path, name, display)`.
+    /// The sorted entries of a folder not seen before (`canonical`: its
+    /// canonical path, when the walk knows it already).
     fn enter(
         &mut self,
         dir: &Path,
+        canonical: Option<PathBuf>,
         display: &str,
         out: &mut Vec<Entry>,
-    ) -> Option<std::vec::IntoIter<(PathBuf, String, String)>> {
-        let canonical = fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
-        if !self.seen_dirs.insert(canonical) {
+    ) -> Option<std::vec::IntoIter<Child>> {
+        let canonical = canonical
+            .unwrap_or_else(|| fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        if !self.seen_dirs.insert(canonical.clone()) {
             return None; // already walked: a link loop, or a folder named twice
         }
         if let Some(prune) = self.prune.as_mut() {
@@ -361,16 +380,35 @@ impl<'a> Walker<'a> {
         };
         let mut entries: Vec<fs::DirEntry> = entries.filter_map(Result::ok).collect();
         entries.sort_by_key(fs::DirEntry::file_name);
-        let entries: Vec<(PathBuf, String, String)> = entries
+        let entries: Vec<Child> = entries
             .into_iter()
             .map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
-                let child = join_display(display, &name);
-                (e.path(), name, child)
+                // An entry that is not a link is where its canonical folder
+                // says (no system call per file to resolve it again).
+                let canonical = e
+                    .file_type()
+                    .is_ok_and(|t| !t.is_symlink())
+                    .then(|| canonical.join(e.file_name()));
+                Child {
+                    path: e.path(),
+                    display: join_display(display, &name),
+                    name,
+                    canonical,
+                }
             })
             .collect();
         Some(entries.into_iter())
     }
+}
+
+/// An entry of a folder being walked.
+struct Child {
+    path: PathBuf,
+    name: String,
+    display: String,
+    /// Its canonical path, when it is not a link (else resolved when needed).
+    canonical: Option<PathBuf>,
 }
 
 /// A path as the user wrote it, with `/` separators.
