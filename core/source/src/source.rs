@@ -425,6 +425,12 @@ impl Source {
         self
     }
 
+    /// Takes away what [`Source::with_prepared`] attached (a program about to
+    /// end can keep it from being freed piece by piece).
+    pub fn take_prepared(&mut self) -> Option<Prepared> {
+        self.prepared.take()
+    }
+
     /// What [`Source::with_prepared`] attached, if it is a `T`.
     pub fn prepared<T: 'static>(&self) -> Option<&T> {
         self.prepared.as_ref().and_then(|p| p.0.downcast_ref::<T>())
