@@ -182,6 +182,9 @@ pub const MAX_CHART_BYTES: usize = 100 << 20;
 /// Most files read from one chart folder.
 pub const MAX_CHART_FILES: usize = 20_000;
 
+/// A thread more for reading a chart folder per this many files.
+const READ_FILES_PER_THREAD: usize = 64;
+
 /// Whether `path` is a chart [`read_chart`] reads: a folder with
 /// `Chart.yaml`, or a `.tgz` file.
 pub fn is_chart(path: &std::path::Path) -> bool {
@@ -205,26 +208,51 @@ pub fn read_chart(path: &std::path::Path, display: &str) -> Result<ChartInput, S
     }
     let reader = Reader::new(MAX_CHART_FILE_BYTES);
     let mut walker = Walker::new(Folders::AllButGit, |_| true);
+    let found: Vec<(std::path::PathBuf, String)> = walker
+        .walk(path, display)
+        .into_iter()
+        .filter_map(|entry| {
+            let Entry::File { path: file, .. } = entry else {
+                return None;
+            };
+            let rel = file.strip_prefix(path).ok()?;
+            let rel = rel.to_string_lossy().replace('\\', "/");
+            Some((file, rel))
+        })
+        .take(MAX_CHART_FILES + 1)
+        .collect();
+    // Read on every core (a large chart is hundreds of files). Workers stop
+    // reading once the files read add up to more than the chart's budget (so
+    // at most a file per worker more is held); the first error in walk order
+    // is the one reported.
+    let too_large = || {
+        ScanError::file(
+            crate::ErrorKind::Limit,
+            display.to_string(),
+            format!("chart is larger than the maximum size {MAX_CHART_BYTES} bytes or {MAX_CHART_FILES} files"),
+        )
+    };
+    let read_bytes = std::sync::atomic::AtomicUsize::new(0);
+    let threads = crate::parallel::threads_for(found.len(), READ_FILES_PER_THREAD);
+    let read = crate::parallel::map(&found, threads, |(file, _)| {
+        if read_bytes.load(std::sync::atomic::Ordering::Relaxed) > MAX_CHART_BYTES {
+            return None;
+        }
+        let bytes = reader.read(file);
+        if let Ok(b) = &bytes {
+            read_bytes.fetch_add(b.len(), std::sync::atomic::Ordering::Relaxed);
+        }
+        Some(bytes)
+    });
     let mut files = BTreeMap::new();
     let mut total = 0usize;
-    for entry in walker.walk(path, display) {
-        let Entry::File { path: file, .. } = entry else {
-            continue;
-        };
-        let Ok(rel) = file.strip_prefix(path) else {
-            continue;
-        };
-        let rel = rel.to_string_lossy().replace('\\', "/");
-        let bytes = reader
-            .read(&file)
-            .map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
+    for ((_, rel), bytes) in found.into_iter().zip(read) {
+        // Not read: the files read before it were over the budget already.
+        let bytes = bytes.ok_or_else(too_large)?;
+        let bytes = bytes.map_err(|e| e.to_scan_error(format!("{display}/{rel}")))?;
         total += bytes.len();
         if total > MAX_CHART_BYTES || files.len() >= MAX_CHART_FILES {
-            return Err(ScanError::file(
-                crate::ErrorKind::Limit,
-                display.to_string(),
-                format!("chart is larger than the maximum size {MAX_CHART_BYTES} bytes or {MAX_CHART_FILES} files"),
-            ));
+            return Err(too_large());
         }
         files.insert(rel, bytes);
     }
