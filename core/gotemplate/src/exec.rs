@@ -275,7 +275,7 @@ impl<'e> State<'e> {
             std::mem::take(&mut st.reads)
         };
         self.reads
-            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+            .extend(reads.into_iter().filter(|p| !p.is_empty()));
         Ok(out)
     }
 
@@ -301,7 +301,7 @@ impl<'e> State<'e> {
             std::mem::take(&mut st.reads)
         };
         self.reads
-            .extend(reads.into_iter().filter(|p| !p.0.is_empty()));
+            .extend(reads.into_iter().filter(|p| !p.is_empty()));
         Ok(out)
     }
 
@@ -395,7 +395,7 @@ impl<'e> State<'e> {
 
     fn record(&mut self, path: Option<&DataPath>) {
         if let Some(p) = path {
-            if !p.0.is_empty() && !self.reads.contains(p) {
+            if !p.is_empty() && !self.reads.contains(p) {
                 self.reads.push(p.clone());
             }
         }
@@ -643,7 +643,7 @@ impl<'e> State<'e> {
                         } else {
                             e.clone()
                         };
-                        let el = (e, child(PathSeg::Key(Arc::from(k.as_str()))));
+                        let el = (e, child(PathSeg::Key(Name::new(k.as_str()))));
                         if self.one_iteration(b, mark, idx, el, boxed)? == Flow::Break {
                             break;
                         }
@@ -918,7 +918,7 @@ impl<'e> State<'e> {
         };
         let has_args = args.len() > 1 || fin.is_some();
         let child =
-            |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Arc::from(field))));
+            |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Name::new(field))));
         match &recv {
             Value::TypedNil(_) if recv.kind() == Kind::Interface => {
                 Err(self.errorf(format!("nil pointer evaluating {typ}.{field}")))
@@ -1030,7 +1030,7 @@ impl<'e> State<'e> {
                 let mut path = ipath;
                 for k in &idx {
                     path = path.and_then(|p| match k {
-                        Value::String(s) => Some(p.child(PathSeg::Key(Arc::clone(s)))),
+                        Value::String(s) => Some(p.child(PathSeg::Key(Name::new(&**s)))),
                         Value::Int(i, _) => {
                             usize::try_from(*i).ok().map(|i| p.child(PathSeg::Index(i)))
                         }
@@ -1047,7 +1047,7 @@ impl<'e> State<'e> {
                         if self
                             .reads
                             .get(i)
-                            .is_some_and(|r| r.0.len() < p.0.len() && p.0.starts_with(&r.0))
+                            .is_some_and(|r| r.is_ancestor_of(p))
                         {
                             self.reads.remove(i);
                         } else {

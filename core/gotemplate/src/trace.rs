@@ -10,29 +10,125 @@ use crate::error::Pos;
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum PathSeg {
     /// A map key or struct field (`.Values`, `index $m "k"`).
-    Key(Arc<str>),
+    Key(crate::parse::Name),
     /// A slice index (`index $l 2`, an element of `range`).
     Index(usize),
 }
 
 /// The path from the root data (`$`) to a value, e.g. `Values.image.tag`.
 /// Displays with `.` between keys and `[i]` for indices.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
-pub struct DataPath(pub Vec<PathSeg>);
+///
+/// A path shares its parent: extending one ([`DataPath::child`], once per
+/// field an action reads) is one small allocation, whatever its length.
+#[derive(Clone, Default)]
+pub struct DataPath(Option<Arc<Link>>);
+
+struct Link {
+    parent: DataPath,
+    seg: PathSeg,
+}
 
 impl DataPath {
+    /// A path of `segments`, root first.
+    pub fn new(segments: impl IntoIterator<Item = PathSeg>) -> DataPath {
+        segments
+            .into_iter()
+            .fold(DataPath::default(), |p, seg| p.child(seg))
+    }
+
     /// This path extended by one step.
     #[must_use]
     pub fn child(&self, seg: PathSeg) -> DataPath {
-        let mut v = self.0.clone();
-        v.push(seg);
-        DataPath(v)
+        DataPath(Some(Arc::new(Link {
+            parent: self.clone(),
+            seg,
+        })))
+    }
+
+    /// Whether this is the root (no step).
+    pub fn is_empty(&self) -> bool {
+        self.0.is_none()
+    }
+
+    /// Whether `other` extends this path by at least one step.
+    pub fn is_ancestor_of(&self, other: &DataPath) -> bool {
+        let mut at = other;
+        while let Some(link) = &at.0 {
+            if link.parent == *self {
+                return true;
+            }
+            at = &link.parent;
+        }
+        false
+    }
+
+    /// The steps, root first.
+    pub fn segments(&self) -> Vec<&PathSeg> {
+        let mut out = Vec::new();
+        let mut at = self;
+        while let Some(link) = &at.0 {
+            out.push(&link.seg);
+            at = &link.parent;
+        }
+        out.reverse();
+        out
+    }
+}
+
+impl PartialEq for DataPath {
+    fn eq(&self, other: &DataPath) -> bool {
+        let (mut a, mut b) = (self, other);
+        loop {
+            match (&a.0, &b.0) {
+                (None, None) => return true,
+                (Some(x), Some(y)) => {
+                    if Arc::ptr_eq(x, y) {
+                        return true;
+                    }
+                    if x.seg != y.seg {
+                        return false;
+                    }
+                    a = &x.parent;
+                    b = &y.parent;
+                }
+                _ => return false,
+            }
+        }
+    }
+}
+
+impl Eq for DataPath {}
+
+impl std::hash::Hash for DataPath {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        for seg in self.segments() {
+            seg.hash(state);
+        }
+    }
+}
+
+impl Drop for DataPath {
+    /// Iteratively, so that a long path cannot exhaust the stack.
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(link) = next {
+            next = match Arc::try_unwrap(link) {
+                Ok(mut link) => link.parent.0.take(),
+                Err(_) => None,
+            };
+        }
+    }
+}
+
+impl fmt::Debug for DataPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DataPath").field(&self.segments()).finish()
     }
 }
 
 impl fmt::Display for DataPath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
+        for (i, s) in self.segments().into_iter().enumerate() {
             match s {
                 PathSeg::Key(k) => {
                     if i > 0 {
@@ -113,5 +209,44 @@ impl Tracer for Recorder {
             kind: p.kind,
             paths: p.paths.to_vec(),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{DataPath, PathSeg};
+
+    fn key(k: &str) -> PathSeg {
+        PathSeg::Key(k.into())
+    }
+
+    #[test]
+    fn paths_share_their_parents_and_compare_by_their_steps() {
+        let values = DataPath::default().child(key("Values"));
+        let image = values.child(key("image"));
+        let tag = image.child(key("tag"));
+        let first = values.child(key("list")).child(PathSeg::Index(0));
+        assert_eq!(tag.to_string(), "Values.image.tag");
+        assert_eq!(first.to_string(), "Values.list[0]");
+        assert_eq!(tag.segments(), vec![&key("Values"), &key("image"), &key("tag")]);
+        // Built apart, the same steps are the same path.
+        assert_eq!(tag, DataPath::new([key("Values"), key("image"), key("tag")]));
+        assert_ne!(tag, DataPath::new([key("Values"), key("image"), key("tags")]));
+        assert_ne!(tag, image);
+        assert!(values.is_ancestor_of(&tag) && image.is_ancestor_of(&tag));
+        assert!(DataPath::default().is_ancestor_of(&tag));
+        assert!(!tag.is_ancestor_of(&tag) && !tag.is_ancestor_of(&image));
+        assert!(!first.is_ancestor_of(&tag));
+        assert!(DataPath::default().is_empty() && !values.is_empty());
+    }
+
+    #[test]
+    fn a_very_long_path_is_freed_without_recursion() {
+        let mut p = DataPath::default();
+        for i in 0..1_000_000 {
+            p = p.child(PathSeg::Index(i));
+        }
+        assert!(!p.is_empty());
+        drop(p);
     }
 }

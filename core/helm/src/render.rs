@@ -87,7 +87,8 @@ pub struct Render {
 impl Render {
     /// The values node a data path read, for a template of `scope`.
     pub fn value_at(&self, scope: &[String], path: &DataPath) -> Option<&Value> {
-        let mut segs = path.0.iter();
+        let segments = path.segments();
+        let mut segs = segments.into_iter();
         match segs.next() {
             Some(PathSeg::Key(k)) if &**k == "Values" => {}
             _ => return None,
