@@ -86,7 +86,12 @@ pub fn is_placeholder(value: &str) -> bool {
     let words = lower.replace(['-', '_', ' ', '.'], "");
     PLACEHOLDERS
         .iter()
-        .any(|p| lower == *p || words == p.replace(['-', '_'], ""))
+        .any(|p| {
+            lower == *p
+                || p.chars()
+                    .filter(|c| !matches!(c, '-' | '_'))
+                    .eq(words.chars())
+        })
         || lower.starts_with("your")
         || lower.starts_with("replace")
         || lower.starts_with("change")
