@@ -1044,11 +1044,7 @@ impl<'e> State<'e> {
                     // The container is read only to reach the item: keep the item.
                     let mut i = mark;
                     while i < self.reads.len() {
-                        if self
-                            .reads
-                            .get(i)
-                            .is_some_and(|r| r.is_ancestor_of(p))
-                        {
+                        if self.reads.get(i).is_some_and(|r| r.is_ancestor_of(p)) {
                             self.reads.remove(i);
                         } else {
                             i += 1;

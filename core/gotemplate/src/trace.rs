@@ -228,10 +228,19 @@ mod tests {
         let first = values.child(key("list")).child(PathSeg::Index(0));
         assert_eq!(tag.to_string(), "Values.image.tag");
         assert_eq!(first.to_string(), "Values.list[0]");
-        assert_eq!(tag.segments(), vec![&key("Values"), &key("image"), &key("tag")]);
+        assert_eq!(
+            tag.segments(),
+            vec![&key("Values"), &key("image"), &key("tag")]
+        );
         // Built apart, the same steps are the same path.
-        assert_eq!(tag, DataPath::new([key("Values"), key("image"), key("tag")]));
-        assert_ne!(tag, DataPath::new([key("Values"), key("image"), key("tags")]));
+        assert_eq!(
+            tag,
+            DataPath::new([key("Values"), key("image"), key("tag")])
+        );
+        assert_ne!(
+            tag,
+            DataPath::new([key("Values"), key("image"), key("tags")])
+        );
         assert_ne!(tag, image);
         assert!(values.is_ancestor_of(&tag) && image.is_ancestor_of(&tag));
         assert!(DataPath::default().is_ancestor_of(&tag));

@@ -252,18 +252,12 @@ pub struct Files(pub Arc<BTreeMap<String, ChartFile>>);
 impl Files {
     pub fn new(files: &[ChartFile]) -> Self {
         Files(Arc::new(
-            files
-                .iter()
-                .map(|f| (f.name.clone(), f.clone()))
-                .collect(),
+            files.iter().map(|f| (f.name.clone(), f.clone())).collect(),
         ))
     }
 
     fn get(&self, name: &str) -> String {
-        self.0
-            .get(name)
-            .map(ChartFile::text)
-            .unwrap_or_default()
+        self.0.get(name).map(ChartFile::text).unwrap_or_default()
     }
 
     fn glob(&self, pattern: &str) -> Files {
@@ -431,9 +425,10 @@ impl Object for Files {
             }),
             "GetBytes" => Func::new(vec![Param::String], move |_, a| {
                 let n = a.first().and_then(GoValue::as_str).unwrap_or_default();
-                Ok(GoValue::Bytes(
-                    me.0.get(n).map_or_else(|| Arc::from(&[][..]), |f| Arc::from(f.bytes())),
-                ))
+                Ok(GoValue::Bytes(me.0.get(n).map_or_else(
+                    || Arc::from(&[][..]),
+                    |f| Arc::from(f.bytes()),
+                )))
             }),
             "Glob" => Func::new(vec![Param::String], move |_, a| {
                 Ok(GoValue::object(me.glob(
@@ -462,7 +457,11 @@ impl Object for Files {
     /// a string goes (a `dict` key, say) prints every file this way, megabytes
     /// for a chart with CRDs: written straight into one buffer.
     fn go_string(&self) -> Option<String> {
-        let size: usize = self.0.iter().map(|(k, v)| k.len() + 4 * v.bytes().len() + 4).sum();
+        let size: usize = self
+            .0
+            .iter()
+            .map(|(k, v)| k.len() + 4 * v.bytes().len() + 4)
+            .sum();
         let mut out = String::with_capacity(size + 5);
         out.push_str("map[");
         for (i, (name, bytes)) in self.0.iter().enumerate() {
@@ -495,7 +494,12 @@ impl Object for Files {
         Some(
             self.0
                 .iter()
-                .map(|(k, v)| (GoValue::string(k.as_str()), GoValue::Bytes(Arc::from(v.bytes()))))
+                .map(|(k, v)| {
+                    (
+                        GoValue::string(k.as_str()),
+                        GoValue::Bytes(Arc::from(v.bytes())),
+                    )
+                })
                 .collect(),
         )
     }

@@ -114,8 +114,10 @@ pub fn to_sources(render: &Render, display_root: &str, limits: &Limits) -> Chart
     });
     out.sources.extend(rendered.into_iter().flatten());
     for (_, location, text) in &render.crds {
-        out.sources
-            .push(Source::from_shared(join_path(root, "", location), Arc::clone(text)));
+        out.sources.push(Source::from_shared(
+            join_path(root, "", location),
+            Arc::clone(text),
+        ));
     }
     let texts: BTreeMap<String, &str> = render
         .templates

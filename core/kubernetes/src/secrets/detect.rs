@@ -84,15 +84,12 @@ pub fn is_placeholder(value: &str) -> bool {
         }
     }
     let words = lower.replace(['-', '_', ' ', '.'], "");
-    PLACEHOLDERS
-        .iter()
-        .any(|p| {
-            lower == *p
-                || p.chars()
-                    .filter(|c| !matches!(c, '-' | '_'))
-                    .eq(words.chars())
-        })
-        || lower.starts_with("your")
+    PLACEHOLDERS.iter().any(|p| {
+        lower == *p
+            || p.chars()
+                .filter(|c| !matches!(c, '-' | '_'))
+                .eq(words.chars())
+    }) || lower.starts_with("your")
         || lower.starts_with("replace")
         || lower.starts_with("change")
         || lower.starts_with("insert")
