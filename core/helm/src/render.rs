@@ -392,6 +392,7 @@ pub fn render(
 /// The engine's budgets on the rendering thread: Helm's include depth (1000
 /// of one name) fits in its stack.
 pub fn default_limits() -> stockade_gotemplate::Limits {
+    #[cfg_attr(target_arch = "wasm32", allow(unused_mut))]
     let mut l = stockade_gotemplate::Limits::default();
     #[cfg(not(target_arch = "wasm32"))]
     {

@@ -3,6 +3,7 @@
 //! whose findings name the template line and, for values, the values line.
 
 use std::collections::BTreeMap;
+#[cfg(not(target_arch = "wasm32"))]
 use std::sync::Arc;
 
 pub use stockade_helm::template;
