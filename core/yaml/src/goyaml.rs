@@ -43,7 +43,6 @@ fn is_blank_or_break(c: Option<char>) -> bool {
 
 /// What styles go-yaml's emitter (libyaml's `yaml_emitter_analyze_scalar`)
 /// allows for the scalar `value`.
-#[allow(clippy::too_many_lines)] // libyaml's function, step by step
 pub fn analyze(value: &str) -> Analysis {
     if value.is_empty() {
         return Analysis {
@@ -54,14 +53,25 @@ pub fn analyze(value: &str) -> Analysis {
             block: false,
         };
     }
+    // ASCII, nearly every scalar, is read as its bytes; other text as chars.
+    if value.is_ascii() {
+        return analyze_chars(value, value.as_bytes());
+    }
     let chars: Vec<char> = value.chars().collect();
+    analyze_chars(value, &chars)
+}
+
+/// [`analyze`] of `value`, given as its characters.
+#[allow(clippy::too_many_lines)] // libyaml's function, step by step
+fn analyze_chars<C: Copy + Into<char>>(value: &str, chars: &[C]) -> Analysis {
+    let at = |i: usize| chars.get(i).map(|&c| c.into());
     let (mut block_ind, mut flow_ind) = (false, false);
     if value.starts_with("---") || value.starts_with("...") {
         block_ind = true;
         flow_ind = true;
     }
     let mut preceded_ws = true;
-    let mut followed_ws = is_blank_or_break(chars.get(1).copied());
+    let mut followed_ws = is_blank_or_break(at(1));
     let (mut leading_space, mut leading_break, mut trailing_space, mut trailing_break) =
         (false, false, false, false);
     let (mut break_space, mut space_break, mut prev_space, mut prev_break) =
@@ -69,6 +79,7 @@ pub fn analyze(value: &str) -> Analysis {
     let (mut line_breaks, mut special) = (false, false);
     let n = chars.len();
     for (i, &c) in chars.iter().enumerate() {
+        let c: char = c.into();
         if i == 0 {
             match c {
                 '#' | ',' | '[' | ']' | '{' | '}' | '&' | '*' | '!' | '|' | '>' | '\'' | '"'
@@ -138,7 +149,7 @@ pub fn analyze(value: &str) -> Analysis {
         }
         preceded_ws = is_blank_or_break(Some(c));
         if i + 1 < n {
-            followed_ws = is_blank_or_break(chars.get(i + 2).copied());
+            followed_ws = is_blank_or_break(at(i + 2));
         }
     }
     let mut a = Analysis {
@@ -184,12 +195,22 @@ pub fn analyze(value: &str) -> Analysis {
 
 /// go-yaml v2's map key order (`keyList.Less`): runs of digits compare as
 /// numbers, letters after other characters.
-#[allow(clippy::many_single_char_names)] // as go-yaml's keyList.Less
 pub fn key_less(a: &str, b: &str) -> bool {
+    // ASCII keys, nearly all, compare as their bytes; others as chars.
+    if a.is_ascii() && b.is_ascii() {
+        return key_less_chars(a.as_bytes(), b.as_bytes());
+    }
     let ar: Vec<char> = a.chars().collect();
     let br: Vec<char> = b.chars().collect();
+    key_less_chars(&ar, &br)
+}
+
+/// [`key_less`] of two keys given as their characters.
+#[allow(clippy::many_single_char_names)] // as go-yaml's keyList.Less
+fn key_less_chars<C: Copy + Into<char>>(ar: &[C], br: &[C]) -> bool {
+    let ch = |s: &[C], i: usize| s.get(i).map(|&c| -> char { c.into() });
     let mut i = 0;
-    while let (Some(&ca), Some(&cb)) = (ar.get(i), br.get(i)) {
+    while let (Some(ca), Some(cb)) = (ch(ar, i), ch(br, i)) {
         if ca == cb {
             i += 1;
             continue;
@@ -208,7 +229,7 @@ pub fn key_less(a: &str, b: &str) -> bool {
             let mut j = i;
             while j > 0 {
                 j -= 1;
-                let c = ar.get(j).copied().unwrap_or('x');
+                let c = ch(ar, j).unwrap_or('x');
                 if !c.is_ascii_digit() {
                     break;
                 }
@@ -220,12 +241,12 @@ pub fn key_less(a: &str, b: &str) -> bool {
             }
         }
         let mut ai = i;
-        while let Some(d) = ar.get(ai).and_then(|c| c.to_digit(10)) {
+        while let Some(d) = ch(ar, ai).and_then(|c| c.to_digit(10)) {
             an = an.wrapping_mul(10).wrapping_add(i64::from(d));
             ai += 1;
         }
         let mut bi = i;
-        while let Some(d) = br.get(bi).and_then(|c| c.to_digit(10)) {
+        while let Some(d) = ch(br, bi).and_then(|c| c.to_digit(10)) {
             bn = bn.wrapping_mul(10).wrapping_add(i64::from(d));
             bi += 1;
         }
@@ -248,5 +269,46 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
         Ordering::Greater
     } else {
         Ordering::Equal
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{analyze_chars, key_less, key_less_chars, Analysis};
+
+    fn fields(a: &Analysis) -> (bool, bool, bool, bool, bool) {
+        (
+            a.multiline,
+            a.flow_plain,
+            a.block_plain,
+            a.single_quoted,
+            a.block,
+        )
+    }
+
+    /// The byte path for ASCII text decides as the char path does.
+    #[test]
+    fn ascii_text_is_analysed_and_ordered_as_its_characters() {
+        let samples = [
+            "a", "a1", "a10", "a9", "a09", "a009", "b", "B", "_x", "-", "- a", "---x", "...", "#c",
+            "a #c", "a: b", " lead", "trail ", "x\ny", "x \ny", "x\n y", "\ttab", "k8s", "k08s",
+            "10", "9", "0", "00", "1.5", "http://h", "?", "? x", "a,b", "{x}", "", "a\u{7f}",
+        ];
+        for a in samples {
+            let chars: Vec<char> = a.chars().collect();
+            assert_eq!(
+                fields(&analyze_chars(a, a.as_bytes())),
+                fields(&analyze_chars(a, &chars)),
+                "{a:?}"
+            );
+            for b in samples {
+                let bc: Vec<char> = b.chars().collect();
+                assert_eq!(key_less(a, b), key_less_chars(&chars, &bc), "{a:?} < {b:?}");
+            }
+        }
+        // Digits runs compare as numbers; letters sort after other characters.
+        assert!(key_less("a9", "a10") && !key_less("a10", "a9"));
+        assert!(key_less("_x", "a") && key_less("1", "a"));
+        assert!(key_less("é1", "é2"));
     }
 }
