@@ -1,5 +1,6 @@
-//! Renders that are scanned make P-256 keys where Sprig makes RSA ones
-//! (`EngineMode::scan_keys`); `helm template`'s render keeps RSA.
+//! Renders that are scanned make P-256 keys where Sprig makes RSA ones, and
+//! bcrypt hashes at the least cost (`EngineMode::scan_keys`); `helm
+//! template`'s render keeps RSA and cost 10.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::indexing_slicing)]
 
 use std::collections::BTreeMap;
@@ -22,6 +23,8 @@ stringData:
   self.key: {{ $self.Key | quote }}
   extra.key: {{ genPrivateKey "rsa" | quote }}
   default.key: {{ genPrivateKey "" | quote }}
+  hash: {{ bcrypt "pw" | quote }}
+  auth: {{ htpasswd "admin" "pw" | quote }}
 "#;
 
 fn chart() -> Chart {
@@ -54,12 +57,23 @@ fn count(text: &str, what: &str) -> usize {
     text.matches(what).count()
 }
 
+/// The bcrypt hashes of `hash:` and `auth:` (after `admin:`), checked for
+/// bcrypt's shape at `cost`.
+fn hashes(text: &str, cost: &str) -> usize {
+    let shape = regex::Regex::new(&format!(
+        r#"(?m)^  (hash: "|auth: "admin:)\$2a\${cost}\$[./A-Za-z0-9]{{53}}"$"#
+    ))
+    .unwrap();
+    shape.find_iter(text).count()
+}
+
 #[test]
 fn a_scanned_render_makes_p256_keys_and_valid_certificates() {
     let text = render(true);
     assert_eq!(count(&text, "BEGIN EC PRIVATE KEY"), 4, "{text}");
     assert_eq!(count(&text, "BEGIN RSA PRIVATE KEY"), 0);
     assert_eq!(count(&text, "BEGIN CERTIFICATE"), 2);
+    assert_eq!(hashes(&text, "04"), 2, "{text}");
 }
 
 #[test]
@@ -67,4 +81,5 @@ fn helm_template_keeps_sprig_s_rsa_keys() {
     let text = render(false);
     assert_eq!(count(&text, "BEGIN RSA PRIVATE KEY"), 4, "{text}");
     assert_eq!(count(&text, "BEGIN EC PRIVATE KEY"), 0);
+    assert_eq!(hashes(&text, "10"), 2, "{text}");
 }

@@ -822,15 +822,28 @@ fn register_generators(r: &mut Reg<'_>, keys: KeyGen) {
 }
 
 /// `genPrivateKey` (for `rsa`, its default), `genCA`, `genSelfSignedCert` and
-/// `genSignedCert` making P-256 keys instead of RSA ones, for renders that
+/// `genSignedCert` making P-256 keys instead of RSA ones, and `bcrypt` and
+/// `htpasswd` hashing at bcrypt's least cost (4, not 10), for renders that
 /// are scanned rather than deployed: RSA key generation costs 0.1–1 s per key
 /// (a chart that makes a CA and two certificates spends most of its render
-/// there), while no rule reads key material. Insert them over
-/// [`crate::funcs`]'s map. Everything else is as Sprig makes it: keys are
-/// random, certificates valid and signed (ECDSA-SHA256).
+/// there) and a cost-10 hash about 60 ms, while no rule reads key material or
+/// hashes. Insert them over [`crate::funcs`]'s map. Everything else is as
+/// Sprig makes it: keys are random, certificates valid and signed
+/// (ECDSA-SHA256), hashes verifiable (`$2a$04$…`, as long as `$2a$10$…`).
 pub fn scan_key_funcs() -> stockade_gotemplate::FuncMap {
+    use crate::crypto::{bcrypt_at, htpasswd_at, BCRYPT_MIN_COST};
     let mut map = stockade_gotemplate::FuncMap::new();
-    register_generators(&mut Reg::new(&mut map), KeyGen::Fast);
+    let mut r = Reg::new(&mut map);
+    register_generators(&mut r, KeyGen::Fast);
+    r.fixed(&["bcrypt"], vec![Param::String], "string", |_, a| {
+        Ok(Value::string(bcrypt_at(sa(&a, 0), BCRYPT_MIN_COST)))
+    });
+    r.fixed(
+        &["htpasswd"],
+        vec![Param::String, Param::String],
+        "string",
+        |_, a| Ok(Value::string(htpasswd_at(sa(&a, 0), sa(&a, 1), BCRYPT_MIN_COST))),
+    );
     map
 }
 
