@@ -842,7 +842,13 @@ pub fn scan_key_funcs() -> stockade_gotemplate::FuncMap {
         &["htpasswd"],
         vec![Param::String, Param::String],
         "string",
-        |_, a| Ok(Value::string(htpasswd_at(sa(&a, 0), sa(&a, 1), BCRYPT_MIN_COST))),
+        |_, a| {
+            Ok(Value::string(htpasswd_at(
+                sa(&a, 0),
+                sa(&a, 1),
+                BCRYPT_MIN_COST,
+            )))
+        },
     );
     map
 }
