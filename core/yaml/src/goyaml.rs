@@ -276,7 +276,7 @@ pub fn key_cmp(a: &str, b: &str) -> Ordering {
 mod tests {
     use super::{analyze_chars, key_less, key_less_chars, Analysis};
 
-    fn fields(a: &Analysis) -> (bool, bool, bool, bool, bool) {
+    fn fields(a: Analysis) -> (bool, bool, bool, bool, bool) {
         (
             a.multiline,
             a.flow_plain,
@@ -297,8 +297,8 @@ mod tests {
         for a in samples {
             let chars: Vec<char> = a.chars().collect();
             assert_eq!(
-                fields(&analyze_chars(a, a.as_bytes())),
-                fields(&analyze_chars(a, &chars)),
+                fields(analyze_chars(a, a.as_bytes())),
+                fields(analyze_chars(a, &chars)),
                 "{a:?}"
             );
             for b in samples {
