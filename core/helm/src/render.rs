@@ -697,8 +697,9 @@ fn finish_output(name: &str, raw: &str, rec: Pieces) -> RenderedFile {
 /// The output with what follows a `---` on its line (`---# comment`,
 /// `---apiVersion: v1`) moved to a line of its own, pieces moved with it:
 /// Helm splits documents on `^---` whatever follows, and so a YAML reader
-/// then sees the documents Helm sees.
-pub fn split_document_markers(f: &RenderedFile) -> RenderedFile {
+/// then sees the documents Helm sees. An output without such a marker is
+/// returned as it is.
+pub fn split_document_markers(f: &RenderedFile) -> std::borrow::Cow<'_, RenderedFile> {
     let bytes = f.text.as_bytes();
     let mut inserts: Vec<usize> = Vec::new();
     let mut at = 0usize;
@@ -712,7 +713,8 @@ pub fn split_document_markers(f: &RenderedFile) -> RenderedFile {
         at = pos + 3;
     }
     if inserts.is_empty() {
-        return f.clone();
+        // Nearly every output: no copy of its text and pieces.
+        return std::borrow::Cow::Borrowed(f);
     }
     let mut text = String::with_capacity(f.text.len() + inserts.len());
     let mut last = 0;
@@ -733,11 +735,11 @@ pub fn split_document_markers(f: &RenderedFile) -> RenderedFile {
             ..p.clone()
         })
         .collect();
-    RenderedFile {
+    std::borrow::Cow::Owned(RenderedFile {
         name: f.name.clone(),
         text,
         pieces,
-    }
+    })
 }
 
 /// Helm's `reformatExecErrorMsg` on an execution error, located in the
@@ -885,6 +887,15 @@ mod tests {
         assert_eq!(s.pieces[0].output, 0..19);
         let stream = stockade_yaml::parse_stream(&s.text, &stockade_yaml::Limits::default());
         assert_eq!(stream.problems().count(), 0);
+        // An output with no such marker is used as it is, not copied.
+        let plain = RenderedFile {
+            text: "a: 1\n---\nb: 2\n".into(),
+            ..f.clone()
+        };
+        assert!(matches!(
+            split_document_markers(&plain),
+            std::borrow::Cow::Borrowed(_)
+        ));
     }
 
     /// Enough templates to be parsed on several threads: each includes a
