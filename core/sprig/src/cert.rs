@@ -831,25 +831,10 @@ fn register_generators(r: &mut Reg<'_>, keys: KeyGen) {
 /// Sprig makes it: keys are random, certificates valid and signed
 /// (ECDSA-SHA256), hashes verifiable (`$2a$04$…`, as long as `$2a$10$…`).
 pub fn scan_key_funcs() -> stockade_gotemplate::FuncMap {
-    use crate::crypto::{bcrypt_at, htpasswd_at, BCRYPT_MIN_COST};
     let mut map = stockade_gotemplate::FuncMap::new();
     let mut r = Reg::new(&mut map);
     register_generators(&mut r, KeyGen::Fast);
-    r.fixed(&["bcrypt"], vec![Param::String], "string", |_, a| {
-        Ok(Value::string(bcrypt_at(sa(&a, 0), BCRYPT_MIN_COST)))
-    });
-    r.fixed(
-        &["htpasswd"],
-        vec![Param::String, Param::String],
-        "string",
-        |_, a| {
-            Ok(Value::string(htpasswd_at(
-                sa(&a, 0),
-                sa(&a, 1),
-                BCRYPT_MIN_COST,
-            )))
-        },
-    );
+    crate::funcs::register_bcrypt::<{ crate::crypto::BCRYPT_MIN_COST }>(&mut r);
     map
 }
 

@@ -421,28 +421,19 @@ pub const BCRYPT_COST: u32 = 10;
 /// ([`crate::scan_key_funcs`]).
 pub const BCRYPT_MIN_COST: u32 = 4;
 
-/// Sprig's `bcrypt` (the error text replaces the hash, as Sprig does).
-pub fn bcrypt(input: &str) -> String {
-    bcrypt_at(input, BCRYPT_COST)
-}
-
-/// [`bcrypt`] at `cost`.
-pub fn bcrypt_at(input: &str, cost: u32) -> String {
+/// Sprig's `bcrypt` at `cost` (the error text replaces the hash, as Sprig
+/// does).
+pub fn bcrypt(input: &str, cost: u32) -> String {
     bcrypt_hash(input, cost)
         .unwrap_or_else(|e| format!("failed to encrypt string with bcrypt: {e}"))
 }
 
-/// Sprig v3.3.0's `htpasswd user password` (bcrypt).
-pub fn htpasswd(user: &str, password: &str) -> String {
-    htpasswd_at(user, password, BCRYPT_COST)
-}
-
-/// [`htpasswd`] hashing at `cost`.
-pub fn htpasswd_at(user: &str, password: &str, cost: u32) -> String {
+/// Sprig v3.3.0's `htpasswd user password` (bcrypt at `cost`).
+pub fn htpasswd(user: &str, password: &str, cost: u32) -> String {
     if user.contains(':') {
         return format!("invalid username: {user}");
     }
-    format!("{user}:{}", bcrypt_at(password, cost))
+    format!("{user}:{}", bcrypt(password, cost))
 }
 
 fn templates(kind: &str) -> Option<&'static [&'static str]> {

@@ -26,6 +26,20 @@ fn rand_bytes(ctx: &mut CallCtx<'_, '_>, a: &[Value]) -> R {
     string(crypto::b64enc(&buf))
 }
 
+/// `bcrypt` and `htpasswd`, hashing at `COST` (Sprig's 10; a scanned render's
+/// 4, [`crate::scan_key_funcs`]).
+pub(crate) fn register_bcrypt<const COST: u32>(r: &mut Reg<'_>) {
+    r.fixed(&["bcrypt"], vec![Param::String], "string", |_, a| {
+        string(crypto::bcrypt(sa(&a, 0), COST))
+    });
+    r.fixed(
+        &["htpasswd"],
+        vec![Param::String, Param::String],
+        "string",
+        |_, a| string(crypto::htpasswd(sa(&a, 0), sa(&a, 1), COST)),
+    );
+}
+
 pub(super) fn register(r: &mut Reg<'_>) {
     r.fixed(&["sha1sum"], vec![Param::String], "string", |_, a| {
         string(crypto::sha1sum(sa(&a, 0)))
@@ -39,15 +53,7 @@ pub(super) fn register(r: &mut Reg<'_>) {
     r.fixed(&["adler32sum"], vec![Param::String], "string", |_, a| {
         string(crypto::adler32sum(sa(&a, 0)))
     });
-    r.fixed(&["bcrypt"], vec![Param::String], "string", |_, a| {
-        string(crypto::bcrypt(sa(&a, 0)))
-    });
-    r.fixed(
-        &["htpasswd"],
-        vec![Param::String, Param::String],
-        "string",
-        |_, a| string(crypto::htpasswd(sa(&a, 0), sa(&a, 1))),
-    );
+    register_bcrypt::<{ crypto::BCRYPT_COST }>(r);
     r.fixed(
         &["derivePassword"],
         vec![

@@ -7,6 +7,7 @@
 use stockade_gotemplate::{CallCtx, Func, FuncError, FuncMap, Param, Value};
 
 mod crypto;
+pub(crate) use crypto::register_bcrypt;
 mod dates;
 mod dicts;
 mod general;
