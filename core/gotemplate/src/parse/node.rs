@@ -15,17 +15,12 @@ pub struct TextRef {
 }
 
 impl TextRef {
-    /// `range` of `text` (empty when it is not a slice of it).
+    /// `range` of `text`.
     pub fn new(text: std::sync::Arc<str>, range: std::ops::Range<usize>) -> TextRef {
-        let range = if text.get(range.clone()).is_some() {
-            range
-        } else {
-            0..0
-        };
         TextRef { text, range }
     }
 
-    /// The text.
+    /// The text (empty when the range is not a slice of it).
     pub fn as_str(&self) -> &str {
         self.text.get(self.range.clone()).unwrap_or_default()
     }
