@@ -380,7 +380,9 @@ pub struct Source {
     /// Shared, so that a scan's pre-pass can remember which text it parsed
     /// without a copy ([`Source::shared_text`]).
     text: Arc<String>,
-    index: LineIndex,
+    /// Made when first asked for: a rendered chart's template and values files
+    /// are sources too, and most are never positioned in.
+    index: std::sync::OnceLock<LineIndex>,
     rendering: Option<Arc<Rendering>>,
     prepared: Option<Prepared>,
 }
@@ -405,11 +407,10 @@ impl Source {
     /// A source whose text is shared with its caller (a chart file, say)
     /// rather than copied.
     pub fn from_shared(path: impl Into<String>, text: Arc<String>) -> Self {
-        let index = LineIndex::new(&text);
         Self {
             path: path.into(),
             text,
-            index,
+            index: std::sync::OnceLock::new(),
             rendering: None,
             prepared: None,
         }
@@ -482,16 +483,16 @@ impl Source {
     }
 
     pub fn line_index(&self) -> &LineIndex {
-        &self.index
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn position(&self, offset: u32) -> Position {
-        self.index.position(&self.text, offset)
+        self.line_index().position(&self.text, offset)
     }
 
     /// The UTF-16 position of a byte offset (for the JavaScript bindings).
     pub fn utf16_position(&self, offset: u32) -> Utf16Position {
-        self.index.utf16_position(&self.text, offset)
+        self.line_index().utf16_position(&self.text, offset)
     }
 }
 
