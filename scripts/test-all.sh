@@ -10,9 +10,6 @@ cd "$(dirname "$0")/.."
 ROOT=$(pwd)
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$HOME/.cache/stockade/target}"
 export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
-# Test binaries keep line tables (backtraces name file and line) but not full
-# debug info: the debug profile is a third of the size and links faster.
-export CARGO_PROFILE_DEV_DEBUG="${CARGO_PROFILE_DEV_DEBUG:-line-tables-only}"
 mkdir -p "$CARGO_TARGET_DIR"
 step() { printf '\n=== %s (%s)\n' "$*" "$(date +%T)"; }
 START=$(date +%s)
