@@ -97,18 +97,23 @@ pub fn chart_sources_within(
         if crds.iter().map(|t| t.len()).sum::<usize>() < PREPARSE_MIN_BYTES {
             return render_sources();
         }
+        let jobs = CrdJobs::new(&crds);
         std::thread::scope(|scope| {
             let parsing = std::thread::Builder::new()
                 .name("stockade-crds".into())
                 .stack_size(crate::parallel::WORKER_STACK)
-                .spawn_scoped(scope, || {
-                    crds.iter()
-                        .map(|text| Arc::new(crate::yaml::parse_stream(text, &yaml_limits)))
-                        .collect::<Vec<_>>()
-                })
+                .spawn_scoped(scope, || jobs.work(&yaml_limits))
                 .ok();
             let mut out = render_sources();
-            if let Some(streams) = parsing.and_then(|p| p.join().ok()) {
+            // The render is done: this thread parses what is left of the
+            // CRDs, beside the CRD thread, rather than wait for it.
+            jobs.work(&yaml_limits);
+            if let Some(p) = parsing {
+                // A thread that stopped short left its file unparsed: the
+                // scan parses the CRDs itself then.
+                let _ = p.join();
+            }
+            if let Some(streams) = jobs.streams() {
                 out.sources = attach_parsed(out.sources, &crds, &streams, yaml_limits);
             }
             out
@@ -116,6 +121,49 @@ pub fn chart_sources_within(
     }
     #[cfg(target_arch = "wasm32")]
     render_sources()
+}
+
+/// The `crds/` files to parse ahead, shared by the threads that parse them:
+/// each takes the next file not taken yet, largest first, so that the last
+/// one to finish is a small one.
+#[cfg(not(target_arch = "wasm32"))]
+struct CrdJobs<'a> {
+    texts: &'a [Arc<String>],
+    /// Indexes into `texts`, largest text first.
+    order: Vec<usize>,
+    next: std::sync::atomic::AtomicUsize,
+    streams: Vec<std::sync::OnceLock<Arc<crate::yaml::Stream>>>,
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+impl<'a> CrdJobs<'a> {
+    fn new(texts: &'a [Arc<String>]) -> Self {
+        let mut order: Vec<usize> = (0..texts.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(texts.get(i).map_or(0, |t| t.len())));
+        Self {
+            texts,
+            order,
+            next: std::sync::atomic::AtomicUsize::new(0),
+            streams: texts.iter().map(|_| std::sync::OnceLock::new()).collect(),
+        }
+    }
+
+    /// Parses files until none is left to take.
+    fn work(&self, limits: &crate::yaml::Limits) {
+        loop {
+            let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&i) = self.order.get(k) else { return };
+            if let (Some(text), Some(slot)) = (self.texts.get(i), self.streams.get(i)) {
+                let _ = slot.set(Arc::new(crate::yaml::parse_stream(text, limits)));
+            }
+        }
+    }
+
+    /// Every file's stream, in the order of the texts; `None` when one is
+    /// missing (a parsing thread that did not finish).
+    fn streams(&self) -> Option<Vec<Arc<crate::yaml::Stream>>> {
+        self.streams.iter().map(|s| s.get().cloned()).collect()
+    }
 }
 
 /// Parse `crds/` ahead only when there is this much of them (a thread costs
@@ -558,6 +606,29 @@ mod tests {
             .errors
             .iter()
             .any(|e| e.path.ends_with("crds/dup.yaml")));
+    }
+
+    /// However many threads take the CRD files, and in whatever order (the
+    /// largest first), each text's stream is at that text's index.
+    #[test]
+    fn crd_jobs_keep_each_stream_with_its_text() {
+        let texts: Vec<Arc<String>> = [3usize, 40, 1, 900, 12]
+            .iter()
+            .map(|&n| Arc::new(format!("n: {n}\npad: {}\n", "x".repeat(n))))
+            .collect();
+        let jobs = CrdJobs::new(&texts);
+        assert!(jobs.streams().is_none(), "nothing parsed yet");
+        let limits = crate::engine::yaml_limits(&Limits::default());
+        std::thread::scope(|scope| {
+            let other = scope.spawn(|| jobs.work(&limits));
+            jobs.work(&limits);
+            other.join().unwrap();
+        });
+        let streams = jobs.streams().expect("every file parsed");
+        assert_eq!(streams.len(), texts.len());
+        for (text, stream) in texts.iter().zip(&streams) {
+            assert_eq!(**stream, crate::yaml::parse_stream(text, &limits));
+        }
     }
 
     /// The scan takes a stream parsed ahead only when it was parsed within
