@@ -28,7 +28,7 @@ fn pod(name: &str) -> String {
 #[test]
 fn netpol_reports_an_unreadable_policy_and_exits_2() {
     let dir = TempDir::new("netpol-dup");
-    dir.write("pods.yaml", &format!("{}---\n{}", pod("a"), pod("b")));
+    dir.write("pods.yaml", format!("{}---\n{}", pod("a"), pod("b")));
     dir.write(
         "deny.yaml",
         "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: deny\n  namespace: default\n  namespace: default\nspec:\n  podSelector: {}\n  policyTypes: [Ingress, Egress]\n",
@@ -70,7 +70,7 @@ fn netpol_ports_are_read_as_the_api_server_reads_them() {
     // kubectl turns these into the JSON number 80 (`kubectl label --local -o json`).
     for port in ["80", "80.0", "8e1", "080", "0x50"] {
         let dir = TempDir::new("port-ok");
-        dir.write("all.yaml", &policy_with_port(port));
+        dir.write("all.yaml", policy_with_port(port));
         let (code, out, err) = run(dir.path(), &["netpol", "connlist", "."]);
         assert_eq!(code, 0, "{port}: {err}");
         assert!(
@@ -94,7 +94,7 @@ fn netpol_ports_are_read_as_the_api_server_reads_them() {
         ("'Web_Port'", "port `Web_Port` is not a valid port name"),
     ] {
         let dir = TempDir::new("port-bad");
-        dir.write("all.yaml", &policy_with_port(port));
+        dir.write("all.yaml", policy_with_port(port));
         let (code, out, err) = run(dir.path(), &["netpol", "connlist", "."]);
         assert_eq!(code, 2, "{port}: {err}");
         assert!(
@@ -185,7 +185,7 @@ fn inventory_documents_that_cannot_be_parsed_are_errors() {
         "apiVersion: v1\nkind: Namespace\nmetadata:\n  name: c\n",
     );
     dir.write("policy/p.yaml", TEMPLATE);
-    dir.write("scan/pod.yaml", &pod("p"));
+    dir.write("scan/pod.yaml", pod("p"));
     let (code, out, err) = run(
         dir.path(),
         &[
@@ -219,14 +219,14 @@ fn conflicting_namespaces_are_reported_and_the_strictest_level_applies() {
     };
     let privileged_pod = "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n  namespace: prod\nspec:\n  containers:\n  - name: c\n    image: nginx:1\n    securityContext:\n      privileged: true\n      runAsNonRoot: true\n";
     let dir = TempDir::new("namespaces");
-    dir.write("a.yaml", &ns("baseline"));
-    dir.write("zz.yaml", &ns("privileged"));
+    dir.write("a.yaml", ns("baseline"));
+    dir.write("zz.yaml", ns("privileged"));
     dir.write("pod.yaml", privileged_pod);
     // One file holding all three reads the same.
     let one = TempDir::new("namespaces-one");
     one.write(
         "all.yaml",
-        &format!(
+        format!(
             "{privileged_pod}---\n{}---\n{}",
             ns("privileged"),
             ns("baseline")

@@ -405,7 +405,7 @@ fn trivy_and_checkov_comments_suppress_through_aliases() {
             "apiVersion: v1\nkind: Pod\nmetadata:\n  name: p\n{extra}spec:\n  containers:\n    # trivy:ignore:KSV-0013\n    - name: c\n      image: nginx:latest\n"
         )
     };
-    dir.write("k/pod.yaml", &pod(""));
+    dir.write("k/pod.yaml", pod(""));
     let out = run_in(dir.path(), &["scan", "--no-config", "-f", "json", "k"]);
     let (kept, suppressed) = ids(&out.json());
     assert!(!kept.contains(&"K8S006".to_string()), "{kept:?}");
@@ -434,7 +434,7 @@ fn checkov_kube_linter_and_polaris_annotations_suppress_the_object() {
             "    polaris.fairwinds.com/tagNotSpecified-exempt: \"true\"\n",
         ),
     ] {
-        dir.write(&format!("{name}.yaml"), &pod(annotation));
+        dir.write(&format!("{name}.yaml"), pod(annotation));
         let out = run_in(
             dir.path(),
             &["scan", "--no-config", "-f", "json", &format!("{name}.yaml")],
@@ -446,7 +446,7 @@ fn checkov_kube_linter_and_polaris_annotations_suppress_the_object() {
     // An exemption for a check Stockade does not implement: a notice.
     dir.write(
         "other.yaml",
-        &pod("    ignore-check.kube-linter.io/no-anti-affinity: \"x\"\n"),
+        pod("    ignore-check.kube-linter.io/no-anti-affinity: \"x\"\n"),
     );
     let out = run_in(
         dir.path(),

@@ -11,9 +11,12 @@
 use crate::invariants::check_report;
 use stockade::{Engine, Kind, LineIndex, Report, ScanError, Source};
 
+/// A fuzz target: its name and the function given each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The targets, by name (as `fuzz/fuzz_targets/<name>.rs` and the folders of
 /// `fuzz/regressions`).
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[Target] = &[
     ("dockerfile", dockerfile),
     ("yaml", yaml),
     ("kubernetes", kubernetes),
@@ -37,7 +40,7 @@ pub fn dockerfile(data: &[u8]) {
 }
 
 /// The whole scan of a Kubernetes manifest: YAML reader and every Kubernetes
-/// pack (Pod Security, hardening, RBAC, NetworkPolicy lint).
+/// pack (Pod Security, hardening, RBAC, `NetworkPolicy` lint).
 pub fn kubernetes(data: &[u8]) {
     let text = text(data);
     let report = stockade::scan(&text, Some("input.yaml"), Some(Kind::Kubernetes));
@@ -129,7 +132,7 @@ pub fn kyverno(data: &[u8]) {
     apply_policy(&policy, "policy.yaml", &manifest);
 }
 
-/// The NetworkPolicy analyzer: connection list in every format, the lint.
+/// The `NetworkPolicy` analyzer: connection list in every format, the lint.
 pub fn netpol(data: &[u8]) {
     let text = text(data);
     let sources = [Source::new("input.yaml", text.as_str())];
@@ -170,7 +173,7 @@ fn files(data: &[u8], first: &str) -> std::collections::BTreeMap<String, Vec<u8>
         }
     }
     out.insert(name, body.into_bytes());
-    out.retain(|n, b| !n.is_empty() && !(b.is_empty() && n == first));
+    out.retain(|n, b| !n.is_empty() && (!b.is_empty() || n != first));
     out
 }
 

@@ -3,7 +3,7 @@
 //!
 //! A scan has two phases. First, [`Pack::prepare`] sees every Kubernetes source
 //! of the scan, parsed once, and returns the pack prepared for that scan (the
-//! Namespace index of the Pod Security checks, the NetworkPolicy analysis,
+//! Namespace index of the Pod Security checks, the `NetworkPolicy` analysis,
 //! Gatekeeper's inventory). Then [`Pack::check`] sees one source at a time and
 //! reports into a [`Context`]. Packs run in a fixed order; a pack that reads a
 //! source may publish a JSON form of it for the packs after it

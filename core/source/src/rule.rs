@@ -250,7 +250,7 @@ pub struct RuleMeta {
     /// Kebab-case name, e.g. `image-latest-tag`.
     pub name: &'static str,
     pub pack: Pack,
-    /// Matching ids of other tools (hadolint, Trivy, Checkov, BuildKit, PSA, kube-linter …).
+    /// Matching ids of other tools (hadolint, Trivy, Checkov, `BuildKit`, PSA, kube-linter …).
     pub aliases: &'static [&'static str],
     pub severity: Severity,
     pub category: Category,

@@ -150,7 +150,7 @@ pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
 /// Offsets of line starts, for offset → (line, column) conversion.
 ///
 /// Lines end at `\n`; a `\r` before it belongs to the line ending. A lone `\r`
-/// is not a line break (BuildKit and YAML readers split on `\n`).
+/// is not a line break (`BuildKit` and YAML readers split on `\n`).
 ///
 /// Besides line starts, the index keeps every non-ASCII character with running
 /// totals of how many more bytes than code points and than UTF-16 units the text

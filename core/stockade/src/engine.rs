@@ -181,12 +181,11 @@ pub(crate) fn scan_source(
         }
         Kind::Kubernetes => {
             let own;
-            let stream = match parsed {
-                Some(stream) => stream,
-                None => {
-                    own = stream_of(source, &yaml_limits(&config.limits));
-                    &*own
-                }
+            let stream = if let Some(stream) = parsed {
+                stream
+            } else {
+                own = stream_of(source, &yaml_limits(&config.limits));
+                &*own
             };
             let manifest = Manifest::new(source, stream);
             for pack in active() {

@@ -17,7 +17,7 @@
 //! **An [`Engine`]**, built once from a [`Config`] (in code, or from a
 //! `stockade.yaml` with [`Config::from_yaml`]) and policies, then used for many
 //! sources; [`Engine::scan_sources`] reads several sources as one scan so that
-//! cross-file rules (Namespace levels, NetworkPolicies, Gatekeeper inventory) see
+//! cross-file rules (Namespace levels, `NetworkPolicies`, Gatekeeper inventory) see
 //! all of them:
 //!
 //! ```
@@ -70,7 +70,7 @@
 //!
 //! **The packs' own APIs**, for tools that need one layer: the BuildKit-faithful
 //! Dockerfile parser ([`dockerfile`]), the span-preserving Kubernetes YAML reader
-//! ([`yaml`]), Pod Security and hardening ([`kubernetes`]), NetworkPolicy
+//! ([`yaml`]), Pod Security and hardening ([`kubernetes`]), `NetworkPolicy`
 //! connectivity ([`netpol`]), Gatekeeper and conftest ([`rego`]), Kyverno
 //! ([`kyverno`]), and the shared vocabulary of sources, spans and findings
 //! ([`source`]). Each is its own crate, re-exported here; `ARCHITECTURE.md`
@@ -201,7 +201,7 @@ pub fn detect_kind(path: &str, text: &str) -> Option<Kind> {
 /// A configured scanner: build once, scan many sources (it is `Send + Sync`).
 ///
 /// Rules that look across files (Namespace labels deciding Pod Security levels,
-/// the NetworkPolicy analysis, Gatekeeper's `data.inventory`) need every source of
+/// the `NetworkPolicy` analysis, Gatekeeper's `data.inventory`) need every source of
 /// a scan first: [`Engine::scan_sources`] does that pre-pass and scans, and
 /// [`Engine::for_scan`] gives the prepared engine to callers that scan the sources
 /// themselves (the CLI, in parallel). [`Engine::scan_source`] alone sees one source.
@@ -269,7 +269,7 @@ impl Engine {
         }
     }
 
-    /// Use the NetworkPolicy findings of a whole scan ([`netpol::ScanIndex::from_sources`]
+    /// Use the `NetworkPolicy` findings of a whole scan ([`netpol::ScanIndex::from_sources`]
     /// over every Kubernetes source): the cross-object rules (`NP…`) then see every
     /// workload and policy of the scan, and each source gets the findings located
     /// in it. Without it, each source is linted alone.
@@ -297,7 +297,7 @@ impl Engine {
     }
 
     /// The engine for one scan of `sources`: every pack prepares once for the
-    /// Kubernetes sources of the scan (Namespace labels, the NetworkPolicy
+    /// Kubernetes sources of the scan (Namespace labels, the `NetworkPolicy`
     /// analysis, Gatekeeper's inventory), each source parsed once for all of them
     /// (`kind` overrides detection, as for [`Engine::scan_source`]).
     #[must_use]
@@ -388,7 +388,7 @@ impl Engine {
             policies
                 .iter()
                 .copied()
-                .filter(|(path, _)| !Path::new(path).extension().is_some_and(|e| e == "rego")),
+                .filter(|(path, _)| Path::new(path).extension().is_none_or(|e| e != "rego")),
         );
         for e in kyverno_errors {
             let text = policies

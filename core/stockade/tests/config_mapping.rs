@@ -7,7 +7,7 @@ use stockade::Engine;
 #[test]
 fn errors_of_a_mapping_name_the_key() {
     let json = r#"{"rules":{"DF0001":"loud"},"limits":{"max-file-size":-5},"exclude":["a",7]}"#;
-    let errors = Engine::from_config_mapping(json).err().expect("refused");
+    let errors = Engine::from_config_mapping(json).expect_err("refused");
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert!(
         paths.contains(&r#"config["rules"]["DF0001"]"#),
@@ -60,7 +60,7 @@ fn a_valid_mapping_configures() {
 fn a_list_index_and_a_numeric_key_are_told_apart() {
     // `exclude` is a list: its item is `[1]`; a mapping key "0" stays quoted.
     let json = r#"{"exclude":["a",7],"rules":{"0":"off"}}"#;
-    let errors = Engine::from_config_mapping(json).err().expect("refused");
+    let errors = Engine::from_config_mapping(json).expect_err("refused");
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert!(paths.contains(&"config[\"exclude\"][1]"), "{paths:?}");
     assert!(

@@ -9,6 +9,8 @@
     clippy::indexing_slicing
 )]
 
+use std::fmt::Write as _;
+
 use serde_json::{json, Value as Json};
 use stockade::rego::{Backend, CompiledTemplate, Template};
 
@@ -21,7 +23,7 @@ fn template_yaml(kind: &str, rego: &str, libs: &[&str], v1: bool) -> String {
     };
     let mut libs_yaml = String::new();
     for l in libs {
-        libs_yaml.push_str(&format!("          - |\n{}\n", indent(l, 12)));
+        let _ = writeln!(libs_yaml, "          - |\n{}", indent(l, 12));
     }
     let source = if v1 {
         format!(
@@ -65,10 +67,10 @@ fn pod() -> Json {
            "spec": {"containers": [{"name": "c", "image": "nginx"}]}})
 }
 
-fn messages(t: &CompiledTemplate, params: Json) -> Result<Vec<String>, String> {
+fn messages(t: &CompiledTemplate, params: &Json) -> Result<Vec<String>, String> {
     let review = stockade::rego::review::from_object(&pod()).review;
     let p = t.prepare(&json!({}), Backend::Interpreter);
-    p.violations(&review, &params)
+    p.violations(&review, params)
         .map(|v| v.into_iter().map(|v| v.msg).collect())
 }
 
@@ -96,7 +98,7 @@ fn chained_rule_bodies() {
         .unwrap_err()
         .contains("else cannot be used with set rules"));
     let t = compile(rego, &[], false).unwrap();
-    assert_eq!(messages(&t, json!({})).unwrap(), ["a", "b"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["a", "b"]);
 }
 
 #[test]
@@ -105,7 +107,7 @@ fn line_starting_with_a_parenthesis() {
     // regorus reads `x := input.review.object.metadata.name(x) == "p"`.
     assert!(raw(rego, true).unwrap_err().contains("var x is unsafe"));
     let t = compile(rego, &[], false).unwrap();
-    assert_eq!(messages(&t, json!({})).unwrap(), ["hit"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["hit"]);
 }
 
 #[test]
@@ -116,7 +118,7 @@ fn negation_of_a_call_with_an_undefined_argument() {
     let got = raw(rego, true).unwrap();
     assert_eq!(got.as_array().unwrap().len(), 3, "{got}");
     let t = compile(rego, &[], false).unwrap();
-    assert_eq!(messages(&t, json!({})).unwrap(), ["z"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["z"]);
 }
 
 #[test]
@@ -127,7 +129,7 @@ fn sprintf_prints_as_go() {
         .contains("no argument specified"));
     let t = compile(rego, &[], false).unwrap();
     assert_eq!(
-        messages(&t, json!({})).unwrap(),
+        messages(&t, &json!({})).unwrap(),
         ["%!d(string=x)/%!s(int64=2)", "1 and x, %!d(MISSING)"]
     );
 }
@@ -139,7 +141,7 @@ fn bodyless_functions_in_v1() {
         .unwrap_err()
         .contains("rule must have a body or assignment"));
     let t = compile(rego, &[], true).unwrap();
-    assert_eq!(messages(&t, json!({})).unwrap(), ["ok"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["ok"]);
 }
 
 #[test]
@@ -149,21 +151,21 @@ fn deprecated_v0_builtins() {
         .unwrap_err()
         .contains("could not find function re_match"));
     let t = compile(rego, &[], false).unwrap();
-    assert_eq!(messages(&t, json!({})).unwrap(), ["all there"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["all there"]);
 }
 
 #[test]
 fn disabled_builtins_fail_closed_with_a_reason() {
     let rego = "package t\nviolation[{\"msg\": m}] {\n  r := external_data({\"provider\": \"p\", \"keys\": [\"k\"]})\n  m := \"unreachable\"\n}\n";
     let t = compile(rego, &[], false).unwrap();
-    let err = messages(&t, json!({})).unwrap_err();
+    let err = messages(&t, &json!({})).unwrap_err();
     assert!(
         err.contains("external_data needs a Gatekeeper external data provider"),
         "{err}"
     );
     let rego = "package t\nviolation[{\"msg\": m}] {\n  r := http.send({\"method\": \"get\", \"url\": \"http://x\"})\n  m := \"unreachable\"\n}\n";
     let t = compile(rego, &[], false).unwrap();
-    assert!(messages(&t, json!({}))
+    assert!(messages(&t, &json!({}))
         .unwrap_err()
         .contains("http.send is disabled"));
 }
@@ -211,9 +213,9 @@ fn results_are_deduplicated_and_checked() {
     let rego = "package t\nviolation[{\"msg\": \"a\"}] { true }\nviolation[{\"msg\": \"a\", \"details\": {}}] { true }\nviolation[{\"msg\": \"a\", \"details\": {\"x\": 1}}] { true }\nviolation[{\"nomsg\": 1}] { true }\n";
     let t = compile(rego, &[], false).unwrap();
     // `{msg: a}` and `{msg: a, details: {}}` are one violation; no msg: dropped.
-    assert_eq!(messages(&t, json!({})).unwrap(), ["a", "a"]);
+    assert_eq!(messages(&t, &json!({})).unwrap(), ["a", "a"]);
     let t = compile("package t\nviolation[{\"msg\": 1}] { true }\n", &[], false).unwrap();
-    assert!(messages(&t, json!({}))
+    assert!(messages(&t, &json!({}))
         .unwrap_err()
         .contains("expected string"));
 }

@@ -820,7 +820,7 @@ fn rules_are_registered_with_aliases() {
     ] {
         assert_eq!(stockade::explain(alias).map(|r| r.id), Some(id), "{alias}");
     }
-    for rule in stockade::kubernetes::RULES.iter() {
+    for rule in stockade::kubernetes::RULES {
         let docs = rule.docs_markdown();
         for section in [
             "## What it does",

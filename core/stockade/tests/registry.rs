@@ -215,7 +215,7 @@ fn every_kubernetes_rule_has_fixtures_that_work() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
-/// Every NetworkPolicy rule has a fail fixture that raises it and a pass fixture
+/// Every `NetworkPolicy` rule has a fail fixture that raises it and a pass fixture
 /// that does not (details in `netpol_rules.rs`).
 #[test]
 fn every_netpol_rule_has_fixtures_that_work() {

@@ -297,6 +297,49 @@ fn is_decimal_float(s: &str) -> bool {
     i == b.len()
 }
 
+/// Whether go-yaml v2's encoder may write `text` as a plain scalar: it reads
+/// back as a string (not a null, boolean, number or timestamp) and is not a
+/// base-60 float (`1:20`). Strings that fail this are double-quoted.
+pub(crate) fn plain_reads_as_string(text: &str) -> bool {
+    matches!(resolve_plain(text), Value::String(_))
+        && !is_go_timestamp(text)
+        && !is_base60_float(text)
+}
+
+/// go-yaml v2's `isBase60Float`: `[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`.
+fn is_base60_float(s: &str) -> bool {
+    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
+    let (int_part, frac) = match s.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (s, None),
+    };
+    if frac.is_some_and(|f| !f.bytes().all(|b| b.is_ascii_digit() || b == b'_')) {
+        return false;
+    }
+    let mut groups = int_part.split(':');
+    let Some(first) = groups.next() else {
+        return false;
+    };
+    if !first.bytes().next().is_some_and(|b| b.is_ascii_digit())
+        || !first.bytes().all(|b| b.is_ascii_digit() || b == b'_')
+    {
+        return false;
+    }
+    let mut any = false;
+    for g in groups {
+        any = true;
+        let ok = match g.as_bytes() {
+            [d] => d.is_ascii_digit(),
+            [a, b] => (b'0'..=b'5').contains(a) && b.is_ascii_digit(),
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+    }
+    any
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -444,47 +487,4 @@ mod tests {
             assert!(resolve_tagged(bad, "timestamp").is_err(), "{bad}");
         }
     }
-}
-
-/// Whether go-yaml v2's encoder may write `text` as a plain scalar: it reads
-/// back as a string (not a null, boolean, number or timestamp) and is not a
-/// base-60 float (`1:20`). Strings that fail this are double-quoted.
-pub(crate) fn plain_reads_as_string(text: &str) -> bool {
-    matches!(resolve_plain(text), Value::String(_))
-        && !is_go_timestamp(text)
-        && !is_base60_float(text)
-}
-
-/// go-yaml v2's `isBase60Float`: `[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?`.
-fn is_base60_float(s: &str) -> bool {
-    let s = s.strip_prefix(['-', '+']).unwrap_or(s);
-    let (int_part, frac) = match s.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (s, None),
-    };
-    if frac.is_some_and(|f| !f.bytes().all(|b| b.is_ascii_digit() || b == b'_')) {
-        return false;
-    }
-    let mut groups = int_part.split(':');
-    let Some(first) = groups.next() else {
-        return false;
-    };
-    if !first.bytes().next().is_some_and(|b| b.is_ascii_digit())
-        || !first.bytes().all(|b| b.is_ascii_digit() || b == b'_')
-    {
-        return false;
-    }
-    let mut any = false;
-    for g in groups {
-        any = true;
-        let ok = match g.as_bytes() {
-            [d] => d.is_ascii_digit(),
-            [a, b] => (b'0'..=b'5').contains(a) && b.is_ascii_digit(),
-            _ => false,
-        };
-        if !ok {
-            return false;
-        }
-    }
-    any
 }

@@ -7,7 +7,7 @@ use super::{
 use crate::podspec::{Pod, Profile};
 use stockade_source::rule::{Category, Pack, Severity};
 
-/// Prefix of the deprecated per-container AppArmor annotations.
+/// Prefix of the deprecated per-container `AppArmor` annotations.
 pub const ANNOTATION_PREFIX: &str = "container.apparmor.security.beta.kubernetes.io/";
 
 const FIELD: u8 = 0;
