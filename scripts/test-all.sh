@@ -47,8 +47,8 @@ cargo --version
 step "format"
 cargo fmt --all -- --check
 
-step "clippy (library lints deny unwrap/expect/panic/indexing)"
-cargo clippy --workspace --all-targets --quiet
+step "clippy (library lints deny unwrap/expect/panic/indexing; any warning fails)"
+cargo clippy --workspace --all-targets --quiet -- -D warnings
 
 step "Rust tests (unit, fixtures, snapshots, conformance, CLI)"
 if [ -d ../shared ]; then
