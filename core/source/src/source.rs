@@ -140,11 +140,26 @@ pub fn non_ascii_chars(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
     let bytes = text.as_bytes();
     let mut i = 0;
     std::iter::from_fn(move || {
-        let at = i + bytes.get(i..)?.iter().position(|b| !b.is_ascii())?;
+        let at = i + first_non_ascii(bytes.get(i..)?)?;
         let c = text.get(at..)?.chars().next()?;
         i = at + c.len_utf8();
         Some((at, c))
     })
+}
+
+/// Where the first byte over 127 of `bytes` is. Whole blocks are checked at
+/// once (`is_ascii` reads a word at a time): a long ASCII stretch between two
+/// wide characters is not read byte by byte.
+fn first_non_ascii(bytes: &[u8]) -> Option<usize> {
+    const BLOCK: usize = 64;
+    let mut base = 0;
+    for block in bytes.chunks(BLOCK) {
+        if !block.is_ascii() {
+            return block.iter().position(|b| !b.is_ascii()).map(|i| base + i);
+        }
+        base += block.len();
+    }
+    None
 }
 
 /// Offsets of line starts, for offset → (line, column) conversion.
@@ -499,6 +514,23 @@ impl Source {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The wide characters are those `char_indices` finds, wherever they
+    /// fall against the blocks `first_non_ascii` reads (first, last, across
+    /// a block's end, none).
+    #[test]
+    fn non_ascii_chars_are_the_wide_char_indices() {
+        let mut texts: Vec<String> = vec![String::new(), "plain".into(), "é".into()];
+        for n in [0, 1, 62, 63, 64, 65, 127, 128, 200] {
+            texts.push(format!("{}é{}€x😀", "a".repeat(n), "b".repeat(n)));
+            texts.push(format!("{}\u{7f}{}ß", "a".repeat(n), "c".repeat(130)));
+        }
+        for text in &texts {
+            let want: Vec<(usize, char)> =
+                text.char_indices().filter(|(_, c)| !c.is_ascii()).collect();
+            assert_eq!(non_ascii_chars(text).collect::<Vec<_>>(), want, "{text:?}");
+        }
+    }
 
     #[test]
     fn positions_are_one_based_and_count_scalars() {
