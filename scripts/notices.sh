@@ -5,7 +5,9 @@
 #   bindings-python/THIRD-PARTY-NOTICES   Python wheel (stockade-python, host target)
 #   bindings-node/THIRD-PARTY-NOTICES     npm @stockade/node (stockade-node, napi targets)
 #   bindings-wasm/THIRD-PARTY-NOTICES     npm @stockade/wasm (stockade-wasm, wasm32)
-# and the copies of the root LICENSE that the Python and Node packages ship
+#   cli/THIRD-PARTY-NOTICES               the stockade command (stockade-cli, host target)
+# and the copies of the root LICENSE that the Python and Node packages and the
+# command's crate ship
 # (packaging tools take no file from outside a package's folder).
 # Tool: cargo-about ($ABOUT_VERSION below), configured by about.toml (accepted licenses,
 # clarifications) and scripts/notices.hbs (the text layout). Workspace crates are
@@ -108,12 +110,15 @@ EOF
 generate bindings-python "Python package stockade (the wheel)" "${PYTHON_TARGETS[@]}"
 generate bindings-node "npm package @stockade/node (the native addon)" "${NODE_TARGETS[@]}"
 generate bindings-wasm "npm package @stockade/wasm (the WebAssembly build)" "${WASM_TARGETS[@]}"
+generate cli "the stockade command (crate stockade-cli)" "${PYTHON_TARGETS[@]}"
 cp LICENSE bindings-python/LICENSE
 cp LICENSE bindings-node/LICENSE
+cp LICENSE cli/LICENSE
 
 if $check; then
   FILES=(bindings-python/THIRD-PARTY-NOTICES bindings-node/THIRD-PARTY-NOTICES
-    bindings-wasm/THIRD-PARTY-NOTICES bindings-python/LICENSE bindings-node/LICENSE)
+    bindings-wasm/THIRD-PARTY-NOTICES cli/THIRD-PARTY-NOTICES bindings-python/LICENSE
+    bindings-node/LICENSE cli/LICENSE)
   untracked=$(git ls-files --others --exclude-standard -- "${FILES[@]}")
   if ! git diff --exit-code --stat -- "${FILES[@]}" || [[ -n "$untracked" ]]; then
     [[ -z "$untracked" ]] || printf 'not committed: %s\n' $untracked
