@@ -32,7 +32,7 @@ pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> 
             if matches!(prev, None | Some(b' ' | b'\t' | b'\n' | b'\r')) || after_bom {
                 let rel_end = bytes
                     .get(i..)
-                    .and_then(|rest| rest.iter().position(|&c| c == b'\n'))
+                    .and_then(|rest| memchr::memchr(b'\n', rest))
                     .map_or(bytes.len(), |p| i + p);
                 let mut end = rel_end;
                 if end > i && bytes.get(end - 1) == Some(&b'\r') {
@@ -54,9 +54,10 @@ pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> 
             }
         }
         i += 1;
-        // Skip quickly to the next interesting byte.
-        while i < bytes.len() && i < next_opaque && bytes.get(i) != Some(&b'#') {
-            i += 1;
+        // Skip to the next `#` before the next opaque range (or to that range).
+        let stop = next_opaque.min(bytes.len());
+        if let Some(rest) = bytes.get(i..stop) {
+            i = memchr::memchr(b'#', rest).map_or(stop, |p| i + p);
         }
     }
     comments
@@ -65,6 +66,77 @@ pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The scan with no skipping ahead: every byte outside an opaque range is
+    /// looked at. `scan` jumps from `#` to `#` and must find the same comments.
+    fn scan_every_byte(
+        text: &str,
+        opaque: &[(usize, usize)],
+        lines: &LineIndex,
+    ) -> Vec<(usize, usize)> {
+        let bytes = text.as_bytes();
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < bytes.len() {
+            if let Some(&(_, end)) = opaque.iter().find(|&&(s, e)| s <= i && i < e) {
+                i = end;
+                continue;
+            }
+            let prev = i.checked_sub(1).and_then(|p| bytes.get(p)).copied();
+            let at_start = matches!(prev, None | Some(b' ' | b'\t' | b'\n' | b'\r'))
+                || (i == 3 && text.starts_with('\u{feff}'));
+            if bytes.get(i) == Some(&b'#') && at_start {
+                let line_end = text[i..].find('\n').map_or(text.len(), |p| i + p);
+                let end = if text[..line_end].ends_with('\r') && line_end > i {
+                    line_end - 1
+                } else {
+                    line_end
+                };
+                out.push((i, end));
+                i = line_end;
+                continue;
+            }
+            i += 1;
+        }
+        let _ = lines;
+        out
+    }
+
+    #[test]
+    fn jumping_to_each_hash_finds_what_reading_every_byte_finds() {
+        let alphabet = [b'#', b' ', b'\t', b'\n', b'\r', b'a', b'a', b'a', b'"'];
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = |n: usize| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) as usize % n
+        };
+        for _ in 0..2000 {
+            let len = 1 + next(120);
+            let text: String = (0..len)
+                .map(|_| alphabet[next(alphabet.len())] as char)
+                .collect();
+            // Sorted, non-overlapping opaque ranges.
+            let mut opaque = Vec::new();
+            let mut at = next(len);
+            while at < len && opaque.len() < 4 {
+                let end = (at + 1 + next(20)).min(len);
+                opaque.push((at, end));
+                at = end + next(30);
+            }
+            let lines = LineIndex::new(&text);
+            let fast: Vec<(usize, usize)> = scan(&text, &opaque, &lines)
+                .iter()
+                .map(|c| (c.span.start as usize, c.span.end as usize))
+                .collect();
+            assert_eq!(
+                fast,
+                scan_every_byte(&text, &opaque, &lines),
+                "{text:?} {opaque:?}"
+            );
+        }
+    }
 
     #[test]
     fn finds_comments_outside_opaque_ranges() {
