@@ -77,6 +77,7 @@ fn parse_body<'a, 'o>(
             opts.right.to_owned()
         },
         opts,
+        pending: Vec::new(),
         trees: Vec::new(),
         line_starts: std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
@@ -115,6 +116,11 @@ struct Parser<'a, 'o> {
     opts: &'o Options<'o>,
     trees: Vec<Tree>,
     line_starts: Arc<[usize]>,
+    /// The nodes of the lists and commands being read, innermost last: each
+    /// takes its own off the top when it ends, into a vector of exactly its
+    /// length (most commands have one or two arguments; a vector grown by
+    /// pushes would hold four).
+    pending: Vec<Node>,
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -313,12 +319,19 @@ impl<'a> Parser<'a, '_> {
     }
 
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
-        let mut list = Vec::new();
+        let base = self.pending.len();
+        let end = self.item_list_pending();
+        let list: Vec<Node> = self.pending.drain(base..).collect();
+        Ok((list, end?))
+    }
+
+    /// [`Parser::item_list`]'s nodes, onto `pending`.
+    fn item_list_pending(&mut self) -> PResult<End> {
         while self.peek_non_space_typ() != Item::Eof {
             match self.text_or_action()? {
-                Parsed::Node(n) => list.push(n),
-                Parsed::End => return Ok((list, End::End)),
-                Parsed::Else => return Ok((list, End::Else)),
+                Parsed::Node(n) => self.pending.push(n),
+                Parsed::End => return Ok(End::End),
+                Parsed::Else => return Ok(End::Else),
             }
         }
         Err(self.errorf("unexpected EOF".to_owned()))
@@ -607,14 +620,22 @@ impl<'a> Parser<'a, '_> {
 
     fn command(&mut self) -> PResult<CommandNode> {
         let pos = self.peek_non_space().pos;
-        let mut cmd = CommandNode {
-            pos,
-            args: Vec::new(),
-        };
+        let base = self.pending.len();
+        let read = self.command_args();
+        let args: Vec<Node> = self.pending.drain(base..).collect();
+        read?;
+        if args.is_empty() {
+            return Err(self.errorf("empty command".to_owned()));
+        }
+        Ok(CommandNode { pos, args })
+    }
+
+    /// [`Parser::command`]'s arguments, onto `pending`.
+    fn command_args(&mut self) -> PResult<()> {
         loop {
             self.peek_non_space();
             if let Some(op) = self.operand()? {
-                cmd.args.push(op);
+                self.pending.push(op);
             }
             let t = self.next();
             match t.typ {
@@ -623,12 +644,8 @@ impl<'a> Parser<'a, '_> {
                 Item::Pipe => {}
                 _ => return Err(self.unexpected(&t, "operand")),
             }
-            break;
+            return Ok(());
         }
-        if cmd.args.is_empty() {
-            return Err(self.errorf("empty command".to_owned()));
-        }
-        Ok(cmd)
     }
 
     fn operand(&mut self) -> PResult<Option<Node>> {
