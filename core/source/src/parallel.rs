@@ -41,21 +41,11 @@ pub fn map_with_stack<T: Sync, R: Send>(
     if threads <= 1 || items.len() <= 1 {
         return items.iter().map(work).collect();
     }
-    let slots: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
+    let shared = Shared::new(items);
     let workers = threads.clamp(1, items.len().max(1));
     std::thread::scope(|scope| {
         for _ in 0..workers {
-            let worker = || loop {
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(item), Some(slot)) = (items.get(i), slots.get(i)) else {
-                    break;
-                };
-                let result = work(item);
-                if let Ok(mut slot) = slot.lock() {
-                    *slot = Some(result);
-                }
-            };
+            let worker = || shared.work(&work);
             let spawned = std::thread::Builder::new()
                 .name("stockade-scan".into())
                 .stack_size(stack)
@@ -67,10 +57,51 @@ pub fn map_with_stack<T: Sync, R: Send>(
             }
         }
     });
-    slots
-        .into_iter()
-        .filter_map(|slot| slot.into_inner().ok().flatten())
-        .collect()
+    shared.into_results().into_iter().flatten().collect()
+}
+
+/// Items that threads work through together, each taking the next item no
+/// thread has taken yet: a thread can start, or join in, at any time
+/// ([`Shared::work`]), and each result is kept with its item
+/// ([`Shared::into_results`]). [`map`] is made of it; a caller that has
+/// other work first can start threads on it and join them when done.
+pub struct Shared<'a, T, R> {
+    items: &'a [T],
+    next: AtomicUsize,
+    slots: Vec<Mutex<Option<R>>>,
+}
+
+impl<'a, T: Sync, R: Send> Shared<'a, T, R> {
+    pub fn new(items: &'a [T]) -> Self {
+        Self {
+            items,
+            next: AtomicUsize::new(0),
+            slots: items.iter().map(|_| Mutex::new(None)).collect(),
+        }
+    }
+
+    /// Works on items, one at a time, until none is left to take.
+    pub fn work(&self, work: impl Fn(&T) -> R) {
+        loop {
+            let i = self.next.fetch_add(1, Ordering::Relaxed);
+            let (Some(item), Some(slot)) = (self.items.get(i), self.slots.get(i)) else {
+                return;
+            };
+            let result = work(item);
+            if let Ok(mut slot) = slot.lock() {
+                *slot = Some(result);
+            }
+        }
+    }
+
+    /// Each item's result, in item order: `None` for an item no thread has
+    /// finished (its thread stopped, or nothing worked on it).
+    pub fn into_results(self) -> Vec<Option<R>> {
+        self.slots
+            .into_iter()
+            .map(|slot| slot.into_inner().ok().flatten())
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -80,5 +111,22 @@ mod tests {
         let items: Vec<u64> = (0..500).collect();
         let out = super::map(&items, 4, |i| i * 2);
         assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    /// A thread that joins late takes only what is left; every result is
+    /// with its item, and an item nobody took has none.
+    #[test]
+    fn shared_work_keeps_each_result_with_its_item() {
+        let items: Vec<u64> = (0..200).collect();
+        let untouched: super::Shared<'_, u64, u64> = super::Shared::new(&items);
+        assert!(untouched.into_results().iter().all(Option::is_none));
+        let shared = super::Shared::new(&items);
+        std::thread::scope(|scope| {
+            let early = scope.spawn(|| shared.work(|i| i * 3));
+            shared.work(|i| i * 3);
+            early.join().unwrap();
+        });
+        let out: Vec<Option<u64>> = shared.into_results();
+        assert_eq!(out, items.iter().map(|i| Some(i * 3)).collect::<Vec<_>>());
     }
 }

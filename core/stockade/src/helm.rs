@@ -97,73 +97,55 @@ pub fn chart_sources_within(
         if crds.iter().map(|t| t.len()).sum::<usize>() < PREPARSE_MIN_BYTES {
             return render_sources();
         }
-        let jobs = CrdJobs::new(&crds);
-        std::thread::scope(|scope| {
-            let parsing = std::thread::Builder::new()
-                .name("stockade-crds".into())
-                .stack_size(crate::parallel::WORKER_STACK)
-                .spawn_scoped(scope, || jobs.work(&yaml_limits))
-                .ok();
-            let mut out = render_sources();
-            // The render is done: this thread parses what is left of the
-            // CRDs, beside the CRD thread, rather than wait for it.
-            jobs.work(&yaml_limits);
-            if let Some(p) = parsing {
-                // A thread that stopped short left its file unparsed: the
-                // scan parses the CRDs itself then.
-                let _ = p.join();
-            }
-            if let Some(streams) = jobs.streams() {
-                out.sources = attach_parsed(out.sources, &crds, &streams, yaml_limits);
-            }
-            out
-        })
+        let (mut out, streams) = parse_beside(&crds, &yaml_limits, render_sources);
+        if let Some(streams) = streams {
+            out.sources = attach_parsed(out.sources, &crds, &streams, yaml_limits);
+        }
+        out
     }
     #[cfg(target_arch = "wasm32")]
     render_sources()
 }
 
-/// The `crds/` files to parse ahead, shared by the threads that parse them:
-/// each takes the next file not taken yet, largest first, so that the last
-/// one to finish is a small one.
+/// `other` (the render) on this thread while a thread of its own parses
+/// `texts`, largest first, and then this thread too parses what is left of
+/// them rather than wait: `other`'s result, and every text's stream in the
+/// order of `texts` (`None` when one was not parsed: a thread stopped short,
+/// and the scan parses the texts itself then).
 #[cfg(not(target_arch = "wasm32"))]
-struct CrdJobs<'a> {
-    texts: &'a [Arc<String>],
-    /// Indexes into `texts`, largest text first.
-    order: Vec<usize>,
-    next: std::sync::atomic::AtomicUsize,
-    streams: Vec<std::sync::OnceLock<Arc<crate::yaml::Stream>>>,
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-impl<'a> CrdJobs<'a> {
-    fn new(texts: &'a [Arc<String>]) -> Self {
-        let mut order: Vec<usize> = (0..texts.len()).collect();
-        order.sort_by_key(|&i| std::cmp::Reverse(texts.get(i).map_or(0, |t| t.len())));
-        Self {
-            texts,
-            order,
-            next: std::sync::atomic::AtomicUsize::new(0),
-            streams: texts.iter().map(|_| std::sync::OnceLock::new()).collect(),
+fn parse_beside<R>(
+    texts: &[Arc<String>],
+    limits: &crate::yaml::Limits,
+    other: impl FnOnce() -> R,
+) -> (R, Option<Vec<Arc<crate::yaml::Stream>>>) {
+    let mut order: Vec<usize> = (0..texts.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(texts.get(i).map_or(0, |t| t.len())));
+    let jobs = crate::parallel::Shared::new(&order);
+    let parse = |&i: &usize| {
+        texts
+            .get(i)
+            .map(|t| Arc::new(crate::yaml::parse_stream(t, limits)))
+    };
+    let out = std::thread::scope(|scope| {
+        let parsing = std::thread::Builder::new()
+            .name("stockade-crds".into())
+            .stack_size(crate::parallel::WORKER_STACK)
+            .spawn_scoped(scope, || jobs.work(parse))
+            .ok();
+        let out = other();
+        jobs.work(parse);
+        if let Some(p) = parsing {
+            let _ = p.join();
+        }
+        out
+    });
+    let mut streams = vec![None; texts.len()];
+    for (&i, stream) in order.iter().zip(jobs.into_results()) {
+        if let Some(slot) = streams.get_mut(i) {
+            *slot = stream.flatten();
         }
     }
-
-    /// Parses files until none is left to take.
-    fn work(&self, limits: &crate::yaml::Limits) {
-        loop {
-            let k = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&i) = self.order.get(k) else { return };
-            if let (Some(text), Some(slot)) = (self.texts.get(i), self.streams.get(i)) {
-                let _ = slot.set(Arc::new(crate::yaml::parse_stream(text, limits)));
-            }
-        }
-    }
-
-    /// Every file's stream, in the order of the texts; `None` when one is
-    /// missing (a parsing thread that did not finish).
-    fn streams(&self) -> Option<Vec<Arc<crate::yaml::Stream>>> {
-        self.streams.iter().map(|s| s.get().cloned()).collect()
-    }
+    (out, streams.into_iter().collect())
 }
 
 /// Parse `crds/` ahead only when there is this much of them (a thread costs
@@ -608,23 +590,18 @@ mod tests {
             .any(|e| e.path.ends_with("crds/dup.yaml")));
     }
 
-    /// However many threads take the CRD files, and in whatever order (the
-    /// largest first), each text's stream is at that text's index.
+    /// However the two threads share the CRD files, and in whatever order
+    /// (the largest first), each text's stream is at that text's index.
     #[test]
-    fn crd_jobs_keep_each_stream_with_its_text() {
+    fn crds_parsed_beside_keep_each_stream_with_its_text() {
         let texts: Vec<Arc<String>> = [3usize, 40, 1, 900, 12]
             .iter()
             .map(|&n| Arc::new(format!("n: {n}\npad: {}\n", "x".repeat(n))))
             .collect();
-        let jobs = CrdJobs::new(&texts);
-        assert!(jobs.streams().is_none(), "nothing parsed yet");
         let limits = crate::engine::yaml_limits(&Limits::default());
-        std::thread::scope(|scope| {
-            let other = scope.spawn(|| jobs.work(&limits));
-            jobs.work(&limits);
-            other.join().unwrap();
-        });
-        let streams = jobs.streams().expect("every file parsed");
+        let (other, streams) = parse_beside(&texts, &limits, || 7);
+        assert_eq!(other, 7);
+        let streams = streams.expect("every file parsed");
         assert_eq!(streams.len(), texts.len());
         for (text, stream) in texts.iter().zip(&streams) {
             assert_eq!(**stream, crate::yaml::parse_stream(text, &limits));
