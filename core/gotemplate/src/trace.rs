@@ -100,9 +100,13 @@ impl PartialEq for DataPath {
 impl Eq for DataPath {}
 
 impl std::hash::Hash for DataPath {
+    /// The steps, last first (as [`PartialEq`] compares them), without
+    /// collecting them.
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        for seg in self.segments() {
-            seg.hash(state);
+        let mut at = self;
+        while let Some(link) = &at.0 {
+            link.seg.hash(state);
+            at = &link.parent;
         }
     }
 }
