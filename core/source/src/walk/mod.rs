@@ -282,8 +282,7 @@ impl<'a> Walker<'a> {
         named: bool,
         out: &mut Vec<Entry>,
     ) {
-        let key = canonical
-            .unwrap_or_else(|| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()));
+        let key = canonical_of(path, canonical);
         if self.seen_files.insert(key) {
             out.push(Entry::File {
                 path: path.to_path_buf(),
@@ -359,8 +358,7 @@ impl<'a> Walker<'a> {
         display: &str,
         out: &mut Vec<Entry>,
     ) -> Option<std::vec::IntoIter<Child>> {
-        let canonical = canonical
-            .unwrap_or_else(|| fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf()));
+        let canonical = canonical_of(dir, canonical);
         if !self.seen_dirs.insert(canonical.clone()) {
             return None; // already walked: a link loop, or a folder named twice
         }
@@ -437,6 +435,12 @@ pub fn is_yaml_or_json(name: &str) -> bool {
                 .iter()
                 .any(|e| ext.eq_ignore_ascii_case(e))
         })
+}
+
+/// `known`, the canonical path of `path` when the walk has it already, else
+/// resolved now (`path` itself when it cannot be: a dangling link).
+fn canonical_of(path: &Path, known: Option<PathBuf>) -> PathBuf {
+    known.unwrap_or_else(|| fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf()))
 }
 
 #[cfg(test)]
