@@ -52,6 +52,15 @@ pub fn kubernetes(data: &[u8]) {
 pub fn yaml(data: &[u8]) {
     let text = text(data);
     let stream = stockade::yaml::parse_stream(&text, &stockade::yaml::Limits::default());
+    // The fast reader for plain block YAML reads exactly what the parser reads
+    // (compared as text: a NaN is not equal to itself).
+    let reference =
+        stockade::yaml::parse_stream_reference(&text, &stockade::yaml::Limits::default());
+    assert_eq!(
+        format!("{stream:?}"),
+        format!("{reference:?}"),
+        "yaml: the fast reader and the parser disagree"
+    );
     let in_text = |s: stockade::Span, what: &str| {
         let (a, b) = (s.start as usize, s.end as usize);
         assert!(

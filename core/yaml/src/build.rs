@@ -3,9 +3,10 @@
 
 use std::collections::{HashMap, HashSet};
 
-use saphyr_parser::{Event, Parser, ScalarStyle, Tag};
+use saphyr_parser::{Event, Parser, ScalarStyle, StrInput, Tag};
 
 use super::comments;
+use super::fast::{self, Fast, Next};
 use super::fixes::{self, Fixes};
 use super::node::{Node, NodeTag, Style, Value};
 use super::offsets::CharOffsets;
@@ -44,6 +45,8 @@ struct Ctx<'a> {
     /// Emptied buffers of finished collections, reused by the next ones (see
     /// [`Spare`]).
     spare: Spare,
+    /// Whether the fast reader may be tried first (see [`fast`]).
+    fast: bool,
 }
 
 /// Buffers that collect a collection's children while it is read. A finished
@@ -77,6 +80,16 @@ struct DocOut {
     root: Result<Node, Problem>,
 }
 
+/// Where [`Ctx::run`] takes its events from.
+enum Source<'a> {
+    Fast(Fast<'a>),
+    Parser {
+        parser: Box<Parser<'a, StrInput<'a>>>,
+        base: usize,
+        base_char: usize,
+    },
+}
+
 enum Outcome {
     Done,
     ResumeAt(usize),
@@ -95,6 +108,11 @@ const EXTRA_ROUND_BYTES: usize = 32 << 20;
 const MAX_TOTAL_ROUNDS: usize = 64;
 
 pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
+    parse_with(text, limits, fast::eligible(text))
+}
+
+/// [`parse`], with the fast reader tried first or not at all.
+pub(super) fn parse_with(text: &str, limits: &Limits, fast: bool) -> Stream {
     // `saphyr-parser` refuses some input go-yaml v2 reads; when it stops on one, the
     // text is edited without changing the values read (see `fixes`) and read again:
     // - a tab right after `:` (`key:\tvalue`): the tabs after every `:` are read as
@@ -108,7 +126,7 @@ pub(super) fn parse(text: &str, limits: &Limits) -> Stream {
         rounds += 1;
         let edited = (!fixes.is_empty()).then(|| fixes.apply(text));
         let source = edited.as_deref().unwrap_or(text);
-        let mut ctx = Ctx::new(source, &fixes, limits);
+        let mut ctx = Ctx::new(source, &fixes, limits, fast);
         let mut base = 0;
         while let Outcome::ResumeAt(next) = ctx.run(base) {
             if next <= base || next >= source.len() {
@@ -272,7 +290,7 @@ fn map_node(node: &mut Node, map: &impl Fn(&mut Span)) {
 }
 
 impl<'a> Ctx<'a> {
-    fn new(text: &'a str, fixes: &'a Fixes, limits: &'a Limits) -> Self {
+    fn new(text: &'a str, fixes: &'a Fixes, limits: &'a Limits, fast: bool) -> Self {
         Ctx {
             text,
             fixes,
@@ -287,6 +305,7 @@ impl<'a> Ctx<'a> {
             opaque: Vec::new(),
             alias_nodes: 0,
             spare: Spare::default(),
+            fast,
         }
     }
 
@@ -389,38 +408,47 @@ impl<'a> Ctx<'a> {
         }
     }
 
-    /// Read from byte `base` with a fresh parser until the stream ends or an error
-    /// stops the parser.
+    /// Read from byte `base` until the stream ends or an error stops the parser:
+    /// with the fast reader while it can (see [`fast`]), then with a fresh parser.
     fn run(&mut self, base: usize) -> Outcome {
-        let Some(sub) = self.text.get(base..) else {
+        if self.text.get(base..).is_none() {
             return Outcome::Done;
+        }
+        let mut source = if self.fast && self.fixes.is_empty() {
+            Source::Fast(Fast::new(self.text, base))
+        } else {
+            self.parser_at(base)
         };
-        let base_char = self.offsets.char_of_byte(base);
-        let mut parser = Parser::new_from_str(sub);
         let mut doc: Option<DocBuilder> = None;
         let mut last_end = base;
+        // The state at the last document boundary, which a hand-over from the fast
+        // reader returns to: its partial document is read again by the parser.
+        let mut mark = (self.opaque.len(), last_end);
         loop {
-            let event = parser.next_event();
-            let (event, span) = match event {
-                None => return Outcome::Done,
-                Some(Ok(pair)) => pair,
-                Some(Err(err)) => {
-                    let at = self
-                        .offsets
-                        .byte_of_char(base_char + err.marker().index())
-                        .max(base);
-                    let start = doc.as_ref().map_or(last_end, |d| d.start);
-                    let info = err.info();
-                    self.note_flow_indent(info, at, doc.as_ref());
-                    let problem = self.syntax_problem(info, at, last_end);
-                    return self.abandon(start, doc.is_some_and(|d| d.explicit), problem, at);
-                }
+            let (event, s, e) = match &mut source {
+                Source::Fast(fast) => match fast.next() {
+                    Next::End => return Outcome::Done,
+                    Next::Restart(at) => {
+                        doc = None;
+                        self.opaque.truncate(mark.0);
+                        last_end = mark.1;
+                        source = self.parser_at(at);
+                        continue;
+                    }
+                    Next::Event(event, s, e) => (event, s, e),
+                },
+                Source::Parser {
+                    parser,
+                    base,
+                    base_char,
+                } => match self.parser_event(parser, *base, *base_char, doc.as_ref(), last_end) {
+                    Ok(Some(triple)) => triple,
+                    Ok(None) => return Outcome::Done,
+                    Err((start, explicit, problem, at)) => {
+                        return self.abandon(start, explicit, problem, at)
+                    }
+                },
             };
-            let s = self.offsets.byte_of_char(base_char + span.start.index());
-            let e = self
-                .offsets
-                .byte_of_char(base_char + span.end.index())
-                .max(s);
             match event {
                 Event::Nothing | Event::StreamStart => {}
                 Event::StreamEnd => {
@@ -431,6 +459,7 @@ impl<'a> Ctx<'a> {
                     return Outcome::Done;
                 }
                 Event::DocumentStart(explicit) => {
+                    mark = (self.opaque.len(), last_end);
                     if self.docs.len() >= self.limits.max_documents {
                         let problem = Problem::new(
                             ErrorKind::Limit,
@@ -455,6 +484,7 @@ impl<'a> Ctx<'a> {
                         self.docs.push(out);
                     }
                     last_end = e;
+                    mark = (self.opaque.len(), last_end);
                 }
                 other => {
                     let Some(d) = doc.as_mut() else { continue };
@@ -481,6 +511,51 @@ impl<'a> Ctx<'a> {
                     last_end = e;
                 }
             }
+        }
+    }
+
+    /// The parser's next event with its byte span; `Ok(None)` at the end; on a
+    /// syntax error, what [`Ctx::abandon`] takes.
+    #[allow(clippy::type_complexity)]
+    fn parser_event<'e>(
+        &mut self,
+        parser: &mut Parser<'e, StrInput<'e>>,
+        base: usize,
+        base_char: usize,
+        doc: Option<&DocBuilder>,
+        last_end: usize,
+    ) -> Result<Option<(Event<'e>, usize, usize)>, (usize, bool, Problem, usize)> {
+        let (event, span) = match parser.next_event() {
+            None => return Ok(None),
+            Some(Ok(pair)) => pair,
+            Some(Err(err)) => {
+                let at = self
+                    .offsets
+                    .byte_of_char(base_char + err.marker().index())
+                    .max(base);
+                let start = doc.map_or(last_end, |d| d.start);
+                let info = err.info();
+                self.note_flow_indent(info, at, doc);
+                let problem = self.syntax_problem(info, at, last_end);
+                return Err((start, doc.is_some_and(|d| d.explicit), problem, at));
+            }
+        };
+        let s = self.offsets.byte_of_char(base_char + span.start.index());
+        let e = self
+            .offsets
+            .byte_of_char(base_char + span.end.index())
+            .max(s);
+        Ok(Some((event, s, e)))
+    }
+
+    /// A fresh parser reading from byte `base`.
+    fn parser_at(&self, base: usize) -> Source<'a> {
+        Source::Parser {
+            parser: Box::new(Parser::new_from_str(
+                self.text.get(base..).unwrap_or_default(),
+            )),
+            base,
+            base_char: self.offsets.char_of_byte(base),
         }
     }
 

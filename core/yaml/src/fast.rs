@@ -1,0 +1,1416 @@
+//! A fast reader for the plain block YAML that nearly all manifests, CRDs, values
+//! files and rendered charts are written in: block mappings and sequences, plain
+//! and quoted scalars on one line, literal block scalars, `{}` and `[]`, comments
+//! and `---` between documents.
+//!
+//! It produces the events `saphyr-parser` produces for the same text, with the same
+//! spans (as byte offsets), and the tree builder reads them as it reads the
+//! parser's. On anything else (anchors, tags, flow collections, multi-line plain
+//! or quoted scalars, folded scalars, tabs in indentation, `?` keys, directives,
+//! and every syntax error) it stops with [`Next::Restart`]: the builder drops the
+//! document in progress and reads the rest of the stream, from that document's
+//! start, with the parser. So this reader decides nothing about what is valid
+//! YAML: it only reads faster what it is sure of. Tests compare its events with
+//! the parser's on every corpus file and on generated texts.
+
+use std::borrow::Cow;
+use std::collections::VecDeque;
+
+use saphyr_parser::{Event, ScalarStyle};
+
+/// What the reader gives next.
+pub(super) enum Next<'a> {
+    /// An event and its byte span.
+    Event(Event<'a>, usize, usize),
+    /// This reader cannot go on: read the stream with the parser from this byte
+    /// (the start of the document in progress, or of the next one).
+    Restart(usize),
+    /// After `StreamEnd`.
+    End,
+}
+
+/// Deepest nesting read here; deeper documents go to the parser (and its limits).
+const MAX_LEVELS: usize = 128;
+/// Longest implicit key YAML allows (1024 characters; checked in bytes here).
+const MAX_KEY: usize = 1024;
+
+#[derive(Debug, Clone, Copy)]
+struct Level {
+    map: bool,
+    /// Column of the collection's keys or `-` entries.
+    indent: usize,
+    /// A sequence at its mapping key's column (`key:` then `- a` below it).
+    indentless: bool,
+    /// A value (mapping) or item (sequence) announced but not yet read: where its
+    /// empty scalar sits if none comes.
+    pending: Option<usize>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Before the first document.
+    Start,
+    /// In a document; whether its root node has started.
+    InDoc {
+        has_root: bool,
+    },
+    Ended,
+}
+
+/// Not readable here: hand over to the parser.
+struct Bail;
+
+type Step = Result<(), Bail>;
+
+pub(super) struct Fast<'a> {
+    text: &'a str,
+    b: &'a [u8],
+    /// Start of the next line to read.
+    pos: usize,
+    stack: Vec<Level>,
+    queue: VecDeque<(Event<'a>, usize, usize)>,
+    stage: Stage,
+    /// Where the document in progress starts, for [`Next::Restart`].
+    doc_start: usize,
+    /// Set when the events queued end a document and the next one must be read by
+    /// the parser.
+    restart_after_queue: Option<usize>,
+}
+
+/// Whether the fast reader can read `text` at all: no byte-order mark, carriage
+/// return or control character (the parser's reading of those is left to it).
+pub(super) fn eligible(text: &str) -> bool {
+    let b = text.as_bytes();
+    if text.starts_with('\u{feff}') {
+        return false;
+    }
+    #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branch per byte
+    let suspect = b.chunks(64).any(|chunk| {
+        chunk.iter().fold(false, |any, &c| {
+            any | ((c < 0x20) & (c != b'\t') & (c != b'\n'))
+                | (c == 0x7f)
+                | (c == 0xc2)
+                | (c == 0xef)
+        })
+    });
+    if !suspect {
+        return true;
+    }
+    // 0xC2 and 0xEF also start ordinary characters (`©`, `€`): only the C1 controls
+    // and U+FFFE/U+FFFF among them are refused.
+    !text.chars().any(|c| {
+        (c < ' ' && c != '\t' && c != '\n')
+            || c == '\u{7f}'
+            || ('\u{80}'..='\u{9f}').contains(&c)
+            || c == '\u{fffe}'
+            || c == '\u{ffff}'
+            || c == '\u{feff}'
+    })
+}
+
+fn blank_or_end(c: Option<&u8>) -> bool {
+    matches!(c, None | Some(b' ' | b'\n'))
+}
+
+impl<'a> Fast<'a> {
+    pub(super) fn new(text: &'a str, base: usize) -> Self {
+        let mut queue = VecDeque::new();
+        queue.push_back((Event::StreamStart, base, base));
+        Fast {
+            text,
+            b: text.as_bytes(),
+            pos: base,
+            stack: Vec::new(),
+            queue,
+            stage: Stage::Start,
+            doc_start: base,
+            restart_after_queue: None,
+        }
+    }
+
+    pub(super) fn next(&mut self) -> Next<'a> {
+        loop {
+            if let Some((event, s, e)) = self.queue.pop_front() {
+                return Next::Event(event, s, e);
+            }
+            if let Some(at) = self.restart_after_queue.take() {
+                self.stage = Stage::Ended;
+                return Next::Restart(at);
+            }
+            if self.stage == Stage::Ended {
+                return Next::End;
+            }
+            if self.step().is_err() {
+                // Only this document's events are queued by a failing step.
+                self.queue.clear();
+                self.stage = Stage::Ended;
+                return Next::Restart(self.doc_start);
+            }
+        }
+    }
+
+    fn line_end(&self, from: usize) -> usize {
+        memchr::memchr(b'\n', self.b.get(from..).unwrap_or_default())
+            .map_or(self.b.len(), |i| from + i)
+    }
+
+    fn spaces(&self, from: usize) -> usize {
+        self.b
+            .get(from..)
+            .unwrap_or_default()
+            .iter()
+            .take_while(|&&c| c == b' ')
+            .count()
+    }
+
+    fn at(&self, i: usize) -> Option<u8> {
+        self.b.get(i).copied()
+    }
+
+    fn push(&mut self, event: Event<'a>, s: usize, e: usize) {
+        self.queue.push_back((event, s, e));
+    }
+
+    fn empty_scalar(&mut self, at: usize) {
+        self.push(
+            Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
+            at,
+            at,
+        );
+    }
+
+    /// Close the innermost collection at `at` (the next token).
+    fn close_top(&mut self, at: usize) {
+        if let Some(level) = self.stack.pop() {
+            if let Some(p) = level.pending {
+                self.empty_scalar(p);
+            }
+            let event = if level.map {
+                Event::MappingEnd
+            } else {
+                Event::SequenceEnd
+            };
+            self.push(event, at, at);
+        }
+    }
+
+    /// End the document in progress at the next token `s..e` (a `---` or the end).
+    fn end_doc(&mut self, s: usize, e: usize) {
+        while !self.stack.is_empty() {
+            self.close_top(s);
+        }
+        if self.stage == (Stage::InDoc { has_root: false }) {
+            self.push(
+                Event::Scalar(Cow::Borrowed(""), ScalarStyle::Plain, 0, None),
+                s,
+                e,
+            );
+        }
+        if matches!(self.stage, Stage::InDoc { .. }) {
+            self.push(Event::DocumentEnd, s, e);
+        }
+    }
+
+    /// Read the next line with content (one event or more).
+    fn step(&mut self) -> Step {
+        let len = self.b.len();
+        // Blank and comment lines.
+        let (p, c, line_end) = loop {
+            if self.pos >= len {
+                self.end_doc(len, len);
+                self.push(Event::StreamEnd, len, len);
+                self.stage = Stage::Ended;
+                return Ok(());
+            }
+            let line_end = self.line_end(self.pos);
+            let c = self.spaces(self.pos);
+            let p = self.pos + c;
+            match self.at(p) {
+                None | Some(b'\n' | b'#') => self.pos = line_end + 1,
+                Some(b'\t') => return Err(Bail),
+                Some(_) => break (p, c, line_end),
+            }
+        };
+        if c == 0 {
+            let marker = self.b.get(p..p + 3);
+            if marker == Some(b"---") && blank_or_end(self.b.get(p + 3)) {
+                return self.document_marker(p, line_end);
+            }
+            if marker == Some(b"...") || self.at(p) == Some(b'%') {
+                return Err(Bail);
+            }
+        }
+        if self.stage == Stage::Start {
+            self.push(Event::DocumentStart(false), p, p);
+            self.stage = Stage::InDoc { has_root: false };
+        }
+        let dash = self.at(p) == Some(b'-') && blank_or_end(self.b.get(p + 1));
+        while let Some(top) = self.stack.last() {
+            if top.indent > c || (top.indent == c && top.indentless && !dash) {
+                self.close_top(p);
+            } else {
+                break;
+            }
+        }
+        let Some(top) = self.stack.last().copied() else {
+            if self.stage != (Stage::InDoc { has_root: false }) {
+                return Err(Bail);
+            }
+            self.stage = Stage::InDoc { has_root: true };
+            return self.open(c, p, line_end, dash);
+        };
+        if top.indent == c {
+            if !top.map && !dash {
+                return Err(Bail);
+            }
+            if let Some(at) = top.pending {
+                if top.map && dash {
+                    // `key:` then `- a` at the key's column.
+                    self.set_pending(None);
+                    self.stack.push(Level {
+                        map: false,
+                        indent: c,
+                        indentless: true,
+                        pending: None,
+                    });
+                    let first = self.item_start(p, line_end);
+                    self.push(Event::SequenceStart(0, None), first, first);
+                    return self.seq_item(c, p, line_end);
+                }
+                self.empty_scalar(at);
+                self.set_pending(None);
+            } else if top.map && dash {
+                return Err(Bail);
+            }
+            return if dash {
+                self.seq_item(c, p, line_end)
+            } else {
+                self.map_entry(p, line_end)
+            };
+        }
+        // Deeper than the innermost collection: the value it announced.
+        if top.pending.is_none() {
+            return Err(Bail);
+        }
+        self.set_pending(None);
+        self.open(c, p, line_end, dash)
+    }
+
+    fn set_pending(&mut self, pending: Option<usize>) {
+        if let Some(top) = self.stack.last_mut() {
+            top.pending = pending;
+        }
+    }
+
+    /// `---` at `p`: the document in progress ends, the next one starts.
+    fn document_marker(&mut self, p: usize, line_end: usize) -> Step {
+        let after = p + 3 + self.spaces(p + 3);
+        let rest_ok = match self.at(after) {
+            None | Some(b'\n') => true,
+            Some(b'#') => after > p + 3,
+            _ => false,
+        };
+        if matches!(self.stage, Stage::InDoc { .. }) {
+            self.end_doc(p, p + 3);
+            if !rest_ok {
+                self.restart_after_queue = Some(p);
+                return Ok(());
+            }
+        } else if !rest_ok {
+            self.doc_start = p;
+            return Err(Bail);
+        }
+        self.doc_start = p;
+        self.push(Event::DocumentStart(true), p, p + 3);
+        self.stage = Stage::InDoc { has_root: false };
+        self.pos = line_end + 1;
+        Ok(())
+    }
+
+    /// Where a sequence item starting with `-` at `p` starts: its first token, or
+    /// the end of the line when the item is empty.
+    fn item_start(&self, p: usize, line_end: usize) -> usize {
+        let q = p + 1 + self.spaces(p + 1);
+        match self.at(q) {
+            None | Some(b'\n' | b'#') => line_end,
+            _ => q,
+        }
+    }
+
+    /// A new block collection at column `c`, its first token at `p`.
+    fn open(&mut self, c: usize, p: usize, line_end: usize, dash: bool) -> Step {
+        if self.stack.len() >= MAX_LEVELS {
+            return Err(Bail);
+        }
+        if dash {
+            self.stack.push(Level {
+                map: false,
+                indent: c,
+                indentless: false,
+                pending: None,
+            });
+            self.push(Event::SequenceStart(0, None), p, p);
+            self.seq_item(c, p, line_end)
+        } else {
+            self.stack.push(Level {
+                map: true,
+                indent: c,
+                indentless: false,
+                pending: None,
+            });
+            self.push(Event::MappingStart(0, None), p, p);
+            self.map_entry(p, line_end)
+        }
+    }
+
+    /// A sequence item: `-` at `p` (column `c`).
+    fn seq_item(&mut self, c: usize, p: usize, line_end: usize) -> Step {
+        let q = p + 1 + self.spaces(p + 1);
+        match self.at(q) {
+            None | Some(b'\n' | b'#') => {
+                self.set_pending(Some(line_end));
+                self.pos = line_end + 1;
+                return Ok(());
+            }
+            Some(b'\t') => return Err(Bail),
+            _ => {}
+        }
+        let c2 = c + (q - p);
+        if self.at(q) == Some(b'-') && blank_or_end(self.b.get(q + 1)) {
+            return self.open(c2, q, line_end, true);
+        }
+        if self.key(q, line_end)?.is_some() {
+            return self.open(c2, q, line_end, false);
+        }
+        self.value(q, line_end)
+    }
+
+    /// A mapping entry whose key starts at `k`.
+    fn map_entry(&mut self, k: usize, line_end: usize) -> Step {
+        let Some((value, style, end, colon)) = self.key(k, line_end)? else {
+            return Err(Bail);
+        };
+        self.push(Event::Scalar(value, style, 0, None), k, end);
+        let v = colon + 1 + self.spaces(colon + 1);
+        match self.at(v) {
+            None | Some(b'\n') => {
+                self.set_pending(Some(colon));
+                self.pos = line_end + 1;
+                Ok(())
+            }
+            Some(b'#') if v > colon + 1 => {
+                self.set_pending(Some(colon));
+                self.pos = line_end + 1;
+                Ok(())
+            }
+            _ => self.value(v, line_end),
+        }
+    }
+
+    /// The key starting at `k`, when the line has one there: its value, style, end
+    /// and the byte of its `:`. `Ok(None)`: not a key (a scalar).
+    #[allow(clippy::type_complexity)]
+    fn key(
+        &self,
+        k: usize,
+        line_end: usize,
+    ) -> Result<Option<(Cow<'a, str>, ScalarStyle, usize, usize)>, Bail> {
+        match self.at(k) {
+            Some(q @ (b'"' | b'\'')) => {
+                let (value, end) = self.quoted(k, q, None)?;
+                if self.at(end) == Some(b':') && blank_or_end(self.b.get(end + 1)) {
+                    if end - k > MAX_KEY {
+                        return Err(Bail);
+                    }
+                    let style = if q == b'"' {
+                        ScalarStyle::DoubleQuoted
+                    } else {
+                        ScalarStyle::SingleQuoted
+                    };
+                    Ok(Some((value, style, end, end)))
+                } else {
+                    Ok(None)
+                }
+            }
+            Some(c) if !plain_first(c) || matches!(c, b'-' | b'?' | b':') => Ok(None),
+            _ => {
+                let line = self.b.get(k..line_end).unwrap_or_default();
+                let mut i = 0;
+                while let Some(&c) = line.get(i) {
+                    match c {
+                        b':' if blank_or_end(line.get(i + 1)) => {
+                            if i > MAX_KEY || line.get(i.wrapping_sub(1)) == Some(&b' ') {
+                                return Err(Bail);
+                            }
+                            let text = self.text.get(k..k + i).ok_or(Bail)?;
+                            return Ok(Some((
+                                Cow::Borrowed(text),
+                                ScalarStyle::Plain,
+                                k + i,
+                                k + i,
+                            )));
+                        }
+                        b'#' if line.get(i.wrapping_sub(1)) == Some(&b' ') => return Ok(None),
+                        b'\t' | b'[' | b']' | b'{' | b'}' | b',' => return Err(Bail),
+                        _ => {}
+                    }
+                    i += 1;
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    /// A value starting at `v`, alone on the rest of its line.
+    fn value(&mut self, v: usize, line_end: usize) -> Step {
+        match self.at(v) {
+            Some(q @ (b'"' | b'\'')) => {
+                let parent = self.stack.last().map_or(0, |l| l.indent);
+                let (value, end) = self.quoted(v, q, Some(parent))?;
+                let line_end = self.line_end(end);
+                let after = end + self.spaces(end);
+                match self.at(after) {
+                    None | Some(b'\n') => {}
+                    Some(b'#') if after > end => {}
+                    _ => return Err(Bail),
+                }
+                let style = if q == b'"' {
+                    ScalarStyle::DoubleQuoted
+                } else {
+                    ScalarStyle::SingleQuoted
+                };
+                // The parser's span runs on over trailing blanks and a comment.
+                self.push(Event::Scalar(value, style, 0, None), v, line_end);
+                self.pos = line_end + 1;
+                Ok(())
+            }
+            Some(b'|') => self.literal(v, line_end),
+            Some(open @ (b'{' | b'[')) => {
+                let close = if open == b'{' { b'}' } else { b']' };
+                let at = v + 1 + self.spaces(v + 1);
+                if self.at(at) != Some(close) {
+                    return Err(Bail);
+                }
+                let after = at + 1 + self.spaces(at + 1);
+                match self.at(after) {
+                    None | Some(b'\n') => {}
+                    Some(b'#') if after > at + 1 => {}
+                    _ => return Err(Bail),
+                }
+                let (start, end) = if open == b'{' {
+                    (Event::MappingStart(0, None), Event::MappingEnd)
+                } else {
+                    (Event::SequenceStart(0, None), Event::SequenceEnd)
+                };
+                self.push(start, v, at);
+                // The parser's span of `]`/`}` runs on over trailing blanks and a comment.
+                self.push(end, at, line_end);
+                self.pos = line_end + 1;
+                Ok(())
+            }
+            Some(first) if plain_first(first) && !matches!(first, b'?' | b':') => {
+                self.plain(v, line_end)
+            }
+            _ => Err(Bail),
+        }
+    }
+
+    /// A plain scalar starting at `v`, over its continuation lines.
+    fn plain(&mut self, v: usize, line_end: usize) -> Step {
+        if self.at(v) == Some(b'-') && blank_or_end(self.b.get(v + 1)) {
+            return Err(Bail);
+        }
+        let (first_len, comment) = self.plain_line(v, line_end)?;
+        if first_len == 0 {
+            return Err(Bail);
+        }
+        let first = self.text.get(v..v + first_len).ok_or(Bail)?;
+        let mut end = v + first_len;
+        let mut next = line_end + 1;
+        let mut folded: Option<String> = None;
+        if !comment {
+            // Continuation lines: deeper than the innermost collection.
+            let parent = self.stack.last().map_or(0, |l| l.indent);
+            let len = self.b.len();
+            loop {
+                let mut blanks = 0;
+                let mut l = next;
+                let (sp, c) = loop {
+                    if l >= len {
+                        break (0, None);
+                    }
+                    let sp = self.spaces(l);
+                    match self.at(l + sp) {
+                        Some(b'\n') => {
+                            blanks += 1;
+                            l += sp + 1;
+                        }
+                        Some(b'\t') => return Err(Bail),
+                        c => break (sp, c),
+                    }
+                };
+                match c {
+                    None | Some(b'#') => break,
+                    Some(_) if sp <= parent => break,
+                    Some(_) => {}
+                }
+                let start = l + sp;
+                let le = self.line_end(start);
+                let (part_len, comment) = self.plain_line(start, le)?;
+                let part = self.text.get(start..start + part_len).ok_or(Bail)?;
+                let out = folded.get_or_insert_with(|| first.to_string());
+                if blanks == 0 {
+                    out.push(' ');
+                }
+                for _ in 0..blanks {
+                    out.push('\n');
+                }
+                out.push_str(part);
+                end = start + part_len;
+                next = le + 1;
+                if comment {
+                    break;
+                }
+            }
+        }
+        let value = folded.map_or(Cow::Borrowed(first), Cow::Owned);
+        self.push(Event::Scalar(value, ScalarStyle::Plain, 0, None), v, end);
+        self.pos = next;
+        Ok(())
+    }
+
+    /// The plain scalar text on the line from `v` to `line_end`: its length without
+    /// trailing blanks, and whether a comment follows it.
+    fn plain_line(&self, v: usize, line_end: usize) -> Result<(usize, bool), Bail> {
+        let line = self.b.get(v..line_end).unwrap_or_default();
+        let mut end = line.len();
+        let mut comment = false;
+        let mut i = 0;
+        while let Some(&c) = line.get(i) {
+            match c {
+                b':' if blank_or_end(line.get(i + 1)) => return Err(Bail),
+                b'#' if line.get(i.wrapping_sub(1)) == Some(&b' ') => {
+                    end = i;
+                    comment = true;
+                    break;
+                }
+                b'\t' => return Err(Bail),
+                _ => {}
+            }
+            i += 1;
+        }
+        let trimmed = line.get(..end).unwrap_or_default();
+        let n = trimmed.len() - trimmed.iter().rev().take_while(|&&c| c == b' ').count();
+        Ok((n, comment))
+    }
+
+    /// A quoted scalar opening at `q0` with `quote`: its value and the byte after
+    /// the closing quote. With `parent` (the innermost collection's column) it may
+    /// run over several lines, folded as YAML folds them; without, it must close on
+    /// its line.
+    fn quoted(
+        &self,
+        q0: usize,
+        quote: u8,
+        parent: Option<usize>,
+    ) -> Result<(Cow<'a, str>, usize), Bail> {
+        let b = self.b;
+        let double = quote == b'"';
+        let mut owned: Option<String> = None;
+        let mut from = q0 + 1;
+        let mut i = q0 + 1;
+        let flush = |owned: &mut Option<String>, from: usize, to: usize| -> Result<(), Bail> {
+            owned
+                .get_or_insert_with(String::new)
+                .push_str(self.text.get(from..to).ok_or(Bail)?);
+            Ok(())
+        };
+        loop {
+            match b.get(i) {
+                None => return Err(Bail),
+                Some(&c) if c == quote => {
+                    if !double && b.get(i + 1) == Some(&b'\'') {
+                        flush(&mut owned, from, i + 1)?;
+                        i += 2;
+                        from = i;
+                        continue;
+                    }
+                    let tail = self.text.get(from..i).ok_or(Bail)?;
+                    let value = match owned {
+                        Some(mut s) => {
+                            s.push_str(tail);
+                            Cow::Owned(s)
+                        }
+                        None => Cow::Borrowed(tail),
+                    };
+                    return Ok((value, i + 1));
+                }
+                Some(b'\\') if double && b.get(i + 1) == Some(&b'\n') => {
+                    // An escaped line break: the lines join without a space.
+                    let parent = parent.ok_or(Bail)?;
+                    flush(&mut owned, from, i)?;
+                    let (next, empty) = self.quoted_continuation(i + 2, parent)?;
+                    let s = owned.get_or_insert_with(String::new);
+                    for _ in 0..empty {
+                        s.push('\n');
+                    }
+                    i = next;
+                    from = i;
+                }
+                Some(b'\\') if double => {
+                    flush(&mut owned, from, i)?;
+                    let (ch, used) = escape(b.get(i + 1..).unwrap_or_default())?;
+                    owned.get_or_insert_with(String::new).push(ch);
+                    i += 1 + used;
+                    from = i;
+                }
+                Some(b'\n') => {
+                    let parent = parent.ok_or(Bail)?;
+                    // Blanks before a line break are not part of the value.
+                    let kept = self.text.get(from..i).ok_or(Bail)?;
+                    if kept.ends_with('\t') {
+                        return Err(Bail);
+                    }
+                    let kept_len = kept.trim_end_matches(' ').len();
+                    flush(&mut owned, from, from + kept_len)?;
+                    let (next, empty) = self.quoted_continuation(i + 1, parent)?;
+                    let s = owned.get_or_insert_with(String::new);
+                    if empty == 0 {
+                        s.push(' ');
+                    }
+                    for _ in 0..empty {
+                        s.push('\n');
+                    }
+                    i = next;
+                    from = i;
+                }
+                Some(_) => i += 1,
+            }
+        }
+    }
+
+    /// After a line break inside a quoted scalar, from the start of the next line
+    /// `l`: the first byte of content and the number of empty lines before it. A
+    /// line with content must be deeper than `parent`.
+    fn quoted_continuation(&self, mut l: usize, parent: usize) -> Result<(usize, usize), Bail> {
+        let mut empty = 0;
+        loop {
+            let sp = self.spaces(l);
+            match self.at(l + sp) {
+                Some(b'\n') => {
+                    empty += 1;
+                    l += sp + 1;
+                }
+                None | Some(b'\t') => return Err(Bail),
+                Some(_) if sp <= parent => return Err(Bail),
+                Some(_) => return Ok((l + sp, empty)),
+            }
+        }
+    }
+
+    /// The lines after a block scalar's header, from `line`, up to the first with
+    /// content: how many blank lines, the widest of them, that line's indentation
+    /// and start (`None` at the end of the text), and where the search stopped.
+    fn literal_leading(
+        &self,
+        mut line: usize,
+    ) -> Result<(usize, usize, usize, Option<usize>, usize), Bail> {
+        let len = self.b.len();
+        let mut leading = 0usize;
+        let mut widest_blank = 0;
+        loop {
+            if line >= len {
+                return Ok((leading, widest_blank, 0, None, line));
+            }
+            let n = self.spaces(line);
+            match self.at(line + n) {
+                None => return Ok((leading, widest_blank, 0, None, line)),
+                Some(b'\n') => {
+                    widest_blank = widest_blank.max(n);
+                    leading += 1;
+                    line += n + 1;
+                }
+                Some(b'\t') => return Err(Bail),
+                Some(_) => return Ok((leading, widest_blank, n, Some(line), line)),
+            }
+        }
+    }
+
+    /// A literal block scalar whose header (`|`, `|-`) is at `h`.
+    fn literal(&mut self, h: usize, line_end: usize) -> Step {
+        let mut i = h + 1;
+        let strip = match self.at(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b' ' | b'\n') | None => false,
+            // `|+`, indentation indicators: the parser's.
+            _ => return Err(Bail),
+        };
+        let after = i + self.spaces(i);
+        match self.at(after) {
+            None | Some(b'\n') => {}
+            Some(b'#') if after > i => {}
+            _ => return Err(Bail),
+        }
+        let parent = self.stack.last().map_or(0, |l| l.indent);
+        let len = self.b.len();
+        let (leading, widest_blank, indent, first, line) = self.literal_leading(line_end + 1)?;
+        let Some(first) = first.filter(|_| indent > parent) else {
+            // Empty: the parser reads `|+` differently; anything else is "".
+            let end = if line >= len {
+                len
+            } else {
+                line + self.spaces(line)
+            };
+            if leading > 0 || first.is_none() {
+                // Blank lines or the end of the text: the parser's own reading.
+                return Err(Bail);
+            }
+            self.push(
+                Event::Scalar(Cow::Borrowed(""), ScalarStyle::Literal, 0, None),
+                end,
+                end,
+            );
+            self.pos = line;
+            return Ok(());
+        };
+        if widest_blank > indent {
+            return Err(Bail);
+        }
+        let mut out = String::new();
+        for _ in 0..leading {
+            out.push('\n');
+        }
+        let start = first + indent;
+        let mut line = first;
+        let mut breaks = 0usize; // blank lines since the last content line
+        let mut content_lines = 0usize;
+        let mut last_had_break = false;
+        let (end, next_line) = loop {
+            if line >= len {
+                break (len, len);
+            }
+            let n = self.spaces(line);
+            let le = self.line_end(line);
+            if n >= indent {
+                let body = self.text.get(line + indent..le).ok_or(Bail)?;
+                if body.is_empty() {
+                    breaks += 1;
+                } else {
+                    if content_lines > 0 {
+                        out.push('\n');
+                        for _ in 0..breaks {
+                            out.push('\n');
+                        }
+                    }
+                    breaks = 0;
+                    out.push_str(body);
+                    content_lines += 1;
+                    last_had_break = le < len;
+                }
+            } else {
+                match self.at(line + n) {
+                    None => break (line + n, len),
+                    Some(b'\n') => breaks += 1,
+                    Some(b'\t') => return Err(Bail),
+                    Some(_) => break (line + n, line),
+                }
+            }
+            line = le + 1;
+        };
+        if end >= len && !self.text.ends_with('\n') {
+            // The parser's reading of a last line without a line break differs.
+            return Err(Bail);
+        }
+        if !strip && last_had_break {
+            out.push('\n');
+        }
+        self.push(
+            Event::Scalar(Cow::Owned(out), ScalarStyle::Literal, 0, None),
+            start,
+            end,
+        );
+        self.pos = next_line;
+        Ok(())
+    }
+}
+
+/// Whether a plain scalar may start with `c` (not an indicator; `-`, `?` and `:`
+/// may when a non-blank follows, which callers check).
+fn plain_first(c: u8) -> bool {
+    !matches!(
+        c,
+        b'[' | b']'
+            | b'{'
+            | b'}'
+            | b','
+            | b'#'
+            | b'&'
+            | b'*'
+            | b'!'
+            | b'|'
+            | b'>'
+            | b'\''
+            | b'"'
+            | b'%'
+            | b'@'
+            | b'`'
+            | b' '
+            | b'\t'
+            | b'\n'
+    )
+}
+
+/// A double-quoted scalar's escape after `\`: the character and the bytes used.
+fn escape(rest: &[u8]) -> Result<(char, usize), Bail> {
+    let hex = |n: usize| -> Result<(char, usize), Bail> {
+        let digits = rest.get(1..=n).ok_or(Bail)?;
+        let digits = std::str::from_utf8(digits).map_err(|_| Bail)?;
+        if !digits.bytes().all(|c| c.is_ascii_hexdigit()) {
+            return Err(Bail);
+        }
+        let code = u32::from_str_radix(digits, 16).map_err(|_| Bail)?;
+        char::from_u32(code).map(|c| (c, n + 1)).ok_or(Bail)
+    };
+    let c = match rest.first().ok_or(Bail)? {
+        b'0' => '\0',
+        b'a' => '\u{7}',
+        b'b' => '\u{8}',
+        b't' | b'\t' => '\t',
+        b'n' => '\n',
+        b'v' => '\u{b}',
+        b'f' => '\u{c}',
+        b'r' => '\r',
+        b'e' => '\u{1b}',
+        b' ' => ' ',
+        b'"' => '"',
+        b'/' => '/',
+        b'\\' => '\\',
+        b'N' => '\u{85}',
+        b'_' => '\u{a0}',
+        b'L' => '\u{2028}',
+        b'P' => '\u{2029}',
+        b'x' => return hex(2),
+        b'u' => return hex(4),
+        b'U' => return hex(8),
+        _ => return Err(Bail),
+    };
+    Ok((c, 1))
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::range_plus_one,
+    clippy::format_push_string,
+    clippy::semicolon_if_nothing_returned,
+    clippy::cast_possible_truncation
+)]
+mod tests {
+    use super::*;
+    use crate::offsets::CharOffsets;
+    use crate::Limits;
+    use saphyr_parser::Parser;
+
+    type Events = Vec<(String, usize, usize)>;
+
+    /// The fast reader's events, and where it handed over (if it did).
+    fn fast_events(text: &str) -> (Events, Option<usize>) {
+        let mut out = Vec::new();
+        let mut fast = Fast::new(text, 0);
+        loop {
+            match fast.next() {
+                Next::Event(e, s, end) => out.push((format!("{e:?}"), s, end)),
+                Next::Restart(at) => return (out, Some(at)),
+                Next::End => return (out, None),
+            }
+        }
+    }
+
+    /// The parser's events with byte spans, up to its first error.
+    fn parser_events(text: &str) -> (Events, bool) {
+        let offsets = CharOffsets::new(text);
+        let mut out = Vec::new();
+        for item in Parser::new_from_str(text) {
+            match item {
+                Ok((e, span)) => out.push((
+                    format!("{e:?}"),
+                    offsets.byte_of_char(span.start.index()),
+                    offsets.byte_of_char(span.end.index()),
+                )),
+                Err(_) => return (out, false),
+            }
+        }
+        (out, true)
+    }
+
+    /// The fast reader agrees with the parser on `text`: the same events wherever
+    /// it reads, a hand-over at a document's start, and the same stream.
+    pub(crate) fn check(text: &str) -> bool {
+        let (fast, restart) = fast_events(text);
+        let (parser, ok) = parser_events(text);
+        let read_all = restart.is_none();
+        if std::env::var("FAST_WHY").is_ok() {
+            if let Some(at) = restart {
+                let (f, _) = fast_events(text);
+                let last = f.last().map_or(0, |x| x.2);
+                let ctx = text
+                    .get(last.saturating_sub(40)..(last + 80).min(text.len()))
+                    .unwrap_or("?");
+                eprintln!("BAIL at {at} after {last}: {ctx:?}");
+            }
+        }
+        if let Some(at) = restart {
+            // Events of the document in progress are dropped by the builder.
+            let keep = fast
+                .iter()
+                .rposition(|(e, _, _)| e == "DocumentEnd")
+                .map_or(1, |i| i + 1)
+                .min(fast.len());
+            let prefix = fast.get(..keep).unwrap_or_default();
+            assert_eq!(
+                prefix,
+                parser.get(..keep).unwrap_or_default(),
+                "events differ before the hand-over in {text:?}"
+            );
+            // From the start, or from the `---` of the document it stopped in.
+            let explicit_start = parser
+                .get(keep)
+                .filter(|(e, _, _)| e.starts_with("DocumentStart(true)"))
+                .map(|(_, s, _)| *s);
+            assert!(
+                (keep == 1 && at == 0)
+                    || explicit_start == Some(at)
+                    || (!ok && explicit_start.is_none()),
+                "hand-over at {at} in {text:?}"
+            );
+        } else {
+            assert!(ok, "the parser refuses what the fast reader read: {text:?}");
+            if fast != parser {
+                let i = fast.iter().zip(&parser).take_while(|(a, b)| a == b).count();
+                panic!(
+                    "events differ at {i}: fast {:?} parser {:?} in {text:?}",
+                    fast.get(i.saturating_sub(1)..(i + 2).min(fast.len())),
+                    parser.get(i.saturating_sub(1)..(i + 2).min(parser.len()))
+                );
+            }
+        }
+        let limits = Limits::default();
+        // Compared as text: a NaN is not equal to itself.
+        assert_eq!(
+            format!(
+                "{:?}",
+                crate::build::parse_with(text, &limits, eligible(text))
+            ),
+            format!("{:?}", crate::build::parse_with(text, &limits, false)),
+            "streams differ for {text:?}"
+        );
+        read_all
+    }
+
+    #[test]
+    fn reads_what_it_knows_like_the_parser() {
+        let cases = [
+            "a: 1\nb:\n  c: \"x y\" # c\n  d: |\n    l1\n\n    l2\n  e:\n  - f\n  - g: h\n    i: j\n  -   - k\n  k: {}\n  l: []\n---\nm: n\n",
+            "a:\nb: |-\n  x\n\n  y  \n   \n# c\nc: |\n\n  z\nd: |\n  w\n\n\ne: |\nf: \"\"\n",
+            "a: \"x\" \nb: \"x\"  # c\n\"k\": v\nc: 'y'\nd:  \"z\"\ne: \"q\"",
+            "- \"a\"\n- \"b\" # c\n-\n- x\n",
+            "a: \nb:  # c\nc:\n  # d\ne:\n- \n-  # x\n-\n  # y\n- p  \n- q # z\nf: r  # w\ng: s t\n",
+            "a: 1\n# c\n",
+            "a: 1\n  # c\n",
+            "a: 1\n# c",
+            "a:\n  b: 1\n# c\n---\nc: 2\n",
+            "# h\n---\na: 1\n",
+            "# h\na: 1\n",
+            "---\n",
+            "",
+            "# only\n",
+            "a: 1\n---\n",
+            "---\n# c\n---\na: 1\n",
+            "--- # c\n# d\n---\na: 1\n",
+            "a:\n- b\n- c: d\n  e: f\ng: 1\n",
+            "- - a\n  - b\n- c\n",
+            "a: 'it''s'\nb: \"\\t\\u00e9\\x41\\\"\"\nc: é\n",
+            "a: |\n  x\nb: |-\n    y\n  \n",
+            "a:\n  - |\n    x\n  - y\n",
+            "a: b\n  c\n",
+            "a: &x 1\nb: *x\n",
+            "a: 1\n---\nb: [1, 2]\n---\nc: 3\n",
+            "a: 1\n--- b\n",
+            "a: 1\n...\n",
+            "a: >\n  x\n",
+            "a:\n  b: 1\n c: 2\n",
+            "a: x:y\nb: http://x\n",
+            "a: b: c\n",
+            "a: -1\nb: - 1\n",
+            "k: |\n  x\n# c\nz: 1\n",
+            "- a: |\n    x\n  b: 1\n",
+            "a:\n\n  b: 1\n\n\nc: 2\n",
+            "a: \"unterminated\n",
+            "a:\tb\n",
+            "a: |\n\tx\n",
+            "key with spaces: v\n",
+            "a : 1\n",
+            "<<: {}\n",
+            "a: x y  \n  z  \n\n\n   w\nb: 1\n",
+            "a: x\n  - y\n  [z] \"q\"\nb: 1\n",
+            "- x\n  y\n- z\n",
+            "a: x\n  # c\n  y\n",
+            "a: x\n  y # c\nb: 1\n",
+            "a: x\n  y: z\n",
+            "a:\n  b: x\n   y\n  c: 1\n",
+            "k:\n- x\n  y\n- z\n",
+            "a: [] # c\nb: {}  \n",
+            "a: |\n  x",
+            "a: 'x y  \n  z''s  \n\n\n   w'  \nb: 1\n",
+            "a: \"x\\\n  y \\\n   z\n\n  \\ w\" # c\nb: 1\n",
+            "- 'a\n  b'\n- c\n",
+            "a: { }\nb: {  }  # x\nc: [ ]\n",
+            "a: 'x\n  '\n",
+            "a: 'x\n\n'\n",
+            "a:\n  b: 'x\n \n   y'\n",
+            "a:\n  b: 'x\n  y'\n",
+            "a: \"x \\\n\n\n  y\"\n",
+            "a: 'x'\n  y\n",
+        ];
+        let mut read = 0;
+        for case in cases {
+            read += usize::from(check(case));
+        }
+        assert!(read >= 25, "only {read} cases read by the fast reader");
+    }
+
+    struct Rng(u64);
+    impl Rng {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0
+        }
+        fn below(&mut self, n: usize) -> usize {
+            (self.next() % n as u64) as usize
+        }
+        fn pick<'s>(&mut self, items: &[&'s str]) -> &'s str {
+            items[self.below(items.len())]
+        }
+    }
+
+    /// Pieces of lines, mostly valid block YAML with the odd mistake.
+    #[allow(clippy::too_many_lines)]
+    fn generated(rng: &mut Rng) -> String {
+        const KEYS: &[&str] = &[
+            "a",
+            "b",
+            "key",
+            "a b",
+            "n",
+            "yes",
+            "1",
+            "x:y",
+            "\"q\"",
+            "'s'",
+            "\"a\\tb\"",
+            "k#",
+            "-k",
+            "<<",
+            "a\"b",
+            "é",
+            "[k]",
+        ];
+        const WORDS: &[&str] = &[
+            "v", "1", "-1", "true", "~", "x y", "a:b", "http://h", "it's", "a #b", "é ü",
+            "{{ x }}", "a,b", "- a", "a: b", "#", "*x", "&x y", "!t y", "@x", "%x", "a\tb", "0x1F",
+            "1e3", "null",
+        ];
+        const QUOTED: &[&str] = &[
+            "\"x\"",
+            "''",
+            "'it''s'",
+            "\"a\\nb\"",
+            "\"\\u00e9\\x41\"",
+            "\"\\q\"",
+            "'a\n   b'",
+            "\"a \\\n   b\"",
+            "\"a\n\n   b\"",
+            "'a\nb'",
+            "\"unclosed",
+            "\"x\" y",
+            "'x'  ",
+        ];
+        let mut out = String::new();
+        let lines = 1 + rng.below(14);
+        let mut indent = 0usize;
+        for _ in 0..lines {
+            match rng.below(20) {
+                0 => {
+                    out.push_str(rng.pick(&["---\n", "--- # c\n", "...\n", "--- a\n", "---\n\n"]));
+                    indent = 0;
+                    continue;
+                }
+                1 => {
+                    out.push_str(rng.pick(&[
+                        "\n",
+                        "  \n",
+                        "# c\n",
+                        "    # c\n",
+                        "\t\n",
+                        " \t# c\n",
+                    ]));
+                    continue;
+                }
+                2 => indent = indent.saturating_sub(2 * (1 + rng.below(2))),
+                3..=5 => indent += rng.pick(&["  ", "  ", " ", "    "]).len(),
+                6 => indent = rng.below(7),
+                _ => {}
+            }
+            out.push_str(&" ".repeat(indent));
+            let dashes = if rng.below(3) == 0 {
+                1 + rng.below(2)
+            } else {
+                0
+            };
+            for _ in 0..dashes {
+                out.push_str(rng.pick(&["- ", "-  ", "-\n", "- "]));
+            }
+            let value = |rng: &mut Rng, out: &mut String| match rng.below(12) {
+                5 | 6 => out.push_str(rng.pick(QUOTED)),
+                7 => out.push_str(rng.pick(&["{}", "[]", "{ }", "[ ]  # c", "[1, 2]", "{a: 1}"])),
+                8 => {
+                    out.push_str(rng.pick(&["|", "|-", "|+", ">", "|2", "| # c"]));
+                    let deep = indent + 1 + rng.below(4);
+                    for _ in 0..1 + rng.below(3) {
+                        match rng.below(5) {
+                            0 => out.push('\n'),
+                            1 => out.push_str(&format!("\n{}", " ".repeat(deep + rng.below(3)))),
+                            _ => {
+                                out.push_str(&format!("\n{}{}", " ".repeat(deep), rng.pick(WORDS)))
+                            }
+                        }
+                    }
+                }
+                9 => out.push_str(&format!(
+                    "{}\n{}{}",
+                    rng.pick(WORDS),
+                    " ".repeat(indent + rng.below(4)),
+                    rng.pick(WORDS)
+                )),
+                10 => out.push_str(rng.pick(&["", " # c", "  "])),
+                _ => out.push_str(rng.pick(WORDS)),
+            };
+            if rng.below(4) == 0 {
+                value(rng, &mut out);
+            } else {
+                out.push_str(rng.pick(KEYS));
+                out.push_str(rng.pick(&[": ", ":", ":  ", " : ", ":\t"]));
+                if rng.below(3) > 0 {
+                    value(rng, &mut out);
+                }
+            }
+            if rng.below(6) == 0 {
+                out.push_str(rng.pick(&[" # c", "  ", " #", "#x"]));
+            }
+            out.push('\n');
+        }
+        if rng.below(5) == 0 {
+            out.pop();
+        }
+        out
+    }
+
+    /// A valid block collection at `indent`, written out from a random tree.
+    fn clean(rng: &mut Rng, depth: usize, indent: usize, out: &mut String) {
+        const KEYS: &[&str] = &[
+            "a", "name", "a b", "x.y/z", "\"q\"", "'s'", "on", "0", "k-1",
+        ];
+        const SCALARS: &[&str] = &[
+            "v",
+            "1",
+            "-1",
+            "true",
+            "~",
+            "x y",
+            "a:b",
+            "it's",
+            "é ü",
+            "a,b",
+            "0x1F",
+            "'q'",
+            "\"a\\nb\"",
+            "''",
+            "{}",
+            "[]",
+            "{ }",
+            "\"\"",
+            "a # c",
+            "'a''b'",
+        ];
+        let pad = " ".repeat(indent);
+        let is_map = rng.below(3) > 0;
+        for _ in 0..1 + rng.below(4) {
+            if rng.below(8) == 0 {
+                out.push_str(rng.pick(&["\n", "# c\n", "  # c\n"]));
+            }
+            out.push_str(&pad);
+            if is_map {
+                out.push_str(rng.pick(KEYS));
+                out.push(':');
+            } else {
+                out.push('-');
+            }
+            match rng.below(10) {
+                0..=4 => {
+                    out.push(' ');
+                    out.push_str(rng.pick(SCALARS));
+                    out.push('\n');
+                }
+                5 if depth < 4 => {
+                    out.push('\n');
+                    // A sequence under a key may sit at the key's column.
+                    let deeper = if is_map && rng.below(2) == 0 {
+                        indent
+                    } else {
+                        indent + 1 + rng.below(3)
+                    };
+                    let mut inner = String::new();
+                    clean(rng, depth + 1, deeper, &mut inner);
+                    if deeper == indent && !inner.trim_start().starts_with('-') {
+                        inner = String::new();
+                        clean(rng, depth + 1, indent + 2, &mut inner);
+                    }
+                    out.push_str(&inner);
+                }
+                6 => {
+                    out.push_str(rng.pick(&[" |\n", " |-\n"]));
+                    let deep = indent + 1 + rng.below(3);
+                    for _ in 0..1 + rng.below(3) {
+                        if rng.below(4) == 0 {
+                            out.push('\n');
+                        }
+                        out.push_str(&" ".repeat(deep + usize::from(rng.below(4) == 0)));
+                        out.push_str(rng.pick(SCALARS));
+                        out.push('\n');
+                    }
+                }
+                7 => {
+                    // A plain or quoted scalar over several lines.
+                    let (open, close) = *[("", ""), ("'", "'"), ("\"", "\"")]
+                        .get(rng.below(3))
+                        .unwrap();
+                    out.push(' ');
+                    out.push_str(open);
+                    out.push_str("one two");
+                    for _ in 0..1 + rng.below(2) {
+                        out.push_str(rng.pick(&["\n", "\n\n", "  \n"]));
+                        out.push_str(&" ".repeat(indent + 1 + rng.below(3)));
+                        out.push_str(rng.pick(&["three", "- four", "five six"]));
+                    }
+                    out.push_str(close);
+                    out.push('\n');
+                }
+                _ => out.push_str(rng.pick(&["\n", " # c\n"])),
+            }
+        }
+    }
+
+    /// Generated texts read the same with the fast reader as with the parser
+    /// alone, wherever the fast reader reads them to the end or hands over.
+    /// `FAST_N` and `FAST_SEED` run more texts, or others, locally.
+    #[test]
+    fn generated_texts_read_like_the_parser() {
+        let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+        let (mut read, n) = (
+            0,
+            std::env::var("FAST_N")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(20_000),
+        );
+        if let Some(seed) = std::env::var("FAST_SEED").ok().and_then(|v| v.parse().ok()) {
+            rng = Rng(seed);
+        }
+        for i in 0..n {
+            let text = if i % 2 == 0 {
+                generated(&mut rng)
+            } else {
+                let mut out = String::new();
+                for d in 0..1 + rng.below(3) {
+                    if d > 0 || rng.below(4) == 0 {
+                        out.push_str("---\n");
+                    }
+                    clean(&mut rng, 0, 0, &mut out);
+                }
+                out
+            };
+            read += usize::from(check(&text));
+        }
+        // Enough of them are read without the parser for the comparison to mean
+        // something.
+        assert!(read > n / 3, "only {read} of {n} read to the end");
+        eprintln!("{read} of {n} generated texts read to the end by the fast reader");
+    }
+}
+
+#[cfg(test)]
+mod corpus {
+    use super::tests::check;
+    use std::path::{Path, PathBuf};
+
+    fn yaml_files(dir: &Path, out: &mut Vec<PathBuf>) {
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return;
+        };
+        for e in entries.flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                yaml_files(&p, out);
+            } else if p
+                .extension()
+                .is_some_and(|x| x == "yaml" || x == "yml" || x == "json")
+            {
+                out.push(p);
+            }
+        }
+    }
+
+    /// Every YAML file of the shared Kubernetes corpus, and of the folders in
+    /// `STOCKADE_YAML_DIRS` (`:`-separated, for local runs on charts), reads the
+    /// same with the fast reader as with the parser alone. `FAST_WHY=1` prints
+    /// where the fast reader handed over in each file.
+    #[test]
+    fn corpus_reads_the_same() {
+        let mut dirs: Vec<PathBuf> = std::env::var("STOCKADE_YAML_DIRS")
+            .map(|v| v.split(':').map(PathBuf::from).collect())
+            .unwrap_or_default();
+        let shared =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpora/kubernetes");
+        if shared.exists() {
+            dirs.push(shared);
+        } else {
+            let ci = std::env::var("CI").is_ok_and(|v| v == "true" || v == "1");
+            assert!(!ci, "CI=true but {} is missing", shared.display());
+            eprintln!(
+                "SKIPPED: {} not found (a plain clone has no ../shared)",
+                shared.display()
+            );
+        }
+        let mut files = Vec::new();
+        for d in &dirs {
+            yaml_files(d, &mut files);
+        }
+        files.sort();
+        let (mut all, mut read) = (0, 0);
+        for f in &files {
+            let Ok(text) = std::fs::read_to_string(f) else {
+                continue;
+            };
+            all += 1;
+            if std::env::var("FAST_WHY").is_ok() {
+                eprintln!("FILE {}", f.display());
+            }
+            read += usize::from(check(&text));
+        }
+        eprintln!("fast reader: {read} of {all} files read to the end without the parser");
+    }
+}
