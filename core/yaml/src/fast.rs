@@ -293,6 +293,10 @@ impl<'a> Fast<'a> {
             return Err(Bail);
         }
         self.set_pending(None);
+        if !dash && self.key(p, line_end)?.is_none() {
+            // A scalar or flow collection on a line of its own.
+            return self.value(p, line_end);
+        }
         self.open(c, p, line_end, dash)
     }
 
@@ -489,21 +493,21 @@ impl<'a> Fast<'a> {
                 let close = if open == b'{' { b'}' } else { b']' };
                 let at = v + 1 + self.spaces(v + 1);
                 if self.at(at) != Some(close) {
-                    return Err(Bail);
+                    return if open == b'[' {
+                        self.flow_sequence(v, line_end)
+                    } else {
+                        Err(Bail)
+                    };
                 }
-                let after = at + 1 + self.spaces(at + 1);
-                match self.at(after) {
-                    None | Some(b'\n') => {}
-                    Some(b'#') if after > at + 1 => {}
-                    _ => return Err(Bail),
-                }
+                self.flow_end(at, line_end)?;
                 let (start, end) = if open == b'{' {
                     (Event::MappingStart(0, None), Event::MappingEnd)
                 } else {
                     (Event::SequenceStart(0, None), Event::SequenceEnd)
                 };
+                // The parser's spans run on over blanks to the next token, and
+                // after the last one over trailing blanks and a comment.
                 self.push(start, v, at);
-                // The parser's span of `]`/`}` runs on over trailing blanks and a comment.
                 self.push(end, at, line_end);
                 self.pos = line_end + 1;
                 Ok(())
@@ -513,6 +517,74 @@ impl<'a> Fast<'a> {
             }
             _ => Err(Bail),
         }
+    }
+
+    /// After the `]` or `}` at `close` that ends a flow collection: blanks, and a
+    /// comment or the end of the line.
+    fn flow_end(&self, close: usize, line_end: usize) -> Step {
+        let after = close + 1 + self.spaces(close + 1);
+        match self.at(after) {
+            None | Some(b'\n') => Ok(()),
+            Some(b'#') if after > close + 1 && after <= line_end => Ok(()),
+            _ => Err(Bail),
+        }
+    }
+
+    /// A flow sequence of scalars on one line (`["ALL"]`, `[a, b]`), its `[` at `v`.
+    fn flow_sequence(&mut self, v: usize, line_end: usize) -> Step {
+        let mut i = v + 1 + self.spaces(v + 1);
+        self.push(Event::SequenceStart(0, None), v, i);
+        let close = loop {
+            match self.at(i) {
+                Some(q @ (b'"' | b'\'')) => {
+                    let (value, after) = self.quoted(i, q, None)?;
+                    let next = after + self.spaces(after);
+                    let style = if q == b'"' {
+                        ScalarStyle::DoubleQuoted
+                    } else {
+                        ScalarStyle::SingleQuoted
+                    };
+                    self.push(Event::Scalar(value, style, 0, None), i, next);
+                    i = next;
+                }
+                Some(first) if plain_first(first) && !matches!(first, b'-' | b'?' | b':') => {
+                    let line = self.b.get(i..line_end).unwrap_or_default();
+                    let stop = line
+                        .iter()
+                        .position(|c| {
+                            matches!(c, b',' | b']' | b'[' | b'{' | b'}' | b'#' | b':' | b'\t')
+                        })
+                        .ok_or(Bail)?;
+                    if !matches!(line.get(stop), Some(b',' | b']')) {
+                        return Err(Bail);
+                    }
+                    let word = line.get(..stop).unwrap_or_default();
+                    let n = word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
+                    let text = self.text.get(i..i + n).ok_or(Bail)?;
+                    self.push(
+                        Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None),
+                        i,
+                        i + n,
+                    );
+                    i += stop;
+                }
+                _ => return Err(Bail),
+            }
+            match self.at(i) {
+                Some(b',') => {
+                    i += 1 + self.spaces(i + 1);
+                    if self.at(i) == Some(b']') {
+                        return Err(Bail);
+                    }
+                }
+                Some(b']') => break i,
+                _ => return Err(Bail),
+            }
+        };
+        self.flow_end(close, line_end)?;
+        self.push(Event::SequenceEnd, close, line_end);
+        self.pos = line_end + 1;
+        Ok(())
     }
 
     /// A plain scalar starting at `v`, over its continuation lines.
@@ -1073,6 +1145,11 @@ mod tests {
             "a:\n  b: 'x\n  y'\n",
             "a: \"x \\\n\n\n  y\"\n",
             "a: 'x'\n  y\n",
+            "a: [\"x\", y , 'z' ]  # c\nb: [a]\n",
+            "a:\n  {}\nb:\n  [ ]  # c\nc:\n  - [x,y]\n",
+            "a:\n  v\n  w\nb: 1\n",
+            "a: [x, ]\nb: [x,,y]\nc: [a: b]\n",
+            "a: [\"ALL\"]\nb: ['ALL']\nc: [metadata, name]\n",
         ];
         let mut read = 0;
         for case in cases {
@@ -1176,7 +1253,22 @@ mod tests {
             }
             let value = |rng: &mut Rng, out: &mut String| match rng.below(12) {
                 5 | 6 => out.push_str(rng.pick(QUOTED)),
-                7 => out.push_str(rng.pick(&["{}", "[]", "{ }", "[ ]  # c", "[1, 2]", "{a: 1}"])),
+                7 => out.push_str(rng.pick(&[
+                    "{}",
+                    "[]",
+                    "{ }",
+                    "[ ]  # c",
+                    "[1, 2]",
+                    "{a: 1}",
+                    "[\"a\", 'b' ]",
+                    "[a b,c]  #",
+                    "[a, ]",
+                    "[a,,b]",
+                    "[a:b]",
+                    "[-1, - 1]",
+                    "[ x ]x",
+                    "[\"a\" b]",
+                ])),
                 8 => {
                     out.push_str(rng.pick(&["|", "|-", "|+", ">", "|2", "| # c"]));
                     let deep = indent + 1 + rng.below(4);
@@ -1225,6 +1317,8 @@ mod tests {
             "a", "name", "a b", "x.y/z", "\"q\"", "'s'", "on", "0", "k-1",
         ];
         const SCALARS: &[&str] = &[
+            "[\"ALL\"]",
+            "[a, 'b', \"c\" ]",
             "v",
             "1",
             "-1",
@@ -1307,6 +1401,13 @@ mod tests {
                         out.push_str(rng.pick(&["three", "- four", "five six"]));
                     }
                     out.push_str(close);
+                    out.push('\n');
+                }
+                8 => {
+                    // The value on a line of its own.
+                    out.push('\n');
+                    out.push_str(&" ".repeat(indent + 1 + rng.below(3)));
+                    out.push_str(rng.pick(&["{}", "[ ]", "x", "[a, b]", "'q'"]));
                     out.push('\n');
                 }
                 _ => out.push_str(rng.pick(&["\n", " # c\n"])),
