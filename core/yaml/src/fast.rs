@@ -81,31 +81,40 @@ pub(super) struct Fast<'a> {
 /// return or control character (the parser's reading of those is left to it).
 pub(super) fn eligible(text: &str) -> bool {
     let b = text.as_bytes();
-    if text.starts_with('\u{feff}') {
-        return false;
-    }
-    #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branch per byte
-    let suspect = b.chunks(64).any(|chunk| {
-        chunk.iter().fold(false, |any, &c| {
+    for (block, chunk) in b.chunks(64).enumerate() {
+        // Nearly every block has no byte that could start one: a branch-free
+        // pass finds whether this one has, and only then is it looked at.
+        #[allow(clippy::needless_bitwise_bool)]
+        let suspect = chunk.iter().fold(false, |any, &c| {
             any | ((c < 0x20) & (c != b'\t') & (c != b'\n'))
                 | (c == 0x7f)
                 | (c == 0xc2)
                 | (c == 0xef)
-        })
-    });
-    if !suspect {
-        return true;
+        });
+        if !suspect {
+            continue;
+        }
+        for (i, &c) in chunk.iter().enumerate() {
+            let at = block * 64 + i;
+            let next = |k: usize| b.get(at + k).copied();
+            let refused = match c {
+                b'\t' | b'\n' => false,
+                0..=0x1f | 0x7f => true,
+                // C1 controls (U+0080..U+009F).
+                0xc2 => matches!(next(1), Some(0x80..=0x9f)),
+                // U+FFFE, U+FFFF and the byte-order mark U+FEFF.
+                0xef => {
+                    (next(1) == Some(0xbf) && matches!(next(2), Some(0xbe | 0xbf)))
+                        || (next(1) == Some(0xbb) && next(2) == Some(0xbf))
+                }
+                _ => false,
+            };
+            if refused {
+                return false;
+            }
+        }
     }
-    // 0xC2 and 0xEF also start ordinary characters (`©`, `€`): only the C1 controls
-    // and U+FFFE/U+FFFF among them are refused.
-    !text.chars().any(|c| {
-        (c < ' ' && c != '\t' && c != '\n')
-            || c == '\u{7f}'
-            || ('\u{80}'..='\u{9f}').contains(&c)
-            || c == '\u{fffe}'
-            || c == '\u{ffff}'
-            || c == '\u{feff}'
-    })
+    true
 }
 
 fn blank_or_end(c: Option<&u8>) -> bool {
@@ -1020,6 +1029,9 @@ mod tests {
     /// The fast reader agrees with the parser on `text`: the same events wherever
     /// it reads, a hand-over at a document's start, and the same stream.
     pub(crate) fn check(text: &str) -> bool {
+        if !eligible(text) {
+            return false;
+        }
         let (fast, restart) = fast_events(text);
         let (parser, ok) = parser_events(text);
         let read_all = restart.is_none();
@@ -1079,6 +1091,34 @@ mod tests {
             "streams differ for {text:?}"
         );
         read_all
+    }
+
+    /// Which texts the fast reader may read at all, byte for byte.
+    #[test]
+    fn eligible_texts() {
+        for ok in ["a: \u{a9}\u{20ac}\u{ff}\u{efff}\u{fffd}", "a:\tb\n", ""] {
+            assert!(eligible(ok), "{ok:?}");
+        }
+        for refused in [
+            "\u{feff}a",
+            "a\u{feff}",
+            "a\r\n",
+            "\u{0}",
+            "\u{1f}",
+            "\u{7f}",
+            "\u{80}",
+            "\u{9f}",
+            "\u{fffe}",
+            "\u{ffff}",
+        ] {
+            assert!(!eligible(refused), "{refused:?}");
+            // At every offset within a 64-byte block, and across a block's end.
+            for pad in [1, 61, 62, 63, 64, 127] {
+                let text = format!("{}{refused}", "a".repeat(pad));
+                assert!(!eligible(&text), "{pad} + {refused:?}");
+            }
+        }
+        assert!(!eligible("a\u{85}"), "NEL is the parser's to read");
     }
 
     #[test]
@@ -1150,6 +1190,11 @@ mod tests {
             "a:\n  v\n  w\nb: 1\n",
             "a: [x, ]\nb: [x,,y]\nc: [a: b]\n",
             "a: [\"ALL\"]\nb: ['ALL']\nc: [metadata, name]\n",
+            "a: \u{feff}x\nb: \u{85}\nc: \u{fffe}\n",
+            "a: \u{a9} \u{20ac} \u{ff}\n",
+            "\u{feff}a: 1\n",
+            "a: 1\r\nb: 2\r\n",
+            "a: \u{7}\n",
         ];
         let mut read = 0;
         for case in cases {
