@@ -452,14 +452,18 @@ impl<'a> Fast<'a> {
                 while let Some(&c) = line.get(i) {
                     match c {
                         b':' if blank_or_end(line.get(i + 1)) => {
-                            if i > MAX_KEY || line.get(i.wrapping_sub(1)) == Some(&b' ') {
+                            // `key :` is the key `key`.
+                            let word = line.get(..i).unwrap_or_default();
+                            let n =
+                                word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
+                            if i > MAX_KEY || n == 0 {
                                 return Err(Bail);
                             }
-                            let text = self.text.get(k..k + i).ok_or(Bail)?;
+                            let text = self.text.get(k..k + n).ok_or(Bail)?;
                             return Ok(Some((
                                 Cow::Borrowed(text),
                                 ScalarStyle::Plain,
-                                k + i,
+                                k + n,
                                 k + i,
                             )));
                         }
@@ -497,110 +501,157 @@ impl<'a> Fast<'a> {
                 self.pos = line_end + 1;
                 Ok(())
             }
-            Some(b'|') => self.literal(v, line_end),
-            Some(open @ (b'{' | b'[')) => {
-                let close = if open == b'{' { b'}' } else { b']' };
-                let at = v + 1 + self.spaces(v + 1);
-                if self.at(at) != Some(close) {
-                    return if open == b'[' {
-                        self.flow_sequence(v, line_end)
-                    } else {
-                        Err(Bail)
-                    };
+            Some(b'|') => self.block_scalar(v, line_end, false),
+            Some(b'>') => self.block_scalar(v, line_end, true),
+            Some(b'{' | b'[') => {
+                let after = self.flow_collection(v, line_end, 0)?;
+                match self.at(after) {
+                    None | Some(b'\n') => {}
+                    Some(b'#') if after > v && self.at(after - 1) == Some(b' ') => {}
+                    _ => return Err(Bail),
                 }
-                self.flow_end(at, line_end)?;
-                let (start, end) = if open == b'{' {
-                    (Event::MappingStart(0, None), Event::MappingEnd)
-                } else {
-                    (Event::SequenceStart(0, None), Event::SequenceEnd)
-                };
-                // The parser's spans run on over blanks to the next token, and
-                // after the last one over trailing blanks and a comment.
-                self.push(start, v, at);
-                self.push(end, at, line_end);
                 self.pos = line_end + 1;
                 Ok(())
             }
-            Some(first) if plain_first(first) && !matches!(first, b'?' | b':') => {
+            Some(first)
+                if plain_first(first)
+                    && !(matches!(first, b'-' | b'?' | b':')
+                        && blank_or_end(self.b.get(v + 1))) =>
+            {
                 self.plain(v, line_end)
             }
             _ => Err(Bail),
         }
     }
 
-    /// After the `]` or `}` at `close` that ends a flow collection: blanks, and a
-    /// comment or the end of the line.
-    fn flow_end(&self, close: usize, line_end: usize) -> Step {
-        let after = close + 1 + self.spaces(close + 1);
-        match self.at(after) {
-            None | Some(b'\n') => Ok(()),
-            Some(b'#') if after > close + 1 && after <= line_end => Ok(()),
-            _ => Err(Bail),
+    /// The next token from `i` on its line: past blanks, and to the end of the
+    /// line over a comment. The parser's spans of quoted scalars and of flow
+    /// brackets run on to it.
+    fn token_after(&self, i: usize, line_end: usize) -> usize {
+        let j = i + self.spaces(i);
+        match self.at(j) {
+            Some(b'#') if j > i => line_end,
+            None | Some(b'\n') => line_end,
+            _ => j,
         }
     }
 
-    /// A flow sequence of scalars on one line (`["ALL"]`, `[a, b]`), its `[` at `v`.
-    fn flow_sequence(&mut self, v: usize, line_end: usize) -> Step {
+    /// A flow collection on one line, its `[` or `{` at `v`, holding scalars on
+    /// one line and flow collections: where the next token after it starts.
+    fn flow_collection(&mut self, v: usize, line_end: usize, depth: usize) -> Result<usize, Bail> {
+        if depth >= 16 || self.stack.len() + depth >= MAX_LEVELS {
+            return Err(Bail);
+        }
+        let map = self.at(v) == Some(b'{');
+        let close = if map { b'}' } else { b']' };
         let mut i = v + 1 + self.spaces(v + 1);
-        self.push(Event::SequenceStart(0, None), v, i);
-        let close = loop {
-            match self.at(i) {
-                Some(q @ (b'"' | b'\'')) => {
-                    let (value, after) = self.quoted(i, q, None)?;
-                    let next = after + self.spaces(after);
-                    let style = if q == b'"' {
-                        ScalarStyle::DoubleQuoted
-                    } else {
-                        ScalarStyle::SingleQuoted
-                    };
-                    self.push(Event::Scalar(value, style, 0, None), i, next);
-                    i = next;
-                }
-                Some(first) if plain_first(first) && !matches!(first, b'-' | b'?' | b':') => {
-                    let line = self.b.get(i..line_end).unwrap_or_default();
-                    let stop = line
-                        .iter()
-                        .position(|c| {
-                            matches!(c, b',' | b']' | b'[' | b'{' | b'}' | b'#' | b':' | b'\t')
-                        })
-                        .ok_or(Bail)?;
-                    if !matches!(line.get(stop), Some(b',' | b']')) {
-                        return Err(Bail);
-                    }
-                    let word = line.get(..stop).unwrap_or_default();
-                    let n = word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
-                    let text = self.text.get(i..i + n).ok_or(Bail)?;
-                    self.push(
-                        Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None),
-                        i,
-                        i + n,
-                    );
-                    i += stop;
-                }
-                _ => return Err(Bail),
-            }
-            match self.at(i) {
-                Some(b',') => {
-                    i += 1 + self.spaces(i + 1);
-                    if self.at(i) == Some(b']') {
-                        return Err(Bail);
-                    }
-                }
-                Some(b']') => break i,
-                _ => return Err(Bail),
-            }
+        let start = if map {
+            Event::MappingStart(0, None)
+        } else {
+            Event::SequenceStart(0, None)
         };
-        self.flow_end(close, line_end)?;
-        self.push(Event::SequenceEnd, close, line_end);
-        self.pos = line_end + 1;
-        Ok(())
+        self.push(start, v, i);
+        if self.at(i) != Some(close) {
+            loop {
+                if map {
+                    i = self.flow_key(i, line_end)?;
+                    if self.at(i) != Some(b':') {
+                        return Err(Bail);
+                    }
+                    i += 1 + self.spaces(i + 1);
+                    if matches!(self.at(i), Some(b',' | b'}' | b']')) {
+                        return Err(Bail);
+                    }
+                }
+                i = self.flow_value(i, line_end, depth)?;
+                match self.at(i) {
+                    Some(b',') => {
+                        i += 1 + self.spaces(i + 1);
+                        if matches!(self.at(i), Some(b',' | b'}' | b']')) {
+                            return Err(Bail);
+                        }
+                    }
+                    Some(c) if c == close => break,
+                    _ => return Err(Bail),
+                }
+            }
+        }
+        let end = self.token_after(i + 1, line_end);
+        let event = if map {
+            Event::MappingEnd
+        } else {
+            Event::SequenceEnd
+        };
+        self.push(event, i, end);
+        Ok(i + 1 + self.spaces(i + 1))
+    }
+
+    /// A key in a flow mapping at `i`: where the token after it starts.
+    fn flow_key(&mut self, i: usize, line_end: usize) -> Result<usize, Bail> {
+        match self.at(i) {
+            Some(q @ (b'"' | b'\'')) => {
+                let (value, after) = self.quoted(i, q, None)?;
+                let next = self.token_after(after, line_end);
+                self.push(Event::Scalar(value, quote_style(q), 0, None), i, next);
+                Ok(after + self.spaces(after))
+            }
+            _ => self.flow_plain(i, line_end, true),
+        }
+    }
+
+    /// A value in a flow collection at `i`: where the token after it starts.
+    fn flow_value(&mut self, i: usize, line_end: usize, depth: usize) -> Result<usize, Bail> {
+        match self.at(i) {
+            Some(b'[' | b'{') => self.flow_collection(i, line_end, depth + 1),
+            Some(q @ (b'"' | b'\'')) => {
+                let (value, after) = self.quoted(i, q, None)?;
+                let next = self.token_after(after, line_end);
+                self.push(Event::Scalar(value, quote_style(q), 0, None), i, next);
+                Ok(after + self.spaces(after))
+            }
+            _ => self.flow_plain(i, line_end, false),
+        }
+    }
+
+    /// A plain scalar in a flow collection at `i` (a mapping key when `key`):
+    /// where the token after it starts.
+    fn flow_plain(&mut self, i: usize, line_end: usize, key: bool) -> Result<usize, Bail> {
+        match self.at(i) {
+            Some(first) if plain_first(first) && !matches!(first, b'-' | b'?' | b':') => {}
+            _ => return Err(Bail),
+        }
+        let line = self.b.get(i..line_end).unwrap_or_default();
+        let stop = line
+            .iter()
+            .position(|c| {
+                matches!(
+                    c,
+                    b',' | b']' | b'[' | b'{' | b'}' | b'#' | b':' | b'\t' | b'"' | b'\''
+                )
+            })
+            .ok_or(Bail)?;
+        let ends = if key {
+            // `key: value`: a `:` and a blank.
+            line.get(stop) == Some(&b':') && blank_or_end(line.get(stop + 1))
+        } else {
+            matches!(line.get(stop), Some(b',' | b']' | b'}'))
+        };
+        if !ends {
+            return Err(Bail);
+        }
+        let word = line.get(..stop).unwrap_or_default();
+        let n = word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
+        let text = self.text.get(i..i + n).ok_or(Bail)?;
+        self.push(
+            Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None),
+            i,
+            i + n,
+        );
+        Ok(i + stop)
     }
 
     /// A plain scalar starting at `v`, over its continuation lines.
     fn plain(&mut self, v: usize, line_end: usize) -> Step {
-        if self.at(v) == Some(b'-') && blank_or_end(self.b.get(v + 1)) {
-            return Err(Bail);
-        }
         let (first_len, comment) = self.plain_line(v, line_end)?;
         if first_len == 0 {
             return Err(Bail);
@@ -817,8 +868,9 @@ impl<'a> Fast<'a> {
         }
     }
 
-    /// A literal block scalar whose header (`|`, `|-`) is at `h`.
-    fn literal(&mut self, h: usize, line_end: usize) -> Step {
+    /// A block scalar's header at `h` (`|`, `|-`, `>`, `>-`, then blanks and a
+    /// comment or the line's end): whether it strips the final line break.
+    fn block_header(&self, h: usize) -> Result<bool, Bail> {
         let mut i = h + 1;
         let strip = match self.at(i) {
             Some(b'-') => {
@@ -831,10 +883,16 @@ impl<'a> Fast<'a> {
         };
         let after = i + self.spaces(i);
         match self.at(after) {
-            None | Some(b'\n') => {}
-            Some(b'#') if after > i => {}
-            _ => return Err(Bail),
+            None | Some(b'\n') => Ok(strip),
+            Some(b'#') if after > i => Ok(strip),
+            _ => Err(Bail),
         }
+    }
+
+    /// A literal (`|`, `|-`) or folded (`>`, `>-`) block scalar whose header is
+    /// at `h`.
+    fn block_scalar(&mut self, h: usize, line_end: usize, folded: bool) -> Step {
+        let strip = self.block_header(h)?;
         let parent = self.stack.last().map_or(0, |l| l.indent);
         let len = self.b.len();
         let (leading, widest_blank, indent, first, line) = self.literal_leading(line_end + 1)?;
@@ -849,11 +907,12 @@ impl<'a> Fast<'a> {
                 // Blank lines or the end of the text: the parser's own reading.
                 return Err(Bail);
             }
-            self.push(
-                Event::Scalar(Cow::Borrowed(""), ScalarStyle::Literal, 0, None),
-                end,
-                end,
-            );
+            let style = if folded {
+                ScalarStyle::Folded
+            } else {
+                ScalarStyle::Literal
+            };
+            self.push(Event::Scalar(Cow::Borrowed(""), style, 0, None), end, end);
             self.pos = line;
             return Ok(());
         };
@@ -869,6 +928,9 @@ impl<'a> Fast<'a> {
         let mut breaks = 0usize; // blank lines since the last content line
         let mut content_lines = 0usize;
         let mut last_had_break = false;
+        // Whether the last content line was more indented than the scalar (a
+        // folded scalar keeps the line breaks around such lines).
+        let mut last_more = false;
         let (end, next_line) = loop {
             if line >= len {
                 break (len, len);
@@ -880,12 +942,20 @@ impl<'a> Fast<'a> {
                 if body.is_empty() {
                     breaks += 1;
                 } else {
+                    let more = body.starts_with([' ', '\t']);
                     if content_lines > 0 {
-                        out.push('\n');
+                        if folded && !last_more && !more {
+                            if breaks == 0 {
+                                out.push(' ');
+                            }
+                        } else {
+                            out.push('\n');
+                        }
                         for _ in 0..breaks {
                             out.push('\n');
                         }
                     }
+                    last_more = more;
                     breaks = 0;
                     out.push_str(body);
                     content_lines += 1;
@@ -908,13 +978,22 @@ impl<'a> Fast<'a> {
         if !strip && last_had_break {
             out.push('\n');
         }
-        self.push(
-            Event::Scalar(Cow::Owned(out), ScalarStyle::Literal, 0, None),
-            start,
-            end,
-        );
+        let style = if folded {
+            ScalarStyle::Folded
+        } else {
+            ScalarStyle::Literal
+        };
+        self.push(Event::Scalar(Cow::Owned(out), style, 0, None), start, end);
         self.pos = next_line;
         Ok(())
+    }
+}
+
+fn quote_style(quote: u8) -> ScalarStyle {
+    if quote == b'"' {
+        ScalarStyle::DoubleQuoted
+    } else {
+        ScalarStyle::SingleQuoted
     }
 }
 
@@ -1195,6 +1274,13 @@ mod tests {
             "\u{feff}a: 1\n",
             "a: 1\r\nb: 2\r\n",
             "a: \u{7}\n",
+            "- {key: app, operator: In, values: [node-exporter, \"x\" ], e: {}}  # c\n",
+            "a : 1\nb  :\n  c: 2\nr: :x:y\ns: ?x\nt: -x\n",
+            "a: { \"k\":1, b: 2 }\nb: {a: [1, [2]], c: {d: e}}\n",
+            "a: >\n  x\n  y\n\n  z\n   more\n  w\n",
+            "a: >-\n  x\n\n\n  y\n",
+            "a: {a b: c d, 'e': \"f\" }\nb: [a: b]\nc: {a}\nd: {a: }\ne: [a, {b: c}]x\n",
+            "a :\nb:\n",
         ];
         let mut read = 0;
         for case in cases {
@@ -1315,7 +1401,7 @@ mod tests {
                     "[\"a\" b]",
                 ])),
                 8 => {
-                    out.push_str(rng.pick(&["|", "|-", "|+", ">", "|2", "| # c"]));
+                    out.push_str(rng.pick(&["|", "|-", "|+", ">", "|2", "| # c", ">-", "> # c"]));
                     let deep = indent + 1 + rng.below(4);
                     for _ in 0..1 + rng.below(3) {
                         match rng.below(5) {
@@ -1357,6 +1443,7 @@ mod tests {
     }
 
     /// A valid block collection at `indent`, written out from a random tree.
+    #[allow(clippy::too_many_lines)]
     fn clean(rng: &mut Rng, depth: usize, indent: usize, out: &mut String) {
         const KEYS: &[&str] = &[
             "a", "name", "a b", "x.y/z", "\"q\"", "'s'", "on", "0", "k-1",
@@ -1364,6 +1451,8 @@ mod tests {
         const SCALARS: &[&str] = &[
             "[\"ALL\"]",
             "[a, 'b', \"c\" ]",
+            "{a: b, c: [d, 'e']}",
+            ":x",
             "v",
             "1",
             "-1",
@@ -1421,13 +1510,17 @@ mod tests {
                     out.push_str(&inner);
                 }
                 6 => {
-                    out.push_str(rng.pick(&[" |\n", " |-\n"]));
+                    out.push_str(rng.pick(&[" |\n", " |-\n", " >\n", " >-\n"]));
                     let deep = indent + 1 + rng.below(3);
                     for _ in 0..1 + rng.below(3) {
                         if rng.below(4) == 0 {
                             out.push('\n');
                         }
                         out.push_str(&" ".repeat(deep + usize::from(rng.below(4) == 0)));
+                        if rng.below(6) == 0 {
+                            out.push_str("x\n");
+                            out.push_str(&" ".repeat(deep));
+                        }
                         out.push_str(rng.pick(SCALARS));
                         out.push('\n');
                     }

@@ -8,9 +8,9 @@
 //!
 //! Events come from `saphyr-parser` (a YAML 1.2 parser); the tree, the scalar
 //! resolution, anchors, merge keys and limits are ours. Plain block YAML (block
-//! mappings and sequences, plain and quoted scalars, literal block scalars, `{}`
-//! and `[]`, comments, `---`: nearly all manifests, CRDs, values files and
-//! rendered charts) is read by a faster reader of our own first (`fast.rs`), which
+//! mappings and sequences, plain and quoted scalars, literal and folded block
+//! scalars, flow collections on one line, comments, `---`: nearly all manifests,
+//! CRDs, values files and rendered charts) is read by a faster reader of our own first (`fast.rs`), which
 //! gives the parser's events with the parser's spans; at anything else it hands the
 //! rest of the stream, from the start of the document it stopped in, to the
 //! parser. It decides nothing the parser would not: tests and the `yaml` fuzz
