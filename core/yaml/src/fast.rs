@@ -31,6 +31,10 @@ pub(super) enum Next<'a> {
 
 /// Deepest nesting read here; deeper documents go to the parser (and its limits).
 const MAX_LEVELS: usize = 128;
+/// Most events one line may queue (a flow collection on one line): beyond,
+/// the parser reads the document, one event at a time, so that a megabyte
+/// `[1,1,1,…]` never holds millions of events at once.
+const MAX_QUEUED: usize = 4096;
 /// Longest implicit key YAML allows (1024 characters; checked in bytes here).
 const MAX_KEY: usize = 1024;
 
@@ -564,6 +568,9 @@ impl<'a> Fast<'a> {
                     }
                 }
                 i = self.flow_value(i, line_end, depth)?;
+                if self.queue.len() > MAX_QUEUED {
+                    return Err(Bail);
+                }
                 match self.at(i) {
                     Some(b',') => {
                         i += 1 + self.spaces(i + 1);
@@ -1170,6 +1177,19 @@ mod tests {
             "streams differ for {text:?}"
         );
         read_all
+    }
+
+    /// A flow collection of many items on one line goes to the parser, which
+    /// reads it one event at a time, and reads the same.
+    #[test]
+    fn long_flow_lines_go_to_the_parser() {
+        let text = format!("a: 1\n---\nb: [{}1]\n", "1, ".repeat(10_000));
+        let (events, restart) = fast_events(&text);
+        assert_eq!(restart, Some(5), "hands over at the second document");
+        assert!(events.len() < 20, "{} events queued", events.len());
+        assert!(!check(&text));
+        let short = format!("b: [{}1]\n", "1, ".repeat(100));
+        assert!(check(&short), "a short one is read");
     }
 
     /// Which texts the fast reader may read at all, byte for byte.
