@@ -626,22 +626,24 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// Whether `chunk` has a byte that could start a character libyaml's reader
+/// refuses (a C0 control but tab, LF and CR; DEL; 0xC2, the lead byte of C1
+/// controls; 0xEF, of U+FFFE/U+FFFF), in one branch-free pass.
+pub(super) fn may_hold_refused(chunk: &[u8]) -> bool {
+    #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branch per byte
+    chunk.iter().fold(false, |any, &b| {
+        any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
+            | (b == 0x7f)
+            | (b == 0xc2)
+            | (b == 0xef)
+    })
+}
+
 /// Characters libyaml's reader refuses (YAML's non-printable set: C0 controls but tab,
 /// LF and CR; DEL; C1 controls but NEL; U+FFFE and U+FFFF).
 fn control_characters(text: &str) -> impl Iterator<Item = (usize, char)> + '_ {
-    // Nearly every text has none: one branch-free pass over the bytes finds
-    // whether any byte could start one (a C0 control but tab, LF and CR; DEL;
-    // 0xC2, the lead byte of C1 controls; 0xEF, of U+FFFE/U+FFFF), and only
-    // then are the characters decoded.
-    #[allow(clippy::needless_bitwise_bool)] // bitwise on purpose: no branch per byte
-    let suspect = text.as_bytes().chunks(64).any(|chunk| {
-        chunk.iter().fold(false, |any, &b| {
-            any | ((b < 0x20) & (b != b'\t') & (b != b'\n') & (b != b'\r'))
-                | (b == 0x7f)
-                | (b == 0xc2)
-                | (b == 0xef)
-        })
-    });
+    // Nearly every text has none: only then are the characters decoded.
+    let suspect = text.as_bytes().chunks(64).any(may_hold_refused);
     let text = if suspect { text } else { "" };
     text.char_indices().filter(|&(_, c)| {
         matches!(c, '\0'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{7f}')

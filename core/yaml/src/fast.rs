@@ -596,12 +596,7 @@ impl<'a> Fast<'a> {
     /// A key in a flow mapping at `i`: where the token after it starts.
     fn flow_key(&mut self, i: usize, line_end: usize) -> Result<usize, Bail> {
         match self.at(i) {
-            Some(q @ (b'"' | b'\'')) => {
-                let (value, after) = self.quoted(i, q, None)?;
-                let next = self.token_after(after, line_end);
-                self.push(Event::Scalar(value, quote_style(q), 0, None), i, next);
-                Ok(after + self.spaces(after))
-            }
+            Some(q @ (b'"' | b'\'')) => self.flow_quoted(i, q, line_end),
             _ => self.flow_plain(i, line_end, true),
         }
     }
@@ -610,14 +605,18 @@ impl<'a> Fast<'a> {
     fn flow_value(&mut self, i: usize, line_end: usize, depth: usize) -> Result<usize, Bail> {
         match self.at(i) {
             Some(b'[' | b'{') => self.flow_collection(i, line_end, depth + 1),
-            Some(q @ (b'"' | b'\'')) => {
-                let (value, after) = self.quoted(i, q, None)?;
-                let next = self.token_after(after, line_end);
-                self.push(Event::Scalar(value, quote_style(q), 0, None), i, next);
-                Ok(after + self.spaces(after))
-            }
+            Some(q @ (b'"' | b'\'')) => self.flow_quoted(i, q, line_end),
             _ => self.flow_plain(i, line_end, false),
         }
+    }
+
+    /// A quoted scalar in a flow collection, opening at `i` with `quote`: where
+    /// the token after it starts (its span runs on to that token).
+    fn flow_quoted(&mut self, i: usize, quote: u8, line_end: usize) -> Result<usize, Bail> {
+        let (value, after) = self.quoted(i, quote, None)?;
+        let next = self.token_after(after, line_end);
+        self.push(Event::Scalar(value, quote_style(quote), 0, None), i, next);
+        Ok(after + self.spaces(after))
     }
 
     /// A plain scalar in a flow collection at `i` (a mapping key when `key`):
