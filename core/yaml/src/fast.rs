@@ -359,22 +359,16 @@ impl<'a> Fast<'a> {
         if self.stack.len() >= MAX_LEVELS {
             return Err(Bail);
         }
+        self.stack.push(Level {
+            map: !dash,
+            indent: c,
+            indentless: false,
+            pending: None,
+        });
         if dash {
-            self.stack.push(Level {
-                map: false,
-                indent: c,
-                indentless: false,
-                pending: None,
-            });
             self.push(Event::SequenceStart(0, None), p, p);
             self.seq_item(c, p, line_end)
         } else {
-            self.stack.push(Level {
-                map: true,
-                indent: c,
-                indentless: false,
-                pending: None,
-            });
             self.push(Event::MappingStart(0, None), p, p);
             self.map_entry(p, line_end)
         }
