@@ -45,7 +45,10 @@ struct Ctx<'a> {
     /// Emptied buffers of finished collections, reused by the next ones (see
     /// [`Spare`]).
     spare: Spare,
-    /// Whether the fast reader may be tried first (see [`fast`]).
+    /// Whether the original text is [`fast::eligible`]: then the fast reader may
+    /// be tried first, and the text has no control character to look for (the
+    /// fast reader refuses every one libyaml refuses, and the edits of later
+    /// rounds add none).
     fast: bool,
 }
 
@@ -315,7 +318,8 @@ impl<'a> Ctx<'a> {
         let n = self.docs.len();
         let starts: Vec<usize> = self.docs.iter().map(|d| d.start).collect();
         let mut comments = comments.into_iter().peekable();
-        let mut controls = control_characters(self.text).peekable();
+        let controls_in = if self.fast { "" } else { self.text };
+        let mut controls = control_characters(controls_in).peekable();
         let mut documents = Vec::with_capacity(n);
         for (index, doc) in self.docs.into_iter().enumerate() {
             let start = if index == 0 { 0 } else { doc.start };

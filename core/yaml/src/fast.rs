@@ -86,16 +86,9 @@ pub(super) struct Fast<'a> {
 pub(super) fn eligible(text: &str) -> bool {
     let b = text.as_bytes();
     for (block, chunk) in b.chunks(64).enumerate() {
-        // Nearly every block has no byte that could start one: a branch-free
-        // pass finds whether this one has, and only then is it looked at.
-        #[allow(clippy::needless_bitwise_bool)]
-        let suspect = chunk.iter().fold(false, |any, &c| {
-            any | ((c < 0x20) & (c != b'\t') & (c != b'\n'))
-                | (c == 0x7f)
-                | (c == 0xc2)
-                | (c == 0xef)
-        });
-        if !suspect {
+        // Nearly every block has no byte that could start one; only a block
+        // with one (or with a `\r`, refused here too) is looked at.
+        if !super::build::may_hold_refused(chunk) && !chunk.contains(&b'\r') {
             continue;
         }
         for (i, &c) in chunk.iter().enumerate() {
