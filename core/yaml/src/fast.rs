@@ -1,13 +1,13 @@
 //! A fast reader for the plain block YAML that nearly all manifests, CRDs, values
 //! files and rendered charts are written in: block mappings and sequences, plain
-//! and quoted scalars on one line, literal block scalars, `{}` and `[]`, comments
-//! and `---` between documents.
+//! and quoted scalars over one line or more, literal and folded block scalars,
+//! flow collections on one line, comments and `---` between documents.
 //!
 //! It produces the events `saphyr-parser` produces for the same text, with the same
 //! spans (as byte offsets), and the tree builder reads them as it reads the
-//! parser's. On anything else (anchors, tags, flow collections, multi-line plain
-//! or quoted scalars, folded scalars, tabs in indentation, `?` keys, directives,
-//! and every syntax error) it stops with [`Next::Restart`]: the builder drops the
+//! parser's. On anything else (anchors, aliases, tags, flow collections over
+//! several lines, `|+` and indentation indicators, tabs in indentation, `?` keys,
+//! directives, `...`, and every syntax error) it stops with [`Next::Restart`]: the builder drops the
 //! document in progress and reads the rest of the stream, from that document's
 //! start, with the parser. So this reader decides nothing about what is valid
 //! YAML: it only reads faster what it is sure of. Tests compare its events with
@@ -63,6 +63,23 @@ enum Stage {
 
 /// Not readable here: hand over to the parser.
 struct Bail;
+
+/// An implicit key of a block mapping, read from its line.
+struct Key<'a> {
+    value: Cow<'a, str>,
+    style: ScalarStyle,
+    /// Where the key's scalar ends, and where its `:` is.
+    end: usize,
+    colon: usize,
+}
+
+/// What a new block collection starts with.
+enum Opening<'a> {
+    /// A `-` entry.
+    Entry,
+    /// A mapping key, already read.
+    Key(Key<'a>),
+}
 
 type Step = Result<(), Bail>;
 
@@ -263,7 +280,12 @@ impl<'a> Fast<'a> {
                 return Err(Bail);
             }
             self.stage = Stage::InDoc { has_root: true };
-            return self.open(c, p, line_end, dash);
+            return if dash {
+                self.open(c, p, line_end, Opening::Entry)
+            } else {
+                let key = self.key(p, line_end)?.ok_or(Bail)?;
+                self.open(c, p, line_end, Opening::Key(key))
+            };
         };
         if top.indent == c {
             if !top.map && !dash {
@@ -291,7 +313,8 @@ impl<'a> Fast<'a> {
             return if dash {
                 self.seq_item(c, p, line_end)
             } else {
-                self.map_entry(p, line_end)
+                let key = self.key(p, line_end)?.ok_or(Bail)?;
+                self.map_entry(p, line_end, key)
             };
         }
         // Deeper than the innermost collection: the value it announced.
@@ -299,11 +322,19 @@ impl<'a> Fast<'a> {
             return Err(Bail);
         }
         self.set_pending(None);
-        if !dash && self.key(p, line_end)?.is_none() {
-            // A scalar or flow collection on a line of its own.
-            return self.value(p, line_end);
+        self.node(c, p, line_end, dash)
+    }
+
+    /// A node starting at `p` (column `c`) that opens its line's content: a new
+    /// sequence (`dash`), a new mapping (a key), or a scalar or flow collection.
+    fn node(&mut self, c: usize, p: usize, line_end: usize, dash: bool) -> Step {
+        if dash {
+            return self.open(c, p, line_end, Opening::Entry);
         }
-        self.open(c, p, line_end, dash)
+        match self.key(p, line_end)? {
+            Some(key) => self.open(c, p, line_end, Opening::Key(key)),
+            None => self.value(p, line_end),
+        }
     }
 
     fn set_pending(&mut self, pending: Option<usize>) {
@@ -314,12 +345,7 @@ impl<'a> Fast<'a> {
 
     /// `---` at `p`: the document in progress ends, the next one starts.
     fn document_marker(&mut self, p: usize, line_end: usize) -> Step {
-        let after = p + 3 + self.spaces(p + 3);
-        let rest_ok = match self.at(after) {
-            None | Some(b'\n') => true,
-            Some(b'#') => after > p + 3,
-            _ => false,
-        };
+        let rest_ok = self.ends_line(p + 3);
         if matches!(self.stage, Stage::InDoc { .. }) {
             self.end_doc(p, p + 3);
             if !rest_ok {
@@ -348,22 +374,25 @@ impl<'a> Fast<'a> {
     }
 
     /// A new block collection at column `c`, its first token at `p`.
-    fn open(&mut self, c: usize, p: usize, line_end: usize, dash: bool) -> Step {
+    fn open(&mut self, c: usize, p: usize, line_end: usize, opening: Opening<'a>) -> Step {
         if self.stack.len() >= MAX_LEVELS {
             return Err(Bail);
         }
         self.stack.push(Level {
-            map: !dash,
+            map: matches!(opening, Opening::Key(_)),
             indent: c,
             indentless: false,
             pending: None,
         });
-        if dash {
-            self.push(Event::SequenceStart(0, None), p, p);
-            self.seq_item(c, p, line_end)
-        } else {
-            self.push(Event::MappingStart(0, None), p, p);
-            self.map_entry(p, line_end)
+        match opening {
+            Opening::Entry => {
+                self.push(Event::SequenceStart(0, None), p, p);
+                self.seq_item(c, p, line_end)
+            }
+            Opening::Key(key) => {
+                self.push(Event::MappingStart(0, None), p, p);
+                self.map_entry(p, line_end, key)
+            }
         }
     }
 
@@ -379,46 +408,36 @@ impl<'a> Fast<'a> {
             Some(b'\t') => return Err(Bail),
             _ => {}
         }
-        let c2 = c + (q - p);
-        if self.at(q) == Some(b'-') && blank_or_end(self.b.get(q + 1)) {
-            return self.open(c2, q, line_end, true);
-        }
-        if self.key(q, line_end)?.is_some() {
-            return self.open(c2, q, line_end, false);
-        }
-        self.value(q, line_end)
+        let dash = self.at(q) == Some(b'-') && blank_or_end(self.b.get(q + 1));
+        self.node(c + (q - p), q, line_end, dash)
     }
 
-    /// A mapping entry whose key starts at `k`.
-    fn map_entry(&mut self, k: usize, line_end: usize) -> Step {
-        let Some((value, style, end, colon)) = self.key(k, line_end)? else {
-            return Err(Bail);
-        };
-        self.push(Event::Scalar(value, style, 0, None), k, end);
-        let v = colon + 1 + self.spaces(colon + 1);
-        match self.at(v) {
-            None | Some(b'\n') => {
-                self.set_pending(Some(colon));
-                self.pos = line_end + 1;
-                Ok(())
-            }
-            Some(b'#') if v > colon + 1 => {
-                self.set_pending(Some(colon));
-                self.pos = line_end + 1;
-                Ok(())
-            }
-            _ => self.value(v, line_end),
+    /// A mapping entry: its key `key`, read from `k`, then its value.
+    fn map_entry(&mut self, k: usize, line_end: usize, key: Key<'a>) -> Step {
+        let colon = key.colon;
+        self.push(Event::Scalar(key.value, key.style, 0, None), k, key.end);
+        if self.ends_line(colon + 1) {
+            self.set_pending(Some(colon));
+            self.pos = line_end + 1;
+            return Ok(());
+        }
+        self.value(colon + 1 + self.spaces(colon + 1), line_end)
+    }
+
+    /// Whether only blanks follow `from` on its line, then a comment (after a
+    /// blank) or the line's end.
+    fn ends_line(&self, from: usize) -> bool {
+        let j = from + self.spaces(from);
+        match self.at(j) {
+            None | Some(b'\n') => true,
+            Some(b'#') => j > 0 && self.at(j - 1) == Some(b' '),
+            _ => false,
         }
     }
 
-    /// The key starting at `k`, when the line has one there: its value, style, end
-    /// and the byte of its `:`. `Ok(None)`: not a key (a scalar).
-    #[allow(clippy::type_complexity)]
-    fn key(
-        &self,
-        k: usize,
-        line_end: usize,
-    ) -> Result<Option<(Cow<'a, str>, ScalarStyle, usize, usize)>, Bail> {
+    /// The key starting at `k`, when the line has one there. `Ok(None)`: not a
+    /// key (a scalar).
+    fn key(&self, k: usize, line_end: usize) -> Result<Option<Key<'a>>, Bail> {
         match self.at(k) {
             Some(q @ (b'"' | b'\'')) => {
                 let (value, end) = self.quoted(k, q, None)?;
@@ -426,12 +445,12 @@ impl<'a> Fast<'a> {
                     if end - k > MAX_KEY {
                         return Err(Bail);
                     }
-                    let style = if q == b'"' {
-                        ScalarStyle::DoubleQuoted
-                    } else {
-                        ScalarStyle::SingleQuoted
-                    };
-                    Ok(Some((value, style, end, end)))
+                    Ok(Some(Key {
+                        value,
+                        style: quote_style(q),
+                        end,
+                        colon: end,
+                    }))
                 } else {
                     Ok(None)
                 }
@@ -444,19 +463,17 @@ impl<'a> Fast<'a> {
                     match c {
                         b':' if blank_or_end(line.get(i + 1)) => {
                             // `key :` is the key `key`.
-                            let word = line.get(..i).unwrap_or_default();
-                            let n =
-                                word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
+                            let n = line.get(..i).unwrap_or_default().trim_ascii_end().len();
                             if i > MAX_KEY || n == 0 {
                                 return Err(Bail);
                             }
                             let text = self.text.get(k..k + n).ok_or(Bail)?;
-                            return Ok(Some((
-                                Cow::Borrowed(text),
-                                ScalarStyle::Plain,
-                                k + n,
-                                k + i,
-                            )));
+                            return Ok(Some(Key {
+                                value: Cow::Borrowed(text),
+                                style: ScalarStyle::Plain,
+                                end: k + n,
+                                colon: k + i,
+                            }));
                         }
                         b'#' if line.get(i.wrapping_sub(1)) == Some(&b' ') => return Ok(None),
                         b'\t' | b'[' | b']' | b'{' | b'}' | b',' => return Err(Bail),
@@ -475,20 +492,12 @@ impl<'a> Fast<'a> {
             Some(q @ (b'"' | b'\'')) => {
                 let parent = self.stack.last().map_or(0, |l| l.indent);
                 let (value, end) = self.quoted(v, q, Some(parent))?;
-                let line_end = self.line_end(end);
-                let after = end + self.spaces(end);
-                match self.at(after) {
-                    None | Some(b'\n') => {}
-                    Some(b'#') if after > end => {}
-                    _ => return Err(Bail),
+                if !self.ends_line(end) {
+                    return Err(Bail);
                 }
-                let style = if q == b'"' {
-                    ScalarStyle::DoubleQuoted
-                } else {
-                    ScalarStyle::SingleQuoted
-                };
                 // The parser's span runs on over trailing blanks and a comment.
-                self.push(Event::Scalar(value, style, 0, None), v, line_end);
+                let line_end = self.line_end(end);
+                self.push(Event::Scalar(value, quote_style(q), 0, None), v, line_end);
                 self.pos = line_end + 1;
                 Ok(())
             }
@@ -496,10 +505,8 @@ impl<'a> Fast<'a> {
             Some(b'>') => self.block_scalar(v, line_end, true),
             Some(b'{' | b'[') => {
                 let after = self.flow_collection(v, line_end, 0)?;
-                match self.at(after) {
-                    None | Some(b'\n') => {}
-                    Some(b'#') if after > v && self.at(after - 1) == Some(b' ') => {}
-                    _ => return Err(Bail),
+                if !self.ends_line(after) {
+                    return Err(Bail);
                 }
                 self.pos = line_end + 1;
                 Ok(())
@@ -632,8 +639,7 @@ impl<'a> Fast<'a> {
         if !ends {
             return Err(Bail);
         }
-        let word = line.get(..stop).unwrap_or_default();
-        let n = word.len() - word.iter().rev().take_while(|&&c| c == b' ').count();
+        let n = line.get(..stop).unwrap_or_default().trim_ascii_end().len();
         let text = self.text.get(i..i + n).ok_or(Bail)?;
         self.push(
             Event::Scalar(Cow::Borrowed(text), ScalarStyle::Plain, 0, None),
@@ -724,8 +730,7 @@ impl<'a> Fast<'a> {
             }
             i += 1;
         }
-        let trimmed = line.get(..end).unwrap_or_default();
-        let n = trimmed.len() - trimmed.iter().rev().take_while(|&&c| c == b' ').count();
+        let n = line.get(..end).unwrap_or_default().trim_ascii_end().len();
         Ok((n, comment))
     }
 
@@ -874,11 +879,10 @@ impl<'a> Fast<'a> {
             // `|+`, indentation indicators: the parser's.
             _ => return Err(Bail),
         };
-        let after = i + self.spaces(i);
-        match self.at(after) {
-            None | Some(b'\n') => Ok(strip),
-            Some(b'#') if after > i => Ok(strip),
-            _ => Err(Bail),
+        if self.ends_line(i) {
+            Ok(strip)
+        } else {
+            Err(Bail)
         }
     }
 
@@ -886,6 +890,11 @@ impl<'a> Fast<'a> {
     /// at `h`.
     fn block_scalar(&mut self, h: usize, line_end: usize, folded: bool) -> Step {
         let strip = self.block_header(h)?;
+        let style = if folded {
+            ScalarStyle::Folded
+        } else {
+            ScalarStyle::Literal
+        };
         let parent = self.stack.last().map_or(0, |l| l.indent);
         let len = self.b.len();
         let (leading, widest_blank, indent, first, line) = self.literal_leading(line_end + 1)?;
@@ -900,11 +909,6 @@ impl<'a> Fast<'a> {
                 // Blank lines or the end of the text: the parser's own reading.
                 return Err(Bail);
             }
-            let style = if folded {
-                ScalarStyle::Folded
-            } else {
-                ScalarStyle::Literal
-            };
             self.push(Event::Scalar(Cow::Borrowed(""), style, 0, None), end, end);
             self.pos = line;
             return Ok(());
@@ -971,11 +975,6 @@ impl<'a> Fast<'a> {
         if !strip && last_had_break {
             out.push('\n');
         }
-        let style = if folded {
-            ScalarStyle::Folded
-        } else {
-            ScalarStyle::Literal
-        };
         self.push(Event::Scalar(Cow::Owned(out), style, 0, None), start, end);
         self.pos = next_line;
         Ok(())
