@@ -33,7 +33,9 @@ struct Ctx<'a> {
     /// open around them.
     flow_indent: Vec<(usize, usize, usize)>,
     limits: &'a Limits,
-    offsets: CharOffsets,
+    /// Character indices to bytes, for the parser's spans: made when the parser
+    /// first reads (a text the fast reader reads whole never needs it).
+    offsets: std::cell::OnceCell<CharOffsets>,
     lines: LineIndex,
     docs: Vec<DocOut>,
     /// Byte ranges of quoted and block scalars, for the comment scanner.
@@ -302,7 +304,7 @@ impl<'a> Ctx<'a> {
             quoted_tabs: Vec::new(),
             flow_indent: Vec::new(),
             limits,
-            offsets: CharOffsets::new(text),
+            offsets: std::cell::OnceCell::new(),
             lines: LineIndex::new(text),
             docs: Vec::new(),
             opaque: Vec::new(),
@@ -534,7 +536,7 @@ impl<'a> Ctx<'a> {
             Some(Ok(pair)) => pair,
             Some(Err(err)) => {
                 let at = self
-                    .offsets
+                    .offsets()
                     .byte_of_char(base_char + err.marker().index())
                     .max(base);
                 let start = doc.map_or(last_end, |d| d.start);
@@ -544,12 +546,16 @@ impl<'a> Ctx<'a> {
                 return Err((start, doc.is_some_and(|d| d.explicit), problem, at));
             }
         };
-        let s = self.offsets.byte_of_char(base_char + span.start.index());
+        let s = self.offsets().byte_of_char(base_char + span.start.index());
         let e = self
-            .offsets
+            .offsets()
             .byte_of_char(base_char + span.end.index())
             .max(s);
         Ok(Some((event, s, e)))
+    }
+
+    fn offsets(&self) -> &CharOffsets {
+        self.offsets.get_or_init(|| CharOffsets::new(self.text))
     }
 
     /// A fresh parser reading from byte `base`.
@@ -559,7 +565,7 @@ impl<'a> Ctx<'a> {
                 self.text.get(base..).unwrap_or_default(),
             )),
             base,
-            base_char: self.offsets.char_of_byte(base),
+            base_char: self.offsets().char_of_byte(base),
         }
     }
 
