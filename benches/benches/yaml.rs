@@ -2,29 +2,35 @@
 //! over to saphyr-parser at anything else) against `parse_stream_reference`
 //! (saphyr-parser alone), on the shared Kubernetes corpus (418 files, 2.2 MB;
 //! skipped without `../shared`) and on the CRDs of the chart in
-//! `STOCKADE_CHARTS` (every `crds/` file under it), one stream per file.
+//! `STOCKADE_CHARTS` (its `crds/` and its subcharts', as a scan reads them), one
+//! stream per file.
 //! Run with `cargo bench -p stockade-benches --bench yaml`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::{Path, PathBuf};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
-use stockade::yaml::{parse_stream, parse_stream_reference, Limits};
+use stockade::yaml::{parse_stream, parse_stream_reference, Limits, Stream};
 
-fn crd_files(dir: &Path, out: &mut Vec<String>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
+/// A way of reading a YAML stream.
+type Reader = fn(&str, &Limits) -> Stream;
+
+/// The CRD texts Helm installs for the chart at `dir`: its `crds/` and every
+/// subchart's, as the scan reads them (the chart model's `crd_files`).
+fn chart_crds(dir: &Path) -> Vec<String> {
+    let Ok(input) = stockade::helm::read_chart(dir, "") else {
+        return Vec::new();
     };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            crd_files(&p, out);
-        } else if p.components().any(|c| c.as_os_str() == "crds")
-            && p.extension().is_some_and(|x| x == "yaml" || x == "yml")
-        {
-            out.extend(std::fs::read_to_string(&p).ok());
-        }
+    let Ok(chart) = stockade::helm::load_chart(input, "") else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![&chart];
+    while let Some(c) = stack.pop() {
+        out.extend(c.crd_files().map(stockade_helm::ChartFile::text));
+        stack.extend(c.dependencies.iter());
     }
+    out
 }
 
 fn yaml(c: &mut Criterion) {
@@ -39,8 +45,7 @@ fn yaml(c: &mut Criterion) {
         eprintln!("SKIPPED the Kubernetes corpus: ../shared/corpora not found");
     }
     if let Some(dir) = std::env::var_os("STOCKADE_CHARTS").map(PathBuf::from) {
-        let mut texts = Vec::new();
-        crd_files(&dir, &mut texts);
+        let texts = chart_crds(&dir);
         if !texts.is_empty() {
             sets.push(("chart CRDs", texts));
         }
@@ -51,22 +56,20 @@ fn yaml(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("yaml {name}"));
         group.throughput(Throughput::Bytes(bytes as u64));
         group.sample_size(20);
-        group.bench_function("parse_stream", |b| {
-            b.iter(|| {
-                texts
-                    .iter()
-                    .map(|t| parse_stream(t, &limits).documents.len())
-                    .sum::<usize>()
+        let readers: [(&str, Reader); 2] = [
+            ("parse_stream", parse_stream),
+            ("saphyr alone", parse_stream_reference),
+        ];
+        for (reader, read) in readers {
+            group.bench_function(reader, |b| {
+                b.iter(|| {
+                    texts
+                        .iter()
+                        .map(|t| read(t, &limits).documents.len())
+                        .sum::<usize>()
+                });
             });
-        });
-        group.bench_function("saphyr alone", |b| {
-            b.iter(|| {
-                texts
-                    .iter()
-                    .map(|t| parse_stream_reference(t, &limits).documents.len())
-                    .sum::<usize>()
-            });
-        });
+        }
         group.finish();
     }
 }
