@@ -99,11 +99,7 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
     if constraint.is_empty() {
         return true;
     }
-    // `>= 1.2` is one term: join operators to their versions.
-    let constraint = regex::Regex::new(r"([<>=!~^]+)\s+").map_or_else(
-        |_| constraint.to_string(),
-        |re| re.replace_all(constraint, "$1").into_owned(),
-    );
+    let constraint = join_operators(constraint);
     let constraint = constraint.as_str();
     constraint.split("||").any(|alt| {
         let alt = alt.trim();
@@ -124,9 +120,37 @@ pub fn is_compatible_range(constraint: &str, version: &str) -> bool {
     })
 }
 
+/// `>= 1.2` is one term: the blanks after a run of operators are dropped
+/// (Masterminds' `([<>=!~^]+)\s+` → `$1`, `\s` being Go's ASCII class).
+fn join_operators(constraint: &str) -> String {
+    let mut out = String::with_capacity(constraint.len());
+    let mut after_operator = false;
+    for c in constraint.chars() {
+        if after_operator && matches!(c, '\t' | '\n' | '\x0c' | '\r' | ' ') {
+            continue;
+        }
+        after_operator = matches!(c, '<' | '>' | '=' | '!' | '~' | '^');
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::is_compatible_range as ok;
+
+    #[test]
+    fn operators_join_their_versions() {
+        assert_eq!(
+            super::join_operators(">= 1.2, <  2 || ~ 3"),
+            ">=1.2, <2 || ~3"
+        );
+        assert_eq!(super::join_operators("> = 1"), ">=1");
+        assert_eq!(super::join_operators("1.0 - 2.0"), "1.0 - 2.0");
+        assert_eq!(super::join_operators("=\t\r\n1"), "=1");
+        // Go's `\s` is ASCII.
+        assert_eq!(super::join_operators("=\u{a0}1"), "=\u{a0}1");
+    }
 
     #[test]
     fn constraints() {
