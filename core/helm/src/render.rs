@@ -581,7 +581,7 @@ fn render_here(
         let mut out = String::new();
         let mut rec = Pieces::default();
         match set.execute_traced(name, &data, &mut out, &mut rec) {
-            Ok(()) => Ok(finish_output(name, &out, rec)),
+            Ok(()) => Ok(finish_output(name, out, rec)),
             Err(e) => Err(exec_error(name, &e, &display_root, &collected.templates)),
         }
     });
@@ -664,10 +664,21 @@ impl Tracer for Pieces {
 
 /// The output with `<no value>` removed (Go's `strings.ReplaceAll`) and the
 /// pieces moved accordingly.
-fn finish_output(name: &str, raw: &str, rec: Pieces) -> RenderedFile {
+fn finish_output(name: &str, raw: String, rec: Pieces) -> RenderedFile {
     const NV: &str = "<no value>";
-    let removed: Vec<usize> = raw.match_indices(NV).map(|(i, _)| i).collect();
-    let text = raw.replace(NV, "");
+    let removed: Vec<usize> = memchr::memmem::find_iter(raw.as_bytes(), NV).collect();
+    let text = if removed.is_empty() {
+        raw
+    } else {
+        let mut text = String::with_capacity(raw.len() - removed.len() * NV.len());
+        let mut last = 0;
+        for &r in &removed {
+            text.push_str(raw.get(last..r).unwrap_or_default());
+            last = r + NV.len();
+        }
+        text.push_str(raw.get(last..).unwrap_or_default());
+        text
+    };
     let map = |x: usize| -> usize {
         let before = removed.partition_point(|&r| r + NV.len() <= x);
         let inside = removed.get(before).is_some_and(|&r| r < x);
@@ -703,7 +714,8 @@ pub fn split_document_markers(f: &RenderedFile) -> std::borrow::Cow<'_, Rendered
     let bytes = f.text.as_bytes();
     let mut inserts: Vec<usize> = Vec::new();
     let mut at = 0usize;
-    while let Some(i) = f.text.get(at..).and_then(|r| r.find("---")) {
+    let finder = memchr::memmem::Finder::new("---");
+    while let Some(i) = bytes.get(at..).and_then(|r| finder.find(r)) {
         let pos = at + i;
         let line_start = pos == 0 || bytes.get(pos - 1) == Some(&b'\n');
         let next = bytes.get(pos + 3).copied();
