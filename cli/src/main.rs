@@ -262,6 +262,10 @@ fn parse_kind(s: &str) -> Result<Kind, String> {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // The command owns its process and never forks: its parallel work runs
+    // on threads kept for the process (and `server` on the same ones for
+    // every scan it is asked for).
+    stockade::parallel::use_worker_pool();
     match cli.command {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(args) => run_rules(&args),

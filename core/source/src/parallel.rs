@@ -2,7 +2,9 @@
 //! the threads' timing (the CLI's scan, the facade's `Engine::scan_sources`,
 //! the bindings' `scan_files`/`scan_texts`, a chart's templates in Helm's
 //! render). Where no thread can be made (WebAssembly), the caller's thread
-//! does all the work.
+//! does all the work. By default each call starts its threads and ends them
+//! before it returns; a host that owns its process can keep a pool of them
+//! instead ([`use_worker_pool`]).
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -41,6 +43,14 @@ pub fn map_with_stack<T: Sync, R: Send>(
     if threads <= 1 || items.len() <= 1 {
         return items.iter().map(work).collect();
     }
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
+        use rayon::prelude::*;
+        let work = &work;
+        // One item per task: items differ widely in size (a chart's
+        // templates, a folder's files), and idle threads take what is left.
+        return pool.install(|| items.par_iter().with_max_len(1).map(work).collect());
+    }
     let shared = Shared::new(items);
     let workers = threads.clamp(1, items.len().max(1));
     std::thread::scope(|scope| {
@@ -58,6 +68,100 @@ pub fn map_with_stack<T: Sync, R: Send>(
         }
     });
     shared.into_results().into_iter().flatten().collect()
+}
+
+/// The threads [`use_worker_pool`] started (`None`: none could be).
+#[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+
+/// Stack of each thread of the worker pool: as large as any work asks for
+/// (a chart's templates execute with 256 MiB: address space, committed as
+/// used). Work that asks for more gets threads of its own.
+#[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+const POOL_STACK: usize = 256 << 20;
+
+/// From now on, [`map`] and [`map_with_stack`] work on a pool of
+/// [`default_threads`] threads kept for the life of the process, rather than
+/// on threads started for each call and ended with it. Returns whether the
+/// pool is in use: false without the `worker-pool` feature, where threads
+/// cannot be made (WebAssembly), or when the pool could not be started.
+///
+/// A short call then starts no thread, and the allocator's per-thread
+/// memory stays warm between calls (each thread that ends hands its memory
+/// back, and each new one faults in fresh pages). For a host that owns its
+/// process and does not fork, as the `stockade` command does: the library's
+/// default leaves no thread behind once a call returns, which a host that
+/// forks (Python's `multiprocessing`) relies on.
+pub fn use_worker_pool() -> bool {
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    {
+        POOL.get_or_init(|| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(default_threads())
+                .stack_size(POOL_STACK)
+                .thread_name(|i| format!("stockade-worker-{i}"))
+                .build()
+                .ok()
+        })
+        .is_some()
+    }
+    #[cfg(not(all(feature = "worker-pool", not(target_arch = "wasm32"))))]
+    false
+}
+
+/// Runs `work` on a thread of the worker pool ([`use_worker_pool`]) with at
+/// least `stack` bytes of stack, and waits for it: `None` (and `work` not
+/// run) when there is no pool or its threads' stacks are smaller, for the
+/// caller to start a thread of its own. On a thread of the pool, `work` runs
+/// right there.
+pub fn on_worker<R: Send>(stack: usize, work: impl FnOnce() -> R + Send) -> Option<R> {
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
+        return Some(pool.install(work));
+    }
+    let _ = (stack, work);
+    None
+}
+
+/// `side` and `main` at the same time, `main` on the caller's thread and
+/// `side` on a thread of `stack` bytes of stack (with the worker pool, both on
+/// its threads, as they come free); returns `main`'s result once both are
+/// done. Where no thread can be made, `main` then `side` on the caller's
+/// thread.
+pub fn beside<R: Send>(
+    stack: usize,
+    side: impl FnOnce() + Send,
+    main: impl FnOnce() -> R + Send,
+) -> R {
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
+        // `main` starts here at once; an idle thread takes `side`.
+        return pool.install(|| rayon::join(main, side)).0;
+    }
+    // `side` is taken by whichever thread runs it: the new one, or this one
+    // when none could be started.
+    let side = Mutex::new(Some(side));
+    let run_side = || {
+        if let Some(side) = side.lock().ok().and_then(|mut s| s.take()) {
+            side();
+        }
+    };
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new()
+            .name("stockade-scan".into())
+            .stack_size(stack)
+            .spawn_scoped(scope, run_side);
+        let out = main();
+        match spawned {
+            Ok(thread) => {
+                if let Err(panic) = thread.join() {
+                    std::panic::resume_unwind(panic);
+                }
+            }
+            Err(_) => run_side(),
+        }
+        out
+    })
 }
 
 /// Items that threads work through together, each taking the next item no
@@ -111,6 +215,40 @@ mod tests {
         let items: Vec<u64> = (0..500).collect();
         let out = super::map(&items, 4, |i| i * 2);
         assert_eq!(out, items.iter().map(|i| i * 2).collect::<Vec<_>>());
+    }
+
+    /// With the worker pool, work runs on the pool's threads (and in
+    /// parallel work started from them), results in item order; work that asks
+    /// for a larger stack than the pool's gets threads of its own.
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    #[test]
+    fn the_worker_pool_does_the_work() {
+        fn on() -> String {
+            std::thread::current().name().unwrap_or_default().to_owned()
+        }
+        let items: Vec<u64> = (0..64).collect();
+        let before = super::map(&items, 2, |_| on());
+        assert!(before.iter().all(|n| n == "stockade-scan"), "{before:?}");
+        assert!(super::use_worker_pool());
+        assert!(super::use_worker_pool(), "a second call keeps the pool");
+        let out = super::map(&items, 2, |&i| {
+            let inner = super::map(&[i, i + 1], 2, |&j| (j * 2, on()));
+            (i, on(), inner)
+        });
+        for (i, (item, thread, inner)) in out.into_iter().enumerate() {
+            assert_eq!(item, i as u64);
+            assert!(thread.starts_with("stockade-worker-"), "{thread}");
+            assert_eq!(
+                inner.iter().map(|p| p.0).collect::<Vec<_>>(),
+                [item * 2, item * 2 + 2]
+            );
+            assert!(
+                inner.iter().all(|p| p.1.starts_with("stockade-worker-")),
+                "{inner:?}"
+            );
+        }
+        let large = super::map_with_stack(&items, 2, super::POOL_STACK + 1, |_| on());
+        assert!(large.iter().all(|n| n == "stockade-scan"), "{large:?}");
     }
 
     /// A thread that joins late takes only what is left; every result is
