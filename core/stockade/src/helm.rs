@@ -107,16 +107,16 @@ pub fn chart_sources_within(
     render_sources()
 }
 
-/// `other` (the render) on this thread while a thread of its own parses
+/// `other` (the render) on this thread while another thread parses
 /// `texts`, largest first, and then this thread too parses what is left of
 /// them rather than wait: `other`'s result, and every text's stream in the
 /// order of `texts` (`None` when one was not parsed: a thread stopped short,
 /// and the scan parses the texts itself then).
 #[cfg(not(target_arch = "wasm32"))]
-fn parse_beside<R>(
+fn parse_beside<R: Send>(
     texts: &[Arc<String>],
     limits: &crate::yaml::Limits,
-    other: impl FnOnce() -> R,
+    other: impl FnOnce() -> R + Send,
 ) -> (R, Option<Vec<Arc<crate::yaml::Stream>>>) {
     let mut order: Vec<usize> = (0..texts.len()).collect();
     order.sort_by_key(|&i| std::cmp::Reverse(texts.get(i).map_or(0, |t| t.len())));
@@ -126,19 +126,15 @@ fn parse_beside<R>(
             .get(i)
             .map(|t| Arc::new(crate::yaml::parse_stream(t, limits)))
     };
-    let out = std::thread::scope(|scope| {
-        let parsing = std::thread::Builder::new()
-            .name("stockade-crds".into())
-            .stack_size(crate::parallel::WORKER_STACK)
-            .spawn_scoped(scope, || jobs.work(parse))
-            .ok();
-        let out = other();
-        jobs.work(parse);
-        if let Some(p) = parsing {
-            let _ = p.join();
-        }
-        out
-    });
+    let out = crate::parallel::beside(
+        crate::parallel::WORKER_STACK,
+        || jobs.work(parse),
+        || {
+            let out = other();
+            jobs.work(parse);
+            out
+        },
+    );
     let mut streams = vec![None; texts.len()];
     for (&i, stream) in order.iter().zip(jobs.into_results()) {
         if let Some(slot) = streams.get_mut(i) {
