@@ -109,6 +109,19 @@ pub fn use_worker_pool() -> bool {
     false
 }
 
+/// Drops `value`: with the worker pool, as a job of its own that a thread of
+/// the pool takes when one is free (so freeing a large structure, hundreds of
+/// thousands of small allocations, overlaps the work that follows instead of
+/// delaying it); without it, here and now.
+pub fn dispose<T: Send + 'static>(value: T) {
+    #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+    if let Some(Some(pool)) = POOL.get() {
+        pool.spawn(move || drop(value));
+        return;
+    }
+    drop(value);
+}
+
 /// Runs `work` on a thread of the worker pool ([`use_worker_pool`]) with at
 /// least `stack` bytes of stack, and waits for it: `None` (and `work` not
 /// run) when there is no pool or its threads' stacks are smaller, for the
@@ -226,6 +239,13 @@ mod tests {
         fn on() -> String {
             std::thread::current().name().unwrap_or_default().to_owned()
         }
+        /// Tells the thread that drops it.
+        struct Dropped(std::sync::mpsc::Sender<String>);
+        impl Drop for Dropped {
+            fn drop(&mut self) {
+                let _ = self.0.send(on());
+            }
+        }
         let items: Vec<u64> = (0..64).collect();
         let before = super::map(&items, 2, |_| on());
         assert!(before.iter().all(|n| n == "stockade-scan"), "{before:?}");
@@ -247,6 +267,10 @@ mod tests {
                 "{inner:?}"
             );
         }
+        let (tx, rx) = std::sync::mpsc::channel();
+        super::dispose(Dropped(tx));
+        let by = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
+        assert!(by.starts_with("stockade-worker-"), "{by}");
         let large = super::map_with_stack(&items, 2, super::POOL_STACK + 1, |_| on());
         assert!(large.iter().all(|n| n == "stockade-scan"), "{large:?}");
     }
