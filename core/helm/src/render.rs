@@ -369,32 +369,15 @@ pub fn render(
     // the depth budget fits in, whatever thread the caller runs on.
     #[cfg(not(target_arch = "wasm32"))]
     {
-        // A thread of the worker pool has the stack, when there is one;
-        // else a thread of its own. Either way a renderer that stops (a
-        // panic, which is a bug) is an error of this chart, not of the caller.
-        let run = || {
-            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                render_here(chart, opts, settings)
-            }))
-        };
-        let ran = match stockade_source::parallel::on_worker(RENDER_STACK, run) {
-            Some(ran) => Ok(ran),
-            None => std::thread::scope(|scope| {
-                std::thread::Builder::new()
-                    .name("helm-render".into())
-                    .stack_size(RENDER_STACK)
-                    .spawn_scoped(scope, || render_here(chart, opts, settings))
-                    .map(std::thread::ScopedJoinHandle::join)
-            }),
-        };
-        match ran {
-            Ok(Ok(result)) => result,
-            Ok(Err(_)) => Err(HelmError::new(
-                HelmErrorKind::Limit,
-                "rendering template failed: the renderer stopped",
-            )),
-            Err(_) => render_here(chart, opts, settings),
-        }
+        // A renderer that stops (a panic, which is a bug) is an error of this
+        // chart, not of the caller.
+        stockade_source::parallel::with_stack(RENDER_STACK, || render_here(chart, opts, settings))
+            .unwrap_or_else(|_| {
+                Err(HelmError::new(
+                    HelmErrorKind::Limit,
+                    "rendering template failed: the renderer stopped",
+                ))
+            })
     }
     #[cfg(target_arch = "wasm32")]
     render_here(chart, opts, settings)

@@ -44,7 +44,7 @@ pub fn map_with_stack<T: Sync, R: Send>(
         return items.iter().map(work).collect();
     }
     #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
-    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
+    if let Some(pool) = pool_for(stack) {
         use rayon::prelude::*;
         let work = &work;
         // One item per task: items differ widely in size (a chart's
@@ -73,6 +73,15 @@ pub fn map_with_stack<T: Sync, R: Send>(
 /// The threads [`use_worker_pool`] started (`None`: none could be).
 #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
 static POOL: std::sync::OnceLock<Option<rayon::ThreadPool>> = std::sync::OnceLock::new();
+
+/// The worker pool, when it is in use and its threads have `stack` bytes of
+/// stack or more.
+#[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
+fn pool_for(stack: usize) -> Option<&'static rayon::ThreadPool> {
+    POOL.get()
+        .and_then(Option::as_ref)
+        .filter(|_| stack <= POOL_STACK)
+}
 
 /// Stack of each thread of the worker pool: as large as any work asks for
 /// (a chart's templates execute with 256 MiB: address space, committed as
@@ -115,25 +124,52 @@ pub fn use_worker_pool() -> bool {
 /// delaying it); without it, here and now.
 pub fn dispose<T: Send + 'static>(value: T) {
     #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
-    if let Some(Some(pool)) = POOL.get() {
+    if let Some(pool) = pool_for(0) {
         pool.spawn(move || drop(value));
         return;
     }
     drop(value);
 }
 
-/// Runs `work` on a thread of the worker pool ([`use_worker_pool`]) with at
-/// least `stack` bytes of stack, and waits for it: `None` (and `work` not
-/// run) when there is no pool or its threads' stacks are smaller, for the
-/// caller to start a thread of its own. On a thread of the pool, `work` runs
-/// right there.
-pub fn on_worker<R: Send>(stack: usize, work: impl FnOnce() -> R + Send) -> Option<R> {
+/// Runs `work` on a thread with at least `stack` bytes of stack and waits
+/// for it: a thread of the worker pool ([`use_worker_pool`]) when there is
+/// one with such stacks (on one, right there), else a thread of its own, and
+/// where no thread can be made, the caller's. `Err` holds the panic that
+/// stopped `work`, whichever thread it ran on.
+pub fn with_stack<R: Send>(
+    stack: usize,
+    work: impl FnOnce() -> R + Send,
+) -> std::thread::Result<R> {
+    let caught = || std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
     #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
-    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
-        return Some(pool.install(work));
+    if let Some(pool) = pool_for(stack) {
+        return pool.install(caught);
     }
-    let _ = (stack, work);
-    None
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // `caught` is taken by whichever thread runs it: the new one, or
+        // this one when none could be started.
+        let work = Mutex::new(Some(caught));
+        let run = || work.lock().ok().and_then(|mut w| w.take()).map(|w| w());
+        let spawned = std::thread::scope(|scope| {
+            std::thread::Builder::new()
+                .name("stockade-stack".into())
+                .stack_size(stack)
+                .spawn_scoped(scope, run)
+                .map(std::thread::ScopedJoinHandle::join)
+        });
+        match spawned {
+            Ok(Ok(Some(done))) => done,
+            Ok(Err(panic)) => Err(panic),
+            // Not started (or, impossibly, started without taking `work`).
+            Ok(Ok(None)) | Err(_) => run().unwrap_or_else(|| Err(Box::new("not run"))),
+        }
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        let _ = stack;
+        caught()
+    }
 }
 
 /// `side` and `main` at the same time, `main` on the caller's thread and
@@ -147,7 +183,7 @@ pub fn beside<R: Send>(
     main: impl FnOnce() -> R + Send,
 ) -> R {
     #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
-    if let (Some(Some(pool)), true) = (POOL.get(), stack <= POOL_STACK) {
+    if let Some(pool) = pool_for(stack) {
         // `main` starts here at once; an idle thread takes `side`.
         return pool.install(|| rayon::join(main, side)).0;
     }
@@ -223,6 +259,15 @@ impl<'a, T: Sync, R: Send> Shared<'a, T, R> {
 
 #[cfg(test)]
 mod tests {
+    /// Work on a thread of a given stack gives its result, or the panic that
+    /// stopped it.
+    #[test]
+    fn with_stack_runs_and_returns_panics() {
+        assert_eq!(super::with_stack(4 << 20, || 6 * 7).ok(), Some(42));
+        let stopped = super::with_stack(4 << 20, || -> u8 { panic!("stopped") });
+        assert!(stopped.is_err());
+    }
+
     #[test]
     fn results_keep_item_order() {
         let items: Vec<u64> = (0..500).collect();
@@ -271,6 +316,11 @@ mod tests {
         super::dispose(Dropped(tx));
         let by = rx.recv_timeout(std::time::Duration::from_secs(10)).unwrap();
         assert!(by.starts_with("stockade-worker-"), "{by}");
+        assert!(super::with_stack(1 << 20, on).is_ok_and(|t| t.starts_with("stockade-worker-")));
+        let large = super::with_stack(super::POOL_STACK + 1, on);
+        assert_eq!(large.ok().as_deref(), Some("stockade-stack"));
+        let stopped = super::with_stack(1 << 20, || -> u8 { panic!("stopped") });
+        assert!(stopped.is_err(), "a panic is returned, not carried on");
         let large = super::map_with_stack(&items, 2, super::POOL_STACK + 1, |_| on());
         assert!(large.iter().all(|n| n == "stockade-scan"), "{large:?}");
     }
