@@ -24,13 +24,11 @@ fn chart_crds(dir: &Path) -> Vec<String> {
     let Ok(chart) = stockade::helm::load_chart(input, "") else {
         return Vec::new();
     };
-    let mut out = Vec::new();
-    let mut stack = vec![&chart];
-    while let Some(c) = stack.pop() {
-        out.extend(c.crd_files().map(stockade_helm::ChartFile::text));
-        stack.extend(c.dependencies.iter());
-    }
-    out
+    chart
+        .all_crd_files()
+        .into_iter()
+        .map(stockade_helm::ChartFile::text)
+        .collect()
 }
 
 fn yaml(c: &mut Criterion) {

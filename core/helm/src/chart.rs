@@ -162,6 +162,18 @@ impl Chart {
         })
     }
 
+    /// The `crds/` files of this chart and of every subchart below it,
+    /// enabled or not (which are enabled is known only once values are read).
+    pub fn all_crd_files(&self) -> Vec<&ChartFile> {
+        let mut out = Vec::new();
+        let mut stack = vec![self];
+        while let Some(c) = stack.pop() {
+            out.extend(c.crd_files());
+            stack.extend(c.dependencies.iter());
+        }
+        out
+    }
+
     /// Load a chart from the files of its folder (names relative to it, `/`
     /// separated). `.helmignore` and Helm's default ignore rule apply, as
     /// `helm template DIR` applies them.

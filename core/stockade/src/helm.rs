@@ -153,13 +153,11 @@ const PREPARSE_MIN_BYTES: usize = 256 << 10;
 /// every subchart (enabled or not).
 #[cfg(not(target_arch = "wasm32"))]
 fn crd_texts(chart: &Chart) -> Vec<Arc<String>> {
-    let mut out = Vec::new();
-    let mut stack = vec![chart];
-    while let Some(c) = stack.pop() {
-        out.extend(c.crd_files().map(stockade_helm::ChartFile::shared_text));
-        stack.extend(c.dependencies.iter());
-    }
-    out
+    chart
+        .all_crd_files()
+        .into_iter()
+        .map(stockade_helm::ChartFile::shared_text)
+        .collect()
 }
 
 /// Each plain (not rendered) source whose text is one of `texts` (the very
