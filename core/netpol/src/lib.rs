@@ -179,7 +179,7 @@ impl ScanIndex {
     /// coverage rules judge only scans that have policies): the index stays empty
     /// and the sources are not read.
     pub fn from_sources(sources: &[Source]) -> ScanIndex {
-        if !sources.iter().any(|s| s.text().contains("NetworkPolicy")) {
+        if !sources.iter().any(|s| mentions_network_policy(s.text())) {
             return ScanIndex::default();
         }
         ScanIndex::from_cluster(&Cluster::from_sources(sources))
@@ -189,7 +189,7 @@ impl ScanIndex {
     pub fn from_manifests(manifests: &[Manifest<'_>]) -> ScanIndex {
         if !manifests
             .iter()
-            .any(|m| m.source.text().contains("NetworkPolicy"))
+            .any(|m| mentions_network_policy(m.source.text()))
         {
             return ScanIndex::default();
         }
@@ -232,12 +232,24 @@ impl ScanIndex {
     }
 }
 
+/// Whether `text` holds the word `NetworkPolicy` anywhere (a text without it
+/// has no NetworkPolicy to lint): a SIMD search, since every Kubernetes source
+/// of a scan is searched, megabytes of CRDs among them.
+pub fn mentions_network_policy(text: &str) -> bool {
+    static FINDER: std::sync::OnceLock<memchr::memmem::Finder<'static>> =
+        std::sync::OnceLock::new();
+    FINDER
+        .get_or_init(|| memchr::memmem::Finder::new("NetworkPolicy"))
+        .find(text.as_bytes())
+        .is_some()
+}
+
 /// Report the NetworkPolicy findings of `source`: from `index` when it covers the
 /// source, else by linting the source alone.
 pub fn check(source: &Source, ctx: &mut Context<'_>, index: &ScanIndex) {
     if index.covers(source.path()) {
         index.report(source.path(), ctx);
-    } else if source.text().contains("NetworkPolicy") {
+    } else if mentions_network_policy(source.text()) {
         let stream = stockade_yaml::parse_stream(source.text(), &stockade_yaml::Limits::default());
         check_manifest(&Manifest::new(source, &stream), ctx, index);
     }
@@ -248,7 +260,7 @@ pub fn check_manifest(manifest: &Manifest<'_>, ctx: &mut Context<'_>, index: &Sc
     let path = manifest.source.path();
     if index.covers(path) {
         index.report(path, ctx);
-    } else if manifest.source.text().contains("NetworkPolicy") {
+    } else if mentions_network_policy(manifest.source.text()) {
         ScanIndex::from_manifests(std::slice::from_ref(manifest)).report(path, ctx);
     }
 }
@@ -264,5 +276,22 @@ impl ScanIndex {
                 ctx.error(p.clone());
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The word anywhere in the text, and only the whole word.
+    #[test]
+    fn texts_that_mention_network_policy() {
+        assert!(super::mentions_network_policy("kind: NetworkPolicy\n"));
+        assert!(super::mentions_network_policy(&format!(
+            "{}NetworkPolicy",
+            "x".repeat(5000)
+        )));
+        assert!(!super::mentions_network_policy(
+            "kind: Network\nPolicy: x\n"
+        ));
+        assert!(!super::mentions_network_policy(""));
     }
 }

@@ -38,7 +38,7 @@ impl Pack for NetpolPack {
         let lint = scan
             .manifests
             .iter()
-            .any(|m| m.source.text().contains("NetworkPolicy"));
+            .any(|m| crate::mentions_network_policy(m.source.text()));
         if !lint {
             return Some(Arc::new(Self::default()));
         }
