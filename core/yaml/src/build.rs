@@ -10,7 +10,7 @@ use super::fast::{self, Fast, Next};
 use super::fixes::{self, Fixes};
 use super::node::{Node, NodeTag, Style, Value};
 use super::offsets::CharOffsets;
-use super::resolve::{resolve_plain, resolve_tagged, CORE_HANDLE};
+use super::resolve::{resolve_plain_owned, resolve_tagged, CORE_HANDLE};
 use super::{Document, Limits, Stream};
 use stockade_source::finding::{ErrorKind, Problem};
 use stockade_source::source::{LineIndex, Span};
@@ -880,7 +880,7 @@ impl DocBuilder {
     ) -> Result<(), Problem> {
         match event {
             Event::Scalar(value, style, anchor, tag) => {
-                self.scalar(&value, style, anchor, tag.as_deref(), s, e, ctx)
+                self.scalar(value, style, anchor, tag.as_deref(), s, e, ctx)
             }
             Event::Alias(id) => {
                 let span = Span::from_range(s..e);
@@ -938,7 +938,7 @@ impl DocBuilder {
     #[allow(clippy::too_many_arguments)]
     fn scalar(
         &mut self,
-        value: &str,
+        value: std::borrow::Cow<'_, str>,
         style: ScalarStyle,
         anchor: usize,
         tag: Option<&Tag>,
@@ -992,12 +992,14 @@ impl DocBuilder {
         };
         self.count_node(ctx, span)?;
         let resolved = match tag {
-            None if node_style == Style::Plain => resolve_plain(value),
+            // A scalar the reader built (over several lines, or with escapes)
+            // is moved into the node, not copied.
+            None if node_style == Style::Plain => resolve_plain_owned(value),
             Some(t) if t.handle == CORE_HANDLE => {
-                resolve_tagged(value, &t.suffix).map_err(|m| Problem::parse(span, m))?
+                resolve_tagged(&value, &t.suffix).map_err(|m| Problem::parse(span, m))?
             }
             // Quoted and block scalars, and custom tags: the text.
-            _ => Value::String(value.to_string()),
+            _ => Value::String(value.into_owned()),
         };
         let node = Node {
             value: resolved,

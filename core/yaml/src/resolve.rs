@@ -8,40 +8,55 @@ pub(super) const CORE_HANDLE: &str = "tag:yaml.org,2002:";
 
 /// Resolve a plain scalar with no tag.
 pub(super) fn resolve_plain(text: &str) -> Value {
+    resolve_plain_owned(std::borrow::Cow::Borrowed(text))
+}
+
+/// [`resolve_plain`] of a scalar the reader may have built (a plain scalar
+/// over several lines): a string takes the text as it is, without a copy.
+pub(super) fn resolve_plain_owned(text: std::borrow::Cow<'_, str>) -> Value {
+    match resolve_plain_non_string(&text) {
+        Some(v) => v,
+        None => Value::String(text.into_owned()),
+    }
+}
+
+/// The value of a plain scalar that does not read as a string; `None` for one
+/// that does.
+fn resolve_plain_non_string(text: &str) -> Option<Value> {
     if let Some(v) = resolve_word(text) {
-        return v;
+        return Some(v);
     }
     let Some(first) = text.bytes().next() else {
-        return Value::Null;
+        return Some(Value::Null);
     };
     match first {
         b'.' => {
             // Go's ParseFloat on the text: only decimal forms can start with `.`.
             if let Some(f) = parse_decimal_float(text) {
-                return Value::Float(f);
+                return Some(Value::Float(f));
             }
         }
         b'0'..=b'9' | b'+' | b'-' => {
             let plain = text.replace('_', "");
             if let Some(i) = go_parse_int(&plain) {
-                return Value::Int(i);
+                return Some(Value::Int(i));
             }
             if let Some(u) = go_parse_uint(&plain) {
                 // Fits u64 but not i64: go-yaml gives uint64; kept as a float here.
                 #[allow(clippy::cast_precision_loss)]
-                return Value::Float(u as f64);
+                return Some(Value::Float(u as f64));
             }
             // go-yaml v2.4 only tries floats written YAML-style
             // (`[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?`): no hex floats,
             // no `-inf`.
             let unsigned = plain.strip_prefix(['-', '+']).unwrap_or(&plain);
             if let Some(f) = parse_decimal_float(unsigned) {
-                return Value::Float(if plain.starts_with('-') { -f } else { f });
+                return Some(Value::Float(if plain.starts_with('-') { -f } else { f }));
             }
         }
         _ => {}
     }
-    Value::String(text.to_string())
+    None
 }
 
 /// The YAML 1.1 words go-yaml v2 knows (booleans, nulls, infinities, NaN).
