@@ -368,7 +368,13 @@ impl<'a> Ctx<'a> {
                 explicit_start: doc.explicit,
             });
         }
-        Stream { documents }
+        // The index is of the text read: of the caller's text only when
+        // nothing was edited.
+        let lines = self
+            .fixes
+            .is_empty()
+            .then(|| std::sync::Arc::new(self.lines));
+        Stream { documents, lines }
     }
 
     fn line_of(&self, byte: usize) -> u32 {

@@ -286,12 +286,38 @@ pub struct Parsed {
 }
 
 /// A YAML stream: its documents in order.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Stream {
     pub documents: Vec<Document>,
+    /// The line index of the text read, made while reading it (`None` when
+    /// the text was read through edits, see `fixes`).
+    lines: Option<std::sync::Arc<stockade_source::source::LineIndex>>,
+}
+
+/// Streams are equal when their documents are (the line index is of the text,
+/// not of what was read from it).
+impl PartialEq for Stream {
+    fn eq(&self, other: &Stream) -> bool {
+        self.documents == other.documents
+    }
 }
 
 impl Stream {
+    /// A stream of `documents` read from a text this crate did not index.
+    pub fn new(documents: Vec<Document>) -> Stream {
+        Stream {
+            documents,
+            lines: None,
+        }
+    }
+
+    /// The line index of the text the stream was read from, when the reader
+    /// made one of the very text: a source of that text can share it rather
+    /// than index the text again ([`stockade_source::source::Source::share_line_index`]).
+    pub fn line_index(&self) -> Option<&std::sync::Arc<stockade_source::source::LineIndex>> {
+        self.lines.as_ref()
+    }
+
     /// Problems of all documents, in order (each tagged with its document index).
     pub fn problems(&self) -> impl Iterator<Item = &Problem> {
         self.documents.iter().filter_map(Document::problem)
@@ -316,15 +342,13 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
             ),
         )
         .in_document(0);
-        return Stream {
-            documents: vec![Document {
-                index: 0,
-                span: Span::from_range(0..text.len()),
-                root: Err(problem),
-                comments: Vec::new(),
-                explicit_start: false,
-            }],
-        };
+        return Stream::new(vec![Document {
+            index: 0,
+            span: Span::from_range(0..text.len()),
+            root: Err(problem),
+            comments: Vec::new(),
+            explicit_start: false,
+        }]);
     }
     build::parse(text, limits)
 }
@@ -360,5 +384,33 @@ pub fn parse_single(text: &str, limits: &Limits) -> Result<Node, Vec<Problem>> {
         Some(Ok(node)) => Ok(node),
         Some(Err(p)) => Err(vec![p]),
         None => Ok(Node::new(Value::Null, Span::empty_at(0))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stockade_source::source::LineIndex;
+
+    /// A stream read from the caller's text keeps the line index the reader
+    /// made of it; one read through edits (a tab after `:`) has none, since
+    /// that index is of the edited text.
+    #[test]
+    fn a_stream_keeps_the_line_index_of_the_text_it_read() {
+        let limits = Limits::default();
+        for text in ["a: 1\nb:\n  - x\n", "a: [1, 2]\n---\nb: &x 1\nc: *x\n", ""] {
+            let stream = parse_stream(text, &limits);
+            let lines = stream.line_index().expect("an index of the text");
+            assert_eq!(lines.text_len(), text.len());
+            assert_eq!(lines.line_count(), LineIndex::new(text).line_count());
+        }
+        let edited = parse_stream("a:\t1\n", &limits);
+        assert!(edited.problems().next().is_none());
+        assert!(edited.line_index().is_none());
+        // Equality is of the documents alone.
+        assert_eq!(
+            parse_stream("a: 1\n", &limits),
+            parse_stream_reference("a: 1\n", &limits)
+        );
     }
 }
