@@ -96,16 +96,23 @@ pub(super) struct Fast<'a> {
     /// Set when the events queued end a document and the next one must be read by
     /// the parser.
     restart_after_queue: Option<usize>,
+    /// Where a scalar over several lines is put together (kept between
+    /// scalars): each one is then copied out once at its exact length, rather
+    /// than grown line by line into a buffer up to twice its size.
+    scratch: String,
 }
 
 /// Whether the fast reader can read `text` at all: no byte-order mark, carriage
 /// return or control character (the parser's reading of those is left to it).
 pub(super) fn eligible(text: &str) -> bool {
     let b = text.as_bytes();
+    if memchr::memchr(b'\r', b).is_some() {
+        return false;
+    }
     for (block, chunk) in b.chunks(64).enumerate() {
         // Nearly every block has no byte that could start one; only a block
-        // with one (or with a `\r`, refused here too) is looked at.
-        if !super::build::may_hold_refused(chunk) && !chunk.contains(&b'\r') {
+        // with one is looked at.
+        if !super::build::may_hold_refused(chunk) {
             continue;
         }
         for (i, &c) in chunk.iter().enumerate() {
@@ -148,6 +155,7 @@ impl<'a> Fast<'a> {
             stage: Stage::Start,
             doc_start: base,
             restart_after_queue: None,
+            scratch: String::new(),
         }
     }
 
@@ -178,8 +186,18 @@ impl<'a> Fast<'a> {
     }
 
     fn spaces(&self, from: usize) -> usize {
-        self.b
-            .get(from..)
+        let rest = self.b.get(from..).unwrap_or_default();
+        // Indentation is most of a deeply nested document's bytes (a CRD's
+        // schema): eight spaces at a time.
+        let mut n = 0;
+        for chunk in rest.chunks_exact(8) {
+            if chunk != b"        " {
+                break;
+            }
+            n += 8;
+        }
+        n + rest
+            .get(n..)
             .unwrap_or_default()
             .iter()
             .take_while(|&&c| c == b' ')
@@ -916,7 +934,8 @@ impl<'a> Fast<'a> {
         if widest_blank > indent {
             return Err(Bail);
         }
-        let mut out = String::new();
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
         for _ in 0..leading {
             out.push('\n');
         }
@@ -975,7 +994,9 @@ impl<'a> Fast<'a> {
         if !strip && last_had_break {
             out.push('\n');
         }
-        self.push(Event::Scalar(Cow::Owned(out), style, 0, None), start, end);
+        let value = String::from(out.as_str());
+        self.scratch = out;
+        self.push(Event::Scalar(Cow::Owned(value), style, 0, None), start, end);
         self.pos = next_line;
         Ok(())
     }
