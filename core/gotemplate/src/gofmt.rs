@@ -190,6 +190,11 @@ pub fn unquote(s: &str) -> Option<String> {
             if body.contains('\n') {
                 return None;
             }
+            // Go's fast path: a string with no escape and no quote inside is
+            // its body as it is.
+            if q == '"' && !body.bytes().any(|b| b == b'\\' || b == b'"') {
+                return Some(body.to_owned());
+            }
             let mut bytes: Vec<u8> = Vec::with_capacity(body.len());
             let mut rest = body;
             let mut n = 0;

@@ -264,6 +264,18 @@ impl<'a> Lexer<'a> {
         }
     }
 
+    /// Step over a run of ASCII `[A-Za-z0-9_]` (nearly every name in a
+    /// template) a byte at a time; the caller's loop then reads whatever
+    /// follows, a non-ASCII letter included, as before.
+    #[inline]
+    fn ascii_alnum_run(&mut self) {
+        let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
+        self.pos += rest
+            .iter()
+            .take_while(|b| b.is_ascii_alphanumeric() || **b == b'_')
+            .count();
+    }
+
     fn this_item(&mut self, t: Item) -> Token<'a> {
         let tok = Token {
             typ: t,
@@ -314,6 +326,14 @@ impl<'a> Lexer<'a> {
 
     fn at_right_delim(&self) -> (bool, bool) {
         let r = rest(self.input, self.pos);
+        // Most calls are at a name or an operator: neither a blank (of a
+        // trim marker) nor the delimiter's first byte.
+        match r.as_bytes().first() {
+            Some(&b) if !is_space(char::from(b)) && Some(&b) != self.right.as_bytes().first() => {
+                return (false, false);
+            }
+            _ => {}
+        }
         if has_right_trim_marker(r) && rest(r, TRIM_MARKER_LEN).starts_with(self.right.as_str()) {
             return (true, true);
         }
@@ -528,6 +548,7 @@ impl<'a> Lexer<'a> {
                 Ok(self.this_item(Item::Space))
             }
             State::Identifier => loop {
+                self.ascii_alnum_run();
                 match self.next() {
                     Some(r) if is_alnum(r) => {}
                     r => {
@@ -606,6 +627,10 @@ impl<'a> Lexer<'a> {
             }
             State::Quote => {
                 loop {
+                    // Plain bytes up to the next quote, backslash or line end
+                    // (none of them moves the line count).
+                    let rest = self.input.as_bytes().get(self.pos..).unwrap_or_default();
+                    self.pos += memchr::memchr3(b'"', b'\\', b'\n', rest).unwrap_or(rest.len());
                     match self.next() {
                         Some('\\') => match self.next() {
                             Some(r) if r != '\n' => {}
@@ -643,6 +668,7 @@ impl<'a> Lexer<'a> {
         }
         let mut last;
         loop {
+            self.ascii_alnum_run();
             last = self.next();
             match last {
                 Some(r) if is_alnum(r) => {}
