@@ -23,6 +23,13 @@ pub(super) fn resolve_plain_owned(text: std::borrow::Cow<'_, str>) -> Value {
 /// The value of a plain scalar that does not read as a string; `None` for one
 /// that does.
 fn resolve_plain_non_string(text: &str) -> Option<Value> {
+    // Most plain scalars are words (keys among them): one that starts with a
+    // letter no YAML 1.1 word starts with is a string.
+    if let Some(b) = text.bytes().next() {
+        if b.is_ascii_alphabetic() && !b"yYnNtTfFoO".contains(&b) {
+            return None;
+        }
+    }
     if let Some(v) = resolve_word(text) {
         return Some(v);
     }
