@@ -381,7 +381,7 @@ impl<'a> Parser<'a, '_> {
         Ok(Parsed::Node(Node::Action {
             pos: t.pos,
             line: t.line,
-            pipe,
+            pipe: Box::new(pipe),
         }))
     }
 
