@@ -61,12 +61,51 @@ impl Default for Limits {
     }
 }
 
+/// The templates of a set by name. A copy of a set (Helm's `tpl` executes
+/// its text in one, with whatever the text defines) shares the trees it was
+/// made with and holds only those added since, which shadow them: a copy
+/// costs nothing, however many templates the set has.
+#[derive(Clone, Default)]
+pub(crate) struct Trees {
+    /// Shared by the copies of the set.
+    base: Arc<HashMap<String, Arc<Tree>>>,
+    /// Added to this copy while `base` was shared with another.
+    added: HashMap<String, Arc<Tree>>,
+}
+
+impl Trees {
+    pub(crate) fn get(&self, name: &str) -> Option<&Arc<Tree>> {
+        self.added.get(name).or_else(|| self.base.get(name))
+    }
+
+    pub(crate) fn insert(&mut self, name: String, tree: Arc<Tree>) {
+        if self.added.is_empty() {
+            if let Some(base) = Arc::get_mut(&mut self.base) {
+                base.insert(name, tree);
+                return;
+            }
+        }
+        self.added.insert(name, tree);
+    }
+
+    /// Every name once, in no order.
+    pub(crate) fn names(&self) -> impl Iterator<Item = &str> {
+        let added = &self.added;
+        self.added.keys().map(String::as_str).chain(
+            self.base
+                .keys()
+                .filter(move |k| !added.contains_key(*k))
+                .map(String::as_str),
+        )
+    }
+}
+
 /// A set of templates sharing functions and options (Go's `*template.Template`
 /// together with its associated templates). Cloning is cheap (trees are shared).
 #[derive(Clone)]
 pub struct Template {
     pub(crate) name: String,
-    pub(crate) trees: HashMap<String, Arc<Tree>>,
+    pub(crate) trees: Trees,
     pub(crate) funcs: Arc<FuncMap>,
     pub(crate) missing_key: MissingKey,
     pub(crate) left: String,
@@ -79,7 +118,7 @@ impl Template {
     pub fn new(name: &str) -> Template {
         Template {
             name: name.to_owned(),
-            trees: HashMap::new(),
+            trees: Trees::default(),
             funcs: Arc::new(FuncMap::new()),
             missing_key: MissingKey::Default,
             left: String::new(),
@@ -186,7 +225,7 @@ impl Template {
 
     /// The names of the templates in the set, sorted.
     pub fn template_names(&self) -> Vec<&str> {
-        let mut v: Vec<&str> = self.trees.keys().map(String::as_str).collect();
+        let mut v: Vec<&str> = self.trees.names().collect();
         v.sort_unstable();
         v
     }
@@ -246,5 +285,35 @@ impl std::fmt::Debug for Template {
             .field("missing_key", &self.missing_key)
             .field("limits", &self.limits)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::Template;
+
+    /// A copy of a set sees the set's templates and what is added to it;
+    /// the set does not see what was added to the copy; a name defined in
+    /// the copy shadows the set's; each name is listed once.
+    #[test]
+    fn a_copy_shares_the_trees_and_keeps_its_own() {
+        let mut set = Template::new("main");
+        set.parse("main", r#"{{define "a"}}A{{end}}{{define "b"}}B{{end}}"#)
+            .unwrap();
+        let mut copy = set.clone();
+        copy.parse("main", r#"{{define "b"}}B2{{end}}{{define "c"}}C{{end}}"#)
+            .unwrap();
+        assert_eq!(copy.lookup("a").unwrap().to_string(), "A");
+        assert_eq!(copy.lookup("b").unwrap().to_string(), "B2");
+        assert_eq!(copy.lookup("c").unwrap().to_string(), "C");
+        assert_eq!(set.lookup("b").unwrap().to_string(), "B");
+        assert!(set.lookup("c").is_none());
+        assert_eq!(copy.template_names(), ["a", "b", "c", "main"]);
+        assert_eq!(set.template_names(), ["a", "b", "main"]);
+        // Once the copy is gone, the set adds to its own trees again.
+        drop(copy);
+        set.parse("main", r#"{{define "d"}}D{{end}}"#).unwrap();
+        assert_eq!(set.template_names(), ["a", "b", "d", "main"]);
     }
 }
