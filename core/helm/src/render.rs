@@ -351,9 +351,9 @@ fn collect(
 
 /// Helm's `sortTemplates`: deepest paths first, then reverse name order.
 pub fn helm_order(names: &mut [String]) {
-    names.sort_by(|a, b| {
-        let (ca, cb) = (a.matches('/').count(), b.matches('/').count());
-        cb.cmp(&ca).then_with(|| b.cmp(a))
+    // Each name's depth is counted once, not at every comparison.
+    names.sort_by_cached_key(|n| {
+        std::cmp::Reverse((n.bytes().filter(|&b| b == b'/').count(), n.clone()))
     });
 }
 
