@@ -105,13 +105,18 @@ pub enum Special {
 impl Special {
     /// The kind of `meta`, or `None` for a regular file or a folder.
     pub fn of(meta: &fs::Metadata) -> Option<Self> {
-        if meta.is_file() || meta.is_dir() {
+        Self::of_type(meta.file_type())
+    }
+
+    /// The kind of a file of type `t` (not a link), or `None` for a regular
+    /// file or a folder.
+    pub fn of_type(t: fs::FileType) -> Option<Self> {
+        if t.is_file() || t.is_dir() {
             return None;
         }
         #[cfg(unix)]
         {
             use std::os::unix::fs::FileTypeExt;
-            let t = meta.file_type();
             if t.is_fifo() {
                 return Some(Special::Fifo);
             }
@@ -305,14 +310,18 @@ impl<'a> Walker<'a> {
                 name,
                 display: child,
                 canonical,
+                file_type,
             }) = entries.next()
             else {
                 stack.pop();
                 continue;
             };
-            // `fs::metadata` follows links: a link is judged by what it points to.
-            let meta = match fs::metadata(&path) {
-                Ok(meta) => meta,
+            // A link is judged by what it points to (`fs::metadata` follows
+            // it); anything else by the type its folder listed it with, with
+            // no system call of its own.
+            let listed = file_type.filter(|t| !t.is_symlink());
+            let kind = match listed.map_or_else(|| fs::metadata(&path).map(|m| m.file_type()), Ok) {
+                Ok(kind) => kind,
                 Err(error) => {
                     if (self.keep)(&name) && !self.pruned(&path, false) {
                         out.push(Entry::Skipped {
@@ -325,10 +334,10 @@ impl<'a> Walker<'a> {
                     continue;
                 }
             };
-            if self.pruned(&path, meta.is_dir()) {
+            if self.pruned(&path, kind.is_dir()) {
                 continue;
             }
-            if meta.is_dir() {
+            if kind.is_dir() {
                 if self.folders.enters(&name) {
                     if let Some(entries) = self.enter(&path, canonical, &child, out) {
                         stack.push(entries);
@@ -336,7 +345,7 @@ impl<'a> Walker<'a> {
                 }
             } else if !(self.keep)(&name) {
                 // Not one of the caller's files.
-            } else if let Some(special) = Special::of(&meta) {
+            } else if let Some(special) = Special::of_type(kind) {
                 out.push(Entry::Skipped {
                     path,
                     display: child,
@@ -382,17 +391,18 @@ impl<'a> Walker<'a> {
             .into_iter()
             .map(|e| {
                 let name = e.file_name().to_string_lossy().into_owned();
+                let file_type = e.file_type().ok();
                 // An entry that is not a link is where its canonical folder
                 // says (no system call per file to resolve it again).
-                let canonical = e
-                    .file_type()
-                    .is_ok_and(|t| !t.is_symlink())
+                let canonical = file_type
+                    .is_some_and(|t| !t.is_symlink())
                     .then(|| canonical.join(e.file_name()));
                 Child {
                     path: e.path(),
                     display: join_display(display, &name),
                     name,
                     canonical,
+                    file_type,
                 }
             })
             .collect();
@@ -407,6 +417,8 @@ struct Child {
     display: String,
     /// Its canonical path, when it is not a link (else resolved when needed).
     canonical: Option<PathBuf>,
+    /// Its type as the folder listed it (a link's own type).
+    file_type: Option<fs::FileType>,
 }
 
 /// A path as the user wrote it, with `/` separators.
