@@ -457,6 +457,9 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                     stockade::helm::HelmOptions::default()
                 }
             };
+            let fix_mode = fix::Mode::of(args.fix, args.unsafe_fixes, args.diff);
+            // The text and SARIF reports quote the sources; fixes edit them.
+            let texts = fix_mode.is_some() || matches!(format, Format::Text | Format::Sarif);
             let scan_once = |overlay: &fix::Overlay| {
                 let (mut report, sources) = scan::scan_all(
                     config.clone(),
@@ -469,6 +472,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                     built.sources.clone(),
                     &helm,
                     overlay,
+                    texts,
                 );
                 let errors = [
                     &collected.errors,
@@ -484,7 +488,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 s.notices.dedup();
                 (report, sources)
             };
-            match fix::Mode::of(args.fix, args.unsafe_fixes, args.diff) {
+            match fix_mode {
                 None => scan_once(&fix::Overlay::new()),
                 Some(mode) => match fix::run(mode, scan_once, print) {
                     Ok(done) => (done.report, done.sources),

@@ -59,6 +59,10 @@ use stockade::parallel::map as parallel;
 /// The text of an input is read from `overlay` (by its reported path) instead of
 /// its file when it is there: `scan --fix` rescans fixed texts before writing
 /// them, `--diff` without writing them.
+///
+/// The texts are returned only when `texts` asks for them (the text and SARIF
+/// reports quote them, `--fix` edits them): a chart's are megabytes, its
+/// templates and values files copied out of its render.
 #[allow(clippy::too_many_arguments, clippy::too_many_lines)] // the scan's parts, each its own concern
 pub fn scan_all(
     config: Config,
@@ -71,6 +75,7 @@ pub fn scan_all(
     built: Vec<Source>,
     helm: &stockade::helm::HelmOptions,
     overlay: &BTreeMap<String, String>,
+    texts: bool,
 ) -> (Report, BTreeMap<String, String>) {
     let mut engine = Engine::new(config).with_kyverno(kyverno);
     if let Some((policies, inventory)) = policies {
@@ -139,6 +144,12 @@ pub fn scan_all(
     // The prepared engine keeps every parsed stream and shares the texts: let
     // them go, so that the texts move out below instead of being copied.
     drop(engine);
+    if !texts {
+        // Nothing of the sources is wanted any more: the command ends after
+        // printing, and they are left to the end of the process.
+        std::mem::forget(loaded);
+        return (report, BTreeMap::new());
+    }
     // The command ends after printing: the parsed YAML of every source (a
     // large chart's is millions of small allocations, several milliseconds to
     // free one by one) is left to the end of the process. Each scan of a
