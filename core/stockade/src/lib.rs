@@ -327,8 +327,13 @@ impl Engine {
         let scan = pack::Scan {
             manifests: &manifests,
         };
-        for slot in &mut engine.packs {
-            if let Some(prepared) = slot.prepare(scan) {
+        // Each pack reads the whole scan on its own (Namespaces and roles,
+        // the NetworkPolicy lint, Gatekeeper's inventory): on every core.
+        let prepared = parallel::map(&engine.packs, parallel::default_threads(), |slot| {
+            slot.prepare(scan)
+        });
+        for (slot, prepared) in engine.packs.iter_mut().zip(prepared) {
+            if let Some(prepared) = prepared {
                 *slot = prepared;
             }
         }
