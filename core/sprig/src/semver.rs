@@ -445,9 +445,29 @@ impl Constraint {
 
 /// Sprig's `semverCompare constraint version`.
 pub fn semver_compare(constraint: &str, version: &str) -> Result<bool, SemverError> {
-    let c = Constraints::parse(constraint)?;
-    let v = Version::parse(version)?;
-    Ok(c.check(&v))
+    // Charts ask the same few questions many times (`semverCompare ">=1.21-0"
+    // .Capabilities.KubeVersion.GitVersion` in template after template), and
+    // parsing a constraint runs three regular expressions: the answers are
+    // kept per thread, a bounded number of them.
+    thread_local! {
+        static ANSWERS: std::cell::RefCell<std::collections::HashMap<(String, String), Result<bool, SemverError>>> =
+            std::cell::RefCell::default();
+    }
+    const MAX_ANSWERS: usize = 256;
+    let key = (constraint.to_string(), version.to_string());
+    if let Some(known) = ANSWERS.with(|a| a.borrow().get(&key).cloned()) {
+        return known;
+    }
+    let answer =
+        Constraints::parse(constraint).and_then(|c| Version::parse(version).map(|v| c.check(&v)));
+    ANSWERS.with(|a| {
+        let mut a = a.borrow_mut();
+        if a.len() >= MAX_ANSWERS {
+            a.clear();
+        }
+        a.insert(key, answer.clone());
+    });
+    answer
 }
 
 #[cfg(test)]
@@ -457,6 +477,29 @@ mod tests {
 
     fn ok(c: &str, v: &str) -> bool {
         semver_compare(c, v).unwrap()
+    }
+
+    /// An answer asked for again (kept per thread) is the same answer, an
+    /// error included, whichever part was wrong; past the bound the kept
+    /// answers are dropped and made again.
+    #[test]
+    fn answers_asked_again_are_the_same() {
+        for _ in 0..2 {
+            assert!(ok(">=1.21-0", "v1.33.0"));
+            assert!(!ok("<1.21-0", "v1.33.0"));
+            assert_eq!(
+                semver_compare(">=1.21-0", "bad").unwrap_err().0,
+                "invalid semantic version"
+            );
+            assert!(semver_compare("not a constraint", "1.2.3")
+                .unwrap_err()
+                .0
+                .starts_with("improper constraint"));
+        }
+        for i in 0..600 {
+            assert!(ok(&format!(">= 1.{i}.0"), &format!("1.{i}.1")));
+        }
+        assert!(ok(">=1.21-0", "v1.33.0"));
     }
 
     #[test]
