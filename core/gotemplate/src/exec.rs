@@ -1462,7 +1462,7 @@ pub(crate) fn assignable(v: &Value, p: &Param) -> bool {
         (Param::Slice(e), Value::List(l)) => *e == l.elem,
         (Param::Slice(e), Value::Bytes(_)) => &**e == "uint8",
         (Param::Map(e), Value::Map(m)) => *e == m.elem,
-        (Param::Named(n), _) => v.type_name() == **n,
+        (Param::Named(n), _) => v.has_type_name(n),
         (Param::Interface(_, pred), _) => pred(v),
         _ => false,
     }

@@ -426,6 +426,28 @@ impl Value {
     }
 
     /// Go's type name as `%T` prints it (`<nil>` for no value).
+    /// Whether [`Value::type_name`] is `name`, without building the name
+    /// (parameters of a named type are checked on every call).
+    pub fn has_type_name(&self, name: &str) -> bool {
+        match self {
+            Value::Nil => name == "<nil>",
+            Value::TypedNil(t) => **t == *name,
+            Value::Bool(_) => name == "bool",
+            Value::Int(_, t) => t.name() == name,
+            Value::Uint(_, t) => t.name() == name,
+            Value::Float(_, t) => t.name() == name,
+            Value::Complex(..) => name == "complex128",
+            Value::String(_) => name == "string",
+            Value::Bytes(_) => name == "[]uint8",
+            Value::List(l) => name.strip_prefix("[]") == Some(&*l.elem),
+            Value::Map(m) => match &m.named {
+                Some(n) => **n == *name,
+                None => name.strip_prefix("map[string]") == Some(&*m.elem),
+            },
+            Value::Object(_) | Value::Func(_) => self.type_name() == name,
+        }
+    }
+
     pub fn type_name(&self) -> String {
         match self {
             Value::Nil => "<nil>".to_owned(),
@@ -676,5 +698,41 @@ pub fn zero_of(ty: &str) -> Value {
         "string" => Value::string(""),
         ANY => Value::Nil,
         t => Value::TypedNil(Arc::from(t)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `has_type_name` says what comparing `type_name` would, for every kind
+    /// of value and for names of other kinds.
+    #[test]
+    fn has_type_name_is_type_name_compared() {
+        let values = [
+            Value::Nil,
+            Value::TypedNil("*int".into()),
+            Value::Bool(true),
+            Value::int(1),
+            Value::Uint(1, UintType::Uint8),
+            Value::Float(1.0, FloatType::F64),
+            Value::Complex(1.0, 2.0),
+            Value::string("s"),
+            Value::Bytes(Arc::from(&b"ab"[..])),
+            Value::list(vec![Value::int(1)]),
+            Value::typed_list("string", Vec::new()),
+            Value::map(BTreeMap::new()),
+            Value::typed_map("int", BTreeMap::new()),
+        ];
+        let names: Vec<String> = values.iter().map(Value::type_name).collect();
+        for v in &values {
+            for n in names
+                .iter()
+                .map(String::as_str)
+                .chain(["[]", "map[string]", ""])
+            {
+                assert_eq!(v.has_type_name(n), v.type_name() == n, "{v:?} {n}");
+            }
+        }
     }
 }
