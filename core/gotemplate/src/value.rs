@@ -425,7 +425,6 @@ impl Value {
         matches!(self, Value::Nil)
     }
 
-    /// Go's type name as `%T` prints it (`<nil>` for no value).
     /// Whether [`Value::type_name`] is `name`, without building the name
     /// (parameters of a named type are checked on every call).
     pub fn has_type_name(&self, name: &str) -> bool {
@@ -448,6 +447,7 @@ impl Value {
         }
     }
 
+    /// Go's type name as `%T` prints it (`<nil>` for no value).
     pub fn type_name(&self) -> String {
         match self {
             Value::Nil => "<nil>".to_owned(),
