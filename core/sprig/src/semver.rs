@@ -445,29 +445,36 @@ impl Constraint {
 
 /// Sprig's `semverCompare constraint version`.
 pub fn semver_compare(constraint: &str, version: &str) -> Result<bool, SemverError> {
-    // Charts ask the same few questions many times (`semverCompare ">=1.21-0"
-    // .Capabilities.KubeVersion.GitVersion` in template after template), and
-    // parsing a constraint runs three regular expressions: the answers are
-    // kept per thread, a bounded number of them.
-    thread_local! {
-        static ANSWERS: std::cell::RefCell<std::collections::HashMap<(String, String), Result<bool, SemverError>>> =
-            std::cell::RefCell::default();
-    }
-    const MAX_ANSWERS: usize = 256;
-    let key = (constraint.to_string(), version.to_string());
-    if let Some(known) = ANSWERS.with(|a| a.borrow().get(&key).cloned()) {
-        return known;
-    }
-    let answer =
-        Constraints::parse(constraint).and_then(|c| Version::parse(version).map(|v| c.check(&v)));
-    ANSWERS.with(|a| {
-        let mut a = a.borrow_mut();
-        if a.len() >= MAX_ANSWERS {
-            a.clear();
+    let c = Constraints::parse_kept(constraint)?;
+    let v = Version::parse(version)?;
+    Ok(c.check(&v))
+}
+
+impl Constraints {
+    /// [`Constraints::parse`], kept per thread (at most 256): charts ask the
+    /// same few constraints in template after template (`semverCompare
+    /// ">=1.21-0" .Capabilities.KubeVersion.GitVersion`), and parsing one runs
+    /// three regular expressions.
+    fn parse_kept(c: &str) -> Result<std::sync::Arc<Constraints>, SemverError> {
+        type Kept =
+            std::collections::HashMap<String, Result<std::sync::Arc<Constraints>, SemverError>>;
+        thread_local! {
+            static KEPT: std::cell::RefCell<Kept> = std::cell::RefCell::default();
         }
-        a.insert(key, answer.clone());
-    });
-    answer
+        const MAX_KEPT: usize = 256;
+        if let Some(known) = KEPT.with(|k| k.borrow().get(c).cloned()) {
+            return known;
+        }
+        let parsed = Constraints::parse(c).map(std::sync::Arc::new);
+        KEPT.with(|k| {
+            let mut k = k.borrow_mut();
+            if k.len() >= MAX_KEPT {
+                k.clear();
+            }
+            k.insert(c.to_string(), parsed.clone());
+        });
+        parsed
+    }
 }
 
 #[cfg(test)]
@@ -479,9 +486,9 @@ mod tests {
         semver_compare(c, v).unwrap()
     }
 
-    /// An answer asked for again (kept per thread) is the same answer, an
-    /// error included, whichever part was wrong; past the bound the kept
-    /// answers are dropped and made again.
+    /// A constraint asked for again (kept per thread) gives the same answer,
+    /// an error included, whichever part was wrong; past the bound the kept
+    /// constraints are dropped and parsed again.
     #[test]
     fn answers_asked_again_are_the_same() {
         for _ in 0..2 {
