@@ -186,31 +186,18 @@ impl Chart {
             None => Rules::default(),
         };
         rules.add_defaults();
-        // Each kept file's bytes are checked as UTF-8 (megabytes for a large
-        // chart) on every core; each worker takes its files out of their slots.
-        let slots: Vec<std::sync::Mutex<Option<(String, Vec<u8>)>>> = files
+        let kept = files
             .into_iter()
             .filter(|(name, _)| !rules.ignore_file(name))
-            .map(|file| std::sync::Mutex::new(Some(file)))
+            .map(|(name, data)| {
+                let data = match data.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
+                    Some(rest) => rest.to_vec(),
+                    None => data,
+                };
+                ChartFile::new(name, data)
+            })
             .collect();
-        let threads = stockade_source::parallel::threads_for(slots.len(), FILES_PER_THREAD);
-        let kept = stockade_source::parallel::map(&slots, threads, |slot| {
-            let (name, data) = slot
-                .lock()
-                .unwrap_or_else(std::sync::PoisonError::into_inner)
-                .take()?;
-            let data = match data.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-                Some(rest) => rest.to_vec(),
-                None => data,
-            };
-            Some(ChartFile::new(name, data))
-        });
-        load_files(
-            kept.into_iter().flatten().collect(),
-            String::new(),
-            limits,
-            0,
-        )
+        load_files(kept, String::new(), limits, 0)
     }
 
     /// Load a chart from `.tgz` bytes.
@@ -223,9 +210,6 @@ impl Chart {
         load_files(files, String::new(), limits, 0)
     }
 }
-
-/// A thread more for reading files as text per this many files.
-const FILES_PER_THREAD: usize = 64;
 
 /// How deep subcharts may nest (charts in `charts/` of charts in `charts/`…).
 const MAX_CHART_DEPTH: usize = 32;
