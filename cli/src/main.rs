@@ -458,8 +458,8 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 }
             };
             let fix_mode = fix::Mode::of(args.fix, args.unsafe_fixes, args.diff);
-            // The text and SARIF reports quote the sources; fixes edit them.
-            let texts = fix_mode.is_some() || matches!(format, Format::Text | Format::Sarif);
+            // Some reports quote the sources; fixes edit them.
+            let texts = fix_mode.is_some() || format.quotes_sources();
             let scan_once = |overlay: &fix::Overlay| {
                 let (mut report, sources) = scan::scan_all(
                     config.clone(),

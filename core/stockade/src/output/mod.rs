@@ -138,6 +138,12 @@ impl Format {
         Format::Concise,
     ];
 
+    /// Whether [`render`] reads the scanned texts for this format (to quote
+    /// the lines of a finding); the others need only the report.
+    pub fn quotes_sources(self) -> bool {
+        matches!(self, Format::Text | Format::Sarif)
+    }
+
     /// The format's name, as `--format` takes it.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -352,6 +358,19 @@ pub(crate) mod fixtures {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A format reads the scanned texts exactly when `quotes_sources` says
+    /// so: its report changes without them, and no other format's does.
+    #[test]
+    fn quotes_sources_says_which_formats_read_the_texts() {
+        let (report, sources) = fixtures::report();
+        for format in Format::ALL {
+            let options = RenderOptions::default();
+            let with = render(&report, format, &sources, options);
+            let without = render(&report, format, &NoSources, options);
+            assert_eq!(with != without, format.quotes_sources(), "{format:?}");
+        }
+    }
 
     #[test]
     fn formats_parse_case_insensitively() {
