@@ -204,6 +204,14 @@ impl<'a> Fast<'a> {
             .count()
     }
 
+    /// A scalar put together in `out` (the scratch buffer), copied out at
+    /// its exact length; `out` is kept as the scratch buffer for the next.
+    fn exact(&mut self, out: String) -> String {
+        let value = String::from(out.as_str());
+        self.scratch = out;
+        value
+    }
+
     fn at(&self, i: usize) -> Option<u8> {
         self.b.get(i).copied()
     }
@@ -676,7 +684,11 @@ impl<'a> Fast<'a> {
         let first = self.text.get(v..v + first_len).ok_or(Bail)?;
         let mut end = v + first_len;
         let mut next = line_end + 1;
-        let mut folded: Option<String> = None;
+        // Continuation lines are folded into the scratch buffer (see
+        // `scratch`); `folded` says whether there were any.
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        let mut folded = false;
         if !comment {
             // Continuation lines: deeper than the innermost collection.
             let parent = self.stack.last().map_or(0, |l| l.indent);
@@ -707,7 +719,10 @@ impl<'a> Fast<'a> {
                 let le = self.line_end(start);
                 let (part_len, comment) = self.plain_line(start, le)?;
                 let part = self.text.get(start..start + part_len).ok_or(Bail)?;
-                let out = folded.get_or_insert_with(|| first.to_string());
+                if !folded {
+                    out.push_str(first);
+                    folded = true;
+                }
                 if blanks == 0 {
                     out.push(' ');
                 }
@@ -722,7 +737,12 @@ impl<'a> Fast<'a> {
                 }
             }
         }
-        let value = folded.map_or(Cow::Borrowed(first), Cow::Owned);
+        let value = if folded {
+            Cow::Owned(self.exact(out))
+        } else {
+            self.scratch = out;
+            Cow::Borrowed(first)
+        };
         self.push(Event::Scalar(value, ScalarStyle::Plain, 0, None), v, end);
         self.pos = next;
         Ok(())
@@ -994,8 +1014,7 @@ impl<'a> Fast<'a> {
         if !strip && last_had_break {
             out.push('\n');
         }
-        let value = String::from(out.as_str());
-        self.scratch = out;
+        let value = self.exact(out);
         self.push(Event::Scalar(Cow::Owned(value), style, 0, None), start, end);
         self.pos = next_line;
         Ok(())
