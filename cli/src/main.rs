@@ -269,6 +269,12 @@ fn main() -> ExitCode {
     // on threads kept for the process (and `server` on the same ones for
     // every scan it is asked for).
     stockade::parallel::use_worker_pool();
+    // A scan or a render ends when its work is done: the parsed templates it
+    // would free one by one are left to the end of the process (`server`
+    // goes on, and frees them).
+    if matches!(cli.command, Command::Scan(_) | Command::Render(_)) {
+        stockade::parallel::leave_disposals_to_exit();
+    }
     match cli.command {
         Command::Scan(args) => run_scan(&args),
         Command::Rules(args) => run_rules(&args),

@@ -121,8 +121,13 @@ pub fn use_worker_pool() -> bool {
 /// Drops `value`: with the worker pool, as a job of its own that a thread of
 /// the pool takes when one is free (so freeing a large structure, hundreds of
 /// thousands of small allocations, overlaps the work that follows instead of
-/// delaying it); without it, here and now.
+/// delaying it); without it, here and now. After
+/// [`leave_disposals_to_exit`], not at all.
 pub fn dispose<T: Send + 'static>(value: T) {
+    if LEAVE_TO_EXIT.load(std::sync::atomic::Ordering::Relaxed) {
+        std::mem::forget(value);
+        return;
+    }
     #[cfg(all(feature = "worker-pool", not(target_arch = "wasm32")))]
     if let Some(pool) = pool_for(0) {
         pool.spawn(move || drop(value));
@@ -130,6 +135,20 @@ pub fn dispose<T: Send + 'static>(value: T) {
     }
     drop(value);
 }
+
+/// From now on, what [`dispose`] is given is never freed: it is left to the
+/// end of the process, when the system takes the whole of its memory back at
+/// once. For a command that ends when its one piece of work is done (`stockade
+/// scan`): a large chart's parsed templates are hundreds of thousands of
+/// small allocations, several milliseconds of CPU to free one by one. Never
+/// for a process that goes on working (a language server, a library host):
+/// each render would leak its templates.
+pub fn leave_disposals_to_exit() {
+    LEAVE_TO_EXIT.store(true, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Set by [`leave_disposals_to_exit`].
+static LEAVE_TO_EXIT: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 
 /// Runs `work` on a thread with at least `stack` bytes of stack and waits
 /// for it: a thread of the worker pool ([`use_worker_pool`]) when there is
