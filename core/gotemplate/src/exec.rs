@@ -911,17 +911,20 @@ impl<'e> State<'e> {
             }
             return Ok(((Value::Nil, None), false));
         }
-        let typ = if boxed {
-            ANY.to_owned()
-        } else {
-            recv.type_name()
+        // The receiver's type is named only in errors: found when one is made.
+        let typ = || {
+            if boxed {
+                ANY.to_owned()
+            } else {
+                recv.type_name()
+            }
         };
         let has_args = args.len() > 1 || fin.is_some();
         let child =
             |p: &Option<DataPath>| p.as_ref().map(|p| p.child(PathSeg::Key(Name::new(field))));
         match &recv {
             Value::TypedNil(_) if recv.kind() == Kind::Interface => {
-                Err(self.errorf(format!("nil pointer evaluating {typ}.{field}")))
+                Err(self.errorf(format!("nil pointer evaluating {}.{field}", typ())))
             }
             Value::Object(o) => match o.member(field) {
                 Some(crate::value::Member::Method(f)) => {
@@ -937,7 +940,7 @@ impl<'e> State<'e> {
                     }
                     Ok(((v, child(&rpath)), false))
                 }
-                None => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
+                None => Err(self.errorf(format!("can't evaluate field {field} in type {}", typ()))),
             },
             Value::Map(m) => {
                 if has_args {
@@ -965,7 +968,7 @@ impl<'e> State<'e> {
                 }
             }
             Value::TypedNil(_) if recv.kind() == Kind::Ptr => {
-                Err(self.errorf(format!("nil pointer evaluating {typ}.{field}")))
+                Err(self.errorf(format!("nil pointer evaluating {}.{field}", typ())))
             }
             Value::TypedNil(_) if recv.kind() == Kind::Map => {
                 if has_args {
@@ -973,7 +976,7 @@ impl<'e> State<'e> {
                 }
                 Ok(((Value::Nil, None), false))
             }
-            _ => Err(self.errorf(format!("can't evaluate field {field} in type {typ}"))),
+            _ => Err(self.errorf(format!("can't evaluate field {field} in type {}", typ()))),
         }
     }
 
