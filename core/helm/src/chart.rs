@@ -186,9 +186,10 @@ impl Chart {
             None => Rules::default(),
         };
         rules.add_defaults();
+        let mut dirs = crate::ignore::DirVerdicts::default();
         let kept = files
             .into_iter()
-            .filter(|(name, _)| !rules.ignore_file(name))
+            .filter(|(name, _)| !rules.ignore_file_in(name, &mut dirs))
             .map(|(name, data)| {
                 let data = match data.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
                     Some(rest) => rest.to_vec(),

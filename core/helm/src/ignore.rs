@@ -122,10 +122,25 @@ impl Rules {
     /// Whether a file is ignored, its folders included (a walk would not have
     /// entered an ignored folder).
     pub fn ignore_file(&self, path: &str) -> bool {
+        self.ignore_file_in(path, &mut DirVerdicts::default())
+    }
+
+    /// [`Rules::ignore_file`] for one file of many: the verdict on each
+    /// folder is kept in `dirs` and read from there for the next file in it
+    /// (the files of a chart folder share a few dozen folders).
+    pub fn ignore_file_in(&self, path: &str, dirs: &mut DirVerdicts) -> bool {
         let mut at = 0;
         while let Some(i) = path.get(at..).and_then(|rest| rest.find('/')) {
             let dir = path.get(..at + i).unwrap_or_default();
-            if self.ignore(dir, true) {
+            let ignored = match dirs.0.get(dir) {
+                Some(&v) => v,
+                None => {
+                    let v = self.ignore(dir, true);
+                    dirs.0.insert(dir.to_string(), v);
+                    v
+                }
+            };
+            if ignored {
                 return true;
             }
             at += i + 1;
@@ -133,6 +148,10 @@ impl Rules {
         self.ignore(path, false)
     }
 }
+
+/// Whether each folder seen so far is ignored (see [`Rules::ignore_file_in`]).
+#[derive(Debug, Default)]
+pub struct DirVerdicts(std::collections::HashMap<String, bool>);
 
 /// Go's `path/filepath.Match` on `/`-separated names: `*` and `?` do not match
 /// `/`; `[...]` classes with ranges and `^` negation; `\` escapes.
@@ -262,6 +281,35 @@ fn match_from(p: &[char], n: &[char]) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    /// Files judged one after another with the folders' verdicts kept are
+    /// judged as each is alone, whatever the order.
+    #[test]
+    fn kept_folder_verdicts_judge_as_each_file_alone() {
+        let r = Rules::parse("ci/\nsecret\n*.tgz\n/docs\n").unwrap();
+        let paths = [
+            "ci/a.yaml",
+            "ci/b/c.yaml",
+            "templates/a.yaml",
+            "templates/keep/x.yaml",
+            "x/secret/y",
+            "x/secret",
+            "x/y/z.tgz",
+            "docs/a.md",
+            "a/docs/b.md",
+            "ci",
+        ];
+        for order in [paths.to_vec(), paths.iter().rev().copied().collect()] {
+            let mut dirs = DirVerdicts::default();
+            for p in order {
+                assert_eq!(r.ignore_file_in(p, &mut dirs), r.ignore_file(p), "{p}");
+            }
+        }
+        assert!(r.ignore_file("ci/b/c.yaml"));
+        assert!(r.ignore_file("x/y/z.tgz"));
+        assert!(!r.ignore_file("templates/a.yaml"));
+        assert!(!r.ignore_file("templates/keep/x.yaml"));
+    }
 
     #[test]
     fn go_match_semantics() {
