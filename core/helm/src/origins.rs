@@ -148,18 +148,34 @@ pub fn rendered_path(template_path: &str) -> String {
 }
 
 fn action_span(text: &str, offset: usize) -> Span {
-    let before = text.get(..offset).unwrap_or_default();
-    let start = match (before.rfind("{{"), before.rfind("}}")) {
+    let before = text.as_bytes().get(..offset).unwrap_or_default();
+    let start = match (rfind_pair(before, b'{'), rfind_pair(before, b'}')) {
         (Some(open), Some(close)) if close > open => offset,
         (Some(open), _) => open,
         _ => offset,
     };
     let end = text
+        .as_bytes()
         .get(offset..)
-        .and_then(|r| r.find("}}"))
+        .and_then(|r| find_pair(r, b'}'))
         .map_or(offset + 1, |e| offset + e + 2)
         .min(text.len());
     Span::from_range(start..end.max(start))
+}
+
+/// Where the last `cc` (`{{` or `}}`) in `hay` starts: the delimiters are
+/// two bytes, so a byte search does it without setting up a substring search
+/// for each action.
+fn rfind_pair(hay: &[u8], c: u8) -> Option<usize> {
+    memchr::memrchr_iter(c, hay).find_map(|i| {
+        let start = i.checked_sub(1)?;
+        (hay.get(start) == Some(&c)).then_some(start)
+    })
+}
+
+/// Where the first `cc` in `hay` starts.
+fn find_pair(hay: &[u8], c: u8) -> Option<usize> {
+    memchr::memchr_iter(c, hay).find(|&i| hay.get(i + 1) == Some(&c))
 }
 
 /// Rendered text of a scalar value as a template prints it.
@@ -397,5 +413,31 @@ fn collect_nodes(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The byte searches for `{{` and `}}` find what `str::rfind` and
+    /// `str::find` find, runs of three and texts' ends included.
+    #[test]
+    fn pair_searches_find_what_substring_searches_find() {
+        for text in [
+            "", "{", "{{", "{{{", "a{{", "{{a", "a{b{", "{{a{{b", "}}{{", "{{ x }}}", "}}}",
+            "a}b}}c", "é{{ü}}", "{ {", "} }",
+        ] {
+            for (c, pair) in [(b'{', "{{"), (b'}', "}}")] {
+                assert_eq!(
+                    super::rfind_pair(text.as_bytes(), c),
+                    text.rfind(pair),
+                    "{text:?} {pair}"
+                );
+                assert_eq!(
+                    super::find_pair(text.as_bytes(), c),
+                    text.find(pair),
+                    "{text:?} {pair}"
+                );
+            }
+        }
     }
 }

@@ -19,7 +19,11 @@ impl Drop for Counted {
 fn after_leave_disposals_to_exit_dispose_frees_nothing() {
     let dropped = Arc::new(AtomicUsize::new(0));
     parallel::dispose(Counted(Arc::clone(&dropped)));
-    assert_eq!(dropped.load(Ordering::SeqCst), 1, "freed at once without a pool");
+    assert_eq!(
+        dropped.load(Ordering::SeqCst),
+        1,
+        "freed at once without a pool"
+    );
 
     parallel::leave_disposals_to_exit();
     parallel::dispose(Counted(Arc::clone(&dropped)));
@@ -29,5 +33,9 @@ fn after_leave_disposals_to_exit_dispose_frees_nothing() {
     // A pool's job would have run by now; give it time to show.
     std::thread::sleep(std::time::Duration::from_millis(50));
     assert_eq!(dropped.load(Ordering::SeqCst), 2, "only the plain drop ran");
-    assert_eq!(Arc::strong_count(&dropped), 3, "the two disposed values are still held");
+    assert_eq!(
+        Arc::strong_count(&dropped),
+        3,
+        "the two disposed values are still held"
+    );
 }
