@@ -76,6 +76,9 @@ pub fn chart_sources_within(
     let render_sources = || match stockade_helm::render(chart, options, &settings) {
         Ok(render) => {
             let out = stockade_helm::origins::to_sources(&render, root, &yaml_limits);
+            // The render's pieces and values are thousands of allocations:
+            // freed while the scan goes on (or left to the end of a command).
+            crate::parallel::dispose(render);
             ChartSources {
                 sources: out.sources,
                 errors: missing.into_iter().chain(out.errors).collect(),
