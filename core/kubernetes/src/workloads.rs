@@ -187,7 +187,8 @@ pub fn locate<'a>(object: &Object<'a>, configured: &[PodTemplatePaths]) -> (Vec<
             pointer: object.pointer.clone(),
         });
     } else if let Some(spec) = object.root.get("spec") {
-        search(spec, &child(&object.pointer, "spec"), 0, &mut out);
+        let mut pointer = child(&object.pointer, "spec");
+        search(spec, &mut pointer, 0, &mut out);
     }
     (out, Found::Generic)
 }
@@ -247,26 +248,46 @@ fn is_template_key(key: &str) -> bool {
     key == "template" || key.ends_with("Template")
 }
 
-fn search<'a>(node: &'a Node, pointer: &str, depth: usize, out: &mut Vec<PodAt<'a>>) {
+/// Pod templates below `node`, at most [`MAX_DEPTH`] levels down. `pointer`
+/// (`node`'s JSON pointer) is extended in place for each child and put back
+/// after it: a pointer is copied out only for a template found, not made for
+/// every entry walked (a CRD's schema is thousands of them).
+fn search<'a>(node: &'a Node, pointer: &mut String, depth: usize, out: &mut Vec<PodAt<'a>>) {
     if depth >= MAX_DEPTH {
         return;
     }
+    let len = pointer.len();
     if let Some(items) = node.as_seq() {
         for (i, item) in items.iter().enumerate() {
-            search(item, &format!("{pointer}/{i}"), depth + 1, out);
+            pointer.push('/');
+            pointer.push_str(&i.to_string());
+            search(item, pointer, depth + 1, out);
+            pointer.truncate(len);
         }
         return;
     }
     for (k, v) in node.as_map().unwrap_or_default() {
-        let Some(key) = k.key_string() else { continue };
-        let ptr = child(pointer, &key);
+        // Only a mapping can hold a pod, and only a mapping or a list leads to one.
+        if v.as_map().is_none() && v.as_seq().is_none() {
+            continue;
+        }
+        let key = match k.as_str() {
+            Some(key) => std::borrow::Cow::Borrowed(key),
+            None => match k.key_string() {
+                Some(key) => std::borrow::Cow::Owned(key),
+                None => continue,
+            },
+        };
+        pointer.push('/');
+        pointer.push_str(&stockade_yaml::escape_pointer_token(&key));
         if is_template_key(&key) && has_pod_shape(v) {
             out.push(PodAt {
                 holder: v,
-                pointer: ptr,
+                pointer: pointer.clone(),
             });
-        } else if v.as_map().is_some() || v.as_seq().is_some() {
-            search(v, &ptr, depth + 1, out);
+        } else {
+            search(v, pointer, depth + 1, out);
         }
+        pointer.truncate(len);
     }
 }
