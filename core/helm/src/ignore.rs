@@ -132,13 +132,12 @@ impl Rules {
         let mut at = 0;
         while let Some(i) = path.get(at..).and_then(|rest| rest.find('/')) {
             let dir = path.get(..at + i).unwrap_or_default();
-            let ignored = match dirs.0.get(dir) {
-                Some(&v) => v,
-                None => {
-                    let v = self.ignore(dir, true);
-                    dirs.0.insert(dir.to_string(), v);
-                    v
-                }
+            let ignored = if let Some(&v) = dirs.0.get(dir) {
+                v
+            } else {
+                let v = self.ignore(dir, true);
+                dirs.0.insert(dir.to_string(), v);
+                v
             };
             if ignored {
                 return true;
