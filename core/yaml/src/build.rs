@@ -36,7 +36,11 @@ struct Ctx<'a> {
     /// Character indices to bytes, for the parser's spans: made when the parser
     /// first reads (a text the fast reader reads whole never needs it).
     offsets: std::cell::OnceCell<CharOffsets>,
-    lines: LineIndex,
+    /// Where the text's lines start: made when first needed (a comment, a
+    /// problem), so a text with neither is not indexed here; the stream
+    /// hands on the index when it was made, else its source makes its own
+    /// when a finding needs one.
+    lines: std::cell::OnceCell<LineIndex>,
     docs: Vec<DocOut>,
     /// Byte ranges of quoted and block scalars, for the comment scanner.
     opaque: Vec<(usize, usize)>,
@@ -305,7 +309,7 @@ impl<'a> Ctx<'a> {
             flow_indent: Vec::new(),
             limits,
             offsets: std::cell::OnceCell::new(),
-            lines: LineIndex::new(text),
+            lines: std::cell::OnceCell::new(),
             docs: Vec::new(),
             opaque: Vec::new(),
             alias_nodes: 0,
@@ -316,7 +320,7 @@ impl<'a> Ctx<'a> {
 
     fn finish(mut self) -> Stream {
         self.opaque.sort_unstable();
-        let comments = comments::scan(self.text, &self.opaque, &self.lines);
+        let comments = comments::scan(self.text, &self.opaque);
         let n = self.docs.len();
         let starts: Vec<usize> = self.docs.iter().map(|d| d.start).collect();
         let mut comments = comments.into_iter().peekable();
@@ -373,12 +377,19 @@ impl<'a> Ctx<'a> {
         let lines = self
             .fixes
             .is_empty()
-            .then(|| std::sync::Arc::new(self.lines));
+            .then(|| self.lines.into_inner().map(std::sync::Arc::new))
+            .flatten();
         Stream { documents, lines }
     }
 
     fn line_of(&self, byte: usize) -> u32 {
-        self.lines.line_of(u32::try_from(byte).unwrap_or(u32::MAX))
+        self.lines()
+            .line_of(u32::try_from(byte).unwrap_or(u32::MAX))
+    }
+
+    /// The text's line index, made on first use.
+    fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(self.text))
     }
 
     /// A span covering the character at `at` (empty at the end of a line or the text).
@@ -399,8 +410,8 @@ impl<'a> Ctx<'a> {
         let bytes = self.text.as_bytes();
         let mut line = self.line_of(at);
         loop {
-            let start = self.lines.line_start(line) as usize;
-            if line as usize >= self.lines.line_count() || (line > 0 && start == 0) {
+            let start = self.lines().line_start(line) as usize;
+            if line as usize >= self.lines().line_count() || (line > 0 && start == 0) {
                 return None;
             }
             if start > doc_start {
@@ -412,7 +423,7 @@ impl<'a> Ctx<'a> {
                     return Some(start);
                 }
                 if marker == Some(b"...") && ends {
-                    let next = self.lines.line_start(line + 1) as usize;
+                    let next = self.lines().line_start(line + 1) as usize;
                     return (next > start).then_some(next);
                 }
             }
@@ -590,7 +601,7 @@ impl<'a> Ctx<'a> {
         let Some(frame) = stack.get(block) else {
             return;
         };
-        let ls = self.lines.line_start(self.line_of(frame.start)) as usize;
+        let ls = self.lines().line_start(self.line_of(frame.start)) as usize;
         let col = self
             .text
             .get(ls..frame.start)

@@ -3,12 +3,17 @@
 //! space or tab, unless it lies inside a quoted or block scalar (`opaque` spans).
 
 use super::Comment;
-use stockade_source::source::{LineIndex, Span};
+use stockade_source::source::Span;
 
-/// Comments in `text`, skipping the sorted, non-overlapping `opaque` byte ranges.
-pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> Vec<Comment> {
+/// Comments in `text`, skipping the sorted, non-overlapping `opaque` byte
+/// ranges. Line numbers are counted from one comment to the next (no line
+/// index of the text is made: most texts have a comment or two, and a large
+/// one is then not indexed only for them).
+pub(super) fn scan(text: &str, opaque: &[(usize, usize)]) -> Vec<Comment> {
     let bytes = text.as_bytes();
     let mut comments = Vec::new();
+    // Newlines counted up to `counted_to`: `line` of them.
+    let (mut counted_to, mut line) = (0usize, 0u32);
     let mut opaque = opaque.iter().peekable();
     let mut i = 0;
     while i < bytes.len() {
@@ -38,8 +43,15 @@ pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> 
                 if end > i && bytes.get(end - 1) == Some(&b'\r') {
                     end -= 1;
                 }
-                let line = lines.line_of(u32::try_from(i).unwrap_or(u32::MAX));
-                let line_start = lines.line_start(line) as usize;
+                let newlines = bytes
+                    .get(counted_to..i)
+                    .map_or(0, |b| memchr::memchr_iter(b'\n', b).count());
+                line = line.saturating_add(u32::try_from(newlines).unwrap_or(u32::MAX));
+                counted_to = i;
+                let line_start = bytes
+                    .get(..i)
+                    .and_then(|b| memchr::memrchr(b'\n', b))
+                    .map_or(0, |p| p + 1);
                 let own_line = text
                     .get(line_start..i)
                     .is_some_and(|p| p.chars().all(|c| c == ' ' || c == '\t' || c == '\u{feff}'));
@@ -66,6 +78,7 @@ pub(super) fn scan(text: &str, opaque: &[(usize, usize)], lines: &LineIndex) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use stockade_source::source::LineIndex;
 
     /// The scan with no skipping ahead: every byte outside an opaque range is
     /// looked at. `scan` jumps from `#` to `#` and must find the same comments.
@@ -73,7 +86,7 @@ mod tests {
         text: &str,
         opaque: &[(usize, usize)],
         lines: &LineIndex,
-    ) -> Vec<(usize, usize)> {
+    ) -> Vec<(usize, usize, u32, bool)> {
         let bytes = text.as_bytes();
         let mut out = Vec::new();
         let mut i = 0;
@@ -92,13 +105,18 @@ mod tests {
                 } else {
                     line_end
                 };
-                out.push((i, end));
+                // Line and own-line as the text's line index gives them.
+                let line = lines.line_of(u32::try_from(i).unwrap());
+                let line_start = lines.line_start(line) as usize;
+                let own_line = text[line_start..i]
+                    .chars()
+                    .all(|c| c == ' ' || c == '\t' || c == '\u{feff}');
+                out.push((i, end, line, own_line));
                 i = line_end;
                 continue;
             }
             i += 1;
         }
-        let _ = lines;
         out
     }
 
@@ -126,9 +144,16 @@ mod tests {
                 at = end + next(30);
             }
             let lines = LineIndex::new(&text);
-            let fast: Vec<(usize, usize)> = scan(&text, &opaque, &lines)
+            let fast: Vec<(usize, usize, u32, bool)> = scan(&text, &opaque)
                 .iter()
-                .map(|c| (c.span.start as usize, c.span.end as usize))
+                .map(|c| {
+                    (
+                        c.span.start as usize,
+                        c.span.end as usize,
+                        c.line,
+                        c.own_line,
+                    )
+                })
                 .collect();
             assert_eq!(
                 fast,
@@ -143,8 +168,7 @@ mod tests {
         let text = "# a\nk: v # b\nq: \"x # no\"\nz: a#b\n";
         let q = text.find('"').unwrap();
         let q_end = text[q + 1..].find('"').unwrap() + q + 2;
-        let lines = LineIndex::new(text);
-        let found = scan(text, &[(q, q_end)], &lines);
+        let found = scan(text, &[(q, q_end)]);
         let texts: Vec<_> = found.iter().map(|c| c.text.as_str()).collect();
         assert_eq!(texts, [" a", " b"]);
         assert_eq!(found[0].line, 0);

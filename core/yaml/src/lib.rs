@@ -392,17 +392,31 @@ mod tests {
     use super::*;
     use stockade_source::source::LineIndex;
 
-    /// A stream read from the caller's text keeps the line index the reader
-    /// made of it; one read through edits (a tab after `:`) has none, since
-    /// that index is of the edited text.
+    /// A stream read from the caller's text hands on the line index the
+    /// reader made of it, when it made one (finding where to resume after a
+    /// problem needs it; a text without problems is not indexed by the
+    /// reader, comments included); one read through edits (a tab after `:`)
+    /// has none, since that index is of the edited text.
     #[test]
     fn a_stream_keeps_the_line_index_of_the_text_it_read() {
         let limits = Limits::default();
-        for text in ["a: 1\nb:\n  - x\n", "a: [1, 2]\n---\nb: &x 1\nc: *x\n", ""] {
+        for text in ["a: [1\nb: 2\n", "a: 1\n---\nb: [\n---\nc: 3 # why\n"] {
             let stream = parse_stream(text, &limits);
             let lines = stream.line_index().expect("an index of the text");
             assert_eq!(lines.text_len(), text.len());
             assert_eq!(lines.line_count(), LineIndex::new(text).line_count());
+        }
+        for text in [
+            "a: 1\nb:\n  - x\n",
+            "a: [1, 2]\n---\nb: &x 1\nc: *x\n",
+            "",
+            "a: 1\nb:\n  - x # why\n",
+            "# head\na: [1, 2]\n",
+        ] {
+            assert!(
+                parse_stream(text, &limits).line_index().is_none(),
+                "{text:?}"
+            );
         }
         let edited = parse_stream("a:\t1\n", &limits);
         assert!(edited.problems().next().is_none());
