@@ -117,7 +117,6 @@ fn settings() -> [Setting; 6] {
 pub(crate) fn attach(manifest: &Manifest<'_>, ctx: &mut Context<'_>) {
     let settings = settings();
     let text = manifest.source.text();
-    let lines = manifest.source.line_index();
     let mut memo: HashMap<(usize, usize, String), Option<Fix>> = HashMap::new();
     ctx.diagnostics.for_each_mut(|d| {
         if d.fix.is_some() {
@@ -140,7 +139,11 @@ pub(crate) fn attach(manifest: &Manifest<'_>, ctx: &mut Context<'_>) {
         let key = (d.document, i, target.key().to_string());
         d.fix = memo
             .entry(key)
-            .or_insert_with(|| fix_for(manifest, text, lines, setting, d.document, &target))
+            .or_insert_with(|| {
+                // Indexed only when a finding has a fix to make.
+                let lines = manifest.source.line_index();
+                fix_for(manifest, text, lines, setting, d.document, &target)
+            })
             .clone();
     });
 }

@@ -337,7 +337,6 @@ pub fn check_manifest_in(
     scan: &ScanIndex,
 ) {
     let source = manifest.source;
-    let lines = source.line_index();
 
     let (default_level, default_version) = configured_policy(ctx);
     let accounts = hardening::ServiceAccounts::from_stream(manifest.stream);
@@ -366,7 +365,7 @@ pub fn check_manifest_in(
             Some(root),
             &doc.comments,
             doc.index,
-            lines,
+            source,
         ));
         let Some(read) = read else { continue };
         match read {
@@ -396,7 +395,7 @@ pub fn check_manifest_in(
                         Scope::Document(doc.index)
                     };
                     if let Some(s) =
-                        suppressions::annotation_suppression(object.root, scope, doc.index, lines)
+                        suppressions::annotation_suppression(object.root, scope, doc.index, source)
                     {
                         ctx.suppressions.push(s);
                     }
@@ -405,7 +404,7 @@ pub fn check_manifest_in(
                             object.root,
                             scope,
                             doc.index,
-                            lines,
+                            source,
                         ));
                     let policy = |ns: Option<&str>| -> (PssLevel, Version) {
                         match ns.and_then(|ns| index.policy(ns)) {

@@ -20,7 +20,7 @@
 //!
 //! [`ST0001`]: stockade_source::suppress::UNUSED_SUPPRESSION
 
-use stockade_source::source::{LineIndex, Span};
+use stockade_source::source::{Source, Span};
 use stockade_source::suppress::{
     foreign_annotation, parse_directive, parse_foreign_directive, parse_rule_list, ForeignScope,
     Scope, Suppression,
@@ -65,7 +65,7 @@ pub fn comment_suppressions(
     root: Option<&Node>,
     comments: &[Comment],
     document: usize,
-    lines: &LineIndex,
+    source: &Source,
 ) -> Vec<Suppression> {
     let mut keys: Option<Vec<KeyCover>> = None;
     let mut out = Vec::new();
@@ -85,7 +85,7 @@ pub fn comment_suppressions(
         if rules.is_empty() {
             continue;
         }
-        let line = lines.line_of(comment.span.start) + 1;
+        let line = source.line_index().line_of(comment.span.start) + 1;
         if foreign == Some(ForeignScope::Object) {
             out.push(Suppression {
                 rules,
@@ -124,7 +124,7 @@ pub fn comment_suppressions(
             keys.get(i)
         } else {
             // The first key on the comment's own line.
-            let line_start = lines.line_start(lines.line_of(comment.span.start));
+            let line_start = source.line_index().line_start(source.line_index().line_of(comment.span.start));
             let i = keys.partition_point(|k| k.key.start < line_start);
             keys.get(i).filter(|k| k.key.start < comment.span.start)
         };
@@ -156,7 +156,7 @@ pub fn foreign_annotation_suppressions(
     object: &Node,
     scope: Scope,
     document: usize,
-    lines: &LineIndex,
+    source: &Source,
 ) -> Vec<Suppression> {
     let Some(Value::Map(entries)) = object
         .get("metadata")
@@ -188,7 +188,7 @@ pub fn foreign_annotation_suppressions(
             rules: vec![(name, span)],
             scope,
             span: key.span.cover(value.span),
-            line: lines.line_of(key.span.start) + 1,
+            line: source.line_index().line_of(key.span.start) + 1,
             kind: "annotation",
             document,
         });
@@ -202,7 +202,7 @@ pub fn annotation_suppression(
     object: &Node,
     scope: Scope,
     document: usize,
-    lines: &LineIndex,
+    source: &Source,
 ) -> Option<Suppression> {
     let value = object
         .get("metadata")?
@@ -219,7 +219,7 @@ pub fn annotation_suppression(
         rules,
         scope,
         span: value.span,
-        line: lines.line_of(value.span.start) + 1,
+        line: source.line_index().line_of(value.span.start) + 1,
         kind: "annotation",
         document,
     })
