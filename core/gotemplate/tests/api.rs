@@ -527,3 +527,46 @@ fn depth_errors_point_at_the_call() {
     let e = render(&mut t, "{{include \"r\" .}}", &values()).unwrap_err();
     assert!(e.starts_with("template: _r.tpl:1:16: executing \"r\" at <include \"r\" .>: exceeded maximum template depth"), "{e}");
 }
+
+/// Every list and every command of a parsed tree is held in a vector of
+/// exactly its length (a chart's trees are hundreds of thousands of nodes),
+/// at the top level and nested, and the trees print back as written.
+#[test]
+fn parsed_lists_and_commands_are_exactly_sized() {
+    use stockade_gotemplate::parse::{Node, PipeNode};
+    fn pipe(p: &PipeNode) {
+        for c in &p.cmds {
+            assert_eq!(c.args.capacity(), c.args.len(), "{c}");
+            nodes(&c.args);
+        }
+    }
+    fn nodes(list: &[Node]) {
+        for n in list {
+            match n {
+                Node::Action { pipe: p, .. } | Node::Pipe(p) => pipe(p),
+                Node::Branch(b) => {
+                    assert_eq!(b.list.capacity(), b.list.len());
+                    pipe(&b.pipe);
+                    nodes(&b.list);
+                    if let Some(e) = &b.else_list {
+                        assert_eq!(e.capacity(), e.len());
+                        nodes(e);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let text = "a {{ if .x }}b{{ printf \"%s-%d\" .y (len .z) | print }}{{ else if .w }}c{{ range $i, $v := .l }}{{ $v }} {{ end }}{{ else }}d{{ end }}\n{{ define \"t\" }}{{ with .q }}{{ printf \"u\" (index . \"k\") }}{{ end }}{{ end }}";
+    let set = Template::new("root");
+    let trees = set.parse_trees("root", text).unwrap();
+    assert!(trees.len() >= 2);
+    for tree in &trees {
+        nodes(&tree.root);
+    }
+    let printed: String = trees.iter().find(|t| t.name == "t").unwrap().to_string();
+    assert!(
+        printed.contains("printf \"u\" (index . \"k\")"),
+        "{printed}"
+    );
+}

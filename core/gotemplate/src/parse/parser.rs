@@ -321,8 +321,19 @@ impl<'a> Parser<'a, '_> {
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
         let base = self.pending.len();
         let end = self.item_list_pending();
-        let list: Vec<Node> = self.pending.drain(base..).collect();
+        let list = self.take_pending(base);
         Ok((list, end?))
+    }
+
+    /// The nodes pushed onto `pending` since it was `base` long, in a vector
+    /// of exactly their number, moved in one copy (a list or a command is
+    /// read onto the shared stack, then taken off it whole).
+    fn take_pending(&mut self, base: usize) -> Vec<Node> {
+        if base == 0 {
+            // `split_off(0)` would hand over the stack's own, larger buffer.
+            return self.pending.drain(..).collect();
+        }
+        self.pending.split_off(base.min(self.pending.len()))
     }
 
     /// [`Parser::item_list`]'s nodes, onto `pending`.
@@ -622,7 +633,7 @@ impl<'a> Parser<'a, '_> {
         let pos = self.peek_non_space().pos;
         let base = self.pending.len();
         let read = self.command_args();
-        let args: Vec<Node> = self.pending.drain(base..).collect();
+        let args = self.take_pending(base);
         read?;
         if args.is_empty() {
             return Err(self.errorf("empty command".to_owned()));
