@@ -76,8 +76,9 @@ impl Spare {
     /// buffer is kept for the next collection.
     fn exact<T>(pool: &mut Vec<Vec<T>>, mut buffer: Vec<T>) -> Vec<T> {
         // Not `mem::take`: that would hand over the spare capacity too.
-        #[allow(clippy::drain_collect)]
-        let exact: Vec<T> = buffer.drain(..).collect();
+        // `append` moves the items in one copy and leaves the buffer empty.
+        let mut exact = Vec::with_capacity(buffer.len());
+        exact.append(&mut buffer);
         pool.push(buffer);
         exact
     }

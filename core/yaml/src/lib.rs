@@ -392,6 +392,37 @@ mod tests {
     use super::*;
     use stockade_source::source::LineIndex;
 
+    /// Every mapping and sequence of a parsed tree holds exactly its
+    /// children (no spare capacity), whichever reader read it.
+    #[test]
+    fn collections_hold_exactly_their_children() {
+        fn check(node: &Node) {
+            match &node.value {
+                Value::Map(entries) => {
+                    assert_eq!(entries.capacity(), entries.len());
+                    for (k, v) in entries {
+                        check(k);
+                        check(v);
+                    }
+                }
+                Value::Seq(items) => {
+                    assert_eq!(items.capacity(), items.len());
+                    items.iter().for_each(check);
+                }
+                _ => {}
+            }
+        }
+        let limits = Limits::default();
+        for text in [
+            "a: 1\nb:\n  - x\n  - {c: 2, d: [3, 4, 5]}\n  - - 6\n    - 7\ne:\n  f:\n    g: h\n",
+            "a:\t1\nb: [1, 2, 3]\n---\n- x\n- y: 1\n  z: 2\n",
+        ] {
+            for doc in &parse_stream(text, &limits).documents {
+                check(doc.root.as_ref().expect("a tree"));
+            }
+        }
+    }
+
     /// A stream read from the caller's text hands on the line index the
     /// reader made of it, when it made one (finding where to resume after a
     /// problem needs it; a text without problems is not indexed by the

@@ -330,8 +330,11 @@ impl<'a> Parser<'a, '_> {
     /// read onto the shared stack, then taken off it whole).
     fn take_pending(&mut self, base: usize) -> Vec<Node> {
         if base == 0 {
-            // `split_off(0)` would hand over the stack's own, larger buffer.
-            return self.pending.drain(..).collect();
+            // Not `split_off(0)` or `mem::take`, which could hand over the
+            // stack's own, larger buffer: its items are moved out in one copy.
+            let mut all = Vec::with_capacity(self.pending.len());
+            all.append(&mut self.pending);
+            return all;
         }
         self.pending.split_off(base.min(self.pending.len()))
     }
