@@ -334,20 +334,30 @@ impl<'a> Lexer<'a> {
             }
             _ => {}
         }
-        if has_right_trim_marker(r) && rest(r, TRIM_MARKER_LEN).starts_with(self.right.as_str()) {
+        if has_right_trim_marker(r) && self.right_delim_at(rest(r, TRIM_MARKER_LEN)) {
             return (true, true);
         }
-        if r.starts_with(self.right.as_str()) {
+        if self.right_delim_at(r) {
             return (true, false);
         }
         (false, false)
+    }
+
+    /// Whether `r` starts with the right delimiter: compared byte by byte,
+    /// since a delimiter is a few bytes and this is asked at nearly every
+    /// token (a `memcmp` call costs more than the comparison).
+    fn right_delim_at(&self, r: &str) -> bool {
+        let right = self.right.as_bytes();
+        r.as_bytes()
+            .get(..right.len())
+            .is_some_and(|head| head.iter().zip(right).all(|(a, b)| a == b))
     }
 
     fn at_terminator(&mut self) -> bool {
         match self.peek() {
             None | Some('.' | ',' | '|' | ':' | ')' | '(') => true,
             Some(r) if is_space(r) => true,
-            Some(_) => rest(self.input, self.pos).starts_with(self.right.as_str()),
+            Some(_) => self.right_delim_at(rest(self.input, self.pos)),
         }
     }
 
@@ -538,7 +548,7 @@ impl<'a> Lexer<'a> {
                 }
                 let p = self.pos.saturating_sub(1);
                 if has_right_trim_marker(rest(self.input, p))
-                    && rest(self.input, p + TRIM_MARKER_LEN).starts_with(self.right.as_str())
+                    && self.right_delim_at(rest(self.input, p + TRIM_MARKER_LEN))
                 {
                     self.backup();
                     if n == 1 {
