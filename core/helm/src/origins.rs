@@ -254,9 +254,20 @@ fn build_map(
         action: None,
     };
     let mut piece_spans: Vec<(Span, Option<(FileId, Span)>, bool)> = Vec::new();
+    // Pieces in a row from one file share its name (the very `Arc`): the
+    // file is looked up once per run of them.
+    let mut last: Option<(&std::sync::Arc<str>, Option<FileId>)> = None;
     for p in &f.pieces {
         let rendered = Span::from_range(p.output.clone());
-        let Some(&tid) = template_ids.get(&*p.parse_name) else {
+        let id = match last {
+            Some((name, id)) if std::sync::Arc::ptr_eq(name, &p.parse_name) => id,
+            _ => {
+                let id = template_ids.get(&*p.parse_name).copied();
+                last = Some((&p.parse_name, id));
+                id
+            }
+        };
+        let Some(tid) = id else {
             piece_spans.push((rendered, None, false));
             continue;
         };
