@@ -528,13 +528,14 @@ fn depth_errors_point_at_the_call() {
     assert!(e.starts_with("template: _r.tpl:1:16: executing \"r\" at <include \"r\" .>: exceeded maximum template depth"), "{e}");
 }
 
-/// Every list and every command of a parsed tree is held in a vector of
+/// Every list, pipeline and command of a parsed tree is held in a vector of
 /// exactly its length (a chart's trees are hundreds of thousands of nodes),
 /// at the top level and nested, and the trees print back as written.
 #[test]
 fn parsed_lists_and_commands_are_exactly_sized() {
     use stockade_gotemplate::parse::{Node, PipeNode};
     fn pipe(p: &PipeNode) {
+        assert_eq!(p.cmds.capacity(), p.cmds.len(), "{p}");
         for c in &p.cmds {
             assert_eq!(c.args.capacity(), c.args.len(), "{c}");
             nodes(&c.args);

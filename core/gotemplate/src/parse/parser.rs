@@ -78,6 +78,7 @@ fn parse_body<'a, 'o>(
         },
         opts,
         pending: Vec::new(),
+        pending_cmds: Vec::new(),
         trees: Vec::new(),
         line_starts: std::iter::once(0)
             .chain(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1))
@@ -121,6 +122,21 @@ struct Parser<'a, 'o> {
     /// length (most commands have one or two arguments; a vector grown by
     /// pushes would hold four).
     pending: Vec<Node>,
+    /// The commands of the pipelines being read, innermost last (as `pending`).
+    pending_cmds: Vec<CommandNode>,
+}
+
+/// The items pushed onto `stack` since it was `base` long, in a vector of
+/// exactly their number, moved in one copy.
+fn take_exact<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
+    if base == 0 {
+        // Not `split_off(0)` or `mem::take`, which could hand over the
+        // stack's own, larger buffer.
+        let mut all = Vec::with_capacity(stack.len());
+        all.append(stack);
+        return all;
+    }
+    stack.split_off(base.min(stack.len()))
 }
 
 type PResult<T> = Result<T, ParseError>;
@@ -329,14 +345,7 @@ impl<'a> Parser<'a, '_> {
     /// of exactly their number, moved in one copy (a list or a command is
     /// read onto the shared stack, then taken off it whole).
     fn take_pending(&mut self, base: usize) -> Vec<Node> {
-        if base == 0 {
-            // Not `split_off(0)` or `mem::take`, which could hand over the
-            // stack's own, larger buffer: its items are moved out in one copy.
-            let mut all = Vec::with_capacity(self.pending.len());
-            all.append(&mut self.pending);
-            return all;
-        }
-        self.pending.split_off(base.min(self.pending.len()))
+        take_exact(&mut self.pending, base)
     }
 
     /// [`Parser::item_list`]'s nodes, onto `pending`.
@@ -582,11 +591,20 @@ impl<'a> Parser<'a, '_> {
             }
             break;
         }
+        let base = self.pending_cmds.len();
+        let read = self.pipeline_commands(context, end);
+        pipe.cmds = take_exact(&mut self.pending_cmds, base);
+        read?;
+        self.check_pipeline(&pipe, context)?;
+        Ok(pipe)
+    }
+
+    /// A pipeline's commands up to `end`, onto `pending_cmds`.
+    fn pipeline_commands(&mut self, context: &str, end: Item) -> PResult<()> {
         loop {
             let t = self.next_non_space();
             if t.typ == end {
-                self.check_pipeline(&pipe, context)?;
-                return Ok(pipe);
+                return Ok(());
             }
             match t.typ {
                 Item::Bool
@@ -603,7 +621,7 @@ impl<'a> Parser<'a, '_> {
                 | Item::LeftParen => {
                     self.backup();
                     let c = self.command()?;
-                    pipe.cmds.push(c);
+                    self.pending_cmds.push(c);
                 }
                 _ => return Err(self.unexpected(&t, context)),
             }
