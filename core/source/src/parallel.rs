@@ -9,9 +9,12 @@
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-/// The threads to use by default: the machine's available parallelism.
+/// The threads to use by default: the machine's available parallelism, as
+/// the process first finds it (asking again reads the cgroup's CPU quota
+/// files each time, and every parallel step asks).
 pub fn default_threads() -> usize {
-    std::thread::available_parallelism().map_or(1, std::num::NonZero::get)
+    static THREADS: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *THREADS.get_or_init(|| std::thread::available_parallelism().map_or(1, std::num::NonZero::get))
 }
 
 /// The threads for `items` pieces of work when a thread is worth starting
