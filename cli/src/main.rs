@@ -435,7 +435,7 @@ fn run_scan(args: &ScanArgs) -> ExitCode {
                 &args.paths,
                 config.limits.file_bytes(),
             );
-            let threads = std::thread::available_parallelism().map_or(1, std::num::NonZero::get);
+            let threads = stockade::parallel::default_threads();
             let mut policy_errors = Vec::new();
             let policies = if args.policy.is_empty() && args.rego.is_empty() {
                 None
