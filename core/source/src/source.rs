@@ -191,11 +191,6 @@ struct WideChar {
 }
 
 impl LineIndex {
-    /// The length in bytes of the text indexed.
-    pub fn text_len(&self) -> usize {
-        self.len as usize
-    }
-
     pub fn new(text: &str) -> Self {
         let mut line_starts = Vec::with_capacity(text.len() / 32 + 1);
         line_starts.push(0);
@@ -402,7 +397,7 @@ pub struct Source {
     text: Arc<String>,
     /// Made when first asked for: a rendered chart's template and values files
     /// are sources too, and most are never positioned in.
-    index: std::sync::OnceLock<Arc<LineIndex>>,
+    index: std::sync::OnceLock<LineIndex>,
     rendering: Option<Arc<Rendering>>,
     prepared: Option<Prepared>,
 }
@@ -503,18 +498,7 @@ impl Source {
     }
 
     pub fn line_index(&self) -> &LineIndex {
-        self.index
-            .get_or_init(|| Arc::new(LineIndex::new(&self.text)))
-    }
-
-    /// Take `index`, made of this very text by whoever read it (the YAML
-    /// reader indexes the lines it reads), as this source's line index rather
-    /// than index the text again. Ignored when the source has one already, or
-    /// when `index` is not of a text as long as this one.
-    pub fn share_line_index(&self, index: &Arc<LineIndex>) {
-        if index.text_len() == self.text.len() {
-            let _ = self.index.set(Arc::clone(index));
-        }
+        self.index.get_or_init(|| LineIndex::new(&self.text))
     }
 
     pub fn position(&self, offset: u32) -> Position {
@@ -546,27 +530,6 @@ mod tests {
                 text.char_indices().filter(|(_, c)| !c.is_ascii()).collect();
             assert_eq!(non_ascii_chars(text).collect::<Vec<_>>(), want, "{text:?}");
         }
-    }
-
-    /// A source takes a line index of a text as long as its own, once, and
-    /// positions with it; an index of another text length is ignored.
-    #[test]
-    fn a_source_shares_the_line_index_of_its_text() {
-        let text = "a: 1\nb: 2\n";
-        let source = Source::new("f.yaml", text);
-        let other = Arc::new(LineIndex::new("a: 1\n"));
-        source.share_line_index(&other);
-        let shared = Arc::new(LineIndex::new(text));
-        source.share_line_index(&shared);
-        assert!(std::ptr::eq(source.line_index(), Arc::as_ptr(&shared)));
-        assert_eq!(source.position(5).line.get(), 2);
-        // Set once: a later index is not taken.
-        source.share_line_index(&Arc::new(LineIndex::new(text)));
-        assert!(std::ptr::eq(source.line_index(), Arc::as_ptr(&shared)));
-        // One made by the source itself when none was shared.
-        let alone = Source::new("g.yaml", text);
-        alone.share_line_index(&other);
-        assert_eq!(alone.line_index().line_count(), 3);
     }
 
     #[test]

@@ -210,14 +210,8 @@ pub(crate) fn stream_of(
     source: &Source,
     limits: &crate::yaml::Limits,
 ) -> std::sync::Arc<crate::yaml::Stream> {
-    let stream = match source.prepared::<crate::yaml::Parsed>() {
+    match source.prepared::<crate::yaml::Parsed>() {
         Some(ahead) if ahead.limits == *limits => std::sync::Arc::clone(&ahead.stream),
         _ => std::sync::Arc::new(crate::yaml::parse_stream(source.text(), limits)),
-    };
-    // The reader indexed the lines of the text as it read them: the rules
-    // position their findings with that index rather than a second one.
-    if let Some(lines) = stream.line_index() {
-        source.share_line_index(lines);
     }
-    stream
 }

@@ -36,10 +36,9 @@ struct Ctx<'a> {
     /// Character indices to bytes, for the parser's spans: made when the parser
     /// first reads (a text the fast reader reads whole never needs it).
     offsets: std::cell::OnceCell<CharOffsets>,
-    /// Where the text's lines start: made when first needed (a comment, a
-    /// problem), so a text with neither is not indexed here; the stream
-    /// hands on the index when it was made, else its source makes its own
-    /// when a finding needs one.
+    /// Where the text's lines start: made when first needed (resuming after
+    /// a problem, the flow-indent fix), so most texts are not indexed here
+    /// (their source indexes them if a finding needs a line).
     lines: std::cell::OnceCell<LineIndex>,
     docs: Vec<DocOut>,
     /// Byte ranges of quoted and block scalars, for the comment scanner.
@@ -373,14 +372,7 @@ impl<'a> Ctx<'a> {
                 explicit_start: doc.explicit,
             });
         }
-        // The index is of the text read: of the caller's text only when
-        // nothing was edited.
-        let lines = self
-            .fixes
-            .is_empty()
-            .then(|| self.lines.into_inner().map(std::sync::Arc::new))
-            .flatten();
-        Stream { documents, lines }
+        Stream { documents }
     }
 
     fn line_of(&self, byte: usize) -> u32 {

@@ -286,38 +286,12 @@ pub struct Parsed {
 }
 
 /// A YAML stream: its documents in order.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Stream {
     pub documents: Vec<Document>,
-    /// The line index of the text read, made while reading it (`None` when
-    /// the text was read through edits, see `fixes`).
-    lines: Option<std::sync::Arc<stockade_source::source::LineIndex>>,
-}
-
-/// Streams are equal when their documents are (the line index is of the text,
-/// not of what was read from it).
-impl PartialEq for Stream {
-    fn eq(&self, other: &Stream) -> bool {
-        self.documents == other.documents
-    }
 }
 
 impl Stream {
-    /// A stream of `documents` read from a text this crate did not index.
-    pub fn new(documents: Vec<Document>) -> Stream {
-        Stream {
-            documents,
-            lines: None,
-        }
-    }
-
-    /// The line index of the text the stream was read from, when the reader
-    /// made one of the very text: a source of that text can share it rather
-    /// than index the text again ([`stockade_source::source::Source::share_line_index`]).
-    pub fn line_index(&self) -> Option<&std::sync::Arc<stockade_source::source::LineIndex>> {
-        self.lines.as_ref()
-    }
-
     /// Problems of all documents, in order (each tagged with its document index).
     pub fn problems(&self) -> impl Iterator<Item = &Problem> {
         self.documents.iter().filter_map(Document::problem)
@@ -342,13 +316,15 @@ pub fn parse_stream(text: &str, limits: &Limits) -> Stream {
             ),
         )
         .in_document(0);
-        return Stream::new(vec![Document {
-            index: 0,
-            span: Span::from_range(0..text.len()),
-            root: Err(problem),
-            comments: Vec::new(),
-            explicit_start: false,
-        }]);
+        return Stream {
+            documents: vec![Document {
+                index: 0,
+                span: Span::from_range(0..text.len()),
+                root: Err(problem),
+                comments: Vec::new(),
+                explicit_start: false,
+            }],
+        };
     }
     build::parse(text, limits)
 }
@@ -390,7 +366,6 @@ pub fn parse_single(text: &str, limits: &Limits) -> Result<Node, Vec<Problem>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use stockade_source::source::LineIndex;
 
     /// Every mapping and sequence of a parsed tree holds exactly its
     /// children (no spare capacity), whichever reader read it.
@@ -423,36 +398,11 @@ mod tests {
         }
     }
 
-    /// A stream read from the caller's text hands on the line index the
-    /// reader made of it, when it made one (finding where to resume after a
-    /// problem needs it; a text without problems is not indexed by the
-    /// reader, comments included); one read through edits (a tab after `:`)
-    /// has none, since that index is of the edited text.
+    /// The fast reader and the parser alone read a plain text into equal
+    /// streams.
     #[test]
-    fn a_stream_keeps_the_line_index_of_the_text_it_read() {
+    fn fast_and_reference_readers_give_equal_streams() {
         let limits = Limits::default();
-        for text in ["a: [1\nb: 2\n", "a: 1\n---\nb: [\n---\nc: 3 # why\n"] {
-            let stream = parse_stream(text, &limits);
-            let lines = stream.line_index().expect("an index of the text");
-            assert_eq!(lines.text_len(), text.len());
-            assert_eq!(lines.line_count(), LineIndex::new(text).line_count());
-        }
-        for text in [
-            "a: 1\nb:\n  - x\n",
-            "a: [1, 2]\n---\nb: &x 1\nc: *x\n",
-            "",
-            "a: 1\nb:\n  - x # why\n",
-            "# head\na: [1, 2]\n",
-        ] {
-            assert!(
-                parse_stream(text, &limits).line_index().is_none(),
-                "{text:?}"
-            );
-        }
-        let edited = parse_stream("a:\t1\n", &limits);
-        assert!(edited.problems().next().is_none());
-        assert!(edited.line_index().is_none());
-        // Equality is of the documents alone.
         assert_eq!(
             parse_stream("a: 1\n", &limits),
             parse_stream_reference("a: 1\n", &limits)
