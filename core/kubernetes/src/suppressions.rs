@@ -124,9 +124,8 @@ pub fn comment_suppressions(
             keys.get(i)
         } else {
             // The first key on the comment's own line.
-            let line_start = source
-                .line_index()
-                .line_start(source.line_index().line_of(comment.span.start));
+            let lines = source.line_index();
+            let line_start = lines.line_start(lines.line_of(comment.span.start));
             let i = keys.partition_point(|k| k.key.start < line_start);
             keys.get(i).filter(|k| k.key.start < comment.span.start)
         };

@@ -25,6 +25,8 @@
 //! generically that does not decode is listed as skipped with the reason instead,
 //! since its schema is not known.
 
+use std::fmt::Write as _;
+
 use stockade_source::settings::{PathStep, PodTemplatePaths};
 use stockade_yaml::Node;
 
@@ -259,8 +261,7 @@ fn search<'a>(node: &'a Node, pointer: &mut String, depth: usize, out: &mut Vec<
     let len = pointer.len();
     if let Some(items) = node.as_seq() {
         for (i, item) in items.iter().enumerate() {
-            pointer.push('/');
-            pointer.push_str(&i.to_string());
+            let _ = write!(pointer, "/{i}");
             search(item, pointer, depth + 1, out);
             pointer.truncate(len);
         }

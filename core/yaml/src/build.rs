@@ -74,10 +74,11 @@ impl Spare {
     /// `buffer`'s items in a vector of exactly their number; the emptied
     /// buffer is kept for the next collection.
     fn exact<T>(pool: &mut Vec<Vec<T>>, mut buffer: Vec<T>) -> Vec<T> {
-        // Not `mem::take`: that would hand over the spare capacity too.
-        // `append` moves the items in one copy and leaves the buffer empty.
-        let mut exact = Vec::with_capacity(buffer.len());
-        exact.append(&mut buffer);
+        // Not `mem::take`, which would hand over the spare capacity too:
+        // `split_off` moves the items in one copy into a vector of their
+        // length (`collections_hold_exactly_their_children` holds it to
+        // that) and leaves the buffer empty, its capacity kept.
+        let exact = buffer.split_off(0);
         pool.push(buffer);
         exact
     }

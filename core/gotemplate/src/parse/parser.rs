@@ -127,15 +127,9 @@ struct Parser<'a, 'o> {
 }
 
 /// The items pushed onto `stack` since it was `base` long, in a vector of
-/// exactly their number, moved in one copy.
+/// exactly their number, moved in one copy; the stack keeps its buffer
+/// (`parsed_lists_and_commands_are_exactly_sized` holds `split_off` to that).
 fn take_exact<T>(stack: &mut Vec<T>, base: usize) -> Vec<T> {
-    if base == 0 {
-        // Not `split_off(0)` or `mem::take`, which could hand over the
-        // stack's own, larger buffer.
-        let mut all = Vec::with_capacity(stack.len());
-        all.append(stack);
-        return all;
-    }
     stack.split_off(base.min(stack.len()))
 }
 
@@ -337,15 +331,8 @@ impl<'a> Parser<'a, '_> {
     fn item_list(&mut self) -> PResult<(Vec<Node>, End)> {
         let base = self.pending.len();
         let end = self.item_list_pending();
-        let list = self.take_pending(base);
+        let list = take_exact(&mut self.pending, base);
         Ok((list, end?))
-    }
-
-    /// The nodes pushed onto `pending` since it was `base` long, in a vector
-    /// of exactly their number, moved in one copy (a list or a command is
-    /// read onto the shared stack, then taken off it whole).
-    fn take_pending(&mut self, base: usize) -> Vec<Node> {
-        take_exact(&mut self.pending, base)
     }
 
     /// [`Parser::item_list`]'s nodes, onto `pending`.
@@ -654,7 +641,7 @@ impl<'a> Parser<'a, '_> {
         let pos = self.peek_non_space().pos;
         let base = self.pending.len();
         let read = self.command_args();
-        let args = self.take_pending(base);
+        let args = take_exact(&mut self.pending, base);
         read?;
         if args.is_empty() {
             return Err(self.errorf("empty command".to_owned()));
